@@ -1,0 +1,1 @@
+"""Compiled kernels (built from ``_core/*.pyx``). Import them through :mod:`reportgen.graph`."""

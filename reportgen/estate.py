@@ -1,0 +1,130 @@
+"""The estate: the canonical tables of every export read, plus what could not be used.
+
+An :class:`Estate` is what importers produce and what rules read. Row-level problems are
+:class:`DataIssue` records, never silent drops: every row read is either in a table or
+counted in an issue with the reason it was skipped. :class:`TabStatus` says, per source,
+which tabs (or Hyper-V object files) were present, so rules can report a check as not
+assessed instead of clean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import pyarrow as pa
+
+from . import schema
+
+IssueLevel = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """A problem with some rows or columns of an export that did not stop the audit."""
+
+    level: IssueLevel
+    file: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    rows: int = 1
+    """How many rows the issue covers (skipped or affected)."""
+    skipped: bool = False
+    """True when the rows were left out of the estate."""
+
+    def where(self) -> str:
+        from .errors import locate
+
+        return locate(self.file, self.sheet, self.row, self.column)
+
+
+@dataclass(frozen=True)
+class TabStatus:
+    """Whether one tab / object type was present in one source, and how many rows it had."""
+
+    source_id: int
+    tab: str
+    present: bool
+    rows_read: int = 0
+    rows_used: int = 0
+    columns: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Estate:
+    """Canonical tables (see :mod:`reportgen.schema`) plus issues and tab coverage."""
+
+    tables: dict[str, pa.Table]
+    issues: tuple[DataIssue, ...] = ()
+    tabs: tuple[TabStatus, ...] = ()
+    custom_columns: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """Per source, the custom-attribute / tag columns found (candidates for the owner column)."""
+
+    def __post_init__(self) -> None:
+        for name in schema.TABLES:
+            if name not in self.tables:
+                self.tables[name] = schema.empty(name)
+
+    def table(self, name: str) -> pa.Table:
+        return self.tables[name]
+
+    @property
+    def sources(self) -> pa.Table:
+        return self.tables["sources"]
+
+    @property
+    def hosts(self) -> pa.Table:
+        return self.tables["hosts"]
+
+    @property
+    def guests(self) -> pa.Table:
+        return self.tables["guests"]
+
+    def has_tab(self, source_id: int, tab: str) -> bool:
+        return any(t.source_id == source_id and t.tab == tab and t.present for t in self.tabs)
+
+    def tab_has_column(self, source_id: int, tab: str, column: str) -> bool:
+        return any(
+            t.source_id == source_id and t.tab == tab and t.present and column in t.columns for t in self.tabs
+        )
+
+
+def merge(estates: list[Estate]) -> Estate:
+    """Concatenate estates read from several exports into one, renumbering source ids."""
+    if len(estates) == 1:
+        return estates[0]
+    tables: dict[str, list[pa.Table]] = {name: [] for name in schema.TABLES}
+    issues: list[DataIssue] = []
+    tabs: list[TabStatus] = []
+    custom: dict[int, tuple[str, ...]] = {}
+    offset = 0
+    for estate in estates:
+        count = estate.sources.num_rows
+        for name in schema.TABLES:
+            table = estate.tables[name]
+            if offset and table.num_rows:
+                table = _shift_source_ids(table, offset)
+            tables[name].append(table)
+        issues.extend(estate.issues)
+        tabs.extend(replace(t, source_id=t.source_id + offset) for t in estate.tabs)
+        custom.update({sid + offset: cols for sid, cols in estate.custom_columns.items()})
+        offset += count
+    return Estate(
+        tables={name: pa.concat_tables(parts) for name, parts in tables.items()},
+        issues=tuple(issues),
+        tabs=tuple(tabs),
+        custom_columns=custom,
+    )
+
+
+def _shift_source_ids(table: pa.Table, offset: int) -> pa.Table:
+    import pyarrow.compute as pc
+
+    for column in ("source_id", "superseded_by"):
+        if column in table.column_names:
+            index = table.column_names.index(column)
+            shifted = pc.add(table.column(column), pa.scalar(offset, pa.int32()))
+            table = table.set_column(index, column, shifted.cast(pa.int32()))
+    return table

@@ -1,0 +1,282 @@
+"""Reading RVTools exports (xlsx, a folder of CSVs, or a zip of either) into text tables.
+
+The result is one :class:`RawTab` per tab reportgen uses, with canonical header names (see
+:mod:`.rvtools_headers`), every value as text, and the spreadsheet row of each record in
+``__row``. Only the columns the mapping needs (plus custom attributes) are materialised.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from ..errors import InputError
+from ..estate import DataIssue
+from . import rvtools_headers as H
+from .tabular import read_text_table
+
+
+@dataclass(frozen=True)
+class RawTab:
+    """One RVTools tab, as text, with canonical headers."""
+
+    tab: str
+    sheet: str
+    frame: pl.DataFrame
+    headers: frozenset[str]
+    """Every canonical header the tab has (also those not materialised)."""
+    custom: tuple[str, ...]
+    """Custom-attribute, tag and hand-added columns, in file order (materialised)."""
+    blank_rows: int = 0
+    """Rows with no value at all, dropped (and reported) while reading."""
+
+
+@dataclass(frozen=True)
+class RawExport:
+    """The tabs of one RVTools export."""
+
+    file: str
+    format: str
+    tabs: dict[str, RawTab]
+    issues: tuple[DataIssue, ...]
+
+
+_SUFFIX = re.compile(r"^(.*)_(\d+)$")
+
+
+def _resolve_headers(
+    tab: str, raw_names: list[str], file: str, sheet: str, issues: list[DataIssue]
+) -> tuple[dict[int, str], list[int]]:
+    """Map column positions to canonical names; returns (position -> name, custom positions).
+
+    Duplicated names (a custom attribute called 'Host') are resolved by position: the copy
+    inside the custom-attribute region (after 'Annotation' in VM tabs, after 'Object ID'
+    elsewhere) is the custom attribute; the other is RVTools' own column.
+    """
+    known = H.KNOWN.get(tab, frozenset())
+    names = [H.canonical_header(tab, n) for n in raw_names]
+    anchor_name = "Annotation" if tab in H.VM_TABS else "Object ID"
+    anchor = names.index(anchor_name) if anchor_name in names else None
+    positions: dict[str, list[int]] = {}
+    for i, n in enumerate(names):
+        positions.setdefault(n, []).append(i)
+    first_known_after_anchor = None
+    if anchor is not None:
+        for i in range(anchor + 1, len(names)):
+            if names[i] in known and len(positions[names[i]]) == 1:
+                first_known_after_anchor = i
+                break
+    mapping: dict[int, str] = {}
+    custom: list[int] = []
+    for n, where in positions.items():
+        if not n or n.startswith("__UNNAMED__"):
+            continue
+        if n not in known:
+            for i in where:
+                mapping[i] = n if len(where) == 1 else f"{n} ({i + 1})"
+                custom.append(i)
+            continue
+        if len(where) == 1:
+            mapping[where[0]] = n
+            continue
+        in_region = [
+            i
+            for i in where
+            if anchor is not None and i > anchor and (first_known_after_anchor is None or i < first_known_after_anchor)
+        ]
+        real = next((i for i in where if i not in in_region), where[0])
+        mapping[real] = n
+        for i in where:
+            if i != real:
+                mapping[i] = f"{n} (custom attribute)"
+                custom.append(i)
+        issues.append(
+            DataIssue(
+                "info",
+                file,
+                f"the column name '{n}' appears {len(where)} times; the custom attribute of that name "
+                f"is read as '{n} (custom attribute)' and RVTools' own column is used",
+                sheet=sheet,
+                column=n,
+            )
+        )
+    return mapping, sorted(custom)
+
+
+def _raw_name(name: str, earlier: set[str]) -> str:
+    """fastexcel names a repeated header 'Host_1'; give back 'Host' when 'Host' came earlier."""
+    match = _SUFFIX.match(name)
+    if match and match.group(1) in earlier:
+        return match.group(1)
+    return name
+
+
+def _wanted(tab: str, needed: frozenset[str]) -> Callable[[str], bool]:
+    """Whether a raw header is worth materialising: needed by the mapping, or custom."""
+    known = H.KNOWN.get(tab, frozenset())
+
+    def want(raw: str) -> bool:
+        name = H.canonical_header(tab, raw)
+        return name in needed or (name not in known and not raw.startswith("__UNNAMED__"))
+
+    return want
+
+
+def _finish(
+    tab: str, sheet: str, file: str, raw_names: list[str], frame: pl.DataFrame,
+    loaded: list[int], issues: list[DataIssue],
+) -> RawTab:
+    """Rename materialised columns (at positions ``loaded``) to canonical names."""
+    mapping, custom = _resolve_headers(tab, raw_names, file, sheet, issues)
+    data = [c for c in frame.columns if c != "__row"]
+    keep = {data[k]: mapping[i] for k, i in enumerate(loaded) if i in mapping}
+    frame = frame.select([pl.col(old).alias(new) for old, new in keep.items()] + [pl.col("__row")])
+    return RawTab(
+        tab=tab,
+        sheet=sheet,
+        frame=frame,
+        headers=frozenset(n for i, n in mapping.items() if i not in custom),
+        custom=tuple(mapping[i] for i in custom),
+    )
+
+
+def _drop_blank(tab: RawTab, file: str, issues: list[DataIssue]) -> RawTab:
+    """Drop rows where every cell is empty, counting them."""
+    data_cols = [c for c in tab.frame.columns if c != "__row"]
+    if not data_cols or tab.frame.is_empty():
+        return tab
+    blank = pl.all_horizontal(pl.col(data_cols).is_null())
+    count = tab.frame.select(blank.sum()).item()
+    if not count:
+        return tab
+    issues.append(
+        DataIssue(
+            "info", file, f"{count} blank row(s) skipped", sheet=tab.sheet, rows=count, skipped=True
+        )
+    )
+    return RawTab(tab.tab, tab.sheet, tab.frame.filter(~blank), tab.headers, tab.custom, count)
+
+
+def xlsx_sheets(source: str | bytes, file: str) -> tuple[fastexcel.ExcelReader, dict[str, str]]:
+    """Open a workbook; returns the reader and {tab: sheet name} of the RVTools tabs in it."""
+    try:
+        reader = fastexcel.read_excel(source)
+    except Exception as exc:  # fastexcel raises its own error types for non-workbooks
+        raise InputError(
+            "cannot be read as an xlsx workbook",
+            where=file,
+            hint=f"give an RVTools .xlsx export, a folder of RVTools CSVs or a zip of either ({_first_line(exc)})",
+        ) from exc
+    sheets: dict[str, str] = {}
+    for sheet in reader.sheet_names:
+        tab = H.canonical_tab(sheet)
+        if tab is not None and tab not in sheets:
+            sheets[tab] = sheet
+    return reader, sheets
+
+
+def read_xlsx_tab(
+    source: str | bytes, tab: str, sheet: str, file: str, needed: frozenset[str]
+) -> tuple[RawTab | None, list[DataIssue]]:
+    """Read one sheet (one parse of its XML). Safe to call from several threads at once.
+
+    Each call opens its own reader: a fastexcel reader must not be shared between threads.
+    """
+    reader = fastexcel.read_excel(source)
+    issues: list[DataIssue] = []
+    seen: list[str] = []
+    earlier: set[str] = set()
+    loaded: list[int] = []
+    want = _wanted(tab, needed)
+
+    def choose(column: object) -> bool:
+        name = str(getattr(column, "name"))
+        raw = _raw_name(name, earlier)
+        earlier.add(name)
+        seen.append(raw)
+        if want(raw):
+            loaded.append(len(seen) - 1)
+            return True
+        return False
+
+    try:
+        batch = reader.load_sheet(
+            sheet, use_columns=choose, dtypes="string",
+            skip_whitespace_tail_rows=True, whitespace_as_null=True,
+        ).to_arrow()
+    except Exception as exc:
+        issues.append(DataIssue("warning", file, f"sheet cannot be read: {_first_line(exc)}", sheet=sheet))
+        return None, issues
+    frame = pl.from_arrow(batch)
+    assert isinstance(frame, pl.DataFrame)
+    frame = frame.with_columns(pl.col(pl.String).str.strip_chars()).with_row_index("__row", offset=2)
+    frame = frame.with_columns(pl.col("__row").cast(pl.Int32))
+    raw = _finish(tab, sheet, file, seen, frame, loaded, issues)
+    return _drop_blank(raw, file, issues), issues
+
+
+def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]]) -> RawExport:
+    """Read the RVTools tabs of an xlsx workbook."""
+    _, sheets = xlsx_sheets(source, file)
+    issues: list[DataIssue] = []
+    tabs: dict[str, RawTab] = {}
+    for tab, sheet in sheets.items():
+        if tab not in needed:
+            continue
+        raw, tab_issues = read_xlsx_tab(source, tab, sheet, file, needed[tab])
+        issues.extend(tab_issues)
+        if raw is not None:
+            tabs[tab] = raw
+    return RawExport(file, "rvtools-xlsx", tabs, tuple(issues))
+
+
+def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[str, frozenset[str]]) -> RawExport:
+    """Read RVTools CSV exports given as (name, bytes) pairs (one file per tab)."""
+    issues: list[DataIssue] = []
+    tabs: dict[str, RawTab] = {}
+    for name, data in files:
+        tab = H.canonical_tab(Path(name).name)
+        if tab is None or tab not in needed:
+            continue
+        where = f"{file}/{Path(name).name}" if file != name else name
+        text = read_text_table(data, where)
+        want = _wanted(tab, needed[tab])
+        columns = [c for c in text.frame.columns if c != "__row"]
+        loaded = [i for i, raw in enumerate(text.headers) if want(raw)]
+        frame = text.frame.select([columns[i] for i in loaded] + ["__row"])
+        raw = _finish(tab, Path(name).name, where, list(text.headers), frame, loaded, issues)
+        tabs[tab] = _drop_blank(raw, where, issues)
+    return RawExport(file, "rvtools-csv", tabs, tuple(issues))
+
+
+def read_export(path: Path, needed: dict[str, frozenset[str]]) -> RawExport:
+    """Read an RVTools export from an xlsx, a folder of CSVs or a zip of either."""
+    file = str(path)
+    if path.is_dir():
+        csvs = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+        return read_csv_files(((p.name, p.read_bytes()) for p in csvs), file, needed)
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if not m.endswith("/")]
+            workbooks = [m for m in members if m.lower().endswith(".xlsx")]
+            if workbooks:
+                return read_xlsx(archive.read(workbooks[0]), f"{file}!{workbooks[0]}", needed)
+            csvs = [m for m in members if m.lower().endswith(".csv")]
+            return read_csv_files(((m, archive.read(m)) for m in csvs), file, needed)
+    if suffix == ".csv":
+        return read_csv_files([(path.name, path.read_bytes())], file, needed)
+    return read_xlsx(file, file, needed)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+

@@ -1,0 +1,132 @@
+"""Reading delimited text exports whatever wrote them: RVTools CSV, PowerShell Export-Csv.
+
+Sniffs the encoding (UTF-8 with or without BOM, UTF-16 with BOM, cp1252) and the delimiter
+(``,`` ``;`` tab), skips a PowerShell ``#TYPE`` line, and returns every column as text with
+the header names exactly as written (duplicates suffixed ``_1``, ``_2``; see
+:func:`dedupe`). Conversion to typed values happens later, in :mod:`.values`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+
+import polars as pl
+
+from ..errors import InputError
+
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A delimited file read as text."""
+
+    headers: tuple[str, ...]
+    """Header cells as written (stripped), in file order; duplicates keep their raw name."""
+    frame: pl.DataFrame
+    """One text column per header, named by :func:`dedupe`, plus ``__row`` (1-based line of the record)."""
+    encoding: str
+    delimiter: str
+    type_line: str | None
+    """The PowerShell ``#TYPE ...`` line, when present."""
+
+
+def decode(data: bytes, file: str) -> tuple[str, str]:
+    """Decode bytes to text, returning (text, encoding name)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return data.decode("utf-16"), "utf-16"
+    if len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:
+        return data.decode("utf-16-le"), "utf-16-le"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter that splits the header line into the most fields."""
+    best, best_count = ",", 0
+    for delimiter in DELIMITERS:
+        try:
+            count = len(next(csv.reader([header_line], delimiter=delimiter)))
+        except (csv.Error, StopIteration):
+            continue
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def dedupe(headers: list[str]) -> list[str]:
+    """Unique column names: the second 'Host' becomes 'Host_1', the third 'Host_2'."""
+    seen: dict[str, int] = {}
+    out = []
+    for header in headers:
+        name = header or "__UNNAMED__"
+        if name in seen:
+            seen[name] += 1
+            candidate = f"{name}_{seen[name]}"
+            while candidate in seen:
+                seen[name] += 1
+                candidate = f"{name}_{seen[name]}"
+            seen[candidate] = 0
+            out.append(candidate)
+        else:
+            seen[name] = 0
+            out.append(name)
+    return out
+
+
+def read_text_table(data: bytes, file: str) -> TextTable:
+    """Read one delimited file into a :class:`TextTable` (all columns as text)."""
+    text, encoding = decode(data, file)
+    lines_skipped = 0
+    type_line = None
+    stripped = text.lstrip("\ufeff")
+    if stripped.startswith("#TYPE") or stripped.startswith("#type"):
+        newline = stripped.find("\n")
+        type_line = stripped[: newline if newline >= 0 else None].strip()
+        stripped = stripped[newline + 1:] if newline >= 0 else ""
+        lines_skipped = 1
+    # Skip leading blank lines.
+    while stripped.startswith(("\n", "\r\n", "\r")):
+        stripped = stripped.split("\n", 1)[1] if "\n" in stripped else ""
+        lines_skipped += 1
+    if not stripped.strip():
+        raise InputError("the file is empty", where=file, hint="export it again; it holds no header row")
+    header_line = stripped.split("\n", 1)[0].rstrip("\r")
+    delimiter = sniff_delimiter(header_line)
+    headers = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter))]
+    names = dedupe(headers)
+    body = stripped.split("\n", 1)[1] if "\n" in stripped else ""
+    if body.strip():
+        try:
+            frame = pl.read_csv(
+                io.BytesIO(body.encode("utf-8")),
+                has_header=False,
+                new_columns=names,
+                separator=delimiter,
+                infer_schema=False,
+                quote_char='"',
+                truncate_ragged_lines=True,
+                missing_utf8_is_empty_string=False,
+            )
+        except pl.exceptions.PolarsError as exc:
+            raise InputError(
+                f"cannot parse as a {delimiter!r}-delimited file: {str(exc).splitlines()[0]}",
+                where=file,
+                hint="check that the file is an unmodified CSV export",
+            ) from exc
+        # Columns beyond the header (ragged rows) are named column_N by polars: drop them.
+        frame = frame.select(names[: frame.width] if frame.width < len(names) else names)
+    else:
+        frame = pl.DataFrame({n: pl.Series(n, [], dtype=pl.String) for n in names})
+    frame = frame.with_columns(
+        [pl.col(n).str.strip_chars().replace("", None) for n in names]
+    ).with_row_index("__row", offset=lines_skipped + 2)
+    frame = frame.with_columns(pl.col("__row").cast(pl.Int32))
+    return TextTable(tuple(headers), frame, encoding, delimiter, type_line)

@@ -1,0 +1,137 @@
+"""Parsing exported text into typed values, as polars expressions.
+
+Every importer reads cells as text and converts here, so that 'True', 'TRUE', 'WAHR',
+numbers stored as text and culture-formatted decimals all mean the same thing everywhere.
+An empty cell is null (unknown), never false. A value that cannot be parsed also becomes
+null, and :func:`unparsed` counts such values so the importer can report them.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+TRUE_WORDS = ("true", "yes", "1", "wahr", "vrai", "verdadero", "vero", "waar", "sant")
+FALSE_WORDS = ("false", "no", "0", "falsch", "faux", "falso", "onwaar", "falskt", "usant")
+_BOOLS = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
+
+POWER_STATES = {
+    "poweredon": "poweredOn",
+    "poweredoff": "poweredOff",
+    "suspended": "suspended",
+    # Hyper-V VMState names
+    "running": "poweredOn",
+    "off": "poweredOff",
+    "saved": "suspended",
+    "paused": "suspended",
+    "fastsaved": "suspended",
+    "starting": "poweredOn",
+    "stopping": "poweredOn",
+    "saving": "poweredOn",
+    "pausing": "poweredOn",
+    "resuming": "poweredOn",
+    "reset": "poweredOn",
+    "runningcritical": "poweredOn",
+    "offcritical": "poweredOff",
+    "savedcritical": "suspended",
+    "pausedcritical": "suspended",
+    # Hyper-V enum values written by ConvertTo-Json
+    "2": "poweredOn",
+    "3": "poweredOff",
+    "6": "suspended",
+    "9": "suspended",
+}
+
+BUS_SHARING = {
+    "nosharing": "none",
+    "none": "none",
+    "virtualsharing": "virtual",
+    "virtual": "virtual",
+    "physicalsharing": "physical",
+    "physical": "physical",
+}
+
+SHARING_MODES = {
+    "sharingnone": "none",
+    "none": "none",
+    "sharingmultiwriter": "multi-writer",
+    "multiwriter": "multi-writer",
+    "multi-writer": "multi-writer",
+    # one RVTools variant is documented as a boolean
+    "true": "multi-writer",
+    "false": "none",
+}
+
+RAW_MODES = {"physicalmode": "physical", "physical": "physical", "virtualmode": "virtual", "virtual": "virtual"}
+
+
+def text(column: str) -> pl.Expr:
+    """Stripped text; empty becomes null."""
+    value = pl.col(column).str.strip_chars()
+    return pl.when(value == "").then(None).otherwise(value)
+
+
+def name(column: str) -> pl.Expr:
+    """A display name with RVTools' URL escapes (``%2f`` for ``/``) decoded."""
+    return text(column).str.replace_many(
+        ["%2f", "%2F", "%5c", "%5C", "%25"], ["/", "/", "\\", "\\", "%"]
+    )
+
+
+def boolean(column: str) -> pl.Expr:
+    return _lookup(column, _BOOLS, pl.Boolean)
+
+
+def enum(column: str, mapping: dict[str, str]) -> pl.Expr:
+    """Map a vendor enum spelling (case-insensitive) to the canonical value."""
+    return _lookup(column, mapping, pl.String)
+
+
+def integer(column: str, dtype: pl.DataType = pl.Int64()) -> pl.Expr:
+    """Integers stored as numbers or text ('1,024', '4.0', ' 12 ')."""
+    value = text(column).str.replace_all(r"[\s,\u00a0']", "")
+    return value.cast(pl.Float64, strict=False).round(0).cast(dtype, strict=False)
+
+
+def decimal(column: str) -> pl.Expr:
+    """Decimals with either '.' or ',' as the separator."""
+    value = text(column).str.replace_all(r"[\s\u00a0']", "")
+    value = pl.when(value.str.contains(r"^-?\d+,\d+$")).then(value.str.replace(",", ".")).otherwise(value)
+    return value.cast(pl.Float64, strict=False)
+
+
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%Y-%m-%d",
+)
+
+
+def timestamp(column: str) -> pl.Expr:
+    """Datetimes in the formats RVTools, Excel re-saves and PowerShell cultures produce."""
+    value = text(column)
+    parsed = [value.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in DATETIME_FORMATS]
+    return pl.coalesce(parsed).cast(pl.Datetime("ms"))
+
+
+def datastore(column: str) -> pl.Expr:
+    """The datastore name in a vSphere path ``[datastore] folder/file.vmdk``."""
+    return text(column).str.extract(r"^\[([^\]]+)\]", 1)
+
+
+def _lookup(column: str, mapping: dict[str, object], dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:
+    key = text(column).str.to_lowercase()
+    return key.replace_strict(mapping, default=None, return_dtype=dtype)
+
+
+def unparsed(frame: pl.DataFrame, column: str, parsed: pl.Expr) -> pl.DataFrame:
+    """Rows where ``column`` holds text that ``parsed`` could not turn into a value."""
+    if column not in frame.columns:
+        return frame.clear()
+    return frame.filter(text(column).is_not_null() & parsed.is_null())
