@@ -1,0 +1,64 @@
+"""The audit as a library call: exports in, analysis and costs out, files written on request."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analysis import Analysis, analyze
+from .config import Config
+from .cost import Costing, cost_analysis
+from .estate import Estate
+from .importers import MapOptions, load_estate
+from .progress import Progress, silent
+from .rules import Severity
+
+
+@dataclass(frozen=True)
+class Audit:
+    estate: Estate
+    analysis: Analysis
+    costing: Costing
+
+    def worst_severity(self) -> Severity | None:
+        """The highest severity of any finding that ties a guest today or at next power-on."""
+        severities = [f.severity for f in self.analysis.findings if f.timing != "hygiene"]
+        return max(severities) if severities else None
+
+
+def run_audit(
+    exports: Sequence[str | os.PathLike[str]], config: Config | None = None, progress: Progress = silent
+) -> Audit:
+    """Read the exports, run the rules and the core, price the result."""
+    config = config or Config()
+    estate = load_estate(exports, MapOptions(owner_column=config.owner_column), progress=progress)
+    analysis = analyze(estate, config, progress=progress)
+    progress("pricing", 2, 3)
+    return Audit(estate, analysis, cost_analysis(analysis))
+
+
+def write_json(audit: Audit, path: str | Path) -> None:
+    from .outputs.findings_json import write_findings_json
+
+    write_findings_json(audit.analysis, audit.costing, path)
+
+
+def write_pdf(audit: Audit, path: str | Path) -> list[str]:
+    """Write the PDF report; returns layout warnings (none expected)."""
+    from .render.pdf import render_pdf
+    from .report import build_report
+
+    return render_pdf(build_report(audit.analysis, audit.costing), path)
+
+
+def write_html(audit: Audit, path: str | Path) -> None:
+    from .errors import RenderError
+    from .render.html import render_html
+    from .report import build_report
+
+    try:
+        Path(path).write_text(render_html(build_report(audit.analysis, audit.costing)), encoding="utf-8")
+    except OSError as exc:
+        raise RenderError(f"cannot write the HTML report: {exc.strerror}", where=str(path)) from exc

@@ -1,0 +1,196 @@
+"""The ``reportgen`` command: a thin shell over the library.
+
+It parses arguments, shows progress on stderr, and turns reportgen's exceptions into one
+clear line and an exit code (see :class:`~reportgen.status.ExitStatus`). It holds no logic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .errors import ConfigError, InputError, RenderError, ReportgenError
+from .status import ExitStatus
+
+EXIT_CODES = """\
+exit codes:
+  0    the audit ran and every requested file was written
+  1    findings at or above --fail-on
+  2    usage error (bad option, bad config file)
+  3    an export is unreadable or lacks what the audit needs
+  4    a report or data file could not be written
+  130  interrupted
+"""
+
+
+class TerminalProgress:
+    """Progress on stderr: one rewritten line on a terminal, plain timestamped lines otherwise."""
+
+    def __init__(self, stream: TextIO, quiet: bool = False) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.tty = stream.isatty()
+        self.start = time.monotonic()
+        self.last = ""
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        elapsed = time.monotonic() - self.start
+        count = f" ({done}/{total})" if total else ""
+        if self.tty:
+            line = f"\r\x1b[2K{step}{count} · {elapsed:.1f}s"
+            self.stream.write(line)
+        else:
+            if step == self.last:
+                return
+            self.stream.write(f"reportgen: {elapsed:6.1f}s {step}{count}\n")
+        self.last = step
+        self.stream.flush()
+
+    def done(self, message: str) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            self.stream.write("\r\x1b[2K")
+        self.stream.write(f"reportgen: {message}\n")
+        self.stream.flush()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportgen",
+        description="Find the guests that are welded to their hosts, and what it costs.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    audit = sub.add_parser(
+        "audit",
+        help="audit exports and write the report",
+        description="Audit RVTools exports (.xlsx, a folder of CSVs, or a zip) and Hyper-V CSV bundles; "
+        "several exports are merged into one estate.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    audit.add_argument("exports", nargs="+", metavar="EXPORT", help="RVTools .xlsx, CSV folder or zip; Hyper-V bundle")
+    audit.add_argument("-o", "--output", metavar="report.pdf", help="PDF report to write (default: report.pdf "
+                       "when no other output is asked for)")
+    audit.add_argument("--html", metavar="report.html", help="self-contained HTML report to write")
+    audit.add_argument("--json", metavar="findings.json", help="findings JSON (schema_version 1) to write")
+    audit.add_argument("--xlsx", metavar="findings.xlsx", help="findings workbook for admins to write")
+    audit.add_argument("--config", metavar="audit.toml", help="configuration file (see 'reportgen init-config')")
+    audit.add_argument("--history", metavar="DIR", help="folder of earlier audits for the quarter-on-quarter view")
+    audit.add_argument("--redact", action="store_true", help="replace host and guest names in every output")
+    audit.add_argument("--fail-on", metavar="SEVERITY", choices=["info", "low", "medium", "high", "critical"],
+                       help="exit 1 when a finding at or above this severity ties a guest")
+    audit.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    audit.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+    init = sub.add_parser("init-config", help="write a commented default configuration file")
+    init.add_argument("path", nargs="?", default="audit.toml", help="where to write it (default: audit.toml)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    err = stderr or sys.stderr
+    out = stdout or sys.stdout
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(out)
+        return ExitStatus.USAGE
+    try:
+        if args.command == "init-config":
+            return _init_config(args, out)
+        return _audit(args, err)
+    except KeyboardInterrupt:
+        err.write("\nreportgen: interrupted\n")
+        return ExitStatus.INTERRUPTED
+    except ConfigError as exc:
+        err.write(f"reportgen: config error: {exc}\n")
+        return ExitStatus.USAGE
+    except InputError as exc:
+        err.write(f"reportgen: input error: {exc}\n")
+        return ExitStatus.INPUT
+    except RenderError as exc:
+        err.write(f"reportgen: output error: {exc}\n")
+        return ExitStatus.OUTPUT
+    except ReportgenError as exc:
+        err.write(f"reportgen: error: {exc}\n")
+        return ExitStatus.INTERNAL
+    except Exception as exc:  # a bug: say so in one line unless --debug
+        if getattr(args, "debug", False):
+            traceback.print_exc(file=err)
+        err.write(f"reportgen: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)\n")
+        return ExitStatus.INTERNAL
+
+
+def _init_config(args: argparse.Namespace, out: TextIO) -> int:
+    from .config import DEFAULT_TOML
+
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        raise ConfigError("already exists", where=str(path), hint="use --force to overwrite it")
+    try:
+        path.write_text(DEFAULT_TOML, encoding="utf-8")
+    except OSError as exc:
+        raise RenderError(f"cannot write: {exc.strerror}", where=str(path)) from exc
+    out.write(f"wrote {path}\n")
+    return ExitStatus.OK
+
+
+def _audit(args: argparse.Namespace, err: TextIO) -> int:
+    from .audit import run_audit, write_html, write_json, write_pdf
+    from .config import load_config
+    from .rules import Severity
+
+    progress = TerminalProgress(err, quiet=args.quiet)
+    config = load_config(args.config)
+    if args.history or args.redact or args.xlsx:
+        missing = [flag for flag, on in (("--history", args.history), ("--redact", args.redact),
+                                         ("--xlsx", args.xlsx)) if on]
+        raise ConfigError(f"{', '.join(missing)} is not available in this version", hint="leave it out")
+    pdf = args.output or (None if (args.json or args.html or args.xlsx) else "report.pdf")
+    for target in (pdf, args.json, args.html):
+        if target and not Path(target).resolve().parent.is_dir():
+            raise RenderError("the folder does not exist", where=str(target), hint="create it first")
+    audit = run_audit(args.exports, config, progress=progress)
+    written = []
+    if args.json:
+        progress("writing findings JSON", 0, 0)
+        write_json(audit, args.json)
+        written.append(args.json)
+    if args.html:
+        progress("writing HTML report", 0, 0)
+        write_html(audit, args.html)
+        written.append(args.html)
+    if pdf:
+        progress("writing PDF report", 0, 0)
+        warnings = write_pdf(audit, pdf)
+        for warning in warnings:
+            err.write(f"reportgen: layout warning: {warning}\n")
+        written.append(pdf)
+    analysis = audit.analysis
+    progress.done(
+        f"{len(analysis.hosts)} hosts, {audit.estate.guests.num_rows} guests, "
+        f"{sum(1 for c in analysis.faux_clusters if not c.suspected)} guest clusters, "
+        f"{len(analysis.pinned_hosts)} hosts cannot be emptied; wrote {', '.join(written)}"
+    )
+    if args.fail_on:
+        worst = audit.worst_severity()
+        if worst is not None and worst >= Severity.parse(args.fail_on):
+            return ExitStatus.FINDINGS
+    return ExitStatus.OK

@@ -1,0 +1,243 @@
+"""The audit configuration: who the report is for, the cost model, owners and waves.
+
+Read from a TOML file (``--config audit.toml``); every key is optional and documented in
+:data:`DEFAULT_TOML`, which ``reportgen init-config`` writes. A bad file raises
+:class:`~reportgen.errors.ConfigError` naming the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_TOML = """\
+# reportgen audit configuration. Every key is optional; the values shown are the defaults.
+
+[report]
+client = ""                      # the organisation audited, shown on the cover and in the running header
+title = "Guests welded to their hosts"   # report title
+author = ""                      # person who prepared the report
+firm = ""                        # firm name, shown on the cover and in the footer
+logo = ""                        # path to a PNG or SVG logo for the cover (relative to this file)
+currency = "GBP"                 # ISO 4217 code used for every amount
+max_cluster_pages = 12           # guest clusters that get a page of their own (the rest go to the data files)
+max_register_rows = 60           # rows of the per-host maintenance register printed in the PDF
+
+[owner]
+column = ""                      # vInfo custom attribute / tag column holding the guest owner, e.g. "Owner"
+
+[cost]
+# One host maintenance under change control instead of an automated standard change.
+change_cost = 450.0              # overhead of one normal change: RFC, CAB review, scheduling, review
+change_cost_low = 300.0          # the range shown next to change_cost in the report
+change_cost_high = 600.0
+out_of_hours_multiplier = 1.5    # applied to the hours of people working in the maintenance window
+outage_cost_per_minute = 0.0     # business cost of a planned outage of one service, per minute (0 = not priced)
+outage_minutes = 45.0            # planned outage of a pinned guest per host maintenance (shutdown, patch, start, test)
+
+# Hours per host maintenance for each pinned guest or guest cluster, by role, and the hourly rate of each role.
+[cost.roles.virtualisation_admin]
+hours = 2.0
+rate = 55.0
+[cost.roles.application_owner]
+hours = 1.5
+rate = 60.0
+[cost.roles.database_admin]
+hours = 1.0
+rate = 65.0
+
+# Host maintenance events per host per year (patch cadence + firmware + emergencies).
+[cost.events_per_year]
+vsphere = 6.0
+hyperv = 14.0
+
+[waves]
+hosts_down_per_cluster = 1       # hosts of one vSphere / Hyper-V cluster that may be in maintenance at once
+
+[waves.cluster_capacity]         # per-cluster overrides, by cluster name
+# "Production" = 2
+"""
+
+
+@dataclass(frozen=True)
+class Role:
+    hours: float
+    rate: float
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    client: str = ""
+    title: str = "Guests welded to their hosts"
+    author: str = ""
+    firm: str = ""
+    logo: str = ""
+    currency: str = "GBP"
+    max_cluster_pages: int = 12
+    max_register_rows: int = 60
+
+
+@dataclass(frozen=True)
+class CostSettings:
+    change_cost: float = 450.0
+    change_cost_low: float = 300.0
+    change_cost_high: float = 600.0
+    out_of_hours_multiplier: float = 1.5
+    outage_cost_per_minute: float = 0.0
+    outage_minutes: float = 45.0
+    roles: dict[str, Role] = field(
+        default_factory=lambda: {
+            "virtualisation_admin": Role(2.0, 55.0),
+            "application_owner": Role(1.5, 60.0),
+            "database_admin": Role(1.0, 65.0),
+        }
+    )
+    events_per_year: dict[str, float] = field(default_factory=lambda: {"vsphere": 6.0, "hyperv": 14.0})
+
+
+@dataclass(frozen=True)
+class WaveSettings:
+    hosts_down_per_cluster: int = 1
+    cluster_capacity: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    report: ReportSettings = field(default_factory=ReportSettings)
+    owner_column: str | None = None
+    cost: CostSettings = field(default_factory=CostSettings)
+    waves: WaveSettings = field(default_factory=WaveSettings)
+    base_dir: Path | None = None
+    """Folder of the config file; relative paths (the logo) are resolved against it."""
+
+
+_CURRENCIES = {"GBP", "EUR", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "NZD", "JPY", "ZAR", "INR"}
+
+
+def load_config(path: str | Path | None) -> Config:
+    """Read a config file; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("no such file", where=str(path), hint="run 'reportgen init-config' to write one") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", where=str(path)) from None
+    return parse_config(data, str(path), base_dir=path.parent)
+
+
+def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | None = None) -> Config:
+    """Validate a parsed TOML document into a :class:`Config`."""
+    _only(data, {"report", "owner", "cost", "waves"}, "", where)
+    report = _section(ReportSettings(), data.get("report", {}), "report", where)
+    if report.currency.upper() not in _CURRENCIES and not (len(report.currency) == 3 and report.currency.isalpha()):
+        raise ConfigError(f"key 'report.currency': {report.currency!r} is not a 3-letter currency code", where=where)
+    report = replace(report, currency=report.currency.upper())
+    for key in ("max_cluster_pages", "max_register_rows"):
+        if getattr(report, key) < 0:
+            raise ConfigError(f"key 'report.{key}' must be 0 or more", where=where)
+    owner = data.get("owner", {})
+    _only(owner, {"column"}, "owner", where)
+    column = owner.get("column", "")
+    if not isinstance(column, str):
+        raise ConfigError("key 'owner.column' must be a text (a vInfo column name)", where=where)
+
+    cost_data = dict(data.get("cost", {}))
+    roles_data = cost_data.pop("roles", None)
+    events_data = cost_data.pop("events_per_year", None)
+    cost = _section(CostSettings(), cost_data, "cost", where)
+    for key in ("change_cost", "change_cost_low", "change_cost_high", "outage_cost_per_minute", "outage_minutes"):
+        if getattr(cost, key) < 0:
+            raise ConfigError(f"key 'cost.{key}' must not be negative", where=where)
+    if cost.out_of_hours_multiplier < 1:
+        raise ConfigError("key 'cost.out_of_hours_multiplier' must be 1 or more", where=where)
+    if not cost.change_cost_low <= cost.change_cost <= cost.change_cost_high:
+        raise ConfigError(
+            "key 'cost.change_cost' must lie between cost.change_cost_low and cost.change_cost_high", where=where
+        )
+    if roles_data is not None:
+        if not isinstance(roles_data, dict):
+            raise ConfigError("key 'cost.roles' must be a table of roles", where=where)
+        roles = {}
+        for name, role in roles_data.items():
+            if not isinstance(role, dict):
+                raise ConfigError(f"key 'cost.roles.{name}' must be a table with hours and rate", where=where)
+            _only(role, {"hours", "rate"}, f"cost.roles.{name}", where)
+            hours = _number(role.get("hours", 0.0), f"cost.roles.{name}.hours", where)
+            rate = _number(role.get("rate", 0.0), f"cost.roles.{name}.rate", where)
+            roles[name] = Role(hours, rate)
+        cost = replace(cost, roles=roles)
+    if events_data is not None:
+        if not isinstance(events_data, dict):
+            raise ConfigError("key 'cost.events_per_year' must be a table (vsphere = 6, hyperv = 14)", where=where)
+        _only(events_data, {"vsphere", "hyperv"}, "cost.events_per_year", where)
+        events = dict(cost.events_per_year)
+        for platform, value in events_data.items():
+            events[platform] = _number(value, f"cost.events_per_year.{platform}", where)
+        cost = replace(cost, events_per_year=events)
+
+    waves_data = dict(data.get("waves", {}))
+    capacity_data = waves_data.pop("cluster_capacity", {})
+    waves = _section(WaveSettings(), waves_data, "waves", where)
+    if waves.hosts_down_per_cluster < 1:
+        raise ConfigError("key 'waves.hosts_down_per_cluster' must be 1 or more", where=where)
+    if not isinstance(capacity_data, dict):
+        raise ConfigError("key 'waves.cluster_capacity' must be a table of cluster = hosts", where=where)
+    capacity = {}
+    for name, value in capacity_data.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"key 'waves.cluster_capacity.{name}' must be a whole number of 1 or more", where=where)
+        capacity[str(name)] = value
+    waves = replace(waves, cluster_capacity=capacity)
+    return Config(report=report, owner_column=column or None, cost=cost, waves=waves, base_dir=base_dir)
+
+
+def _only(data: object, allowed: set[str], section: str, where: str) -> None:
+    if not isinstance(data, dict):
+        raise ConfigError(f"key '{section}' must be a table", where=where)
+    for key in data:
+        if key not in allowed:
+            name = f"{section}.{key}" if section else key
+            raise ConfigError(
+                f"unknown key '{name}'", where=where, hint=f"known keys here: {', '.join(sorted(allowed))}"
+            )
+
+
+def _number(value: object, key: str, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"key '{key}' must be a number, got {value!r}", where=where)
+    if value < 0:
+        raise ConfigError(f"key '{key}' must not be negative", where=where)
+    return float(value)
+
+
+def _section(default: Any, data: object, section: str, where: str) -> Any:
+    """Overlay ``data`` on a dataclass of scalar defaults, checking names and types."""
+    names = {f.name for f in fields(default) if not isinstance(getattr(default, f.name), dict)}
+    _only(data, names, section, where)
+    assert isinstance(data, dict)
+    values = {}
+    for key, value in data.items():
+        current = getattr(default, key)
+        key_name = f"{section}.{key}"
+        if isinstance(current, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(current, float):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            value = float(value) if ok else value
+        elif isinstance(current, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, str)
+        if not ok:
+            raise ConfigError(
+                f"key '{key_name}' must be {type(current).__name__}, got {value!r}", where=where
+            )
+        values[key] = value
+    return replace(default, **values)

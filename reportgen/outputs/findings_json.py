@@ -1,0 +1,115 @@
+"""The findings JSON (``--json``), schema_version 1: a contract users' scripts rely on.
+
+Keys of DESIGN.md's contract are never removed or changed in meaning within version 1;
+extra keys (``pinned_at_next_power_on``, ``data_quality`` …) may be added.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..analysis import Analysis, PinnedGuest
+from ..cost import Costing
+from ..errors import RenderError
+from ..rules import CATALOGUE
+
+SCHEMA_VERSION = 1
+
+
+def _guest(g: PinnedGuest) -> dict[str, Any]:
+    return {"key": g.key, "name": g.name, "rules": list(g.rules), "owner": g.owner, "faux_cluster": g.faux_cluster}
+
+
+def findings_document(analysis: Analysis, costing: Costing, generated_at: datetime | None = None) -> dict[str, Any]:
+    """The findings JSON as a Python object."""
+    estate = analysis.estate
+    generated = (generated_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    sources = []
+    for s in estate.sources.to_pylist():
+        sources.append({
+            "file": s["file"], "format": s["format"], "platform": s["platform"], "tool": s["tool"],
+            "tool_version": s["tool_version"],
+            "exported_at": s["exported_at"].isoformat() if s["exported_at"] else None,
+            "server": s["server"], "server_uuid": s["server_uuid"],
+            "rows_read": s["rows_read"], "rows_used": s["rows_used"], "rows_skipped": s["rows_skipped"],
+            "superseded": s["superseded_by"] is not None,
+        })
+    files = {s["source_id"]: s["file"] for s in estate.sources.to_pylist()}
+    host_names = analysis.host_names
+    guest_names = analysis.guest_names
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": generated,
+        "estate": {"sources": sources, "hosts": estate.hosts.num_rows, "guests": estate.guests.num_rows},
+        "faux_clusters": [
+            {
+                "id": c.id, "name": c.name, "topology": c.topology, "suspected": c.suspected,
+                "guests": [{"key": g.key, "name": g.name, "host": g.host, "power_state": g.power_state}
+                           for g in c.guests],
+                "hosts": list(c.hosts), "clusters": list(c.clusters), "rules": list(c.rules),
+                "running_members": c.running,
+            }
+            for c in analysis.faux_clusters
+        ],
+        "hosts": [
+            {
+                "name": h.name, "cluster": h.cluster, "platform": h.platform, "evacuable": h.evacuable,
+                "pinned_guests": [_guest(g) for g in h.blockers],
+                "pinned_at_next_power_on": [_guest(g) for g in h.blockers_at_power_on],
+                "stranded_on_failure": [_guest(g) for g in h.stranded],
+                "degraded_faux_clusters": list(h.degraded),
+                "owners_to_ask": list(h.owners), "owner_unknown": h.unknown_owner,
+                "wave": h.wave, "maintenance_domain": h.domain, "guests": h.guests,
+            }
+            for h in analysis.hosts
+        ],
+        "waves": [list(w) for w in analysis.waves],
+        "wave_lower_bound": analysis.wave_lower_bound,
+        "findings": [
+            {
+                "rule": f.rule, "title": CATALOGUE[f.rule].title if f.rule in CATALOGUE else f.rule,
+                "severity": f.severity.label,
+                "guest": {"key": f.guest_key, "name": guest_names.get(f.guest_key, f.guest_key)} if f.guest_key else None,
+                "host": host_names.get(f.host_key, f.host_key) if f.host_key else None,
+                "timing": f.timing, "effects": sorted(e.value for e in f.effects),
+                "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,
+            }
+            for f in analysis.findings
+        ],
+        "cost": {
+            "currency": costing.currency, "annual_total": costing.annual_total,
+            "annual_range": [costing.annual_low, costing.annual_high],
+            "per_faux_cluster": costing.per_faux_cluster, "per_pinned_guest": costing.per_guest,
+            "per_owner": costing.per_owner, "assumptions": costing.assumptions,
+        },
+        "remediation": {
+            "by_cause": [{"cause": r.cause, "label": r.label, "kind": r.kind, "hosts_freed": list(r.hosts_freed)}
+                         for r in analysis.remedies_by_cause],
+            "by_rule": [{"rule": r.cause, "title": r.label, "hosts_freed": list(r.hosts_freed)}
+                        for r in analysis.remedies_by_rule],
+            "containment": {"dedicated_hosts": analysis.containment_k,
+                            "hosts_freed": analysis.containment_hosts_freed},
+        },
+        "coverage": [
+            {"rule": c.rule, "status": c.status, "reason": c.reason or None,
+             "source": files.get(c.source_id) if c.source_id is not None else None}
+            for c in analysis.coverage
+        ],
+        "data_quality": [
+            {"level": i.level, "file": i.file, "sheet": i.sheet, "row": i.row, "column": i.column,
+             "rows": i.rows, "skipped": i.skipped, "message": i.message}
+            for i in estate.issues
+        ],
+    }
+
+
+def write_findings_json(analysis: Analysis, costing: Costing, path: str | Path) -> None:
+    """Write the findings JSON; raises RenderError when the file cannot be written."""
+    document = findings_document(analysis, costing)
+    try:
+        Path(path).write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        raise RenderError(f"cannot write the findings JSON: {exc.strerror}", where=str(path)) from exc

@@ -1,0 +1,28 @@
+"""The pinning rule catalogue and :func:`evaluate`, which runs it over an estate."""
+
+from __future__ import annotations
+
+from ..estate import Estate
+from .base import Coverage, Detector, Effect, Finding, GuestEdge, HostEdge, RuleContext, RuleInfo, RuleOutput, Severity
+from .coverage import assess
+from .guest_clusters import DETECTORS as _GUEST_CLUSTERS
+
+DETECTORS: tuple[Detector, ...] = (*_GUEST_CLUSTERS,)
+CATALOGUE: dict[str, RuleInfo] = {info.id: info for d in DETECTORS for info in d.rules}
+
+__all__ = [
+    "CATALOGUE", "DETECTORS", "Coverage", "Effect", "Finding", "GuestEdge", "HostEdge", "RuleContext", "RuleInfo",
+    "RuleOutput", "Severity", "evaluate",
+]
+
+
+def evaluate(estate: Estate, ctx: RuleContext | None = None) -> RuleOutput:
+    """Run every detector; findings of rules that could not be assessed are impossible by
+    construction (a detector sees no rows), and coverage says which ones those are."""
+    ctx = ctx or RuleContext()
+    out = RuleOutput()
+    for detector in DETECTORS:
+        out.extend(detector.run(estate, ctx))
+    for info in CATALOGUE.values():
+        out.coverage.extend(assess(info, estate))
+    return out

@@ -1,0 +1,165 @@
+"""What a rule is and what it yields: findings, edges for the core, and coverage.
+
+A rule is a pure function over the :class:`~reportgen.estate.Estate`. It yields
+:class:`Finding` records (what a consultant signs), edges for the core (pin, bond,
+colocate, strand), and says per source whether it could assess anything at all.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..estate import Estate
+
+
+class Severity(enum.IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}; use one of {', '.join(s.label for s in cls)}") from None
+
+    def escalate(self, steps: int = 1) -> Severity:
+        return Severity(min(Severity.CRITICAL, self + steps))
+
+
+class Effect(str, enum.Enum):
+    """What a tie breaks (rules.md §0.1)."""
+
+    LIVE_MIGRATION = "blocks-live-migration"
+    EVACUATION = "blocks-evacuation"
+    RESTART = "blocks-restart-after-host-failure"
+    STORAGE_MIGRATION = "blocks-storage-migration"
+    HOST_BACKUP = "blocks-host-level-backup"
+
+
+Timing = Literal["now", "next-power-on", "hygiene"]
+"""'now': the guest is running and tied today; 'next-power-on': it is off and will be tied
+when started; 'hygiene': worth fixing but ties nothing (templates, disconnected NICs)."""
+
+
+@dataclass(frozen=True)
+class Need:
+    """A tab (and optionally columns) a rule needs from a source of the given platform."""
+
+    platform: str
+    tab: str
+    columns: tuple[str, ...] = ()
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """The catalogue entry of a rule: shown in the report appendix and docs/rules.md."""
+
+    id: str
+    title: str
+    severity: Severity
+    effects: frozenset[Effect]
+    summary: str
+    remediation: str
+    references: tuple[str, ...] = ()
+    needs: tuple[Need, ...] = ()
+    platforms: tuple[str, ...] = ("vsphere",)
+    limits: str = ""
+    """What the exports cannot show about this tie (said in coverage)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    evidence: str
+    """The columns and values seen, e.g. "vDisk row 12: Shared Bus = physicalSharing"."""
+    guest_key: str | None = None
+    host_key: str | None = None
+    timing: Timing = "now"
+    effects: frozenset[Effect] = frozenset()
+    remediation: str = ""
+    cause: str | None = None
+    """The fixable thing behind the finding (one datastore, one port group, one guest cluster)."""
+    suspected: bool = False
+
+
+@dataclass(frozen=True)
+class GuestEdge:
+    """An undirected guest-guest edge: a bond (same guest cluster) or a colocation."""
+
+    a: str
+    b: str
+    rule: str
+    cause: str | None = None
+    """None on a bond or a guest-cluster colocation: the cause is the faux cluster itself."""
+
+
+@dataclass(frozen=True)
+class HostEdge:
+    """A guest-host edge: a pin (cannot leave while running) or a strand (no restart elsewhere)."""
+
+    guest: str
+    host: str
+    rule: str
+    cause: str | None = None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    rule: str
+    source_id: int | None
+    status: Literal["assessed", "not-assessed"]
+    reason: str = ""
+
+
+@dataclass
+class RuleOutput:
+    """Everything one or more rules produced."""
+
+    findings: list[Finding] = field(default_factory=list)
+    bonds: list[GuestEdge] = field(default_factory=list)
+    colocations: list[GuestEdge] = field(default_factory=list)
+    pins: list[HostEdge] = field(default_factory=list)
+    strands: list[HostEdge] = field(default_factory=list)
+    suspected: list[tuple[str, ...]] = field(default_factory=list)
+    """Groups of guest keys found by heuristics only (names, networks): suspected clusters."""
+    coverage: list[Coverage] = field(default_factory=list)
+
+    def extend(self, other: RuleOutput) -> None:
+        self.findings.extend(other.findings)
+        self.bonds.extend(other.bonds)
+        self.colocations.extend(other.colocations)
+        self.pins.extend(other.pins)
+        self.strands.extend(other.strands)
+        self.suspected.extend(other.suspected)
+        self.coverage.extend(other.coverage)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Settings rules may read (from the audit config)."""
+
+    suspect_heuristics: bool = True
+
+
+RuleFn = Callable[[Estate, RuleContext], RuleOutput]
+
+
+@dataclass(frozen=True)
+class Detector:
+    """One pass over the estate that yields the findings of one or more catalogue rules."""
+
+    rules: tuple[RuleInfo, ...]
+    run: RuleFn
