@@ -7,6 +7,7 @@ clear line and an exit code (see :class:`~reportgen.status.ExitStatus`). It hold
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 import traceback
@@ -106,7 +107,8 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None, stdout
     out = stdout or sys.stdout
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.command is None:

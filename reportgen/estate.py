@@ -105,7 +105,7 @@ def merge(estates: list[Estate]) -> Estate:
         for name in schema.TABLES:
             table = estate.tables[name]
             if offset and table.num_rows:
-                table = _shift_source_ids(table, offset)
+                table = schema.conform(name, _shift_source_ids(table, offset))
             tables[name].append(table)
         issues.extend(estate.issues)
         tabs.extend(replace(t, source_id=t.source_id + offset) for t in estate.tabs)

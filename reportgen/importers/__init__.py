@@ -58,7 +58,7 @@ def load_estate(
             else:
                 from .hyperv import load_hyperv
 
-                estates.append(load_hyperv(path, len(estates), options))
+                estates.append(load_hyperv(path, 0, options))
                 continue
             if "vInfo" not in raw.tabs:
                 raise InputError(
@@ -66,7 +66,7 @@ def load_estate(
                     where=str(path),
                     hint="reportgen needs at least vInfo; export 'all' tabs from RVTools",
                 )
-            estates.append(map_export(raw, len(estates), options))
+            estates.append(map_export(raw, 0, options))
         progress("reading exports", total, total)
     return drop_superseded(merge(estates))
 

@@ -203,7 +203,12 @@ class _Mapper:
             datacenter=self.col(f, "Datacenter"),
             platform=pl.lit("vsphere"),
             power_state=self.typed(f, "Powerstate", V.enum("Powerstate", V.POWER_STATES), pl.String()),
-            template=self.typed(f, "Template", V.boolean("Template"), pl.Boolean()),
+            # 3.x exports have no Template column; a template's configuration file is a .vmtx.
+            template=pl.coalesce(
+                self.typed(f, "Template", V.boolean("Template"), pl.Boolean()),
+                pl.when(self.col(f, "Path").is_null()).then(None)
+                .otherwise(self.col(f, "Path").str.to_lowercase().str.ends_with(".vmtx")),
+            ),
             owner=self.col(f, owner) if owner else pl.lit(None, pl.String),
             os=pl.coalesce(self.col(f, "OS according to the VMware Tools"),
                            self.col(f, "OS according to the configuration file")),

@@ -74,6 +74,11 @@ def _resolve_headers(
                 break
     mapping: dict[int, str] = {}
     custom: list[int] = []
+    unnamed = [i + 1 for i, n in enumerate(names) if not n or n.startswith("__UNNAMED__")]
+    if unnamed:
+        issues.append(DataIssue(
+            "info", file, f"{len(unnamed)} column(s) without a header ignored (column number "
+            f"{', '.join(str(i) for i in unnamed[:5])}{' …' if len(unnamed) > 5 else ''})", sheet=sheet))
     for n, where in positions.items():
         if not n or n.startswith("__UNNAMED__"):
             continue

@@ -113,7 +113,6 @@ def read_text_table(data: bytes, file: str) -> TextTable:
                 infer_schema=False,
                 quote_char='"',
                 truncate_ragged_lines=True,
-                missing_utf8_is_empty_string=False,
             )
         except pl.exceptions.PolarsError as exc:
             raise InputError(
