@@ -147,6 +147,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("processor_compat", BOOL, doc="Hyper-V CompatibilityForMigrationEnabled"),
         Column("automatic_stop_action", STR),
         Column("annotation", STR),
+        Column("snapshots", I32, doc="rows in vSnapshot; null when the export has no vSnapshot tab"),
         Column("vm_id", STR, doc="VM ID as exported (vm-123) or Hyper-V VMId"),
         Column("vm_uuid", STR),
         Column("server", STR),

@@ -16,6 +16,7 @@ TABS: tuple[str, ...] = (
     "vNetwork",
     "vCD",
     "vUSB",
+    "vSnapshot",
     "vSource",
     "vCluster",
     "vHost",
@@ -77,6 +78,10 @@ KNOWN: dict[str, frozenset[str]] = {
     "vUSB": _cols(
         "VM | Powerstate | Template | SRM Placeholder | Device Node | Device Type | Connected | Family | "
         "Speed | EHCI enabled | Auto connect | Bus number | Unit number | Annotation | " + _VM_TAIL
+    ),
+    "vSnapshot": _cols(
+        "VM | Powerstate | Name | Description | Date / time | Filename | Size MiB (vmsn) | Size MiB (total) | "
+        "Quiesced | State | Annotation | " + _VM_TAIL
     ),
     "vSource": _cols(
         "Name | OS type | API type | API version | Version | Patch level | Build | Fullname | Product name | "
@@ -165,7 +170,7 @@ _ALIASES_VM_TABS: dict[str, str] = {
     "UUID": "VM UUID",
     "Object ID": "VM ID",
 }
-VM_TABS = frozenset({"vInfo", "vDisk", "vNetwork", "vCD", "vUSB"})
+VM_TABS = frozenset({"vInfo", "vDisk", "vNetwork", "vCD", "vUSB", "vSnapshot"})
 
 _MB = re.compile(r"\bMB\b")
 

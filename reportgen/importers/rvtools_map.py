@@ -43,6 +43,7 @@ NEEDED: dict[str, frozenset[str]] = {
     ),
     "vCD": frozenset(_ID + ("Device Node", "Connected", "Starts Connected", "Device Type")),
     "vUSB": frozenset(_ID + ("Device Node", "Device Type", "Connected", "Family", "Auto connect")),
+    "vSnapshot": frozenset(_ID + ("Name", "Date / time")),
     "vSource": frozenset(("Name", "API type", "Version", "Build", "Fullname", "VI SDK Server", "VI SDK UUID")),
     "vCluster": frozenset(
         ("Name", "NumHosts", "HA enabled", "AdmissionControlEnabled", "DRS enabled", "DRS default VM behavior",
@@ -245,7 +246,17 @@ class _Mapper:
         frame = frame.with_columns(pl.col("name").fill_null(pl.col("vm_id")))
         frame = self.unique("vInfo", frame, ["guest_key"], "the same 'VM ID' appears twice in vInfo; the first row is used")
         self.status("vInfo", frame.height)
-        return frame
+        return self.snapshots(frame)
+
+    def snapshots(self, guests: pl.DataFrame) -> pl.DataFrame:
+        """Count vSnapshot rows per guest into ``snapshots`` (null when the tab is absent)."""
+        if "vSnapshot" not in self.raw.tabs:
+            self.status("vSnapshot", 0)
+            return guests.with_columns(snapshots=pl.lit(None, pl.Int32))
+        rows = self._child("vSnapshot", guests, {})
+        counts = rows.group_by("guest_key").agg(snapshots=pl.len().cast(pl.Int32)) if rows.height else \
+            pl.DataFrame(schema={"guest_key": pl.String, "snapshots": pl.Int32})
+        return guests.join(counts, on="guest_key", how="left").with_columns(pl.col("snapshots").fill_null(0))
 
     def _child(self, tab: str, guests: pl.DataFrame, columns: dict[str, pl.Expr]) -> pl.DataFrame:
         """Rows of a per-VM tab joined to known guests; orphans are skipped and counted."""
@@ -379,7 +390,7 @@ class _Mapper:
             self.status("vHost", 0)
         # Hosts that guests run on but vHost does not list (tab missing, trimmed or anonymised).
         seen = guests.filter(pl.col("host_key").is_not_null()).group_by("host_key").agg(
-            name=pl.col("host_key").first().str.split("/").list.slice(1).list.join("/"),
+            name=(pl.col("Host") if "Host" in guests.columns else pl.col("host_key")).first(),
             cluster_key=pl.col("cluster_key").first(),
             cluster=pl.col("cluster").first(),
             datacenter=pl.col("datacenter").first(),

@@ -5,9 +5,13 @@ from __future__ import annotations
 from ..estate import Estate
 from .base import Coverage, Detector, Effect, Finding, GuestEdge, HostEdge, RuleContext, RuleInfo, RuleOutput, Severity
 from .coverage import assess
+from .devices import DETECTORS as _DEVICES
 from .guest_clusters import DETECTORS as _GUEST_CLUSTERS
+from .networks import DETECTORS as _NETWORKS
+from .placement import DETECTORS as _PLACEMENT
+from .storage import DETECTORS as _STORAGE
 
-DETECTORS: tuple[Detector, ...] = (*_GUEST_CLUSTERS,)
+DETECTORS: tuple[Detector, ...] = (*_GUEST_CLUSTERS, *_NETWORKS, *_STORAGE, *_DEVICES, *_PLACEMENT)
 CATALOGUE: dict[str, RuleInfo] = {info.id: info for d in DETECTORS for info in d.rules}
 
 __all__ = [

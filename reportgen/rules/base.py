@@ -60,6 +60,10 @@ class Need:
     tab: str
     columns: tuple[str, ...] = ()
     why: str = ""
+    since: str = ""
+    """The exporting tool version that first wrote the tab / columns, e.g. '4.4.1' (RVTools)."""
+    optional: bool = False
+    """Without it the rule still runs, on less: coverage says 'assessed' and names what was not checked."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,10 @@ class RuleInfo:
     platforms: tuple[str, ...] = ("vsphere",)
     limits: str = ""
     """What the exports cannot show about this tie (said in coverage)."""
+    cannot_assess: str = ""
+    """Set when no export can show the tie at all: coverage is 'not-assessed' with this reason everywhere."""
+    detection: str = ""
+    """How the rule reads the export (tabs, columns, values), for docs/rules.md and the report appendix."""
 
 
 @dataclass(frozen=True)

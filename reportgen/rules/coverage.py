@@ -2,13 +2,14 @@
 
 Zero findings must never read as clean when a check could not run: each rule declares the
 tabs and columns it needs (:class:`~reportgen.rules.base.Need`), and this module turns
-those needs and the tabs each source actually had into :class:`Coverage` records.
+those needs and the tabs each source actually had into :class:`Coverage` records. A rule
+that no export can show (``RuleInfo.cannot_assess``) is not assessed on any source.
 """
 
 from __future__ import annotations
 
 from ..estate import Estate
-from .base import Coverage, RuleInfo
+from .base import Coverage, Need, RuleInfo
 
 _PLATFORM_NAMES = {"vsphere": "vSphere (RVTools)", "hyperv": "Hyper-V"}
 
@@ -16,44 +17,66 @@ _PLATFORM_NAMES = {"vsphere": "vSphere (RVTools)", "hyperv": "Hyper-V"}
 def assess(info: RuleInfo, estate: Estate) -> list[Coverage]:
     """Coverage of one rule: one record per source of a platform the rule applies to."""
     sources = [
-        (int(sid), str(platform), str(file))
-        for sid, platform, file, superseded in zip(
+        (int(sid), str(platform), version)
+        for sid, platform, version, superseded in zip(
             estate.sources.column("source_id").to_pylist(),
             estate.sources.column("platform").to_pylist(),
-            estate.sources.column("file").to_pylist(),
+            estate.sources.column("tool_version").to_pylist(),
             estate.sources.column("superseded_by").to_pylist(),
         )
         if superseded is None
     ]
     records: list[Coverage] = []
     for platform in info.platforms:
-        mine = [s for s in sources if s[1] == platform]
-        if not mine:
-            continue
-        for source_id, _, file in mine:
-            missing = _missing(info, estate, source_id, platform)
-            if missing:
-                records.append(Coverage(info.id, source_id, "not-assessed", missing))
-            else:
-                records.append(Coverage(info.id, source_id, "assessed", info.limits))
+        for source_id, _, version in (s for s in sources if s[1] == platform):
+            if info.cannot_assess:
+                records.append(Coverage(info.id, source_id, "not-assessed", info.cannot_assess))
+                continue
+            required, optional = _missing(info, estate, source_id, platform, version)
+            if required:
+                records.append(Coverage(info.id, source_id, "not-assessed", "; ".join(required)))
+                continue
+            reason = "; ".join(
+                [f"partly: {'; '.join(optional)}"] * bool(optional) + [info.limits] * bool(info.limits)
+            )
+            records.append(Coverage(info.id, source_id, "assessed", reason))
     if not records:
         wanted = " or ".join(_PLATFORM_NAMES.get(p, p) for p in info.platforms)
         records.append(Coverage(info.id, None, "not-assessed", f"no {wanted} export was given"))
     return records
 
 
-def _missing(info: RuleInfo, estate: Estate, source_id: int, platform: str) -> str:
-    reasons = []
+def _missing(
+    info: RuleInfo, estate: Estate, source_id: int, platform: str, version: str | None
+) -> tuple[list[str], list[str]]:
+    """Reasons per missing need: (required ones, optional ones); a missing tab is named once."""
+    required: list[str] = []
+    optional: list[str] = []
+    gone: dict[str, tuple[list[Need], bool]] = {}
     for need in info.needs:
         if need.platform != platform:
             continue
         if not estate.has_tab(source_id, need.tab):
-            why = f" ({need.why})" if need.why else ""
-            reasons.append(f"tab {need.tab} is missing{why}")
+            needs, was_optional = gone.get(need.tab, ([], True))
+            gone[need.tab] = ([*needs, need], was_optional and need.optional)
             continue
         absent = [c for c in need.columns if not estate.tab_has_column(source_id, need.tab, c)]
         if absent:
-            why = f" ({need.why})" if need.why else ""
             names = ", ".join(f"'{c}'" for c in absent)
-            reasons.append(f"{need.tab} lacks column {names}{why}")
-    return "; ".join(reasons)
+            text = f"{need.tab} lacks column {names}{_why([need], platform, version)}"
+            (optional if need.optional else required).append(text)
+    for tab, (needs, was_optional) in gone.items():
+        text = f"tab {tab} is missing{_why(needs, platform, version)}"
+        (optional if was_optional else required).append(text)
+    return required, optional
+
+
+def _why(needs: list[Need], platform: str, version: str | None) -> str:
+    parts = list(dict.fromkeys(n.why for n in needs if n.why))
+    since = [n.since for n in needs if n.since]
+    if since:
+        tool = "RVTools" if platform == "vsphere" else "the exporter"
+        oldest = min(since, key=lambda v: tuple(int(p) for p in v.split(".") if p.isdigit()))
+        seen = f"; this export is from {tool} {version}" if version else ""
+        parts.append(f"written by {tool} {oldest} and later{seen}")
+    return f" ({', '.join(parts)})" if parts else ""

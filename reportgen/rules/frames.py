@@ -1,11 +1,21 @@
-"""Small helpers rules share: tables as polars frames, scopes and timing."""
+"""Small helpers rules share: tables as polars frames, guest context, timing, and turning
+frames of findings and edges into the records of :class:`~reportgen.rules.base.RuleOutput`.
+
+Rules compute with polars over whole tables; only the rows that become findings are turned
+into Python objects (:func:`emit`, :func:`add_pins`), so the cost is proportional to the
+problems found, not to the estate.
+"""
 
 from __future__ import annotations
 
 import polars as pl
 
 from ..estate import Estate
-from .base import Timing
+from .base import Effect, Finding, GuestEdge, HostEdge, RuleInfo, RuleOutput, Severity, Timing
+from .versions import esxi_number, hw_number
+
+HEARTBEAT = r"(?i)(heart.?beat|(^|[^a-z])hb([^a-z]|$)|interconnect|cluster|(^|[^a-z])priv(ate)?([^a-z]|$)|quorum|wsfc|mscs|(^|[^a-z])rac([^a-z]|$)|crossover)"
+"""Network names that look like a guest-cluster heartbeat / interconnect (GEN-01 heuristics)."""
 
 
 def frame(estate: Estate, table: str) -> pl.DataFrame:
@@ -25,9 +35,138 @@ def guest_scope() -> pl.Expr:
 
 
 def timing(power_state: str | None, template: bool | None) -> Timing:
-    """'now' for running (or state unknown) guests, 'next-power-on' when off, 'hygiene' for templates."""
+    """'hygiene' for templates, 'next-power-on' when off or suspended, else 'now' (also when unknown)."""
     if template:
         return "hygiene"
-    if power_state == "poweredOff":
+    if power_state in ("poweredOff", "suspended"):
         return "next-power-on"
     return "now"
+
+
+def timing_expr() -> pl.Expr:
+    """:func:`timing` over the columns ``template`` and ``power_state``."""
+    return (
+        pl.when(pl.col("template").fill_null(False)).then(pl.lit("hygiene"))
+        .when(pl.col("power_state").is_in(["poweredOff", "suspended"])).then(pl.lit("next-power-on"))
+        .otherwise(pl.lit("now"))
+    )
+
+
+def device_timing(connected: str = "connected", starts: str = "starts_connected") -> pl.Expr:
+    """Timing of a tie that holds only while a device / NIC is connected.
+
+    A running guest is tied now when the device is connected (or its state is unknown) and
+    only worth a hygiene note when it is not; a guest that is off is tied at next power-on
+    when the device starts connected (or that is unknown); templates are hygiene.
+    """
+    base = pl.col("timing")
+    return (
+        pl.when(base == "hygiene").then(pl.lit("hygiene"))
+        .when(base == "now").then(
+            pl.when(pl.col(connected).fill_null(True)).then(pl.lit("now")).otherwise(pl.lit("hygiene")))
+        .otherwise(
+            pl.when(pl.col(starts).fill_null(True)).then(pl.lit("next-power-on")).otherwise(pl.lit("hygiene")))
+    )
+
+
+def guests(estate: Estate) -> pl.DataFrame:
+    """Guests with the context rules need: timing, scope, host name / cluster / ESXi version, HW version."""
+    hosts = frame(estate, "hosts").select(
+        "host_key", host="name", host_cluster_key="cluster_key", host_cluster="cluster", host_product="product",
+        host_version="version", host_build="build",
+    ).with_columns(esxi=esxi_number("host_version"))
+    return (
+        frame(estate, "guests")
+        .join(hosts, on="host_key", how="left")
+        .with_columns(
+            timing=timing_expr(), scope=guest_scope(), hw=hw_number("hw_version"),
+            cluster_key=pl.coalesce(pl.col("cluster_key"), pl.col("host_cluster_key")),
+        )
+    )
+
+
+def rows_text(column: str = "row", limit: int = 5) -> pl.Expr:
+    """Aggregation: 'row 12' / 'rows 12, 13, 14 and 3 more' of the spreadsheet rows in a group."""
+    rows = pl.col(column).drop_nulls().unique().sort()
+    listed = rows.head(limit).cast(pl.String).str.join(", ")
+    more = rows.len().cast(pl.Int64) - limit
+    return (
+        pl.when(rows.len() == 1).then(pl.concat_str(pl.lit("row "), listed))
+        .otherwise(pl.concat_str(
+            pl.lit("rows "), listed,
+            pl.when(more > 0).then(pl.concat_str(pl.lit(" and "), more.cast(pl.String), pl.lit(" more")))
+            .otherwise(pl.lit("")),
+        ))
+    )
+
+
+def names_text(column: str = "name", limit: int = 4) -> pl.Expr:
+    """Aggregation: 'a, b, c and 2 more' of distinct values in a group."""
+    values = pl.col(column).drop_nulls().unique().sort()
+    listed = values.head(limit).str.join(", ")
+    more = values.len().cast(pl.Int64) - limit
+    return pl.concat_str(
+        listed,
+        pl.when(more > 0).then(pl.concat_str(pl.lit(" and "), more.cast(pl.String), pl.lit(" more")))
+        .otherwise(pl.lit("")),
+    )
+
+
+def value(label: str, column: str) -> pl.Expr:
+    """Evidence fragment "Label = value" ('(empty)' for a null)."""
+    return pl.concat_str(pl.lit(f"{label} = "), pl.col(column).cast(pl.String).fill_null("(empty)"))
+
+
+def emit(
+    out: RuleOutput,
+    findings: pl.DataFrame,
+    info: RuleInfo,
+    effects: frozenset[Effect] | None = None,
+    remediation: str | None = None,
+) -> None:
+    """Append one :class:`Finding` per row of ``findings``.
+
+    Expected columns: ``evidence`` and ``timing``; optional ``guest_key``, ``host_key``,
+    ``severity`` (int, default the rule's), ``cause``, ``suspected``.
+    """
+    if findings.is_empty():
+        return
+    cols = set(findings.columns)
+    default = int(info.severity)
+    for row in findings.iter_rows(named=True):
+        severity = row["severity"] if "severity" in cols and row["severity"] is not None else default
+        out.findings.append(Finding(
+            rule=info.id, severity=Severity(int(severity)), evidence=str(row["evidence"]),
+            guest_key=row.get("guest_key"), host_key=row.get("host_key"),
+            timing=row.get("timing") or "now",
+            effects=info.effects if effects is None else effects,
+            remediation=info.remediation if remediation is None else remediation,
+            cause=row.get("cause"), suspected=bool(row.get("suspected") or False),
+        ))
+
+
+def add_pins(out: RuleOutput, ties: pl.DataFrame, rule: str, *, strand: bool = False) -> None:
+    """Pin (and, with ``strand``, strand) each guest of ``ties`` to its host.
+
+    Rows timed 'hygiene' and rows without a host are left out; 'next-power-on' rows are
+    kept, since the core counts them only for guests that are started.
+    """
+    if ties.is_empty():
+        return
+    has_cause = "cause" in ties.columns
+    rows = ties.filter((pl.col("timing") != "hygiene") & pl.col("host_key").is_not_null()).select(
+        "guest_key", "host_key", pl.col("cause") if has_cause else pl.lit(None, pl.String).alias("cause")
+    ).unique(maintain_order=True)
+    for guest, host, cause in rows.iter_rows():
+        out.pins.append(HostEdge(guest, host, rule, cause))
+        if strand:
+            out.strands.append(HostEdge(guest, host, rule, cause))
+
+
+def add_colocations(out: RuleOutput, groups: pl.DataFrame, rule: str) -> None:
+    """Colocate the guests of each group: columns ``members`` (list of guest keys), optional ``cause``."""
+    has_cause = "cause" in groups.columns
+    for row in groups.iter_rows(named=True):
+        members = list(dict.fromkeys(row["members"]))
+        for other in members[1:]:
+            out.colocations.append(GuestEdge(members[0], other, rule, row["cause"] if has_cause else None))

@@ -1,10 +1,11 @@
-"""GEN-01: guest clusters proven by shared disks, and the ties their disks create.
+"""GEN-01 and GEN-02: guest clusters proven by shared disks, and where their nodes run.
 
-Guests whose disks share a backing file (same path), the same raw LUN, or whose disks sit on
-a SCSI controller with bus sharing next to a partner's disk, form one guest cluster (bond
-edges; the core closes them into faux clusters). A bus-sharing controller blocks live
-migration (virtualSharing always; physicalSharing before ESXi 6.0 or VM hardware 11), so its
-guests are pinned to their host; virtualSharing also forces all nodes onto one host.
+Guests whose disks share a backing file (same path) or the same raw LUN (even through
+different mapping files) form one guest cluster: bond edges, which the core closes into faux
+clusters. GEN-02 classifies each cluster by where its nodes run (in a box, across boxes,
+mixed, unknown) and escalates the disk rules of clusters in a box. The per-disk rules
+(VMW-01 … VMW-09) live in :mod:`.shared_disks`; heuristics (suspected clusters) in
+:mod:`.suspects`. All of them run in one pass: :func:`detect`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, Effect, Finding, GuestEdge, HostEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import frame, guest_scope, timing
+from .base import Detector, Effect, GuestEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .frames import add_colocations, add_pins, emit, frame, guests, names_text, rows_text
+from .shared_disks import DISK_RULES, MOBILITY, VMW01, VMW09, classify, snapshot_findings
+from .suspects import suspected_clusters
+from .versions import GEN03
 
-VSPHERE_REF = (
+WSFC_REF = (
     "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-windows-server-failover/"
     "GUID-7291B20B-33A6-4E9C-A041-72ED68D385BB.html"
 )
@@ -24,149 +28,244 @@ GEN01 = RuleInfo(
     id="GEN-01",
     title="Guest cluster on shared disks",
     severity=Severity.HIGH,
-    effects=frozenset({Effect.EVACUATION, Effect.STORAGE_MIGRATION, Effect.HOST_BACKUP}),
+    effects=frozenset({Effect.EVACUATION}),
     summary=(
-        "Two or more guests share a disk (same backing file or the same raw LUN): they form one guest "
-        "cluster, whose nodes must be handled together in every host maintenance."
+        "Two or more guests share a disk (the same backing file, or the same raw LUN even through different "
+        "mapping files): they form one guest cluster, whose nodes must be handled together in every host "
+        "maintenance. Groups that only look like clusters (node-numbered names, heartbeat-named networks, "
+        "small quorum disks on shared-bus controllers) are reported as suspected, never as proven."
     ),
     remediation=(
-        "Prefer an application-level replica (SQL Server Always On availability groups, Exchange DAG) "
-        "that needs no shared disk; otherwise keep the nodes on different hosts with DRS rules and a "
-        "supported shared-disk type (physical-mode RDM or clustered VMDK)."
+        "Prefer an application-level replica (SQL Server Always On availability groups, Exchange DAG) that "
+        "needs no shared disk; otherwise keep the nodes on different hosts with DRS rules and a supported "
+        "shared-disk type (physical-mode RDM, clustered VMDK or vVols)."
     ),
-    references=(VSPHERE_REF,),
-    needs=(Need("vsphere", "vDisk", ("Path",), "shared disks are only visible in vDisk"),),
-    platforms=("vsphere",),
+    references=(WSFC_REF,),
+    needs=(
+        Need("vsphere", "vDisk", ("Path",), "shared disks are only visible in vDisk"),
+        Need("vsphere", "vDisk", ("Raw LUN ID",), "RDMs sharing a LUN through different mapping files",
+             since="3.5", optional=True),
+        Need("vsphere", "vDisk", ("Sharing mode",), "multi-writer disks", since="4.4.1", optional=True),
+    ),
+    detection=(
+        "vDisk 'Path' identical on two or more guests of one vCenter, or 'Raw LUN ID' identical on two or more "
+        "guests; 'Sharing mode' = sharingMultiWriter groups by Path. Suspected: node-numbered names "
+        "(SQLCL01-N1 / -N2, node1 / node2), NICs on heartbeat-named networks, disks of 5 GiB or less on "
+        "shared-bus controllers, annotations naming FCI / MSCS / WSFC / RAC / Pacemaker."
+    ),
 )
 
-BUS_SHARING = RuleInfo(
-    id="VMW-01",
-    title="SCSI bus sharing blocks live migration",
-    severity=Severity.CRITICAL,
-    effects=frozenset({Effect.LIVE_MIGRATION, Effect.EVACUATION, Effect.STORAGE_MIGRATION}),
+GEN02 = RuleInfo(
+    id="GEN-02",
+    title="Guest cluster topology",
+    severity=Severity.HIGH,
+    effects=frozenset({Effect.EVACUATION}),
     summary=(
-        "A SCSI controller with bus sharing cannot be moved with vMotion (virtualSharing never; "
-        "physicalSharing only from ESXi 6.0 with VM hardware 11): the guest must be powered off "
-        "for every maintenance of its host."
+        "Where the nodes of a guest cluster run. In a box (every node on one host): a host maintenance or "
+        "failure stops every node at once, so the cluster protects only against guest failures (false "
+        "redundancy); its disk findings are escalated. Across boxes without live migration: every host "
+        "maintenance needs a planned guest failover and failback. Across boxes with live migration: each "
+        "move risks a failover. Mixed (several nodes on one host, nodes in different vSphere clusters) or "
+        "unknown hosts are flagged."
     ),
     remediation=(
-        "Replace the shared-bus cluster by an application-level replica; if shared disks must stay, "
-        "use physicalSharing with physical-mode RDMs across hosts on ESXi 6.0+ and hardware 11+."
+        "Put the nodes on different hosts of one cluster, kept apart by DRS anti-affinity / VM-Host rules, "
+        "on a shared-disk type that allows vMotion; or replace the shared-disk cluster by an application "
+        "replica."
     ),
     references=(
-        "https://developer.broadcom.com/xapis/vsphere-web-services-api/8.0U3/vim.fault.SharedBusControllerNotSupported.html",
-        VSPHERE_REF,
+        WSFC_REF,
+        "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-windows-server-failover/"
+        "GUID-1F39CF51-CDA5-40B7-B5AA-8CBA37C65314.html",
     ),
-    needs=(Need("vsphere", "vDisk", ("Shared Bus",), "RVTools 3.10+ writes the controller's bus sharing"),),
-    platforms=("vsphere",),
+    needs=(
+        Need("vsphere", "vDisk", ("Path",)),
+        Need("vsphere", "vInfo", ("Host",), "the host each node runs on"),
+        Need("vsphere", "vHost", ("Cluster", "ESX Version"), "clusters and builds of the nodes' hosts",
+             optional=True),
+    ),
+    detection=(
+        "For each guest cluster of GEN-01: the distinct vInfo 'Host' values of its nodes, the vHost 'Cluster' "
+        "of those hosts and their 'ESX Version' builds."
+    ),
 )
 
-
-def _esxi_major(version: str | None) -> int | None:
-    if not version:
-        return None
-    try:
-        return int(version.split(".")[0])
-    except ValueError:
-        return None
+CIB_ESCALATED = frozenset({"VMW-01", "VMW-02", "VMW-03", "VMW-05", "VMW-06", "VMW-07", "VMW-08"})
+"""Disk rules escalated one level for nodes of a guest cluster in a box (rules.md §0.2)."""
 
 
-def _hw(version: str | None) -> int | None:
-    if not version:
-        return None
-    digits = "".join(ch for ch in version if ch.isdigit())
-    return int(digits) if digits else None
+def disk_context(estate: Estate, g: pl.DataFrame) -> pl.DataFrame:
+    """Disks with their guest's context, datastore type and whether path / LUN are shared."""
+    stores = frame(estate, "datastores").select("datastore_key", ds_type=pl.col("type").str.to_lowercase())
+    context = g.select(
+        "guest_key", "name", "host_key", "host", "power_state", "template", "timing", "scope", "hw", "hw_version",
+        "esxi", "host_product", "os", "snapshots", "cluster_key",
+    )
+    disks = frame(estate, "disks").join(context, on="guest_key", how="inner")
+    path_guests = pl.col("guest_key").n_unique().over("scope", "path")
+    lun_guests = pl.col("guest_key").n_unique().over("scope", "lun_id")
+    return (
+        disks.with_columns(datastore_key=pl.concat_str("scope", pl.lit("/"), "datastore"))
+        .join(stores, on="datastore_key", how="left")
+        .with_columns(
+            shared_path=pl.col("path").is_not_null() & (path_guests >= 2),
+            shared_lun=pl.col("lun_id").is_not_null() & (lun_guests >= 2),
+        )
+    )
+
+
+def bond_groups(disks: pl.DataFrame) -> list[list[str]]:
+    """Groups of guest keys sharing one path or one LUN (several groups may overlap)."""
+    parts = []
+    for flag, key in (("shared_path", "path"), ("shared_lun", "lun_id")):
+        parts.append(
+            disks.filter(pl.col(flag)).group_by("scope", key)
+            .agg(members=pl.col("guest_key").unique(maintain_order=True)).select("members")
+        )
+    return [m for part in parts for m in part["members"].to_list()]
+
+
+def components(groups: list[list[str]]) -> dict[str, int]:
+    """Guest key -> guest-cluster number, merging overlapping groups (union-find)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for members in groups:
+        root = find(members[0])
+        for other in members[1:]:
+            parent[find(other)] = root
+    numbers: dict[str, int] = {}
+    return {g: numbers.setdefault(find(g), len(numbers)) for g in sorted(parent)}
+
+
+def topology(members: pl.DataFrame) -> pl.DataFrame:
+    """Per guest cluster: topology (as the core computes it), hosts and builds of its nodes."""
+    per_host = pl.col("host_key").drop_nulls().unique_counts().max().fill_null(0)
+    summary = members.group_by("gc").agg(
+        nodes=pl.len(), node_names=names_text("name", 6), members=pl.col("guest_key"),
+        hosts=pl.col("host_key").drop_nulls().n_unique(), host_names=names_text("host", 4),
+        unknown=pl.col("host_key").is_null().any(), per_host=per_host,
+        vclusters=pl.col("host_cluster_key").fill_null("").n_unique(),
+        builds=pl.col("host_product").drop_nulls().n_unique(),
+        build_names=names_text("host_product", 3),
+        running=(pl.col("timing") == "now").sum(),
+    )
+    return summary.with_columns(
+        topology=pl.when(pl.col("unknown")).then(pl.lit("unknown"))
+        .when(pl.col("hosts") == 1).then(pl.lit("in-a-box"))
+        .when((pl.col("per_host") == 1) & (pl.col("vclusters") == 1)).then(pl.lit("across-boxes"))
+        .otherwise(pl.lit("mixed"))
+    )
 
 
 def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     out = RuleOutput()
-    disks = frame(estate, "disks")
-    if disks.is_empty():
-        return out
-    guests = frame(estate, "guests").select(
-        "guest_key", "name", "host_key", "power_state", "template", "hw_version", "platform", "cluster_key"
+    g = guests(estate)
+    disks = disk_context(estate, g)
+    groups = bond_groups(disks) if not disks.is_empty() else []
+    edges = {(members[0], other) for members in groups for other in members[1:] if other != members[0]}
+    out.bonds.extend(GuestEdge(a, b, GEN01.id) for a, b in sorted(edges))
+    comp = components(groups)
+    cluster_of = pl.DataFrame(
+        {"guest_key": list(comp), "gc": list(comp.values())}, schema={"guest_key": pl.String, "gc": pl.Int32}
     )
-    hosts = frame(estate, "hosts").select("host_key", "version", name_host="name")
-    disks = disks.join(guests, on="guest_key", how="inner").with_columns(scope=guest_scope())
+    per_rule = classify(disks, set(comp)).join(cluster_of, on="guest_key", how="left")
+    nodes = g.join(cluster_of, on="guest_key", how="inner")
+    if not nodes.is_empty():
+        blocked = per_rule.filter(pl.col("pins") & pl.col("gc").is_not_null())["gc"].unique()
+        topo = topology(nodes).with_columns(blocked=pl.col("gc").is_in(blocked.implode()))
+        _emit_topology(out, nodes, topo)
+        _emit_membership(out, disks, nodes, topo)
+        virtual = per_rule.filter(pl.col("rule") == VMW01.id)["gc"].drop_nulls().unique()
+        add_colocations(out, topo.filter(pl.col("gc").is_in(virtual.implode())), VMW01.id)
+        per_rule = per_rule.join(topo.select("gc", "topology"), on="gc", how="left")
+    else:
+        per_rule = per_rule.with_columns(topology=pl.lit(None, pl.String))
 
-    # Bonds: the same backing file, or the same raw LUN, on two or more guests.
-    for key, label in (("path", "Path"), ("lun_id", "Raw LUN ID")):
-        shared = (
-            disks.filter(pl.col(key).is_not_null())
-            .group_by("scope", key)
-            .agg(pl.col("guest_key").unique(maintain_order=True), pl.col("name").unique(maintain_order=True),
-                 pl.col("row").first())
-            .filter(pl.col("guest_key").list.len() >= 2)
-        )
-        for row in shared.iter_rows(named=True):
-            members = row["guest_key"]
-            for other in members[1:]:
-                out.bonds.append(GuestEdge(members[0], other, GEN01.id))
-
-    # Per guest: shared disks and bus-sharing controllers.
-    bonded = {g for e in out.bonds for g in (e.a, e.b)}
-    per_guest = (
-        disks.with_columns(
-            is_shared=pl.col("path").is_duplicated().over("scope") | (
-                pl.col("lun_id").is_not_null() & pl.col("lun_id").is_duplicated().over("scope")),
-        )
-        .group_by("guest_key")
-        .agg(
-            pl.col("name").first(), pl.col("host_key").first(), pl.col("power_state").first(),
-            pl.col("template").first(), pl.col("hw_version").first(),
-            shared_rows=pl.col("row").filter(pl.col("is_shared")),
-            shared_paths=pl.col("path").filter(pl.col("is_shared")).unique(maintain_order=True),
-            bus=pl.col("bus_sharing").filter(pl.col("bus_sharing").is_in(["physical", "virtual"])).unique(),
-            bus_rows=pl.col("row").filter(pl.col("bus_sharing").is_in(["physical", "virtual"])),
-            controllers=pl.col("controller").filter(pl.col("bus_sharing").is_in(["physical", "virtual"])).unique(),
-        )
-        .filter(pl.col("guest_key").is_in(list(bonded)) | (pl.col("bus").list.len() > 0))
-        .join(hosts, on="host_key", how="left")
+    per_rule = per_rule.with_columns(
+        severity=pl.when((pl.col("topology") == "in-a-box") & pl.col("rule").is_in(list(CIB_ESCALATED)))
+        .then((pl.col("severity") + 1).clip(upper_bound=int(Severity.CRITICAL)))
+        .otherwise(pl.col("severity"))
     )
-    for g in per_guest.iter_rows(named=True):
-        when = timing(g["power_state"], g["template"])
-        if g["guest_key"] in bonded:
-            paths = ", ".join(g["shared_paths"][:3]) + (" …" if len(g["shared_paths"]) > 3 else "")
-            out.findings.append(Finding(
-                rule=GEN01.id, severity=GEN01.severity, guest_key=g["guest_key"], host_key=g["host_key"],
-                evidence=f"vDisk rows {_rows(g['shared_rows'])}: Path shared with another guest ({paths})",
-                timing=when, effects=GEN01.effects, remediation=GEN01.remediation,
-            ))
-        if not g["bus"]:
-            continue
-        modes = sorted(g["bus"])
-        major, hw = _esxi_major(g["version"]), _hw(g["hw_version"])
-        migratable = modes == ["physical"] and major is not None and major >= 6 and hw is not None and hw >= 11
-        controllers = ", ".join(sorted(c for c in g["controllers"] if c)) or "a controller"
-        gate = (
-            f"ESXi {g['version'] or 'version unknown'}, VM hardware {g['hw_version'] or 'unknown'}"
-        )
-        evidence = (
-            f"vDisk rows {_rows(g['bus_rows'])}: Shared Bus = {'/'.join(m + 'Sharing' for m in modes)} on "
-            f"{controllers}; {gate}"
-        )
-        if g["guest_key"] not in bonded:
-            evidence += "; no partner guest shares its disks in this export (partners in another vCenter?)"
-        if migratable:
-            out.findings.append(Finding(
-                rule=BUS_SHARING.id, severity=Severity.MEDIUM, guest_key=g["guest_key"], host_key=g["host_key"],
-                evidence=evidence + " (vMotion possible with conditions)", timing=when,
-                effects=frozenset({Effect.STORAGE_MIGRATION, Effect.HOST_BACKUP}), remediation=BUS_SHARING.remediation,
-            ))
-            continue
-        out.findings.append(Finding(
-            rule=BUS_SHARING.id, severity=BUS_SHARING.severity, guest_key=g["guest_key"], host_key=g["host_key"],
-            evidence=evidence, timing=when, effects=BUS_SHARING.effects, remediation=BUS_SHARING.remediation,
-        ))
-        if g["host_key"] is not None and when != "hygiene":
-            out.pins.append(HostEdge(g["guest_key"], g["host_key"], BUS_SHARING.id))
+    for info in DISK_RULES:
+        mine = per_rule.filter(pl.col("rule") == info.id)
+        blocking = mine.filter(pl.col("pins"))
+        emit(out, blocking, info)
+        emit(out, mine.filter(~pl.col("pins")), info, effects=info.effects - MOBILITY)
+        add_pins(out, blocking, info.id)
+    emit(out, per_rule.filter(pl.col("gate_unknown")).with_columns(evidence=pl.col("gate_note")), GEN03)
+    emit(out, snapshot_findings(per_rule, g), VMW09)
+    if ctx.suspect_heuristics:
+        suspected_clusters(g, disks, frame(estate, "nics"), set(comp), out, GEN01)
     return out
 
 
-def _rows(rows: list[int]) -> str:
-    rows = sorted(set(int(r) for r in rows if r is not None))
-    text = ", ".join(str(r) for r in rows[:5])
-    return text + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+def _emit_topology(out: RuleOutput, nodes: pl.DataFrame, topo: pl.DataFrame) -> None:
+    """One GEN-02 finding per node, saying where its cluster's nodes run."""
+    where = (
+        pl.when(pl.col("topology") == "in-a-box").then(pl.concat_str(
+            pl.lit("in a box: all "), pl.col("nodes").cast(pl.String), pl.lit(" nodes run on host "),
+            pl.col("host_names"), pl.lit(" (vInfo Host), so a maintenance or failure of that host stops every node")))
+        .when(pl.col("topology") == "across-boxes").then(pl.concat_str(
+            pl.lit("across boxes: nodes on hosts "), pl.col("host_names"),
+            pl.when(pl.col("blocked")).then(pl.lit(", without live migration (each host maintenance needs a "
+                                                   "planned guest failover and failback)"))
+            .otherwise(pl.lit(", with live migration under conditions (each move risks a guest failover)"))))
+        .when(pl.col("topology") == "mixed").then(pl.concat_str(
+            pl.lit("mixed: nodes on hosts "), pl.col("host_names"),
+            pl.lit(" (several nodes share a host, or the hosts are in different vSphere clusters)")))
+        .otherwise(pl.lit("unknown: the host of at least one node is not in the export"))
+    )
+    builds = pl.when(pl.col("builds") > 1).then(pl.concat_str(
+        pl.lit("; the nodes' hosts run different builds ("), pl.col("build_names"),
+        pl.lit("), a mix WSFC does not support"))).otherwise(pl.lit(""))
+    severity = (
+        pl.when(pl.col("topology") == "in-a-box").then(pl.lit(int(Severity.CRITICAL)))
+        .when(pl.col("topology") == "across-boxes").then(
+            pl.when(pl.col("blocked")).then(pl.lit(int(Severity.HIGH))).otherwise(pl.lit(int(Severity.MEDIUM))))
+        .when(pl.col("topology") == "mixed").then(pl.lit(int(Severity.HIGH)))
+        .otherwise(pl.lit(int(Severity.MEDIUM)))
+    )
+    severity = pl.when(pl.col("builds") > 1).then(pl.max_horizontal(severity, pl.lit(int(Severity.HIGH)))) \
+        .otherwise(severity)
+    rows = topo.with_columns(
+        evidence=pl.concat_str(pl.lit("guest cluster of "), pl.col("node_names"), pl.lit(": "), where, builds),
+        severity=severity,
+    ).select("gc", "evidence", "severity").join(
+        nodes.select("gc", "guest_key", "host_key", "timing"), on="gc")
+    emit(out, rows, GEN02)
 
 
-DETECTORS = (Detector((GEN01, BUS_SHARING), detect),)
+def _emit_membership(out: RuleOutput, disks: pl.DataFrame, nodes: pl.DataFrame, topo: pl.DataFrame) -> None:
+    """One GEN-01 finding per node: what it shares, with whom."""
+    shared = disks.filter(pl.col("shared_path") | pl.col("shared_lun"))
+    how = (
+        pl.when(pl.col("sharing_mode") == "multi-writer").then(pl.lit("multi-writer disk"))
+        .when(pl.col("shared_lun") & ~pl.col("shared_path")).then(pl.lit("raw LUN (different mapping files)"))
+        .when(pl.col("raw").fill_null(False)).then(pl.lit("raw LUN"))
+        .otherwise(pl.lit("backing file"))
+    )
+    per_guest = shared.with_columns(how=how).group_by("guest_key").agg(
+        rows=rows_text(), hows=pl.col("how").unique().sort().str.join(", "), disks=pl.len(),
+        sample=pl.coalesce(pl.col("path"), pl.col("lun_id")).drop_nulls().first(),
+    )
+    partners = nodes.select("guest_key", "gc", "host_key", "timing").join(
+        topo.select("gc", "node_names", "topology"), on="gc")
+    rows = per_guest.join(partners, on="guest_key").with_columns(
+        evidence=pl.concat_str(
+            pl.lit("vDisk "), pl.col("rows"), pl.lit(": "), pl.col("disks").cast(pl.String),
+            pl.lit(" shared disk(s) ("), pl.col("hows"), pl.lit("), e.g. "), pl.col("sample"),
+            pl.lit("; guest cluster "), pl.col("node_names"),
+        ),
+        severity=pl.when(pl.col("topology") == "in-a-box").then(pl.lit(int(Severity.CRITICAL)))
+        .otherwise(pl.lit(int(GEN01.severity))),
+    )
+    emit(out, rows, GEN01)
+
+
+DETECTORS = (Detector((GEN01, GEN02, GEN03, *DISK_RULES), detect),)

@@ -1,0 +1,154 @@
+"""VMW-20 … VMW-25: placement settings that restrict or slow evacuation.
+
+None of these pins a guest by itself as far as the export can show: Fault Tolerance, high
+latency sensitivity and DRS rules restrict where and how guests move; clusters without DRS
+automation or HA, standalone hosts and CPU generations without EVC multiply the manual
+work of every maintenance. CPU affinity is not in RVTools (never assessed).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..estate import Estate
+from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .frames import emit, frame, guests, names_text, value
+
+EVAC, SVM, BKP, HA = Effect.EVACUATION, Effect.STORAGE_MIGRATION, Effect.HOST_BACKUP, Effect.RESTART
+
+VMW20 = RuleInfo(
+    id="VMW-20", title="Fault Tolerance", severity=Severity.MEDIUM, effects=frozenset({SVM, BKP}),
+    summary=(
+        "Fault-tolerant guests move with vMotion (primary and secondary on different hosts) but not with Storage "
+        "vMotion or snapshots; Update Manager does not remediate a host with FT guests unless FT is turned off."
+    ),
+    remediation="Let vLCM toggle FT during remediation; check whether FT is still needed (HA or application HA).",
+    references=("https://docs.vmware.com/it/VMware-vSphere/8.0/vsphere-availability/"
+                "GUID-F5264795-11DA-4242-B774-8C3450997033.html",),
+    needs=(Need("vsphere", "vInfo", ("FT State",)),),
+    detection="vInfo 'FT State' other than notConfigured (and 'FT Role' 1 primary / 2 secondary).",
+)
+VMW21 = RuleInfo(
+    id="VMW-21", title="Latency sensitivity high", severity=Severity.LOW, effects=frozenset(),
+    summary=(
+        "Guests with latency sensitivity 'high' need full memory reservation and exclusive cores; DRS keeps them "
+        "where they are unless necessary and evacuation can stall on a busy cluster."
+    ),
+    remediation="Reserve N+1 capacity for them, or lower the setting where the workload allows it.",
+    references=("https://blogs.vmware.com/performance/2016/11/latency-sensitive-vms-and-drs.html",),
+    needs=(Need("vsphere", "vInfo", ("Latency Sensitivity",)),),
+    detection="vInfo 'Latency Sensitivity' = high.",
+)
+VMW22 = RuleInfo(
+    id="VMW-22", title="CPU scheduling affinity", severity=Severity.MEDIUM, effects=frozenset({Effect.LIVE_MIGRATION}),
+    summary="Manual CPU affinity is host-specific and older vMotion requirements treat it as a blocker.",
+    remediation="Remove CPU affinity; use latency sensitivity or reservations instead.",
+    references=("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.resmgmt.doc/"
+                "GUID-199F1ADD-3B9B-490C-8F0C-440B53577B3A.html",),
+    cannot_assess="RVTools does not export CPU affinity; add a PowerCLI export (Config.CpuAffinity)",
+    detection="Not visible in RVTools.",
+)
+VMW23 = RuleInfo(
+    id="VMW-23", title="DRS rule membership", severity=Severity.MEDIUM, effects=frozenset({EVAC}),
+    summary=(
+        "DRS never breaks a required ('must run on') VM-Host rule: with a host group of one host the guest cannot "
+        "be evacuated nor restarted elsewhere. RVTools shows rule membership but neither the rule type (must / "
+        "should) nor the host group, so membership is reported for checking, not as a tie."
+    ),
+    remediation="Turn 'must' rules into 'should' rules where licensing allows, and keep host groups at N+1 hosts.",
+    references=("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-resource-management/"
+                "GUID-793013E2-0976-43B7-9A00-340FA76859D0.html",),
+    needs=(Need("vsphere", "vInfo", ("Cluster rule(s)", "Cluster rule name(s)")),),
+    limits="must / should and the host group of each rule are not in RVTools",
+    detection="vInfo 'Cluster rule(s)' / 'Cluster rule name(s)' not empty; VM-Host rules rank above VM-VM rules.",
+)
+VMW24 = RuleInfo(
+    id="VMW-24", title="Cluster without DRS automation or HA, standalone host", severity=Severity.MEDIUM,
+    effects=frozenset({EVAC}),
+    summary=(
+        "Without fully automated DRS, maintenance mode waits for someone to move every guest by hand; without HA "
+        "nothing restarts after a host failure; a standalone host can only be emptied by hand."
+    ),
+    remediation="Enable DRS in fully automated mode and HA; put standalone hosts into a cluster.",
+    references=("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere-lifecycle-manager.doc/"
+                "GUID-3076D522-483D-4EDE-A024-F64400AD621D.html",),
+    needs=(Need("vsphere", "vCluster", ("HA enabled", "DRS enabled", "DRS default VM behavior")),
+           Need("vsphere", "vHost", ("Cluster",))),
+    detection=(
+        "vCluster 'DRS enabled' = False or 'DRS default VM behavior' other than fullyAutomated, 'HA enabled' = "
+        "False; vHost rows with an empty 'Cluster'."
+    ),
+)
+VMW25 = RuleInfo(
+    id="VMW-25", title="CPU generations mixed without EVC", severity=Severity.MEDIUM, effects=frozenset({EVAC}),
+    summary=(
+        "Guests started on a newer CPU generation cannot move to an older one: without EVC, the newer hosts of a "
+        "mixed cluster can only be emptied onto their own generation."
+    ),
+    remediation="Enable EVC at the oldest generation's baseline (guests pick it up at their next power cycle).",
+    references=("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.resmgmt.doc/"
+                "GUID-70CE9CC1-EE40-4398-9E8D-2F0828EF63D5.html",),
+    needs=(Need("vsphere", "vHost", ("CPU Model", "Current EVC", "Max EVC")),),
+    detection="Per vHost 'Cluster': more than one 'Max EVC' (else 'CPU Model') and an empty 'Current EVC'.",
+)
+
+
+def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
+    out = RuleOutput()
+    g = guests(estate)
+    ft = g.filter(pl.col("ft_state").is_not_null() & (pl.col("ft_state").str.to_lowercase() != "notconfigured"))
+    emit(out, ft.with_columns(evidence=pl.concat_str(
+        pl.lit("vInfo row "), pl.col("row").cast(pl.String), pl.lit(": "), value("FT State", "ft_state"),
+        pl.lit(", "), value("FT Role", "ft_role"))), VMW20)
+    latency = g.filter(pl.col("latency_sensitivity").fill_null("").str.to_lowercase() == "high")
+    emit(out, latency.with_columns(evidence=pl.concat_str(
+        pl.lit("vInfo row "), pl.col("row").cast(pl.String), pl.lit(": Latency Sensitivity = high"))), VMW21)
+    rules = g.filter(pl.col("cluster_rules").is_not_null() | pl.col("cluster_rule_names").is_not_null())
+    host_rule = pl.col("cluster_rules").fill_null("").str.contains(r"(?i)host")
+    emit(out, rules.with_columns(
+        severity=pl.when(host_rule).then(pl.lit(int(VMW23.severity))).otherwise(pl.lit(int(Severity.LOW))),
+        evidence=pl.concat_str(
+            pl.lit("vInfo row "), pl.col("row").cast(pl.String), pl.lit(": "), value("Cluster rule(s)", "cluster_rules"),
+            pl.lit(", "), value("Cluster rule name(s)", "cluster_rule_names"),
+            pl.lit("; whether a rule is 'must run on' and how many hosts its group holds is not in the export")),
+    ), VMW23)
+    _clusters(out, estate)
+    _evc(out, estate)
+    return out
+
+
+def _clusters(out: RuleOutput, estate: Estate) -> None:
+    clusters = frame(estate, "clusters").filter(pl.col("platform") == "vsphere")
+    problems = [
+        (pl.col("drs_enabled") == False, "DRS enabled = False"),  # noqa: E712
+        ((pl.col("drs_enabled") == True) & pl.col("drs_behavior").is_not_null()  # noqa: E712
+         & (pl.col("drs_behavior") != "fullyAutomated"),
+         pl.concat_str(pl.lit("DRS default VM behavior = "), pl.col("drs_behavior"))),
+        (pl.col("ha_enabled") == False, "HA enabled = False"),  # noqa: E712
+    ]
+    facts = pl.concat_str([pl.when(cond).then(pl.lit(t) if isinstance(t, str) else t) for cond, t in problems],
+                          separator=", ", ignore_nulls=True)
+    hit = clusters.with_columns(facts=facts).filter(pl.col("facts") != "")
+    emit(out, hit.with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
+        pl.lit("vCluster '"), pl.col("name"), pl.lit("': "), pl.col("facts"),
+        pl.lit("; maintenance of its "), pl.col("host_count").cast(pl.String).fill_null("?"),
+        pl.lit(" host(s) needs guests moved by hand"))), VMW24)
+    hosts = frame(estate, "hosts").filter((pl.col("platform") == "vsphere") & pl.col("cluster_key").is_null())
+    emit(out, hosts.with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
+        pl.lit("host '"), pl.col("name"), pl.lit("': no cluster in vHost / vInfo (standalone host): no DRS, no HA"))), VMW24)
+
+
+def _evc(out: RuleOutput, estate: Estate) -> None:
+    hosts = frame(estate, "hosts").filter(pl.col("cluster_key").is_not_null() & (pl.col("platform") == "vsphere"))
+    if hosts.is_empty():
+        return
+    per = hosts.with_columns(generation=pl.coalesce("evc_max", "cpu_model")).group_by("cluster_key").agg(
+        name=pl.col("cluster").first(), generations=pl.col("generation").drop_nulls().n_unique(),
+        names=names_text("generation", 4), evc=pl.col("evc_current").drop_nulls().n_unique(),
+    ).filter((pl.col("generations") > 1) & (pl.col("evc") == 0))
+    emit(out, per.with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
+        pl.lit("vHost, cluster '"), pl.col("name"), pl.lit("': "), pl.col("generations").cast(pl.String),
+        pl.lit(" CPU generations (Max EVC / CPU Model: "), pl.col("names"), pl.lit(") and Current EVC empty"))), VMW25)
+
+
+DETECTORS = (Detector((VMW20, VMW21, VMW22, VMW23, VMW24, VMW25), detect),)
