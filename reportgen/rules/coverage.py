@@ -66,7 +66,10 @@ def _missing(
             text = f"{need.tab} lacks column {names}{_why([need], platform, version)}"
             (optional if need.optional else required).append(text)
     for tab, (needs, was_optional) in gone.items():
-        text = f"tab {tab} is missing{_why(needs, platform, version)}"
+        shown = [n for n in needs if not n.optional] or needs
+        # 'since' of a column says nothing about a missing tab; only tab-level needs carry the tab's version.
+        shown = [n if not n.columns else Need(n.platform, n.tab, n.columns, n.why) for n in shown]
+        text = f"tab {tab} is missing{_why(shown, platform, version)}"
         (optional if was_optional else required).append(text)
     return required, optional
 

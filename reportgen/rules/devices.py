@@ -75,15 +75,16 @@ VMW17 = RuleInfo(
     remediation="Use a network USB server (USB over IP) or network licensing, or move the workload to a physical box.",
     references=("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.vm_admin.doc/"
                 "GUID-6D2A3FFF-8913-4BB4-9F41-2E1B3B78FEAC.html",),
-    needs=(Need("vsphere", "vUSB", ("Connected",), "host USB devices of each guest", since="4.1.2"),),
+    needs=(Need("vsphere", "vUSB", (), "host USB devices of each guest", since="4.1.2"),),
     detection="Rows of vUSB (it lists only guests with a host USB device); 'Connected' / 'Auto connect'.",
 )
 VMW18 = RuleInfo(
     id="VMW-18", title="CD/DVD drive connected to a host or client device", severity=Severity.MEDIUM,
     effects=frozenset({LM, EVAC}),
     summary=(
-        "A guest cannot be moved with vMotion while its CD/DVD drive is connected to the host's physical drive "
-        "(or to a client's drive); vLCM / Update Manager also refuse to remediate the host."
+        "A guest cannot be moved with vMotion while its CD/DVD drive is connected to the host's physical drive: "
+        "it is tied to that host; vLCM / Update Manager also refuse to remediate the host. A client's drive "
+        "('Remote ATAPI') blocks vMotion only while a client session keeps it connected: a note, not a tie."
     ),
     remediation="Disconnect or remove the drive; check connected media in every patch run.",
     references=("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-vcenter-esxi-management/"
@@ -161,24 +162,28 @@ def _cd(out: RuleOutput, cds: pl.DataFrame) -> None:
     if cds.is_empty():
         return
     client = pl.col("backing") == "client"
-    # A client's drive connects only from a client session: never at next power-on.
-    cds = cds.with_columns(
-        timing=pl.when(client & (pl.col("timing") == "next-power-on")).then(pl.lit("hygiene"))
-        .otherwise(pl.col("timing")),
-        cause=pl.concat_str(pl.lit("cd:"), pl.col("guest_key")),
-    ).with_columns(evidence=pl.concat_str(
-        pl.lit("vCD row "), pl.col("row").cast(pl.String), pl.lit(": Device Type = "), pl.col("detail"),
-        pl.when(client).then(pl.lit(" (a client's drive)")).otherwise(pl.lit(" (the host's drive)")),
-        pl.lit(", "), value("Connected", "connected"), pl.lit(", "), value("Starts Connected", "starts_connected"),
-        pl.when(pl.col("timing") == "now").then(pl.lit("; connected: tied now"))
-        .when(pl.col("timing") == "next-power-on").then(pl.lit("; connects at power-on: tied at next power-on"))
-        .otherwise(pl.lit("; not connected: no tie while it stays so")),
-    ))
-    tied = cds.filter(pl.col("timing") != "hygiene")
+    cds = cds.with_columns(cause=pl.concat_str(pl.lit("cd:"), pl.col("guest_key"))).with_columns(
+        evidence=pl.concat_str(
+            pl.lit("vCD row "), pl.col("row").cast(pl.String), pl.lit(": Device Type = "), pl.col("detail"),
+            pl.when(client).then(pl.lit(" (a client's drive)")).otherwise(pl.lit(" (the host's drive)")),
+            pl.lit(", "), value("Connected", "connected"), pl.lit(", "), value("Starts Connected", "starts_connected"),
+            pl.when(client).then(pl.lit("; vMotion fails while it is connected, but it does not tie the guest to "
+                                        "this host"))
+            .when(pl.col("timing") == "now").then(pl.lit("; connected: tied now"))
+            .when(pl.col("timing") == "next-power-on").then(pl.lit("; connects at power-on: tied at next power-on"))
+            .otherwise(pl.lit("; not connected: no tie while it stays so")),
+        ))
+    host = cds.filter(~client)
+    tied = host.filter(pl.col("timing") != "hygiene")
     emit(out, tied, VMW18)
-    hygiene = cds.filter((pl.col("timing") == "hygiene") & ~client & pl.col("starts_connected").fill_null(False))
-    emit(out, hygiene.with_columns(severity=pl.lit(int(Severity.LOW))), VMW18, effects=frozenset())
     add_pins(out, tied, VMW18.id)
+    # Notes: host drives that connect at the guest's next power cycle, client drives connected now.
+    notes = pl.concat([
+        host.filter((pl.col("timing") == "hygiene") & pl.col("starts_connected").fill_null(False)),
+        cds.filter(client & (pl.col("timing") == "now") & pl.col("connected").fill_null(False)),
+    ])
+    emit(out, notes.with_columns(severity=pl.lit(int(Severity.LOW)), timing=pl.lit("hygiene")), VMW18,
+         effects=frozenset())
 
 
 DETECTORS = (Detector((VMW14, VMW15, VMW16, VMW17, VMW18), detect),)

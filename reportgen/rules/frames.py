@@ -8,6 +8,8 @@ problems found, not to the estate.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from ..estate import Estate
@@ -18,11 +20,33 @@ HEARTBEAT = r"(?i)(heart.?beat|(^|[^a-z])hb([^a-z]|$)|interconnect|cluster|(^|[^
 """Network names that look like a guest-cluster heartbeat / interconnect (GEN-01 heuristics)."""
 
 
+class _Memo:
+    """Frames of the estate being evaluated, converted once: every detector reads the same tables."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, object] | None = None
+        self.frames: dict[str, pl.DataFrame] = {}
+
+    def get(self, estate: Estate, name: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        if self.tables is not estate.tables:
+            self.tables, self.frames = estate.tables, {}  # type: ignore[assignment]
+        if name not in self.frames:
+            self.frames[name] = build()
+        return self.frames[name]
+
+
+_MEMO = _Memo()
+
+
 def frame(estate: Estate, table: str) -> pl.DataFrame:
-    """A canonical table as a polars frame (zero-copy where Arrow allows)."""
-    result = pl.from_arrow(estate.table(table))
-    assert isinstance(result, pl.DataFrame)
-    return result
+    """A canonical table as a polars frame (zero-copy where Arrow allows; converted once per estate)."""
+
+    def build() -> pl.DataFrame:
+        result = pl.from_arrow(estate.table(table))
+        assert isinstance(result, pl.DataFrame)
+        return result
+
+    return _MEMO.get(estate, table, build)
 
 
 def guest_scope() -> pl.Expr:
@@ -71,6 +95,10 @@ def device_timing(connected: str = "connected", starts: str = "starts_connected"
 
 def guests(estate: Estate) -> pl.DataFrame:
     """Guests with the context rules need: timing, scope, host name / cluster / ESXi version, HW version."""
+    return _MEMO.get(estate, "guests+context", lambda: _guests(estate))
+
+
+def _guests(estate: Estate) -> pl.DataFrame:
     hosts = frame(estate, "hosts").select(
         "host_key", host="name", host_cluster_key="cluster_key", host_cluster="cluster", host_product="product",
         host_version="version", host_build="build",

@@ -1,0 +1,71 @@
+"""Coverage: per export, each rule is assessed or not, with the reason a user can act on."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from reportgen import schema
+from reportgen.estate import Estate
+from reportgen.rules import CATALOGUE, evaluate
+
+from .kit import guest, host, make
+
+
+def coverage(estate: Estate) -> dict[str, tuple[str, str]]:
+    return {c.rule: (c.status, c.reason) for c in evaluate(estate).coverage}
+
+
+def small(**kw: object) -> Estate:
+    return make([host("esx01"), host("esx02")], [guest("a", "vm-1", "esx01")], **kw)  # type: ignore[arg-type]
+
+
+def test_every_rule_has_one_record_per_export() -> None:
+    records = evaluate(small()).coverage
+    assert sorted(c.rule for c in records) == sorted(CATALOGUE)
+    assert all(c.source_id == 0 for c in records)
+
+
+def test_a_tab_newer_than_the_export_says_which_version_writes_it() -> None:
+    cov = coverage(small(drop={"vUSB": ()}, version="4.1.0.0"))
+    assert cov["VMW-17"] == ("not-assessed", "tab vUSB is missing (host USB devices of each guest, written by RVTools "
+                                             "4.1.2 and later; this export is from RVTools 4.1.0.0)")
+
+
+def test_a_full_export_assesses_everything_the_export_can_show() -> None:
+    cov = coverage(small())
+    assert {r for r, (status, _) in cov.items() if status == "not-assessed"} == {"VMW-14", "VMW-16", "VMW-22"}
+
+
+def test_a_missing_tab_is_named_once_with_what_it_would_have_shown() -> None:
+    cov = coverage(small(drop={"vDisk": ()}))
+    assert cov["GEN-01"] == ("not-assessed", "tab vDisk is missing (shared disks are only visible in vDisk)")
+    assert cov["VMW-02"][0] == "not-assessed" and cov["VMW-02"][1].count("tab vDisk is missing") == 1
+    assert cov["VMW-13"][0] == "assessed" and "partly: tab vDisk is missing" in cov["VMW-13"][1]
+
+
+def test_a_column_of_a_newer_rvtools_says_which_version_writes_it() -> None:
+    cov = coverage(small(drop={"vDisk": ("Sharing mode",)}, version="4.1.3.0"))
+    assert cov["VMW-07"] == ("not-assessed", "vDisk lacks column 'Sharing mode' (the disk's sharing mode, written by "
+                                             "RVTools 4.4.1 and later; this export is from RVTools 4.1.3.0)")
+    status, reason = cov["GEN-01"]
+    assert status == "assessed" and reason.startswith("partly: vDisk lacks column 'Sharing mode'")
+
+
+def test_limits_of_an_assessed_rule_are_said() -> None:
+    assert coverage(small())["VMW-06"] == ("assessed", "LUN presentation (zoning, masking) per host is not in the export")
+
+
+def test_without_a_vsphere_export_vsphere_rules_say_so() -> None:
+    estate = small()
+    sources = pa.Table.from_pylist([{"source_id": 0, "file": "hv.zip", "format": "hyperv-csv", "platform": "hyperv"}],
+                                   schema=schema.SCHEMAS["sources"])
+    cov = coverage(Estate(tables={**estate.tables, "sources": sources}, tabs=estate.tabs))
+    assert cov["VMW-13"] == ("not-assessed", "no vSphere (RVTools) export was given")
+
+
+def test_a_superseded_export_gets_no_coverage_record() -> None:
+    estate = small()
+    rows = estate.sources.to_pylist() + [{**estate.sources.to_pylist()[0], "source_id": 1, "superseded_by": 0}]
+    sources = pa.Table.from_pylist(rows, schema=schema.SCHEMAS["sources"])
+    records = evaluate(Estate(tables={**estate.tables, "sources": sources}, tabs=estate.tabs)).coverage
+    assert {c.source_id for c in records} == {0}

@@ -1,0 +1,48 @@
+"""VMW-20 … VMW-25: FT, latency sensitivity, DRS rules, cluster automation, EVC."""
+
+from __future__ import annotations
+
+from reportgen.rules import Severity
+
+from .kit import UUID, guest, host, make, of, run
+
+
+def test_fault_tolerance_and_high_latency_sensitivity_are_reported_without_pins() -> None:
+    guests = [guest("ft", "vm-1", "esx01", ft_state="running", ft_role="1"),
+              guest("rt", "vm-2", "esx01", latency_sensitivity="high"), guest("plain", "vm-3", "esx01")]
+    out = run(make([host("esx01"), host("esx02")], guests))
+    assert [f.guest_key.split("/")[1] for f in of(out, "VMW-20")] == ["vm-1"]
+    assert "FT State = running" in of(out, "VMW-20")[0].evidence
+    assert [f.guest_key.split("/")[1] for f in of(out, "VMW-21")] == ["vm-2"]
+    assert out.pins == []
+
+
+def test_drs_rule_membership_ranks_vm_host_rules_higher() -> None:
+    guests = [guest("a", "vm-1", "esx01", cluster_rules="ClusterVmHostRuleInfo", cluster_rule_names="sql-on-A"),
+              guest("b", "vm-2", "esx01", cluster_rules="Affinity", cluster_rule_names="app-pair"),
+              guest("c", "vm-3", "esx01")]
+    out = run(make([host("esx01"), host("esx02")], guests))
+    severity = {f.guest_key.split("/")[1]: f.severity for f in of(out, "VMW-23")}
+    assert severity == {"vm-1": Severity.MEDIUM, "vm-2": Severity.LOW}
+    assert "must run on" in of(out, "VMW-23")[0].evidence and out.pins == []
+
+
+def test_clusters_without_automation_and_standalone_hosts() -> None:
+    hosts = [host("esx01"), host("esx02"), host("lonely", cluster=None)]
+    clusters = [{"cluster_key": f"{UUID}/DC1/Prod", "name": "Prod", "platform": "vsphere", "ha_enabled": False,
+                 "drs_enabled": True, "drs_behavior": "manual", "host_count": 2, "source_id": 0}]
+    out = run(make(hosts, [guest("a", "vm-1", "esx01")], clusters=clusters))
+    evidence = sorted(f.evidence for f in of(out, "VMW-24"))
+    assert evidence[0].startswith("host 'lonely'")
+    assert "DRS default VM behavior = manual, HA enabled = False" in evidence[1]
+    fine = run(make([host("esx01"), host("esx02")], [guest("a", "vm-1", "esx01")]))
+    assert of(fine, "VMW-24") == []
+
+
+def test_cpu_generations_without_evc() -> None:
+    mixed = [host("esx01"), host("esx02", evc_max="intel-icelake")]
+    assert "2 CPU generations" in of(run(make(mixed, [guest("a", "vm-1", "esx01")])), "VMW-25")[0].evidence
+    with_evc = [host("esx01", evc_current="intel-cascadelake"), host("esx02", evc_max="intel-icelake")]
+    assert of(run(make(with_evc, [guest("a", "vm-1", "esx01")])), "VMW-25") == []
+    same = [host("esx01"), host("esx02")]
+    assert of(run(make(same, [guest("a", "vm-1", "esx01")])), "VMW-25") == []
