@@ -12,7 +12,7 @@ import polars as pl
 
 from ..estate import Estate
 from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import add_pins, device_timing, emit, frame, guests, value
+from .frames import add_pins, device_timing, emit, frame, value, vsphere_guests
 
 LM, EVAC, HA, BKP = Effect.LIVE_MIGRATION, Effect.EVACUATION, Effect.RESTART, Effect.HOST_BACKUP
 NO_PCI_TAB = (
@@ -31,8 +31,8 @@ VMW14 = RuleInfo(
         "Use mediated or virtual devices (vGPU, vmxnet3 with UPT), Dynamic DirectPath with identical devices on "
         "two or more hosts, or agree a shutdown runbook."
     ),
-    references=("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-networking/"
-                "GUID-BF2770C3-39ED-4BC5-A8EF-77D55EFE924C.html",),
+    references=(("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-networking/"
+                "GUID-BF2770C3-39ED-4BC5-A8EF-77D55EFE924C.html"),),
     cannot_assess=NO_PCI_TAB,
     detection=(
         "Not visible in RVTools. vInfo 'Fixed Passthru HotPlug' = True (4.6.1+) is reported as a suspicion only; "
@@ -47,8 +47,8 @@ VMW15 = RuleInfo(
         "the guest: it is tied to its host."
     ),
     remediation="Use vmxnet3 (with UPT where DPUs allow) or dedicated hardware.",
-    references=("https://docs.vmware.com/en/VMware-vSphere/6.5/com.vmware.vsphere.networking.doc/"
-                "GUID-E8E8D7B2-FE67-4B4F-921F-C3D6D7223869.html",),
+    references=(("https://docs.vmware.com/en/VMware-vSphere/6.5/com.vmware.vsphere.networking.doc/"
+                "GUID-E8E8D7B2-FE67-4B4F-921F-C3D6D7223869.html"),),
     needs=(Need("vsphere", "vNetwork", ("Adapter", "Connected", "Starts Connected")),),
     limits="RVTools' name for SR-IOV adapters is unverified: 'Adapter' containing SR-IOV / Sriov is matched",
     detection="vNetwork 'Adapter' containing 'SR-IOV' or 'Sriov' ('Direct Path IO' is not SR-IOV).",
@@ -60,8 +60,8 @@ VMW16 = RuleInfo(
         "buffer; maintenance mode evacuates them automatically only from vCenter 7.0 U3f with an opt-in setting."
     ),
     remediation="Enable vGPU vMotion, use 10/25 GbE vMotion, set the DRS maintenance option.",
-    references=("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.vcenterhost.doc/"
-                "GUID-8FE6A0DA-49E9-472B-815B-D630CF2014AD.html",),
+    references=(("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.vcenterhost.doc/"
+                "GUID-8FE6A0DA-49E9-472B-815B-D630CF2014AD.html"),),
     cannot_assess="RVTools does not list vGPU profiles; add a PowerCLI export of the guests' PCI devices",
     detection="Not visible in RVTools.",
 )
@@ -73,8 +73,8 @@ VMW17 = RuleInfo(
         "on it, loses it on every maintenance of the host and cannot get it back on another host."
     ),
     remediation="Use a network USB server (USB over IP) or network licensing, or move the workload to a physical box.",
-    references=("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.vm_admin.doc/"
-                "GUID-6D2A3FFF-8913-4BB4-9F41-2E1B3B78FEAC.html",),
+    references=(("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.vm_admin.doc/"
+                "GUID-6D2A3FFF-8913-4BB4-9F41-2E1B3B78FEAC.html"),),
     needs=(Need("vsphere", "vUSB", (), "host USB devices of each guest", since="4.1.2"),),
     detection="Rows of vUSB (it lists only guests with a host USB device); 'Connected' / 'Auto connect'.",
 )
@@ -87,8 +87,8 @@ VMW18 = RuleInfo(
         "('Remote ATAPI') blocks vMotion only while a client session keeps it connected: a note, not a tie."
     ),
     remediation="Disconnect or remove the drive; check connected media in every patch run.",
-    references=("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-vcenter-esxi-management/"
-                "GUID-0540DF43-9963-4AF9-A4DB-254414DC00DA.html",),
+    references=(("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-vcenter-esxi-management/"
+                "GUID-0540DF43-9963-4AF9-A4DB-254414DC00DA.html"),),
     needs=(Need("vsphere", "vCD", ("Device Type", "Connected", "Starts Connected")),),
     limits="floppy drives are not exported by RVTools 4.1.2 and later",
     detection=(
@@ -100,7 +100,7 @@ VMW18 = RuleInfo(
 
 def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     out = RuleOutput()
-    g = guests(estate)
+    g = vsphere_guests(estate)
     _passthrough_hint(out, g)
     _sriov(out, estate, g)
     devices = frame(estate, "devices")

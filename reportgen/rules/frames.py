@@ -24,12 +24,12 @@ class _Memo:
     """Frames of the estate being evaluated, converted once: every detector reads the same tables."""
 
     def __init__(self) -> None:
-        self.tables: dict[str, object] | None = None
+        self.tables: object = None
         self.frames: dict[str, pl.DataFrame] = {}
 
     def get(self, estate: Estate, name: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
         if self.tables is not estate.tables:
-            self.tables, self.frames = estate.tables, {}  # type: ignore[assignment]
+            self.tables, self.frames = estate.tables, {}
         if name not in self.frames:
             self.frames[name] = build()
         return self.frames[name]
@@ -111,6 +111,12 @@ def _guests(estate: Estate) -> pl.DataFrame:
             cluster_key=pl.coalesce(pl.col("cluster_key"), pl.col("host_cluster_key")),
         )
     )
+
+
+def vsphere_guests(estate: Estate) -> pl.DataFrame:
+    """:func:`guests` of vSphere sources only (the VMW rules; Hyper-V has its own)."""
+    return _MEMO.get(estate, "guests+context/vsphere",
+                     lambda: guests(estate).filter(pl.col("platform") == "vsphere"))
 
 
 def rows_text(column: str = "row", limit: int = 5) -> pl.Expr:

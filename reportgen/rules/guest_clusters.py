@@ -75,8 +75,8 @@ GEN02 = RuleInfo(
     ),
     references=(
         WSFC_REF,
-        "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-windows-server-failover/"
-        "GUID-1F39CF51-CDA5-40B7-B5AA-8CBA37C65314.html",
+        ("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-windows-server-failover/"
+        "GUID-1F39CF51-CDA5-40B7-B5AA-8CBA37C65314.html"),
     ),
     needs=(
         Need("vsphere", "vDisk", ("Path",)),
@@ -99,7 +99,7 @@ def disk_context(estate: Estate, g: pl.DataFrame) -> pl.DataFrame:
     stores = frame(estate, "datastores").select("datastore_key", ds_type=pl.col("type").str.to_lowercase())
     context = g.select(
         "guest_key", "name", "host_key", "host", "power_state", "template", "timing", "scope", "hw", "hw_version",
-        "esxi", "host_product", "os", "snapshots", "cluster_key",
+        "esxi", "host_product", "os", "snapshots", "cluster_key", "platform",
     )
     disks = frame(estate, "disks").join(context, on="guest_key", how="inner")
     path_guests = pl.col("guest_key").n_unique().over("scope", "path")
@@ -174,7 +174,7 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     cluster_of = pl.DataFrame(
         {"guest_key": list(comp), "gc": list(comp.values())}, schema={"guest_key": pl.String, "gc": pl.Int32}
     )
-    per_rule = classify(disks, set(comp)).join(cluster_of, on="guest_key", how="left")
+    per_rule = classify(disks.filter(pl.col("platform") == "vsphere"), set(comp)).join(cluster_of, on="guest_key", how="left")
     nodes = g.join(cluster_of, on="guest_key", how="inner")
     if not nodes.is_empty():
         blocked = per_rule.filter(pl.col("pins") & pl.col("gc").is_not_null())["gc"].unique()
@@ -210,7 +210,7 @@ def _emit_topology(out: RuleOutput, nodes: pl.DataFrame, topo: pl.DataFrame) -> 
     where = (
         pl.when(pl.col("topology") == "in-a-box").then(pl.concat_str(
             pl.lit("in a box: all "), pl.col("nodes").cast(pl.String), pl.lit(" nodes run on host "),
-            pl.col("host_names"), pl.lit(" (vInfo Host), so a maintenance or failure of that host stops every node")))
+            pl.col("host_names"), pl.lit(", so a maintenance or failure of that host stops every node")))
         .when(pl.col("topology") == "across-boxes").then(pl.concat_str(
             pl.lit("across boxes: nodes on hosts "), pl.col("host_names"),
             pl.when(pl.col("blocked")).then(pl.lit(", without live migration (each host maintenance needs a "
@@ -251,14 +251,15 @@ def _emit_membership(out: RuleOutput, disks: pl.DataFrame, nodes: pl.DataFrame, 
         .otherwise(pl.lit("backing file"))
     )
     per_guest = shared.with_columns(how=how).group_by("guest_key").agg(
-        rows=rows_text(), hows=pl.col("how").unique().sort().str.join(", "), disks=pl.len(),
+        rows=rows_text(), tab=pl.when(pl.col("platform").first() == "hyperv").then(pl.lit("Get-VMHardDiskDrive"))
+        .otherwise(pl.lit("vDisk")), hows=pl.col("how").unique().sort().str.join(", "), disks=pl.len(),
         sample=pl.coalesce(pl.col("path"), pl.col("lun_id")).drop_nulls().first(),
     )
     partners = nodes.select("guest_key", "gc", "host_key", "timing").join(
         topo.select("gc", "node_names", "topology"), on="gc")
     rows = per_guest.join(partners, on="guest_key").with_columns(
         evidence=pl.concat_str(
-            pl.lit("vDisk "), pl.col("rows"), pl.lit(": "), pl.col("disks").cast(pl.String),
+            pl.col("tab"), pl.lit(" "), pl.col("rows"), pl.lit(": "), pl.col("disks").cast(pl.String),
             pl.lit(" shared disk(s) ("), pl.col("hows"), pl.lit("), e.g. "), pl.col("sample"),
             pl.lit("; guest cluster "), pl.col("node_names"),
         ),

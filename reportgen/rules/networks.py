@@ -13,7 +13,7 @@ import polars as pl
 
 from ..estate import Estate
 from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import HEARTBEAT, add_colocations, add_pins, device_timing, emit, frame, guests, value
+from .frames import HEARTBEAT, add_colocations, add_pins, device_timing, emit, frame, value, vsphere_guests
 
 VMOTION_NET = (
     "https://docs.vmware.com/en/VMware-vSphere/6.5/com.vmware.vsphere.vcenterhost.doc/"
@@ -98,7 +98,7 @@ def resolved_nics(estate: Estate, g: pl.DataFrame) -> pl.DataFrame:
 
 def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     out = RuleOutput()
-    g = guests(estate)
+    g = vsphere_guests(estate)
     nics = resolved_nics(estate, g)
     if nics.is_empty():
         return out
@@ -125,7 +125,7 @@ def _connection(tie: pl.Expr) -> pl.Expr:
 
 
 def _uplinkless_standard(out: RuleOutput, nics: pl.DataFrame) -> None:
-    hit = nics.filter((pl.col("switch_kind") == "standard") & (pl.col("has_uplink") == False))  # noqa: E712
+    hit = nics.filter((pl.col("switch_kind") == "standard") & pl.col("has_uplink").not_())
     if hit.is_empty():
         return
     hit = hit.with_columns(
@@ -154,7 +154,8 @@ def _uplinkless_standard(out: RuleOutput, nics: pl.DataFrame) -> None:
 
 
 def _partial_labels(out: RuleOutput, estate: Estate, g: pl.DataFrame, nics: pl.DataFrame) -> None:
-    hosts = frame(estate, "hosts").filter(pl.col("cluster_key").is_not_null()).select("host_key", "cluster_key")
+    hosts = frame(estate, "hosts").filter(pl.col("cluster_key").is_not_null() & (pl.col("platform") == "vsphere")).select(
+        "host_key", "cluster_key")
     nets = frame(estate, "networks").select("host_key", "network").unique()
     if hosts.is_empty() or nets.is_empty():
         return
@@ -188,7 +189,7 @@ def _partial_labels(out: RuleOutput, estate: Estate, g: pl.DataFrame, nics: pl.D
 
 
 def _uplinkless_distributed(out: RuleOutput, nics: pl.DataFrame) -> None:
-    hit = nics.filter((pl.col("switch_kind") == "distributed") & (pl.col("has_uplink") == False))  # noqa: E712
+    hit = nics.filter((pl.col("switch_kind") == "distributed") & pl.col("has_uplink").not_())
     if hit.is_empty():
         return
     hit = hit.with_columns(

@@ -12,7 +12,7 @@ import polars as pl
 
 from ..estate import Estate
 from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import emit, frame, guests, names_text, value
+from .frames import emit, frame, names_text, value, vsphere_guests
 
 EVAC, SVM, BKP, HA = Effect.EVACUATION, Effect.STORAGE_MIGRATION, Effect.HOST_BACKUP, Effect.RESTART
 
@@ -23,8 +23,8 @@ VMW20 = RuleInfo(
         "vMotion or snapshots; Update Manager does not remediate a host with FT guests unless FT is turned off."
     ),
     remediation="Let vLCM toggle FT during remediation; check whether FT is still needed (HA or application HA).",
-    references=("https://docs.vmware.com/it/VMware-vSphere/8.0/vsphere-availability/"
-                "GUID-F5264795-11DA-4242-B774-8C3450997033.html",),
+    references=(("https://docs.vmware.com/it/VMware-vSphere/8.0/vsphere-availability/"
+                "GUID-F5264795-11DA-4242-B774-8C3450997033.html"),),
     needs=(Need("vsphere", "vInfo", ("FT State",)),),
     detection="vInfo 'FT State' other than notConfigured (and 'FT Role' 1 primary / 2 secondary).",
 )
@@ -43,8 +43,8 @@ VMW22 = RuleInfo(
     id="VMW-22", title="CPU scheduling affinity", severity=Severity.MEDIUM, effects=frozenset({Effect.LIVE_MIGRATION}),
     summary="Manual CPU affinity is host-specific and older vMotion requirements treat it as a blocker.",
     remediation="Remove CPU affinity; use latency sensitivity or reservations instead.",
-    references=("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.resmgmt.doc/"
-                "GUID-199F1ADD-3B9B-490C-8F0C-440B53577B3A.html",),
+    references=(("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.resmgmt.doc/"
+                "GUID-199F1ADD-3B9B-490C-8F0C-440B53577B3A.html"),),
     cannot_assess="RVTools does not export CPU affinity; add a PowerCLI export (Config.CpuAffinity)",
     detection="Not visible in RVTools.",
 )
@@ -56,8 +56,8 @@ VMW23 = RuleInfo(
         "should) nor the host group, so membership is reported for checking, not as a tie."
     ),
     remediation="Turn 'must' rules into 'should' rules where licensing allows, and keep host groups at N+1 hosts.",
-    references=("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-resource-management/"
-                "GUID-793013E2-0976-43B7-9A00-340FA76859D0.html",),
+    references=(("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-resource-management/"
+                "GUID-793013E2-0976-43B7-9A00-340FA76859D0.html"),),
     needs=(Need("vsphere", "vInfo", ("Cluster rule(s)", "Cluster rule name(s)")),),
     limits="must / should and the host group of each rule are not in RVTools",
     detection="vInfo 'Cluster rule(s)' / 'Cluster rule name(s)' not empty; VM-Host rules rank above VM-VM rules.",
@@ -70,8 +70,8 @@ VMW24 = RuleInfo(
         "nothing restarts after a host failure; a standalone host can only be emptied by hand."
     ),
     remediation="Enable DRS in fully automated mode and HA; put standalone hosts into a cluster.",
-    references=("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere-lifecycle-manager.doc/"
-                "GUID-3076D522-483D-4EDE-A024-F64400AD621D.html",),
+    references=(("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere-lifecycle-manager.doc/"
+                "GUID-3076D522-483D-4EDE-A024-F64400AD621D.html"),),
     needs=(Need("vsphere", "vCluster", ("HA enabled", "DRS enabled", "DRS default VM behavior")),
            Need("vsphere", "vHost", ("Cluster",))),
     detection=(
@@ -86,8 +86,8 @@ VMW25 = RuleInfo(
         "mixed cluster can only be emptied onto their own generation."
     ),
     remediation="Enable EVC at the oldest generation's baseline (guests pick it up at their next power cycle).",
-    references=("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.resmgmt.doc/"
-                "GUID-70CE9CC1-EE40-4398-9E8D-2F0828EF63D5.html",),
+    references=(("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.resmgmt.doc/"
+                "GUID-70CE9CC1-EE40-4398-9E8D-2F0828EF63D5.html"),),
     needs=(Need("vsphere", "vHost", ("CPU Model", "Current EVC", "Max EVC")),),
     detection="Per vHost 'Cluster': more than one 'Max EVC' (else 'CPU Model') and an empty 'Current EVC'.",
 )
@@ -95,7 +95,7 @@ VMW25 = RuleInfo(
 
 def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     out = RuleOutput()
-    g = guests(estate)
+    g = vsphere_guests(estate)
     ft = g.filter(pl.col("ft_state").is_not_null() & (pl.col("ft_state").str.to_lowercase() != "notconfigured"))
     emit(out, ft.with_columns(evidence=pl.concat_str(
         pl.lit("vInfo row "), pl.col("row").cast(pl.String), pl.lit(": "), value("FT State", "ft_state"),
@@ -119,15 +119,13 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
 
 def _clusters(out: RuleOutput, estate: Estate) -> None:
     clusters = frame(estate, "clusters").filter(pl.col("platform") == "vsphere")
-    problems = [
-        (pl.col("drs_enabled") == False, "DRS enabled = False"),  # noqa: E712
-        ((pl.col("drs_enabled") == True) & pl.col("drs_behavior").is_not_null()  # noqa: E712
-         & (pl.col("drs_behavior") != "fullyAutomated"),
+    problems: list[tuple[pl.Expr, pl.Expr]] = [
+        (pl.col("drs_enabled").not_(), pl.lit("DRS enabled = False")),
+        (pl.col("drs_enabled") & pl.col("drs_behavior").is_not_null() & (pl.col("drs_behavior") != "fullyAutomated"),
          pl.concat_str(pl.lit("DRS default VM behavior = "), pl.col("drs_behavior"))),
-        (pl.col("ha_enabled") == False, "HA enabled = False"),  # noqa: E712
+        (pl.col("ha_enabled").not_(), pl.lit("HA enabled = False")),
     ]
-    facts = pl.concat_str([pl.when(cond).then(pl.lit(t) if isinstance(t, str) else t) for cond, t in problems],
-                          separator=", ", ignore_nulls=True)
+    facts = pl.concat_str([pl.when(cond).then(text) for cond, text in problems], separator=", ", ignore_nulls=True)
     hit = clusters.with_columns(facts=facts).filter(pl.col("facts") != "")
     emit(out, hit.with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
         pl.lit("vCluster '"), pl.col("name"), pl.lit("': "), pl.col("facts"),

@@ -39,8 +39,8 @@ VMW01 = RuleInfo(
         "groups, Exchange DAG); if the cluster exists only for patching, use one guest protected by vSphere HA."
     ),
     references=(WSFC + "GUID-7291B20B-33A6-4E9C-A041-72ED68D385BB.html",
-                "https://developer.broadcom.com/xapis/vsphere-web-services-api/8.0U3/"
-                "vim.fault.SharedBusControllerNotSupported.html"),
+                ("https://developer.broadcom.com/xapis/vsphere-web-services-api/8.0U3/"
+                "vim.fault.SharedBusControllerNotSupported.html")),
     needs=(_BUS,),
     detection="vDisk 'Shared Bus' = virtualSharing (per controller 'Label').",
 )
@@ -117,8 +117,8 @@ VMW06 = RuleInfo(
         "only its mapping file."
     ),
     remediation="Convert to a VMDK (Storage vMotion converts virtual-mode RDMs), or present the LUN to every host.",
-    references=("https://docs.vmware.com/en/VMware-vSphere/6.5/com.vmware.vsphere.storage.doc/"
-                "GUID-4B2479B1-541D-4FF4-865E-2EE711294478.html",),
+    references=(("https://docs.vmware.com/en/VMware-vSphere/6.5/com.vmware.vsphere.storage.doc/"
+                "GUID-4B2479B1-541D-4FF4-865E-2EE711294478.html"),),
     needs=(_RAW,),
     limits="LUN presentation (zoning, masking) per host is not in the export",
     detection="vDisk 'Raw' = True on a controller without bus sharing, 'Raw LUN ID' used by this guest only.",
@@ -134,8 +134,8 @@ VMW07 = RuleInfo(
         "Make the shared disks independent-persistent so OS disks can still be snapshotted, back up inside the "
         "guest (RMAN), keep nodes apart with DRS anti-affinity."
     ),
-    references=("https://knowledge.broadcom.com/external/article/313527/"
-                "enabling-or-disabling-simultaneous-write.html",),
+    references=(("https://knowledge.broadcom.com/external/article/313527/"
+                "enabling-or-disabling-simultaneous-write.html"),),
     needs=(Need("vsphere", "vDisk", ("Sharing mode",), "the disk's sharing mode", since="4.4.1"),),
     limits="'Sharing mode' is empty for RDMs and on ESXi 5.5 hosts",
     detection="vDisk 'Sharing mode' = sharingMultiWriter.",
@@ -148,8 +148,8 @@ VMW08 = RuleInfo(
         "power on at a time, so 'failover' is a manual power-off and power-on (a cold-standby faux cluster)."
     ),
     remediation="Remove the duplicate attachment; use vSphere HA or application replication instead.",
-    references=("https://knowledge.broadcom.com/external/article/313527/"
-                "enabling-or-disabling-simultaneous-write.html",),
+    references=(("https://knowledge.broadcom.com/external/article/313527/"
+                "enabling-or-disabling-simultaneous-write.html"),),
     needs=(Need("vsphere", "vDisk", ("Path", "Shared Bus")),
            Need("vsphere", "vDisk", ("Sharing mode",), since="4.4.1", optional=True)),
     detection="vDisk 'Path' (or 'Raw LUN ID') on two or more guests, 'Shared Bus' = noSharing, not multi-writer.",
@@ -162,8 +162,8 @@ VMW09 = RuleInfo(
         "backup jobs of these guests fail or silently leave the shared data out."
     ),
     remediation="Back up shared data inside the guest or on the array; make shared disks independent-persistent.",
-    references=("https://knowledge.broadcom.com/external/article/313527/"
-                "enabling-or-disabling-simultaneous-write.html",),
+    references=(("https://knowledge.broadcom.com/external/article/313527/"
+                "enabling-or-disabling-simultaneous-write.html"),),
     needs=(Need("vsphere", "vSnapshot", (), "snapshots of each guest"), _BUS),
     detection="The guest has rows in vSnapshot and a VMW-01, 02, 03, 05, 06 or 07 finding.",
 )

@@ -12,7 +12,7 @@ import polars as pl
 
 from ..estate import Estate
 from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import add_pins, device_timing, emit, frame, guests, names_text
+from .frames import add_pins, device_timing, emit, frame, names_text, vsphere_guests
 
 VM_CONDITIONS = (
     "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-vcenter-esxi-management/"
@@ -53,8 +53,8 @@ VMW19 = RuleInfo(
     ),
     remediation="Disconnect the ISO after use; keep an ISO library on a datastore every host sees.",
     references=(VM_CONDITIONS,
-                "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-lifecycle-manager/"
-                "GUID-11C3E6A4-01E6-4427-A803-0647504B8E4C.html"),
+                ("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-lifecycle-manager/"
+                "GUID-11C3E6A4-01E6-4427-A803-0647504B8E4C.html")),
     needs=(Need("vsphere", "vCD", ("Device Type", "Connected", "Starts Connected")), _STORES),
     detection=(
         "vCD 'Device Type' = 'ISO [datastore] path' with 'Connected' (running) or 'Starts Connected' (off); the "
@@ -69,7 +69,7 @@ _DIRS = (("config_path", "Path"), ("log_dir", "Log directory"), ("snapshot_dir",
 def local_datastores(estate: Estate) -> pl.DataFrame:
     """Datastores seen by one host at most (vsan excluded): datastore_key, name, hosts seen by."""
     stores = frame(estate, "datastores")
-    single = (pl.col("host_count") <= 1) | (pl.col("host_count").is_null() & (pl.col("shared") == False))  # noqa: E712
+    single = (pl.col("host_count") <= 1) | (pl.col("host_count").is_null() & pl.col("shared").not_())
     return stores.filter(single & ~pl.col("type").fill_null("").str.to_lowercase().is_in(["vsan"])).select(
         "datastore_key", ds_name="name", ds_type="type", ds_hosts="host_count",
         seen_by=pl.col("host_keys").list.eval(pl.element().str.split("/").list.slice(1).list.join("/"))
@@ -82,11 +82,11 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     local = local_datastores(estate)
     if local.is_empty():
         return out
-    g = guests(estate)
+    g = vsphere_guests(estate)
     keyed = pl.concat_str("scope", pl.lit("/"), "datastore")
     places = [
         g.select("guest_key", "scope", "row", datastore=pl.col(col).str.extract(r"^\[([^\]]+)\]", 1),
-                 where=pl.lit(f"vInfo row ") , what=pl.lit(label), mib=pl.lit(0, pl.Int64))
+                 where=pl.lit("vInfo row ") , what=pl.lit(label), mib=pl.lit(0, pl.Int64))
         for col, label in _DIRS if col in g.columns
     ]
     disks = frame(estate, "disks").join(g.select("guest_key", "scope"), on="guest_key")

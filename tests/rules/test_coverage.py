@@ -27,8 +27,8 @@ def test_every_rule_has_one_record_per_export() -> None:
 
 def test_a_tab_newer_than_the_export_says_which_version_writes_it() -> None:
     cov = coverage(small(drop={"vUSB": ()}, version="4.1.0.0"))
-    assert cov["VMW-17"] == ("not-assessed", "tab vUSB is missing (host USB devices of each guest, written by RVTools "
-                                             "4.1.2 and later; this export is from RVTools 4.1.0.0)")
+    assert cov["VMW-17"] == ("not-assessed", ("tab vUSB is missing (host USB devices of each guest, written by RVTools "
+                                             "4.1.2 and later; this export is from RVTools 4.1.0.0)"))
 
 
 def test_a_full_export_assesses_everything_the_export_can_show() -> None:
@@ -45,8 +45,8 @@ def test_a_missing_tab_is_named_once_with_what_it_would_have_shown() -> None:
 
 def test_a_column_of_a_newer_rvtools_says_which_version_writes_it() -> None:
     cov = coverage(small(drop={"vDisk": ("Sharing mode",)}, version="4.1.3.0"))
-    assert cov["VMW-07"] == ("not-assessed", "vDisk lacks column 'Sharing mode' (the disk's sharing mode, written by "
-                                             "RVTools 4.4.1 and later; this export is from RVTools 4.1.3.0)")
+    assert cov["VMW-07"] == ("not-assessed", ("vDisk lacks column 'Sharing mode' (the disk's sharing mode, written by "
+                                             "RVTools 4.4.1 and later; this export is from RVTools 4.1.3.0)"))
     status, reason = cov["GEN-01"]
     assert status == "assessed" and reason.startswith("partly: vDisk lacks column 'Sharing mode'")
 
