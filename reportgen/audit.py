@@ -29,11 +29,23 @@ class Audit:
 
 
 def run_audit(
-    exports: Sequence[str | os.PathLike[str]], config: Config | None = None, progress: Progress = silent
+    exports: Sequence[str | os.PathLike[str]],
+    config: Config | None = None,
+    progress: Progress = silent,
+    redact: bool = False,
 ) -> Audit:
-    """Read the exports, run the rules and the core, price the result."""
+    """Read the exports, run the rules and the core, price the result.
+
+    With ``redact``, every name is replaced by a stable pseudonym before the rules run, so
+    no output (evidence included) shows a real host, guest, datastore, network or file name.
+    """
     config = config or Config()
     estate = load_estate(exports, MapOptions(owner_column=config.owner_column), progress=progress)
+    if redact:
+        from .redact import redact_estate
+
+        progress("redacting names", 0, 0)
+        estate = redact_estate(estate)
     analysis = analyze(estate, config, progress=progress)
     progress("pricing", 2, 3)
     return Audit(estate, analysis, cost_analysis(analysis))

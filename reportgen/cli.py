@@ -161,15 +161,14 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
 
     progress = TerminalProgress(err, quiet=args.quiet)
     config = load_config(args.config)
-    if args.history or args.redact or args.xlsx:
-        missing = [flag for flag, on in (("--history", args.history), ("--redact", args.redact),
-                                         ("--xlsx", args.xlsx)) if on]
+    if args.history or args.xlsx:
+        missing = [flag for flag, on in (("--history", args.history), ("--xlsx", args.xlsx)) if on]
         raise ConfigError(f"{', '.join(missing)} is not available in this version", hint="leave it out")
     pdf = args.output or (None if (args.json or args.html or args.xlsx) else "report.pdf")
     for target in (pdf, args.json, args.html):
         if target and not Path(target).resolve().parent.is_dir():
             raise RenderError("the folder does not exist", where=str(target), hint="create it first")
-    audit = run_audit(args.exports, config, progress=progress)
+    audit = run_audit(args.exports, config, progress=progress, redact=args.redact)
     written = []
     if args.json:
         progress("writing findings JSON", 0, 0)
