@@ -56,7 +56,7 @@ def run_audit(
     history = None
     if history_dir is not None:
         progress("comparing with earlier quarters", 3, 3)
-        history = update_history(history_dir, analysis, costing)
+        history = update_history(Path(history_dir), analysis, costing)
     return Audit(estate, analysis, costing, history)
 
 

@@ -182,8 +182,7 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
     if pdf:
         progress("writing PDF report", 0, 0)
         warnings = write_pdf(audit, pdf)
-        for warning in warnings:
-            err.write(f"reportgen: layout warning: {warning}\n")
+        err.writelines(f"reportgen: layout warning: {warning}\n" for warning in warnings)
         written.append(pdf)
     analysis = audit.analysis
     progress.done(
@@ -198,8 +197,7 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
         else:
             progress.done(f"since {change.previous}: {len(change.hosts_freed)} hosts freed, "
                           f"{len(change.hosts_newly_tied)} newly tied")
-        for name in audit.history.skipped:
-            err.write(f"reportgen: {args.history}/{name}: not a reportgen history snapshot; ignored\n")
+        err.writelines(f"reportgen: {args.history}/{name}: not a reportgen history snapshot; ignored\n" for name in audit.history.skipped)
     if args.fail_on:
         worst = audit.worst_severity()
         if worst is not None and worst >= Severity.parse(args.fail_on):

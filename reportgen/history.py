@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ def quarter(day: date) -> str:
 
 def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
     exported = [d for d in analysis.estate.sources.column("exported_at").to_pylist() if d is not None]
-    when = max(exported).date() if exported else datetime.now(timezone.utc).date()
+    when = max(exported).date() if exported else datetime.now(UTC).date()
     pinned_guests = sorted({g.key for h in analysis.hosts for g in h.blockers})
     proven = [c for c in analysis.faux_clusters if not c.suspected]
     rules: dict[str, int] = {}
@@ -72,7 +72,7 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
             rules[f.rule] = rules.get(f.rule, 0) + 1
     return Snapshot(
         period=quarter(when),
-        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         totals={
             "hosts": len(analysis.hosts), "guests": analysis.estate.guests.num_rows,
             "pinned_hosts": len(analysis.pinned_hosts), "faux_clusters": len(proven),

@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 def readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text()
     setup = text.split("## Set up", 1)[1].split("\n## ", 1)[0]
-    return [block.strip() for block in re.findall(r"```\n(.*?)```", setup, flags=re.S)]
+    return [block.strip() for block in re.findall(r"```\n(.*?)```", setup, flags=re.DOTALL)]
 
 
 def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one() -> None:

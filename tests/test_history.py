@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reportgen.history import quarter
-from tests.builders import Guest, small_estate, write_xlsx
+from tests.builders import small_estate, write_xlsx
 
 
 def test_quarter_labels() -> None:

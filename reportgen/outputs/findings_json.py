@@ -7,7 +7,7 @@ extra keys (``pinned_at_next_power_on``, ``data_quality`` …) may be added.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                       history: History | None = None) -> dict[str, Any]:
     """The findings JSON as a Python object."""
     estate = analysis.estate
-    generated = (generated_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    generated = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
     sources = []
     for s in estate.sources.to_pylist():
         sources.append({

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from ..estate import Estate
-from .base import Coverage, Detector, Effect, Finding, GuestEdge, HostEdge, RuleContext, RuleInfo, RuleOutput, Severity
+from .base import (
+    Coverage,
+    Detector,
+    Effect,
+    Finding,
+    GuestEdge,
+    HostEdge,
+    RuleContext,
+    RuleInfo,
+    RuleOutput,
+    Severity,
+)
 from .coverage import assess
 from .guest_clusters import DETECTORS as _GUEST_CLUSTERS
 

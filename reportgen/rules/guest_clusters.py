@@ -12,7 +12,18 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, Effect, Finding, GuestEdge, HostEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .base import (
+    Detector,
+    Effect,
+    Finding,
+    GuestEdge,
+    HostEdge,
+    Need,
+    RuleContext,
+    RuleInfo,
+    RuleOutput,
+    Severity,
+)
 from .frames import frame, guest_scope, timing
 
 VSPHERE_REF = (
