@@ -200,7 +200,7 @@ def read_xlsx_tab(
     loaded: list[int] = []
     want = _wanted(tab, needed)
 
-    def choose(column: object) -> bool:
+    def choose(column: fastexcel.ColumnInfoNoDtype) -> bool:
         name = str(column.name)
         raw = _raw_name(name, earlier)
         earlier.add(name)
