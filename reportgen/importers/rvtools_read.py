@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import fastexcel
+from fastexcel._fastexcel import ColumnInfoNoDtype
 import polars as pl
 
 from ..errors import InputError
@@ -200,7 +201,7 @@ def read_xlsx_tab(
     loaded: list[int] = []
     want = _wanted(tab, needed)
 
-    def choose(column: fastexcel.ColumnInfoNoDtype) -> bool:
+    def choose(column: ColumnInfoNoDtype) -> bool:
         name = str(column.name)
         raw = _raw_name(name, earlier)
         earlier.add(name)
