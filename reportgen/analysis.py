@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,7 @@ from . import graph
 from .config import Config
 from .estate import Estate
 from .progress import Progress, silent
-from .rules import CATALOGUE, Coverage, Finding, RuleContext, RuleOutput, evaluate
+from .rules import CATALOGUE, Coverage, Finding, GuestEdge, HostEdge, RuleContext, RuleOutput, evaluate
 
 TOPOLOGIES = ("in-a-box", "across-boxes", "mixed", "unknown")
 
@@ -146,7 +147,8 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
     rule_ids = list(CATALOGUE)
     ri = {r: i for i, r in enumerate(rule_ids)}
 
-    def edges(items: list, a: str, b: str, index_b: dict[str, int]) -> tuple[list[int], list[int], list[int], list[str | None]]:
+    def edges(items: Sequence[GuestEdge | HostEdge], a: str, b: str,
+              index_b: dict[str, int]) -> tuple[list[int], list[int], list[int], list[str | None]]:
         src, dst, rules, causes = [], [], [], []
         for e in items:
             x, y = gi.get(getattr(e, a)), index_b.get(getattr(e, b))
@@ -175,7 +177,8 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
             causes.append(name)
         return cause_index[name]
 
-    def with_causes(items: list, a: str, b: str, index_b: dict[str, int], host: bool) -> graph.Edges | graph.HostEdges:
+    def with_causes(items: Sequence[GuestEdge | HostEdge], a: str, b: str, index_b: dict[str, int],
+                    host: bool) -> graph.Edges | graph.HostEdges:
         src, dst, rules, names = edges(items, a, b, index_b)
         cause = [cause_of(n, s, rule_ids[r]) for s, r, n in zip(src, rules, names)]
         arrays = [np.asarray(x, dtype=np.int32) for x in (src, dst, rules, cause)]
@@ -307,16 +310,17 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
 
     remedies = []
     for c in range(len(causes)):
-        freed = today.freed_by_cause.row(c) if c < len(today.freed_by_cause) else []
+        freed = today.freed_by_cause.row(c).tolist() if c < len(today.freed_by_cause) else []
         if len(freed):
             text, kind = label(causes[c])
             remedies.append(Remedy(causes[c], text, kind, tuple(host_names[host_keys[int(h)]] for h in freed)))
     remedies.sort(key=lambda r: -len(r.hosts_freed))
     by_rule = []
     for r, rid in enumerate(rule_ids):
-        freed = today.freed_by_rule.row(r) if r < len(today.freed_by_rule) else []
-        if len(freed):
-            by_rule.append(Remedy(rid, CATALOGUE[rid].title, "rule", tuple(host_names[host_keys[int(h)]] for h in freed)))
+        freed_rule = today.freed_by_rule.row(r).tolist() if r < len(today.freed_by_rule) else []
+        if len(freed_rule):
+            by_rule.append(Remedy(rid, CATALOGUE[rid].title, "rule",
+                                  tuple(host_names[host_keys[int(h)]] for h in freed_rule)))
     by_rule.sort(key=lambda r: -len(r.hosts_freed))
 
     return Analysis(

@@ -11,6 +11,7 @@ from .analysis import Analysis, analyze
 from .config import Config
 from .cost import Costing, cost_analysis
 from .estate import Estate
+from .history import History, update_history
 from .importers import MapOptions, load_estate
 from .progress import Progress, silent
 from .rules import Severity
@@ -21,6 +22,8 @@ class Audit:
     estate: Estate
     analysis: Analysis
     costing: Costing
+    history: History | None = None
+    """The quarter-on-quarter view, when a history folder was given."""
 
     def worst_severity(self) -> Severity | None:
         """The highest severity of any finding that ties a guest today or at next power-on."""
@@ -29,20 +32,38 @@ class Audit:
 
 
 def run_audit(
-    exports: Sequence[str | os.PathLike[str]], config: Config | None = None, progress: Progress = silent
+    exports: Sequence[str | os.PathLike[str]],
+    config: Config | None = None,
+    progress: Progress = silent,
+    redact: bool = False,
+    history_dir: str | os.PathLike[str] | None = None,
 ) -> Audit:
-    """Read the exports, run the rules and the core, price the result."""
+    """Read the exports, run the rules and the core, price the result.
+
+    With ``redact``, every name is replaced by a stable pseudonym before the rules run, so
+    no output (evidence included) shows a real host, guest, datastore, network or file name.
+    """
     config = config or Config()
     estate = load_estate(exports, MapOptions(owner_column=config.owner_column), progress=progress)
+    if redact:
+        from .redact import redact_estate
+
+        progress("redacting names", 0, 0)
+        estate = redact_estate(estate)
     analysis = analyze(estate, config, progress=progress)
     progress("pricing", 2, 3)
-    return Audit(estate, analysis, cost_analysis(analysis))
+    costing = cost_analysis(analysis)
+    history = None
+    if history_dir is not None:
+        progress("comparing with earlier quarters", 3, 3)
+        history = update_history(Path(history_dir), analysis, costing)
+    return Audit(estate, analysis, costing, history)
 
 
 def write_json(audit: Audit, path: str | Path) -> None:
     from .outputs.findings_json import write_findings_json
 
-    write_findings_json(audit.analysis, audit.costing, path)
+    write_findings_json(audit.analysis, audit.costing, path, history=audit.history)
 
 
 def write_pdf(audit: Audit, path: str | Path) -> list[str]:

@@ -161,15 +161,15 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
 
     progress = TerminalProgress(err, quiet=args.quiet)
     config = load_config(args.config)
-    if args.history or args.redact or args.xlsx:
-        missing = [flag for flag, on in (("--history", args.history), ("--redact", args.redact),
-                                         ("--xlsx", args.xlsx)) if on]
-        raise ConfigError(f"{', '.join(missing)} is not available in this version", hint="leave it out")
+    if args.xlsx:
+        raise ConfigError("--xlsx is not available in this version", hint="leave it out")
+    if args.history and Path(args.history).exists() and not Path(args.history).is_dir():
+        raise ConfigError("--history must name a folder", where=args.history)
     pdf = args.output or (None if (args.json or args.html or args.xlsx) else "report.pdf")
     for target in (pdf, args.json, args.html):
         if target and not Path(target).resolve().parent.is_dir():
             raise RenderError("the folder does not exist", where=str(target), hint="create it first")
-    audit = run_audit(args.exports, config, progress=progress)
+    audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history)
     written = []
     if args.json:
         progress("writing findings JSON", 0, 0)
@@ -182,8 +182,7 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
     if pdf:
         progress("writing PDF report", 0, 0)
         warnings = write_pdf(audit, pdf)
-        for warning in warnings:
-            err.write(f"reportgen: layout warning: {warning}\n")
+        err.writelines(f"reportgen: layout warning: {warning}\n" for warning in warnings)
         written.append(pdf)
     analysis = audit.analysis
     progress.done(
@@ -191,6 +190,14 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
         f"{sum(1 for c in analysis.faux_clusters if not c.suspected)} guest clusters, "
         f"{len(analysis.pinned_hosts)} hosts cannot be emptied; wrote {', '.join(written)}"
     )
+    if audit.history is not None:
+        change = audit.history.change
+        if change is None:
+            progress.done(f"first quarter recorded in {args.history}")
+        else:
+            progress.done(f"since {change.previous}: {len(change.hosts_freed)} hosts freed, "
+                          f"{len(change.hosts_newly_tied)} newly tied")
+        err.writelines(f"reportgen: {args.history}/{name}: not a reportgen history snapshot; ignored\n" for name in audit.history.skipped)
     if args.fail_on:
         worst = audit.worst_severity()
         if worst is not None and worst >= Severity.parse(args.fail_on):

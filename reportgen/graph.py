@@ -57,7 +57,7 @@ def connected_components(n: int, src: object, dst: object) -> tuple[int, IndexAr
 # ---------------------------------------------------------------------------------------------
 # Interim pure-Python closures with the API of the compiled core (replaced by the kernels).
 # ---------------------------------------------------------------------------------------------
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass
 
 BoolArray = npt.NDArray[np.bool_]
 Int64Array = npt.NDArray[np.int64]

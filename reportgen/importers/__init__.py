@@ -15,12 +15,12 @@ from pathlib import Path
 from ..errors import InputError
 from ..estate import DataIssue, Estate, merge
 from ..progress import Progress, silent
-from .detect import ExportKind, detect
 from .dedupe import drop_superseded
+from .detect import ExportKind, detect
 from .rvtools_map import MapOptions, map_export, needed_columns
 from .rvtools_read import RawExport, RawTab, read_export, read_xlsx_tab, xlsx_sheets
 
-__all__ = ["load_estate", "MapOptions", "ExportKind", "detect"]
+__all__ = ["ExportKind", "MapOptions", "detect", "load_estate"]
 
 
 def load_estate(
@@ -56,7 +56,7 @@ def load_estate(
             elif kind is ExportKind.RVTOOLS_CSV:
                 raw = read_export(path, needed)
             else:
-                from .hyperv import load_hyperv
+                from .hyperv import load_hyperv  # type: ignore[import-not-found, unused-ignore]
 
                 estates.append(load_hyperv(path, 0, options))
                 continue

@@ -12,7 +12,7 @@ import polars as pl
 import pyarrow as pa
 
 from .. import schema
-from ..estate import DataIssue, Estate, TabStatus
+from ..estate import DataIssue, Estate, IssueLevel, TabStatus
 from . import values as V
 from .rvtools_read import RawExport, RawTab
 
@@ -108,17 +108,17 @@ class _Mapper:
         own = V.text("VI SDK UUID").str.to_uppercase() if "VI SDK UUID" in frame.columns else pl.lit(None, pl.String)
         return pl.coalesce(own, pl.lit(self.scope))
 
-    def skip(self, tab: RawTab, rows: pl.DataFrame, reason: str, level: str = "warning") -> None:
+    def skip(self, tab: RawTab, rows: pl.DataFrame, reason: str, level: IssueLevel = "warning") -> None:
         if rows.is_empty():
             return
         first = int(rows["__row"][0])
         self.issues.append(
             DataIssue(level, self.raw.file, f"{rows.height} row(s) skipped: {reason}", sheet=tab.sheet,
-                      row=first, rows=rows.height, skipped=True)  # type: ignore[arg-type]
+                      row=first, rows=rows.height, skipped=True)
         )
 
     def keep(self, tab: str, frame: pl.DataFrame, condition: pl.Expr, reason: str,
-             level: str = "warning") -> pl.DataFrame:
+             level: IssueLevel = "warning") -> pl.DataFrame:
         """Rows of ``frame`` meeting ``condition``; the others are skipped and counted."""
         dropped = frame.filter(~condition)
         if dropped.height and tab in self.raw.tabs:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import fastexcel
+from fastexcel._fastexcel import ColumnInfoNoDtype
 import polars as pl
 
 from ..errors import InputError
@@ -200,8 +201,8 @@ def read_xlsx_tab(
     loaded: list[int] = []
     want = _wanted(tab, needed)
 
-    def choose(column: object) -> bool:
-        name = str(getattr(column, "name"))
+    def choose(column: ColumnInfoNoDtype) -> bool:
+        name = str(column.name)
         raw = _raw_name(name, earlier)
         earlier.add(name)
         seen.append(raw)
@@ -264,8 +265,8 @@ def read_export(path: Path, needed: dict[str, frozenset[str]]) -> RawExport:
     """Read an RVTools export from an xlsx, a folder of CSVs or a zip of either."""
     file = str(path)
     if path.is_dir():
-        csvs = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
-        return read_csv_files(((p.name, p.read_bytes()) for p in csvs), file, needed)
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+        return read_csv_files([(p.name, p.read_bytes()) for p in files], file, needed)
     suffix = path.suffix.lower()
     if suffix == ".zip":
         with zipfile.ZipFile(path) as archive:
@@ -273,8 +274,8 @@ def read_export(path: Path, needed: dict[str, frozenset[str]]) -> RawExport:
             workbooks = [m for m in members if m.lower().endswith(".xlsx")]
             if workbooks:
                 return read_xlsx(archive.read(workbooks[0]), f"{file}!{workbooks[0]}", needed)
-            csvs = [m for m in members if m.lower().endswith(".csv")]
-            return read_csv_files(((m, archive.read(m)) for m in csvs), file, needed)
+            names = [m for m in members if m.lower().endswith(".csv")]
+            return read_csv_files([(m, archive.read(m)) for m in names], file, needed)
     if suffix == ".csv":
         return read_csv_files([(path.name, path.read_bytes())], file, needed)
     return read_xlsx(file, file, needed)

@@ -8,6 +8,8 @@ null, and :func:`unparsed` counts such values so the importer can report them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 TRUE_WORDS = ("true", "yes", "1", "wahr", "vrai", "verdadero", "vero", "waar", "sant")
@@ -86,8 +88,9 @@ def enum(column: str, mapping: dict[str, str]) -> pl.Expr:
     return _lookup(column, mapping, pl.String)
 
 
-def integer(column: str, dtype: pl.DataType = pl.Int64()) -> pl.Expr:
-    """Integers stored as numbers or text ('1,024', '4.0', ' 12 ')."""
+def integer(column: str, dtype: pl.DataType | None = None) -> pl.Expr:
+    """Integers stored as numbers or text ('1,024', '4.0', ' 12 '); Int64 unless ``dtype`` says."""
+    dtype = dtype or pl.Int64()
     value = text(column).str.replace_all(r"[\s,\u00a0']", "")
     return value.cast(pl.Float64, strict=False).round(0).cast(dtype, strict=False)
 
@@ -125,7 +128,7 @@ def datastore(column: str) -> pl.Expr:
     return text(column).str.extract(r"^\[([^\]]+)\]", 1)
 
 
-def _lookup(column: str, mapping: dict[str, object], dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:
+def _lookup(column: str, mapping: Mapping[str, object], dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:
     key = text(column).str.to_lowercase()
     return key.replace_strict(mapping, default=None, return_dtype=dtype)
 

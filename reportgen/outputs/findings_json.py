@@ -7,13 +7,14 @@ extra keys (``pinned_at_next_power_on``, ``data_quality`` …) may be added.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..analysis import Analysis, PinnedGuest
 from ..cost import Costing
 from ..errors import RenderError
+from ..history import History
 from ..rules import CATALOGUE
 
 SCHEMA_VERSION = 1
@@ -23,10 +24,25 @@ def _guest(g: PinnedGuest) -> dict[str, Any]:
     return {"key": g.key, "name": g.name, "rules": list(g.rules), "owner": g.owner, "faux_cluster": g.faux_cluster}
 
 
-def findings_document(analysis: Analysis, costing: Costing, generated_at: datetime | None = None) -> dict[str, Any]:
+def history_document(history: History) -> dict[str, Any]:
+    change = history.change
+    return {
+        "trend": [{"period": s.period, **s.totals} for s in history.trend],
+        "change": None if change is None else {
+            "previous": change.previous, "current": change.current,
+            "hosts_freed": list(change.hosts_freed), "hosts_newly_tied": list(change.hosts_newly_tied),
+            "faux_clusters_fixed": list(change.clusters_fixed), "faux_clusters_new": list(change.clusters_new),
+            "annual_cost_before": change.cost_before, "annual_cost_now": change.cost_now,
+        },
+        "unreadable_files": list(history.skipped),
+    }
+
+
+def findings_document(analysis: Analysis, costing: Costing, generated_at: datetime | None = None,
+                      history: History | None = None) -> dict[str, Any]:
     """The findings JSON as a Python object."""
     estate = analysis.estate
-    generated = (generated_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    generated = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
     sources = []
     for s in estate.sources.to_pylist():
         sources.append({
@@ -98,6 +114,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
              "source": files.get(c.source_id) if c.source_id is not None else None}
             for c in analysis.coverage
         ],
+        "history": history_document(history) if history is not None else None,
         "data_quality": [
             {"level": i.level, "file": i.file, "sheet": i.sheet, "row": i.row, "column": i.column,
              "rows": i.rows, "skipped": i.skipped, "message": i.message}
@@ -106,9 +123,10 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
     }
 
 
-def write_findings_json(analysis: Analysis, costing: Costing, path: str | Path) -> None:
+def write_findings_json(analysis: Analysis, costing: Costing, path: str | Path,
+                        history: History | None = None) -> None:
     """Write the findings JSON; raises RenderError when the file cannot be written."""
-    document = findings_document(analysis, costing)
+    document = findings_document(analysis, costing, history=history)
     try:
         Path(path).write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     except OSError as exc:

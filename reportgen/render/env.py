@@ -14,7 +14,7 @@ def money(value: float, currency: str = "GBP") -> str:
     return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
 
 
-def number(value: float | int) -> str:
+def number(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
 

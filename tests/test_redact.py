@@ -1,0 +1,48 @@
+"""--redact: no real name in any output, and the same findings as without it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from reportgen.importers import load_estate
+from reportgen.redact import Redactor, redact_estate
+from tests.builders import small_estate, write_xlsx
+
+
+def test_pseudonyms_are_stable_and_keep_what_rules_read() -> None:
+    r = Redactor()
+    assert r.path("[san01] sql01/sql01_1.vmdk") == r.path("[san01] sql01/sql01_1.vmdk")
+    assert r.path("[san01] a/b.vmdk").startswith("[ds-") and r.path("[san01] a/b.vmdk").endswith(".vmdk")
+    assert r.path("C:\\ClusterStorage\\Volume1\\x.vhds").startswith("C:\\ClusterStorage\\volume-")
+    assert r.path("\\\\fs01\\vms\\b.vhdx").startswith("\\\\server-")
+    assert r.detail("Remote ATAPI") == "Remote ATAPI"
+    a, b = r.name("guest", "sqlcl01-n1"), r.name("guest", "sqlcl01-n2")
+    assert a[:-1] == b[:-1] and "sqlcl" not in a
+    assert r.network("Cluster Heartbeat").endswith("-heartbeat")
+    assert Redactor("other key").pseudonym("host", "esx01") != r.pseudonym("host", "esx01")
+
+
+def test_redacted_audit_shows_no_real_names_and_same_shape(cli, tmp_path: Path) -> None:
+    book = write_xlsx(small_estate(), tmp_path / "vc.xlsx")
+    plain, hidden = tmp_path / "plain.json", tmp_path / "hidden.json"
+    assert cli(["audit", book, "--json", plain, "-q"]).code == 0
+    assert cli(["audit", book, "--json", hidden, "--redact", "-q", "-o", tmp_path / "r.pdf"]).code == 0
+    text = hidden.read_text()
+    for secret in ("sql01", "esx01", "example.test", "san01", "vc.xlsx", "Prod", "5A1E7C3B"):
+        assert secret not in text, secret
+    a, b = json.loads(plain.read_text()), json.loads(text)
+    assert [c["topology"] for c in a["faux_clusters"]] == [c["topology"] for c in b["faux_clusters"]]
+    assert len(a["findings"]) == len(b["findings"])
+    assert sorted(h["evacuable"] for h in a["hosts"]) == sorted(h["evacuable"] for h in b["hosts"])
+    from pypdf import PdfReader
+
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages)
+    assert "sql01" not in pdf_text and "esx01" not in pdf_text
+
+
+def test_redacted_estate_keeps_row_counts(tmp_path: Path) -> None:
+    estate = load_estate([write_xlsx(small_estate(), tmp_path / "vc.xlsx")])
+    hidden = redact_estate(estate)
+    for name, table in estate.tables.items():
+        assert hidden.tables[name].num_rows == table.num_rows
