@@ -37,7 +37,7 @@ class Severity(enum.IntEnum):
         return Severity(min(Severity.CRITICAL, self + steps))
 
 
-class Effect(str, enum.Enum):
+class Effect(enum.StrEnum):
     """What a tie breaks (rules.md §0.1)."""
 
     LIVE_MIGRATION = "blocks-live-migration"

@@ -96,7 +96,9 @@ CIB_ESCALATED = frozenset({"VMW-01", "VMW-02", "VMW-03", "VMW-05", "VMW-06", "VM
 
 def disk_context(estate: Estate, g: pl.DataFrame) -> pl.DataFrame:
     """Disks with their guest's context, datastore type and whether path / LUN are shared."""
-    stores = frame(estate, "datastores").select("datastore_key", ds_type=pl.col("type").str.to_lowercase())
+    stores = frame(estate, "datastores").select(
+        "source_id", datastore="name", ds_type=pl.col("type").str.to_lowercase()
+    ).unique(subset=["source_id", "datastore"], keep="first")
     context = g.select(
         "guest_key", "name", "host_key", "host", "power_state", "template", "timing", "scope", "hw", "hw_version",
         "esxi", "host_product", "os", "snapshots", "cluster_key", "platform",
@@ -105,8 +107,7 @@ def disk_context(estate: Estate, g: pl.DataFrame) -> pl.DataFrame:
     path_guests = pl.col("guest_key").n_unique().over("scope", "path")
     lun_guests = pl.col("guest_key").n_unique().over("scope", "lun_id")
     return (
-        disks.with_columns(datastore_key=pl.concat_str("scope", pl.lit("/"), "datastore"))
-        .join(stores, on="datastore_key", how="left")
+        disks.join(stores, on=["source_id", "datastore"], how="left")
         .with_columns(
             shared_path=pl.col("path").is_not_null() & (path_guests >= 2),
             shared_lun=pl.col("lun_id").is_not_null() & (lun_guests >= 2),

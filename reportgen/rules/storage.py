@@ -71,7 +71,7 @@ def local_datastores(estate: Estate) -> pl.DataFrame:
     stores = frame(estate, "datastores")
     single = (pl.col("host_count") <= 1) | (pl.col("host_count").is_null() & pl.col("shared").not_())
     return stores.filter(single & ~pl.col("type").fill_null("").str.to_lowercase().is_in(["vsan"])).select(
-        "datastore_key", ds_name="name", ds_type="type", ds_hosts="host_count",
+        "datastore_key", "source_id", datastore="name", ds_name="name", ds_type="type", ds_hosts="host_count",
         seen_by=pl.col("host_keys").list.eval(pl.element().str.split("/").list.slice(1).list.join("/"))
         .list.join(", "),
     )
@@ -83,17 +83,16 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     if local.is_empty():
         return out
     g = vsphere_guests(estate)
-    keyed = pl.concat_str("scope", pl.lit("/"), "datastore")
     places = [
-        g.select("guest_key", "scope", "row", datastore=pl.col(col).str.extract(r"^\[([^\]]+)\]", 1),
+        g.select("guest_key", "source_id", "row", datastore=pl.col(col).str.extract(r"^\[([^\]]+)\]", 1),
                  where=pl.lit("vInfo row ") , what=pl.lit(label), mib=pl.lit(0, pl.Int64))
         for col, label in _DIRS if col in g.columns
     ]
-    disks = frame(estate, "disks").join(g.select("guest_key", "scope"), on="guest_key")
-    places.append(disks.select("guest_key", "scope", "row", "datastore", where=pl.lit("vDisk row "),
+    disks = frame(estate, "disks").join(g.select("guest_key"), on="guest_key", how="semi")
+    places.append(disks.select("guest_key", "source_id", "row", "datastore", where=pl.lit("vDisk row "),
                                what=pl.lit("Path"), mib=pl.col("capacity_mib").fill_null(0)))
-    found = pl.concat(places, how="vertical_relaxed").filter(pl.col("datastore").is_not_null()).with_columns(
-        datastore_key=keyed).join(local, on="datastore_key", how="inner")
+    found = pl.concat(places, how="vertical_relaxed").filter(pl.col("datastore").is_not_null()).join(
+        local, on=["source_id", "datastore"], how="inner")
     if not found.is_empty():
         _on_local(out, g, found)
     _iso(out, estate, g, local)
@@ -132,13 +131,15 @@ def _iso(out: RuleOutput, estate: Estate, g: pl.DataFrame, local: pl.DataFrame) 
     devices = frame(estate, "devices").filter((pl.col("kind") == "cd") & (pl.col("backing") == "iso"))
     if devices.is_empty():
         return
-    isos = devices.join(g.select("guest_key", "host_key", "host", "timing", "scope"), on="guest_key").with_columns(
-        datastore_key=pl.concat_str("scope", pl.lit("/"), "datastore"),
-    ).with_columns(timing=device_timing())
-    isos = isos.join(local.select("datastore_key", "ds_name", "seen_by"), on="datastore_key", how="left")
+    isos = devices.join(g.select("guest_key", "host_key", "host", "timing"), on="guest_key").with_columns(
+        timing=device_timing())
+    stores = frame(estate, "datastores").select("source_id", "datastore_key", datastore="name")
+    isos = isos.join(stores.unique(subset=["source_id", "datastore"]), on=["source_id", "datastore"], how="left")
+    isos = isos.join(local.select("source_id", "datastore", "ds_name", "seen_by"), on=["source_id", "datastore"],
+                     how="left")
     is_local = pl.col("ds_name").is_not_null()
     isos = isos.with_columns(
-        cause=pl.concat_str(pl.lit("datastore:"), pl.col("datastore_key")),
+        cause=pl.concat_str(pl.lit("datastore:"), pl.coalesce("datastore_key", "datastore")),
         severity=pl.when(is_local).then(pl.lit(int(VMW19.severity))).otherwise(pl.lit(int(Severity.LOW))),
         evidence=pl.concat_str(
             pl.lit("vCD row "), pl.col("row").cast(pl.String), pl.lit(": Device Type = "), pl.col("detail"),

@@ -66,3 +66,14 @@ def test_a_connected_iso_on_a_shared_datastore_is_only_a_note() -> None:
     findings = of(out, "VMW-19")
     assert [(f.guest_key, f.timing, f.severity) for f in findings] == [(key("vm-1"), "hygiene", Severity.LOW)]
     assert out.pins == []
+
+
+def test_redacted_names_tie_the_same_guests() -> None:
+    from reportgen.redact import redact_estate
+
+    iso = device("vm-2", "cd", "iso", "ISO [local01] ISO/win2022.iso", connected=True, starts=True)
+    estate = make(HOSTS, [guest("app", "vm-1", "esx01", ds="local01"), guest("b", "vm-2", "esx01")],
+                  disks=[disk("vm-1", "[local01] app/app.vmdk")], devices=[iso], datastores=STORES)
+    plain, redacted = run(estate), run(redact_estate(estate))
+    assert sorted(p.rule for p in redacted.pins) == sorted(p.rule for p in plain.pins) == ["VMW-13", "VMW-19"]
+    assert len(redacted.strands) == len(plain.strands) == 1
