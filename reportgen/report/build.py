@@ -279,8 +279,8 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
         title, caption = "Yearly cost by guest cluster or pinned guest", "No owner column was configured or filled."
     bars = [charts.Bar(label, value, money(value, currency)) for label, value in items[:MAX_BARS]]
     rest = sum(v for _, v in items[MAX_BARS:])
-    if rest:
-        bars.append(charts.Bar(f"{len(items) - MAX_BARS:,} others", rest, money(rest, currency)))
+    if len(items) > MAX_BARS:
+        caption += f" The {len(items) - MAX_BARS:,} others not drawn come to {money(rest, currency)} a year."
     result["cost"] = Chart(title, charts.bar_chart(title, bars, colour=charts.BAD), caption, empty=not bars)
 
     by_cluster: dict[str, list[HostResult]] = defaultdict(list)
