@@ -56,8 +56,10 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     issues = _issue_groups(analysis)
     sources = _sources(analysis)
     owners = [CostRow(o, "", v) for o, v in costing.per_owner.items()]
+    later = not costing.units
     units = [CostRow(u.label, f"{'guest cluster ' + u.unit if u.kind == 'guest-cluster' else 'guest'} · "
-                     f"{len(u.hosts)} host{'s' if len(u.hosts) != 1 else ''}", u.annual) for u in costing.units]
+                     f"{len(u.hosts)} host{'s' if len(u.hosts) != 1 else ''}", u.annual)
+             for u in (costing.units_at_power_on if later else costing.units)]
     containment = costing.containment
     return ReportModel(
         title=settings.title, client=settings.client, author=settings.author, firm=settings.firm,
@@ -75,6 +77,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         charts=_charts(analysis, costing),
         owner_costs=tuple(owners[:MAX_COST_ROWS]), owner_costs_not_shown=max(0, len(owners) - MAX_COST_ROWS),
         unit_costs=tuple(units[:MAX_COST_ROWS]), unit_costs_not_shown=max(0, len(units) - MAX_COST_ROWS),
+        unit_costs_later=later and bool(units),
         cluster_pages=tuple(pages[: settings.max_cluster_pages]),
         clusters_not_shown=max(0, proven - min(len(pages), settings.max_cluster_pages)),
         register=tuple(register[: settings.max_register_rows]),
@@ -100,6 +103,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
     pinned_later = {g.key for h in analysis.hosts for g in h.blockers_at_power_on}
     stranded_hosts = [h for h in analysis.hosts if h.stranded]
     not_assessed = {c.rule for c in analysis.coverage if c.status == "not-assessed"}
+    assessed = {c.rule for c in analysis.coverage if c.status == "assessed"}
     sources = analysis.estate.sources
     return Summary(
         hosts=analysis.estate.hosts.num_rows, guests=analysis.estate.guests.num_rows, running_guests=running,
@@ -113,7 +117,8 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         annual_cost=costing.annual_total, annual_low=costing.annual_low, annual_high=costing.annual_high,
         annual_at_power_on=costing.annual_at_power_on, units=len(costing.units),
         waves=len(analysis.waves), wave_lower_bound=analysis.wave_lower_bound,
-        checks_not_assessed=len(not_assessed), data_issues=len(analysis.estate.issues),
+        checks_not_assessed=len(not_assessed), checks_assessed=len(assessed), checks_total=len(CATALOGUE),
+        data_issues=len(analysis.estate.issues),
         rows_skipped=int(sum(v or 0 for v in sources.column("rows_skipped").to_pylist())),
     )
 
@@ -274,9 +279,13 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
     if known_owners:
         items = list(costing.per_owner.items())
         title, caption = "Yearly cost by owner", "Each guest cluster's or pinned guest's cost, split over its owners."
-    else:
+    elif costing.units or not costing.units_at_power_on:
         items = [(u.label, u.annual) for u in costing.units]
         title, caption = "Yearly cost by guest cluster or pinned guest", "No owner column was configured or filled."
+    else:
+        items = [(u.label, u.annual) for u in costing.units_at_power_on]
+        title = "Yearly cost once the guests that are off run again"
+        caption = "Nothing costs money today: the guests concerned are off. These are the costs once they run."
     bars = [charts.Bar(label, value, money(value, currency)) for label, value in items[:MAX_BARS]]
     rest = sum(v for _, v in items[MAX_BARS:])
     if len(items) > MAX_BARS:

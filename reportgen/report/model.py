@@ -37,6 +37,9 @@ class Summary:
     wave_lower_bound: int
     checks_not_assessed: int
     """Catalogue rules that could not be assessed on at least one export."""
+    checks_assessed: int
+    """Catalogue rules assessed on at least one export (0: the report cannot say anything is clean)."""
+    checks_total: int
     data_issues: int
     rows_skipped: int
 
@@ -207,6 +210,8 @@ class ReportModel:
     owner_costs_not_shown: int
     unit_costs: tuple[CostRow, ...]
     unit_costs_not_shown: int
+    unit_costs_later: bool
+    """True when nothing costs money today and the rows are the costs once the guests that are off run."""
     cluster_pages: tuple[ClusterPage, ...]
     clusters_not_shown: int
     register: tuple[RegisterRow, ...]
