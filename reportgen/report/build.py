@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from ..analysis import Analysis, FauxCluster, HostResult
-from ..cost import UNKNOWN_OWNER, Costing, combined_saving
+from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy, combined_saving
 from ..errors import RenderError
 from ..rules import CATALOGUE, Finding
 from . import charts
@@ -47,7 +47,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         if f.guest_key:
             findings_by_guest[f.guest_key].append(f)
     summary = _summary(analysis, costing)
-    actions, freed, saving = _actions(costing)
+    actions, freed, saving = _actions(costing, analysis.guest_names)
     pages = _cluster_pages(analysis, costing, findings_by_guest)
     proven = sum(1 for c in analysis.faux_clusters if not c.suspected)
     register = _register(analysis, costing)
@@ -67,7 +67,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         report_date=(today or date.today()).isoformat(),
         sources=tuple(sources[:MAX_SOURCES]), sources_not_shown=max(0, len(sources) - MAX_SOURCES),
         summary=summary, actions=actions, actions_hosts_freed=freed, actions_saving=saving,
-        remedies=tuple(_remedy_actions(costing)[:MAX_COST_ROWS]),
+        remedies=tuple(_remedy_actions(costing, analysis.guest_names)[:MAX_COST_ROWS]),
         remedies_not_shown=max(0, len(costing.remedies) - MAX_COST_ROWS),
         rule_remedies=tuple(Action(r.label, "rule", len(r.hosts_freed), r.annual_saving)
                             for r in costing.rule_remedies[:MAX_BARS]),
@@ -123,16 +123,25 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
     )
 
 
-def _remedy_actions(costing: Costing) -> list[Action]:
-    return [Action(r.label, r.kind, len(r.hosts_freed), r.annual_saving) for r in costing.remedies]
+def remedy_label(remedy: PricedRemedy, guest_names: dict[str, str]) -> str:
+    """What a reader calls the thing to fix: a lone guest's cause 'guest:<key>:<rule>' is its name."""
+    if remedy.kind == "guest" and remedy.cause.startswith("guest:"):
+        key = remedy.cause[len("guest:"):].rpartition(":")[0] or remedy.cause[len("guest:"):]
+        return guest_names.get(key) or remedy.label
+    return remedy.label
 
 
-def _actions(costing: Costing) -> tuple[tuple[Action, ...], int | None, float]:
+def _remedy_actions(costing: Costing, guest_names: dict[str, str]) -> list[Action]:
+    return [Action(remedy_label(r, guest_names), r.kind, len(r.hosts_freed), r.annual_saving)
+            for r in costing.remedies]
+
+
+def _actions(costing: Costing, guest_names: dict[str, str]) -> tuple[tuple[Action, ...], int | None, float]:
     """The three fixes that save most: from the core's remediation list, else the costliest units."""
     if costing.remedies:
         top = costing.remedies[:3]
         freed, saving = combined_saving(top, {c.host: c.annual for c in costing.hosts})
-        return tuple(Action(r.label, r.kind, len(r.hosts_freed), r.annual_saving) for r in top), freed, saving
+        return tuple(_remedy_actions(costing, guest_names)[:3]), freed, saving
     later = not costing.units
     top_units = (costing.units_at_power_on if later else costing.units)[:3]
     actions = tuple(Action(u.label, u.kind, None, u.annual, later) for u in top_units)

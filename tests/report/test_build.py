@@ -63,11 +63,12 @@ def test_with_remedies_the_three_best_fixes_and_their_combined_saving() -> None:
     remedies = (
         Remedy("faux:1", "web-cib (2 nodes)", "guest-cluster", ("esx03.example.net",)),
         Remedy("faux:0", "sqlprod (2 nodes)", "guest-cluster", ("esx01.example.net", "esx02.example.net")),
-        Remedy("guest:licsrv", "licsrv", "guest", ("esx04.example.net",)),
+        Remedy("guest:SYN-VC-0001/vm-5:VMW-01", "SYN-VC-0001/vm-5:VMW-01", "guest", ("esx04.example.net",)),
         Remedy("datastore:local", "esx05 local", "datastore", ()),
     )
     fixed = with_analysis(audit, remedies_by_cause=remedies)
     model = model_of(fixed)
+    # a lone guest's cause is named by the guest, not by its key
     assert [a.label for a in model.actions] == ["sqlprod (2 nodes)", "licsrv", "web-cib (2 nodes)"]
     assert model.actions[0].hosts_freed == 2
     assert model.actions_hosts_freed == 4
