@@ -54,12 +54,14 @@ setup(
         "reportgen.report",
         "reportgen.render",
         "reportgen.outputs",
+        "reportgen.schemas",
         "reportgen.templates",
     ],
     package_dir={"reportgen.templates": "templates"},
     package_data={
         "reportgen": ["py.typed", "*.ps1", "*.json", "*.toml"],
         "reportgen._core": ["*.pyi"],
+        "reportgen.schemas": ["*.json"],
         "reportgen.templates": ["*.html", "*.css", "*.svg", "**/*.html"],
     },
 )

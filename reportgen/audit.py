@@ -83,3 +83,10 @@ def write_html(audit: Audit, path: str | Path) -> None:
         Path(path).write_text(render_html(build_report(audit.analysis, audit.costing)), encoding="utf-8")
     except OSError as exc:
         raise RenderError(f"cannot write the HTML report: {exc.strerror}", where=str(path)) from exc
+
+
+def write_xlsx(audit: Audit, path: str | Path) -> dict[str, int]:
+    """Write the admins' workbook; returns the data rows written per sheet."""
+    from .outputs.xlsx import write_xlsx as _write
+
+    return _write(audit.analysis, audit.costing, path)

@@ -155,18 +155,16 @@ def _init_config(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _audit(args: argparse.Namespace, err: TextIO) -> int:
-    from .audit import run_audit, write_html, write_json, write_pdf
+    from .audit import run_audit, write_html, write_json, write_pdf, write_xlsx
     from .config import load_config
     from .rules import Severity
 
     progress = TerminalProgress(err, quiet=args.quiet)
     config = load_config(args.config)
-    if args.xlsx:
-        raise ConfigError("--xlsx is not available in this version", hint="leave it out")
     if args.history and Path(args.history).exists() and not Path(args.history).is_dir():
         raise ConfigError("--history must name a folder", where=args.history)
     pdf = args.output or (None if (args.json or args.html or args.xlsx) else "report.pdf")
-    for target in (pdf, args.json, args.html):
+    for target in (pdf, args.json, args.html, args.xlsx):
         if target and not Path(target).resolve().parent.is_dir():
             raise RenderError("the folder does not exist", where=str(target), hint="create it first")
     audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history)
@@ -175,6 +173,10 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
         progress("writing findings JSON", 0, 0)
         write_json(audit, args.json)
         written.append(args.json)
+    if args.xlsx:
+        progress("writing workbook", 0, 0)
+        write_xlsx(audit, args.xlsx)
+        written.append(args.xlsx)
     if args.html:
         progress("writing HTML report", 0, 0)
         write_html(audit, args.html)

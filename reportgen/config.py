@@ -26,6 +26,8 @@ logo = ""                        # path to a PNG or SVG logo for the cover (rela
 currency = "GBP"                 # ISO 4217 code used for every amount
 max_cluster_pages = 12           # guest clusters that get a page of their own (the rest go to the data files)
 max_register_rows = 60           # rows of the per-host maintenance register printed in the PDF
+max_failure_rows = 30            # hosts listed in the failure-impact section of the PDF
+max_issue_rows = 40              # data-quality problems (grouped) and coverage gaps printed in the PDF
 
 [owner]
 column = ""                      # vInfo custom attribute / tag column holding the guest owner, e.g. "Owner"
@@ -38,6 +40,11 @@ change_cost_high = 600.0
 out_of_hours_multiplier = 1.5    # applied to the hours of people working in the maintenance window
 outage_cost_per_minute = 0.0     # business cost of a planned outage of one service, per minute (0 = not priced)
 outage_minutes = 45.0            # planned outage of a pinned guest per host maintenance (shutdown, patch, start, test)
+
+# Business cost per minute of outage for named services, overriding outage_cost_per_minute. Keys are
+# patterns (* and ? wildcards, case-insensitive) matched against guest cluster and guest names.
+[cost.service_outage_cost_per_minute]
+# "sql*" = 25.0
 
 # Hours per host maintenance for each pinned guest or guest cluster, by role, and the hourly rate of each role.
 [cost.roles.virtualisation_admin]
@@ -79,6 +86,8 @@ class ReportSettings:
     currency: str = "GBP"
     max_cluster_pages: int = 12
     max_register_rows: int = 60
+    max_failure_rows: int = 30
+    max_issue_rows: int = 40
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,8 @@ class CostSettings:
         }
     )
     events_per_year: dict[str, float] = field(default_factory=lambda: {"vsphere": 6.0, "hyperv": 14.0})
+    service_outage_cost_per_minute: dict[str, float] = field(default_factory=dict)
+    """Pattern (guest cluster or guest name, * and ? wildcards) -> outage cost per minute."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,7 @@ class Config:
     """Folder of the config file; relative paths (the logo) are resolved against it."""
 
 
+_LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 _CURRENCIES = {"GBP", "EUR", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "NZD", "JPY", "ZAR", "INR"}
 
 
@@ -139,9 +151,19 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
     if report.currency.upper() not in _CURRENCIES and not (len(report.currency) == 3 and report.currency.isalpha()):
         raise ConfigError(f"key 'report.currency': {report.currency!r} is not a 3-letter currency code", where=where)
     report = replace(report, currency=report.currency.upper())
-    for key in ("max_cluster_pages", "max_register_rows"):
+    for key in ("max_cluster_pages", "max_register_rows", "max_failure_rows", "max_issue_rows"):
         if getattr(report, key) < 0:
             raise ConfigError(f"key 'report.{key}' must be 0 or more", where=where)
+    if report.logo:
+        logo = Path(report.logo) if base_dir is None else base_dir / report.logo
+        if logo.suffix.lower() not in _LOGO_TYPES:
+            raise ConfigError(
+                f"key 'report.logo': {report.logo!r} is not a PNG, JPEG or SVG file", where=where
+            )
+        if not logo.is_file():
+            raise ConfigError(f"key 'report.logo': no such file {str(logo)!r}", where=where,
+                              hint="give a path relative to the config file")
+        report = replace(report, logo=str(logo))
     owner = data.get("owner", {})
     _only(owner, {"column"}, "owner", where)
     column = owner.get("column", "")
@@ -151,6 +173,7 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
     cost_data = dict(data.get("cost", {}))
     roles_data = cost_data.pop("roles", None)
     events_data = cost_data.pop("events_per_year", None)
+    services_data = cost_data.pop("service_outage_cost_per_minute", None)
     cost = _section(CostSettings(), cost_data, "cost", where)
     for key in ("change_cost", "change_cost_low", "change_cost_high", "outage_cost_per_minute", "outage_minutes"):
         if getattr(cost, key) < 0:
@@ -181,6 +204,16 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
         for platform, value in events_data.items():
             events[platform] = _number(value, f"cost.events_per_year.{platform}", where)
         cost = replace(cost, events_per_year=events)
+    if services_data is not None:
+        if not isinstance(services_data, dict):
+            raise ConfigError(
+                "key 'cost.service_outage_cost_per_minute' must be a table of name pattern = cost", where=where
+            )
+        services = {
+            str(pattern): _number(value, f"cost.service_outage_cost_per_minute.{pattern}", where)
+            for pattern, value in services_data.items()
+        }
+        cost = replace(cost, service_outage_cost_per_minute=services)
 
     waves_data = dict(data.get("waves", {}))
     capacity_data = waves_data.pop("cluster_capacity", {})

@@ -1,36 +1,75 @@
-"""The yearly cost of hosts that cannot be emptied automatically.
+"""The yearly cost of hosts that cannot be emptied automatically, and what fixes would save.
 
-The model (every input comes from the config, every step is reproducible by hand):
+The model (rules.md §4.4), per host that cannot be emptied and per year::
 
-- A host with at least one pinned running guest cannot be patched by automation: each of
-  its maintenance events becomes a normal change, costing ``change_cost`` once per event.
-- Each *unit* on that host (one guest cluster, or one pinned guest outside any guest
-  cluster) adds the people in the window: the sum over roles of hours x rate x the
-  out-of-hours multiplier, plus ``outage_minutes`` x ``outage_cost_per_minute``.
-- per event = change_cost + units x (labour + outage); per year = events_per_year of the
-  host's platform x per event.
-- A unit's share of a host: events x (change_cost / units on the host + labour + outage).
-  A guest cluster's cost is the sum of its shares over the hosts it pins; an owner's cost
-  is the sum of the shares of the units they own (split evenly between co-owners).
+    events x (change_cost + units x (labour + outage))
+
+``events`` is the host's maintenance events a year (config, per platform); a *unit* is one
+guest cluster, or one pinned guest outside any guest cluster, that must be handled by hand
+on that host; ``labour`` is the hours x rate of every role times the out-of-hours
+multiplier; ``outage`` is the planned outage minutes times the unit's cost per minute. The
+change cost of a host is shared equally by the units on it. Every figure is reproducible
+by hand from the config and the findings: :attr:`Costing.assumptions` says how.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .analysis import Analysis, HostResult
+from .analysis import Analysis, PinnedGuest, Remedy
 from .config import CostSettings
+
+UNKNOWN_OWNER = "(owner unknown)"
 
 
 @dataclass(frozen=True)
 class HostCost:
     host: str
     cluster: str | None
+    platform: str
     events_per_year: float
     units: int
     per_event: float
     annual: float
+
+
+@dataclass(frozen=True)
+class UnitCost:
+    """One guest cluster, or one pinned guest outside any guest cluster, and its yearly cost."""
+
+    unit: str
+    """Guest cluster id (GC-001) or guest key."""
+    kind: str
+    """'guest-cluster' or 'guest'."""
+    label: str
+    hosts: tuple[str, ...]
+    events_per_year: float
+    """Maintenance events a year summed over the hosts it ties."""
+    outage_cost_per_minute: float
+    annual: float
+
+
+@dataclass(frozen=True)
+class PricedRemedy:
+    """A fix (one cause or one rule) with the hosts it frees and the yearly cost it saves."""
+
+    cause: str
+    label: str
+    kind: str
+    hosts_freed: tuple[str, ...]
+    annual_saving: float
+
+
+@dataclass(frozen=True)
+class Containment:
+    """What-if: every guest cluster moved onto ``dedicated_hosts`` hosts of its own."""
+
+    dedicated_hosts: int
+    hosts_freed: int
+    annual_saving: float
 
 
 @dataclass(frozen=True)
@@ -39,78 +78,181 @@ class Costing:
     annual_total: float
     annual_low: float
     annual_high: float
+    annual_at_power_on: float
+    """The yearly cost once the guests that are off today are started again."""
     per_event_labour: float
     """Hours x rate x out-of-hours multiplier of all roles, per unit and event."""
     per_event_outage: float
+    """Default outage cost per unit and event (services may override it)."""
     hosts: tuple[HostCost, ...]
+    units: tuple[UnitCost, ...]
+    """Units tied today, costliest first."""
+    units_at_power_on: tuple[UnitCost, ...]
+    """Units as they will cost once the guests that are off today are started."""
     per_faux_cluster: dict[str, float]
     per_guest: dict[str, float]
     """Pinned guests outside any guest cluster, by guest key."""
     per_owner: dict[str, float]
+    per_host: dict[str, float]
+    remedies: tuple[PricedRemedy, ...]
+    """Fixes of one cause, most yearly saving first."""
+    rule_remedies: tuple[PricedRemedy, ...]
+    containment: Containment | None
     assumptions: dict[str, object]
 
 
 def unit_labour(cost: CostSettings) -> float:
+    """Labour of one unit in one host maintenance: sum of hours x rate, times out-of-hours."""
     return sum(r.hours * r.rate for r in cost.roles.values()) * cost.out_of_hours_multiplier
 
 
-def _units(host: HostResult) -> dict[str, tuple[str | None, ...]]:
-    """Units on a host: 'faux:GC-001' or 'guest:<key>' -> owners of the unit's blockers."""
-    units: dict[str, set[str | None]] = defaultdict(set)
-    for g in host.blockers:
-        unit = f"faux:{g.faux_cluster}" if g.faux_cluster else f"guest:{g.key}"
-        units[unit].add(g.owner)
-    return {u: tuple(sorted(o, key=lambda x: x or "")) for u, o in units.items()}
+def service_rate(settings: CostSettings, names: Iterable[str]) -> float:
+    """Outage cost per minute of a unit: the highest service pattern matching one of its names."""
+    rates = [
+        rate for pattern, rate in settings.service_outage_cost_per_minute.items()
+        for name in names if name and fnmatch.fnmatchcase(name.lower(), pattern.lower())
+    ]
+    return max(rates) if rates else settings.outage_cost_per_minute
+
+
+def _units(guests: tuple[PinnedGuest, ...]) -> dict[str, list[PinnedGuest]]:
+    """Units among a host's blockers: 'faux:GC-001' or 'guest:<key>' -> its guests."""
+    units: dict[str, list[PinnedGuest]] = defaultdict(list)
+    for g in guests:
+        units[f"faux:{g.faux_cluster}" if g.faux_cluster else f"guest:{g.key}"].append(g)
+    return units
+
+
+@dataclass(frozen=True)
+class _Priced:
+    hosts: list[HostCost]
+    units: tuple[UnitCost, ...]
+    per_owner: dict[str, float]
+
+
+def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[str, float]) -> _Priced:
+    """Cost of every host with blockers (today's, or also those at next power-on when ``later``)."""
+    settings = analysis.config.cost
+    labour = unit_labour(settings)
+    faux_labels = {c.id: c.name for c in analysis.faux_clusters}
+    per_unit: dict[str, float] = defaultdict(float)
+    unit_hosts: dict[str, list[str]] = defaultdict(list)
+    unit_events: dict[str, float] = defaultdict(float)
+    unit_label: dict[str, str] = {}
+    per_owner: dict[str, float] = defaultdict(float)
+    host_costs = []
+    for host in analysis.hosts:
+        units = _units(host.blockers_at_power_on if later else host.blockers)
+        if not units:
+            continue
+        events = settings.events_per_year.get(host.platform, 0.0)
+        per_event = change + sum(labour + settings.outage_minutes * rate_of[u] for u in units)
+        host_costs.append(HostCost(host.name, host.cluster, host.platform, events, len(units), per_event,
+                                   events * per_event))
+        for unit, guests in units.items():
+            share = events * (change / len(units) + labour + settings.outage_minutes * rate_of[unit])
+            per_unit[unit] += share
+            unit_hosts[unit].append(host.name)
+            unit_events[unit] += events
+            kind, _, ident = unit.partition(":")
+            unit_label[unit] = faux_labels.get(ident, ident) if kind == "faux" else guests[0].name
+            owners = sorted({g.owner or UNKNOWN_OWNER for g in guests})
+            for owner in owners:
+                per_owner[owner] += share / len(owners)
+    units_out = tuple(sorted(
+        (UnitCost(unit.partition(":")[2], "guest-cluster" if unit.startswith("faux:") else "guest",
+                  unit_label[unit], tuple(unit_hosts[unit]), unit_events[unit], rate_of[unit], round(v, 2))
+         for unit, v in per_unit.items()),
+        key=lambda u: (-u.annual, u.label),
+    ))
+    return _Priced(host_costs, units_out, dict(per_owner))
+
+
+def _rates(analysis: Analysis) -> dict[str, float]:
+    """Outage cost per minute of every unit on any host (service patterns or the default)."""
+    settings = analysis.config.cost
+    faux_names = {c.id: (c.name, *(g.name for g in c.guests)) for c in analysis.faux_clusters}
+    rate_of: dict[str, float] = {}
+    for host in analysis.hosts:
+        for unit, guests in {**_units(host.blockers), **_units(host.blockers_at_power_on)}.items():
+            if unit not in rate_of:
+                kind, _, ident = unit.partition(":")
+                names = faux_names.get(ident, (ident,)) if kind == "faux" else tuple(g.name for g in guests)
+                rate_of[unit] = service_rate(settings, names)
+    return rate_of
 
 
 def cost_analysis(analysis: Analysis) -> Costing:
+    """Price every host that cannot be emptied today; split it over units and owners."""
     settings = analysis.config.cost
     labour = unit_labour(settings)
-    outage = settings.outage_minutes * settings.outage_cost_per_minute
-    per_faux: dict[str, float] = defaultdict(float)
-    per_guest: dict[str, float] = defaultdict(float)
-    per_owner: dict[str, float] = defaultdict(float)
-    host_costs = []
-    totals = {"mid": 0.0, "low": 0.0, "high": 0.0}
-    for host in analysis.hosts:
-        if host.evacuable:
-            continue
-        units = _units(host)
-        events = settings.events_per_year.get(host.platform, 0.0)
-        n = len(units)
-        for name, change in (("mid", settings.change_cost), ("low", settings.change_cost_low),
-                             ("high", settings.change_cost_high)):
-            totals[name] += events * (change + n * (labour + outage))
-        per_event = settings.change_cost + n * (labour + outage)
-        host_costs.append(HostCost(host.name, host.cluster, events, n, per_event, events * per_event))
-        for unit, owners in units.items():
-            share = events * (settings.change_cost / n + labour + outage)
-            kind, _, ident = unit.partition(":")
-            if kind == "faux":
-                per_faux[ident] += share
-            else:
-                per_guest[ident] += share
-            for owner in owners:
-                per_owner[owner or "(owner unknown)"] += share / len(owners)
+    rate_of = _rates(analysis)
+    today = _price(analysis, False, settings.change_cost, rate_of)
+    later = _price(analysis, True, settings.change_cost, rate_of)
+    low = _price(analysis, False, settings.change_cost_low, rate_of)
+    high = _price(analysis, False, settings.change_cost_high, rate_of)
+    host_costs = today.hosts
+    unit_costs = today.units
+    host_annual = {c.host: c.annual for c in host_costs}
+    by_id = sorted(unit_costs, key=lambda u: u.unit)
     return Costing(
         currency=analysis.config.report.currency,
-        annual_total=round(totals["mid"], 2), annual_low=round(totals["low"], 2),
-        annual_high=round(totals["high"], 2),
-        per_event_labour=labour, per_event_outage=outage,
-        hosts=tuple(sorted(host_costs, key=lambda c: -c.annual)),
-        per_faux_cluster={k: round(v, 2) for k, v in sorted(per_faux.items())},
-        per_guest={k: round(v, 2) for k, v in sorted(per_guest.items())},
-        per_owner={k: round(v, 2) for k, v in sorted(per_owner.items(), key=lambda kv: -kv[1])},
-        assumptions={
-            "change_cost": settings.change_cost,
-            "change_cost_range": [settings.change_cost_low, settings.change_cost_high],
-            "out_of_hours_multiplier": settings.out_of_hours_multiplier,
-            "roles": {name: {"hours": r.hours, "rate": r.rate} for name, r in settings.roles.items()},
-            "labour_per_unit_and_event": round(labour, 2),
-            "outage_minutes": settings.outage_minutes,
-            "outage_cost_per_minute": settings.outage_cost_per_minute,
-            "events_per_year": dict(settings.events_per_year),
-            "model": "per host and year: events x (change_cost + units x (labour + outage)); a unit is one "
-                     "guest cluster or one pinned guest outside any guest cluster",
-        },
+        annual_total=round(sum(c.annual for c in host_costs), 2),
+        annual_low=round(sum(c.annual for c in low.hosts), 2),
+        annual_high=round(sum(c.annual for c in high.hosts), 2),
+        annual_at_power_on=round(sum(c.annual for c in later.hosts), 2),
+        per_event_labour=labour, per_event_outage=settings.outage_minutes * settings.outage_cost_per_minute,
+        hosts=tuple(sorted(host_costs, key=lambda c: (-c.annual, c.host))),
+        units=unit_costs, units_at_power_on=later.units,
+        per_faux_cluster={u.unit: u.annual for u in by_id if u.kind == "guest-cluster"},
+        per_guest={u.unit: u.annual for u in by_id if u.kind == "guest"},
+        per_owner={k: round(v, 2) for k, v in sorted(today.per_owner.items(), key=lambda kv: (-kv[1], kv[0]))},
+        per_host={c.host: round(c.annual, 2) for c in sorted(host_costs, key=lambda c: (-c.annual, c.host))},
+        remedies=price_remedies(analysis.remedies_by_cause, host_annual),
+        rule_remedies=price_remedies(analysis.remedies_by_rule, host_annual),
+        containment=_containment(analysis, host_costs, settings),
+        assumptions=_assumptions(settings, labour),
     )
+
+
+def price_remedies(remedies: Iterable[Remedy], host_annual: dict[str, float]) -> tuple[PricedRemedy, ...]:
+    """A freed host needs no normal change any more: the saving is its whole yearly cost."""
+    priced = [
+        PricedRemedy(r.cause, r.label, r.kind, r.hosts_freed,
+                     round(sum(host_annual.get(h, 0.0) for h in r.hosts_freed), 2))
+        for r in remedies
+    ]
+    return tuple(sorted(priced, key=lambda r: (-r.annual_saving, -len(r.hosts_freed), r.label)))
+
+
+def combined_saving(remedies: Iterable[PricedRemedy], host_annual: dict[str, float]) -> tuple[int, float]:
+    """Hosts freed and yearly saving of applying several fixes (each host counted once)."""
+    hosts = {h for r in remedies for h in r.hosts_freed}
+    return len(hosts), round(sum(host_annual.get(h, 0.0) for h in hosts), 2)
+
+
+def _containment(analysis: Analysis, host_costs: list[HostCost], settings: CostSettings) -> Containment | None:
+    """Dedicated hosts keep every unit's labour; the change overhead of the net freed hosts is saved."""
+    k, freed = analysis.containment_k, analysis.containment_hosts_freed
+    if k <= 0 or not host_costs:
+        return None
+    overhead = [c.events_per_year * settings.change_cost for c in host_costs]
+    saving = max(0, freed - k) * sum(overhead) / len(overhead)
+    return Containment(k, freed, round(saving, 2))
+
+
+def _assumptions(settings: CostSettings, labour: float) -> dict[str, object]:
+    return {
+        "change_cost": settings.change_cost,
+        "change_cost_range": [settings.change_cost_low, settings.change_cost_high],
+        "out_of_hours_multiplier": settings.out_of_hours_multiplier,
+        "roles": {name: {"hours": r.hours, "rate": r.rate} for name, r in settings.roles.items()},
+        "labour_per_unit_and_event": round(labour, 2),
+        "outage_minutes": settings.outage_minutes,
+        "outage_cost_per_minute": settings.outage_cost_per_minute,
+        "service_outage_cost_per_minute": dict(settings.service_outage_cost_per_minute),
+        "events_per_year": dict(settings.events_per_year),
+        "model": "per host and year: events x (change_cost + units x (labour + outage)); a unit is one "
+                 "guest cluster or one pinned guest outside any guest cluster; the change cost of a host is "
+                 "shared equally by its units",
+    }

@@ -99,15 +99,22 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
             "currency": costing.currency, "annual_total": costing.annual_total,
             "annual_range": [costing.annual_low, costing.annual_high],
             "per_faux_cluster": costing.per_faux_cluster, "per_pinned_guest": costing.per_guest,
-            "per_owner": costing.per_owner, "assumptions": costing.assumptions,
+            "per_owner": costing.per_owner, "per_host": costing.per_host,
+            "annual_at_power_on": costing.annual_at_power_on,
+            "per_faux_cluster_at_power_on": {u.unit: u.annual for u in costing.units_at_power_on
+                                             if u.kind == "guest-cluster"},
+            "assumptions": costing.assumptions,
         },
         "remediation": {
-            "by_cause": [{"cause": r.cause, "label": r.label, "kind": r.kind, "hosts_freed": list(r.hosts_freed)}
-                         for r in analysis.remedies_by_cause],
-            "by_rule": [{"rule": r.cause, "title": r.label, "hosts_freed": list(r.hosts_freed)}
-                        for r in analysis.remedies_by_rule],
+            "by_cause": [{"cause": r.cause, "label": r.label, "kind": r.kind, "hosts_freed": list(r.hosts_freed),
+                          "annual_saving": r.annual_saving}
+                         for r in costing.remedies],
+            "by_rule": [{"rule": r.cause, "title": r.label, "hosts_freed": list(r.hosts_freed),
+                         "annual_saving": r.annual_saving}
+                        for r in costing.rule_remedies],
             "containment": {"dedicated_hosts": analysis.containment_k,
-                            "hosts_freed": analysis.containment_hosts_freed},
+                            "hosts_freed": analysis.containment_hosts_freed,
+                            "annual_saving": costing.containment.annual_saving if costing.containment else 0.0},
         },
         "coverage": [
             {"rule": c.rule, "status": c.status, "reason": c.reason or None,

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import RenderError
 from ..report.model import ReportModel
 from .html import render_html
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A laid-out PDF: WeasyPrint's document, its page count, and what WeasyPrint warned about."""
+
+    document: Any
+    pages: int
+    warnings: tuple[str, ...]
 
 
 class _Collect(logging.Handler):
@@ -19,18 +32,32 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(model: ReportModel, target: str | Path) -> list[str]:
-    """Write the PDF; returns WeasyPrint's warnings (none expected)."""
-    import weasyprint
-
+@contextmanager
+def _collect_warnings() -> Iterator[_Collect]:
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        document = weasyprint.HTML(string=render_html(model)).render()
-        document.write_pdf(str(target))
-    except OSError as exc:
-        raise RenderError(f"cannot write the PDF: {exc.strerror or exc}", where=str(target)) from exc
+        yield handler
     finally:
         logger.removeHandler(handler)
-    return handler.messages
+
+
+def layout_pdf(model: ReportModel) -> Layout:
+    """Lay the report out in pages (no file written)."""
+    import weasyprint
+
+    with _collect_warnings() as handler:
+        document = weasyprint.HTML(string=render_html(model), base_url=".").render()
+    return Layout(document, len(document.pages), tuple(handler.messages))
+
+
+def render_pdf(model: ReportModel, target: str | Path) -> list[str]:
+    """Write the PDF; returns WeasyPrint's warnings (none expected)."""
+    layout = layout_pdf(model)
+    with _collect_warnings() as handler:
+        try:
+            layout.document.write_pdf(str(target))
+        except OSError as exc:
+            raise RenderError(f"cannot write the PDF: {exc.strerror or exc}", where=str(target)) from exc
+    return [*layout.warnings, *handler.messages]

@@ -1,5 +1,6 @@
 """The report model: what the PDF and HTML say, as plain data (no Jinja, no WeasyPrint)."""
 
-from .model import ReportModel, build_report
+from .build import build_report
+from .model import ReportModel
 
 __all__ = ["ReportModel", "build_report"]

@@ -1,45 +1,185 @@
-"""Building the report model from an analysis: every figure the templates show.
+"""The report model: what the PDF and HTML say, as plain data (no Jinja, no WeasyPrint).
 
-Templates only lay out what is here; they compute nothing. The model is bounded in size
-(the PDF summarises; full lists go to the data files).
+Templates only lay out what is here; they compute nothing. The model is bounded in size:
+every list the PDF prints is cut to a configured length, and the ``*_not_shown`` counts say
+how many more rows the data files hold.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-
-from ..analysis import Analysis, FauxCluster, HostResult
-from ..cost import Costing
-from ..rules import CATALOGUE
 
 
 @dataclass(frozen=True)
 class Summary:
+    """The key figures, shown on the executive summary and repeated where they are explained."""
+
     hosts: int
     guests: int
     running_guests: int
     faux_clusters: int
     suspected_clusters: int
+    clusters_in_a_box: int
+    clusters_across_boxes: int
     pinned_hosts: int
     pinned_hosts_at_power_on: int
     pinned_guests: int
+    pinned_guests_at_power_on: int
     stranded_guests: int
+    stranded_hosts: int
     annual_cost: float
     annual_low: float
     annual_high: float
+    annual_at_power_on: float
+    units: int
+    """Guest clusters and lone pinned guests that cost money today."""
     waves: int
     wave_lower_bound: int
+    checks_not_assessed: int
+    """Catalogue rules that could not be assessed on at least one export."""
+    checks_assessed: int
+    """Catalogue rules assessed on at least one export (0: the report cannot say anything is clean)."""
+    checks_total: int
+    data_issues: int
+    rows_skipped: int
+
+
+@dataclass(frozen=True)
+class Action:
+    """One of the actions that save most (executive summary and the remediation list)."""
+
+    label: str
+    kind: str
+    """'guest-cluster', 'rule', a cause kind ('datastore', 'network' ...) or 'guest'."""
+    hosts_freed: int | None
+    """Hosts that become freely maintainable; None when the core did not say."""
+    annual_saving: float
+    later: bool = False
+    """True when the saving starts once guests that are off today run again."""
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    host: str | None
+    power_state: str | None
+    owner: str | None
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    title: str
+    severity: str
+    evidence: str
+    """One example of the evidence seen (the first member's finding)."""
 
 
 @dataclass(frozen=True)
 class ClusterPage:
-    cluster: FauxCluster
+    id: str
+    name: str
+    topology: str
+    topology_text: str
+    members: tuple[Member, ...]
+    members_not_shown: int
+    hosts: tuple[str, ...]
+    hosts_tied: tuple[str, ...]
+    clusters: tuple[str, ...]
+    owners: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     annual_cost: float
-    reasons: tuple[tuple[str, str, str], ...]
-    """(rule id, title, severity) of the findings on its members."""
+    annual_at_power_on: float
+    events_per_year: float
+    per_event: float
+    """Yearly cost divided by the maintenance events of the hosts it ties."""
     remediation: str
     references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    host: str
+    cluster: str | None
+    power_off: tuple[str, ...]
+    power_off_not_shown: int
+    at_power_on: tuple[str, ...]
+    """Guests off today that would have to be powered off once started."""
+    at_power_on_not_shown: int
+    owners: tuple[str, ...]
+    unknown_owner: bool
+    wave: int | None
+    annual_cost: float
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    host: str
+    cluster: str | None
+    guests: tuple[str, ...]
+    guests_not_shown: int
+    count: int
+    owners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CostRow:
+    label: str
+    detail: str
+    annual: float
+
+
+@dataclass(frozen=True)
+class CoverageGap:
+    rule: str
+    title: str
+    reason: str
+    exports: int
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IssueGroup:
+    level: str
+    where: str
+    message: str
+    count: int
+    rows: int
+    skipped: bool
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    file: str
+    server: str | None
+    tool: str
+    exported_at: str | None
+    rows_read: int
+    rows_skipped: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    svg: str
+    caption: str
+    empty: bool = False
+    """Nothing to draw: the template says so in words instead."""
+
+
+@dataclass(frozen=True)
+class Assumption:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    rule: str
+    title: str
+    severity: str
+    status: str
+    """'assessed', 'not assessed' or 'partly assessed' over the exports given."""
 
 
 @dataclass(frozen=True)
@@ -48,66 +188,41 @@ class ReportModel:
     client: str
     author: str
     firm: str
+    logo: str | None
+    """A data: URI of the logo (self-contained in HTML and PDF)."""
     currency: str
     report_date: str
-    sources: tuple[dict[str, object], ...]
+    sources: tuple[SourceRow, ...]
+    sources_not_shown: int
     summary: Summary
+    actions: tuple[Action, ...]
+    """The (up to) three actions that save most."""
+    actions_hosts_freed: int | None
+    actions_saving: float
+    remedies: tuple[Action, ...]
+    remedies_not_shown: int
+    rule_remedies: tuple[Action, ...]
+    containment_hosts: int
+    containment_hosts_freed: int
+    containment_saving: float
+    charts: dict[str, Chart]
+    owner_costs: tuple[CostRow, ...]
+    owner_costs_not_shown: int
+    unit_costs: tuple[CostRow, ...]
+    unit_costs_not_shown: int
+    unit_costs_later: bool
+    """True when nothing costs money today and the rows are the costs once the guests that are off run."""
     cluster_pages: tuple[ClusterPage, ...]
     clusters_not_shown: int
-    register: tuple[HostResult, ...]
+    register: tuple[RegisterRow, ...]
     register_not_shown: int
-    coverage_gaps: tuple[tuple[str, str, str], ...]
-    """(rule, source file, reason) of checks that could not run."""
-    issues: tuple[tuple[str, str, str], ...]
-    """(level, where, message) of data-quality problems."""
-
-
-def build_report(analysis: Analysis, costing: Costing, today: date | None = None) -> ReportModel:
-    settings = analysis.config.report
-    guests = analysis.estate.guests
-    running = sum(1 for p, t in zip(guests.column("power_state").to_pylist(), guests.column("template").to_pylist())
-                  if p == "poweredOn" and not t)
-    pinned = {g.key for h in analysis.hosts for g in h.blockers}
-    stranded = {g.key for h in analysis.hosts for g in h.stranded}
-    proven = [c for c in analysis.faux_clusters if not c.suspected]
-    findings_by_guest: dict[str, list[str]] = {}
-    for f in analysis.findings:
-        if f.guest_key:
-            findings_by_guest.setdefault(f.guest_key, []).append(f.rule)
-    pages = []
-    ranked = sorted(proven, key=lambda c: (-costing.per_faux_cluster.get(c.id, 0.0), -len(c.pinned_hosts), c.id))
-    for c in ranked[: settings.max_cluster_pages]:
-        rule_ids = sorted({r for g in c.guests for r in findings_by_guest.get(g.key, [])})
-        reasons = tuple((r, CATALOGUE[r].title, CATALOGUE[r].severity.label) for r in rule_ids if r in CATALOGUE)
-        worst = max((CATALOGUE[r] for r in rule_ids if r in CATALOGUE), key=lambda i: i.severity, default=None)
-        pages.append(ClusterPage(
-            cluster=c, annual_cost=costing.per_faux_cluster.get(c.id, 0.0), reasons=reasons,
-            remediation=worst.remediation if worst else "",
-            references=tuple(ref for r in rule_ids if r in CATALOGUE for ref in CATALOGUE[r].references),
-        ))
-    register = sorted(
-        (h for h in analysis.hosts if h.blockers or h.blockers_at_power_on),
-        key=lambda h: (h.evacuable, -len(h.blockers), h.name),
-    )
-    files = {s["source_id"]: s["file"] for s in analysis.estate.sources.to_pylist()}
-    gaps = tuple((c.rule, files.get(c.source_id, "all exports") if c.source_id is not None else "all exports",
-                  c.reason) for c in analysis.coverage if c.status == "not-assessed")
-    issues = tuple((i.level, i.where(), i.message) for i in analysis.estate.issues)
-    summary = Summary(
-        hosts=analysis.estate.hosts.num_rows, guests=guests.num_rows, running_guests=running,
-        faux_clusters=len(proven), suspected_clusters=len(analysis.faux_clusters) - len(proven),
-        pinned_hosts=len(analysis.pinned_hosts),
-        pinned_hosts_at_power_on=sum(1 for h in analysis.hosts if h.blockers_at_power_on),
-        pinned_guests=len(pinned), stranded_guests=len(stranded),
-        annual_cost=costing.annual_total, annual_low=costing.annual_low, annual_high=costing.annual_high,
-        waves=len(analysis.waves), wave_lower_bound=analysis.wave_lower_bound,
-    )
-    return ReportModel(
-        title=settings.title, client=settings.client, author=settings.author, firm=settings.firm,
-        currency=settings.currency, report_date=(today or date.today()).isoformat(),
-        sources=tuple(analysis.estate.sources.to_pylist()), summary=summary,
-        cluster_pages=tuple(pages), clusters_not_shown=max(0, len(proven) - len(pages)),
-        register=tuple(register[: settings.max_register_rows]),
-        register_not_shown=max(0, len(register) - settings.max_register_rows),
-        coverage_gaps=gaps, issues=issues,
-    )
+    failure: tuple[FailureRow, ...]
+    failure_not_shown: int
+    coverage_gaps: tuple[CoverageGap, ...]
+    coverage_gaps_not_shown: int
+    issues: tuple[IssueGroup, ...]
+    issues_not_shown: int
+    assumptions: tuple[Assumption, ...]
+    roles: tuple[tuple[str, float, float], ...]
+    """(role, hours, rate) per unit and host maintenance."""
+    checks: tuple[CheckRow, ...]

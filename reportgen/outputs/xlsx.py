@@ -1,0 +1,183 @@
+"""The workbook for admins (``--xlsx``): every list the PDF summarises, in full.
+
+Written from the findings JSON document, so that the workbook and the JSON always agree row
+for row: one sheet per list, a frozen header row and an autofilter on each. Waves are
+numbered from 1 as in the PDF (the JSON's ``wave`` is the 0-based index into ``waves``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..analysis import Analysis
+from ..cost import Costing
+from ..errors import RenderError
+from ..rules import CATALOGUE
+from .findings_json import findings_document
+
+MAX_CELL = 32_000
+"""Excel holds at most 32,767 characters in a cell."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[tuple[str, float], ...]
+    """(header, width in characters)."""
+    rows: Callable[[dict[str, Any]], Iterable[Sequence[object]]]
+
+
+def _join(items: Iterable[object]) -> str:
+    text = ", ".join(str(x) for x in items if x is not None)
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 12] + " … (cut)"
+
+
+def _names(guests: Iterable[dict[str, Any]]) -> str:
+    return _join(g["name"] for g in guests)
+
+
+def _findings(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    for f in doc["findings"]:
+        guest = f["guest"] or {}
+        yield (f["rule"], f.get("title"), f["severity"], f.get("timing"), guest.get("name"), guest.get("key"),
+               f["host"], _join(f.get("effects", [])), f["evidence"], f["remediation"])
+
+
+def _clusters(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    cost = doc["cost"]["per_faux_cluster"]
+    later = doc["cost"].get("per_faux_cluster_at_power_on", {})
+    for c in doc["faux_clusters"]:
+        yield (c["id"], c["name"], c["topology"], "yes" if c["suspected"] else "no", len(c["guests"]),
+               c.get("running_members"), _names(c["guests"]), _join(c["hosts"]), _join(c.get("clusters", [])),
+               _join(c["rules"]), cost.get(c["id"], 0.0), later.get(c["id"], 0.0))
+
+
+def _wave(value: int | None) -> int | None:
+    return value + 1 if value is not None and value >= 0 else None
+
+
+def _register(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    cost = doc["cost"].get("per_host", {})
+    for h in doc["hosts"]:
+        yield (h["name"], h["cluster"], h.get("platform"), "yes" if h["evacuable"] else "no", h.get("guests"),
+               len(h["pinned_guests"]), _names(h["pinned_guests"]), _names(h.get("pinned_at_next_power_on", [])),
+               _join(h.get("owners_to_ask", [])), "yes" if h.get("owner_unknown") else "no", _wave(h["wave"]),
+               h.get("maintenance_domain"), len(h["stranded_on_failure"]), cost.get(h["name"], 0.0))
+
+
+def _waves(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    hosts = {h["name"]: h for h in doc["hosts"]}
+    for i, wave in enumerate(doc["waves"]):
+        for name in wave:
+            h = hosts.get(name, {})
+            yield (i + 1, name, h.get("cluster"), "yes" if h.get("evacuable", True) else "no")
+
+
+def _failure(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    for h in doc["hosts"]:
+        for g in h["stranded_on_failure"]:
+            yield (h["name"], h["cluster"], g["name"], g["key"], g.get("owner"), _join(g["rules"]))
+
+
+def _coverage(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    for c in doc["coverage"]:
+        title = CATALOGUE[c["rule"]].title if c["rule"] in CATALOGUE else None
+        yield (c["rule"], title, c["status"], c.get("source") or "all exports", c["reason"])
+
+
+def _quality(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    for i in doc.get("data_quality", []):
+        yield (i["level"], i["file"], i.get("sheet"), i.get("row"), i.get("column"), i.get("rows"),
+               "yes" if i.get("skipped") else "no", i["message"])
+
+
+def _cost(costing: Costing) -> Callable[[dict[str, Any]], Iterable[Sequence[object]]]:
+    def rows(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+        for u in costing.units:
+            yield ("guest cluster" if u.kind == "guest-cluster" else "pinned guest", u.unit, u.label,
+                   _join(u.hosts), u.events_per_year, u.annual)
+        for owner, amount in costing.per_owner.items():
+            yield ("owner", owner, owner, None, None, amount)
+        for h in costing.hosts:
+            yield ("host", h.host, h.cluster, h.host, h.events_per_year, round(h.annual, 2))
+    return rows
+
+
+def _remediation(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    remediation = doc.get("remediation", {})
+    for r in remediation.get("by_cause", []):
+        yield (r["label"], r["kind"], len(r["hosts_freed"]), r.get("annual_saving"), _join(r["hosts_freed"]))
+    for r in remediation.get("by_rule", []):
+        yield (f"{r['rule']} {r['title']}", "rule", len(r["hosts_freed"]), r.get("annual_saving"),
+               _join(r["hosts_freed"]))
+
+
+def sheets(costing: Costing) -> tuple[Sheet, ...]:
+    """The workbook's sheets, in order."""
+    return (
+        Sheet("Findings", (("Rule", 9), ("Title", 34), ("Severity", 9), ("Timing", 13), ("Guest", 24),
+                           ("Guest key", 30), ("Host", 22), ("Effects", 30), ("Evidence", 60),
+                           ("Remediation", 50)), _findings),
+        Sheet("Guest clusters", (("ID", 8), ("Name", 28), ("Topology", 13), ("Suspected", 10), ("Nodes", 7),
+                                 ("Running", 8), ("Members", 40), ("Hosts", 30), ("Clusters", 18), ("Rules", 16),
+                                 ("Cost a year", 12), ("Cost once all run", 14)), _clusters),
+        Sheet("Host register", (("Host", 24), ("Cluster", 18), ("Platform", 9), ("Can be emptied", 9),
+                                ("Guests", 8), ("Guests to power off", 10), ("Names", 40),
+                                ("At next power-on", 30), ("Owners to ask", 24), ("Owner unknown", 9),
+                                ("Wave", 6), ("Maintenance domain", 10), ("Stranded on failure", 10),
+                                ("Cost a year", 12)), _register),
+        Sheet("Waves", (("Wave", 6), ("Host", 24), ("Cluster", 18), ("Can be emptied", 9)), _waves),
+        Sheet("Failure impact", (("Host", 24), ("Cluster", 18), ("Guest", 24), ("Guest key", 30),
+                                 ("Owner", 18), ("Rules", 16)), _failure),
+        Sheet("Coverage", (("Rule", 9), ("Title", 34), ("Status", 13), ("Export", 40), ("Reason", 60)), _coverage),
+        Sheet("Data quality", (("Level", 8), ("File", 40), ("Sheet", 12), ("Row", 7), ("Column", 16),
+                               ("Rows", 7), ("Skipped", 8), ("Message", 70)), _quality),
+        Sheet("Cost", (("Kind", 13), ("ID", 30), ("Name", 28), ("Hosts", 30), ("Events a year", 10),
+                       ("Cost a year", 12)), _cost(costing)),
+        Sheet("Remediation", (("Fix", 40), ("Kind", 13), ("Hosts freed", 10), ("Saved a year", 12),
+                              ("Hosts", 50)), _remediation),
+    )
+
+
+def write_xlsx(analysis: Analysis, costing: Costing, path: str | Path) -> dict[str, int]:
+    """Write the workbook; returns the data rows written per sheet. Raises RenderError on failure."""
+    import xlsxwriter
+
+    document = findings_document(analysis, costing)
+    counts: dict[str, int] = {}
+    try:
+        workbook = xlsxwriter.Workbook(str(path), {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False,
+        })
+        header = workbook.add_format({"bold": True, "bg_color": "#F4F6F9", "bottom": 1, "text_wrap": True,
+                                      "valign": "top"})
+        money = workbook.add_format({"num_format": "#,##0"})
+        for sheet in sheets(costing):
+            ws = workbook.add_worksheet(sheet.name)
+            money_cols = {i for i, (name, _) in enumerate(sheet.columns) if name.startswith(("Cost", "Saved"))}
+            for col, (name, width) in enumerate(sheet.columns):
+                ws.set_column(col, col, width, money if col in money_cols else None)
+            ws.write_row(0, 0, [name for name, _ in sheet.columns], header)
+            n = 0
+            for n, row in enumerate(sheet.rows(document), start=1):
+                ws.write_row(n, 0, row)
+            ws.freeze_panes(1, 0)
+            ws.autofilter(0, 0, max(n, 1), len(sheet.columns) - 1)
+            counts[sheet.name] = n
+        meta = workbook.add_worksheet("About")
+        meta.set_column(0, 0, 28)
+        meta.set_column(1, 1, 80)
+        about = [("Report", analysis.config.report.title), ("Client", analysis.config.report.client),
+                 ("Generated", document["generated_at"]), ("Currency", costing.currency),
+                 ("Cost a year", costing.annual_total), ("Cost model", str(costing.assumptions["model"]))]
+        for r, (key, value) in enumerate(about):
+            meta.write(r, 0, key, header)
+            meta.write(r, 1, value)
+        workbook.close()
+    except (OSError, xlsxwriter.exceptions.XlsxWriterException) as exc:
+        raise RenderError(f"cannot write the workbook: {exc}", where=str(path)) from exc
+    return counts

@@ -1,0 +1,384 @@
+"""Building the report model from an analysis and its costing: every figure the templates show."""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from ..analysis import Analysis, FauxCluster, HostResult
+from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy, combined_saving
+from ..errors import RenderError
+from ..rules import CATALOGUE, Finding
+from . import charts
+from .formats import money, number
+from .model import (
+    Action, Assumption, Chart, CheckRow, ClusterPage, CostRow, CoverageGap, FailureRow, IssueGroup, Member, Reason,
+    RegisterRow, ReportModel, SourceRow, Summary,
+)
+
+MAX_NAMES = 8
+"""Guest names printed in one register or failure-impact cell."""
+MAX_MEMBERS = 16
+MAX_SOURCES = 30
+MAX_BARS = 10
+MAX_MAP_ROWS = 16
+MAX_COST_ROWS = 15
+
+TOPOLOGY_TEXT = {
+    "in-a-box": "All nodes run on one host. The guest cluster protects against a failed guest, not a failed "
+                "host: every maintenance of that host stops the whole service.",
+    "across-boxes": "The nodes run on different hosts. Each maintenance of one of these hosts needs a "
+                    "failover of the guest cluster, and the nodes must never meet on one host.",
+    "mixed": "Some nodes share a host while others run elsewhere: both the in-a-box and the across-boxes "
+             "constraints apply.",
+    "unknown": "Where some of the nodes run could not be read from the exports.",
+}
+
+
+def build_report(analysis: Analysis, costing: Costing, today: date | None = None) -> ReportModel:
+    """Everything the PDF and HTML show, cut to the configured lengths."""
+    settings = analysis.config.report
+    findings_by_guest: dict[str, list[Finding]] = defaultdict(list)
+    for f in analysis.findings:
+        if f.guest_key:
+            findings_by_guest[f.guest_key].append(f)
+    summary = _summary(analysis, costing)
+    actions, freed, saving = _actions(costing, analysis.guest_names)
+    pages = _cluster_pages(analysis, costing, findings_by_guest)
+    proven = sum(1 for c in analysis.faux_clusters if not c.suspected)
+    register = _register(analysis, costing)
+    failure = _failure(analysis)
+    gaps = _coverage_gaps(analysis)
+    issues = _issue_groups(analysis)
+    sources = _sources(analysis)
+    owners = [CostRow(o, "", v) for o, v in costing.per_owner.items()]
+    later = not costing.units
+    units = [CostRow(u.label, f"{'guest cluster ' + u.unit if u.kind == 'guest-cluster' else 'guest'} · "
+                     f"{len(u.hosts)} host{'s' if len(u.hosts) != 1 else ''}", u.annual)
+             for u in (costing.units_at_power_on if later else costing.units)]
+    containment = costing.containment
+    return ReportModel(
+        title=settings.title, client=settings.client, author=settings.author, firm=settings.firm,
+        logo=_logo(settings.logo), currency=settings.currency,
+        report_date=(today or date.today()).isoformat(),
+        sources=tuple(sources[:MAX_SOURCES]), sources_not_shown=max(0, len(sources) - MAX_SOURCES),
+        summary=summary, actions=actions, actions_hosts_freed=freed, actions_saving=saving,
+        remedies=tuple(_remedy_actions(costing, analysis.guest_names)[:MAX_COST_ROWS]),
+        remedies_not_shown=max(0, len(costing.remedies) - MAX_COST_ROWS),
+        rule_remedies=tuple(Action(r.label, "rule", len(r.hosts_freed), r.annual_saving)
+                            for r in costing.rule_remedies[:MAX_BARS]),
+        containment_hosts=containment.dedicated_hosts if containment else 0,
+        containment_hosts_freed=containment.hosts_freed if containment else 0,
+        containment_saving=containment.annual_saving if containment else 0.0,
+        charts=_charts(analysis, costing),
+        owner_costs=tuple(owners[:MAX_COST_ROWS]), owner_costs_not_shown=max(0, len(owners) - MAX_COST_ROWS),
+        unit_costs=tuple(units[:MAX_COST_ROWS]), unit_costs_not_shown=max(0, len(units) - MAX_COST_ROWS),
+        unit_costs_later=later and bool(units),
+        cluster_pages=tuple(pages[: settings.max_cluster_pages]),
+        clusters_not_shown=max(0, proven - min(len(pages), settings.max_cluster_pages)),
+        register=tuple(register[: settings.max_register_rows]),
+        register_not_shown=max(0, len(register) - settings.max_register_rows),
+        failure=tuple(failure[: settings.max_failure_rows]),
+        failure_not_shown=max(0, len(failure) - settings.max_failure_rows),
+        coverage_gaps=tuple(gaps[: settings.max_issue_rows]),
+        coverage_gaps_not_shown=max(0, len(gaps) - settings.max_issue_rows),
+        issues=tuple(issues[: settings.max_issue_rows]),
+        issues_not_shown=max(0, len(issues) - settings.max_issue_rows),
+        assumptions=_assumptions(analysis, costing),
+        roles=tuple((name.replace("_", " "), r.hours, r.rate) for name, r in analysis.config.cost.roles.items()),
+        checks=_checks(analysis),
+    )
+
+
+def _summary(analysis: Analysis, costing: Costing) -> Summary:
+    guests = pl.from_arrow(analysis.estate.guests.select(["power_state", "template"]))
+    assert isinstance(guests, pl.DataFrame)
+    running = guests.filter((pl.col("power_state") == "poweredOn") & ~pl.col("template").fill_null(False)).height
+    proven = [c for c in analysis.faux_clusters if not c.suspected]
+    pinned = {g.key for h in analysis.hosts for g in h.blockers}
+    pinned_later = {g.key for h in analysis.hosts for g in h.blockers_at_power_on}
+    stranded_hosts = [h for h in analysis.hosts if h.stranded]
+    not_assessed = {c.rule for c in analysis.coverage if c.status == "not-assessed"}
+    assessed = {c.rule for c in analysis.coverage if c.status == "assessed"}
+    sources = analysis.estate.sources
+    return Summary(
+        hosts=analysis.estate.hosts.num_rows, guests=analysis.estate.guests.num_rows, running_guests=running,
+        faux_clusters=len(proven), suspected_clusters=len(analysis.faux_clusters) - len(proven),
+        clusters_in_a_box=sum(1 for c in proven if c.topology == "in-a-box"),
+        clusters_across_boxes=sum(1 for c in proven if c.topology == "across-boxes"),
+        pinned_hosts=sum(1 for h in analysis.hosts if not h.evacuable),
+        pinned_hosts_at_power_on=sum(1 for h in analysis.hosts if h.blockers or h.blockers_at_power_on),
+        pinned_guests=len(pinned), pinned_guests_at_power_on=len(pinned | pinned_later),
+        stranded_guests=len({g.key for h in stranded_hosts for g in h.stranded}), stranded_hosts=len(stranded_hosts),
+        annual_cost=costing.annual_total, annual_low=costing.annual_low, annual_high=costing.annual_high,
+        annual_at_power_on=costing.annual_at_power_on, units=len(costing.units),
+        waves=len(analysis.waves), wave_lower_bound=analysis.wave_lower_bound,
+        checks_not_assessed=len(not_assessed), checks_assessed=len(assessed), checks_total=len(CATALOGUE),
+        data_issues=len(analysis.estate.issues),
+        rows_skipped=int(sum(v or 0 for v in sources.column("rows_skipped").to_pylist())),
+    )
+
+
+def remedy_label(remedy: PricedRemedy, guest_names: dict[str, str]) -> str:
+    """What a reader calls the thing to fix: a lone guest's cause 'guest:<key>:<rule>' is its name."""
+    if remedy.kind == "guest" and remedy.cause.startswith("guest:"):
+        key = remedy.cause[len("guest:"):].rpartition(":")[0] or remedy.cause[len("guest:"):]
+        return guest_names.get(key) or remedy.label
+    return remedy.label
+
+
+def _remedy_actions(costing: Costing, guest_names: dict[str, str]) -> list[Action]:
+    return [Action(remedy_label(r, guest_names), r.kind, len(r.hosts_freed), r.annual_saving)
+            for r in costing.remedies]
+
+
+def _actions(costing: Costing, guest_names: dict[str, str]) -> tuple[tuple[Action, ...], int | None, float]:
+    """The three fixes that save most: from the core's remediation list, else the costliest units."""
+    if costing.remedies:
+        top = costing.remedies[:3]
+        freed, saving = combined_saving(top, {c.host: c.annual for c in costing.hosts})
+        return tuple(_remedy_actions(costing, guest_names)[:3]), freed, saving
+    later = not costing.units
+    top_units = (costing.units_at_power_on if later else costing.units)[:3]
+    actions = tuple(Action(u.label, u.kind, None, u.annual, later) for u in top_units)
+    return actions, None, round(sum(u.annual for u in top_units), 2)
+
+
+def _cluster_pages(analysis: Analysis, costing: Costing,
+                   findings_by_guest: dict[str, list[Finding]]) -> list[ClusterPage]:
+    units = {u.unit: u for u in costing.units if u.kind == "guest-cluster"}
+    later = {u.unit: u for u in costing.units_at_power_on if u.kind == "guest-cluster"}
+    proven = [c for c in analysis.faux_clusters if not c.suspected]
+    ranked = sorted(proven, key=lambda c: (-costing.per_faux_cluster.get(c.id, 0.0),
+                                           -(later[c.id].annual if c.id in later else 0.0),
+                                           -len(c.pinned_hosts), -len(c.guests), c.id))
+    pages = []
+    for c in ranked[: analysis.config.report.max_cluster_pages]:
+        pages.append(_cluster_page(c, costing.per_faux_cluster.get(c.id, 0.0),
+                                   later[c.id].annual if c.id in later else 0.0,
+                                   units[c.id].events_per_year if c.id in units else 0.0, findings_by_guest))
+    return pages
+
+
+def _cluster_page(c: FauxCluster, annual: float, annual_later: float, events: float,
+                  findings_by_guest: dict[str, list[Finding]]) -> ClusterPage:
+    evidence: dict[str, Finding] = {}
+    for g in c.guests:
+        for f in findings_by_guest.get(g.key, ()):
+            evidence.setdefault(f.rule, f)
+    rules = sorted(evidence, key=lambda r: (-evidence[r].severity, r))
+    reasons = tuple(
+        Reason(r, CATALOGUE[r].title if r in CATALOGUE else r, evidence[r].severity.label, evidence[r].evidence)
+        for r in rules
+    )
+    infos = [CATALOGUE[r] for r in rules if r in CATALOGUE]
+    worst = max(infos, key=lambda i: i.severity, default=None)
+    references = tuple(dict.fromkeys(ref for info in infos for ref in info.references))
+    members = tuple(Member(g.name, g.host, g.power_state, g.owner) for g in c.guests)
+    return ClusterPage(
+        id=c.id, name=c.name, topology=c.topology, topology_text=TOPOLOGY_TEXT.get(c.topology, ""),
+        members=members[:MAX_MEMBERS], members_not_shown=max(0, len(members) - MAX_MEMBERS),
+        hosts=c.hosts, hosts_tied=c.pinned_hosts, clusters=c.clusters,
+        owners=tuple(sorted({g.owner for g in c.guests if g.owner})),
+        reasons=reasons, annual_cost=annual, annual_at_power_on=annual_later, events_per_year=events,
+        per_event=round(annual / events, 2) if events else 0.0,
+        remediation=(worst.remediation if worst else "") or next(
+            (evidence[r].remediation for r in rules if evidence[r].remediation), ""),
+        references=references[:3],
+    )
+
+
+def _names(guests: list[str]) -> tuple[tuple[str, ...], int]:
+    return tuple(guests[:MAX_NAMES]), max(0, len(guests) - MAX_NAMES)
+
+
+def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
+    hosts = sorted(
+        (h for h in analysis.hosts if h.blockers or h.blockers_at_power_on),
+        key=lambda h: (h.evacuable, -len(h.blockers), -len(h.blockers_at_power_on), h.name),
+    )
+    rows = []
+    for h in hosts:
+        now = [g.name for g in h.blockers]
+        keys = {g.key for g in h.blockers}
+        later = [g.name for g in h.blockers_at_power_on if g.key not in keys]
+        power_off, more = _names(now)
+        at_power_on, later_more = _names(later)
+        rows.append(RegisterRow(
+            host=h.name, cluster=h.cluster, power_off=power_off, power_off_not_shown=more,
+            at_power_on=at_power_on, at_power_on_not_shown=later_more, owners=h.owners,
+            unknown_owner=h.unknown_owner, wave=h.wave + 1 if h.wave >= 0 else None,
+            annual_cost=costing.per_host.get(h.name, 0.0),
+        ))
+    return rows
+
+
+def _failure(analysis: Analysis) -> list[FailureRow]:
+    rows = []
+    for h in sorted((h for h in analysis.hosts if h.stranded), key=lambda h: (-len(h.stranded), h.name)):
+        names, more = _names([g.name for g in h.stranded])
+        owners = tuple(sorted({g.owner or UNKNOWN_OWNER for g in h.stranded}))
+        rows.append(FailureRow(h.name, h.cluster, names, more, len(h.stranded), owners))
+    return rows
+
+
+def _coverage_gaps(analysis: Analysis) -> list[CoverageGap]:
+    files = {s["source_id"]: s["file"] for s in analysis.estate.sources.select(["source_id", "file"]).to_pylist()}
+    grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for c in analysis.coverage:
+        if c.status == "not-assessed":
+            grouped[(c.rule, c.reason)].append(Path(files[c.source_id]).name if c.source_id in files else "all exports")
+    gaps = [
+        CoverageGap(rule, CATALOGUE[rule].title if rule in CATALOGUE else rule, reason, len(names), tuple(names[:3]))
+        for (rule, reason), names in grouped.items()
+    ]
+    return sorted(gaps, key=lambda g: (g.rule, g.reason))
+
+
+_LEVELS = {"error": 0, "warning": 1, "info": 2}
+
+
+def _issue_groups(analysis: Analysis) -> list[IssueGroup]:
+    grouped: dict[tuple[str, str, str, bool], list[int]] = defaultdict(list)
+    for i in analysis.estate.issues:
+        where = ", ".join(p for p in (Path(i.file).name, f"sheet {i.sheet}" if i.sheet else "",
+                                      f"column '{i.column}'" if i.column else "") if p)
+        grouped[(i.level, where, i.message, i.skipped)].append(i.rows)
+    groups = [IssueGroup(level, where, message, len(rows), sum(rows), skipped)
+              for (level, where, message, skipped), rows in grouped.items()]
+    return sorted(groups, key=lambda g: (_LEVELS.get(g.level, 3), -g.rows, g.where, g.message))
+
+
+def _sources(analysis: Analysis) -> list[SourceRow]:
+    rows = []
+    for s in analysis.estate.sources.to_pylist():
+        exported = s["exported_at"]
+        rows.append(SourceRow(
+            file=Path(s["file"]).name, server=s["server"],
+            tool=" ".join(str(p) for p in (s["tool"], s["tool_version"]) if p) or s["format"],
+            exported_at=exported.strftime("%Y-%m-%d %H:%M") if exported else None,
+            rows_read=int(s["rows_read"] or 0), rows_skipped=int(s["rows_skipped"] or 0),
+        ))
+    return rows
+
+
+def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
+    currency = analysis.config.report.currency
+    causes: dict[str, set[str]] = defaultdict(set)
+    for h in analysis.hosts:
+        for g in (*h.blockers, *h.blockers_at_power_on):
+            for rule in g.rules:
+                causes[rule].add(g.key)
+    ranked = sorted(causes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    cause_bars = [charts.Bar(f"{r} {CATALOGUE[r].title}" if r in CATALOGUE else r, len(keys), number(len(keys)))
+                  for r, keys in ranked[:MAX_BARS]]
+    result = {"causes": Chart(
+        "Guests tied to a host, by cause", charts.bar_chart("Guests tied to a host, by cause", cause_bars, label_chars=44),
+        "Guests that must be powered off for a maintenance of their host, today or once started; a guest "
+        "with several causes counts under each." + (f" {len(ranked) - MAX_BARS} more causes in the data files."
+                                                   if len(ranked) > MAX_BARS else ""),
+        empty=not cause_bars,
+    )}
+
+    known_owners = [o for o in costing.per_owner if o != UNKNOWN_OWNER]
+    if known_owners:
+        items = list(costing.per_owner.items())
+        title, caption = "Yearly cost by owner", "Each guest cluster's or pinned guest's cost, split over its owners."
+    elif costing.units or not costing.units_at_power_on:
+        items = [(u.label, u.annual) for u in costing.units]
+        title, caption = "Yearly cost by guest cluster or pinned guest", "No owner column was configured or filled."
+    else:
+        items = [(u.label, u.annual) for u in costing.units_at_power_on]
+        title = "Yearly cost once the guests that are off run again"
+        caption = "Nothing costs money today: the guests concerned are off. These are the costs once they run."
+    bars = [charts.Bar(label, value, money(value, currency)) for label, value in items[:MAX_BARS]]
+    rest = sum(v for _, v in items[MAX_BARS:])
+    if len(items) > MAX_BARS:
+        caption += f" The {len(items) - MAX_BARS:,} others not drawn come to {money(rest, currency)} a year."
+    result["cost"] = Chart(title, charts.bar_chart(title, bars, colour=charts.BAD), caption, empty=not bars)
+
+    by_cluster: dict[str, list[HostResult]] = defaultdict(list)
+    for h in analysis.hosts:
+        by_cluster[h.cluster or "standalone hosts"].append(h)
+
+    def state(h: HostResult) -> str:
+        return "tied" if h.blockers else "later" if h.blockers_at_power_on else "free"
+
+    rows = sorted(
+        (charts.MapRow(name, tuple(state(h) for h in sorted(hs, key=lambda x: (state(x) == "free", x.name))))
+         for name, hs in by_cluster.items()),
+        key=lambda r: (-sum(s != "free" for s in r.states), r.label),
+    )
+    shown = rows[:MAX_MAP_ROWS]
+    hidden = rows[MAX_MAP_ROWS:]
+    hidden_tied = sum(1 for r in hidden for s in r.states if s != "free")
+    caption = "One square per host, one line per vSphere or Hyper-V cluster, the most tied clusters first."
+    if hidden:
+        caption += (f" {len(hidden):,} more clusters ({sum(len(r.states) for r in hidden):,} hosts, "
+                    f"{hidden_tied:,} of them tied) are in the data files.")
+    result["map"] = Chart("Which hosts can be emptied", charts.evacuability_map("Which hosts can be emptied", shown),
+                          caption)
+
+    tied_names = {h.name for h in analysis.hosts if h.blockers}
+    waves = [(len(w), sum(1 for n in w if n in tied_names)) for w in analysis.waves]
+    result["waves"] = Chart(
+        "Maintenance waves", charts.wave_chart("Maintenance waves", waves, analysis.wave_lower_bound),
+        "Hosts in one wave can be in maintenance at the same time: no guest cluster loses more than one node "
+        "and no cluster more hosts than allowed.",
+    )
+    return result
+
+
+def _assumptions(analysis: Analysis, costing: Costing) -> tuple[Assumption, ...]:
+    cost = analysis.config.cost
+    currency = analysis.config.report.currency
+    rows = [
+        Assumption("Cost of one normal change (request, approval, scheduling, review)",
+                   f"{money(cost.change_cost, currency)} (range {money(cost.change_cost_low, currency)}"
+                   f"–{money(cost.change_cost_high, currency)})"),
+        Assumption("Out-of-hours multiplier on the hours worked in the window", f"× {cost.out_of_hours_multiplier:g}"),
+        Assumption("Labour per guest cluster or pinned guest and maintenance",
+                   money(costing.per_event_labour, currency)),
+        Assumption("Planned outage per guest cluster or pinned guest and maintenance",
+                   f"{cost.outage_minutes:g} minutes"),
+        Assumption("Business cost of a minute of planned outage",
+                   money(cost.outage_cost_per_minute, currency) if cost.outage_cost_per_minute
+                   else "not priced (set cost.outage_cost_per_minute)"),
+    ]
+    for pattern, rate in cost.service_outage_cost_per_minute.items():
+        rows.append(Assumption(f"… for services named '{pattern}'", f"{money(rate, currency)} a minute"))
+    for platform, events in sorted(cost.events_per_year.items()):
+        name = {"vsphere": "vSphere (ESXi)", "hyperv": "Hyper-V"}.get(platform, platform)
+        rows.append(Assumption(f"Maintenance events per {name} host and year", f"{events:g}"))
+    return tuple(rows)
+
+
+def _checks(analysis: Analysis) -> tuple[CheckRow, ...]:
+    status: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in analysis.coverage:
+        status[c.rule][c.status] += 1
+    rows = []
+    for rule, info in CATALOGUE.items():
+        seen = status.get(rule, Counter())
+        text = ("partly assessed" if seen["assessed"] and seen["not-assessed"] else
+                "assessed" if seen["assessed"] else "not assessed")
+        rows.append(CheckRow(rule, info.title, info.severity.label, text))
+    return tuple(rows)
+
+
+_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+
+
+def _logo(path: str) -> str | None:
+    """The logo as a data: URI, so that HTML and PDF stay self-contained."""
+    if not path:
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise RenderError(f"cannot read the logo: {exc.strerror}", where=path) from exc
+    return f"data:{_MIME.get(Path(path).suffix.lower(), 'image/png')};base64,{base64.b64encode(data).decode()}"

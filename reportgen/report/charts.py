@@ -1,0 +1,160 @@
+"""Charts as inline SVG, drawn here without a chart library.
+
+Every function returns one ``<svg>`` element as text, with every label escaped, sized by a
+``viewBox`` so that it scales to the column width in both the PDF and the HTML. Colours
+follow the stylesheet's palette; each chart carries a ``<title>`` for screen readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+INK = "#1d2433"
+MUTED = "#5b6473"
+RULE = "#d5dae3"
+ACCENT = "#0b5cad"
+BAD = "#b42318"
+WARN = "#dc6803"
+OK = "#12b76a"
+GREY = "#98a2b3"
+FONT = "DejaVu Sans, sans-serif"
+
+STATE_COLOURS = {"tied": BAD, "later": WARN, "free": OK, "unknown": GREY}
+STATE_LABELS = {
+    "tied": "cannot be emptied today",
+    "later": "tied once powered-off guests start",
+    "free": "can be emptied by live migration",
+    "unknown": "not assessed",
+}
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    text: str
+    """The value as printed at the end of the bar."""
+
+
+@dataclass(frozen=True)
+class MapRow:
+    label: str
+    states: tuple[str, ...]
+    """One of STATE_COLOURS' keys per host."""
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _svg(width: float, height: float, title: str, body: list[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width:g} {height:g}" '
+        f'width="{width:g}" height="{height:g}" role="img" font-family={quoteattr(FONT)}>'
+        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+    )
+
+
+def _text(x: float, y: float, text: str, size: float = 10, anchor: str = "start", fill: str = INK,
+          weight: str = "normal") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" fill="{fill}"'
+        f'{" font-weight=" + quoteattr(weight) if weight != "normal" else ""}>{escape(text)}</text>'
+    )
+
+
+def bar_chart(title: str, bars: Sequence[Bar], colour: str = ACCENT, width: float = 620,
+              label_chars: int = 36) -> str:
+    """Horizontal bars, largest first as given, each labelled on the left and valued on the right."""
+    row, top = 24.0, 6.0
+    label_w = min(label_chars, max((len(b.label) for b in bars), default=4)) * 6.3 + 12
+    text_w = max((len(b.text) for b in bars), default=4) * 6.6 + 10
+    plot_w = max(60.0, width - label_w - text_w)
+    peak = max((b.value for b in bars), default=0.0) or 1.0
+    height = top * 2 + row * max(1, len(bars))
+    body = []
+    for i, b in enumerate(bars):
+        y = top + i * row
+        length = max(1.5, plot_w * b.value / peak) if b.value > 0 else 0.0
+        body.append(_text(label_w - 8, y + 16, clip(b.label, label_chars), anchor="end"))
+        body.append(f'<rect x="{label_w:.1f}" y="{y + 5:.1f}" width="{length:.1f}" height="14" rx="1.5" '
+                    f'fill="{colour}"/>')
+        body.append(_text(label_w + length + 5, y + 16, b.text, fill=MUTED))
+    if not bars:
+        body.append(_text(width / 2, top + 14, "nothing to show", anchor="middle", fill=MUTED))
+    body.append(f'<line x1="{label_w:.1f}" y1="{top:.1f}" x2="{label_w:.1f}" y2="{height - top:.1f}" '
+                f'stroke="{RULE}"/>')
+    return _svg(width, height, title, body)
+
+
+def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per_line: int = 48) -> str:
+    """One line of squares per vSphere / Hyper-V cluster, one square per host, coloured by state."""
+    label_w, gap = 170.0, 2.0
+    widest = max((len(r.states) for r in rows), default=0)
+    cell = 16.0 if widest <= 24 else 11.0 if widest <= 36 else 8.0
+    per_line = max(8, min(per_line if cell == 8.0 else 10**6, int((width - label_w) // (cell + gap))))
+    body: list[str] = []
+    y = 4.0
+    for row in rows:
+        tied = sum(1 for s in row.states if s in ("tied", "later"))
+        body.append(_text(label_w - 8, y + 9, clip(row.label, 24), size=9.5, anchor="end"))
+        body.append(_text(label_w - 8, y + 19, f"{tied} of {len(row.states)} tied", size=8, anchor="end",
+                          fill=MUTED))
+        lines = max(1, -(-len(row.states) // per_line))
+        for i, state in enumerate(row.states):
+            x = label_w + (i % per_line) * (cell + gap)
+            yy = y + (i // per_line) * (cell + gap)
+            body.append(f'<rect x="{x:.1f}" y="{yy:.1f}" width="{cell:g}" height="{cell:g}" rx="1" '
+                        f'fill="{STATE_COLOURS.get(state, GREY)}"/>')
+        y += max(26.0, lines * (cell + gap) + 8)
+    if not rows:
+        body.append(_text(width / 2, y + 12, "no hosts", anchor="middle", fill=MUTED))
+        y += 20
+    x = 0.0
+    y += 8
+    for state in ("tied", "later", "free"):
+        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="9" height="9" rx="1" fill="{STATE_COLOURS[state]}"/>')
+        label = STATE_LABELS[state]
+        body.append(_text(x + 13, y + 8.5, label, size=8.5, fill=MUTED))
+        x += 13 + len(label) * 5.2 + 16
+    return _svg(width, y + 14, title, body)
+
+
+def wave_chart(title: str, waves: Sequence[tuple[int, int]], lower_bound: int, width: float = 620) -> str:
+    """Columns of hosts per maintenance wave: (hosts, of which tied today) for each wave."""
+    height, bottom, left, top = 170.0, 30.0, 36.0, 18.0
+    n = max(1, len(waves))
+    slot = (width - left - 6) / n
+    bar = max(2.0, min(34.0, slot * 0.7))
+    peak = max((w[0] for w in waves), default=0) or 1
+    plot_h = height - bottom - top
+    body = [f'<line x1="{left}" y1="{height - bottom}" x2="{width - 4}" y2="{height - bottom}" stroke="{RULE}"/>']
+    for tick in sorted({0, peak // 2, peak}):
+        y = height - bottom - plot_h * tick / peak
+        body.append(_text(left - 5, y + 3, f"{tick:,}", size=7.5, anchor="end", fill=MUTED))
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 4}" y2="{y:.1f}" stroke="{RULE}" '
+                    f'stroke-dasharray="2 3"/>')
+    label_every = max(1, -(-n // 24))
+    for i, (hosts, tied) in enumerate(waves):
+        x = left + i * slot + (slot - bar) / 2
+        h_all = plot_h * hosts / peak
+        h_tied = plot_h * tied / peak
+        body.append(f'<rect x="{x:.1f}" y="{height - bottom - h_all:.1f}" width="{bar:.1f}" height="{h_all:.1f}" '
+                    f'fill="{ACCENT}"/>')
+        if tied:
+            body.append(f'<rect x="{x:.1f}" y="{height - bottom - h_tied:.1f}" width="{bar:.1f}" '
+                        f'height="{h_tied:.1f}" fill="{BAD}"/>')
+        if i % label_every == 0:
+            body.append(_text(x + bar / 2, height - bottom + 11, str(i + 1), size=7.5, anchor="middle",
+                              fill=MUTED))
+    body.append(_text(left + (width - left) / 2, height - 6,
+                      f"wave (plan: {len(waves)}; no plan can use fewer than {lower_bound})", size=8,
+                      anchor="middle", fill=MUTED))
+    body.append(f'<rect x="{left + 4}" y="2" width="8" height="8" fill="{ACCENT}"/>')
+    body.append(_text(left + 16, 9.5, "hosts in the wave", size=8, fill=MUTED))
+    body.append(f'<rect x="{left + 120}" y="2" width="8" height="8" fill="{BAD}"/>')
+    body.append(_text(left + 132, 9.5, "of which need guests powered off", size=8, fill=MUTED))
+    return _svg(width, height, title, body)

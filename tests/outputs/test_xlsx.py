@@ -1,0 +1,78 @@
+"""The admins' workbook: one sheet per list, row for row the same as the findings JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pyarrow.compute as pc
+import pytest
+
+from reportgen.outputs.findings_json import findings_document
+from reportgen.outputs.xlsx import write_xlsx
+from tests.report_fixtures import small_audit, small_estate
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> tuple[openpyxl.Workbook, dict, dict[str, int]]:
+    audit = small_audit()
+    path = tmp_path_factory.mktemp("xlsx") / "findings.xlsx"
+    counts = write_xlsx(audit.analysis, audit.costing, path)
+    return openpyxl.load_workbook(path), findings_document(audit.analysis, audit.costing), counts
+
+
+def data_rows(ws: openpyxl.worksheet.worksheet.Worksheet) -> list[tuple]:
+    return [r for r in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
+
+
+def test_sheets_and_row_counts_match_the_json(workbook) -> None:
+    wb, doc, counts = workbook
+    expected = {
+        "Findings": len(doc["findings"]),
+        "Guest clusters": len(doc["faux_clusters"]),
+        "Host register": len(doc["hosts"]),
+        "Waves": sum(len(w) for w in doc["waves"]),
+        "Failure impact": sum(len(h["stranded_on_failure"]) for h in doc["hosts"]),
+        "Coverage": len(doc["coverage"]),
+        "Data quality": len(doc["data_quality"]),
+    }
+    for name, rows in expected.items():
+        assert len(data_rows(wb[name])) == rows == counts[name], name
+    assert expected["Findings"] > 0 and expected["Data quality"] == 2
+
+
+def test_every_sheet_has_a_frozen_header_and_a_filter(workbook) -> None:
+    wb, _, counts = workbook
+    for name in counts:
+        ws = wb[name]
+        assert ws.freeze_panes == "A2", name
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
+        assert all(c.value for c in ws[1]), name
+
+
+def test_register_and_cluster_figures_agree_with_the_json(workbook) -> None:
+    wb, doc, _ = workbook
+    header = [c.value for c in wb["Host register"][1]]
+    rows = {r[0]: dict(zip(header, r)) for r in data_rows(wb["Host register"])}
+    for host in doc["hosts"]:
+        row = rows[host["name"]]
+        assert row["Wave"] == host["wave"] + 1
+        assert row["Can be emptied"] == ("yes" if host["evacuable"] else "no")
+        assert row["Cost a year"] == pytest.approx(doc["cost"]["per_host"].get(host["name"], 0.0))
+    header = [c.value for c in wb["Guest clusters"][1]]
+    for r in data_rows(wb["Guest clusters"]):
+        row = dict(zip(header, r))
+        assert row["Cost a year"] == pytest.approx(doc["cost"]["per_faux_cluster"].get(row["ID"], 0.0))
+
+
+def test_names_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
+    estate = small_estate()
+    guests = estate.guests
+    names = pc.replace_substring(guests.column("name"), "licsrv", "=HYPERLINK(1)")
+    estate.tables["guests"] = guests.set_column(guests.column_names.index("name"), "name", names)
+    audit = small_audit(estate=estate)
+    write_xlsx(audit.analysis, audit.costing, tmp_path / "f.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "f.xlsx")["Findings"]
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row]
+    assert any(c.value == "=HYPERLINK(1)" and c.data_type == "s" for c in cells)
+    assert all(c.data_type != "f" for c in cells)

@@ -1,0 +1,132 @@
+"""The report model: the figures, lists and actions the PDF and HTML show, bounded in size."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from bench.estates import synthetic_estate
+from reportgen.analysis import Remedy, analyze
+from reportgen.audit import Audit
+from reportgen.cost import cost_analysis
+from reportgen.report import build_report
+from reportgen.report.model import ReportModel
+from reportgen.rules import CATALOGUE
+from tests.report_fixtures import CONFIG, small_audit, with_analysis
+
+SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"]
+
+
+def model_of(audit: Audit) -> ReportModel:
+    return build_report(audit.analysis, audit.costing, today=date(2026, 3, 31))
+
+
+def test_summary_counts_what_the_estate_holds() -> None:
+    s = model_of(small_audit()).summary
+    assert (s.hosts, s.guests, s.running_guests) == (6, 13, 11)
+    assert (s.faux_clusters, s.clusters_in_a_box, s.clusters_across_boxes) == (3, 2, 1)
+    assert s.pinned_hosts == 4 and s.pinned_hosts_at_power_on == 4
+    assert s.pinned_guests == 5 and s.pinned_guests_at_power_on == 7
+    assert s.units == 3 and s.data_issues == 2
+
+
+def test_register_lists_tied_hosts_first_with_guests_owners_and_one_based_waves() -> None:
+    audit = small_audit()
+    model = model_of(audit)
+    rows = {r.host: r for r in model.register}
+    assert set(rows) == {"esx01.example.net", "esx02.example.net", "esx03.example.net", "esx04.example.net"}
+    assert model.register[0].host == "esx03.example.net"  # two guests to power off
+    esx04 = rows["esx04.example.net"]
+    assert esx04.power_off == ("licsrv",) and set(esx04.at_power_on) == {"olddb-1", "olddb-2"}
+    assert esx04.unknown_owner
+    host = next(h for h in audit.analysis.hosts if h.name == "esx04.example.net")
+    assert esx04.wave == host.wave + 1
+    assert esx04.annual_cost == audit.costing.per_host["esx04.example.net"]
+
+
+def test_register_is_cut_to_the_configured_length_and_says_how_many_more() -> None:
+    config = replace(CONFIG, report=replace(CONFIG.report, max_register_rows=2, max_cluster_pages=1))
+    model = model_of(small_audit(config))
+    assert len(model.register) == 2 and model.register_not_shown == 2
+    assert len(model.cluster_pages) == 1 and model.clusters_not_shown == 2
+
+
+def test_without_remedies_the_actions_are_the_costliest_units() -> None:
+    audit = small_audit()
+    model = model_of(audit)
+    assert [a.label for a in model.actions][0] == "sqlprod (2 nodes)"
+    assert all(a.hosts_freed is None for a in model.actions)
+    assert model.actions_saving == pytest.approx(sum(u.annual for u in audit.costing.units[:3]))
+
+
+def test_with_remedies_the_three_best_fixes_and_their_combined_saving() -> None:
+    audit = small_audit()
+    remedies = (
+        Remedy("faux:1", "web-cib (2 nodes)", "guest-cluster", ("esx03.example.net",)),
+        Remedy("faux:0", "sqlprod (2 nodes)", "guest-cluster", ("esx01.example.net", "esx02.example.net")),
+        Remedy("guest:SYN-VC-0001/vm-5:VMW-01", "SYN-VC-0001/vm-5:VMW-01", "guest", ("esx04.example.net",)),
+        Remedy("datastore:local", "esx05 local", "datastore", ()),
+    )
+    fixed = with_analysis(audit, remedies_by_cause=remedies)
+    model = model_of(fixed)
+    # a lone guest's cause is named by the guest, not by its key
+    assert [a.label for a in model.actions] == ["sqlprod (2 nodes)", "licsrv", "web-cib (2 nodes)"]
+    assert model.actions[0].hosts_freed == 2
+    assert model.actions_hosts_freed == 4
+    assert model.actions_saving == pytest.approx(fixed.costing.annual_total)
+
+
+def test_failure_impact_lists_hosts_by_stranded_guests() -> None:
+    audit = small_audit()
+    hosts = tuple(
+        replace(h, stranded=h.blockers) if h.name in ("esx03.example.net", "esx04.example.net") else h
+        for h in audit.analysis.hosts
+    )
+    model = model_of(with_analysis(audit, hosts=hosts))
+    assert [r.host for r in model.failure] == ["esx03.example.net", "esx04.example.net"]
+    assert model.failure[0].count == 2 and model.summary.stranded_guests == 3
+    assert model.failure[1].owners == ("(owner unknown)",)
+
+
+def test_cluster_pages_explain_why_and_what_it_costs() -> None:
+    audit = small_audit()
+    page = model_of(audit).cluster_pages[0]
+    assert page.name == "sqlprod (2 nodes)" and page.topology == "across-boxes"
+    rules = {r.rule for r in page.reasons}
+    assert {"GEN-01", "VMW-03"} <= rules  # a shared VMDK on a physicalSharing controller
+    order = [SEVERITY_ORDER.index(r.severity) for r in page.reasons]
+    assert order == sorted(order)  # the most severe first
+    assert any("Shared Bus" in r.evidence for r in page.reasons if r.rule == "VMW-03")
+    assert page.annual_cost == audit.costing.per_faux_cluster["GC-001"]
+    assert page.per_event * page.events_per_year == pytest.approx(page.annual_cost)
+    assert page.references and page.remediation
+    assert {m.owner for m in page.members} == {"dba-team"}
+
+
+def test_data_issues_are_grouped_and_coverage_gaps_named() -> None:
+    audit = small_audit()
+    tabs = tuple(t for t in audit.estate.tabs if t.tab != "vDisk")
+    estate = replace(audit.estate, tabs=tabs)
+    analysis = analyze(estate, CONFIG)
+    model = build_report(analysis, cost_analysis(analysis))
+    needs_vdisk = {rule for rule, info in CATALOGUE.items()
+                   if any(n.tab == "vDisk" and not n.optional for n in info.needs)}
+    assert {"GEN-01", "VMW-01"} <= needs_vdisk
+    assert {g.rule for g in model.coverage_gaps if "vDisk" in g.reason} == needs_vdisk
+    assert all(g.files == ("hand-built.xlsx",) for g in model.coverage_gaps if "vDisk" in g.reason)
+    assert model.summary.checks_not_assessed == len(model.coverage_gaps)
+    assert [i.level for i in model.issues] == ["error", "warning"]
+
+
+def test_a_large_estate_stays_bounded() -> None:
+    estate = synthetic_estate(5000, issues=300)
+    analysis = analyze(estate, CONFIG)
+    model = build_report(analysis, cost_analysis(analysis))
+    report = CONFIG.report
+    assert len(model.register) == report.max_register_rows and model.register_not_shown > 0
+    assert len(model.cluster_pages) == report.max_cluster_pages
+    assert model.clusters_not_shown == model.summary.faux_clusters - report.max_cluster_pages
+    assert len(model.issues) == 1 and model.issues[0].count == 300  # one message, grouped
+    assert all(len(r.power_off) <= 8 for r in model.register)

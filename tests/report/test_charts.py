@@ -1,0 +1,47 @@
+"""Inline SVG charts: well-formed, escaped, and drawn to scale."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from reportgen.report import charts
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def test_bar_chart_escapes_labels_and_draws_bars_to_scale() -> None:
+    svg = charts.bar_chart("Cost", [charts.Bar("<script>a & b", 300, "£300"), charts.Bar("small", 100, "£100")])
+    root = parse(svg)
+    assert root.find(f"{NS}title").text == "Cost"
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "<script>a & b" in texts and "£300" in texts
+    widths = [float(r.get("width")) for r in root.iter(f"{NS}rect")]
+    assert widths[0] == max(widths) and abs(widths[0] / widths[1] - 3.0) < 0.01
+
+
+def test_long_labels_are_clipped_with_an_ellipsis() -> None:
+    root = parse(charts.bar_chart("t", [charts.Bar("x" * 80, 1, "1")], label_chars=20))
+    label = next(t.text for t in root.iter(f"{NS}text") if t.text and t.text.startswith("x"))
+    assert len(label) == 20 and label.endswith("…")
+
+
+def test_evacuability_map_has_one_square_per_host_coloured_by_state() -> None:
+    rows = [charts.MapRow("Prod", ("tied", "tied", "later", "free")), charts.MapRow("Dev", ("free",) * 60)]
+    root = parse(charts.evacuability_map("map", rows))
+    fills = [r.get("fill") for r in root.iter(f"{NS}rect")]
+    # 64 hosts plus the three legend squares
+    assert len(fills) == 64 + 3
+    assert fills.count(charts.BAD) == 2 + 1 and fills.count(charts.WARN) == 1 + 1
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "3 of 4 tied" in texts and "0 of 60 tied" in texts
+
+
+def test_wave_chart_has_a_column_per_wave_and_states_the_lower_bound() -> None:
+    root = parse(charts.wave_chart("waves", [(10, 2), (8, 0), (3, 3)], lower_bound=2))
+    columns = [r for r in root.iter(f"{NS}rect") if r.get("fill") == charts.ACCENT and r.get("width") != "8"]
+    assert len(columns) == 3
+    assert any("no plan can use fewer than 2" in (t.text or "") for t in root.iter(f"{NS}text"))
