@@ -93,6 +93,9 @@ class FastWorkbook:
         self.sst: dict[str, int] = {}
         self.sst_refs = 0
         self.sheets: list[tuple[str, str]] = []  # (name, last cell)
+        # A sheet's XML is held until its row count is known (the <dimension> element comes first); in memory
+        # up to this size, then in a temporary file.
+        self.spool_bytes = 64 << 20
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
@@ -122,7 +125,7 @@ class FastWorkbook:
         refs = 0
         datetime_cls = dt.datetime
         n = 1
-        with tempfile.TemporaryFile() as body:
+        with tempfile.SpooledTemporaryFile(max_size=self.spool_bytes) as body:
             parts: list[str] = ['<row r="1">']
             s_head = 0 if sheet.plain else S_HEADER
             for L, h in zip(letters, header):
