@@ -29,13 +29,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from rvgen.estate import (  # noqa: E402
-    GENERATOR_VERSION, SAMPLE_NAME, EstateFiles, cache_key, cached_estate, default_cache_dir, export_name,
-    load_truth, sample_spec, vcenter_specs, write_estate, write_sample, write_vcenter,
+    GENERATOR_VERSION,
+    SAMPLE_NAME,
+    EstateFiles,
+    cache_key,
+    cached_estate,
+    default_cache_dir,
+    export_name,
+    load_truth,
+    sample_spec,
+    vcenter_specs,
+    write_estate,
+    write_sample,
+    write_vcenter,
 )
 from rvgen.headers import HEADERS, TAB_ORDER, with_custom  # noqa: E402
 from rvgen.model import Plan, VCenterSpec, build_vcenter  # noqa: E402
 from rvgen.tabs import tabs  # noqa: E402
-from rvgen.truth import CONVENTIONS, compute as compute_truth, merge as merge_truth, pin_reasons  # noqa: E402
+from rvgen.truth import CONVENTIONS, pin_reasons  # noqa: E402
+from rvgen.truth import compute as compute_truth
+from rvgen.truth import merge as merge_truth
 
 SAMPLES_DIR = Path(__file__).resolve().parent
 

@@ -26,12 +26,12 @@ class Datastore:
     moid: str
     kind: str  # VMFS / NFS
     capacity: int  # MiB
-    hosts: list["Host"]
+    hosts: list[Host]
     local: bool
     address: str
     url: str
     lun_uuid: str = ""
-    vms: list["VM"] = field(default_factory=list)  # guests with files on it (filled by finalize)
+    vms: list[VM] = field(default_factory=list)  # guests with files on it (filled by finalize)
     provisioned: int = 0
 
 
@@ -50,7 +50,7 @@ class DvSwitch:
     portgroups: list[tuple[str, int, str]]  # (name, VLAN, moid)
     uplink_portgroup: tuple[str, str]  # (name, moid)
     created: dt.datetime
-    hosts: list["Host"] = field(default_factory=list)
+    hosts: list[Host] = field(default_factory=list)
     by_purpose: dict[str, str] = field(default_factory=dict)  # "APP" -> port group name
 
 
@@ -60,7 +60,7 @@ class Datacenter:
     moid: str
     dvs: DvSwitch | None = None
     iso: Datastore | None = None
-    clusters: list["Cluster"] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
     folders: dict[str, str] = field(default_factory=dict)  # folder path -> group-v id
 
 
@@ -71,7 +71,7 @@ class Cluster:
     moid: str
     rp_moid: str
     clean: bool = False  # nothing is planted here
-    hosts: list["Host"] = field(default_factory=list)
+    hosts: list[Host] = field(default_factory=list)
     datastores: list[Datastore] = field(default_factory=list)
 
 
@@ -91,8 +91,8 @@ class Host:
     vmnics: list[tuple] = field(default_factory=list)  # (device, driver, speed, mac, switch, uplink port, pci)
     vmks: list[tuple] = field(default_factory=list)  # (port group, device, mac, ip, mask)
     local: Datastore | None = None
-    vms: list["VM"] = field(default_factory=list)
-    plain: list["VM"] = field(default_factory=list)  # guests nothing has been planted on yet
+    vms: list[VM] = field(default_factory=list)
+    plain: list[VM] = field(default_factory=list)  # guests nothing has been planted on yet
 
 
 @dataclass(eq=False, slots=True)
@@ -101,7 +101,7 @@ class Disk:
     key: int
     capacity: int  # MiB
     ds: Datastore
-    owner: "VM"  # the guest whose folder holds the file (node 1 for shared disks)
+    owner: VM  # the guest whose folder holds the file (node 1 for shared disks)
     file_index: int
     controller: str
     label: str
@@ -203,7 +203,7 @@ class VM:
     usbs: list[Usb] = field(default_factory=list)
     snapshots: list[Snapshot] = field(default_factory=list)
     next_file: int = 0  # next free file index in this guest's folder
-    group: "GuestGroup | None" = None
+    group: GuestGroup | None = None
 
     @property
     def running(self) -> bool:
@@ -293,7 +293,7 @@ class Plan:
     clean_clusters: int = 0
 
     @classmethod
-    def scaled(cls, guests: int, hosts: int, clusters: int) -> "Plan":
+    def scaled(cls, guests: int, hosts: int, clusters: int) -> Plan:
         """The default mix: a few percent of guests in guest clusters, and a little of everything else."""
         def share(x: float, minimum: int = 1) -> int:
             return max(minimum, round(guests * x))
@@ -724,7 +724,7 @@ class _Planter:
             self.group(kind)
         for i in range(p.isolated_hosts):
             self.isolated(i)
-        for i in range(p.isolated_empty):
+        for _ in range(p.isolated_empty):
             h = self.host_with(0, lambda h: not any(not s.uplinks for s in h.vswitches))
             self.b.isolated_switch(h, "Local-Only")
         self.local()
@@ -871,7 +871,9 @@ class _Planter:
             for d in vm.disks:
                 if all_disks and d.owner is vm:
                     d.ds = ds
-        has_local = (lambda h: h.local is not None)
+
+        def has_local(h: Host) -> bool:
+            return h.local is not None
         for _ in range(p.local_running):
             on_local(self.take(self.host_with(1, has_local)))
         for _ in range(p.local_off):
