@@ -591,7 +591,7 @@ class _Builder:
             ctrl = ("VMware paravirtual SCSI", "SCSI controller 0", 2000)
         else:
             ctrl = ("LSI Logic SAS", "SCSI controller 0", 2000)
-        n_disks = r.choices((1, 2, 3, 4), (10, 40, 30, 20))[0]
+        n_disks = r.choices((2, 3, 4), (45, 35, 20))[0]
         thin = r.random() < 0.6
         letters = "CDEFGH"
         for i in range(n_disks):
