@@ -208,6 +208,27 @@ def pandas_read_seconds(path: Path) -> float:
     return seconds
 
 
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
+def memory_gb() -> str:
+    try:
+        import psutil
+
+        return f"{psutil.virtual_memory().total / 2**30:.0f}"
+    except ImportError:
+        return "?"
+
+
 def fmt(x: float | None, digits: int = 2) -> str:
     return "nan" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 
@@ -233,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or Path(tempfile.mkdtemp(prefix="reportgen-e2e-"))
     out.mkdir(parents=True, exist_ok=True)
     cmd = reportgen_command(args.reportgen)
-    log(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}; outputs in {out}")
+    log(f"machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gb()} GB, python {sys.version.split()[0]}; "
+        f"outputs in {out}")
 
     results: dict[str, dict] = {}
     mismatches = 0

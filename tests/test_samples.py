@@ -286,3 +286,27 @@ def test_readme_describes_the_sample():
     for p in t["pinned_today"] + t["pinned_at_next_power_on"]:
         assert p["name"] in readme, p["name"]
     assert f"{t['counts']['guests']} guests" in readme
+
+
+def test_e2e_check_counts_mismatches():
+    sys.path.insert(0, str(ROOT / "bench"))
+    import e2e
+
+    t = json.loads(SAMPLE_TRUTH.read_text())
+    pinned = defaultdict(list)
+    for p in t["pinned_today"]:
+        pinned[p["host"]].append({"key": p["key"].lower(), "name": p["name"], "rules": []})
+    perfect = {
+        "estate": {"guests": t["counts"]["guests"]},
+        "faux_clusters": [{"name": c["name"], "topology": c["topology"], "suspected": False,
+                           "guests": [{"key": g["key"], "name": g["name"]} for g in c["guests"]]}
+                          for c in t["faux_clusters"]]
+        + [{"name": "heuristic", "suspected": True, "guests": [{"key": "X/vm-1"}, {"key": "X/vm-2"}]}],
+        "hosts": [{"name": h, "evacuable": False, "pinned_guests": g} for h, g in pinned.items()]
+        + [{"name": "free-host", "evacuable": True, "pinned_guests": []}],
+    }
+    assert e2e.check(perfect, t)[0] == 0
+    perfect["faux_clusters"][0]["topology"] = "mixed"
+    perfect["hosts"][0]["pinned_guests"].pop()
+    bad, lines = e2e.check(perfect, t)
+    assert bad >= 2 and any("missing" in line for line in lines)

@@ -472,7 +472,7 @@ class _Builder:
 
     def add_host(self, cl: Cluster, ci: int, hi: int, hw: tuple, esx: tuple[str, str]) -> None:
         vc, r = self.vc, self.rng
-        ip = f"10.{(vc.index * 7) % 200 + 10}.{ci % 250}.{hi + 11}"
+        ip = f"10.{(vc.index * 7) % 200 + 10 + ci // 250}.{ci % 250}.{hi + 11}"  # unique up to 1,750 clusters
         short = f"{vc.site}-esx{ci + 1:02d}{hi + 1:02d}"
         name = ip if vc.by_ip else f"{short}.{vc.domain}"
         h = Host(name=name, short=short, ip=ip, cluster=cl, moid=self.moid("host"), uuid=self.uuid(),
