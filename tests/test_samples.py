@@ -310,3 +310,24 @@ def test_e2e_check_counts_mismatches():
     perfect["hosts"][0]["pinned_guests"].pop()
     bad, lines = e2e.check(perfect, t)
     assert bad >= 2 and any("missing" in line for line in lines)
+
+
+def test_workbook_parts_are_well_formed_xml():
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    with zipfile.ZipFile(SAMPLE_XLSX) as z:
+        names = z.namelist()
+        assert "[Content_Types].xml" in names and "xl/sharedStrings.xml" in names
+        for name in names:
+            ET.fromstring(z.read(name))
+        ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+        sst = ET.fromstring(z.read("xl/sharedStrings.xml"))
+        assert int(sst.get("uniqueCount")) == len(sst.findall("m:si", ns))
+        sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+        assert sheet.find("m:dimension", ns).get("ref") == f"A1:CN{t_guests() + 1}"
+        assert sheet.find("m:autoFilter", ns).get("ref") == sheet.find("m:dimension", ns).get("ref")
+
+
+def t_guests() -> int:
+    return json.loads(SAMPLE_TRUTH.read_text())["counts"]["guests"]
