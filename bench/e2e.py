@@ -243,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache-dir", type=Path, default=None,
                     help=f"where generated estates are kept (default {generate.default_cache_dir()})")
     ap.add_argument("--out", type=Path, default=None, help="where audit outputs go (default: a new temp folder)")
+    ap.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
+                    help="export format to audit: workbooks (default) or RVTools CSV folders")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=None, help="processes for generation (default: one per core)")
     args = ap.parse_args(argv)
@@ -261,13 +263,14 @@ def main(argv: list[str] | None = None) -> int:
     mismatches = 0
     for size in sizes:
         guests, vcenters = SIZES[size]
-        log(f"\n== {size}: {guests:,} guests in {vcenters} workbook(s)")
+        kind = "workbook(s)" if args.format == "xlsx" else "CSV folder(s)"
+        log(f"\n== {size}: {guests:,} guests in {vcenters} {kind}")
         t0 = time.perf_counter()
-        files = generate.cached_estate(guests, vcenters, args.seed, "xlsx", args.cache_dir, args.jobs,
+        files = generate.cached_estate(guests, vcenters, args.seed, args.format, args.cache_dir, args.jobs,
                                        progress=lambda n, i, k: log(f"  generated {n} ({i}/{k})"))
         took = time.perf_counter() - t0
-        mb = sum(p.stat().st_size for p in files.exports) / 2**20
-        log(f"  estate: {len(files.exports)} workbook(s), {mb:.0f} MiB, "
+        mb = sum(f.stat().st_size for p in files.exports for f in ([p] if p.is_file() else p.iterdir())) / 2**20
+        log(f"  estate: {len(files.exports)} {kind}, {mb:.0f} MiB, "
             + (f"generated in {files.seconds:.1f} s" if files.seconds else f"from cache ({took:.1f} s)")
             + f"; {files.exports[0].parent}")
         res: dict = {"files": files}
@@ -278,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         audit = cmd + ["audit", *map(str, files.exports), "-o", f"{base}.pdf", "--json", f"{base}.json"]
         if not args.no_xlsx:
             audit += ["--xlsx", f"{base}.xlsx"]
-        log(f"  $ {' '.join(shlex.quote(c) for c in audit[:4])} … ({len(files.exports)} workbooks)")
+        log(f"  $ {' '.join(shlex.quote(c) for c in audit[:4])} … ({len(files.exports)} exports)")
         m = run_measured(audit, out / f"e2e-{size}.log")
         res.update(m)
         # Exit 1 means "findings at or above --fail-on": a successful run, if it wrote its JSON.
@@ -303,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
             log(line)
 
     pandas_s = None
-    if "10k" in results and not args.no_pandas:
+    if "10k" in results and not args.no_pandas and args.format == "xlsx":
         log("\n== baseline: pandas.read_excel(sheet_name=None, engine='openpyxl') on the 10k workbook")
         pandas_s = pandas_read_seconds(results["10k"]["files"].exports[0])
         e2e = results["10k"].get("seconds")

@@ -711,6 +711,17 @@ class _Planter:
         cl = self.rng.choice(cands)
         return self.rng.sample([h for h in cl.hosts if h.plain], k)
 
+    @staticmethod
+    def power_off(vm: VM, state: str = "poweredOff") -> None:
+        """Power a guest off: devices report disconnected (they still start connected)."""
+        vm.power = state
+        for n in vm.nics:
+            n.connected = False
+        for cd in vm.cds:
+            cd.connected = False
+        for u in vm.usbs:
+            u.connected = False
+
     def decoy(self, vm: VM, what: str) -> None:
         self.vc.decoys.append({"vm": vm, "what": what})
 
@@ -822,9 +833,7 @@ class _Planter:
             for vm in members:
                 b.add_nic(vm, pg, node1.host.cluster.dc.dvs.name)
         if self.plan.node_off_every and self.group_no % self.plan.node_off_every == 0 and not same_host:
-            members[-1].power = "poweredOff"
-            for nic in members[-1].nics:
-                nic.connected = False
+            self.power_off(members[-1])
         if mech == "multi-writer-vmdk":
             self.decoy(node1, "multi-writer guest cluster across hosts: a guest cluster, but its nodes can "
                               "be live-migrated (not pinned)")
@@ -851,7 +860,7 @@ class _Planter:
                 self.decoy(vm, f"running, NIC on host-only port group {pg} disconnected and not connecting "
                                f"at power-on (not pinned)")
             elif v == "powered-off":
-                vm.power = "poweredOff"
+                self.power_off(vm)
                 b.add_nic(vm, pg, sw.name, connected=False, starts=True, reported=wrong)
                 if wrong:
                     self.vc.quirks.append({"vm": vm, "what": f"vNetwork.Switch says {wrong} for port group {pg}; "
@@ -878,7 +887,7 @@ class _Planter:
             on_local(self.take(self.host_with(1, has_local)))
         for _ in range(p.local_off):
             vm = self.take(self.host_with(1, has_local))
-            vm.power = "poweredOff"
+            self.power_off(vm)
             on_local(vm)
         for _ in range(p.local_template):
             vm = self.take(self.host_with(1, has_local))
@@ -900,7 +909,7 @@ class _Planter:
             set_cd(self.take(self.host_with(1)), True, True)
         for _ in range(p.host_cd_off):
             vm = self.take(self.host_with(1))
-            vm.power = "poweredOff"
+            self.power_off(vm)
             set_cd(vm, False, True)
         for _ in range(p.host_cd_idle):
             vm = self.take(self.host_with(1))
@@ -922,7 +931,7 @@ class _Planter:
             k += 1
         vm.name = base
         vm.template = True
-        vm.power = "poweredOff"
+        self.power_off(vm)
         vm.owner = "team-platform"
         vm.annotation = "Golden image - do not power on"
         vm.snapshots.clear()
@@ -947,10 +956,8 @@ class _Planter:
         plain = self.all_plain()
         picked = r.sample(plain, min(len(plain), self.plan.powered_off + self.plan.suspended))
         for i, vm in enumerate(picked):
-            vm.power = "poweredOff" if i < self.plan.powered_off else "suspended"
+            self.power_off(vm, "poweredOff" if i < self.plan.powered_off else "suspended")
             vm.host.plain.remove(vm)
-            for n in vm.nics:
-                n.connected = False
 
     def duplicates(self) -> None:
         r = self.rng
