@@ -89,13 +89,14 @@ def run_measured(cmd: list[str], log_path: Path) -> dict:
             proc.kill()
             raise
         wall = time.perf_counter() - t0
-    try:
-        import resource
+    if not peak:
+        try:
+            import resource
 
-        # Largest single child ever waited for (KiB on Linux): a floor if polling missed a short peak.
-        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)
-    except (ImportError, AttributeError):
-        pass
+            # The process ended before the first poll: the largest child so far (KiB on Linux) is the best left.
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        except (ImportError, AttributeError):
+            pass
     return {"seconds": wall, "returncode": proc.returncode, "peak_rss_mb": peak / 2**20}
 
 
@@ -281,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         audit = cmd + ["audit", *map(str, files.exports), "-o", f"{base}.pdf", "--json", f"{base}.json"]
         if not args.no_xlsx:
             audit += ["--xlsx", f"{base}.xlsx"]
+        for suffix in (".json", ".pdf", ".xlsx"):  # never read a previous run's answers
+            Path(f"{base}{suffix}").unlink(missing_ok=True)
         log(f"  $ {' '.join(shlex.quote(c) for c in audit[:4])} … ({len(files.exports)} exports)")
         m = run_measured(audit, out / f"e2e-{size}.log")
         res.update(m)
