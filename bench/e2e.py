@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark (issue 7): audit generated RVTools estates as a user would, and check the answers.
+
+For each size it builds (or reuses, from ~/.cache/reportgen-bench) a synthetic estate with known ground truth:
+
+    10k   10,000 guests in one workbook
+    40k   40,000 guests in one workbook (one vCenter at its limit)
+    200k  200,000 guests in 15 workbooks (15 linked vCenters)
+
+then runs ``reportgen audit <workbooks> -o out.pdf --json out.json --xlsx out.xlsx`` as a subprocess, measuring
+wall time and peak resident memory of that process and its children (psutil, polled every 20 ms), and compares
+the findings JSON with the ground truth: guest clusters found vs planted, guests pinned today, hosts that cannot
+be evacuated. It also times reading the 10k workbook with pandas + openpyxl, the baseline the audit must beat 4x.
+
+    python bench/e2e.py                          # everything
+    python bench/e2e.py --sizes 10k              # a subset
+    python bench/e2e.py --skip-audit             # only generate (and cache) the estates
+    python bench/e2e.py --reportgen "python -m reportgen.cli"
+
+The last line is machine-readable:
+    RESULT e2e_10k_s=… e2e_40k_s=… e2e_200k_s=… peak_rss_200k_mb=… pandas_10k_s=…
+("nan" for what was not run or failed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "samples"))
+
+import generate  # noqa: E402
+
+SIZES = {"10k": (10_000, 1), "40k": (40_000, 1), "200k": (200_000, 15)}
+SHOW = 10  # examples printed per kind of mismatch
+
+
+def log(msg: str = "") -> None:
+    print(msg, flush=True)
+
+
+# ------------------------------------------------------------------------------------------------ running the audit
+
+
+def reportgen_command(spec: str | None) -> list[str]:
+    if spec:
+        return shlex.split(spec)
+    exe = shutil.which("reportgen")
+    if exe:
+        return [exe]
+    # Not installed as a console script: run the CLI module with this interpreter.
+    return [sys.executable, "-c", "import sys; from reportgen.cli import main; sys.exit(main())"]
+
+
+def run_measured(cmd: list[str], log_path: Path) -> dict:
+    """Run ``cmd``; wall time, exit code and peak RSS (process + children, summed at each poll)."""
+    import psutil
+
+    peak = 0
+    with open(log_path, "wb") as logf:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            ps = psutil.Process(proc.pid)
+            while proc.poll() is None:
+                try:
+                    rss = ps.memory_info().rss
+                    for child in ps.children(recursive=True):
+                        try:
+                            rss += child.memory_info().rss
+                        except psutil.Error:
+                            pass
+                    peak = max(peak, rss)
+                except psutil.Error:
+                    pass
+                time.sleep(0.02)
+        except KeyboardInterrupt:
+            proc.kill()
+            raise
+        wall = time.perf_counter() - t0
+    if not peak:
+        try:
+            import resource
+
+            # The process ended before the first poll: the largest child so far (KiB on Linux) is the best left.
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        except (ImportError, AttributeError):
+            pass
+    return {"seconds": wall, "returncode": proc.returncode, "peak_rss_mb": peak / 2**20}
+
+
+# ------------------------------------------------------------------------------------------------ checking answers
+
+
+def norm(key: str) -> str:
+    """Guest keys compare on the vCenter UUID case-insensitively: '<uuid>/<vm id>'."""
+    scope, _, ident = str(key).rpartition("/")
+    return f"{scope.upper()}/{ident}"
+
+
+def check(findings: dict, truth: dict) -> tuple[int, list[str]]:
+    """Compare a findings JSON with the ground truth; returns (number of mismatches, report lines)."""
+    lines: list[str] = []
+    bad = 0
+    names = {}
+    for c in truth["faux_clusters"]:
+        for g in c["guests"]:
+            names[norm(g["key"])] = g["name"]
+    for p in truth["pinned_today"] + truth["pinned_at_next_power_on"]:
+        names[norm(p["key"])] = p["name"]
+
+    def show(keys) -> str:
+        return ", ".join(f"{names.get(k, '?')} ({k})" for k in sorted(keys)[:3])
+
+    # Guest clusters proven by shared disks (suspected ones come from heuristics and are not planted).
+    planted = {frozenset(norm(g["key"]) for g in c["guests"]): c for c in truth["faux_clusters"]}
+    found = {}
+    for c in findings.get("faux_clusters", []):
+        if c.get("suspected"):
+            continue
+        found[frozenset(norm(g["key"]) for g in c.get("guests", []))] = c
+    exact = planted.keys() & found.keys()
+    missing = [m for m in planted if m not in found]
+    extra = [m for m in found if m not in planted]
+    topo = [m for m in exact if planted[m]["topology"] != found[m].get("topology")]
+    lines.append(f"  guest clusters: planted {len(planted)}, found {len(found)} (suspected ones excluded), "
+                 f"exact {len(exact)}, missing {len(missing)}, extra or different {len(extra)}, "
+                 f"topology differs {len(topo)}")
+    by_mech = defaultdict(int)
+    for m in missing:
+        by_mech[planted[m]["mechanism"]] += 1
+    if by_mech:
+        lines.append("    missing by mechanism: " + ", ".join(f"{k} {v}" for k, v in sorted(by_mech.items())))
+    for m in missing[:SHOW]:
+        c = planted[m]
+        lines.append(f"    missing {c['name']} [{c['mechanism']}, {c['topology']}]: {show(m)}")
+    for m in extra[:SHOW]:
+        c = found[m]
+        lines.append(f"    extra {c.get('name')} [{c.get('topology')}, rules {c.get('rules')}]: {show(m)}")
+    for m in topo[:SHOW]:
+        lines.append(f"    topology {planted[m]['name']}: planted {planted[m]['topology']}, "
+                     f"found {found[m].get('topology')}")
+    bad += len(missing) + len(extra) + len(topo)
+
+    # Guests pinned today: the union of every host's pinned guests.
+    truth_today = {norm(p["key"]): p for p in truth["pinned_today"]}
+    got_today = {}
+    for h in findings.get("hosts", []):
+        for g in h.get("pinned_guests", []):
+            got_today[norm(g["key"])] = dict(g, host=h.get("name"))
+    missing_p = truth_today.keys() - got_today.keys()
+    extra_p = got_today.keys() - truth_today.keys()
+    lines.append(f"  guests pinned today: truth {len(truth_today)}, found {len(got_today)}, "
+                 f"missing {len(missing_p)}, extra {len(extra_p)}")
+    by_rule = defaultdict(int)
+    for k in missing_p:
+        for r in truth_today[k]["reasons"]:
+            by_rule[r["rule"]] += 1
+    if by_rule:
+        lines.append("    missing by rule: " + ", ".join(f"{k} {v}" for k, v in sorted(by_rule.items())))
+    for k in sorted(missing_p)[:SHOW]:
+        p = truth_today[k]
+        lines.append(f"    missing {p['name']} on {p['host']}: " + "; ".join(r["detail"] for r in p["reasons"]))
+    decoys = {norm(d["key"]): d["what"] for d in truth.get("decoys", [])}
+    later = {norm(p["key"]) for p in truth["pinned_at_next_power_on"]}
+    for k in sorted(extra_p)[:SHOW]:
+        g = got_today[k]
+        why = decoys.get(k) or ("pinned only at next power-on" if k in later else "")
+        lines.append(f"    extra {g.get('name')} on {g.get('host')} rules {g.get('rules')}" + (f" — {why}" if why else ""))
+    bad += len(missing_p) + len(extra_p)
+
+    # Hosts that cannot be evacuated.
+    truth_hosts = {h["name"] for h in truth["hosts_not_evacuable"]}
+    got_hosts = {h["name"] for h in findings.get("hosts", []) if h.get("evacuable") is False}
+    mh, eh = truth_hosts - got_hosts, got_hosts - truth_hosts
+    lines.append(f"  hosts not evacuable: truth {len(truth_hosts)}, found {len(got_hosts)}, missing {len(mh)}, "
+                 f"extra {len(eh)}" + (f"; e.g. missing {sorted(mh)[:3]}" if mh else "")
+                 + (f"; e.g. extra {sorted(eh)[:3]}" if eh else ""))
+    bad += len(mh) + len(eh)
+    estate = findings.get("estate", {})
+    if estate.get("guests") not in (None, truth["counts"]["guests"]):
+        lines.append(f"  estate.guests {estate.get('guests')} != {truth['counts']['guests']}")
+        bad += 1
+    return bad, lines
+
+
+# ------------------------------------------------------------------------------------------------ main
+
+
+def pandas_read_seconds(path: Path) -> float:
+    import pandas as pd
+
+    t0 = time.perf_counter()
+    frames = pd.read_excel(path, sheet_name=None, engine="openpyxl")
+    seconds = time.perf_counter() - t0
+    log(f"  pandas + openpyxl read {len(frames)} sheets, {sum(len(f) for f in frames.values()):,} rows "
+        f"in {seconds:.1f} s")
+    return seconds
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
+def memory_gb() -> str:
+    try:
+        import psutil
+
+        return f"{psutil.virtual_memory().total / 2**30:.0f}"
+    except ImportError:
+        return "?"
+
+
+def fmt(x: float | None, digits: int = 2) -> str:
+    return "nan" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10k,40k,200k", help="comma-separated subset of 10k,40k,200k")
+    ap.add_argument("--skip-audit", action="store_true", help="only generate (and cache) the estates")
+    ap.add_argument("--no-pandas", action="store_true", help="skip the pandas + openpyxl baseline")
+    ap.add_argument("--reportgen", default=None, help="command to run reportgen (default: `reportgen` on PATH)")
+    ap.add_argument("--no-xlsx", action="store_true", help="leave out --xlsx (for reportgen versions without it)")
+    ap.add_argument("--cache-dir", type=Path, default=None,
+                    help=f"where generated estates are kept (default {generate.default_cache_dir()})")
+    ap.add_argument("--out", type=Path, default=None, help="where audit outputs go (default: a new temp folder)")
+    ap.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
+                    help="export format to audit: workbooks (default) or RVTools CSV folders")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--jobs", type=int, default=None, help="processes for generation (default: one per core)")
+    args = ap.parse_args(argv)
+
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        ap.error(f"unknown size(s) {unknown}; choose from {', '.join(SIZES)}")
+    out = args.out or Path(tempfile.mkdtemp(prefix="reportgen-e2e-"))
+    out.mkdir(parents=True, exist_ok=True)
+    cmd = reportgen_command(args.reportgen)
+    log(f"machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gb()} GB, python {sys.version.split()[0]}; "
+        f"outputs in {out}")
+
+    results: dict[str, dict] = {}
+    mismatches = 0
+    for size in sizes:
+        guests, vcenters = SIZES[size]
+        kind = "workbook(s)" if args.format == "xlsx" else "CSV folder(s)"
+        log(f"\n== {size}: {guests:,} guests in {vcenters} {kind}")
+        t0 = time.perf_counter()
+        files = generate.cached_estate(guests, vcenters, args.seed, args.format, args.cache_dir, args.jobs,
+                                       progress=lambda n, i, k: log(f"  generated {n} ({i}/{k})"))
+        took = time.perf_counter() - t0
+        mb = sum(f.stat().st_size for p in files.exports for f in ([p] if p.is_file() else p.iterdir())) / 2**20
+        log(f"  estate: {len(files.exports)} {kind}, {mb:.0f} MiB, "
+            + (f"generated in {files.seconds:.1f} s" if files.seconds else f"from cache ({took:.1f} s)")
+            + f"; {files.exports[0].parent}")
+        res: dict = {"files": files}
+        results[size] = res
+        if args.skip_audit:
+            continue
+        base = out / f"e2e-{size}"
+        audit = cmd + ["audit", *map(str, files.exports), "-o", f"{base}.pdf", "--json", f"{base}.json"]
+        if not args.no_xlsx:
+            audit += ["--xlsx", f"{base}.xlsx"]
+        for suffix in (".json", ".pdf", ".xlsx"):  # never read a previous run's answers
+            Path(f"{base}{suffix}").unlink(missing_ok=True)
+        log(f"  $ {' '.join(shlex.quote(c) for c in audit[:4])} … ({len(files.exports)} exports)")
+        m = run_measured(audit, out / f"e2e-{size}.log")
+        res.update(m)
+        # Exit 1 means "findings at or above --fail-on": a successful run, if it wrote its JSON.
+        ok = m["returncode"] == 0 or (m["returncode"] == 1 and Path(f"{base}.json").exists())
+        log(f"  audit: {m['seconds']:.2f} s, peak RSS {m['peak_rss_mb']:.0f} MiB, exit {m['returncode']}")
+        if not ok:
+            tail = (out / f"e2e-{size}.log").read_text(errors="replace").splitlines()[-15:]
+            log("  audit failed; last lines of its output:\n    " + "\n    ".join(tail))
+            res["seconds"] = float("nan")
+            continue
+        try:
+            findings = json.loads(Path(f"{base}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            log(f"  cannot read the findings JSON: {e}")
+            mismatches += 1
+            continue
+        bad, lines = check(findings, files.load_truth())
+        res["mismatches"] = bad
+        mismatches += bad
+        log(f"  check against ground truth: {'OK' if not bad else f'{bad} mismatches'}")
+        for line in lines:
+            log(line)
+
+    pandas_s = None
+    if "10k" in results and not args.no_pandas and args.format == "xlsx":
+        log("\n== baseline: pandas.read_excel(sheet_name=None, engine='openpyxl') on the 10k workbook")
+        pandas_s = pandas_read_seconds(results["10k"]["files"].exports[0])
+        e2e = results["10k"].get("seconds")
+        if e2e and not math.isnan(e2e):
+            log(f"  the 10k audit took {e2e:.2f} s: {pandas_s / e2e:.1f}x faster than merely reading with pandas "
+                f"(target: at least 4x)")
+
+    def sec(size: str) -> float | None:
+        return results.get(size, {}).get("seconds")
+
+    log("")
+    log(f"RESULT e2e_10k_s={fmt(sec('10k'))} e2e_40k_s={fmt(sec('40k'))} e2e_200k_s={fmt(sec('200k'))} "
+        f"peak_rss_200k_mb={fmt(results.get('200k', {}).get('peak_rss_mb'), 0)} pandas_10k_s={fmt(pandas_s)}")
+    return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
