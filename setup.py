@@ -50,6 +50,7 @@ setup(
         "reportgen",
         "reportgen._core",
         "reportgen.importers",
+        "reportgen.collector",
         "reportgen.rules",
         "reportgen.report",
         "reportgen.render",
@@ -60,6 +61,7 @@ setup(
     package_data={
         "reportgen": ["py.typed", "*.ps1", "*.json", "*.toml"],
         "reportgen._core": ["*.pyi"],
+        "reportgen.collector": ["*.ps1"],
         "reportgen.templates": ["*.html", "*.css", "*.svg", "**/*.html"],
     },
 )
