@@ -125,13 +125,3 @@ def volume(path: pl.Expr) -> pl.Expr:
         )
     )
 
-
-def version_key(version: str | None) -> tuple[int, ...] | None:
-    """'9.0' -> (9, 0) for comparing configuration versions; None when not a version."""
-    if not version:
-        return None
-    parts = version.strip().replace(",", ".").split(".")
-    try:
-        return tuple(int(p) for p in parts if p != "")
-    except ValueError:
-        return None

@@ -6,8 +6,10 @@ from ..estate import Estate
 from .base import Coverage, Detector, Effect, Finding, GuestEdge, HostEdge, RuleContext, RuleInfo, RuleOutput, Severity
 from .coverage import assess
 from .guest_clusters import DETECTORS as _GUEST_CLUSTERS
+from .hyperv import DETECTORS as _HYPERV
+from .hyperv_placement import DETECTORS as _HYPERV_PLACEMENT
 
-DETECTORS: tuple[Detector, ...] = (*_GUEST_CLUSTERS,)
+DETECTORS: tuple[Detector, ...] = (*_GUEST_CLUSTERS, *_HYPERV, *_HYPERV_PLACEMENT)
 CATALOGUE: dict[str, RuleInfo] = {info.id: info for d in DETECTORS for info in d.rules}
 
 __all__ = [

@@ -87,7 +87,9 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
         "guest_key", "name", "host_key", "power_state", "template", "hw_version", "platform", "cluster_key"
     )
     hosts = frame(estate, "hosts").select("host_key", "version", name_host="name")
-    disks = disks.join(guests, on="guest_key", how="inner").with_columns(scope=guest_scope())
+    # Hyper-V shared disks are HYV-01 / HYV-02 (rules/hyperv.py), with Hyper-V evidence and coverage.
+    disks = disks.join(guests, on="guest_key", how="inner").filter(pl.col("platform") != "hyperv")
+    disks = disks.with_columns(scope=guest_scope())
 
     # Bonds: the same backing file, or the same raw LUN, on two or more guests.
     for key, label in (("path", "Path"), ("lun_id", "Raw LUN ID")):
