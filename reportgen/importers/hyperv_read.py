@@ -129,6 +129,11 @@ def read_hyperv(path: Path) -> RawHyperV:
         if not base.lower().endswith((".csv", ".txt")):
             continue
         where = f"{path}, {name}" if name != path.name else str(path)
+        if not data.strip(b"\xef\xbb\xbf\xff\xfe\x00\r\n\t "):
+            # Export-Csv writes an empty file when the pipeline held no objects.
+            raw.issues.append(DataIssue("info", str(path), "the file is empty (no objects were exported); ignored",
+                                        sheet=name))
+            continue
         table = read_text_table(data, where)
         kind = recognise(table.headers)
         if kind is None:
