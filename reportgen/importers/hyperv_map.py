@@ -142,12 +142,10 @@ class HyperVMapper:
                 self.issue("warning", "Get-ClusterOwnerNode was exported without flattening OwnerNodes; possible "
                            "owners are unknown (use the reportgen collector)", "Get-ClusterOwnerNode", f)
             return guests.with_columns(possible_owners=pl.lit(None, pl.List(pl.String)))
-        rows = f.select(
-            guest_key=H.guid(H.text(f, "VMId")),
-            possible_owners=H.text(f, "PossibleOwners").str.split(";").list.eval(
-                H.host_key(pl.element()).drop_nulls()),
-        )
-        rows = rows.filter(pl.col("guest_key").is_not_null()).unique(subset=["guest_key"], keep="first")
+        rows = f.select(guest_key=H.guid(H.text(f, "VMId")), owner=H.text(f, "PossibleOwners").str.split(";"))
+        rows = rows.filter(pl.col("guest_key").is_not_null() & pl.col("owner").is_not_null())
+        rows = rows.unique(subset=["guest_key"], keep="first", maintain_order=True).explode("owner").group_by(
+            "guest_key", maintain_order=True).agg(possible_owners=H.host_key(pl.col("owner")).drop_nulls())
         self.used["Get-ClusterOwnerNode"] = rows.height
         return guests.join(rows, on="guest_key", how="left")
 

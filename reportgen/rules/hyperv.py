@@ -176,6 +176,7 @@ def shared_disks(estate: Estate, ctx: RuleContext) -> RuleOutput:
             out.bonds.append(GuestEdge(members[0], other, rule.id))
         for key in members:
             per_guest.setdefault(key, []).append(dict(grp, rule=rule))
+    disks = disks.join(groups.select("scope", "key"), on=["scope", "key"], how="semi")
     rows = disks.group_by("guest_key", maintain_order=True).agg(pl.col("row"), pl.col("key"))
     rows_of = {r["guest_key"]: dict(zip(r["key"], r["row"])) for r in rows.iter_rows(named=True)}
     for g in guests.filter(pl.col("guest_key").is_in(list(per_guest))).iter_rows(named=True):
@@ -210,6 +211,9 @@ def storage(estate: Estate, ctx: RuleContext) -> RuleOutput:
         "guest_key").agg(pl.col("path"), pl.col("row"), pl.col("datastore").drop_nulls().first())
     g_all = guests.join(passthrough, on="guest_key", how="left").join(
         local_disks.rename({"path": "local_paths", "row": "local_rows"}), on="guest_key", how="left")
+    g_all = g_all.filter(
+        pl.col("passthrough_disk").is_not_null() | pl.col("local_paths").is_not_null()
+        | _local(pl.col("config_path")).fill_null(False) | _local(pl.col("snapshot_dir")).fill_null(False))
     for g in g_all.iter_rows(named=True):
         clustered = g["is_clustered"]
         if g["passthrough_disk"]:
@@ -247,7 +251,8 @@ def devices(estate: Estate, ctx: RuleContext) -> RuleOutput:
     """HYV-03 vFC, HYV-10 DDA, HYV-11 GPU-P and HYV-12 host-bound DVD drives."""
     out = RuleOutput()
     guests = hyperv_guests(estate)
-    found = frame(estate, "devices").join(guests, on="guest_key", how="inner")
+    found = frame(estate, "devices").join(guests, on="guest_key", how="inner").filter(
+        (pl.col("kind") != "cd") | pl.col("bound_to_host").fill_null(False))
     if found.is_empty():
         return out
     for d in found.iter_rows(named=True):

@@ -124,29 +124,29 @@ def switches(estate: Estate, ctx: RuleContext) -> RuleOutput:
 
 
 def _missing_switches(out: RuleOutput, nics: pl.DataFrame, nets: pl.DataFrame, hosts: pl.DataFrame) -> None:
-    """HYV-07: a clustered host's VM uses a switch name that other nodes of the cluster lack."""
-    hosts = hosts.filter((pl.col("platform") == "hyperv") & pl.col("cluster_key").is_not_null())
-    with_data = set(nets["host_key"].to_list())
-    nodes: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for key, name, cluster in hosts.select("host_key", "name", "cluster_key").iter_rows():
-        nodes[cluster].append((key, name))
-    have: dict[str, set[str]] = defaultdict(set)
-    for key, network in nets.select("host_key", "network").iter_rows():
-        have[network].add(key)
-    external = nics.filter(pl.col("switch_kind").is_null() | (pl.col("switch_kind") == "hyperv-external"))
-    seen: set[tuple[str, str]] = set()
-    for g in external.filter(pl.col("host_cluster").is_not_null()).iter_rows(named=True):
-        if (g["guest_key"], g["network"]) in seen or g["host_key"] not in have[g["network"]]:
-            continue
-        seen.add((g["guest_key"], g["network"]))
-        known = [(k, n) for k, n in nodes[g["host_cluster"]] if k in with_data]
-        lacking = [n for k, n in known if k not in have[g["network"]]]
-        if not lacking:
-            continue
-        present = [n for k, n in known if k in have[g["network"]]]
-        alone = len(present) == 1
+    """HYV-07: a clustered host's VM uses a switch name that other nodes of the cluster lack.
+
+    Only nodes with Get-VMSwitch rows count: a node that was not read is not 'missing' a switch.
+    """
+    nodes = hosts.filter((pl.col("platform") == "hyperv") & pl.col("cluster_key").is_not_null()).select(
+        "host_key", node="name", host_cluster="cluster_key")
+    read = nodes.join(nets.select("host_key").unique(), on="host_key", how="semi")
+    have = nets.select("host_key", "network").unique().join(read, on="host_key")
+    per_net = have.group_by("host_cluster", "network").agg(present=pl.col("node").sort())
+    per_cluster = read.group_by("host_cluster").agg(known=pl.col("node").sort())
+    candidates = (
+        nics.filter((pl.col("switch_kind").is_null() | (pl.col("switch_kind") == "hyperv-external"))
+                    & pl.col("host_cluster").is_not_null())
+        .join(have.select("host_key", "network"), on=["host_key", "network"], how="semi")
+        .join(per_net, on=["host_cluster", "network"]).join(per_cluster, on="host_cluster")
+        .filter(pl.col("present").list.len() < pl.col("known").list.len())
+        .unique(subset=["guest_key", "network"], keep="first", maintain_order=True)
+    )
+    for g in candidates.iter_rows(named=True):
+        lacking = [n for n in g["known"] if n not in g["present"]]
+        alone = len(g["present"]) == 1
         evidence = (f"{NICS} row {g['row']}: SwitchName = {g['network']}; Get-VMSwitch: present on "
-                    f"{', '.join(present)}, missing on {', '.join(lacking)}")
+                    f"{', '.join(g['present'])}, missing on {', '.join(lacking)}")
         _tie(out, HYV07, g, evidence, severity=Severity.HIGH if alone else HYV07.severity, pin=alone,
              cause=f"switch:{g['host_cluster'].split('/', 1)[-1]}/{g['network']}")
 
@@ -163,6 +163,14 @@ def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
         if h["cluster_key"]:
             members[h["cluster_key"]].append(h)
     names = dict(zip(hosts["host_key"].to_list(), hosts["name"].to_list()))
+    clustered = pl.col("host_cluster").is_not_null()
+    version = pl.col("hw_version").cast(pl.Float64, strict=False)
+    lowest = hosts.group_by("cluster_key").agg(
+        lowest=pl.col("max_vm_version").cast(pl.Float64, strict=False).min(), count=pl.len())
+    guests = guests.join(lowest.rename({"cluster_key": "host_cluster"}), on="host_cluster", how="left").filter(
+        clustered & ((pl.col("is_clustered") == False) | (pl.col("processor_compat") == False)  # noqa: E712
+                     | (version > pl.col("lowest")).fill_null(False)
+                     | (pl.col("possible_owners").list.len() < pl.col("count")).fill_null(False)))
     for g in guests.iter_rows(named=True):
         cluster = g["host_cluster"]
         nodes = members.get(cluster, []) if cluster else []

@@ -39,6 +39,8 @@ class Lab:
 
     cluster: str | None = "CL1"
     objects: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    hosts: dict[str, str] = field(default_factory=dict)
+    disks: dict[str, int] = field(default_factory=dict)
 
     def add(self, obj: str, **row: object) -> dict[str, object]:
         self.objects.setdefault(obj, []).append(row)
@@ -69,6 +71,7 @@ class Lab:
                        IsClustered=str(clustered), Version=version, Generation="2", ProcessorCount="2",
                        MemoryStartup=str(4 * GiB), Path=folder, ConfigurationLocation=folder,
                        SnapshotFileLocation=folder, AutomaticStopAction="Save", Notes="")
+        self.hosts[name] = host
         self.disk(name, f"{folder}\\{name}.vhdx")
         for switch in switches:
             self.nic(name, switch)
@@ -84,10 +87,11 @@ class Lab:
         return [str(h["Name"]) for h in self.objects.get("Get-VMHost", [])]
 
     def host_of(self, name: str) -> str:
-        return next(str(v["ComputerName"]) for v in self.objects["Get-VM"] if v["Name"] == name)
+        return self.hosts[name]
 
     def disk(self, name: str, path: str | None, *, shared: bool = False, number: int | None = None) -> None:
-        location = sum(1 for d in self.objects.get("Get-VMHardDiskDrive", []) if d["VMName"] == name)
+        location = self.disks.get(name, 0)
+        self.disks[name] = location + 1
         self.add("Get-VMHardDiskDrive", VMName=name, VMId=vm_id(name), ComputerName=self.host_of(name),
                  ControllerType="SCSI", ControllerNumber="0", ControllerLocation=str(location), Path=path,
                  DiskNumber=None if number is None else str(number), SupportPersistentReservations=str(shared),
