@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import CHECKER, SAMPLES, real_export
 
 BUNDLE = SAMPLES / "hyperv" / "hyperv-3node.zip"
@@ -29,9 +28,10 @@ def names(items: list[dict]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def bundle_audit(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, dict, Path]:
-    from reportgen.cli import main
     import io
     import json
+
+    from reportgen.cli import main
 
     out = tmp_path_factory.mktemp("audit")
     err = io.StringIO()

@@ -51,7 +51,7 @@ def number(frame: pl.DataFrame, column: str) -> pl.Expr:
     return V.decimal(column) if column in frame.columns else pl.lit(None, pl.Float64)
 
 
-def integer(frame: pl.DataFrame, column: str, dtype: pl.DataType = pl.Int64()) -> pl.Expr:
+def integer(frame: pl.DataFrame, column: str, dtype: pl.DataType | type[pl.DataType] = pl.Int64) -> pl.Expr:
     return number(frame, column).round(0).cast(dtype, strict=False)
 
 

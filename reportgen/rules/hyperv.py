@@ -9,10 +9,23 @@ properties seen.
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, Effect, Finding, GuestEdge, HostEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .base import (
+    Detector,
+    Effect,
+    Finding,
+    GuestEdge,
+    HostEdge,
+    Need,
+    RuleContext,
+    RuleInfo,
+    RuleOutput,
+    Severity,
+)
 from .frames import frame, timing
 
 DOCS = "https://learn.microsoft.com/windows-server/virtualization/hyper-v"
@@ -168,28 +181,27 @@ def shared_disks(estate: Estate, ctx: RuleContext) -> RuleOutput:
     ).filter(pl.col("set") | pl.col("pr") | (pl.col("members").list.len() >= 2))
     if groups.is_empty():
         return out
-    per_guest: dict[str, list[dict[str, object]]] = {}
+    per_guest: dict[str, list[tuple[RuleInfo, dict[str, Any]]]] = {}
     for grp in groups.iter_rows(named=True):
         members = grp["members"]
         rule = HYV02 if grp["set"] else HYV01
         for other in members[1:]:
             out.bonds.append(GuestEdge(members[0], other, rule.id))
         for key in members:
-            per_guest.setdefault(key, []).append(dict(grp, rule=rule))
+            per_guest.setdefault(key, []).append((rule, grp))
     disks = disks.join(groups.select("scope", "key"), on=["scope", "key"], how="semi")
     rows = disks.group_by("guest_key", maintain_order=True).agg(pl.col("row"), pl.col("key"))
     rows_of = {r["guest_key"]: dict(zip(r["key"], r["row"])) for r in rows.iter_rows(named=True)}
     for g in guests.filter(pl.col("guest_key").is_in(list(per_guest))).iter_rows(named=True):
-        for grp in per_guest[g["guest_key"]]:
-            rule: RuleInfo = grp["rule"]  # type: ignore[assignment]
-            others = [n for n in grp["names"] if n != g["name"]]  # type: ignore[union-attr]
+        for rule, grp in per_guest[g["guest_key"]]:
+            others = [n for n in grp["names"] if n != g["name"]]
             flag = ("VHD Set (.vhds)" if rule is HYV02 else "SupportPersistentReservations = True" if grp["pr"]
                     else "SupportPersistentReservations not True (only one of the VMs can run at a time)")
             evidence = f"{DISKS} row {rows_of[g['guest_key']].get(grp['key'])}: {flag}, Path = {grp['path']}; "
             severity = rule.severity
             if others:
                 evidence += f"also attached to {', '.join(others)}"
-                if len(grp["hosts"]) == 1:  # type: ignore[arg-type]
+                if len(grp["hosts"]) == 1:
                     evidence += " on the same host (cluster in a box)"
                     severity = severity.escalate()
             else:

@@ -7,6 +7,7 @@ owners (HYV-15).
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import polars as pl
 
@@ -158,7 +159,7 @@ def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
     if guests.is_empty():
         return out
     hosts = frame(estate, "hosts").filter(pl.col("platform") == "hyperv")
-    members: dict[str, list[dict[str, object]]] = defaultdict(list)
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for h in hosts.iter_rows(named=True):
         if h["cluster_key"]:
             members[h["cluster_key"]].append(h)
@@ -168,7 +169,7 @@ def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
     lowest = hosts.group_by("cluster_key").agg(
         lowest=pl.col("max_vm_version").cast(pl.Float64, strict=False).min(), count=pl.len())
     guests = guests.join(lowest.rename({"cluster_key": "host_cluster"}), on="host_cluster", how="left").filter(
-        clustered & ((pl.col("is_clustered") == False) | (pl.col("processor_compat") == False)  # noqa: E712
+        clustered & ((pl.col("is_clustered") == False) | (pl.col("processor_compat") == False)
                      | (version > pl.col("lowest")).fill_null(False)
                      | (pl.col("possible_owners").list.len() < pl.col("count")).fill_null(False)))
     for g in guests.iter_rows(named=True):
@@ -205,11 +206,11 @@ def _norm(model: object) -> str:
     return " ".join(str(model).upper().split()) if model else ""
 
 
-def _processor(out: RuleOutput, g: dict[str, object], nodes: list[dict[str, object]]) -> None:
-    models = {n["name"]: _norm(n["cpu_model"]) for n in nodes if n["cpu_model"]}
+def _processor(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) -> None:
+    models: dict[str, str] = {n["name"]: _norm(n["cpu_model"]) for n in nodes if n["cpu_model"]}
     if len(set(models.values())) < 2:
         return
-    mine = models.get(g["host_name"])  # type: ignore[call-overload]
+    mine = models.get(g["host_name"])
     same = [n for n, m in models.items() if m == mine and n != g["host_name"]]
     listing = "; ".join(f"{n}: {m}" for n, m in sorted(models.items()))
     evidence = (f"Get-VMProcessor: CompatibilityForMigrationEnabled = False; Win32_Processor models in the "
@@ -221,10 +222,13 @@ def _processor(out: RuleOutput, g: dict[str, object], nodes: list[dict[str, obje
         _tie(out, HYV13, g, evidence + (f"; can move only to {', '.join(same)}" if same else ""))
 
 
-def _version(out: RuleOutput, g: dict[str, object], nodes: list[dict[str, object]]) -> None:
+def _version(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) -> None:
     wanted = version_key(str(g["hw_version"]))
-    known = [(n["name"], version_key(n["max_vm_version"])) for n in nodes]  # type: ignore[arg-type]
-    known = [(n, v) for n, v in known if v is not None]
+    known: list[tuple[str, tuple[int, ...]]] = []
+    for node in nodes:
+        supported = version_key(node["max_vm_version"])
+        if supported is not None:
+            known.append((node["name"], supported))
     if wanted is None or len(known) < 2:
         return
     able = [n for n, v in known if v >= wanted]

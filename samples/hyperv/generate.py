@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE))
 
-from hyperv_estate import CLUSTER, LOOSE_HOSTS, NODES, cluster_estate, loose_estate  # noqa: E402
+from hyperv_estate import CLUSTER, LOOSE_HOSTS, NODES, cluster_estate, loose_estate
 
 ZIP_TIME = (2026, 3, 2, 9, 15, 0)
 

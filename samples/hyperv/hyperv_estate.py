@@ -71,7 +71,7 @@ def _nic(vm: dict[str, object], switch: str | None, n: int, index: int) -> dict[
 def cluster_estate() -> dict[str, list[dict[str, object]]]:
     """The 3-node cluster HVCL01, as the collector's objects."""
     o: dict[str, list[dict[str, object]]] = {}
-    add = lambda obj, row: o.setdefault(obj, []).append(row)  # noqa: E731
+    add = lambda obj, row: o.setdefault(obj, []).append(row)
     vms = {
         "SQLFCI-N1": _vm("SQLFCI-N1", "HV01", memory_gib=32, cpus=8, notes="owner: dba-team"),
         "SQLFCI-N2": _vm("SQLFCI-N2", "HV02", memory_gib=32, cpus=8, notes="owner: dba-team"),

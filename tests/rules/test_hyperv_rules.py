@@ -70,9 +70,9 @@ def test_shared_vhdx_seen_on_one_vm_only_is_reported_without_a_bond(tmp_path: Pa
 
 def test_same_path_in_two_clusters_is_not_shared(tmp_path: Path) -> None:
     """C:\\ClusterStorage\\Volume1 exists on every cluster: paths only match inside one cluster."""
-    from reportgen.estate import merge
-
     from hyperv_lab import Lab
+
+    from reportgen.estate import merge
 
     estates = []
     for n, cluster in enumerate(("CL1", "CL2")):
@@ -93,7 +93,7 @@ def test_virtual_fibre_channel_is_a_conditional_finding(tmp_path: Path) -> None:
     lab.vm("PLAIN", "HVB")
     lab.device("Get-VMFibreChannelHba", "VFC1", Name="Fibre Channel Adapter", SanName="FabricA",
                WorldWidePortNameSetA="C003FF5778E50002", WorldWidePortNameSetB="C003FF5778E50003")
-    estate, out = lab.run(tmp_path)
+    _, out = lab.run(tmp_path)
     found = findings(out, "HYV-03")
     assert set(found) == {vm_id("VFC1")} and "SanName = FabricA" in found[vm_id("VFC1")].evidence
     assert not edges(out.pins, "HYV-03")
