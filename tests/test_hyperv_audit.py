@@ -126,3 +126,27 @@ def test_mixed_vsphere_and_hyperv_audit(cli, tmp_path: Path) -> None:  # type: i
     assert doc["estate"]["guests"] == 20 + 19
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "HV03" in html and "192.168.1.40" in html
+
+
+def test_larger_estate_of_two_clusters_and_a_standalone_host(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bundles = sorted((SAMPLES / "hyperv" / "estate").glob("*.zip"))
+    assert [b.name for b in bundles] == ["hvcl-a.zip", "hvcl-b.zip", "hvstd01.zip"]
+    result = cli(["audit", *bundles, "--json", tmp_path / "f.json", "-q"])
+    assert result.code == 0, result.stderr
+    doc = result.json(tmp_path / "f.json")
+    check_contract(tmp_path / "f.json")
+    clusters = {frozenset(names(c["guests"])): (c["topology"], sorted(c["hosts"]), c["suspected"])
+                for c in doc["faux_clusters"]}
+    assert clusters == {
+        frozenset({"SQLCL-N1", "SQLCL-N2"}): ("across-boxes", ["HVA01", "HVA02"], False),
+        frozenset({"FSCL-N1", "FSCL-N2"}): ("across-boxes", ["HVA03", "HVA04"], False),
+        frozenset({"HBCL-N1", "HBCL-N2"}): ("in-a-box", ["HVA02"], False),
+    }
+    by_host = hosts(doc)
+    assert {h["cluster"] for h in doc["hosts"]} == {"HVCL-A", "HVCL-B", None}
+    assert names(by_host["HVB01"]["pinned_guests"]) == {"DBRAW01"}
+    assert names(by_host["HVB02"]["stranded_on_failure"]) == {"AIGPU01"}
+    assert names(by_host["HVB03"]["stranded_on_failure"]) == {"UTIL01"}
+    assert names(by_host["HVB04"]["stranded_on_failure"]) == {"UTIL02"}
+    assert names(by_host["HVSTD01"]["stranded_on_failure"]) == {"BRANCH-DC01", "BRANCH-FS01", "EDGE01"}
+    assert by_host["HVA01"]["evacuable"] is True and by_host["HVA02"]["evacuable"] is False

@@ -6,6 +6,9 @@
 Writes:
 - ``hyperv-3node.zip``: what ``reportgen collector hyperv`` writes on a 3-node failover cluster
   (UTF-8 CSVs with exactly the collector's columns, a manifest), with the ties described in README.md.
+- ``estate/``: a larger estate, one collector bundle per cluster as the collector writes them: two
+  4-node failover clusters (``hvcl-a.zip`` from Windows PowerShell 5.1, ``hvcl-b.zip`` from
+  PowerShell 7) and a standalone host (``hvstd01.zip``).
 - ``loose/``: CSVs as users make them by hand with ``Get-VM | Export-Csv`` on two standalone hosts,
   showing the Export-Csv quirks (``#TYPE`` line, every field quoted, ASCII / UTF-8 BOM / UTF-16,
   ``;`` from -UseCulture, culture-formatted dates, nested objects as type names, empty vs $null).
@@ -28,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE))
 
-from hyperv_estate import CLUSTER, LOOSE_HOSTS, NODES, cluster_estate, loose_estate
+from hyperv_estate import CLUSTER, LOOSE_HOSTS, NODES, cluster_estate, estate_bundles, loose_estate  # noqa: E402
 
 ZIP_TIME = (2026, 3, 2, 9, 15, 0)
 
@@ -65,27 +68,32 @@ def render(columns: list[str], rows: list[dict[str, object]], *, delimiter: str 
     return "\r\n".join(lines) + "\r\n"
 
 
-def bundle_bytes() -> bytes:
-    """The 3-node collector bundle as zip bytes."""
-    columns = collector_columns()
-    objects = cluster_estate()
+def bundle_bytes(objects: dict[str, list[dict[str, object]]] | None = None, cluster: str | None = CLUSTER,
+                 nodes: tuple[str, ...] = NODES, powershell: str = "5.1.20348.2849") -> bytes:
+    """A collector bundle as zip bytes (default: the 3-node cluster).
+
+    Windows PowerShell 5.1 ('Export-Csv -Encoding UTF8', 'Out-File -Encoding UTF8') writes a byte
+    order mark; PowerShell 7 writes UTF-8 without one. Cluster objects only exist on a cluster.
+    """
+    objects = cluster_estate() if objects is None else objects
+    bom = b"\xef\xbb\xbf" if powershell.startswith("5.") else b""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         files: dict[str, int] = {}
-        for name, cols in columns.items():
+        for name, cols in collector_columns().items():
+            if cluster is None and name.startswith("Get-Cluster"):
+                continue
             rows = objects.get(name, [])
-            text = render(cols, rows)
             files[f"{name}.csv"] = len(rows)
-            # Windows PowerShell 5.1 'Export-Csv -Encoding UTF8' writes a byte order mark.
-            _add(archive, f"{name}.csv", b"\xef\xbb\xbf" + text.encode("utf-8"))
+            _add(archive, f"{name}.csv", bom + render(cols, rows).encode("utf-8"))
         manifest = {
             "collector": "reportgen Hyper-V collector", "collector_version": "1.0.0",
             "created": "2026-03-02T09:12:41.0000000Z", "finished": "2026-03-02T09:14:03.0000000Z",
-            "run_on": NODES[0], "powershell": "5.1.20348.2849", "culture": "en-US",
-            "clustered": True, "cluster": CLUSTER, "nodes_reached": list(NODES), "nodes_not_reached": [],
-            "files": files, "errors": [],
+            "run_on": nodes[0], "powershell": powershell, "culture": "en-US",
+            "clustered": cluster is not None, "cluster": cluster, "nodes_reached": list(nodes),
+            "nodes_not_reached": [], "files": files, "errors": [],
         }
-        _add(archive, "manifest.json", b"\xef\xbb\xbf" + json.dumps(manifest, indent=4).encode("utf-8"))
+        _add(archive, "manifest.json", bom + json.dumps(manifest, indent=4).encode("utf-8"))
     return buffer.getvalue()
 
 
@@ -123,6 +131,10 @@ def loose_files() -> dict[str, bytes]:
 
 def write(check: bool) -> int:
     targets = {HERE / "hyperv-3node.zip": bundle_bytes()}
+    # The larger estate: cluster A and the standalone host as Windows PowerShell 5.1 wrote them, B as 7.
+    for name, (cluster, nodes, objects) in estate_bundles().items():
+        shell = "7.4.6" if name == "hvcl-b" else "5.1.17763.6414" if name == "hvstd01" else "5.1.20348.2849"
+        targets[HERE / "estate" / f"{name}.zip"] = bundle_bytes(objects, cluster, nodes, shell)
     targets.update({HERE / "loose" / name: data for name, data in loose_files().items()})
     stale = []
     for path, data in targets.items():

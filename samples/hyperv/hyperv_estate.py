@@ -143,15 +143,22 @@ def cluster_estate() -> dict[str, list[dict[str, object]]]:
     add("Get-VMAssignableDevice", {"VMName": gpu["Name"], "VMId": gpu["VMId"], "ComputerName": "HV03",
                                    "Name": "NVIDIA A2", "InstanceID": r"PCIP\VEN_10DE&DEV_25B6&SUBSYS_157E10DE&REV_A1\6&2F1C3A4&0&0",
                                    "LocationPath": "PCIROOT(36)#PCI(0000)#PCI(0000)", "ResourcePoolName": "Primordial"})
-    # Hosts.
-    for n, node in enumerate(NODES):
-        caption, version, build = OS[node]
+    _add_hosts(o, CLUSTER, {n: (OS[n], CPU[n]) for n in NODES}, SWITCHES)
+    _add_cluster(o, CLUSTER, NODES, list(vms.values()), {"PINNED01": "HV01"}, {"SQLFCI": "SQLFCI"})
+    return o
+
+
+def _add_hosts(o: dict[str, list[dict[str, object]]], cluster: str | None,
+               nodes: dict[str, tuple[tuple[str, str, str], str]], switches: dict[tuple[str, str], str]) -> None:
+    """Get-VMHost, switches, supported versions, CPUs, OS (and cluster nodes) of each host."""
+    add = lambda obj, row: o.setdefault(obj, []).append(row)  # noqa: E731
+    for n, (node, ((caption, version, build), cpu)) in enumerate(nodes.items()):
         add("Get-VMHost", {"ComputerName": node, "Name": node, "FullyQualifiedDomainName": f"{node}.corp.example",
                            "LogicalProcessorCount": "112", "MemoryCapacity": str(1024 * GiB),
                            "VirtualMachineMigrationEnabled": "True", "UseAnyNetworkForMigration": "False",
                            "MaximumVirtualMachineMigrations": "2", "VirtualHardDiskPath": r"C:\ProgramData\Microsoft\Windows\Virtual Hard Disks",
                            "VirtualMachinePath": r"C:\ProgramData\Microsoft\Windows\Hyper-V"})
-        for (host, switch), kind in SWITCHES.items():
+        for (host, switch), kind in switches.items():
             if host == node:
                 add("Get-VMSwitch", {"ComputerName": node, "Name": switch, "Id": str(uuid.uuid5(NS, node + switch)),
                                      "SwitchType": kind, "AllowManagementOS": str(kind != "Private"),
@@ -162,34 +169,120 @@ def cluster_estate() -> dict[str, list[dict[str, object]]]:
             add("Get-VMHostSupportedVersion", {"ComputerName": node, "Name": f"Microsoft Windows Server {v}",
                                                "Version": v, "IsDefault": str(v == VERSIONS[build][-1])})
         for socket in (0, 1):
-            add("Win32_Processor", {"SystemName": node, "DeviceID": f"CPU{socket}", "Name": CPU[node],
+            add("Win32_Processor", {"SystemName": node, "DeviceID": f"CPU{socket}", "Name": cpu,
                                     "Manufacturer": "GenuineIntel", "NumberOfCores": "28",
                                     "NumberOfLogicalProcessors": "56"})
         add("Win32_OperatingSystem", {"CSName": node, "Caption": caption, "Version": version, "BuildNumber": build})
-        add("Get-ClusterNode", {"Cluster": CLUSTER, "Name": node, "Id": str(n + 1), "State": "Up",
-                                "DrainStatus": "NotInitiated", "MajorVersion": "10", "MinorVersion": "0",
-                                "BuildNumber": build, "NodeWeight": "1", "Manufacturer": "Contoso Systems",
-                                "Model": "R760"})
+        if cluster:
+            add("Get-ClusterNode", {"Cluster": cluster, "Name": node, "Id": str(n + 1), "State": "Up",
+                                    "DrainStatus": "NotInitiated", "MajorVersion": "10", "MinorVersion": "0",
+                                    "BuildNumber": build, "NodeWeight": "1", "Manufacturer": "Contoso Systems",
+                                    "Model": "R760"})
+
+
+def _add_cluster(o: dict[str, list[dict[str, object]]], cluster: str, nodes: tuple[str, ...],
+                 vms: list[dict[str, object]], owners: dict[str, str], anti: dict[str, str]) -> None:
+    """Cluster Shared Volumes, groups and the possible owners of every clustered VM."""
+    add = lambda obj, row: o.setdefault(obj, []).append(row)  # noqa: E731
     for i, volume in enumerate((CSV1, CSV2)):
-        add("Get-ClusterSharedVolume", {"Cluster": CLUSTER, "Name": f"Cluster Disk {i + 1}", "OwnerNode": NODES[i],
+        add("Get-ClusterSharedVolume", {"Cluster": cluster, "Name": f"Cluster Disk {i + 1}", "OwnerNode": nodes[i],
                                         "State": "Online", "FriendlyVolumeName": volume, "Size": str(8192 * GiB),
-                                        "FreeSpace": str(3100 * GiB), "Id": str(uuid.uuid5(NS, volume))})
-    add("Get-ClusterGroup", {"Cluster": CLUSTER, "Name": "Cluster Group", "OwnerNode": "HV01", "State": "Online",
+                                        "FreeSpace": str(3100 * GiB), "Id": str(uuid.uuid5(NS, cluster + volume))})
+    add("Get-ClusterGroup", {"Cluster": cluster, "Name": "Cluster Group", "OwnerNode": nodes[0], "State": "Online",
                              "GroupType": "Cluster", "Priority": "3000", "AntiAffinityClassNames": "",
-                             "Id": str(uuid.uuid5(NS, "Cluster Group"))})
-    for vm in vms.values():
+                             "Id": str(uuid.uuid5(NS, cluster + "Cluster Group"))})
+    for vm in vms:
         if vm["IsClustered"] != "True":
             continue
-        anti = "SQLFCI" if str(vm["Name"]).startswith("SQLFCI") else ""
-        add("Get-ClusterGroup", {"Cluster": CLUSTER, "Name": vm["Name"], "OwnerNode": vm["ComputerName"],
+        name = str(vm["Name"])
+        klass = next((v for k, v in anti.items() if name.startswith(k)), "")
+        add("Get-ClusterGroup", {"Cluster": cluster, "Name": name, "OwnerNode": vm["ComputerName"],
                                  "State": "Online" if vm["State"] == "Running" else "Offline",
-                                 "GroupType": "VirtualMachine", "Priority": "2000", "AntiAffinityClassNames": anti,
-                                 "Id": str(uuid.uuid5(NS, "group" + str(vm["Name"])))})
-        owners = "HV01" if vm["Name"] == "PINNED01" else "HV01; HV02; HV03"
-        add("Get-ClusterOwnerNode", {"Cluster": CLUSTER, "Group": vm["Name"],
-                                     "Resource": f"Virtual Machine {vm['Name']}", "VMId": vm["VMId"],
-                                     "PossibleOwners": owners, "PreferredOwners": ""})
+                                 "GroupType": "VirtualMachine", "Priority": "2000", "AntiAffinityClassNames": klass,
+                                 "Id": str(uuid.uuid5(NS, "group" + name))})
+        add("Get-ClusterOwnerNode", {"Cluster": cluster, "Group": name, "Resource": f"Virtual Machine {name}",
+                                     "VMId": vm["VMId"], "PossibleOwners": owners.get(name, "; ".join(nodes)),
+                                     "PreferredOwners": ""})
+
+
+# -- the larger estate: two 4-node clusters and a standalone host ----------------------------------
+
+WS2019 = ("Microsoft Windows Server 2019 Standard", "10.0.17763", "17763")
+VERSIONS["17763"] = ("5.0", "6.2", "7.0", "7.1", "8.0", "8.1", "8.2", "8.3", "9.0")
+
+
+def _objects(vms: list[dict[str, object]], extra_disks: dict[str, list[tuple[str | None, bool, int | None]]],
+             extra_nics: dict[str, list[str]]) -> dict[str, list[dict[str, object]]]:
+    """Get-VM and per-VM objects: an OS disk and a production adapter each, plus the extras given."""
+    o: dict[str, list[dict[str, object]]] = {}
+    add = lambda obj, row: o.setdefault(obj, []).append(row)  # noqa: E731
+    for n, vm in enumerate(vms):
+        name = str(vm["Name"])
+        add("Get-VM", vm)
+        add("Get-VMProcessor", {"VMName": name, "VMId": vm["VMId"], "ComputerName": vm["ComputerName"],
+                                "Count": vm["ProcessorCount"], "CompatibilityForMigrationEnabled": "True",
+                                "CompatibilityForMigrationMode": "MinimumFeatureSet"})
+        disks = [(f"{vm['ConfigurationLocation']}\\{name}-os.vhdx", False, None), *extra_disks.get(name, [])]
+        for location, (path, shared, number) in enumerate(disks):
+            disk = _disk(vm, location, path, shared=shared, disk_number=number)
+            add("Get-VMHardDiskDrive", disk)
+            if number is None and path:
+                add("Get-VHD", {"ComputerName": vm["ComputerName"], "Path": path,
+                                "VhdFormat": "VHDSet" if path.endswith(".vhds") else "VHDX", "VhdType": "Dynamic",
+                                "FileSize": str(20 * GiB), "Size": str(100 * GiB), "ParentPath": "",
+                                "Attached": "True"})
+        for index, switch in enumerate(["Prod", *extra_nics.get(name, [])]):
+            add("Get-VMNetworkAdapter", _nic(vm, switch, n, index))
+        add("Get-VMDvdDrive", {"VMName": name, "VMId": vm["VMId"], "ComputerName": vm["ComputerName"],
+                               "Name": "DVD Drive on SCSI controller number 0 at location 9", "ControllerType": "SCSI",
+                               "ControllerNumber": "0", "ControllerLocation": "9", "DvdMediaType": "None",
+                               "Path": None, "VMSnapshotId": ZERO})
     return o
+
+
+def estate_bundles() -> dict[str, tuple[str | None, tuple[str, ...], dict[str, list[dict[str, object]]]]]:
+    """Per bundle: (cluster, nodes, objects) of the estate of two 4-node clusters and one standalone host."""
+    cpu = "Intel(R) Xeon(R) Gold 6342 CPU @ 2.80GHz"
+    bundles = {}
+    # Cluster A (Windows Server 2022): the three guest clusters.
+    nodes_a = ("HVA01", "HVA02", "HVA03", "HVA04")
+    vms = [_vm("SQLCL-N1", "HVA01", memory_gib=64, cpus=16), _vm("SQLCL-N2", "HVA02", memory_gib=64, cpus=16),
+           _vm("FSCL-N1", "HVA03"), _vm("FSCL-N2", "HVA04"), _vm("HBCL-N1", "HVA02"), _vm("HBCL-N2", "HVA02"),
+           *(_vm(f"WEBA-{i + 1:02d}", node) for i, node in enumerate(nodes_a))]
+    sql, witness = f"{CSV2}\\SQLCL", f"{CSV1}\\HBCL\\HBCL-witness.vhdx"
+    disks = {"SQLCL-N1": [(f"{sql}\\data.vhdx", True, None), (f"{sql}\\log.vhdx", True, None)],
+             "SQLCL-N2": [(f"{sql}\\data.vhdx", True, None), (f"{sql}\\log.vhdx", True, None)],
+             "FSCL-N1": [(f"{CSV2}\\FSCL\\shares.vhds", True, None)],
+             "FSCL-N2": [(f"{CSV2}\\FSCL\\shares.vhds", True, None)],
+             "HBCL-N1": [(witness, True, None)], "HBCL-N2": [(witness, True, None)]}
+    o = _objects(vms, disks, {"HBCL-N1": ["Cluster-HB"], "HBCL-N2": ["Cluster-HB"]})
+    switches = {**{(n, "Prod"): "External" for n in nodes_a}, ("HVA02", "Cluster-HB"): "Private"}
+    _add_hosts(o, "HVCL-A", {n: (WS2022, cpu) for n in nodes_a}, switches)
+    _add_cluster(o, "HVCL-A", nodes_a, vms, {}, {"SQLCL": "SQLCL", "FSCL": "FSCL"})
+    bundles["hvcl-a"] = ("HVCL-A", nodes_a, o)
+    # Cluster B (Windows Server 2025): host-bound devices and VMs outside the cluster.
+    nodes_b = ("HVB01", "HVB02", "HVB03", "HVB04")
+    vms = [_vm("DBRAW01", "HVB01", version="12.0"), _vm("AIGPU01", "HVB02", clustered=False, version="12.0"),
+           _vm("UTIL01", "HVB03", clustered=False, version="12.0"),
+           _vm("UTIL02", "HVB04", clustered=False, version="12.0", folder=r"E:\VMs\UTIL02"),
+           *(_vm(f"WEBB-{i + 1:02d}", node, version="12.0") for i, node in enumerate(nodes_b))]
+    vms[1]["AutomaticStopAction"] = "TurnOff"
+    o = _objects(vms, {"DBRAW01": [("Disk 5 2.00 TB Bus 0 Lun 5 Target 0", False, 5)]}, {})
+    gpu = vms[1]
+    o["Get-VMAssignableDevice"] = [{"VMName": gpu["Name"], "VMId": gpu["VMId"], "ComputerName": "HVB02",
+                                    "Name": "NVIDIA L4", "InstanceID": r"PCIP\VEN_10DE&DEV_27B8&SUBSYS_16CA10DE&REV_A1\4&1B2C3D4&0&0",
+                                    "LocationPath": "PCIROOT(16)#PCI(0100)#PCI(0000)", "ResourcePoolName": "Primordial"}]
+    _add_hosts(o, "HVCL-B", {n: (WS2025, cpu) for n in nodes_b}, {(n, "Prod"): "External" for n in nodes_b})
+    _add_cluster(o, "HVCL-B", nodes_b, vms, {}, {})
+    bundles["hvcl-b"] = ("HVCL-B", nodes_b, o)
+    # A standalone branch host (Windows Server 2019): local storage only.
+    vms = [_vm(name, "HVSTD01", clustered=False, version="9.0", folder=f"D:\\Hyper-V\\{name}")
+           for name in ("BRANCH-DC01", "BRANCH-FS01", "EDGE01")]
+    o = _objects(vms, {}, {"EDGE01": ["NAT"]})
+    _add_hosts(o, None, {"HVSTD01": (WS2019, "Intel(R) Xeon(R) Silver 4314 CPU @ 2.40GHz")},
+               {("HVSTD01", "Prod"): "External", ("HVSTD01", "NAT"): "Internal"})
+    bundles["hvstd01"] = (None, ("HVSTD01",), o)
+    return bundles
 
 
 # -- loose, user-made exports (Windows PowerShell 5.1 Get-VM | Export-Csv, all properties) ---------
