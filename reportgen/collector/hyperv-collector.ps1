@@ -214,8 +214,10 @@ foreach ($node in $Nodes) {
                 Select-Object @{ Name = 'ComputerName'; Expression = { $node } }, Name, Version, IsDefault
         }
     }
-    Add-Rows 'Win32_Processor' $node { Get-CimInstance -ClassName Win32_Processor -ComputerName $node }
-    Add-Rows 'Win32_OperatingSystem' $node { Get-CimInstance -ClassName Win32_OperatingSystem -ComputerName $node }
+    # The local host is read without WinRM, which may be disabled on it.
+    if ($node -eq $env:COMPUTERNAME) { $cim = @{} } else { $cim = @{ ComputerName = $node } }
+    Add-Rows 'Win32_Processor' $node { Get-CimInstance -ClassName Win32_Processor @cim }
+    Add-Rows 'Win32_OperatingSystem' $node { Get-CimInstance -ClassName Win32_OperatingSystem @cim }
     # VHD format and size of file-backed disks (pass-through disks have no file).
     $vhdFailures = 0
     foreach ($drive in @($Collected['Get-VMHardDiskDrive'] | Where-Object { $_.ComputerName -eq $node })) {
