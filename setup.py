@@ -50,6 +50,7 @@ setup(
         "reportgen",
         "reportgen._core",
         "reportgen.importers",
+        "reportgen.collector",
         "reportgen.rules",
         "reportgen.report",
         "reportgen.render",
@@ -62,6 +63,7 @@ setup(
         "reportgen": ["py.typed", "*.ps1", "*.json", "*.toml"],
         "reportgen._core": ["*.pyi"],
         "reportgen.schemas": ["*.json"],
+        "reportgen.collector": ["*.ps1"],
         "reportgen.templates": ["*.html", "*.css", "*.svg", "**/*.html"],
     },
 )

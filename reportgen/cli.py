@@ -99,6 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init-config", help="write a commented default configuration file")
     init.add_argument("path", nargs="?", default="audit.toml", help="where to write it (default: audit.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    collector = sub.add_parser(
+        "collector",
+        help="print an inventory collector script to run on the hosts",
+        description="Print (or write with -o) the read-only collector script to run where the inventory lives. "
+        "hyperv: a PowerShell script for a Hyper-V host or failover-cluster node; it writes a zip that "
+        "'reportgen audit' reads.",
+    )
+    collector.add_argument("kind", choices=["hyperv"], help="which collector: hyperv")
+    collector.add_argument("-o", "--output", metavar="FILE", help="write the script to FILE instead of stdout")
     return parser
 
 
@@ -117,6 +127,8 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None, stdout
     try:
         if args.command == "init-config":
             return _init_config(args, out)
+        if args.command == "collector":
+            return _collector(args, out)
         return _audit(args, err)
     except KeyboardInterrupt:
         err.write("\nreportgen: interrupted\n")
@@ -151,6 +163,17 @@ def _init_config(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as exc:
         raise RenderError(f"cannot write: {exc.strerror}", where=str(path)) from exc
     out.write(f"wrote {path}\n")
+    return ExitStatus.OK
+
+
+def _collector(args: argparse.Namespace, out: TextIO) -> int:
+    from .collector import collector_script, write_collector
+
+    if args.output:
+        write_collector(args.output, args.kind)
+        out.write(f"wrote {args.output}\n")
+    else:
+        out.write(collector_script(args.kind))
     return ExitStatus.OK
 
 

@@ -126,5 +126,6 @@ def _shift_source_ids(table: pa.Table, offset: int) -> pa.Table:
         if column in table.column_names:
             index = table.column_names.index(column)
             shifted = pc.add(table.column(column), pa.scalar(offset, pa.int32()))
-            table = table.set_column(index, column, shifted.cast(pa.int32()))
+            # Keep the field (and its not-null flag) so the shifted table still concatenates.
+            table = table.set_column(index, table.schema.field(index), shifted.cast(pa.int32()))
     return table

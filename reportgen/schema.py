@@ -114,6 +114,8 @@ COLUMNS: dict[str, list[Column]] = {
         Column("live_migration", BOOL, doc="vMotion supported / VirtualMachineMigrationEnabled"),
         Column("memory_mib", I64),
         Column("cores", I32),
+        Column("max_vm_version", STR, doc="Hyper-V: highest VM configuration version the host runs "
+               "(Get-VMHostSupportedVersion, else inferred from the OS build)"),
         Column("source_id", I32, True),
     ],
     "guests": [
@@ -151,6 +153,9 @@ COLUMNS: dict[str, list[Column]] = {
         Column("vm_id", STR, doc="VM ID as exported (vm-123) or Hyper-V VMId"),
         Column("vm_uuid", STR),
         Column("server", STR),
+        Column("created_at", pa.timestamp("ms"), doc="Hyper-V CreationTime"),
+        Column("possible_owners", pa.list_(STR), doc="Hyper-V: host keys of the possible owner nodes of the "
+               "VM's cluster resource (Get-ClusterOwnerNode); null when unknown"),
         Column("source_id", I32, True),
         Column("row", I32, doc="spreadsheet row of the guest in its main tab"),
     ],

@@ -117,7 +117,8 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         annual_cost=costing.annual_total, annual_low=costing.annual_low, annual_high=costing.annual_high,
         annual_at_power_on=costing.annual_at_power_on, units=len(costing.units),
         waves=len(analysis.waves), wave_lower_bound=analysis.wave_lower_bound,
-        checks_not_assessed=len(not_assessed), checks_assessed=len(assessed), checks_total=len(CATALOGUE),
+        checks_not_assessed=len(not_assessed), checks_assessed=len(assessed),
+        checks_total=len(assessed | not_assessed),
         data_issues=len(analysis.estate.issues),
         rows_skipped=int(sum(v or 0 for v in sources.column("rows_skipped").to_pylist())),
     )
@@ -365,7 +366,8 @@ def _checks(analysis: Analysis) -> tuple[CheckRow, ...]:
     for rule, info in CATALOGUE.items():
         seen = status.get(rule, Counter())
         text = ("partly assessed" if seen["assessed"] and seen["not-assessed"] else
-                "assessed" if seen["assessed"] else "not assessed")
+                "assessed" if seen["assessed"] else "not assessed" if seen["not-assessed"] else
+                "not applicable")
         rows.append(CheckRow(rule, info.title, info.severity.label, text))
     return tuple(rows)
 

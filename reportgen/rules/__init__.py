@@ -18,11 +18,15 @@ from .base import (
 from .coverage import assess
 from .devices import DETECTORS as _DEVICES
 from .guest_clusters import DETECTORS as _GUEST_CLUSTERS
+from .hyperv import DETECTORS as _HYPERV
+from .hyperv_placement import DETECTORS as _HYPERV_PLACEMENT
 from .networks import DETECTORS as _NETWORKS
 from .placement import DETECTORS as _PLACEMENT
 from .storage import DETECTORS as _STORAGE
 
-DETECTORS: tuple[Detector, ...] = (*_GUEST_CLUSTERS, *_NETWORKS, *_STORAGE, *_DEVICES, *_PLACEMENT)
+DETECTORS: tuple[Detector, ...] = (
+    *_GUEST_CLUSTERS, *_NETWORKS, *_STORAGE, *_DEVICES, *_PLACEMENT, *_HYPERV, *_HYPERV_PLACEMENT,
+)
 CATALOGUE: dict[str, RuleInfo] = {info.id: info for d in DETECTORS for info in d.rules}
 
 __all__ = [
@@ -38,6 +42,16 @@ def evaluate(estate: Estate, ctx: RuleContext | None = None) -> RuleOutput:
     out = RuleOutput()
     for detector in DETECTORS:
         out.extend(detector.run(estate, ctx))
+    _drop_proven_suspects(out)
     for info in CATALOGUE.values():
         out.coverage.extend(assess(info, estate))
     return out
+
+
+def _drop_proven_suspects(out: RuleOutput) -> None:
+    """A guest that shared disks prove to be in a guest cluster (on any platform) is not a suspect."""
+    proven = {g for edge in out.bonds for g in (edge.a, edge.b) if edge.a != edge.b}
+    if not proven:
+        return
+    out.suspected = [group for group in out.suspected if not proven.intersection(group)]
+    out.findings = [f for f in out.findings if not (f.suspected and f.guest_key in proven)]

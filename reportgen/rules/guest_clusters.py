@@ -167,7 +167,8 @@ def topology(members: pl.DataFrame) -> pl.DataFrame:
 def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     out = RuleOutput()
     g = guests(estate)
-    disks = disk_context(estate, g)
+    # Hyper-V shared disks are HYV-01 / HYV-02 (rules/hyperv.py), with Hyper-V evidence and coverage.
+    disks = disk_context(estate, g).filter(pl.col("platform") == "vsphere")
     groups = bond_groups(disks) if not disks.is_empty() else []
     edges = {(members[0], other) for members in groups for other in members[1:] if other != members[0]}
     out.bonds.extend(GuestEdge(a, b, GEN01.id) for a, b in sorted(edges))
@@ -175,7 +176,7 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     cluster_of = pl.DataFrame(
         {"guest_key": list(comp), "gc": list(comp.values())}, schema={"guest_key": pl.String, "gc": pl.Int32}
     )
-    per_rule = classify(disks.filter(pl.col("platform") == "vsphere"), set(comp)).join(cluster_of, on="guest_key", how="left")
+    per_rule = classify(disks, set(comp)).join(cluster_of, on="guest_key", how="left")
     nodes = g.join(cluster_of, on="guest_key", how="inner")
     if not nodes.is_empty():
         blocked = per_rule.filter(pl.col("pins") & pl.col("gc").is_not_null())["gc"].unique()

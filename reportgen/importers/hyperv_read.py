@@ -1,0 +1,233 @@
+"""Reading Hyper-V PowerShell CSV exports: a collector bundle (zip or folder) or loose files.
+
+Each CSV is recognised by its headers (the .NET property names ``Export-Csv`` writes), never
+by its file name, so ``vms.csv`` from a user's own ``Get-VM | Export-Csv`` works as well as
+the collector's ``Get-VM.csv``. Values stay text here; nested objects that ``Export-Csv``
+renders as type names (``System.String[]``, ``Microsoft.HyperV.PowerShell.HardDiskDrive[]``)
+become null (unknown), never data.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from ..errors import InputError
+from ..estate import DataIssue
+from .tabular import read_text_table
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Headers that identify one object type: all of ``required`` and one of ``any_of``."""
+
+    name: str
+    required: frozenset[str]
+    any_of: frozenset[str] = frozenset()
+
+    def matches(self, headers: frozenset[str]) -> bool:
+        return self.required <= headers and (not self.any_of or bool(self.any_of & headers))
+
+
+def _sig(name: str, required: tuple[str, ...], any_of: tuple[str, ...] = ()) -> Signature:
+    return Signature(name, frozenset(h.lower() for h in required), frozenset(h.lower() for h in any_of))
+
+
+# Most specific first: several objects share Name/State/Id/VMName/ComputerName.
+SIGNATURES: tuple[Signature, ...] = (
+    _sig("Get-VMHardDiskDrive", ("ControllerType", "Path"), ("DiskNumber", "SupportPersistentReservations")),
+    _sig("Get-VMDvdDrive", ("DvdMediaType",)),
+    _sig("Get-VMFibreChannelHba", ("SanName",), ("WorldWidePortNameSetA", "VMName", "VMId")),
+    _sig("Get-VMGpuPartitionAdapter", ("MinPartitionVRAM",)),
+    _sig("Get-VMAssignableDevice", ("LocationPath", "InstanceID"), ("VMName", "VMId")),
+    _sig("Get-VMNetworkAdapter", ("SwitchName", "MacAddress")),
+    _sig("Get-VMSwitch", ("SwitchType", "Name")),
+    _sig("Get-VMProcessor", ("CompatibilityForMigrationEnabled",)),
+    _sig("Get-VMHostSupportedVersion", ("Version", "IsDefault")),
+    _sig("Get-VHD", ("VhdFormat", "Path")),
+    _sig("Get-VMHost", ("MemoryCapacity",), ("VirtualMachineMigrationEnabled", "LogicalProcessorCount")),
+    _sig("Get-ClusterOwnerNode", (), ("PossibleOwners", "OwnerNodes")),
+    _sig("Get-ClusterSharedVolume", ("Name",), ("SharedVolumeInfo", "FriendlyVolumeName")),
+    _sig("Get-ClusterGroup", ("GroupType", "OwnerNode")),
+    _sig("Get-ClusterNode", ("Name", "State"), ("NodeName", "DrainStatus", "NodeWeight")),
+    _sig("Win32_Processor", ("SystemName", "Name"), ("NumberOfCores", "ProcessorId", "Manufacturer")),
+    _sig("Win32_OperatingSystem", ("CSName", "Caption", "BuildNumber")),
+    _sig("Get-VM", ("State",), ("VMId", "Generation", "IsClustered", "ConfigurationLocation", "ProcessorCount")),
+)
+OBJECTS: tuple[str, ...] = tuple(s.name for s in SIGNATURES)
+
+# Nested objects and collections as Export-Csv renders them (their ToString()).
+_TYPE_NAME = (
+    r"^(?:(?:System|Microsoft)\.[A-Za-z0-9_.`+]+(?:\[[^\]]*\])*"
+    r"|CimSession: .*"
+    r"|[A-Za-z]+(?:Component|Adapter|Drive|Controller|Port) \(Name = '.*)$"
+)
+
+
+def recognise(headers: tuple[str, ...]) -> str | None:
+    """The Hyper-V object type (cmdlet name) whose properties these headers are, if any."""
+    present = frozenset(h.strip().lower() for h in headers)
+    for signature in SIGNATURES:
+        if signature.matches(present):
+            return signature.name
+    return None
+
+
+@dataclass
+class RawHyperV:
+    """One Hyper-V export read as text: frames per object type plus what could not be used."""
+
+    file: str
+    objects: dict[str, pl.DataFrame] = field(default_factory=dict)
+    """Per object type, the rows of every file of that type; ``__file`` and ``__row`` locate each."""
+    headers: dict[str, frozenset[str]] = field(default_factory=dict)
+    files: dict[str, list[str]] = field(default_factory=dict)
+    manifest: dict[str, object] | None = None
+    issues: list[DataIssue] = field(default_factory=list)
+    type_lines: set[str] = field(default_factory=set)
+
+    def frame(self, name: str) -> pl.DataFrame | None:
+        return self.objects.get(name)
+
+
+def _members(path: Path) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of every file in a folder, a zip, or the single file itself."""
+    if path.is_dir():
+        for item in sorted(path.rglob("*")):
+            if item.is_file():
+                yield item.relative_to(path).as_posix(), item.read_bytes()
+        return
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                for info in sorted(archive.infolist(), key=lambda i: i.filename):
+                    if not info.is_dir():
+                        yield info.filename, archive.read(info)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputError(f"cannot read the zip archive: {exc}", where=str(path), hint="copy it again") from exc
+        return
+    yield path.name, path.read_bytes()
+
+
+def read_hyperv(path: Path) -> RawHyperV:
+    """Read every CSV of a bundle (or one loose CSV) and the collector's manifest, if any."""
+    raw = RawHyperV(str(path))
+    unknown: list[str] = []
+    parts: dict[str, list[pl.DataFrame]] = {}
+    for name, data in _members(path):
+        base = name.rsplit("/", 1)[-1]
+        if base.lower() == MANIFEST:
+            raw.manifest = _manifest(data, str(path), name)
+            continue
+        if not base.lower().endswith((".csv", ".txt")):
+            continue
+        where = f"{path}, {name}" if name != path.name else str(path)
+        if not data.strip(b"\xef\xbb\xbf\xff\xfe\x00\r\n\t "):
+            # Export-Csv writes an empty file when the pipeline held no objects.
+            raw.issues.append(DataIssue("info", str(path), "the file is empty (no objects were exported); ignored",
+                                        sheet=name))
+            continue
+        table = read_text_table(data, where)
+        kind = recognise(table.headers)
+        if kind is None:
+            unknown.append(name)
+            continue
+        if table.type_line:
+            raw.type_lines.add(table.type_line)
+        frame = _blank_type_names(raw, table.frame, name)
+        frame = frame.rename({c: _canonical(c) for c in frame.columns if not c.startswith("__")})
+        frame = frame.with_columns(__file=pl.lit(name))
+        parts.setdefault(kind, []).append(frame)
+        raw.files.setdefault(kind, []).append(name)
+        raw.headers[kind] = raw.headers.get(kind, frozenset()) | frozenset(frame.columns)
+    for kind, frames in parts.items():
+        raw.objects[kind] = pl.concat(frames, how="diagonal_relaxed")
+    if unknown and not parts:
+        listed = ", ".join(unknown[:3]) + (" …" if len(unknown) > 3 else "")
+        raise InputError(
+            f"is not a Hyper-V export: no CSV has the headers of a Hyper-V object ({listed})",
+            where=str(path),
+            hint="export with 'reportgen collector hyperv', or 'Get-VM | Export-Csv vms.csv -NoTypeInformation'",
+        )
+    for name in unknown:
+        raw.issues.append(DataIssue(
+            "warning", str(path), "not a Hyper-V object export reportgen knows (headers not recognised); ignored",
+            sheet=name,
+        ))
+    return raw
+
+
+# Property names are matched case-insensitively; the canonical spelling is the documented one.
+_KNOWN = {
+    h.lower(): h
+    for h in (
+        "VMId", "VMName", "Name", "Id", "State", "ComputerName", "IsClustered", "Version", "Generation",
+        "ProcessorCount", "MemoryStartup", "MemoryAssigned", "Path", "ConfigurationLocation",
+        "SnapshotFileLocation", "SmartPagingFilePath", "AutomaticStopAction", "Notes", "CreationTime",
+        "ControllerType", "ControllerNumber", "ControllerLocation", "DiskNumber", "SupportPersistentReservations",
+        "VMSnapshotId", "SwitchName", "MacAddress", "Connected", "IsManagementOs", "SwitchType", "DvdMediaType",
+        "SanName", "WorldWidePortNameSetA", "WorldWidePortNameSetB", "LocationPath", "InstanceID",
+        "CompatibilityForMigrationEnabled", "CompatibilityForMigrationMode", "IsDefault", "VhdFormat", "Size",
+        "MemoryCapacity", "LogicalProcessorCount", "VirtualMachineMigrationEnabled", "FullyQualifiedDomainName",
+        "PossibleOwners", "PreferredOwners", "OwnerNodes", "Group", "Cluster", "OwnerNode", "GroupType",
+        "SharedVolumeInfo", "FriendlyVolumeName", "NodeName", "MajorVersion", "MinorVersion", "BuildNumber",
+        "SystemName", "NumberOfCores", "Manufacturer", "CSName", "Caption", "EmbeddedTeamingEnabled",
+        "NetAdapterInterfaceDescription", "Node",
+    )
+}
+
+
+def _canonical(column: str) -> str:
+    return _KNOWN.get(column.lower(), column)
+
+
+def _blank_type_names(raw: RawHyperV, frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """Null out nested objects rendered as type names, and say which columns held them."""
+    columns = [c for c in frame.columns if not c.startswith("__") and frame.schema[c] == pl.String]
+    if not columns or frame.is_empty():
+        return frame
+    hits = frame.select([pl.col(c).str.contains(_TYPE_NAME).sum().alias(c) for c in columns]).row(0, named=True)
+    nested = [c for c, n in hits.items() if n]
+    if not nested:
+        return frame
+    # Only properties the mapping reads are worth a word; the others are never data anyway.
+    used = [c for c in nested if c.lower() in _KNOWN]
+    if not used:
+        return _blank(frame, nested)
+    shown = ", ".join(used[:6]) + (f" and {len(used) - 6} more" if len(used) > 6 else "")
+    raw.issues.append(DataIssue(
+        "info", raw.file,
+        f"column(s) {shown} hold object type names (nested objects Export-Csv cannot write); read as unknown",
+        sheet=name,
+    ))
+    return _blank(frame, nested)
+
+
+def _blank(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    return frame.with_columns(
+        [pl.when(pl.col(c).str.contains(_TYPE_NAME)).then(None).otherwise(pl.col(c)).alias(c) for c in columns]
+    )
+
+
+def _manifest(data: bytes, file: str, name: str) -> dict[str, object]:
+    from .tabular import decode
+
+    text, _ = decode(data, file)
+    try:
+        value = json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"the collector manifest is not valid JSON ({exc.msg}, line {exc.lineno})",
+            where=f"{file}, {name}", hint="run the collector again; the bundle may be truncated",
+        ) from exc
+    if not isinstance(value, dict):
+        raise InputError("the collector manifest is not a JSON object", where=f"{file}, {name}",
+                         hint="run the collector again")
+    return value

@@ -1,0 +1,127 @@
+"""Hyper-V value parsing as polars expressions: host names, GUIDs, numbers, storage locations.
+
+Complements :mod:`.values` (booleans, enums, timestamps) with what only PowerShell exports
+need. Every helper tolerates a missing column (typed null) so user-made ``Select-Object``
+exports with fewer properties still map.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from . import values as V
+
+MIB = 1024 * 1024
+
+SWITCH_KINDS = {
+    "external": "hyperv-external", "internal": "hyperv-internal", "private": "hyperv-private",
+    # VMSwitchType as numbers (ConvertTo-Json, or a CSV made from JSON)
+    "2": "hyperv-external", "1": "hyperv-internal", "0": "hyperv-private",
+}
+DVD_BACKINGS = {"passthrough": "host", "iso": "iso", "none": "none", "2": "host", "1": "iso", "0": "none"}
+
+# Highest VM configuration version per Windows Server build (when Get-VMHostSupportedVersion is absent).
+BUILD_VM_VERSION = {9600: "5.0", 14393: "8.0", 17763: "9.0", 20348: "10.0", 26100: "12.0"}
+BUILD_PRODUCT = {
+    9600: "Windows Server 2012 R2", 14393: "Windows Server 2016", 17763: "Windows Server 2019",
+    20348: "Windows Server 2022", 26100: "Windows Server 2025",
+}
+
+_IPV4 = r"^\d{1,3}(\.\d{1,3}){3}$"
+_ZERO_GUID = "00000000-0000-0000-0000-000000000000"
+
+
+def text(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Stripped text, or a typed null when the export lacks the column."""
+    return V.text(column) if column in frame.columns else pl.lit(None, pl.String)
+
+
+def first_text(frame: pl.DataFrame, *columns: str) -> pl.Expr:
+    """The first of several columns that is present and not empty."""
+    present = [V.text(c) for c in columns if c in frame.columns]
+    return pl.coalesce(present) if present else pl.lit(None, pl.String)
+
+
+def boolean(frame: pl.DataFrame, column: str) -> pl.Expr:
+    return V.boolean(column) if column in frame.columns else pl.lit(None, pl.Boolean)
+
+
+def number(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """A number as .NET writes it in any culture ('2147483648', '0,5', '0.5'); null when unreadable."""
+    return V.decimal(column) if column in frame.columns else pl.lit(None, pl.Float64)
+
+
+def integer(frame: pl.DataFrame, column: str, dtype: pl.DataType | type[pl.DataType] = pl.Int64) -> pl.Expr:
+    return number(frame, column).round(0).cast(dtype, strict=False)
+
+
+TIME_FORMATS = (*V.DATETIME_FORMATS, "%m/%d/%Y %I:%M %p", "%d.%m.%Y %H:%M", "%d-%m-%Y %H:%M:%S")
+
+
+def timestamp(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Dates as the collector writes them (ISO 8601, 7 fraction digits, 'Z' or an offset) or as
+    Export-Csv writes them in the exporting host's culture ('5/14/2024 8:21:33 AM', '14.05.2024 08:21:33').
+
+    Offsets are dropped (the local time is kept); a day/month order that cannot be told apart is
+    read month first, as en-US writes it.
+    """
+    if column not in frame.columns:
+        return pl.lit(None, pl.Datetime("ms"))
+    value = V.text(column).str.replace(r"(\.\d{1,6})\d*", "$1").str.replace(r"(Z|[+-]\d\d:\d\d)$", "")
+    parsed = [value.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in TIME_FORMATS]
+    return pl.coalesce(parsed).cast(pl.Datetime("ms"))
+
+
+def mib(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Bytes (how Hyper-V writes memory and sizes) to MiB."""
+    return (number(frame, column) / MIB).floor().cast(pl.Int64, strict=False)
+
+
+def enum(frame: pl.DataFrame, column: str, mapping: dict[str, str]) -> pl.Expr:
+    return V.enum(column, mapping) if column in frame.columns else pl.lit(None, pl.String)
+
+
+def host_name(expr: pl.Expr) -> pl.Expr:
+    """A host as a key: upper case, domain suffix dropped (HV01.corp.local -> HV01); IPs kept."""
+    value = expr.str.strip_chars().str.to_uppercase()
+    value = pl.when(value == "").then(None).otherwise(value)
+    return pl.when(value.str.contains(_IPV4)).then(value).otherwise(value.str.split(".").list.first())
+
+
+def host_key(expr: pl.Expr) -> pl.Expr:
+    """``hyperv/<COMPUTERNAME>``; null when the name is empty."""
+    name = host_name(expr)
+    return pl.when(name.is_null()).then(None).otherwise(pl.concat_str(pl.lit("hyperv/"), name))
+
+
+def guid(expr: pl.Expr) -> pl.Expr:
+    """A GUID in lower case without braces; null when empty."""
+    value = expr.str.strip_chars().str.strip_chars("{}").str.to_lowercase()
+    return pl.when(value == "").then(None).otherwise(value)
+
+
+def is_zero_guid(expr: pl.Expr) -> pl.Expr:
+    return guid(expr).is_null() | (guid(expr) == _ZERO_GUID)
+
+
+def storage_kind(path: pl.Expr) -> pl.Expr:
+    """'csv' (Cluster Shared Volume), 'smb' (UNC share), 'local' (a drive letter), else null."""
+    lower = path.str.to_lowercase()
+    return (
+        pl.when(lower.str.contains(r"^[a-z]:\\clusterstorage\\")).then(pl.lit("csv"))
+        .when(lower.str.starts_with("\\\\")).then(pl.lit("smb"))
+        .when(lower.str.contains(r"^[a-z]:\\")).then(pl.lit("local"))
+        .otherwise(pl.lit(None, pl.String))
+    )
+
+
+def volume(path: pl.Expr) -> pl.Expr:
+    """The volume a path lives on: 'C:\\ClusterStorage\\Volume1', '\\\\server\\share' or 'D:'."""
+    return (
+        pl.coalesce(
+            path.str.extract(r"^([A-Za-z]:\\[Cc][Ll][Uu][Ss][Tt][Ee][Rr][Ss][Tt][Oo][Rr][Aa][Gg][Ee]\\[^\\]+)", 1),
+            path.str.extract(r"^(\\\\[^\\]+\\[^\\]+)", 1),
+            path.str.extract(r"^([A-Za-z]:)\\", 1).str.to_uppercase(),
+        )
+    )
+

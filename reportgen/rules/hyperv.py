@@ -1,0 +1,304 @@
+"""Hyper-V rules on storage and devices: shared VHDX / VHD Set guest clusters (HYV-01, HYV-02),
+virtual Fibre Channel (HYV-03), pass-through disks (HYV-04), local storage (HYV-08), DDA
+(HYV-10), GPU partitions (HYV-11) and host-bound DVD drives (HYV-12).
+
+Network and placement rules (HYV-05 … HYV-07, HYV-09, HYV-13 … HYV-15) are in
+:mod:`.hyperv_placement`. Evidence names the Hyper-V object (cmdlet), its row and the
+properties seen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from ..estate import Estate
+from .base import (
+    Detector,
+    Effect,
+    Finding,
+    GuestEdge,
+    HostEdge,
+    Need,
+    RuleContext,
+    RuleInfo,
+    RuleOutput,
+    Severity,
+)
+from .frames import frame, timing
+
+DOCS = "https://learn.microsoft.com/windows-server/virtualization/hyper-v"
+LM, EVAC, HA = Effect.LIVE_MIGRATION, Effect.EVACUATION, Effect.RESTART
+SVM, BKP = Effect.STORAGE_MIGRATION, Effect.HOST_BACKUP
+DISKS = "Get-VMHardDiskDrive"
+
+
+def _info(id: str, title: str, severity: Severity, effects: set[Effect], summary: str, remediation: str,
+          references: tuple[str, ...], needs: tuple[Need, ...], limits: str = "") -> RuleInfo:
+    return RuleInfo(id=id, title=title, severity=severity, effects=frozenset(effects), summary=summary,
+                    remediation=remediation, references=references, needs=needs, platforms=("hyperv",),
+                    limits=limits)
+
+
+HYV01 = _info(
+    "HYV-01", "Guest cluster on a shared VHDX", Severity.MEDIUM, {SVM, BKP},
+    "Two or more VMs attach the same .vhdx with persistent reservations (shared VHDX): they form one guest "
+    "cluster. The VMs can live-migrate inside the host cluster, but the shared disk cannot be storage-migrated, "
+    "replicated, checkpointed or backed up at host level.",
+    "Convert the shared VHDX to a VHD Set (.vhds) during a planned outage; keep the nodes apart with "
+    "AntiAffinityClassNames, or replace the shared disk by an application replica (SQL Server Always On).",
+    ("https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-R2-and-2012/dn281956(v=ws.11)",
+     f"{DOCS}/manage/create-vhdset-file"),
+    (Need("hyperv", DISKS, ("Path", "SupportPersistentReservations"), "shared VHDX shows in Get-VMHardDiskDrive"),),
+)
+HYV02 = _info(
+    "HYV-02", "Guest cluster on a VHD Set", Severity.LOW, {SVM},
+    "Two or more VMs attach the same VHD Set (.vhds): one guest cluster. VHD Sets keep live migration, "
+    "replication and checkpoints; the nodes still have to be handled together in host maintenance.",
+    "Keep the nodes on different hosts (AntiAffinityClassNames) so that a host maintenance fails over one node "
+    "at a time.",
+    (f"{DOCS}/manage/create-vhdset-file",),
+    (Need("hyperv", DISKS, ("Path",), "VHD Sets show as .vhds paths in Get-VMHardDiskDrive"),),
+)
+HYV03 = _info(
+    "HYV-03", "Virtual Fibre Channel adapter", Severity.MEDIUM, {BKP, SVM},
+    "The VM reaches SAN LUNs through a virtual Fibre Channel adapter. Live migration works only when both WWPN "
+    "sets (A and B) are zoned and every destination host has a virtual SAN of the same name; the LUNs are outside "
+    "host-level backup and checkpoints.",
+    "Verify zoning and LUN masking of WWPN set B and the virtual SAN name on every node, or move the data to a "
+    "VHD Set on a Cluster Shared Volume.",
+    (f"{DOCS}/plan/virtual-fibre-channel-for-hyper-v",),
+    (Need("hyperv", "Get-VMFibreChannelHba", (), "virtual Fibre Channel adapters"),),
+    limits="zoning and the virtual SANs of other hosts are not in the export: the finding is conditional",
+)
+HYV04 = _info(
+    "HYV-04", "Pass-through physical disk", Severity.HIGH, {LM, EVAC, SVM, BKP},
+    "A physical disk of the host is passed through to the VM (DiskNumber set): no live migration, no storage "
+    "migration, no checkpoints. The VM must be shut down for every maintenance of its host.",
+    "Convert the pass-through disk to a VHDX on a Cluster Shared Volume; use virtual Fibre Channel or in-guest "
+    "iSCSI if the guest needs raw SCSI access.",
+    ("https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-R2-and-2012/hh831435(v=ws.11)",),
+    (Need("hyperv", DISKS, ("DiskNumber",), "pass-through disks show as DiskNumber"),),
+)
+HYV08 = _info(
+    "HYV-08", "VM on local storage", Severity.HIGH, {LM, EVAC, HA},
+    "The VM's configuration or disks are on a local drive of its host, not on a Cluster Shared Volume or an SMB "
+    "share: node drain and Cluster-Aware Updating do not move it, and it cannot restart elsewhere if the host "
+    "fails. Only a manual shared-nothing live migration (copying the disks) can move it.",
+    "Storage-migrate the VM to a Cluster Shared Volume or a Scale-Out File Server share and make it highly "
+    "available; otherwise document the shutdown runbook.",
+    (f"{DOCS}/manage/use-live-migration-without-failover-clustering-to-move-a-virtual-machine",),
+    (Need("hyperv", "Get-VM", ("ConfigurationLocation",), "the VM's configuration path"),
+     Need("hyperv", DISKS, ("Path",), "the VM's disk paths")),
+)
+HYV10 = _info(
+    "HYV-10", "Device assigned to the VM (DDA)", Severity.CRITICAL, {LM, EVAC},
+    "A PCIe device of the host (GPU, NVMe, NIC) is assigned to the VM with Discrete Device Assignment: no live "
+    "migration, no save/restore, no high availability before Windows Server 2025 GPU pools.",
+    "Use GPU partitioning (GPU-P) or identical devices on every node with a Windows Server 2025 GPU pool; "
+    "otherwise plan the VM's downtime for every host maintenance.",
+    (f"{DOCS}/plan/plan-for-deploying-devices-using-discrete-device-assignment",
+     f"{DOCS}/deploy/use-gpu-with-clustered-vm"),
+    (Need("hyperv", "Get-VMAssignableDevice", (), "assigned devices (cmdlet missing before Windows Server 2016)"),),
+)
+HYV11 = _info(
+    "HYV-11", "GPU partition (GPU-P)", Severity.MEDIUM, {LM, EVAC},
+    "The VM uses a partition of a host GPU. Before Windows Server 2025 it cannot live-migrate; on 2025 only "
+    "between hosts with a suitable GPU and IOMMU support, otherwise it is restarted where GPU resources exist.",
+    "Keep identical GPUs on every node and Windows Server 2025, or plan the restart in each host maintenance.",
+    (f"{DOCS}/gpu-partitioning",),
+    (Need("hyperv", "Get-VMGpuPartitionAdapter", (), "GPU partitions (cmdlet missing before Windows Server 2022)"),),
+)
+HYV12 = _info(
+    "HYV-12", "DVD drive bound to the host", Severity.MEDIUM, {LM, EVAC},
+    "The VM's DVD drive passes through the host's optical drive, or mounts an ISO from a local drive: the "
+    "destination host has neither, so live migration and failover fail or leave the VM misconfigured.",
+    "Eject the media, or keep ISO files on a Cluster Shared Volume or an SMB share.",
+    (f"{DOCS}/manage/use-live-migration-without-failover-clustering-to-move-a-virtual-machine",),
+    (Need("hyperv", "Get-VMDvdDrive", ("DvdMediaType",), "DVD drives and their media"),),
+)
+
+_LOCAL = r"^[A-Za-z]:\\"
+_CSV = r"(?i)^[a-z]:\\clusterstorage\\"
+
+
+def _local(path: pl.Expr) -> pl.Expr:
+    return path.str.contains(_LOCAL) & ~path.str.contains(_CSV)
+
+
+def hyperv_guests(estate: Estate) -> pl.DataFrame:
+    """The Hyper-V guests with the facts rules need, and their host's name and cluster."""
+    guests = frame(estate, "guests").filter(pl.col("platform") == "hyperv")
+    hosts = frame(estate, "hosts").select("host_key", host_name="name", host_cluster="cluster_key",
+                                          host_build="build")
+    return guests.join(hosts, on="host_key", how="left")
+
+
+def _rows(rows: list[int | None]) -> str:
+    shown = sorted({int(r) for r in rows if r is not None})
+    text = ", ".join(str(r) for r in shown[:5])
+    return text + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+
+
+def _tie(out: RuleOutput, info: RuleInfo, g: dict[str, object], evidence: str, *, severity: Severity | None = None,
+         pin: bool = False, strand: bool = False, cause: str | None = None,
+         effects: frozenset[Effect] | None = None) -> None:
+    """One finding for guest ``g``, and its pin / strand edges to the guest's host."""
+    when = timing(g["power_state"], g["template"])  # type: ignore[arg-type]
+    guest, host = str(g["guest_key"]), g["host_key"]
+    out.findings.append(Finding(
+        rule=info.id, severity=severity or info.severity, evidence=evidence, guest_key=guest,
+        host_key=host if isinstance(host, str) else None, timing=when, effects=effects or info.effects,
+        remediation=info.remediation, cause=cause,
+    ))
+    if isinstance(host, str) and when != "hygiene":
+        if pin:
+            out.pins.append(HostEdge(guest, host, info.id, cause))
+        if strand:
+            out.strands.append(HostEdge(guest, host, info.id, cause))
+
+
+def shared_disks(estate: Estate, ctx: RuleContext) -> RuleOutput:
+    """HYV-01 / HYV-02: bonds between the VMs of one shared VHDX or VHD Set."""
+    out = RuleOutput()
+    guests = hyperv_guests(estate)
+    disks = frame(estate, "disks").join(guests, on="guest_key", how="inner").filter(
+        pl.col("path").is_not_null() & pl.col("passthrough_disk").is_null())
+    if disks.is_empty():
+        return out
+    disks = disks.with_columns(
+        scope=pl.when(pl.col("path").str.starts_with("\\\\")).then(pl.lit("unc"))
+        .otherwise(pl.coalesce("cluster_key", "host_key", pl.lit("?"))),
+        key=pl.col("path").str.to_lowercase(),
+    )
+    groups = disks.group_by("scope", "key", maintain_order=True).agg(
+        pl.col("path").first(), pl.col("vhd_set").fill_null(False).any().alias("set"),
+        pl.col("persistent_reservations").fill_null(False).any().alias("pr"),
+        members=pl.col("guest_key").unique(maintain_order=True),
+        names=pl.col("name").unique(maintain_order=True),
+        hosts=pl.col("host_key").unique(),
+    ).filter(pl.col("set") | pl.col("pr") | (pl.col("members").list.len() >= 2))
+    if groups.is_empty():
+        return out
+    per_guest: dict[str, list[tuple[RuleInfo, dict[str, Any]]]] = {}
+    for grp in groups.iter_rows(named=True):
+        members = grp["members"]
+        rule = HYV02 if grp["set"] else HYV01
+        for other in members[1:]:
+            out.bonds.append(GuestEdge(members[0], other, rule.id))
+        for key in members:
+            per_guest.setdefault(key, []).append((rule, grp))
+    disks = disks.join(groups.select("scope", "key"), on=["scope", "key"], how="semi")
+    rows = disks.group_by("guest_key", maintain_order=True).agg(pl.col("row"), pl.col("key"))
+    rows_of = {r["guest_key"]: dict(zip(r["key"], r["row"])) for r in rows.iter_rows(named=True)}
+    for g in guests.filter(pl.col("guest_key").is_in(list(per_guest))).iter_rows(named=True):
+        for rule, grp in per_guest[g["guest_key"]]:
+            others = [n for n in grp["names"] if n != g["name"]]
+            flag = ("VHD Set (.vhds)" if rule is HYV02 else "SupportPersistentReservations = True" if grp["pr"]
+                    else "SupportPersistentReservations not True (only one of the VMs can run at a time)")
+            evidence = f"{DISKS} row {rows_of[g['guest_key']].get(grp['key'])}: {flag}, Path = {grp['path']}; "
+            severity = rule.severity
+            if others:
+                evidence += f"also attached to {', '.join(others)}"
+                if len(grp["hosts"]) == 1:
+                    evidence += " on the same host (cluster in a box)"
+                    severity = severity.escalate()
+            else:
+                evidence += "no other VM in this export attaches it (partners on another host or cluster?)"
+            _tie(out, rule, g, evidence, severity=severity)
+    return out
+
+
+def storage(estate: Estate, ctx: RuleContext) -> RuleOutput:
+    """HYV-04 pass-through disks and HYV-08 local storage."""
+    out = RuleOutput()
+    guests = hyperv_guests(estate)
+    if guests.is_empty():
+        return out
+    disks = frame(estate, "disks").join(guests.select("guest_key"), on="guest_key", how="semi")
+    passthrough = disks.filter(pl.col("passthrough_disk").is_not_null()).group_by("guest_key").agg(
+        pl.col("passthrough_disk"), pt_rows=pl.col("row"))
+    local_disks = disks.filter(pl.col("passthrough_disk").is_null() & _local(pl.col("path"))).group_by(
+        "guest_key").agg(pl.col("path"), pl.col("row"), pl.col("datastore").drop_nulls().first())
+    g_all = guests.join(passthrough, on="guest_key", how="left").join(
+        local_disks.rename({"path": "local_paths", "row": "local_rows"}), on="guest_key", how="left")
+    g_all = g_all.filter(
+        pl.col("passthrough_disk").is_not_null() | pl.col("local_paths").is_not_null()
+        | _local(pl.col("config_path")).fill_null(False) | _local(pl.col("snapshot_dir")).fill_null(False))
+    for g in g_all.iter_rows(named=True):
+        clustered = g["is_clustered"]
+        if g["passthrough_disk"]:
+            numbers = ", ".join(str(n) for n in g["passthrough_disk"])
+            evidence = f"{DISKS} row {_rows(g['pt_rows'])}: DiskNumber = {numbers} (physical disk of {g['host_name']})"
+            if clustered is None:
+                evidence += "; IsClustered unknown"
+            severity = HYV04.severity if clustered else Severity.CRITICAL
+            effects = HYV04.effects | ({HA} if clustered is False else set())
+            _tie(out, HYV04, g, evidence, severity=severity, pin=True, strand=clustered is False,
+                 effects=frozenset(effects))
+        config = [p for p in (g["config_path"], g["snapshot_dir"]) if p and _is_local(p)]
+        if g["local_paths"] or config:
+            parts = []
+            if config:
+                parts.append(f"Get-VM row {g['row']}: ConfigurationLocation = {config[0]}")
+            if g["local_paths"]:
+                parts.append(f"{DISKS} row {_rows(g['local_rows'])}: Path = {g['local_paths'][0]}"
+                             + (f" and {len(g['local_paths']) - 1} more" if len(g["local_paths"]) > 1 else ""))
+            volume = g["datastore"] or _drive(config[0] if config else g["local_paths"][0], g["host_name"])
+            _tie(out, HYV08, g, "; ".join(parts) + " (a local drive, not a Cluster Shared Volume or SMB share)",
+                 pin=True, strand=True, cause=f"datastore:{volume}")
+    return out
+
+
+def _is_local(path: str) -> bool:
+    return len(path) > 2 and path[1] == ":" and path[0].isalpha() and not path.lower()[3:].startswith("clusterstorage\\")
+
+
+def _drive(path: str, host: object) -> str:
+    return f"{path[:2].upper()} on {host}"
+
+
+def devices(estate: Estate, ctx: RuleContext) -> RuleOutput:
+    """HYV-03 vFC, HYV-10 DDA, HYV-11 GPU-P and HYV-12 host-bound DVD drives."""
+    out = RuleOutput()
+    guests = hyperv_guests(estate)
+    found = frame(estate, "devices").join(guests, on="guest_key", how="inner").filter(
+        (pl.col("kind") != "cd") | pl.col("bound_to_host").fill_null(False))
+    if found.is_empty():
+        return out
+    for d in found.iter_rows(named=True):
+        kind, clustered = d["kind"], d["is_clustered"]
+        if kind == "vfc":
+            _tie(out, HYV03, d, f"Get-VMFibreChannelHba row {d['row']}: SanName = {d['detail'] or 'unknown'} "
+                 "(both WWPN sets must be zoned, and every node needs this virtual SAN)")
+        elif kind == "dda":
+            effects = HYV10.effects | ({HA} if clustered is False else set())
+            _tie(out, HYV10, d, f"Get-VMAssignableDevice row {d['row']}: LocationPath = {d['detail'] or 'unknown'} "
+                 f"assigned from {d['host_name']}; IsClustered = {_yes_no(clustered)}",
+                 pin=True, strand=clustered is False, effects=frozenset(effects))
+        elif kind == "gpu":
+            modern = (d["host_build"] or "").isdigit() and int(d["host_build"]) >= 26100
+            evidence = f"Get-VMGpuPartitionAdapter row {d['row']}: GPU partition of {d['host_name']}"
+            if modern:
+                _tie(out, HYV11, d, evidence + " (Windows Server 2025: live migration possible with matching GPUs)",
+                     severity=Severity.LOW)
+            else:
+                _tie(out, HYV11, d, evidence + f" (host build {d['host_build'] or 'unknown'}: before Windows "
+                     "Server 2025, no live migration)", pin=True)
+        elif kind == "cd" and d["bound_to_host"]:
+            what = ("DvdMediaType = PassThrough (the host's optical drive)" if d["backing"] == "host"
+                    else f"DvdMediaType = ISO, Path = {d['detail']} (a local drive of {d['host_name']})")
+            _tie(out, HYV12, d, f"Get-VMDvdDrive row {d['row']}: {what}", pin=True)
+    return out
+
+
+def _yes_no(value: object) -> str:
+    return "unknown" if value is None else str(bool(value))
+
+
+DETECTORS = (
+    Detector((HYV01, HYV02), shared_disks),
+    Detector((HYV04, HYV08), storage),
+    Detector((HYV03, HYV10, HYV11, HYV12), devices),
+)

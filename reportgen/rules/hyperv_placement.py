@@ -1,0 +1,247 @@
+"""Hyper-V rules on networks and placement: Private and Internal switches (HYV-05, HYV-06),
+External switches missing on some nodes (HYV-07), non-clustered VMs on cluster nodes
+(HYV-09), processor compatibility (HYV-13), configuration versions (HYV-14) and possible
+owners (HYV-15).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import polars as pl
+
+from ..estate import Estate
+from .base import Detector, GuestEdge, Need, RuleContext, RuleOutput, Severity
+from .frames import frame
+from .hyperv import DOCS, EVAC, HA, LM, _info, _tie, hyperv_guests
+
+NETWORKING = f"{DOCS}/plan/plan-hyper-v-networking-in-windows-server"
+KB2956020 = "https://mskb.pkisolutions.com/en-us/help/2956020"
+NICS = "Get-VMNetworkAdapter"
+SWITCH_NEEDS = (Need("hyperv", NICS, ("SwitchName",), "which switch each VM adapter uses"),
+                Need("hyperv", "Get-VMSwitch", ("SwitchType",), "the switch types of each host"))
+
+HYV05 = _info(
+    "HYV-05", "VM on a Private virtual switch", Severity.HIGH, {LM, EVAC},
+    "A Private switch connects only the VMs of one host. VMs that talk over it (often a guest-cluster "
+    "heartbeat) must stay together on that host, and moving one cuts it off from its peers.",
+    "Move the traffic to a VLAN on an External switch (or SET team) present on every node.",
+    (NETWORKING, KB2956020), SWITCH_NEEDS,
+)
+HYV06 = _info(
+    "HYV-06", "VM on an Internal virtual switch", Severity.HIGH, {LM, EVAC},
+    "An Internal switch connects the VMs of one host with that host only: services that depend on the host's "
+    "internal address tie the VM to the host.",
+    "Move the traffic to a VLAN on an External switch present on every node.",
+    (NETWORKING, KB2956020), SWITCH_NEEDS,
+)
+HYV07 = _info(
+    "HYV-07", "Virtual switch missing on some cluster nodes", Severity.MEDIUM, {LM, EVAC},
+    "A VM is connected to a switch name that some nodes of its cluster do not have: live migration or failover "
+    "to those nodes fails or leaves the adapter disconnected.",
+    "Create the switch with the same name on every node (or connect the adapter to a switch every node has).",
+    (KB2956020,), SWITCH_NEEDS,
+    limits="nodes without any Get-VMSwitch row are not counted as missing the switch",
+)
+HYV09 = _info(
+    "HYV-09", "VM is not a cluster role on a cluster node", Severity.HIGH, {EVAC, HA},
+    "The VM runs on a failover-cluster node but is not clustered (IsClustered = False): node drain and "
+    "Cluster-Aware Updating do not move it, its AutomaticStopAction applies at every node reboot, and it does "
+    "not restart elsewhere if the node fails.",
+    "Make the VM highly available (Add-ClusterVirtualMachineRole; its files must be on shared storage), or move "
+    "it off the cluster.",
+    ("https://learn.microsoft.com/powershell/module/failoverclusters/suspend-clusternode",
+     "https://learn.microsoft.com/powershell/module/clusterawareupdating/invoke-caurun"),
+    (Need("hyperv", "Get-VM", ("IsClustered",), "IsClustered of each VM"),
+     Need("hyperv", "Get-ClusterNode", (), "which hosts are cluster nodes")),
+)
+HYV13 = _info(
+    "HYV-13", "Processor compatibility off in a cluster of different CPUs", Severity.HIGH, {LM, EVAC},
+    "Processor compatibility is off while the cluster's nodes have different CPU models: live migration to a "
+    "node with another CPU fails its pre-flight check.",
+    "Enable processor compatibility during a planned shutdown, or keep each cluster on one CPU model.",
+    (f"{DOCS}/manage/processor-compatibility-mode-hyper-v",),
+    (Need("hyperv", "Get-VMProcessor", ("CompatibilityForMigrationEnabled",), "processor compatibility per VM"),
+     Need("hyperv", "Win32_Processor", ("Name",), "the CPU model of each host")),
+)
+HYV14 = _info(
+    "HYV-14", "VM configuration version not supported by every node", Severity.MEDIUM, {LM, EVAC, HA},
+    "The VM's configuration version is above what some nodes of its cluster support (a mixed-version cluster "
+    "during an OS upgrade): the VM cannot run on those nodes.",
+    "Finish the node upgrades (and Update-ClusterFunctionalLevel) before updating VM configuration versions.",
+    (f"{DOCS}/deploy/upgrade-virtual-machine-version-in-hyper-v-on-windows-or-windows-server",),
+    (Need("hyperv", "Get-VM", ("Version",), "the configuration version of each VM"),),
+    limits="without Get-VMHostSupportedVersion the highest version of a node is inferred from its OS build",
+)
+HYV15 = _info(
+    "HYV-15", "VM role restricted to some cluster nodes", Severity.HIGH, {EVAC, HA},
+    "The possible owners of the VM's cluster resource exclude some nodes: drain and failover cannot place it "
+    "there; with a single possible owner it is pinned to that node.",
+    "Widen the possible owners; separate guest-cluster nodes with AntiAffinityClassNames instead.",
+    ("https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-R2-and-2012/dn440540(v=ws.11)",),
+    (Need("hyperv", "Get-ClusterOwnerNode", ("PossibleOwners",), "possible owners of each VM resource"),),
+)
+
+
+def switches(estate: Estate, ctx: RuleContext) -> RuleOutput:
+    """HYV-05, HYV-06, HYV-07: host-only switches and switch names missing on cluster nodes."""
+    out = RuleOutput()
+    guests = hyperv_guests(estate)
+    nics = frame(estate, "nics").filter(pl.col("network").is_not_null()).join(guests, on="guest_key", how="inner")
+    if nics.is_empty():
+        return out
+    nets = frame(estate, "networks").filter(pl.col("switch_kind").str.starts_with("hyperv"))
+    nics = nics.join(nets.select("host_key", "network", "switch_kind"), on=["host_key", "network"], how="left")
+    # HYV-05 / HYV-06: VMs on a Private or Internal switch of their host.
+    local = nics.filter(pl.col("switch_kind").is_in(["hyperv-private", "hyperv-internal"]))
+    groups = local.group_by("host_key", "network", "switch_kind", maintain_order=True).agg(
+        members=pl.col("guest_key").unique(maintain_order=True), names=pl.col("name").unique(maintain_order=True))
+    peers = {(r["host_key"], r["network"]): r for r in groups.iter_rows(named=True)}
+    done: set[tuple[str, str, str]] = set()
+    for g in local.iter_rows(named=True):
+        if (g["guest_key"], g["host_key"], g["network"]) in done:
+            continue
+        done.add((g["guest_key"], g["host_key"], g["network"]))
+        grp = peers[(g["host_key"], g["network"])]
+        private = g["switch_kind"] == "hyperv-private"
+        rule = HYV05 if private else HYV06
+        others = [n for n in grp["names"] if n != g["name"]]
+        kind = "Private" if private else "Internal"
+        evidence = (f"{NICS} row {g['row']}: SwitchName = {g['network']}; Get-VMSwitch on {g['host_name']}: "
+                    f"SwitchType = {kind}")
+        evidence += f"; also used by {', '.join(others)} on that host" if others else "; no other VM uses it"
+        severity = Severity.CRITICAL if private and others else rule.severity
+        _tie(out, rule, g, evidence, severity=severity, pin=True, cause=f"switch:{g['host_name']}/{g['network']}")
+    for grp in groups.iter_rows(named=True):
+        members = grp["members"]
+        if grp["switch_kind"] == "hyperv-private" and len(members) >= 2:
+            cause = f"switch:{grp['host_key'].split('/', 1)[-1]}/{grp['network']}"
+            for other in members[1:]:
+                out.colocations.append(GuestEdge(members[0], other, HYV05.id, cause))
+            out.suspected.append(tuple(members))
+    _missing_switches(out, nics, nets, frame(estate, "hosts"))
+    return out
+
+
+def _missing_switches(out: RuleOutput, nics: pl.DataFrame, nets: pl.DataFrame, hosts: pl.DataFrame) -> None:
+    """HYV-07: a clustered host's VM uses a switch name that other nodes of the cluster lack.
+
+    Only nodes with Get-VMSwitch rows count: a node that was not read is not 'missing' a switch.
+    """
+    nodes = hosts.filter((pl.col("platform") == "hyperv") & pl.col("cluster_key").is_not_null()).select(
+        "host_key", node="name", host_cluster="cluster_key")
+    read = nodes.join(nets.select("host_key").unique(), on="host_key", how="semi")
+    have = nets.select("host_key", "network").unique().join(read, on="host_key")
+    per_net = have.group_by("host_cluster", "network").agg(present=pl.col("node").sort())
+    per_cluster = read.group_by("host_cluster").agg(known=pl.col("node").sort())
+    candidates = (
+        nics.filter((pl.col("switch_kind").is_null() | (pl.col("switch_kind") == "hyperv-external"))
+                    & pl.col("host_cluster").is_not_null())
+        .join(have.select("host_key", "network"), on=["host_key", "network"], how="semi")
+        .join(per_net, on=["host_cluster", "network"]).join(per_cluster, on="host_cluster")
+        .filter(pl.col("present").list.len() < pl.col("known").list.len())
+        .unique(subset=["guest_key", "network"], keep="first", maintain_order=True)
+    )
+    for g in candidates.iter_rows(named=True):
+        lacking = [n for n in g["known"] if n not in g["present"]]
+        alone = len(g["present"]) == 1
+        evidence = (f"{NICS} row {g['row']}: SwitchName = {g['network']}; Get-VMSwitch: present on "
+                    f"{', '.join(g['present'])}, missing on {', '.join(lacking)}")
+        _tie(out, HYV07, g, evidence, severity=Severity.HIGH if alone else HYV07.severity, pin=alone,
+             cause=f"switch:{g['host_cluster'].split('/', 1)[-1]}/{g['network']}")
+
+
+def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
+    """HYV-09, HYV-13, HYV-14, HYV-15: cluster membership, CPUs, versions and possible owners."""
+    out = RuleOutput()
+    guests = hyperv_guests(estate)
+    if guests.is_empty():
+        return out
+    hosts = frame(estate, "hosts").filter(pl.col("platform") == "hyperv")
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for h in hosts.iter_rows(named=True):
+        if h["cluster_key"]:
+            members[h["cluster_key"]].append(h)
+    names = dict(zip(hosts["host_key"].to_list(), hosts["name"].to_list()))
+    clustered = pl.col("host_cluster").is_not_null()
+    version = pl.col("hw_version").cast(pl.Float64, strict=False)
+    lowest = hosts.group_by("cluster_key").agg(
+        lowest=pl.col("max_vm_version").cast(pl.Float64, strict=False).min(), count=pl.len())
+    guests = guests.join(lowest.rename({"cluster_key": "host_cluster"}), on="host_cluster", how="left").filter(
+        clustered & ((pl.col("is_clustered") == False) | (pl.col("processor_compat") == False)
+                     | (version > pl.col("lowest")).fill_null(False)
+                     | (pl.col("possible_owners").list.len() < pl.col("count")).fill_null(False)))
+    for g in guests.iter_rows(named=True):
+        cluster = g["host_cluster"]
+        nodes = members.get(cluster, []) if cluster else []
+        if cluster and g["is_clustered"] is False:
+            _tie(out, HYV09, g, f"Get-VM row {g['row']}: IsClustered = False on {g['host_name']}, a node of cluster "
+                 f"{cluster.split('/', 1)[-1]} (Get-ClusterNode); AutomaticStopAction = "
+                 f"{g['automatic_stop_action'] or 'unknown'}", pin=True, strand=True)
+        if cluster and g["processor_compat"] is False:
+            _processor(out, g, nodes)
+        if cluster and g["hw_version"]:
+            _version(out, g, nodes)
+        owners = g["possible_owners"]
+        if owners is not None and nodes and 0 < len(owners) < len(nodes):
+            shown = ", ".join(names.get(o, o.split("/", 1)[-1]) for o in owners)
+            evidence = (f"Get-ClusterOwnerNode: possible owners of the VM resource = {shown} "
+                        f"({len(owners)} of {len(nodes)} nodes)")
+            if len(owners) == 1:
+                target = g if g["host_key"] in owners else dict(g, host_key=owners[0])
+                _tie(out, HYV15, target, evidence, severity=Severity.CRITICAL, pin=True, strand=True)
+            else:
+                _tie(out, HYV15, g, evidence, severity=Severity.MEDIUM)
+    return out
+
+
+def version_key(version: str | None) -> tuple[int, ...] | None:
+    """'9.0' -> (9, 0) for comparing configuration versions; None when not a version."""
+    parts = (version or "").strip().split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+
+
+def _norm(model: object) -> str:
+    return " ".join(str(model).upper().split()) if model else ""
+
+
+def _processor(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) -> None:
+    models: dict[str, str] = {n["name"]: _norm(n["cpu_model"]) for n in nodes if n["cpu_model"]}
+    if len(set(models.values())) < 2:
+        return
+    mine = models.get(g["host_name"])
+    same = [n for n, m in models.items() if m == mine and n != g["host_name"]]
+    listing = "; ".join(f"{n}: {m}" for n, m in sorted(models.items()))
+    evidence = (f"Get-VMProcessor: CompatibilityForMigrationEnabled = False; Win32_Processor models in the "
+                f"cluster: {listing}")
+    if mine and not same:
+        _tie(out, HYV13, g, evidence + f"; no other node has the CPU of {g['host_name']}", pin=True,
+             cause=f"cpu:{g['host_name']}")
+    else:
+        _tie(out, HYV13, g, evidence + (f"; can move only to {', '.join(same)}" if same else ""))
+
+
+def _version(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) -> None:
+    wanted = version_key(str(g["hw_version"]))
+    known: list[tuple[str, tuple[int, ...]]] = []
+    for node in nodes:
+        supported = version_key(node["max_vm_version"])
+        if supported is not None:
+            known.append((node["name"], supported))
+    if wanted is None or len(known) < 2:
+        return
+    able = [n for n, v in known if v >= wanted]
+    unable = [f"{n} (up to {'.'.join(map(str, v))})" for n, v in known if v < wanted]
+    if not unable:
+        return
+    evidence = (f"Get-VM row {g['row']}: Version = {g['hw_version']}; nodes that cannot run it: {', '.join(unable)}")
+    alone = able == [g["host_name"]]
+    _tie(out, HYV14, g, evidence + ("; only its own node can" if alone else ""),
+         severity=Severity.HIGH if alone else HYV14.severity, pin=alone, strand=alone)
+
+
+DETECTORS = (
+    Detector((HYV05, HYV06, HYV07), switches),
+    Detector((HYV09, HYV13, HYV14, HYV15), placement),
+)

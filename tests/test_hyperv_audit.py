@@ -1,0 +1,152 @@
+"""Hyper-V exports through the whole audit, alone and mixed with a vSphere export."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from tests.conftest import CHECKER, SAMPLES, real_export
+
+BUNDLE = SAMPLES / "hyperv" / "hyperv-3node.zip"
+
+
+def check_contract(path: Path) -> None:
+    if not CHECKER.exists():
+        pytest.skip("../shared/tools/check-findings-json is absent")
+    result = subprocess.run([str(CHECKER), str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def hosts(doc: dict) -> dict[str, dict]:
+    return {h["name"]: h for h in doc["hosts"]}
+
+
+def names(items: list[dict]) -> set[str]:
+    return {g["name"] for g in items}
+
+
+@pytest.fixture(scope="module")
+def bundle_audit(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, dict, Path]:
+    import io
+    import json
+
+    from reportgen.cli import main
+
+    out = tmp_path_factory.mktemp("audit")
+    err = io.StringIO()
+    code = main(["audit", str(BUNDLE), "--json", str(out / "f.json"), "-o", str(out / "r.pdf")], stderr=err)
+    return code, json.loads((out / "f.json").read_text(encoding="utf-8")), out
+
+
+def test_bundle_audits_with_exit_0_and_a_valid_json(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    code, doc, out = bundle_audit
+    assert code == 0
+    check_contract(out / "f.json")
+    assert [s["platform"] for s in doc["estate"]["sources"]] == ["hyperv"]
+    assert {h["platform"] for h in doc["hosts"]} == {"hyperv"} and doc["estate"]["guests"] == 20
+
+
+def test_guest_clusters_with_members_hosts_and_topology(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    _, doc, _ = bundle_audit
+    clusters = {frozenset(names(c["guests"])): c for c in doc["faux_clusters"]}
+    sql = clusters[frozenset({"SQLFCI-N1", "SQLFCI-N2"})]
+    assert sql["topology"] == "across-boxes" and sorted(sql["hosts"]) == ["HV01", "HV02"]
+    assert sql["suspected"] is False and sql["rules"] == ["HYV-01"]
+    fs = clusters[frozenset({"FS-N1", "FS-N2"})]
+    assert fs["topology"] == "across-boxes" and sorted(fs["hosts"]) == ["HV01", "HV03"] and fs["rules"] == ["HYV-02"]
+    heartbeat = clusters[frozenset({"APPHB-1", "APPHB-2"})]
+    assert heartbeat["topology"] == "in-a-box" and heartbeat["hosts"] == ["HV02"] and heartbeat["suspected"] is True
+
+
+def test_pass_through_and_dda_guests_are_pinned(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    _, doc, _ = bundle_audit
+    hv3 = hosts(doc)["HV03"]
+    pinned = {g["name"]: g["rules"] for g in hv3["pinned_guests"]}
+    assert "HYV-04" in pinned["FILE01"] and "HYV-10" in pinned["RENDER01"]
+    assert hv3["evacuable"] is False
+
+
+def test_private_switch_guests_are_colocated_on_their_host(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    _, doc, _ = bundle_audit
+    hv2 = hosts(doc)["HV02"]
+    assert {"APPHB-1", "APPHB-2"} <= names(hv2["pinned_guests"])
+    assert all("HYV-05" in g["rules"] for g in hv2["pinned_guests"] if g["name"].startswith("APPHB"))
+    colocated = [f for f in doc["findings"] if f["rule"] == "HYV-05"]
+    assert {f["host"] for f in colocated} == {"HV02"} and {f["severity"] for f in colocated} == {"critical"}
+
+
+def test_non_clustered_and_local_storage_guests_are_stranded(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    _, doc, _ = bundle_audit
+    stranded = {g["name"]: set(g["rules"]) for g in hosts(doc)["HV01"]["stranded_on_failure"]}
+    assert {"HYV-08", "HYV-09"} <= stranded["LOCALAPP01"]
+    assert "RENDER01" in names(hosts(doc)["HV03"]["stranded_on_failure"])
+    assert "FILE01" not in names(hosts(doc)["HV03"]["stranded_on_failure"])  # clustered: fails over
+
+
+def test_powered_off_guest_is_tied_at_next_power_on(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    _, doc, _ = bundle_audit
+    hv1 = hosts(doc)["HV01"]
+    assert "TOOLS01" not in names(hv1["pinned_guests"]) and "TOOLS01" in names(hv1["pinned_at_next_power_on"])
+
+
+def test_pdf_names_the_hyperv_hosts_and_clusters(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    _, _, out = bundle_audit
+    if not Path("/usr/bin/pdftotext").exists():
+        pytest.skip("pdftotext is not installed")
+    text = subprocess.run(["pdftotext", "-layout", str(out / "r.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "SQLFCI (2 nodes)" in text and "HV03" in text and "HVCL01" in text
+    assert "Guest cluster on a shared VHDX" in text
+
+
+def test_loose_exports_audit(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli(["audit", SAMPLES / "hyperv" / "loose", "--json", tmp_path / "f.json", "-q"])
+    assert result.code == 0, result.stderr
+    doc = result.json(tmp_path / "f.json")
+    check_contract(tmp_path / "f.json")
+    assert sorted(hosts(doc)) == ["HVSA01", "HVSA02"]
+    coverage = {(c["rule"], c["status"]) for c in doc["coverage"]}
+    assert ("HYV-09", "not-assessed") in coverage and ("HYV-05", "assessed") in coverage
+
+
+@pytest.mark.real
+def test_mixed_vsphere_and_hyperv_audit(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    workbook = real_export("abeggi-bcspa1-4.7.1.xlsx")
+    result = cli(["audit", workbook, BUNDLE, "--json", tmp_path / "f.json", "--html", tmp_path / "r.html", "-q"])
+    assert result.code == 0, result.stderr
+    doc = result.json(tmp_path / "f.json")
+    check_contract(tmp_path / "f.json")
+    assert sorted(s["platform"] for s in doc["estate"]["sources"]) == ["hyperv", "vsphere"]
+    platforms = {h["name"]: h["platform"] for h in doc["hosts"]}
+    assert platforms["HV01"] == "hyperv" and platforms["192.168.1.40"] == "vsphere"
+    clusters = [(c["topology"], sorted(c["hosts"]), c["rules"]) for c in doc["faux_clusters"] if not c["suspected"]]
+    assert ("across-boxes", ["HV01", "HV02"], ["HYV-01"]) in clusters
+    assert any(hosts_ == ["192.168.1.40"] and "GEN-01" in rules for _, hosts_, rules in clusters)
+    assert doc["estate"]["guests"] == 20 + 19
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "HV03" in html and "192.168.1.40" in html
+
+
+def test_larger_estate_of_two_clusters_and_a_standalone_host(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bundles = sorted((SAMPLES / "hyperv" / "estate").glob("*.zip"))
+    assert [b.name for b in bundles] == ["hvcl-a.zip", "hvcl-b.zip", "hvstd01.zip"]
+    result = cli(["audit", *bundles, "--json", tmp_path / "f.json", "-q"])
+    assert result.code == 0, result.stderr
+    doc = result.json(tmp_path / "f.json")
+    check_contract(tmp_path / "f.json")
+    clusters = {frozenset(names(c["guests"])): (c["topology"], sorted(c["hosts"]), c["suspected"])
+                for c in doc["faux_clusters"]}
+    assert clusters == {
+        frozenset({"SQLCL-N1", "SQLCL-N2"}): ("across-boxes", ["HVA01", "HVA02"], False),
+        frozenset({"FSCL-N1", "FSCL-N2"}): ("across-boxes", ["HVA03", "HVA04"], False),
+        frozenset({"HBCL-N1", "HBCL-N2"}): ("in-a-box", ["HVA02"], False),
+    }
+    by_host = hosts(doc)
+    assert {h["cluster"] for h in doc["hosts"]} == {"HVCL-A", "HVCL-B", None}
+    assert names(by_host["HVB01"]["pinned_guests"]) == {"DBRAW01"}
+    assert names(by_host["HVB02"]["stranded_on_failure"]) == {"AIGPU01"}
+    assert names(by_host["HVB03"]["stranded_on_failure"]) == {"UTIL01"}
+    assert names(by_host["HVB04"]["stranded_on_failure"]) == {"UTIL02"}
+    assert names(by_host["HVSTD01"]["stranded_on_failure"]) == {"BRANCH-DC01", "BRANCH-FS01", "EDGE01"}
+    assert by_host["HVA01"]["evacuable"] is True and by_host["HVA02"]["evacuable"] is False
