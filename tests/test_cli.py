@@ -40,7 +40,7 @@ def test_progress_goes_to_stderr_as_plain_lines_when_not_a_terminal(cli, tmp_pat
     result = cli(["audit", book, "--json", tmp_path / "f.json"])
     assert result.code == 0
     lines = result.stderr.splitlines()
-    assert any("reading vc.xlsx" in line for line in lines)
+    assert any("read vc.xlsx (1/1)" in line for line in lines)
     assert all(line.startswith("reportgen: ") for line in lines)
     assert "\r" not in result.stderr
 

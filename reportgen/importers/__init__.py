@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from ..errors import InputError
@@ -18,7 +18,7 @@ from ..progress import Progress, silent
 from .dedupe import drop_superseded
 from .detect import ExportKind, detect
 from .rvtools_map import MapOptions, map_export, needed_columns
-from .rvtools_read import RawExport, RawTab, read_export, read_xlsx_tab, xlsx_sheets
+from .rvtools_read import RawExport, RawTab, read_export, read_xlsx_tabs, xlsx_sheets
 
 __all__ = ["ExportKind", "MapOptions", "detect", "load_estate"]
 
@@ -31,8 +31,10 @@ def load_estate(
 ) -> Estate:
     """Read every export in ``paths`` and merge them into one estate.
 
-    Raises :class:`~reportgen.errors.InputError` for an export that cannot be read at all
-    (missing, not an export, no vInfo tab / no Get-VM data).
+    Workbooks are read in parallel threads (the sheet parser and polars release the GIL):
+    one task per workbook when there are several, or the sheets of a single workbook split
+    between the threads. Raises :class:`~reportgen.errors.InputError` for an export that
+    cannot be read at all (missing, not an export, no vInfo tab / no Get-VM data).
     """
     options = options or MapOptions()
     if not paths:
@@ -40,53 +42,77 @@ def load_estate(
     kinds = [(Path(p), detect(Path(p))) for p in paths]
     needed = needed_columns(options)
     workers = workers or min(8, os.cpu_count() or 1)
-    estates: list[Estate] = []
+    workbooks = sum(1 for _, kind in kinds if kind is ExportKind.RVTOOLS_XLSX)
+    groups = max(1, -(-workers // max(1, workbooks)))
     total = len(kinds)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending: list[tuple[Path, ExportKind, object]] = []
+        jobs: list[Future[Estate]] = []
         for path, kind in kinds:
             if kind is ExportKind.RVTOOLS_XLSX:
-                pending.append((path, kind, _submit_xlsx(pool, path, needed)))
+                jobs.append(_submit_workbook(pool, path, needed, options, groups))
             else:
-                pending.append((path, kind, None))
-        for done, (path, kind, job) in enumerate(pending):
-            progress(f"reading {path.name}", done, total)
-            if kind is ExportKind.RVTOOLS_XLSX:
-                raw = _collect_xlsx(path, job)  # type: ignore[arg-type]
-            elif kind is ExportKind.RVTOOLS_CSV:
-                raw = read_export(path, needed)
-            else:
-                from .hyperv import load_hyperv  # type: ignore[import-not-found, unused-ignore]
-
-                estates.append(load_hyperv(path, 0, options))
-                continue
-            if "vInfo" not in raw.tabs:
-                raise InputError(
-                    "has no vInfo tab",
-                    where=str(path),
-                    hint="reportgen needs at least vInfo; export 'all' tabs from RVTools",
-                )
-            estates.append(map_export(raw, 0, options))
-        progress("reading exports", total, total)
+                jobs.append(pool.submit(_load_other, path, kind, needed, options))
+        names = {id(job): path.name for job, (path, _) in zip(jobs, kinds)}
+        progress(f"reading {total} export{'s' if total > 1 else ''}", 0, total)
+        for done, job in enumerate(as_completed(jobs), start=1):
+            job.result()  # an unreadable export stops the audit here, with its own message
+            progress(f"read {names[id(job)]}", done, total)
+        estates = [job.result() for job in jobs]
     return drop_superseded(merge(estates))
 
 
-def _submit_xlsx(pool: ThreadPoolExecutor, path: Path, needed: dict[str, frozenset[str]]) -> object:
+# Relative cost of reading each tab (a vDisk sheet is the largest, most tabs are tiny); used to
+# balance a single workbook's sheets between threads.
+_WEIGHTS = {"vDisk": 4.0, "vInfo": 3.0, "vNetwork": 1.5, "vCD": 1.0, "vPartition": 1.0}
+
+
+def _submit_workbook(pool: ThreadPoolExecutor, path: Path, needed: dict[str, frozenset[str]],
+                     options: MapOptions, groups: int) -> Future[Estate]:
+    """Read one workbook: in one task, or split into ``groups`` tasks whose tabs are mapped together."""
     _, sheets = xlsx_sheets(str(path), str(path))
-    jobs: dict[str, Future[tuple[RawTab | None, list[DataIssue]]]] = {
-        tab: pool.submit(read_xlsx_tab, str(path), tab, sheet, str(path), needed[tab])
-        for tab, sheet in sheets.items()
-        if tab in needed
-    }
-    return jobs
+    tabs = sorted(((t, s) for t, s in sheets.items() if t in needed), key=lambda ts: -_WEIGHTS.get(ts[0], 0.2))
+    if groups <= 1 or len(tabs) < 2:
+        return pool.submit(_read_and_map, path, [tabs], needed, options)
+    buckets: list[list[tuple[str, str]]] = [[] for _ in range(min(groups, len(tabs)))]
+    loads = [0.0] * len(buckets)
+    for tab in tabs:  # largest first onto the lightest bucket
+        i = loads.index(min(loads))
+        buckets[i].append(tab)
+        loads[i] += _WEIGHTS.get(tab[0], 0.2)
+    parts = [pool.submit(read_xlsx_tabs, str(path), bucket, str(path), needed) for bucket in buckets[1:]]
+    return pool.submit(_read_and_map, path, buckets[:1], needed, options, parts)
 
 
-def _collect_xlsx(path: Path, jobs: dict[str, Future[tuple[RawTab | None, list[DataIssue]]]]) -> RawExport:
+def _read_and_map(
+    path: Path, buckets: list[list[tuple[str, str]]], needed: dict[str, frozenset[str]], options: MapOptions,
+    parts: list[Future[tuple[dict[str, RawTab], list[DataIssue]]]] | None = None,
+) -> Estate:
     tabs: dict[str, RawTab] = {}
     issues: list[DataIssue] = []
-    for tab, job in jobs.items():
-        raw, tab_issues = job.result()
-        issues.extend(tab_issues)
-        if raw is not None:
-            tabs[tab] = raw
-    return RawExport(str(path), "rvtools-xlsx", tabs, tuple(issues))
+    for bucket in buckets:
+        read, bucket_issues = read_xlsx_tabs(str(path), bucket, str(path), needed)
+        tabs.update(read)
+        issues.extend(bucket_issues)
+    for part in parts or []:
+        read, part_issues = part.result()
+        tabs.update(read)
+        issues.extend(part_issues)
+    return _map(RawExport(str(path), "rvtools-xlsx", tabs, tuple(issues)), options)
+
+
+def _load_other(path: Path, kind: ExportKind, needed: dict[str, frozenset[str]], options: MapOptions) -> Estate:
+    if kind is ExportKind.RVTOOLS_CSV:
+        return _map(read_export(path, needed), options)
+    from .hyperv import load_hyperv
+
+    return load_hyperv(path, 0, options)
+
+
+def _map(raw: RawExport, options: MapOptions) -> Estate:
+    if "vInfo" not in raw.tabs:
+        raise InputError(
+            "has no vInfo tab",
+            where=raw.file,
+            hint="reportgen needs at least vInfo; export 'all' tabs from RVTools",
+        )
+    return map_export(raw, 0, options)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,15 +187,28 @@ def xlsx_sheets(source: str | bytes, file: str) -> tuple[fastexcel.ExcelReader, 
     return reader, sheets
 
 
-def read_xlsx_tab(
-    source: str | bytes, tab: str, sheet: str, file: str, needed: frozenset[str]
-) -> tuple[RawTab | None, list[DataIssue]]:
-    """Read one sheet (one parse of its XML). Safe to call from several threads at once.
+def read_xlsx_tabs(
+    source: str | bytes, tabs: Sequence[tuple[str, str]], file: str, needed: dict[str, frozenset[str]]
+) -> tuple[dict[str, RawTab], list[DataIssue]]:
+    """Read some (tab, sheet) pairs of a workbook with one reader, one XML parse per sheet.
 
-    Each call opens its own reader: a fastexcel reader must not be shared between threads.
+    The reader parses the shared-strings table once, so a thread reads its sheets with one
+    reader. Readers must not be shared between threads: each call opens its own.
     """
     reader = fastexcel.read_excel(source)
     issues: list[DataIssue] = []
+    result: dict[str, RawTab] = {}
+    for tab, sheet in tabs:
+        raw = _read_sheet(reader, tab, sheet, file, needed[tab], issues)
+        if raw is not None:
+            result[tab] = raw
+    return result, issues
+
+
+def _read_sheet(
+    reader: fastexcel.ExcelReader, tab: str, sheet: str, file: str, needed: frozenset[str],
+    issues: list[DataIssue],
+) -> RawTab | None:
     seen: list[str] = []
     earlier: set[str] = set()
     loaded: list[int] = []
@@ -218,27 +231,19 @@ def read_xlsx_tab(
         ).to_arrow()
     except Exception as exc:
         issues.append(DataIssue("warning", file, f"sheet cannot be read: {_first_line(exc)}", sheet=sheet))
-        return None, issues
+        return None
     frame = pl.from_arrow(batch)
     assert isinstance(frame, pl.DataFrame)
     frame = frame.with_columns(pl.col(pl.String).str.strip_chars()).with_row_index("__row", offset=2)
     frame = frame.with_columns(pl.col("__row").cast(pl.Int32))
     raw = _finish(tab, sheet, file, seen, frame, loaded, issues)
-    return _drop_blank(raw, file, issues), issues
+    return _drop_blank(raw, file, issues)
 
 
 def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]]) -> RawExport:
     """Read the RVTools tabs of an xlsx workbook."""
     _, sheets = xlsx_sheets(source, file)
-    issues: list[DataIssue] = []
-    tabs: dict[str, RawTab] = {}
-    for tab, sheet in sheets.items():
-        if tab not in needed:
-            continue
-        raw, tab_issues = read_xlsx_tab(source, tab, sheet, file, needed[tab])
-        issues.extend(tab_issues)
-        if raw is not None:
-            tabs[tab] = raw
+    tabs, issues = read_xlsx_tabs(source, [(t, s) for t, s in sheets.items() if t in needed], file, needed)
     return RawExport(file, "rvtools-xlsx", tabs, tuple(issues))
 
 
