@@ -71,7 +71,7 @@ def write_pdf(audit: Audit, path: str | Path) -> list[str]:
     from .render.pdf import render_pdf
     from .report import build_report
 
-    return render_pdf(build_report(audit.analysis, audit.costing), path)
+    return render_pdf(build_report(audit.analysis, audit.costing, history=audit.history), path)
 
 
 def write_html(audit: Audit, path: str | Path) -> None:
@@ -80,7 +80,8 @@ def write_html(audit: Audit, path: str | Path) -> None:
     from .report import build_report
 
     try:
-        Path(path).write_text(render_html(build_report(audit.analysis, audit.costing)), encoding="utf-8")
+        model = build_report(audit.analysis, audit.costing, history=audit.history)
+        Path(path).write_text(render_html(model), encoding="utf-8")
     except OSError as exc:
         raise RenderError(f"cannot write the HTML report: {exc.strerror}", where=str(path)) from exc
 

@@ -54,3 +54,23 @@ def test_rerunning_a_quarter_replaces_it_and_foreign_files_are_named(cli, tmp_pa
         assert result.code == 0
     assert sorted(p.name for p in history.iterdir()) == ["2026-Q1.json", "notes.json"]
     assert "notes.json: not a reportgen history snapshot" in result.stderr
+
+
+def test_the_pdf_shows_the_quarter_on_quarter_section(cli, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    history = tmp_path / "history"
+    q1 = small_estate(esx="VMware ESXi 5.5.0 build-3116895", exported=datetime(2026, 2, 1))
+    q2 = small_estate(esx="VMware ESXi 5.5.0 build-3116895", exported=datetime(2026, 5, 1))
+    for g in q2.guests:
+        if g.name.startswith("sql"):
+            g.disks = [{}]
+    assert cli(["audit", write_xlsx(q1, tmp_path / "q1.xlsx"), "-q", "--history", history,
+                "-o", tmp_path / "q1.pdf"]).code == 0
+    assert cli(["audit", write_xlsx(q2, tmp_path / "q2.xlsx"), "-q", "--history", history,
+                "-o", tmp_path / "q2.pdf"]).code == 0
+    first = " ".join(p.extract_text() for p in PdfReader(tmp_path / "q1.pdf").pages)
+    second = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(tmp_path / "q2.pdf").pages)
+    assert "first quarter recorded" in " ".join(first.split())
+    assert "Quarter on quarter" in second and "Since 2026-Q1" in second
+    assert "esx01.example.test" in second.split("Hosts freed", 1)[1][:200]

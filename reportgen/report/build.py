@@ -10,14 +10,15 @@ from pathlib import Path
 import polars as pl
 
 from ..analysis import Analysis, FauxCluster, HostResult
+from ..history import History
 from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy, combined_saving
 from ..errors import RenderError
 from ..rules import CATALOGUE, Finding
 from . import charts
 from .formats import money, number
 from .model import (
-    Action, Assumption, Chart, CheckRow, ClusterPage, CostRow, CoverageGap, FailureRow, IssueGroup, Member, Reason,
-    RegisterRow, ReportModel, SourceRow, Summary,
+    Action, Assumption, Chart, CheckRow, ClusterPage, CostRow, CoverageGap, FailureRow, HistoryView, IssueGroup,
+    Member, Reason, RegisterRow, ReportModel, SourceRow, Summary, TrendRow,
 )
 
 MAX_NAMES = 8
@@ -39,7 +40,8 @@ TOPOLOGY_TEXT = {
 }
 
 
-def build_report(analysis: Analysis, costing: Costing, today: date | None = None) -> ReportModel:
+def build_report(analysis: Analysis, costing: Costing, today: date | None = None,
+                 history: History | None = None) -> ReportModel:
     """Everything the PDF and HTML show, cut to the configured lengths."""
     settings = analysis.config.report
     findings_by_guest: dict[str, list[Finding]] = defaultdict(list)
@@ -91,6 +93,30 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         assumptions=_assumptions(analysis, costing),
         roles=tuple((name.replace("_", " "), r.hours, r.rate) for name, r in analysis.config.cost.roles.items()),
         checks=_checks(analysis),
+        history=_history(history),
+    )
+
+
+MAX_TREND = 8
+MAX_CHANGE_NAMES = 12
+
+
+def _history(history: History | None) -> HistoryView | None:
+    if history is None:
+        return None
+    trend = tuple(
+        TrendRow(s.period, int(s.totals.get("pinned_hosts", 0)), int(s.totals.get("faux_clusters", 0)),
+                 int(s.totals.get("pinned_guests", 0)), float(s.totals.get("annual_cost", 0.0)))
+        for s in history.trend[-MAX_TREND:]
+    )
+    change = history.change
+    if change is None:
+        return HistoryView(trend, None, (), (), (), (), 0.0)
+    return HistoryView(
+        trend=trend, previous=change.previous,
+        hosts_freed=change.hosts_freed[:MAX_CHANGE_NAMES], hosts_newly_tied=change.hosts_newly_tied[:MAX_CHANGE_NAMES],
+        clusters_fixed=change.clusters_fixed[:MAX_CHANGE_NAMES], clusters_new=change.clusters_new[:MAX_CHANGE_NAMES],
+        cost_change=change.cost_now - change.cost_before,
     )
 
 

@@ -183,6 +183,28 @@ class CheckRow:
 
 
 @dataclass(frozen=True)
+class TrendRow:
+    period: str
+    pinned_hosts: int
+    faux_clusters: int
+    pinned_guests: int
+    annual_cost: float
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    trend: tuple[TrendRow, ...]
+    """Oldest first; the last row is this audit."""
+    previous: str | None
+    hosts_freed: tuple[str, ...]
+    hosts_newly_tied: tuple[str, ...]
+    clusters_fixed: tuple[str, ...]
+    clusters_new: tuple[str, ...]
+    cost_change: float
+    """This quarter's yearly cost minus the previous quarter's (negative is a saving)."""
+
+
+@dataclass(frozen=True)
 class ReportModel:
     title: str
     client: str
@@ -226,3 +248,5 @@ class ReportModel:
     roles: tuple[tuple[str, float, float], ...]
     """(role, hours, rate) per unit and host maintenance."""
     checks: tuple[CheckRow, ...]
+    history: HistoryView | None = None
+    """The quarter-on-quarter view, when the audit kept a history."""
