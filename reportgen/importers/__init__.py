@@ -69,10 +69,9 @@ _WEIGHTS = {"vDisk": 4.0, "vInfo": 3.0, "vNetwork": 1.5, "vCD": 1.0, "vPartition
 def _submit_workbook(pool: ThreadPoolExecutor, path: Path, needed: dict[str, frozenset[str]],
                      options: MapOptions, groups: int) -> Future[Estate]:
     """Read one workbook: in one task, or split into ``groups`` tasks whose tabs are mapped together."""
-    _, sheets = xlsx_sheets(str(path), str(path))
-    tabs = sorted(((t, s) for t, s in sheets.items() if t in needed), key=lambda ts: -_WEIGHTS.get(ts[0], 0.2))
-    if groups <= 1 or len(tabs) < 2:
-        return pool.submit(_read_and_map, path, [tabs], needed, options)
+    if groups <= 1:
+        return pool.submit(_read_and_map, path, None, needed, options)
+    tabs = _tabs(path, needed)
     buckets: list[list[tuple[str, str]]] = [[] for _ in range(min(groups, len(tabs)))]
     loads = [0.0] * len(buckets)
     for tab in tabs:  # largest first onto the lightest bucket
@@ -83,10 +82,19 @@ def _submit_workbook(pool: ThreadPoolExecutor, path: Path, needed: dict[str, fro
     return pool.submit(_read_and_map, path, buckets[:1], needed, options, parts)
 
 
+def _tabs(path: Path, needed: dict[str, frozenset[str]]) -> list[tuple[str, str]]:
+    """(tab, sheet) pairs of the workbook that the mapping reads, largest first."""
+    _, sheets = xlsx_sheets(str(path), str(path))
+    return sorted(((t, s) for t, s in sheets.items() if t in needed), key=lambda ts: -_WEIGHTS.get(ts[0], 0.2))
+
+
 def _read_and_map(
-    path: Path, buckets: list[list[tuple[str, str]]], needed: dict[str, frozenset[str]], options: MapOptions,
-    parts: list[Future[tuple[dict[str, RawTab], list[DataIssue]]]] | None = None,
+    path: Path, buckets: list[list[tuple[str, str]]] | None, needed: dict[str, frozenset[str]],
+    options: MapOptions, parts: list[Future[tuple[dict[str, RawTab], list[DataIssue]]]] | None = None,
 ) -> Estate:
+    """Read the tabs in ``buckets`` (all of them when None) plus the ``parts`` read elsewhere, and map."""
+    if buckets is None:
+        buckets = [_tabs(path, needed)]
     tabs: dict[str, RawTab] = {}
     issues: list[DataIssue] = []
     for bucket in buckets:
