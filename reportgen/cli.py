@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .errors import ConfigError, InputError, RenderError, ReportgenError
 from .status import ExitStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .config import Config
+    from .estate import Estate
+    from .render.worker import PdfWorker
 
 EXIT_CODES = """\
 exit codes:
@@ -178,9 +186,7 @@ def _collector(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _audit(args: argparse.Namespace, err: TextIO) -> int:
-    from .audit import run_audit, write_html, write_json, write_pdf, write_xlsx
     from .config import load_config
-    from .rules import Severity
 
     progress = TerminalProgress(err, quiet=args.quiet)
     config = load_config(args.config)
@@ -190,7 +196,49 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
     for target in (pdf, args.json, args.html, args.xlsx):
         if target and not Path(target).resolve().parent.is_dir():
             raise RenderError("the folder does not exist", where=str(target), hint="create it first")
-    audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history)
+    # For a large estate the PDF is laid out in a second process, started once the exports are
+    # read: WeasyPrint loads while the rules run, and the layout overlaps the data files.
+    workers: list[PdfWorker] = []
+
+    def start_worker(estate: Estate) -> None:
+        if pdf and estate.guests.num_rows >= WORKER_MIN_GUESTS and (args.json or args.xlsx or args.html):
+            worker = _start_pdf_worker()
+            if worker is not None:
+                workers.append(worker)
+
+    try:
+        return _run(args, err, config, progress, pdf, workers, start_worker)
+    finally:
+        for worker in workers:
+            worker.close()
+
+
+WORKER_MIN_GUESTS = 20_000
+"""Below this the data files are written faster than a second process starts."""
+
+
+def _start_pdf_worker() -> PdfWorker | None:
+    from .render.worker import PdfWorker
+
+    if (os.cpu_count() or 1) < 2 or os.environ.get("REPORTGEN_NO_WORKER"):
+        return None
+    try:
+        return PdfWorker()
+    except OSError:
+        return None
+
+
+def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: TerminalProgress, pdf: str | None,
+         workers: list[PdfWorker], on_loaded: Callable[[Estate], None]) -> int:
+    from .audit import run_audit, write_html, write_json, write_xlsx
+    from .report import build_report
+    from .rules import Severity
+
+    audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history,
+                      on_loaded=on_loaded)
+    worker = workers[0] if workers else None
+    if pdf and worker is not None:
+        worker.render(build_report(audit.analysis, audit.costing, history=audit.history), pdf)
     written = []
     if args.json:
         progress("writing findings JSON", 0, 0)
@@ -206,7 +254,12 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
         written.append(args.html)
     if pdf:
         progress("writing PDF report", 0, 0)
-        warnings = write_pdf(audit, pdf)
+        if worker is not None:
+            warnings = worker.result()
+        else:
+            from .audit import write_pdf
+
+            warnings = write_pdf(audit, pdf)
         err.writelines(f"reportgen: layout warning: {warning}\n" for warning in warnings)
         written.append(pdf)
     analysis = audit.analysis

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import inspect
 import io
 from dataclasses import dataclass
 
@@ -19,15 +18,6 @@ import polars as pl
 from ..errors import InputError
 
 DELIMITERS = (",", ";", "\t", "|")
-
-# A missing field (``a,,b``) is null and a quoted empty one (``""``) is "": polars 1.x needs
-# this said; polars 2 removed the option and behaves so by default.
-_MISSING_IS_NULL: dict[str, bool] = (
-    {"missing_utf8_is_empty_string": False}
-    if "missing_utf8_is_empty_string" in inspect.signature(pl.read_csv).parameters
-    else {}
-)
-
 
 @dataclass(frozen=True)
 class TextTable:
@@ -122,7 +112,6 @@ def read_text_table(data: bytes, file: str) -> TextTable:
                 infer_schema=False,
                 quote_char='"',
                 truncate_ragged_lines=True,
-                **_MISSING_IS_NULL,
             )
         except pl.exceptions.PolarsError as exc:
             raise InputError(
