@@ -103,8 +103,8 @@ def expand_pinned(idx_t n, const idx_t[::1] group, const idx_t[::1] gp_ptr,
 # most one host, so the blocker rows partition the blockers and are ascending by guest.
 # degraded row h: distinct faux clusters of h's blockers; owners row h: distinct owner ids
 # >= 0 of h's blockers; both ascending. unknown_owner[h] = 1 iff a blocker has owner -1.
-# Complexity: O(n log p + b log b) where p = longest pinned row and b = blockers per host.
-cdef void _evacuation(idx_t n, idx_t n_hosts, idx_t n_faux, idx_t n_owners,
+# Complexity: O(n log p + sum_h b_h log b_h), p = longest pinned row, b_h = blockers of h.
+cdef void _evacuation(idx_t n, idx_t n_hosts, idx_t n_faux,
                       const idx_t* guest_host, const uint8_t* active, const idx_t* owner,
                       const idx_t* faux, const idx_t* group, const idx_t* gp_ptr,
                       const idx_t* gp_host, idx_t* entry, idx_t* blk_ptr, idx_t* blk,
@@ -112,8 +112,7 @@ cdef void _evacuation(idx_t n, idx_t n_hosts, idx_t n_faux, idx_t n_owners,
                       uint8_t* unknown_owner) noexcept nogil:
     cdef vector[idx_t] key = vector[idx_t](n, -1)
     cdef vector[idx_t] faux_seen = vector[idx_t](n_faux, -1)
-    cdef vector[idx_t] owner_seen = vector[idx_t](n_owners, -1)
-    cdef idx_t g, h, e, i, f, o, dtop = 0, otop = 0, dstart, ostart
+    cdef idx_t g, h, e, i, j, f, o, dtop = 0, otop = 0, dstart, ostart
     for g in range(n):
         e = -1
         h = guest_host[g]
@@ -139,23 +138,29 @@ cdef void _evacuation(idx_t n, idx_t n_hosts, idx_t n_faux, idx_t n_owners,
             o = owner[g]
             if o < 0:
                 unknown_owner[h] = 1
-            elif owner_seen[o] != h:
-                owner_seen[o] = h
+            else:
                 own[otop] = o
                 otop += 1
         if dtop - dstart > 1:
             sort(deg + dstart, deg + dtop)
         if otop - ostart > 1:
+            # Owner ids are not bounded by any count: sort and drop repeats in place.
             sort(own + ostart, own + otop)
+            j = ostart + 1
+            for i in range(ostart + 1, otop):
+                if own[i] != own[j - 1]:
+                    own[j] = own[i]
+                    j += 1
+            otop = j
         deg_ptr[h + 1] = dtop
         own_ptr[h + 1] = otop
 
 
-def evacuation(idx_t n, idx_t n_hosts, idx_t n_faux, idx_t n_owners,
-               const idx_t[::1] guest_host, const uint8_t[::1] active, const idx_t[::1] owner,
-               const idx_t[::1] faux, const idx_t[::1] group, const idx_t[::1] gp_ptr,
-               const idx_t[::1] gp_host, idx_t[::1] entry, idx_t[::1] blk_ptr, idx_t[::1] blk,
-               idx_t[::1] deg_ptr, idx_t[::1] deg, idx_t[::1] own_ptr, idx_t[::1] own,
+def evacuation(idx_t n, idx_t n_hosts, idx_t n_faux, const idx_t[::1] guest_host,
+               const uint8_t[::1] active, const idx_t[::1] owner, const idx_t[::1] faux,
+               const idx_t[::1] group, const idx_t[::1] gp_ptr, const idx_t[::1] gp_host,
+               idx_t[::1] entry, idx_t[::1] blk_ptr, idx_t[::1] blk, idx_t[::1] deg_ptr,
+               idx_t[::1] deg, idx_t[::1] own_ptr, idx_t[::1] own,
                uint8_t[::1] unknown_owner) -> None:
     """Blockers, degraded faux clusters and owners per host (rows sized n in total)."""
     blk_ptr[0] = 0
@@ -168,7 +173,7 @@ def evacuation(idx_t n, idx_t n_hosts, idx_t n_faux, idx_t n_owners,
         unknown_owner[:] = 0
         return
     with nogil:
-        _evacuation(n, n_hosts, n_faux, n_owners, &guest_host[0], &active[0], &owner[0],
+        _evacuation(n, n_hosts, n_faux, &guest_host[0], &active[0], &owner[0],
                     &faux[0], &group[0], &gp_ptr[0], &gp_host[0], &entry[0], &blk_ptr[0],
                     &blk[0], &deg_ptr[0], &deg[0], &own_ptr[0], &own[0], &unknown_owner[0])
 

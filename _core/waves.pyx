@@ -158,7 +158,7 @@ cdef inline idx_t _place(Plan* s, idx_t c, idx_t w) noexcept nogil:
 cdef idx_t _round(HostConflicts* g, Plan* s, idx_t n_clusters, idx_t* wave) noexcept nogil:
     cdef priority_queue[pair[int64_t, idx_t]] heap
     cdef pair[int64_t, idx_t] top
-    cdef idx_t n_hosts = g.n_hosts, x, y, c, f, i, j, p, w, best, count = 0
+    cdef idx_t n_hosts = g.n_hosts, x, y, c, f, i, j, p, best, count = 0
     cdef idx_t open_waves = max(s.target, 1)
     s.sat.assign(n_hosts, 0)
     s.forbidden.assign(s.words * n_hosts, 0)
@@ -218,7 +218,7 @@ cdef idx_t _waves(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t* fh
     cdef Plan s
     cdef vector[idx_t] near, trial = vector[idx_t](n_hosts)
     cdef vector[idx_t] seen = vector[idx_t](n_hosts, -1)
-    cdef idx_t x, c, n_c, rounds, count, best = -1, limit = target
+    cdef idx_t x, c, n_c, _round_no, count, best = -1, limit = target
     conflicts_init(&g, n_hosts, n_faux, n_clusters, fh_ptr, fh, host_cluster, capacity)
     s.target = target
     s.degree.assign(n_hosts, 0)
@@ -235,7 +235,7 @@ cdef idx_t _waves(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t* fh
             n_c = (n_c - 1) // capacity[c]
         limit = max(limit, s.degree[x] + n_c + 1)
     s.words = (<int64_t>limit + 63) >> 6
-    for rounds in range(MAX_ROUNDS + 1):
+    for _round_no in range(MAX_ROUNDS + 1):
         count = _round(&g, &s, n_clusters, trial.data())
         if best < 0 or count < best:
             best = count

@@ -27,7 +27,6 @@ def evacuation(
     n: int,  # int32_t
     n_hosts: int,  # int32_t
     n_faux: int,  # int32_t
-    n_owners: int,  # int32_t, 1 + largest owner id
     guest_host: npt.NDArray[np.int32],  # const int32_t[::1]
     active: npt.NDArray[np.uint8],  # const uint8_t[::1]
     owner: npt.NDArray[np.int32],  # const int32_t[::1]
