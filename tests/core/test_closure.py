@@ -146,3 +146,17 @@ def test_chain_colocation_closure() -> None:
     assert core["group_count"] == 1 and core["conflict_hosts"] == [[0, 1]]
     assert len(core["blockers"][0]) == n - 1 and core["blockers"][1] == [n - 1]
     assert core["freed_by_cause"] == [[], [0, 1]] and core["freed_by_rule"] == [[0, 1]]
+
+
+def test_many_hosts_freed_by_many_causes() -> None:
+    # Guest 0 is pinned to hosts 1..m; it reaches the blockers 11..10+m (one per host) through
+    # a chain 0-1-...-10 whose links each have their own cause, so cutting any link frees all
+    # m hosts: m * 10 results, more than the kernel's first guess at the output size.
+    m, links = 10, 10
+    blockers = list(range(links + 1, links + 1 + m))
+    e = _estate(n=links + 1 + m, nh=m + 1, n_causes=links + 1,
+                guest_host=[0] * (links + 1) + list(range(1, m + 1)),
+                colocations=[(g, g + 1, 0, g) for g in range(links)] + [(links, b, 1, -1) for b in blockers],
+                pins=[(0, h, 1, links) for h in range(1, m + 1)])
+    core = _check(e)
+    assert core["freed_by_cause"] == [list(range(1, m + 1))] * links + [list(range(1, m + 1))]
