@@ -2,7 +2,9 @@
 """Remediation value (step 7): which hosts each fix would free, and the containment what-if.
 
 A "key" names a set of pin and colocation edges removed together: a cause, a rule, or all
-faux-cluster causes at once. Key -1 marks an edge no fix removes. Host h is freed by key k
+faux-cluster causes at once. Keys come in sets (causes, rules, containment), numbered
+globally (set s owns keys set_ptr[s] .. set_ptr[s+1]-1); each edge has one key per set, or -1
+when no fix of that set removes it. Host h is freed by key k
 iff h has blockers now and none once every edge with key k is gone; this equals recomputing
 the pin closure and the blockers without those edges, but only groups that k touches are
 looked at again.
@@ -11,82 +13,96 @@ Inputs are validated by reportgen.graph before they reach these kernels, and the
 arrays (groups, pinned rows, blocker entries) come from closure.pyx on the same edges.
 """
 
-from libc.stdlib cimport calloc, free, malloc
+from libc.stdlib cimport calloc, free
 from libcpp.algorithm cimport sort
+from libcpp.pair cimport pair
 from libcpp.vector cimport vector
 
 from core_types cimport idx_t, int64_t, csr_by_key, uf_find, uf_union
 
 
 cdef struct Index:
-    # Edge lists regrouped once, shared by every key.
-    vector[idx_t] ck_ptr, ck        # key -> colocation edges
-    vector[idx_t] pk_ptr, pk        # key -> pin edges
-    vector[idx_t] cg_ptr, cg        # group -> colocation edges
-    vector[idx_t] pg_ptr, pg        # group -> pin edges, ascending by host
+    # Built once per call, shared by every key of every set. Edges are grouped by sorting, so
+    # nothing here is sized by the number of guests or groups.
+    vector[idx_t] ck_ptr, ck        # global key -> colocation edges
+    vector[idx_t] pk_ptr, pk        # global key -> pin edges
+    vector[idx_t] cg, cg_group      # colocation edges ascending by group, and their groups
+    vector[idx_t] pg, pg_group      # pin edges ascending by (group, host), and their groups
     vector[idx_t] eb_ptr, eb        # pinned entry -> its blockers
     vector[idx_t] n_blk             # pinned entry -> number of blockers
-    vector[idx_t] anchor            # host -> -1 / key / -2, see _index
+    vector[idx_t] anchor            # set * n_hosts + host -> -1 / global key / -2, see _index
 
 
-# Regroup the edges. anchor[h] summarises the blockers' own pins ("self pins": a pin edge from
-# a blocker on h to h): -1 if there is none, k if all carry key k, -2 otherwise. A blocker keeps
-# blocking while it has a self pin left, so only key anchor[h] (or any key, when -1) can free h.
-cdef void _index(idx_t n, idx_t n_hosts, idx_t k, idx_t n_keys, const idx_t* group,
-                 const idx_t* guest_host, const idx_t* csrc, const idx_t* ckey, Py_ssize_t mc,
-                 const idx_t* pguest, const idx_t* phost, const idx_t* pkey, Py_ssize_t mp,
-                 const idx_t* gp_ptr, const idx_t* entry, Index* ix) noexcept nogil:
+# Regroup the edges. ckeys / pkeys hold one global key per (set, edge), set-major, -1 for
+# none. anchor summarises, per set and host h, the blockers' own pins ("self pins": a pin edge
+# from a blocker on h to h): -1 if there is none, k if all carry key k, -2 otherwise. A blocker
+# keeps blocking while it has a self pin left, so only key anchor (any key, when -1) can free h.
+# O((m_c + m_p) log(m_c + m_p) + blockers + n_sets * (n_hosts + m_p)).
+cdef void _index(idx_t n_sets, idx_t n_keys, idx_t n_hosts, const idx_t* group,
+                 const idx_t* guest_host, const idx_t* csrc, const idx_t* ckeys, Py_ssize_t mc,
+                 const idx_t* pguest, const idx_t* phost, const idx_t* pkeys, Py_ssize_t mp,
+                 const idx_t* gp_ptr, idx_t k, const idx_t* entry, const idx_t* blk,
+                 idx_t n_blockers, Index* ix) noexcept nogil:
+    cdef vector[pair[int64_t, idx_t]] order
     cdef vector[idx_t] key
-    cdef vector[idx_t] by_host_ptr = vector[idx_t](n_hosts + 1)
-    cdef vector[idx_t] by_host = vector[idx_t](mp)
     cdef Py_ssize_t e
-    cdef idx_t g, h, a, n_entries = gp_ptr[k]
+    cdef idx_t s, g, h, a, pk, n_entries = gp_ptr[k]
     ix.ck_ptr.resize(n_keys + 1)
-    ix.ck.resize(mc)
-    csr_by_key(n_keys, ckey, mc, ix.ck_ptr.data(), ix.ck.data())
+    ix.ck.resize(n_sets * mc)
+    csr_by_key(n_keys, ckeys, n_sets * mc, ix.ck_ptr.data(), ix.ck.data())
+    for e in range(<Py_ssize_t>ix.ck.size()):
+        ix.ck[e] = ix.ck[e] % mc
     ix.pk_ptr.resize(n_keys + 1)
-    ix.pk.resize(mp)
-    csr_by_key(n_keys, pkey, mp, ix.pk_ptr.data(), ix.pk.data())
-    key.resize(mc)
+    ix.pk.resize(n_sets * mp)
+    csr_by_key(n_keys, pkeys, n_sets * mp, ix.pk_ptr.data(), ix.pk.data())
+    for e in range(<Py_ssize_t>ix.pk.size()):
+        ix.pk[e] = ix.pk[e] % mp
     for e in range(mc):
-        key[e] = group[csrc[e]]
-    ix.cg_ptr.resize(k + 1)
+        order.push_back(pair[int64_t, idx_t](group[csrc[e]], <idx_t>e))
+    sort(order.begin(), order.end())
     ix.cg.resize(mc)
-    csr_by_key(k, key.data(), mc, ix.cg_ptr.data(), ix.cg.data())
-    # Pins by group, ascending by host inside a group: two stable counting sorts.
-    csr_by_key(n_hosts, phost, mp, by_host_ptr.data(), by_host.data())
-    key.resize(mp)
+    ix.cg_group.resize(mc)
+    for e in range(mc):
+        ix.cg[e] = order[e].second
+        ix.cg_group[e] = <idx_t>order[e].first
+    order.clear()
     for e in range(mp):
-        key[e] = group[pguest[by_host[e]]]
-    ix.pg_ptr.resize(k + 1)
+        order.push_back(pair[int64_t, idx_t]((<int64_t>group[pguest[e]] << 32) | phost[e],
+                                             <idx_t>e))
+    sort(order.begin(), order.end())
     ix.pg.resize(mp)
-    csr_by_key(k, key.data(), mp, ix.pg_ptr.data(), ix.pg.data())
+    ix.pg_group.resize(mp)
     for e in range(mp):
-        ix.pg[e] = by_host[ix.pg[e]]
+        ix.pg[e] = order[e].second
+        ix.pg_group[e] = <idx_t>(order[e].first >> 32)
+    key.resize(n_blockers)
+    for e in range(n_blockers):
+        key[e] = entry[blk[e]]
     ix.eb_ptr.resize(n_entries + 1)
-    for g in range(n):
-        if entry[g] >= 0:
-            ix.eb_ptr[0] += 1
-    ix.eb.resize(ix.eb_ptr[0])
-    csr_by_key(n_entries, entry, n, ix.eb_ptr.data(), ix.eb.data())
+    ix.eb.resize(n_blockers)
+    csr_by_key(n_entries, key.data(), n_blockers, ix.eb_ptr.data(), ix.eb.data())
     ix.n_blk.resize(n_entries)
     for e in range(n_entries):
         ix.n_blk[e] = ix.eb_ptr[e + 1] - ix.eb_ptr[e]
-    ix.anchor.assign(n_hosts, -1)
+    for e in range(n_blockers):
+        ix.eb[e] = blk[ix.eb[e]]
+    ix.anchor.assign(n_sets * n_hosts, -1)
     for e in range(mp):
         g = pguest[e]
         h = phost[e]
         if entry[g] < 0 or guest_host[g] != h:
             continue
-        a = ix.anchor[h]
-        if pkey[e] < 0 or (a != -1 and a != pkey[e]):
-            ix.anchor[h] = -2
-        elif a == -1:
-            ix.anchor[h] = pkey[e]
+        for s in range(n_sets):
+            a = ix.anchor[s * n_hosts + h]
+            pk = pkeys[<Py_ssize_t>s * mp + e]
+            if pk < 0 or (a != -1 and a != pk):
+                ix.anchor[s * n_hosts + h] = -2
+            elif a == -1:
+                ix.anchor[s * n_hosts + h] = pk
 
 
 cdef inline idx_t _find(const idx_t* values, idx_t lo, idx_t hi, idx_t x) noexcept nogil:
-    """Position of x in the sorted values[lo:hi]; x must be there."""
+    """First position in the sorted values[lo:hi] holding a value >= x (hi if none)."""
     cdef idx_t mid
     while lo < hi:
         mid = lo + (hi - lo) // 2
@@ -108,47 +124,91 @@ cdef inline bint _holds_candidate(idx_t grp, const idx_t* gp_ptr, const idx_t* g
     return False
 
 
-# Freed hosts per key, ascending, appended to out (out_ptr has n_keys + 1 slots).
+# Count, per candidate host, the blockers of group grp that stop blocking once the edges with
+# key go: split grp by union-find over its members (local positions, found by binary search
+# in its ascending member row) and its colocation edges without key; a blocker on h stays iff
+# its new component holds a pin edge to h without key. Pins of grp are ascending by host, so
+# each pinned entry is one stamp round. O((|G| + edges of G) alpha + |G| log |G|).
+cdef void _resplit(Index* ix, idx_t grp, idx_t key, idx_t mark, Py_ssize_t s, Py_ssize_t mc,
+                   Py_ssize_t mp,
+                   const idx_t* mem_ptr, const idx_t* mem, const idx_t* csrc,
+                   const idx_t* cdst, const idx_t* ckeys, const idx_t* pguest,
+                   const idx_t* phost, const idx_t* pkeys, const idx_t* gp_ptr,
+                   const idx_t* gp_host, const idx_t* candidate_at, idx_t* removed,
+                   vector[idx_t]* parent, vector[idx_t]* rank,
+                   vector[idx_t]* stamp) noexcept nogil:
+    cdef idx_t lo = mem_ptr[grp], hi = mem_ptr[grp + 1], size = hi - lo
+    cdef idx_t i, j, p, end, e, h, token = 0
+    parent.resize(size)
+    rank.assign(size, 0)
+    stamp.assign(size, 0)
+    for i in range(size):
+        parent[0][i] = i
+    i = _find(ix.cg_group.data(), 0, <idx_t>ix.cg_group.size(), grp)
+    while i < <idx_t>ix.cg_group.size() and ix.cg_group[i] == grp:
+        p = ix.cg[i]
+        if ckeys[s * mc + p] != key:
+            uf_union(parent.data(), rank.data(), _find(mem, lo, hi, csrc[p]) - lo,
+                     _find(mem, lo, hi, cdst[p]) - lo)
+        i += 1
+    p = _find(ix.pg_group.data(), 0, <idx_t>ix.pg_group.size(), grp)
+    end = p
+    while end < <idx_t>ix.pg_group.size() and ix.pg_group[end] == grp:
+        end += 1
+    for e in range(gp_ptr[grp], gp_ptr[grp + 1]):
+        h = gp_host[e]
+        token += 1
+        while p < end and phost[ix.pg[p]] == h:
+            if pkeys[s * mp + ix.pg[p]] != key:
+                j = _find(mem, lo, hi, pguest[ix.pg[p]]) - lo
+                stamp[0][uf_find(parent.data(), j)] = token
+            p += 1
+        if ix.n_blk[e] == 0 or candidate_at[h] != mark:
+            continue
+        for i in range(ix.eb_ptr[e], ix.eb_ptr[e + 1]):
+            j = _find(mem, lo, hi, ix.eb[i]) - lo
+            if stamp[0][uf_find(parent.data(), j)] != token:
+                removed[h] += 1
+
+
+# Freed hosts per global key, ascending, appended to out (out_ptr has n_keys + 1 slots).
 # For key k: T = groups holding an edge of k. Candidates = hosts h whose blockers all lie in T
 # (summed per pinned entry) and whose anchor allows k; if none, k costs O(|edges of k| + sum of
 # pinned rows of T). Otherwise blockers that stop blocking are counted per candidate host:
 #   a group without colocation edges of k keeps its components, so an entry (group, h) is lost
 #   iff every pin edge behind it has key k (pin counts decremented, then restored);
-#   a group with colocation edges of k is re-split by union-find over its members and its
-#   edges without key k, and a blocker on h stays iff its new component holds a pin edge to h
-#   without key k (pins of the group are ascending by host, so each host is one stamp round).
+#   a group with colocation edges of k is re-split (_resplit).
 # h is freed iff every one of its blockers stopped blocking.
-# Complexity per key: O(edges of k + sum_{G in T} |pinned G|), plus O((|G| + edges of G)
-# alpha) for each re-split group that holds a candidate's blocker. Memory O(n + m + n_hosts).
-cdef void _freed(idx_t n, idx_t n_hosts, idx_t k, idx_t n_keys, const idx_t* group,
-                 const idx_t* mem_ptr, const idx_t* mem, const idx_t* guest_host,
-                 const idx_t* csrc, const idx_t* cdst, const idx_t* ckey, Py_ssize_t mc,
-                 const idx_t* pguest, const idx_t* phost, const idx_t* pkey, Py_ssize_t mp,
-                 const idx_t* gp_ptr, const idx_t* gp_host, const idx_t* gp_count,
-                 const idx_t* entry, const idx_t* blk_ptr, idx_t* out_ptr,
-                 vector[idx_t]* out) noexcept nogil:
-    # Scratch touched only where a key reaches comes from calloc, so untouched pages cost
-    # nothing: marks hold key + 1 (0: never), stamps hold tokens >= 1.
+# Complexity per key: O(edges of k + sum_{G in T} |pinned G|), plus _resplit for each group
+# with a colocation edge of k and a candidate's blocker. Scratch sized by groups or hosts comes
+# from calloc, so pages no key touches cost nothing.
+cdef void _freed(idx_t n_sets, const idx_t* set_ptr, idx_t n_hosts, idx_t k,
+                 const idx_t* group, const idx_t* mem_ptr, const idx_t* mem,
+                 const idx_t* guest_host, const idx_t* csrc, const idx_t* cdst,
+                 const idx_t* ckeys, Py_ssize_t mc, const idx_t* pguest, const idx_t* phost,
+                 const idx_t* pkeys, Py_ssize_t mp, const idx_t* gp_ptr, const idx_t* gp_host,
+                 const idx_t* gp_count, const idx_t* entry, const idx_t* blk_ptr,
+                 const idx_t* blk, idx_t* out_ptr, vector[idx_t]* out) noexcept nogil:
+    # Marks hold key + 1 (0: never).
     cdef Index ix
+    cdef idx_t n_keys = set_ptr[n_sets]
     cdef idx_t* touched_at = <idx_t*>calloc(k, sizeof(idx_t))
     cdef idx_t* resplit_at = <idx_t*>calloc(k, sizeof(idx_t))
     cdef idx_t* candidate_at = <idx_t*>calloc(n_hosts, sizeof(idx_t))
     cdef idx_t* cover = <idx_t*>calloc(n_hosts, sizeof(idx_t))
     cdef idx_t* removed = <idx_t*>calloc(n_hosts, sizeof(idx_t))
-    cdef idx_t* parent = <idx_t*>malloc(n * sizeof(idx_t))
-    cdef idx_t* rank = <idx_t*>malloc(n * sizeof(idx_t))
-    cdef int64_t* stamp = <int64_t*>calloc(n, sizeof(int64_t))
     cdef vector[idx_t] count = vector[idx_t](gp_ptr[k])
-    cdef vector[idx_t] groups, hosts, changed
-    cdef int64_t token = 0
-    cdef idx_t key, mark, grp, e, i, j, p, end, h, g, start
+    cdef vector[idx_t] groups, hosts, changed, parent, rank, stamp
+    cdef idx_t s = 0, key, mark, anchor, grp, e, i, p, h, start
     cdef bint any_candidate
-    _index(n, n_hosts, k, n_keys, group, guest_host, csrc, ckey, mc, pguest, phost, pkey, mp,
-           gp_ptr, entry, &ix)
+    _index(n_sets, n_keys, n_hosts, group, guest_host, csrc, ckeys, mc, pguest, phost, pkeys,
+           mp, gp_ptr, k, entry, blk, blk_ptr[n_hosts], &ix)
     for e in range(gp_ptr[k]):
         count[e] = gp_count[e]
     out_ptr[0] = 0
     for key in range(n_keys):
+        while key >= set_ptr[s + 1]:
+            s += 1
         mark = key + 1
         groups.clear()
         hosts.clear()
@@ -174,8 +234,8 @@ cdef void _freed(idx_t n, idx_t n_hosts, idx_t k, idx_t n_keys, const idx_t* gro
         any_candidate = False
         for i in range(<idx_t>hosts.size()):
             h = hosts[i]
-            if (cover[h] == blk_ptr[h + 1] - blk_ptr[h]
-                    and (ix.anchor[h] == -1 or ix.anchor[h] == key)):
+            anchor = ix.anchor[s * n_hosts + h]
+            if cover[h] == blk_ptr[h + 1] - blk_ptr[h] and (anchor == -1 or anchor == key):
                 candidate_at[h] = mark
                 any_candidate = True
         if any_candidate:
@@ -200,31 +260,11 @@ cdef void _freed(idx_t n, idx_t n_hosts, idx_t k, idx_t n_keys, const idx_t* gro
             # Groups that lose colocation edges: re-split them.
             for i in range(<idx_t>groups.size()):
                 grp = groups[i]
-                if resplit_at[grp] != mark or not _holds_candidate(
+                if resplit_at[grp] == mark and _holds_candidate(
                         grp, gp_ptr, gp_host, ix.n_blk.data(), candidate_at, mark):
-                    continue
-                for j in range(mem_ptr[grp], mem_ptr[grp + 1]):
-                    parent[mem[j]] = mem[j]
-                    rank[mem[j]] = 0
-                for j in range(ix.cg_ptr[grp], ix.cg_ptr[grp + 1]):
-                    p = ix.cg[j]
-                    if ckey[p] != key:
-                        uf_union(parent, rank, csrc[p], cdst[p])
-                p = ix.pg_ptr[grp]
-                end = ix.pg_ptr[grp + 1]
-                for e in range(gp_ptr[grp], gp_ptr[grp + 1]):
-                    h = gp_host[e]
-                    token += 1
-                    while p < end and phost[ix.pg[p]] == h:
-                        if pkey[ix.pg[p]] != key:
-                            stamp[uf_find(parent, pguest[ix.pg[p]])] = token
-                        p += 1
-                    if ix.n_blk[e] == 0 or candidate_at[h] != mark:
-                        continue
-                    for j in range(ix.eb_ptr[e], ix.eb_ptr[e + 1]):
-                        g = ix.eb[j]
-                        if stamp[uf_find(parent, g)] != token:
-                            removed[h] += 1
+                    _resplit(&ix, grp, key, mark, s, mc, mp, mem_ptr, mem, csrc,
+                             cdst, ckeys, pguest, phost, pkeys, gp_ptr, gp_host, candidate_at,
+                             removed, &parent, &rank, &stamp)
         start = <idx_t>out.size()
         for i in range(<idx_t>hosts.size()):
             h = hosts[i]
@@ -239,30 +279,27 @@ cdef void _freed(idx_t n, idx_t n_hosts, idx_t k, idx_t n_keys, const idx_t* gro
     free(candidate_at)
     free(cover)
     free(removed)
-    free(parent)
-    free(rank)
-    free(stamp)
 
 
-def freed(idx_t n, idx_t n_hosts, idx_t k, idx_t n_keys, const idx_t[::1] group,
-          const idx_t[::1] members_ptr, const idx_t[::1] members, const idx_t[::1] guest_host,
-          const idx_t[::1] csrc, const idx_t[::1] cdst, const idx_t[::1] ckey,
-          const idx_t[::1] pguest, const idx_t[::1] phost, const idx_t[::1] pkey,
-          const idx_t[::1] gp_ptr, const idx_t[::1] gp_host, const idx_t[::1] gp_count,
-          const idx_t[::1] entry, const idx_t[::1] blk_ptr, idx_t[::1] out_ptr,
-          idx_t[::1] out) -> int:
-    """Hosts freed per key. Returns the total number of rows' entries; when that exceeds
-    ``len(out)`` nothing was written to ``out`` and the caller calls again with room."""
+def freed(idx_t n_sets, const idx_t[::1] set_ptr, idx_t n_hosts, idx_t k,
+          const idx_t[::1] group, const idx_t[::1] members_ptr, const idx_t[::1] members,
+          const idx_t[::1] guest_host, const idx_t[::1] csrc, const idx_t[::1] cdst,
+          const idx_t[::1] ckeys, const idx_t[::1] pguest, const idx_t[::1] phost,
+          const idx_t[::1] pkeys, const idx_t[::1] gp_ptr, const idx_t[::1] gp_host,
+          const idx_t[::1] gp_count, const idx_t[::1] entry, const idx_t[::1] blk_ptr,
+          const idx_t[::1] blk, idx_t[::1] out_ptr, idx_t[::1] out) -> int:
+    """Hosts freed per global key. Returns the total number of entries of all rows; when
+    that exceeds ``len(out)`` nothing was written to ``out`` and the caller calls again."""
     cdef vector[idx_t] result
     cdef Py_ssize_t i, total
     out_ptr[:] = 0
-    if n == 0 or n_hosts == 0:
+    if group.shape[0] == 0 or n_hosts == 0:
         return 0
     with nogil:
-        _freed(n, n_hosts, k, n_keys, &group[0], &members_ptr[0], &members[0], &guest_host[0],
-               &csrc[0], &cdst[0], &ckey[0], csrc.shape[0], &pguest[0], &phost[0], &pkey[0],
-               pguest.shape[0], &gp_ptr[0], &gp_host[0], &gp_count[0], &entry[0], &blk_ptr[0],
-               &out_ptr[0], &result)
+        _freed(n_sets, &set_ptr[0], n_hosts, k, &group[0], &members_ptr[0], &members[0],
+               &guest_host[0], &csrc[0], &cdst[0], &ckeys[0], csrc.shape[0], &pguest[0],
+               &phost[0], &pkeys[0], pguest.shape[0], &gp_ptr[0], &gp_host[0], &gp_count[0],
+               &entry[0], &blk_ptr[0], &blk[0], &out_ptr[0], &result)
         total = <Py_ssize_t>result.size()
         if total <= out.shape[0]:
             for i in range(total):

@@ -438,28 +438,29 @@ def pinning(inputs: PinningInputs) -> Pinning:
     wave = np.empty(nh, np.int32)
     wave_count = int(_waves.waves(nh, nf, nc, fh_ptr, fh, hc, capacity, bound, wave))
 
-    # Step 7: remediation value.
-    def freed(n_keys: int, ckey: IndexArray, pkey: IndexArray) -> CSR:
-        out_ptr = np.zeros(n_keys + 1, np.int32)
-        out = np.empty(nh + csrc.size + pg.size, np.int32)
-        args = (n, nh, k, n_keys, group, mem_ptr, members, gh, csrc, cdst, ckey, pg, ph, pkey,
-                group_pinned.indptr, group_pinned.indices, gp_count, entry, blockers.indptr)
-        total = int(_remediation.freed(*args, out_ptr, out))
-        if total > out.size:
-            out = np.empty(total, np.int32)
-            _remediation.freed(*args, out_ptr, out)
-        return CSR(out_ptr, out[:total].copy())
-
+    # Step 7: remediation value, for three key sets in one pass: causes, rules, containment.
     faux_causes = np.zeros(ncause, dtype=bool)
     faux_causes[faux_cause[faux_cause >= 0]] = True
+    set_ptr = np.array([0, ncause, ncause + nr, ncause + nr + 1], np.int32)
 
-    def contained(cause: IndexArray) -> IndexArray:
-        hit = (cause >= 0) & faux_causes[np.maximum(cause, 0)] if ncause else cause < -1
-        return np.where(hit, 0, -1).astype(np.int32)
+    def keys(cause: IndexArray, rule: IndexArray) -> IndexArray:
+        contained = (cause >= 0) & faux_causes[np.maximum(cause, 0)] if ncause else cause < -1
+        return np.concatenate([cause, np.where(rule >= 0, rule + ncause, -1),
+                               np.where(contained, ncause + nr, -1)]).astype(np.int32)
 
-    freed_by_cause = freed(ncause, ccause, pcause)
-    freed_by_rule = freed(nr, crule, prule)
-    hosts_freed = int(freed(1, contained(ccause), contained(pcause)).indptr[1])
+    out_ptr = np.zeros(int(set_ptr[-1]) + 1, np.int32)
+    out = np.empty(nh + csrc.size + pg.size, np.int32)
+    args = (3, set_ptr, nh, k, group, mem_ptr, members, gh, csrc, cdst, keys(ccause, crule), pg, ph,
+            keys(pcause, prule), group_pinned.indptr, group_pinned.indices, gp_count, entry,
+            blockers.indptr, blockers.indices)
+    total = int(_remediation.freed(*args, out_ptr, out))
+    if total > out.size:
+        out = np.empty(total, np.int32)
+        _remediation.freed(*args, out_ptr, out)
+    freed = CSR(out_ptr, out[:total])
+    freed_by_cause = _take_rows(freed, np.arange(ncause, dtype=np.int32))
+    freed_by_rule = _take_rows(freed, np.arange(ncause, ncause + nr, dtype=np.int32))
+    hosts_freed = len(freed.row(ncause + nr))
     stats = np.zeros(5, np.int64)
     _remediation.containment(n, nf, nh, faux, gh, g_mem, h_mem, stats)
     k_needed = int(stats[0])

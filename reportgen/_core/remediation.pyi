@@ -3,26 +3,27 @@ import numpy as np
 import numpy.typing as npt
 
 def freed(
-    n: int,  # int32_t, guests
+    n_sets: int,  # int32_t
+    set_ptr: npt.NDArray[np.int32],  # const int32_t[::1], n_sets + 1 global key offsets
     n_hosts: int,  # int32_t
     k: int,  # int32_t, colocation groups
-    n_keys: int,  # int32_t
     group: npt.NDArray[np.int32],  # const int32_t[::1]
     members_ptr: npt.NDArray[np.int32],  # const int32_t[::1], per group
-    members: npt.NDArray[np.int32],  # const int32_t[::1]
+    members: npt.NDArray[np.int32],  # const int32_t[::1], ascending per group
     guest_host: npt.NDArray[np.int32],  # const int32_t[::1]
     csrc: npt.NDArray[np.int32],  # const int32_t[::1], colocation edges
     cdst: npt.NDArray[np.int32],  # const int32_t[::1]
-    ckey: npt.NDArray[np.int32],  # const int32_t[::1], key per colocation edge or -1
+    ckeys: npt.NDArray[np.int32],  # const int32_t[::1], n_sets * len(csrc), global key or -1
     pguest: npt.NDArray[np.int32],  # const int32_t[::1], pin edges
     phost: npt.NDArray[np.int32],  # const int32_t[::1]
-    pkey: npt.NDArray[np.int32],  # const int32_t[::1], key per pin edge or -1
+    pkeys: npt.NDArray[np.int32],  # const int32_t[::1], n_sets * len(pguest), global key or -1
     gp_ptr: npt.NDArray[np.int32],  # const int32_t[::1], pinned hosts per group
     gp_host: npt.NDArray[np.int32],  # const int32_t[::1]
     gp_count: npt.NDArray[np.int32],  # const int32_t[::1], pin edges per pinned entry
     entry: npt.NDArray[np.int32],  # const int32_t[::1], blocker's pinned entry or -1
     blk_ptr: npt.NDArray[np.int32],  # const int32_t[::1], blockers per host
-    out_ptr: npt.NDArray[np.int32],  # int32_t[::1], output, length n_keys + 1
+    blk: npt.NDArray[np.int32],  # const int32_t[::1]
+    out_ptr: npt.NDArray[np.int32],  # int32_t[::1], output, one slot per global key + 1
     out: npt.NDArray[np.int32],  # int32_t[::1], output
 ) -> int: ...
 def containment(
