@@ -4,10 +4,9 @@
 A "key" names a set of pin and colocation edges removed together: a cause, a rule, or all
 faux-cluster causes at once. Keys come in sets (causes, rules, containment), numbered
 globally (set s owns keys set_ptr[s] .. set_ptr[s+1]-1); each edge has one key per set, or -1
-when no fix of that set removes it. Host h is freed by key k
-iff h has blockers now and none once every edge with key k is gone; this equals recomputing
-the pin closure and the blockers without those edges, but only groups that k touches are
-looked at again.
+when no fix of that set removes it. Host h is freed by key k iff h has blockers now and none
+once every edge with key k is gone; this equals recomputing the pin closure and the blockers
+without those edges, but only groups that k touches are looked at again.
 
 Inputs are validated by reportgen.graph before they reach these kernels, and the closure
 arrays (groups, pinned rows, blocker entries) come from closure.pyx on the same edges.
