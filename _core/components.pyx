@@ -1,41 +1,114 @@
 # cython: language_level=3
-"""Connected components over an undirected edge list (union-find).
+"""Connected components over an undirected edge list, and faux clusters (step 1).
 
 Inputs are validated by reportgen.graph before they reach these kernels: every index is in
-[0, n), arrays are C-contiguous int32 and src/dst have the same length.
+range, arrays are C-contiguous int32 and paired arrays have the same length.
 """
 
-from core_types cimport idx_t, uf_find, uf_union
+from libcpp.algorithm cimport sort
+from libcpp.vector cimport vector
 
-
-cdef idx_t _components(idx_t n, const idx_t[::1] src, const idx_t[::1] dst,
-                       idx_t[::1] parent, idx_t[::1] rank, idx_t[::1] labels) noexcept nogil:
-    # Union-find with union by rank and path halving: O((n + m) alpha(n)), no recursion.
-    # Labels are numbered 0..k-1 in order of each component's smallest member.
-    cdef Py_ssize_t i
-    cdef idx_t root, count = 0
-    for i in range(n):
-        parent[i] = <idx_t>i
-        rank[i] = 0
-        labels[i] = -1
-    for i in range(src.shape[0]):
-        uf_union(parent, rank, src[i], dst[i])
-    for i in range(n):
-        root = uf_find(parent, <idx_t>i)
-        if labels[root] == -1:
-            labels[root] = count
-            count += 1
-        labels[i] = labels[root]
-    return count
+from core_types cimport idx_t, int8_t, csr_by_key, uf_labels
 
 
 def connected_components(idx_t n, const idx_t[::1] src, const idx_t[::1] dst,
                          idx_t[::1] parent, idx_t[::1] rank, idx_t[::1] labels) -> int:
     """Write each node's component label into ``labels``; return the number of components.
 
-    ``parent`` and ``rank`` are scratch arrays of length n.
+    ``parent`` and ``rank`` are scratch arrays of length n. Labels are numbered in order of
+    each component's smallest node. Union-find: O((n + m) alpha(n)), no recursion.
     """
-    cdef idx_t count
+    cdef idx_t count = 0
+    if n == 0:
+        return 0
     with nogil:
-        count = _components(n, src, dst, parent, rank, labels)
+        count = uf_labels(n, &src[0], &dst[0], src.shape[0], &parent[0], &rank[0], &labels[0])
+    return count
+
+
+# Faux clusters: components of the bond graph with >= 2 distinct guests.
+# Invariants on return (k = returned count):
+#   guest_cluster[g] in [0, k) iff g is in a component of >= 2 guests, else -1; ids follow the
+#   smallest member, so cluster ids increase with their first guest.
+#   members row f = the guests of f, ascending; hosts row f = distinct known hosts, ascending.
+#   topology[f]: 3 if a member has host -1; else 0 if one host; else 1 if every member has its
+#   own host and all hosts share one host_cluster value (-1 = standalone counts as a value);
+#   else 2. max_per_host[f] = most members on one known host (0 if none known).
+# Complexity: O((n + m) alpha(n) + sum_f h_f log h_f) time, O(n + n_hosts) extra memory.
+cdef idx_t _faux_clusters(idx_t n, idx_t n_hosts, const idx_t* src, const idx_t* dst,
+                          Py_ssize_t m, const idx_t* guest_host, const idx_t* host_cluster,
+                          idx_t* guest_cluster, idx_t* mem_ptr, idx_t* mem,
+                          idx_t* hst_ptr, idx_t* hst, int8_t* topology,
+                          idx_t* max_per_host) noexcept nogil:
+    cdef vector[idx_t] parent = vector[idx_t](n)
+    cdef vector[idx_t] rank = vector[idx_t](n)
+    cdef vector[idx_t] label = vector[idx_t](n)
+    cdef vector[idx_t] size
+    cdef vector[idx_t] fid
+    cdef vector[idx_t] seen = vector[idx_t](n_hosts, -1)
+    cdef vector[idx_t] per_host = vector[idx_t](n_hosts, 0)
+    cdef idx_t n_comp, count = 0, f, g, h, c, i, j, start, top, best
+    cdef bint unknown, same_cluster
+    n_comp = uf_labels(n, src, dst, m, parent.data(), rank.data(), label.data())
+    size.assign(n_comp, 0)
+    fid.assign(n_comp, -1)
+    for g in range(n):
+        size[label[g]] += 1
+    for g in range(n):
+        c = label[g]
+        if size[c] >= 2 and fid[c] == -1:
+            fid[c] = count
+            count += 1
+        guest_cluster[g] = fid[c]
+    csr_by_key(count, guest_cluster, n, mem_ptr, mem)
+    hst_ptr[0] = 0
+    for f in range(count):
+        start = hst_ptr[f]
+        top = start
+        unknown = False
+        best = 0
+        for i in range(mem_ptr[f], mem_ptr[f + 1]):
+            h = guest_host[mem[i]]
+            if h < 0:
+                unknown = True
+                continue
+            per_host[h] += 1
+            if per_host[h] > best:
+                best = per_host[h]
+            if seen[h] != f:
+                seen[h] = f
+                hst[top] = h
+                top += 1
+        hst_ptr[f + 1] = top
+        sort(hst + start, hst + top)
+        same_cluster = True
+        for j in range(start, top):
+            per_host[hst[j]] = 0
+            if host_cluster[hst[j]] != host_cluster[hst[start]]:
+                same_cluster = False
+        max_per_host[f] = best
+        if unknown:
+            topology[f] = 3
+        elif top - start == 1:
+            topology[f] = 0
+        elif best == 1 and same_cluster:
+            topology[f] = 1
+        else:
+            topology[f] = 2
+    return count
+
+
+def faux_clusters(idx_t n, idx_t n_hosts, const idx_t[::1] src, const idx_t[::1] dst,
+                  const idx_t[::1] guest_host, const idx_t[::1] host_cluster,
+                  idx_t[::1] guest_cluster, idx_t[::1] members_ptr, idx_t[::1] members,
+                  idx_t[::1] hosts_ptr, idx_t[::1] hosts, int8_t[::1] topology,
+                  idx_t[::1] max_per_host) -> int:
+    """Find the faux clusters; write the outputs (sized for n // 2 clusters); return the count."""
+    cdef idx_t count = 0
+    if n == 0:
+        return 0
+    with nogil:
+        count = _faux_clusters(n, n_hosts, &src[0], &dst[0], src.shape[0], &guest_host[0],
+                               &host_cluster[0], &guest_cluster[0], &members_ptr[0], &members[0],
+                               &hosts_ptr[0], &hosts[0], &topology[0], &max_per_host[0])
     return count

@@ -54,7 +54,7 @@ def test_register_is_cut_to_the_configured_length_and_says_how_many_more() -> No
 
 
 def test_without_remedies_the_actions_are_the_costliest_units() -> None:
-    audit = small_audit()
+    audit = with_analysis(small_audit(), remedies_by_cause=(), remedies_by_rule=())
     model = model_of(audit)
     assert [a.label for a in model.actions][0] == "sqlprod (2 nodes)"
     assert all(a.hosts_freed is None for a in model.actions)

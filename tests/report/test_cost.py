@@ -85,4 +85,8 @@ def test_containment_saves_the_change_overhead_of_the_net_freed_hosts() -> None:
     assert costing.containment is not None
     per_host_overhead = CONFIG.cost.events_per_year["vsphere"] * CONFIG.cost.change_cost
     assert costing.containment.annual_saving == pytest.approx((3 - 1) * per_host_overhead)
-    assert cost_analysis(audit.analysis).containment is None  # the interim core names no k
+    analysis = audit.analysis  # the core's own what-if for this estate
+    real = cost_analysis(analysis).containment
+    assert real is not None and real.dedicated_hosts == analysis.containment_k
+    assert real.annual_saving == pytest.approx(
+        max(0, analysis.containment_hosts_freed - analysis.containment_k) * per_host_overhead)
