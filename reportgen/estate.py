@@ -91,6 +91,31 @@ class Estate:
         )
 
 
+# Row order of each table: exports in the order given, rows in file order, then keys. Polars
+# group-bys and joins do not promise an order; sorting once here makes every output (host
+# order, wave numbers, JSON) the same from run to run.
+ORDER: dict[str, tuple[str, ...]] = {
+    "sources": ("source_id",),
+    "clusters": ("source_id", "cluster_key"),
+    "hosts": ("source_id", "host_key"),
+    "guests": ("source_id", "row", "guest_key"),
+    "disks": ("source_id", "row", "guest_key", "label", "path"),
+    "nics": ("source_id", "row", "guest_key", "label"),
+    "networks": ("source_id", "host_key", "network", "switch"),
+    "datastores": ("source_id", "datastore_key"),
+    "devices": ("source_id", "kind", "row", "guest_key", "detail"),
+}
+
+
+def in_canonical_order(estate: Estate) -> Estate:
+    """The same estate with every table sorted by :data:`ORDER` (nulls last)."""
+    tables = {}
+    for name, table in estate.tables.items():
+        keys = [(k, "ascending") for k in ORDER.get(name, ()) if k in table.column_names]
+        tables[name] = table.sort_by(keys) if keys and table.num_rows > 1 else table
+    return replace(estate, tables=tables)
+
+
 def merge(estates: list[Estate]) -> Estate:
     """Concatenate estates read from several exports into one, renumbering source ids."""
     if len(estates) == 1:

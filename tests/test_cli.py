@@ -144,3 +144,19 @@ def test_every_real_export_audits(cli, tmp_path: Path, name: str) -> None:
     if name.startswith("licenseware"):
         gaps = {c["rule"] for c in document["coverage"] if c["status"] == "not-assessed"}
         assert "GEN-01" in gaps  # no vDisk tab in the 3.x export: not assessed, not clean
+
+
+def test_two_runs_give_the_same_findings(cli, tmp_path: Path) -> None:
+    from tests.conftest import SAMPLES
+
+    documents = []
+    for n in range(2):
+        out = tmp_path / f"f{n}.json"
+        result = cli(["audit", SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip",
+                      "--json", out, "-q"])
+        assert result.code == 0, result.stderr
+        document = json.loads(out.read_text())
+        document.pop("generated_at")
+        documents.append(document)
+    assert documents[0] == documents[1]
+    assert [h["wave"] for h in documents[0]["hosts"]] == [h["wave"] for h in documents[1]["hosts"]]

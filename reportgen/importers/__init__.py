@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from ..errors import InputError
-from ..estate import DataIssue, Estate, merge
+from ..estate import DataIssue, Estate, in_canonical_order, merge
 from ..progress import Progress, silent
 from .dedupe import drop_superseded
 from .detect import ExportKind, detect
@@ -58,7 +58,7 @@ def load_estate(
             job.result()  # an unreadable export stops the audit here, with its own message
             progress(f"read {names[id(job)]}", done, total)
         estates = [job.result() for job in jobs]
-    return drop_superseded(merge(estates))
+    return in_canonical_order(drop_superseded(merge(estates)))
 
 
 # Relative cost of reading each tab (a vDisk sheet is the largest, most tabs are tiny); used to

@@ -43,6 +43,7 @@ def evaluate(estate: Estate, ctx: RuleContext | None = None) -> RuleOutput:
     for detector in DETECTORS:
         out.extend(detector.run(estate, ctx))
     _drop_proven_suspects(out)
+    _sort(out)
     for info in CATALOGUE.values():
         out.coverage.extend(assess(info, estate))
     return out
@@ -55,3 +56,13 @@ def _drop_proven_suspects(out: RuleOutput) -> None:
         return
     out.suspected = [group for group in out.suspected if not proven.intersection(group)]
     out.findings = [f for f in out.findings if not (f.suspected and f.guest_key in proven)]
+
+
+def _sort(out: RuleOutput) -> None:
+    """Findings and edges in a fixed order, whatever order the detectors' joins produced."""
+    out.findings.sort(key=lambda f: (f.rule, f.guest_key or "", f.host_key or "", f.timing, f.evidence))
+    for edges in (out.bonds, out.colocations):
+        edges.sort(key=lambda e: (e.a, e.b, e.rule, e.cause or ""))
+    for host_edges in (out.pins, out.strands):
+        host_edges.sort(key=lambda e: (e.guest, e.host, e.rule, e.cause or ""))
+    out.suspected.sort()
