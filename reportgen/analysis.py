@@ -306,7 +306,10 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
             i = int(cause[5:])
             return faux[i].name, "guest-cluster"
         kind, _, rest = cause.partition(":")
-        return rest, kind
+        if kind == "guest":  # guest:<guest key>:<rule>, one pinned guest outside any guest cluster
+            key, _, rule = rest.rpartition(":")
+            return f"{guest_names.get(key) or key} ({rule})", kind
+        return cause_label(kind, rest, host_names, guest_names), kind
 
     remedies = []
     for c in range(len(causes)):
@@ -326,7 +329,12 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
     return Analysis(
         estate=estate, config=config, findings=tuple(out.findings), coverage=tuple(out.coverage),
         faux_clusters=tuple(faux), hosts=tuple(host_results), waves=tuple(tuple(w) for w in waves),
-        wave_lower_bound=today.wave_lower_bound, conflicts=(),
+        wave_lower_bound=today.wave_lower_bound,
+        conflicts=tuple(
+            (tuple(guest_names[guest_keys[int(g)]] or guest_keys[int(g)] for g in later.conflict_guests.row(i)),
+             tuple(host_names[host_keys[int(h)]] for h in later.conflict_hosts.row(i)))
+            for i in range(len(later.conflict_groups))
+        ),
         remedies_by_cause=tuple(remedies), remedies_by_rule=tuple(by_rule),
         containment_k=today.containment_k, containment_hosts_freed=today.containment_hosts_freed,
         guest_names=guest_names, host_names=host_names,
@@ -349,3 +357,29 @@ def cluster_name(names: list[str]) -> str:
     if len(names) <= 3:
         return " + ".join(names)
     return f"{names[0]} + {len(names) - 1} more"
+
+
+_DEVICE_WORDS = {"usb": "host USB device", "cd": "host CD/DVD drive", "sriov": "SR-IOV adapter"}
+
+
+def cause_label(kind: str, ident: str, host_names: dict[str, str], guest_names: dict[str, str]) -> str:
+    """A readable name for a cause id written by the rules (keys are '<scope>/<name>' paths)."""
+    if ident in guest_names:  # a device of one guest (usb:, cd:, sriov:)
+        return f"{guest_names[ident] or ident}'s {_DEVICE_WORDS.get(kind, kind)}"
+    if kind == "switch":  # Hyper-V <host or cluster>/<switch>
+        where, _, switch = ident.partition("/")
+        return f"{switch} on {where}" if switch else ident
+    if kind == "datastore":
+        return ident.split("/", 1)[-1]
+    if kind == "portgroup":  # <host key>/<port group>
+        for i, ch in enumerate(ident):
+            if ch == "/" and ident[:i] in host_names:
+                return f"{ident[i + 1:]} on {host_names[ident[:i]]}"
+        return ident
+    if kind == "network":  # <cluster key>/<network>; cluster key = <scope>/<datacenter>/<cluster>
+        parts = ident.split("/", 3)
+        return f"{parts[3]} in cluster {parts[2]}" if len(parts) == 4 else ident
+    if kind == "dvportgroup":  # <scope>/<switch>/<port group>
+        parts = ident.split("/", 2)
+        return f"{parts[2]} on {parts[1]}" if len(parts) == 3 else ident
+    return ident

@@ -83,6 +83,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
             for h in analysis.hosts
         ],
         "waves": [list(w) for w in analysis.waves],
+        "pin_conflicts": [{"guests": list(guests), "hosts": list(hosts)} for guests, hosts in analysis.conflicts],
         "wave_lower_bound": analysis.wave_lower_bound,
         "findings": [
             {

@@ -93,6 +93,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         assumptions=_assumptions(analysis, costing),
         roles=tuple((name.replace("_", " "), r.hours, r.rate) for name, r in analysis.config.cost.roles.items()),
         checks=_checks(analysis),
+        conflicts=analysis.conflicts[:MAX_CHANGE_NAMES],
         history=_history(history),
     )
 

@@ -248,5 +248,7 @@ class ReportModel:
     roles: tuple[tuple[str, float, float], ...]
     """(role, hours, rate) per unit and host maintenance."""
     checks: tuple[CheckRow, ...]
+    conflicts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    """Guests that must share a host but are pinned to different hosts: (guests, hosts)."""
     history: HistoryView | None = None
     """The quarter-on-quarter view, when the audit kept a history."""
