@@ -21,7 +21,7 @@ from .tabs import tabs
 from .xlsx import Sheet, write_workbook
 
 # Bump whenever generated content changes: cached estates with another version are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 FORMATS = ("xlsx", "csv")
 SAMPLE_NAME = "acme-vc01"

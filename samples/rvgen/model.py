@@ -775,8 +775,15 @@ class _Planter:
         os_t = C.ORACLE_LINUX if mech == "multi-writer-vmdk" else C.OPERATING_SYSTEMS[
             r.choice((C.OS_WIN2019, C.OS_WIN2022))]
         node1 = members[0]
+        # Many SQL clusters were built long ago and never had their VM hardware upgraded: below
+        # hardware 11, vMotion of a physicalSharing guest is impossible, so those nodes are pinned.
+        # (A generator of its own, so that the rest of the estate does not change with this choice.)
+        old = random.Random(f"{vc.index}-{self.group_no}")
+        legacy = mech == "physical-bus-rdm" and old.random() < 0.4
         for vm, sfx in zip(members, suffixes):
             vm.name = gname + sfx
+            if legacy:
+                vm.hw = old.choice((8, 9, 10))
             vm.group = g
             vm.os = os_t
             vm.owner = "team-dba"

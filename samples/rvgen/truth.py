@@ -20,8 +20,10 @@ CONVENTIONS = {
     "pinned_today": "running, not a template, and at least one reason below holds now",
     "pinned_at_next_power_on": "not running, not a template, and a reason would hold once powered on",
     "VMW-01": "a disk on a controller with virtualSharing pins the guest (no live migration)",
-    "VMW-02": "a physical-mode RDM on a physicalSharing controller pins the guest; vSphere 6+ vMotion "
-              "prerequisites for WSFC cannot be verified from an export, so live migration is not assumed",
+    "VMW-02": "a physical-mode RDM on a physicalSharing controller pins the guest before ESXi 6.0 or VM "
+              "hardware 11; from ESXi 6.0 with hardware 11 vMotion is possible on conditions, so no pin",
+    "VMW-03": "a VMDK on a physicalSharing controller pins the guest when it is on NFS or before ESXi 7.0 "
+              "(no clustered VMDK); on VMFS with ESXi 7.0+ it is taken to be a clustered VMDK, so no pin",
     "VMW-07": "multi-writer disks make a guest cluster but do not pin: nodes on different hosts can move",
     "VMW-10": "a NIC on a port group of a standard vSwitch without physical uplinks pins the guest when the NIC "
               "is connected (today) or connects at power-on (next power-on); vNetwork.Switch may name another "
@@ -68,11 +70,14 @@ def pin_reasons(vc: VCenter, vm: VM, now: bool, isolated: dict | None = None) ->
         if d.shared_bus == "virtualSharing":
             add("VMW-01", f"{d.label} has virtualSharing ({d.path})")
         elif d.shared_bus == "physicalSharing":
+            esxi = int(vm.host.esx[1].split(".")[0])
             if d.raw and d.compat == "physicalMode":
-                add("VMW-02", f"physical-mode RDM on {d.label} with physicalSharing (LUN {d.lun})")
+                if esxi < 6 or vm.hw < 11:
+                    add("VMW-02", f"physical-mode RDM on {d.label} with physicalSharing (LUN {d.lun}), "
+                                  f"ESXi {vm.host.esx[1]}, hardware {vm.hw}")
             elif d.raw:
                 add("VMW-05", f"virtual-mode RDM on {d.label} with physicalSharing (LUN {d.lun})")
-            else:
+            elif d.ds.kind == "NFS" or esxi < 7:
                 add("VMW-03", f"VMDK on {d.label} with physicalSharing ({d.path})")
     for n in vm.nics:
         sw = isolated.get((id(vm.host), n.network))
