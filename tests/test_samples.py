@@ -202,8 +202,11 @@ def derive(folder: Path) -> dict:
         clusters[frozenset(members)] = topo
     # Reasons per guest, today (True) and at next power-on (False).
     reasons = defaultdict(set)
+    esxi = {r["Host"]: int(r["ESX Version"].split("ESXi ")[1].split(".")[0]) for r in t["vHost"]}
     for r in t["vDisk"]:
-        if r["Shared Bus"] == "virtualSharing" or (r["Shared Bus"] == "physicalSharing" and r["Raw"] == "True"):
+        guest = info[key(r)]
+        old = esxi[guest["Host"]] < 6 or int(guest["HW version"]) < 11  # vMotion of clustered guests needs both
+        if r["Shared Bus"] == "virtualSharing" or (r["Shared Bus"] == "physicalSharing" and r["Raw"] == "True" and old):
             reasons[(key(r), True)].add("bus")
             reasons[(key(r), False)].add("bus")
     uplinked = {(r["Host"], r["Switch"]) for r in t["vNIC"] if r["Switch"]}
