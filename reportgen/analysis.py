@@ -215,23 +215,33 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
     today = run(running)
     later = run(not_template)
 
-    # Which rules tie each guest (for the per-host lists).
-    rules_of: dict[int, set[str]] = defaultdict(set)
+    # Which rules tie each guest: its own pins and colocations (or, when it is tied only
+    # through its colocation group, the group's pins); and the rules that strand it.
+    pin_rules: dict[int, set[str]] = defaultdict(set)
+    group_rules: dict[int, set[str]] = defaultdict(set)
     for g, r in zip(pins.guest.tolist(), pins.rule.tolist()):
-        rules_of[g].add(rule_ids[r])
+        pin_rules[g].add(rule_ids[r])
+        group_rules[int(later.group[g])].add(rule_ids[r])
+    for a, b, r in zip(colocations.src.tolist(), colocations.dst.tolist(), colocations.rule.tolist()):
+        pin_rules[a].add(rule_ids[r])
+        pin_rules[b].add(rule_ids[r])
+    strand_rules: dict[int, set[str]] = defaultdict(set)
+    group_strand_rules: dict[int, set[str]] = defaultdict(set)
     for g, r in zip(strands.guest.tolist(), strands.rule.tolist()):
-        rules_of[g].add(rule_ids[r])
-    for f in out.findings:
-        if f.guest_key in gi and f.timing != "hygiene":
-            rules_of[gi[f.guest_key]].add(f.rule)
+        strand_rules[g].add(rule_ids[r])
+        group_strand_rules[int(today.group[g])].add(rule_ids[r])
 
     faux_ids = [f"GC-{i + 1:03d}" for i in range(clusters.count)]
 
-    def pinned_guest(g: int) -> PinnedGuest:
+    def pinned_guest(g: int, stranded: bool = False) -> PinnedGuest:
         faux = int(clusters.guest_cluster[g])
+        if stranded:
+            rules = strand_rules.get(g) or group_strand_rules[int(today.group[g])]
+        else:
+            rules = pin_rules.get(g) or group_rules[int(later.group[g])]
         return PinnedGuest(
             key=guest_keys[g], name=guest_names[guest_keys[g]] or guest_keys[g],
-            rules=tuple(sorted(rules_of.get(g, ()))), owner=owners_list[g],
+            rules=tuple(sorted(rules)), owner=owners_list[g],
             faux_cluster=faux_ids[faux] if faux >= 0 else None,
         )
 
@@ -243,7 +253,7 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
             platform=str(hosts["platform"][h]), evacuable=bool(today.evacuable[h]),
             blockers=tuple(pinned_guest(int(g)) for g in today.blockers.row(h)),
             blockers_at_power_on=tuple(pinned_guest(int(g)) for g in later.blockers.row(h)),
-            stranded=tuple(pinned_guest(int(g)) for g in today.stranded.row(h)),
+            stranded=tuple(pinned_guest(int(g), stranded=True) for g in today.stranded.row(h)),
             degraded=tuple(faux_ids[int(c)] for c in later.degraded.row(h)),
             owners=tuple(owner_names[int(o)] for o in later.owners.row(h)),
             unknown_owner=bool(later.unknown_owner[h]),

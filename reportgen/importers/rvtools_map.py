@@ -6,6 +6,7 @@ Every row read ends up in a table or in a :class:`DataIssue` that says why it wa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -78,6 +79,15 @@ def needed_columns(options: MapOptions) -> dict[str, frozenset[str]]:
     if options.owner_column:
         needed["vInfo"] = needed["vInfo"] | {options.owner_column}
     return needed
+
+
+_OWNER = re.compile(r"(?i)^(vm[ _-]?)?(owner|owned by|application owner|app owner|service owner|contact|"
+                    r"responsible|besitzer|verantwortlich|propri[ée]taire|responsable)$")
+
+
+def _owner_attribute(custom: tuple[str, ...]) -> str | None:
+    """A custom attribute that names guest owners ('Owner', 'Application Owner' ...), if there is one."""
+    return next((c for c in custom if _OWNER.match(c.strip())), None)
 
 
 class _Mapper:
@@ -189,6 +199,13 @@ class _Mapper:
         raw = self.raw.tabs["vInfo"]
         f = raw.frame
         owner = self.options.owner_column
+        if owner is None:
+            owner = _owner_attribute(raw.custom)
+            if owner is not None:
+                self.issues.append(DataIssue(
+                    "info", self.raw.file,
+                    f"guest owners read from the custom attribute '{owner}' (set owner.column in the "
+                    "configuration to use another column)", sheet=raw.sheet, column=owner))
         if owner and owner not in f.columns:
             self.issues.append(
                 DataIssue("warning", self.raw.file,

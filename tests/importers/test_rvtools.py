@@ -201,3 +201,12 @@ def test_unreadable_inputs_name_the_file(tmp_path: Path, name: str, content: byt
     with pytest.raises(InputError) as err:
         load_estate([path])
     assert name in str(err.value) and message in str(err.value)
+
+
+def test_an_owner_custom_attribute_is_used_when_none_is_configured(tmp_path: Path) -> None:
+    est = small_estate(custom={"Backup status": "ok", "Application Owner": "payments"})
+    estate = load_estate([write_xlsx(est, tmp_path / "a.xlsx")])
+    assert {g["owner"] for g in rows(estate, "guests")} == {"payments"}
+    assert any("custom attribute 'Application Owner'" in i.message for i in estate.issues)
+    plain = load_estate([write_xlsx(small_estate(custom={"Backup status": "ok"}), tmp_path / "b.xlsx")])
+    assert {g["owner"] for g in rows(plain, "guests")} == {None}
