@@ -50,6 +50,8 @@ class TabStatus:
     rows_read: int = 0
     rows_used: int = 0
     columns: frozenset[str] = frozenset()
+    missing: tuple[str, ...] = ()
+    """Columns the importer reads from this tab that the export does not have."""
 
 
 @dataclass(frozen=True)

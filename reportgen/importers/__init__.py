@@ -123,4 +123,11 @@ def _map(raw: RawExport, options: MapOptions) -> Estate:
             where=raw.file,
             hint="reportgen needs at least vInfo; export 'all' tabs from RVTools",
         )
+    vinfo = raw.tabs["vInfo"]
+    if not vinfo.headers & {"VM", "VM ID", "VM UUID"}:
+        raise InputError(
+            f"the {vinfo.sheet} tab has none of the columns VM, VM ID or VM UUID: it is not an RVTools export",
+            where=raw.file,
+            hint="give the workbook or CSV folder as RVTools wrote it",
+        )
     return map_export(raw, 0, options)

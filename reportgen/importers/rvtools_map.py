@@ -66,6 +66,11 @@ NEEDED: dict[str, frozenset[str]] = {
 }
 
 
+# Columns some RVTools releases never wrote and that nothing depends on alone: not worth a
+# "missing column" line in the data-quality section.
+_OPTIONAL = frozenset({"VI SDK Server", "SRM Placeholder", "Datacenter", "Cluster"})
+
+
 @dataclass(frozen=True)
 class MapOptions:
     """What the mapping needs to know beyond the export."""
@@ -147,7 +152,9 @@ class _Mapper:
             return
         self.rows_read += raw.frame.height + raw.blank_rows
         self.rows_used += used
-        self.tabs.append(TabStatus(self.source_id, name, True, raw.frame.height, used, raw.headers))
+        missing = tuple(sorted(NEEDED.get(name, frozenset()) - raw.headers - _OPTIONAL))
+        self.tabs.append(TabStatus(self.source_id, name, True, raw.frame.height + raw.blank_rows, used, raw.headers,
+                                   missing))
 
     def report_unparsed(self, name: str, frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
         raw = self.raw.tabs[name]

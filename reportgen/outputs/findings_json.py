@@ -45,6 +45,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
     generated = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
     sources = []
     for s in estate.sources.to_pylist():
+        tabs = [t for t in estate.tabs if t.source_id == s["source_id"]]
         sources.append({
             "file": s["file"], "format": s["format"], "platform": s["platform"], "tool": s["tool"],
             "tool_version": s["tool_version"],
@@ -52,6 +53,8 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
             "server": s["server"], "server_uuid": s["server_uuid"],
             "rows_read": s["rows_read"], "rows_used": s["rows_used"], "rows_skipped": s["rows_skipped"],
             "superseded": s["superseded_by"] is not None,
+            "tabs": [{"tab": t.tab, "present": t.present, "rows_read": t.rows_read, "rows_used": t.rows_used,
+                      "missing_columns": list(t.missing)} for t in tabs],
         })
     files = {s["source_id"]: s["file"] for s in estate.sources.to_pylist()}
     host_names = analysis.host_names

@@ -285,11 +285,15 @@ def _sources(analysis: Analysis) -> list[SourceRow]:
     rows = []
     for s in analysis.estate.sources.to_pylist():
         exported = s["exported_at"]
+        tabs = [t for t in analysis.estate.tabs if t.source_id == s["source_id"]]
         rows.append(SourceRow(
             file=Path(s["file"]).name, server=s["server"],
             tool=" ".join(str(p) for p in (s["tool"], s["tool_version"]) if p) or s["format"],
             exported_at=exported.strftime("%Y-%m-%d %H:%M") if exported else None,
             rows_read=int(s["rows_read"] or 0), rows_skipped=int(s["rows_skipped"] or 0),
+            missing_tabs=tuple(t.tab for t in tabs if not t.present),
+            missing_columns=tuple(f"{t.tab}: {c}" for t in tabs for c in t.missing),
+            superseded=s["superseded_by"] is not None,
         ))
     return rows
 

@@ -156,6 +156,11 @@ class SourceRow:
     exported_at: str | None
     rows_read: int
     rows_skipped: int
+    missing_tabs: tuple[str, ...] = ()
+    """Tabs (or Hyper-V object files) the export does not have."""
+    missing_columns: tuple[str, ...] = ()
+    """'vDisk: Sharing mode' for each column the importer reads that the export lacks."""
+    superseded: bool = False
 
 
 @dataclass(frozen=True)
