@@ -7,6 +7,8 @@ The result is one :class:`RawTab` per tab reportgen uses, with canonical header 
 
 from __future__ import annotations
 
+import html
+import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -169,22 +171,31 @@ def _drop_blank(tab: RawTab, file: str, issues: list[DataIssue]) -> RawTab:
     return RawTab(tab.tab, tab.sheet, tab.frame.filter(~blank), tab.headers, tab.custom, count)
 
 
-def xlsx_sheets(source: str | bytes, file: str) -> tuple[fastexcel.ExcelReader, dict[str, str]]:
-    """Open a workbook; returns the reader and {tab: sheet name} of the RVTools tabs in it."""
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"")
+
+
+def xlsx_sheets(source: str | bytes, file: str) -> dict[str, str]:
+    """{tab: sheet name} of the RVTools tabs in a workbook, from its xl/workbook.xml only.
+
+    (Opening a reader would also parse the shared-strings table, which takes a noticeable
+    time on a large workbook; each reading thread opens its own reader anyway.)
+    """
     try:
-        reader = fastexcel.read_excel(source)
-    except Exception as exc:  # fastexcel raises its own error types for non-workbooks
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
+            book = archive.read("xl/workbook.xml")
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise InputError(
             "cannot be read as an xlsx workbook",
             where=file,
             hint=f"give an RVTools .xlsx export, a folder of RVTools CSVs or a zip of either ({_first_line(exc)})",
         ) from exc
     sheets: dict[str, str] = {}
-    for sheet in reader.sheet_names:
+    for match in _SHEET.finditer(book):
+        sheet = html.unescape(match.group(1).decode("utf-8", errors="replace"))
         tab = H.canonical_tab(sheet)
         if tab is not None and tab not in sheets:
             sheets[tab] = sheet
-    return reader, sheets
+    return sheets
 
 
 def read_xlsx_tabs(
@@ -242,7 +253,7 @@ def _read_sheet(
 
 def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]]) -> RawExport:
     """Read the RVTools tabs of an xlsx workbook."""
-    _, sheets = xlsx_sheets(source, file)
+    sheets = xlsx_sheets(source, file)
     tabs, issues = read_xlsx_tabs(source, [(t, s) for t, s in sheets.items() if t in needed], file, needed)
     return RawExport(file, "rvtools-xlsx", tabs, tuple(issues))
 
