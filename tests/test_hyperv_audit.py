@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import CHECKER, SAMPLES, real_export
 
 BUNDLE = SAMPLES / "hyperv" / "hyperv-3node.zip"

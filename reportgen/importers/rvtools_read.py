@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import fastexcel
-from fastexcel._fastexcel import ColumnInfoNoDtype
 import polars as pl
+from fastexcel._fastexcel import ColumnInfoNoDtype
 
 from ..errors import InputError
 from ..estate import DataIssue

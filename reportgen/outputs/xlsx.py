@@ -159,7 +159,7 @@ def write_xlsx(analysis: Analysis, costing: Costing, path: str | Path) -> dict[s
         for sheet in sheets(costing):
             ws = workbook.add_worksheet(sheet.name)
             money_cols = {i for i, (name, _) in enumerate(sheet.columns) if name.startswith(("Cost", "Saved"))}
-            for col, (name, width) in enumerate(sheet.columns):
+            for col, (_, width) in enumerate(sheet.columns):
                 ws.set_column(col, col, width, money if col in money_cols else None)
             ws.write_row(0, 0, [name for name, _ in sheet.columns], header)
             n = 0

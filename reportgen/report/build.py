@@ -10,15 +10,30 @@ from pathlib import Path
 import polars as pl
 
 from ..analysis import Analysis, FauxCluster, HostResult
-from ..history import History
 from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy, combined_saving
 from ..errors import RenderError
+from ..history import History
 from ..rules import CATALOGUE, Finding
 from . import charts
 from .formats import money, number
 from .model import (
-    Action, Assumption, Chart, CheckRow, ClusterPage, CostRow, CoverageGap, FailureRow, HistoryView, IssueGroup,
-    Member, Reason, RegisterRow, ReportModel, SourceRow, Summary, TrendRow,
+    Action,
+    Assumption,
+    Chart,
+    CheckRow,
+    ClusterPage,
+    CostRow,
+    CoverageGap,
+    FailureRow,
+    HistoryView,
+    IssueGroup,
+    Member,
+    Reason,
+    RegisterRow,
+    ReportModel,
+    SourceRow,
+    Summary,
+    TrendRow,
 )
 
 MAX_NAMES = 8

@@ -169,7 +169,7 @@ def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
     lowest = hosts.group_by("cluster_key").agg(
         lowest=pl.col("max_vm_version").cast(pl.Float64, strict=False).min(), count=pl.len())
     guests = guests.join(lowest.rename({"cluster_key": "host_cluster"}), on="host_cluster", how="left").filter(
-        clustered & ((pl.col("is_clustered") == False) | (pl.col("processor_compat") == False)
+        clustered & (pl.col("is_clustered").not_() | pl.col("processor_compat").not_()
                      | (version > pl.col("lowest")).fill_null(False)
                      | (pl.col("possible_owners").list.len() < pl.col("count")).fill_null(False)))
     for g in guests.iter_rows(named=True):

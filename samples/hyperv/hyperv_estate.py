@@ -71,7 +71,9 @@ def _nic(vm: dict[str, object], switch: str | None, n: int, index: int) -> dict[
 def cluster_estate() -> dict[str, list[dict[str, object]]]:
     """The 3-node cluster HVCL01, as the collector's objects."""
     o: dict[str, list[dict[str, object]]] = {}
-    add = lambda obj, row: o.setdefault(obj, []).append(row)
+    def add(obj: str, row: dict[str, object]) -> None:
+        o.setdefault(obj, []).append(row)
+
     vms = {
         "SQLFCI-N1": _vm("SQLFCI-N1", "HV01", memory_gib=32, cpus=8, notes="owner: dba-team"),
         "SQLFCI-N2": _vm("SQLFCI-N2", "HV02", memory_gib=32, cpus=8, notes="owner: dba-team"),
@@ -100,7 +102,7 @@ def cluster_estate() -> dict[str, list[dict[str, object]]]:
                                 "CompatibilityForMigrationEnabled": str(vm["Name"] != "LEGACY01"),
                                 "CompatibilityForMigrationMode": "MinimumFeatureSet"})
     # Disks: an OS disk each, then the ties.
-    for n, vm in enumerate(vms.values()):
+    for vm in vms.values():
         if vm["Name"] == "FILE01":
             add("Get-VMHardDiskDrive", _disk(vm, 0, f"{CSV1}\\FILE01\\FILE01-os.vhdx"))
             add("Get-VMHardDiskDrive", _disk(vm, 1, "Disk 3 500.00 GB Bus 0 Lun 3 Target 0", disk_number=3))

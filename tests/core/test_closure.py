@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from reportgen import graph
 
 from . import reference
 from .estates import as_plain, core_clusters, estates, inputs
-
-I = np.int32
 
 
 def _run(e: reference.Estate) -> tuple[dict[str, object], dict[str, object], graph.GuestClusters]:

@@ -23,7 +23,7 @@ VM_HEADER = '"VMName","VMId","Name","State","ComputerName","IsClustered","Versio
 
 
 def vm_row(name: str = "DC01", vm_id: str = VM_ID, created: str = "5/14/2024 8:21:33 AM", sep: str = ",") -> str:
-    cells = [name, vm_id, name, "Running", "HVSA01", "False", "9.0", r"D:\VMs\%s" % name, created]
+    cells = [name, vm_id, name, "Running", "HVSA01", "False", "9.0", f"D:\\VMs\\{name}", created]
     return sep.join(f'"{c}"' for c in cells)
 
 

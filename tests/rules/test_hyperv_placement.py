@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.rules.hyperv_lab import Lab, edges, findings, two_nodes, vm_id
-
 from reportgen.rules import Severity
+from tests.rules.hyperv_lab import Lab, edges, findings, two_nodes, vm_id
 
 
 def test_private_switch_colocates_its_vms_and_pins_them(tmp_path: Path) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.rules.hyperv_lab import edges, findings, two_nodes, vm_id
-
 from reportgen.rules import CATALOGUE, Severity
+from tests.rules.hyperv_lab import edges, findings, two_nodes, vm_id
 
 SHARED = r"C:\ClusterStorage\Volume2\SQL\data.vhdx"
 
@@ -70,9 +69,8 @@ def test_shared_vhdx_seen_on_one_vm_only_is_reported_without_a_bond(tmp_path: Pa
 
 def test_same_path_in_two_clusters_is_not_shared(tmp_path: Path) -> None:
     """C:\\ClusterStorage\\Volume1 exists on every cluster: paths only match inside one cluster."""
-    from tests.rules.hyperv_lab import Lab
-
     from reportgen.estate import merge
+    from tests.rules.hyperv_lab import Lab
 
     estates = []
     for n, cluster in enumerate(("CL1", "CL2")):
