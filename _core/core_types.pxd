@@ -78,15 +78,21 @@ cdef inline void csr_by_key(idx_t n_rows, const idx_t* key, Py_ssize_t m,
     indptr[0] = 0
 
 
-cdef inline idx_t bsearch(const idx_t* values, idx_t lo, idx_t hi, idx_t x) noexcept nogil:
-    """Position of x in the sorted values[lo:hi], or -1. O(log(hi - lo))."""
-    cdef idx_t end = hi, mid
+cdef inline idx_t lower_bound(const idx_t* values, idx_t lo, idx_t hi, idx_t x) noexcept nogil:
+    """First position in the sorted values[lo:hi] holding a value >= x (hi if none). O(log(hi - lo))."""
+    cdef idx_t mid
     while lo < hi:
         mid = lo + (hi - lo) // 2
         if values[mid] < x:
             lo = mid + 1
         else:
             hi = mid
-    if lo < end and values[lo] == x:
-        return lo
+    return lo
+
+
+cdef inline idx_t bsearch(const idx_t* values, idx_t lo, idx_t hi, idx_t x) noexcept nogil:
+    """Position of x in the sorted values[lo:hi], or -1. O(log(hi - lo))."""
+    cdef idx_t at = lower_bound(values, lo, hi, x)
+    if at < hi and values[at] == x:
+        return at
     return -1

@@ -17,7 +17,7 @@ from libcpp.algorithm cimport sort
 from libcpp.pair cimport pair
 from libcpp.vector cimport vector
 
-from core_types cimport idx_t, int64_t, csr_by_key, uf_find, uf_union
+from core_types cimport idx_t, int64_t, csr_by_key, lower_bound, uf_find, uf_union
 
 
 cdef struct Index:
@@ -100,18 +100,6 @@ cdef void _index(idx_t n_sets, idx_t n_keys, idx_t n_hosts, const idx_t* group,
                 ix.anchor[s * n_hosts + h] = pk
 
 
-cdef inline idx_t _find(const idx_t* values, idx_t lo, idx_t hi, idx_t x) noexcept nogil:
-    """First position in the sorted values[lo:hi] holding a value >= x (hi if none)."""
-    cdef idx_t mid
-    while lo < hi:
-        mid = lo + (hi - lo) // 2
-        if values[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 cdef inline bint _holds_candidate(idx_t grp, const idx_t* gp_ptr, const idx_t* gp_host,
                                   const idx_t* n_blk, const idx_t* candidate_at,
                                   idx_t mark) noexcept nogil:
@@ -143,14 +131,14 @@ cdef void _resplit(Index* ix, idx_t grp, idx_t key, idx_t mark, Py_ssize_t s, Py
     stamp.assign(size, 0)
     for i in range(size):
         parent[0][i] = i
-    i = _find(ix.cg_group.data(), 0, <idx_t>ix.cg_group.size(), grp)
+    i = lower_bound(ix.cg_group.data(), 0, <idx_t>ix.cg_group.size(), grp)
     while i < <idx_t>ix.cg_group.size() and ix.cg_group[i] == grp:
         p = ix.cg[i]
         if ckeys[s * mc + p] != key:
-            uf_union(parent.data(), rank.data(), _find(mem, lo, hi, csrc[p]) - lo,
-                     _find(mem, lo, hi, cdst[p]) - lo)
+            uf_union(parent.data(), rank.data(), lower_bound(mem, lo, hi, csrc[p]) - lo,
+                     lower_bound(mem, lo, hi, cdst[p]) - lo)
         i += 1
-    p = _find(ix.pg_group.data(), 0, <idx_t>ix.pg_group.size(), grp)
+    p = lower_bound(ix.pg_group.data(), 0, <idx_t>ix.pg_group.size(), grp)
     end = p
     while end < <idx_t>ix.pg_group.size() and ix.pg_group[end] == grp:
         end += 1
@@ -159,13 +147,13 @@ cdef void _resplit(Index* ix, idx_t grp, idx_t key, idx_t mark, Py_ssize_t s, Py
         token += 1
         while p < end and phost[ix.pg[p]] == h:
             if pkeys[s * mp + ix.pg[p]] != key:
-                j = _find(mem, lo, hi, pguest[ix.pg[p]]) - lo
+                j = lower_bound(mem, lo, hi, pguest[ix.pg[p]]) - lo
                 stamp[0][uf_find(parent.data(), j)] = token
             p += 1
         if ix.n_blk[e] == 0 or candidate_at[h] != mark:
             continue
         for i in range(ix.eb_ptr[e], ix.eb_ptr[e + 1]):
-            j = _find(mem, lo, hi, ix.eb[i]) - lo
+            j = lower_bound(mem, lo, hi, ix.eb[i]) - lo
             if stamp[0][uf_find(parent.data(), j)] != token:
                 removed[h] += 1
 
@@ -245,7 +233,7 @@ cdef void _freed(idx_t n_sets, const idx_t* set_ptr, idx_t n_hosts, idx_t k,
                 h = phost[p]
                 if resplit_at[grp] == mark or candidate_at[h] != mark:
                     continue
-                e = _find(gp_host, gp_ptr[grp], gp_ptr[grp + 1], h)
+                e = lower_bound(gp_host, gp_ptr[grp], gp_ptr[grp + 1], h)
                 if ix.n_blk[e] == 0:
                     continue
                 if count[e] == gp_count[e]:

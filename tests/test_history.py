@@ -16,23 +16,28 @@ def test_quarter_labels() -> None:
     assert quarter(date(2026, 1, 1)) == "2026-Q1" and quarter(date(2026, 12, 31)) == "2026-Q4"
 
 
-def test_second_quarter_compares_with_the_first(cli, tmp_path: Path) -> None:
-    history = tmp_path / "history"
+def two_quarters(tmp_path: Path) -> tuple[Path, Path]:
+    """The same vCenter exported in Q1 and in Q2, after the in-a-box SQL pair lost its shared disks."""
     q1 = small_estate(esx="VMware ESXi 5.5.0 build-3116895", exported=datetime(2026, 2, 1))
     q2 = small_estate(esx="VMware ESXi 5.5.0 build-3116895", exported=datetime(2026, 5, 1))
-    # Q2: the in-a-box SQL pair was rebuilt without shared disks.
     for g in q2.guests:
         if g.name.startswith("sql"):
             g.disks = [{}]
+    return write_xlsx(q1, tmp_path / "q1.xlsx"), write_xlsx(q2, tmp_path / "q2.xlsx")
+
+
+def test_second_quarter_compares_with_the_first(cli, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    q1, q2 = two_quarters(tmp_path)
     out1, out2 = tmp_path / "q1.json", tmp_path / "q2.json"
-    first = cli(["audit", write_xlsx(q1, tmp_path / "q1.xlsx"), "--json", out1, "--history", history])
+    first = cli(["audit", q1, "--json", out1, "--history", history])
     assert first.code == 0, first.stderr
     assert "first quarter recorded" in first.stderr
     assert (history / "2026-Q1.json").exists()
     doc1 = json.loads(out1.read_text())
     assert doc1["history"]["change"] is None and [t["period"] for t in doc1["history"]["trend"]] == ["2026-Q1"]
 
-    second = cli(["audit", write_xlsx(q2, tmp_path / "q2.xlsx"), "--json", out2, "--history", history])
+    second = cli(["audit", q2, "--json", out2, "--history", history])
     assert second.code == 0, second.stderr
     change = json.loads(out2.read_text())["history"]["change"]
     assert change["previous"] == "2026-Q1" and change["current"] == "2026-Q2"
@@ -60,14 +65,9 @@ def test_the_pdf_shows_the_quarter_on_quarter_section(cli, tmp_path: Path) -> No
     from pypdf import PdfReader
 
     history = tmp_path / "history"
-    q1 = small_estate(esx="VMware ESXi 5.5.0 build-3116895", exported=datetime(2026, 2, 1))
-    q2 = small_estate(esx="VMware ESXi 5.5.0 build-3116895", exported=datetime(2026, 5, 1))
-    for g in q2.guests:
-        if g.name.startswith("sql"):
-            g.disks = [{}]
-    assert cli(["audit", write_xlsx(q1, tmp_path / "q1.xlsx"), "-q", "--history", history,
-                "-o", tmp_path / "q1.pdf"]).code == 0
-    assert cli(["audit", write_xlsx(q2, tmp_path / "q2.xlsx"), "-q", "--history", history,
+    q1, q2 = two_quarters(tmp_path)
+    assert cli(["audit", q1, "-q", "--history", history, "-o", tmp_path / "q1.pdf"]).code == 0
+    assert cli(["audit", q2, "-q", "--history", history,
                 "-o", tmp_path / "q2.pdf"]).code == 0
     first = " ".join(p.extract_text() for p in PdfReader(tmp_path / "q1.pdf").pages)
     second = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(tmp_path / "q2.pdf").pages)
