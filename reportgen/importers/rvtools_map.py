@@ -2,89 +2,25 @@
 
 Guests are keyed by vCenter instance UUID + VM ID, hosts and datastores by vCenter + name.
 Every row read ends up in a table or in a :class:`DataIssue` that says why it was skipped.
+The guests and their disks, NICs and devices are mapped here; the infrastructure tabs in
+:mod:`.rvtools_infra`; the shared helpers and the columns read in :mod:`.rvtools_base`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import polars as pl
 import pyarrow as pa
 
 from .. import schema
-from ..estate import DataIssue, Estate, IssueLevel, TabStatus
+from ..estate import DataIssue, Estate
 from . import values as V
-from .rvtools_read import RawExport, RawTab
+from .rvtools_base import NEEDED, MapOptions, needed_columns
+from .rvtools_infra import InfraMapping
+from .rvtools_read import RawExport
 
-_ID = ("VM", "VM ID", "VM UUID", "VI SDK Server", "VI SDK UUID", "Host", "Cluster", "Datacenter")
-
-# Columns the mapping reads, per tab. Custom attributes are always read too.
-NEEDED: dict[str, frozenset[str]] = {
-    "vInfo": frozenset(
-        _ID
-        + (
-            "Powerstate", "Template", "SRM Placeholder", "CPUs", "Memory", "HW version", "Path",
-            "Log directory", "Snapshot directory", "Suspend directory", "FT State", "FT Role",
-            "Latency Sensitivity", "Cluster rule(s)", "Cluster rule name(s)", "HA Restart Priority",
-            "min Required EVC Mode Key", "Fixed Passthru HotPlug", "Annotation",
-            "OS according to the configuration file", "OS according to the VMware Tools",
-        )
-    ),
-    "vDisk": frozenset(
-        _ID
-        + (
-            "Disk", "Capacity MiB", "Raw", "Disk Mode", "Sharing mode", "Controller", "Label", "Shared Bus",
-            "Path", "Raw LUN ID", "Raw Comp. Mode",
-        )
-    ),
-    "vNetwork": frozenset(
-        _ID + ("NIC label", "Adapter", "Network", "Switch", "Connected", "Starts Connected", "Mac Address",
-               "Direct Path IO")
-    ),
-    "vCD": frozenset(_ID + ("Device Node", "Connected", "Starts Connected", "Device Type")),
-    "vUSB": frozenset(_ID + ("Device Node", "Device Type", "Connected", "Family", "Auto connect")),
-    "vSnapshot": frozenset(_ID + ("Name", "Date / time")),
-    "vSource": frozenset(("Name", "API type", "Version", "Build", "Fullname", "VI SDK Server", "VI SDK UUID")),
-    "vCluster": frozenset(
-        ("Name", "NumHosts", "HA enabled", "AdmissionControlEnabled", "DRS enabled", "DRS default VM behavior",
-         "DPM enabled", "VI SDK Server", "VI SDK UUID")
-    ),
-    "vHost": frozenset(
-        ("Host", "Datacenter", "Cluster", "in Maintenance Mode", "CPU Model", "# Cores", "# Memory",
-         "VMotion support", "Current EVC", "Max EVC", "ESX Version", "VI SDK Server", "VI SDK UUID")
-    ),
-    "vNIC": frozenset(("Host", "Network Device", "Switch", "Uplink port", "VI SDK Server", "VI SDK UUID")),
-    "vSwitch": frozenset(("Host", "Switch", "VI SDK Server", "VI SDK UUID")),
-    "vPort": frozenset(("Host", "Port Group", "Switch", "VLAN", "VI SDK Server", "VI SDK UUID")),
-    "dvSwitch": frozenset(("Switch", "Datacenter", "Host members", "VI SDK Server", "VI SDK UUID")),
-    "dvPort": frozenset(("Port", "Switch", "Type", "VLAN", "Active Uplink", "Standby Uplink", "VI SDK Server",
-                         "VI SDK UUID")),
-    "vDatastore": frozenset(("Name", "Type", "# Hosts", "Hosts", "MHA", "Capacity MiB", "VI SDK Server",
-                             "VI SDK UUID")),
-    "vMetaData": frozenset(("RVTools major version", "RVTools version", "xlsx creation datetime", "Server")),
-}
-
-
-# Columns some RVTools releases never wrote and that nothing depends on alone: not worth a
-# "missing column" line in the data-quality section.
-_OPTIONAL = frozenset({"VI SDK Server", "SRM Placeholder", "Datacenter", "Cluster"})
-
-
-@dataclass(frozen=True)
-class MapOptions:
-    """What the mapping needs to know beyond the export."""
-
-    owner_column: str | None = None
-
-
-def needed_columns(options: MapOptions) -> dict[str, frozenset[str]]:
-    """NEEDED plus the configured owner column."""
-    needed = dict(NEEDED)
-    if options.owner_column:
-        needed["vInfo"] = needed["vInfo"] | {options.owner_column}
-    return needed
-
+__all__ = ["NEEDED", "MapOptions", "map_export", "needed_columns"]
 
 _OWNER = re.compile(r"(?i)^(vm[ _-]?)?(owner|owned by|application owner|app owner|service owner|contact|"
                     r"responsible|besitzer|verantwortlich|propri[ée]taire|responsable)$")
@@ -95,113 +31,7 @@ def _owner_attribute(custom: tuple[str, ...]) -> str | None:
     return next((c for c in custom if _OWNER.match(c.strip())), None)
 
 
-class _Mapper:
-    def __init__(self, raw: RawExport, source_id: int, options: MapOptions) -> None:
-        self.raw = raw
-        self.source_id = source_id
-        self.options = options
-        self.issues: list[DataIssue] = list(raw.issues)
-        self.rows_read = 0
-        self.rows_used = 0
-        self.tabs: list[TabStatus] = []
-        self.scope = self._default_scope()
-
-    # -- helpers ---------------------------------------------------------------------------
-    def tab(self, name: str) -> pl.DataFrame | None:
-        raw = self.raw.tabs.get(name)
-        return None if raw is None else raw.frame
-
-    def col(self, frame: pl.DataFrame, name: str) -> pl.Expr:
-        """A text column, or a typed null when the export lacks it."""
-        return V.text(name) if name in frame.columns else pl.lit(None, dtype=pl.String)
-
-    def typed(self, frame: pl.DataFrame, name: str, expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-        return expr if name in frame.columns else pl.lit(None, dtype=dtype)
-
-    def scope_expr(self, frame: pl.DataFrame) -> pl.Expr:
-        """The vCenter a row belongs to: its VI SDK UUID, else the export's."""
-        own = V.text("VI SDK UUID").str.to_uppercase() if "VI SDK UUID" in frame.columns else pl.lit(None, pl.String)
-        return pl.coalesce(own, pl.lit(self.scope))
-
-    def skip(self, tab: RawTab, rows: pl.DataFrame, reason: str, level: IssueLevel = "warning") -> None:
-        if rows.is_empty():
-            return
-        first = int(rows["__row"][0])
-        self.issues.append(
-            DataIssue(level, self.raw.file, f"{rows.height} row(s) skipped: {reason}", sheet=tab.sheet,
-                      row=first, rows=rows.height, skipped=True)
-        )
-
-    def keep(self, tab: str, frame: pl.DataFrame, condition: pl.Expr, reason: str,
-             level: IssueLevel = "warning") -> pl.DataFrame:
-        """Rows of ``frame`` meeting ``condition``; the others are skipped and counted."""
-        dropped = frame.filter(~condition)
-        if dropped.height and tab in self.raw.tabs:
-            self.skip(self.raw.tabs[tab], dropped, reason, level)
-        return frame.filter(condition)
-
-    def unique(self, tab: str, frame: pl.DataFrame, key: list[str], reason: str) -> pl.DataFrame:
-        """First row per ``key``; later duplicates are skipped and counted."""
-        first = pl.int_range(pl.len()).over(key) == 0
-        return self.keep(tab, frame, first, reason, level="info")
-
-    def status(self, name: str, used: int) -> None:
-        raw = self.raw.tabs.get(name)
-        if raw is None:
-            self.tabs.append(TabStatus(self.source_id, name, False))
-            return
-        self.rows_read += raw.frame.height + raw.blank_rows
-        self.rows_used += used
-        missing = tuple(sorted(NEEDED.get(name, frozenset()) - raw.headers - _OPTIONAL))
-        self.tabs.append(TabStatus(self.source_id, name, True, raw.frame.height + raw.blank_rows, used, raw.headers,
-                                   missing))
-
-    def report_unparsed(self, name: str, frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
-        raw = self.raw.tabs[name]
-        for column, parsed in checks.items():
-            bad = V.unparsed(frame, column, parsed)
-            if bad.height:
-                sample = bad[column][0]
-                self.issues.append(
-                    DataIssue("warning", self.raw.file,
-                              f"{bad.height} value(s) not understood (e.g. {sample!r}); read as unknown",
-                              sheet=raw.sheet, row=int(bad["__row"][0]), column=column, rows=bad.height)
-                )
-
-    def _default_scope(self) -> str:
-        for tab in ("vInfo", "vSource", "vHost"):
-            frame = self.tab(tab)
-            if frame is not None and "VI SDK UUID" in frame.columns:
-                values = frame.select(V.text("VI SDK UUID").str.to_uppercase().drop_nulls().mode())
-                if values.height:
-                    return str(sorted(values.to_series().to_list())[0])
-        meta = self.tab("vMetaData")
-        if meta is not None and "Server" in meta.columns and meta.height:
-            server = meta["Server"][0]
-            if server:
-                return f"server:{server}"
-        return f"file:{self.raw.file}"
-
-    def guest_key(self, frame: pl.DataFrame) -> pl.Expr:
-        vm_id = self.col(frame, "VM ID")
-        uuid = self.col(frame, "VM UUID")
-        ident = pl.coalesce(vm_id, pl.concat_str(pl.lit("uuid:"), uuid))
-        return pl.concat_str(self.scope_expr(frame), pl.lit("/"), ident)
-
-    def host_key(self, frame: pl.DataFrame, column: str = "Host") -> pl.Expr:
-        host = self.col(frame, column)
-        return pl.when(host.is_null()).then(None).otherwise(
-            pl.concat_str(self.scope_expr(frame), pl.lit("/"), host)
-        )
-
-    def cluster_key(self, frame: pl.DataFrame) -> pl.Expr:
-        cluster = self.col(frame, "Cluster")
-        dc = self.col(frame, "Datacenter").fill_null("")
-        return pl.when(cluster.is_null()).then(None).otherwise(
-            pl.concat_str(self.scope_expr(frame), pl.lit("/"), dc, pl.lit("/"), cluster)
-        )
-
-    # -- tables ----------------------------------------------------------------------------
+class _Mapper(InfraMapping):
     def guests(self) -> pl.DataFrame:
         raw = self.raw.tabs["vInfo"]
         f = raw.frame
@@ -380,178 +210,6 @@ class _Mapper:
             self.status("vUSB", 0)
         parts = [p for p in parts if p.height or p.width]
         return pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
-
-    def hosts(self, guests: pl.DataFrame) -> pl.DataFrame:
-        f = self.tab("vHost")
-        frames = []
-        if f is not None:
-            product = self.col(f, "ESX Version")
-            hosts = f.with_columns(
-                host_key=self.host_key(f),
-                name=self.col(f, "Host"),
-                cluster_key=self.cluster_key(f),
-                cluster=self.col(f, "Cluster"),
-                datacenter=self.col(f, "Datacenter"),
-                platform=pl.lit("vsphere"),
-                product=product,
-                version=product.str.extract(r"(\d+\.\d+(?:\.\d+)?)", 1),
-                build=product.str.extract(r"build-(\d+)", 1),
-                in_maintenance=self.typed(f, "in Maintenance Mode", V.boolean("in Maintenance Mode"), pl.Boolean()),
-                cpu_model=self.col(f, "CPU Model"),
-                evc_current=self.col(f, "Current EVC"),
-                evc_max=self.col(f, "Max EVC"),
-                live_migration=self.typed(f, "VMotion support", V.boolean("VMotion support"), pl.Boolean()),
-                memory_mib=self.typed(f, "# Memory", V.integer("# Memory"), pl.Int64()),
-                cores=self.typed(f, "# Cores", V.integer("# Cores", pl.Int32()), pl.Int32()),
-                source_id=pl.lit(self.source_id, pl.Int32),
-            )
-            hosts = self.keep("vHost", hosts, pl.col("name").is_not_null(),
-                              "the host has no name (anonymised export?); hosts named in vInfo are still used")
-            hosts = self.unique("vHost", hosts, ["host_key"], "the host is listed twice; the first row is used")
-            self.status("vHost", hosts.height)
-            frames.append(hosts)
-        else:
-            self.status("vHost", 0)
-        # Hosts that guests run on but vHost does not list (tab missing, trimmed or anonymised).
-        seen = guests.filter(pl.col("host_key").is_not_null()).group_by("host_key").agg(
-            name=(pl.col("Host") if "Host" in guests.columns else pl.col("host_key")).first(),
-            cluster_key=pl.col("cluster_key").first(),
-            cluster=pl.col("cluster").first(),
-            datacenter=pl.col("datacenter").first(),
-        ).with_columns(platform=pl.lit("vsphere"), source_id=pl.lit(self.source_id, pl.Int32))
-        if frames:
-            seen = seen.join(frames[0].select("host_key"), on="host_key", how="anti")
-        if seen.height and f is not None:
-            self.issues.append(DataIssue(
-                "info", self.raw.file,
-                f"{seen.height} host(s) named in vInfo are missing from vHost; their details are unknown",
-                sheet="vHost", rows=seen.height))
-        frames.append(seen)
-        return pl.concat(frames, how="diagonal_relaxed")
-
-    def clusters(self, hosts: pl.DataFrame) -> pl.DataFrame:
-        from_hosts = hosts.filter(pl.col("cluster_key").is_not_null()).group_by("cluster_key").agg(
-            name=pl.col("cluster").first(),
-            datacenter=pl.col("datacenter").first(),
-            host_count=pl.len().cast(pl.Int32),
-            scope=pl.col("cluster_key").first().str.split("/").list.first(),
-        ).with_columns(platform=pl.lit("vsphere"), source_id=pl.lit(self.source_id, pl.Int32))
-        f = self.tab("vCluster")
-        if f is None:
-            self.status("vCluster", 0)
-            return from_hosts.drop("scope")
-        details = f.with_columns(
-            scope=self.scope_expr(f),
-            name=self.col(f, "Name"),
-            ha_enabled=self.typed(f, "HA enabled", V.boolean("HA enabled"), pl.Boolean()),
-            drs_enabled=self.typed(f, "DRS enabled", V.boolean("DRS enabled"), pl.Boolean()),
-            drs_behavior=self.col(f, "DRS default VM behavior"),
-            admission_control=self.typed(f, "AdmissionControlEnabled", V.boolean("AdmissionControlEnabled"),
-                                         pl.Boolean()),
-            dpm_enabled=self.typed(f, "DPM enabled", V.boolean("DPM enabled"), pl.Boolean()),
-        )
-        details = self.keep("vCluster", details, pl.col("name").is_not_null(), "the cluster has no name")
-        details = self.unique("vCluster", details, ["scope", "name"], "the cluster is listed twice").select(
-            "scope", "name", "ha_enabled", "drs_enabled", "drs_behavior", "admission_control", "dpm_enabled"
-        )
-        self.status("vCluster", details.height)
-        return from_hosts.join(details, on=["scope", "name"], how="left").drop("scope")
-
-    def networks(self) -> pl.DataFrame:
-        parts = []
-        port = self.tab("vPort")
-        nic = self.tab("vNIC")
-        switch = self.tab("vSwitch")
-        uplinked = None
-        if nic is not None:
-            uplinked = nic.filter(self.col(nic, "Switch").is_not_null()).select(
-                host_key=self.host_key(nic), switch=self.col(nic, "Switch")
-            ).unique().with_columns(has_uplink=pl.lit(True))
-            self.status("vNIC", nic.height)
-        else:
-            self.status("vNIC", 0)
-        if switch is not None:
-            self.status("vSwitch", switch.height)
-        else:
-            self.status("vSwitch", 0)
-        if port is not None:
-            std = port.select(
-                "__row",
-                host_key=self.host_key(port),
-                network=V.name("Port Group") if "Port Group" in port.columns else pl.lit(None, pl.String),
-                switch=self.col(port, "Switch"),
-                switch_kind=pl.lit("standard"),
-                vlan=self.col(port, "VLAN"),
-            )
-            std = self.keep("vPort", std, pl.col("host_key").is_not_null() & pl.col("network").is_not_null(),
-                            "no host or port group name")
-            if uplinked is not None:
-                std = std.join(uplinked, on=["host_key", "switch"], how="left").with_columns(
-                    pl.col("has_uplink").fill_null(False))
-            else:
-                std = std.with_columns(has_uplink=pl.lit(None, pl.Boolean))
-            parts.append(std)
-            self.status("vPort", std.height)
-        else:
-            self.status("vPort", 0)
-        dvs = self.tab("dvSwitch")
-        dvp = self.tab("dvPort")
-        if dvs is not None and dvp is not None:
-            members = dvs.select(
-                scope=self.scope_expr(dvs), switch=self.col(dvs, "Switch"),
-                host=self.col(dvs, "Host members").str.split(", "),
-            ).explode("host").filter(pl.col("host").is_not_null())
-            pgs = dvp.select(
-                "__row",
-                scope=self.scope_expr(dvp), switch=self.col(dvp, "Switch"),
-                network=V.name("Port") if "Port" in dvp.columns else pl.lit(None, pl.String),
-                vlan=self.col(dvp, "VLAN"),
-                has_uplink=self.col(dvp, "Active Uplink").is_not_null() | self.col(dvp, "Standby Uplink").is_not_null(),
-            )
-            pgs = self.keep("dvPort", pgs, pl.col("network").is_not_null(), "no port group name")
-            dist = pgs.join(members, on=["scope", "switch"], how="inner").select(
-                host_key=pl.concat_str("scope", pl.lit("/"), pl.col("host").str.strip_chars()),
-                network="network", switch="switch", switch_kind=pl.lit("distributed"),
-                has_uplink="has_uplink", vlan="vlan",
-            )
-            parts.append(dist)
-            self.status("dvSwitch", dvs.height)
-            self.status("dvPort", dvp.height)
-        else:
-            self.status("dvSwitch", 0 if dvs is None else dvs.height)
-            self.status("dvPort", 0 if dvp is None else dvp.height)
-        if not parts:
-            return pl.DataFrame()
-        frame = pl.concat(parts, how="diagonal_relaxed")
-        frame = frame.filter(pl.int_range(pl.len()).over(["host_key", "network", "switch"]) == 0)
-        return frame.with_columns(source_id=pl.lit(self.source_id, pl.Int32))
-
-    def datastores(self) -> pl.DataFrame:
-        f = self.tab("vDatastore")
-        if f is None:
-            self.status("vDatastore", 0)
-            return pl.DataFrame()
-        count = self.typed(f, "# Hosts", V.integer("# Hosts", pl.Int32()), pl.Int32())
-        mha = self.typed(f, "MHA", V.boolean("MHA"), pl.Boolean())
-        scope = self.scope_expr(f)
-        frame = f.with_columns(
-            datastore_key=pl.concat_str(scope, pl.lit("/"), self.col(f, "Name")),
-            name=self.col(f, "Name"),
-            type=self.col(f, "Type"),
-            host_count=count,
-            shared=pl.when(count.is_not_null()).then(count > 1).otherwise(mha),
-            capacity_mib=self.typed(f, "Capacity MiB", V.integer("Capacity MiB"), pl.Int64()),
-            source_id=pl.lit(self.source_id, pl.Int32),
-        )
-        frame = self.keep("vDatastore", frame, pl.col("name").is_not_null(), "the datastore has no name")
-        members = frame.select(
-            "datastore_key", scope=scope, host=self.col(f, "Hosts").str.split(",")
-        ).explode("host").with_columns(pl.col("host").str.strip_chars()).filter(
-            pl.col("host").is_not_null() & (pl.col("host") != "")
-        ).group_by("datastore_key").agg(host_keys=pl.concat_str("scope", pl.lit("/"), "host"))
-        frame = frame.join(members, on="datastore_key", how="left")
-        self.status("vDatastore", frame.height)
-        return frame
 
     def source(self) -> dict[str, object]:
         meta = self.tab("vMetaData")

@@ -1,0 +1,193 @@
+"""What every RVTools mapping step shares: the columns read, and helpers over one export's tabs.
+
+:class:`MapperBase` holds one raw export and the bookkeeping of the mapping: issues, rows
+read, used and skipped per tab, and the key expressions (guest, host, cluster) scoped per
+vCenter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from ..estate import DataIssue, IssueLevel, TabStatus
+from . import values as V
+from .rvtools_read import RawExport, RawTab
+
+_ID = ("VM", "VM ID", "VM UUID", "VI SDK Server", "VI SDK UUID", "Host", "Cluster", "Datacenter")
+
+# Columns the mapping reads, per tab. Custom attributes are always read too.
+NEEDED: dict[str, frozenset[str]] = {
+    "vInfo": frozenset(
+        _ID
+        + (
+            "Powerstate", "Template", "SRM Placeholder", "CPUs", "Memory", "HW version", "Path",
+            "Log directory", "Snapshot directory", "Suspend directory", "FT State", "FT Role",
+            "Latency Sensitivity", "Cluster rule(s)", "Cluster rule name(s)", "HA Restart Priority",
+            "min Required EVC Mode Key", "Fixed Passthru HotPlug", "Annotation",
+            "OS according to the configuration file", "OS according to the VMware Tools",
+        )
+    ),
+    "vDisk": frozenset(
+        _ID
+        + (
+            "Disk", "Capacity MiB", "Raw", "Disk Mode", "Sharing mode", "Controller", "Label", "Shared Bus",
+            "Path", "Raw LUN ID", "Raw Comp. Mode",
+        )
+    ),
+    "vNetwork": frozenset(
+        _ID + ("NIC label", "Adapter", "Network", "Switch", "Connected", "Starts Connected", "Mac Address",
+               "Direct Path IO")
+    ),
+    "vCD": frozenset(_ID + ("Device Node", "Connected", "Starts Connected", "Device Type")),
+    "vUSB": frozenset(_ID + ("Device Node", "Device Type", "Connected", "Family", "Auto connect")),
+    "vSnapshot": frozenset(_ID + ("Name", "Date / time")),
+    "vSource": frozenset(("Name", "API type", "Version", "Build", "Fullname", "VI SDK Server", "VI SDK UUID")),
+    "vCluster": frozenset(
+        ("Name", "NumHosts", "HA enabled", "AdmissionControlEnabled", "DRS enabled", "DRS default VM behavior",
+         "DPM enabled", "VI SDK Server", "VI SDK UUID")
+    ),
+    "vHost": frozenset(
+        ("Host", "Datacenter", "Cluster", "in Maintenance Mode", "CPU Model", "# Cores", "# Memory",
+         "VMotion support", "Current EVC", "Max EVC", "ESX Version", "VI SDK Server", "VI SDK UUID")
+    ),
+    "vNIC": frozenset(("Host", "Network Device", "Switch", "Uplink port", "VI SDK Server", "VI SDK UUID")),
+    "vSwitch": frozenset(("Host", "Switch", "VI SDK Server", "VI SDK UUID")),
+    "vPort": frozenset(("Host", "Port Group", "Switch", "VLAN", "VI SDK Server", "VI SDK UUID")),
+    "dvSwitch": frozenset(("Switch", "Datacenter", "Host members", "VI SDK Server", "VI SDK UUID")),
+    "dvPort": frozenset(("Port", "Switch", "Type", "VLAN", "Active Uplink", "Standby Uplink", "VI SDK Server",
+                         "VI SDK UUID")),
+    "vDatastore": frozenset(("Name", "Type", "# Hosts", "Hosts", "MHA", "Capacity MiB", "VI SDK Server",
+                             "VI SDK UUID")),
+    "vMetaData": frozenset(("RVTools major version", "RVTools version", "xlsx creation datetime", "Server")),
+}
+
+
+# Columns some RVTools releases never wrote and that nothing depends on alone: not worth a
+# "missing column" line in the data-quality section.
+_OPTIONAL = frozenset({"VI SDK Server", "SRM Placeholder", "Datacenter", "Cluster"})
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """What the mapping needs to know beyond the export."""
+
+    owner_column: str | None = None
+
+
+def needed_columns(options: MapOptions) -> dict[str, frozenset[str]]:
+    """NEEDED plus the configured owner column."""
+    needed = dict(NEEDED)
+    if options.owner_column:
+        needed["vInfo"] = needed["vInfo"] | {options.owner_column}
+    return needed
+
+
+class MapperBase:
+    def __init__(self, raw: RawExport, source_id: int, options: MapOptions) -> None:
+        self.raw = raw
+        self.source_id = source_id
+        self.options = options
+        self.issues: list[DataIssue] = list(raw.issues)
+        self.rows_read = 0
+        self.rows_used = 0
+        self.tabs: list[TabStatus] = []
+        self.scope = self._default_scope()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def tab(self, name: str) -> pl.DataFrame | None:
+        raw = self.raw.tabs.get(name)
+        return None if raw is None else raw.frame
+
+    def col(self, frame: pl.DataFrame, name: str) -> pl.Expr:
+        """A text column, or a typed null when the export lacks it."""
+        return V.text(name) if name in frame.columns else pl.lit(None, dtype=pl.String)
+
+    def typed(self, frame: pl.DataFrame, name: str, expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+        return expr if name in frame.columns else pl.lit(None, dtype=dtype)
+
+    def scope_expr(self, frame: pl.DataFrame) -> pl.Expr:
+        """The vCenter a row belongs to: its VI SDK UUID, else the export's."""
+        own = V.text("VI SDK UUID").str.to_uppercase() if "VI SDK UUID" in frame.columns else pl.lit(None, pl.String)
+        return pl.coalesce(own, pl.lit(self.scope))
+
+    def skip(self, tab: RawTab, rows: pl.DataFrame, reason: str, level: IssueLevel = "warning") -> None:
+        if rows.is_empty():
+            return
+        first = int(rows["__row"][0])
+        self.issues.append(
+            DataIssue(level, self.raw.file, f"{rows.height} row(s) skipped: {reason}", sheet=tab.sheet,
+                      row=first, rows=rows.height, skipped=True)
+        )
+
+    def keep(self, tab: str, frame: pl.DataFrame, condition: pl.Expr, reason: str,
+             level: IssueLevel = "warning") -> pl.DataFrame:
+        """Rows of ``frame`` meeting ``condition``; the others are skipped and counted."""
+        dropped = frame.filter(~condition)
+        if dropped.height and tab in self.raw.tabs:
+            self.skip(self.raw.tabs[tab], dropped, reason, level)
+        return frame.filter(condition)
+
+    def unique(self, tab: str, frame: pl.DataFrame, key: list[str], reason: str) -> pl.DataFrame:
+        """First row per ``key``; later duplicates are skipped and counted."""
+        first = pl.int_range(pl.len()).over(key) == 0
+        return self.keep(tab, frame, first, reason, level="info")
+
+    def status(self, name: str, used: int) -> None:
+        raw = self.raw.tabs.get(name)
+        if raw is None:
+            self.tabs.append(TabStatus(self.source_id, name, False))
+            return
+        self.rows_read += raw.frame.height + raw.blank_rows
+        self.rows_used += used
+        missing = tuple(sorted(NEEDED.get(name, frozenset()) - raw.headers - _OPTIONAL))
+        self.tabs.append(TabStatus(self.source_id, name, True, raw.frame.height + raw.blank_rows, used, raw.headers,
+                                   missing))
+
+    def report_unparsed(self, name: str, frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
+        raw = self.raw.tabs[name]
+        for column, parsed in checks.items():
+            bad = V.unparsed(frame, column, parsed)
+            if bad.height:
+                sample = bad[column][0]
+                self.issues.append(
+                    DataIssue("warning", self.raw.file,
+                              f"{bad.height} value(s) not understood (e.g. {sample!r}); read as unknown",
+                              sheet=raw.sheet, row=int(bad["__row"][0]), column=column, rows=bad.height)
+                )
+
+    def _default_scope(self) -> str:
+        for tab in ("vInfo", "vSource", "vHost"):
+            frame = self.tab(tab)
+            if frame is not None and "VI SDK UUID" in frame.columns:
+                values = frame.select(V.text("VI SDK UUID").str.to_uppercase().drop_nulls().mode())
+                if values.height:
+                    return str(sorted(values.to_series().to_list())[0])
+        meta = self.tab("vMetaData")
+        if meta is not None and "Server" in meta.columns and meta.height:
+            server = meta["Server"][0]
+            if server:
+                return f"server:{server}"
+        return f"file:{self.raw.file}"
+
+    def guest_key(self, frame: pl.DataFrame) -> pl.Expr:
+        vm_id = self.col(frame, "VM ID")
+        uuid = self.col(frame, "VM UUID")
+        ident = pl.coalesce(vm_id, pl.concat_str(pl.lit("uuid:"), uuid))
+        return pl.concat_str(self.scope_expr(frame), pl.lit("/"), ident)
+
+    def host_key(self, frame: pl.DataFrame, column: str = "Host") -> pl.Expr:
+        host = self.col(frame, column)
+        return pl.when(host.is_null()).then(None).otherwise(
+            pl.concat_str(self.scope_expr(frame), pl.lit("/"), host)
+        )
+
+    def cluster_key(self, frame: pl.DataFrame) -> pl.Expr:
+        cluster = self.col(frame, "Cluster")
+        dc = self.col(frame, "Datacenter").fill_null("")
+        return pl.when(cluster.is_null()).then(None).otherwise(
+            pl.concat_str(self.scope_expr(frame), pl.lit("/"), dc, pl.lit("/"), cluster)
+        )
+
+    # -- tables ----------------------------------------------------------------------------

@@ -1,0 +1,183 @@
+"""Mapping the infrastructure tabs of an RVTools export: hosts, clusters, networks, datastores."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..estate import DataIssue
+from . import values as V
+from .rvtools_base import MapperBase
+
+
+class InfraMapping(MapperBase):
+    def hosts(self, guests: pl.DataFrame) -> pl.DataFrame:
+        f = self.tab("vHost")
+        frames = []
+        if f is not None:
+            product = self.col(f, "ESX Version")
+            hosts = f.with_columns(
+                host_key=self.host_key(f),
+                name=self.col(f, "Host"),
+                cluster_key=self.cluster_key(f),
+                cluster=self.col(f, "Cluster"),
+                datacenter=self.col(f, "Datacenter"),
+                platform=pl.lit("vsphere"),
+                product=product,
+                version=product.str.extract(r"(\d+\.\d+(?:\.\d+)?)", 1),
+                build=product.str.extract(r"build-(\d+)", 1),
+                in_maintenance=self.typed(f, "in Maintenance Mode", V.boolean("in Maintenance Mode"), pl.Boolean()),
+                cpu_model=self.col(f, "CPU Model"),
+                evc_current=self.col(f, "Current EVC"),
+                evc_max=self.col(f, "Max EVC"),
+                live_migration=self.typed(f, "VMotion support", V.boolean("VMotion support"), pl.Boolean()),
+                memory_mib=self.typed(f, "# Memory", V.integer("# Memory"), pl.Int64()),
+                cores=self.typed(f, "# Cores", V.integer("# Cores", pl.Int32()), pl.Int32()),
+                source_id=pl.lit(self.source_id, pl.Int32),
+            )
+            hosts = self.keep("vHost", hosts, pl.col("name").is_not_null(),
+                              "the host has no name (anonymised export?); hosts named in vInfo are still used")
+            hosts = self.unique("vHost", hosts, ["host_key"], "the host is listed twice; the first row is used")
+            self.status("vHost", hosts.height)
+            frames.append(hosts)
+        else:
+            self.status("vHost", 0)
+        # Hosts that guests run on but vHost does not list (tab missing, trimmed or anonymised).
+        seen = guests.filter(pl.col("host_key").is_not_null()).group_by("host_key").agg(
+            name=(pl.col("Host") if "Host" in guests.columns else pl.col("host_key")).first(),
+            cluster_key=pl.col("cluster_key").first(),
+            cluster=pl.col("cluster").first(),
+            datacenter=pl.col("datacenter").first(),
+        ).with_columns(platform=pl.lit("vsphere"), source_id=pl.lit(self.source_id, pl.Int32))
+        if frames:
+            seen = seen.join(frames[0].select("host_key"), on="host_key", how="anti")
+        if seen.height and f is not None:
+            self.issues.append(DataIssue(
+                "info", self.raw.file,
+                f"{seen.height} host(s) named in vInfo are missing from vHost; their details are unknown",
+                sheet="vHost", rows=seen.height))
+        frames.append(seen)
+        return pl.concat(frames, how="diagonal_relaxed")
+
+    def clusters(self, hosts: pl.DataFrame) -> pl.DataFrame:
+        from_hosts = hosts.filter(pl.col("cluster_key").is_not_null()).group_by("cluster_key").agg(
+            name=pl.col("cluster").first(),
+            datacenter=pl.col("datacenter").first(),
+            host_count=pl.len().cast(pl.Int32),
+            scope=pl.col("cluster_key").first().str.split("/").list.first(),
+        ).with_columns(platform=pl.lit("vsphere"), source_id=pl.lit(self.source_id, pl.Int32))
+        f = self.tab("vCluster")
+        if f is None:
+            self.status("vCluster", 0)
+            return from_hosts.drop("scope")
+        details = f.with_columns(
+            scope=self.scope_expr(f),
+            name=self.col(f, "Name"),
+            ha_enabled=self.typed(f, "HA enabled", V.boolean("HA enabled"), pl.Boolean()),
+            drs_enabled=self.typed(f, "DRS enabled", V.boolean("DRS enabled"), pl.Boolean()),
+            drs_behavior=self.col(f, "DRS default VM behavior"),
+            admission_control=self.typed(f, "AdmissionControlEnabled", V.boolean("AdmissionControlEnabled"),
+                                         pl.Boolean()),
+            dpm_enabled=self.typed(f, "DPM enabled", V.boolean("DPM enabled"), pl.Boolean()),
+        )
+        details = self.keep("vCluster", details, pl.col("name").is_not_null(), "the cluster has no name")
+        details = self.unique("vCluster", details, ["scope", "name"], "the cluster is listed twice").select(
+            "scope", "name", "ha_enabled", "drs_enabled", "drs_behavior", "admission_control", "dpm_enabled"
+        )
+        self.status("vCluster", details.height)
+        return from_hosts.join(details, on=["scope", "name"], how="left").drop("scope")
+
+    def networks(self) -> pl.DataFrame:
+        parts = []
+        port = self.tab("vPort")
+        nic = self.tab("vNIC")
+        switch = self.tab("vSwitch")
+        uplinked = None
+        if nic is not None:
+            uplinked = nic.filter(self.col(nic, "Switch").is_not_null()).select(
+                host_key=self.host_key(nic), switch=self.col(nic, "Switch")
+            ).unique().with_columns(has_uplink=pl.lit(True))
+            self.status("vNIC", nic.height)
+        else:
+            self.status("vNIC", 0)
+        if switch is not None:
+            self.status("vSwitch", switch.height)
+        else:
+            self.status("vSwitch", 0)
+        if port is not None:
+            std = port.select(
+                "__row",
+                host_key=self.host_key(port),
+                network=V.name("Port Group") if "Port Group" in port.columns else pl.lit(None, pl.String),
+                switch=self.col(port, "Switch"),
+                switch_kind=pl.lit("standard"),
+                vlan=self.col(port, "VLAN"),
+            )
+            std = self.keep("vPort", std, pl.col("host_key").is_not_null() & pl.col("network").is_not_null(),
+                            "no host or port group name")
+            if uplinked is not None:
+                std = std.join(uplinked, on=["host_key", "switch"], how="left").with_columns(
+                    pl.col("has_uplink").fill_null(False))
+            else:
+                std = std.with_columns(has_uplink=pl.lit(None, pl.Boolean))
+            parts.append(std)
+            self.status("vPort", std.height)
+        else:
+            self.status("vPort", 0)
+        dvs = self.tab("dvSwitch")
+        dvp = self.tab("dvPort")
+        if dvs is not None and dvp is not None:
+            members = dvs.select(
+                scope=self.scope_expr(dvs), switch=self.col(dvs, "Switch"),
+                host=self.col(dvs, "Host members").str.split(", "),
+            ).explode("host").filter(pl.col("host").is_not_null())
+            pgs = dvp.select(
+                "__row",
+                scope=self.scope_expr(dvp), switch=self.col(dvp, "Switch"),
+                network=V.name("Port") if "Port" in dvp.columns else pl.lit(None, pl.String),
+                vlan=self.col(dvp, "VLAN"),
+                has_uplink=self.col(dvp, "Active Uplink").is_not_null() | self.col(dvp, "Standby Uplink").is_not_null(),
+            )
+            pgs = self.keep("dvPort", pgs, pl.col("network").is_not_null(), "no port group name")
+            dist = pgs.join(members, on=["scope", "switch"], how="inner").select(
+                host_key=pl.concat_str("scope", pl.lit("/"), pl.col("host").str.strip_chars()),
+                network="network", switch="switch", switch_kind=pl.lit("distributed"),
+                has_uplink="has_uplink", vlan="vlan",
+            )
+            parts.append(dist)
+            self.status("dvSwitch", dvs.height)
+            self.status("dvPort", dvp.height)
+        else:
+            self.status("dvSwitch", 0 if dvs is None else dvs.height)
+            self.status("dvPort", 0 if dvp is None else dvp.height)
+        if not parts:
+            return pl.DataFrame()
+        frame = pl.concat(parts, how="diagonal_relaxed")
+        frame = frame.filter(pl.int_range(pl.len()).over(["host_key", "network", "switch"]) == 0)
+        return frame.with_columns(source_id=pl.lit(self.source_id, pl.Int32))
+
+    def datastores(self) -> pl.DataFrame:
+        f = self.tab("vDatastore")
+        if f is None:
+            self.status("vDatastore", 0)
+            return pl.DataFrame()
+        count = self.typed(f, "# Hosts", V.integer("# Hosts", pl.Int32()), pl.Int32())
+        mha = self.typed(f, "MHA", V.boolean("MHA"), pl.Boolean())
+        scope = self.scope_expr(f)
+        frame = f.with_columns(
+            datastore_key=pl.concat_str(scope, pl.lit("/"), self.col(f, "Name")),
+            name=self.col(f, "Name"),
+            type=self.col(f, "Type"),
+            host_count=count,
+            shared=pl.when(count.is_not_null()).then(count > 1).otherwise(mha),
+            capacity_mib=self.typed(f, "Capacity MiB", V.integer("Capacity MiB"), pl.Int64()),
+            source_id=pl.lit(self.source_id, pl.Int32),
+        )
+        frame = self.keep("vDatastore", frame, pl.col("name").is_not_null(), "the datastore has no name")
+        members = frame.select(
+            "datastore_key", scope=scope, host=self.col(f, "Hosts").str.split(",")
+        ).explode("host").with_columns(pl.col("host").str.strip_chars()).filter(
+            pl.col("host").is_not_null() & (pl.col("host") != "")
+        ).group_by("datastore_key").agg(host_keys=pl.concat_str("scope", pl.lit("/"), "host"))
+        frame = frame.join(members, on="datastore_key", how="left")
+        self.status("vDatastore", frame.height)
+        return frame
