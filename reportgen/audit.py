@@ -51,7 +51,7 @@ def run_audit(
         from .redact import redact_estate
 
         progress("redacting names", 0, 0)
-        estate = redact_estate(estate)
+        estate = redact_estate(estate, config.redact_key or "reportgen")
     if on_loaded is not None:
         on_loaded(estate)
     analysis = analyze(estate, config, progress=progress)

@@ -32,6 +32,10 @@ max_issue_rows = 40              # data-quality problems (grouped) and coverage 
 [owner]
 column = ""                      # vInfo custom attribute / tag column holding the guest owner, e.g. "Owner"
 
+[redact]
+key = ""                         # with --redact: a secret of your own, so that nobody can match pseudonyms to
+                                 # names by trying likely names; keep it to compare quarters (empty: built-in key)
+
 [cost]
 # One host maintenance under change control instead of an automated standard change.
 change_cost = 450.0              # overhead of one normal change: RFC, CAB review, scheduling, review
@@ -122,6 +126,8 @@ class Config:
     owner_column: str | None = None
     cost: CostSettings = field(default_factory=CostSettings)
     waves: WaveSettings = field(default_factory=WaveSettings)
+    redact_key: str = ""
+    """Secret that makes --redact pseudonyms this firm's own (empty: a built-in key)."""
     base_dir: Path | None = None
     """Folder of the config file; relative paths (the logo) are resolved against it."""
 
@@ -146,7 +152,7 @@ def load_config(path: str | Path | None) -> Config:
 
 def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | None = None) -> Config:
     """Validate a parsed TOML document into a :class:`Config`."""
-    _only(data, {"report", "owner", "cost", "waves"}, "", where)
+    _only(data, {"report", "owner", "cost", "waves", "redact"}, "", where)
     report = _section(ReportSettings(), data.get("report", {}), "report", where)
     if report.currency.upper() not in _CURRENCIES and not (len(report.currency) == 3 and report.currency.isalpha()):
         raise ConfigError(f"key 'report.currency': {report.currency!r} is not a 3-letter currency code", where=where)
@@ -169,6 +175,12 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
     column = owner.get("column", "")
     if not isinstance(column, str):
         raise ConfigError("key 'owner.column' must be a text (a vInfo column name)", where=where)
+
+    redact = data.get("redact", {})
+    _only(redact, {"key"}, "redact", where)
+    redact_key = redact.get("key", "")
+    if not isinstance(redact_key, str):
+        raise ConfigError("key 'redact.key' must be a text", where=where)
 
     cost_data = dict(data.get("cost", {}))
     roles_data = cost_data.pop("roles", None)
@@ -228,7 +240,8 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
             raise ConfigError(f"key 'waves.cluster_capacity.{name}' must be a whole number of 1 or more", where=where)
         capacity[str(name)] = value
     waves = replace(waves, cluster_capacity=capacity)
-    return Config(report=report, owner_column=column or None, cost=cost, waves=waves, base_dir=base_dir)
+    return Config(report=report, owner_column=column or None, cost=cost, waves=waves, redact_key=redact_key,
+                  base_dir=base_dir)
 
 
 def _only(data: object, allowed: set[str], section: str, where: str) -> None:

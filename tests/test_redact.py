@@ -46,3 +46,15 @@ def test_redacted_estate_keeps_row_counts(tmp_path: Path) -> None:
     hidden = redact_estate(estate)
     for name, table in estate.tables.items():
         assert hidden.tables[name].num_rows == table.num_rows
+
+
+def test_a_private_key_gives_other_pseudonyms(cli, tmp_path: Path) -> None:
+    book = write_xlsx(small_estate(), tmp_path / "vc.xlsx")
+    config = tmp_path / "audit.toml"
+    config.write_text('[redact]\nkey = "our own secret"\n')
+    default, private = tmp_path / "d.json", tmp_path / "p.json"
+    assert cli(["audit", book, "--json", default, "--redact", "-q"]).code == 0
+    assert cli(["audit", book, "--json", private, "--redact", "-q", "--config", config]).code == 0
+    names = [sorted(h["name"] for h in json.loads(p.read_text())["hosts"]) for p in (default, private)]
+    assert names[0] != names[1]
+    assert all(n.startswith("host-") for n in names[1])
