@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import threading
 import sys
 import time
 import traceback
@@ -215,6 +216,19 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
 
 WORKER_MIN_GUESTS = 20_000
 """Below this the data files are written faster than a second process starts."""
+WORKER_MIN_BYTES = 40 * 1024**2
+"""Exports smaller than this hold fewer guests than WORKER_MIN_GUESTS (about 2 MiB per 1,000 guests)."""
+
+
+def _export_bytes(exports: list[str]) -> int:
+    total = 0
+    for export in exports:
+        path = Path(export)
+        if path.is_dir():
+            total += sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+        elif path.is_file():
+            total += path.stat().st_size
+    return total
 
 
 def _start_pdf_worker() -> PdfWorker | None:
@@ -228,12 +242,28 @@ def _start_pdf_worker() -> PdfWorker | None:
         return None
 
 
+def _warm_up_pdf() -> None:
+    try:
+        from .render.pdf import warm_up
+
+        warm_up()
+    except Exception:  # a failed warm-up only costs the time it saves; the real render reports errors
+        pass
+
+
 def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: TerminalProgress, pdf: str | None,
          workers: list[PdfWorker], on_loaded: Callable[[Estate], None]) -> int:
     from .audit import run_audit, write_html, write_json, write_xlsx
     from .report import build_report
     from .rules import Severity
 
+    # For a small estate, load WeasyPrint and its fonts in a thread while the exports are read
+    # (the sheet parser leaves the interpreter mostly idle); the PDF is laid out after this has
+    # finished. A large estate has its PDF laid out in a second process instead.
+    small = _export_bytes(args.exports) < WORKER_MIN_BYTES
+    warm = threading.Thread(target=_warm_up_pdf, daemon=True) if pdf and small else None
+    if warm is not None:
+        warm.start()
     audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history,
                       on_loaded=on_loaded)
     worker = workers[0] if workers else None
@@ -254,6 +284,8 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
         written.append(args.html)
     if pdf:
         progress("writing PDF report", 0, 0)
+        if warm is not None:
+            warm.join()
         if worker is not None:
             warnings = worker.result()
         else:

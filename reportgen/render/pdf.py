@@ -61,3 +61,11 @@ def render_pdf(model: ReportModel, target: str | Path) -> list[str]:
         except OSError as exc:
             raise RenderError(f"cannot write the PDF: {exc.strerror or exc}", where=str(target)) from exc
     return [*layout.warnings, *handler.messages]
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and load the fonts, so that the first real layout does not pay for it."""
+    import weasyprint
+
+    with _collect_warnings():
+        weasyprint.HTML(string='<p style="font-family: DejaVu Sans">warm <b>up</b></p>').render()
