@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import threading
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence

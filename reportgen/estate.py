@@ -15,6 +15,7 @@ from typing import Literal
 import pyarrow as pa
 
 from . import schema
+from .errors import locate
 
 IssueLevel = Literal["error", "warning", "info"]
 
@@ -35,8 +36,6 @@ class DataIssue:
     """True when the rows were left out of the estate."""
 
     def where(self) -> str:
-        from .errors import locate
-
         return locate(self.file, self.sheet, self.row, self.column)
 
 

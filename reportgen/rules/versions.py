@@ -65,15 +65,3 @@ def esxi_text(number: pl.Expr) -> pl.Expr:
     """703 -> '7.0' (for evidence)."""
     return pl.concat_str((number // 100).cast(pl.String), pl.lit("."), (number % 100).cast(pl.String))
 
-
-def version_tuple(text: str | None) -> tuple[int, ...] | None:
-    """'4.7.1.4' -> (4, 7, 1, 4); None for '3.x (no vMetaData tab)' or nothing."""
-    if not text:
-        return None
-    parts = []
-    for piece in text.split(" ")[0].split("."):
-        if not piece.isdigit():
-            break
-        parts.append(int(piece))
-    return tuple(parts) or None
-

@@ -122,10 +122,6 @@ def key(vm_id: str) -> str:
     return f"{UUID}/{vm_id}"
 
 
-def hkey(name: str) -> str:
-    return f"{UUID}/{name}"
-
-
 def pinned(out: RuleOutput, rule: str | None = None) -> set[tuple[str, str]]:
     """(vm id, host name) of every pin edge (of one rule)."""
     return {(p.guest.split("/", 1)[1], p.host.split("/", 1)[1]) for p in out.pins if rule is None or p.rule == rule}
