@@ -18,7 +18,8 @@ from ..progress import Progress, silent
 from .dedupe import drop_superseded
 from .detect import ExportKind, detect
 from .rvtools_map import MapOptions, map_export, needed_columns
-from .rvtools_read import RawExport, RawTab, read_export, read_xlsx_tabs, xlsx_sheets
+from .rvtools_read import RawExport, RawTab, read_export, read_xlsx_tabs, xlsx_tabs
+from .xlsx_read import LazyStrings
 
 __all__ = ["ExportKind", "MapOptions", "detect", "load_estate"]
 
@@ -61,9 +62,9 @@ def load_estate(
     return in_canonical_order(drop_superseded(merge(estates)))
 
 
-# Relative cost of reading each tab, measured on generated 4.7.1 workbooks (vInfo and vDisk
-# take about the same, most tabs are tiny); used to balance one workbook's sheets between threads.
-_WEIGHTS = {"vDisk": 2.0, "vInfo": 2.0, "vNetwork": 0.9, "vCD": 0.4, "vUSB": 0.05}
+# Reading a sheet costs about its XML size (inflating and stepping over cells) plus a fixed
+# part (opening, the header, building the frame), here in bytes of XML.
+_SHEET_OVERHEAD = 400_000
 
 
 def _submit_workbook(pool: ThreadPoolExecutor, path: Path, needed: dict[str, frozenset[str]],
@@ -73,32 +74,34 @@ def _submit_workbook(pool: ThreadPoolExecutor, path: Path, needed: dict[str, fro
         return pool.submit(_read_and_map, path, None, needed, options)
     tabs = _tabs(path, needed)
     buckets: list[list[tuple[str, str]]] = [[] for _ in range(min(groups, len(tabs)))]
-    loads = [0.0] * len(buckets)
-    for tab in tabs:  # largest first onto the lightest bucket
+    loads = [0] * len(buckets)
+    for tab, sheet, size in tabs:  # largest first onto the lightest bucket
         i = loads.index(min(loads))
-        buckets[i].append(tab)
-        loads[i] += _WEIGHTS.get(tab[0], 0.05)
-    parts = [pool.submit(read_xlsx_tabs, str(path), bucket, str(path), needed) for bucket in buckets[1:]]
-    return pool.submit(_read_and_map, path, buckets[:1], needed, options, parts)
+        buckets[i].append((tab, sheet))
+        loads[i] += size + _SHEET_OVERHEAD
+    strings = LazyStrings()
+    parts = [pool.submit(read_xlsx_tabs, str(path), bucket, str(path), needed, strings) for bucket in buckets[1:]]
+    return pool.submit(_read_and_map, path, buckets[:1], needed, options, parts, strings)
 
 
-def _tabs(path: Path, needed: dict[str, frozenset[str]]) -> list[tuple[str, str]]:
-    """(tab, sheet) pairs of the workbook that the mapping reads, largest first."""
-    sheets = xlsx_sheets(str(path), str(path))
-    return sorted(((t, s) for t, s in sheets.items() if t in needed), key=lambda ts: -_WEIGHTS.get(ts[0], 0.05))
+def _tabs(path: Path, needed: dict[str, frozenset[str]]) -> list[tuple[str, str, int]]:
+    """(tab, sheet, XML bytes) of the workbook's tabs that the mapping reads, largest first."""
+    tabs = xlsx_tabs(str(path), str(path))
+    return sorted(((t, s, n) for t, (s, n) in tabs.items() if t in needed), key=lambda tsn: -tsn[2])
 
 
 def _read_and_map(
     path: Path, buckets: list[list[tuple[str, str]]] | None, needed: dict[str, frozenset[str]],
     options: MapOptions, parts: list[Future[tuple[dict[str, RawTab], list[DataIssue]]]] | None = None,
+    strings: LazyStrings | None = None,
 ) -> Estate:
     """Read the tabs in ``buckets`` (all of them when None) plus the ``parts`` read elsewhere, and map."""
     if buckets is None:
-        buckets = [_tabs(path, needed)]
+        buckets = [[(tab, sheet) for tab, sheet, _ in _tabs(path, needed)]]
     tabs: dict[str, RawTab] = {}
     issues: list[DataIssue] = []
     for bucket in buckets:
-        read, bucket_issues = read_xlsx_tabs(str(path), bucket, str(path), needed)
+        read, bucket_issues = read_xlsx_tabs(str(path), bucket, str(path), needed, strings)
         tabs.update(read)
         issues.extend(bucket_issues)
     for part in parts or []:

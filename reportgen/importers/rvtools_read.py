@@ -7,22 +7,20 @@ The result is one :class:`RawTab` per tab reportgen uses, with canonical header 
 
 from __future__ import annotations
 
-import html
 import io
-import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import fastexcel
 import polars as pl
-from fastexcel._fastexcel import ColumnInfoNoDtype
 
 from ..errors import InputError
 from ..estate import DataIssue
 from . import rvtools_headers as H
 from .tabular import read_text_table
+from .xlsx_read import LazyStrings, SharedStrings, WorkbookError, WorkbookIndex, index_workbook, read_columns
 
 
 @dataclass(frozen=True)
@@ -48,9 +46,6 @@ class RawExport:
     format: str
     tabs: dict[str, RawTab]
     issues: tuple[DataIssue, ...]
-
-
-_SUFFIX = re.compile(r"^(.*)_(\d+)$")
 
 
 def _resolve_headers(
@@ -117,14 +112,6 @@ def _resolve_headers(
     return mapping, sorted(custom)
 
 
-def _raw_name(name: str, earlier: set[str]) -> str:
-    """fastexcel names a repeated header 'Host_1'; give back 'Host' when 'Host' came earlier."""
-    match = _SUFFIX.match(name)
-    if match and match.group(1) in earlier:
-        return match.group(1)
-    return name
-
-
 def _wanted(tab: str, needed: frozenset[str]) -> Callable[[str], bool]:
     """Whether a raw header is worth materialising: needed by the mapping, or custom."""
     known = H.KNOWN.get(tab, frozenset())
@@ -171,83 +158,81 @@ def _drop_blank(tab: RawTab, file: str, issues: list[DataIssue]) -> RawTab:
     return RawTab(tab.tab, tab.sheet, tab.frame.filter(~blank), tab.headers, tab.custom, count)
 
 
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"")
-
-
-def xlsx_sheets(source: str | bytes, file: str) -> dict[str, str]:
-    """{tab: sheet name} of the RVTools tabs in a workbook, from its xl/workbook.xml only.
-
-    (Opening a reader would also parse the shared-strings table, which takes a noticeable
-    time on a large workbook; each reading thread opens its own reader anyway.)
-    """
+def _open(source: str | bytes, file: str) -> tuple[zipfile.ZipFile, WorkbookIndex]:
     try:
-        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
-            book = archive.read("xl/workbook.xml")
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+        return archive, index_workbook(archive)
+    except (zipfile.BadZipFile, WorkbookError, OSError) as exc:
         raise InputError(
             "cannot be read as an xlsx workbook",
             where=file,
             hint=f"give an RVTools .xlsx export, a folder of RVTools CSVs or a zip of either ({_first_line(exc)})",
         ) from exc
-    sheets: dict[str, str] = {}
-    for match in _SHEET.finditer(book):
-        sheet = html.unescape(match.group(1).decode("utf-8", errors="replace"))
-        tab = H.canonical_tab(sheet)
-        if tab is not None and tab not in sheets:
-            sheets[tab] = sheet
-    return sheets
+
+
+def xlsx_tabs(source: str | bytes, file: str) -> dict[str, tuple[str, int]]:
+    """{tab: (sheet name, bytes of its XML)} of the RVTools tabs in a workbook, from its index."""
+    archive, index = _open(source, file)
+    with archive:
+        tabs: dict[str, tuple[str, int]] = {}
+        for sheet, member in index.sheets.items():
+            tab = H.canonical_tab(sheet)
+            if tab is not None and tab not in tabs:
+                info = archive.NameToInfo.get(member)
+                tabs[tab] = (sheet, info.file_size if info else 0)
+        return tabs
+
+
+def xlsx_sheets(source: str | bytes, file: str) -> dict[str, str]:
+    """{tab: sheet name} of the RVTools tabs in a workbook (read from its xl/workbook.xml)."""
+    return {tab: sheet for tab, (sheet, _) in xlsx_tabs(source, file).items()}
 
 
 def read_xlsx_tabs(
-    source: str | bytes, tabs: Sequence[tuple[str, str]], file: str, needed: dict[str, frozenset[str]]
+    source: str | bytes, tabs: Sequence[tuple[str, str]], file: str, needed: dict[str, frozenset[str]],
+    strings: LazyStrings | None = None,
 ) -> tuple[dict[str, RawTab], list[DataIssue]]:
-    """Read some (tab, sheet) pairs of a workbook with one reader, one XML parse per sheet.
+    """Read some (tab, sheet) pairs of a workbook, one pass over each sheet's XML.
 
-    The reader parses the shared-strings table once, so a thread reads its sheets with one
-    reader. Readers must not be shared between threads: each call opens its own.
+    Threads reading other sheets of the same workbook can share ``strings``, so that the
+    shared-strings table is decoded once.
     """
-    reader = fastexcel.read_excel(source)
+    archive, index = _open(source, file)
     issues: list[DataIssue] = []
     result: dict[str, RawTab] = {}
-    for tab, sheet in tabs:
-        raw = _read_sheet(reader, tab, sheet, file, needed[tab], issues)
-        if raw is not None:
-            result[tab] = raw
+    with archive:
+        table = (strings or LazyStrings()).get(archive, index)
+        for tab, sheet in tabs:
+            raw = _read_sheet(archive, index, table, tab, sheet, file, needed[tab], issues)
+            if raw is not None:
+                result[tab] = raw
     return result, issues
 
 
 def _read_sheet(
-    reader: fastexcel.ExcelReader, tab: str, sheet: str, file: str, needed: frozenset[str],
-    issues: list[DataIssue],
+    archive: zipfile.ZipFile, index: WorkbookIndex, strings: SharedStrings, tab: str, sheet: str,
+    file: str, needed: frozenset[str], issues: list[DataIssue],
 ) -> RawTab | None:
-    seen: list[str] = []
-    earlier: set[str] = set()
-    loaded: list[int] = []
     want = _wanted(tab, needed)
-
-    def choose(column: ColumnInfoNoDtype) -> bool:
-        name = str(column.name)
-        raw = _raw_name(name, earlier)
-        earlier.add(name)
-        seen.append(raw)
-        if want(raw):
-            loaded.append(len(seen) - 1)
-            return True
-        return False
-
     try:
-        batch = reader.load_sheet(
-            sheet, use_columns=choose, dtypes="string",
-            skip_whitespace_tail_rows=True, whitespace_as_null=True,
-        ).to_arrow()
-    except Exception as exc:
+        read = read_columns(
+            archive, index, sheet, strings, lambda header: [c for c, name in sorted(header.items()) if want(name)]
+        )
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
         issues.append(DataIssue("warning", file, f"sheet cannot be read: {_first_line(exc)}", sheet=sheet))
         return None
-    frame = pl.from_arrow(batch)
-    assert isinstance(frame, pl.DataFrame)
-    frame = frame.with_columns(pl.col(pl.String).str.strip_chars()).with_row_index("__row", offset=2)
-    frame = frame.with_columns(pl.col("__row").cast(pl.Int32))
-    raw = _finish(tab, sheet, file, seen, frame, loaded, issues)
+    if not read.complete:
+        issues.append(DataIssue(
+            "warning", file, "the sheet's XML is malformed or cut short; rows after spreadsheet row "
+            f"{read.first_row + read.rows - 1} were not read", sheet=sheet,
+        ))
+    width = max(read.width, max(read.header, default=-1) + 1)
+    raw_names = [read.header.get(i, f"__UNNAMED__{i}") for i in range(width)]
+    loaded = list(read.columns)
+    names = [f"c{i}" for i in loaded]
+    frame = pl.DataFrame([pl.Series(n, read.columns[i]) for n, i in zip(names, loaded, strict=True)])
+    frame = frame.with_columns(pl.int_range(read.first_row, read.first_row + read.rows, dtype=pl.Int32).alias("__row"))
+    raw = _finish(tab, sheet, file, raw_names, frame, loaded, issues)
     return _drop_blank(raw, file, issues)
 
 
