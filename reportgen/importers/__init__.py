@@ -13,13 +13,14 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from ..errors import InputError
-from ..estate import DataIssue, Estate, in_canonical_order, merge
+from ..estate import Estate, in_canonical_order, merge
 from ..progress import Progress, silent
 from .dedupe import drop_superseded
 from .detect import ExportKind, detect
-from .rvtools_map import MapOptions, map_export, needed_columns
-from .rvtools_read import RawExport, RawTab, read_export, read_xlsx_tabs, xlsx_tabs
-from .xlsx_read import LazyStrings
+from .rvtools_job import WorkbookJob
+from .rvtools_map import MapOptions, needed_columns
+from .rvtools_read import RawExport, read_export
+from .rvtools_stages import check_vinfo, map_export
 
 __all__ = ["ExportKind", "MapOptions", "detect", "load_estate"]
 
@@ -62,53 +63,10 @@ def load_estate(
     return in_canonical_order(drop_superseded(merge(estates)))
 
 
-# Reading a sheet costs about its XML size (inflating and stepping over cells) plus a fixed
-# part (opening, the header, building the frame), here in bytes of XML.
-_SHEET_OVERHEAD = 400_000
-
-
 def _submit_workbook(pool: ThreadPoolExecutor, path: Path, needed: dict[str, frozenset[str]],
-                     options: MapOptions, groups: int) -> Future[Estate]:
-    """Read one workbook: in one task, or split into ``groups`` tasks whose tabs are mapped together."""
-    if groups <= 1:
-        return pool.submit(_read_and_map, path, None, needed, options)
-    tabs = _tabs(path, needed)
-    buckets: list[list[tuple[str, str]]] = [[] for _ in range(min(groups, len(tabs)))]
-    loads = [0] * len(buckets)
-    for tab, sheet, size in tabs:  # largest first onto the lightest bucket
-        i = loads.index(min(loads))
-        buckets[i].append((tab, sheet))
-        loads[i] += size + _SHEET_OVERHEAD
-    strings = LazyStrings()
-    parts = [pool.submit(read_xlsx_tabs, str(path), bucket, str(path), needed, strings) for bucket in buckets[1:]]
-    return pool.submit(_read_and_map, path, buckets[:1], needed, options, parts, strings)
-
-
-def _tabs(path: Path, needed: dict[str, frozenset[str]]) -> list[tuple[str, str, int]]:
-    """(tab, sheet, XML bytes) of the workbook's tabs that the mapping reads, largest first."""
-    tabs = xlsx_tabs(str(path), str(path))
-    return sorted(((t, s, n) for t, (s, n) in tabs.items() if t in needed), key=lambda tsn: -tsn[2])
-
-
-def _read_and_map(
-    path: Path, buckets: list[list[tuple[str, str]]] | None, needed: dict[str, frozenset[str]],
-    options: MapOptions, parts: list[Future[tuple[dict[str, RawTab], list[DataIssue]]]] | None = None,
-    strings: LazyStrings | None = None,
-) -> Estate:
-    """Read the tabs in ``buckets`` (all of them when None) plus the ``parts`` read elsewhere, and map."""
-    if buckets is None:
-        buckets = [[(tab, sheet) for tab, sheet, _ in _tabs(path, needed)]]
-    tabs: dict[str, RawTab] = {}
-    issues: list[DataIssue] = []
-    for bucket in buckets:
-        read, bucket_issues = read_xlsx_tabs(str(path), bucket, str(path), needed, strings)
-        tabs.update(read)
-        issues.extend(bucket_issues)
-    for part in parts or []:
-        read, part_issues = part.result()
-        tabs.update(read)
-        issues.extend(part_issues)
-    return _map(RawExport(str(path), "rvtools-xlsx", tabs, tuple(issues)), options)
+                     options: MapOptions, threads: int) -> Future[Estate]:
+    """Read and map one workbook on ``threads`` pool threads."""
+    return WorkbookJob(path, needed, options).submit(pool, threads)
 
 
 def _load_other(path: Path, kind: ExportKind, needed: dict[str, frozenset[str]], options: MapOptions) -> Estate:
@@ -120,17 +78,5 @@ def _load_other(path: Path, kind: ExportKind, needed: dict[str, frozenset[str]],
 
 
 def _map(raw: RawExport, options: MapOptions) -> Estate:
-    if "vInfo" not in raw.tabs:
-        raise InputError(
-            "has no vInfo tab",
-            where=raw.file,
-            hint="reportgen needs at least vInfo; export 'all' tabs from RVTools",
-        )
-    vinfo = raw.tabs["vInfo"]
-    if not vinfo.headers & {"VM", "VM ID", "VM UUID"}:
-        raise InputError(
-            f"the {vinfo.sheet} tab has none of the columns VM, VM ID or VM UUID: it is not an RVTools export",
-            where=raw.file,
-            hint="give the workbook or CSV folder as RVTools wrote it",
-        )
+    check_vinfo(raw.file, raw.tabs)
     return map_export(raw, 0, options)

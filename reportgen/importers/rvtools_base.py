@@ -85,15 +85,17 @@ def needed_columns(options: MapOptions) -> dict[str, frozenset[str]]:
 
 
 class MapperBase:
-    def __init__(self, raw: RawExport, source_id: int, options: MapOptions) -> None:
+    """One mapping step over some tabs of an export; collects its own issues and tab statuses."""
+
+    def __init__(self, raw: RawExport, source_id: int, options: MapOptions, scope: str | None = None) -> None:
         self.raw = raw
         self.source_id = source_id
         self.options = options
-        self.issues: list[DataIssue] = list(raw.issues)
+        self.issues: list[DataIssue] = []
         self.rows_read = 0
         self.rows_used = 0
         self.tabs: list[TabStatus] = []
-        self.scope = self._default_scope()
+        self.scope = scope if scope is not None else self.default_scope()
 
     # -- helpers ---------------------------------------------------------------------------
     def tab(self, name: str) -> pl.DataFrame | None:
@@ -157,7 +159,8 @@ class MapperBase:
                               sheet=raw.sheet, row=int(bad["__row"][0]), column=column, rows=bad.height)
                 )
 
-    def _default_scope(self) -> str:
+    def default_scope(self) -> str:
+        """The vCenter of the export: the commonest VI SDK UUID, else the server, else the file."""
         for tab in ("vInfo", "vSource", "vHost"):
             frame = self.tab(tab)
             if frame is not None and "VI SDK UUID" in frame.columns:

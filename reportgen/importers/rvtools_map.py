@@ -11,16 +11,13 @@ from __future__ import annotations
 import re
 
 import polars as pl
-import pyarrow as pa
 
-from .. import schema
-from ..estate import DataIssue, Estate
+from ..estate import DataIssue
 from . import values as V
 from .rvtools_base import NEEDED, MapOptions, needed_columns
 from .rvtools_infra import InfraMapping
-from .rvtools_read import RawExport
 
-__all__ = ["NEEDED", "MapOptions", "map_export", "needed_columns"]
+__all__ = ["NEEDED", "MapOptions", "Mapper", "needed_columns"]
 
 _OWNER = re.compile(r"(?i)^(vm[ _-]?)?(owner|owned by|application owner|app owner|service owner|contact|"
                     r"responsible|besitzer|verantwortlich|propri[ée]taire|responsable)$")
@@ -31,7 +28,9 @@ def _owner_attribute(custom: tuple[str, ...]) -> str | None:
     return next((c for c in custom if _OWNER.match(c.strip())), None)
 
 
-class _Mapper(InfraMapping):
+class Mapper(InfraMapping):
+    """The mapping steps of an RVTools export (see :mod:`.rvtools_stages` for their order)."""
+
     def guests(self) -> pl.DataFrame:
         raw = self.raw.tabs["vInfo"]
         f = raw.frame
@@ -244,36 +243,3 @@ class _Mapper(InfraMapping):
             server_uuid=None if self.scope.startswith(("server:", "file:")) else self.scope,
             server_version=server_version,
         )
-
-
-def _to_table(name: str, frame: pl.DataFrame) -> pa.Table:
-    if frame.is_empty() and not frame.width:
-        return schema.empty(name)
-    wanted = [f.name for f in schema.SCHEMAS[name] if f.name in frame.columns]
-    return schema.conform(name, frame.select(wanted).to_arrow())
-
-
-def map_export(raw: RawExport, source_id: int, options: MapOptions) -> Estate:
-    """Turn one RVTools export into an :class:`Estate` with a single source."""
-    m = _Mapper(raw, source_id, options)
-    guests = m.guests()
-    hosts = m.hosts(guests)
-    tables = {
-        "guests": _to_table("guests", guests),
-        "hosts": _to_table("hosts", hosts),
-        "clusters": _to_table("clusters", m.clusters(hosts)),
-        "disks": _to_table("disks", m.disks(guests)),
-        "nics": _to_table("nics", m.nics(guests)),
-        "devices": _to_table("devices", m.devices(guests)),
-        "networks": _to_table("networks", m.networks()),
-        "datastores": _to_table("datastores", m.datastores()),
-    }
-    source = m.source()
-    skipped = sum(i.rows for i in m.issues if i.skipped)
-    source.update(rows_read=m.rows_read, rows_used=m.rows_used, rows_skipped=skipped)
-    tables["sources"] = schema.conform("sources", pa.Table.from_pylist([source]))
-    custom = tuple(raw.tabs["vInfo"].custom) if "vInfo" in raw.tabs else ()
-    if custom:
-        m.issues.append(DataIssue(
-            "info", raw.file, f"custom attribute / tag columns found: {', '.join(custom)}", sheet="vInfo"))
-    return Estate(tables=tables, issues=tuple(m.issues), tabs=tuple(m.tabs), custom_columns={source_id: custom})

@@ -158,7 +158,8 @@ def _drop_blank(tab: RawTab, file: str, issues: list[DataIssue]) -> RawTab:
     return RawTab(tab.tab, tab.sheet, tab.frame.filter(~blank), tab.headers, tab.custom, count)
 
 
-def _open(source: str | bytes, file: str) -> tuple[zipfile.ZipFile, WorkbookIndex]:
+def xlsx_open(source: str | bytes, file: str) -> tuple[zipfile.ZipFile, WorkbookIndex]:
+    """The workbook as a zip archive and its index; InputError if it is not an xlsx workbook."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
         return archive, index_workbook(archive)
@@ -172,7 +173,7 @@ def _open(source: str | bytes, file: str) -> tuple[zipfile.ZipFile, WorkbookInde
 
 def xlsx_tabs(source: str | bytes, file: str) -> dict[str, tuple[str, int]]:
     """{tab: (sheet name, bytes of its XML)} of the RVTools tabs in a workbook, from its index."""
-    archive, index = _open(source, file)
+    archive, index = xlsx_open(source, file)
     with archive:
         tabs: dict[str, tuple[str, int]] = {}
         for sheet, member in index.sheets.items():
@@ -197,22 +198,23 @@ def read_xlsx_tabs(
     Threads reading other sheets of the same workbook can share ``strings``, so that the
     shared-strings table is decoded once.
     """
-    archive, index = _open(source, file)
+    archive, index = xlsx_open(source, file)
     issues: list[DataIssue] = []
     result: dict[str, RawTab] = {}
     with archive:
         table = (strings or LazyStrings()).get(archive, index)
         for tab, sheet in tabs:
-            raw = _read_sheet(archive, index, table, tab, sheet, file, needed[tab], issues)
+            raw = read_xlsx_tab(archive, index, table, tab, sheet, file, needed[tab], issues)
             if raw is not None:
                 result[tab] = raw
     return result, issues
 
 
-def _read_sheet(
+def read_xlsx_tab(
     archive: zipfile.ZipFile, index: WorkbookIndex, strings: SharedStrings, tab: str, sheet: str,
     file: str, needed: frozenset[str], issues: list[DataIssue],
 ) -> RawTab | None:
+    """One tab of an open workbook, or None (with a warning in ``issues``) if its sheet cannot be read."""
     want = _wanted(tab, needed)
     try:
         read = read_columns(

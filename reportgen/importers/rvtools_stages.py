@@ -1,0 +1,136 @@
+"""The mapping of an RVTools export as stages, each naming the tabs and stages it needs.
+
+A stage sees only the tabs it declares, so its result never depends on what else happens to
+be read already: run in order (:func:`map_export`) or by threads as soon as their inputs are
+ready (:mod:`.rvtools_job`), the estate is the same, issue for issue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import polars as pl
+import pyarrow as pa
+
+from .. import schema
+from ..errors import InputError
+from ..estate import DataIssue, Estate, TabStatus
+from .rvtools_base import NEEDED, MapOptions
+from .rvtools_map import Mapper
+from .rvtools_read import RawExport, RawTab
+
+__all__ = ["STAGES", "Stage", "StageResult", "assemble", "map_export", "run_stage"]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the mapping: what it reads and which earlier results it uses."""
+
+    name: str
+    tabs: frozenset[str]
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StageResult:
+    value: object
+    """The stage's frame (or the scope string, or the source row)."""
+    issues: tuple[DataIssue, ...] = ()
+    tabs: tuple[TabStatus, ...] = ()
+    rows_read: int = 0
+    rows_used: int = 0
+
+
+# In the order their issues and tab statuses are reported.
+STAGES: tuple[Stage, ...] = (
+    Stage("scope", frozenset({"vInfo", "vSource", "vHost", "vMetaData"})),
+    Stage("guests", frozenset({"vInfo", "vSnapshot"}), ("scope",)),
+    Stage("hosts", frozenset({"vHost"}), ("scope", "guests")),
+    Stage("clusters", frozenset({"vCluster"}), ("scope", "hosts")),
+    Stage("disks", frozenset({"vDisk"}), ("scope", "guests")),
+    Stage("nics", frozenset({"vNetwork"}), ("scope", "guests")),
+    Stage("devices", frozenset({"vCD", "vUSB"}), ("scope", "guests")),
+    Stage("networks", frozenset({"vPort", "vNIC", "vSwitch", "dvSwitch", "dvPort"}), ("scope",)),
+    Stage("datastores", frozenset({"vDatastore"}), ("scope",)),
+    Stage("source", frozenset(NEEDED), ("scope",)),  # every tab: the sheet names tell a 3.x export
+)
+
+
+def check_vinfo(file: str, tabs: Mapping[str, RawTab]) -> None:
+    """InputError unless the export has a vInfo tab that identifies VMs."""
+    if "vInfo" not in tabs:
+        raise InputError("has no vInfo tab", where=file,
+                         hint="reportgen needs at least vInfo; export 'all' tabs from RVTools")
+    vinfo = tabs["vInfo"]
+    if not vinfo.headers & {"VM", "VM ID", "VM UUID"}:
+        raise InputError(
+            f"the {vinfo.sheet} tab has none of the columns VM, VM ID or VM UUID: it is not an RVTools export",
+            where=file, hint="give the workbook or CSV folder as RVTools wrote it",
+        )
+
+
+def run_stage(stage: Stage, file: str, fmt: str, tabs: Mapping[str, RawTab], source_id: int,
+              options: MapOptions, done: Mapping[str, StageResult]) -> StageResult:
+    """Run one stage over the tabs it declares (``tabs`` may hold more; they are not shown to it)."""
+    raw = RawExport(file, fmt, {t: tabs[t] for t in stage.tabs if t in tabs}, ())
+    if stage.name == "scope":
+        check_vinfo(file, raw.tabs)
+        return StageResult(Mapper(raw, source_id, options).scope)
+    m = Mapper(raw, source_id, options, scope=str(done["scope"].value))
+    value: object
+    if stage.name == "guests":
+        value = m.guests()
+    elif stage.name == "hosts":
+        value = m.hosts(_frame(done["guests"]))
+    elif stage.name == "clusters":
+        value = m.clusters(_frame(done["hosts"]))
+    elif stage.name in ("disks", "nics", "devices"):
+        value = getattr(m, stage.name)(_frame(done["guests"]))
+    elif stage.name in ("networks", "datastores"):
+        value = getattr(m, stage.name)()
+    elif stage.name == "source":
+        value = m.source()
+    else:
+        raise ValueError(f"unknown stage {stage.name}")
+    return StageResult(value, tuple(m.issues), tuple(m.tabs), m.rows_read, m.rows_used)
+
+
+def _frame(result: StageResult) -> pl.DataFrame:
+    assert isinstance(result.value, pl.DataFrame)
+    return result.value
+
+
+def _to_table(name: str, frame: pl.DataFrame) -> pa.Table:
+    if frame.is_empty() and not frame.width:
+        return schema.empty(name)
+    wanted = [f.name for f in schema.SCHEMAS[name] if f.name in frame.columns]
+    return schema.conform(name, frame.select(wanted).to_arrow())
+
+
+def assemble(file: str, read_issues: tuple[DataIssue, ...], custom: tuple[str, ...], source_id: int,
+             results: Mapping[str, StageResult]) -> Estate:
+    """The estate of one export from its stage results (reported in STAGES order)."""
+    ordered = [results[s.name] for s in STAGES]
+    issues = [*read_issues, *(i for r in ordered for i in r.issues)]
+    tables = {name: _to_table(name, _frame(results[name]))
+              for name in ("guests", "hosts", "clusters", "disks", "nics", "devices", "networks", "datastores")}
+    source = dict(results["source"].value)  # type: ignore[call-overload]
+    skipped = sum(i.rows for i in issues if i.skipped)
+    source.update(rows_read=sum(r.rows_read for r in ordered), rows_used=sum(r.rows_used for r in ordered),
+                  rows_skipped=skipped)
+    tables["sources"] = schema.conform("sources", pa.Table.from_pylist([source]))
+    if custom:
+        issues.append(DataIssue("info", file, f"custom attribute / tag columns found: {', '.join(custom)}",
+                                sheet="vInfo"))
+    return Estate(tables=tables, issues=tuple(issues), tabs=tuple(t for r in ordered for t in r.tabs),
+                  custom_columns={source_id: custom})
+
+
+def map_export(raw: RawExport, source_id: int, options: MapOptions) -> Estate:
+    """Turn one RVTools export, already read, into an :class:`Estate` with a single source."""
+    results: dict[str, StageResult] = {}
+    for stage in STAGES:
+        results[stage.name] = run_stage(stage, raw.file, raw.format, raw.tabs, source_id, options, results)
+    custom = tuple(raw.tabs["vInfo"].custom)
+    return assemble(raw.file, raw.issues, custom, source_id, results)
