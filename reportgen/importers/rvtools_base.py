@@ -103,8 +103,8 @@ class MapperBase:
         return None if raw is None else raw.frame
 
     def col(self, frame: pl.DataFrame, name: str) -> pl.Expr:
-        """A text column, or a typed null when the export lacks it."""
-        return V.text(name) if name in frame.columns else pl.lit(None, dtype=pl.String)
+        """A text column (already trimmed by the reader), or a typed null when the export lacks it."""
+        return pl.col(name) if name in frame.columns else pl.lit(None, dtype=pl.String)
 
     def typed(self, frame: pl.DataFrame, name: str, expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         return expr if name in frame.columns else pl.lit(None, dtype=dtype)

@@ -19,13 +19,14 @@ import polars as pl
 from ..errors import InputError
 from ..estate import DataIssue
 from . import rvtools_headers as H
+from . import values as V
 from .tabular import read_text_table
 from .xlsx_read import LazyStrings, SharedStrings, WorkbookError, WorkbookIndex, index_workbook, read_columns
 
 
 @dataclass(frozen=True)
 class RawTab:
-    """One RVTools tab, as text, with canonical headers."""
+    """One RVTools tab, as text (trimmed; empty cells are null), with canonical headers."""
 
     tab: str
     sheet: str
@@ -258,7 +259,7 @@ def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[s
         want = _wanted(tab, needed[tab])
         columns = [c for c in text.frame.columns if c != "__row"]
         loaded = [i for i, raw in enumerate(text.headers) if want(raw)]
-        frame = text.frame.select([columns[i] for i in loaded] + ["__row"])
+        frame = text.frame.select([V.text(columns[i]).alias(columns[i]) for i in loaded] + [pl.col("__row")])
         raw = _finish(tab, Path(name).name, where, list(text.headers), frame, loaded, issues)
         tabs[tab] = _drop_blank(raw, where, issues)
     return RawExport(file, "rvtools-csv", tabs, tuple(issues))

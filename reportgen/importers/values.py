@@ -134,7 +134,8 @@ def _lookup(column: str, mapping: Mapping[str, object], dtype: pl.DataType | typ
 
 
 def unparsed(frame: pl.DataFrame, column: str, parsed: pl.Expr) -> pl.DataFrame:
-    """Rows where ``column`` holds text that ``parsed`` could not turn into a value."""
+    """Rows (``column`` and ``__row`` only) where ``column`` holds text ``parsed`` could not read."""
+    keep = [c for c in (column, "__row") if c in frame.columns]
     if column not in frame.columns:
-        return frame.clear()
-    return frame.filter(text(column).is_not_null() & parsed.is_null())
+        return frame.select(keep).clear()
+    return frame.lazy().filter(text(column).is_not_null() & parsed.is_null()).select(keep).collect()
