@@ -126,14 +126,16 @@ class MapperBase:
     def keep(self, tab: str, frame: pl.DataFrame, condition: pl.Expr, reason: str,
              level: IssueLevel = "warning") -> pl.DataFrame:
         """Rows of ``frame`` meeting ``condition``; the others are skipped and counted."""
-        dropped = frame.filter(~condition)
-        if dropped.height and tab in self.raw.tabs:
-            self.skip(self.raw.tabs[tab], dropped, reason, level)
-        return frame.filter(condition)
+        kept = frame.select(condition.fill_null(False)).to_series()
+        if kept.all():  # the usual case: no copy
+            return frame
+        if tab in self.raw.tabs:
+            self.skip(self.raw.tabs[tab], frame.filter(~kept), reason, level)
+        return frame.filter(kept)
 
     def unique(self, tab: str, frame: pl.DataFrame, key: list[str], reason: str) -> pl.DataFrame:
         """First row per ``key``; later duplicates are skipped and counted."""
-        first = pl.int_range(pl.len()).over(key) == 0
+        first = pl.col(key[0]).is_first_distinct() if len(key) == 1 else pl.struct(key).is_first_distinct()
         return self.keep(tab, frame, first, reason, level="info")
 
     def status(self, name: str, used: int) -> None:
@@ -149,7 +151,15 @@ class MapperBase:
 
     def report_unparsed(self, name: str, frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
         raw = self.raw.tabs[name]
-        for column, parsed in checks.items():
+        present = {c: p for c, p in checks.items() if c in frame.columns}
+        if not present:
+            return
+        counts = frame.select(
+            [(pl.col(c).is_not_null() & p.is_null()).sum().alias(c) for c, p in present.items()]
+        ).row(0, named=True)
+        for column, parsed in present.items():
+            if not counts[column]:
+                continue
             bad = V.unparsed(frame, column, parsed)
             if bad.height:
                 sample = bad[column][0]

@@ -119,10 +119,10 @@ class Mapper(InfraMapping):
             return pl.DataFrame()
         f = raw.frame
         frame = f.with_columns(guest_key=self.guest_key(f))
-        known = guests.select("guest_key")
-        orphans = frame.join(known, on="guest_key", how="anti")
-        self.skip(raw, orphans, "the VM is not in vInfo (export tabs taken at different times?)")
-        frame = frame.join(known, on="guest_key", how="semi")
+        known = frame.select(pl.col("guest_key").is_in(guests["guest_key"].implode())).to_series()
+        if not known.all():
+            self.skip(raw, frame.filter(~known), "the VM is not in vInfo (export tabs taken at different times?)")
+            frame = frame.filter(known)
         frame = frame.with_columns(source_id=pl.lit(self.source_id, pl.Int32), row=pl.col("__row"), **columns)
         self.status(tab, frame.height)
         return frame
