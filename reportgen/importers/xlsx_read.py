@@ -17,10 +17,9 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pyarrow as pa
 
-from .._core.sheetscan import SharedStrings, SheetScanner, parse_shared_strings
+from .._core.sheetscan import Buffer, SharedStrings, SheetScanner, parse_shared_strings
 
 __all__ = ["LazyStrings", "SharedStrings", "SheetColumns", "WorkbookError", "WorkbookIndex", "index_workbook", "read_columns", "read_shared_strings"]
 
@@ -183,11 +182,11 @@ def read_columns(
     return SheetColumns(header, scanner.width, columns, scanner.header_row_number + 1, rows, scanner.complete)
 
 
-def _arrow(rows: int, data: bytes, offsets: np.ndarray, valid: np.ndarray) -> pa.LargeStringArray:
-    nulls = rows - int(np.count_nonzero(valid))
-    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+def _arrow(rows: int, data: Buffer, offsets: Buffer, bitmap: Buffer | None, nulls: int) -> pa.LargeStringArray:
     array = pa.Array.from_buffers(
-        pa.large_string(), rows, [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)], null_count=nulls
+        pa.large_string(), rows,
+        [None if bitmap is None else pa.py_buffer(bitmap), pa.py_buffer(offsets), pa.py_buffer(data)],
+        null_count=nulls,
     )
     assert isinstance(array, pa.LargeStringArray)
     return array

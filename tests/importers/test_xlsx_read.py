@@ -133,8 +133,8 @@ def _run(scanner: SheetScanner, xml: bytes, piece: int, pick: list[int]) -> tupl
         pending = data[used:]
     rows, columns = scanner.finish()
     out = []
-    for data, offsets, valid in columns:
-        out.append([data[offsets[i]:offsets[i + 1]].decode() if valid[i] else None for i in range(rows)])
+    for data, offsets, bitmap, nulls in columns:
+        out.append(xlsx_read._arrow(rows, data, offsets, bitmap, nulls).to_pylist())
     return rows, out
 
 
