@@ -22,7 +22,7 @@ from reportgen.cost import cost_analysis  # noqa: E402
 from reportgen.outputs.findings_json import write_findings_json  # noqa: E402
 from reportgen.outputs.xlsx import write_xlsx  # noqa: E402
 from reportgen.render.html import render_html  # noqa: E402
-from reportgen.render.pdf import layout_pdf  # noqa: E402
+from reportgen.render.pdf import layout_pdf, write_layout  # noqa: E402
 from reportgen.report import build_report  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def measure(guests: int, folder: Path) -> dict[str, float]:
 
     model = build_report(analysis, costing)
     layout = layout_pdf(model)
-    layout.document.write_pdf(str(folder / f"report-{guests}.pdf"))
+    write_layout(layout, folder / f"report-{guests}.pdf")
     pdf_done = time.perf_counter()
     (folder / f"report-{guests}.html").write_text(render_html(build_report(analysis, costing)), encoding="utf-8")
     html_done = time.perf_counter()
