@@ -83,7 +83,8 @@ def write_layout(layout: Layout, target: str | Path) -> list[str]:
 
 def render_pdf(model: ReportModel, target: str | Path) -> list[str]:
     """Write the PDF; returns WeasyPrint's warnings (none expected)."""
-    return write_layout(layout_pdf(model), target)
+    with _gc_paused():  # and the laid-out document is dropped before the collector is back
+        return write_layout(layout_pdf(model), target)
 
 
 def warm_up() -> None:
