@@ -91,12 +91,16 @@ def bar_chart(title: str, bars: Sequence[Bar], colour: str = ACCENT, width: floa
 
 
 def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per_line: int = 48) -> str:
-    """One line of squares per vSphere / Hyper-V cluster, one square per host, coloured by state."""
+    """One line of squares per vSphere / Hyper-V cluster, one square per host, coloured by state.
+
+    The squares of one colour are the subpaths of one ``<path class="hosts">``.
+    """
     label_w, gap = 170.0, 2.0
     widest = max((len(r.states) for r in rows), default=0)
     cell = 16.0 if widest <= 24 else 11.0 if widest <= 36 else 8.0
     per_line = max(8, min(per_line if cell == 8.0 else 10**6, int((width - label_w) // (cell + gap))))
     body: list[str] = []
+    squares: dict[str, list[str]] = {}
     y = 4.0
     for row in rows:
         tied = sum(1 for s in row.states if s in ("tied", "later"))
@@ -107,9 +111,12 @@ def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per
         for i, state in enumerate(row.states):
             x = label_w + (i % per_line) * (cell + gap)
             yy = y + (i // per_line) * (cell + gap)
-            body.append(f'<rect x="{x:.1f}" y="{yy:.1f}" width="{cell:g}" height="{cell:g}" rx="1" '
-                        f'fill="{STATE_COLOURS.get(state, GREY)}"/>')
+            squares.setdefault(STATE_COLOURS.get(state, GREY), []).append(
+                f"M{x:.1f} {yy:.1f}h{cell:g}v{cell:g}h-{cell:g}z")
         y += max(26.0, lines * (cell + gap) + 8)
+    # One path per colour rather than one element per host: the same squares, far fewer
+    # elements for the PDF renderer to style and draw.
+    body.extend(f'<path class="hosts" d="{"".join(d)}" fill="{fill}"/>' for fill, d in squares.items())
     if not rows:
         body.append(_text(width / 2, y + 12, "no hosts", anchor="middle", fill=MUTED))
         y += 20

@@ -32,10 +32,11 @@ def test_long_labels_are_clipped_with_an_ellipsis() -> None:
 def test_evacuability_map_has_one_square_per_host_coloured_by_state() -> None:
     rows = [charts.MapRow("Prod", ("tied", "tied", "later", "free")), charts.MapRow("Dev", ("free",) * 60)]
     root = parse(charts.evacuability_map("map", rows))
-    fills = [r.get("fill") for r in root.iter(f"{NS}rect")]
-    # 64 hosts plus the three legend squares
-    assert len(fills) == 64 + 3
-    assert fills.count(charts.BAD) == 2 + 1 and fills.count(charts.WARN) == 1 + 1
+    # one square (a closed subpath) per host, in one path per colour
+    squares = {p.get("fill"): p.get("d").count("z") for p in root.iter(f"{NS}path") if p.get("class") == "hosts"}
+    assert squares == {charts.BAD: 2, charts.WARN: 1, charts.OK: 61}
+    legend = [r.get("fill") for r in root.iter(f"{NS}rect")]
+    assert legend == [charts.BAD, charts.WARN, charts.OK]
     texts = [t.text for t in root.iter(f"{NS}text")]
     assert "3 of 4 tied" in texts and "0 of 60 tied" in texts
 
