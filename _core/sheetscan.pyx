@@ -13,238 +13,16 @@ values and empty cells are null. Nothing here raises: malformed XML ends the sca
 """
 
 from cpython.buffer cimport PyBuffer_FillInfo
-from libc.math cimport floor, isfinite
 from libc.stdint cimport int64_t, uint8_t
-from libc.stdio cimport snprintf
-from libc.stdlib cimport strtod
-from libc.string cimport memchr, memcmp, memcpy, memmove
-
-cdef extern from "<string.h>" nogil:
-    const void* memrchr(const void* s, int c, size_t n)
+from libc.string cimport memchr, memcmp
 from libcpp.string cimport string
 from libcpp.vector cimport vector
 
+from cell_values cimport append_datetime, append_number, column_index, parse_int, strtod_range
+from xml_text cimport Tag, decode_text, find_attr, read_tag, rich_text, tag_is, trim_from
 
-
-cdef struct Tag:
-    const char* name      # element name without its namespace prefix
-    Py_ssize_t name_len
-    const char* attrs     # first byte after the name
-    const char* gt        # the closing '>' of the tag
-    bint closing          # </name>
-    bint empty            # <name/>
-
-
-cdef inline bint _tag(const char* lt, const char* end, Tag* tag) noexcept nogil:
-    """Read the tag starting at ``lt`` ('<'); False if it does not end before ``end``."""
-    cdef const char* p = lt + 1
-    cdef const char* q
-    tag.closing = p < end and p[0] == b'/'
-    if tag.closing:
-        p += 1
-    q = p
-    while q < end and q[0] != b' ' and q[0] != b'>' and q[0] != b'/' and q[0] != b'\t' \
-            and q[0] != b'\n' and q[0] != b'\r':
-        if q[0] == b':':
-            p = q + 1
-        q += 1
-    tag.name = p
-    tag.name_len = q - p
-    tag.attrs = q
-    q = <const char*>memchr(q, b'>', end - q)
-    if q == NULL:
-        return False
-    tag.gt = q
-    tag.empty = q[-1] == b'/'
-    return True
-
-
-cdef inline bint _is(const Tag* tag, const char* name, Py_ssize_t n) noexcept nogil:
-    return tag.name_len == n and memcmp(tag.name, name, n) == 0
-
-
-cdef inline bint _attr(const Tag* tag, char name, const char** value, Py_ssize_t* n) noexcept nogil:
-    """Find the one-letter attribute ``name`` (unprefixed) of a start tag."""
-    cdef const char* p = tag.attrs
-    cdef const char* start
-    cdef const char* eq
-    cdef const char* close
-    cdef char quote
-    while True:
-        while p < tag.gt and (p[0] == b' ' or p[0] == b'\t' or p[0] == b'\n' or p[0] == b'\r'):
-            p += 1
-        if p >= tag.gt:
-            return False
-        start = p
-        eq = <const char*>memchr(p, b'=', tag.gt - p)
-        if eq == NULL or eq + 1 >= tag.gt:
-            return False
-        quote = eq[1]
-        if quote != b'"' and quote != b"'":
-            return False
-        p = eq + 2
-        close = <const char*>memchr(p, quote, tag.gt - p)
-        if close == NULL:
-            return False
-        if eq - start == 1 and start[0] == name:
-            value[0] = p
-            n[0] = close - p
-            return True
-        p = close + 1
-
-
-cdef inline void _utf8(string* out, unsigned int cp) noexcept nogil:
-    if cp < 0x80:
-        out.push_back(<char>cp)
-    elif cp < 0x800:
-        out.push_back(<char>(0xC0 | (cp >> 6)))
-        out.push_back(<char>(0x80 | (cp & 0x3F)))
-    elif cp < 0x10000:
-        out.push_back(<char>(0xE0 | (cp >> 12)))
-        out.push_back(<char>(0x80 | ((cp >> 6) & 0x3F)))
-        out.push_back(<char>(0x80 | (cp & 0x3F)))
-    else:
-        out.push_back(<char>(0xF0 | (cp >> 18)))
-        out.push_back(<char>(0x80 | ((cp >> 12) & 0x3F)))
-        out.push_back(<char>(0x80 | ((cp >> 6) & 0x3F)))
-        out.push_back(<char>(0x80 | (cp & 0x3F)))
-
-
-cdef inline int _hex(char c) noexcept nogil:
-    if c'0' <= c <= c'9':
-        return c - c'0'
-    if c'a' <= c <= c'f':
-        return c - c'a' + 10
-    if c'A' <= c <= c'F':
-        return c - c'A' + 10
-    return -1
-
-
-cdef void _decode(string* out, const char* p, const char* end) noexcept nogil:
-    """Append text content with entities and _xHHHH_ escapes decoded."""
-    cdef const char* run
-    cdef const char* semi
-    cdef const char* amp = <const char*>memchr(p, b'&', end - p)
-    cdef const char* escape = <const char*>memchr(p, b'_', end - p)
-    cdef unsigned int cp
-    cdef int i, d
-    if amp == NULL and escape == NULL:
-        out.append(p, end - p)
-        return
-    if amp == NULL or (escape != NULL and escape < amp):
-        amp = escape
-    out.append(p, amp - p)
-    p = amp
-    run = p
-    while p < end:
-        if p[0] == b'&':
-            semi = <const char*>memchr(p, b';', end - p)
-            if semi == NULL or semi - p > 12:
-                p += 1
-                continue
-            out.append(run, p - run)
-            if semi - p == 4 and memcmp(p, b"&amp", 4) == 0:
-                out.push_back(b'&')
-            elif semi - p == 3 and memcmp(p, b"&lt", 3) == 0:
-                out.push_back(b'<')
-            elif semi - p == 3 and memcmp(p, b"&gt", 3) == 0:
-                out.push_back(b'>')
-            elif semi - p == 5 and memcmp(p, b"&quot", 5) == 0:
-                out.push_back(b'"')
-            elif semi - p == 5 and memcmp(p, b"&apos", 5) == 0:
-                out.push_back(b"'")
-            elif semi - p >= 3 and p[1] == b'#':
-                cp = 0
-                if p[2] == b'x' or p[2] == b'X':
-                    for i in range(3, semi - p):
-                        d = _hex(p[i])
-                        if d < 0:
-                            break
-                        cp = cp * 16 + d
-                else:
-                    for i in range(2, semi - p):
-                        if not (c'0' <= p[i] <= c'9'):
-                            break
-                        cp = cp * 10 + (p[i] - c'0')
-                _utf8(out, cp if cp <= 0x10FFFF else 0xFFFD)
-            else:
-                out.append(p, semi + 1 - p)
-            p = semi + 1
-            run = p
-        elif p[0] == b'_' and end - p >= 7 and p[1] == b'x' and p[6] == b'_' \
-                and _hex(p[2]) >= 0 and _hex(p[3]) >= 0 and _hex(p[4]) >= 0 and _hex(p[5]) >= 0:
-            out.append(run, p - run)
-            _utf8(out, (_hex(p[2]) << 12) | (_hex(p[3]) << 8) | (_hex(p[4]) << 4) | _hex(p[5]))
-            p += 7
-            run = p
-        else:
-            p += 1
-    out.append(run, end - run)
-
-
-cdef inline Py_ssize_t _space_at(const unsigned char* p, const unsigned char* end) noexcept nogil:
-    """Length of the Unicode white space character (as Rust and polars see it) at p, or 0."""
-    if p[0] == 0x20 or 0x09 <= p[0] <= 0x0D:
-        return 1
-    if p[0] == 0xC2 and end - p >= 2 and (p[1] == 0x85 or p[1] == 0xA0):
-        return 2
-    if end - p >= 3:
-        if p[0] == 0xE1 and p[1] == 0x9A and p[2] == 0x80:
-            return 3
-        if p[0] == 0xE2 and p[1] == 0x80 and (p[2] <= 0x8A or p[2] == 0xA8 or p[2] == 0xA9 or p[2] == 0xAF):
-            return 3
-        if p[0] == 0xE2 and p[1] == 0x81 and p[2] == 0x9F:
-            return 3
-        if p[0] == 0xE3 and p[1] == 0x80 and p[2] == 0x80:
-            return 3
-    return 0
-
-
-cdef void _trim(string* out, size_t start) noexcept nogil:
-    """Strip white space from both ends of the text appended since ``start``."""
-    cdef const unsigned char* base = <const unsigned char*>out.data()
-    cdef const unsigned char* p = base + start
-    cdef const unsigned char* end = base + out.size()
-    cdef const unsigned char* q
-    cdef Py_ssize_t n
-    cdef int k
-    while p < end:
-        n = _space_at(p, end)
-        if n == 0:
-            break
-        p += n
-    while end > p:
-        q = end - 1
-        for k in range(3):  # back to the start of the last character
-            if q > p and (q[0] & 0xC0) == 0x80:
-                q -= 1
-        if _space_at(q, end) != end - q:
-            break
-        end = q
-    if p != base + start or end != base + out.size():
-        n = end - p
-        if n and p != base + start:
-            memmove(<char*>out.data() + start, p, n)
-        out.resize(start + n)
-
-
-cdef bint _rich_text(string* out, const char* p, const char* end) noexcept nogil:
-    """Append the text of every <t> inside [p, end) that is not a phonetic run (<rPh>)."""
-    cdef Tag tag
-    cdef const char* lt
-    cdef bint phonetic = False
-    while True:
-        lt = <const char*>memchr(p, b'<', end - p)
-        if lt == NULL or not _tag(lt, end, &tag):
-            return True
-        if _is(&tag, b"rPh", 3) and not tag.empty:
-            phonetic = not tag.closing
-        elif _is(&tag, b"t", 1) and not tag.closing and not tag.empty and not phonetic:
-            lt = <const char*>memchr(tag.gt + 1, b'<', end - tag.gt - 1)
-            if lt == NULL:
-                return False
-            _decode(out, tag.gt + 1, lt)
-        p = tag.gt + 1
+cdef extern from "<string.h>" nogil:
+    const void* memrchr(const void* s, int c, size_t n)
 
 
 cdef class Buffer:
@@ -281,12 +59,12 @@ cdef const char* _plain_item(const char* p, const char* end) noexcept nogil:
     """If [p, ...) is ``<t ...>text</t></si>``, the end of the text; else NULL."""
     cdef Tag tag
     cdef const char* text_end
-    if p >= end or p[0] != b'<' or not _tag(p, end, &tag) or tag.closing or tag.empty or not _is(&tag, b"t", 1):
+    if p >= end or p[0] != b'<' or not read_tag(p, end, &tag) or tag.closing or tag.empty or not tag_is(&tag, b"t", 1):
         return NULL
     text_end = <const char*>memchr(tag.gt + 1, b'<', end - tag.gt - 1)
-    if text_end == NULL or not _tag(text_end, end, &tag) or not tag.closing or not _is(&tag, b"t", 1):
+    if text_end == NULL or not read_tag(text_end, end, &tag) or not tag.closing or not tag_is(&tag, b"t", 1):
         return NULL
-    if tag.gt + 1 >= end or not _tag(tag.gt + 1, end, &tag) or not tag.closing or not _is(&tag, b"si", 2):
+    if tag.gt + 1 >= end or not read_tag(tag.gt + 1, end, &tag) or not tag.closing or not tag_is(&tag, b"si", 2):
         return NULL
     return text_end
 
@@ -311,169 +89,32 @@ def parse_shared_strings(const unsigned char[::1] xml) -> SharedStrings:
     with nogil:
         while True:
             lt = <const char*>memchr(p, b'<', end - p)
-            if lt == NULL or not _tag(lt, end, &tag):
+            if lt == NULL or not read_tag(lt, end, &tag):
                 break
             p = tag.gt + 1
-            if not _is(&tag, b"si", 2) or tag.closing:
+            if not tag_is(&tag, b"si", 2) or tag.closing:
                 continue
             if not tag.empty:
                 body = p
                 text_end = _plain_item(p, end)
                 before = table.data.size()
                 if text_end != NULL:  # <si><t>text</t></si>, the usual form
-                    _decode(&table.data, <const char*>memchr(p, b'>', end - p) + 1, text_end)
+                    decode_text(&table.data, <const char*>memchr(p, b'>', end - p) + 1, text_end)
                     p = <const char*>memchr(text_end + 1, b'>', end - text_end - 1) + 1
                     p = <const char*>memchr(p, b'>', end - p) + 1
                 else:
                     while True:  # the matching </si>
                         lt = <const char*>memchr(p, b'<', end - p)
-                        if lt == NULL or not _tag(lt, end, &tag):
+                        if lt == NULL or not read_tag(lt, end, &tag):
                             p = end
                             break
                         p = tag.gt + 1
-                        if tag.closing and _is(&tag, b"si", 2):
+                        if tag.closing and tag_is(&tag, b"si", 2):
                             break
-                    _rich_text(&table.data, body, lt if lt != NULL else end)
-                _trim(&table.data, before)  # every use of a shared string is trimmed
+                    rich_text(&table.data, body, lt if lt != NULL else end)
+                trim_from(&table.data, before)  # every use of a shared string is trimmed
             table.offsets.push_back(table.data.size())
     return table
-
-
-cdef bint _plain_number(const char* p, const char* e) noexcept nogil:
-    """Whether the text is already a number's shortest positional form (e.g. 4096, -0.25)."""
-    cdef const char* q = p
-    cdef int digits = 0
-    cdef bint point = False
-    if q < e and q[0] == b'-':
-        q += 1
-    if q >= e or not (c'0' <= q[0] <= c'9'):
-        return False
-    if q[0] == b'0' and q + 1 < e and q[1] != b'.':
-        return False
-    while q < e:
-        if c'0' <= q[0] <= c'9':
-            if digits or q[0] != b'0':
-                digits += 1
-        elif q[0] == b'.' and not point:
-            point = True
-        else:
-            return False
-        q += 1
-    if point and (e[-1] == b'0' or e[-1] == b'.'):
-        return False
-    return digits <= 15
-
-
-cdef void _number(string* out, const char* p, const char* e) noexcept nogil:
-    """Append a numeric cell as its shortest round-trip positional text (1E+20 -> 100000...)."""
-    cdef char buf[40]
-    cdef char text[64]
-    cdef double value, back
-    cdef int precision, length, exponent, i, k
-    cdef char* mark
-    cdef const char* digits
-    if _plain_number(p, e):
-        out.append(p, e - p)
-        return
-    length = min(<int>(e - p), 63)
-    memcpy(text, p, length)
-    text[length] = 0
-    value = strtod(text, &mark)
-    if mark == text or not isfinite(value):
-        out.append(p, e - p)
-        return
-    for precision in range(1, 18):
-        snprintf(buf, sizeof(buf), b"%.*e", precision - 1, value)
-        back = strtod(buf, NULL)
-        if back == value:
-            break
-    # buf is [-]d[.ddd]e[+-]xx: collect the digits and the exponent
-    mark = buf
-    if mark[0] == b'-':
-        out.push_back(b'-')
-        mark += 1
-    k = 0
-    for i in range(40):
-        if mark[i] == b'e':
-            break
-        if mark[i] != b'.':
-            text[k] = mark[i]
-            k += 1
-    exponent = <int>strtod(mark + i + 1, NULL)
-    while k > 1 and text[k - 1] == b'0':
-        k -= 1
-    if exponent >= 0:
-        for i in range(max(k, exponent + 1)):
-            out.push_back(text[i] if i < k else b'0')
-            if i == exponent and i + 1 < k:
-                out.push_back(b'.')
-    else:
-        out.append(b"0.", 2)
-        for i in range(-exponent - 1):
-            out.push_back(b'0')
-        out.append(text, k)
-
-
-cdef void _datetime(string* out, double serial) noexcept nogil:
-    """Append an Excel serial date (1900 system, already shifted for 1904) as YYYY-MM-DD HH:MM:SS[.mmm]."""
-    cdef char buf[32]
-    cdef int64_t day = <int64_t>floor(serial)
-    cdef int64_t millis = <int64_t>floor((serial - day) * 86400000.0 + 0.5)
-    cdef int64_t seconds, z, era, doe, yoe, y, doy, mp, d, m
-    cdef int length
-    if millis >= 86400000:
-        day += 1
-        millis -= 86400000
-    seconds = millis // 1000
-    if day < 61:  # Excel counts a 29 February 1900 that never was
-        day += 1
-    z = day - 25569 + 719468  # days since 0000-03-01
-    era = (z if z >= 0 else z - 146096) // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    y = yoe + era * 400
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = mp + 3 if mp < 10 else mp - 9
-    if m <= 2:
-        y += 1
-    length = snprintf(buf, sizeof(buf), b"%04d-%02d-%02d %02d:%02d:%02d", <int>y, <int>m, <int>d,
-                      <int>(seconds // 3600), <int>(seconds // 60 % 60), <int>(seconds % 60))
-    out.append(buf, <size_t>length)
-    if millis % 1000:
-        length = snprintf(buf, sizeof(buf), b".%03d", <int>(millis % 1000))
-        out.append(buf, <size_t>length)
-
-
-cdef int64_t _int(const char* p, Py_ssize_t n) noexcept nogil:
-    """A non-negative decimal integer, or -1."""
-    cdef int64_t value = 0
-    cdef Py_ssize_t i
-    if n <= 0 or n > 18:
-        return -1
-    for i in range(n):
-        if not (c'0' <= p[i] <= c'9'):
-            return -1
-        value = value * 10 + (p[i] - c'0')
-    return value
-
-
-cdef Py_ssize_t _column(const char* p, Py_ssize_t n) noexcept nogil:
-    """The 0-based column of a cell reference such as 'AB12', or -1."""
-    cdef Py_ssize_t col = 0, i = 0
-    while i < n and c'A' <= p[i] <= c'Z':
-        col = col * 26 + (p[i] - c'A' + 1)
-        i += 1
-    return col - 1 if 0 < i <= 3 else -1
-
-
-cdef double _strtod(const char* p, const char* e) noexcept nogil:
-    cdef char text[64]
-    cdef int length = min(<int>(e - p), 63)
-    memcpy(text, p, length)
-    text[length] = 0
-    return strtod(text, NULL)
 
 
 # Cell types, from the t attribute.
@@ -616,10 +257,10 @@ cdef class SheetScanner:
             lt = <const char*>memchr(p, b'<', end - p)
             if lt == NULL:
                 return end
-            if not _tag(lt, end, &tag):
+            if not read_tag(lt, end, &tag):
                 return lt
             if self.state == SEEK_SHEET:
-                if _is(&tag, b"sheetData", 9) and not tag.closing:
+                if tag_is(&tag, b"sheetData", 9) and not tag.closing:
                     if tag.empty:
                         self.state = DONE
                     else:
@@ -627,13 +268,13 @@ cdef class SheetScanner:
                         self.state = SEEK_HEADER
                 p = tag.gt + 1
                 continue
-            if _is(&tag, b"sheetData", 9) and tag.closing:
+            if tag_is(&tag, b"sheetData", 9) and tag.closing:
                 self.state = DONE
                 return tag.gt + 1
-            if tag.closing or not _is(&tag, b"row", 3):
+            if tag.closing or not tag_is(&tag, b"row", 3):
                 p = tag.gt + 1
                 continue
-            number = _int(value, n) if _attr(&tag, b'r', &value, &n) else self.row + 1
+            number = parse_int(value, n) if find_attr(&tag, b'r', &value, &n) else self.row + 1
             if number <= self.row:  # rows out of order or a bad number: stop, say so
                 self.malformed = True
                 self.state = DONE
@@ -750,7 +391,7 @@ cdef class SheetScanner:
                         kind_text, kind_n = eq + 2, gt - eq - 2
                 q = gt + 1
             if ref != NULL:
-                col = _column(ref, ref_n)
+                col = column_index(ref, ref_n)
                 if col < 0:
                     return NULL
             else:
@@ -822,27 +463,27 @@ cdef class SheetScanner:
         cdef size_t before = out.size()
         if kind == T_INLINE or (is_start != NULL and v_start == NULL):
             if is_start != NULL and is_end != NULL:
-                _rich_text(out, is_start, is_end)
-                _trim(out, before)
+                rich_text(out, is_start, is_end)
+                trim_from(out, before)
             return
         if v_start == NULL or v_end == v_start or kind == T_ERROR:
             return
         if kind == T_SHARED:
-            index = _int(v_start, v_end - v_start)
+            index = parse_int(v_start, v_end - v_start)
             if 0 <= index < <int64_t>self.strings.offsets.size() - 1:
                 out.append(self.strings.data, self.strings.offsets[index],
                            self.strings.offsets[index + 1] - self.strings.offsets[index])
         elif kind == T_STRING or kind == T_DATE:
-            _decode(out, v_start, v_end)
-            _trim(out, before)
+            decode_text(out, v_start, v_end)
+            trim_from(out, before)
         elif kind == T_BOOL:
             out.append(b"true" if v_start[0] == b'1' else b"false")
         else:
-            style_index = _int(style, style_n) if style != NULL else 0
+            style_index = parse_int(style, style_n) if style != NULL else 0
             if 0 <= style_index < <int64_t>self.date_styles.size() and self.date_styles[style_index]:
-                _datetime(out, _strtod(v_start, v_end) + self.date_shift)
+                append_datetime(out, strtod_range(v_start, v_end) + self.date_shift)
             else:
-                _number(out, v_start, v_end)
+                append_number(out, v_start, v_end)
 
 
 cdef inline int _kind(const char* text, Py_ssize_t n) noexcept nogil:
@@ -873,19 +514,19 @@ cdef const char* _children(const char* p, const char* end, const char** v_start,
     cdef Tag child
     while True:
         lt = <const char*>memchr(p, b'<', end - p)
-        if lt == NULL or not _tag(lt, end, &child):
+        if lt == NULL or not read_tag(lt, end, &child):
             return NULL
         p = child.gt + 1
         if child.closing:
-            if _is(&child, b"c", 1):
+            if tag_is(&child, b"c", 1):
                 return p
-            if _is(&child, b"is", 2):
+            if tag_is(&child, b"is", 2):
                 is_end[0] = lt
-        elif _is(&child, b"v", 1) and not child.empty:
+        elif tag_is(&child, b"v", 1) and not child.empty:
             v_start[0] = p
             v_end[0] = <const char*>memchr(p, b'<', end - p)
             if v_end[0] == NULL:
                 return NULL
             p = v_end[0]
-        elif _is(&child, b"is", 2) and not child.empty:
+        elif tag_is(&child, b"is", 2) and not child.empty:
             is_start[0] = p
