@@ -83,7 +83,7 @@ def parse_shared_strings(const unsigned char[::1] xml) -> SharedStrings:
     if p == NULL:
         return table
     # The decoded text is never longer than the XML; reserving it avoids copying while it grows
-    # (untouched reserved pages cost nothing). An item takes at least 13 bytes of XML (<si><t/></si>).
+    # (untouched reserved pages cost nothing); the offsets are a guess that grows if it is short.
     table.data.reserve(xml.shape[0])
     table.offsets.reserve(xml.shape[0] // 13 + 2)
     with nogil:
