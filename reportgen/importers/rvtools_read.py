@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from ..estate import DataIssue
 from . import rvtools_headers as H
 from . import values as V
 from .tabular import read_text_table
-from .xlsx_read import LazyStrings, SharedStrings, WorkbookError, WorkbookIndex, index_workbook, read_columns
+from .xlsx_read import SharedStrings, WorkbookError, WorkbookIndex, index_workbook, read_columns, read_shared_strings
 
 
 @dataclass(frozen=True)
@@ -185,32 +185,6 @@ def xlsx_tabs(source: str | bytes, file: str) -> dict[str, tuple[str, int]]:
         return tabs
 
 
-def xlsx_sheets(source: str | bytes, file: str) -> dict[str, str]:
-    """{tab: sheet name} of the RVTools tabs in a workbook (read from its xl/workbook.xml)."""
-    return {tab: sheet for tab, (sheet, _) in xlsx_tabs(source, file).items()}
-
-
-def read_xlsx_tabs(
-    source: str | bytes, tabs: Sequence[tuple[str, str]], file: str, needed: dict[str, frozenset[str]],
-    strings: LazyStrings | None = None,
-) -> tuple[dict[str, RawTab], list[DataIssue]]:
-    """Read some (tab, sheet) pairs of a workbook, one pass over each sheet's XML.
-
-    Threads reading other sheets of the same workbook can share ``strings``, so that the
-    shared-strings table is decoded once.
-    """
-    archive, index = xlsx_open(source, file)
-    issues: list[DataIssue] = []
-    result: dict[str, RawTab] = {}
-    with archive:
-        table = (strings or LazyStrings()).get(archive, index)
-        for tab, sheet in tabs:
-            raw = read_xlsx_tab(archive, index, table, tab, sheet, file, needed[tab], issues)
-            if raw is not None:
-                result[tab] = raw
-    return result, issues
-
-
 def read_xlsx_tab(
     archive: zipfile.ZipFile, index: WorkbookIndex, strings: SharedStrings, tab: str, sheet: str,
     file: str, needed: frozenset[str], issues: list[DataIssue],
@@ -240,9 +214,21 @@ def read_xlsx_tab(
 
 
 def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]]) -> RawExport:
-    """Read the RVTools tabs of an xlsx workbook."""
-    sheets = xlsx_sheets(source, file)
-    tabs, issues = read_xlsx_tabs(source, [(t, s) for t, s in sheets.items() if t in needed], file, needed)
+    """Read the RVTools tabs of an xlsx workbook on this thread (see :mod:`.rvtools_job` for more)."""
+    archive, index = xlsx_open(source, file)
+    issues: list[DataIssue] = []
+    tabs: dict[str, RawTab] = {}
+    with archive:
+        strings = read_shared_strings(archive, index)
+        seen: set[str] = set()
+        for sheet in index.sheets:  # the first sheet of each tab, as xlsx_tabs chooses
+            tab = H.canonical_tab(sheet)
+            if tab is None or tab in seen or tab not in needed:
+                continue
+            seen.add(tab)
+            raw = read_xlsx_tab(archive, index, strings, tab, sheet, file, needed[tab], issues)
+            if raw is not None:
+                tabs[tab] = raw
     return RawExport(file, "rvtools-xlsx", tabs, tuple(issues))
 
 
