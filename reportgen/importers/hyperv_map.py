@@ -46,11 +46,13 @@ class HyperVMapper:
 
     def keep(self, name: str, frame: pl.DataFrame, condition: pl.Expr, reason: str,
              level: str = "warning") -> pl.DataFrame:
-        """Rows meeting ``condition``; the others are skipped and counted with ``reason``."""
-        dropped = frame.filter(~condition)
-        if dropped.height:
-            self.issue(level, f"{dropped.height} row(s) skipped: {reason}", name, dropped, skipped=True)
-        return frame.filter(condition)
+        """Rows meeting ``condition``; the others (unknown counts as not met) are skipped and counted."""
+        kept = frame.select(condition.fill_null(False)).to_series()
+        if kept.all():
+            return frame
+        dropped = frame.filter(~kept)
+        self.issue(level, f"{dropped.height} row(s) skipped: {reason}", name, dropped, skipped=True)
+        return frame.filter(kept)
 
     def unparsed(self, name: str, frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
         for column, parsed in checks.items():

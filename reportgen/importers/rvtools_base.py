@@ -125,7 +125,7 @@ class MapperBase:
 
     def keep(self, tab: str, frame: pl.DataFrame, condition: pl.Expr, reason: str,
              level: IssueLevel = "warning") -> pl.DataFrame:
-        """Rows of ``frame`` meeting ``condition``; the others are skipped and counted."""
+        """Rows of ``frame`` meeting ``condition``; the others (unknown counts as not met) are skipped and counted."""
         kept = frame.select(condition.fill_null(False)).to_series()
         if kept.all():  # the usual case: no copy
             return frame

@@ -112,7 +112,7 @@ def test_datastores_csv_shared_by_all_nodes_local_by_one(estate: Estate) -> None
 
 
 def test_source_names_the_collector_and_cluster(estate: Estate) -> None:
-    source = estate.sources.to_pylist()[0]
+    source = estate.table("sources").to_pylist()[0]
     assert source["format"] == "hyperv-csv" and source["platform"] == "hyperv"
     assert source["tool"] == "reportgen Hyper-V collector" and source["tool_version"] == "1.0.0"
     assert source["server"] == "HVCL01" and source["exported_at"].isoformat() == "2026-03-02T09:12:41"
@@ -155,3 +155,25 @@ def test_unreached_node_is_reported(tmp_path: Path) -> None:
     messages = [i.message for i in estate.issues]
     assert any("could not reach node(s) HV03" in m for m in messages)
     assert any("HV03 Get-VMHost: The RPC server is unavailable." in m for m in messages)
+
+
+def test_a_disk_of_an_unknown_vm_is_skipped_and_counted(tmp_path: Path) -> None:
+    """A row whose VM cannot be identified at all (no VMId, a name Get-VM does not list) is counted."""
+    bundle = tmp_path / "orphan.zip"
+    orphan = ('"GHOST01","","HV01","Hard Drive on SCSI controller number 0 at location 0","SCSI","0","0",'
+              '"C:\\VMs\\GHOST01.vhdx",,"False","0","0","00000000-0000-0000-0000-000000000000"\r\n')
+    with zipfile.ZipFile(BUNDLE) as source, zipfile.ZipFile(bundle, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "Get-VMHardDiskDrive.csv":
+                data = data.rstrip(b"\r\n") + b"\r\n" + orphan.encode()
+            target.writestr(name, data)
+    plain = load_hyperv(BUNDLE, 0, MapOptions())
+    estate = load_hyperv(bundle, 0, MapOptions())
+    assert estate.table("disks").num_rows == plain.table("disks").num_rows
+    skipped = [i for i in estate.issues if i.skipped and i.sheet == "Get-VMHardDiskDrive.csv"
+               and "not in the Get-VM export" in i.message]
+    assert len(skipped) == 1 and skipped[0].rows == 1
+    source = estate.table("sources").to_pylist()[0]
+    assert source["rows_read"] == source["rows_used"] + source["rows_skipped"]
+    assert source["rows_skipped"] == plain.table("sources").to_pylist()[0]["rows_skipped"] + 1
