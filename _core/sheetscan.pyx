@@ -7,9 +7,10 @@ The first row with a value is the header; the scan then stops until the caller h
 the columns to keep (``choose``), so that cells of the other columns are only stepped over.
 Values come out as text, as a spreadsheet shows them: shared and inline strings with XML
 entities and ``_xHHHH_`` escapes decoded, numbers in their shortest round-trip form,
-date-formatted numbers as ``YYYY-MM-DD HH:MM:SS``, booleans as ``true``/``false``; error
-values and empty cells are null. Nothing here raises: malformed XML ends the scan early and
-``complete`` tells the caller.
+date-formatted numbers as ``YYYY-MM-DD HH:MM:SS``, booleans as ``true``/``false``; text is
+trimmed of white space, and error values, empty cells and white space alone are null. Nothing
+here raises: malformed XML ends the scan early and ``complete`` tells the caller. The helpers
+for XML text are in ``xml_text.pxd``, those for cell values in ``cell_values.pxd``.
 """
 
 from cpython.buffer cimport PyBuffer_FillInfo
