@@ -22,9 +22,6 @@ from libcpp.vector cimport vector
 from cell_values cimport append_datetime, append_number, column_index, parse_int, strtod_range
 from xml_text cimport Tag, decode_text, find_attr, read_tag, rich_text, tag_is, trim_from
 
-cdef extern from "<string.h>" nogil:
-    const void* memrchr(const void* s, int c, size_t n)
-
 
 cdef class Buffer:
     """Bytes owned by the scanner's result, readable through the buffer protocol (no copy)."""
@@ -309,11 +306,8 @@ cdef class SheetScanner:
         cdef Py_ssize_t n = self.row_close.size()
         cdef const char* needle = self.row_close.data()
         cdef const char* q = end - n
-        while q >= p:
-            q = <const char*>memrchr(p, b'<', q - p + 1)
-            if q == NULL:
-                return NULL
-            if memcmp(q, needle, n) == 0:
+        while q >= p:  # backwards from the end: a row is short, so this is a few hundred bytes
+            if q[0] == b'<' and memcmp(q, needle, n) == 0:
                 return q + n
             q -= 1
         return NULL
