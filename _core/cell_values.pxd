@@ -1,5 +1,9 @@
 # Cell values of the scanner (sheetscan.pyx): numbers as text, Excel serial dates, integers,
 # cell references. Header only, cimported by bare name.
+#
+# strtod and snprintf follow the C library's numeric locale. Python leaves it at "C" (a point
+# as the decimal separator) unless a program calls setlocale(LC_NUMERIC, ...) itself; most
+# numbers (integers, short decimals) never reach them (see plain_number).
 from libc.math cimport floor, isfinite
 from libc.stdint cimport int64_t
 from libc.stdio cimport snprintf
