@@ -21,7 +21,10 @@ import pyarrow as pa
 
 from .._core.sheetscan import Buffer, SharedStrings, SheetScanner, parse_shared_strings
 
-__all__ = ["LazyStrings", "SharedStrings", "SheetColumns", "WorkbookError", "WorkbookIndex", "index_workbook", "read_columns", "read_shared_strings"]
+__all__ = [
+    "LazyStrings", "SharedStrings", "SheetColumns", "WorkbookError", "WorkbookIndex",
+    "index_workbook", "read_columns", "read_shared_strings",
+]
 
 CHUNK = 1 << 20
 """Bytes inflated per step: large enough to keep Python out of the loop, small enough to stay in cache."""
