@@ -19,8 +19,8 @@ from .dedupe import drop_superseded
 from .detect import ExportKind, detect
 from .rvtools_job import WorkbookJob
 from .rvtools_map import MapOptions, needed_columns
-from .rvtools_read import RawExport, read_export
-from .rvtools_stages import check_vinfo, map_export
+from .rvtools_read import read_export
+from .rvtools_stages import map_export
 
 __all__ = ["ExportKind", "MapOptions", "detect", "load_estate"]
 
@@ -71,12 +71,7 @@ def _submit_workbook(pool: ThreadPoolExecutor, path: Path, needed: dict[str, fro
 
 def _load_other(path: Path, kind: ExportKind, needed: dict[str, frozenset[str]], options: MapOptions) -> Estate:
     if kind is ExportKind.RVTOOLS_CSV:
-        return _map(read_export(path, needed), options)
+        return map_export(read_export(path, needed), 0, options)
     from .hyperv import load_hyperv
 
     return load_hyperv(path, 0, options)
-
-
-def _map(raw: RawExport, options: MapOptions) -> Estate:
-    check_vinfo(raw.file, raw.tabs)
-    return map_export(raw, 0, options)

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..estate import DataIssue, Estate
 from .rvtools_base import MapOptions
 from .rvtools_read import RawTab, read_xlsx_tab, xlsx_open, xlsx_tabs
-from .rvtools_stages import STAGES, Stage, StageResult, assemble, check_vinfo, run_stage
+from .rvtools_stages import STAGES, Stage, StageResult, assemble, run_stage
 from .xlsx_read import LazyStrings, WorkbookIndex
 
 __all__ = ["WorkbookJob"]
@@ -51,8 +51,6 @@ class WorkbookJob:
         self._failed: BaseException | None = None
         self._strings = LazyStrings()
         self._cond = threading.Condition()
-        if "vInfo" not in tabs:
-            check_vinfo(self.file, {})
 
     def submit(self, pool: ThreadPoolExecutor, threads: int) -> Future[Estate]:
         """Run :meth:`work` on ``threads`` pool threads; the future holds the estate."""
@@ -126,9 +124,11 @@ class WorkbookJob:
             return None, None
 
     def estate(self) -> Estate:
-        """The mapped estate, once every thread has returned from :meth:`work`."""
+        """The mapped estate, once every thread has returned from :meth:`work`.
+
+        The scope stage has checked vInfo (an export without it fails there, with its message).
+        """
         if self._failed is not None:
             raise self._failed
         issues = tuple(i for t in self._order for i in self._read_issues.get(t, ()))
-        check_vinfo(self.file, self._read)
         return assemble(self.file, issues, tuple(self._read["vInfo"].custom), self.source_id, self._results)
