@@ -117,3 +117,17 @@ def test_an_rvtools_named_csv_that_is_not_rvtools(cli, tmp_path: Path) -> None:
     (folder / "RVTools_tabvInfo.csv").write_text("Name,Value\na,1\n")
     message = _cli_error(cli, folder)
     assert "not an RVTools export" in message and "RVTools_tabvInfo.csv" in message
+
+
+def test_workbook_without_vinfo(cli, tmp_path: Path) -> None:
+    """The other tabs are there, vInfo is not: one line naming the file and the missing tab."""
+    path = tmp_path / "no-vinfo.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for tab, (cols, rows) in tabs(small_estate()).items():
+        if tab in ("vHost", "vDisk", "vMetaData"):
+            sheet = book.add_worksheet(tab)
+            sheet.write_row(0, 0, cols)
+            for r, row in enumerate(rows, start=1):
+                sheet.write_row(r, 0, ["" if v is None else v for v in row])
+    book.close()
+    assert "has no vInfo tab" in _cli_error(cli, path)
