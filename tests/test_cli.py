@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -160,3 +161,25 @@ def test_two_runs_give_the_same_findings(cli, tmp_path: Path) -> None:
         documents.append(document)
     assert documents[0] == documents[1]
     assert [h["wave"] for h in documents[0]["hosts"]] == [h["wave"] for h in documents[1]["hosts"]]
+
+
+def test_the_console_command_flushes_its_messages_before_it_exits(tmp_path: Path) -> None:
+    """``reportgen`` ends the process without tearing it down: the files and messages must be complete."""
+    book = write_xlsx(small_estate(), tmp_path / "vc.xlsx")
+    done = subprocess.run([sys.executable, "-m", "reportgen", "audit", book, "-o", tmp_path / "r.pdf",
+                           "--json", tmp_path / "f.json", "--fail-on", "critical"], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr  # the small estate has a critical finding
+    assert done.stderr.splitlines()[-1].startswith("reportgen: 4 hosts, 5 guests, 2 guest clusters")
+    assert json.loads((tmp_path / "f.json").read_text())["estate"]["guests"] == 5
+    assert (tmp_path / "r.pdf").read_bytes().rstrip().endswith(b"%%EOF")
+
+    done = subprocess.run([sys.executable, "-m", "reportgen", "audit", tmp_path / "missing.xlsx"],
+                          capture_output=True, text=True)
+    assert done.returncode == 3
+    assert done.stderr.startswith("reportgen: input error:") and "missing.xlsx" in done.stderr
+
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout to a pipe is block-buffered
+    done = subprocess.run([sys.executable, "-m", "reportgen", "init-config", tmp_path / "reportgen.toml"],
+                          capture_output=True, text=True, env=buffered)
+    assert done.returncode == 0 and done.stdout == f"wrote {tmp_path / 'reportgen.toml'}\n"
+

@@ -12,6 +12,7 @@ Run as ``python -m reportgen.render.worker``; the protocol is one pickled reques
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -101,4 +102,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = main()
+    sys.stderr.flush()
+    os._exit(status)  # the PDF is written and the reply sent: no need to free the laid-out report
