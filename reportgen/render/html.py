@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
+from typing import Literal
 
 from ..report.model import ReportModel
 from .env import environment
@@ -12,5 +14,15 @@ def stylesheet() -> str:
     return resources.files("reportgen.templates").joinpath("report.css").read_text(encoding="utf-8")
 
 
-def render_html(model: ReportModel) -> str:
-    return environment().get_template("report.html").render(report=model, css=stylesheet())
+Part = Literal["whole", "frame", "sheets"]
+"""What of the report to render: all of it (the default); the *frame*, where each one-page
+*sheet* (the cover, the executive summary, the estate at a glance, each guest cluster, the
+glossary) is only its invisible headings on an otherwise empty page; or the *sheets* alone,
+without running header or page numbers. The sheets drawn over the frame give the whole report."""
+
+
+def render_html(model: ReportModel, part: Part = "whole", borrowed: Sequence[str] = ()) -> str:
+    """The report's HTML; ``borrowed`` (sheets only) are anchors of the frame the sheets link to,
+    added invisibly so that WeasyPrint keeps those links."""
+    return environment().get_template("report.html").render(
+        report=model, css=stylesheet(), part=part, borrowed=list(borrowed))

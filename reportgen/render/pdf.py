@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import RenderError
 from ..report.model import ReportModel
-from .html import render_html
+from .html import Part, render_html
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ def _collect_warnings() -> Iterator[_Collect]:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while WeasyPrint works.
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while WeasyPrint (or the PDF overlay) works.
 
     Laying out and drawing allocate about a million short-lived objects; with the collector on,
     the bursts of allocation set off collections that walk every live object of the process (the
@@ -62,34 +62,41 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def layout_pdf(model: ReportModel) -> Layout:
-    """Lay the report out in pages (no file written)."""
+def layout_pdf(model: ReportModel, part: Part = "whole") -> Layout:
+    """Lay the report, or one part of it (see :data:`~reportgen.render.html.Part`), out in pages."""
+    return layout_html(render_html(model, part))
+
+
+def layout_html(html: str) -> Layout:
     import weasyprint
 
-    with _collect_warnings() as handler, _gc_paused():
-        document = weasyprint.HTML(string=render_html(model), base_url=".").render()
+    with _collect_warnings() as handler, gc_paused():
+        document = weasyprint.HTML(string=html, base_url=".").render()
     return Layout(document, len(document.pages), tuple(handler.messages))
 
 
 def write_layout(layout: Layout, target: str | Path) -> list[str]:
     """Write a laid-out report to ``target``; returns WeasyPrint's warnings (none expected)."""
-    with _collect_warnings() as handler, _gc_paused():
-        try:
-            layout.document.write_pdf(str(target))
-        except OSError as exc:
-            raise RenderError(f"cannot write the PDF: {exc.strerror or exc}", where=str(target)) from exc
-    return [*layout.warnings, *handler.messages]
+    data, warnings = pdf_bytes(layout)
+    write_file(data, target)
+    return warnings
+
+
+def pdf_bytes(layout: Layout) -> tuple[bytes, list[str]]:
+    """The laid-out report as PDF bytes, with WeasyPrint's warnings (none expected)."""
+    with _collect_warnings() as handler, gc_paused():
+        data = layout.document.write_pdf()
+    return data, [*layout.warnings, *handler.messages]
+
+
+def write_file(data: bytes, target: str | Path) -> None:
+    try:
+        Path(target).write_bytes(data)
+    except OSError as exc:
+        raise RenderError(f"cannot write the PDF: {exc.strerror or exc}", where=str(target)) from exc
 
 
 def render_pdf(model: ReportModel, target: str | Path) -> list[str]:
     """Write the PDF; returns WeasyPrint's warnings (none expected)."""
-    with _gc_paused():  # and the laid-out document is dropped before the collector is back
+    with gc_paused():  # and the laid-out document is dropped before the collector is back
         return write_layout(layout_pdf(model), target)
-
-
-def warm_up() -> None:
-    """Import WeasyPrint and load the fonts, so that the first real layout does not pay for it."""
-    import weasyprint
-
-    with _collect_warnings():
-        weasyprint.HTML(string='<p style="font-family: DejaVu Sans">warm <b>up</b></p>').render()

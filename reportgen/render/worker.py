@@ -1,10 +1,11 @@
 """Rendering the PDF in a second process, so that it overlaps the rest of the audit.
 
-Laying out a PDF is single-threaded Python work that takes seconds. For a large estate the
-command line starts this worker as soon as the exports are read: importing WeasyPrint and
-loading the fonts then happen while the rules and the core run. When the report model is
-ready the parent sends it (pickled) and goes on writing the JSON and the workbook while the
-worker lays out and writes the PDF, then sends back WeasyPrint's warnings or the error.
+Laying out a PDF is single-threaded Python work that takes seconds. The command line starts
+this worker first thing: importing WeasyPrint and loading the fonts then happen while the
+exports are read. When the report model is ready the parent sends it (pickled) and goes on
+writing the JSON and the workbook while the worker lays out and writes the PDF, on two cores
+(:mod:`.split`: the worker is single-threaded, so it may fork), then sends back WeasyPrint's
+warnings or the error.
 
 Run as ``python -m reportgen.render.worker``; the protocol is one pickled request
 ``(model, target)`` on stdin (or ``None`` to stop) and one pickled reply on stdout.
@@ -83,15 +84,17 @@ class PdfWorker:
 def main() -> int:
     import weasyprint
 
-    from .pdf import render_pdf
+    from .split import render_pdf_split
 
     weasyprint.HTML(string="<p>warm</p>").render()  # font configuration, before the model arrives
+    from . import overlay  # noqa: F401  (and the PDF merger, before the model arrives)
+
     request = pickle.load(sys.stdin.buffer)
     if request is None:
         return 0
     model, target = request
     try:
-        reply: tuple[Any, ...] = ("ok", render_pdf(model, target))
+        reply: tuple[Any, ...] = ("ok", render_pdf_split(model, target))
     except RenderError as exc:
         reply = ("error", exc.message, exc.where, exc.hint)
     except Exception as exc:  # reported to the parent, which shows it as an output error
