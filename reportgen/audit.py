@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,13 +37,11 @@ def run_audit(
     progress: Progress = silent,
     redact: bool = False,
     history_dir: str | os.PathLike[str] | None = None,
-    on_loaded: Callable[[Estate], None] | None = None,
 ) -> Audit:
     """Read the exports, run the rules and the core, price the result.
 
     With ``redact``, every name is replaced by a stable pseudonym before the rules run, so
     no output (evidence included) shows a real host, guest, datastore, network or file name.
-    ``on_loaded`` is called with the estate once the exports are read.
     """
     config = config or Config()
     estate = load_estate(exports, MapOptions(owner_column=config.owner_column), progress=progress)
@@ -52,8 +50,6 @@ def run_audit(
 
         progress("redacting names", 0, 0)
         estate = redact_estate(estate, config.redact_key or "reportgen")
-    if on_loaded is not None:
-        on_loaded(estate)
     analysis = analyze(estate, config, progress=progress)
     progress("pricing", 2, 3)
     costing = cost_analysis(analysis)

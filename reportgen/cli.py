@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import os
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -22,10 +21,7 @@ from .errors import ConfigError, InputError, RenderError, ReportgenError
 from .status import ExitStatus
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from .config import Config
-    from .estate import Estate
     from .render.worker import PdfWorker
 
 EXIT_CODES = """\
@@ -211,38 +207,14 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
     for target in (pdf, args.json, args.html, args.xlsx):
         if target and not Path(target).resolve().parent.is_dir():
             raise RenderError("the folder does not exist", where=str(target), hint="create it first")
-    # For a large estate the PDF is laid out in a second process, started once the exports are
-    # read: WeasyPrint loads while the rules run, and the layout overlaps the data files.
-    workers: list[PdfWorker] = []
-
-    def start_worker(estate: Estate) -> None:
-        if pdf and estate.guests.num_rows >= WORKER_MIN_GUESTS and (args.json or args.xlsx or args.html):
-            worker = _start_pdf_worker()
-            if worker is not None:
-                workers.append(worker)
-
+    # The PDF is laid out in a second process started now: WeasyPrint loads while the exports
+    # are read, and the layout (on both cores, see render/split.py) overlaps the data files.
+    worker = _start_pdf_worker() if pdf else None
     try:
-        return _run(args, err, config, progress, pdf, workers, start_worker)
+        return _run(args, err, config, progress, pdf, worker)
     finally:
-        for worker in workers:
+        if worker is not None:
             worker.close()
-
-
-WORKER_MIN_GUESTS = 20_000
-"""Below this the data files are written faster than a second process starts."""
-WORKER_MIN_BYTES = 40 * 1024**2
-"""Exports smaller than this hold fewer guests than WORKER_MIN_GUESTS (about 2 MiB per 1,000 guests)."""
-
-
-def _export_bytes(exports: list[str]) -> int:
-    total = 0
-    for export in exports:
-        path = Path(export)
-        if path.is_dir():
-            total += sum(p.stat().st_size for p in path.iterdir() if p.is_file())
-        elif path.is_file():
-            total += path.stat().st_size
-    return total
 
 
 def _start_pdf_worker() -> PdfWorker | None:
@@ -256,31 +228,13 @@ def _start_pdf_worker() -> PdfWorker | None:
         return None
 
 
-def _warm_up_pdf() -> None:
-    try:
-        from .render.pdf import warm_up
-
-        warm_up()
-    except Exception:  # a failed warm-up only costs the time it saves; the real render reports errors
-        pass
-
-
 def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: TerminalProgress, pdf: str | None,
-         workers: list[PdfWorker], on_loaded: Callable[[Estate], None]) -> int:
+         worker: PdfWorker | None) -> int:
     from .audit import run_audit, write_html, write_json, write_xlsx
     from .report import build_report
     from .rules import Severity
 
-    # For a small estate, load WeasyPrint and its fonts in a thread while the exports are read
-    # (the sheet parser leaves the interpreter mostly idle); the PDF is laid out after this has
-    # finished. A large estate has its PDF laid out in a second process instead.
-    small = _export_bytes(args.exports) < WORKER_MIN_BYTES
-    warm = threading.Thread(target=_warm_up_pdf, daemon=True) if pdf and small else None
-    if warm is not None:
-        warm.start()
-    audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history,
-                      on_loaded=on_loaded)
-    worker = workers[0] if workers else None
+    audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history)
     if pdf and worker is not None:
         worker.render(build_report(audit.analysis, audit.costing, history=audit.history), pdf)
     written = []
@@ -298,8 +252,6 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
         written.append(args.html)
     if pdf:
         progress("writing PDF report", 0, 0)
-        if warm is not None:
-            warm.join()
         if worker is not None:
             warnings = worker.result()
         else:

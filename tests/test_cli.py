@@ -183,3 +183,17 @@ def test_the_console_command_flushes_its_messages_before_it_exits(tmp_path: Path
                           capture_output=True, text=True, env=buffered)
     assert done.returncode == 0 and done.stdout == f"wrote {tmp_path / 'reportgen.toml'}\n"
 
+
+def test_without_the_worker_process_the_pdf_is_the_same(cli, tmp_path: Path, monkeypatch) -> None:
+    import pypdf
+
+    book = write_xlsx(small_estate(), tmp_path / "vc.xlsx")
+    assert cli(["audit", book, "-o", tmp_path / "worker.pdf", "-q"]).code == 0
+    monkeypatch.setenv("REPORTGEN_NO_WORKER", "1")
+    assert cli(["audit", book, "-o", tmp_path / "here.pdf", "-q"]).code == 0
+
+    def text(path: Path) -> list[str]:
+        return [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(path).pages]
+
+    assert text(tmp_path / "worker.pdf") == text(tmp_path / "here.pdf")
+    assert len(text(tmp_path / "here.pdf")) > 10
