@@ -31,7 +31,9 @@ class PdfWorker:
     def __init__(self) -> None:
         self._stderr: IO[bytes] = tempfile.TemporaryFile()
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, "-m", "reportgen.render.worker"],
+            # -P: not the working directory first on the path, where a source checkout's reportgen
+            # (without the templates an installed one has) would hide the package this one is
+            [sys.executable, "-P", "-m", "reportgen.render.worker"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
         )
         self._target: Path | None = None

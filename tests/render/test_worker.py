@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pypdf
@@ -44,3 +45,32 @@ def test_an_unused_worker_stops(tmp_path: Path) -> None:
     worker = PdfWorker()
     worker.close()
     assert worker._proc is not None and worker._proc.poll() is not None
+
+
+def test_the_worker_imports_the_parents_package_not_one_in_the_working_directory(tmp_path: Path) -> None:
+    """Run from a folder holding another ``reportgen`` (a source checkout lacks the installed templates)."""
+    import subprocess
+    import sys
+
+    decoy = tmp_path / "reportgen" / "render"
+    decoy.mkdir(parents=True)
+    (decoy.parent / "__init__.py").write_text("")
+    (decoy / "__init__.py").write_text("")
+    (decoy / "worker.py").write_text(  # answers as a worker would, with an error
+        "import pickle, sys\n"
+        "sys.stdin.buffer.read()\n"
+        "pickle.dump(('error', 'the decoy in the working directory ran', None, None), sys.stdout.buffer)\n")
+    script = (
+        "import pickle, sys\n"
+        "from reportgen.render.worker import PdfWorker\n"
+        "model = pickle.load(open(sys.argv[1], 'rb'))\n"
+        "worker = PdfWorker(); worker.render(model, sys.argv[2]); print(worker.result()); worker.close()\n"
+    )
+    audit = small_audit()
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps(build_report(audit.analysis, audit.costing)))
+    # -P: the parent, like the installed console script, does not import from the working directory
+    done = subprocess.run([sys.executable, "-P", "-c", script, "model.pkl", "r.pdf"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert "Guests welded to their hosts" in (pypdf.PdfReader(tmp_path / "r.pdf").pages[0].extract_text() or "")
