@@ -15,7 +15,7 @@ be evacuated. It also times reading the 10k workbook with pandas + openpyxl, the
     python bench/e2e.py                          # everything
     python bench/e2e.py --sizes 10k              # a subset
     python bench/e2e.py --skip-audit             # only generate (and cache) the estates
-    python bench/e2e.py --reportgen "python -m reportgen.cli"
+    python bench/e2e.py --reportgen "python -m reportgen"
 
 The last line is machine-readable:
     RESULT e2e_10k_s=… e2e_40k_s=… e2e_200k_s=… peak_rss_200k_mb=… pandas_10k_s=…

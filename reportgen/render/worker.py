@@ -7,7 +7,7 @@ writing the JSON and the workbook while the worker lays out and writes the PDF, 
 (:mod:`.split`: the worker is single-threaded, so it may fork), then sends back WeasyPrint's
 warnings or the error.
 
-Run as ``python -m reportgen.render.worker``; the protocol is one pickled request
+Run as ``python -P -m reportgen.render.worker``; the protocol is one pickled request
 ``(model, target)`` on stdin (or ``None`` to stop) and one pickled reply on stdout.
 """
 
