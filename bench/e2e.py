@@ -29,7 +29,6 @@ import json
 import math
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -56,11 +55,12 @@ def log(msg: str = "") -> None:
 def reportgen_command(spec: str | None) -> list[str]:
     if spec:
         return shlex.split(spec)
-    exe = shutil.which("reportgen")
-    if exe:
-        return [exe]
-    # Not installed as a console script: run the CLI module with this interpreter.
-    return [sys.executable, "-c", "import sys; from reportgen.cli import main; sys.exit(main())"]
+    # The console script of this interpreter's environment (not another one found first on PATH).
+    beside = Path(sys.executable).with_name("reportgen")
+    if beside.is_file():
+        return [str(beside)]
+    # Not installed as a console script: run the package with this interpreter.
+    return [sys.executable, "-m", "reportgen"]
 
 
 def run_measured(cmd: list[str], log_path: Path) -> dict:
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="10k,40k,200k", help="comma-separated subset of 10k,40k,200k")
     ap.add_argument("--skip-audit", action="store_true", help="only generate (and cache) the estates")
     ap.add_argument("--no-pandas", action="store_true", help="skip the pandas + openpyxl baseline")
-    ap.add_argument("--reportgen", default=None, help="command to run reportgen (default: `reportgen` on PATH)")
+    ap.add_argument("--reportgen", default=None, help="command to run reportgen (default: the `reportgen` script beside this interpreter)")
     ap.add_argument("--no-xlsx", action="store_true", help="leave out --xlsx (for reportgen versions without it)")
     ap.add_argument("--cache-dir", type=Path, default=None,
                     help=f"where generated estates are kept (default {generate.default_cache_dir()})")
