@@ -19,6 +19,7 @@ where :func:`can_split` cannot tell, :func:`render_pdf_split` lays the report ou
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import re
@@ -56,6 +57,11 @@ def render_pdf_split(model: ReportModel, target: str | Path) -> list[str]:
     """Write the PDF as :func:`~.pdf.render_pdf` does, laying it out on two cores when it can."""
     if not can_split():
         return render_pdf(model, target)
+    with gc_paused():  # no collection over the laid-out pages between layout, writing and overlay
+        return _render_split(model, target)
+
+
+def _render_split(model: ReportModel, target: str | Path) -> list[str]:
     keys = sheet_keys(model)
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -84,8 +90,7 @@ def render_pdf_split(model: ReportModel, target: str | Path) -> list[str]:
         return render_pdf(model, target)
     from .overlay import overlay_pages
 
-    with gc_paused():
-        write_file(overlay_pages(frame_pdf, sheets_pdf, placements), target)
+    write_file(overlay_pages(frame_pdf, sheets_pdf, placements), target)
     return [*warnings, *sheet_warnings]
 
 
@@ -119,6 +124,7 @@ def match_sheets(frame: Sequence[frozenset[str]], sheets: Sequence[frozenset[str
 
 
 def _send_sheets(model: ReportModel, keys: Sequence[str], pipe: int) -> None:
+    gc.disable()  # this process ends with os._exit: nothing of it needs collecting
     try:
         html, borrowed = sheets_html(model)
         sheets: Layout = layout_html(html)
