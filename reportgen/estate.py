@@ -146,12 +146,12 @@ def merge(estates: list[Estate]) -> Estate:
 
 
 def _shift_source_ids(table: pa.Table, offset: int) -> pa.Table:
-    import pyarrow.compute as pc
+    import polars as pl  # adding a Python int in pyarrow would import pandas, when installed (see schema.from_rows)
 
     for column in ("source_id", "superseded_by"):
         if column in table.column_names:
             index = table.column_names.index(column)
-            shifted = pc.add(table.column(column), pa.scalar(offset, pa.int32()))
+            shifted = (pl.Series(table.column(column)) + offset).to_arrow()
             # Keep the field (and its not-null flag) so the shifted table still concatenates.
             table = table.set_column(index, table.schema.field(index), shifted.cast(pa.int32()))
     return table

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import polars as pl
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import schema
@@ -34,7 +33,7 @@ def drop_superseded(estate: Estate) -> Estate:
             f"in {files[row['keeper']]}, exported later; only the newer export is used",
             rows=int(row["rows_read"] or 0), skipped=True,
         ))
-    drop = pa.array(list(replaced), pa.int32())
+    drop = pl.Series(list(replaced), dtype=pl.Int32).to_arrow()  # pa.array would import pandas (schema.from_rows)
     tables = {}
     for name, table in estate.tables.items():
         if name == "sources":

@@ -70,8 +70,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     tabs = m.tabs()
     rows_read = sum(t.rows_read for t in tabs)
     skipped = sum(i.rows for i in m.issues if i.skipped)
-    tables["sources"] = schema.conform("sources", pa.Table.from_pylist([_source(raw, m, source_id, hosts, rows_read,
-                                                                                  skipped)]))
+    tables["sources"] = schema.from_rows("sources", [_source(raw, m, source_id, hosts, rows_read, skipped)])
     return Estate(tables=tables, issues=tuple(m.issues), tabs=tuple(tabs), custom_columns={source_id: ()})
 
 

@@ -119,7 +119,7 @@ def assemble(file: str, read_issues: tuple[DataIssue, ...], custom: tuple[str, .
     skipped = sum(i.rows for i in issues if i.skipped)
     source.update(rows_read=sum(r.rows_read for r in ordered), rows_used=sum(r.rows_used for r in ordered),
                   rows_skipped=skipped)
-    tables["sources"] = schema.conform("sources", pa.Table.from_pylist([source]))
+    tables["sources"] = schema.from_rows("sources", [source])
     if custom:
         issues.append(DataIssue("info", file, f"custom attribute / tag columns found: {', '.join(custom)}",
                                 sheet="vInfo"))
