@@ -64,7 +64,12 @@ def render_pdf_split(model: ReportModel, target: str | Path) -> list[str]:
 def _render_split(model: ReportModel, target: str | Path) -> list[str]:
     keys = sheet_keys(model)
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare (limits, a sandbox): lay it out whole, here
+        os.close(read_end)
+        os.close(write_end)
+        return render_pdf(model, target)
     if pid == 0:  # the child: lay out the sheets, send them back, leave without cleaning up
         os.close(read_end)
         _send_sheets(model, keys, write_end)

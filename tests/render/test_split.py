@@ -192,3 +192,27 @@ def test_sheets_that_do_not_fit_the_frame_are_refused(sheets: list[frozenset[str
                     "register", "glossary")
     keys = ["cover", "summary", "glance", "GC-1", "GC-2", "glossary"]
     assert match_sheets(frame, sheets, keys) is None
+
+
+CANNOT_FORK = """
+import os, pickle, sys
+import reportgen.render.split as split
+
+def refuse():
+    raise BlockingIOError(11, "Resource temporarily unavailable")
+
+os.fork = refuse
+model, target = pickle.load(open(sys.argv[1], "rb"))
+print(split.render_pdf_split(model, target))
+"""
+
+
+def test_a_process_that_cannot_fork_lays_out_the_whole_report(tmp_path: Path) -> None:
+    model = small_model()
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps((model, str(tmp_path / "split.pdf"))))
+    done = subprocess.run([sys.executable, "-c", CANNOT_FORK, str(tmp_path / "model.pkl")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]"]
+    render_pdf(model, tmp_path / "whole.pdf")
+    assert facts(tmp_path / "split.pdf") == facts(tmp_path / "whole.pdf")
