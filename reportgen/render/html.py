@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from importlib import resources
 from typing import Literal
 
@@ -16,13 +16,21 @@ def stylesheet() -> str:
 
 Part = Literal["whole", "frame", "sheets"]
 """What of the report to render: all of it (the default); the *frame*, where each one-page
-*sheet* (the cover, the executive summary, the estate at a glance, each guest cluster, the
-glossary) is only its invisible headings on an otherwise empty page; or the *sheets* alone,
-without running header or page numbers. The sheets drawn over the frame give the whole report."""
+*sheet* (the cover, the executive summary, the estate at a glance, the guest clusters named as
+sheets, the glossary) is only its invisible headings on an otherwise empty page; or the *sheets*
+alone, without running header or page numbers. The sheets drawn over the frame give the whole
+report."""
 
 
-def render_html(model: ReportModel, part: Part = "whole", borrowed: Sequence[str] = ()) -> str:
-    """The report's HTML; ``borrowed`` (sheets only) are anchors of the frame the sheets link to,
-    added invisibly so that WeasyPrint keeps those links."""
+def render_html(model: ReportModel, part: Part = "whole", borrowed: Sequence[str] = (),
+                sheets: Collection[str] = ()) -> str:
+    """The report's HTML.
+
+    For a report laid out in two parts, ``sheets`` names the guest clusters whose page is a sheet
+    (the others stay in the frame), and ``borrowed`` (sheets only) the frame's anchors the sheets
+    link to, added invisibly so that WeasyPrint keeps those links.
+    """
+    ids = [page.id for page in model.cluster_pages]
+    bodies = {"whole": ids, "frame": [i for i in ids if i not in sheets], "sheets": [i for i in ids if i in sheets]}
     return environment().get_template("report.html").render(
-        report=model, css=stylesheet(), part=part, borrowed=list(borrowed))
+        report=model, css=stylesheet(), part=part, borrowed=list(borrowed), bodies=frozenset(bodies[part]))

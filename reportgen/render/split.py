@@ -3,11 +3,12 @@
 WeasyPrint lays a document out on one core, page after page, and its laid-out pages cannot be
 sent to another process. But some parts of the report are one page each by design, and their
 layout does not depend on the pages around them: the cover, the executive summary, the estate at
-a glance, each guest-cluster page and the glossary (the *sheets*). So the child lays out the
-sheets alone, without running header or page numbers, while this process lays out the *frame*:
-the whole report with each sheet reduced to its invisible headings on an empty page. The frame
-thus has the contents page, the outline, the links and "page n of N" exactly as the whole report
-has them, and the sheets are drawn over their empty pages (:mod:`.overlay`).
+a glance, the guest-cluster pages short enough to be sure to fit (:func:`fits_one_page`) and the
+glossary (the *sheets*). So the child lays out the sheets alone, without running header or page
+numbers, while this process lays out the *frame*: the whole report with each sheet reduced to its
+invisible headings on an empty page. The frame thus has the contents page, the outline, the links
+and "page n of N" exactly as the whole report has them, and the sheets are drawn over their empty
+pages (:mod:`.overlay`).
 
 Nothing is assumed. Each sheet must come out as one page holding the same anchors as its page in
 the frame, in the same order; otherwise (a summary that ran onto a second page, a child that
@@ -28,17 +29,41 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..report.model import ReportModel
+from ..report.model import ClusterPage, ReportModel
 from .html import render_html
-from .pdf import Layout, gc_paused, layout_html, layout_pdf, pdf_bytes, render_pdf, write_file
+from .pdf import Layout, gc_paused, layout_html, pdf_bytes, render_pdf, write_file
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _LINK = re.compile(r'\shref="#([^"]+)"')
 
 
-def sheet_keys(model: ReportModel) -> list[str]:
+def cluster_sheets(model: ReportModel) -> frozenset[str]:
+    """The guest clusters whose page is laid out as a sheet: those that look sure to fit one page."""
+    pages = model.cluster_pages
+    return frozenset(page.id for page in pages if fits_one_page(page, first=page is pages[0]))
+
+
+def fits_one_page(page: ClusterPage, first: bool) -> bool:
+    """A cautious guess, in lines of text, at whether a guest cluster's page fits on one page.
+
+    The first page also holds the section's heading. A wrong guess costs time, never correctness:
+    a page guessed too long stays in the frame, one guessed short is caught after layout (and the
+    report laid out whole). Calibrated on generated pages: four members and three reasons with
+    420 characters of evidence each fit, five do not (the first page: three members and three
+    reasons with 300 characters fit, four do not).
+    """
+    lines = sum(max(1, -(-len(m.name) // 28), -(-len(m.host or "") // 28)) for m in page.members)
+    lines += bool(page.members_not_shown)
+    lines += sum(max(2, -(-len(r.evidence) // 60)) for r in page.reasons)
+    lines += max(0, -(-(len(", ".join(page.hosts_tied)) + 130) // 110) - 2)
+    lines += max(0, -(-len(page.remediation) // 110) - 3)
+    lines += max(0, -(-sum(len(r) for r in page.references) // 140) - 3)
+    return lines <= (18 if first else 24)
+
+
+def sheet_keys(model: ReportModel, clusters: frozenset[str]) -> list[str]:
     """The anchor that names each sheet, in the order of the report."""
-    return ["cover", "summary", "glance", *(page.id for page in model.cluster_pages), "glossary"]
+    return ["cover", "summary", "glance", *(p.id for p in model.cluster_pages if p.id in clusters), "glossary"]
 
 
 def can_split() -> bool:
@@ -62,7 +87,8 @@ def render_pdf_split(model: ReportModel, target: str | Path) -> list[str]:
 
 
 def _render_split(model: ReportModel, target: str | Path) -> list[str]:
-    keys = sheet_keys(model)
+    clusters = cluster_sheets(model)
+    keys = sheet_keys(model, clusters)
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
@@ -72,11 +98,11 @@ def _render_split(model: ReportModel, target: str | Path) -> list[str]:
         return render_pdf(model, target)
     if pid == 0:  # the child: lay out the sheets, send them back, leave without cleaning up
         os.close(read_end)
-        _send_sheets(model, keys, write_end)
+        _send_sheets(model, clusters, keys, write_end)
     os.close(write_end)
     reply: tuple[Any, ...] | None = None
     try:
-        frame = layout_pdf(model, "frame")
+        frame = layout_html(render_html(model, "frame", sheets=clusters))
         frame_pdf, warnings = pdf_bytes(frame)
         frame_anchors = [frozenset(page.anchors) for page in frame.document.pages]
         del frame
@@ -99,11 +125,13 @@ def _render_split(model: ReportModel, target: str | Path) -> list[str]:
     return [*warnings, *sheet_warnings]
 
 
-def sheets_html(model: ReportModel) -> tuple[str, frozenset[str]]:
+def sheets_html(model: ReportModel, clusters: frozenset[str]) -> tuple[str, frozenset[str]]:
     """The sheets' HTML, with the frame's anchors they link to; and those borrowed anchors."""
-    html = render_html(model, "sheets")
+    html = render_html(model, "sheets", sheets=clusters)
     borrowed = sorted(set(_LINK.findall(html)) - set(_ID.findall(html)))
-    return (render_html(model, "sheets", borrowed) if borrowed else html), frozenset(borrowed)
+    if borrowed:
+        html = render_html(model, "sheets", borrowed, sheets=clusters)
+    return html, frozenset(borrowed)
 
 
 def match_sheets(frame: Sequence[frozenset[str]], sheets: Sequence[frozenset[str]],
@@ -128,10 +156,10 @@ def match_sheets(frame: Sequence[frozenset[str]], sheets: Sequence[frozenset[str
     return placements
 
 
-def _send_sheets(model: ReportModel, keys: Sequence[str], pipe: int) -> None:
+def _send_sheets(model: ReportModel, clusters: frozenset[str], keys: Sequence[str], pipe: int) -> None:
     gc.disable()  # this process ends with os._exit: nothing of it needs collecting
     try:
-        html, borrowed = sheets_html(model)
+        html, borrowed = sheets_html(model, clusters)
         sheets: Layout = layout_html(html)
         anchors = [frozenset(page.anchors) - borrowed for page in sheets.document.pages]
         if len(anchors) == len(keys):

@@ -23,9 +23,10 @@ from bench.estates import synthetic_estate
 from reportgen.analysis import analyze
 from reportgen.cost import cost_analysis
 from reportgen.render.pdf import render_pdf
-from reportgen.render.split import match_sheets, sheet_keys
+from reportgen.render.split import cluster_sheets, fits_one_page, match_sheets, sheet_keys
 from reportgen.render.worker import PdfWorker
 from reportgen.report import ReportModel, build_report
+from reportgen.report.model import ClusterPage
 from tests.report_fixtures import small_audit
 
 
@@ -111,7 +112,8 @@ def test_the_worker_splits_the_layout_and_gives_the_whole_report(both: tuple[Rep
     assert split == whole
     assert len(whole["outline"]) > 10 and len(whole["links"]) > 10  # the comparison compares something
     sheets = drawn_sheets(tmp_path / "split.pdf")
-    assert len(sheets) == len(sheet_keys(model)) == 4 + len(model.cluster_pages)
+    assert len(cluster_sheets(model)) == len(model.cluster_pages)  # these guest-cluster pages are short
+    assert len(sheets) == len(sheet_keys(model, cluster_sheets(model))) == 4 + len(model.cluster_pages)
     assert sheets[0] == 0 and sheets[-1] == len(whole["text"]) - 1  # the cover and the glossary
     assert drawn_sheets(tmp_path / "whole.pdf") == []
     names = font_names(tmp_path / "split.pdf")
@@ -131,28 +133,74 @@ def test_the_split_report_looks_the_same(both: tuple[ReportModel, Path], tmp_pat
     assert differ == []
 
 
-def test_a_sheet_longer_than_its_page_makes_the_worker_lay_out_the_whole_report(tmp_path: Path) -> None:
-    model = small_model()
-    long_page = replace(model.cluster_pages[0], remediation="Move the shared disks to a clustered datastore. " * 120)
-    model = replace(model, cluster_pages=(long_page, *model.cluster_pages[1:]))
+def long_cluster_page(model: ReportModel, index: int) -> ReportModel:
+    """The model with guest cluster ``index`` given a remediation text two pages long."""
+    pages = list(model.cluster_pages)
+    pages[index] = replace(pages[index], remediation="Move the shared disks to a clustered datastore. " * 120)
+    return replace(model, cluster_pages=tuple(pages))
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_a_long_guest_cluster_page_stays_in_the_frame(tmp_path: Path, index: int) -> None:
+    model = long_cluster_page(small_model(), index)
+    long_id = model.cluster_pages[index].id
+    assert long_id not in cluster_sheets(model)
     render_pdf(model, tmp_path / "whole.pdf")
     in_worker(model, tmp_path / "split.pdf")
 
     whole, split = facts(tmp_path / "whole.pdf"), facts(tmp_path / "split.pdf")
     assert split == whole
-    cluster_page = whole["destinations"][long_page.id]
-    assert "Move the shared disks" in whole["text"][cluster_page + 1]  # it did run onto a second page
+    first = whole["destinations"][long_id]
+    assert "Move the shared disks" in whole["text"][first + 1]  # it did run onto a second page
+    sheets = drawn_sheets(tmp_path / "split.pdf")
+    assert len(sheets) == 4 + len(model.cluster_pages) - 1 and first not in sheets and first + 1 not in sheets
+
+
+GUESS_WRONG = """
+import pickle, sys
+import reportgen.render.split as split
+
+split.fits_one_page = lambda page, first: True  # every guest-cluster page taken for one page
+model, target = pickle.load(open(sys.argv[1], "rb"))
+print(split.render_pdf_split(model, target))
+"""
+
+
+def test_a_sheet_that_runs_over_makes_the_worker_lay_out_the_whole_report(tmp_path: Path) -> None:
+    model = long_cluster_page(small_model(), 1)
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps((model, str(tmp_path / "split.pdf"))))
+    done = subprocess.run([sys.executable, "-c", GUESS_WRONG, str(tmp_path / "model.pkl")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    render_pdf(model, tmp_path / "whole.pdf")
+    assert facts(tmp_path / "split.pdf") == facts(tmp_path / "whole.pdf")
     assert drawn_sheets(tmp_path / "split.pdf") == []
+
+
+def test_short_guest_cluster_pages_are_guessed_to_fit_and_long_ones_not() -> None:
+    page = generated_model().cluster_pages[1]
+    member, reason = page.members[0], max(page.reasons, key=lambda r: len(r.evidence))
+
+    def sized(members: int, reasons: int, evidence: int) -> ClusterPage:
+        hosts = tuple(f"esx{i:02d}.dc1.example.com" for i in range(members))
+        return replace(page, members=tuple(replace(member, name=f"sqlnode-{i:02d}-prod", host=hosts[i])
+                                            for i in range(members)),
+                       hosts=hosts, hosts_tied=hosts,
+                       reasons=tuple(replace(reason, evidence=("x" * 9 + " ") * (evidence // 10)) for _ in range(reasons)))
+
+    assert fits_one_page(sized(2, 3, 300), first=True) and fits_one_page(sized(4, 3, 350), first=False)
+    assert not fits_one_page(sized(4, 3, 300), first=True) and not fits_one_page(sized(6, 3, 420), first=False)
+    assert not fits_one_page(sized(16, 2, 200), first=False)
 
 
 CHILD_FAILS = """
 import pickle, sys
 import reportgen.render.split as split
 
-def broken(html):
+def broken(model, clusters):
     raise MemoryError("the sheets could not be laid out")
 
-split.layout_html = broken  # the child's layout only: the frame goes through layout_pdf
+split.sheets_html = broken  # only the child lays out sheets
 model, target = pickle.load(open(sys.argv[1], "rb"))
 print(split.can_split(), split.render_pdf_split(model, target))
 """
