@@ -107,7 +107,6 @@ def _rename_fonts(resources: Any, taken: set[str], renamed: set[int]) -> None:
         renamed.add(id(font))
         name = NameObject(_fresh_name(str(font["/BaseFont"]), taken))
         taken.add(str(name))
-        font[NameObject("/BaseFont")] = name
         for part in [font, *(d.get_object() for d in font.get("/DescendantFonts") or ())]:
             part[NameObject("/BaseFont")] = name
             descriptor = part.get("/FontDescriptor")

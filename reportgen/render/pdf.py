@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import RenderError
 from ..report.model import ReportModel
-from .html import Part, render_html
+from .html import render_html
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,9 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def layout_pdf(model: ReportModel, part: Part = "whole") -> Layout:
-    """Lay the report, or one part of it (see :data:`~reportgen.render.html.Part`), out in pages."""
-    return layout_html(render_html(model, part))
+def layout_pdf(model: ReportModel) -> Layout:
+    """Lay the report out in pages (no file written)."""
+    return layout_html(render_html(model))
 
 
 def layout_html(html: str) -> Layout:

@@ -26,6 +26,7 @@ import pickle
 import re
 import threading
 from collections.abc import Sequence
+from math import ceil
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +53,13 @@ def fits_one_page(page: ClusterPage, first: bool) -> bool:
     420 characters of evidence each fit, five do not (the first page: three members and three
     reasons with 300 characters fit, four do not).
     """
-    lines = sum(max(1, -(-len(m.name) // 28), -(-len(m.host or "") // 28)) for m in page.members)
+    lines = sum(max(1, ceil(len(m.name) / 28), ceil(len(m.host or "") / 28)) for m in page.members)
     lines += bool(page.members_not_shown)
-    lines += sum(max(2, -(-len(r.evidence) // 60)) for r in page.reasons)
-    lines += max(0, -(-(len(", ".join(page.hosts_tied)) + 130) // 110) - 2)
-    lines += max(0, -(-len(page.remediation) // 110) - 3)
-    lines += max(0, -(-sum(len(r) for r in page.references) // 140) - 3)
+    lines += sum(max(2, ceil(len(r.evidence) / 60)) for r in page.reasons)
+    # beyond what the calibration pages had: the cost sentence, the remedy, the references
+    lines += max(0, ceil((len(", ".join(page.hosts_tied)) + 130) / 110) - 2)
+    lines += max(0, ceil(len(page.remediation) / 110) - 3)
+    lines += max(0, ceil(sum(len(r) for r in page.references) / 140) - 3)
     return lines <= (18 if first else 24)
 
 
