@@ -47,7 +47,7 @@ def measure(guests: int, folder: Path) -> dict[str, float]:
     gc.collect()  # what the layout leaves for the collector is part of its cost
     pdf_done = time.perf_counter()
     worker.render(model, folder / f"report-{guests}-worker.pdf")
-    worker_warnings = worker.result()
+    worker_warnings = list(worker.result().warnings)
     worker.close()
     worker_done = time.perf_counter()
     (folder / f"report-{guests}.html").write_text(render_html(build_report(analysis, costing)), encoding="utf-8")

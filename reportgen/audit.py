@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .analysis import Analysis, analyze
 from .config import Config
@@ -15,6 +16,9 @@ from .history import History, update_history
 from .importers import MapOptions, load_estate
 from .progress import Progress, silent
 from .rules import Severity
+
+if TYPE_CHECKING:
+    from .render.pdf import PdfNotes
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,8 @@ def write_json(audit: Audit, path: str | Path) -> None:
     write_findings_json(audit.analysis, audit.costing, path, history=audit.history)
 
 
-def write_pdf(audit: Audit, path: str | Path) -> list[str]:
-    """Write the PDF report; returns layout warnings (none expected)."""
+def write_pdf(audit: Audit, path: str | Path) -> PdfNotes:
+    """Write the PDF report; returns what WeasyPrint said (no layout warning expected)."""
     from .render.pdf import render_pdf
     from .report import build_report
 

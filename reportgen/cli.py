@@ -253,12 +253,14 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
     if pdf:
         progress("writing PDF report", 0, 0)
         if worker is not None:
-            warnings = worker.result()
+            said = worker.result()
         else:
             from .audit import write_pdf
 
-            warnings = write_pdf(audit, pdf)
-        err.writelines(f"reportgen: layout warning: {warning}\n" for warning in warnings)
+            said = write_pdf(audit, pdf)
+        err.writelines(f"reportgen: layout warning: {warning}\n" for warning in said.warnings)
+        if not args.quiet:
+            err.writelines(f"reportgen: note: {note}\n" for note in said.environment)
         written.append(pdf)
     analysis = audit.analysis
     progress.done(

@@ -213,3 +213,19 @@ def test_an_audit_never_imports_pandas(tmp_path: Path) -> None:
                                "-q", *extra], capture_output=True, text=True, env=env, cwd=tmp_path)
         assert done.returncode in (0, 1), done.stderr
         assert "PANDAS IMPORTED" not in done.stderr
+
+
+def test_a_missing_system_library_is_said_once_and_quiet_hides_it(cli, tmp_path: Path, monkeypatch) -> None:
+    """A machine without HarfBuzz subsetting still writes the PDF; the command says so in one line."""
+    import reportgen.render.pdf as pdf
+
+    monkeypatch.setenv("REPORTGEN_NO_WORKER", "1")  # in-process, so the patch applies
+    monkeypatch.setattr(pdf, "environment_notes", lambda: (pdf.MISSING_SUBSET,))
+    book = write_xlsx(small_estate(), tmp_path / "vc.xlsx")
+    loud = cli(["audit", book, "-o", tmp_path / "r.pdf"])
+    assert loud.code == 0, loud.stderr
+    assert loud.stderr.count("libharfbuzz-subset0") == 1
+    assert "layout warning" not in loud.stderr
+    quiet = cli(["audit", book, "-o", tmp_path / "q.pdf", "--quiet"])
+    assert quiet.code == 0 and quiet.stderr == ""
+    assert (tmp_path / "q.pdf").read_bytes().startswith(b"%PDF")

@@ -24,6 +24,40 @@ class Layout:
     warnings: tuple[str, ...]
 
 
+MISSING_SUBSET = (
+    "the HarfBuzz subsetting library (libharfbuzz-subset0, HarfBuzz >= 4.1) is missing: "
+    "fonts are embedded through a slower fallback; install it with the system's package manager"
+)
+"""Said once per run by the command line (``--quiet`` hides it); the PDF is complete either way."""
+
+_SUBSET_FALLBACK = "Using fontTools instead of HarfBuzz-Subset"
+"""WeasyPrint's warning, once per font and per PDF, when :data:`MISSING_SUBSET` applies."""
+
+
+@dataclass(frozen=True)
+class PdfNotes:
+    """What WeasyPrint said while writing a PDF."""
+
+    warnings: tuple[str, ...] = ()
+    """Problems with this report's layout (none expected)."""
+    environment: tuple[str, ...] = ()
+    """What this machine lacks (a system library): not about the report, said once per run."""
+
+
+def environment_notes() -> tuple[str, ...]:
+    """System libraries WeasyPrint would use and cannot find here, one line each."""
+    from weasyprint.text import ffi
+
+    if ffi.harfbuzz_subset is None or not ffi.harfbuzz.hb_version_atleast(4, 1, 0):
+        return (MISSING_SUBSET,)
+    return ()
+
+
+def notes(warnings: list[str]) -> PdfNotes:
+    """Layout warnings, with the environment's own (reported by :func:`environment_notes`) set apart."""
+    return PdfNotes(tuple(w for w in warnings if not w.startswith(_SUBSET_FALLBACK)), environment_notes())
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -96,7 +130,7 @@ def write_file(data: bytes, target: str | Path) -> None:
         raise RenderError(f"cannot write the PDF: {exc.strerror or exc}", where=str(target)) from exc
 
 
-def render_pdf(model: ReportModel, target: str | Path) -> list[str]:
-    """Write the PDF; returns WeasyPrint's warnings (none expected)."""
+def render_pdf(model: ReportModel, target: str | Path) -> PdfNotes:
+    """Write the PDF; returns what WeasyPrint said (no layout warning expected)."""
     with gc_paused():  # and the laid-out document is dropped before the collector is back
-        return write_layout(layout_pdf(model), target)
+        return notes(write_layout(layout_pdf(model), target))

@@ -32,7 +32,7 @@ from typing import Any
 
 from ..report.model import ClusterPage, ReportModel
 from .html import render_html
-from .pdf import Layout, gc_paused, layout_html, pdf_bytes, render_pdf, write_file
+from .pdf import Layout, PdfNotes, gc_paused, layout_html, notes, pdf_bytes, render_pdf, write_file
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _LINK = re.compile(r'\shref="#([^"]+)"')
@@ -80,7 +80,7 @@ def can_split() -> bool:
         return False
 
 
-def render_pdf_split(model: ReportModel, target: str | Path) -> list[str]:
+def render_pdf_split(model: ReportModel, target: str | Path) -> PdfNotes:
     """Write the PDF as :func:`~.pdf.render_pdf` does, laying it out on two cores when it can."""
     if not can_split():
         return render_pdf(model, target)
@@ -88,7 +88,7 @@ def render_pdf_split(model: ReportModel, target: str | Path) -> list[str]:
         return _render_split(model, target)
 
 
-def _render_split(model: ReportModel, target: str | Path) -> list[str]:
+def _render_split(model: ReportModel, target: str | Path) -> PdfNotes:
     clusters = cluster_sheets(model)
     keys = sheet_keys(model, clusters)
     read_end, write_end = os.pipe()
@@ -124,7 +124,7 @@ def _render_split(model: ReportModel, target: str | Path) -> list[str]:
     from .overlay import overlay_pages
 
     write_file(overlay_pages(frame_pdf, sheets_pdf, placements), target)
-    return [*warnings, *sheet_warnings]
+    return notes([*warnings, *sheet_warnings])
 
 
 def sheets_html(model: ReportModel, clusters: frozenset[str]) -> tuple[str, frozenset[str]]:

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from ..errors import RenderError
 from ..report.model import ReportModel
+from .pdf import PdfNotes
 
 
 class PdfWorker:
@@ -50,8 +51,8 @@ class PdfWorker:
             self._proc.kill()
             self._proc = None  # result() renders in this process instead
 
-    def result(self) -> list[str]:
-        """WeasyPrint's warnings once the PDF is written; raises RenderError like render_pdf."""
+    def result(self) -> PdfNotes:
+        """What WeasyPrint said, once the PDF is written; raises RenderError like render_pdf."""
         assert self._model is not None and self._target is not None
         reply = self._reply()
         if reply is None:  # the worker died: do it here, so the user still gets the PDF
@@ -60,7 +61,7 @@ class PdfWorker:
             return render_pdf(self._model, self._target)
         status, *rest = reply
         if status == "ok":
-            return list(rest[0])
+            return PdfNotes(*rest)
         message, where, hint = rest
         raise RenderError(message, where=where, hint=hint)
 
@@ -96,7 +97,8 @@ def main() -> int:
         return 0
     model, target = request
     try:
-        reply: tuple[Any, ...] = ("ok", render_pdf_split(model, target))
+        said = render_pdf_split(model, target)
+        reply: tuple[Any, ...] = ("ok", said.warnings, said.environment)
     except RenderError as exc:
         reply = ("error", exc.message, exc.where, exc.hint)
     except Exception as exc:  # reported to the parent, which shows it as an output error

@@ -24,7 +24,7 @@ def test_worker_writes_the_same_pdf_as_in_process(tmp_path: Path) -> None:
     model = build_report(audit.analysis, audit.costing)
     worker = PdfWorker()
     worker.render(model, tmp_path / "worker.pdf")
-    assert worker.result() == []
+    assert worker.result().warnings == ()
     worker.close()
     render_pdf(model, tmp_path / "here.pdf")
     assert text(tmp_path / "worker.pdf") == text(tmp_path / "here.pdf")
@@ -64,7 +64,7 @@ def test_the_worker_imports_the_parents_package_not_one_in_the_working_directory
         "import pickle, sys\n"
         "from reportgen.render.worker import PdfWorker\n"
         "model = pickle.load(open(sys.argv[1], 'rb'))\n"
-        "worker = PdfWorker(); worker.render(model, sys.argv[2]); print(worker.result()); worker.close()\n"
+        "worker = PdfWorker(); worker.render(model, sys.argv[2]); print(list(worker.result().warnings)); worker.close()\n"
     )
     audit = small_audit()
     (tmp_path / "model.pkl").write_bytes(pickle.dumps(build_report(audit.analysis, audit.costing)))
