@@ -141,9 +141,24 @@ cdef class SheetScanner:
     cdef vector[vector[int64_t]] offsets
     cdef vector[vector[uint8_t]] valid
     cdef bint malformed
+    cdef Py_ssize_t max_row, max_cell
+    cdef int64_t max_text, text_bytes, long_row_number, cut_count, cut_row
+    cdef Py_ssize_t cut_column
 
-    def __init__(self, SharedStrings strings, const unsigned char[::1] date_styles, bint date1904=False):
+    def __init__(self, SharedStrings strings, const unsigned char[::1] date_styles, bint date1904=False,
+                 Py_ssize_t max_row=0, Py_ssize_t max_cell=0, int64_t max_text=0):
+        """``max_row``: bytes of XML in one row (a longer row stops the scan, see ``long_row``);
+        ``max_cell``: characters in one cell (longer text is cut, see ``cells_cut``); ``max_text``:
+        bytes of text kept from the sheet (more stops the scan, see ``text_overflow``); 0: no limit."""
         self.strings = strings
+        self.max_row = max_row
+        self.max_cell = max_cell
+        self.max_text = max_text
+        self.text_bytes = 0
+        self.long_row_number = 0
+        self.cut_count = 0
+        self.cut_row = 0
+        self.cut_column = -1
         cdef Py_ssize_t i
         for i in range(date_styles.shape[0]):
             self.date_styles.push_back(date_styles[i])
@@ -169,6 +184,31 @@ cdef class SheetScanner:
     @property
     def header_row_number(self) -> int:
         return self.header_row
+
+    @property
+    def last_row(self) -> int:
+        """Spreadsheet number of the last row read."""
+        return self.row
+
+    @property
+    def long_row(self) -> int:
+        """The row longer than ``max_row`` that stopped the scan (0: none)."""
+        return self.long_row_number
+
+    @property
+    def text_overflow(self) -> bool:
+        """The columns kept hold more than ``max_text`` bytes: the scan stopped."""
+        return self.max_text > 0 and self.text_bytes > self.max_text
+
+    @property
+    def cells_cut(self) -> int:
+        """How many cells were cut to ``max_cell`` characters."""
+        return self.cut_count
+
+    @property
+    def first_cut(self) -> tuple[int, int] | None:
+        """(spreadsheet row, 0-based column) of the first cell cut, if any."""
+        return (self.cut_row, self.cut_column) if self.cut_count else None
 
     @property
     def width(self) -> int:
@@ -202,15 +242,24 @@ cdef class SheetScanner:
             self.offsets[i].push_back(0)
         self.state = DATA
 
-    def feed(self, const unsigned char[::1] xml, Py_ssize_t start=0) -> int:
-        """Parse the whole rows of ``xml[start:]``; return the offset of the first byte not used."""
+    def feed(self, const unsigned char[::1] xml, Py_ssize_t start=0, Py_ssize_t known=0) -> int:
+        """Parse the whole rows of ``xml[start:]``; return the offset of the first byte not used.
+
+        ``known``: the caller hands back, at ``xml[start:known]``, the bytes a previous call did not
+        use; they hold no row's end, so the search for one starts at the new bytes. Thus a row that
+        arrives in many pieces costs each piece once, not the whole row again.
+        """
         cdef const char* base
         cdef const char* stop
+        cdef const char* fresh
         if start >= xml.shape[0] or self.state == DONE or self.state == HEADER_READ:
             return start if self.state != DONE else xml.shape[0]
         base = <const char*>&xml[0]
+        fresh = base + start
+        if known > start + <Py_ssize_t>self.row_close.size():
+            fresh = base + known - self.row_close.size() + 1  # a closing tag may straddle the two
         with nogil:
-            stop = self._feed(base + start, base + xml.shape[0])
+            stop = self._feed(base + start, base + xml.shape[0], fresh)
         return stop - base
 
     def finish(self) -> tuple[int, list[tuple[Buffer, Buffer, Buffer | None, int]]]:
@@ -244,7 +293,7 @@ cdef class SheetScanner:
             columns.append((text, offsets, bitmap if nulls else None, nulls))
         return rows, columns
 
-    cdef const char* _feed(self, const char* p, const char* end) noexcept nogil:
+    cdef const char* _feed(self, const char* p, const char* end, const char* fresh) noexcept nogil:
         cdef const char* lt
         cdef const char* limit = NULL  # just after the last whole row in [p, end)
         cdef const char* value
@@ -282,7 +331,7 @@ cdef class SheetScanner:
                 p = tag.gt + 1
                 continue
             if limit == NULL:
-                limit = self._last_row_end(tag.gt + 1, end)
+                limit = self._last_row_end(tag.gt + 1 if tag.gt + 1 > fresh else fresh, end)
             if limit == NULL or tag.gt >= limit:
                 return lt  # the row continues in the next piece
             self.row = number
@@ -290,6 +339,11 @@ cdef class SheetScanner:
             if p == NULL:
                 self.malformed = True
                 self.state = DONE
+                return end
+            if (self.max_row and p - lt > self.max_row) or (self.max_text and self.text_bytes > self.max_text):
+                if self.max_row and p - lt > self.max_row:
+                    self.long_row_number = number
+                self.state = DONE  # the caller refuses the sheet
                 return end
         return p
 
@@ -428,6 +482,13 @@ cdef class SheetScanner:
                 out = &self.data[slot]
             before = out.size()
             self._value(out, _kind(kind_text, kind_n), style, style_n, v_start, v_end, is_start, is_end)
+            if self.max_cell and <Py_ssize_t>(out.size() - before) > self.max_cell \
+                    and _cut_chars(out, before, self.max_cell):
+                self.cut_count += 1
+                if self.cut_count == 1:
+                    self.cut_row, self.cut_column = self.row, col
+            if not header:
+                self.text_bytes += out.size() - before
             if out.size() > before:
                 any_value = True
                 if col > self.widest:
@@ -479,6 +540,20 @@ cdef class SheetScanner:
                 append_datetime(out, strtod_range(v_start, v_end) + self.date_shift)
             else:
                 append_number(out, v_start, v_end)
+
+
+cdef inline bint _cut_chars(string* out, size_t before, Py_ssize_t chars) noexcept nogil:
+    """Cut the UTF-8 text at ``before`` to ``chars`` characters; False if it was not longer."""
+    cdef size_t i = before, size = out.size()
+    cdef Py_ssize_t seen = 0
+    while i < size:
+        if ((<const uint8_t*>out.data())[i] & 0xC0) != 0x80:  # the first byte of a character
+            if seen == chars:
+                out.resize(i)
+                return True
+            seen += 1
+        i += 1
+    return False
 
 
 cdef inline int _kind(const char* text, Py_ssize_t n) noexcept nogil:

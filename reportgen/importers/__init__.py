@@ -3,6 +3,9 @@
 :func:`load_estate` accepts RVTools xlsx workbooks, folders of RVTools CSVs, Hyper-V CSV
 bundles (folder or zip) and loose Hyper-V CSVs, in any mix, and merges them. The same
 vCenter exported twice keeps only its newest export.
+
+:func:`detect` (which also refuses what cannot be read safely, see :mod:`.bounded`) loads neither
+polars nor Arrow, so that the command line can refuse a bad export before it loads them.
 """
 
 from __future__ import annotations
@@ -10,17 +13,17 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..estate import Estate, in_canonical_order, merge
 from ..progress import Progress, silent
-from .dedupe import drop_superseded
 from .detect import ExportKind, detect
-from .rvtools_job import WorkbookJob
-from .rvtools_map import MapOptions, needed_columns
-from .rvtools_read import read_export
-from .rvtools_stages import map_export
+
+if TYPE_CHECKING:  # imported when first used: detecting an export needs neither polars nor Arrow
+    from ..estate import Estate
+    from .rvtools_map import MapOptions
 
 __all__ = ["ExportKind", "MapOptions", "detect", "load_estate"]
 
@@ -38,6 +41,10 @@ def load_estate(
     between the threads. Raises :class:`~reportgen.errors.InputError` for an export that
     cannot be read at all (missing, not an export, no vInfo tab / no Get-VM data).
     """
+    from ..estate import in_canonical_order, merge
+    from .dedupe import drop_superseded
+    from .rvtools_map import MapOptions, needed_columns
+
     options = options or MapOptions()
     if not paths:
         raise InputError("no export given", hint="name at least one RVTools .xlsx, CSV folder or Hyper-V bundle")
@@ -66,12 +73,23 @@ def load_estate(
 def _submit_workbook(pool: ThreadPoolExecutor, path: Path, needed: dict[str, frozenset[str]],
                      options: MapOptions, threads: int) -> Future[Estate]:
     """Read and map one workbook on ``threads`` pool threads."""
+    from .rvtools_job import WorkbookJob
+
     return WorkbookJob(path, needed, options).submit(pool, threads)
 
 
 def _load_other(path: Path, kind: ExportKind, needed: dict[str, frozenset[str]], options: MapOptions) -> Estate:
+    from .rvtools_read import read_export
+    from .rvtools_stages import map_export
+
     if kind is ExportKind.RVTOOLS_CSV:
         return map_export(read_export(path, needed), 0, options)
     from .hyperv import load_hyperv
 
     return load_hyperv(path, 0, options)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MapOptions":
+        return import_module(".rvtools_map", __name__).MapOptions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -19,9 +19,18 @@ import polars as pl
 
 from ..errors import InputError
 from ..estate import DataIssue
+from .bounded import (
+    MAX_CSV_BYTES,
+    MAX_FILE_BYTES,
+    archive_files,
+    check_archive,
+    folder_entries,
+    open_regular,
+    read_all,
+    read_member,
+)
+from .detect import MANIFEST, bundle_file, is_zip
 from .tabular import read_text_table
-
-MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -97,23 +106,37 @@ class RawHyperV:
         return self.objects.get(name)
 
 
-def _members(path: Path) -> Iterator[tuple[str, bytes]]:
-    """(name, bytes) of every file in a folder, a zip, or the single file itself."""
+def _members(path: Path, issues: list[DataIssue]) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of the CSVs and the manifest of a folder, a zip, or the single file itself.
+
+    Files are chosen by name before anything is read, and read within bounds (:mod:`.bounded`);
+    folders and broken links named like CSVs are named in ``issues`` and skipped.
+    """
+    where = str(path)
     if path.is_dir():
-        for item in sorted(path.rglob("*")):
-            if item.is_file():
-                yield item.relative_to(path).as_posix(), item.read_bytes()
+        for entry in folder_entries(path, recursive=True):
+            if not bundle_file(entry.name):
+                continue
+            if entry.kind in ("folder", "broken", "gone"):
+                issues.append(DataIssue("info", where, str(entry.problem), sheet=entry.name))
+                continue
+            yield entry.name, entry.read(MAX_CSV_BYTES, f"{path}/{entry.name}")
         return
-    if zipfile.is_zipfile(path):
+    with open_regular(path, MAX_FILE_BYTES, where) as handle:
+        if not is_zip(handle.read(4)):
+            handle.seek(0)
+            yield path.name, read_all(handle, MAX_CSV_BYTES, where)
+            return
+        check_archive(handle, where)
+        handle.seek(0)
         try:
-            with zipfile.ZipFile(path) as archive:
-                for info in sorted(archive.infolist(), key=lambda i: i.filename):
-                    if not info.is_dir():
-                        yield info.filename, archive.read(info)
+            archive = zipfile.ZipFile(handle)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise InputError(f"cannot read the zip archive: {exc}", where=str(path), hint="copy it again") from exc
-        return
-    yield path.name, path.read_bytes()
+            raise InputError(f"cannot read the zip archive: {exc}", where=where, hint="copy it again") from exc
+        with archive:
+            for info in archive_files(archive):
+                if bundle_file(info.filename):
+                    yield info.filename, read_member(archive, info, MAX_CSV_BYTES, f"{path}!{info.filename}")
 
 
 def read_hyperv(path: Path) -> RawHyperV:
@@ -121,7 +144,7 @@ def read_hyperv(path: Path) -> RawHyperV:
     raw = RawHyperV(str(path))
     unknown: list[str] = []
     parts: dict[str, list[pl.DataFrame]] = {}
-    for name, data in _members(path):
+    for name, data in _members(path, raw.issues):
         base = name.rsplit("/", 1)[-1]
         if base.lower() == MANIFEST:
             raw.manifest = _manifest(data, str(path), name)

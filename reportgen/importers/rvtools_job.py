@@ -11,11 +11,12 @@ from __future__ import annotations
 import threading
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from ..estate import DataIssue, Estate
 from .rvtools_base import MapOptions
-from .rvtools_read import RawTab, read_xlsx_tab, xlsx_open, xlsx_tabs
+from .rvtools_read import RawTab, checked_strings, read_xlsx_tab, xlsx_open, xlsx_tabs
 from .rvtools_stages import STAGES, Stage, StageResult, assemble, run_stage
 from .xlsx_read import LazyStrings, WorkbookIndex
 
@@ -92,8 +93,8 @@ class WorkbookJob:
                     opened = opened or xlsx_open(self.file, self.file)
                     issues: list[DataIssue] = []
                     archive, index = opened
-                    raw = read_xlsx_tab(archive, index, self._strings.get(archive, index), tab[0], tab[1],
-                                        self.file, self.needed[tab[0]], issues)
+                    strings = checked_strings(partial(self._strings.get, archive, index), self.file)
+                    raw = read_xlsx_tab(archive, index, strings, tab[0], tab[1], self.file, self.needed[tab[0]], issues)
                     with self._cond:
                         if raw is not None:
                             self._read[tab[0]] = raw

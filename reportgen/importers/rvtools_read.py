@@ -13,15 +13,36 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Literal
 
 import polars as pl
 
-from ..errors import InputError
+from ..errors import InputError, locate
 from ..estate import DataIssue
 from . import rvtools_headers as H
 from . import values as V
+from .bounded import (
+    MAX_CELL_CHARS,
+    MAX_CSV_BYTES,
+    MAX_FILE_BYTES,
+    archive_files,
+    check_archive,
+    folder_entries,
+    open_regular,
+    read_all,
+    read_member,
+)
+from .detect import is_zip, tab_file
 from .tabular import read_text_table
-from .xlsx_read import SharedStrings, WorkbookError, WorkbookIndex, index_workbook, read_columns, read_shared_strings
+from .xlsx_read import (
+    SharedStrings,
+    TooLarge,
+    WorkbookError,
+    WorkbookIndex,
+    index_workbook,
+    read_columns,
+    read_shared_strings,
+)
 
 
 @dataclass(frozen=True)
@@ -164,12 +185,25 @@ def xlsx_open(source: str | bytes, file: str) -> tuple[zipfile.ZipFile, Workbook
     try:
         archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
         return archive, index_workbook(archive)
-    except (zipfile.BadZipFile, WorkbookError, OSError) as exc:
+    except TooLarge as exc:
+        raise InputError(f"{exc}; refused", where=file, hint=_NOT_RVTOOLS) from exc
+    except (zipfile.BadZipFile, WorkbookError, OSError, EOFError, zlib.error) as exc:
         raise InputError(
             "cannot be read as an xlsx workbook",
             where=file,
             hint=f"give an RVTools .xlsx export, a folder of RVTools CSVs or a zip of either ({_first_line(exc)})",
         ) from exc
+
+
+def checked_strings(load: Callable[[], SharedStrings], file: str) -> SharedStrings:
+    """The workbook's shared strings from ``load``; InputError if they are damaged or too large."""
+    try:
+        return load()
+    except TooLarge as exc:
+        raise InputError(f"{exc}; refused", where=file, hint=_NOT_RVTOOLS) from exc
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, WorkbookError) as exc:
+        raise InputError(f"the shared strings of the workbook are damaged ({_first_line(exc)})", where=file,
+                         hint="copy or export the workbook again; it may have been cut short or altered") from exc
 
 
 def xlsx_tabs(source: str | bytes, file: str) -> dict[str, tuple[str, int]]:
@@ -195,9 +229,19 @@ def read_xlsx_tab(
         read = read_columns(
             archive, index, sheet, strings, lambda header: [c for c, name in sorted(header.items()) if want(name)]
         )
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+    except TooLarge as exc:
+        raise InputError(f"{exc}; refused", where=locate(file, sheet, exc.row), hint=_NOT_RVTOOLS) from exc
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, WorkbookError) as exc:
+        if tab == "vInfo":  # without it there is no audit: say what is wrong with it
+            raise InputError(f"the {sheet} sheet is damaged ({_first_line(exc)})", where=file,
+                             hint="copy or export the workbook again; it may have been cut short or altered") from exc
         issues.append(DataIssue("warning", file, f"sheet cannot be read: {_first_line(exc)}", sheet=sheet))
         return None
+    if read.cells_cut and read.first_cut is not None:
+        row, col = read.first_cut
+        issues.append(DataIssue(
+            "warning", file, f"{read.cells_cut} cell(s) longer than {MAX_CELL_CHARS:,} characters (Excel's limit) "
+            "were cut to that length", sheet=sheet, row=row, column=read.header.get(col), rows=read.cells_cut))
     if not read.complete:
         issues.append(DataIssue(
             "warning", file, "the sheet's XML is malformed or cut short; rows after spreadsheet row "
@@ -219,7 +263,7 @@ def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]])
     issues: list[DataIssue] = []
     tabs: dict[str, RawTab] = {}
     with archive:
-        strings = read_shared_strings(archive, index)
+        strings = checked_strings(lambda: read_shared_strings(archive, index), file)
         seen: set[str] = set()
         for sheet in index.sheets:  # the first sheet of each tab, as xlsx_tabs chooses
             tab = H.canonical_tab(sheet)
@@ -251,24 +295,67 @@ def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[s
     return RawExport(file, "rvtools-csv", tabs, tuple(issues))
 
 
+def _tab_of(name: str, needed: dict[str, frozenset[str]]) -> str | None:
+    """The tab a CSV file holds, from its name, when the audit needs it."""
+    tab = H.canonical_tab(Path(name).name) if name.lower().endswith(".csv") else None
+    return tab if tab in needed else None
+
+
 def read_export(path: Path, needed: dict[str, frozenset[str]]) -> RawExport:
-    """Read an RVTools export from an xlsx, a folder of CSVs or a zip of either."""
+    """Read an RVTools export from a folder of CSVs, a single CSV, or a zip of an xlsx or CSVs.
+
+    Files are chosen by name before anything is read, and read within bounds (:mod:`.bounded`).
+    """
     file = str(path)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
-        return read_csv_files([(p.name, p.read_bytes()) for p in files], file, needed)
-    suffix = path.suffix.lower()
-    if suffix == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.namelist() if not m.endswith("/")]
-            workbooks = [m for m in members if m.lower().endswith(".xlsx")]
-            if workbooks:
-                return read_xlsx(archive.read(workbooks[0]), f"{file}!{workbooks[0]}", needed)
-            names = [m for m in members if m.lower().endswith(".csv")]
-            return read_csv_files([(m, archive.read(m)) for m in names], file, needed)
-    if suffix == ".csv":
-        return read_csv_files([(path.name, path.read_bytes())], file, needed)
-    return read_xlsx(file, file, needed)
+        return _read_folder(path, needed)
+    with open_regular(path, MAX_FILE_BYTES, file) as handle:
+        if not is_zip(handle.read(4)):
+            if _tab_of(path.name, needed) is None:
+                return read_csv_files([], file, needed)
+            handle.seek(0)
+            return read_csv_files([(path.name, read_all(handle, MAX_CSV_BYTES, file))], file, needed)
+        handle.seek(0)
+        return _read_zip(handle, file, needed)
+
+
+def _read_folder(path: Path, needed: dict[str, frozenset[str]]) -> RawExport:
+    """The needed tabs of a folder of CSVs; folders and broken links named like CSVs are named, not read."""
+    file = str(path)
+    skipped: list[DataIssue] = []
+    chosen: list[tuple[str, bytes]] = []
+    for entry in folder_entries(path):
+        if not entry.name.lower().endswith(".csv"):
+            continue
+        tab = _tab_of(entry.name, needed)
+        if entry.kind in ("folder", "broken", "gone"):
+            level: Literal["warning", "info"] = "warning" if tab else "info"
+            skipped.append(DataIssue(level, file, str(entry.problem), sheet=entry.name))
+        elif tab is not None or (entry.refused and tab_file(entry.name)):  # the latter is refused
+            chosen.append((entry.name, entry.read(MAX_CSV_BYTES, f"{file}/{entry.name}")))
+    export = read_csv_files(chosen, file, needed)
+    return RawExport(file, export.format, export.tabs, (*skipped, *export.issues))
+
+
+def _read_zip(handle: IO[bytes], file: str, needed: dict[str, frozenset[str]]) -> RawExport:
+    """The first workbook in a zip, else its needed CSVs; each member checked before it is inflated."""
+    check_archive(handle, file)
+    handle.seek(0)
+    with zipfile.ZipFile(handle) as archive:
+        members = archive_files(archive)
+        workbook = next((m for m in members if m.filename.lower().endswith(".xlsx")), None)
+        if workbook is not None:
+            where = f"{file}!{workbook.filename}"
+            data = read_member(archive, workbook, MAX_FILE_BYTES, where)
+            check_archive(io.BytesIO(data), where)  # the workbook is an archive of its own
+            return read_xlsx(data, where, needed)
+        chosen = [(m.filename, read_member(archive, m, MAX_CSV_BYTES, f"{file}!{m.filename}"))
+                  for m in members if _tab_of(m.filename, needed)]
+        return read_csv_files(chosen, file, needed)
+
+
+_NOT_RVTOOLS = ("RVTools writes rows of a few KiB and no sheet near this size: check where the file came from, "
+                "and export it again from RVTools")
 
 
 def _first_line(exc: BaseException) -> str:

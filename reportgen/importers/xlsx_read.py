@@ -20,9 +20,10 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from .._core.sheetscan import Buffer, SharedStrings, SheetScanner, parse_shared_strings
+from .bounded import MAX_CELL_CHARS, MAX_PART_BYTES, MAX_ROW_BYTES, MAX_SHEET_BYTES, MAX_SHEET_TEXT_BYTES, size_text
 
 __all__ = [
-    "LazyStrings", "SharedStrings", "SheetColumns", "WorkbookError", "WorkbookIndex",
+    "LazyStrings", "SharedStrings", "SheetColumns", "TooLarge", "WorkbookError", "WorkbookIndex",
     "index_workbook", "read_columns", "read_shared_strings",
 ]
 
@@ -42,6 +43,14 @@ _NOT_DATE_PARTS = re.compile(r"\"[^\"]*\"|\\.|\[[^\]]*\]|_.|\*.")
 
 class WorkbookError(ValueError):
     """The workbook's structure cannot be followed (a part is missing or unreadable)."""
+
+
+class TooLarge(WorkbookError):
+    """A part, a sheet or a row of the workbook is far larger than any real export's: refused."""
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,10 @@ class SheetColumns:
     rows: int
     complete: bool
     """False if the sheet's XML ended early or was malformed (the rows before are kept)."""
+    cells_cut: int = 0
+    """Cells longer than :data:`MAX_CELL_CHARS` characters, cut to that length."""
+    first_cut: tuple[int, int] | None = None
+    """(spreadsheet row, 0-based column) of the first cell cut."""
 
 
 def _attributes(text: str) -> dict[str, str]:
@@ -94,11 +107,27 @@ def _is_date_format(code: str) -> bool:
     return any(c in "ymdhs" for c in _NOT_DATE_PARTS.sub("", code).lower())
 
 
+def read_part(archive: zipfile.ZipFile, member: str) -> bytes:
+    """A part read whole: KeyError if it is absent, TooLarge beyond :data:`MAX_PART_BYTES`."""
+    info = archive.getinfo(member)
+    _check_member(info, MAX_PART_BYTES)
+    return archive.read(info)
+
+
+def _check_member(info: zipfile.ZipInfo, limit: int) -> None:
+    """TooLarge unless the part inflates (by a method exports use) within ``limit`` bytes."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+        raise WorkbookError(f"the part {info.filename} is encrypted or compressed by a method workbooks do not use")
+    if info.file_size > limit:
+        raise TooLarge(f"the part {info.filename} would inflate to {size_text(info.file_size)}, more than the "
+                       f"{size_text(limit)} reportgen reads from one part")
+
+
 def index_workbook(archive: zipfile.ZipFile) -> WorkbookIndex:
     """Read xl/workbook.xml, its relationships and the styles; WorkbookError if they are missing."""
     try:
-        book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        book = read_part(archive, "xl/workbook.xml").decode("utf-8", "replace")
+        rels = read_part(archive, "xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
     except KeyError as exc:
         raise WorkbookError(f"the workbook has no {exc.args[0]}") from exc
     targets: dict[str, tuple[str, str]] = {}
@@ -120,7 +149,7 @@ def index_workbook(archive: zipfile.ZipFile) -> WorkbookIndex:
 def _date_styles(archive: zipfile.ZipFile, member: str | None) -> bytes:
     if member is None or member not in archive.NameToInfo:
         return b""
-    xml = archive.read(member).decode("utf-8", "replace")
+    xml = read_part(archive, member).decode("utf-8", "replace")
     custom = {}
     for match in _NUMFMT.finditer(xml):
         attrs = _attributes(match.group(1))
@@ -141,7 +170,7 @@ def read_shared_strings(archive: zipfile.ZipFile, index: WorkbookIndex) -> Share
     """The decoded shared-strings table (empty if the workbook has none)."""
     if index.shared_strings is None or index.shared_strings not in archive.NameToInfo:
         return parse_shared_strings(b"")
-    return parse_shared_strings(archive.read(index.shared_strings))
+    return parse_shared_strings(read_part(archive, index.shared_strings))
 
 
 class LazyStrings:
@@ -162,27 +191,50 @@ def read_columns(
     archive: zipfile.ZipFile, index: WorkbookIndex, sheet: str, strings: SharedStrings,
     choose: Callable[[dict[int, str]], list[int]],
 ) -> SheetColumns:
-    """Scan one sheet; ``choose`` gets the header ({column: text}) and names the columns to keep."""
-    scanner = SheetScanner(strings, index.date_styles, index.date1904)
+    """Scan one sheet; ``choose`` gets the header ({column: text}) and names the columns to keep.
+
+    Linear in the sheet's size whatever its rows: an unfinished row is carried into the next
+    piece, pieces grow with it, and a row beyond :data:`MAX_ROW_BYTES` stops the scan (TooLarge).
+    """
+    info = archive.getinfo(index.sheets[sheet])
+    _check_member(info, MAX_SHEET_BYTES)
+    scanner = SheetScanner(strings, index.date_styles, index.date1904, max_row=MAX_ROW_BYTES,
+                           max_cell=MAX_CELL_CHARS, max_text=MAX_SHEET_TEXT_BYTES)
     header: dict[int, str] = {}
     chosen: list[int] = []
-    with archive.open(index.sheets[sheet]) as stream:
+    with archive.open(info) as stream:
         pending = b""
         while True:
-            chunk = stream.read(CHUNK)
+            chunk = stream.read(max(CHUNK, len(pending)))  # as large as the row carried over
             data = pending + chunk if pending else chunk
-            used = scanner.feed(data)
+            used = scanner.feed(data, 0, len(pending))
             if scanner.needs_columns:
                 header = dict(scanner.header())
                 chosen = choose(header)
                 scanner.choose(chosen)
                 used = scanner.feed(data, used)
             pending = data[used:]
+            _check_scan(scanner, pending)
             if not chunk:
                 break
     rows, buffers = scanner.finish()
     columns = {col: _arrow(rows, *buffers[i]) for i, col in enumerate(chosen)}
-    return SheetColumns(header, scanner.width, columns, scanner.header_row_number + 1, rows, scanner.complete)
+    return SheetColumns(header, scanner.width, columns, scanner.header_row_number + 1, rows, scanner.complete,
+                        scanner.cells_cut, scanner.first_cut)
+
+
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=[\"'](\d+)")
+
+
+def _check_scan(scanner: SheetScanner, pending: bytes) -> None:
+    """TooLarge if the scan met a row longer than :data:`MAX_ROW_BYTES` or too much text."""
+    if scanner.long_row or len(pending) > MAX_ROW_BYTES:
+        found = _ROW_NUMBER.match(pending[:256]) if not scanner.long_row else None
+        row = scanner.long_row or (int(found.group(1)) if found else scanner.last_row + 1)
+        raise TooLarge(f"the row is longer than {size_text(MAX_ROW_BYTES)} of XML", row=row)
+    if scanner.text_overflow:
+        raise TooLarge(f"the cells read hold more than {size_text(MAX_SHEET_TEXT_BYTES)} of text",
+                       row=scanner.last_row)
 
 
 def _arrow(rows: int, data: Buffer, offsets: Buffer, bitmap: Buffer | None, nulls: int) -> pa.LargeStringArray:
