@@ -1,9 +1,14 @@
-"""The audit as a library call: exports in, analysis and costs out, files written on request."""
+"""The audit as a library call: exports in, analysis and costs out, files written on request.
+
+Every ``write_*`` writes its file atomically (a temporary renamed into place). Given a
+:class:`~reportgen.staging.Staging`, it writes only the temporary and the caller renames every
+file into place at once, when all of them are written (the command line does so).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,10 +17,11 @@ from .analysis import Analysis, analyze
 from .config import Config
 from .cost import Costing, cost_analysis
 from .estate import Estate
-from .history import History, update_history
+from .history import History, compare_history, record
 from .importers import MapOptions, load_estate
 from .progress import Progress, silent
 from .rules import Severity
+from .staging import Staging, write_atomically
 
 if TYPE_CHECKING:
     from .render.pdf import PdfNotes
@@ -46,6 +52,8 @@ def run_audit(
 
     With ``redact``, every name is replaced by a stable pseudonym before the rules run, so
     no output (evidence included) shows a real host, guest, datastore, network or file name.
+    With ``history_dir``, the audit is compared with the estate's earlier quarters there; its own
+    snapshot is recorded by :func:`record_history`, once the outputs are written.
     """
     config = config or Config()
     estate = load_estate(exports, MapOptions(owner_column=config.owner_column), progress=progress)
@@ -60,38 +68,58 @@ def run_audit(
     history = None
     if history_dir is not None:
         progress("comparing with earlier quarters", 3, 3)
-        history = update_history(Path(history_dir), analysis, costing)
+        history = compare_history(Path(history_dir), analysis, costing)
     return Audit(estate, analysis, costing, history)
 
 
-def write_json(audit: Audit, path: str | Path) -> None:
+def record_history(audit: Audit, staging: Staging | None = None) -> list[str]:
+    """Record this quarter's snapshot in the history folder (none without one); returns notes for the user."""
+    return [] if audit.history is None else record(audit.history, staging)
+
+
+def _write(path: str | Path, staging: Staging | None, write: Callable[[Path], object]) -> None:
+    if staging is None:
+        write_atomically(path, write)
+    else:
+        staging.write(path, write)
+
+
+def write_json(audit: Audit, path: str | Path, staging: Staging | None = None) -> None:
     from .outputs.findings_json import write_findings_json
 
-    write_findings_json(audit.analysis, audit.costing, path, history=audit.history)
+    _write(path, staging, lambda to: write_findings_json(audit.analysis, audit.costing, to, history=audit.history))
 
 
-def write_pdf(audit: Audit, path: str | Path) -> PdfNotes:
+def write_pdf(audit: Audit, path: str | Path, staging: Staging | None = None) -> PdfNotes:
     """Write the PDF report; returns what WeasyPrint said (no layout warning expected)."""
     from .render.pdf import render_pdf
     from .report import build_report
 
-    return render_pdf(build_report(audit.analysis, audit.costing, history=audit.history), path)
+    said: list[PdfNotes] = []
+    model = build_report(audit.analysis, audit.costing, history=audit.history)
+    _write(path, staging, lambda to: said.append(render_pdf(model, to)))
+    return said[0]
 
 
-def write_html(audit: Audit, path: str | Path) -> None:
+def write_html(audit: Audit, path: str | Path, staging: Staging | None = None) -> None:
     from .errors import RenderError
     from .render.html import render_html
     from .report import build_report
 
-    try:
-        model = build_report(audit.analysis, audit.costing, history=audit.history)
-        Path(path).write_text(render_html(model), encoding="utf-8")
-    except OSError as exc:
-        raise RenderError(f"cannot write the HTML report: {exc.strerror}", where=str(path)) from exc
+    def write(to: Path) -> None:
+        try:
+            to.write_text(render_html(model), encoding="utf-8")
+        except OSError as exc:
+            raise RenderError(f"cannot write the HTML report: {exc.strerror}", where=str(to)) from exc
+
+    model = build_report(audit.analysis, audit.costing, history=audit.history)
+    _write(path, staging, write)
 
 
-def write_xlsx(audit: Audit, path: str | Path) -> dict[str, int]:
+def write_xlsx(audit: Audit, path: str | Path, staging: Staging | None = None) -> dict[str, int]:
     """Write the admins' workbook; returns the data rows written per sheet."""
-    from .outputs.xlsx import write_xlsx as _write
+    from .outputs.xlsx import write_xlsx as _write_xlsx
 
-    return _write(audit.analysis, audit.costing, path)
+    counts: dict[str, int] = {}
+    _write(path, staging, lambda to: counts.update(_write_xlsx(audit.analysis, audit.costing, to)))
+    return counts

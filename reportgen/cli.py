@@ -9,20 +9,24 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
-from .errors import ConfigError, InputError, RenderError, ReportgenError
+from .errors import ConfigError, InputError, RenderError, ReportgenError, UsageError
 from .status import ExitStatus
 
 if TYPE_CHECKING:
     from .config import Config
+    from .history import History
     from .render.worker import PdfWorker
+    from .staging import Staging
 
 EXIT_CODES = """\
 exit codes:
@@ -141,6 +145,9 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None, stdout
     except ConfigError as exc:
         err.write(f"reportgen: config error: {exc}\n")
         return ExitStatus.USAGE
+    except UsageError as exc:
+        err.write(f"reportgen: usage error: {exc}\n")
+        return ExitStatus.USAGE
     except InputError as exc:
         err.write(f"reportgen: input error: {exc}\n")
         return ExitStatus.INPUT
@@ -198,23 +205,49 @@ def _collector(args: argparse.Namespace, out: TextIO) -> int:
 
 def _audit(args: argparse.Namespace, err: TextIO) -> int:
     from .config import load_config
+    from .staging import Staging, check_outputs
 
     progress = TerminalProgress(err, quiet=args.quiet)
     config = load_config(args.config)
     if args.history and Path(args.history).exists() and not Path(args.history).is_dir():
         raise ConfigError("--history must name a folder", where=args.history)
     pdf = args.output or (None if (args.json or args.html or args.xlsx) else "report.pdf")
-    for target in (pdf, args.json, args.html, args.xlsx):
+    outputs = {"-o": pdf, "--json": args.json, "--html": args.html, "--xlsx": args.xlsx}
+    # Before anything is read or written (and before polars loads): exports that cannot be read
+    # safely, and outputs that would replace an input or each other.
+    check_outputs(args.exports, outputs, (args.config, config.report.logo), args.history)
+    for target in outputs.values():
         if target and not Path(target).resolve().parent.is_dir():
             raise RenderError("the folder does not exist", where=str(target), hint="create it first")
-    # The PDF is laid out in a second process started now: WeasyPrint loads while the exports
-    # are read, and the layout (on both cores, see render/split.py) overlaps the data files.
-    worker = _start_pdf_worker() if pdf else None
+    staging = Staging()
+    worker = None
     try:
-        return _run(args, err, config, progress, pdf, worker)
+        # The PDF is laid out in a second process started now: WeasyPrint loads while the exports
+        # are read, and the layout overlaps writing the data files.
+        worker = _start_pdf_worker() if pdf else None
+        return _run(args, err, config, progress, pdf, worker, staging)
     finally:
-        if worker is not None:
-            worker.close()
+        with _interrupts_deferred(reraise=True):  # an interrupt cannot leave temporaries behind
+            if worker is not None:
+                worker.close()
+            staging.discard()
+
+
+@contextlib.contextmanager
+def _interrupts_deferred(reraise: bool) -> Iterator[None]:
+    """Ctrl-C waits until the block is done (a few renames or removals); then it is raised if
+    ``reraise``, else it came too late to stop anything and the run ends as it would have."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and reraise:
+        raise KeyboardInterrupt
 
 
 def _start_pdf_worker() -> PdfWorker | None:
@@ -229,39 +262,36 @@ def _start_pdf_worker() -> PdfWorker | None:
 
 
 def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: TerminalProgress, pdf: str | None,
-         worker: PdfWorker | None) -> int:
-    from .audit import run_audit, write_html, write_json, write_xlsx
+         worker: PdfWorker | None, staging: Staging) -> int:
+    """Audit, write every output to a temporary, then put them all in place with the history snapshot last."""
+    from .audit import record_history, run_audit, write_html, write_json, write_pdf, write_xlsx
     from .report import build_report
     from .rules import Severity
 
     audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history)
-    if pdf and worker is not None:
-        worker.render(build_report(audit.analysis, audit.costing, history=audit.history), pdf)
-    written = []
-    if args.json:
-        progress("writing findings JSON", 0, 0)
-        write_json(audit, args.json)
-        written.append(args.json)
-    if args.xlsx:
-        progress("writing workbook", 0, 0)
-        write_xlsx(audit, args.xlsx)
-        written.append(args.xlsx)
-    if args.html:
-        progress("writing HTML report", 0, 0)
-        write_html(audit, args.html)
-        written.append(args.html)
+    with staging.writing():
+        if pdf and worker is not None:
+            worker.render(build_report(audit.analysis, audit.costing, history=audit.history), staging.reserve(pdf))
+        if args.json:
+            progress("writing findings JSON", 0, 0)
+            write_json(audit, args.json, staging)
+        if args.xlsx:
+            progress("writing workbook", 0, 0)
+            write_xlsx(audit, args.xlsx, staging)
+        if args.html:
+            progress("writing HTML report", 0, 0)
+            write_html(audit, args.html, staging)
+        if pdf:
+            progress("writing PDF report", 0, 0)
+            said = worker.result() if worker is not None else write_pdf(audit, pdf, staging)
+    kept = record_history(audit, staging)  # written now, put in place last
+    with _interrupts_deferred(reraise=False):
+        staging.commit()
     if pdf:
-        progress("writing PDF report", 0, 0)
-        if worker is not None:
-            said = worker.result()
-        else:
-            from .audit import write_pdf
-
-            said = write_pdf(audit, pdf)
         err.writelines(f"reportgen: layout warning: {warning}\n" for warning in said.warnings)
         if not args.quiet:
             err.writelines(f"reportgen: note: {note}\n" for note in said.environment)
-        written.append(pdf)
+    written = [target for target in (args.json, args.xlsx, args.html, pdf) if target]
     analysis = audit.analysis
     progress.done(
         f"{len(analysis.hosts)} hosts, {audit.estate.guests.num_rows} guests, "
@@ -269,15 +299,20 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
         f"{len(analysis.pinned_hosts)} hosts cannot be emptied; wrote {', '.join(written)}"
     )
     if audit.history is not None:
-        change = audit.history.change
-        if change is None:
-            progress.done(f"first quarter recorded in {args.history}")
-        else:
-            progress.done(f"since {change.previous}: {len(change.hosts_freed)} hosts freed, "
-                          f"{len(change.hosts_newly_tied)} newly tied")
-        err.writelines(f"reportgen: {args.history}/{name}: not a reportgen history snapshot; ignored\n" for name in audit.history.skipped)
+        _say_history(audit.history, kept, args.history, err, progress)
     if args.fail_on:
         worst = audit.worst_severity()
         if worst is not None and worst >= Severity.parse(args.fail_on):
             return ExitStatus.FINDINGS
     return ExitStatus.OK
+
+
+def _say_history(history: History, kept: list[str], folder: str, err: TextIO, progress: TerminalProgress) -> None:
+    change = history.change
+    if change is None:
+        progress.done(f"first quarter recorded in {folder}")
+    else:
+        progress.done(f"since {change.previous}: {len(change.hosts_freed)} hosts freed, "
+                      f"{len(change.hosts_newly_tied)} newly tied")
+    err.writelines(f"reportgen: warning: {folder}/{name}: {problem}; ignored\n" for name, problem in history.problems)
+    err.writelines(f"reportgen: warning: {note}\n" for note in kept)

@@ -36,6 +36,10 @@ class ConfigError(ReportgenError, ValueError):
     """The audit configuration is invalid (CLI exit code 2)."""
 
 
+class UsageError(ReportgenError, ValueError):
+    """The command asks for something that cannot be done safely, e.g. an output over an input (exit 2)."""
+
+
 class CoreError(ReportgenError, ValueError):
     """Inputs handed to the compiled core are inconsistent (a bug upstream of the core)."""
 

@@ -1,14 +1,25 @@
 """The quarter-on-quarter compliance view (``--history DIR``).
 
-Each audit run with ``--history DIR`` leaves a small snapshot in DIR (``2026-Q1.json``: the
-quarter of the newest export read). The next audit compares itself with the latest earlier
-quarter: hosts freed or newly tied, guest clusters fixed or new, the yearly cost then and now,
-and a trend over the last quarters. Re-running a quarter replaces its snapshot.
+Each successful audit run with ``--history DIR`` leaves a small snapshot in DIR, one per estate
+and quarter: ``2026-Q1-3fa2c1d09b7e.json`` (the quarter of the newest export read, and an
+identity of the estate: a hash of its vCenters' instance UUIDs and its Hyper-V clusters' names),
+so several estates can share one folder. The next audit of the same estate compares itself with
+its latest earlier quarter: hosts freed or newly tied, guest clusters fixed or new, the yearly cost
+then and now, and a trend over the last quarters. Re-running a quarter replaces its snapshot.
+
+A snapshot is written last, only when every output of the run has been written, and atomically
+(:mod:`.staging`). A file in DIR that is not a readable snapshot is named and ignored; a damaged
+snapshot that this run would replace is kept beside it as ``<name>.damaged``. Snapshots from
+before estates were told apart (``2026-Q1.json``, no ``estate``) are compared as this estate's
+while the folder holds no other estate's snapshots.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,6 +28,7 @@ from typing import Any
 from .analysis import Analysis
 from .cost import Costing
 from .errors import RenderError
+from .staging import Staging
 
 KIND = "reportgen-history"
 VERSION = 1
@@ -55,6 +67,16 @@ class History:
     """Against the latest earlier quarter, when there is one."""
     skipped: tuple[str, ...]
     """Files in the folder that are not readable snapshots (named, not fatal)."""
+    problems: tuple[tuple[str, str], ...] = ()
+    """(file name, what is wrong with it) for each of ``skipped``."""
+    folder: str = ""
+    """Where the current quarter is recorded (:func:`record`)."""
+    estate: str = ""
+    """The estate's identity (:func:`estate_identity`)."""
+
+    @property
+    def current(self) -> Snapshot:
+        return self.trend[-1]
 
 
 def quarter(day: date) -> str:
@@ -87,26 +109,97 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
     )
 
 
-def load_history(folder: str | Path) -> tuple[list[Snapshot], list[str]]:
-    """Snapshots in ``folder`` (oldest first) and the names of files that are not snapshots."""
+_PERIOD = re.compile(r"^[0-9]{4}-Q[1-4]$")
+
+
+def estate_identity(analysis: Analysis) -> str:
+    """A short stable name for the estate: a hash of its vCenters' instance UUIDs (else their names)
+    and its Hyper-V clusters' names, so that two estates' snapshots never meet."""
+    sources = analysis.estate.sources.to_pylist()
+    parts = sorted({
+        f"{s['platform']}:{(s['server_uuid'] or s['server'] or '').strip().lower()}"
+        for s in sources if s.get("superseded_by") is None
+    })
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def snapshot_name(period: str, estate: str) -> str:
+    return f"{period}-{estate}.json"
+
+
+def _problem(data: Any) -> str | None:
+    """What is wrong with a parsed snapshot, or None if its fields have the right shapes."""
+    if not isinstance(data, dict) or data.get("kind") != KIND:
+        return "not a reportgen history snapshot"
+    if data.get("version") != VERSION:
+        return f"a history snapshot of another version ({data.get('version')!r})"
+
+    def texts(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    def number(value: Any) -> bool:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+
+    checks: dict[str, Callable[[Any], bool]] = {
+        "period": lambda v: isinstance(v, str) and bool(_PERIOD.match(v)),
+        "generated_at": lambda v: isinstance(v, str),
+        "totals": lambda v: isinstance(v, dict) and all(isinstance(k, str) and number(x) for k, x in v.items()),
+        "faux_clusters": lambda v: isinstance(v, dict) and all(isinstance(k, str) and texts(x) for k, x in v.items()),
+        "pinned_hosts": texts, "pinned_guests": texts,
+        "findings_by_rule": lambda v: isinstance(v, dict) and all(
+            isinstance(k, str) and isinstance(x, int) and not isinstance(x, bool) for k, x in v.items()),
+        "estate": lambda v: isinstance(v, str),
+    }
+    for key, ok in checks.items():
+        if key not in data:
+            if key != "estate":
+                return f"damaged: '{key}' is missing"
+        elif not ok(data[key]):
+            return f"damaged: '{key}' is not what a snapshot holds"
+    return None
+
+
+def read_snapshot(path: Path) -> tuple[Snapshot | None, str | None, str]:
+    """(snapshot, its estate or None for an older snapshot, '') or (None, None, what is wrong)."""
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as exc:
+        return None, None, f"cannot be read ({exc.strerror})"
+    except (ValueError, RecursionError):
+        return None, None, "damaged: not valid JSON"
+    problem = _problem(data)
+    if problem is not None:
+        return None, None, problem
+    return Snapshot(**{k: data[k] for k in Snapshot.__dataclass_fields__}), data.get("estate"), ""
+
+
+def load_history(folder: str | Path, estate: str = "") -> tuple[list[Snapshot], list[tuple[str, str]]]:
+    """This estate's snapshots in ``folder`` (oldest first), and (name, problem) for files that are
+    not readable snapshots. Other estates' snapshots are left alone."""
     folder = Path(folder)
-    snapshots: list[Snapshot] = []
-    skipped: list[str] = []
+    mine: list[Snapshot] = []
+    older: list[Snapshot] = []
+    others = False
+    problems: list[tuple[str, str]] = []
     if not folder.is_dir():
-        return snapshots, skipped
+        return mine, problems
     for path in sorted(folder.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("kind") != KIND or data.get("version") != VERSION:
-                raise ValueError("not a reportgen history snapshot")
-            snapshots.append(Snapshot(**{k: data[k] for k in Snapshot.__dataclass_fields__}))
-        except (OSError, ValueError, KeyError, TypeError):
-            skipped.append(path.name)
+        found, owner, problem = read_snapshot(path) if path.is_file() else (None, None, "not a file")
+        if found is None:
+            problems.append((path.name, problem))
+        elif owner is None:
+            older.append(found)
+        elif owner == estate:
+            mine.append(found)
+        else:
+            others = True
+    snapshots = mine if others else mine + [s for s in older if s.period not in {m.period for m in mine}]
     snapshots.sort(key=lambda s: s.period)
-    return snapshots, skipped
+    return snapshots, problems
 
 
-def compare(current: Snapshot, earlier: list[Snapshot], skipped: list[str] | None = None) -> History:
+def compare(current: Snapshot, earlier: list[Snapshot], skipped: list[str] | None = None,
+            problems: tuple[tuple[str, str], ...] = (), folder: str = "", estate: str = "") -> History:
     """The trend up to ``current`` and its change against the latest earlier quarter."""
     before = [s for s in earlier if s.period < current.period]
     trend = tuple([*before[-7:], current])
@@ -127,26 +220,62 @@ def compare(current: Snapshot, earlier: list[Snapshot], skipped: list[str] | Non
             cost_before=float(prev.totals.get("annual_cost", 0.0)),
             cost_now=float(current.totals.get("annual_cost", 0.0)),
         )
-    return History(trend=trend, change=change, skipped=tuple(skipped or ()))
+    return History(trend=trend, change=change, skipped=tuple(skipped or ()), problems=problems, folder=folder,
+                   estate=estate)
 
 
-def record(folder: str | Path, current: Snapshot) -> Path:
-    """Write ``current`` into ``folder`` as ``<period>.json`` (replacing that quarter's snapshot)."""
-    folder = Path(folder)
-    target = folder / f"{current.period}.json"
-    document: dict[str, Any] = {"kind": KIND, "version": VERSION, **current.__dict__}
+def record(history: History, staging: Staging | None = None) -> list[str]:
+    """Write the current quarter's snapshot into the history folder, atomically.
+
+    With ``staging``, the snapshot is written to a temporary now and put in place by its commit
+    (after the outputs reserved before it). A damaged file of the same name is kept beside it as
+    ``<name>.damaged``. Returns what was kept aside, for the user.
+    """
+    if staging is None:
+        with Staging() as own:
+            said = record(history, own)
+            own.commit()
+        return said
+    folder = Path(history.folder)
+    current = history.current
+    target = folder / snapshot_name(current.period, history.estate)
+    document: dict[str, Any] = {"kind": KIND, "version": VERSION, "estate": history.estate, **current.__dict__}
+    said = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    except OSError as exc:
+        raise RenderError(f"cannot make the history folder: {exc.strerror}", where=str(folder)) from exc
+    if target.exists() and read_snapshot(target)[0] is None:
+        aside = _aside(target)
+        staging.move_aside(target, aside)
+        said.append(f"{target} was not a readable snapshot; kept as {aside.name}")
+    try:
+        staging.write(target, lambda path: path.write_text(json.dumps(document, indent=2), encoding="utf-8"))
     except OSError as exc:
         raise RenderError(f"cannot write the history snapshot: {exc.strerror}", where=str(target)) from exc
-    return target
+    return said
+
+
+def _aside(target: Path) -> Path:
+    """A free name beside ``target`` for keeping a damaged file: ``<name>.damaged``, ``.damaged-2`` …"""
+    aside = target.with_name(target.name + ".damaged")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = target.with_name(f"{target.name}.damaged-{n}")
+    return aside
+
+
+def compare_history(folder: str | Path, analysis: Analysis, costing: Costing) -> History:
+    """Compare this audit with the same estate's snapshots in ``folder`` (nothing is written)."""
+    current = snapshot(analysis, costing)
+    estate = estate_identity(analysis)
+    earlier, problems = load_history(folder, estate)
+    return compare(current, earlier, [name for name, _ in problems], tuple(problems), str(folder), estate)
 
 
 def update_history(folder: str | Path, analysis: Analysis, costing: Costing) -> History:
     """Compare this audit with the snapshots in ``folder``, then record it there."""
-    current = snapshot(analysis, costing)
-    earlier, skipped = load_history(folder)
-    history = compare(current, earlier, skipped)
-    record(folder, current)
+    history = compare_history(folder, analysis, costing)
+    record(history)
     return history
