@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .logo import read_logo
 
 DEFAULT_TOML = """\
 # reportgen audit configuration. Every key is optional; the values shown are the defaults.
@@ -132,7 +133,6 @@ class Config:
     """Folder of the config file; relative paths (the logo) are resolved against it."""
 
 
-_LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 _CURRENCIES = {"GBP", "EUR", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "NZD", "JPY", "ZAR", "INR"}
 
 
@@ -162,13 +162,10 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
             raise ConfigError(f"key 'report.{key}' must be 0 or more", where=where)
     if report.logo:
         logo = Path(report.logo) if base_dir is None else base_dir / report.logo
-        if logo.suffix.lower() not in _LOGO_TYPES:
-            raise ConfigError(
-                f"key 'report.logo': {report.logo!r} is not a PNG, JPEG or SVG file", where=where
-            )
-        if not logo.is_file():
-            raise ConfigError(f"key 'report.logo': no such file {str(logo)!r}", where=where,
-                              hint="give a path relative to the config file")
+        try:
+            read_logo(logo)  # a PNG, JPEG or SVG by its content, a file, bounded, self-contained
+        except ConfigError as exc:
+            raise ConfigError(exc.message, where=where, hint=exc.hint) from None
         report = replace(report, logo=str(logo))
     owner = data.get("owner", {})
     _only(owner, {"column"}, "owner", where)

@@ -104,8 +104,10 @@ def layout_pdf(model: ReportModel) -> Layout:
 def layout_html(html: str) -> Layout:
     import weasyprint
 
+    from .fetch import OfflineFetcher
+
     with _collect_warnings() as handler, gc_paused():
-        document = weasyprint.HTML(string=html, base_url=".").render()
+        document = weasyprint.HTML(string=html, base_url=".", url_fetcher=OfflineFetcher()).render()
     return Layout(document, len(document.pages), tuple(handler.messages))
 
 

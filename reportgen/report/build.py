@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -11,8 +10,8 @@ import polars as pl
 
 from ..analysis import Analysis, FauxCluster, HostResult
 from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy, combined_saving
-from ..errors import RenderError
 from ..history import History
+from ..logo import read_logo
 from ..rules import CATALOGUE, Finding
 from . import charts
 from .formats import money, number
@@ -418,15 +417,6 @@ def _checks(analysis: Analysis) -> tuple[CheckRow, ...]:
     return tuple(rows)
 
 
-_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
-
-
 def _logo(path: str) -> str | None:
-    """The logo as a data: URI, so that HTML and PDF stay self-contained."""
-    if not path:
-        return None
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise RenderError(f"cannot read the logo: {exc.strerror}", where=path) from exc
-    return f"data:{_MIME.get(Path(path).suffix.lower(), 'image/png')};base64,{base64.b64encode(data).decode()}"
+    """The logo as a data: URI (checked again: it may have changed since the configuration was read)."""
+    return read_logo(path).data_uri() if path else None
