@@ -178,8 +178,9 @@ cdef class SheetScanner:
 
     @property
     def complete(self) -> bool:
-        """The end of the sheet data was reached without malformed XML."""
-        return self.state == DONE and not self.malformed
+        """The end of the sheet data was reached without malformed XML or a limit."""
+        return self.state == DONE and not self.malformed and not self.long_row_number and not (
+            self.max_text > 0 and self.text_bytes > self.max_text)
 
     @property
     def header_row_number(self) -> int:

@@ -230,7 +230,8 @@ def read_xlsx_tab(
             archive, index, sheet, strings, lambda header: [c for c, name in sorted(header.items()) if want(name)]
         )
     except TooLarge as exc:
-        raise InputError(f"{exc}; refused", where=locate(file, sheet, exc.row), hint=_NOT_RVTOOLS) from exc
+        raise InputError(f"{exc}; refused", where=locate(file, sheet, exc.row),
+                         hint=_LONG_ROW if exc.long_row else _NOT_RVTOOLS) from exc
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, WorkbookError) as exc:
         if tab == "vInfo":  # without it there is no audit: say what is wrong with it
             raise InputError(f"the {sheet} sheet is damaged ({_first_line(exc)})", where=file,
@@ -354,8 +355,8 @@ def _read_zip(handle: IO[bytes], file: str, needed: dict[str, frozenset[str]]) -
         return read_csv_files(chosen, file, needed)
 
 
-_NOT_RVTOOLS = ("RVTools writes rows of a few KiB and no sheet near this size: check where the file came from, "
-                "and export it again from RVTools")
+_NOT_RVTOOLS = "no RVTools export comes near this size: check where the file came from, and export it again"
+_LONG_ROW = "RVTools writes rows of a few KiB: check where the file came from, and export it again"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -48,9 +48,11 @@ class WorkbookError(ValueError):
 class TooLarge(WorkbookError):
     """A part, a sheet or a row of the workbook is far larger than any real export's: refused."""
 
-    def __init__(self, message: str, row: int | None = None) -> None:
+    def __init__(self, message: str, row: int | None = None, long_row: bool = False) -> None:
         super().__init__(message)
         self.row = row
+        self.long_row = long_row
+        """A row, rather than the sheet or a part, is too long."""
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,7 @@ def _check_scan(scanner: SheetScanner, pending: bytes) -> None:
     if scanner.long_row or len(pending) > MAX_ROW_BYTES:
         found = _ROW_NUMBER.match(pending[:256]) if not scanner.long_row else None
         row = scanner.long_row or (int(found.group(1)) if found else scanner.last_row + 1)
-        raise TooLarge(f"the row is longer than {size_text(MAX_ROW_BYTES)} of XML", row=row)
+        raise TooLarge(f"the row is longer than {size_text(MAX_ROW_BYTES)} of XML", row=row, long_row=True)
     if scanner.text_overflow:
         raise TooLarge(f"the cells read hold more than {size_text(MAX_SHEET_TEXT_BYTES)} of text",
                        row=scanner.last_row)

@@ -126,7 +126,7 @@ def _run(scanner: SheetScanner, xml: bytes, piece: int, pick: list[int]) -> tupl
     for start in range(0, len(xml) + 1, piece):
         chunk = xml[start:start + piece]
         data = pending + chunk
-        used = scanner.feed(data)
+        used = scanner.feed(data, 0, len(pending))  # as read_columns does: the carried bytes hold no row end
         if scanner.needs_columns:
             scanner.choose(pick)
             used = scanner.feed(data, used)
@@ -215,3 +215,37 @@ def test_real_exports_read_as_calamine_reads_them(name: str) -> None:
                 for a, b in zip(mine, theirs, strict=True):
                     if a != b:  # calamine writes numbers with at most nine decimals
                         assert a is not None and b is not None and abs(float(a) - float(b)) < 1e-6, (sheet, ref_name, a, b)
+
+
+def _inline(row: int, *values: str) -> str:
+    cells = "".join(f'<x:c t="inlineStr"><x:is><x:t>{v}</x:t></x:is></x:c>' for v in values)
+    return f'<x:row r="{row}">{cells}</x:row>'
+
+
+def test_a_row_beyond_the_limit_stops_the_scan_and_names_the_row() -> None:
+    xml = SHEET.format(rows=_inline(1, "Name") + _inline(2, "y" * 300) + _inline(3, "z")).encode()
+    for piece in (1 << 20, 50):
+        scanner = SheetScanner(parse_shared_strings(b"<sst/>"), b"", max_row=200)
+        rows, _ = _run(scanner, xml, piece, [0])
+        assert scanner.long_row == 2 and not scanner.complete and rows == 1
+    scanner = SheetScanner(parse_shared_strings(b"<sst/>"), b"", max_row=400)
+    assert _run(scanner, xml, 1 << 20, [0]) == (2, [["y" * 300, "z"]]) and scanner.long_row == 0
+
+
+def test_cells_beyond_the_limit_are_cut_at_a_character_and_counted() -> None:
+    strings = b"<sst><si><t>\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9</t></si><si><t>short</t></si></sst>"
+    rows = (_inline(1, "Name", "Other") + '<x:row r="2"><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c></x:row>'
+            + _inline(3, "\u263a" * 4 + "abc", "tiny"))
+    scanner = SheetScanner(parse_shared_strings(strings), b"", max_cell=5)
+    rows_read, columns = _run(scanner, SHEET.format(rows=rows).encode(), 1 << 20, [0, 1])
+    assert columns == [["\u00e9" * 5, "\u263a" * 4 + "a"], ["short", "tiny"]]
+    assert scanner.cells_cut == 2 and scanner.first_cut == (2, 0)
+
+
+def test_a_shared_string_repeated_beyond_the_text_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    book = _workbook([["Name"], *[["the same long name"] for _ in range(50)]])
+    monkeypatch.setattr(xlsx_read, "MAX_SHEET_TEXT_BYTES", 500)
+    with pytest.raises(xlsx_read.TooLarge, match="the cells read hold more than 500 bytes of text"):
+        _scan(book, "vInfo")
+    monkeypatch.setattr(xlsx_read, "MAX_SHEET_TEXT_BYTES", 5000)
+    assert _scan(book, "vInfo").rows == 50
