@@ -6,6 +6,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from reportgen.history import quarter
 from tests.builders import small_estate, write_xlsx
 
@@ -75,3 +77,65 @@ def test_the_pdf_shows_the_quarter_on_quarter_section(cli, tmp_path: Path) -> No
     assert "Quarter on quarter" in second and "Since 2026-Q1" in second
     change = second.split("Change since 2026-Q1", 1)[1]
     assert change.split("Hosts freed", 1)[1].split("Hosts newly tied")[0].strip() == "esx01.example.test"
+
+
+def test_two_estates_in_one_folder_keep_their_own_quarters(cli, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    q1, q2 = two_quarters(tmp_path)
+    other = write_xlsx(small_estate(uuid="0B0B0B0B-2222-4333-8444-955566667777", server="vc02.example.test",
+                                    exported=datetime(2026, 5, 1)), tmp_path / "vc02.xlsx")
+    for book, out in ((q1, "a1.json"), (other, "b1.json"), (q2, "a2.json")):
+        result = cli(["audit", book, "--json", tmp_path / out, "--history", history, "-q"])
+        assert result.code == 0, result.stderr
+    names = sorted(p.name for p in history.iterdir())
+    assert [n[:8] for n in names] == ["2026-Q1-", "2026-Q2-", "2026-Q2-"] and len(set(names)) == 3
+    assert json.loads((tmp_path / "b1.json").read_text())["history"]["change"] is None  # vc01's Q1 is not vc02's
+    change = json.loads((tmp_path / "a2.json").read_text())["history"]["change"]
+    assert change["previous"] == "2026-Q1" and change["hosts_freed"] == ["esx01.example.test"]
+
+
+DAMAGED = [
+    ("not json {", "damaged: not valid JSON"),
+    ("[1, 2]", "not a reportgen history snapshot"),
+    ('{"kind": "reportgen-history", "version": 1, "period": 20261, "generated_at": "x", "totals": {}, '
+     '"faux_clusters": {}, "pinned_hosts": [], "pinned_guests": [], "findings_by_rule": {}}',
+     "damaged: 'period' is not what a snapshot holds"),
+    ('{"kind": "reportgen-history", "version": 1, "period": "2026-Q1", "generated_at": "x", "totals": {"hosts": "4"}, '
+     '"faux_clusters": {}, "pinned_hosts": [], "pinned_guests": [], "findings_by_rule": {}}',
+     "damaged: 'totals' is not what a snapshot holds"),
+    ('{"kind": "reportgen-history", "version": 1, "period": "2025-Q4"}', "damaged: 'generated_at' is missing"),
+]
+
+
+@pytest.mark.parametrize(("text", "problem"), DAMAGED)
+def test_a_damaged_snapshot_is_named_and_kept_and_a_fresh_one_recorded(
+        cli, tmp_path: Path, text: str, problem: str) -> None:
+    history = tmp_path / "history"
+    book = write_xlsx(small_estate(), tmp_path / "vc.xlsx")
+    assert cli(["audit", book, "--json", tmp_path / "f.json", "--history", history, "-q"]).code == 0
+    (snapshot,) = history.iterdir()
+    snapshot.write_text(text)  # this quarter's snapshot, damaged since
+    (history / "2025-Q4.json").write_text(text)  # an earlier one, as an older version named it
+    result = cli(["audit", book, "--json", tmp_path / "f.json", "--history", history, "-q"])
+    assert result.code == 0, result.stderr
+    assert f"reportgen: warning: {history}/{snapshot.name}: {problem}; ignored\n" in result.stderr
+    assert f"reportgen: warning: {history}/2025-Q4.json: {problem}; ignored\n" in result.stderr
+    assert f"{snapshot} was not a readable snapshot; kept as {snapshot.name}.damaged" in result.stderr
+    assert (history / f"{snapshot.name}.damaged").read_text() == text  # never dropped
+    assert (history / "2025-Q4.json").read_text() == text  # not this run's to replace
+    assert json.loads(snapshot.read_text())["period"] == "2026-Q1"
+    assert json.loads((tmp_path / "f.json").read_text())["history"]["unreadable_files"] == sorted(
+        [snapshot.name, "2025-Q4.json"])
+
+
+def test_a_snapshot_from_before_estates_were_named_is_compared_while_alone(cli, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    q1, q2 = two_quarters(tmp_path)
+    assert cli(["audit", q1, "--json", tmp_path / "f.json", "--history", history, "-q"]).code == 0
+    (snapshot,) = history.iterdir()
+    document = json.loads(snapshot.read_text())
+    del document["estate"]
+    (history / "2026-Q1.json").write_text(json.dumps(document))  # as the previous version wrote it
+    snapshot.unlink()
+    assert cli(["audit", q2, "--json", tmp_path / "f.json", "--history", history, "-q"]).code == 0
+    assert json.loads((tmp_path / "f.json").read_text())["history"]["change"]["previous"] == "2026-Q1"
