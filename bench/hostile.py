@@ -27,7 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.hostile import (  # noqa: E402
-    MiB, noisy_block, one_huge_row_workbook, repeated, workbook_members, write_zip, zipped,
+    MiB,
+    noisy_block,
+    one_huge_row_workbook,
+    repeated,
+    workbook_members,
+    write_zip,
+    zipped,
 )
 
 READ = r"""
