@@ -180,12 +180,13 @@ def run() -> NoReturn:
 
 def _init_config(args: argparse.Namespace, out: TextIO) -> int:
     from .config import DEFAULT_TOML
+    from .staging import write_atomically
 
     path = Path(args.path)
     if path.exists() and not args.force:
         raise ConfigError("already exists", where=str(path), hint="use --force to overwrite it")
     try:
-        path.write_text(DEFAULT_TOML, encoding="utf-8")
+        write_atomically(path, lambda to: to.write_text(DEFAULT_TOML, encoding="utf-8"))
     except OSError as exc:
         raise RenderError(f"cannot write: {exc.strerror}", where=str(path)) from exc
     out.write(f"wrote {path}\n")

@@ -76,11 +76,12 @@ def kind_of(mode: int) -> str | None:
     return "not a regular file"
 
 
-UNSAFE_HINT = "give the export's own files, inside the folder given (copy them out of a pipe or device first)"
+NOT_A_FILE_HINT = "copy the export into a regular file first"
+OUTSIDE_HINT = "copy the file into the export's folder instead of linking to it"
 
 
 def _not_a_file(kind: str, where: str) -> InputError:
-    return InputError(f"is {kind}, not a file; refused", where=where, hint=UNSAFE_HINT)
+    return InputError(f"is {kind}, not a file; refused", where=where, hint=NOT_A_FILE_HINT)
 
 
 def check_regular(path: Path, limit: int, where: str | None = None) -> os.stat_result:
@@ -177,10 +178,15 @@ class Entry:
             "special": f"is {self.detail}, not a file; refused",
         }[self.kind]
 
+    def error(self, where: str) -> InputError:
+        """Why the entry cannot be read, as the error to raise."""
+        return InputError(str(self.problem), where=where, hint=OUTSIDE_HINT if self.kind == "outside" else
+                          NOT_A_FILE_HINT if self.kind == "special" else "export it again")
+
     def read(self, limit: int, where: str) -> bytes:
         """The entry's bytes; InputError if it is not a regular file inside the folder."""
         if self.kind != "file":
-            raise InputError(str(self.problem), where=where, hint=UNSAFE_HINT)
+            raise self.error(where)
         return read_regular(self.path, limit, where, self.status)
 
 

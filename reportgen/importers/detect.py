@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
-from .bounded import MAX_FILE_BYTES, UNSAFE_HINT, Entry, check_archive, folder_entries, open_regular
+from .bounded import MAX_FILE_BYTES, Entry, check_archive, folder_entries, open_regular
 from .rvtools_headers import canonical_tab
 
 __all__ = ["MANIFEST", "ExportKind", "bundle_file", "check_archive", "detect", "export_files", "is_zip", "tab_file"]
@@ -123,7 +123,7 @@ def _detect_folder(path: Path) -> ExportKind:
 def _refuse_unsafe(folder: Path, entries: list[Entry], read: Callable[[str], bool]) -> None:
     for entry in entries:
         if entry.refused and read(entry.name):
-            raise InputError(str(entry.problem), where=f"{folder}/{entry.name}", hint=UNSAFE_HINT)
+            raise entry.error(f"{folder}/{entry.name}")
 
 
 def export_files(path: Path, kind: ExportKind) -> tuple[list[Path], Callable[[Path], bool]]:

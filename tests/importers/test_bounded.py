@@ -67,8 +67,9 @@ def test_a_tab_that_is_not_a_file_in_the_folder_is_refused_before_anything_is_re
         expected = f"is a symbolic link to {secret}, outside the folder given; refused"
     result = cli(["audit", folder, "--json", tmp_path / "f.json", "-q"])
     assert result.code == 3
-    assert result.stderr == f"reportgen: input error: {vinfo}: {expected} (give the export's own files, inside the " \
-                            "folder given (copy them out of a pipe or device first))\n"
+    hint = "copy the export into a regular file first" if make == "fifo" else \
+        "copy the file into the export's folder instead of linking to it"
+    assert result.stderr == f"reportgen: input error: {vinfo}: {expected} ({hint})\n"
     assert not (tmp_path / "f.json").exists()
 
 
