@@ -222,13 +222,16 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
             raise RenderError("the folder does not exist", where=str(target), hint="create it first")
     staging = Staging()
     worker = None
+    status = None
     try:
         # The PDF is laid out in a second process started now: WeasyPrint loads while the exports
         # are read, and the layout overlaps writing the data files.
         worker = _start_pdf_worker() if pdf else None
-        return _run(args, err, config, progress, pdf, worker, staging)
+        status = _run(args, err, config, progress, pdf, worker, staging)
+        return status
     finally:
-        with _interrupts_deferred(reraise=True):  # an interrupt cannot leave temporaries behind
+        # An interrupt cannot leave temporaries behind; after a run that succeeded it changes nothing.
+        with _interrupts_deferred(reraise=status is None):
             if worker is not None:
                 worker.close()
             staging.discard()

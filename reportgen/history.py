@@ -27,11 +27,14 @@ from typing import Any
 
 from .analysis import Analysis
 from .cost import Costing
-from .errors import RenderError
+from .errors import InputError, RenderError
+from .importers.bounded import read_regular
 from .staging import Staging
 
 KIND = "reportgen-history"
 VERSION = 1
+MAX_SNAPSHOT_BYTES = 64 * 1024**2
+"""A snapshot holds names and counts: a few MiB for the largest estates."""
 
 
 @dataclass(frozen=True)
@@ -162,9 +165,9 @@ def _problem(data: Any) -> str | None:
 def read_snapshot(path: Path) -> tuple[Snapshot | None, str | None, str]:
     """(snapshot, its estate or None for an older snapshot, '') or (None, None, what is wrong)."""
     try:
-        data = json.loads(path.read_bytes())
-    except OSError as exc:
-        return None, None, f"cannot be read ({exc.strerror})"
+        data = json.loads(read_regular(path, MAX_SNAPSHOT_BYTES, str(path)))
+    except InputError as exc:
+        return None, None, exc.message
     except (ValueError, RecursionError):
         return None, None, "damaged: not valid JSON"
     problem = _problem(data)
@@ -184,7 +187,7 @@ def load_history(folder: str | Path, estate: str = "") -> tuple[list[Snapshot], 
     if not folder.is_dir():
         return mine, problems
     for path in sorted(folder.glob("*.json")):
-        found, owner, problem = read_snapshot(path) if path.is_file() else (None, None, "not a file")
+        found, owner, problem = read_snapshot(path)
         if found is None:
             problems.append((path.name, problem))
         elif owner is None:
