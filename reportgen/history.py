@@ -245,7 +245,7 @@ def record(history: History, staging: Staging | None = None) -> list[str]:
     document: dict[str, Any] = {"kind": KIND, "version": VERSION, "estate": history.estate, **current.__dict__}
     said = []
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        staging.make_folder(folder)
     except OSError as exc:
         raise RenderError(f"cannot make the history folder: {exc.strerror}", where=str(folder)) from exc
     if target.exists() and read_snapshot(target)[0] is None:

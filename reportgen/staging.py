@@ -59,6 +59,8 @@ class Staging:
         """(from, to) renames, in the order :meth:`commit` makes them."""
         self._temporaries: dict[Path, Path] = {}
         """temporary -> target, for the messages."""
+        self._folders: list[Path] = []
+        """Folders made for this run's files, removed again if the run fails."""
 
     def __enter__(self) -> Staging:
         return self
@@ -84,6 +86,12 @@ class Staging:
         self._temporaries[temporary] = Path(target)
         self._steps.append((temporary, final))
         return temporary
+
+    def make_folder(self, folder: Path) -> None:
+        """Make ``folder`` (and its parents) for a file to come; :meth:`discard` removes what it made."""
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
+        self._folders += missing
 
     def move_aside(self, path: Path, aside: Path) -> None:
         """Rename ``path`` to ``aside`` at commit time, before the renames reserved after this call."""
@@ -114,6 +122,7 @@ class Staging:
                 shown = self._temporaries.get(source, target)
                 raise RenderError(f"cannot put the file in place: {exc.strerror}", where=str(shown)) from exc
             self._temporaries.pop(source, None)
+        self._folders = []
 
     def discard(self) -> None:
         """Remove every temporary not committed (earlier files are left as they were)."""
@@ -122,6 +131,10 @@ class Staging:
                 temporary.unlink()
         self._temporaries.clear()
         self._steps = []
+        for folder in self._folders:  # the deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self._folders = []
 
     def _named(self, exc: RenderError) -> RenderError:
         where, message = exc.where, exc.message

@@ -174,3 +174,28 @@ def test_the_library_writes_atomically(tmp_path: Path) -> None:
     write_json(audit, target)
     assert [p.name for p in tmp_path.iterdir()] == ["findings.json"]
     assert target.read_text().startswith("{")
+
+
+def test_a_snapshot_that_cannot_be_written_leaves_no_output_and_no_history_folder(
+        cli, tmp_path: Path, book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up with the snapshot, the last file written: nothing of the run is put in place."""
+    import errno
+    import json
+
+    import reportgen.history
+
+    class FullDisk:
+        def dumps(self, *args: object, **kwargs: object) -> str:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        loads = staticmethod(json.loads)
+
+    monkeypatch.setattr(reportgen.history, "json", FullDisk())
+    out = _earlier_run(tmp_path)
+    before = _listing(out)
+    monkeypatch.chdir(tmp_path)
+    result = cli(["audit", book, *OUTPUTS, "-q"])
+    assert result.code == 4
+    assert result.stderr.startswith("reportgen: output error: out/history/2026-Q1-")
+    assert "cannot write the history snapshot: No space left on device" in result.stderr
+    assert _listing(out) == before and not (out / "history").exists()
