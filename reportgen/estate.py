@@ -51,6 +51,9 @@ class TabStatus:
     columns: frozenset[str] = frozenset()
     missing: tuple[str, ...] = ()
     """Columns the importer reads from this tab that the export does not have."""
+    gaps: tuple[str, ...] = ()
+    """Where the exporter says reading this object failed or was partial ('Get-VM failed on HV02 (...)'):
+    the rows present are not all there are, so checks that need the tab are not assessed."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,10 @@ class Estate:
 
     def has_tab(self, source_id: int, tab: str) -> bool:
         return any(t.source_id == source_id and t.tab == tab and t.present for t in self.tabs)
+
+    def tab_gaps(self, source_id: int, tab: str) -> tuple[str, ...]:
+        """What the exporter could not read of this tab in this source (empty: complete or not known)."""
+        return tuple(g for t in self.tabs if t.source_id == source_id and t.tab == tab for g in t.gaps)
 
     def tab_has_column(self, source_id: int, tab: str, column: str) -> bool:
         return any(

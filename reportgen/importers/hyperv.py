@@ -15,8 +15,10 @@ import pyarrow as pa
 from .. import schema
 from ..errors import InputError
 from ..estate import DataIssue, Estate
+from . import hyperv_values as H
 from .hyperv_map import HyperVMapper
 from .hyperv_read import RawHyperV, read_hyperv
+from .hyperv_status import WHOLE, Gap, empty_vm_gaps, read_status
 from .rvtools_map import MapOptions
 
 COLLECTOR = "reportgen Hyper-V collector"
@@ -56,7 +58,9 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     guests = guests.with_columns(server=pl.coalesce("cluster", "host_name"))
     disks = m.disks(guests)
     devices = m.devices(guests)
-    _report_unreached(m)
+    status = read_status(raw.manifest, raw.file)
+    m.issues.extend(status.issues)
+    gaps = [*status.gaps, *_empty_vm_lists(m, guests, hosts)]
     tables = {
         "guests": _to_table("guests", guests),
         "hosts": _to_table("hosts", hosts),
@@ -67,7 +71,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
         "networks": _to_table("networks", m.networks()),
         "datastores": _to_table("datastores", m.datastores(hosts, guests, disks, devices)),
     }
-    tabs = m.tabs()
+    tabs = m.tabs(gaps)
     rows_read = sum(t.rows_read for t in tabs)
     skipped = sum(i.rows for i in m.issues if i.skipped)
     tables["sources"] = schema.from_rows("sources", [_source(raw, m, source_id, hosts, rows_read, skipped)])
@@ -94,24 +98,38 @@ def _source(raw: RawHyperV, m: HyperVMapper, source_id: int, hosts: pl.DataFrame
     )
 
 
-def _report_unreached(m: HyperVMapper) -> None:
-    manifest = m.raw.manifest or {}
-    missed = manifest.get("nodes_not_reached")
-    if isinstance(missed, list) and missed:
+def _empty_vm_lists(m: HyperVMapper, guests: pl.DataFrame, hosts: pl.DataFrame) -> list[Gap]:
+    """An empty VM list is never "no ties": no elevation, or a failed read, gives the same empty file.
+
+    The whole export without a VM, or a node without a VM while the cluster lists VM roles owned by it,
+    is an error, and every check that needs the VMs is not assessed there.
+    """
+    if guests.is_empty():
         m.issues.append(DataIssue(
-            "warning", m.raw.file,
-            f"the collector could not reach node(s) {', '.join(str(n) for n in missed)}: their VMs, switches and "
-            "devices are missing from this audit", sheet="manifest.json", rows=len(missed),
-        ))
-    errors = manifest.get("errors")
-    if isinstance(errors, list):
-        for error in errors[:20]:
-            if isinstance(error, dict):
-                text = f"{error.get('node') or ''} {error.get('cmdlet') or ''}: {error.get('message') or ''}".strip()
-            else:
-                text = str(error)
-            m.issues.append(DataIssue("warning", m.raw.file, f"the collector reported an error: {text}",
-                                      sheet="manifest.json"))
+            "error", m.raw.file, "the export lists no VM at all: Get-VM returns nothing when it is not run elevated "
+            "('Run as administrator') by a member of Administrators or Hyper-V Administrators, so an empty list "
+            "cannot be told from a failed read. No check is assessed on this export; run the collector again "
+            "elevated", sheet=", ".join(m.raw.files.get("Get-VM", ["Get-VM"]))))
+        return empty_vm_gaps(WHOLE, "the export lists no VM")
+    groups = m.obj("Get-ClusterGroup")
+    if groups is None or "OwnerNode" not in groups.columns or "GroupType" not in groups.columns:
+        return []
+    owned = groups.filter(pl.col("GroupType").str.to_lowercase().str.replace_all(" ", "") == "virtualmachine")
+    owned = owned.group_by(host_key=H.host_key(pl.col("OwnerNode"))).agg(roles=pl.len())
+    with_vms = set(guests["host_key"].drop_nulls().to_list())
+    names = dict(zip(hosts["host_key"].to_list(), hosts["name"].to_list())) if hosts.height else {}
+    gaps: list[Gap] = []
+    for row in owned.filter(pl.col("host_key").is_not_null()).iter_rows(named=True):
+        if row["host_key"] in with_vms:
+            continue
+        node = names.get(row["host_key"]) or str(row["host_key"]).split("/")[-1]
+        m.issues.append(DataIssue(
+            "error", m.raw.file, f"{node} lists no VM although the cluster says it owns {row['roles']} VM role(s): "
+            "its VM list was not read (not elevated, or Get-VM failed); the checks that need its VMs are not "
+            "assessed there. Run the collector again elevated on a cluster node",
+            sheet=", ".join(m.raw.files.get("Get-VM", ["Get-VM"])), rows=int(row["roles"])))
+        gaps.extend(empty_vm_gaps(node, f"no VM listed although the cluster owns {row['roles']} VM role(s) there"))
+    return gaps
 
 
 def _to_table(name: str, frame: pl.DataFrame) -> pa.Table:

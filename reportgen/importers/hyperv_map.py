@@ -14,6 +14,7 @@ from ..estate import DataIssue, TabStatus
 from . import hyperv_values as H
 from . import values as V
 from .hyperv_read import OBJECTS, RawHyperV
+from .hyperv_status import Gap
 from .rvtools_map import MapOptions
 
 CLUSTER_OBJECTS = ("Get-ClusterNode", "Get-ClusterGroup", "Get-ClusterSharedVolume", "Get-ClusterOwnerNode")
@@ -435,17 +436,22 @@ class HyperVMapper:
             source_id=pl.lit(self.source_id, pl.Int32),
         ).with_columns(host_count=pl.col("host_keys").list.len().cast(pl.Int32))
 
-    def tabs(self) -> list[TabStatus]:
+    def tabs(self, gaps: list[Gap] | None = None) -> list[TabStatus]:
+        """Per object: present or not, rows, columns, and where the exporter says it was not fully read."""
+        by_object: dict[str, list[str]] = {}
+        for gap in gaps or []:
+            by_object.setdefault(gap.object, []).append(gap.text())
         statuses = []
         for name in OBJECTS:
             frame = self.obj(name)
+            found = tuple(by_object.get(name, ()))
             if frame is not None:
                 statuses.append(TabStatus(self.source_id, name, True, frame.height, self.used.get(name, frame.height),
-                                          frozenset(c for c in frame.columns if not c.startswith("__"))))
+                                          frozenset(c for c in frame.columns if not c.startswith("__")), gaps=found))
             elif name in CLUSTER_OBJECTS and self.clustered is False:
-                statuses.append(TabStatus(self.source_id, name, True))  # known: not a cluster
+                statuses.append(TabStatus(self.source_id, name, True, gaps=found))  # known: not a cluster
             else:
-                statuses.append(TabStatus(self.source_id, name, False))
+                statuses.append(TabStatus(self.source_id, name, False, gaps=found))
         return statuses
 
 

@@ -30,7 +30,7 @@ from .bounded import (
     read_member,
 )
 from .detect import MANIFEST, bundle_file, is_zip
-from .tabular import read_text_table
+from .tabular import TextTable, read_text_table
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,10 @@ def read_hyperv(path: Path) -> RawHyperV:
             continue
         if table.type_line:
             raw.type_lines.add(table.type_line)
-        frame = _blank_type_names(raw, table.frame, name)
+        frame = _drop_ragged(raw, table, name)
+        if table.encoding in ("utf-8", "cp1252"):
+            _note_replaced_characters(raw, frame, name)
+        frame = _blank_type_names(raw, frame, name)
         frame = frame.rename({c: _canonical(c) for c in frame.columns if not c.startswith("__")})
         frame = frame.with_columns(__file=pl.lit(name))
         parts.setdefault(kind, []).append(frame)
@@ -231,6 +234,40 @@ def _blank_type_names(raw: RawHyperV, frame: pl.DataFrame, name: str) -> pl.Data
         sheet=name,
     ))
     return _blank(frame, nested)
+
+
+def _drop_ragged(raw: RawHyperV, table: TextTable, name: str) -> pl.DataFrame:
+    """Skip (and count) records with more or fewer fields than the header: their columns are shifted."""
+    if not table.ragged:
+        return table.frame
+    bad = table.frame[list(table.ragged)]
+    raw.issues.append(DataIssue(
+        "warning", raw.file,
+        f"{bad.height} row(s) skipped: they have a different number of fields than the header ({len(table.headers)}), "
+        "so their values would land in the wrong columns. The likely cause is an export made with "
+        "'Export-Csv -UseQuotes Never' (PowerShell 7) of values that contain the delimiter; export again "
+        "without -UseQuotes, or use the reportgen collector",
+        sheet=name, row=int(bad["__row"][0]), rows=bad.height, skipped=True,
+    ))
+    keep = pl.Series([i not in set(table.ragged) for i in range(table.frame.height)])
+    return table.frame.filter(keep)
+
+
+_NAMES = ("Name", "VMName", "ComputerName", "SwitchName", "SystemName", "CSName", "OwnerNode", "Cluster")
+
+
+def _note_replaced_characters(raw: RawHyperV, frame: pl.DataFrame, name: str) -> None:
+    """Name '?' in names of a file without a byte order mark: ASCII exports replace non-ASCII letters by '?'."""
+    for column in (c for c in frame.columns if c.lower() in {n.lower() for n in _NAMES}):
+        hits = frame.filter(pl.col(column).str.contains("?", literal=True))
+        if hits.height:
+            raw.issues.append(DataIssue(
+                "warning", raw.file,
+                f"{hits.height} value(s) contain '?' (e.g. {hits[column][0]!r}): an ASCII export (the default of "
+                "Export-Csv in Windows PowerShell 5.1) writes every non-ASCII character as '?', so these names may "
+                "not match the hosts and VMs of other files; export again with '-Encoding UTF8'",
+                sheet=name, row=int(hits["__row"][0]), column=column, rows=hits.height,
+            ))
 
 
 def _blank(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:

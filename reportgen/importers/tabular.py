@@ -31,6 +31,8 @@ class TextTable:
     delimiter: str
     type_line: str | None
     """The PowerShell ``#TYPE ...`` line, when present."""
+    ragged: tuple[int, ...] = ()
+    """Row indexes (0-based, into ``frame``) of records with more or fewer fields than the header."""
 
 
 def decode(data: bytes, file: str) -> tuple[str, str]:
@@ -127,4 +129,21 @@ def read_text_table(data: bytes, file: str) -> TextTable:
         [pl.col(n).str.strip_chars().replace("", None) for n in names]
     ).with_row_index("__row", offset=lines_skipped + 2)
     frame = frame.with_columns(pl.col("__row").cast(pl.Int32))
-    return TextTable(tuple(headers), frame, encoding, delimiter, type_line)
+    ragged = ragged_records(body, delimiter, len(names), frame.height)
+    return TextTable(tuple(headers), frame, encoding, delimiter, type_line, ragged)
+
+
+def ragged_records(body: str, delimiter: str, width: int, height: int) -> tuple[int, ...]:
+    """Indexes of records whose field count is not ``width`` (blank lines are not counted as ragged).
+
+    Returns nothing when the records cannot be matched one to one with the ``height`` rows read.
+    """
+    if not body.strip():
+        return ()
+    try:
+        counts = [len(r) for r in csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)]
+    except csv.Error:
+        return ()
+    if len(counts) != height:
+        return ()
+    return tuple(i for i, n in enumerate(counts) if n not in (0, width))

@@ -55,6 +55,13 @@ def _missing(
     for need in info.needs:
         if need.platform != platform:
             continue
+        unread = estate.tab_gaps(source_id, need.tab)
+        if unread:
+            listed = "; ".join(unread[:3]) + (f"; and {len(unread) - 3} more" if len(unread) > 3 else "")
+            text = f"{need.tab} was not fully read: {listed}"
+            if text not in required and text not in optional:
+                (optional if need.optional else required).append(text)
+            continue
         if not estate.has_tab(source_id, need.tab):
             needs, was_optional = gone.get(need.tab, ([], True))
             gone[need.tab] = ([*needs, need], was_optional and need.optional)

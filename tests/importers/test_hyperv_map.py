@@ -153,8 +153,8 @@ def test_unreached_node_is_reported(tmp_path: Path) -> None:
             target.writestr(name, data)
     estate = load_hyperv(bundle, 0, MapOptions())
     messages = [i.message for i in estate.issues]
-    assert any("could not reach node(s) HV03" in m for m in messages)
-    assert any("HV03 Get-VMHost: The RPC server is unavailable." in m for m in messages)
+    assert any(m.startswith("Get-VMHost failed on HV03: The RPC server is unavailable.") for m in messages)
+    assert any("Get-VMHost on HV03: 1" in m for m in messages)
 
 
 def test_a_disk_of_an_unknown_vm_is_skipped_and_counted(tmp_path: Path) -> None:
