@@ -39,6 +39,16 @@ exit codes:
 """
 
 
+CHECK_EXIT_CODES = """\
+exit codes:
+  0    every host named can be emptied by live migration now
+  1    some host named cannot be emptied now
+  2    a name matches no host (close matches are listed), or a usage error
+  3    the findings JSON, an export or the host list is unreadable
+  130  interrupted
+"""
+
+
 class TerminalProgress:
     """Progress on stderr: one rewritten line on a terminal, plain timestamped lines otherwise."""
 
@@ -105,6 +115,26 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     audit.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
+    check = sub.add_parser(
+        "check",
+        help="before any work: can these hosts be emptied now, and if not, whom to call",
+        description="For each host: can it be emptied by live migration now; if not, the guests to power off and "
+        "their owners, the guest clusters and which node to fail over first, its maintenance wave, and what a "
+        "failure of it strands. Answers from a findings JSON ('reportgen audit --json'), or from exports, "
+        "which are audited first (no report is written).",
+        epilog=CHECK_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("hosts", nargs="+", metavar="HOST",
+                       help="host name (short or DNS), a pattern with * ? [ ] (case-insensitive), or @FILE with "
+                       "one name or pattern a line")
+    check.add_argument("--from", dest="inputs", action="append", required=True, metavar="FILE",
+                       help="findings.json, or an export to audit first (repeat for several exports)")
+    check.add_argument("--json", action="store_true", help="print the answer as JSON")
+    check.add_argument("--config", metavar="audit.toml", help="configuration for auditing exports")
+    check.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
     init = sub.add_parser("init-config", help="write a commented default configuration file")
     init.add_argument("path", nargs="?", default="audit.toml", help="where to write it (default: audit.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -138,6 +168,8 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None, stdout
             return _init_config(args, out)
         if args.command == "collector":
             return _collector(args, out)
+        if args.command == "check":
+            return _check(args, out, err)
         return _audit(args, err)
     except KeyboardInterrupt:
         err.write("\nreportgen: interrupted\n")
@@ -202,6 +234,40 @@ def _collector(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(collector_script(args.kind))
     return ExitStatus.OK
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
+    from .check import check_hosts, expand_names, load_register, register_from_document
+    from .check_output import check_document, format_check, format_unmatched
+
+    patterns = expand_names(args.hosts)
+    if not patterns:
+        raise UsageError("no host name given (the host list is empty)")
+    inputs: list[str] = args.inputs
+    if any(p.lower().endswith(".json") for p in inputs):
+        if len(inputs) > 1:
+            raise UsageError("--from takes one findings JSON, or exports, not both")
+        register = load_register(inputs[0])
+    else:
+        from .audit import run_audit
+        from .config import load_config
+        from .outputs.findings_json import findings_document
+
+        progress = TerminalProgress(err, quiet=args.quiet)
+        audit = run_audit(inputs, load_config(args.config), progress=progress)
+        progress.done(f"audited {audit.estate.hosts.num_rows} hosts, {audit.estate.guests.num_rows} guests")
+        register = register_from_document(findings_document(audit.analysis, audit.costing), ", ".join(inputs))
+    result = check_hosts(register, patterns)
+    if args.json:
+        out.write(json.dumps(check_document(result), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(format_check(result))
+    err.writelines(f"reportgen: {line}\n" for line in format_unmatched(result))
+    if result.unmatched:
+        return ExitStatus.USAGE
+    return ExitStatus.OK if result.all_evacuable else ExitStatus.FINDINGS
 
 
 def _audit(args: argparse.Namespace, err: TextIO) -> int:

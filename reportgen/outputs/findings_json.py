@@ -58,6 +58,8 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
         })
     files = {s["source_id"]: s["file"] for s in estate.sources.to_pylist()}
     host_names = analysis.host_names
+    host_files = dict(zip(estate.hosts.column("host_key").to_pylist(),
+                          (files.get(i) for i in estate.hosts.column("source_id").to_pylist())))
     guest_names = analysis.guest_names
     return {
         "schema_version": SCHEMA_VERSION,
@@ -82,6 +84,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                 "degraded_faux_clusters": list(h.degraded),
                 "owners_to_ask": list(h.owners), "owner_unknown": h.unknown_owner,
                 "wave": h.wave, "maintenance_domain": h.domain, "guests": h.guests,
+                "source": host_files.get(h.key),
             }
             for h in analysis.hosts
         ],

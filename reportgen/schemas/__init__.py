@@ -12,3 +12,10 @@ def findings_schema() -> dict[str, Any]:
     text = resources.files(__name__).joinpath("findings-v1.schema.json").read_text(encoding="utf-8")
     result: dict[str, Any] = json.loads(text)
     return result
+
+
+def check_schema() -> dict[str, Any]:
+    """The JSON Schema of ``reportgen check --json``, schema_version 1."""
+    text = resources.files(__name__).joinpath("check-v1.schema.json").read_text(encoding="utf-8")
+    result: dict[str, Any] = json.loads(text)
+    return result

@@ -64,3 +64,8 @@ def test_savings_and_costs_agree_with_the_cost_model(document: dict) -> None:
     assert by_cause["annual_saving"] == pytest.approx(sum(cost["per_host"][h] for h in by_cause["hosts_freed"]))
     assert document["remediation"]["containment"]["annual_saving"] > 0
     assert cost["annual_at_power_on"] > cost["annual_total"]
+
+
+def test_each_host_names_the_export_it_was_read_from(document: dict) -> None:
+    files = {s["file"] for s in document["estate"]["sources"]}
+    assert document["hosts"] and all(h["source"] in files for h in document["hosts"])

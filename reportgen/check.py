@@ -1,0 +1,271 @@
+"""Check before any work: can a host be emptied by live migration now, and if not, whom to call.
+
+The answers come from a findings JSON (schema_version 1), read once into a :class:`Register`;
+:func:`check_hosts` looks up host names or patterns in it. ``reportgen check`` is a thin shell
+over these functions; an audit's :class:`~reportgen.analysis.Analysis` is turned into the same
+register through its findings document, so both paths give the same answer.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+SUGGESTIONS = 5
+"""Close matches named for a host name that matches nothing."""
+
+
+@dataclass(frozen=True)
+class GuestToStop:
+    """A guest tied to the host: it must be powered off to empty it (or would not restart elsewhere)."""
+
+    name: str
+    key: str
+    owner: str | None
+    rules: tuple[str, ...]
+    guest_cluster: str | None
+
+
+@dataclass(frozen=True)
+class ClusterStep:
+    """A guest cluster with a node on the host, and the order in which to take it down."""
+
+    id: str
+    name: str
+    topology: str
+    suspected: bool
+    fail_over_first: tuple[str, ...]
+    """The running nodes on this host: move their roles away and power them off first."""
+    take_over: tuple[str, ...]
+    """The running nodes on other hosts that take the roles over; empty means the service stops."""
+
+
+@dataclass(frozen=True)
+class NotAssessed:
+    """A check that could not be made from the export this host came from."""
+
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class HostCheck:
+    name: str
+    cluster: str | None
+    platform: str | None
+    site: str | None
+    evacuable: bool
+    power_off: tuple[GuestToStop, ...]
+    """Running guests that must be powered off to empty the host now."""
+    at_next_power_on: tuple[GuestToStop, ...]
+    """Guests off now that would also have to be powered off once started."""
+    owners: tuple[str, ...]
+    """The owners of the guests to power off now."""
+    owner_unknown: bool
+    """Some guest to power off now has no owner recorded."""
+    guest_clusters: tuple[ClusterStep, ...]
+    wave: int | None
+    """The maintenance wave, counted from 1 as in the report; None when the host has none."""
+    waves: int
+    stranded_on_failure: tuple[GuestToStop, ...]
+    not_assessed: tuple[NotAssessed, ...]
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A name or pattern that matches no host, with the closest host names."""
+
+    pattern: str
+    suggestions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    hosts: tuple[HostCheck, ...]
+    unmatched: tuple[Unmatched, ...]
+    source: str
+
+    @property
+    def all_evacuable(self) -> bool:
+        return all(h.evacuable for h in self.hosts)
+
+
+@dataclass(frozen=True)
+class Register:
+    """A findings document indexed for look-ups by host name."""
+
+    source: str
+    hosts: tuple[Mapping[str, Any], ...]
+    clusters: Mapping[str, Mapping[str, Any]]
+    waves: int
+    not_assessed: Mapping[str | None, tuple[NotAssessed, ...]]
+    """Checks not assessed, by the export file they concern (None: the whole estate)."""
+    sites: Mapping[str, str]
+    """Host name -> site, when the estate spans sites."""
+
+
+def load_register(path: str | os.PathLike[str]) -> Register:
+    """Read a findings JSON; raises InputError when it cannot be read or is not one."""
+    where = str(path)
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", where=where, hint="name a findings JSON "
+                         "written by 'reportgen audit --json', or an export") from exc
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"not valid JSON: {exc}", where=where,
+                         hint="name a findings JSON written by 'reportgen audit --json'") from exc
+    return register_from_document(document, where)
+
+
+def register_from_document(document: object, source: str) -> Register:
+    """Index a findings document (the parsed findings JSON); raises InputError naming what is wrong."""
+    hint = "write it again with 'reportgen audit --json'"
+    if not isinstance(document, dict) or "schema_version" not in document:
+        raise InputError("not a reportgen findings JSON (no schema_version)", where=source, hint=hint)
+    if document["schema_version"] != 1:
+        raise InputError(f"schema_version {document['schema_version']!r} is not one this reportgen reads (1)",
+                         where=source, hint="use the reportgen that wrote it")
+    hosts = _list(document, "hosts", source)
+    for i, h in enumerate(hosts):
+        if not isinstance(h, dict) or not isinstance(h.get("name"), str) or not isinstance(h.get("evacuable"), bool):
+            raise InputError(f"hosts[{i}] lacks a name or evacuable", where=source, hint=hint)
+    clusters = {}
+    for i, c in enumerate(_list(document, "faux_clusters", source)):
+        if not isinstance(c, dict) or not isinstance(c.get("id"), str):
+            raise InputError(f"faux_clusters[{i}] lacks an id", where=source, hint=hint)
+        clusters[c["id"]] = c
+    gaps: dict[str | None, list[NotAssessed]] = {}
+    for c in document.get("coverage") or []:
+        if isinstance(c, dict) and c.get("status") == "not-assessed":
+            gaps.setdefault(c.get("source"), []).append(NotAssessed(str(c.get("rule")), str(c.get("reason") or "")))
+    sites = {}
+    for s in document.get("sites") or []:
+        if isinstance(s, dict):
+            sites.update({str(h): str(s.get("name")) for h in s.get("hosts") or []})
+    return Register(source=source, hosts=tuple(hosts), clusters=clusters, waves=len(document.get("waves") or []),
+                    not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites)
+
+
+def _list(document: Mapping[str, Any], key: str, source: str) -> list[Any]:
+    value = document.get(key)
+    if not isinstance(value, list):
+        raise InputError(f"'{key}' is missing or not a list", where=source,
+                         hint="write it again with 'reportgen audit --json'")
+    return value
+
+
+def read_host_names(path: str | os.PathLike[str]) -> list[str]:
+    """Host names or patterns from a file, one a line; blank lines and '#' comments are skipped."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise InputError(f"cannot read the host list: {reason}", where=str(path),
+                         hint="one host name or pattern a line") from exc
+    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
+
+
+def expand_names(arguments: Iterable[str]) -> list[str]:
+    """The names and patterns asked for: ``@file`` arguments replaced by the lines of the file."""
+    names: list[str] = []
+    for argument in arguments:
+        names.extend(read_host_names(argument[1:]) if argument.startswith("@") else [argument])
+    return names
+
+
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _keys(name: str) -> tuple[str, ...]:
+    """The forms a host answers to: its name, and its short name when it is a DNS name."""
+    lower = name.lower()
+    short = lower.split(".", 1)[0]
+    return (lower, short) if short != lower and _LETTER.search(short) else (lower,)
+
+
+def match_hosts(names: Sequence[str], patterns: Sequence[str]) -> tuple[list[int], list[Unmatched]]:
+    """Indexes of the hosts matching each pattern (globs, case-insensitive; a short name matches its
+    DNS name), in order and without repeats, and the patterns that match none."""
+    index: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        for key in _keys(name):
+            index.setdefault(key, []).append(i)
+    found: dict[int, None] = {}
+    unmatched = []
+    for pattern in patterns:
+        lower = pattern.strip().lower()
+        if any(ch in lower for ch in "*?["):
+            hits = sorted({i for key, rows in index.items() if fnmatch.fnmatchcase(key, lower) for i in rows},
+                          key=lambda i: names[i].lower())
+        else:
+            hits = index.get(lower, [])
+        if not hits:
+            close = difflib.get_close_matches(lower, list(index), n=SUGGESTIONS, cutoff=0.6)
+            shown = dict.fromkeys(names[index[c][0]] for c in close)
+            unmatched.append(Unmatched(pattern, tuple(shown)))
+        found.update(dict.fromkeys(hits))
+    return list(found), unmatched
+
+
+def check_hosts(register: Register, patterns: Sequence[str]) -> CheckResult:
+    """Answer for every host matching ``patterns``."""
+    rows, unmatched = match_hosts([h["name"] for h in register.hosts], patterns)
+    return CheckResult(tuple(_check(register, register.hosts[i]) for i in rows), tuple(unmatched),
+                       register.source)
+
+
+def _guests(items: object) -> tuple[GuestToStop, ...]:
+    if not isinstance(items, list):
+        return ()
+    return tuple(
+        GuestToStop(name=str(g.get("name") or g.get("key")), key=str(g.get("key")), owner=g.get("owner"),
+                    rules=tuple(g.get("rules") or ()), guest_cluster=g.get("faux_cluster"))
+        for g in items if isinstance(g, dict)
+    )
+
+
+def _step(cluster: Mapping[str, Any], host: str) -> ClusterStep:
+    nodes = [g for g in cluster.get("guests") or [] if isinstance(g, dict)]
+    up = [g for g in nodes if g.get("power_state") in ("poweredOn", None)]
+    return ClusterStep(
+        id=str(cluster["id"]), name=str(cluster.get("name") or cluster["id"]),
+        topology=str(cluster.get("topology") or "unknown"), suspected=bool(cluster.get("suspected")),
+        fail_over_first=tuple(str(g.get("name")) for g in up if g.get("host") == host),
+        take_over=tuple(str(g.get("name")) for g in up if g.get("host") not in (host, None)),
+    )
+
+
+def _check(register: Register, host: Mapping[str, Any]) -> HostCheck:
+    name = str(host["name"])
+    power_off = _guests(host.get("pinned_guests"))
+    now = {g.key for g in power_off}
+    later = tuple(g for g in _guests(host.get("pinned_at_next_power_on")) if g.key not in now)
+    ids = dict.fromkeys([*(host.get("degraded_faux_clusters") or []),
+                         *(g.guest_cluster for g in (*power_off, *later) if g.guest_cluster)])
+    wave = host.get("wave")
+    gaps = (*register.not_assessed.get(None, ()), *register.not_assessed.get(host.get("source"), ()))
+    if host.get("source") is None:  # a findings JSON without hosts[].source: every gap may concern it
+        gaps = tuple(g for k in register.not_assessed for g in register.not_assessed[k])
+    return HostCheck(
+        name=name, cluster=host.get("cluster"), platform=host.get("platform"),
+        site=host.get("site") or register.sites.get(name), evacuable=bool(host["evacuable"]),
+        power_off=power_off, at_next_power_on=later,
+        owners=tuple(sorted({g.owner for g in power_off if g.owner})),
+        owner_unknown=any(not g.owner for g in power_off),
+        guest_clusters=tuple(_step(register.clusters[c], name) for c in ids if c in register.clusters),
+        wave=wave + 1 if isinstance(wave, int) and wave >= 0 else None, waves=register.waves,
+        stranded_on_failure=_guests(host.get("stranded_on_failure")),
+        not_assessed=tuple(dict.fromkeys(gaps)),
+    )

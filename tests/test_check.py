@@ -1,0 +1,144 @@
+"""``reportgen check``: the answer for one host before any work, as text, JSON and exit status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from reportgen.audit import run_audit, write_json
+from reportgen.check import check_hosts, match_hosts, register_from_document
+from reportgen.errors import InputError
+from reportgen.schemas import check_schema
+from tests.conftest import SAMPLES
+
+SAMPLE = SAMPLES / "rvtools" / "acme-vc01.xlsx"
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("check") / "findings.json"
+    write_json(run_audit([SAMPLE]), path)
+    return path
+
+
+def test_a_free_host_exits_0(cli, findings: Path) -> None:
+    result = cli(["check", "hq-esx0101", "--from", findings])
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("hq-esx0101.acme.local (cluster HQ-PROD-01): can be emptied by live migration now")
+    assert "wave 3 of 4" in result.stdout
+    assert "power off" not in result.stdout
+    assert "1 host checked: 1 can be emptied, 0 cannot" in result.stdout
+
+
+def test_a_pinned_host_lists_guests_owners_the_node_to_fail_over_and_its_wave(cli, findings: Path) -> None:
+    result = cli(["check", "hq-esx0103.acme.local", "--from", findings])
+    assert result.code == 1
+    out = result.stdout
+    assert "hq-esx0103.acme.local (cluster HQ-PROD-01): CANNOT be emptied by live migration now" in out
+    assert "power off 2 guests first:" in out
+    assert "hqapp03 · owner team-apps · VMW-17" in out
+    assert "hqsqlcl01-n2 · owner team-dba · VMW-02 · guest cluster GC-003" in out
+    assert "owners to ask: team-apps, team-dba" in out
+    assert "GC-003 hqsqlcl01 (2 nodes), across boxes: fail over hqsqlcl01-n2 first, to hqsqlcl01-n1" in out
+    assert "wave 1 of 4" in out
+    # Unknown is never clean: what the export could not show is said.
+    assert "not assessed from its export: VMW-14, VMW-16, VMW-22" in out
+
+
+def test_a_guest_cluster_in_a_box_stops_and_a_failure_strands_a_local_guest(cli, findings: Path) -> None:
+    out = cli(["check", "hq-esx0202", "--from", findings]).stdout
+    assert ("GC-001 hqfscib01 (2 nodes), in a box: no running node on another host: the service stops while "
+            "hqfscib01-a, hqfscib01-b are off") in out
+    assert "if it fails, 1 guest could not restart elsewhere:\n    hqweb10 · owner team-web · VMW-13" in out
+
+
+def test_an_unknown_name_exits_2_with_close_matches(cli, findings: Path) -> None:
+    result = cli(["check", "hq-esx0109", "hq-esx0101", "--from", findings])
+    assert result.code == 2
+    assert ("reportgen: no host matches 'hq-esx0109'; did you mean hq-esx0104.acme.local, hq-esx0103.acme.local, "
+            "hq-esx0102.acme.local, hq-esx0101.acme.local") in result.stderr
+    assert "hq-esx0101.acme.local" in result.stdout  # the names that matched are still answered
+    nothing = cli(["check", "zzz", "--from", findings])
+    assert nothing.code == 2 and nothing.stderr == "reportgen: no host matches 'zzz'\n"
+
+
+def test_globs_are_case_insensitive_and_files_of_names_are_read(cli, findings: Path, tmp_path: Path) -> None:
+    dmz = cli(["check", "HQ-ESX03*", "--from", findings])
+    assert dmz.code == 0
+    assert "4 hosts checked: 4 can be emptied, 0 cannot" in dmz.stdout
+    listing = tmp_path / "hosts.txt"
+    listing.write_text("# Tuesday's firmware\nhq-esx0101\n\nhq-esx020[34]   # two of them\nhq-esx0101.acme.local\n")
+    result = cli(["check", f"@{listing}", "--from", findings])
+    assert result.code == 1
+    names = [line.split(" ")[0] for line in result.stdout.splitlines() if line.startswith("hq-")]
+    assert names == ["hq-esx0101.acme.local", "hq-esx0203.acme.local", "hq-esx0204.acme.local"]
+    missing = cli(["check", f"@{tmp_path / 'none.txt'}", "--from", findings])
+    assert missing.code == 3 and "none.txt: cannot read the host list" in missing.stderr
+
+
+def test_json_answer_follows_the_published_schema(cli, findings: Path) -> None:
+    result = cli(["check", "hq-esx010*", "hq-esx0202", "--json", "--from", findings])
+    assert result.code == 1
+    document = json.loads(result.stdout)
+    schema = check_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(document)
+    host_keys = set(schema["$defs"]["host"]["properties"])
+    assert all(set(h) == host_keys for h in document["hosts"])  # every key emitted is documented
+    by_name = {h["name"]: h for h in document["hosts"]}
+    assert len(by_name) == 5 and document["all_evacuable"] is False
+    h = by_name["hq-esx0202.acme.local"]
+    assert not h["evacuable"] and h["owners"] == ["team-dba", "team-web"] and h["wave"] == 2
+    assert {c["id"]: c["service_stops"] for c in h["guest_clusters"]} == {"GC-001": True, "GC-004": True}
+    assert [g["name"] for g in h["stranded_on_failure"]] == ["hqweb10"]
+    broken = {**document, "hosts": [{**h, "evacuable": "no"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_an_export_is_audited_first_and_gives_the_same_answer(cli, findings: Path) -> None:
+    from_export = cli(["check", "hq-esx0103", "--json", "--quiet", "--from", SAMPLE])
+    from_json = cli(["check", "hq-esx0103", "--json", "--from", findings])
+    assert from_export.code == from_json.code == 1
+    assert json.loads(from_export.stdout)["hosts"] == json.loads(from_json.stdout)["hosts"]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"{not json", "not valid JSON"),
+    (b'{"hosts": []}', "not a reportgen findings JSON"),
+    (b'{"schema_version": 2, "hosts": []}', "schema_version 2 is not one this reportgen reads"),
+    (b'{"schema_version": 1, "hosts": [{"name": "a"}], "faux_clusters": []}', "hosts[0] lacks a name or evacuable"),
+])
+def test_an_unreadable_findings_file_exits_3(cli, tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "f.json"
+    path.write_bytes(content)
+    result = cli(["check", "esx01", "--from", path])
+    assert result.code == 3
+    assert result.stderr.startswith(f"reportgen: input error: {path}: {message}")
+    assert cli(["check", "esx01", "--from", tmp_path / "absent.json"]).code == 3
+
+
+def test_a_findings_file_and_exports_together_are_refused(cli, findings: Path) -> None:
+    result = cli(["check", "esx01", "--from", findings, "--from", SAMPLE])
+    assert result.code == 2 and "not both" in result.stderr
+
+
+def test_short_names_match_dns_names_but_addresses_are_whole() -> None:
+    names = ["esx01.example.net", "10.0.0.1", "ESX02"]
+    assert match_hosts(names, ["ESX01", "esx02", "10.0.0.1"])[0] == [0, 2, 1]
+    found, unmatched = match_hosts(names, ["10"])
+    assert found == [] and unmatched[0].pattern == "10"
+
+
+def test_a_document_without_host_sources_reports_every_gap() -> None:
+    document = {"schema_version": 1, "faux_clusters": [], "waves": [["a"]],
+                "hosts": [{"name": "a", "evacuable": True, "wave": 0}],
+                "coverage": [{"rule": "VMW-14", "status": "not-assessed", "reason": "no PCI tab", "source": "x.xlsx"}]}
+    result = check_hosts(register_from_document(document, "f.json"), ["a"])
+    assert result.all_evacuable and result.hosts[0].wave == 1
+    assert [n.rule for n in result.hosts[0].not_assessed] == ["VMW-14"]
+    with pytest.raises(InputError, match="'hosts' is missing"):
+        register_from_document({"schema_version": 1}, "f.json")
