@@ -1,5 +1,10 @@
-"""The Hyper-V collector script: shipped, printed by the CLI, read-only, and gathering every
-object and property the importer and the Hyper-V rules read."""
+"""The Hyper-V collector script: shipped, printed by the CLI, read-only, and gathering every object and
+property the importer and the Hyper-V rules read.
+
+There is no PowerShell here to run it, so its behaviour is pinned statically: every cmdlet and parameter
+it calls is in a table checked against Microsoft's documentation, the preflight, the timeouts, per-VM error
+handling and the manifest status are present, and the script's brackets balance outside strings.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +17,112 @@ import pytest
 
 from reportgen.collector import collector_script
 from reportgen.importers.hyperv_read import OBJECTS, SIGNATURES
+from reportgen.importers.hyperv_status import CLUSTER, PER_VM
 from reportgen.rules import CATALOGUE
 
 SCRIPT = collector_script("hyperv")
+LEARN = "https://learn.microsoft.com/powershell/module"
+
+# Every cmdlet the script calls, the parameters it passes, and where Microsoft documents them.
+CMDLETS: dict[str, tuple[set[str], str]] = {
+    "Get-VMHost": ({"CimSession"}, f"{LEARN}/hyper-v/get-vmhost"),
+    "Get-VM": ({"CimSession"}, f"{LEARN}/hyper-v/get-vm"),
+    "Get-VMSwitch": ({"CimSession"}, f"{LEARN}/hyper-v/get-vmswitch"),
+    "Get-VMHostSupportedVersion": ({"CimSession"}, f"{LEARN}/hyper-v/get-vmhostsupportedversion"),
+    "Get-VMHardDiskDrive": ({"VM"}, f"{LEARN}/hyper-v/get-vmharddiskdrive"),
+    "Get-VMNetworkAdapter": ({"VM"}, f"{LEARN}/hyper-v/get-vmnetworkadapter"),
+    "Get-VMDvdDrive": ({"VM"}, f"{LEARN}/hyper-v/get-vmdvddrive"),
+    "Get-VMFibreChannelHba": ({"VM"}, f"{LEARN}/hyper-v/get-vmfibrechannelhba"),
+    "Get-VMProcessor": ({"VM"}, f"{LEARN}/hyper-v/get-vmprocessor"),
+    "Get-VMAssignableDevice": ({"VM"}, f"{LEARN}/hyper-v/get-vmassignabledevice"),
+    "Get-VMGpuPartitionAdapter": ({"VM"}, f"{LEARN}/hyper-v/get-vmgpupartitionadapter"),
+    "Get-VHD": ({"Path", "CimSession"}, f"{LEARN}/hyper-v/get-vhd"),
+    "Get-Cluster": ({"Name"}, f"{LEARN}/failoverclusters/get-cluster"),
+    "Get-ClusterNode": ({"Cluster"}, f"{LEARN}/failoverclusters/get-clusternode"),
+    "Get-ClusterGroup": ({"Cluster"}, f"{LEARN}/failoverclusters/get-clustergroup"),
+    "Get-ClusterSharedVolume": ({"Cluster"}, f"{LEARN}/failoverclusters/get-clustersharedvolume"),
+    "Get-ClusterResource": ({"Cluster"}, f"{LEARN}/failoverclusters/get-clusterresource"),
+    "Get-ClusterParameter": ({"InputObject", "Name"}, f"{LEARN}/failoverclusters/get-clusterparameter"),
+    "Get-ClusterOwnerNode": ({"Resource", "Group", "Cluster"}, f"{LEARN}/failoverclusters/get-clusterownernode"),
+    "Get-CimInstance": ({"ClassName", "Namespace", "CimSession", "OperationTimeoutSec", "Filter", "ComputerName"},
+                        f"{LEARN}/cimcmdlets/get-ciminstance"),
+    # A client-side session object and its end: nothing is created or removed on a host.
+    "New-CimSession": ({"ComputerName", "OperationTimeoutSec"}, f"{LEARN}/cimcmdlets/new-cimsession"),
+    "Remove-CimSession": ({"CimSession", "ErrorAction"}, f"{LEARN}/cimcmdlets/remove-cimsession"),
+    "Get-Command": ({"Name", "ErrorAction"}, f"{LEARN}/microsoft.powershell.core/get-command"),
+    "Get-Date": (set(), f"{LEARN}/microsoft.powershell.utility/get-date"),
+    "Get-Location": (set(), f"{LEARN}/microsoft.powershell.management/get-location"),
+    "Get-Culture": (set(), f"{LEARN}/microsoft.powershell.utility/get-culture"),
+    "Select-Object": (set(), f"{LEARN}/microsoft.powershell.utility/select-object"),
+    "Where-Object": (set(), f"{LEARN}/microsoft.powershell.core/where-object"),
+    "ForEach-Object": (set(), f"{LEARN}/microsoft.powershell.core/foreach-object"),
+    "New-Object": (set(), f"{LEARN}/microsoft.powershell.utility/new-object"),
+    "Join-Path": (set(), f"{LEARN}/microsoft.powershell.management/join-path"),
+    "Test-Path": ({"LiteralPath"}, f"{LEARN}/microsoft.powershell.management/test-path"),
+    "Set-StrictMode": ({"Version"}, f"{LEARN}/microsoft.powershell.core/set-strictmode"),
+    "Write-Progress": ({"Activity", "Status", "PercentComplete", "Completed"},
+                       f"{LEARN}/microsoft.powershell.utility/write-progress"),
+    "Write-Warning": (set(), f"{LEARN}/microsoft.powershell.utility/write-warning"),
+    "Write-Output": (set(), f"{LEARN}/microsoft.powershell.utility/write-output"),
+    "Out-Null": (set(), f"{LEARN}/microsoft.powershell.core/out-null"),
+    # The collector's own output: a new folder, its files, the zip, and the removal of its temporary folder.
+    "New-Item": ({"ItemType", "Path", "Force"}, f"{LEARN}/microsoft.powershell.management/new-item"),
+    "Export-Csv": ({"LiteralPath", "NoTypeInformation", "Encoding", "Append"},
+                   f"{LEARN}/microsoft.powershell.utility/export-csv"),
+    "Out-File": ({"LiteralPath", "Encoding"}, f"{LEARN}/microsoft.powershell.utility/out-file"),
+    "ConvertTo-Json": ({"Depth"}, f"{LEARN}/microsoft.powershell.utility/convertto-json"),
+    "Compress-Archive": ({"Path", "DestinationPath", "Force"}, f"{LEARN}/microsoft.powershell.archive/compress-archive"),
+    "Remove-Item": ({"LiteralPath", "Recurse", "Force"}, f"{LEARN}/microsoft.powershell.management/remove-item"),
+}
+OWN = {"Format-Value", "ConvertTo-Row", "New-Result", "Add-Failure", "Add-Status", "Get-ClusterState", "Add-Check",
+       "Write-Result", "Write-Manifest"}
+"""The script's own functions (defined in it, touching nothing outside it)."""
+
+
+def code() -> str:
+    """The script without comments and string contents (strings become '' or "")."""
+    out, i, text = [], 0, SCRIPT
+    while i < len(text):
+        if text.startswith("<#", i):
+            i = text.index("#>", i) + 2
+        elif text[i] == "#":
+            i = text.find("\n", i) if "\n" in text[i:] else len(text)
+        elif text[i] == "'":
+            j = i + 1
+            while not (text[j] == "'" and text[j + 1: j + 2] != "'"):
+                j += 2 if text[j: j + 2] == "''" else 1
+            out.append("''")
+            i = j + 1
+        elif text[i] == '"':
+            j = i + 1
+            while text[j] != '"':
+                j += 2 if text[j] == "`" else 1
+            out.append('""')
+            i = j + 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+CODE = code()
 
 
 def properties() -> dict[str, list[str]]:
     """The collector's property list per object, as written in the script."""
-    block = SCRIPT[SCRIPT.index("$Properties = [ordered]@{"): SCRIPT.index("$Collected = @{}")]
+    block = SCRIPT[SCRIPT.index("$Properties = [ordered]@{"): SCRIPT.index("# -- end of the property list")]
     return {name: re.findall(r"'([^']+)'", body) for name, body in re.findall(r"'([\w-]+)'\s*=\s*@\(([^)]*)\)", block)}
+
+
+def calls() -> list[tuple[str, set[str]]]:
+    """Each cmdlet call in the code and the parameters given to it (up to a pipe, bracket or statement end)."""
+    found = []
+    for match in re.finditer(r"(?<![\w$-])([A-Z][A-Za-z]+-[A-Z][A-Za-z]+)\b([^|;\n{})]*)", CODE):
+        name, tail = match.groups()
+        if CODE[max(0, match.start() - 9): match.start()].endswith("function "):
+            continue
+        found.append((name, set(re.findall(r"(?<![\w-])-([A-Z][A-Za-z]+)", tail))))
+    return found
 
 
 def test_cli_prints_the_script(cli) -> None:  # type: ignore[no-untyped-def]
@@ -47,12 +149,52 @@ def test_cli_rejects_an_unknown_collector(cli) -> None:  # type: ignore[no-untyp
     assert cli(["collector", "vmware"]).code == 2
 
 
+def test_the_script_is_ascii_and_its_brackets_balance() -> None:
+    assert SCRIPT.isascii()
+    pairs, stack = {")": "(", "}": "{", "]": "["}, []
+    for char in CODE:
+        if char in "({[":
+            stack.append(char)
+        elif char in pairs:
+            assert stack and stack.pop() == pairs[char], "unbalanced brackets"
+    assert stack == []
+
+
+def test_every_cmdlet_and_parameter_is_in_the_documented_table() -> None:
+    used: dict[str, set[str]] = {}
+    for name, params in calls():
+        if name in OWN:
+            continue
+        assert name in CMDLETS, f"{name} is not in the table of documented cmdlets"
+        used.setdefault(name, set()).update(params)
+    for name, params in used.items():
+        assert params <= CMDLETS[name][0], (name, params - CMDLETS[name][0])
+    assert {n for n in CMDLETS if n.startswith("Get-VM") or n.startswith("Get-Cluster")} <= set(used)
+    defined = set(re.findall(r"function ([A-Z][A-Za-z]+-[A-Z][A-Za-z]+)", CODE))
+    assert defined == OWN
+
+
+def test_the_script_is_read_only() -> None:
+    """Only Get- reads touch a host; every other verb is the script's own session, output or functions."""
+    verbs = {name.split("-")[0] for name, _ in calls() if name not in OWN}
+    assert verbs <= {"Get", "Select", "Where", "ForEach", "New", "Join", "Test", "Set", "Write", "Out", "Export",
+                     "ConvertTo", "Compress", "Remove"}
+    for forbidden in ("Start-", "Stop-", "Invoke-", "Enable-", "Disable-", "Suspend-", "Resume-", "Move-", "Grant-",
+                      "Install-", "Restart-", "Add-VM", "Set-VM", "Remove-VM", "Set-Cluster", "Set-Item"):
+        assert not re.search(rf"(?<![\w-]){forbidden}", CODE), forbidden
+    assert {n for n, _ in calls() if n.startswith("Set-")} == {"Set-StrictMode"}
+    assert {n for n, _ in calls() if n.startswith("New-")} - OWN == {"New-Object", "New-Item", "New-CimSession"}
+    removals = re.findall(r"Remove-Item[^\n]*", SCRIPT)
+    assert removals == ["Remove-Item -LiteralPath $Folder -Recurse -Force   # the collector's own temporary folder"]
+    assert "BeginStop" in CODE and ".Stop()" not in CODE  # only this script's own reader is ever stopped
+
+
 def test_script_calls_every_cmdlet_the_importer_reads() -> None:
     for name in OBJECTS:
         if name.startswith("Win32_"):
             assert f"-ClassName {name}" in SCRIPT, name
         else:
-            assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", SCRIPT.split("# -- which hosts")[1]), name
+            assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", SCRIPT.split("# -- end of the property list")[1]), name
     assert set(properties()) == set(OBJECTS)
 
 
@@ -79,16 +221,17 @@ def test_script_writes_every_property_the_mapping_reads() -> None:
     wanted = {
         "Get-VM": {"VMId", "Name", "ComputerName", "State", "IsClustered", "Version", "ProcessorCount",
                    "MemoryStartup", "ConfigurationLocation", "SnapshotFileLocation", "AutomaticStopAction", "Notes",
-                   "CreationTime"},
+                   "CreationTime", "ReplicationMode"},
         "Get-VMHardDiskDrive": {"VMId", "VMName", "ComputerName", "ControllerType", "ControllerNumber",
                                 "ControllerLocation", "Path", "DiskNumber", "SupportPersistentReservations",
                                 "VMSnapshotId"},
         "Get-VMNetworkAdapter": {"VMId", "SwitchName", "Connected", "MacAddress", "IsManagementOs"},
         "Get-VMSwitch": {"ComputerName", "Name", "SwitchType"},
         "Get-VMDvdDrive": {"VMId", "DvdMediaType", "Path"},
-        "Get-VMHost": {"ComputerName", "Name", "MemoryCapacity", "VirtualMachineMigrationEnabled"},
+        "Get-VMHost": {"ComputerName", "Name", "MemoryCapacity", "VirtualMachineMigrationEnabled", "NumaSpanningEnabled"},
         "Get-ClusterNode": {"Cluster", "Name", "State", "BuildNumber"},
-        "Get-ClusterOwnerNode": {"VMId", "PossibleOwners"},
+        "Get-ClusterGroup": {"Name", "OwnerNode", "GroupType", "AntiAffinityClassNames"},
+        "Get-ClusterOwnerNode": {"VMId", "PossibleOwners", "PreferredOwners"},
         "Get-ClusterSharedVolume": {"FriendlyVolumeName", "Size"},
         "Win32_Processor": {"SystemName", "Name", "NumberOfCores"},
         "Get-VHD": {"Path", "VhdFormat", "Size"},
@@ -97,25 +240,67 @@ def test_script_writes_every_property_the_mapping_reads() -> None:
         assert columns <= set(written[name]), (name, columns - set(written[name]))
 
 
-def test_script_is_read_only() -> None:
-    cmdlets = set(re.findall(r"\b([A-Z][a-z]+-[A-Z][A-Za-z]+)\b", SCRIPT))
-    verbs = {c.split("-")[0] for c in cmdlets}
-    allowed = {"Get", "Select", "Where", "ForEach", "Export", "Out", "ConvertTo", "Compress", "Join", "Write",
-               "Test", "Add", "Format", "New", "Remove", "Set"}
-    assert verbs <= allowed, verbs - allowed
-    assert {c for c in cmdlets if c.startswith("Set-")} == {"Set-StrictMode"}  # the script's own session only
-    # Add-/Format-/Test- are the script's own helpers; New-/Remove- touch only its output folder.
-    assert {c for c in cmdlets if c.startswith("Add-")} == {"Add-Rows", "Add-CollectorError"}
-    assert {c for c in cmdlets if c.startswith("New-")} == {"New-Object", "New-Item"}
-    assert re.findall(r"Remove-Item[^\n]*", SCRIPT) == [
-        "Remove-Item -LiteralPath $Folder -Recurse -Force   # the collector's own temporary folder"]
-    assert "Invoke-Command" not in SCRIPT and "Set-Item" not in SCRIPT
+def test_preflight_refuses_before_collecting() -> None:
+    """Language mode and PowerShell 7 first; then elevation, the module and the cluster, or exit 1."""
+    start = CODE.index("# -- which hosts") if "# -- which hosts" in CODE else SCRIPT.index("# -- which hosts")
+    head = SCRIPT[:start]
+    assert head.index("LanguageMode -ne 'FullLanguage'") < head.index("PSEdition -eq 'Core'") < head.index("$Properties")
+    assert "Windows PowerShell 5.1" in head and "powershell.exe -NoProfile -ExecutionPolicy Bypass -File" in head
+    assert "WindowsBuiltInRole]::Administrator" in head and "'S-1-5-32-578'" in head  # Hyper-V Administrators
+    assert "Name='ClusSvc'" in head and "Get-Command -Name Get-Cluster" in head
+    assert re.search(r"if \(\$failedChecks\.Count -gt 0 -and -not \$AllowPartial\) \{.*?\n    exit 1\n\}", head, re.S)
+    assert "pwsh" not in SCRIPT  # PowerShell 7 is not offered as an equal option
 
 
-def test_script_exports_utf8_without_type_information() -> None:
-    assert "Export-Csv -LiteralPath $file -NoTypeInformation -Encoding UTF8" in SCRIPT
-    for key in ("collector_version", "created", "cluster", "nodes_reached", "nodes_not_reached", "errors"):
+def test_a_cluster_that_cannot_be_read_is_failed_never_not_a_cluster() -> None:
+    body = SCRIPT[SCRIPT.index("function Get-ClusterState"): SCRIPT.index("# -- preflight")]
+    statuses = re.findall(r"Status = '([\w-]+)'", body)
+    assert statuses.count("not-a-cluster") == 1 and statuses.count("failed") >= 4
+    # 'not a cluster' only when the Cluster service does not exist on the host, in -ComputerName mode too.
+    assert re.search(r"if \(\$service\.Count -eq 0\) \{ return @\{ Status = 'not-a-cluster'", body)
+    assert "foreach ($target in $targets)" in SCRIPT and SCRIPT.count("$clustered = $false") == 1
+    assert "elseif ($ClusterStatus -eq 'not-a-cluster') { $clustered = $false }" in SCRIPT
+    assert "cluster_status" in SCRIPT and "cluster_error" in SCRIPT
+
+
+def test_timeouts_on_every_remote_operation() -> None:
+    for call in re.findall(r"(?:New-CimSession|Get-CimInstance)[^\n]*", CODE):
+        assert "-OperationTimeoutSec" in call, call
+    assert "$NodeTimeoutMinutes" in SCRIPT and "BeginStop" in SCRIPT and "[runspacefactory]::CreateRunspacePool(1, $ThrottleLimit)" in SCRIPT
+    for cmdlet in ("Get-VMHost", "Get-VM", "Get-VMSwitch", "Get-VMHostSupportedVersion", "Get-VHD"):
+        for call in re.findall(rf"(?<![\w-])(?<!-Name ){cmdlet} [^\n|)]*", CODE):
+            assert "-CimSession $session" in call, call
+
+
+def test_each_vm_is_read_on_its_own_and_its_failure_recorded() -> None:
+    reader = SCRIPT[SCRIPT.index("$NodeReader = {"): SCRIPT.index("$ClusterReader = {")]
+    per_vm = [o for o in PER_VM if o != "Get-VHD"]
+    for cmdlet in per_vm:
+        assert f"{cmdlet} -VM $vm" in reader, cmdlet
+        assert f"$vms | {cmdlet}" not in SCRIPT
+    loop = reader[reader.index("foreach ($vm in $vms) {"):]
+    assert re.search(r"try \{.*\} catch \{\s*\$failed\+\+.*Add-Failure \$result \$object \$vm\.Name", loop, re.S)
+    assert "'partial'" in reader and "Msvm_ComputerSystem" in reader  # an empty VM list is verified
+    cluster = SCRIPT[SCRIPT.index("$ClusterReader = {"): SCRIPT.index("function Get-ClusterState")]
+    assert "foreach ($resource in $resources)" in cluster and "'partial'" in cluster
+
+
+def test_status_values_are_those_the_importer_reads() -> None:
+    written = set(re.findall(r"Add-Status \$\w+ [^\n]*?'(ok|partial|failed|skipped)'", SCRIPT))
+    assert written == {"ok", "partial", "failed", "skipped"}
+    for obj in CLUSTER:
+        assert obj in SCRIPT
+
+
+def test_manifest_and_zip_are_written_in_finally() -> None:
+    tail = SCRIPT[SCRIPT.rindex("} finally {"):]
+    assert tail.index("Write-Manifest") < tail.index("Compress-Archive")
+    for key in ("collector_version", "format", "created", "complete", "cluster", "cluster_status", "partial_allowed",
+                "preflight", "nodes_reached", "nodes_not_reached", "status", "errors"):
         assert re.search(rf"^\s+{key}\s+=", SCRIPT, re.MULTILINE), key
+    assert "Export-Csv -LiteralPath $file -NoTypeInformation -Encoding UTF8 -Append" in SCRIPT  # rows as nodes finish
+    assert "exit 1" in SCRIPT and "$exitCode = 2" in SCRIPT and "$exitCode = 3" in SCRIPT and "exit $exitCode" in SCRIPT
+    assert "$env:SystemRoot" in SCRIPT and "GetFolderPath('MyDocuments')" in SCRIPT
 
 
 @pytest.mark.skipif(shutil.which("pwsh") is None, reason="PowerShell (pwsh) is not installed")

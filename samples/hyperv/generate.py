@@ -41,7 +41,7 @@ def collector_columns() -> dict[str, list[str]]:
     from reportgen.collector import collector_script
 
     text = collector_script("hyperv")
-    block = text[text.index("$Properties = [ordered]@{"): text.index("$Collected = @{}")]
+    block = text[text.index("$Properties = [ordered]@{"): text.index("# -- end of the property list")]
     columns: dict[str, list[str]] = {}
     for name, body in re.findall(r"'([\w-]+)'\s*=\s*@\(([^)]*)\)", block):
         columns[name] = re.findall(r"'([^']+)'", body)
@@ -87,14 +87,42 @@ def bundle_bytes(objects: dict[str, list[dict[str, object]]] | None = None, clus
             files[f"{name}.csv"] = len(rows)
             _add(archive, f"{name}.csv", bom + render(cols, rows).encode("utf-8"))
         manifest = {
-            "collector": "reportgen Hyper-V collector", "collector_version": "1.0.0",
-            "created": "2026-03-02T09:12:41.0000000Z", "finished": "2026-03-02T09:14:03.0000000Z",
-            "run_on": nodes[0], "powershell": powershell, "culture": "en-US",
-            "clustered": cluster is not None, "cluster": cluster, "nodes_reached": list(nodes),
-            "nodes_not_reached": [], "files": files, "errors": [],
+            "collector": "reportgen Hyper-V collector", "collector_version": "2.0.0", "format": 2,
+            "created": "2026-03-02T09:12:41.0000000Z", "finished": "2026-03-02T09:14:03.0000000Z", "complete": True,
+            "run_on": nodes[0], "powershell": powershell, "culture": "en-US", "elevated": True,
+            "hyperv_administrator": False,
+            "preflight": [{"check": check, "ok": True, "message": ""} for check in ("elevated", "hyper-v module",
+                                                                                  "cluster")],
+            "partial_allowed": False, "clustered": cluster is not None, "cluster": cluster,
+            "cluster_status": "ok" if cluster else "not-a-cluster", "cluster_error": "",
+            "nodes_reached": list(nodes), "nodes_not_reached": [], "status": _status(objects, cluster, nodes),
+            "files": files, "errors": [],
         }
         _add(archive, "manifest.json", bom + json.dumps(manifest, indent=4).encode("utf-8"))
     return buffer.getvalue()
+
+
+# The column naming the node of each row, per object the collector reads node by node.
+_NODE_COLUMN = {"Win32_Processor": "SystemName", "Win32_OperatingSystem": "CSName"}
+
+
+def _status(objects: dict[str, list[dict[str, object]]], cluster: str | None,
+            nodes: tuple[str, ...]) -> list[dict[str, object]]:
+    """The manifest's status: every object read completely ('ok') on every node, and on the cluster."""
+    records: list[dict[str, object]] = []
+    for name in collector_columns():
+        rows = objects.get(name, [])
+        if name.startswith("Get-Cluster"):
+            if cluster is not None:
+                records.append({"object": name, "node": cluster, "status": "ok", "rows": len(rows), "errors": 0,
+                                "message": None})
+            continue
+        column = _NODE_COLUMN.get(name, "ComputerName")
+        for node in nodes:
+            count = sum(1 for row in rows if str(row.get(column) or "").upper() == node.upper())
+            records.append({"object": name, "node": node, "status": "ok", "rows": count, "errors": 0,
+                            "message": None})
+    return records
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

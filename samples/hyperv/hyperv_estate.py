@@ -44,7 +44,7 @@ def _vm(name: str, host: str, *, state: str = "Running", clustered: bool = True,
         "MemoryStartup": str(memory_gib * GiB), "MemoryAssigned": str(memory_gib * GiB if state == "Running" else 0),
         "DynamicMemoryEnabled": "False", "Path": folder, "ConfigurationLocation": folder,
         "SnapshotFileLocation": folder, "SmartPagingFilePath": folder, "AutomaticStartAction": "StartIfRunning",
-        "AutomaticStopAction": "Save", "ReplicationState": "Disabled", "CheckpointType": "Production",
+        "AutomaticStopAction": "Save", "ReplicationMode": "None", "ReplicationState": "Disabled", "CheckpointType": "Production",
         "Notes": notes, "CreationTime": "2024-05-14T08:21:33.0000000Z",
     }
 
@@ -159,7 +159,8 @@ def _add_hosts(o: dict[str, list[dict[str, object]]], cluster: str | None,
                            "LogicalProcessorCount": "112", "MemoryCapacity": str(1024 * GiB),
                            "VirtualMachineMigrationEnabled": "True", "UseAnyNetworkForMigration": "False",
                            "MaximumVirtualMachineMigrations": "2", "VirtualHardDiskPath": r"C:\ProgramData\Microsoft\Windows\Virtual Hard Disks",
-                           "VirtualMachinePath": r"C:\ProgramData\Microsoft\Windows\Hyper-V"})
+                           "VirtualMachinePath": r"C:\ProgramData\Microsoft\Windows\Hyper-V",
+                           "NumaSpanningEnabled": "True"})
         for (host, switch), kind in switches.items():
             if host == node:
                 add("Get-VMSwitch", {"ComputerName": node, "Name": switch, "Id": str(uuid.uuid5(NS, node + switch)),

@@ -114,7 +114,7 @@ def test_datastores_csv_shared_by_all_nodes_local_by_one(estate: Estate) -> None
 def test_source_names_the_collector_and_cluster(estate: Estate) -> None:
     source = estate.table("sources").to_pylist()[0]
     assert source["format"] == "hyperv-csv" and source["platform"] == "hyperv"
-    assert source["tool"] == "reportgen Hyper-V collector" and source["tool_version"] == "1.0.0"
+    assert source["tool"] == "reportgen Hyper-V collector" and source["tool_version"] == "2.0.0"
     assert source["server"] == "HVCL01" and source["exported_at"].isoformat() == "2026-03-02T09:12:41"
     assert source["rows_read"] == source["rows_used"] > 200 and source["rows_skipped"] == 0
     assert estate.has_tab(0, "Get-ClusterOwnerNode") and estate.tab_has_column(0, "Get-VM", "IsClustered")
@@ -149,6 +149,8 @@ def test_unreached_node_is_reported(tmp_path: Path) -> None:
                 manifest = json.loads(data.decode("utf-8-sig"))
                 manifest["nodes_reached"], manifest["nodes_not_reached"] = ["HV01", "HV02"], ["HV03"]
                 manifest["errors"] = [{"node": "HV03", "cmdlet": "Get-VMHost", "message": "The RPC server is unavailable."}]
+                manifest["status"] = [r for r in manifest["status"] if r["node"] != "HV03"] + [
+                    {"object": "Get-VMHost", "node": "HV03", "status": "failed", "message": "The RPC server is unavailable."}]
                 data = json.dumps(manifest).encode()
             target.writestr(name, data)
     estate = load_hyperv(bundle, 0, MapOptions())

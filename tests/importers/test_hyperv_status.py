@@ -59,12 +59,18 @@ def status(*records: dict[str, object]) -> Callable[[dict], None]:
     return edit
 
 
-def test_the_sample_bundle_is_assessed_everywhere(tmp_path: Path) -> None:
-    """The baseline the failures below are compared with: a complete new-format bundle is assessed."""
-    estate, coverage = audit(rebuild(tmp_path, manifest=status(
-        {"object": "Get-VM", "node": "HV01", "status": "ok", "rows": 7})))
+def old_format(doc: dict) -> None:
+    """A manifest as collector 1.0 wrote it: no status, no cluster status."""
+    for key in ("format", "status", "cluster_status", "cluster_error", "complete", "preflight", "partial_allowed"):
+        doc.pop(key, None)
+    doc["collector_version"] = "1.0.0"
+
+
+def test_the_sample_bundle_is_assessed_everywhere() -> None:
+    """The baseline the failures below are compared with: a complete bundle is assessed, with no note."""
+    estate, coverage = audit(SAMPLE)
     assert {c.status for rule, c in coverage.items() if rule.startswith("HYV")} == {"assessed"}
-    assert errors(estate) == []
+    assert errors(estate) == [] and not any("per-object status" in i.message for i in estate.issues)
 
 
 def test_a_failed_cmdlet_on_one_node_is_not_assessed_and_named(tmp_path: Path) -> None:
@@ -88,6 +94,7 @@ def test_a_failed_cmdlet_on_one_node_is_not_assessed_and_named(tmp_path: Path) -
 def test_an_old_bundle_without_status_reads_its_error_list(tmp_path: Path) -> None:
     """Collector 1.0 wrote only errors: still readable, its failures still not assessed, with a note."""
     def edit(doc: dict) -> None:
+        old_format(doc)
         doc["errors"] = [{"node": "HV02", "cmdlet": "Get-VMFibreChannelHba", "message": "Access is denied."}]
 
     estate, coverage = audit(rebuild(tmp_path, manifest=edit, files={"Get-VMFibreChannelHba": HEADER_ONLY}))
@@ -97,9 +104,10 @@ def test_an_old_bundle_without_status_reads_its_error_list(tmp_path: Path) -> No
 
 
 def test_an_old_bundle_without_errors_is_still_readable(tmp_path: Path) -> None:
-    estate, coverage = audit(SAMPLE)
+    estate, coverage = audit(rebuild(tmp_path, manifest=old_format))
     assert estate.table("guests").num_rows == 20 and coverage["HYV-03"].status == "assessed"
-    assert any("records no per-object status" in i.message for i in estate.issues)
+    assert any("made by collector version 1.0.0, which records no per-object status" in i.message
+               for i in estate.issues)
 
 
 def test_every_error_is_counted_not_only_the_first_twenty(tmp_path: Path) -> None:
