@@ -156,12 +156,29 @@ def tabs(estate: Estate) -> dict[str, tuple[list[str], list[list[Any]]]]:
     return result
 
 
+def trimmed(estate: Estate, columns: dict[str, tuple[str, ...]] | None = None,
+            below: dict[str, list[list[Any]]] | None = None) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """``tabs(estate)`` without ``columns`` (per tab) and with rows ``below`` each table after a blank row."""
+    result = {}
+    for tab, (cols, data) in tabs(estate).items():
+        gone = set((columns or {}).get(tab, ()))
+        keep = [i for i, c in enumerate(cols) if c not in gone]
+        rows = [[row[i] for i in keep] for row in data]
+        if below and tab in below:
+            rows += [[None] * len(keep), *([*r, *[None] * (len(keep) - len(r))] for r in below[tab])]
+        result[tab] = ([cols[i] for i in keep], rows)
+    return result
+
+
 def write_xlsx(estate: Estate, path: Path, *, sheet_prefix: str = "",
-               drop: tuple[str, ...] = (), rename: dict[str, dict[str, str]] | None = None) -> Path:
-    """Write an RVTools-shaped workbook; ``drop`` leaves tabs out, ``rename`` renames headers per tab."""
+               drop: tuple[str, ...] = (), rename: dict[str, dict[str, str]] | None = None,
+               columns: dict[str, tuple[str, ...]] | None = None,
+               below: dict[str, list[list[Any]]] | None = None) -> Path:
+    """Write an RVTools-shaped workbook; ``drop`` leaves tabs out, ``rename`` renames headers per tab,
+    ``columns`` and ``below`` as in :func:`trimmed`."""
     book = xlsxwriter.Workbook(str(path))
     when = book.add_format({"num_format": "yyyy/mm/dd hh:mm:ss"})
-    for tab, (cols, data) in tabs(estate).items():
+    for tab, (cols, data) in trimmed(estate, columns, below).items():
         if tab in drop:
             continue
         names = [(rename or {}).get(tab, {}).get(c, c) for c in cols]
@@ -198,10 +215,12 @@ def csv_bytes(cols: list[str], data: list[list[Any]], *, delimiter: str = ",", e
     return raw
 
 
-def write_csv_folder(estate: Estate, folder: Path, **options: Any) -> Path:
-    """Write ``RVTools_tab<Tab>.csv`` files (RVTools' 'export all to csv')."""
+def write_csv_folder(estate: Estate, folder: Path, *, columns: dict[str, tuple[str, ...]] | None = None,
+                     below: dict[str, list[list[Any]]] | None = None, **options: Any) -> Path:
+    """Write ``RVTools_tab<Tab>.csv`` files (RVTools' 'export all to csv'); ``columns``, ``below`` as in
+    :func:`trimmed`."""
     folder.mkdir(parents=True, exist_ok=True)
-    for tab, (cols, data) in tabs(estate).items():
+    for tab, (cols, data) in trimmed(estate, columns, below).items():
         if tab == "vMetaData":
             continue  # RVTools writes no vMetaData CSV
         (folder / f"RVTools_tab{tab}.csv").write_bytes(csv_bytes(cols, data, **options))

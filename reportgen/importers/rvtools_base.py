@@ -184,12 +184,6 @@ class MapperBase:
                 return f"server:{server}"
         return f"file:{self.raw.file}"
 
-    def guest_key(self, frame: pl.DataFrame) -> pl.Expr:
-        vm_id = self.col(frame, "VM ID")
-        uuid = self.col(frame, "VM UUID")
-        ident = pl.coalesce(vm_id, pl.concat_str(pl.lit("uuid:"), uuid))
-        return pl.concat_str(self.scope_expr(frame), pl.lit("/"), ident)
-
     def host_key(self, frame: pl.DataFrame, column: str = "Host") -> pl.Expr:
         host = self.col(frame, column)
         return pl.when(host.is_null()).then(None).otherwise(

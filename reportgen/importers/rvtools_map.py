@@ -15,6 +15,7 @@ import polars as pl
 from ..estate import DataIssue
 from . import values as V
 from .rvtools_base import NEEDED, MapOptions, needed_columns
+from .rvtools_identity import Identity, guest_keys, identities, join_keys, offered
 from .rvtools_infra import InfraMapping
 
 __all__ = ["NEEDED", "MapOptions", "Mapper", "needed_columns"]
@@ -48,9 +49,14 @@ class Mapper(InfraMapping):
                           f"the owner column '{owner}' is not in vInfo; owners are unknown for this export",
                           sheet=raw.sheet, column=owner)
             )
+        ids = identities(f, self.scope_expr(f))
+        identity = offered(ids)
         frame = f.with_columns(
-            guest_key=self.guest_key(f),
-            name=V.name("VM") if "VM" in f.columns else pl.lit(None, pl.String),
+            guest_key=guest_keys(ids, identity),
+            name=ids["vm_name"],
+            id_scope=ids["scope"],
+            id_uuid=ids["vm_uuid"],
+            id_host=ids["host"],
             host_key=self.host_key(f),
             cluster_key=self.cluster_key(f),
             cluster=self.col(f, "Cluster"),
@@ -94,12 +100,25 @@ class Mapper(InfraMapping):
             "CPUs": V.integer("CPUs"),
             "Memory": V.integer("Memory"),
         })
-        frame = self.keep("vInfo", frame, pl.col("vm_id").is_not_null() | pl.col("vm_uuid").is_not_null(),
-                          "no 'VM ID' or 'VM UUID' to identify the guest (add the column to the export)")
-        frame = frame.with_columns(pl.col("name").fill_null(pl.col("vm_id")))
-        frame = self.unique("vInfo", frame, ["guest_key"], "the same 'VM ID' appears twice in vInfo; the first row is used")
+        frame = self._identified(frame, identity)
         self.status("vInfo", frame.height)
         return self.snapshots(frame)
+
+    def _identified(self, frame: pl.DataFrame, identity: Identity) -> pl.DataFrame:
+        """vInfo rows that identify a guest, once each; the others skipped and counted."""
+        if identity.by_name:
+            frame = self.keep("vInfo", frame, pl.col("name").is_not_null(),
+                              "no VM name, 'VM ID' or 'VM UUID' to identify the guest")
+            self.issues.append(DataIssue(
+                "info", self.raw.file, "vInfo has no 'VM ID' or 'VM UUID': guests are told apart by name (within "
+                "their datacenter, cluster and host where names repeat) and other tabs join them by name",
+                sheet=self.raw.tabs["vInfo"].sheet))
+            return self.unique("vInfo", frame, ["guest_key"], "a guest of the same name on the same host is listed "
+                               "earlier, and there is no 'VM ID' or 'VM UUID' to tell them apart; the first row is used")
+        frame = self.keep("vInfo", frame, pl.col("guest_key").is_not_null(),
+                          "no 'VM ID' or 'VM UUID' to identify the guest (add the column to the export)")
+        frame = frame.with_columns(pl.col("name").fill_null(pl.coalesce("vm_id", "vm_uuid")))
+        return self.unique("vInfo", frame, ["guest_key"], "the same 'VM ID' appears twice in vInfo; the first row is used")
 
     def snapshots(self, guests: pl.DataFrame) -> pl.DataFrame:
         """Count vSnapshot rows per guest into ``snapshots`` (null when the tab is absent)."""
@@ -118,11 +137,15 @@ class Mapper(InfraMapping):
             self.status(tab, 0)
             return pl.DataFrame()
         f = raw.frame
-        frame = f.with_columns(guest_key=self.guest_key(f))
-        known = frame.select(pl.col("guest_key").is_in(guests["guest_key"].implode())).to_series()
-        if not known.all():
-            self.skip(raw, frame.filter(~known), "the VM is not in vInfo (export tabs taken at different times?)")
-            frame = frame.filter(known)
+        known = guests.select("guest_key", "vm_id", "datacenter", "cluster", scope="id_scope", vm_uuid="id_uuid",
+                              vm_name="name", host="id_host")
+        keys = join_keys(identities(f, self.scope_expr(f)), known, offered(known))
+        frame = f.with_columns(guest_key=keys["guest_key"])
+        if keys["reason"].null_count() < frame.height:
+            for reason, rows in frame.with_columns(keys["reason"]).filter(pl.col("reason").is_not_null()).group_by(
+                    "reason", maintain_order=True):
+                self.skip(raw, rows, str(reason[0]))
+            frame = frame.filter(pl.col("guest_key").is_not_null())
         frame = frame.with_columns(source_id=pl.lit(self.source_id, pl.Int32), row=pl.col("__row"), **columns)
         self.status(tab, frame.height)
         return frame
