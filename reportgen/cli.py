@@ -186,14 +186,20 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None, stdout
     except RenderError as exc:
         err.write(f"reportgen: output error: {exc}\n")
         return ExitStatus.OUTPUT
-    except ReportgenError as exc:
-        err.write(f"reportgen: error: {exc}\n")
-        return ExitStatus.INTERNAL
-    except Exception as exc:  # a bug: say so in one line unless --debug
-        if getattr(args, "debug", False):
-            traceback.print_exc(file=err)
-        err.write(f"reportgen: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)\n")
-        return ExitStatus.INTERNAL
+    except Exception as exc:  # a bug (a SchemaError or CoreError too): say so in one line unless --debug
+        return _internal_error(exc, getattr(args, "debug", False), err)
+
+
+def _internal_error(exc: Exception, debug: bool, err: TextIO) -> int:
+    """Say that reportgen failed (not the input) and what to send to have it fixed."""
+    if debug:
+        traceback.print_exc(file=err)
+    what = str(exc) if isinstance(exc, ReportgenError) else f"{type(exc).__name__}: {exc}"
+    err.write(f"reportgen: internal error: {what}. This is a bug in reportgen {__version__}, not a fault of the "
+              "input. To report it, send the reportgen maintainers the command line, the traceback that "
+              f"{'is printed above' if debug else 'the same command prints with --debug'}, and, if you may share "
+              "it, the export (or the smallest part of it that still fails)\n")
+    return ExitStatus.INTERNAL
 
 
 def run() -> NoReturn:

@@ -7,6 +7,7 @@ Read from a TOML file (``--config audit.toml``); every key is optional and docum
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -142,9 +143,15 @@ def load_config(path: str | Path | None) -> Config:
         return Config()
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError("no such file", where=str(path), hint="run 'reportgen init-config' to write one") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"is not UTF-8 text (byte {exc.start + 1:,} cannot be read)", where=str(path),
+                          hint="save the file as UTF-8 in the text editor") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot be read: {exc.strerror or exc}", where=str(path),
+                          hint="give a readable TOML file (see 'reportgen init-config')") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", where=str(path)) from None
     return parse_config(data, str(path), base_dir=path.parent)
@@ -255,9 +262,22 @@ def _only(data: object, allowed: set[str], section: str, where: str) -> None:
 def _number(value: object, key: str, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"key '{key}' must be a number, got {value!r}", where=where)
+    value = _finite(value, key, where)
     if value < 0:
         raise ConfigError(f"key '{key}' must not be negative", where=where)
     return float(value)
+
+
+def _finite(value: float, key: str, where: str) -> float:
+    """``value`` as a float unless it is infinite or not a number (TOML allows inf, nan and huge integers)."""
+    try:
+        value = float(value)
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value):
+        raise ConfigError(f"key '{key}' must be a finite number, got {value!r}", where=where,
+                          hint="write an amount such as 450 or 0")
+    return value
 
 
 def _section(default: Any, data: object, section: str, where: str) -> Any:
@@ -273,7 +293,7 @@ def _section(default: Any, data: object, section: str, where: str) -> Any:
             ok = isinstance(value, bool)
         elif isinstance(current, float):
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            value = float(value) if ok else value
+            value = _finite(value, key_name, where) if ok else value
         elif isinstance(current, int):
             ok = isinstance(value, int) and not isinstance(value, bool)
         else:

@@ -50,6 +50,14 @@ BAD = [
     ("[report]\nclient = 3\n", "key 'report.client' must be str"),
     ("[colour]\nink = 1\n", "unknown key 'colour'"),
     ("[report\n", "not valid TOML"),
+    ("[cost]\noutage_cost_per_minute = inf\n", "key 'cost.outage_cost_per_minute' must be a finite number"),
+    ("[cost]\nchange_cost_high = nan\n", "key 'cost.change_cost_high' must be a finite number"),
+    ("[cost]\noutage_minutes = -45\n", "key 'cost.outage_minutes' must not be negative"),
+    ("[cost]\noutage_minutes = 1e400\n", "key 'cost.outage_minutes' must be a finite number"),
+    ("[cost.roles.dba]\nhours = 1\nrate = -inf\n", "key 'cost.roles.dba.rate' must be a finite number"),
+    ("[cost.events_per_year]\nvsphere = nan\n", "key 'cost.events_per_year.vsphere' must be a finite number"),
+    ('[cost.service_outage_cost_per_minute]\n"sql*" = -3\n',
+     "key 'cost.service_outage_cost_per_minute.sql*' must not be negative"),
 ]
 
 
@@ -87,3 +95,20 @@ def test_roles_services_and_capacity_are_read() -> None:
     assert config.cost.events_per_year == {"vsphere": 6.0, "hyperv": 12.0}
     assert config.waves.cluster_capacity == {"Prod": 2}
     assert config.owner_column == "Owner"
+
+
+@pytest.mark.parametrize("data", ['[report]\nclient = "Müller AG"\n'.encode("latin-1"),
+                                  '[report]\nclient = "x"\n'.encode("utf-16")])
+def test_a_config_that_is_not_utf8_is_a_config_error(cli, tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "audit.toml"
+    path.write_bytes(data)
+    result = cli(["audit", tmp_path / "none.xlsx", "--config", path, "-q"])
+    assert result.code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"reportgen: config error: {path}: is not UTF-8 text (byte ")
+    assert "save the file as UTF-8" in line
+
+
+def test_a_config_that_is_a_folder_is_a_config_error(cli, tmp_path: Path) -> None:
+    result = cli(["audit", tmp_path / "none.xlsx", "--config", tmp_path, "-q"])
+    assert result.code == 2 and f"config error: {tmp_path}: cannot be read" in result.stderr

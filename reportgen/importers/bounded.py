@@ -218,7 +218,8 @@ def _classify(root: Path, path: Path, name: str) -> Entry:
 def folder_entries(folder: Path, recursive: bool = False) -> list[Entry]:
     """Every entry of ``folder`` (and its sub-folders when ``recursive``), sorted by name.
 
-    Nothing is opened. Sub-folders reached through symbolic links are not followed.
+    Nothing is opened. Sub-folders reached through symbolic links are not followed, and a folder
+    named like a CSV is an entry (to be named and skipped), not a folder to walk.
     """
     root = folder.resolve()
     entries: list[Entry] = []
@@ -232,7 +233,8 @@ def folder_entries(folder: Path, recursive: bool = False) -> list[Entry]:
                              hint="check the folder's permissions") from exc
         for child in children:
             entry = _classify(root, child, prefix + child.name)
-            if entry.kind == "folder" and recursive and not child.is_symlink():
+            if entry.kind == "folder" and recursive and not child.is_symlink() \
+                    and not child.name.lower().endswith(".csv"):
                 pending.append((child, entry.name + "/"))
             else:
                 entries.append(entry)

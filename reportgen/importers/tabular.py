@@ -36,17 +36,29 @@ class TextTable:
 
 
 def decode(data: bytes, file: str) -> tuple[str, str]:
-    """Decode bytes to text, returning (text, encoding name)."""
+    """Decode bytes to text, returning (text, encoding name); InputError for UTF-16 that does not decode."""
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        return data.decode("utf-16"), "utf-16"
+        return _utf16(data, "utf-16", file), "utf-16"
     if len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:
-        return data.decode("utf-16-le"), "utf-16-le"
+        return _utf16(data, "utf-16-le", file), "utf-16-le"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _utf16(data: bytes, encoding: str, file: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        cut = " (an odd number of bytes: it was cut short)" if len(data) % 2 else ""
+        raise InputError(
+            f"is UTF-16 text that cannot be decoded at byte {exc.start:,}{cut}", where=file,
+            hint="copy or export the file again; if it was edited, save it as UTF-8 or UTF-16 with Excel or a text "
+                 "editor",
+        ) from None
 
 
 def sniff_delimiter(header_line: str) -> str:
