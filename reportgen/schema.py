@@ -84,6 +84,8 @@ COLUMNS: dict[str, list[Column]] = {
         Column("rows_used", I64, doc="rows that became part of the estate"),
         Column("rows_skipped", I64, doc="rows skipped, each counted with a reason in the data-quality issues"),
         Column("superseded_by", I32, doc="source_id of a newer export of the same server, when one was given"),
+        Column("producer_recognised", BOOL,
+               doc="false when another exporter wrote the export for a platform reportgen cannot tell"),
     ],
     "clusters": [
         Column("cluster_key", STR, True),

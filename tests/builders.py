@@ -176,12 +176,17 @@ def write_xlsx(estate: Estate, path: Path, *, sheet_prefix: str = "",
                below: dict[str, list[list[Any]]] | None = None) -> Path:
     """Write an RVTools-shaped workbook; ``drop`` leaves tabs out, ``rename`` renames headers per tab,
     ``columns`` and ``below`` as in :func:`trimmed`."""
+    chosen = {t: ([(rename or {}).get(t, {}).get(c, c) for c in cols], data)
+              for t, (cols, data) in trimmed(estate, columns, below).items() if t not in drop}
+    return write_tabs_xlsx(chosen, path, sheet_prefix=sheet_prefix)
+
+
+def write_tabs_xlsx(tabs: dict[str, tuple[list[str], list[list[Any]]]], path: Path, *,
+                    sheet_prefix: str = "") -> Path:
+    """Write tabs (headers, rows) as a workbook, typed as RVTools types them."""
     book = xlsxwriter.Workbook(str(path))
     when = book.add_format({"num_format": "yyyy/mm/dd hh:mm:ss"})
-    for tab, (cols, data) in trimmed(estate, columns, below).items():
-        if tab in drop:
-            continue
-        names = [(rename or {}).get(tab, {}).get(c, c) for c in cols]
+    for tab, (names, data) in tabs.items():
         sheet = book.add_worksheet(sheet_prefix + tab)
         sheet.write_row(0, 0, names)
         for r, row in enumerate(data, start=1):

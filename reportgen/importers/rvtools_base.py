@@ -13,6 +13,7 @@ import polars as pl
 
 from ..estate import DataIssue, IssueLevel, TabStatus
 from . import values as V
+from .rvtools_producer import Producer
 from .rvtools_read import RawExport, RawTab
 
 _ID = ("VM", "VM ID", "VM UUID", "VI SDK Server", "VI SDK UUID", "Host", "Cluster", "Datacenter")
@@ -33,7 +34,7 @@ NEEDED: dict[str, frozenset[str]] = {
         _ID
         + (
             "Disk", "Capacity MiB", "Raw", "Disk Mode", "Sharing mode", "Controller", "Label", "Shared Bus",
-            "Path", "Raw LUN ID", "Raw Comp. Mode",
+            "Path", "Disk Path", "Raw LUN ID", "Raw Comp. Mode",
         )
     ),
     "vNetwork": frozenset(
@@ -43,7 +44,8 @@ NEEDED: dict[str, frozenset[str]] = {
     "vCD": frozenset(_ID + ("Device Node", "Connected", "Starts Connected", "Device Type")),
     "vUSB": frozenset(_ID + ("Device Node", "Device Type", "Connected", "Family", "Auto connect")),
     "vSnapshot": frozenset(_ID + ("Name", "Date / time")),
-    "vSource": frozenset(("Name", "API type", "Version", "Build", "Fullname", "VI SDK Server", "VI SDK UUID")),
+    "vSource": frozenset(("Name", "OS type", "API type", "Version", "Build", "Fullname", "Product name",
+                          "Product line", "Vendor", "VI SDK Server", "VI SDK UUID")),
     "vCluster": frozenset(
         ("Name", "NumHosts", "HA enabled", "AdmissionControlEnabled", "DRS enabled", "DRS default VM behavior",
          "DPM enabled", "VI SDK Server", "VI SDK UUID")
@@ -66,7 +68,8 @@ NEEDED: dict[str, frozenset[str]] = {
 
 # Columns some RVTools releases never wrote and that nothing depends on alone: not worth a
 # "missing column" line in the data-quality section.
-_OPTIONAL = frozenset({"VI SDK Server", "SRM Placeholder", "Datacenter", "Cluster"})
+_OPTIONAL = frozenset({"VI SDK Server", "SRM Placeholder", "Datacenter", "Cluster", "Disk Path", "OS type",
+                       "Product name", "Product line", "Vendor"})
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,11 @@ def needed_columns(options: MapOptions) -> dict[str, frozenset[str]]:
 class MapperBase:
     """One mapping step over some tabs of an export; collects its own issues and tab statuses."""
 
-    def __init__(self, raw: RawExport, source_id: int, options: MapOptions, scope: str | None = None) -> None:
+    def __init__(self, raw: RawExport, source_id: int, options: MapOptions, scope: str | None = None,
+                 producer: Producer | None = None) -> None:
         self.raw = raw
+        self.producer = producer or Producer("RVTools", None, "vsphere")
+        self.platform = pl.lit(self.producer.platform)
         self.source_id = source_id
         self.options = options
         self.issues: list[DataIssue] = []

@@ -21,7 +21,7 @@ class InfraMapping(MapperBase):
                 cluster_key=self.cluster_key(f),
                 cluster=self.col(f, "Cluster"),
                 datacenter=self.col(f, "Datacenter"),
-                platform=pl.lit("vsphere"),
+                platform=self.platform,
                 product=product,
                 version=product.str.extract(r"(\d+\.\d+(?:\.\d+)?)", 1),
                 build=product.str.extract(r"build-(\d+)", 1),
@@ -47,7 +47,7 @@ class InfraMapping(MapperBase):
             cluster_key=pl.col("cluster_key").first(),
             cluster=pl.col("cluster").first(),
             datacenter=pl.col("datacenter").first(),
-        ).with_columns(platform=pl.lit("vsphere"), source_id=pl.lit(self.source_id, pl.Int32))
+        ).with_columns(platform=self.platform, source_id=pl.lit(self.source_id, pl.Int32))
         if frames:
             seen = seen.join(frames[0].select("host_key"), on="host_key", how="anti")
         if seen.height and f is not None:
@@ -64,7 +64,7 @@ class InfraMapping(MapperBase):
             datacenter=pl.col("datacenter").first(),
             host_count=pl.len().cast(pl.Int32),
             scope=pl.col("cluster_key").first().str.split("/").list.first(),
-        ).with_columns(platform=pl.lit("vsphere"), source_id=pl.lit(self.source_id, pl.Int32))
+        ).with_columns(platform=self.platform, source_id=pl.lit(self.source_id, pl.Int32))
         f = self.tab("vCluster")
         if f is None:
             self.status("vCluster", 0)

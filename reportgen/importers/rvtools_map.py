@@ -17,9 +17,11 @@ from . import values as V
 from .rvtools_base import NEEDED, MapOptions, needed_columns
 from .rvtools_identity import Identity, guest_keys, identities, join_keys, offered
 from .rvtools_infra import InfraMapping
+from .rvtools_producer import describe, hyperv_objects
 
 __all__ = ["NEEDED", "MapOptions", "Mapper", "needed_columns"]
 
+DISK_FILE = r"(?i)\.(vmdk|vhdx|vhd|avhdx|vhds)$"
 _OWNER = re.compile(r"(?i)^(vm[ _-]?)?(owner|owned by|application owner|app owner|service owner|contact|"
                     r"responsible|besitzer|verantwortlich|propri[ée]taire|responsable)$")
 
@@ -61,7 +63,7 @@ class Mapper(InfraMapping):
             cluster_key=self.cluster_key(f),
             cluster=self.col(f, "Cluster"),
             datacenter=self.col(f, "Datacenter"),
-            platform=pl.lit("vsphere"),
+            platform=self.platform,
             power_state=self.typed(f, "Powerstate", V.enum("Powerstate", V.POWER_STATES), pl.String()),
             # 3.x exports have no Template column; a template's configuration file is a .vmtx.
             template=pl.coalesce(
@@ -171,10 +173,21 @@ class Mapper(InfraMapping):
             raw_mode=self.typed(f, "Raw Comp. Mode", V.enum("Raw Comp. Mode", V.RAW_MODES), pl.String()),
             lun_id=self.col(f, "Raw LUN ID"),
             disk_mode=self.col(f, "Disk Mode"),
-            path=self.col(f, "Path"),
+            path=self.disk_file(f),
             datastore=self.typed(f, "Path", V.datastore("Path"), pl.String()),
             capacity_mib=self.typed(f, "Capacity MiB", V.integer("Capacity MiB"), pl.Int64()),
+            vhd_set=pl.when(self.disk_file(f).is_null() | (self.platform != "hyperv")).then(None)
+            .otherwise(self.disk_file(f).str.to_lowercase().str.ends_with(".vhds")),
         ))
+
+    def disk_file(self, f: pl.DataFrame) -> pl.Expr:
+        """The virtual disk file: ``Path``, else ``Disk Path`` where it names a disk file.
+
+        RVTools writes the guest's mount points (``C:\\``) in ``Disk Path``; other exporters put the
+        .vhdx there and leave ``Path`` empty.
+        """
+        named = self.col(f, "Disk Path")
+        return pl.coalesce(self.col(f, "Path"), pl.when(named.str.contains(DISK_FILE)).then(named))
 
     def nics(self, guests: pl.DataFrame) -> pl.DataFrame:
         f = self.tab("vNetwork")
@@ -260,9 +273,16 @@ class Mapper(InfraMapping):
         if version is None:
             version = "3.x (no vMetaData tab)" if any(s.startswith("tab") for s in
                                                       (t.sheet for t in self.raw.tabs.values())) else None
+        said = describe(self.producer, self.raw.tabs)
+        if said is not None:
+            self.issues.append(DataIssue(said[0], self.raw.file, said[1], sheet="vSource" if src is not None else
+                                         "vMetaData"))
+        if self.producer.platform == "hyperv":
+            self.tabs += hyperv_objects(self.source_id, {t: r.headers for t, r in self.raw.tabs.items()})
         return dict(
-            source_id=self.source_id, file=self.raw.file, format=self.raw.format, platform="vsphere",
-            tool="RVTools", tool_version=version, exported_at=exported, server=server,
+            source_id=self.source_id, file=self.raw.file, format=self.raw.format, platform=self.producer.platform,
+            tool=self.producer.tool, tool_version=version, exported_at=exported, server=server,
+            producer_recognised=self.producer.recognised,
             server_uuid=None if self.scope.startswith(("server:", "file:")) else self.scope,
             server_version=server_version,
         )

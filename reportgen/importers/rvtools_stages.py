@@ -18,6 +18,7 @@ from ..errors import InputError
 from ..estate import DataIssue, Estate, TabStatus
 from .rvtools_base import NEEDED, MapOptions
 from .rvtools_map import Mapper
+from .rvtools_producer import Producer, recognise
 from .rvtools_read import RawExport, RawTab
 
 __all__ = ["STAGES", "Stage", "StageResult", "assemble", "map_export", "run_stage"]
@@ -35,7 +36,7 @@ class Stage:
 @dataclass(frozen=True)
 class StageResult:
     value: object
-    """The stage's frame (or the scope string, or the source row)."""
+    """The stage's frame (or the scope and the producer, or the source row)."""
     issues: tuple[DataIssue, ...] = ()
     tabs: tuple[TabStatus, ...] = ()
     rows_read: int = 0
@@ -76,8 +77,10 @@ def run_stage(stage: Stage, file: str, fmt: str, tabs: Mapping[str, RawTab], sou
     raw = RawExport(file, fmt, {t: tabs[t] for t in stage.tabs if t in tabs}, ())
     if stage.name == "scope":
         check_vinfo(file, raw.tabs)
-        return StageResult(Mapper(raw, source_id, options).scope)
-    m = Mapper(raw, source_id, options, scope=str(done["scope"].value))
+        first = Mapper(raw, source_id, options)
+        return StageResult((first.scope, recognise(first.tab("vMetaData"), first.tab("vSource"))))
+    scope, producer = _scope(done["scope"])
+    m = Mapper(raw, source_id, options, scope=scope, producer=producer)
     value: object
     if stage.name == "guests":
         value = m.guests()
@@ -94,6 +97,12 @@ def run_stage(stage: Stage, file: str, fmt: str, tabs: Mapping[str, RawTab], sou
     else:
         raise ValueError(f"unknown stage {stage.name}")
     return StageResult(value, tuple(m.issues), tuple(m.tabs), m.rows_read, m.rows_used)
+
+
+def _scope(result: StageResult) -> tuple[str, Producer]:
+    value = result.value
+    assert isinstance(value, tuple) and isinstance(value[0], str) and isinstance(value[1], Producer)
+    return value[0], value[1]
 
 
 def _frame(result: StageResult) -> pl.DataFrame:

@@ -20,7 +20,8 @@ POWER_STATES = {
     "poweredon": "poweredOn",
     "poweredoff": "poweredOff",
     "suspended": "suspended",
-    # Hyper-V VMState names
+    # Hyper-V VMState names (and the On / Off of RVTools-shaped Hyper-V exports)
+    "on": "poweredOn",
     "running": "poweredOn",
     "off": "poweredOff",
     "saved": "suspended",

@@ -11,26 +11,29 @@ from __future__ import annotations
 from ..estate import Estate
 from .base import Coverage, Need, RuleInfo
 
+_UNKNOWN = ("written by an exporter reportgen does not recognise, for a platform it cannot tell: its values may "
+            "not mean what RVTools' do")
 _PLATFORM_NAMES = {"vsphere": "vSphere (RVTools)", "hyperv": "Hyper-V"}
 
 
 def assess(info: RuleInfo, estate: Estate) -> list[Coverage]:
     """Coverage of one rule: one record per source of a platform the rule applies to."""
     sources = [
-        (int(sid), str(platform), version)
-        for sid, platform, version, superseded in zip(
+        (int(sid), str(platform), version, known is not False)
+        for sid, platform, version, superseded, known in zip(
             estate.sources.column("source_id").to_pylist(),
             estate.sources.column("platform").to_pylist(),
             estate.sources.column("tool_version").to_pylist(),
             estate.sources.column("superseded_by").to_pylist(),
+            estate.sources.column("producer_recognised").to_pylist(),
         )
         if superseded is None
     ]
     records: list[Coverage] = []
     for platform in info.platforms:
-        for source_id, _, version in (s for s in sources if s[1] == platform):
-            if info.cannot_assess:
-                records.append(Coverage(info.id, source_id, "not-assessed", info.cannot_assess))
+        for source_id, _, version, known in (s for s in sources if s[1] == platform):
+            if info.cannot_assess or not known:
+                records.append(Coverage(info.id, source_id, "not-assessed", info.cannot_assess if known else _UNKNOWN))
                 continue
             required, optional = _missing(info, estate, source_id, platform, version)
             if required:

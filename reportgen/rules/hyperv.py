@@ -50,7 +50,9 @@ HYV01 = _info(
     "AntiAffinityClassNames, or replace the shared disk by an application replica (SQL Server Always On).",
     ("https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-R2-and-2012/dn281956(v=ws.11)",
      f"{DOCS}/manage/create-vhdset-file"),
-    (Need("hyperv", DISKS, ("Path", "SupportPersistentReservations"), "shared VHDX shows in Get-VMHardDiskDrive"),),
+    (Need("hyperv", DISKS, ("Path",), "shared VHDX shows in Get-VMHardDiskDrive"),
+     Need("hyperv", DISKS, ("SupportPersistentReservations",),
+          "without it a shared VHDX that only one VM of the export attaches is not seen", optional=True)),
 )
 HYV02 = _info(
     "HYV-02", "Guest cluster on a VHD Set", Severity.LOW, {SVM},
@@ -175,12 +177,15 @@ def shared_disks(estate: Estate, ctx: RuleContext) -> RuleOutput:
     groups = disks.group_by("scope", "key", maintain_order=True).agg(
         pl.col("path").first(), pl.col("vhd_set").fill_null(False).any().alias("set"),
         pl.col("persistent_reservations").fill_null(False).any().alias("pr"),
+        pl.col("persistent_reservations").is_not_null().any().alias("pr_known"),
+        pl.col("source_id").first(),
         members=pl.col("guest_key").unique(maintain_order=True),
         names=pl.col("name").unique(maintain_order=True),
         hosts=pl.col("host_key").unique(),
     ).filter(pl.col("set") | pl.col("pr") | (pl.col("members").list.len() >= 2))
     if groups.is_empty():
         return out
+    tabs = _disk_tabs(estate)
     per_guest: dict[str, list[tuple[RuleInfo, dict[str, Any]]]] = {}
     for grp in groups.iter_rows(named=True):
         members = grp["members"]
@@ -196,8 +201,10 @@ def shared_disks(estate: Estate, ctx: RuleContext) -> RuleOutput:
         for rule, grp in per_guest[g["guest_key"]]:
             others = [n for n in grp["names"] if n != g["name"]]
             flag = ("VHD Set (.vhds)" if rule is HYV02 else "SupportPersistentReservations = True" if grp["pr"]
-                    else "SupportPersistentReservations not True (only one of the VMs can run at a time)")
-            evidence = f"{DISKS} row {rows_of[g['guest_key']].get(grp['key'])}: {flag}, Path = {grp['path']}; "
+                    else "SupportPersistentReservations not True (only one of the VMs can run at a time)"
+                    if grp["pr_known"] else "SupportPersistentReservations not in the export")
+            evidence = f"{tabs.get(grp['source_id'], DISKS)} row {rows_of[g['guest_key']].get(grp['key'])}: {flag}, " \
+                       f"Path = {grp['path']}; "
             severity = rule.severity
             if others:
                 evidence += f"also attached to {', '.join(others)}"
@@ -208,6 +215,12 @@ def shared_disks(estate: Estate, ctx: RuleContext) -> RuleOutput:
                 evidence += "no other VM in this export attaches it (partners on another host or cluster?)"
             _tie(out, rule, g, evidence, severity=severity)
     return out
+
+
+def _disk_tabs(estate: Estate) -> dict[int, str]:
+    """The tab that holds the disks of each RVTools-shaped source (vDisk; Get-VMHardDiskDrive elsewhere)."""
+    sources = frame(estate, "sources")
+    return {int(s): "vDisk" for s, f in zip(sources["source_id"], sources["format"]) if str(f).startswith("rvtools")}
 
 
 def storage(estate: Estate, ctx: RuleContext) -> RuleOutput:
@@ -226,6 +239,7 @@ def storage(estate: Estate, ctx: RuleContext) -> RuleOutput:
     g_all = g_all.filter(
         pl.col("passthrough_disk").is_not_null() | pl.col("local_paths").is_not_null()
         | _local(pl.col("config_path")).fill_null(False) | _local(pl.col("snapshot_dir")).fill_null(False))
+    tabs = _disk_tabs(estate)
     for g in g_all.iter_rows(named=True):
         clustered = g["is_clustered"]
         if g["passthrough_disk"]:
@@ -241,9 +255,11 @@ def storage(estate: Estate, ctx: RuleContext) -> RuleOutput:
         if g["local_paths"] or config:
             parts = []
             if config:
-                parts.append(f"Get-VM row {g['row']}: ConfigurationLocation = {config[0]}")
+                vm_tab = "vInfo" if g["source_id"] in tabs else "Get-VM"
+                parts.append(f"{vm_tab} row {g['row']}: ConfigurationLocation = {config[0]}")
             if g["local_paths"]:
-                parts.append(f"{DISKS} row {_rows(g['local_rows'])}: Path = {g['local_paths'][0]}"
+                parts.append(f"{tabs.get(g['source_id'], DISKS)} row {_rows(g['local_rows'])}: "
+                             f"Path = {g['local_paths'][0]}"
                              + (f" and {len(g['local_paths']) - 1} more" if len(g["local_paths"]) > 1 else ""))
             volume = g["datastore"] or _drive(config[0] if config else g["local_paths"][0], g["host_name"])
             _tie(out, HYV08, g, "; ".join(parts) + " (a local drive, not a Cluster Shared Volume or SMB share)",
