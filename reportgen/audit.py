@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from .estate import Estate
 from .history import History, compare_history, record
 from .importers import MapOptions, load_estate
 from .progress import Progress, silent
+from .report.fonts import unprintable_names
 from .rules import Severity
 from .staging import Staging, write_atomically
 
@@ -62,6 +63,9 @@ def run_audit(
 
         progress("redacting names", 0, 0)
         estate = redact_estate(estate, config.redact_key or "reportgen")
+    unprintable = unprintable_names(estate)
+    if unprintable is not None:
+        estate = replace(estate, issues=(*estate.issues, unprintable))
     analysis = analyze(estate, config, progress=progress)
     progress("pricing", 2, 3)
     costing = cost_analysis(analysis)

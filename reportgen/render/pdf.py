@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,10 @@ _SUBSET_FALLBACK = "Using fontTools instead of HarfBuzz-Subset"
 """WeasyPrint's warning, once per font and per PDF, when :data:`MISSING_SUBSET` applies."""
 
 
+_NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.+)" \(U\+[0-9A-F]+\)$',
+                     re.DOTALL)
+
+
 @dataclass(frozen=True)
 class PdfNotes:
     """What WeasyPrint said while writing a PDF."""
@@ -54,8 +59,20 @@ def environment_notes() -> tuple[str, ...]:
 
 
 def notes(warnings: list[str]) -> PdfNotes:
-    """Layout warnings, with the environment's own (reported by :func:`environment_notes`) set apart."""
-    return PdfNotes(tuple(w for w in warnings if not w.startswith(_SUBSET_FALLBACK)), environment_notes())
+    """Layout warnings, with the environment's own (reported by :func:`environment_notes`) set apart.
+
+    WeasyPrint warns once per character a font lacks; those become one note (the data-quality
+    section names the names).
+    """
+    missing = list(dict.fromkeys(m.group(1) for w in warnings if (m := _NOTDEF.match(w))))
+    said = tuple(w for w in warnings if not w.startswith(_SUBSET_FALLBACK) and not _NOTDEF.match(w))
+    environment = environment_notes()
+    if missing:
+        shown = " ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+        environment += (f"{len(missing)} character(s) are not in the PDF's fonts and print as empty boxes ({shown}); "
+                        "install a font for those scripts (e.g. fonts-noto-cjk, fonts-noto-color-emoji) to print "
+                        "them",)
+    return PdfNotes(said, environment)
 
 
 class _Collect(logging.Handler):
