@@ -13,7 +13,8 @@ from .rvtools_headers import canonical_tab
 
 __all__ = ["MANIFEST", "ExportKind", "bundle_file", "check_archive", "detect", "export_files", "is_zip", "tab_file"]
 
-_RVTOOLS_CSV = re.compile(r"^(RVTools_)?tabv", re.IGNORECASE)
+# RVTools names its CSVs RVTools_tabvInfo.csv …; exporters that imitate it write vInfo.csv ….
+_RVTOOLS_CSV = re.compile(r"^((RVTools_)?tabv|vinfo\.csv$)", re.IGNORECASE)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary .xls, and encrypted Office files
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")  # a zip archive (an xlsx is one), or an empty one
 MANIFEST = "manifest.json"

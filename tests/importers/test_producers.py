@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from reportgen.importers import load_estate
-from tests.builders import small_estate, trimmed, write_tabs_xlsx, write_xlsx
+from tests.builders import csv_bytes, small_estate, trimmed, write_tabs_xlsx, write_xlsx
 
 GUID = "6f1c2a90-0000-4000-8000-0000000000{:02d}"
 VM_COLUMNS = ["VM", "Powerstate", "Template", "Datacenter", "Cluster", "Host", "VM ID", "VM UUID", "VI SDK Server",
@@ -54,17 +54,23 @@ HYPERV_META = {"RVTools major version": "HvInventory", "RVTools version": "1.0",
                "xlsx creation datetime": "2026-01-10T08:00:00Z", "Server": "Hyper-V Inventory"}
 
 
-def audit(cli, tabs: dict, tmp_path: Path) -> dict:
-    book = write_tabs_xlsx(tabs, tmp_path / "export.xlsx")
+def audit(cli, tabs: dict, tmp_path: Path, kind: str = "xlsx") -> dict:
+    if kind == "xlsx":
+        export = write_tabs_xlsx(tabs, tmp_path / "export.xlsx")
+    else:  # the way such exporters name their CSVs: vInfo.csv, vDisk.csv ...
+        export = tmp_path / "export"
+        export.mkdir()
+        for tab, (cols, rows) in tabs.items():
+            (export / f"{tab}.csv").write_bytes(csv_bytes(cols, rows))
     out = tmp_path / "f.json"
-    result = cli(["audit", book, "--json", out, "-q"])
+    result = cli(["audit", export, "--json", out, "-q"])
     assert result.code == 0, result.stderr
     return json.loads(out.read_text())
 
 
-@pytest.mark.parametrize("meta", [HYPERV_META, None])
-def test_hyperv_in_rvtools_shape_is_audited_as_hyperv(cli, tmp_path: Path, meta: dict | None) -> None:
-    document = audit(cli, hyperv_shaped(meta, HYPERV_SOURCE), tmp_path)
+@pytest.mark.parametrize(("meta", "kind"), [(HYPERV_META, "xlsx"), (None, "xlsx"), (HYPERV_META, "csv")])
+def test_hyperv_in_rvtools_shape_is_audited_as_hyperv(cli, tmp_path: Path, meta: dict | None, kind: str) -> None:
+    document = audit(cli, hyperv_shaped(meta, HYPERV_SOURCE), tmp_path, kind)
     [source] = document["estate"]["sources"]
     assert source["platform"] == "hyperv"
     assert source["tool"] == ("HvInventory" if meta else "Hyper-V Inventory")
