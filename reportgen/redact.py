@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 
 import polars as pl
 import pyarrow as pa
@@ -133,13 +134,35 @@ def redact_estate(estate: Estate, key: str = "reportgen") -> Estate:
                     pl.element().replace_strict(mapping, default=None, return_dtype=pl.String)))
         tables[name] = schema.conform(name, frame.to_arrow())
     files = {str(f): r.pseudonym("export", str(f)) for f in estate.sources.column("file").to_pylist()}
+    names = _name_pseudonyms(estate, r)
     issues = tuple(
-        DataIssue(i.level, files.get(i.file, r.pseudonym("export", i.file)), _scrub(i.message, estate, r),
-                  i.sheet, i.row, i.column, i.rows, i.skipped)
+        DataIssue(i.level, files.get(i.file, r.pseudonym("export", i.file)),
+                  _scrub_names(_scrub(i.message, estate, r), names), i.sheet, i.row, i.column, i.rows, i.skipped)
         for i in estate.issues
     )
-    return Estate(tables=tables, issues=issues, tabs=estate.tabs,
-                  custom_columns=estate.custom_columns)
+    tabs = tuple(replace(t, gaps=tuple(_scrub_names(g, names) for g in t.gaps)) if t.gaps else t
+                 for t in estate.tabs)
+    return Estate(tables=tables, issues=issues, tabs=tabs, custom_columns=estate.custom_columns)
+
+
+def _name_pseudonyms(estate: Estate, r: Redactor) -> dict[str, str]:
+    """Host, guest and cluster names (upper case) and their pseudonyms, for free text such as collector errors."""
+    names: dict[str, str] = {}
+    for table, column, prefix in (("hosts", "name", "host"), ("guests", "name", "guest"), ("clusters", "name", "cluster"),
+                                  ("hosts", "cluster", "cluster")):
+        if column not in estate.tables[table].column_names:
+            continue
+        for value in estate.tables[table].column(column).drop_null().unique().to_pylist():
+            text = str(value)
+            names[text.upper()] = r.name(prefix, text) if prefix != "cluster" else r.pseudonym(prefix, text)
+    return names
+
+
+def _scrub_names(text: str, names: dict[str, str]) -> str:
+    """Replace every word that is a known host, guest or cluster name (any case) by its pseudonym."""
+    if not names:
+        return text
+    return re.sub(r"[\w.-]+", lambda m: names.get(m.group(0).upper(), m.group(0)), text)
 
 
 def _scrub(message: str, estate: Estate, r: Redactor) -> str:

@@ -58,3 +58,26 @@ def test_a_private_key_gives_other_pseudonyms(cli, tmp_path: Path) -> None:
     names = [sorted(h["name"] for h in json.loads(p.read_text())["hosts"]) for p in (default, private)]
     assert names[0] != names[1]
     assert all(n.startswith("host-") for n in names[1])
+
+
+def test_collector_gaps_and_errors_name_no_real_host(tmp_path: Path) -> None:
+    """Coverage reasons and data-quality messages built from a Hyper-V manifest are redacted too."""
+    import zipfile
+
+    bundle = tmp_path / "partial.zip"
+    sample = Path(__file__).resolve().parents[1] / "samples" / "hyperv" / "hyperv-3node.zip"
+    with zipfile.ZipFile(sample) as source, zipfile.ZipFile(bundle, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "manifest.json":
+                doc = json.loads(data.decode("utf-8-sig"))
+                doc["status"].append({"object": "Get-VMDvdDrive", "node": "HV02", "status": "failed",
+                                      "message": "HV02 refused the call for WEB01"})
+                data = json.dumps(doc).encode("utf-8")
+            target.writestr(name, data)
+    estate = load_estate([bundle])
+    assert any("HV02" in g for t in estate.tabs for g in t.gaps)
+    redacted = redact_estate(estate)
+    texts = [g for t in redacted.tabs for g in t.gaps] + [i.message for i in redacted.issues]
+    assert any("Get-VMDvdDrive failed on host-" in t for t in texts)
+    assert not any(word in t for t in texts for word in ("HV02", "WEB01"))
