@@ -64,6 +64,6 @@ setup(
         "reportgen._core": ["*.pyi"],
         "reportgen.schemas": ["*.json"],
         "reportgen.collector": ["*.ps1"],
-        "reportgen.templates": ["*.html", "*.css", "*.svg", "**/*.html"],
+        "reportgen.templates": ["*.html", "*.css", "*.svg", "*.js", "**/*.html"],
     },
 )

@@ -109,10 +109,12 @@ def write_html(audit: Audit, path: str | Path, staging: Staging | None = None) -
     from .errors import RenderError
     from .render.html import render_html
     from .report import build_report
+    from .report.explorer import explorer_data
 
     def write(to: Path) -> None:
         try:
-            to.write_text(render_html(model), encoding="utf-8")
+            to.write_text(render_html(model, explorer=explorer_data(audit.analysis, audit.costing)),
+                          encoding="utf-8")
         except OSError as exc:
             raise RenderError(f"cannot write the HTML report: {exc.strerror}", where=str(to)) from exc
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from ..report.model import ReportModel
 from .env import environment
+from .explorer import explorer_page
 
 
 def stylesheet() -> str:
@@ -23,8 +24,12 @@ report."""
 
 
 def render_html(model: ReportModel, part: Part = "whole", borrowed: Sequence[str] = (),
-                sheets: Collection[str] = ()) -> str:
+                sheets: Collection[str] = (), explorer: Mapping[str, Any] | None = None) -> str:
     """The report's HTML.
+
+    With ``explorer`` (:func:`~reportgen.report.explorer.explorer_data`), the page also gets a
+    search box and full, sortable lists of hosts, guest clusters and findings (the HTML output);
+    the PDF is laid out without them.
 
     For a report laid out in two parts, ``sheets`` names the guest clusters whose page is a sheet
     (the others stay in the frame), and ``borrowed`` (sheets only) the frame's anchors the sheets
@@ -33,4 +38,5 @@ def render_html(model: ReportModel, part: Part = "whole", borrowed: Sequence[str
     ids = [page.id for page in model.cluster_pages]
     bodies = {"whole": ids, "frame": [i for i in ids if i not in sheets], "sheets": [i for i in ids if i in sheets]}
     return environment().get_template("report.html").render(
-        report=model, css=stylesheet(), part=part, borrowed=list(borrowed), bodies=frozenset(bodies[part]))
+        report=model, css=stylesheet(), part=part, borrowed=list(borrowed), bodies=frozenset(bodies[part]),
+        explorer=explorer_page(explorer) if explorer is not None else None)
