@@ -62,3 +62,23 @@ def test_an_internal_error_says_it_is_a_bug_and_what_to_send(cli, tmp_path: Path
     assert "not a fault of the input" in last and "send the reportgen maintainers the command line" in last
     assert ("is printed above" in last) is debug and ("prints with --debug" in last) is not debug
     assert ("Traceback" in result.stderr) is debug
+
+
+@pytest.mark.parametrize("damage", ["stray cell below an empty tab", "only row cut short"])
+def test_a_csv_whose_records_do_not_match_the_header_is_read_and_the_rows_named(
+        cli, tmp_path: Path, damage: str) -> None:
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    if damage == "stray cell below an empty tab":
+        target = folder / "RVTools_tabvSnapshot.csv"  # the small estate has no snapshots: a header only
+        target.write_bytes(b"VM,Name,VM ID\r\n\r\n,,Total,42\r\n")
+        row = 3
+    else:
+        target = folder / "RVTools_tabvCluster.csv"
+        lines = target.read_bytes().splitlines()
+        target.write_bytes(b"\r\n".join([lines[0], lines[1][:40]]) + b"\r\n")  # the second cluster is gone too
+        row = 2
+    out = tmp_path / "f.json"
+    result = cli(["audit", folder, "--json", out, "-q"])
+    assert result.code == 0, result.stderr
+    [said] = [i for i in json.loads(out.read_text())["data_quality"] if "more or fewer fields" in i["message"]]
+    assert said["level"] == "warning" and said["sheet"] == target.name and said["row"] == row and said["rows"] == 1

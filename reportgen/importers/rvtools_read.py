@@ -287,6 +287,12 @@ def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[s
             continue
         where = f"{file}/{Path(name).name}" if file != name else name
         text = read_text_table(data, where)
+        if text.ragged:
+            first = int(text.frame["__row"][text.ragged[0]])
+            issues.append(DataIssue(
+                "warning", where, f"{len(text.ragged)} record(s) have more or fewer fields than the header (the file "
+                "cut short or edited?): missing fields are read as unknown, extra ones ignored",
+                sheet=Path(name).name, row=first, rows=len(text.ragged)))
         want = _wanted(tab, needed[tab])
         columns = [c for c in text.frame.columns if c != "__row"]
         loaded = [i for i, raw in enumerate(text.headers) if want(raw)]

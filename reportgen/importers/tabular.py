@@ -128,11 +128,9 @@ def read_text_table(data: bytes, file: str) -> TextTable:
                 truncate_ragged_lines=True,
             )
         except pl.exceptions.PolarsError as exc:
-            raise InputError(
-                f"cannot parse as a {delimiter!r}-delimited file: {str(exc).splitlines()[0]}",
-                where=file,
-                hint="check that the file is an unmodified CSV export",
-            ) from exc
+            # Polars takes the width from the first record: a table with no rows but a stray cell, or one
+            # whose only row was cut short. Read record by record instead (short records get nulls).
+            frame = _read_records(body, delimiter, names, file, exc)
         # Columns beyond the header (ragged rows) are named column_N by polars: drop them.
         frame = frame.select(names[: frame.width] if frame.width < len(names) else names)
     else:
@@ -143,6 +141,20 @@ def read_text_table(data: bytes, file: str) -> TextTable:
     frame = frame.with_columns(pl.col("__row").cast(pl.Int32))
     ragged = ragged_records(body, delimiter, len(names), frame.height)
     return TextTable(tuple(headers), frame, encoding, delimiter, type_line, ragged)
+
+
+def _read_records(body: str, delimiter: str, names: list[str], file: str, cause: Exception) -> pl.DataFrame:
+    """The body read by the csv module, each record cut or padded to the header's width."""
+    width = len(names)
+    try:
+        records = [(r + [""] * width)[:width] for r in csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise InputError(
+            f"cannot parse as a {delimiter!r}-delimited file: {str(cause).splitlines()[0]}; {exc}",
+            where=file, hint="check that the file is an unmodified CSV export",
+        ) from exc
+    columns = list(zip(*records)) if records else [()] * width
+    return pl.DataFrame({n: pl.Series(n, list(c), dtype=pl.String) for n, c in zip(names, columns, strict=True)})
 
 
 def ragged_records(body: str, delimiter: str, width: int, height: int) -> tuple[int, ...]:
