@@ -145,7 +145,7 @@ class InfraMapping(MapperBase):
             )
             parts.append(dist)
             self.status("dvSwitch", dvs.height)
-            self.status("dvPort", dvp.height)
+            self.status("dvPort", pgs.height)  # port groups without a name are skipped (and counted) above
         else:
             self.status("dvSwitch", 0 if dvs is None else dvs.height)
             self.status("dvPort", 0 if dvp is None else dvp.height)

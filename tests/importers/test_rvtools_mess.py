@@ -131,3 +131,20 @@ def test_workbook_without_vinfo(cli, tmp_path: Path) -> None:
                 sheet.write_row(r, 0, ["" if v is None else v for v in row])
     book.close()
     assert "has no vInfo tab" in _cli_error(cli, path)
+
+
+def test_a_stray_cell_below_dvport_is_counted_once(tmp_path: Path) -> None:
+    from tests.builders import UUID, trimmed, write_tabs_xlsx
+
+    sheets = trimmed(small_estate())
+    sheets["dvSwitch"] = (["Switch", "Datacenter", "Host members", "VI SDK UUID"],
+                        [["dvs01", "DC1", "esx01.example.test, esx02.example.test", UUID]])
+    sheets["dvPort"] = (["Port", "Switch", "Type", "VLAN", "Active Uplink", "VI SDK UUID"],
+                      [["pg-app", "dvs01", "earlyBinding", "20", "Uplink 1", UUID], [None] * 6,
+                       [None, None, "Total", None, None, None]])
+    estate = load_estate([write_tabs_xlsx(sheets, tmp_path / "vc.xlsx")])
+    [source] = estate.table("sources").to_pylist()
+    assert source["rows_read"] == source["rows_used"] + source["rows_skipped"]
+    [dvport] = [t for t in estate.tabs if t.tab == "dvPort"]
+    assert (dvport.rows_read, dvport.rows_used) == (3, 1)
+    assert any(i.sheet == "dvPort" and i.skipped and "no port group name" in i.message for i in estate.issues)
