@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
@@ -20,6 +20,7 @@ from .config import Config
 from .estate import Estate
 from .progress import Progress, silent
 from .rules import CATALOGUE, Coverage, Finding, GuestEdge, HostEdge, RuleContext, RuleOutput, evaluate
+from .sites import Sites, site_failures
 
 TOPOLOGIES = ("in-a-box", "across-boxes", "mixed", "unknown")
 
@@ -108,6 +109,8 @@ class Analysis:
     containment_hosts_freed: int
     guest_names: dict[str, str] = field(default_factory=dict)
     host_names: dict[str, str] = field(default_factory=dict)
+    sites: Sites = field(default_factory=Sites)
+    """The hosts' sites and, with two or more, what each site's failure stops."""
 
     @property
     def pinned_hosts(self) -> tuple[HostResult, ...]:
@@ -120,7 +123,9 @@ def analyze(estate: Estate, config: Config | None = None, progress: Progress = s
     progress("checking rules", 0, 3)
     output = evaluate(estate, RuleContext())
     progress("computing closures", 1, 3)
-    return _close(estate, config, output)
+    analysis = _close(estate, config, output)
+    sites = site_failures(estate, analysis.hosts, analysis.faux_clusters, config.sites)
+    return replace(analysis, sites=sites) if sites.host_site else analysis
 
 
 def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:

@@ -73,6 +73,13 @@ hosts_down_per_cluster = 1       # hosts of one vSphere / Hyper-V cluster that m
 
 [waves.cluster_capacity]         # per-cluster overrides, by cluster name
 # "Production" = 2
+
+# Sites, for what a whole site's failure stops: site name = host name patterns (* and ? wildcards,
+# case-insensitive; a short name matches the DNS name). When empty, vSAN fault domains from the
+# export are the sites. A host matching two sites belongs to the first.
+[sites]
+# "North" = ["esx-n*"]
+# "South" = ["esx-s*"]
 """
 
 
@@ -132,6 +139,8 @@ class Config:
     """Secret that makes --redact pseudonyms this firm's own (empty: a built-in key)."""
     base_dir: Path | None = None
     """Folder of the config file; relative paths (the logo) are resolved against it."""
+    sites: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Site name -> host name patterns (``[sites]``); empty: the export's fault domains."""
 
 
 _CURRENCIES = {"GBP", "EUR", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "NZD", "JPY", "ZAR", "INR"}
@@ -159,7 +168,7 @@ def load_config(path: str | Path | None) -> Config:
 
 def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | None = None) -> Config:
     """Validate a parsed TOML document into a :class:`Config`."""
-    _only(data, {"report", "owner", "cost", "waves", "redact"}, "", where)
+    _only(data, {"report", "owner", "cost", "waves", "redact", "sites"}, "", where)
     report = _section(ReportSettings(), data.get("report", {}), "report", where)
     if report.currency.upper() not in _CURRENCIES and not (len(report.currency) == 3 and report.currency.isalpha()):
         raise ConfigError(f"key 'report.currency': {report.currency!r} is not a 3-letter currency code", where=where)
@@ -245,7 +254,20 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
         capacity[str(name)] = value
     waves = replace(waves, cluster_capacity=capacity)
     return Config(report=report, owner_column=column or None, cost=cost, waves=waves, redact_key=redact_key,
-                  base_dir=base_dir)
+                  base_dir=base_dir, sites=_sites(data.get("sites", {}), where))
+
+
+def _sites(data: object, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(data, dict):
+        raise ConfigError("key 'sites' must be a table of site = [host patterns]", where=where)
+    sites = {}
+    for name, value in data.items():
+        patterns = [value] if isinstance(value, str) else value
+        if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) and p.strip() for p in patterns):
+            raise ConfigError(f"key 'sites.{name}' must be a host name pattern or a list of them, e.g. "
+                              f"[\"esx-n*\"]", where=where)
+        sites[str(name)] = tuple(p.strip() for p in patterns)
+    return sites
 
 
 def _only(data: object, allowed: set[str], section: str, where: str) -> None:

@@ -119,6 +119,8 @@ COLUMNS: dict[str, list[Column]] = {
         Column("cores", I32),
         Column("max_vm_version", STR, doc="Hyper-V: highest VM configuration version the host runs "
                "(Get-VMHostSupportedVersion, else inferred from the OS build)"),
+        Column("fault_domain", STR, doc="vSAN fault domain (vHost 'vSAN Fault Domain Name'): the host's site "
+               "unless the configuration names sites"),
         Column("source_id", I32, True),
     ],
     "guests": [

@@ -49,7 +49,7 @@ HEADERS: dict[str, list[str]] = {
                 "VI SDK UUID"],
     "vCluster": ["Name", "Config status", "NumHosts", "HA enabled", "AdmissionControlEnabled", "DRS enabled",
                  "DRS default VM behavior", "DPM enabled", "Object ID", "VI SDK Server", "VI SDK UUID"],
-    "vHost": ["Host", "Datacenter", "Cluster", "in Maintenance Mode", "CPU Model", "# Cores", "# Memory",
+    "vHost": ["Host", "Datacenter", "Cluster", "in Maintenance Mode", "vSAN Fault Domain Name", "CPU Model", "# Cores", "# Memory",
               "VMotion support", "Current EVC", "Max EVC", "ESX Version", "Object ID", "UUID", "VI SDK Server",
               "VI SDK UUID"],
     "vNIC": ["Host", "Datacenter", "Cluster", "Network Device", "Driver", "Switch", "Uplink port", "VI SDK Server",
@@ -92,6 +92,8 @@ class Estate:
     """(host, port group, vSwitch, switch has an uplink)."""
     custom: dict[str, str] = field(default_factory=dict)
     """custom attribute column -> value for every guest (inserted after Annotation)."""
+    fault_domains: dict[str, str] = field(default_factory=dict)
+    """host -> vSAN fault domain (vHost 'vSAN Fault Domain Name'; empty when not given)."""
 
 
 def _b(value: bool | None) -> str | None:
@@ -120,6 +122,7 @@ def tabs(estate: Estate) -> dict[str, tuple[list[str], list[list[Any]]]]:
                                      "Type": "assigned", **n})
     for host, cluster in estate.hosts.items():
         rows["vHost"].append({**common, "Host": host, "Cluster": cluster, "in Maintenance Mode": "False",
+                              "vSAN Fault Domain Name": estate.fault_domains.get(host),
                               "CPU Model": "Intel(R) Xeon(R) Gold 6248R", "# Cores": 48, "# Memory": 786432,
                               "VMotion support": "True", "ESX Version": estate.esx})
         rows["vNIC"].append({**common, "Host": host, "Cluster": cluster, "Network Device": "vmnic0",

@@ -52,7 +52,8 @@ NEEDED: dict[str, frozenset[str]] = {
     ),
     "vHost": frozenset(
         ("Host", "Datacenter", "Cluster", "in Maintenance Mode", "CPU Model", "# Cores", "# Memory",
-         "VMotion support", "Current EVC", "Max EVC", "ESX Version", "VI SDK Server", "VI SDK UUID")
+         "VMotion support", "Current EVC", "Max EVC", "ESX Version", "vSAN Fault Domain Name", "VI SDK Server",
+         "VI SDK UUID")
     ),
     "vNIC": frozenset(("Host", "Network Device", "Switch", "Uplink port", "VI SDK Server", "VI SDK UUID")),
     "vSwitch": frozenset(("Host", "Switch", "VI SDK Server", "VI SDK UUID")),

@@ -32,6 +32,7 @@ class InfraMapping(MapperBase):
                 live_migration=self.typed(f, "VMotion support", V.boolean("VMotion support"), pl.Boolean()),
                 memory_mib=self.typed(f, "# Memory", V.integer("# Memory"), pl.Int64()),
                 cores=self.typed(f, "# Cores", V.integer("# Cores", pl.Int32()), pl.Int32()),
+                fault_domain=self.col(f, "vSAN Fault Domain Name"),
                 source_id=pl.lit(self.source_id, pl.Int32),
             )
             hosts = self.keep("vHost", hosts, pl.col("name").is_not_null(),

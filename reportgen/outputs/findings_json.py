@@ -38,6 +38,19 @@ def history_document(history: History) -> dict[str, Any]:
     }
 
 
+def sites_document(analysis: Analysis) -> list[dict[str, Any]]:
+    """What each site's failure stops; empty with fewer than two sites."""
+    return [
+        {"name": s.name, "origin": analysis.sites.origin, "hosts": list(s.hosts), "running_guests": s.running,
+         "stranded": [{"key": g.key, "name": g.name, "host": g.host, "owner": g.owner,
+                       "reasons": [{"kind": r.kind, "what": r.what, "rules": list(r.rules), "text": r.text}
+                                   for r in g.reasons]}
+                      for g in s.stranded],
+         "faux_clusters_in_site": list(s.whole_clusters)}
+        for s in analysis.sites.failures
+    ]
+
+
 def findings_document(analysis: Analysis, costing: Costing, generated_at: datetime | None = None,
                       history: History | None = None) -> dict[str, Any]:
     """The findings JSON as a Python object."""
@@ -84,7 +97,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                 "degraded_faux_clusters": list(h.degraded),
                 "owners_to_ask": list(h.owners), "owner_unknown": h.unknown_owner,
                 "wave": h.wave, "maintenance_domain": h.domain, "guests": h.guests,
-                "source": host_files.get(h.key),
+                "source": host_files.get(h.key), "site": analysis.sites.host_site.get(h.name),
             }
             for h in analysis.hosts
         ],
@@ -129,6 +142,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
             for c in analysis.coverage
         ],
         "history": history_document(history) if history is not None else None,
+        "sites": sites_document(analysis),
         "data_quality": [
             {"level": i.level, "file": i.file, "sheet": i.sheet, "row": i.row, "column": i.column,
              "rows": i.rows, "skipped": i.skipped, "message": i.message}

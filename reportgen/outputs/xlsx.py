@@ -82,6 +82,19 @@ def _failure(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
             yield (h["name"], h["cluster"], g["name"], g["key"], g.get("owner"), _join(g["rules"]))
 
 
+def _sites(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    clusters = {c["id"]: c for c in doc["faux_clusters"]}
+    for s in doc.get("sites", []):
+        for g in s["stranded"]:
+            yield (s["name"], "guest", g["name"], g["key"], g.get("host"), g.get("owner"),
+                   _join(r["text"] for r in g["reasons"]))
+        for cid in s["faux_clusters_in_site"]:
+            c = clusters.get(cid, {})
+            yield (s["name"], "guest cluster", f"{cid} {c.get('name', '')}".strip(), cid, _join(c.get("hosts", [])),
+                   _join(dict.fromkeys(g.get("owner") for g in c.get("guests", []) if g.get("owner"))),
+                   "every node runs in this site")
+
+
 def _coverage(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     for c in doc["coverage"]:
         title = CATALOGUE[c["rule"]].title if c["rule"] in CATALOGUE else None
@@ -132,6 +145,8 @@ def sheets(costing: Costing) -> tuple[Sheet, ...]:
         Sheet("Waves", (("Wave", 6), ("Host", 24), ("Cluster", 18), ("Can be emptied", 9)), _waves),
         Sheet("Failure impact", (("Host", 24), ("Cluster", 18), ("Guest", 24), ("Guest key", 30),
                                  ("Owner", 18), ("Rules", 16)), _failure),
+        Sheet("Site failure", (("Site", 14), ("Kind", 13), ("Name", 28), ("Key", 30), ("Host", 24),
+                               ("Owner", 18), ("Why it could not restart on another site", 70)), _sites),
         Sheet("Coverage", (("Rule", 9), ("Title", 34), ("Status", 13), ("Export", 40), ("Reason", 60)), _coverage),
         Sheet("Data quality", (("Level", 8), ("File", 40), ("Sheet", 12), ("Row", 7), ("Column", 16),
                                ("Rows", 7), ("Skipped", 8), ("Message", 70)), _quality),

@@ -13,6 +13,7 @@ from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy, combined_saving
 from ..history import History
 from ..logo import read_logo
 from ..rules import CATALOGUE, Finding
+from ..sites import SiteGuest
 from . import charts
 from .formats import money, number
 from .model import (
@@ -30,6 +31,7 @@ from .model import (
     Reason,
     RegisterRow,
     ReportModel,
+    SiteRow,
     SourceRow,
     Summary,
     TrendRow,
@@ -109,6 +111,8 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         checks=_checks(analysis),
         conflicts=analysis.conflicts[:MAX_CHANGE_NAMES],
         history=_history(history),
+        sites=tuple(_sites(analysis)), sites_origin=analysis.sites.origin if analysis.sites.failures else "",
+        unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),
     )
 
 
@@ -265,6 +269,24 @@ def _failure(analysis: Analysis) -> list[FailureRow]:
         names, more = _names([g.name for g in h.stranded])
         owners = tuple(sorted({g.owner or UNKNOWN_OWNER for g in h.stranded}))
         rows.append(FailureRow(h.name, h.cluster, names, more, len(h.stranded), owners))
+    return rows
+
+
+def _sites(analysis: Analysis) -> list[SiteRow]:
+    names = {c.id: c.name for c in analysis.faux_clusters}
+    rows = []
+    for s in analysis.sites.failures:
+        shown, more = _names([g.name for g in s.stranded])
+
+        def count(*kinds: str, guests: tuple[SiteGuest, ...] = s.stranded) -> int:
+            return sum(1 for g in guests if any(r.kind in kinds for r in g.reasons))
+
+        rows.append(SiteRow(
+            site=s.name, hosts=len(s.hosts), running=s.running, guests=shown, guests_not_shown=more,
+            stranded=len(s.stranded), by_host=count("pinned", "stranded"), by_storage=count("datastore"),
+            by_network=count("network"), owners=tuple(sorted({g.owner or UNKNOWN_OWNER for g in s.stranded})),
+            whole_clusters=tuple(f"{c} {names.get(c, '')}".strip() for c in s.whole_clusters),
+        ))
     return rows
 
 

@@ -24,7 +24,7 @@ from ..cost import Costing
 from ..rules import CATALOGUE
 
 
-def explorer_data(analysis: Analysis, costing: Costing, sites: dict[str, str] | None = None) -> dict[str, Any]:
+def explorer_data(analysis: Analysis, costing: Costing) -> dict[str, Any]:
     """Everything the HTML report's search box and tables show, as plain JSON-ready data."""
     table = analysis.estate.guests
     keys: list[str] = table.column("guest_key").to_pylist()
@@ -52,7 +52,7 @@ def explorer_data(analysis: Analysis, costing: Costing, sites: dict[str, str] | 
                                                  if g.faux_cluster)])
         hosts.append({
             "name": h.name, "cluster": h.cluster, "platform": h.platform,
-            "site": (sites or {}).get(h.name), "evacuable": h.evacuable,
+            "site": analysis.sites.host_site.get(h.name), "evacuable": h.evacuable,
             "wave": h.wave + 1 if h.wave >= 0 else None, "guests": h.guests,
             "cost": costing.per_host.get(h.name, 0.0),
             "power_off": refs(h.blockers), "at_power_on": refs(h.blockers_at_power_on),

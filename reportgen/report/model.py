@@ -210,6 +210,26 @@ class HistoryView:
 
 
 @dataclass(frozen=True)
+class SiteRow:
+    """What one site's failure stops."""
+
+    site: str
+    hosts: int
+    running: int
+    guests: tuple[str, ...]
+    guests_not_shown: int
+    stranded: int
+    """Running guests that could not restart on another site."""
+    by_host: int
+    """... of them because they are tied to a host of the site."""
+    by_storage: int
+    by_network: int
+    owners: tuple[str, ...]
+    whole_clusters: tuple[str, ...]
+    """Guest clusters whose every node runs in the site (id and name)."""
+
+
+@dataclass(frozen=True)
 class ReportModel:
     title: str
     client: str
@@ -257,3 +277,8 @@ class ReportModel:
     """Guests that must share a host but are pinned to different hosts: (guests, hosts)."""
     history: HistoryView | None = None
     """The quarter-on-quarter view, when the audit kept a history."""
+    sites: tuple[SiteRow, ...] = ()
+    """One per site, when the estate spans two or more."""
+    sites_origin: str = ""
+    unsited_hosts: tuple[str, ...] = ()
+    """Hosts in no site, when there are sites."""

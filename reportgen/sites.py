@@ -1,0 +1,188 @@
+"""Sites: which hosts stand together, and what stops when a whole site fails.
+
+A host's site comes from the configuration's ``[sites]`` patterns when there are any, else from
+the export (vSAN fault domains, vHost 'vSAN Fault Domain Name'). With two or more sites, each site's
+failure is worked out: the running guests that could not restart on another site (tied to a host of
+the site, or a datastore or network of theirs exists only there) and the guest clusters whose every
+node runs there.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from .estate import Estate
+
+if TYPE_CHECKING:
+    from .analysis import FauxCluster, HostResult
+
+
+@dataclass(frozen=True)
+class SiteReason:
+    """Why a guest could not restart on another site."""
+
+    kind: str
+    """'pinned' (to a host of the site), 'stranded' (would not restart off its host), 'datastore' or
+    'network' (seen only by hosts of the site)."""
+    what: str
+    """The host, datastore or network."""
+    rules: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        rules = f" ({', '.join(self.rules)})" if self.rules else ""
+        return {"pinned": f"pinned to {self.what}{rules}",
+                "stranded": f"would not restart off {self.what}{rules}",
+                "datastore": f"datastore {self.what} is seen only by hosts of this site",
+                "network": f"network {self.what} exists only on hosts of this site"}[self.kind]
+
+
+@dataclass(frozen=True)
+class SiteGuest:
+    """A running guest that a site's failure would stop, with why it could not restart elsewhere."""
+
+    key: str
+    name: str
+    host: str | None
+    owner: str | None
+    reasons: tuple[SiteReason, ...]
+
+
+@dataclass(frozen=True)
+class SiteFailure:
+    name: str
+    hosts: tuple[str, ...]
+    running: int
+    """Running guests on the site's hosts now."""
+    stranded: tuple[SiteGuest, ...]
+    """Running guests that could not restart on another site if this one failed."""
+    whole_clusters: tuple[str, ...]
+    """Ids of the guest clusters whose every node runs in this site: its failure takes them whole."""
+
+
+@dataclass(frozen=True)
+class Sites:
+    origin: str = ""
+    """Where the sites come from: 'configuration', 'vSAN fault domains', or '' (no sites)."""
+    host_site: dict[str, str] = field(default_factory=dict)
+    """Host name -> site."""
+    unsited: tuple[str, ...] = ()
+    """Hosts in no site, when there are sites."""
+    failures: tuple[SiteFailure, ...] = ()
+    """One per site, when there are two or more."""
+
+
+def _short(name: str) -> str:
+    return name.split(".", 1)[0]
+
+
+def assign_sites(hosts: pl.DataFrame, patterns: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:
+    """Host key -> site, and where the sites come from.
+
+    ``patterns`` (site -> host name patterns, case-insensitive, matched against the name and its
+    short form) win over the export; the first site whose pattern matches a host takes it.
+    """
+    keys: list[str] = hosts["host_key"].to_list()
+    names: list[str] = hosts["name"].to_list()
+    if patterns:
+        found: dict[str, str] = {}
+        lowered = {site: [p.lower() for p in pats] for site, pats in patterns.items()}
+        for key, name in zip(keys, names):
+            forms = {name.lower(), _short(name.lower())}
+            for site, pats in lowered.items():
+                if any(fnmatch.fnmatchcase(form, p) for form in forms for p in pats):
+                    found[key] = site
+                    break
+        return "configuration", found
+    domains = hosts["fault_domain"].to_list() if "fault_domain" in hosts.columns else [None] * len(keys)
+    found = {k: d for k, d in zip(keys, domains) if d}
+    return ("vSAN fault domains" if found else ""), found
+
+
+def _single_site(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """Rows of ``by`` whose hosts all sit in one site (no host without a site): ``by`` + site."""
+    grouped = frame.group_by(by).agg(
+        site=pl.col("site").drop_nulls().unique(), unknown=pl.col("site").is_null().sum())
+    return grouped.filter((pl.col("site").list.len() == 1) & (pl.col("unknown") == 0)).with_columns(
+        site=pl.col("site").list.first())
+
+
+def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequence[FauxCluster],
+                  patterns: Mapping[str, Sequence[str]]) -> Sites:
+    """The sites of the estate and, with two or more, what each one's failure stops."""
+    host_frame = pl.from_arrow(estate.hosts)
+    assert isinstance(host_frame, pl.DataFrame)
+    origin, site_of = assign_sites(host_frame, patterns)
+    if not site_of:
+        return Sites()
+    key_name = dict(zip(host_frame["host_key"].to_list(), host_frame["name"].to_list()))
+    host_site = {key_name[k]: s for k, s in site_of.items()}
+    unsited = tuple(sorted(n for k, n in key_name.items() if k not in site_of))
+    names = sorted(set(site_of.values()))
+    if len(names) < 2:
+        return Sites(origin, host_site, unsited)
+
+    guests = pl.from_arrow(estate.guests)
+    assert isinstance(guests, pl.DataFrame)
+    running = guests.filter(
+        (pl.col("power_state").is_null() | (pl.col("power_state") == "poweredOn")) & ~pl.col("template").fill_null(False))
+    sites = pl.DataFrame({"host_key": list(site_of), "site": list(site_of.values())},
+                         schema={"host_key": pl.String, "site": pl.String})
+    reasons: dict[tuple[str, str], list[SiteReason]] = defaultdict(list)
+
+    # A datastore or network that only hosts of one site have.
+    datastores = pl.from_arrow(estate.table("datastores"))
+    assert isinstance(datastores, pl.DataFrame)
+    seen = datastores.select("source_id", "name", host_key=pl.col("host_keys")).explode("host_key").filter(
+        pl.col("host_key").is_not_null()).join(sites, on="host_key", how="left")
+    local = _single_site(seen, ["source_id", "name"]).rename({"name": "datastore"})
+    disks = pl.from_arrow(estate.table("disks"))
+    assert isinstance(disks, pl.DataFrame)
+    tied = disks.select("guest_key", "source_id", "datastore").unique().join(
+        local, on=["source_id", "datastore"]).join(running.select("guest_key"), on="guest_key")
+    for g, ds, s in tied.select("guest_key", "datastore", "site").sort("guest_key", "datastore").iter_rows():
+        reasons[(s, g)].append(SiteReason("datastore", ds))
+    networks = pl.from_arrow(estate.table("networks"))
+    assert isinstance(networks, pl.DataFrame)
+    local_nets = _single_site(networks.join(sites, on="host_key", how="left"), ["source_id", "network"])
+    nics = pl.from_arrow(estate.table("nics"))
+    assert isinstance(nics, pl.DataFrame)
+    tied = nics.filter(pl.col("network").is_not_null()).select("guest_key", "source_id", "network").unique().join(
+        local_nets, on=["source_id", "network"]).join(running.select("guest_key"), on="guest_key")
+    for g, net, s in tied.select("guest_key", "network", "site").sort("guest_key", "network").iter_rows():
+        reasons[(s, g)].append(SiteReason("network", net))
+
+    # Guests tied to a host of the site.
+    for h in hosts:
+        s = host_site.get(h.name)
+        if s is None:
+            continue
+        for g in h.blockers:
+            reasons[(s, g.key)].append(SiteReason("pinned", h.name, g.rules))
+        for g in h.stranded:
+            reasons[(s, g.key)].append(SiteReason("stranded", h.name, g.rules))
+
+    info = {k: (n or k, h, o) for k, n, h, o in
+            guests.select("guest_key", "name", "host_key", "owner").iter_rows()}
+    on_site: dict[str, int] = defaultdict(int)
+    for h in running["host_key"].to_list():
+        if h in site_of:
+            on_site[site_of[h]] += 1
+    failures = []
+    for site in names:
+        stranded = sorted(
+            (SiteGuest(g, info[g][0], key_name.get(info[g][1]) if info[g][1] else None, info[g][2],
+                       tuple(dict.fromkeys(why)))
+             for (s, g), why in reasons.items() if s == site and g in info),
+            key=lambda x: x.name.lower())
+        whole = tuple(c.id for c in clusters if c.running and c.host_keys
+                      and all(site_of.get(k) == site for k in c.host_keys))
+        failures.append(SiteFailure(site, tuple(sorted(n for n, s in host_site.items() if s == site)),
+                                    on_site[site], tuple(stranded), whole))
+    return Sites(origin, host_site, unsited, tuple(failures))
