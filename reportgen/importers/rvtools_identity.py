@@ -85,7 +85,7 @@ def join_keys(rows: pl.DataFrame, guests: pl.DataFrame, identity: Identity) -> p
     way = (pl.when(pl.col("vm_id").is_not_null() & identity.has_id).then(pl.lit("id"))
            .when(pl.col("vm_uuid").is_not_null() & identity.has_uuid).then(pl.lit("uuid"))
            .when(pl.col("vm_name").is_not_null()).then(pl.lit("name")))
-    frame = rows.with_columns(way=way, __i=pl.int_range(pl.len()))
+    frame = rows.with_columns(way=way)
     keys = [pl.lit(None, pl.String)]
     ways = set(frame["way"].drop_nulls().unique().to_list())
     if "id" in ways:
@@ -94,21 +94,23 @@ def join_keys(rows: pl.DataFrame, guests: pl.DataFrame, identity: Identity) -> p
     if "uuid" in ways:
         frame = _lookup(frame, guests, "uuid", ("vm_uuid",))
         keys.append(pl.col("key_uuid"))
-    names = []
+    ambiguous = pl.lit(False)
     if "name" in ways:
         for n, narrowing in enumerate(_NARROWING):
             frame = _lookup(frame, guests, "name", ("vm_name", *narrowing), f"key_name{n}")
-            names.append(pl.col(f"key_name{n}"))
-        keys.extend(names)
-    ambiguous = pl.lit(False)
-    if names:
-        ambiguous = pl.col("vm_name").is_in(guests.filter(pl.len().over("scope", "vm_name") > 1)["vm_name"].implode())
+            keys.append(pl.col(f"key_name{n}"))
+            if not frame.select(((pl.col("way") == "name") & pl.coalesce(keys).is_null()).any()).item():
+                break  # every row joined: no need to narrow further
+        repeated = guests.filter(pl.len().over("scope", "vm_name") > 1).select("scope", "vm_name").unique()
+        frame = frame.join(repeated.with_columns(__repeated=pl.lit(True)), on=["scope", "vm_name"], how="left",
+                           maintain_order="left")
+        ambiguous = pl.col("__repeated").fill_null(False)
     key = pl.coalesce(keys)
     reason = (pl.when(key.is_not_null()).then(None)
               .when(pl.col("way").is_null()).then(pl.lit(NO_IDENTITY))
               .when((pl.col("way") == "name") & ambiguous).then(pl.lit(AMBIGUOUS))
               .otherwise(pl.lit(NOT_IN_VINFO)))
-    return frame.sort("__i").select(guest_key=key, reason=reason)
+    return frame.select(guest_key=key, reason=reason)  # the joins keep the rows' order
 
 
 def _lookup(frame: pl.DataFrame, guests: pl.DataFrame, way: str, on: tuple[str, ...],

@@ -159,3 +159,24 @@ def test_real_exports_without_identity_columns_audit(cli, tmp_path: Path, name: 
     s = estate["sources"][0]
     assert s["rows_read"] == s["rows_used"] + s["rows_skipped"]
     assert estate["guests"] > 0
+
+
+def test_keys_come_back_in_the_rows_order_whatever_identity_each_row_has() -> None:
+    import polars as pl
+
+    from reportgen.importers.rvtools_identity import AMBIGUOUS, NOT_IN_VINFO, Identity, join_keys
+
+    def ids(rows: list[tuple]) -> pl.DataFrame:
+        cols = ("scope", "vm_id", "vm_uuid", "vm_name", "datacenter", "cluster", "host")
+        return pl.DataFrame([dict(zip(cols, r)) for r in rows], schema={c: pl.String for c in cols})
+
+    guests = ids([("S", "vm-1", "u1", "a", "d", "c", "h1"), ("S", "vm-2", "u2", "b", "d", "c", "h1"),
+                  ("S", "vm-3", "u3", "b", "d", "c", "h2"), ("S", "vm-4", "u4", "x", "d", "c", "h3"),
+                  ("S", "vm-5", "u5", "x", "d", "c", "h3")]).with_columns(
+        guest_key=pl.concat_str("scope", pl.lit("/"), "vm_id"))
+    rows = ids([("T", None, None, "b", None, None, "h2"), ("S", None, "u1", None, None, None, None),
+                ("S", "vm-2", None, "a", None, None, None), ("S", None, None, "a", None, None, None),
+                ("S", None, None, "x", None, None, "h3"), ("S", "vm-9", None, "a", None, None, None)])
+    got = join_keys(rows, guests, Identity(True, True)).to_dicts()
+    assert [g["guest_key"] for g in got] == [None, "S/vm-1", "S/vm-2", "S/vm-1", None, None]
+    assert [g["reason"] for g in got] == [NOT_IN_VINFO, None, None, None, AMBIGUOUS, NOT_IN_VINFO]
