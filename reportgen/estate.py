@@ -54,6 +54,8 @@ class TabStatus:
     gaps: tuple[str, ...] = ()
     """Where the exporter says reading this object failed or was partial ('Get-VM failed on HV02 (...)'):
     the rows present are not all there are, so checks that need the tab are not assessed."""
+    empty: frozenset[str] = frozenset()
+    """Columns present but without a value on any row where the exporter writes one: unknown, as if missing."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,10 @@ class Estate:
         return any(
             t.source_id == source_id and t.tab == tab and t.present and column in t.columns for t in self.tabs
         )
+
+    def tab_column_empty(self, source_id: int, tab: str, column: str) -> bool:
+        """Whether the tab has the column but no value in it where the exporter writes one."""
+        return any(t.source_id == source_id and t.tab == tab and t.present and column in t.empty for t in self.tabs)
 
 
 # Row order of each table: exports in the order given, rows in file order, then keys. Polars

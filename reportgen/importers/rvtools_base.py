@@ -13,6 +13,7 @@ import polars as pl
 
 from ..estate import DataIssue, IssueLevel, TabStatus
 from . import values as V
+from .filled import empty_columns
 from .rvtools_producer import Producer
 from .rvtools_read import RawExport, RawTab
 
@@ -145,16 +146,24 @@ class MapperBase:
         first = pl.col(key[0]).is_first_distinct() if len(key) == 1 else pl.struct(key).is_first_distinct()
         return self.keep(tab, frame, first, reason, level="info")
 
-    def status(self, name: str, used: int) -> None:
+    def status(self, name: str, used: int, rows: pl.Series | None = None) -> None:
+        """Record a tab's counts and columns; ``rows`` (spreadsheet rows used) narrows the emptiness check."""
         raw = self.raw.tabs.get(name)
         if raw is None:
             self.tabs.append(TabStatus(self.source_id, name, False))
             return
         self.rows_read += raw.frame.height + raw.blank_rows
         self.rows_used += used
-        missing = tuple(sorted(NEEDED.get(name, frozenset()) - raw.headers - _OPTIONAL))
+        needed = NEEDED.get(name, frozenset())
+        missing = tuple(sorted(needed - raw.headers - _OPTIONAL))
+        frame = raw.frame if rows is None else raw.frame.filter(pl.col("__row").is_in(rows.implode()))
+        empty = empty_columns(name, frame, sorted(needed & raw.headers))
+        for column, count in sorted(empty.items()):
+            self.issues.append(DataIssue(
+                "warning", self.raw.file, "the column is present but empty on every row; read as unknown, so "
+                "the checks that need it are not assessed", sheet=raw.sheet, column=column, rows=count))
         self.tabs.append(TabStatus(self.source_id, name, True, raw.frame.height + raw.blank_rows, used, raw.headers,
-                                   missing))
+                                   missing, empty=frozenset(empty)))
 
     def report_unparsed(self, name: str, frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
         raw = self.raw.tabs[name]

@@ -103,7 +103,7 @@ class Mapper(InfraMapping):
             "Memory": V.integer("Memory"),
         })
         frame = self._identified(frame, identity)
-        self.status("vInfo", frame.height)
+        self.status("vInfo", frame.height, frame["row"])
         return self.snapshots(frame)
 
     def _identified(self, frame: pl.DataFrame, identity: Identity) -> pl.DataFrame:
@@ -149,7 +149,7 @@ class Mapper(InfraMapping):
                 self.skip(raw, rows, str(reason[0]))
             frame = frame.filter(pl.col("guest_key").is_not_null())
         frame = frame.with_columns(source_id=pl.lit(self.source_id, pl.Int32), row=pl.col("__row"), **columns)
-        self.status(tab, frame.height)
+        self.status(tab, frame.height, frame["__row"])
         return frame
 
     def disks(self, guests: pl.DataFrame) -> pl.DataFrame:

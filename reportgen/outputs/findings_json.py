@@ -67,7 +67,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
             "rows_read": s["rows_read"], "rows_used": s["rows_used"], "rows_skipped": s["rows_skipped"],
             "superseded": s["superseded_by"] is not None,
             "tabs": [{"tab": t.tab, "present": t.present, "rows_read": t.rows_read, "rows_used": t.rows_used,
-                      "missing_columns": list(t.missing)} for t in tabs],
+                      "missing_columns": list(t.missing), "empty_columns": sorted(t.empty)} for t in tabs],
         })
     files = {s["source_id"]: s["file"] for s in estate.sources.to_pylist()}
     host_names = analysis.host_names

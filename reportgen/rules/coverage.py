@@ -2,8 +2,9 @@
 
 Zero findings must never read as clean when a check could not run: each rule declares the
 tabs and columns it needs (:class:`~reportgen.rules.base.Need`), and this module turns
-those needs and the tabs each source actually had into :class:`Coverage` records. A rule
-that no export can show (``RuleInfo.cannot_assess``) is not assessed on any source.
+those needs and the tabs each source actually had into :class:`Coverage` records. A column
+present but empty (no value where the exporter writes one) counts as missing: "present but
+empty". A rule that no export can show (``RuleInfo.cannot_assess``) is not assessed on any source.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ def _missing(
         if absent:
             names = ", ".join(f"'{c}'" for c in absent)
             text = f"{need.tab} lacks column {names}{_why([need], platform, version)}"
+            (optional if need.optional else required).append(text)
+        empty = [c for c in need.columns if estate.tab_column_empty(source_id, need.tab, c)]
+        if empty:
+            names = ", ".join(f"'{c}'" for c in empty)
+            text = f"{need.tab} column {names} present but empty{f' ({need.why})' if need.why else ''}"
             (optional if need.optional else required).append(text)
     for tab, (needs, was_optional) in gone.items():
         shown = [n for n in needs if not n.optional] or needs
