@@ -1,0 +1,170 @@
+"""An export held as plain rows, read from and written back to RVTools xlsx or a folder of CSVs.
+
+The mutation harness changes exports at this level (a tab, a column, a cell) and writes each
+variant to a temporary folder, never next to the original.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from reportgen.importers.rvtools_headers import canonical_tab
+from reportgen.importers.tabular import decode, sniff_delimiter
+
+Cell = object
+Kind = Literal["xlsx", "csv"]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One tab: its sheet (or CSV file) name, the header row and the data rows."""
+
+    name: str
+    header: tuple[str | None, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+    @property
+    def tab(self) -> str | None:
+        return canonical_tab(self.name)
+
+    def with_rows(self, header: tuple[str | None, ...], rows: list[tuple[Cell, ...]]) -> Sheet:
+        return replace(self, header=header, rows=tuple(rows))
+
+
+@dataclass(frozen=True)
+class Book:
+    """An RVTools export: xlsx workbook or CSV folder, as rows."""
+
+    label: str
+    kind: Kind
+    sheets: tuple[Sheet, ...]
+
+    def sheet(self, tab: str) -> Sheet | None:
+        return next((s for s in self.sheets if s.tab == tab), None)
+
+    def with_sheet(self, new: Sheet) -> Book:
+        return replace(self, sheets=tuple(new if s.name == new.name else s for s in self.sheets))
+
+    def without(self, tab: str) -> Book:
+        return replace(self, sheets=tuple(s for s in self.sheets if s.tab != tab))
+
+
+def read_book(path: Path, tabs: frozenset[str]) -> Book:
+    """The sheets of ``path`` (xlsx or CSV folder) that hold one of ``tabs``."""
+    if path.is_dir():
+        sheets = []
+        for file in sorted(path.iterdir()):
+            if file.suffix.lower() == ".csv" and canonical_tab(file.name) in tabs:
+                sheets.append(_read_csv(file))
+        return Book(path.name, "csv", tuple(sheets))
+    return Book(path.name, "xlsx", tuple(_read_xlsx(path, tabs)))
+
+
+def _read_xlsx(path: Path, tabs: frozenset[str]) -> list[Sheet]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    sheets = []
+    try:
+        for ws in workbook.worksheets:
+            if canonical_tab(ws.title) not in tabs:
+                continue
+            rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+            while rows and all(c is None for c in rows[-1]):
+                rows.pop()
+            if not rows:
+                sheets.append(Sheet(ws.title, (), ()))
+                continue
+            width = max(len(r) for r in rows)
+            while width and all(len(r) < width or r[width - 1] is None for r in rows):
+                width -= 1
+            padded = [tuple(r[:width]) + (None,) * (width - len(r[:width])) for r in rows]
+            header = tuple(None if c is None else str(c) for c in padded[0])
+            sheets.append(Sheet(ws.title, header, tuple(padded[1:])))
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _read_csv(file: Path) -> Sheet:
+    text, _ = decode(file.read_bytes(), str(file))
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first)))
+    header = tuple(rows[0]) if rows else ()
+    body = [tuple(c if c != "" else None for c in r) for r in rows[1:]]
+    return Sheet(file.name, header, tuple(body))
+
+
+def write_xlsx(book: Book, path: Path) -> Path:
+    """The book as an xlsx workbook (typed cells: numbers, booleans and dates keep their type)."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                               "strings_to_urls": False, "nan_inf_to_errors": True})
+    dates = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    for sheet in book.sheets:
+        ws = workbook.add_worksheet(sheet.name[:31])
+        for c, name in enumerate(sheet.header):
+            if name is not None:
+                ws.write_string(0, c, name)
+        for r, row in enumerate(sheet.rows, start=1):
+            for c, value in enumerate(row):
+                _write_cell(ws, r, c, value, dates)
+    workbook.close()
+    return path
+
+
+def _write_cell(ws: object, r: int, c: int, value: Cell, dates: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        ws.write_boolean(r, c, value)  # type: ignore[attr-defined]
+    elif isinstance(value, int | float):
+        ws.write_number(r, c, value)  # type: ignore[attr-defined]
+    elif isinstance(value, dt.datetime | dt.date | dt.time):
+        ws.write_datetime(r, c, value, dates)  # type: ignore[attr-defined]
+    else:
+        ws.write_string(r, c, str(value))  # type: ignore[attr-defined]
+
+
+def csv_name(sheet: Sheet) -> str:
+    """The file name RVTools gives a tab's CSV export."""
+    if sheet.name.lower().endswith(".csv"):
+        return sheet.name
+    return f"RVTools_tab{sheet.tab or sheet.name}.csv"
+
+
+def write_csv_folder(book: Book, folder: Path, encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    """The book as an RVTools CSV export folder, one file per tab, in ``encoding`` with ``delimiter``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for sheet in book.sheets:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(["" if h is None else h for h in sheet.header])
+        for row in sheet.rows:
+            writer.writerow([_text(v) for v in row])
+        (folder / csv_name(sheet)).write_bytes(out.getvalue().encode(encoding, errors="replace"))
+    return folder
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y/%m/%d %H:%M:%S")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def write_book(book: Book, where: Path) -> Path:
+    """The book in its own format under ``where``: ``<label>.xlsx`` or a CSV folder."""
+    if book.kind == "xlsx":
+        return write_xlsx(book, where / "export.xlsx")
+    return write_csv_folder(book, where / "export")

@@ -1,0 +1,97 @@
+"""Audit a variant in-process (JSON only) and check what a correct audit must make of it.
+
+Which rules a lost column concerns comes from the rules' own coverage declarations
+(:attr:`RuleInfo.needs`), so a rule that starts reading a new column is checked on it at once.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportgen.cli import main
+from reportgen.rules import CATALOGUE, RuleInfo
+
+from .variants import Variant
+
+INTERNAL = 70
+PLATFORM = "vsphere"
+
+
+def undeclared_rules(catalogue: dict[str, RuleInfo] = CATALOGUE) -> list[str]:
+    """Rules that declare no needs and are not marked as never assessable: the harness cannot check them."""
+    return sorted(rule for rule, info in catalogue.items() if not info.needs and not info.cannot_assess)
+
+
+def rules_needing(lost: Iterable[tuple[str, str | None]], platform: str = PLATFORM) -> set[str]:
+    """Rules with a required need on a lost tab (column None) or a lost column of a tab."""
+    lost = set(lost)
+    found = set()
+    for rule, info in CATALOGUE.items():
+        for need in info.needs:
+            if need.platform != platform or need.optional:
+                continue
+            if (need.tab, None) in lost or any((need.tab, c) in lost for c in need.columns):
+                found.add(rule)
+    return found
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    stderr: str
+    document: dict[str, Any] | None
+
+    def coverage(self) -> dict[str, tuple[str, str]]:
+        assert self.document is not None
+        return {c["rule"]: (c["status"], c["reason"] or "") for c in self.document["coverage"]}
+
+
+def audit(path: Path, where: Path) -> Outcome:
+    """``reportgen audit PATH --json`` in this process."""
+    out = where / "findings.json"
+    err = io.StringIO()
+    code = main(["audit", str(path), "--json", str(out), "-q"], stderr=err, stdout=io.StringIO())
+    document = json.loads(out.read_text(encoding="utf-8")) if code in (0, 1) and out.exists() else None
+    return Outcome(code, err.getvalue(), document)
+
+
+def run_variant(variant: Variant, base: Outcome) -> list[str]:
+    """Audit ``variant``; the problems found (empty when it behaves)."""
+    with tempfile.TemporaryDirectory(prefix="reportgen-mutation-") as tmp:
+        where = Path(tmp)
+        path = variant.write(where)
+        outcome = audit(path, where)
+    return check(variant, base, outcome)
+
+
+def check(variant: Variant, base: Outcome, outcome: Outcome) -> list[str]:
+    """What is wrong with ``outcome`` for ``variant``, compared with the original's ``base``."""
+    if outcome.code == INTERNAL:
+        return [f"{variant.name}: internal error: {outcome.stderr.strip()}"]
+    if outcome.document is None:
+        if outcome.code != 3 or variant.expect == "same":
+            return [f"{variant.name}: exit {outcome.code}: {outcome.stderr.strip()}"]
+        return []
+    problems = [
+        f"{variant.name}: {s['file']}: rows_read {s['rows_read']} != used {s['rows_used']} + skipped "
+        f"{s['rows_skipped']}"
+        for s in outcome.document["estate"]["sources"]
+        if s["rows_read"] != s["rows_used"] + s["rows_skipped"]
+    ]
+    before, after = base.coverage(), outcome.coverage()
+    if variant.expect == "lost":
+        for rule in sorted(rules_needing(variant.lost)):
+            if before.get(rule, ("",))[0] == "assessed" and after.get(rule, ("",))[0] == "assessed":
+                problems.append(f"{variant.name}: {rule} still assessed ({after[rule][1] or 'no reason'})")
+    elif variant.expect == "same":
+        changed = sorted(r for r in before if after.get(r, ("",))[0] != before[r][0])
+        if changed:
+            problems.append(f"{variant.name}: coverage changed for {', '.join(changed)}: "
+                            + "; ".join(f"{r}: {after.get(r)}" for r in changed[:3]))
+    return problems
