@@ -22,8 +22,15 @@ EMPTY_MEANS_NONE: dict[str, frozenset[str]] = {
     "vNIC": frozenset({"Uplink port"}),
     "dvPort": frozenset({"Standby Uplink", "VLAN"}),
     "vPort": frozenset({"VLAN"}),
+    # Hyper-V objects (Export-Csv of the cmdlet): no notes, not a pass-through disk, no switch (adapter not
+    # connected), every node may own.
+    "Get-VM": frozenset({"Notes", "SnapshotFileLocation"}),
+    "Get-VMHardDiskDrive": frozenset({"DiskNumber"}),
+    "Get-VMNetworkAdapter": frozenset({"SwitchName"}),
+    "Get-ClusterOwnerNode": frozenset({"PossibleOwners"}),
 }
-"""Columns whose empty cell means "none" (no rule, no EVC mode, no standby uplink), per RVTools tab."""
+"""Columns whose empty cell means "none" (no rule, no EVC mode, no standby uplink), per RVTools tab or
+Hyper-V object."""
 
 
 def _raw(frame: pl.DataFrame) -> pl.Expr:

@@ -13,6 +13,7 @@ import polars as pl
 from ..estate import DataIssue, TabStatus
 from . import hyperv_values as H
 from . import values as V
+from .filled import empty_columns
 from .hyperv_read import OBJECTS, RawHyperV
 from .hyperv_status import Gap
 from .rvtools_map import MapOptions
@@ -446,8 +447,10 @@ class HyperVMapper:
             frame = self.obj(name)
             found = tuple(by_object.get(name, ()))
             if frame is not None:
+                columns = [c for c in frame.columns if not c.startswith("__")]
                 statuses.append(TabStatus(self.source_id, name, True, frame.height, self.used.get(name, frame.height),
-                                          frozenset(c for c in frame.columns if not c.startswith("__")), gaps=found))
+                                          frozenset(columns), gaps=found,
+                                          empty=frozenset(empty_columns(name, frame, columns))))
             elif name in CLUSTER_OBJECTS and self.clustered is False:
                 statuses.append(TabStatus(self.source_id, name, True, gaps=found))  # known: not a cluster
             else:

@@ -84,3 +84,17 @@ def test_real_export_with_sharing_mode_empty_on_esxi_55() -> None:
     cov = coverage(real_export("abeggi-bcspa1-4.7.1.xlsx"))
     assert cov["VMW-07"][0] == "not-assessed" and "present but empty" in cov["VMW-07"][1]
     assert cov["VMW-02"][0] == "assessed"
+
+
+def test_a_blank_hyperv_column_is_unknown_too(tmp_path: Path) -> None:
+    from tests.conftest import SAMPLES
+    from tests.mutation.book import read_hyperv, write_bundle
+
+    book = read_hyperv(SAMPLES / "hyperv" / "hyperv-3node.zip")
+    disks = next(s for s in book.sheets if s.tab == "Get-VMHardDiskDrive")
+    at = disks.header.index("SupportPersistentReservations")
+    blank = disks.with_rows(disks.header, [r[:at] + (None,) + r[at + 1:] for r in disks.rows])
+    assert coverage(write_bundle(book, tmp_path / "full.zip"))["HYV-01"][0] == "assessed"
+    cov = coverage(write_bundle(book.with_sheet(blank), tmp_path / "blank.zip"))
+    assert cov["HYV-01"] == ("not-assessed", "Get-VMHardDiskDrive column 'SupportPersistentReservations' present but "
+                                             "empty (shared VHDX shows in Get-VMHardDiskDrive)")

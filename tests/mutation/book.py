@@ -1,4 +1,5 @@
-"""An export held as plain rows, read from and written back to RVTools xlsx or a folder of CSVs.
+"""An export held as plain rows, read from and written back to RVTools xlsx, a folder of CSVs or a
+Hyper-V collector bundle (a zip of CSVs and its manifest).
 
 The mutation harness changes exports at this level (a tab, a column, a cell) and writes each
 variant to a temporary folder, never next to the original.
@@ -9,28 +10,28 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from reportgen.importers.hyperv_read import recognise
 from reportgen.importers.rvtools_headers import canonical_tab
 from reportgen.importers.tabular import decode, sniff_delimiter
 
 Cell = object
-Kind = Literal["xlsx", "csv"]
+Kind = Literal["xlsx", "csv", "hyperv"]
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """One tab: its sheet (or CSV file) name, the header row and the data rows."""
+    """One tab: its sheet (or CSV file) name, the tab it holds, the header row and the data rows."""
 
     name: str
+    tab: str | None
+    """RVTools tab ('vInfo') or Hyper-V object type ('Get-VM'), as the importer recognises it."""
     header: tuple[str | None, ...]
     rows: tuple[tuple[Cell, ...], ...]
-
-    @property
-    def tab(self) -> str | None:
-        return canonical_tab(self.name)
 
     def with_rows(self, header: tuple[str | None, ...], rows: list[tuple[Cell, ...]]) -> Sheet:
         return replace(self, header=header, rows=tuple(rows))
@@ -43,6 +44,12 @@ class Book:
     label: str
     kind: Kind
     sheets: tuple[Sheet, ...]
+    extras: tuple[tuple[str, bytes], ...] = ()
+    """Files carried unchanged (a collector's manifest.json)."""
+
+    @property
+    def platform(self) -> str:
+        return "hyperv" if self.kind == "hyperv" else "vsphere"
 
     def sheet(self, tab: str) -> Sheet | None:
         return next((s for s in self.sheets if s.tab == tab), None)
@@ -55,14 +62,28 @@ class Book:
 
 
 def read_book(path: Path, tabs: frozenset[str]) -> Book:
-    """The sheets of ``path`` (xlsx or CSV folder) that hold one of ``tabs``."""
+    """The sheets of ``path`` (xlsx or RVTools CSV folder) that hold one of ``tabs``."""
     if path.is_dir():
         sheets = []
         for file in sorted(path.iterdir()):
             if file.suffix.lower() == ".csv" and canonical_tab(file.name) in tabs:
-                sheets.append(_read_csv(file))
+                sheets.append(_read_csv(file.name, file.read_bytes(), canonical_tab(file.name)))
         return Book(path.name, "csv", tuple(sheets))
     return Book(path.name, "xlsx", tuple(_read_xlsx(path, tabs)))
+
+
+def read_hyperv(path: Path) -> Book:
+    """A Hyper-V collector bundle (zip): every CSV, tabs recognised by their headers as the importer does."""
+    sheets, extras = [], []
+    with zipfile.ZipFile(path) as archive:
+        for member in sorted(archive.namelist()):
+            data = archive.read(member)
+            if member.lower().endswith(".csv"):
+                sheet = _read_csv(member, data, None)
+                sheets.append(replace(sheet, tab=recognise(tuple(h or "" for h in sheet.header))))
+            else:
+                extras.append((member, data))
+    return Book(path.name, "hyperv", tuple(sheets), tuple(extras))
 
 
 def _read_xlsx(path: Path, tabs: frozenset[str]) -> list[Sheet]:
@@ -78,27 +99,27 @@ def _read_xlsx(path: Path, tabs: frozenset[str]) -> list[Sheet]:
             while rows and all(c is None for c in rows[-1]):
                 rows.pop()
             if not rows:
-                sheets.append(Sheet(ws.title, (), ()))
+                sheets.append(Sheet(ws.title, canonical_tab(ws.title), (), ()))
                 continue
             width = max(len(r) for r in rows)
             while width and all(len(r) < width or r[width - 1] is None for r in rows):
                 width -= 1
             padded = [tuple(r[:width]) + (None,) * (width - len(r[:width])) for r in rows]
             header = tuple(None if c is None else str(c) for c in padded[0])
-            sheets.append(Sheet(ws.title, header, tuple(padded[1:])))
+            sheets.append(Sheet(ws.title, canonical_tab(ws.title), header, tuple(padded[1:])))
     finally:
         workbook.close()
     return sheets
 
 
-def _read_csv(file: Path) -> Sheet:
-    text, _ = decode(file.read_bytes(), str(file))
+def _read_csv(name: str, data: bytes, tab: str | None) -> Sheet:
+    text, _ = decode(data, name)
     text = text.lstrip("\ufeff")
     first = text.split("\n", 1)[0].rstrip("\r")
     rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first)))
     header = tuple(rows[0]) if rows else ()
     body = [tuple(c if c != "" else None for c in r) for r in rows[1:]]
-    return Sheet(file.name, header, tuple(body))
+    return Sheet(name, tab, header, tuple(body))
 
 
 def write_xlsx(book: Book, path: Path) -> Path:
@@ -140,17 +161,34 @@ def csv_name(sheet: Sheet) -> str:
     return f"RVTools_tab{sheet.tab or sheet.name}.csv"
 
 
+def csv_bytes(sheet: Sheet, encoding: str = "utf-8", delimiter: str = ",") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(["" if h is None else h for h in sheet.header])
+    for row in sheet.rows:
+        writer.writerow([_text(v) for v in row])
+    return out.getvalue().encode(encoding, errors="replace")
+
+
 def write_csv_folder(book: Book, folder: Path, encoding: str = "utf-8", delimiter: str = ",") -> Path:
-    """The book as an RVTools CSV export folder, one file per tab, in ``encoding`` with ``delimiter``."""
+    """The book as a folder of CSVs, one file per tab, in ``encoding`` with ``delimiter``."""
     folder.mkdir(parents=True, exist_ok=True)
     for sheet in book.sheets:
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerow(["" if h is None else h for h in sheet.header])
-        for row in sheet.rows:
-            writer.writerow([_text(v) for v in row])
-        (folder / csv_name(sheet)).write_bytes(out.getvalue().encode(encoding, errors="replace"))
+        name = sheet.name if book.kind == "hyperv" else csv_name(sheet)
+        (folder / name).write_bytes(csv_bytes(sheet, encoding, delimiter))
+    for name, data in book.extras:
+        (folder / name).write_bytes(data)
     return folder
+
+
+def write_bundle(book: Book, path: Path) -> Path:
+    """A Hyper-V collector bundle: UTF-8 CSVs with a BOM, as Windows PowerShell writes them, and the extras."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for sheet in book.sheets:
+            archive.writestr(sheet.name, csv_bytes(sheet, "utf-8-sig"))
+        for name, data in book.extras:
+            archive.writestr(name, data)
+    return path
 
 
 def _text(value: Cell) -> str:
@@ -164,7 +202,9 @@ def _text(value: Cell) -> str:
 
 
 def write_book(book: Book, where: Path) -> Path:
-    """The book in its own format under ``where``: ``<label>.xlsx`` or a CSV folder."""
+    """The book in its own format under ``where``: an xlsx workbook, a CSV folder or a zipped bundle."""
     if book.kind == "xlsx":
         return write_xlsx(book, where / "export.xlsx")
+    if book.kind == "hyperv":
+        return write_bundle(book, where / "bundle.zip")
     return write_csv_folder(book, where / "export")

@@ -20,7 +20,6 @@ from reportgen.rules import CATALOGUE, RuleInfo
 from .variants import Variant
 
 INTERNAL = 70
-PLATFORM = "vsphere"
 
 
 def undeclared_rules(catalogue: dict[str, RuleInfo] = CATALOGUE) -> list[str]:
@@ -28,7 +27,7 @@ def undeclared_rules(catalogue: dict[str, RuleInfo] = CATALOGUE) -> list[str]:
     return sorted(rule for rule, info in catalogue.items() if not info.needs and not info.cannot_assess)
 
 
-def rules_needing(lost: Iterable[tuple[str, str | None]], platform: str = PLATFORM) -> set[str]:
+def rules_needing(lost: Iterable[tuple[str, str | None]], platform: str = "vsphere") -> set[str]:
     """Rules with a required need on a lost tab (column None) or a lost column of a tab."""
     lost = set(lost)
     found = set()
@@ -86,7 +85,7 @@ def check(variant: Variant, base: Outcome, outcome: Outcome) -> list[str]:
     ]
     before, after = base.coverage(), outcome.coverage()
     if variant.expect == "lost":
-        for rule in sorted(rules_needing(variant.lost)):
+        for rule in sorted(rules_needing(variant.lost, variant.platform)):
             if before.get(rule, ("",))[0] == "assessed" and after.get(rule, ("",))[0] == "assessed":
                 problems.append(f"{variant.name}: {rule} still assessed ({after[rule][1] or 'no reason'})")
     elif variant.expect == "same":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +39,7 @@ class Variant:
     """Writes the variant under a folder and returns the path to audit."""
     lost: frozenset[tuple[str, str | None]] = frozenset()
     """(tab, column) removed or blanked; column None for a whole tab."""
+    platform: str = "vsphere"
 
     @property
     def name(self) -> str:
@@ -67,22 +68,21 @@ ALIASES = _aliases()
 
 def variants(book: Book) -> Iterator[Variant]:
     """Every variant of ``book`` the harness knows, in a fixed order."""
-    for sheet in book.sheets:
-        if sheet.tab is not None:
-            yield from _sheet_variants(book, sheet, sheet.tab)
-    yield from _file_variants(book)
+    found = [v for sheet in book.sheets if sheet.tab is not None for v in _sheet_variants(book, sheet, sheet.tab)]
+    yield from (replace(v, platform=book.platform) for v in [*found, *_file_variants(book)])
 
 
 def _sheet_variants(book: Book, sheet: Sheet, tab: str) -> Iterator[Variant]:
     yield _book_variant(lambda: book.without(tab), "drop-tab", tab, None, "lost", {(tab, None)})
     for index, raw in enumerate(sheet.header):
-        column = canonical_header(tab, raw) if raw is not None else None
-        if column is not None and column in NEEDED.get(tab, frozenset()):
-            yield from _column_variants(book, sheet, tab, index, column)
+        if book.kind == "hyperv" and raw:  # every column: the importer reads Hyper-V objects whole
+            yield from _column_variants(book, sheet, tab, index, raw)
+        elif raw and canonical_header(tab, raw) in NEEDED.get(tab, frozenset()):
+            yield from _column_variants(book, sheet, tab, index, canonical_header(tab, raw))
     if sheet.rows:  # a note below or beside a table that has rows
         yield _book_variant(lambda: book.with_sheet(_stray_below(sheet)), "stray-below", tab, None, "same")
         yield _book_variant(lambda: book.with_sheet(_stray_beside(sheet)), "stray-beside", tab, None, "same")
-    for like in _lookalikes(sheet, tab):
+    for like in _lookalikes(sheet, tab) if book.kind != "hyperv" else ():
         yield _book_variant(lambda like=like: book.with_sheet(_custom_attribute(sheet, tab, like)),  # type: ignore[misc]
                             "custom-attribute", tab, like, "same")
 
