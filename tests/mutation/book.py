@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from reportgen.importers.hyperv_read import recognise
-from reportgen.importers.rvtools_headers import canonical_tab
+from reportgen.importers.rvtools_headers import KNOWN, canonical_header, canonical_tab
 from reportgen.importers.tabular import decode, sniff_delimiter
 
 Cell = object
@@ -61,15 +61,31 @@ class Book:
         return replace(self, sheets=tuple(s for s in self.sheets if s.tab != tab))
 
 
-def read_book(path: Path, tabs: frozenset[str]) -> Book:
-    """The sheets of ``path`` (xlsx or RVTools CSV folder) that hold one of ``tabs``."""
+def read_book(path: Path, needed: dict[str, frozenset[str]]) -> Book:
+    """The sheets of ``path`` (xlsx or RVTools CSV folder) that hold a tab the importer reads.
+
+    RVTools columns the importer never reads (known headers it does not need) are left out, which
+    makes every variant several times quicker to write: the reader does not materialise them, so
+    their absence changes nothing it sees. Custom attributes and the anchors of the custom-attribute
+    region ('Annotation', 'Object ID') stay.
+    """
     if path.is_dir():
         sheets = []
         for file in sorted(path.iterdir()):
-            if file.suffix.lower() == ".csv" and canonical_tab(file.name) in tabs:
+            if file.suffix.lower() == ".csv" and canonical_tab(file.name) in needed:
                 sheets.append(_read_csv(file.name, file.read_bytes(), canonical_tab(file.name)))
-        return Book(path.name, "csv", tuple(sheets))
-    return Book(path.name, "xlsx", tuple(_read_xlsx(path, tabs)))
+        return Book(path.name, "csv", tuple(_trim(s, needed) for s in sheets))
+    return Book(path.name, "xlsx", tuple(_trim(s, needed) for s in _read_xlsx(path, frozenset(needed))))
+
+
+def _trim(sheet: Sheet, needed: dict[str, frozenset[str]]) -> Sheet:
+    if sheet.tab is None:
+        return sheet
+    known, wanted = KNOWN.get(sheet.tab, frozenset()), needed.get(sheet.tab, frozenset())
+    keep = [i for i, h in enumerate(sheet.header)
+            if h and ((name := canonical_header(sheet.tab, h)) in wanted or name not in known
+                      or name in ("Annotation", "Object ID", "VM ID"))]
+    return sheet.with_rows(tuple(sheet.header[i] for i in keep), [tuple(r[i] for i in keep) for r in sheet.rows])
 
 
 def read_hyperv(path: Path) -> Book:

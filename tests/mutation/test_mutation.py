@@ -44,7 +44,7 @@ def original(name: str) -> tuple[Book, Outcome]:
     path = EXPORTS[name]
     if not path.exists():
         pytest.skip(f"{path} not available (../shared/real-exports is absent)")
-    book = read_hyperv(path) if path.suffix == ".zip" else read_book(path, frozenset(NEEDED))
+    book = read_hyperv(path) if path.suffix == ".zip" else read_book(path, NEEDED)
     with tempfile.TemporaryDirectory(prefix="reportgen-mutation-") as tmp:
         base = audit(write_book(book, Path(tmp)), Path(tmp))
     assert base.document is not None, f"{name} written back unchanged: exit {base.code}: {base.stderr}"
