@@ -54,6 +54,20 @@ WRITTEN_WHERE: dict[tuple[str, str], Callable[[pl.DataFrame], pl.Expr]] = {
 """The rows on which RVTools writes a column, where that is not every row (unknown counts as such a row)."""
 
 
+def _disk_file(frame: pl.DataFrame) -> pl.Expr:
+    """Other exporters leave vDisk 'Path' empty and put the disk file in 'Disk Path' (read from there)."""
+    if "Disk Path" not in frame.columns:
+        return pl.lit(None, pl.String)
+    named = V.text("Disk Path")
+    return pl.when(named.str.contains(V.DISK_FILE)).then(named)
+
+
+FILLED_FROM: dict[tuple[str, str], Callable[[pl.DataFrame], pl.Expr]] = {
+    ("vDisk", "Path"): _disk_file,
+}
+"""Where the importer reads a column's value from another column when it is empty."""
+
+
 def empty_columns(tab: str, frame: pl.DataFrame, columns: Iterable[str]) -> dict[str, int]:
     """Those of ``columns`` in ``frame`` with no value on any row where the exporter writes one,
     with the number of such rows.
@@ -68,8 +82,12 @@ def empty_columns(tab: str, frame: pl.DataFrame, columns: Iterable[str]) -> dict
     exprs = []
     for column in checked:
         where = WRITTEN_WHERE.get((tab, column))
-        rows = pl.lit(True) if where is None else where(frame)
+        rows = pl.repeat(True, pl.len())  # one per row, also where a condition is a constant
+        rows = rows if where is None else rows & where(frame)
         exprs.append(rows.sum().alias(f"rows:{column}"))
-        exprs.append((rows & V.text(column).is_not_null()).sum().alias(f"filled:{column}"))
+        value = V.text(column)
+        if (tab, column) in FILLED_FROM:
+            value = pl.coalesce(value, FILLED_FROM[(tab, column)](frame))
+        exprs.append((rows & value.is_not_null()).sum().alias(f"filled:{column}"))
     counts = frame.select(exprs).row(0, named=True)
     return {c: int(counts[f"rows:{c}"]) for c in checked if counts[f"rows:{c}"] and not counts[f"filled:{c}"]}

@@ -21,7 +21,7 @@ from .rvtools_producer import describe, hyperv_objects
 
 __all__ = ["NEEDED", "MapOptions", "Mapper", "needed_columns"]
 
-DISK_FILE = r"(?i)\.(vmdk|vhdx|vhd|avhdx|vhds)$"
+DISK_FILE = V.DISK_FILE
 _OWNER = re.compile(r"(?i)^(vm[ _-]?)?(owner|owned by|application owner|app owner|service owner|contact|"
                     r"responsible|besitzer|verantwortlich|propri[ée]taire|responsable)$")
 

@@ -124,6 +124,10 @@ def timestamp(column: str) -> pl.Expr:
     return pl.coalesce(parsed).cast(pl.Datetime("ms"))
 
 
+DISK_FILE = r"(?i)\.(vmdk|vhdx|vhd|avhdx|vhds)$"
+"""A virtual disk file name (vSphere or Hyper-V), as opposed to a guest mount point such as ``C:\\``."""
+
+
 def datastore(column: str) -> pl.Expr:
     """The datastore name in a vSphere path ``[datastore] folder/file.vmdk``."""
     return text(column).str.extract(r"^\[([^\]]+)\]", 1)

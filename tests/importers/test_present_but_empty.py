@@ -92,9 +92,27 @@ def test_a_blank_hyperv_column_is_unknown_too(tmp_path: Path) -> None:
 
     book = read_hyperv(SAMPLES / "hyperv" / "hyperv-3node.zip")
     disks = next(s for s in book.sheets if s.tab == "Get-VMHardDiskDrive")
-    at = disks.header.index("SupportPersistentReservations")
-    blank = disks.with_rows(disks.header, [r[:at] + (None,) + r[at + 1:] for r in disks.rows])
-    assert coverage(write_bundle(book, tmp_path / "full.zip"))["HYV-01"][0] == "assessed"
-    cov = coverage(write_bundle(book.with_sheet(blank), tmp_path / "blank.zip"))
-    assert cov["HYV-01"] == ("not-assessed", "Get-VMHardDiskDrive column 'SupportPersistentReservations' present but "
-                                             "empty (shared VHDX shows in Get-VMHardDiskDrive)")
+
+    def blank(column: str) -> Path:
+        at = disks.header.index(column)
+        emptied = disks.with_rows(disks.header, [r[:at] + (None,) + r[at + 1:] for r in disks.rows])
+        return write_bundle(book.with_sheet(emptied), tmp_path / f"{column}.zip")
+
+    assert coverage(write_bundle(book, tmp_path / "full.zip"))["HYV-01"] == ("assessed", "")
+    assert coverage(blank("Path"))["HYV-01"] == ("not-assessed", "Get-VMHardDiskDrive column 'Path' present but "
+                                                 "empty (shared VHDX shows in Get-VMHardDiskDrive)")
+    status, reason = coverage(blank("SupportPersistentReservations"))["HYV-01"]
+    assert status == "assessed"
+    assert reason.startswith("partly: Get-VMHardDiskDrive column 'SupportPersistentReservations' present but empty")
+
+
+def test_a_disk_file_in_disk_path_fills_an_empty_path() -> None:
+    import polars as pl
+
+    from reportgen.importers.filled import empty_columns
+
+    text = {"Path": pl.String, "Disk Path": pl.String}
+    other = pl.DataFrame({"Path": [None, None], "Disk Path": ["D:\\VMs\\sql1.vhdx", "D:\\VMs\\sql2.vhdx"]}, schema=text)
+    assert empty_columns("vDisk", other, ["Path"]) == {}
+    mount_points = pl.DataFrame({"Path": [None, None], "Disk Path": ["C:\\", "D:\\"]}, schema=text)
+    assert empty_columns("vDisk", mount_points, ["Path"]) == {"Path": 2}
