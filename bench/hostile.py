@@ -23,10 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# The hostile-file builders the tests use: only their folder goes on the path (first, before bench/),
+# so the package imported is the installed one, not the checkout's uncompiled sources.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from tests.hostile import (  # noqa: E402
+from hostile import (  # noqa: E402
     MiB,
     noisy_block,
     one_huge_row_workbook,
@@ -51,11 +52,11 @@ print(json.dumps({"seconds": seconds, "rows": read.rows, "cut": read.cells_cut,
 
 def audit(export: Path) -> dict[str, float]:
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", "import resource, sys\nfrom reportgen.cli import main\n"
+    out = subprocess.run([sys.executable, "-P", "-c", "import resource, sys\nfrom reportgen.cli import main\n"
                           "code = main(sys.argv[1:])\n"
                           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\nsys.exit(code)",
                           "audit", str(export), "--json", str(export.with_suffix(".json")), "-q"],
-                         capture_output=True, text=True, cwd=ROOT)
+                         capture_output=True, text=True)
     assert out.returncode == 3 and "row is longer than 4 MiB" in out.stderr, out.stderr
     return {"seconds": time.perf_counter() - start, "peak_mb": float(out.stdout.split()[-1])}
 
@@ -83,7 +84,7 @@ def main() -> int:
                 results[f"refuse_{mib}_{name}_peak"] = seen["peak_mb"]
         for rows in (64, 256):
             book = long_rows(folder, rows)
-            out = subprocess.run([sys.executable, "-c", READ, str(book)], capture_output=True, text=True, cwd=ROOT,
+            out = subprocess.run([sys.executable, "-P", "-c", READ, str(book)], capture_output=True, text=True,
                                  check=True)
             seen = json.loads(out.stdout)
             size = rows * 3.5

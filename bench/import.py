@@ -66,8 +66,9 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak, "detail": detail}))
 
 
 def run(mode: str, workbook: Path, tabs: list[str]) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(workbook), json.dumps(tabs)],
-                         capture_output=True, text=True, check=False, cwd=ROOT)
+    # -P: the child imports the installed package, never the checkout's sources from the working folder.
+    out = subprocess.run([sys.executable, "-P", "-c", CHILD, mode, str(workbook), json.dumps(tabs)],
+                         capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"{mode} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])

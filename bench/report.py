@@ -1,7 +1,7 @@
 """Render times and page counts of the report for generated 10,000- and 100,000-guest estates.
 
-Run from the repository root: ``python bench/report.py`` (``--sizes 10000 100000``). Each
-estate is generated in memory (``bench/estates.py``), analysed and priced once; then the PDF
+``python bench/report.py`` (``--sizes 10000 100000``), against the installed package. Each
+estate is generated in memory (``tests/synthetic.py``), analysed and priced once; then the PDF
 (report model, layout, file, and collecting the garbage the layout leaves), the same PDF through
 the worker process the command uses (started first, so already warm; it lays the report out on two
 cores), the HTML, the JSON and the workbook are written and timed. The last line is ``RESULT pdf_s_100k=<seconds> pages_100k=<pages>``.
@@ -16,9 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The estate builder the tests use; only its folder goes on the path, not the checkout's package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from bench.estates import synthetic_estate  # noqa: E402
+from synthetic import synthetic_estate  # noqa: E402
+
 from reportgen.analysis import analyze  # noqa: E402
 from reportgen.cost import cost_analysis  # noqa: E402
 from reportgen.outputs.findings_json import write_findings_json  # noqa: E402

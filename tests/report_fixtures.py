@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bench.estates import estate_from_rows
 from reportgen.analysis import analyze
 from reportgen.audit import Audit
 from reportgen.config import Config, CostSettings, ReportSettings, Role
 from reportgen.cost import cost_analysis
 from reportgen.estate import DataIssue, Estate
+from tests.synthetic import estate_from_rows
 
 CLIENT = "Contoso Healthcare"
 TITLE = "Guests welded to their hosts"

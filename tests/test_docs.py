@@ -20,6 +20,7 @@ def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one() -> Non
     install_and_run, install_and_test = commands
     assert "reportgen audit samples/" in install_and_run and "-o report.pdf" in install_and_run
     assert "pytest" in install_and_test
+    assert install_and_test.index(".ci/check") < install_and_test.index("pytest")
     ci = (ROOT / ".ci" / "run").read_text()
     assert install_and_test in ci
 

@@ -19,7 +19,6 @@ from typing import Any
 import pypdf
 import pytest
 
-from bench.estates import synthetic_estate
 from reportgen.analysis import analyze
 from reportgen.cost import cost_analysis
 from reportgen.render.pdf import render_pdf
@@ -28,6 +27,7 @@ from reportgen.render.worker import PdfWorker
 from reportgen.report import ReportModel, build_report
 from reportgen.report.model import ClusterPage
 from tests.report_fixtures import small_audit
+from tests.synthetic import synthetic_estate
 
 
 @cache

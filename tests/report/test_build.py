@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from bench.estates import synthetic_estate
 from reportgen.analysis import Remedy, analyze
 from reportgen.audit import Audit
 from reportgen.cost import cost_analysis
@@ -15,6 +14,7 @@ from reportgen.report import build_report
 from reportgen.report.model import ReportModel
 from reportgen.rules import CATALOGUE
 from tests.report_fixtures import CONFIG, small_audit, with_analysis
+from tests.synthetic import synthetic_estate
 
 SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"]
 
