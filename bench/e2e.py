@@ -60,7 +60,7 @@ def reportgen_command(spec: str | None) -> list[str]:
     if beside.is_file():
         return [str(beside)]
     # Not installed as a console script: run the package with this interpreter.
-    return [sys.executable, "-m", "reportgen"]
+    return [sys.executable, "-P", "-m", "reportgen"]
 
 
 def run_measured(cmd: list[str], log_path: Path) -> dict:

@@ -1,7 +1,7 @@
 """How fast the HTML report opens and answers in headless Chromium, for a generated 40,000-guest estate.
 
-Run from the repository root: ``python bench/explorer.py`` (``--guests 40000``; needs Debian's
-``chromium``). The estate is generated in memory (``bench/estates.py``), analysed and priced once;
+``python bench/explorer.py``, against the installed package (``--guests 40000``; needs Debian's
+``chromium``). The estate is generated in memory (``tests/synthetic.py``), analysed and priced once;
 then the HTML report is written twice, with and without the search box and full lists, and opened
 from a file URL through the DevTools protocol (``tests/cdp.py``). Timed: opening the plain report
 (the baseline, in the same run), opening the report with its lists ready, a search for a host name
@@ -17,16 +17,18 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# The estate builder (and browser driver) the tests use; only their folder goes on the path, not the
+# checkout's package, so that the installed reportgen is measured.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from bench.estates import synthetic_estate  # noqa: E402
+from cdp import Browser, find_browser  # noqa: E402
+from synthetic import synthetic_estate  # noqa: E402
+
 from reportgen.analysis import analyze  # noqa: E402
 from reportgen.cost import cost_analysis  # noqa: E402
 from reportgen.render.html import render_html  # noqa: E402
 from reportgen.report import build_report  # noqa: E402
 from reportgen.report.explorer import explorer_data  # noqa: E402
-from tests.cdp import Browser, find_browser  # noqa: E402
 
 READY = "document.getElementById('explorer').dataset.ready === 'true'"
 

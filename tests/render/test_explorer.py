@@ -10,12 +10,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bench.estates import estate_from_rows
 from reportgen.audit import Audit
 from reportgen.render.html import render_html
 from reportgen.report import build_report
 from reportgen.report.explorer import explorer_data
 from tests.report_fixtures import CONFIG, small_audit
+from tests.synthetic import estate_from_rows
 
 PWN = "window.pwned=1"
 HOSTILE_HOST = '"><img src=x onerror=window.pwned=1>.example.net'
