@@ -27,17 +27,24 @@ def undeclared_rules(catalogue: dict[str, RuleInfo] = CATALOGUE) -> list[str]:
     return sorted(rule for rule, info in catalogue.items() if not info.needs and not info.cannot_assess)
 
 
-def rules_needing(lost: Iterable[tuple[str, str | None]], platform: str = "vsphere") -> set[str]:
-    """Rules with a required need on a lost tab (column None) or a lost column of a tab."""
+def rules_needing(lost: Iterable[tuple[str, str | None]], platform: str = "vsphere", optional: bool = False
+                  ) -> set[str]:
+    """Rules with a required (or, with ``optional``, an optional) need on a lost tab (column None) or a lost
+    column of a tab."""
     lost = set(lost)
     found = set()
     for rule, info in CATALOGUE.items():
         for need in info.needs:
-            if need.platform != platform or need.optional:
+            if need.platform != platform or need.optional != optional:
                 continue
             if (need.tab, None) in lost or any((need.tab, c) in lost for c in need.columns):
                 found.add(rule)
     return found
+
+
+def _names(lost: Iterable[tuple[str, str | None]], reason: str) -> bool:
+    """Whether a coverage reason names one of the lost tabs or columns."""
+    return any((f"tab {tab} " in reason) if column is None else (f"'{column}'" in reason) for tab, column in lost)
 
 
 @dataclass(frozen=True)
@@ -85,9 +92,15 @@ def check(variant: Variant, base: Outcome, outcome: Outcome) -> list[str]:
     ]
     before, after = base.coverage(), outcome.coverage()
     if variant.expect == "lost":
-        for rule in sorted(rules_needing(variant.lost, variant.platform)):
+        required = rules_needing(variant.lost, variant.platform)
+        for rule in sorted(required):
             if before.get(rule, ("",))[0] == "assessed" and after.get(rule, ("",))[0] == "assessed":
                 problems.append(f"{variant.name}: {rule} still assessed ({after[rule][1] or 'no reason'})")
+        # A rule that runs on less without the lost column says so ("partly: ...").
+        for rule in sorted(rules_needing(variant.lost, variant.platform, optional=True) - required):
+            status, reason = after.get(rule, ("", ""))
+            if before.get(rule, ("",))[0] == "assessed" and status == "assessed" and not _names(variant.lost, reason):
+                problems.append(f"{variant.name}: {rule} assessed without saying what it lacks ({reason or 'no reason'})")
     elif variant.expect == "same":
         changed = sorted(r for r in before if after.get(r, ("",))[0] != before[r][0])
         if changed:

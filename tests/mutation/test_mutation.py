@@ -73,6 +73,8 @@ def test_lost_columns_are_mapped_to_the_rules_that_declare_them() -> None:
     assert {"VMW-01", "VMW-02"} <= rules_needing({("vDisk", "Shared Bus")})
     assert "GEN-01" in rules_needing({("vDisk", None)})
     assert "VMW-07" not in rules_needing({("vInfo", "FT State")})
+    assert "GEN-01" in rules_needing({("vDisk", "Sharing mode")}, optional=True)
+    assert "HYV-01" in rules_needing({("Get-VMHardDiskDrive", "SupportPersistentReservations")}, "hyperv", True)
 
 
 @pytest.mark.parametrize("name", list(EXPORTS))
@@ -90,4 +92,5 @@ def test_every_variant_behaves(name: str) -> None:
     started = time.perf_counter()
     problems = _run(name, every)
     print(f"\n{name}: {len(every)} variants, {len(problems)} problem(s), {time.perf_counter() - started:.1f} s")
+    print("\n".join(problems))
     assert problems == []
