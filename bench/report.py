@@ -3,8 +3,8 @@
 ``python bench/report.py`` (``--sizes 10000 100000``), against the installed package. Each
 estate is generated in memory (``tests/synthetic.py``), analysed and priced once; then the PDF
 (report model, layout, file, and collecting the garbage the layout leaves), the same PDF through
-the worker process the command uses (started first, so already warm; it lays the report out on two
-cores), the HTML, the JSON and the workbook are written and timed. The last line is ``RESULT pdf_s_100k=<seconds> pages_100k=<pages>``.
+the worker process the command uses (started first, so already warm), the HTML, the JSON and the
+workbook are written and timed. The last line is ``RESULT pdf_s_100k=<seconds> pages_100k=<pages>``.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             results[guests] = r
             print(f"{guests:>7,} guests, {int(r['hosts']):,} hosts, {int(r['guest_clusters']):,} guest clusters: "
                   f"generate {r['generate_s']:.2f}s, analyse {r['analyse_s']:.2f}s, "
-                  f"PDF {r['pdf_s']:.2f}s ({int(r['pages'])} pages; in the worker, on two cores: "
+                  f"PDF {r['pdf_s']:.2f}s ({int(r['pages'])} pages; in the worker: "
                   f"{r['worker_pdf_s']:.2f}s), HTML {r['html_s']:.2f}s, "
                   f"JSON {r['json_s']:.2f}s, XLSX {r['xlsx_s']:.2f}s", flush=True)
     big = results.get(100_000) or results[max(results)]

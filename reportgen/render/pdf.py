@@ -97,12 +97,12 @@ def _collect_warnings() -> Iterator[_Collect]:
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while WeasyPrint (or the PDF overlay) works.
+    """No cyclic garbage collection while WeasyPrint works.
 
-    Laying out and drawing allocate about a million short-lived objects; with the collector on,
-    the bursts of allocation set off collections that walk every live object of the process (the
-    estate and the analysis too), which took a quarter of the PDF time. The report is bounded, so
-    the cycles it leaves are few; the collector takes them once it runs again.
+    Laying out and drawing allocate many short-lived objects; with the collector on, the bursts of
+    allocation set off collections that walk every live object of the process (the estate and the
+    analysis too). The report is bounded, so the cycles it leaves are few; the collector takes them
+    once it runs again. (What this saves is in docs/benchmarks.md.)
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -115,14 +115,11 @@ def gc_paused() -> Iterator[None]:
 
 def layout_pdf(model: ReportModel) -> Layout:
     """Lay the report out in pages (no file written)."""
-    return layout_html(render_html(model))
-
-
-def layout_html(html: str) -> Layout:
     import weasyprint
 
     from .fetch import OfflineFetcher
 
+    html = render_html(model)
     with _collect_warnings() as handler, gc_paused():
         document = weasyprint.HTML(string=html, base_url=".", url_fetcher=OfflineFetcher()).render()
     return Layout(document, len(document.pages), tuple(handler.messages))
@@ -130,23 +127,13 @@ def layout_html(html: str) -> Layout:
 
 def write_layout(layout: Layout, target: str | Path) -> list[str]:
     """Write a laid-out report to ``target``; returns WeasyPrint's warnings (none expected)."""
-    data, warnings = pdf_bytes(layout)
-    write_file(data, target)
-    return warnings
-
-
-def pdf_bytes(layout: Layout) -> tuple[bytes, list[str]]:
-    """The laid-out report as PDF bytes, with WeasyPrint's warnings (none expected)."""
     with _collect_warnings() as handler, gc_paused():
         data = layout.document.write_pdf()
-    return data, [*layout.warnings, *handler.messages]
-
-
-def write_file(data: bytes, target: str | Path) -> None:
     try:
         Path(target).write_bytes(data)
     except OSError as exc:
         raise RenderError(f"cannot write the PDF: {exc.strerror or exc}", where=str(target)) from exc
+    return [*layout.warnings, *handler.messages]
 
 
 def render_pdf(model: ReportModel, target: str | Path) -> PdfNotes:

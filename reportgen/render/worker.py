@@ -3,9 +3,8 @@
 Laying out a PDF is single-threaded Python work that takes seconds. The command line starts
 this worker first thing: importing WeasyPrint and loading the fonts then happen while the
 exports are read. When the report model is ready the parent sends it (pickled) and goes on
-writing the JSON and the workbook while the worker lays out and writes the PDF, on two cores
-(:mod:`.split`: the worker is single-threaded, so it may fork), then sends back WeasyPrint's
-warnings or the error.
+writing the JSON and the workbook while the worker lays out and writes the PDF, then sends back
+WeasyPrint's warnings or the error.
 
 Run as ``python -P -m reportgen.render.worker``; the protocol is one pickled request
 ``(model, target)`` on stdin (or ``None`` to stop) and one pickled reply on stdout.
@@ -87,17 +86,16 @@ class PdfWorker:
 def main() -> int:
     import weasyprint
 
-    from .split import render_pdf_split
+    from .pdf import render_pdf
 
     weasyprint.HTML(string="<p>warm</p>").render()  # font configuration, before the model arrives
-    from . import overlay  # noqa: F401  (and the PDF merger, before the model arrives)
 
     request = pickle.load(sys.stdin.buffer)
     if request is None:
         return 0
     model, target = request
     try:
-        said = render_pdf_split(model, target)
+        said = render_pdf(model, target)
         reply: tuple[Any, ...] = ("ok", said.warnings, said.environment)
     except RenderError as exc:
         reply = ("error", exc.message, exc.where, exc.hint)
