@@ -60,6 +60,9 @@ def run_audit(
     estate = load_estate(exports, MapOptions(owner_column=config.owner_column), progress=progress)
     if redact:
         from .redact import redact_estate
+        from .sites import with_sites
+
+        estate = with_sites(estate, config.sites)  # [sites] patterns name real hosts
 
         progress("redacting names", 0, 0)
         estate = redact_estate(estate, config.redact_key or "reportgen")

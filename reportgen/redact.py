@@ -24,7 +24,7 @@ _NAMES: dict[str, dict[str, str]] = {
     "guests": {"name": "guest", "cluster": "cluster", "datacenter": "dc", "owner": "owner", "config_path": "path",
                "log_dir": "path", "snapshot_dir": "path", "suspend_dir": "path", "annotation": "note",
                "server": "server", "cluster_rule_names": "rule", "vm_uuid": "uuid"},
-    "hosts": {"name": "host", "cluster": "cluster", "datacenter": "dc"},
+    "hosts": {"name": "host", "cluster": "cluster", "datacenter": "dc", "fault_domain": "site", "site": "site"},
     "clusters": {"name": "cluster", "datacenter": "dc"},
     "disks": {"path": "path", "datastore": "ds", "lun_id": "lun"},
     "nics": {"network": "net", "switch": "switch", "mac": "mac"},

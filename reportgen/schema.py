@@ -121,6 +121,8 @@ COLUMNS: dict[str, list[Column]] = {
                "(Get-VMHostSupportedVersion, else inferred from the OS build)"),
         Column("fault_domain", STR, doc="vSAN fault domain (vHost 'vSAN Fault Domain Name'): the host's site "
                "unless the configuration names sites"),
+        Column("site", STR, doc="the host's site, once assigned (sites.with_sites): [sites] in the "
+               "configuration, else the fault domain"),
         Column("source_id", I32, True),
     ],
     "guests": [

@@ -12,10 +12,11 @@ from __future__ import annotations
 import fnmatch
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import polars as pl
+import pyarrow as pa
 
 from .estate import Estate
 
@@ -105,6 +106,18 @@ def assign_sites(hosts: pl.DataFrame, patterns: Mapping[str, Sequence[str]]) -> 
     return ("vSAN fault domains" if found else ""), found
 
 
+def with_sites(estate: Estate, patterns: Mapping[str, Sequence[str]]) -> Estate:
+    """The estate with each host's site filled in, so that redaction can rename sites with the hosts."""
+    hosts = pl.from_arrow(estate.hosts)
+    assert isinstance(hosts, pl.DataFrame)
+    _, site_of = assign_sites(hosts, patterns)
+    column = pa.array([site_of.get(k) for k in hosts["host_key"].to_list()], pa.string())
+    table = estate.hosts
+    tables = dict(estate.tables)
+    tables["hosts"] = table.set_column(table.schema.get_field_index("site"), "site", column)
+    return replace(estate, tables=tables)
+
+
 def _single_site(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """Rows of ``by`` whose hosts all sit in one site (no host without a site): ``by`` + site."""
     grouped = frame.group_by(by).agg(
@@ -118,7 +131,12 @@ def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequenc
     """The sites of the estate and, with two or more, what each one's failure stops."""
     host_frame = pl.from_arrow(estate.hosts)
     assert isinstance(host_frame, pl.DataFrame)
-    origin, site_of = assign_sites(host_frame, patterns)
+    assigned = dict(zip(host_frame["host_key"].to_list(), host_frame["site"].to_list()))
+    if any(assigned.values()):  # assigned before the names were redacted
+        site_of = {k: s for k, s in assigned.items() if s}
+        origin = "configuration" if patterns else "vSAN fault domains"
+    else:
+        origin, site_of = assign_sites(host_frame, patterns)
     if not site_of:
         return Sites()
     key_name = dict(zip(host_frame["host_key"].to_list(), host_frame["name"].to_list()))

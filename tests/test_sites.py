@@ -137,6 +137,16 @@ def test_fewer_than_two_sites_is_no_site_failure_and_unmatched_hosts_are_named(t
     assert findings_document(plain.analysis, plain.costing)["sites"] == []
 
 
+def test_redacted_sites_keep_their_hosts_and_lose_their_names() -> None:
+    audit = run_audit([SAMPLE], parse_config(TWO_SITES), redact=True)
+    document = findings_document(audit.analysis, audit.costing)
+    assert [len(s["stranded"]) for s in document["sites"]] == [33, 28] or \
+        [len(s["stranded"]) for s in document["sites"]] == [28, 33]
+    text = json.dumps(document)
+    assert "North" not in text and "South" not in text and "hq-esx" not in text
+    assert all(s["name"].startswith("site-") for s in document["sites"])
+
+
 @pytest.mark.parametrize("sites", [["a"], {"North": []}, {"North": [1]}, {"North": {"x": 1}}])
 def test_a_bad_sites_table_is_a_config_error(sites: object) -> None:
     with pytest.raises(ConfigError, match="sites"):
