@@ -217,7 +217,7 @@
       for (; shown < end; shown++) {
         var row = rows[order[shown]], tr = el("tr");
         columns.forEach(function (col) {
-          var td = el("td", null, col.num ? "num" : null);
+          var td = el("td", null, col.num ? "num" : (col.long ? "long" : null));
           if (col.cell) td.appendChild(col.cell(row)); else { var v = col.value(row); td.textContent = v === null ? "–" : String(v); }
           tr.appendChild(td);
         });
@@ -261,8 +261,8 @@
     {label: "Id", value: function (c) { return clusters[c].id; }},
     {label: "Guest cluster", value: function (c) { return clusters[c].name; }},
     {label: "Topology", value: function (c) { return clusters[c].topology + (clusters[c].suspected ? " (suspected)" : ""); }},
-    {label: "Nodes", value: function (c) { return clusters[c].nodes.map(guestName).join(", "); }},
-    {label: "Hosts", value: function (c) { return clusters[c].hosts.map(hostName).join(", "); }},
+    {label: "Nodes", long: true, value: function (c) { return clusters[c].nodes.map(guestName).join(", "); }},
+    {label: "Hosts", long: true, value: function (c) { return clusters[c].hosts.map(hostName).join(", "); }},
     {label: "Rules", value: function (c) { return clusters[c].rules.join(", "); }}
   ]);
   table("explorer-findings", indices(findings.length), [
@@ -273,7 +273,7 @@
     {label: "Host", value: function (f) { return findings[f][3] >= 0 ? hostName(findings[f][3]) : null; },
      cell: function (f) { return hostLink(findings[f][3]); }},
     {label: "When", value: function (f) { return findings[f][4]; }},
-    {label: "Evidence", value: function (f) { return findings[f][5]; }}
+    {label: "Evidence", long: true, value: function (f) { return findings[f][5]; }}
   ]);
   root.hidden = false;
   root.setAttribute("data-ready", "true");
