@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
 
 from .estate import Estate
 
@@ -111,10 +110,12 @@ def with_sites(estate: Estate, patterns: Mapping[str, Sequence[str]]) -> Estate:
     hosts = pl.from_arrow(estate.hosts)
     assert isinstance(hosts, pl.DataFrame)
     _, site_of = assign_sites(hosts, patterns)
-    column = pa.array([site_of.get(k) for k in hosts["host_key"].to_list()], pa.string())
+    # Built by polars: pyarrow converting Python objects would import pandas.
+    column = pl.Series("site", [site_of.get(k) for k in hosts["host_key"].to_list()], pl.String).to_arrow()
     table = estate.hosts
     tables = dict(estate.tables)
-    tables["hosts"] = table.set_column(table.schema.get_field_index("site"), "site", column)
+    index = table.schema.get_field_index("site")
+    tables["hosts"] = table.set_column(index, table.schema.field(index), column.cast(table.schema.field(index).type))
     return replace(estate, tables=tables)
 
 
