@@ -18,7 +18,9 @@ from . import values as V
 EMPTY_MEANS_NONE: dict[str, frozenset[str]] = {
     "vInfo": frozenset({"Cluster rule(s)", "Cluster rule name(s)", "FT Role", "Fixed Passthru HotPlug",
                         "min Required EVC Mode Key", "Annotation", "SRM Placeholder"}),
-    "vHost": frozenset({"Current EVC", "Cluster", "Datacenter"}),
+    "vHost": frozenset({"Current EVC", "Cluster", "Datacenter", "vSAN Fault Domain Name"}),
+    "vDisk": frozenset({"Disk Path"}),  # guest mount points; read only as a fallback for 'Path'
+
     "vNIC": frozenset({"Uplink port"}),
     "dvPort": frozenset({"Standby Uplink", "VLAN"}),
     "vPort": frozenset({"VLAN"}),

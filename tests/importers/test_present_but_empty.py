@@ -73,6 +73,15 @@ def test_an_empty_cell_that_means_none_is_not_unknown(tmp_path: Path) -> None:
     assert cov["VMW-23"][0] == "assessed"
 
 
+def test_the_samples_have_no_column_present_but_empty() -> None:
+    from tests.conftest import SAMPLES
+
+    for export in (SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "rvtools-csv" / "acme-vc01"):
+        estate = load_estate([export])
+        assert [t.tab for t in estate.tabs if t.empty] == []
+        assert not [i for i in estate.issues if "present but empty" in i.message]
+
+
 def test_a_tab_without_rows_leaves_nothing_unknown(tmp_path: Path) -> None:
     estate = small_estate()
     for guest in estate.guests:
