@@ -29,19 +29,9 @@ def core_extensions() -> list[Extension]:
         )
         for pyx in sorted((HERE / "_core").glob("*.pyx"))
     ]
-    return cythonize(
-        extensions,
-        include_path=["_core"],
-        compiler_directives={
-            "language_level": "3",
-            "boundscheck": False,
-            "wraparound": False,
-            "initializedcheck": False,
-            "cdivision": True,
-            "embedsignature": True,
-            "linetrace": trace,
-        },
-    )
+    # Each .pyx states its own directives in its first line (bounds checks off where graph.py or the
+    # importer validated the input); only line tracing, for coverage runs, is set here.
+    return cythonize(extensions, include_path=["_core"], compiler_directives={"linetrace": trace})
 
 
 setup(

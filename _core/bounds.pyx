@@ -1,4 +1,4 @@
-# cython: language_level=3
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True, embedsignature=True
 """A lower bound on the number of patch waves (step 5), so a plan can say how close it is.
 
 Inputs are validated by reportgen.graph before they reach these kernels: every index is in

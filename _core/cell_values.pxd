@@ -1,3 +1,4 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 # Cell values of the scanner (sheetscan.pyx): numbers as text, Excel serial dates, integers,
 # cell references. Header only, cimported by bare name.
 #

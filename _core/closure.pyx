@@ -1,4 +1,4 @@
-# cython: language_level=3
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True, embedsignature=True
 """Pin closure (step 2), per-host evacuation (step 3) and failure impact (step 6).
 
 Inputs are validated by reportgen.graph before they reach these kernels: every index is in

@@ -1,4 +1,4 @@
-# cython: language_level=3
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True, embedsignature=True
 """Connected components over an undirected edge list, and faux clusters (step 1).
 
 Inputs are validated by reportgen.graph before they reach these kernels: every index is in

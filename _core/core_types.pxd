@@ -1,3 +1,4 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 # Shared C types and inline helpers of the core. Header only: every .pyx cimports it by bare
 # name. Helpers take raw pointers so that they work on memoryviews and libcpp vectors alike.
 from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint64_t

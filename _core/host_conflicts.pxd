@@ -1,3 +1,4 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 # The host-conflict graph, shared by waves.pyx and bounds.pyx. Header only.
 #
 # Two distinct hosts conflict when one faux cluster has members on both: the graph is the union

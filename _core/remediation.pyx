@@ -1,4 +1,4 @@
-# cython: language_level=3
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True, embedsignature=True
 """Remediation value (step 7): which hosts each fix would free, and the containment what-if.
 
 A "key" names a set of pin and colocation edges removed together: a cause, a rule, or all

@@ -1,4 +1,4 @@
-# cython: language_level=3
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True, embedsignature=True
 """Scanning the XML of an xlsx workbook: shared strings, and worksheets column by column.
 
 A worksheet is fed in pieces as it is inflated. Only whole ``<row>`` elements are parsed;

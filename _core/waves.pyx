@@ -1,4 +1,4 @@
-# cython: language_level=3
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True, embedsignature=True
 """Maintenance domains (step 4) and patch waves (step 5; the lower bound is in bounds.pyx).
 
 Both work on the host-conflict graph described in host_conflicts.pxd.

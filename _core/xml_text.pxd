@@ -1,3 +1,4 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 # Reading XML text in the scanner (sheetscan.pyx): tags, attributes, entities, white space.
 # Header only, cimported by bare name. Every function works on [p, end) ranges of bytes that
 # the caller has checked; none of them allocates except by appending to a std::string.

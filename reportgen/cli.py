@@ -206,7 +206,7 @@ def run() -> NoReturn:
     """The ``reportgen`` console command: :func:`main`, then exit without tearing the process down.
 
     By then every file is written and closed. Freeing the estate, the analysis and the laid-out
-    report object by object would take a third of a second for nothing, so the streams are
+    report object by object would only cost time (docs/benchmarks.md), so the streams are
     flushed and the process ends at once. Library callers and tests use :func:`main`.
     """
     status = main()

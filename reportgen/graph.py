@@ -1,6 +1,7 @@
 """The thin typed wrapper over the compiled core: validate, call, raise.
 
-This is the only module that imports :mod:`reportgen._core`. It takes plain index arrays
+The graph kernels of :mod:`reportgen._core` are called from here only (the sheet scanner, the
+other compiled module, serves the importers). It takes plain index arrays
 (any integer dtype, converted to C-contiguous int32), checks them in O(n) numpy (dtype,
 shape, bounds, lengths) so that the kernels can run without bounds checks, calls the kernels,
 and turns failures into :class:`~reportgen.errors.CoreError`.

@@ -246,7 +246,7 @@ def from_rows(table: str, rows: Sequence[Mapping[str, object]]) -> pa.Table:
     """The canonical ``table`` from Python rows (dicts keyed by column name; other keys are ignored).
 
     Built through polars: pyarrow's own conversion of Python objects imports pandas, when it is
-    installed, to check for pandas objects, which took 0.14 s of a 10,000-guest audit.
+    installed, to check for pandas objects: import time for nothing (docs/benchmarks.md, Import).
     """
     import polars as pl
 
