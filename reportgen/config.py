@@ -243,14 +243,16 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
     waves_data = dict(data.get("waves", {}))
     capacity_data = waves_data.pop("cluster_capacity", {})
     waves = _section(WaveSettings(), waves_data, "waves", where)
-    if waves.hosts_down_per_cluster < 1:
-        raise ConfigError("key 'waves.hosts_down_per_cluster' must be 1 or more", where=where)
+    if not 1 <= waves.hosts_down_per_cluster <= _MAX_HOSTS:
+        raise ConfigError(f"key 'waves.hosts_down_per_cluster' must be 1 or more (at most {_MAX_HOSTS:,})",
+                          where=where)
     if not isinstance(capacity_data, dict):
         raise ConfigError("key 'waves.cluster_capacity' must be a table of cluster = hosts", where=where)
     capacity = {}
     for name, value in capacity_data.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ConfigError(f"key 'waves.cluster_capacity.{name}' must be a whole number of 1 or more", where=where)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= _MAX_HOSTS:
+            raise ConfigError(f"key 'waves.cluster_capacity.{name}' must be a whole number of 1 or more "
+                              f"(at most {_MAX_HOSTS:,})", where=where)
         capacity[str(name)] = value
     waves = replace(waves, cluster_capacity=capacity)
     return Config(report=report, owner_column=column or None, cost=cost, waves=waves, redact_key=redact_key,
@@ -290,6 +292,12 @@ def _number(value: object, key: str, where: str) -> float:
     return float(value)
 
 
+_MAX_AMOUNT = 1e9
+"""No amount in the configuration may exceed this: products of amounts must stay finite."""
+_MAX_HOSTS = 10_000
+"""More hosts than any vSphere or Hyper-V cluster has."""
+
+
 def _finite(value: float, key: str, where: str) -> float:
     """``value`` as a float unless it is infinite or not a number (TOML allows inf, nan and huge integers)."""
     try:
@@ -299,6 +307,9 @@ def _finite(value: float, key: str, where: str) -> float:
     if not math.isfinite(value):
         raise ConfigError(f"key '{key}' must be a finite number, got {value!r}", where=where,
                           hint="write an amount such as 450 or 0")
+    if abs(value) > _MAX_AMOUNT:
+        raise ConfigError(f"key '{key}' must be at most {_MAX_AMOUNT:,.0f}, got {value:g}", where=where,
+                          hint="no rate, count or cost of a maintenance comes near that")
     return value
 
 

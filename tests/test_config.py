@@ -56,6 +56,10 @@ BAD = [
     ("[cost]\noutage_minutes = 1e400\n", "key 'cost.outage_minutes' must be a finite number"),
     ("[cost.roles.dba]\nhours = 1\nrate = -inf\n", "key 'cost.roles.dba.rate' must be a finite number"),
     ("[cost.events_per_year]\nvsphere = nan\n", "key 'cost.events_per_year.vsphere' must be a finite number"),
+    ("[cost.roles.dba]\nhours = 1e308\nrate = 1e308\n", "key 'cost.roles.dba.hours' must be at most 1,000,000,000"),
+    ("[waves]\nhosts_down_per_cluster = 99999999999999999999\n", "key 'waves.hosts_down_per_cluster' must be 1"),
+    ("[waves]\nhosts_down_per_cluster = 9223372036854775807\n", "at most 10,000"),
+    ("[waves.cluster_capacity]\nProd = 9223372036854775807\n", "key 'waves.cluster_capacity.Prod' must be a whole"),
     ('[cost.service_outage_cost_per_minute]\n"sql*" = -3\n',
      "key 'cost.service_outage_cost_per_minute.sql*' must not be negative"),
 ]
