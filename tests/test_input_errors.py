@@ -82,3 +82,17 @@ def test_a_csv_whose_records_do_not_match_the_header_is_read_and_the_rows_named(
     assert result.code == 0, result.stderr
     [said] = [i for i in json.loads(out.read_text())["data_quality"] if "more or fewer fields" in i["message"]]
     assert said["level"] == "warning" and said["sheet"] == target.name and said["row"] == row and said["rows"] == 1
+
+
+def test_a_vinfo_whose_rows_identify_no_vm_is_an_input_error_not_a_clean_audit(cli, tmp_path: Path) -> None:
+    from tests.builders import write_xlsx
+
+    est = small_estate()
+    for g in est.guests:
+        g.name = ""
+    book = write_xlsx(est, tmp_path / "vc.xlsx", columns={"vInfo": ("VM ID", "VM UUID")})
+    result = cli(["audit", book, "--json", tmp_path / "f.json", "-q"])
+    assert result.code == 3
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"reportgen: input error: {book}: none of the 5 rows of the vInfo tab names or identifies")
+    assert not (tmp_path / "f.json").exists()

@@ -12,6 +12,7 @@ import re
 
 import polars as pl
 
+from ..errors import InputError
 from ..estate import DataIssue
 from . import values as V
 from .rvtools_base import NEEDED, MapOptions, needed_columns
@@ -103,6 +104,11 @@ class Mapper(InfraMapping):
             "Memory": V.integer("Memory"),
         })
         frame = self._identified(frame, identity)
+        if frame.is_empty() and not f.is_empty():
+            raise InputError(
+                f"none of the {f.height:,} rows of the {raw.sheet} tab names or identifies a VM (the columns VM, "
+                "VM ID and VM UUID are empty)", where=self.raw.file,
+                hint="export vInfo again from RVTools; without VM names or IDs there is nothing to audit")
         self.status("vInfo", frame.height, frame["row"])
         return self.snapshots(frame)
 
