@@ -51,21 +51,24 @@ def run_audit(
 ) -> Audit:
     """Read the exports, run the rules and the core, price the result.
 
-    With ``redact``, every name is replaced by a stable pseudonym before the rules run, so
-    no output (evidence included) shows a real host, guest, datastore, network or file name.
+    With ``redact``, every name is replaced by a keyed pseudonym before the rules run (see
+    :mod:`.redact`), so no output (evidence and data-quality messages included) shows a real host,
+    guest, cluster, vCenter, datastore, network, owner, custom attribute or file name.
     With ``history_dir``, the audit is compared with the estate's earlier quarters there; its own
     snapshot is recorded by :func:`record_history`, once the outputs are written.
     """
     config = config or Config()
     estate = load_estate(exports, MapOptions(owner_column=config.owner_column), progress=progress)
     if redact:
-        from .redact import redact_estate
+        from .redact import Redactor, redact_config, redact_estate
         from .sites import with_sites
 
         estate = with_sites(estate, config.sites)  # [sites] patterns name real hosts
 
         progress("redacting names", 0, 0)
-        estate = redact_estate(estate, config.redact_key or "reportgen")
+        redactor = Redactor(config.redact_key)
+        estate = redact_estate(estate, redactor=redactor)
+        config = redact_config(config, redactor)
     unprintable = unprintable_names(estate)
     if unprintable is not None:
         estate = replace(estate, issues=(*estate.issues, unprintable))

@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--xlsx", metavar="findings.xlsx", help="findings workbook for admins to write")
     audit.add_argument("--config", metavar="audit.toml", help="configuration file (see 'reportgen init-config')")
     audit.add_argument("--history", metavar="DIR", help="folder of earlier audits for the quarter-on-quarter view")
-    audit.add_argument("--redact", action="store_true", help="replace host and guest names in every output")
+    audit.add_argument("--redact", action="store_true", help="replace every name (hosts, guests, clusters, "
+                       "vCenters, datastores, networks, owners, files) by a keyed pseudonym in every output")
     audit.add_argument("--fail-on", metavar="SEVERITY", choices=["info", "low", "medium", "high", "critical"],
                        help="exit 1 when a finding at or above this severity ties a guest")
     audit.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
@@ -292,6 +293,10 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
     for target in outputs.values():
         if target and not Path(target).resolve().parent.is_dir():
             raise RenderError("the folder does not exist", where=str(target), hint="create it first")
+    if args.redact and not config.redact_key:
+        err.write("reportgen: warning: --redact without a redact.key in the configuration: anyone can guess "
+                  "which name a pseudonym stands for by trying likely names; set [redact] key to a secret "
+                  "of your own\n")
     staging = Staging()
     worker = None
     status = None

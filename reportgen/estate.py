@@ -34,6 +34,8 @@ class DataIssue:
     """How many rows the issue covers (skipped or affected)."""
     skipped: bool = False
     """True when the rows were left out of the estate."""
+    quoted: tuple[str, ...] = ()
+    """Names and values the message quotes word for word, so that ``--redact`` can replace them."""
 
     def where(self) -> str:
         return locate(self.file, self.sheet, self.row, self.column)
@@ -56,6 +58,8 @@ class TabStatus:
     the rows present are not all there are, so checks that need the tab are not assessed."""
     empty: frozenset[str] = frozenset()
     """Columns present but without a value on any row where the exporter writes one: unknown, as if missing."""
+    quoted: tuple[str, ...] = ()
+    """Names and texts the gaps quote word for word (nodes, the collector's messages), for ``--redact``."""
 
 
 @dataclass(frozen=True)

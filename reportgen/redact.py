@@ -1,15 +1,18 @@
-"""Redaction: replace names in an estate with stable pseudonyms before anything is reported.
+"""Redaction: replace names in an estate with keyed pseudonyms before anything is reported.
 
-Consultants share reports outside the client's walls. ``--redact`` rewrites every host, guest,
-cluster, datacenter, datastore, network, owner, path and server name in the canonical tables,
-so every output (PDF, HTML, JSON, XLSX, evidence text) shows pseudonyms only. Pseudonyms are
-stable: the same name gives the same pseudonym in every run with the same key, so quarterly
-reports stay comparable. Keys (guest_key, host_key …) are rewritten the same way.
+Consultants share reports outside the client's walls. ``--redact`` rewrites every name and
+identity in the canonical tables (:data:`COLUMNS` says which columns, and how), in the
+data-quality issues (the file, sheet and column they name and the values their messages quote)
+and in the configuration's names, so every output (PDF, HTML, JSON, XLSX, history snapshot)
+shows pseudonyms only. A pseudonym is an HMAC of the name under ``redact.key``: the same name
+gives the same pseudonym in every run with the same key, so quarterly reports stay comparable,
+and without the key nobody can tell which name a pseudonym stands for by trying likely names.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from dataclasses import replace
 
@@ -17,23 +20,52 @@ import polars as pl
 import pyarrow as pa
 
 from . import schema
-from .estate import DataIssue, Estate
+from .config import Config
+from .estate import DataIssue, Estate, TabStatus
+from .redact_vocabulary import is_known_column, is_known_sheet
 
-# Column -> pseudonym prefix. Key columns are rewritten part by part (see _key).
-_NAMES: dict[str, dict[str, str]] = {
-    "guests": {"name": "guest", "cluster": "cluster", "datacenter": "dc", "owner": "owner", "config_path": "path",
-               "log_dir": "path", "snapshot_dir": "path", "suspend_dir": "path", "annotation": "note",
-               "server": "server", "cluster_rule_names": "rule", "vm_uuid": "uuid"},
-    "hosts": {"name": "host", "cluster": "cluster", "datacenter": "dc", "fault_domain": "site", "site": "site"},
-    "clusters": {"name": "cluster", "datacenter": "dc"},
-    "disks": {"path": "path", "datastore": "ds", "lun_id": "lun"},
-    "nics": {"network": "net", "switch": "switch", "mac": "mac"},
-    "networks": {"network": "net", "switch": "switch"},
-    "datastores": {"name": "ds"},
-    "devices": {"detail": "detail", "datastore": "ds"},
-    "sources": {"file": "export", "server": "server"},
+BUILT_IN_KEY = "reportgen"
+"""The key used when the configuration has none: anyone can recompute its pseudonyms."""
+DIGITS = 16
+"""Hex digits of a pseudonym: 64 bits, so that pseudonyms of different names do not meet."""
+
+# Per canonical table, each column that holds a name or an identity -> how it is pseudonymised:
+# "key" ('<scope>/<name>': each part), "keys" (a list of keys), "path" (structure and extension
+# kept), "detail" (device text: paths in it; Hyper-V devices' names), "net" (heartbeat marker kept), "rules" (a VM-host
+# rule marker kept), "label" (RVTools' own NIC labels kept), "host" / "guest"
+# (trailing node number kept); any other word is the pseudonym's prefix.
+COLUMNS: dict[str, dict[str, str]] = {
+    "sources": {"file": "file", "server": "server", "server_uuid": "uuid"},
+    "clusters": {"cluster_key": "key", "name": "cluster", "datacenter": "dc"},
+    "hosts": {"host_key": "key", "name": "host", "cluster_key": "key", "cluster": "cluster", "datacenter": "dc",
+              "fault_domain": "site", "site": "site"},
+    "guests": {"guest_key": "key", "name": "guest", "host_key": "key", "cluster_key": "key", "cluster": "cluster",
+               "datacenter": "dc", "owner": "owner", "config_path": "path", "log_dir": "path",
+               "snapshot_dir": "path", "suspend_dir": "path", "annotation": "note", "server": "server",
+               "cluster_rules": "rules", "cluster_rule_names": "rule", "vm_id": "vmid", "vm_uuid": "uuid",
+               "possible_owners": "keys"},
+    "disks": {"guest_key": "key", "path": "path", "datastore": "ds", "lun_id": "lun"},
+    "nics": {"guest_key": "key", "label": "label", "network": "net", "switch": "switch", "mac": "mac"},
+    "networks": {"host_key": "key", "network": "net", "switch": "switch"},
+    "datastores": {"datastore_key": "key", "name": "ds", "host_keys": "keys"},
+    "devices": {"guest_key": "key", "detail": "detail", "datastore": "ds"},
 }
-_KEYS = ("guest_key", "host_key", "cluster_key", "datastore_key")
+# Text columns that hold no name: values from a fixed vocabulary, products, versions, labels RVTools writes.
+NAME_FREE: dict[str, frozenset[str]] = {
+    "sources": frozenset({"format", "platform", "tool", "tool_version", "server_version"}),
+    "clusters": frozenset({"platform", "drs_behavior"}),
+    "hosts": frozenset({"platform", "product", "version", "build", "cpu_model", "evc_current", "evc_max",
+                        "max_vm_version"}),
+    "guests": frozenset({"platform", "power_state", "os", "hw_version", "ft_state", "ft_role",
+                         "latency_sensitivity", "ha_restart_priority", "evc_required", "passthru_hotplug",
+                         "automatic_stop_action"}),
+    "disks": frozenset({"label", "controller", "controller_type", "bus_sharing", "sharing_mode", "raw_mode",
+                        "disk_mode"}),
+    "nics": frozenset({"adapter"}),
+    "networks": frozenset({"switch_kind", "vlan"}),
+    "datastores": frozenset({"type"}),
+    "devices": frozenset({"kind", "backing"}),
+}
 _TRAILING_NUMBER = re.compile(r"^(.*?)(\d{1,3})$")
 _HEARTBEAT = re.compile(r"(?i)heartbeat|\bhb\b|interconnect|private|cluster")
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{2,5}$")
@@ -41,20 +73,25 @@ _BRACKET = re.compile(r"^(.*?)\[([^\]]+)\]\s*(.*)$")
 _UNC = re.compile(r"^\\\\([^\\]+)\\([^\\]+)\\?(.*)$")
 _CSV = re.compile(r"^([A-Za-z]:\\ClusterStorage\\)([^\\]+)\\?(.*)$", re.IGNORECASE)
 _DRIVE = re.compile(r"^([A-Za-z]:\\)(.*)$")
+_HOST_RULE = re.compile(r"(?i)host")
+_WORDED_DEVICES = ("cd", "usb", "floppy")
+_RVTOOLS_LABEL = re.compile(r"^Network adapter \d+$")
 
 
 class Redactor:
-    """Stable pseudonyms for names: ``host-3fa2c1``."""
+    """Keyed pseudonyms for names: ``host-3fa2c1d09b7e4a55``; remembers each name it replaced."""
 
-    def __init__(self, key: str = "reportgen") -> None:
-        self.secret = key.encode("utf-8")
+    def __init__(self, key: str = BUILT_IN_KEY) -> None:
+        self.secret = (key or BUILT_IN_KEY).encode("utf-8")
+        self.replaced: dict[str, str] = {}
+        """Name -> the pseudonym it got first, for the names that messages quote."""
 
     def pseudonym(self, prefix: str, value: str) -> str:
-        digest = hashlib.blake2s(value.encode("utf-8"), key=self.secret[:32], digest_size=4).hexdigest()
+        digest = hmac.new(self.secret, value.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGITS]
         return f"{prefix}-{digest}"
 
     def name(self, prefix: str, value: str) -> str:
-        """Names keep a trailing node number (sql01 -> guest-1a2b3c4d01) so stems still match."""
+        """Names keep a trailing node number (sql01 -> guest-…01) so stems still match."""
         match = _TRAILING_NUMBER.match(value)
         if match and match.group(1):
             return self.pseudonym(prefix, match.group(1)) + match.group(2)
@@ -83,6 +120,11 @@ class Redactor:
             return f"{drive}{self.pseudonym('path', rest)}{ext}"
         return self.pseudonym("path", value) + ext
 
+    def file(self, value: str) -> str:
+        """A file name or path becomes ``file-…`` with its extension, which says what kind of file it was."""
+        extension = _EXTENSION.search(value)
+        return self.pseudonym("file", value) + (extension.group(0).lower() if extension else "")
+
     def detail(self, value: str) -> str:
         """Device descriptions keep their words ('Remote ATAPI', 'ISO'); paths in them are redacted."""
         if "[" in value:
@@ -92,83 +134,107 @@ class Redactor:
             return f"{head}/{self.pseudonym('path', rest)}"
         return value
 
+    def rules(self, value: str) -> str:
+        """Cluster rules keep a 'host' marker: a VM-host rule weighs more than a VM-VM rule."""
+        return self.pseudonym("rule", value) + ("-host" if _HOST_RULE.search(value) else "")
+
+    def label(self, value: str) -> str:
+        """NIC labels: RVTools' 'Network adapter 1' is kept; a Hyper-V adapter's own name is not."""
+        return value if _RVTOOLS_LABEL.match(value) else self.pseudonym("nic", value)
+
     def key(self, value: str) -> str:
         """Keys are '<scope>/<name>': every part becomes a pseudonym, the shape is kept."""
         return "/".join(self.pseudonym("k", part) for part in value.split("/"))
 
-    def column(self, series: pl.Series, prefix: str | None) -> pl.Expr:
-        """Replace each distinct value once (fast on large tables)."""
-        values = series.drop_nulls().unique().to_list()
-        if prefix is None:
-            mapping = {v: self.key(v) for v in values}
-        elif prefix == "path":
-            mapping = {v: self.path(v) for v in values}
-        elif prefix == "detail":
-            mapping = {v: self.detail(v) for v in values}
-        elif prefix == "net":
-            mapping = {v: self.network(v) for v in values}
-        elif prefix in ("guest", "host"):
-            mapping = {v: self.name(prefix, v) for v in values}
+    def value(self, way: str, value: str) -> str:
+        """``value`` pseudonymised the way :data:`COLUMNS` names; remembered for quoting messages."""
+        special = {"key": self.key, "keys": self.key, "path": self.path, "detail": self.detail, "net": self.network,
+                   "file": self.file, "label": self.label, "rules": self.rules}
+        if way in special:
+            result = special[way](value)
+        elif way in ("guest", "host"):
+            result = self.name(way, value)
         else:
-            mapping = {v: self.pseudonym(prefix, v) for v in values}
-        return pl.col(series.name).replace_strict(mapping, default=None, return_dtype=pl.String)
+            result = self.pseudonym(way, value)
+        self.replaced.setdefault(value, result)
+        return result
+
+    def column(self, frame: pl.DataFrame, column: str, way: str) -> pl.Expr:
+        """Replace each distinct value once (fast on large tables)."""
+        if way == "detail":
+            return self.details(frame, column)
+        values = frame.select(pl.col(column).explode() if way == "keys" else pl.col(column)).to_series()
+        mapping = {v: self.value(way, v) for v in values.drop_nulls().unique().to_list()}
+        replace_ = pl.element() if way == "keys" else pl.col(column)
+        expr = replace_.replace_strict(mapping, default=None, return_dtype=pl.String)
+        return pl.col(column).list.eval(expr) if way == "keys" else expr
+
+    def details(self, frame: pl.DataFrame, column: str) -> pl.Expr:
+        """Devices: RVTools' descriptions keep their words; what else names a device (a Hyper-V virtual
+        SAN, a PCI location, a GPU instance) becomes a pseudonym."""
+        worded = pl.col("kind").is_in(list(_WORDED_DEVICES))
+        pairs = frame.select(worded.alias("worded"), column).drop_nulls().unique().rows()
+        words = {d: self.value("detail", d) for w, d in pairs if w}
+        others = {d: self.value("device", d) for w, d in pairs if not w}
+        return pl.when(worded).then(pl.col(column).replace_strict(words, default=None, return_dtype=pl.String)) \
+            .otherwise(pl.col(column).replace_strict(others, default=None, return_dtype=pl.String))
+
+    def quoted(self, value: str) -> str:
+        """A name a message quotes: the pseudonym it has in the tables, else a new one."""
+        known = self.replaced.get(value)
+        return known if known is not None else self.value("value", value)
+
+    def sheet(self, sheet: str | None) -> str | None:
+        """Sheets and object files keep the names RVTools and the collector give them; other file names go."""
+        if sheet is None:
+            return None
+        return ", ".join(p if is_known_sheet(p) else self.file(p) for p in sheet.split(", "))
+
+    def header(self, column: str | None) -> str | None:
+        """Columns keep the names RVTools and Hyper-V give them; custom attributes (client words) go."""
+        return column if column is None or is_known_column(column) else self.value("column", column)
+
+    def text(self, text: str, quoted: tuple[str, ...]) -> str:
+        """``text`` with each of the names it ``quoted`` replaced (longest first, in one pass)."""
+        names = {q: self.quoted(q) for q in quoted if q}
+        if not names:
+            return text
+        pattern = "|".join(re.escape(q) for q in sorted(names, key=len, reverse=True))
+        return re.sub(pattern, lambda m: names[m.group(0)], text)
+
+    def issue(self, issue: DataIssue) -> DataIssue:
+        """The issue with its file, sheet, column and every value its message quotes replaced."""
+        column = self.header(issue.column)
+        return replace(issue, file=self.replaced.get(issue.file) or self.file(issue.file),
+                       message=self.text(issue.message, issue.quoted), sheet=self.sheet(issue.sheet), column=column,
+                       quoted=tuple(self.quoted(q) for q in issue.quoted if q))
+
+    def tab(self, tab: TabStatus) -> TabStatus:
+        """The tab's gaps (collector failures per node) with the nodes and messages they quote replaced."""
+        if not tab.gaps:
+            return tab
+        return replace(tab, gaps=tuple(self.text(g, tab.quoted) for g in tab.gaps),
+                       quoted=tuple(self.quoted(q) for q in tab.quoted if q))
 
 
-def redact_estate(estate: Estate, key: str = "reportgen") -> Estate:
+def redact_estate(estate: Estate, key: str = BUILT_IN_KEY, redactor: Redactor | None = None) -> Estate:
     """A copy of ``estate`` with every name replaced by its pseudonym."""
-    r = Redactor(key)
+    r = redactor or Redactor(key)
     tables: dict[str, pa.Table] = {}
     for name, table in estate.tables.items():
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
         if frame.height:
-            exprs = [r.column(frame[c], None) for c in _KEYS if c in frame.columns]
-            exprs += [r.column(frame[c], p) for c, p in _NAMES.get(name, {}).items() if c in frame.columns]
-            if name == "sources":
-                exprs.append(r.column(frame["server_uuid"], "uuid"))
-            frame = frame.with_columns(exprs)
-            if name == "datastores":
-                hosts = frame.select(pl.col("host_keys").explode()).to_series().rename("host")
-                mapping = {v: r.key(v) for v in hosts.drop_nulls().unique().to_list()}
-                frame = frame.with_columns(pl.col("host_keys").list.eval(
-                    pl.element().replace_strict(mapping, default=None, return_dtype=pl.String)))
+            ways = COLUMNS.get(name, {})
+            frame = frame.with_columns([r.column(frame, c, way) for c, way in ways.items() if c in frame.columns])
         tables[name] = schema.conform(name, frame.to_arrow())
-    files = {str(f): r.pseudonym("export", str(f)) for f in estate.sources.column("file").to_pylist()}
-    names = _name_pseudonyms(estate, r)
-    issues = tuple(
-        DataIssue(i.level, files.get(i.file, r.pseudonym("export", i.file)),
-                  _scrub_names(_scrub(i.message, estate, r), names), i.sheet, i.row, i.column, i.rows, i.skipped)
-        for i in estate.issues
-    )
-    tabs = tuple(replace(t, gaps=tuple(_scrub_names(g, names) for g in t.gaps)) if t.gaps else t
-                 for t in estate.tabs)
-    return Estate(tables=tables, issues=issues, tabs=tabs, custom_columns=estate.custom_columns)
+    custom = {sid: tuple(str(r.header(c)) for c in cols) for sid, cols in estate.custom_columns.items()}
+    return Estate(tables=tables, issues=tuple(r.issue(i) for i in estate.issues),
+                  tabs=tuple(r.tab(t) for t in estate.tabs),
+                  custom_columns=custom)
 
 
-def _name_pseudonyms(estate: Estate, r: Redactor) -> dict[str, str]:
-    """Host, guest and cluster names (upper case) and their pseudonyms, for free text such as collector errors."""
-    names: dict[str, str] = {}
-    for table, column, prefix in (("hosts", "name", "host"), ("guests", "name", "guest"), ("clusters", "name", "cluster"),
-                                  ("hosts", "cluster", "cluster")):
-        if column not in estate.tables[table].column_names:
-            continue
-        for value in estate.tables[table].column(column).drop_null().unique().to_pylist():
-            text = str(value)
-            names[text.upper()] = r.name(prefix, text) if prefix != "cluster" else r.pseudonym(prefix, text)
-    return names
-
-
-def _scrub_names(text: str, names: dict[str, str]) -> str:
-    """Replace every word that is a known host, guest or cluster name (any case) by its pseudonym."""
-    if not names:
-        return text
-    return re.sub(r"[\w.-]+", lambda m: names.get(m.group(0).upper(), m.group(0)), text)
-
-
-def _scrub(message: str, estate: Estate, r: Redactor) -> str:
-    """Issue messages may quote file names or values: replace anything that looks like a path or name."""
-    files = [str(f) for f in estate.sources.column("file").to_pylist()]
-    for f in sorted(files, key=len, reverse=True):
-        message = message.replace(f, r.pseudonym("export", f))
-    return re.sub(r"'[^']*'", lambda m: "'" + r.pseudonym("value", m.group(0)[1:-1]) + "'"
-                  if "/" in m.group(0) or "\\" in m.group(0) else m.group(0), message)
+def redact_config(config: Config, r: Redactor) -> Config:
+    """The configuration with the names it gives (clusters' wave capacity) mapped as the estate's are."""
+    capacity = {r.value("cluster", name): hosts for name, hosts in config.waves.cluster_capacity.items()}
+    return replace(config, waves=replace(config.waves, cluster_capacity=capacity))

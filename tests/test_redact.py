@@ -5,9 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow as pa
+import pytest
+
+from reportgen import schema
+from reportgen.config import Config, WaveSettings
 from reportgen.importers import load_estate
-from reportgen.redact import Redactor, redact_estate
+from reportgen.redact import COLUMNS, DIGITS, NAME_FREE, Redactor, redact_config, redact_estate
 from tests.builders import small_estate, write_xlsx
+from tests.conftest import SAMPLES
+
+NO_KEY = "warning: --redact without a redact.key"
 
 
 def test_pseudonyms_are_stable_and_keep_what_rules_read() -> None:
@@ -81,3 +89,66 @@ def test_collector_gaps_and_errors_name_no_real_host(tmp_path: Path) -> None:
     texts = [g for t in redacted.tabs for g in t.gaps] + [i.message for i in redacted.issues]
     assert any("Get-VMDvdDrive failed on host-" in t for t in texts)
     assert not any(word in t for t in texts for word in ("HV02", "WEB01"))
+
+
+@pytest.mark.parametrize("table", schema.TABLES)
+def test_every_text_column_is_registered_as_a_name_or_as_name_free(table: str) -> None:
+    """A new text column must say whether it holds names (redact.COLUMNS) or not (redact.NAME_FREE)."""
+    text = {f.name for f in schema.SCHEMAS[table]
+            if f.type == pa.string() or (pa.types.is_list(f.type) and f.type.value_type == pa.string())}
+    named, free = set(COLUMNS.get(table, {})), set(NAME_FREE.get(table, frozenset()))
+    assert not named & free, f"{table}: {sorted(named & free)} registered both ways"
+    assert named | free <= text, f"{table}: {sorted((named | free) - text)} are not text columns"
+    assert text <= named | free, (f"{table}: register {sorted(text - named - free)} in redact.COLUMNS "
+                                  "(names, identities, free text) or redact.NAME_FREE")
+
+
+def test_pseudonyms_need_the_key() -> None:
+    mine, built_in = Redactor("our own secret"), Redactor()
+    name = mine.pseudonym("host", "esx01")
+    assert len(name) == len("host-") + DIGITS and name != built_in.pseudonym("host", "esx01")
+    assert name == Redactor("our own secret").pseudonym("host", "esx01")
+    assert Redactor("").pseudonym("host", "esx01") == built_in.pseudonym("host", "esx01")
+
+
+def test_redact_without_a_key_warns_once(cli, tmp_path: Path) -> None:
+    book = write_xlsx(small_estate(), tmp_path / "vc.xlsx")
+    said = cli(["audit", book, "--json", tmp_path / "a.json", "--redact", "-q"])
+    assert said.code == 0 and said.stderr.count(NO_KEY) == 1, said.stderr
+    config = tmp_path / "audit.toml"
+    config.write_text('[redact]\nkey = "our own secret"\n')
+    quiet = cli(["audit", book, "--json", tmp_path / "b.json", "--redact", "-q", "--config", config])
+    assert quiet.code == 0 and NO_KEY not in quiet.stderr
+    assert NO_KEY not in cli(["audit", book, "--json", tmp_path / "c.json", "-q"]).stderr
+
+
+def test_data_quality_names_no_custom_attribute_and_no_file(cli, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    assert cli(["audit", SAMPLES / "rvtools" / "acme-vc01.xlsx", "--json", out, "--redact", "-q"]).code == 0
+    issues = json.loads(out.read_text())["data_quality"]
+    found = next(i for i in issues if i["message"].startswith("custom attribute / tag columns found: "))
+    names = found["message"].removeprefix("custom attribute / tag columns found: ").split(", ")
+    assert len(names) == 2 and all(n.startswith("column-") for n in names)
+    owner = next(i for i in issues if i["message"].startswith("guest owners read from"))
+    assert owner["column"] in names and f"'{owner['column']}'" in owner["message"]
+    assert {i["file"] for i in issues} == {found["file"]} and found["file"].startswith("file-")
+    assert found["file"].endswith(".xlsx") and found["sheet"] == "vInfo"
+
+
+def test_hyperv_possible_owners_and_node_names_are_pseudonyms(cli, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    assert cli(["audit", SAMPLES / "hyperv" / "hyperv-3node.zip", "--json", out, "--redact", "-q"]).code == 0
+    document = json.loads(out.read_text())
+    restricted = [f for f in document["findings"] if f["rule"] == "HYV-15"]
+    assert restricted and all(f["host"].startswith("host-") for f in restricted)
+    assert "possible owners of the VM resource = host-" in restricted[0]["evidence"]
+    assert "HV0" not in out.read_text().upper().replace("HYPERV", "")
+
+
+def test_configured_cluster_names_are_mapped_like_the_estate_s(tmp_path: Path) -> None:
+    estate = load_estate([write_xlsx(small_estate(), tmp_path / "vc.xlsx")])
+    cluster = estate.hosts.column("cluster").to_pylist()[0]
+    r = Redactor("our own secret")
+    hidden = redact_estate(estate, redactor=r)
+    config = redact_config(Config(waves=WaveSettings(cluster_capacity={cluster: 2})), r)
+    assert config.waves.cluster_capacity == {hidden.hosts.column("cluster").to_pylist()[0]: 2}

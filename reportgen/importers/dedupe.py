@@ -32,6 +32,7 @@ def drop_superseded(estate: Estate) -> Estate:
             f"the same vCenter ({row['server'] or row['server_uuid']}, VI SDK UUID {row['server_uuid']}) is also "
             f"in {files[row['keeper']]}, exported later; only the newer export is used",
             rows=int(row["rows_read"] or 0), skipped=True,
+            quoted=tuple(q for q in (row["server"], row["server_uuid"], files[row["keeper"]]) if q),
         ))
     drop = pl.Series(list(replaced), dtype=pl.Int32).to_arrow()  # pa.array would import pandas (schema.from_rows)
     tables = {}

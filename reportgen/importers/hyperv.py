@@ -127,7 +127,7 @@ def _empty_vm_lists(m: HyperVMapper, guests: pl.DataFrame, hosts: pl.DataFrame) 
             "error", m.raw.file, f"{node} lists no VM although the cluster says it owns {row['roles']} VM role(s): "
             "its VM list was not read (not elevated, or Get-VM failed); the checks that need its VMs are not "
             "assessed there. Run the collector again elevated on a cluster node",
-            sheet=", ".join(m.raw.files.get("Get-VM", ["Get-VM"])), rows=int(row["roles"])))
+            sheet=", ".join(m.raw.files.get("Get-VM", ["Get-VM"])), rows=int(row["roles"]), quoted=(node,)))
         gaps.extend(empty_vm_gaps(node, f"no VM listed although the cluster owns {row['roles']} VM role(s) there"))
     return gaps
 

@@ -39,12 +39,12 @@ class HyperVMapper:
         return self.raw.frame(name)
 
     def issue(self, level: str, message: str, name: str, rows: pl.DataFrame | None = None,
-              column: str | None = None, skipped: bool = False) -> None:
+              column: str | None = None, skipped: bool = False, quoted: tuple[str, ...] = ()) -> None:
         sheet = ", ".join(self.raw.files.get(name, [name]))
         row = int(rows["__row"][0]) if rows is not None and rows.height and "__row" in rows.columns else None
         count = rows.height if rows is not None else 1
         self.issues.append(DataIssue(level, self.raw.file, message, sheet=sheet, row=row, column=column,  # type: ignore[arg-type]
-                                     rows=count, skipped=skipped))
+                                     rows=count, skipped=skipped, quoted=quoted))
 
     def keep(self, name: str, frame: pl.DataFrame, condition: pl.Expr, reason: str,
              level: str = "warning") -> pl.DataFrame:
@@ -60,8 +60,8 @@ class HyperVMapper:
         for column, parsed in checks.items():
             bad = V.unparsed(frame, column, parsed)
             if bad.height:
-                self.issue("warning", f"{bad.height} value(s) not understood (e.g. {bad[column][0]!r}); "
-                           "read as unknown", name, bad, column=column)
+                self.issue("warning", f"{bad.height} value(s) not understood (e.g. '{bad[column][0]}'); "
+                           "read as unknown", name, bad, column=column, quoted=(str(bad[column][0]),))
 
     def attach(self, name: str, frame: pl.DataFrame, guests: pl.DataFrame) -> pl.DataFrame:
         """Give each row of a per-VM object its guest key; rows of unknown VMs are skipped."""
@@ -95,7 +95,7 @@ class HyperVMapper:
         owner_expr = H.text(f, owner) if owner and owner in f.columns else pl.lit(None, pl.String)
         if owner and owner not in f.columns:
             self.issue("info", f"the owner column '{owner}' is not a Get-VM property in this export; "
-                       "owners are unknown for these VMs", "Get-VM", column=owner)
+                       "owners are unknown for these VMs", "Get-VM", column=owner, quoted=(owner,))
         frame = f.with_columns(
             guest_key=H.guid(H.first_text(f, "VMId", "Id")),
             name=H.first_text(f, "Name", "VMName"),
@@ -440,8 +440,10 @@ class HyperVMapper:
     def tabs(self, gaps: list[Gap] | None = None) -> list[TabStatus]:
         """Per object: present or not, rows, columns, and where the exporter says it was not fully read."""
         by_object: dict[str, list[str]] = {}
+        quoted: dict[str, list[str]] = {}
         for gap in gaps or []:
             by_object.setdefault(gap.object, []).append(gap.text())
+            quoted.setdefault(gap.object, []).extend(gap.quoted())
         statuses = []
         for name in OBJECTS:
             frame = self.obj(name)
@@ -450,11 +452,13 @@ class HyperVMapper:
                 columns = [c for c in frame.columns if not c.startswith("__")]
                 statuses.append(TabStatus(self.source_id, name, True, frame.height, self.used.get(name, frame.height),
                                           frozenset(columns), gaps=found,
-                                          empty=frozenset(empty_columns(name, frame, columns))))
+                                          empty=frozenset(empty_columns(name, frame, columns)),
+                                          quoted=tuple(quoted.get(name, ()))))
             elif name in CLUSTER_OBJECTS and self.clustered is False:
-                statuses.append(TabStatus(self.source_id, name, True, gaps=found))  # known: not a cluster
+                statuses.append(TabStatus(self.source_id, name, True, gaps=found,  # known: not a cluster
+                                          quoted=tuple(quoted.get(name, ()))))
             else:
-                statuses.append(TabStatus(self.source_id, name, False, gaps=found))
+                statuses.append(TabStatus(self.source_id, name, False, gaps=found, quoted=tuple(quoted.get(name, ()))))
         return statuses
 
 

@@ -210,6 +210,11 @@ _KNOWN = {
 }
 
 
+def is_property(column: str) -> bool:
+    """Whether ``column`` is a property reportgen reads from a Hyper-V object export."""
+    return column.lower() in _KNOWN
+
+
 def _canonical(column: str) -> str:
     return _KNOWN.get(column.lower(), column)
 

@@ -51,6 +51,10 @@ class Gap:
     def text(self) -> str:
         return f"{self.object} {self.status} on {self.node}" + (f" ({self.message})" if self.message else "")
 
+    def quoted(self) -> tuple[str, ...]:
+        """What :meth:`text` quotes from the export: the node and the collector's message."""
+        return tuple(q for q in (self.node if self.node != WHOLE else "", self.message) if q)
+
 
 @dataclass(frozen=True)
 class CollectorStatus:
@@ -98,8 +102,9 @@ def read_status(manifest: dict[str, object] | None, file: str) -> CollectorStatu
     gaps = derive(gaps)
     issues.extend(_explain(gaps, errors, file))
     if manifest.get("partial_allowed") is True:
+        preflight = _preflight(manifest)
         issues.append(DataIssue("warning", file, "the collector ran with -AllowPartial although its preflight "
-                                "checks failed: " + _preflight(manifest), sheet="manifest.json"))
+                                "checks failed: " + preflight, sheet="manifest.json", quoted=(preflight,)))
     return CollectorStatus(tuple(gaps), tuple(issues))
 
 
@@ -144,14 +149,16 @@ def _explain(gaps: list[Gap], errors: list[dict[str, object]], file: str) -> lis
         advice = ADVICE["cluster"] if obj in CLUSTER else ADVICE.get(obj, DEFAULT_ADVICE)
         text = (f"{obj} {status} on {where}" + (f": {message}" if message else "")
                 + f"; the checks that need {obj} are not assessed there. To fix: {advice}")
+        quoted = (*(n for n in nodes if n != WHOLE), *((message,) if message else ()))
         issues.append(DataIssue("error" if status == "failed" else "warning", file, text, sheet="manifest.json",
-                                rows=len(nodes)))
+                                rows=len(nodes), quoted=quoted))
     counts = Counter((str(e.get("node") or ""), str(e.get("cmdlet") or "")) for e in errors)
     if counts:
         total = sum(counts.values())
         per = "; ".join(f"{cmdlet or '?'} on {node or '?'}: {n}" for (node, cmdlet), n in sorted(counts.items()))
         issues.append(DataIssue("warning", file, f"the collector reported {total} error(s) ({per}); the "
-                                "manifest's errors list has each message", sheet="manifest.json", rows=total))
+                                "manifest's errors list has each message", sheet="manifest.json", rows=total,
+                                quoted=tuple(node for node, _ in counts if node)))
     return issues
 
 

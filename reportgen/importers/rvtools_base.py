@@ -181,8 +181,9 @@ class MapperBase:
                 sample = bad[column][0]
                 self.issues.append(
                     DataIssue("warning", self.raw.file,
-                              f"{bad.height} value(s) not understood (e.g. {sample!r}); read as unknown",
-                              sheet=raw.sheet, row=int(bad["__row"][0]), column=column, rows=bad.height)
+                              f"{bad.height} value(s) not understood (e.g. '{sample}'); read as unknown",
+                              sheet=raw.sheet, row=int(bad["__row"][0]), column=column, rows=bad.height,
+                              quoted=(str(sample),))
                 )
 
     def default_scope(self) -> str:

@@ -45,12 +45,12 @@ class Mapper(InfraMapping):
                 self.issues.append(DataIssue(
                     "info", self.raw.file,
                     f"guest owners read from the custom attribute '{owner}' (set owner.column in the "
-                    "configuration to use another column)", sheet=raw.sheet, column=owner))
+                    "configuration to use another column)", sheet=raw.sheet, column=owner, quoted=(owner,)))
         if owner and owner not in f.columns:
             self.issues.append(
                 DataIssue("warning", self.raw.file,
                           f"the owner column '{owner}' is not in vInfo; owners are unknown for this export",
-                          sheet=raw.sheet, column=owner)
+                          sheet=raw.sheet, column=owner, quoted=(owner,))
             )
         ids = identities(f, self.scope_expr(f))
         identity = offered(ids)

@@ -236,7 +236,8 @@ def read_xlsx_tab(
         if tab == "vInfo":  # without it there is no audit: say what is wrong with it
             raise InputError(f"the {sheet} sheet is damaged ({_first_line(exc)})", where=file,
                              hint="copy or export the workbook again; it may have been cut short or altered") from exc
-        issues.append(DataIssue("warning", file, f"sheet cannot be read: {_first_line(exc)}", sheet=sheet))
+        issues.append(DataIssue("warning", file, f"sheet cannot be read: {_first_line(exc)}", sheet=sheet,
+                                quoted=(file,)))
         return None
     if read.cells_cut and read.first_cut is not None:
         row, col = read.first_cut

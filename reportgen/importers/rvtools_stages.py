@@ -131,7 +131,7 @@ def assemble(file: str, read_issues: tuple[DataIssue, ...], custom: tuple[str, .
     tables["sources"] = schema.from_rows("sources", [source])
     if custom:
         issues.append(DataIssue("info", file, f"custom attribute / tag columns found: {', '.join(custom)}",
-                                sheet="vInfo"))
+                                sheet="vInfo", quoted=custom))
     return Estate(tables=tables, issues=tuple(issues), tabs=tuple(t for r in ordered for t in r.tabs),
                   custom_columns={source_id: custom})
 
