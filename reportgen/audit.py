@@ -67,8 +67,8 @@ def run_audit(
 
         progress("redacting names", 0, 0)
         redactor = Redactor(config.redact_key)
+        config = redact_config(config, redactor, estate)
         estate = redact_estate(estate, redactor=redactor)
-        config = redact_config(config, redactor)
     unprintable = unprintable_names(estate)
     if unprintable is not None:
         estate = replace(estate, issues=(*estate.issues, unprintable))

@@ -11,6 +11,7 @@ and without the key nobody can tell which name a pseudonym stands for by trying 
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import hmac
 import re
@@ -234,7 +235,22 @@ def redact_estate(estate: Estate, key: str = BUILT_IN_KEY, redactor: Redactor | 
                   custom_columns=custom)
 
 
-def redact_config(config: Config, r: Redactor) -> Config:
-    """The configuration with the names it gives (clusters' wave capacity) mapped as the estate's are."""
+def redact_config(config: Config, r: Redactor, estate: Estate | None = None) -> Config:
+    """The configuration with the names it gives mapped as ``estate``'s (before redaction) are.
+
+    Clusters' wave capacity keeps applying to the same clusters. A service pattern becomes the
+    pseudonyms of the guests whose names it matches (its own text may name the client's services);
+    a pattern that matches only a guest cluster's generated name, not a member's, no longer applies.
+    """
     capacity = {r.value("cluster", name): hosts for name, hosts in config.waves.cluster_capacity.items()}
-    return replace(config, waves=replace(config.waves, cluster_capacity=capacity))
+    services: dict[str, float] = {}
+    patterns = config.cost.service_outage_cost_per_minute
+    if patterns and estate is not None:
+        names = [n for n in estate.guests.column("name").unique().to_pylist() if n]
+        for pattern, rate in patterns.items():
+            for name in names:
+                if fnmatch.fnmatchcase(name.lower(), pattern.lower()):
+                    key = r.value("guest", name)
+                    services[key] = max(rate, services.get(key, rate))
+    return replace(config, waves=replace(config.waves, cluster_capacity=capacity),
+                   cost=replace(config.cost, service_outage_cost_per_minute=services))

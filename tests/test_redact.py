@@ -152,3 +152,16 @@ def test_configured_cluster_names_are_mapped_like_the_estate_s(tmp_path: Path) -
     hidden = redact_estate(estate, redactor=r)
     config = redact_config(Config(waves=WaveSettings(cluster_capacity={cluster: 2})), r)
     assert config.waves.cluster_capacity == {hidden.hosts.column("cluster").to_pylist()[0]: 2}
+
+
+def test_service_patterns_price_the_same_guests_and_are_not_shown(cli, tmp_path: Path) -> None:
+    book = SAMPLES / "rvtools" / "acme-vc01.xlsx"
+    config = tmp_path / "audit.toml"
+    config.write_text('[redact]\nkey = "our own secret"\n[cost.service_outage_cost_per_minute]\n"hqsql*" = 25.0\n')
+    plain, hidden, without = tmp_path / "p.json", tmp_path / "h.json", tmp_path / "w.json"
+    assert cli(["audit", book, "--json", plain, "-q", "--config", config]).code == 0
+    assert cli(["audit", book, "--json", hidden, "-q", "--config", config, "--redact"]).code == 0
+    assert cli(["audit", book, "--json", without, "-q"]).code == 0
+    totals = [json.loads(p.read_text())["cost"]["annual_total"] for p in (plain, hidden, without)]
+    assert totals[0] == totals[1] != totals[2]
+    assert "hqsql" not in hidden.read_text()
