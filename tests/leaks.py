@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from reportgen.redact_vocabulary import is_known_sheet
+
 # Words that make a column one of names, identities or free text, whatever the format
 # ('VM', 'Host', 'Datastore cluster name', 'ComputerName', 'Primary IP Address', 'Notes' …).
 IDENTIFYING_WORDS = frozenset({
@@ -75,12 +77,13 @@ def identifying(value: str) -> bool:
     Left out (and only these): values shorter than 4 characters (too short to name anything and
     found in any text by chance); values made only of digits, spaces and punctuation (counts,
     sizes, dates, versions such as '8.0.3'), except IPv4 addresses; the products' and formats' own
-    words in :data:`COMMON` ('poweredOn', 'vmxnet3' …); and a single word of letters that
+    words in :data:`COMMON` ('poweredOn', 'vmxnet3' …); the names of the formats' own tabs and objects
+    ('vInfo', 'Get-VM', which the collector's manifest lists); and a single word of letters that
     reportgen's own text uses (:func:`own_words`: a guest named 'Media' or a custom attribute named
     'Backup' cannot be told from the report's prose, redacted or not).
     """
     text = value.strip()
-    if len(text) < _MIN_LENGTH or text.lower() in COMMON:
+    if len(text) < _MIN_LENGTH or text.lower() in COMMON or is_known_sheet(text):
         return False
     if _WORD.match(text) and text.lower() in own_words():
         return False
@@ -163,8 +166,6 @@ def _tables(path: Path) -> Iterator[tuple[str, list[str], list[list[str]]]]:
             sheets.setdefault(sheet, []).append(row)
         for sheet, rows in sheets.items():
             yield sheet, rows[0] if rows else [], rows[1:]
-    from reportgen.redact_vocabulary import is_known_sheet
-
     yield "file names", ["File name"], [[Path(n).stem] for n in names if not is_known_sheet(n)]
 
 
