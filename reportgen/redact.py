@@ -238,7 +238,8 @@ def redact_estate(estate: Estate, key: str = BUILT_IN_KEY, redactor: Redactor | 
 def redact_config(config: Config, r: Redactor, estate: Estate | None = None) -> Config:
     """The configuration with the names it gives mapped as ``estate``'s (before redaction) are.
 
-    Clusters' wave capacity keeps applying to the same clusters. A service pattern becomes the
+    Clusters' wave capacity keeps applying to the same clusters; a site keeps the same hosts (its
+    name a pseudonym, its patterns the pseudonyms of the hosts they took). A service pattern becomes the
     pseudonyms of the guests whose names it matches (its own text may name the client's services);
     a pattern that matches only a guest cluster's generated name, not a member's, no longer applies.
     """
@@ -253,4 +254,23 @@ def redact_config(config: Config, r: Redactor, estate: Estate | None = None) -> 
                     key = r.value("guest", name)
                     services[key] = max(rate, services.get(key, rate))
     return replace(config, waves=replace(config.waves, cluster_capacity=capacity),
-                   cost=replace(config.cost, service_outage_cost_per_minute=services))
+                   cost=replace(config.cost, service_outage_cost_per_minute=services),
+                   sites=_sites(config.sites, r, estate))
+
+
+def _sites(sites: dict[str, tuple[str, ...]], r: Redactor, estate: Estate | None) -> dict[str, tuple[str, ...]]:
+    """Each configured site with the pseudonyms of the hosts its patterns take (first site first)."""
+    if not sites:
+        return {}
+    taken: dict[str, str] = {}
+    if estate is not None and estate.hosts.num_rows:
+        from .sites import assign_sites
+
+        hosts = pl.from_arrow(estate.hosts.select(["host_key", "name"]))
+        assert isinstance(hosts, pl.DataFrame)
+        names = dict(zip(hosts["host_key"].to_list(), hosts["name"].to_list()))
+        taken = {key: site for key, site in assign_sites(hosts, sites)[1].items()}
+        taken = {r.value("host", names[key]): site for key, site in taken.items()}
+    # A site that takes no host keeps a pattern that matches none, so the sites still come from the configuration.
+    return {r.value("site", site): tuple(h for h, s in taken.items() if s == site) or (r.pseudonym("pattern", site),)
+            for site in sites}

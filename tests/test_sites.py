@@ -151,3 +151,15 @@ def test_redacted_sites_keep_their_hosts_and_lose_their_names() -> None:
 def test_a_bad_sites_table_is_a_config_error(sites: object) -> None:
     with pytest.raises(ConfigError, match="sites"):
         parse_config({"sites": sites})
+
+
+def test_redacted_sites_keep_their_hosts_and_show_no_site_name(two_sites: Audit, document: dict) -> None:
+    hidden = run_audit([SAMPLE], parse_config({**TWO_SITES, "redact": {"key": "our own secret"}}), redact=True)
+    redacted = findings_document(hidden.analysis, hidden.costing)
+    summary = [(len(s["hosts"]), s["running_guests"], s["faux_clusters_in_site"], s["origin"])
+               for s in redacted["sites"]]
+    assert summary == [(len(s["hosts"]), s["running_guests"], s["faux_clusters_in_site"], s["origin"])
+                       for s in document["sites"]]
+    assert all(s["name"].startswith("site-") for s in redacted["sites"])
+    text = json.dumps(redacted)
+    assert not any(word in text for word in ("North", "South", "hq-esx"))
