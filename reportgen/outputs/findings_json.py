@@ -112,6 +112,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                 "host": host_names.get(f.host_key, f.host_key) if f.host_key else None,
                 "timing": f.timing, "effects": sorted(e.value for e in f.effects),
                 "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,
+                "steps": list(f.steps),
             }
             for f in analysis.findings
         ],

@@ -13,6 +13,7 @@ from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy, combined_saving
 from ..history import History
 from ..logo import read_logo
 from ..rules import CATALOGUE, Finding
+from ..rules.advice import GroupFacts, Node, topology_step
 from ..sites import SiteGuest
 from . import charts
 from .formats import money, number
@@ -225,6 +226,7 @@ def _cluster_page(c: FauxCluster, annual: float, annual_later: float, events: fl
     worst = max(infos, key=lambda i: i.severity, default=None)
     references = tuple(dict.fromkeys(ref for info in infos for ref in info.references))
     members = tuple(Member(g.name, g.host, g.power_state, g.owner) for g in c.guests)
+    steps = _steps(c, rules, evidence, worst.remediation if worst else "")
     return ClusterPage(
         id=c.id, name=c.name, topology=c.topology, topology_text=TOPOLOGY_TEXT.get(c.topology, ""),
         members=members[:MAX_MEMBERS], members_not_shown=max(0, len(members) - MAX_MEMBERS),
@@ -232,10 +234,22 @@ def _cluster_page(c: FauxCluster, annual: float, annual_later: float, events: fl
         owners=tuple(sorted({g.owner for g in c.guests if g.owner})),
         reasons=reasons, annual_cost=annual, annual_at_power_on=annual_later, events_per_year=events,
         per_event=round(annual / events, 2) if events else 0.0,
-        remediation=(worst.remediation if worst else "") or next(
-            (evidence[r].remediation for r in rules if evidence[r].remediation), ""),
+        remediation=" ".join(steps), steps=steps,
         references=references[:3],
     )
+
+
+def _steps(c: FauxCluster, rules: list[str], evidence: dict[str, Finding], catalogue: str) -> tuple[str, ...]:
+    """What to do: the steps the rules chose from the facts, else the topology step and the catalogue's text."""
+    for rule in ("GEN-02", *rules):
+        if rule in evidence and evidence[rule].steps:
+            return evidence[rule].steps
+    platform = "hyperv" if any(r.startswith("HYV") for r in rules) else "vsphere"
+    facts = GroupFacts(c.topology, frozenset(rules),
+                       tuple(Node(g.name, g.host, None, None, None) for g in c.guests))
+    text = catalogue or next((evidence[r].remediation for r in rules if evidence[r].remediation), "")
+    first = topology_step(facts, platform) if c.topology in ("in-a-box", "mixed", "unknown") else ""
+    return tuple(s for s in (first, text) if s)
 
 
 def _names(guests: list[str]) -> tuple[tuple[str, ...], int]:

@@ -95,6 +95,8 @@ class ClusterPage:
     """Yearly cost divided by the maintenance events of the hosts it ties."""
     remediation: str
     references: tuple[str, ...]
+    steps: tuple[str, ...] = ()
+    """What to do, most important first: topology, then the gates this guest cluster misses."""
 
 
 @dataclass(frozen=True)

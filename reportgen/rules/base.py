@@ -101,6 +101,9 @@ class Finding:
     cause: str | None = None
     """The fixable thing behind the finding (one datastore, one port group, one guest cluster)."""
     suspected: bool = False
+    steps: tuple[str, ...] = ()
+    """The remediation as steps chosen from the facts seen (topology, unmet gates); empty when the
+    remediation is the catalogue's text."""
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,14 @@ a check could not run. *Optional* needs only narrow what is checked.
 unsupported), high (blocked in this configuration, a fix exists), medium (restricted or degraded),
 low / info (hygiene, context). Disk rules of a guest cluster whose nodes all run on one host are
 escalated one level (GEN-02).
+
+**Advice from the facts.** For guest clusters (GEN-01, GEN-02, VMW-01 … VMW-03, VMW-05, VMW-07,
+VMW-08) the remediation below is a catalogue of building blocks, not the text a finding carries.
+Each finding's `steps` are chosen first by topology (in a box: spread the nodes over hosts and keep
+them apart with an anti-affinity rule; across boxes: make the set-up movable) and then name only the
+gates this guest cluster misses — ESXi below 6.0 (physical-mode RDMs) or 7.0 (clustered VMDK), VM
+hardware below 11, shared disks on NFS — with the hosts, guests and versions seen. A gate the export
+cannot show is named as unknown; a gate met is not mentioned.
 """
 
 

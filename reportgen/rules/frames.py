@@ -161,20 +161,23 @@ def emit(
     """Append one :class:`Finding` per row of ``findings``.
 
     Expected columns: ``evidence`` and ``timing``; optional ``guest_key``, ``host_key``,
-    ``severity`` (int, default the rule's), ``cause``, ``suspected``.
+    ``severity`` (int, default the rule's), ``cause``, ``suspected``, ``steps`` (what to do, chosen
+    from the facts: the remediation becomes these steps; null keeps the catalogue text).
     """
     if findings.is_empty():
         return
     cols = set(findings.columns)
     default = int(info.severity)
     for row in findings.iter_rows(named=True):
+        steps = tuple(row.get("steps") or ())
         severity = row["severity"] if "severity" in cols and row["severity"] is not None else default
         out.findings.append(Finding(
             rule=info.id, severity=Severity(int(severity)), evidence=str(row["evidence"]),
             guest_key=row.get("guest_key"), host_key=row.get("host_key"),
             timing=row.get("timing") or "now",
             effects=info.effects if effects is None else effects,
-            remediation=info.remediation if remediation is None else remediation,
+            remediation=" ".join(steps) if steps else info.remediation if remediation is None else remediation,
+            steps=steps,
             cause=row.get("cause"), suspected=bool(row.get("suspected") or False),
         ))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
+from .advice import BLOCKING_RULES, GroupFacts, Node, advise
 from .base import Detector, Effect, GuestEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
 from .frames import add_colocations, add_pins, emit, frame, guests, names_text, rows_text
 from .shared_disks import DISK_RULES, MOBILITY, VMW01, VMW09, classify, snapshot_findings
@@ -181,13 +182,16 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     if not nodes.is_empty():
         blocked = per_rule.filter(pl.col("pins") & pl.col("gc").is_not_null())["gc"].unique()
         topo = topology(nodes).with_columns(blocked=pl.col("gc").is_in(blocked.implode()))
-        _emit_topology(out, nodes, topo)
-        _emit_membership(out, disks, nodes, topo)
+        advice = _advice(g, nodes, per_rule, disks, topo)
+        _emit_topology(out, nodes, topo, advice)
+        _emit_membership(out, disks, nodes, topo, advice)
         virtual = per_rule.filter(pl.col("rule") == VMW01.id)["gc"].drop_nulls().unique()
         add_colocations(out, topo.filter(pl.col("gc").is_in(virtual.implode())), VMW01.id)
         per_rule = per_rule.join(topo.select("gc", "topology"), on="gc", how="left")
     else:
+        advice = _advice(g, nodes, per_rule, disks, None)
         per_rule = per_rule.with_columns(topology=pl.lit(None, pl.String))
+    per_rule = _with_advice(per_rule, g, advice)
 
     per_rule = per_rule.with_columns(
         severity=pl.when((pl.col("topology") == "in-a-box") & pl.col("rule").is_in(list(CIB_ESCALATED)))
@@ -200,14 +204,89 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
         emit(out, blocking, info)
         emit(out, mine.filter(~pl.col("pins")), info, effects=info.effects - MOBILITY)
         add_pins(out, blocking, info.id)
-    emit(out, per_rule.filter(pl.col("gate_unknown")).with_columns(evidence=pl.col("gate_note")), GEN03)
+    emit(out, per_rule.filter(pl.col("gate_unknown")).with_columns(evidence=pl.col("gate_note")).drop("steps"),
+         GEN03)
     emit(out, snapshot_findings(per_rule, g), VMW09)
     if ctx.suspect_heuristics:
         suspected_clusters(g, disks, frame(estate, "nics"), set(comp), out, GEN01)
     return out
 
 
-def _emit_topology(out: RuleOutput, nodes: pl.DataFrame, topo: pl.DataFrame) -> None:
+def _node(row: dict[str, object]) -> Node:
+    esxi, hw = row.get("esxi"), row.get("hw")
+    return Node(str(row["name"]), _text(row.get("host")), esxi if isinstance(esxi, int) else None,
+                _text(row.get("host_version")), hw if isinstance(hw, int) else None, _text(row.get("os")))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _advice(g: pl.DataFrame, nodes: pl.DataFrame, per_rule: pl.DataFrame, disks: pl.DataFrame,
+            topo: pl.DataFrame | None) -> dict[object, tuple[str, ...]]:
+    """Steps per guest cluster (key: its number) and per lone guest (key: its guest key)."""
+    result: dict[object, tuple[str, ...]] = {}
+    rules: dict[object, set[str]] = {}
+    for gc, guest, rule in per_rule.select("gc", "guest_key", "rule").iter_rows():
+        rules.setdefault(guest if gc is None else gc, set()).add(rule)
+    shared = disks.filter(pl.col("shared_path") | pl.col("shared_lun") | pl.col("bus_sharing").is_in(["physical", "virtual"]))
+    types: dict[str, set[str]] = {}
+    nfs: dict[str, set[str]] = {}
+    for guest, ds_type, store in shared.select("guest_key", "ds_type", "datastore").iter_rows():
+        if ds_type:
+            types.setdefault(guest, set()).add(ds_type)
+            if ds_type == "nfs" and store:
+                nfs.setdefault(guest, set()).add(store)
+    columns = ["guest_key", "name", "host", "host_version", "esxi", "hw", "os"]
+    if topo is not None and not nodes.is_empty():
+        kinds = dict(topo.select("gc", "topology").iter_rows())
+        members: dict[object, list[dict[str, object]]] = {}
+        for row in nodes.select("gc", *columns).iter_rows(named=True):
+            members.setdefault(row["gc"], []).append(row)
+        for gc, rows in members.items():
+            result[gc] = _steps(str(kinds.get(gc, "unknown")), rules.get(gc, set()), rows, types, nfs)
+    lone = per_rule.filter(pl.col("gc").is_null() & pl.col("rule").is_in(list(BLOCKING_RULES)))["guest_key"].unique()
+    if lone.len():
+        for row in g.filter(pl.col("guest_key").is_in(lone.implode())).select(columns).iter_rows(named=True):
+            key = row["guest_key"]
+            result[key] = _steps("lone", rules.get(key, set()), [row], types, nfs)
+    return result
+
+
+def _steps(kind: str, rules: set[str], rows: list[dict[str, object]], types: dict[str, set[str]],
+           nfs: dict[str, set[str]]) -> tuple[str, ...]:
+    keys = [str(r["guest_key"]) for r in rows]
+    facts = GroupFacts(
+        topology=kind, rules=frozenset(rules), nodes=tuple(_node(r) for r in rows),
+        datastore_types=frozenset(t for k in keys for t in types.get(k, ())),
+        nfs_datastores=tuple(sorted({s for k in keys for s in nfs.get(k, ())})),
+    )
+    return advise(facts)
+
+
+def _with_advice(per_rule: pl.DataFrame, g: pl.DataFrame, advice: dict[object, tuple[str, ...]]) -> pl.DataFrame:
+    """The per-rule rows of blocking rules get their group's steps (lone guests: their own)."""
+    steps = pl.List(pl.String)
+    numbers = [k for k in advice if isinstance(k, int)]
+    keys = [k for k in advice if isinstance(k, str)]
+    by_gc = pl.DataFrame({"gc": numbers, "gc_steps": [list(advice[k]) for k in numbers]},
+                         schema={"gc": pl.Int32, "gc_steps": steps})
+    by_guest = pl.DataFrame({"guest_key": keys, "lone_steps": [list(advice[k]) for k in keys]},
+                            schema={"guest_key": pl.String, "lone_steps": steps})
+    joined = per_rule.join(by_gc, on="gc", how="left").join(by_guest, on="guest_key", how="left")
+    return joined.with_columns(steps=pl.when(pl.col("rule").is_in(list(BLOCKING_RULES))).then(
+        pl.coalesce(pl.col("gc_steps"), pl.col("lone_steps"))).otherwise(pl.lit(None, steps))
+    ).drop("gc_steps", "lone_steps")
+
+
+def _advice_frame(advice: dict[object, tuple[str, ...]]) -> pl.DataFrame:
+    numbers = [k for k in advice if isinstance(k, int)]
+    return pl.DataFrame({"gc": numbers, "steps": [list(advice[k]) for k in numbers]},
+                        schema={"gc": pl.Int32, "steps": pl.List(pl.String)})
+
+
+def _emit_topology(out: RuleOutput, nodes: pl.DataFrame, topo: pl.DataFrame,
+                   advice: dict[object, tuple[str, ...]]) -> None:
     """One GEN-02 finding per node, saying where its cluster's nodes run."""
     where = (
         pl.when(pl.col("topology") == "in-a-box").then(pl.concat_str(
@@ -239,11 +318,12 @@ def _emit_topology(out: RuleOutput, nodes: pl.DataFrame, topo: pl.DataFrame) -> 
         evidence=pl.concat_str(pl.lit("guest cluster of "), pl.col("node_names"), pl.lit(": "), where, builds),
         severity=severity,
     ).select("gc", "evidence", "severity").join(
-        nodes.select("gc", "guest_key", "host_key", "timing"), on="gc")
+        nodes.select("gc", "guest_key", "host_key", "timing"), on="gc").join(_advice_frame(advice), on="gc", how="left")
     emit(out, rows, GEN02)
 
 
-def _emit_membership(out: RuleOutput, disks: pl.DataFrame, nodes: pl.DataFrame, topo: pl.DataFrame) -> None:
+def _emit_membership(out: RuleOutput, disks: pl.DataFrame, nodes: pl.DataFrame, topo: pl.DataFrame,
+                     advice: dict[object, tuple[str, ...]]) -> None:
     """One GEN-01 finding per node: what it shares, with whom."""
     shared = disks.filter(pl.col("shared_path") | pl.col("shared_lun"))
     how = (
@@ -267,7 +347,7 @@ def _emit_membership(out: RuleOutput, disks: pl.DataFrame, nodes: pl.DataFrame, 
         ),
         severity=pl.when(pl.col("topology") == "in-a-box").then(pl.lit(int(Severity.CRITICAL)))
         .otherwise(pl.lit(int(GEN01.severity))),
-    )
+    ).join(_advice_frame(advice), on="gc", how="left")
     emit(out, rows, GEN01)
 
 

@@ -131,3 +131,14 @@ def test_a_large_estate_stays_bounded() -> None:
     assert model.clusters_not_shown == model.summary.faux_clusters - report.max_cluster_pages
     assert len(model.issues) == 1 and model.issues[0].count == 300  # one message, grouped
     assert all(len(r.power_off) <= 8 for r in model.register)
+
+
+def test_cluster_pages_advise_by_topology_then_unmet_gates() -> None:
+    pages = {p.name: p for p in model_of(small_audit()).cluster_pages}
+    in_a_box = pages["web-cib (2 nodes)"]
+    assert in_a_box.steps[0].startswith("Spread the nodes") and "esx03.example.net" in in_a_box.steps[0]
+    assert not any("heartbeat" in s or "10 GbE" in s for s in in_a_box.steps)
+    across = pages["sqlprod (2 nodes)"]
+    assert not across.steps[0].startswith("Spread")
+    assert not any("ESXi 6.0" in s or "to 7.0" in s for s in across.steps)  # the hosts run 7.0 already
+    assert across.remediation == " ".join(across.steps)

@@ -1,0 +1,207 @@
+"""What to do about a guest cluster, from the facts seen: topology first, then the unmet gates.
+
+The catalogue's remediation paragraphs (rules.md VMW-01 … VMW-05, GEN-02) are cut into building
+blocks. :func:`advise` picks them by where the nodes run (in a box: spread the nodes; across boxes:
+make the set-up movable) and then names only the version and datastore gates this guest cluster
+actually misses, with the versions seen. A gate met is never advised; a gate that the export cannot
+show is said to be unknown, not met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .versions import ESXI_CLUSTERED_VMDK, ESXI_WSFC_VMOTION, HW_WSFC_VMOTION
+
+BLOCKING_RULES = frozenset({"VMW-01", "VMW-02", "VMW-03", "VMW-05"})
+"""Disk rules whose fix depends on topology and gates."""
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of a guest cluster as the export shows it."""
+
+    name: str
+    host: str | None
+    esxi: int | None
+    """ESXi version as major * 100 + minor (703 for 7.0.3); None when not shown."""
+    esxi_text: str | None
+    """The version as the export writes it, e.g. '7.0.3'."""
+    hw: int | None
+    os: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    """A guest cluster (or one guest with a cluster disk and no partner) and what its rules saw."""
+
+    topology: str
+    """'in-a-box', 'across-boxes', 'mixed', 'unknown', or 'lone' (no partner in the export)."""
+    rules: frozenset[str]
+    nodes: tuple[Node, ...]
+    datastore_types: frozenset[str] = frozenset()
+    """Types of the datastores holding the shared disks, lower case ('vmfs', 'nfs', 'vvol' ...)."""
+    nfs_datastores: tuple[str, ...] = ()
+
+
+def _list(values: Iterable[str], limit: int = 4) -> str:
+    items = sorted(dict.fromkeys(v for v in values if v))
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    if len(items) > 1:
+        return ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if items else ""
+
+
+def _esxi_seen(nodes: Iterable[Node]) -> str:
+    return _list(n.esxi_text or "" for n in nodes)
+
+
+def _hosts_below(nodes: tuple[Node, ...], floor: int) -> tuple[str, str]:
+    """Hosts running ESXi below ``floor`` and the versions they run."""
+    low = [n for n in nodes if n.esxi is not None and n.esxi < floor]
+    return _list(n.host or "" for n in low), _esxi_seen(low)
+
+
+def _esxi_unknown(nodes: tuple[Node, ...]) -> str:
+    return _list(n.host or n.name for n in nodes if n.esxi is None)
+
+
+def _is_old_os(node: Node) -> bool:
+    os = (node.os or "").lower()
+    if "windows" not in os:
+        return False
+    if any(old in os for old in ("2000", "2003", " nt")):
+        return True
+    return "2008" in os and node.esxi is not None and node.esxi >= ESXI_CLUSTERED_VMDK
+
+
+def topology_step(f: GroupFacts, platform: str = "vsphere") -> str:
+    """The first thing to do, decided by where the nodes run."""
+    hosts = _list(n.host or "" for n in f.nodes)
+    keep_apart = ("a DRS anti-affinity rule (VM-VM 'separate virtual machines') and VM-Host 'must run on' "
+                  "host groups" if platform == "vsphere" else "AntiAffinityClassNames on the cluster roles")
+    if f.topology == "in-a-box":
+        return (f"Spread the nodes: run the {len(f.nodes)} nodes (today all on {hosts or 'one host'}) on different "
+                f"hosts of one cluster and keep them apart with {keep_apart}. In a box, the guest cluster "
+                "protects against nothing when that host is maintained or fails.")
+    if f.topology == "mixed":
+        return (f"Spread the nodes that share a host (hosts {hosts}) over different hosts of one cluster and keep "
+                f"them apart with {keep_apart}.")
+    if f.topology == "unknown":
+        return ("Find out where every node runs: the export does not name the host of at least one node, so the "
+                "topology cannot be judged.")
+    if f.topology == "lone":
+        return ("No partner guest shares these disks in the exports read: find the other nodes (another vCenter, "
+                "a node not exported) or remove the cluster disk set-up if the guest is alone.")
+    return f"Keep the nodes on different hosts ({hosts}) and keep them apart with {keep_apart}."
+
+
+def gate_steps(f: GroupFacts) -> list[str]:
+    """One step per gate this group misses, naming hosts, nodes and the versions seen."""
+    steps: list[str] = []
+    rules, nodes = f.rules, f.nodes
+    if "VMW-01" in rules:
+        steps.append(_bus_step(f))
+    if "VMW-05" in rules:
+        steps.append("Convert the shared virtual-mode RDMs to physical-mode RDMs (or clustered VMDKs): "
+                     "virtual-mode RDMs are supported in a box only.")
+    if "VMW-02" in rules:
+        hosts, seen = _hosts_below(nodes, ESXI_WSFC_VMOTION)
+        if hosts:
+            steps.append(f"Upgrade {hosts} from ESXi {seen} to 6.0 or later: before 6.0 guests sharing "
+                         "physical-mode RDMs cannot be moved with vMotion.")
+        low_hw = [n for n in nodes if n.hw is not None and n.hw < HW_WSFC_VMOTION]
+        if low_hw:
+            steps.append(f"Upgrade the VM hardware of {_list(n.name for n in low_hw)} (now version "
+                         f"{_list(str(n.hw) for n in low_hw)}) to version {HW_WSFC_VMOTION} or later, one "
+                         "power-off per node.")
+        old = [n for n in nodes if _is_old_os(n)]
+        if old:
+            steps.append(f"Upgrade the guest OS of {_list(n.name for n in old)} ({_list(n.os or '' for n in old)}): "
+                         "it is not supported for vMotion of clustered guests on the ESXi version seen.")
+    if "VMW-03" in rules:
+        if f.nfs_datastores:
+            steps.append(f"Move the shared disks off NFS ({_list(f.nfs_datastores)}) to VMFS (clustered VMDK) "
+                         "or physical-mode RDMs: shared disks on NFS are not supported for guest clusters.")
+        hosts, seen = _hosts_below(nodes, ESXI_CLUSTERED_VMDK)
+        if hosts:
+            steps.append(f"Upgrade {hosts} from ESXi {seen} to 7.0 or later (clustered VMDK), or move the shared "
+                         "disks to physical-mode RDMs.")
+    if "VMW-07" in rules:
+        steps.append("Multi-writer disks allow vMotion but no snapshots or Storage vMotion: back up the shared data "
+                     "inside the guest (RMAN) and make the shared disks independent-persistent.")
+    if "VMW-08" in rules:
+        steps.append("Remove the duplicate attachment: without bus sharing or multi-writer only one of these guests "
+                     "can run at a time; use vSphere HA or an application replica instead.")
+    unknown = _unknown_step(f)
+    if unknown:
+        steps.append(unknown)
+    return steps
+
+
+def _bus_step(f: GroupFacts) -> str:
+    """VMW-01: virtual bus sharing only works in a box; the disk types that work across hosts here."""
+    versions = [n.esxi for n in f.nodes]
+    known = [v for v in versions if v is not None]
+    types = ["physical-mode RDMs"]
+    if known and len(known) == len(versions) and min(known) >= ESXI_CLUSTERED_VMDK and "nfs" not in f.datastore_types:
+        types.append("clustered VMDKs on VMFS")
+    types.append("vVols")
+    text = ("Switch the shared disks from virtual to physical SCSI bus sharing on " + ", ".join(types[:-1])
+            + " or " + types[-1] + ": virtual bus sharing never allows vMotion and works only with every node on "
+            "one host.")
+    if known and min(known) < ESXI_CLUSTERED_VMDK:
+        hosts, seen = _hosts_below(f.nodes, ESXI_CLUSTERED_VMDK)
+        text += f" Clustered VMDKs would need ESXi 7.0 ({hosts} run {seen})."
+    return text
+
+
+def _unknown_step(f: GroupFacts) -> str:
+    gated = f.rules & {"VMW-02", "VMW-03"}
+    if not gated:
+        return ""
+    parts = []
+    hosts = _esxi_unknown(f.nodes)
+    if hosts:
+        parts.append(f"the ESXi version of {hosts}")
+    if "VMW-02" in gated:
+        names = _list(n.name for n in f.nodes if n.hw is None)
+        if names:
+            parts.append(f"the VM hardware version of {names}")
+    if "VMW-03" in gated and not f.datastore_types:
+        parts.append("the type of the datastore holding the shared disks")
+    if not parts:
+        return ""
+    return "Check " + " and ".join(parts) + ": the export does not show it, so the tie is counted as blocking."
+
+
+def movable_step(f: GroupFacts) -> str:
+    """Across boxes with every visible gate met: the conditions the export cannot show."""
+    seen = _esxi_seen(f.nodes)
+    hw = _list(str(n.hw) for n in f.nodes if n.hw is not None)
+    facts = "; ".join(p for p in (f"ESXi {seen}" if seen else "", f"VM hardware {hw}" if hw else "") if p)
+    return (f"The versions seen allow vMotion{f' ({facts})' if facts else ''}: verify what the export cannot "
+            "show, a 10 GbE vMotion network and relaxed WSFC heartbeat thresholds (SameSubnetThreshold 10 or more, "
+            "CrossSubnetThreshold 20 or more, RouteHistoryLength 40 or more).")
+
+
+LONG_TERM = ("Longer term, an application replica that needs no shared disk (SQL Server Always On availability "
+             "groups, Exchange DAG) removes the tie altogether.")
+
+
+def advise(f: GroupFacts, platform: str = "vsphere") -> tuple[str, ...]:
+    """The steps for one guest cluster, most important first."""
+    steps = [topology_step(f, platform)]
+    gates = gate_steps(f) if platform == "vsphere" else []
+    steps.extend(gates)
+    movable = f.topology in ("across-boxes", "mixed") and platform == "vsphere"
+    if movable and not gates and f.rules & {"VMW-02", "VMW-03"}:
+        steps.append(movable_step(f))
+    if f.topology == "in-a-box" and "VMW-01" in f.rules:
+        steps.append("If the guest cluster exists only to survive patching, one guest protected by vSphere HA "
+                     "is simpler.")
+    if f.rules & BLOCKING_RULES or f.topology in ("in-a-box", "mixed"):
+        steps.append(LONG_TERM)
+    return tuple(steps)

@@ -1,0 +1,121 @@
+"""Advice from facts: topology first, then only the gates this guest cluster misses, with the versions seen."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportgen.rules import Finding
+
+from .kit import disk, guest, host, make, of, rdm, run, store
+
+NEW = "VMware ESXi 8.0.3 build-24674464"
+SEVEN = "VMware ESXi 7.0.3 build-21930508"
+OLD = "VMware ESXi 5.5.0 build-3116895"
+SIX_FIVE = "VMware ESXi 6.5.0 build-5969303"
+
+
+def _cluster(where: tuple[str, str], esx: tuple[str, str] = (NEW, SEVEN), hw: str = "19", bus: str = "physical",
+             mode: str = "physical", raw: bool = True, ds_type: str = "VMFS") -> list[Finding]:
+    """Findings for a two-node guest cluster sharing one disk on datastore san01."""
+    hosts = [host("esx01", esx=esx[0]), host("esx02", esx=esx[1])]
+    nodes = [guest("sql01", "vm-1", where[0], hw=hw), guest("sql02", "vm-2", where[1], hw=hw)]
+    if raw:
+        disks = [rdm(v, "[san01] sql/q.vmdk", "L1", bus=bus, mode=mode) for v in ("vm-1", "vm-2")]
+    else:
+        disks = [disk(v, "[san01] sql/q.vmdk", row=3, controller="SCSI controller 1", bus_sharing=bus)
+                 for v in ("vm-1", "vm-2")]
+    out = run(make(hosts, nodes, disks=disks, datastores=[store("san01", ["esx01", "esx02"], type=ds_type)]))
+    return out.findings
+
+
+def _steps(findings: list[Finding]) -> tuple[str, ...]:
+    gen02 = [f for f in findings if f.rule == "GEN-02"]
+    assert gen02, "a guest cluster always has a topology finding"
+    steps = gen02[0].steps
+    assert all(f.steps == steps for f in gen02), "every node of one cluster gets the same advice"
+    return steps
+
+
+def test_in_a_box_is_told_to_spread_its_nodes_and_not_about_vmotion_networks() -> None:
+    steps = _steps(_cluster(("esx01", "esx01")))
+    assert steps[0].startswith("Spread the nodes") and "esx01" in steps[0] and "anti-affinity" in steps[0]
+    text = " ".join(steps)
+    assert "heartbeat" not in text and "10 GbE" not in text
+    assert "ESXi 6.0" not in text and "to 7.0" not in text
+
+
+def test_across_boxes_on_current_versions_gets_the_movable_checks_and_no_upgrade() -> None:
+    steps = _steps(_cluster(("esx01", "esx02")))
+    text = " ".join(steps)
+    assert not steps[0].startswith("Spread")
+    assert "Upgrade" not in text
+    assert "10 GbE vMotion network" in text and "SameSubnetThreshold" in text
+    assert "ESXi 7.0.3 and 8.0.3" in text and "VM hardware 19" in text
+
+
+def test_only_the_hardware_gate_is_named_when_the_hosts_are_past_esxi_six() -> None:
+    findings = _cluster(("esx01", "esx02"), hw="10")
+    text = " ".join(_steps(findings))
+    assert "Upgrade the VM hardware of sql01 and sql02 (now version 10) to version 11" in text
+    assert "ESXi 6.0" not in text and "to 6.0" not in text
+    vmw02 = of_rule(findings, "VMW-02")
+    assert vmw02 and all("ESXi 6.0" not in f.remediation and "hardware" in f.remediation for f in vmw02)
+
+
+def test_old_hosts_are_told_their_version_and_the_target() -> None:
+    text = " ".join(_steps(_cluster(("esx01", "esx02"), esx=(OLD, OLD), hw="8")))
+    assert "Upgrade esx01 and esx02 from ESXi 5.5.0 to 6.0 or later" in text
+    assert "(now version 8)" in text
+    assert "10 GbE" not in text, "the vMotion conditions come once the versions allow vMotion"
+
+
+def test_one_old_host_is_named_alone() -> None:
+    text = " ".join(_steps(_cluster(("esx01", "esx02"), esx=(OLD, NEW))))
+    assert "Upgrade esx01 from ESXi 5.5.0 to 6.0" in text and "esx02 from" not in text
+    assert "VM hardware of" not in text
+
+
+def test_virtual_bus_sharing_in_a_box_names_the_disk_types_that_work_across_hosts() -> None:
+    steps = _steps(_cluster(("esx01", "esx01"), bus="virtual", mode="virtual"))
+    assert steps[0].startswith("Spread the nodes")
+    text = " ".join(steps)
+    assert "physical SCSI bus sharing" in text and "clustered VMDKs on VMFS" in text
+    assert "vSphere HA" in text
+
+
+def test_virtual_bus_sharing_before_seven_says_clustered_vmdk_needs_seven() -> None:
+    text = " ".join(_steps(_cluster(("esx01", "esx01"), esx=(SIX_FIVE, SIX_FIVE), bus="virtual", mode="virtual")))
+    assert "clustered VMDKs on VMFS" not in text
+    assert "Clustered VMDKs would need ESXi 7.0 (esx01 run 6.5.0)" in text
+
+
+@pytest.mark.parametrize(("ds_type", "esx", "expected", "absent"), [
+    ("NFS", (NEW, NEW), "off NFS (san01)", "to 7.0 or later"),
+    ("VMFS", (SIX_FIVE, SIX_FIVE), "from ESXi 6.5.0 to 7.0 or later", "NFS"),
+    ("VMFS", (NEW, SEVEN), "10 GbE vMotion network", "Upgrade"),
+])
+def test_shared_vmdks_name_the_datastore_type_or_version_gate(
+        ds_type: str, esx: tuple[str, str], expected: str, absent: str) -> None:
+    text = " ".join(_steps(_cluster(("esx01", "esx02"), esx=esx, raw=False, ds_type=ds_type)))
+    assert expected in text and absent not in text
+
+
+def test_unknown_versions_are_said_unknown_never_met() -> None:
+    hosts = [host("esx01", esx=""), host("esx02", esx="")]
+    nodes = [guest("sql01", "vm-1", "esx01", hw=None), guest("sql02", "vm-2", "esx02", hw=None)]
+    out = run(make(hosts, nodes, disks=[rdm(v, "[san01] q.vmdk", "L1") for v in ("vm-1", "vm-2")]))
+    text = " ".join(_steps(out.findings))
+    assert "Check the ESXi version of esx01 and esx02 and the VM hardware version of sql01 and sql02" in text
+    assert "10 GbE" not in text
+
+
+def test_a_lone_guest_with_a_cluster_disk_is_told_to_find_its_partner() -> None:
+    out = run(make([host("esx01", esx=NEW)], [guest("sql01", "vm-1", "esx01", hw="10")],
+                   disks=[rdm("vm-1", "[san01] q.vmdk", "L1")]))
+    vmw02 = of(out, "VMW-02")
+    assert vmw02 and "No partner guest" in vmw02[0].steps[0]
+    assert "(now version 10)" in vmw02[0].remediation and "ESXi 6.0" not in vmw02[0].remediation
+
+
+def of_rule(findings: list[Finding], rule: str) -> list[Finding]:
+    return [f for f in findings if f.rule == rule]
