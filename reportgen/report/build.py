@@ -16,6 +16,7 @@ from ..rules import CATALOGUE, Finding
 from ..rules.advice import GroupFacts, Node, topology_step
 from ..sites import SiteGuest
 from . import charts
+from .actions import plan_actions
 from .formats import money, number
 from .model import (
     Action,
@@ -66,7 +67,9 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         if f.guest_key:
             findings_by_guest[f.guest_key].append(f)
     summary = _summary(analysis, costing)
-    actions, freed, saving = _actions(costing, analysis.guest_names)
+    plan = plan_actions(analysis, costing)
+    actions, freed, saving = _actions(plan, costing)
+    shown_plan = _cut(plan, MAX_PLAN_ROWS)
     pages = _cluster_pages(analysis, costing, findings_by_guest)
     proven = sum(1 for c in analysis.faux_clusters if not c.suspected)
     register = _register(analysis, costing)
@@ -86,8 +89,8 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         report_date=(today or date.today()).isoformat(),
         sources=tuple(sources[:MAX_SOURCES]), sources_not_shown=max(0, len(sources) - MAX_SOURCES),
         summary=summary, actions=actions, actions_hosts_freed=freed, actions_saving=saving,
-        remedies=tuple(_remedy_actions(costing, analysis.guest_names)[:MAX_COST_ROWS]),
-        remedies_not_shown=max(0, len(costing.remedies) - MAX_COST_ROWS),
+        remedies=tuple(shown_plan), remedies_not_shown=len(plan) - len(shown_plan),
+        actions_left=round(max(0.0, (costing.annual_total or costing.annual_at_power_on) - saving), 2),
         rule_remedies=tuple(Action(r.label, "rule", len(r.hosts_freed), r.annual_saving)
                             for r in costing.rule_remedies[:MAX_BARS]),
         containment_hosts=containment.dedicated_hosts if containment else 0,
@@ -167,6 +170,10 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         checks_total=len(assessed | not_assessed),
         data_issues=len(analysis.estate.issues),
         rows_skipped=int(sum(v or 0 for v in sources.column("rows_skipped").to_pylist())),
+        unit_clusters=sum(1 for u in costing.units if u.kind == "guest-cluster"),
+        unit_guests=sum(1 for u in costing.units if u.kind != "guest-cluster"),
+        outage_priced=bool(analysis.config.cost.outage_cost_per_minute
+                           or analysis.config.cost.service_outage_cost_per_minute),
     )
 
 
@@ -178,21 +185,26 @@ def remedy_label(remedy: PricedRemedy, guest_names: dict[str, str]) -> str:
     return remedy.label
 
 
-def _remedy_actions(costing: Costing, guest_names: dict[str, str]) -> list[Action]:
-    return [Action(remedy_label(r, guest_names), r.kind, len(r.hosts_freed), r.annual_saving)
-            for r in costing.remedies]
+MAX_PLAN_ROWS = 30
+"""Actions listed in the remedy table (one more is shown rather than hidden alone)."""
 
 
-def _actions(costing: Costing, guest_names: dict[str, str]) -> tuple[tuple[Action, ...], int | None, float]:
-    """The three fixes that save most: from the core's remediation list, else the costliest units."""
-    if costing.remedies:
-        top = costing.remedies[:3]
-        freed, saving = combined_saving(top, {c.host: c.annual for c in costing.hosts})
-        return tuple(_remedy_actions(costing, guest_names)[:3]), freed, saving
-    later = not costing.units
-    top_units = (costing.units_at_power_on if later else costing.units)[:3]
-    actions = tuple(Action(u.label, u.kind, None, u.annual, later) for u in top_units)
-    return actions, None, round(sum(u.annual for u in top_units), 2)
+def _cut(rows: list[Action], limit: int) -> list[Action]:
+    """At most ``limit`` rows, but never hide a single row."""
+    return rows if len(rows) <= limit + 1 else rows[:limit]
+
+
+def _actions(plan: list[Action], costing: Costing) -> tuple[tuple[Action, ...], int | None, float]:
+    """Up to three actions that save most: those that free hosts, else those addressing the most cost."""
+    freeing = [a for a in plan if a.hosts_freed]
+    if freeing:
+        top = freeing[:3]
+        causes = {a.cause for a in top}
+        picked = [r for r in costing.remedies if r.cause in causes]
+        freed, saving = combined_saving(picked, {c.host: c.annual for c in costing.hosts})
+        return tuple(top), freed, saving
+    top = sorted(plan, key=lambda a: (-a.annual_cost, a.label))[:3]
+    return tuple(top), None, round(sum(a.annual_cost for a in top), 2)
 
 
 def _cluster_pages(analysis: Analysis, costing: Costing,
@@ -420,8 +432,8 @@ def _assumptions(analysis: Analysis, costing: Costing) -> tuple[Assumption, ...]
     currency = analysis.config.report.currency
     rows = [
         Assumption("Cost of one normal change (request, approval, scheduling, review)",
-                   f"{money(cost.change_cost, currency)} (range {money(cost.change_cost_low, currency)}"
-                   f"–{money(cost.change_cost_high, currency)})"),
+                   f"{money(cost.change_cost, currency)}, range {money(cost.change_cost_low, currency)}"
+                   f"–{money(cost.change_cost_high, currency)}"),
         Assumption("Out-of-hours multiplier on the hours worked in the window", f"× {cost.out_of_hours_multiplier:g}"),
         Assumption("Labour per guest cluster or pinned guest and maintenance",
                    money(costing.per_event_labour, currency)),

@@ -42,6 +42,12 @@ class Summary:
     checks_total: int
     data_issues: int
     rows_skipped: int
+    unit_clusters: int = 0
+    """Cost units that are guest clusters."""
+    unit_guests: int = 0
+    """Cost units that are single tied guests outside any guest cluster."""
+    outage_priced: bool = False
+    """True when the configuration prices the planned outage (cost.outage_cost_per_minute or services)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,21 @@ class Action:
     annual_saving: float
     later: bool = False
     """True when the saving starts once guests that are off today run again."""
+    action: str = ""
+    """The verb and its scope ('Disconnect 6 ISO images from DS01')."""
+    effort: str = ""
+    """'minutes', 'change' or 'project' (docs/rules.md, from the rule behind the tie)."""
+    reason: str = ""
+    """Why the action frees no host on its own (empty when it frees one)."""
+    units: int = 0
+    """Guest clusters and tied guests it addresses."""
+    annual_cost: float = 0.0
+    """The yearly cost of those units (what the action works on, not what it saves alone)."""
+    rules: tuple[str, ...] = ()
+    unit_ids: tuple[str, ...] = ()
+    """The cost units it addresses (guest-cluster ids, guest keys)."""
+    cause: str = ""
+    """The cause id the core ranks ('faux:0', 'datastore:…', 'guest:<key>:<rule>')."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +269,8 @@ class ReportModel:
     """The (up to) three actions that save most."""
     actions_hosts_freed: int | None
     actions_saving: float
+    actions_left: float
+    """The yearly cost left once the listed actions are done."""
     remedies: tuple[Action, ...]
     remedies_not_shown: int
     rule_remedies: tuple[Action, ...]

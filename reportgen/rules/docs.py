@@ -10,6 +10,7 @@ import sys
 
 from . import DETECTORS
 from .base import Need, RuleInfo
+from .effort import EFFORT
 
 FAMILIES = {
     "guest_clusters": "Guest clusters and shared disks",
@@ -46,6 +47,15 @@ unsupported), high (blocked in this configuration, a fix exists), medium (restri
 low / info (hygiene, context). Disk rules of a guest cluster whose nodes all run on one host are
 escalated one level (GEN-02).
 
+**Actions and effort.** The report turns each cause of a tie into an action with a verb and its
+scope ("Disconnect 6 ISO images from DS01") and an effort class taken from the rule: *minutes* (a
+standard change without outage: disconnect a device, relax a rule), *change* (a normal change with a
+planned window and usually a short guest outage), *project* (a redesign, migration or purchase:
+rebuild a guest cluster, move guests to shared storage). `{n}` is the number of guests concerned and
+`{scope}` the thing fixed. A guest on local storage of a host in no cluster is offered "Accept, or
+add shared storage and a second host" (project): there is nowhere to move it to yet. The effort of
+an action with several rules is the largest.
+
 **Advice from the facts.** For guest clusters (GEN-01, GEN-02, VMW-01 … VMW-03, VMW-05, VMW-07,
 VMW-08) the remediation below is a catalogue of building blocks, not the text a finding carries.
 Each finding's `steps` are chosen first by topology (in a box: spread the nodes over hosts and keep
@@ -80,6 +90,9 @@ def render_rule(info: RuleInfo) -> str:
     if info.limits:
         lines += [f"**Limits.** {info.limits[0].upper()}{info.limits[1:]}.", ""]
     lines += [f"**Remediation.** {info.remediation}", ""]
+    if info.id in EFFORT:
+        effort = EFFORT[info.id]
+        lines += [f"**Action and effort.** {effort.level}: \"{effort.verb}\"", ""]
     if info.references:
         lines += ["**References:**", ""] + [f"- <{r}>" for r in info.references] + [""]
     return "\n".join(lines)

@@ -57,7 +57,8 @@ def test_without_remedies_the_actions_are_the_costliest_units() -> None:
     audit = with_analysis(small_audit(), remedies_by_cause=(), remedies_by_rule=())
     model = model_of(audit)
     assert [a.label for a in model.actions][0] == "sqlprod (2 nodes)"
-    assert all(a.hosts_freed is None for a in model.actions)
+    assert all(a.hosts_freed == 0 and a.reason for a in model.actions)  # each says why it frees no host alone
+    assert model.actions_hosts_freed is None
     assert model.actions_saving == pytest.approx(sum(u.annual for u in audit.costing.units[:3]))
 
 

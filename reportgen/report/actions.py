@@ -1,0 +1,151 @@
+"""Actions a CIO can approve: a verb and its scope, an effort class, hosts freed and money.
+
+Every cost unit (a guest cluster, or a tied guest outside any guest cluster) is reached by at
+least one action: the actions are built from the units and the causes that tie them, not only
+from the fixes that free a host on their own. An action that frees no host alone says why
+(another cause keeps the host tied), and a guest on local storage of a standalone host is
+offered the honest choice: accept, or add shared storage.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..analysis import Analysis, FauxCluster, PinnedGuest, cause_label
+from ..cost import Costing, PricedRemedy, UnitCost
+from ..rules.effort import EFFORT, STANDALONE, Effort, effort_of, phrase
+from .model import Action
+
+LOCAL_STORAGE = frozenset({"VMW-13", "HYV-08"})
+
+
+@dataclass
+class _Row:
+    cause: str
+    scope: str
+    kind: str
+    rules: set[str] = field(default_factory=set)
+    guests: set[str] = field(default_factory=set)
+    units: set[str] = field(default_factory=set)
+    hosts: set[str] = field(default_factory=set)
+
+
+def _unit_id(g: PinnedGuest) -> str:
+    return g.faux_cluster or g.key
+
+
+def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
+    """One action per cause tying a cost unit, ranked by what it saves alone, then what it addresses."""
+    later = not costing.units
+    units: dict[str, UnitCost] = {u.unit: u for u in (costing.units_at_power_on if later else costing.units)}
+    timings = {"now", "next-power-on"} if later else {"now"}
+    named: dict[str, dict[str, str]] = defaultdict(dict)
+    """guest key -> rule -> cause named by the rule."""
+    for f in analysis.findings:
+        if f.guest_key and f.cause and f.timing in timings:
+            named[f.guest_key].setdefault(f.rule, f.cause)
+    faux_index = {c.id: i for i, c in enumerate(analysis.faux_clusters)}
+    faux_by_id = {c.id: c for c in analysis.faux_clusters}
+    rows: dict[str, _Row] = {}
+    guest_rules: dict[str, set[str]] = defaultdict(set)
+    for host in analysis.hosts:
+        for g in (host.blockers_at_power_on if later else host.blockers):
+            unit = _unit_id(g)
+            if unit not in units:
+                continue
+            guest_rules[g.key].update(g.rules)
+            for cause, scope, kind, rules in _causes(g, named, faux_index, faux_by_id, analysis):
+                row = rows.setdefault(cause, _Row(cause, scope, kind))
+                row.rules.update(rules)
+                row.guests.add(g.key)
+                row.units.add(unit)
+                row.hosts.add(host.name)
+    priced = {r.cause: r for r in costing.remedies}
+    host_cluster = {h.name: h.cluster for h in analysis.hosts}
+    unit_hosts = _units_by_host(analysis, later, units)
+    actions = [_action(row, priced, units, host_cluster, unit_hosts, faux_by_id, later, guest_rules)
+               for row in rows.values()]
+    seen = set(rows)
+    for r in costing.remedies:  # a fix the core ranked whose guests cost nothing (kept, never dropped)
+        if r.cause not in seen:
+            actions.append(Action(r.label, r.kind, len(r.hosts_freed), r.annual_saving, later,
+                                  action=f"Fix {r.label}", effort="change", cause=r.cause))
+    return sorted(actions, key=lambda a: (-a.annual_saving, -(a.hosts_freed or 0), -a.annual_cost, a.label))
+
+
+def _causes(g: PinnedGuest, named: dict[str, dict[str, str]], faux_index: dict[str, int],
+            faux_by_id: dict[str, FauxCluster], analysis: Analysis) -> list[tuple[str, str, str, set[str]]]:
+    """(cause, scope, kind, rules) for one tied guest: its guest cluster, or the causes of its rules."""
+    if g.faux_cluster and g.faux_cluster in faux_index:
+        cluster = analysis.faux_clusters[faux_index[g.faux_cluster]]
+        return [(f"faux:{faux_index[g.faux_cluster]}", cluster.name, "guest-cluster", set(g.rules))]
+    out: list[tuple[str, str, str, set[str]]] = []
+    for rule in g.rules:
+        cause = named.get(g.key, {}).get(rule)
+        if cause is None:
+            out.append((f"guest:{g.key}:{rule}", g.name, "guest", {rule}))
+        else:
+            kind, _, ident = cause.partition(":")
+            scope = g.name if ident == g.key else cause_label(kind, ident, analysis.host_names, analysis.guest_names)
+            out.append((cause, scope, kind, {rule}))
+    return out
+
+
+def _units_by_host(analysis: Analysis, later: bool, units: dict[str, UnitCost]) -> dict[str, set[str]]:
+    result: dict[str, set[str]] = defaultdict(set)
+    for h in analysis.hosts:
+        for g in (h.blockers_at_power_on if later else h.blockers):
+            if _unit_id(g) in units:
+                result[h.name].add(_unit_id(g))
+    return result
+
+
+def _effort(row: _Row, host_cluster: dict[str, str | None], faux_by_id: dict[str, FauxCluster]) -> tuple[Effort, str]:
+    """The effort and the scope to name: standalone hosts are named by host, guest clusters by topology."""
+    if row.rules <= LOCAL_STORAGE and row.hosts and all(host_cluster.get(h) is None for h in row.hosts):
+        return STANDALONE, ", ".join(sorted(row.hosts))
+    if row.kind == "guest-cluster":
+        topology = next((faux_by_id[u].topology for u in row.units if u in faux_by_id), "")
+        level = effort_of(row.rules).level
+        verb = EFFORT["GEN-02"].verb if topology in ("in-a-box", "mixed") else effort_of(row.rules).verb
+        if topology not in ("in-a-box", "mixed") and not (row.rules & set(EFFORT)):
+            verb = EFFORT["GEN-01"].verb
+        return Effort(level, verb), row.scope
+    return effort_of(row.rules), row.scope
+
+
+def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCost],
+            host_cluster: dict[str, str | None], unit_hosts: dict[str, set[str]], faux_by_id: dict[str, FauxCluster],
+            later: bool,
+            guest_rules: dict[str, set[str]]) -> Action:
+    effort, scope = _effort(row, host_cluster, faux_by_id)
+    remedy = priced.get(row.cause)
+    freed = len(remedy.hosts_freed) if remedy is not None else 0
+    saving = remedy.annual_saving if remedy is not None else 0.0
+    addressed = round(sum(units[u].annual for u in row.units), 2)
+    other_rules = {r for g in row.guests for r in guest_rules.get(g, ())} - row.rules
+    reason = "" if freed else _reason(row, unit_hosts, units, other_rules, effort is STANDALONE)
+    return Action(row.scope, row.kind, freed, saving, later, action=phrase(effort, scope, len(row.guests)),
+                  effort=effort.level, reason=reason, units=len(row.units), annual_cost=addressed,
+                  rules=tuple(sorted(row.rules)), cause=row.cause,
+                  unit_ids=tuple(sorted(row.units)))
+
+
+def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCost],
+            other_rules: set[str], standalone: bool) -> str:
+    """Why fixing this alone frees no host."""
+    if standalone:
+        return "a standalone host has no other host to move to"
+    others = sorted({units[u].label for h in row.hosts for u in unit_hosts.get(h, ()) if u not in row.units})
+    if others:
+        shown = ", ".join(others[:2]) + (f" and {len(others) - 2} more" if len(others) > 2 else "")
+        return f"{_hosts(row.hosts)} also tied by {shown}"
+    if other_rules:
+        return f"the same guest{'s are' if len(row.guests) > 1 else ' is'} also tied by {', '.join(sorted(other_rules))}"
+    return "another cause ties the same hosts"
+
+
+def _hosts(hosts: set[str]) -> str:
+    names = sorted(hosts)
+    return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more host{'s' if len(names) > 2 else ''}"

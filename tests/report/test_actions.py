@@ -1,0 +1,93 @@
+"""Actions a CIO can approve: verb and scope, effort class, hosts freed, money, and every cost unit reached."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reportgen.analysis import analyze
+from reportgen.audit import Audit, run_audit
+from reportgen.cost import cost_analysis
+from reportgen.render.html import render_html
+from reportgen.report import build_report
+from reportgen.report.actions import plan_actions
+from reportgen.rules.effort import EFFORT, EFFORT_CLASSES
+from tests.report_fixtures import CONFIG, small_audit
+from tests.rules.kit import device, guest, host, make, store
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def _audit(estate: object) -> Audit:
+    analysis = analyze(estate, CONFIG)  # type: ignore[arg-type]
+    return Audit(estate, analysis, cost_analysis(analysis))  # type: ignore[arg-type]
+
+
+def _units_reached(audit: Audit) -> tuple[set[str], set[str]]:
+    plan = plan_actions(audit.analysis, audit.costing)
+    reached = {u for a in plan for u in a.unit_ids}
+    units = audit.costing.units or audit.costing.units_at_power_on
+    return {u.unit for u in units}, {u.unit for u in units} - reached
+
+
+def test_iso_images_on_a_local_datastore_are_one_action_in_minutes() -> None:
+    hosts = [host("esx01"), host("esx02")]
+    stores = [store("san01", ["esx01", "esx02"]), store("local01", ["esx01"])]
+    guests = [guest(f"app{i}", f"vm-{i}", "esx01") for i in range(1, 4)]
+    isos = [device(f"vm-{i}", "cd", "iso", f"ISO [local01] ISO/img{i}.iso", connected=True, starts=True, row=i + 1)
+            for i in range(1, 4)]
+    audit = _audit(make(hosts, guests, devices=isos, datastores=stores))
+    plan = plan_actions(audit.analysis, audit.costing)
+    assert [a.action for a in plan] == ["Disconnect 3 ISO images from local01"]
+    action = plan[0]
+    assert action.effort == "minutes" and action.hosts_freed == 1 and action.units == 3
+    assert action.annual_saving == pytest.approx(audit.costing.annual_total) and not action.reason
+
+
+def test_a_standalone_host_on_local_storage_is_offered_accept_or_shared_storage() -> None:
+    hosts = [host("esx09", cluster=None)]
+    audit = _audit(make(hosts, [guest("erp", "vm-1", "esx09", ds="local09")],
+                        datastores=[store("local09", ["esx09"])], clusters=[]))
+    plan = plan_actions(audit.analysis, audit.costing)
+    assert len(plan) == 1 and plan[0].action.startswith("Accept, or add shared storage")
+    assert "esx09" in plan[0].action and plan[0].effort == "project"
+    assert plan[0].annual_cost == pytest.approx(audit.costing.annual_total)
+
+
+def test_every_cost_unit_of_the_hand_built_estate_has_an_action() -> None:
+    units, missing = _units_reached(small_audit())
+    assert units and not missing
+
+
+def test_every_cost_unit_of_the_samples_has_an_action_and_no_host_freed_without_a_reason(tmp_path: Path) -> None:
+    audit = run_audit([SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"])
+    units, missing = _units_reached(audit)
+    assert len(units) > 10 and not missing
+    plan = plan_actions(audit.analysis, audit.costing)
+    assert all(a.effort in EFFORT_CLASSES for a in plan)
+    assert all(a.reason for a in plan if not a.hosts_freed)
+    assert not any(a.action.startswith("Fix ") for a in plan)
+
+
+def test_the_summary_says_what_remains_and_counts_its_actions() -> None:
+    audit = small_audit()
+    model = build_report(audit.analysis, audit.costing, today=date(2026, 3, 31))
+    assert model.actions_left == pytest.approx(audit.costing.annual_total - model.actions_saving)
+    html = render_html(model)
+    count = len(model.actions)
+    heading = {1: "The action that saves most", 2: "The two actions that save most",
+               3: "The three actions that save most"}[count]
+    assert heading in html
+    assert "remains after" in html and "staff time under change control" in html
+    assert "The outage itself is not priced" not in html  # this configuration prices it
+    assert "(range" not in html and "((" not in html
+
+
+def test_every_tying_rule_has_an_effort_class() -> None:
+    from reportgen.rules import CATALOGUE
+
+    tying = {r for r, info in CATALOGUE.items() if info.effects and not r.startswith("GEN")}
+    assert tying - set(EFFORT) <= {"VMW-04", "VMW-09"}
+    assert all(e.level in EFFORT_CLASSES for e in EFFORT.values())
