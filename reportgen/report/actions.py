@@ -9,7 +9,7 @@ offered the honest choice: accept, or add shared storage.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..analysis import Analysis, FauxCluster, PinnedGuest, cause_label
@@ -40,31 +40,35 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     later = not costing.units
     units: dict[str, UnitCost] = {u.unit: u for u in (costing.units_at_power_on if later else costing.units)}
     timings = {"now", "next-power-on"} if later else {"now"}
-    named: dict[str, dict[str, str]] = defaultdict(dict)
-    """guest key -> rule -> cause named by the rule."""
+    named: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    # guest key -> rule -> causes named by the rule (a guest may sit on two local datastores)
     for f in analysis.findings:
-        if f.guest_key and f.cause and f.timing in timings:
-            named[f.guest_key].setdefault(f.rule, f.cause)
+        if f.guest_key and f.cause and f.timing in timings and f.cause not in named[f.guest_key][f.rule]:
+            named[f.guest_key][f.rule].append(f.cause)
     faux_index = {c.id: i for i, c in enumerate(analysis.faux_clusters)}
     faux_by_id = {c.id: c for c in analysis.faux_clusters}
     rows: dict[str, _Row] = {}
-    guest_rules: dict[str, set[str]] = defaultdict(set)
+    guest_causes: dict[str, set[str]] = defaultdict(set)
     for host in analysis.hosts:
         for g in (host.blockers_at_power_on if later else host.blockers):
             unit = _unit_id(g)
             if unit not in units:
                 continue
-            guest_rules[g.key].update(g.rules)
             for cause, scope, kind, rules in _causes(g, named, faux_index, faux_by_id, analysis):
+                guest_causes[g.key].add(cause)
                 row = rows.setdefault(cause, _Row(cause, scope, kind))
                 row.rules.update(rules)
                 row.guests.add(g.key)
                 row.units.add(unit)
                 row.hosts.add(host.name)
     priced = {r.cause: r for r in costing.remedies}
-    host_cluster = {h.name: h.cluster for h in analysis.hosts}
+    sizes = Counter(h.cluster for h in analysis.hosts if h.cluster)
+    # the cluster of each host; None for a host alone (no cluster, or the only host of its cluster)
+    host_cluster = {h.name: h.cluster if sizes.get(h.cluster or "", 0) > 1 else None for h in analysis.hosts}
     unit_hosts = _units_by_host(analysis, later, units)
-    actions = [_action(row, priced, units, host_cluster, unit_hosts, faux_by_id, later, guest_rules)
+    scopes = {c: r.scope for c, r in rows.items()}
+    actions = [_action(row, priced, units, host_cluster, unit_hosts, faux_by_id, later,
+                       sorted({scopes[c] for g in row.guests for c in guest_causes[g]} - {row.scope}))
                for row in rows.values()]
     seen = set(rows)
     for r in costing.remedies:  # a fix the core ranked whose guests cost nothing (kept, never dropped)
@@ -74,7 +78,7 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     return sorted(actions, key=lambda a: (-a.annual_saving, -(a.hosts_freed or 0), -a.annual_cost, a.label))
 
 
-def _causes(g: PinnedGuest, named: dict[str, dict[str, str]], faux_index: dict[str, int],
+def _causes(g: PinnedGuest, named: dict[str, dict[str, list[str]]], faux_index: dict[str, int],
             faux_by_id: dict[str, FauxCluster], analysis: Analysis) -> list[tuple[str, str, str, set[str]]]:
     """(cause, scope, kind, rules) for one tied guest: its guest cluster, or the causes of its rules."""
     if g.faux_cluster and g.faux_cluster in faux_index:
@@ -82,10 +86,10 @@ def _causes(g: PinnedGuest, named: dict[str, dict[str, str]], faux_index: dict[s
         return [(f"faux:{faux_index[g.faux_cluster]}", cluster.name, "guest-cluster", set(g.rules))]
     out: list[tuple[str, str, str, set[str]]] = []
     for rule in g.rules:
-        cause = named.get(g.key, {}).get(rule)
-        if cause is None:
+        causes = named[g.key][rule] if g.key in named and rule in named[g.key] else []
+        if not causes:
             out.append((f"guest:{g.key}:{rule}", g.name, "guest", {rule}))
-        else:
+        for cause in causes:
             kind, _, ident = cause.partition(":")
             scope = g.name if ident == g.key else cause_label(kind, ident, analysis.host_names, analysis.guest_names)
             out.append((cause, scope, kind, {rule}))
@@ -117,15 +121,13 @@ def _effort(row: _Row, host_cluster: dict[str, str | None], faux_by_id: dict[str
 
 def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCost],
             host_cluster: dict[str, str | None], unit_hosts: dict[str, set[str]], faux_by_id: dict[str, FauxCluster],
-            later: bool,
-            guest_rules: dict[str, set[str]]) -> Action:
+            later: bool, other_causes: list[str]) -> Action:
     effort, scope = _effort(row, host_cluster, faux_by_id)
     remedy = priced.get(row.cause)
     freed = len(remedy.hosts_freed) if remedy is not None else 0
     saving = remedy.annual_saving if remedy is not None else 0.0
     addressed = round(sum(units[u].annual for u in row.units), 2)
-    other_rules = {r for g in row.guests for r in guest_rules.get(g, ())} - row.rules
-    reason = "" if freed else _reason(row, unit_hosts, units, other_rules, effort is STANDALONE)
+    reason = "" if freed else _reason(row, unit_hosts, units, other_causes, effort is STANDALONE, later)
     return Action(row.scope, row.kind, freed, saving, later, action=phrase(effort, scope, len(row.guests)),
                   effort=effort.level, reason=reason, units=len(row.units), annual_cost=addressed,
                   rules=tuple(sorted(row.rules)), cause=row.cause,
@@ -133,16 +135,19 @@ def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCos
 
 
 def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCost],
-            other_rules: set[str], standalone: bool) -> str:
+            other_causes: list[str], standalone: bool, later: bool) -> str:
     """Why fixing this alone frees no host."""
     if standalone:
-        return "a standalone host has no other host to move to"
+        return "a host alone in its cluster has no other host to move to"
+    if later:
+        return "nothing is tied today: its guests are off"
+    if other_causes:
+        shown = ", ".join(other_causes[:2]) + (f" and {len(other_causes) - 2} more" if len(other_causes) > 2 else "")
+        return f"the same guest{'s are' if len(row.guests) > 1 else ' is'} also tied by {shown}"
     others = sorted({units[u].label for h in row.hosts for u in unit_hosts.get(h, ()) if u not in row.units})
     if others:
         shown = ", ".join(others[:2]) + (f" and {len(others) - 2} more" if len(others) > 2 else "")
         return f"{_hosts(row.hosts)} also tied by {shown}"
-    if other_rules:
-        return f"the same guest{'s are' if len(row.guests) > 1 else ' is'} also tied by {', '.join(sorted(other_rules))}"
     return "another cause ties the same hosts"
 
 

@@ -80,22 +80,22 @@ def _is_old_os(node: Node) -> bool:
 def topology_step(f: GroupFacts, platform: str = "vsphere") -> str:
     """The first thing to do, decided by where the nodes run."""
     hosts = _list(n.host or "" for n in f.nodes)
-    keep_apart = ("a DRS anti-affinity rule (VM-VM 'separate virtual machines') and VM-Host 'must run on' "
-                  "host groups" if platform == "vsphere" else "AntiAffinityClassNames on the cluster roles")
+    keep_apart = ("a DRS anti-affinity rule and 'must run on' host groups" if platform == "vsphere"
+                  else "AntiAffinityClassNames on the cluster roles")
     if f.topology == "in-a-box":
         return (f"Spread the nodes: run the {len(f.nodes)} nodes (today all on {hosts or 'one host'}) on different "
-                f"hosts of one cluster and keep them apart with {keep_apart}. In a box, the guest cluster "
-                "protects against nothing when that host is maintained or fails.")
+                f"hosts of one cluster, kept apart by {keep_apart}; in a box they protect nothing when that host "
+                "is maintained or fails.")
     if f.topology == "mixed":
-        return (f"Spread the nodes that share a host (hosts {hosts}) over different hosts of one cluster and keep "
-                f"them apart with {keep_apart}.")
+        return (f"Spread the nodes that share a host (hosts {hosts}) over different hosts of one cluster, kept "
+                f"apart by {keep_apart}.")
     if f.topology == "unknown":
         return ("Find out where every node runs: the export does not name the host of at least one node, so the "
                 "topology cannot be judged.")
     if f.topology == "lone":
         return ("No partner guest shares these disks in the exports read: find the other nodes (another vCenter, "
                 "a node not exported) or remove the cluster disk set-up if the guest is alone.")
-    return f"Keep the nodes on different hosts ({hosts}) and keep them apart with {keep_apart}."
+    return f"Keep the nodes on different hosts ({hosts}), kept apart by {keep_apart}."
 
 
 def gate_steps(f: GroupFacts) -> list[str]:
@@ -115,8 +115,7 @@ def gate_steps(f: GroupFacts) -> list[str]:
         low_hw = [n for n in nodes if n.hw is not None and n.hw < HW_WSFC_VMOTION]
         if low_hw:
             steps.append(f"Upgrade the VM hardware of {_list(n.name for n in low_hw)} (now version "
-                         f"{_list(str(n.hw) for n in low_hw)}) to version {HW_WSFC_VMOTION} or later, one "
-                         "power-off per node.")
+                         f"{_list(str(n.hw) for n in low_hw)}) to {HW_WSFC_VMOTION} or later, a power-off each.")
         old = [n for n in nodes if _is_old_os(n)]
         if old:
             steps.append(f"Upgrade the guest OS of {_list(n.name for n in old)} ({_list(n.os or '' for n in old)}): "
@@ -187,8 +186,8 @@ def movable_step(f: GroupFacts) -> str:
             "CrossSubnetThreshold 20 or more, RouteHistoryLength 40 or more).")
 
 
-LONG_TERM = ("Longer term, an application replica that needs no shared disk (SQL Server Always On availability "
-             "groups, Exchange DAG) removes the tie altogether.")
+LONG_TERM = ("Longer term, an application replica without shared disks (SQL Server Always On availability groups, "
+             "Exchange DAG) removes the tie.")
 
 
 def advise(f: GroupFacts, platform: str = "vsphere") -> tuple[str, ...]:

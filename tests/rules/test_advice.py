@@ -56,7 +56,7 @@ def test_across_boxes_on_current_versions_gets_the_movable_checks_and_no_upgrade
 def test_only_the_hardware_gate_is_named_when_the_hosts_are_past_esxi_six() -> None:
     findings = _cluster(("esx01", "esx02"), hw="10")
     text = " ".join(_steps(findings))
-    assert "Upgrade the VM hardware of sql01 and sql02 (now version 10) to version 11" in text
+    assert "Upgrade the VM hardware of sql01 and sql02 (now version 10) to 11 or later" in text
     assert "ESXi 6.0" not in text and "to 6.0" not in text
     vmw02 = of_rule(findings, "VMW-02")
     assert vmw02 and all("ESXi 6.0" not in f.remediation and "hardware" in f.remediation for f in vmw02)
