@@ -38,6 +38,7 @@ from .model import (
     Summary,
     TrendRow,
 )
+from .waves import limiting_cluster, plan_waves
 
 MAX_NAMES = 8
 """Guest names printed in one register or failure-impact cell."""
@@ -83,6 +84,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
                      f"{len(u.hosts)} host{'s' if len(u.hosts) != 1 else ''}", u.annual)
              for u in (costing.units_at_power_on if later else costing.units)]
     containment = costing.containment
+    limit = limiting_cluster(analysis)
     return ReportModel(
         title=settings.title, client=settings.client, author=settings.author, firm=settings.firm,
         logo=_logo(settings.logo), currency=settings.currency,
@@ -114,6 +116,9 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         roles=tuple((name.replace("_", " "), r.hours, r.rate) for name, r in analysis.config.cost.roles.items()),
         checks=_checks(analysis),
         conflicts=analysis.conflicts[:MAX_CHANGE_NAMES],
+        wave_plan=tuple(plan_waves(analysis)), wave_limit=analysis.config.waves.hosts_down_per_cluster,
+        wave_limit_cluster=limit[0] if limit else None, wave_limit_hosts=limit[1] if limit else 0,
+        wave_limit_allowed=limit[2] if limit else 1,
         history=_history(history),
         sites=tuple(_sites(analysis)), sites_origin=analysis.sites.origin if analysis.sites.failures else "",
         unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),
@@ -285,6 +290,7 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
             at_power_on=at_power_on, at_power_on_not_shown=later_more, owners=h.owners,
             unknown_owner=h.unknown_owner, wave=h.wave + 1 if h.wave >= 0 else None,
             annual_cost=costing.per_host.get(h.name, 0.0),
+            rules=tuple(sorted({r for g in (*h.blockers, *h.blockers_at_power_on) for r in g.rules})),
         ))
     return rows
 

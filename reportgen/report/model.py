@@ -133,6 +133,27 @@ class RegisterRow:
     unknown_owner: bool
     wave: int | None
     annual_cost: float
+    rules: tuple[str, ...] = ()
+    """Why the host is tied: the rules of the guests to power off (today and once started)."""
+
+
+@dataclass(frozen=True)
+class WaveRow:
+    """One maintenance wave: its hosts, the guests it stops, the owners to ask, the failovers it needs."""
+
+    number: int | None
+    """1-based; None for hosts the plan could not place."""
+    hosts: tuple[str, ...]
+    hosts_not_shown: int
+    host_count: int
+    tied: int
+    """Hosts of the wave that cannot be emptied by live migration today."""
+    power_off: tuple[str, ...]
+    power_off_not_shown: int
+    power_off_count: int
+    owners: tuple[str, ...]
+    failovers: int
+    """Guest-cluster failovers (a node on a host of this wave, the cluster not in a box)."""
 
 
 @dataclass(frozen=True)
@@ -298,6 +319,13 @@ class ReportModel:
     roles: tuple[tuple[str, float, float], ...]
     """(role, hours, rate) per unit and host maintenance."""
     checks: tuple[CheckRow, ...]
+    wave_plan: tuple[WaveRow, ...] = ()
+    wave_limit: int = 1
+    """waves.hosts_down_per_cluster: hosts of one cluster that may be in maintenance at once."""
+    wave_limit_cluster: str | None = None
+    """The cluster that needs the most waves by itself, with its hosts and allowed hosts down."""
+    wave_limit_hosts: int = 0
+    wave_limit_allowed: int = 1
     conflicts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     """Guests that must share a host but are pinned to different hosts: (guests, hosts)."""
     history: HistoryView | None = None

@@ -1,0 +1,61 @@
+"""The wave plan: which hosts go into maintenance together, what that stops and whom to ask.
+
+A wave is a set of hosts that can be in maintenance at the same time: no guest cluster loses more
+than one node and no vSphere or Hyper-V cluster more hosts than the configuration allows
+(``waves.hosts_down_per_cluster``, per cluster ``waves.cluster_capacity``). Every host is in the
+plan, tied or free, so the admin can follow it wave by wave.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..analysis import Analysis, HostResult
+from ..cost import UNKNOWN_OWNER
+from .model import WaveRow
+
+MAX_WAVE_HOSTS = 12
+"""Host names printed in one wave's cell (the rest are counted)."""
+MAX_WAVE_GUESTS = 10
+
+
+def _cut(names: list[str], limit: int) -> tuple[tuple[str, ...], int]:
+    if len(names) <= limit + 1:
+        return tuple(names), 0
+    return tuple(names[:limit]), len(names) - limit
+
+
+def plan_waves(analysis: Analysis) -> list[WaveRow]:
+    """One row per wave (and one for hosts the plan could not place), every host listed."""
+    by_wave: dict[int, list[HostResult]] = {}
+    for h in analysis.hosts:
+        by_wave.setdefault(h.wave, []).append(h)
+    topology = {c.id: c.topology for c in analysis.faux_clusters}
+    rows = []
+    for wave in sorted(by_wave, key=lambda w: (w < 0, w)):
+        hosts = sorted(by_wave[wave], key=lambda h: (h.evacuable, h.name))
+        names, more = _cut([h.name for h in hosts], MAX_WAVE_HOSTS)
+        guests = sorted({g.name for h in hosts for g in h.blockers})
+        shown, guests_more = _cut(guests, MAX_WAVE_GUESTS)
+        owners = sorted({g.owner or UNKNOWN_OWNER for h in hosts for g in h.blockers})
+        failovers = sum(1 for h in hosts for c in h.degraded if topology.get(c) != "in-a-box")
+        rows.append(WaveRow(
+            number=wave + 1 if wave >= 0 else None, hosts=names, hosts_not_shown=more, host_count=len(hosts),
+            tied=sum(1 for h in hosts if h.blockers), power_off=shown, power_off_not_shown=guests_more,
+            power_off_count=len(guests), owners=tuple(owners), failovers=failovers,
+        ))
+    return rows
+
+
+def limiting_cluster(analysis: Analysis) -> tuple[str, int, int] | None:
+    """The vSphere / Hyper-V cluster that forces the most waves: (name, hosts, allowed down at once)."""
+    sizes = Counter(h.cluster for h in analysis.hosts if h.cluster)
+    if not sizes:
+        return None
+    waves = analysis.config.waves
+
+    def allowed(name: str) -> int:
+        return waves.cluster_capacity.get(name, waves.hosts_down_per_cluster)
+
+    name = max(sizes, key=lambda c: (-(-sizes[c] // allowed(c)), sizes[c], c))
+    return name, sizes[name], allowed(name)

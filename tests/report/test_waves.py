@@ -1,0 +1,56 @@
+"""The wave plan in the PDF: every host, by wave, with the guests it stops, owners, failovers and the limit."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from reportgen.audit import run_audit, write_pdf
+from reportgen.config import WaveSettings
+from reportgen.report import build_report
+from tests.report_fixtures import CONFIG, small_audit
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def test_every_host_is_in_exactly_one_wave_row_with_its_guests_and_owners() -> None:
+    audit = small_audit()
+    model = build_report(audit.analysis, audit.costing, today=date(2026, 3, 31))
+    listed = [h for w in model.wave_plan for h in w.hosts]
+    assert sorted(listed) == sorted(h.name for h in audit.analysis.hosts)
+    assert all(w.hosts_not_shown == 0 for w in model.wave_plan)
+    esx03 = next(w for w in model.wave_plan if "esx03.example.net" in w.hosts)
+    assert {"web-cib-1", "web-cib-2"} <= set(esx03.power_off) and "web-team" in esx03.owners
+    across = next(w for w in model.wave_plan if "esx01.example.net" in w.hosts)
+    assert across.failovers >= 1  # sqlprod runs across esx01 / esx02
+    assert [w.number for w in model.wave_plan] == list(range(1, len(model.wave_plan) + 1))
+
+
+def test_the_register_says_why_each_host_is_tied() -> None:
+    audit = small_audit()
+    model = build_report(audit.analysis, audit.costing)
+    rows = {r.host: r for r in model.register}
+    assert "VMW-01" in rows["esx03.example.net"].rules
+    assert all(r.rules for r in model.register)
+
+
+def test_the_limiting_cluster_and_its_configuration_key_are_named() -> None:
+    config = replace(CONFIG, waves=WaveSettings(hosts_down_per_cluster=1))
+    audit = small_audit(config)
+    model = build_report(audit.analysis, audit.costing)
+    assert model.wave_limit == 1 and model.wave_limit_cluster == "Prod" and model.wave_limit_hosts == 4
+
+
+def test_the_sample_pdf_lists_every_host_in_its_wave_plan(tmp_path: Path) -> None:
+    audit = run_audit([SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"])
+    pdf = tmp_path / "sample.pdf"
+    write_pdf(audit, pdf)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    plan = text[text.index("Wave plan\n"):]
+    assert "waves.hosts_down_per_cluster" in plan
+    # names may break across lines at a hyphen, which pdftotext then drops; names hold no spaces
+    flat = "".join(plan[:plan.index("Failovers: guest clusters")].split()).replace("-", "")
+    for h in audit.analysis.hosts:
+        assert h.name.replace("-", "") in flat, h.name
