@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -38,7 +40,10 @@ from .model import (
     Summary,
     TrendRow,
 )
+from .references import titled_links
 from .waves import limiting_cluster, plan_waves
+
+T = TypeVar("T")
 
 MAX_NAMES = 8
 """Guest names printed in one register or failure-impact cell."""
@@ -89,7 +94,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         title=settings.title, client=settings.client, author=settings.author, firm=settings.firm,
         logo=_logo(settings.logo), currency=settings.currency,
         report_date=(today or date.today()).isoformat(),
-        sources=tuple(sources[:MAX_SOURCES]), sources_not_shown=max(0, len(sources) - MAX_SOURCES),
+        sources=_bounded(sources, MAX_SOURCES), sources_not_shown=_hidden(sources, MAX_SOURCES),
         summary=summary, actions=actions, actions_hosts_freed=freed, actions_saving=saving,
         remedies=tuple(shown_plan), remedies_not_shown=len(plan) - len(shown_plan),
         actions_left=round(max(0.0, (costing.annual_total or costing.annual_at_power_on) - saving), 2),
@@ -99,22 +104,20 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         containment_hosts_freed=containment.hosts_freed if containment else 0,
         containment_saving=containment.annual_saving if containment else 0.0,
         charts=_charts(analysis, costing),
-        owner_costs=tuple(owners[:MAX_COST_ROWS]), owner_costs_not_shown=max(0, len(owners) - MAX_COST_ROWS),
-        unit_costs=tuple(units[:MAX_COST_ROWS]), unit_costs_not_shown=max(0, len(units) - MAX_COST_ROWS),
+        owner_costs=_bounded(owners, MAX_COST_ROWS), owner_costs_not_shown=_hidden(owners, MAX_COST_ROWS),
+        unit_costs=_bounded(units, MAX_COST_ROWS), unit_costs_not_shown=_hidden(units, MAX_COST_ROWS),
         unit_costs_later=later and bool(units),
         cluster_pages=tuple(pages[: settings.max_cluster_pages]),
         clusters_not_shown=max(0, proven - min(len(pages), settings.max_cluster_pages)),
-        register=tuple(register[: settings.max_register_rows]),
-        register_not_shown=max(0, len(register) - settings.max_register_rows),
-        failure=tuple(failure[: settings.max_failure_rows]),
-        failure_not_shown=max(0, len(failure) - settings.max_failure_rows),
-        coverage_gaps=tuple(gaps[: settings.max_issue_rows]),
-        coverage_gaps_not_shown=max(0, len(gaps) - settings.max_issue_rows),
-        issues=tuple(issues[: settings.max_issue_rows]),
-        issues_not_shown=max(0, len(issues) - settings.max_issue_rows),
+        register=_bounded(register, settings.max_register_rows), register_not_shown=_hidden(register, settings.max_register_rows),
+        failure=_bounded(failure, settings.max_failure_rows), failure_not_shown=_hidden(failure, settings.max_failure_rows),
+        coverage_gaps=_bounded(gaps, settings.max_issue_rows),
+        coverage_gaps_not_shown=_hidden(gaps, settings.max_issue_rows),
+        issues=_bounded(issues, settings.max_issue_rows), issues_not_shown=_hidden(issues, settings.max_issue_rows),
         assumptions=_assumptions(analysis, costing),
         roles=tuple((name.replace("_", " "), r.hours, r.rate) for name, r in analysis.config.cost.roles.items()),
-        checks=_checks(analysis),
+        checks=tuple(c for c in _checks(analysis) if c.status != "not applicable"),
+        checks_not_applicable=tuple(c.rule for c in _checks(analysis) if c.status == "not applicable"),
         conflicts=analysis.conflicts[:MAX_CHANGE_NAMES],
         wave_plan=tuple(plan_waves(analysis)), wave_limit=analysis.config.waves.hosts_down_per_cluster,
         wave_limit_cluster=limit[0] if limit else None, wave_limit_hosts=limit[1] if limit else 0,
@@ -123,6 +126,16 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         sites=tuple(_sites(analysis)), sites_origin=analysis.sites.origin if analysis.sites.failures else "",
         unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),
     )
+
+
+def _bounded(rows: Sequence[T], limit: int) -> tuple[T, ...]:
+    """The first ``limit`` rows, or all of them when only one more would be hidden."""
+    return tuple(rows) if len(rows) <= limit + 1 else tuple(rows[:limit])
+
+
+def _hidden(rows: Sequence[object], limit: int) -> int:
+    """How many rows :func:`_bounded` leaves out (never exactly one)."""
+    return 0 if len(rows) <= limit + 1 else len(rows) - limit
 
 
 MAX_TREND = 8
@@ -246,13 +259,13 @@ def _cluster_page(c: FauxCluster, annual: float, annual_later: float, events: fl
     steps = _steps(c, rules, evidence, worst.remediation if worst else "")
     return ClusterPage(
         id=c.id, name=c.name, topology=c.topology, topology_text=TOPOLOGY_TEXT.get(c.topology, ""),
-        members=members[:MAX_MEMBERS], members_not_shown=max(0, len(members) - MAX_MEMBERS),
+        members=_bounded(members, MAX_MEMBERS), members_not_shown=_hidden(members, MAX_MEMBERS),
         hosts=c.hosts, hosts_tied=c.pinned_hosts, clusters=c.clusters,
         owners=tuple(sorted({g.owner for g in c.guests if g.owner})),
         reasons=reasons, annual_cost=annual, annual_at_power_on=annual_later, events_per_year=events,
         per_event=round(annual / events, 2) if events else 0.0,
         remediation=" ".join(steps), steps=steps,
-        references=references[:3],
+        references=references[:3], links=titled_links(references[:3]),
     )
 
 
@@ -270,7 +283,7 @@ def _steps(c: FauxCluster, rules: list[str], evidence: dict[str, Finding], catal
 
 
 def _names(guests: list[str]) -> tuple[tuple[str, ...], int]:
-    return tuple(guests[:MAX_NAMES]), max(0, len(guests) - MAX_NAMES)
+    return _bounded(guests, MAX_NAMES), _hidden(guests, MAX_NAMES)
 
 
 def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
@@ -468,7 +481,13 @@ def _checks(analysis: Analysis) -> tuple[CheckRow, ...]:
                 "assessed" if seen["assessed"] else "not assessed" if seen["not-assessed"] else
                 "not applicable")
         rows.append(CheckRow(rule, info.title, info.severity.label, text))
-    return tuple(rows)
+    return tuple(sorted(rows, key=lambda r: _rule_order(r.rule)))
+
+
+def _rule_order(rule: str) -> tuple[str, int]:
+    """'VMW-9' before 'VMW-10': family, then number."""
+    family, _, number = rule.partition("-")
+    return family, int(number) if number.isdigit() else 0
 
 
 def _logo(path: str) -> str | None:

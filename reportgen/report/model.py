@@ -116,6 +116,8 @@ class ClusterPage:
     """Yearly cost divided by the maintenance events of the hosts it ties."""
     remediation: str
     references: tuple[str, ...]
+    links: tuple[tuple[str, str], ...] = ()
+    """The vendor references as (short title, address), for clickable links."""
     steps: tuple[str, ...] = ()
     """What to do, most important first: topology, then the gates this guest cluster misses."""
 
@@ -319,6 +321,9 @@ class ReportModel:
     roles: tuple[tuple[str, float, float], ...]
     """(role, hours, rate) per unit and host maintenance."""
     checks: tuple[CheckRow, ...]
+    """Checks that apply to the platforms read, sorted by id."""
+    checks_not_applicable: tuple[str, ...] = ()
+    """Rule ids for platforms not in the exports (said in one line)."""
     wave_plan: tuple[WaveRow, ...] = ()
     wave_limit: int = 1
     """waves.hosts_down_per_cluster: hosts of one cluster that may be in maintenance at once."""

@@ -143,3 +143,18 @@ def test_cluster_pages_advise_by_topology_then_unmet_gates() -> None:
     assert not across.steps[0].startswith("Spread")
     assert not any("ESXi 6.0" in s or "to 7.0" in s for s in across.steps)  # the hosts run 7.0 already
     assert across.remediation == " ".join(across.steps)
+
+
+def test_checks_are_sorted_by_id_and_other_platforms_collapse_to_one_line() -> None:
+    model = model_of(small_audit())  # vSphere only
+    ids = [c.rule for c in model.checks]
+    assert ids.index("VMW-9" if "VMW-9" in ids else "VMW-09") < ids.index("VMW-10") < ids.index("VMW-19")
+    assert ids.index("VMW-18") < ids.index("VMW-19") < ids.index("VMW-20")
+    assert all(c.status != "not applicable" for c in model.checks)
+    assert model.checks_not_applicable and all(r.startswith("HYV") for r in model.checks_not_applicable)
+
+
+def test_no_table_hides_a_single_row() -> None:
+    config = replace(CONFIG, report=replace(CONFIG.report, max_register_rows=3))
+    model = model_of(small_audit(config))
+    assert len(model.register) == 4 and model.register_not_shown == 0
