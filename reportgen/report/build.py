@@ -390,7 +390,7 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
     cause_bars = [charts.Bar(f"{r} {CATALOGUE[r].title}" if r in CATALOGUE else r, len(keys), number(len(keys)))
                   for r, keys in ranked[:MAX_BARS]]
     result = {"causes": Chart(
-        "Guests tied to a host, by cause", charts.bar_chart("Guests tied to a host, by cause", cause_bars, label_chars=44),
+        "Guests tied to a host, by cause", charts.bar_chart("Guests tied to a host, by cause", cause_bars),
         "Guests that must be powered off for a maintenance of their host, today or once started; a guest "
         "with several causes counts under each." + (f" {len(ranked) - MAX_BARS} more causes in the data files."
                                                    if len(ranked) > MAX_BARS else ""),

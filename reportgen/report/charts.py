@@ -20,6 +20,8 @@ WARN = "#dc6803"
 OK = "#12b76a"
 GREY = "#98a2b3"
 FONT = "DejaVu Sans, sans-serif"
+SMALL = 9.5
+"""The smallest text, in chart units: a 620-unit chart spans the 174 mm text width, so 9.5 units print at 7.5 pt."""
 
 STATE_COLOURS = {"tied": BAD, "later": WARN, "free": OK, "unknown": GREY}
 STATE_LABELS = {
@@ -66,11 +68,23 @@ def _text(x: float, y: float, text: str, size: float = 10, anchor: str = "start"
     )
 
 
+def wrap(text: str, width: int) -> tuple[str, ...]:
+    """``text`` on one line, or on two broken at a space (the second clipped if still too long)."""
+    if len(text) <= width:
+        return (text,)
+    cut = text.rfind(" ", 0, width + 1)
+    if cut <= 0:
+        return (clip(text, width),)
+    return text[:cut], clip(text[cut + 1:], width)
+
+
 def bar_chart(title: str, bars: Sequence[Bar], colour: str = ACCENT, width: float = 620,
               label_chars: int = 36) -> str:
-    """Horizontal bars, largest first as given, each labelled on the left and valued on the right."""
-    row, top = 24.0, 6.0
-    label_w = min(label_chars, max((len(b.label) for b in bars), default=4)) * 6.3 + 12
+    """Horizontal bars, largest first as given, each labelled on the left (on two lines if long)."""
+    labels = [wrap(b.label, label_chars) for b in bars]
+    two = any(len(lines) > 1 for lines in labels)
+    row, top = (30.0 if two else 24.0), 6.0
+    label_w = min(label_chars, max((len(line) for lines in labels for line in lines), default=4)) * 6.3 + 12
     text_w = max((len(b.text) for b in bars), default=4) * 6.6 + 10
     plot_w = max(60.0, width - label_w - text_w)
     peak = max((b.value for b in bars), default=0.0) or 1.0
@@ -79,10 +93,14 @@ def bar_chart(title: str, bars: Sequence[Bar], colour: str = ACCENT, width: floa
     for i, b in enumerate(bars):
         y = top + i * row
         length = max(1.5, plot_w * b.value / peak) if b.value > 0 else 0.0
-        body.append(_text(label_w - 8, y + 16, clip(b.label, label_chars), anchor="end"))
-        body.append(f'<rect x="{label_w:.1f}" y="{y + 5:.1f}" width="{length:.1f}" height="14" rx="1.5" '
+        lines = labels[i]
+        first = y + (16 if len(lines) == 1 else 12) + (3 if two else 0)
+        for n, line in enumerate(lines):
+            body.append(_text(label_w - 8, first + n * 11, line, anchor="end"))
+        mid = y + row / 2
+        body.append(f'<rect x="{label_w:.1f}" y="{mid - 7:.1f}" width="{length:.1f}" height="14" rx="1.5" '
                     f'fill="{colour}"/>')
-        body.append(_text(label_w + length + 5, y + 16, b.text, fill=MUTED))
+        body.append(_text(label_w + length + 5, mid + 4, b.text, fill=MUTED))
     if not bars:
         body.append(_text(width / 2, top + 14, "nothing to show", anchor="middle", fill=MUTED))
     body.append(f'<line x1="{label_w:.1f}" y1="{top:.1f}" x2="{label_w:.1f}" y2="{height - top:.1f}" '
@@ -104,8 +122,8 @@ def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per
     y = 4.0
     for row in rows:
         tied = sum(1 for s in row.states if s in ("tied", "later"))
-        body.append(_text(label_w - 8, y + 9, clip(row.label, 24), size=9.5, anchor="end"))
-        body.append(_text(label_w - 8, y + 19, f"{tied} of {len(row.states)} tied", size=8, anchor="end",
+        body.append(_text(label_w - 8, y + 9, clip(row.label, 24), size=SMALL, anchor="end"))
+        body.append(_text(label_w - 8, y + 20, f"{tied} of {len(row.states)} tied", size=SMALL, anchor="end",
                           fill=MUTED))
         lines = max(1, -(-len(row.states) // per_line))
         for i, state in enumerate(row.states):
@@ -113,7 +131,7 @@ def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per
             yy = y + (i // per_line) * (cell + gap)
             squares.setdefault(STATE_COLOURS.get(state, GREY), []).append(
                 f"M{x:.1f} {yy:.1f}h{cell:g}v{cell:g}h-{cell:g}z")
-        y += max(26.0, lines * (cell + gap) + 8)
+        y += max(28.0, lines * (cell + gap) + 8)
     # One path per colour rather than one element per host: the same squares, far fewer
     # elements for the PDF renderer to style and draw.
     body.extend(f'<path class="hosts" d="{"".join(d)}" fill="{fill}"/>' for fill, d in squares.items())
@@ -125,8 +143,8 @@ def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per
     for state in ("tied", "later", "free"):
         body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="9" height="9" rx="1" fill="{STATE_COLOURS[state]}"/>')
         label = STATE_LABELS[state]
-        body.append(_text(x + 13, y + 8.5, label, size=8.5, fill=MUTED))
-        x += 13 + len(label) * 5.2 + 16
+        body.append(_text(x + 13, y + 8.5, label, size=SMALL, fill=MUTED))
+        x += 13 + len(label) * 5.8 + 16
     return _svg(width, y + 14, title, body)
 
 
@@ -141,7 +159,7 @@ def wave_chart(title: str, waves: Sequence[tuple[int, int]], lower_bound: int, w
     body = [f'<line x1="{left}" y1="{height - bottom}" x2="{width - 4}" y2="{height - bottom}" stroke="{RULE}"/>']
     for tick in sorted({0, peak // 2, peak}):
         y = height - bottom - plot_h * tick / peak
-        body.append(_text(left - 5, y + 3, f"{tick:,}", size=7.5, anchor="end", fill=MUTED))
+        body.append(_text(left - 5, y + 3, f"{tick:,}", size=SMALL, anchor="end", fill=MUTED))
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 4}" y2="{y:.1f}" stroke="{RULE}" '
                     f'stroke-dasharray="2 3"/>')
     label_every = max(1, -(-n // 24))
@@ -155,13 +173,13 @@ def wave_chart(title: str, waves: Sequence[tuple[int, int]], lower_bound: int, w
             body.append(f'<rect x="{x:.1f}" y="{height - bottom - h_tied:.1f}" width="{bar:.1f}" '
                         f'height="{h_tied:.1f}" fill="{BAD}"/>')
         if i % label_every == 0:
-            body.append(_text(x + bar / 2, height - bottom + 11, str(i + 1), size=7.5, anchor="middle",
+            body.append(_text(x + bar / 2, height - bottom + 11, str(i + 1), size=SMALL, anchor="middle",
                               fill=MUTED))
     body.append(_text(left + (width - left) / 2, height - 6,
-                      f"wave (plan: {len(waves)}; no plan can use fewer than {lower_bound})", size=8,
+                      f"wave (plan: {len(waves)}; no plan can use fewer than {lower_bound})", size=SMALL,
                       anchor="middle", fill=MUTED))
     body.append(f'<rect x="{left + 4}" y="2" width="8" height="8" fill="{ACCENT}"/>')
-    body.append(_text(left + 16, 9.5, "hosts in the wave", size=8, fill=MUTED))
-    body.append(f'<rect x="{left + 120}" y="2" width="8" height="8" fill="{BAD}"/>')
-    body.append(_text(left + 132, 9.5, "of which need guests powered off", size=8, fill=MUTED))
+    body.append(_text(left + 16, 9.5, "hosts in the wave", size=SMALL, fill=MUTED))
+    body.append(f'<rect x="{left + 135}" y="2" width="8" height="8" fill="{BAD}"/>')
+    body.append(_text(left + 147, 9.5, "of which need guests powered off", size=SMALL, fill=MUTED))
     return _svg(width, height, title, body)

@@ -46,3 +46,19 @@ def test_wave_chart_has_a_column_per_wave_and_states_the_lower_bound() -> None:
     columns = [r for r in root.iter(f"{NS}rect") if r.get("fill") == charts.ACCENT and r.get("width") != "8"]
     assert len(columns) == 3
     assert any("no plan can use fewer than 2" in (t.text or "") for t in root.iter(f"{NS}text"))
+
+
+def test_chart_text_prints_at_seven_and_a_half_points_or_more_and_long_labels_wrap() -> None:
+    import re
+
+    from reportgen.report import charts as c
+
+    bars = [c.Bar("VMW-02 Physical bus sharing with physical-mode RDMs", 4, "4"), c.Bar("HYV-05 Private", 2, "2")]
+    svgs = [c.bar_chart("t", bars), c.wave_chart("w", [(5, 2), (4, 0)], 2),
+            c.evacuability_map("m", [c.MapRow("Prod", ("tied", "free"))])]
+    for svg in svgs:
+        width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))  # type: ignore[union-attr]
+        sizes = [float(x) for x in re.findall(r'font-size="([\d.]+)"', svg)]
+        # 620 units span the 174 mm (493 pt) text width
+        assert sizes and min(sizes) * 493 / width >= 7.5
+    assert "…" not in svgs[0] and ">VMW-02 Physical bus sharing with<" in svgs[0]
