@@ -7,6 +7,7 @@ extra keys (``pinned_at_next_power_on``, ``data_quality`` …) may be added.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,31 @@ SCHEMA_VERSION = 1
 
 def _guest(g: PinnedGuest) -> dict[str, Any]:
     return {"key": g.key, "name": g.name, "rules": list(g.rules), "owner": g.owner, "faux_cluster": g.faux_cluster}
+
+
+LOCATOR = re.compile(r"^([A-Za-z][\w-]*) (rows? [\d, ]+(?: and \d+ more)?)")
+"""The tab and rows an evidence text starts with ('vDisk rows 12, 13', 'vCD row 6')."""
+
+
+def _guest_context(analysis: Analysis, files: dict[int, str]) -> dict[str, dict[str, Any]]:
+    """Owner, cluster, guest-cluster id and export file of every guest, by key."""
+    guests = analysis.estate.guests
+    faux = {g.key: c.id for c in analysis.faux_clusters if not c.suspected for g in c.guests}
+    rows = zip(guests.column("guest_key").to_pylist(), guests.column("owner").to_pylist(),
+               guests.column("cluster").to_pylist(), guests.column("source_id").to_pylist())
+    return {key: {"owner": owner, "cluster": cluster, "faux_cluster": faux.get(key), "file": files.get(source)}
+            for key, owner, cluster, source in rows}
+
+
+def _where(evidence: str, guest: dict[str, Any], host_cluster: str | None, host_file: str | None) -> dict[str, Any]:
+    """A finding's owner, cluster, guest-cluster id and source (export file, tab, rows)."""
+    found = LOCATOR.match(evidence)
+    return {
+        "owner": guest.get("owner"), "cluster": guest.get("cluster") or host_cluster,
+        "faux_cluster": guest.get("faux_cluster"),
+        "source": {"file": guest.get("file") or host_file, "tab": found.group(1) if found else None,
+                   "rows": found.group(2) if found else None},
+    }
 
 
 def history_document(history: History) -> dict[str, Any]:
@@ -60,7 +86,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
     for s in estate.sources.to_pylist():
         tabs = [t for t in estate.tabs if t.source_id == s["source_id"]]
         sources.append({
-            "file": s["file"], "format": s["format"], "platform": s["platform"], "tool": s["tool"],
+            "file": Path(s["file"]).name, "format": s["format"], "platform": s["platform"], "tool": s["tool"],
             "tool_version": s["tool_version"],
             "exported_at": s["exported_at"].isoformat() if s["exported_at"] else None,
             "server": s["server"], "server_uuid": s["server_uuid"],
@@ -69,11 +95,13 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
             "tabs": [{"tab": t.tab, "present": t.present, "rows_read": t.rows_read, "rows_used": t.rows_used,
                       "missing_columns": list(t.missing), "empty_columns": sorted(t.empty)} for t in tabs],
         })
-    files = {s["source_id"]: s["file"] for s in estate.sources.to_pylist()}
+    files = {s["source_id"]: Path(s["file"]).name for s in estate.sources.to_pylist()}
+    context = _guest_context(analysis, files)
     host_names = analysis.host_names
     host_files = dict(zip(estate.hosts.column("host_key").to_pylist(),
                           (files.get(i) for i in estate.hosts.column("source_id").to_pylist())))
     guest_names = analysis.guest_names
+    host_cluster = dict(zip(estate.hosts.column("host_key").to_pylist(), estate.hosts.column("cluster").to_pylist()))
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated,
@@ -113,6 +141,8 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                 "timing": f.timing, "effects": sorted(e.value for e in f.effects),
                 "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,
                 "steps": list(f.steps),
+                **_where(f.evidence, context.get(f.guest_key or "", {}),
+                         host_cluster.get(f.host_key) if f.host_key else None, host_files.get(f.host_key)),
             }
             for f in analysis.findings
         ],
@@ -145,7 +175,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
         "history": history_document(history) if history is not None else None,
         "sites": sites_document(analysis),
         "data_quality": [
-            {"level": i.level, "file": i.file, "sheet": i.sheet, "row": i.row, "column": i.column,
+            {"level": i.level, "file": Path(i.file).name, "sheet": i.sheet, "row": i.row, "column": i.column,
              "rows": i.rows, "skipped": i.skipped, "message": i.message}
             for i in estate.issues
         ],

@@ -1,7 +1,8 @@
 """The workbook for admins (``--xlsx``): every list the PDF summarises, in full.
 
 Written from the findings JSON document, so that the workbook and the JSON always agree row
-for row: one sheet per list, a frozen header row and an autofilter on each. Waves are
+for row: one sheet per list, one kind of row per sheet (each cost sheet sums to the yearly total),
+a frozen header row and an autofilter on each; money columns name the currency in their header. Waves are
 numbered from 1 as in the PDF (the JSON's ``wave`` is the 0-based index into ``waves``).
 """
 
@@ -15,9 +16,11 @@ from typing import Any
 from ..analysis import Analysis
 from ..cost import Costing
 from ..errors import RenderError
+from ..report.actions import plan_actions
 from ..rules import CATALOGUE
 from .findings_json import findings_document
 
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "CHF": "CHF ", "JPY": "¥"}
 MAX_CELL = 32_000
 """Excel holds at most 32,767 characters in a cell."""
 
@@ -39,11 +42,18 @@ def _names(guests: Iterable[dict[str, Any]]) -> str:
     return _join(g["name"] for g in guests)
 
 
+SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
+"""Sorts severities by weight, not alphabetically (4 = critical)."""
+
+
 def _findings(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     for f in doc["findings"]:
         guest = f["guest"] or {}
-        yield (f["rule"], f.get("title"), f["severity"], f.get("timing"), guest.get("name"), guest.get("key"),
-               f["host"], _join(f.get("effects", [])), f["evidence"], f["remediation"])
+        source = f.get("source") or {}
+        yield (f["rule"], f.get("title"), f["severity"], SEVERITY_RANK.get(f["severity"]), f.get("timing"),
+               guest.get("name"), guest.get("key"), f["host"], f.get("cluster"), f.get("faux_cluster"),
+               f.get("owner"), _join(f.get("effects", [])), f["evidence"], source.get("file"), source.get("tab"),
+               source.get("rows"), f["remediation"])
 
 
 def _clusters(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
@@ -107,41 +117,54 @@ def _quality(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
                "yes" if i.get("skipped") else "no", i["message"])
 
 
-def _cost(costing: Costing) -> Callable[[dict[str, Any]], Iterable[Sequence[object]]]:
+def _cost_units(costing: Costing) -> Callable[[dict[str, Any]], Iterable[Sequence[object]]]:
     def rows(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
         for u in costing.units:
-            yield ("guest cluster" if u.kind == "guest-cluster" else "pinned guest", u.unit, u.label,
+            yield ("guest cluster" if u.kind == "guest-cluster" else "single guest", u.unit, u.label,
                    _join(u.hosts), u.events_per_year, u.annual)
-        for owner, amount in costing.per_owner.items():
-            yield ("owner", owner, owner, None, None, amount)
-        for h in costing.hosts:
-            yield ("host", h.host, h.cluster, h.host, h.events_per_year, round(h.annual, 2))
     return rows
 
 
-def _remediation(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
-    remediation = doc.get("remediation", {})
-    for r in remediation.get("by_cause", []):
-        yield (r["label"], r["kind"], len(r["hosts_freed"]), r.get("annual_saving"), _join(r["hosts_freed"]))
-    for r in remediation.get("by_rule", []):
-        yield (f"{r['rule']} {r['title']}", "rule", len(r["hosts_freed"]), r.get("annual_saving"),
-               _join(r["hosts_freed"]))
+def _cost_hosts(costing: Costing) -> Callable[[dict[str, Any]], Iterable[Sequence[object]]]:
+    def rows(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+        for h in costing.hosts:
+            yield (h.host, h.cluster, h.units, h.events_per_year, round(h.per_event, 2), round(h.annual, 2))
+    return rows
 
 
-def sheets(costing: Costing) -> tuple[Sheet, ...]:
-    """The workbook's sheets, in order."""
+def _cost_owners(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    yield from doc["cost"]["per_owner"].items()
+
+
+def _actions(analysis: Analysis, costing: Costing) -> Callable[[dict[str, Any]], Iterable[Sequence[object]]]:
+    def rows(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+        for a in plan_actions(analysis, costing):
+            yield (a.action or a.label, a.effort, _join(a.rules), a.units, a.hosts_freed, a.annual_saving,
+                   a.annual_cost, a.reason or None)
+    return rows
+
+
+def _by_rule(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    for r in doc.get("remediation", {}).get("by_rule", []):
+        yield (r["rule"], r["title"], len(r["hosts_freed"]), r.get("annual_saving"), _join(r["hosts_freed"]))
+
+
+def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
+    """The workbook's sheets, in order; money columns name the currency in their header."""
+    cur = costing.currency
     return (
-        Sheet("Findings", (("Rule", 9), ("Title", 34), ("Severity", 9), ("Timing", 13), ("Guest", 24),
-                           ("Guest key", 30), ("Host", 22), ("Effects", 30), ("Evidence", 60),
-                           ("Remediation", 50)), _findings),
+        Sheet("Findings", (("Rule", 9), ("Title", 34), ("Severity", 9), ("Severity rank", 8), ("Timing", 13),
+                           ("Guest", 24), ("Guest key", 30), ("Host", 22), ("Cluster", 18), ("Guest cluster", 10),
+                           ("Owner", 18), ("Effects", 30), ("Evidence", 60), ("Source file", 28),
+                           ("Source tab", 12), ("Source rows", 14), ("Remediation", 50)), _findings),
         Sheet("Guest clusters", (("ID", 8), ("Name", 28), ("Topology", 13), ("Suspected", 10), ("Nodes", 7),
                                  ("Running", 8), ("Members", 40), ("Hosts", 30), ("Clusters", 18), ("Rules", 16),
-                                 ("Cost a year", 12), ("Cost once all run", 14)), _clusters),
+                                 (f"Cost a year ({cur})", 12), (f"Cost once all run ({cur})", 14)), _clusters),
         Sheet("Host register", (("Host", 24), ("Cluster", 18), ("Platform", 9), ("Can be emptied", 9),
                                 ("Guests", 8), ("Guests to power off", 10), ("Names", 40),
                                 ("At next power-on", 30), ("Owners to ask", 24), ("Owner unknown", 9),
                                 ("Wave", 6), ("Maintenance domain", 10), ("Stranded on failure", 10),
-                                ("Cost a year", 12)), _register),
+                                (f"Cost a year ({cur})", 12)), _register),
         Sheet("Waves", (("Wave", 6), ("Host", 24), ("Cluster", 18), ("Can be emptied", 9)), _waves),
         Sheet("Failure impact", (("Host", 24), ("Cluster", 18), ("Guest", 24), ("Guest key", 30),
                                  ("Owner", 18), ("Rules", 16)), _failure),
@@ -150,10 +173,16 @@ def sheets(costing: Costing) -> tuple[Sheet, ...]:
         Sheet("Coverage", (("Rule", 9), ("Title", 34), ("Status", 13), ("Export", 40), ("Reason", 60)), _coverage),
         Sheet("Data quality", (("Level", 8), ("File", 40), ("Sheet", 12), ("Row", 7), ("Column", 16),
                                ("Rows", 7), ("Skipped", 8), ("Message", 70)), _quality),
-        Sheet("Cost", (("Kind", 13), ("ID", 30), ("Name", 28), ("Hosts", 30), ("Events a year", 10),
-                       ("Cost a year", 12)), _cost(costing)),
-        Sheet("Remediation", (("Fix", 40), ("Kind", 13), ("Hosts freed", 10), ("Saved a year", 12),
-                              ("Hosts", 50)), _remediation),
+        Sheet("Cost by unit", (("Kind", 13), ("ID", 30), ("Name", 28), ("Hosts", 30), ("Events a year", 10),
+                               (f"Cost a year ({cur})", 12)), _cost_units(costing)),
+        Sheet("Cost by host", (("Host", 24), ("Cluster", 18), ("Units", 7), ("Events a year", 10),
+                               (f"Cost per event ({cur})", 12), (f"Cost a year ({cur})", 12)), _cost_hosts(costing)),
+        Sheet("Cost by owner", (("Owner", 30), (f"Cost a year ({cur})", 12)), _cost_owners),
+        Sheet("Actions", (("Action", 50), ("Effort", 9), ("Rules", 14), ("Units", 7), ("Hosts freed", 9),
+                          (f"Saved a year alone ({cur})", 14), (f"Cost it addresses ({cur})", 14),
+                          ("Why no host is freed alone", 40)), _actions(analysis, costing)),
+        Sheet("Fixes by rule", (("Rule", 9), ("Title", 34), ("Hosts freed", 10), (f"Saved a year ({cur})", 12),
+                                ("Hosts", 50)), _by_rule),
     )
 
 
@@ -170,8 +199,9 @@ def write_xlsx(analysis: Analysis, costing: Costing, path: str | Path) -> dict[s
         })
         header = workbook.add_format({"bold": True, "bg_color": "#F4F6F9", "bottom": 1, "text_wrap": True,
                                       "valign": "top"})
-        money = workbook.add_format({"num_format": "#,##0"})
-        for sheet in sheets(costing):
+        symbol = CURRENCY_SYMBOLS.get(costing.currency.upper(), "")
+        money = workbook.add_format({"num_format": f'"{symbol}"#,##0' if symbol else "#,##0"})
+        for sheet in sheets(analysis, costing):
             ws = workbook.add_worksheet(sheet.name)
             money_cols = {i for i, (name, _) in enumerate(sheet.columns) if name.startswith(("Cost", "Saved"))}
             for col, (_, width) in enumerate(sheet.columns):

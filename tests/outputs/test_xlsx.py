@@ -58,11 +58,11 @@ def test_register_and_cluster_figures_agree_with_the_json(workbook) -> None:
         row = rows[host["name"]]
         assert row["Wave"] == host["wave"] + 1
         assert row["Can be emptied"] == ("yes" if host["evacuable"] else "no")
-        assert row["Cost a year"] == pytest.approx(doc["cost"]["per_host"].get(host["name"], 0.0))
+        assert row["Cost a year (GBP)"] == pytest.approx(doc["cost"]["per_host"].get(host["name"], 0.0))
     header = [c.value for c in wb["Guest clusters"][1]]
     for r in data_rows(wb["Guest clusters"]):
         row = dict(zip(header, r))
-        assert row["Cost a year"] == pytest.approx(doc["cost"]["per_faux_cluster"].get(row["ID"], 0.0))
+        assert row["Cost a year (GBP)"] == pytest.approx(doc["cost"]["per_faux_cluster"].get(row["ID"], 0.0))
 
 
 def test_names_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
@@ -76,3 +76,36 @@ def test_names_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
     cells = [c for row in ws.iter_rows(min_row=2) for c in row]
     assert any(c.value == "=HYPERLINK(1)" and c.data_type == "s" for c in cells)
     assert all(c.data_type != "f" for c in cells)
+
+
+def _sheet(wb: openpyxl.Workbook, name: str) -> list[dict]:
+    header = [c.value for c in wb[name][1]]
+    return [dict(zip(header, r)) for r in data_rows(wb[name])]
+
+
+def test_each_cost_sheet_sums_to_the_json_total_and_names_its_currency(workbook) -> None:
+    wb, doc, _ = workbook
+    total = doc["cost"]["annual_total"]
+    assert total > 0
+    for name in ("Cost by unit", "Cost by host", "Cost by owner", "Host register"):
+        rows = _sheet(wb, name)
+        assert sum(r["Cost a year (GBP)"] or 0 for r in rows) == pytest.approx(total, abs=1.0), name
+    cell = wb["Cost by host"]["F2"]
+    assert "£" in cell.number_format
+
+
+def test_findings_sort_by_severity_rank_and_say_where_they_were_read(workbook) -> None:
+    wb, doc, _ = workbook
+    rows = _sheet(wb, "Findings")
+    ranks = {r["Severity"]: r["Severity rank"] for r in rows}
+    assert len(ranks) >= 2 and sorted(ranks, key=ranks.__getitem__) == sorted(ranks, key=["info", "low", "medium", "high", "critical"].index)
+    node = next(r for r in rows if r["Guest"] == "sqlprod-n1" and r["Rule"] == "GEN-01")
+    assert node["Owner"] == "dba-team" and node["Cluster"] == "Prod" and node["Guest cluster"] == "GC-001"
+    assert node["Source file"] == "hand-built.xlsx" and node["Source tab"] == "vDisk" and node["Source rows"]
+
+
+def test_actions_reach_every_cost_unit(workbook) -> None:
+    wb, doc, _ = workbook
+    rows = _sheet(wb, "Actions")
+    assert rows and all(r["Effort"] in ("minutes", "change", "project") for r in rows)
+    assert all(r["Why no host is freed alone"] for r in rows if not r["Hosts freed"])
