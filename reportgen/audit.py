@@ -17,6 +17,7 @@ from .analysis import Analysis, analyze
 from .config import Config
 from .cost import Costing, cost_analysis
 from .estate import Estate
+from .exclude import exclude_guests
 from .history import History, compare_history, record
 from .importers import MapOptions, load_estate
 from .progress import Progress, silent
@@ -59,6 +60,7 @@ def run_audit(
     """
     config = config or Config()
     estate = load_estate(exports, MapOptions(owner_column=config.owner_column), progress=progress)
+    estate = exclude_guests(estate, config.exclude)  # by the real names, before any redaction
     if redact:
         from .redact import Redactor, redact_config, redact_estate
         from .sites import with_sites

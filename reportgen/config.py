@@ -80,6 +80,12 @@ hosts_down_per_cluster = 1       # hosts of one vSphere / Hyper-V cluster that m
 [sites]
 # "North" = ["esx-n*"]
 # "South" = ["esx-s*"]
+
+# Guests not to count (decommissioned, never to be powered on), by name or annotation; * and ?
+# are wildcards, case is ignored. Each excluded guest is listed in the report's data quality.
+[exclude]
+names = []                       # e.g. ["*(do not power on)*", "*-deleteby-*"]
+annotations = []                 # e.g. ["decommissioned*"]
 """
 
 
@@ -130,11 +136,20 @@ class WaveSettings:
 
 
 @dataclass(frozen=True)
+class ExcludeSettings:
+    names: tuple[str, ...] = ()
+    """Guest name patterns (* and ? wildcards, case ignored)."""
+    annotations: tuple[str, ...] = ()
+    """Annotation patterns."""
+
+
+@dataclass(frozen=True)
 class Config:
     report: ReportSettings = field(default_factory=ReportSettings)
     owner_column: str | None = None
     cost: CostSettings = field(default_factory=CostSettings)
     waves: WaveSettings = field(default_factory=WaveSettings)
+    exclude: ExcludeSettings = field(default_factory=ExcludeSettings)
     redact_key: str = ""
     """Secret that makes --redact pseudonyms this firm's own (empty: a built-in key)."""
     base_dir: Path | None = None
@@ -168,7 +183,7 @@ def load_config(path: str | Path | None) -> Config:
 
 def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | None = None) -> Config:
     """Validate a parsed TOML document into a :class:`Config`."""
-    _only(data, {"report", "owner", "cost", "waves", "redact", "sites"}, "", where)
+    _only(data, {"report", "owner", "cost", "waves", "redact", "sites", "exclude"}, "", where)
     report = _section(ReportSettings(), data.get("report", {}), "report", where)
     if report.currency.upper() not in _CURRENCIES and not (len(report.currency) == 3 and report.currency.isalpha()):
         raise ConfigError(f"key 'report.currency': {report.currency!r} is not a 3-letter currency code", where=where)
@@ -188,6 +203,18 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
     column = owner.get("column", "")
     if not isinstance(column, str):
         raise ConfigError("key 'owner.column' must be a text (a vInfo column name)", where=where)
+
+    exclude = data.get("exclude", {})
+    if not isinstance(exclude, dict):
+        raise ConfigError("key 'exclude' must be a table with names and annotations", where=where)
+    _only(exclude, {"names", "annotations"}, "exclude", where)
+    patterns: dict[str, tuple[str, ...]] = {}
+    for key in ("names", "annotations"):
+        value = exclude.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ConfigError(f"key 'exclude.{key}' must be a list of texts (patterns with * and ?)", where=where,
+                              hint=f'e.g. {key} = ["*-deleteby-*"]')
+        patterns[key] = tuple(value)
 
     redact = data.get("redact", {})
     _only(redact, {"key"}, "redact", where)
@@ -256,6 +283,7 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
         capacity[str(name)] = value
     waves = replace(waves, cluster_capacity=capacity)
     return Config(report=report, owner_column=column or None, cost=cost, waves=waves, redact_key=redact_key,
+                  exclude=ExcludeSettings(patterns["names"], patterns["annotations"]),
                   base_dir=base_dir, sites=_sites(data.get("sites", {}), where))
 
 
