@@ -233,23 +233,42 @@ def _cluster_pages(analysis: Analysis, costing: Costing,
     ranked = sorted(proven, key=lambda c: (-costing.per_faux_cluster.get(c.id, 0.0),
                                            -(later[c.id].annual if c.id in later else 0.0),
                                            -len(c.pinned_hosts), -len(c.guests), c.id))
+    files = _guest_files(analysis)
     pages = []
     for c in ranked[: analysis.config.report.max_cluster_pages]:
         pages.append(_cluster_page(c, costing.per_faux_cluster.get(c.id, 0.0),
                                    later[c.id].annual if c.id in later else 0.0,
-                                   units[c.id].events_per_year if c.id in units else 0.0, findings_by_guest))
+                                   units[c.id].events_per_year if c.id in units else 0.0, findings_by_guest, files))
     return pages
 
 
+def _guest_files(analysis: Analysis) -> dict[str, str]:
+    """The export file of each guest, when more than one export was read (else evidence needs no file)."""
+    sources = analysis.estate.sources
+    if sources.num_rows < 2:
+        return {}
+    names = {i: Path(f).name for i, f in zip(sources.column("source_id").to_pylist(),
+                                             sources.column("file").to_pylist())}
+    guests = analysis.estate.guests
+    return {k: names.get(s, "") for k, s in zip(guests.column("guest_key").to_pylist(),
+                                               guests.column("source_id").to_pylist())}
+
+
 def _cluster_page(c: FauxCluster, annual: float, annual_later: float, events: float,
-                  findings_by_guest: dict[str, list[Finding]]) -> ClusterPage:
+                  findings_by_guest: dict[str, list[Finding]], files: dict[str, str] | None = None) -> ClusterPage:
     evidence: dict[str, Finding] = {}
     for g in c.guests:
         for f in findings_by_guest.get(g.key, ()):
             evidence.setdefault(f.rule, f)
     rules = sorted(evidence, key=lambda r: (-evidence[r].severity, r))
+    files = files or {}
+
+    def seen(f: Finding) -> str:
+        file = files.get(f.guest_key or "")
+        return f"{file}, {f.evidence}" if file else f.evidence
+
     reasons = tuple(
-        Reason(r, CATALOGUE[r].title if r in CATALOGUE else r, evidence[r].severity.label, evidence[r].evidence)
+        Reason(r, CATALOGUE[r].title if r in CATALOGUE else r, evidence[r].severity.label, seen(evidence[r]))
         for r in rules
     )
     infos = [CATALOGUE[r] for r in rules if r in CATALOGUE]

@@ -158,3 +158,18 @@ def test_no_table_hides_a_single_row() -> None:
     config = replace(CONFIG, report=replace(CONFIG.report, max_register_rows=3))
     model = model_of(small_audit(config))
     assert len(model.register) == 4 and model.register_not_shown == 0
+
+
+def test_evidence_names_its_export_when_several_were_read() -> None:
+    from pathlib import Path
+
+    from reportgen.audit import run_audit
+
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    both = run_audit([samples / "rvtools" / "acme-vc01.xlsx", samples / "hyperv" / "hyperv-3node.zip"])
+    pages = build_report(both.analysis, both.costing).cluster_pages
+    vsphere = next(p for p in pages if any(r.rule == "GEN-01" for r in p.reasons))
+    assert all(r.evidence.startswith("acme-vc01.xlsx, ") for r in vsphere.reasons)
+    one = run_audit([samples / "rvtools" / "acme-vc01.xlsx"])
+    assert not any(r.evidence.startswith("acme-vc01.xlsx") for p in build_report(one.analysis, one.costing)
+                   .cluster_pages for r in p.reasons)
