@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import jinja2
+from markupsafe import Markup, escape
 
 from ..report.formats import money, number, percent, plural
 
@@ -19,5 +21,13 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, number=number, plural=plural, percent=percent)
+    env.filters.update(money=money, number=number, plural=plural, percent=percent, name=breakable)
     return env
+
+
+_BREAK_AFTER = re.compile(r"([._])(?=[^\s])")
+
+
+def breakable(value: object) -> Markup:
+    """A host, cluster or guest name that may break after '.' and '_' (and '-'), never mid-word."""
+    return Markup(_BREAK_AFTER.sub(r"\1<wbr>", str(escape(str(value)))))
