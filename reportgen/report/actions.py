@@ -29,6 +29,8 @@ class _Row:
     guests: set[str] = field(default_factory=set)
     units: set[str] = field(default_factory=set)
     hosts: set[str] = field(default_factory=set)
+    causes: set[str] = field(default_factory=set)
+    """The causes the core ranks that this action covers (several for a host alone)."""
 
 
 def _unit_id(g: PinnedGuest) -> str:
@@ -56,7 +58,7 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
                 continue
             for cause, scope, kind, rules in _causes(g, named, faux_index, faux_by_id, analysis):
                 guest_causes[g.key].add(cause)
-                row = rows.setdefault(cause, _Row(cause, scope, kind))
+                row = rows.setdefault(cause, _Row(cause, scope, kind, causes={cause}))
                 row.rules.update(rules)
                 row.guests.add(g.key)
                 row.units.add(unit)
@@ -65,17 +67,38 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     sizes = Counter(h.cluster for h in analysis.hosts if h.cluster)
     # the cluster of each host; None for a host alone (no cluster, or the only host of its cluster)
     host_cluster = {h.name: h.cluster if sizes.get(h.cluster or "", 0) > 1 else None for h in analysis.hosts}
+    rows, key_of = _merge_alone(rows, host_cluster)
     unit_hosts = _units_by_host(analysis, later, units)
-    scopes = {c: r.scope for c, r in rows.items()}
+    scopes = {c: rows[key_of[c]].scope for c in key_of}
+    host_annual = {c.host: c.annual for c in costing.hosts}
     actions = [_action(row, priced, units, host_cluster, unit_hosts, faux_by_id, later,
-                       sorted({scopes[c] for g in row.guests for c in guest_causes[g]} - {row.scope}))
+                       sorted({scopes[c] for g in row.guests for c in guest_causes[g]} - {row.scope}), host_annual)
                for row in rows.values()]
-    seen = set(rows)
+    seen = set(key_of)
     for r in costing.remedies:  # a fix the core ranked whose guests cost nothing (kept, never dropped)
         if r.cause not in seen:
             actions.append(Action(r.label, r.kind, len(r.hosts_freed), r.annual_saving, later,
-                                  action=f"Fix {r.label}", effort="change", cause=r.cause))
+                                  action=f"Fix {r.label}", effort="change", cause=r.cause, freed=r.hosts_freed))
     return sorted(actions, key=lambda a: (-a.annual_saving, -(a.hosts_freed or 0), -a.annual_cost, a.label))
+
+
+def _merge_alone(rows: dict[str, _Row], host_cluster: dict[str, str | None]) -> tuple[dict[str, _Row], dict[str, str]]:
+    """Local-storage ties of a host alone become one action per host: accept, or add shared storage."""
+    merged: dict[str, _Row] = {}
+    key_of: dict[str, str] = {}
+    for cause, row in rows.items():
+        alone = row.rules <= LOCAL_STORAGE and row.hosts and all(host_cluster.get(h) is None for h in row.hosts)
+        key = "alone:" + ",".join(sorted(row.hosts)) if alone else cause
+        key_of[cause] = key
+        if key not in merged:
+            merged[key] = _Row(key, row.scope, row.kind, causes=set())
+        target = merged[key]
+        target.rules |= row.rules
+        target.guests |= row.guests
+        target.units |= row.units
+        target.hosts |= row.hosts
+        target.causes |= row.causes
+    return merged, key_of
 
 
 def _causes(g: PinnedGuest, named: dict[str, dict[str, list[str]]], faux_index: dict[str, int],
@@ -121,16 +144,16 @@ def _effort(row: _Row, host_cluster: dict[str, str | None], faux_by_id: dict[str
 
 def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCost],
             host_cluster: dict[str, str | None], unit_hosts: dict[str, set[str]], faux_by_id: dict[str, FauxCluster],
-            later: bool, other_causes: list[str]) -> Action:
+            later: bool, other_causes: list[str], host_annual: dict[str, float]) -> Action:
     effort, scope = _effort(row, host_cluster, faux_by_id)
-    remedy = priced.get(row.cause)
-    freed = len(remedy.hosts_freed) if remedy is not None else 0
-    saving = remedy.annual_saving if remedy is not None else 0.0
+    freed_hosts = sorted({h for c in row.causes if c in priced for h in priced[c].hosts_freed})
+    freed = len(freed_hosts)
+    saving = round(sum(host_annual.get(h, 0.0) for h in freed_hosts), 2)
     addressed = round(sum(units[u].annual for u in row.units), 2)
     reason = "" if freed else _reason(row, unit_hosts, units, other_causes, effort is STANDALONE, later)
     return Action(row.scope, row.kind, freed, saving, later, action=phrase(effort, scope, len(row.guests)),
                   effort=effort.level, reason=reason, units=len(row.units), annual_cost=addressed,
-                  rules=tuple(sorted(row.rules)), cause=row.cause,
+                  rules=tuple(sorted(row.rules)), cause=row.cause, freed=tuple(freed_hosts),
                   unit_ids=tuple(sorted(row.units)))
 
 

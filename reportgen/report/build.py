@@ -11,7 +11,7 @@ from typing import TypeVar
 import polars as pl
 
 from ..analysis import Analysis, FauxCluster, HostResult
-from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy, combined_saving
+from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy
 from ..history import History
 from ..logo import read_logo
 from ..rules import CATALOGUE, Finding
@@ -217,10 +217,9 @@ def _actions(plan: list[Action], costing: Costing) -> tuple[tuple[Action, ...], 
     freeing = [a for a in plan if a.hosts_freed]
     if freeing:
         top = freeing[:3]
-        causes = {a.cause for a in top}
-        picked = [r for r in costing.remedies if r.cause in causes]
-        freed, saving = combined_saving(picked, {c.host: c.annual for c in costing.hosts})
-        return tuple(top), freed, saving
+        hosts = {h for a in top for h in a.freed}
+        annual = {c.host: c.annual for c in costing.hosts}
+        return tuple(top), len(hosts), round(sum(annual.get(h, 0.0) for h in hosts), 2)
     top = sorted(plan, key=lambda a: (-a.annual_cost, a.label))[:3]
     return tuple(top), None, round(sum(a.annual_cost for a in top), 2)
 

@@ -73,6 +73,8 @@ class Action:
     annual_cost: float = 0.0
     """The yearly cost of those units (what the action works on, not what it saves alone)."""
     rules: tuple[str, ...] = ()
+    freed: tuple[str, ...] = ()
+    """The hosts it frees on its own."""
     unit_ids: tuple[str, ...] = ()
     """The cost units it addresses (guest-cluster ids, guest keys)."""
     cause: str = ""

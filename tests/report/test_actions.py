@@ -91,3 +91,13 @@ def test_every_tying_rule_has_an_effort_class() -> None:
     tying = {r for r, info in CATALOGUE.items() if info.effects and not r.startswith("GEN")}
     assert tying - set(EFFORT) <= {"VMW-04", "VMW-09"}
     assert all(e.level in EFFORT_CLASSES for e in EFFORT.values())
+
+
+def test_a_host_alone_with_two_local_datastores_gets_one_action() -> None:
+    hosts = [host("esx09", cluster="Solo"), host("esx01"), host("esx02")]
+    stores = [store("local09", ["esx09"]), store("local10", ["esx09"]), store("san01", ["esx01", "esx02"])]
+    guests = [guest("erp", "vm-1", "esx09", ds="local09"), guest("crm", "vm-2", "esx09", ds="local10")]
+    audit = _audit(make(hosts, guests, datastores=stores))
+    plan = plan_actions(audit.analysis, audit.costing)
+    assert len(plan) == 1 and "standalone host esx09" in plan[0].action and plan[0].units == 2
+    assert plan[0].annual_cost == pytest.approx(audit.costing.annual_total)
