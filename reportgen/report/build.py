@@ -76,7 +76,9 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     plan = plan_actions(analysis, costing)
     actions, freed, saving = _actions(plan, costing)
     shown_plan = _cut(plan, MAX_PLAN_ROWS)
-    pages = _cluster_pages(analysis, costing, findings_by_guest)
+    all_pages = _cluster_pages(analysis, costing, findings_by_guest)
+    pages = [p for p in all_pages if p.annual_cost or p.annual_at_power_on]
+    quiet = [p for p in all_pages if not (p.annual_cost or p.annual_at_power_on)]
     proven = sum(1 for c in analysis.faux_clusters if not c.suspected)
     register = _register(analysis, costing)
     failure = _failure(analysis)
@@ -108,7 +110,8 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         unit_costs=_bounded(units, MAX_COST_ROWS), unit_costs_not_shown=_hidden(units, MAX_COST_ROWS),
         unit_costs_later=later and bool(units),
         cluster_pages=tuple(pages[: settings.max_cluster_pages]),
-        clusters_not_shown=max(0, proven - min(len(pages), settings.max_cluster_pages)),
+        quiet_clusters=tuple(quiet),
+        clusters_not_shown=max(0, proven - min(len(pages), settings.max_cluster_pages) - len(quiet)),
         register=_bounded(register, settings.max_register_rows), register_not_shown=_hidden(register, settings.max_register_rows),
         failure=_bounded(failure, settings.max_failure_rows), failure_not_shown=_hidden(failure, settings.max_failure_rows),
         coverage_gaps=_bounded(gaps, settings.max_issue_rows),

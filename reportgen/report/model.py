@@ -324,6 +324,8 @@ class ReportModel:
     """(role, hours, rate) per unit and host maintenance."""
     checks: tuple[CheckRow, ...]
     """Checks that apply to the platforms read, sorted by id."""
+    quiet_clusters: tuple[ClusterPage, ...] = ()
+    """Guest clusters that cost nothing, today or once their guests run: one compact table, not a page each."""
     checks_not_applicable: tuple[str, ...] = ()
     """Rule ids for platforms not in the exports (said in one line)."""
     wave_plan: tuple[WaveRow, ...] = ()

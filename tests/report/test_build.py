@@ -173,3 +173,17 @@ def test_evidence_names_its_export_when_several_were_read() -> None:
     one = run_audit([samples / "rvtools" / "acme-vc01.xlsx"])
     assert not any(r.evidence.startswith("acme-vc01.xlsx") for p in build_report(one.analysis, one.costing)
                    .cluster_pages for r in p.reasons)
+
+
+def test_guest_clusters_that_cost_nothing_share_one_table() -> None:
+    from pathlib import Path
+
+    from reportgen.audit import run_audit
+
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    audit = run_audit([samples / "rvtools" / "acme-vc01.xlsx", samples / "hyperv" / "hyperv-3node.zip"])
+    model = build_report(audit.analysis, audit.costing)
+    assert model.quiet_clusters and all(not (p.annual_cost or p.annual_at_power_on) for p in model.quiet_clusters)
+    assert all(p.annual_cost or p.annual_at_power_on for p in model.cluster_pages)
+    proven = sum(1 for c in audit.analysis.faux_clusters if not c.suspected)
+    assert len(model.cluster_pages) + len(model.quiet_clusters) + model.clusters_not_shown == proven
