@@ -83,9 +83,8 @@ def topology_step(f: GroupFacts, platform: str = "vsphere") -> str:
     keep_apart = ("a DRS anti-affinity rule and 'must run on' host groups" if platform == "vsphere"
                   else "AntiAffinityClassNames on the cluster roles")
     if f.topology == "in-a-box":
-        return (f"Spread the nodes: run the {len(f.nodes)} nodes (today all on {hosts or 'one host'}) on different "
-                f"hosts of one cluster, kept apart by {keep_apart}; in a box they protect nothing when that host "
-                "is maintained or fails.")
+        return (f"Spread the nodes (all on {hosts or 'one host'} today) over different hosts of one cluster, kept "
+                f"apart by {keep_apart}: in a box they protect nothing when that host is maintained or fails.")
     if f.topology == "mixed":
         return (f"Spread the nodes that share a host (hosts {hosts}) over different hosts of one cluster, kept "
                 f"apart by {keep_apart}.")
@@ -149,8 +148,7 @@ def _bus_step(f: GroupFacts) -> str:
         types.append("clustered VMDKs on VMFS")
     types.append("vVols")
     text = ("Switch the shared disks from virtual to physical SCSI bus sharing on " + ", ".join(types[:-1])
-            + " or " + types[-1] + ": virtual bus sharing never allows vMotion and works only with every node on "
-            "one host.")
+            + " or " + types[-1] + ": virtual bus sharing works only in a box and never with vMotion.")
     if known and min(known) < ESXI_CLUSTERED_VMDK:
         hosts, seen = _hosts_below(f.nodes, ESXI_CLUSTERED_VMDK)
         text += f" Clustered VMDKs would need ESXi 7.0 ({hosts} run {seen})."
@@ -198,9 +196,8 @@ def advise(f: GroupFacts, platform: str = "vsphere") -> tuple[str, ...]:
     movable = f.topology in ("across-boxes", "mixed") and platform == "vsphere"
     if movable and not gates and f.rules & {"VMW-02", "VMW-03"}:
         steps.append(movable_step(f))
-    if f.topology == "in-a-box" and "VMW-01" in f.rules:
-        steps.append("If the guest cluster exists only to survive patching, one guest protected by vSphere HA "
-                     "is simpler.")
     if f.rules & BLOCKING_RULES or f.topology in ("in-a-box", "mixed"):
-        steps.append(LONG_TERM)
+        patching = f.topology == "in-a-box" and "VMW-01" in f.rules
+        steps.append(LONG_TERM[:-1] + ("; if the cluster exists only to survive patching, one guest protected by "
+                                       "vSphere HA is simpler." if patching else "."))
     return tuple(steps)
