@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -88,18 +89,31 @@ OUTPUTS = ["-o", "out/r.pdf", "--json", "out/f.json", "--xlsx", "out/f.xlsx", "-
            "--history", "out/history"]
 
 
-def _limit_file_size() -> None:
-    """In the child: files cannot grow beyond 71 kB (the PDF is larger, about 76 kB; the data files and
-    the HTML, about 67 kB, are not)."""
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write beyond the limit fails with EFBIG
-    resource.setrlimit(resource.RLIMIT_FSIZE, (71_000, 71_000))
+def _size_limit(tmp_path: Path, book: Path) -> Callable[[], None]:
+    """In the child: files cannot grow beyond a limit between the PDF's size and the largest other
+    output's, measured by a run of the same audit elsewhere (the PDF is written last and is the largest)."""
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    subprocess.run([sys.executable, "-m", "reportgen", "audit", str(book), "-q",
+                    *[a.replace("out/", "probe/") for a in OUTPUTS]], cwd=tmp_path, check=True, timeout=300)
+    pdf = (probe / "r.pdf").stat().st_size
+    others = max(p.stat().st_size for p in probe.iterdir() if p.is_file() and p.name != "r.pdf")
+    assert pdf > others + 500, (pdf, others)
+    limit = (pdf + others) // 2
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write beyond the limit fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_file_size
 
 
 def test_a_write_that_fails_leaves_no_new_file_and_no_snapshot(tmp_path: Path, book: Path) -> None:
+    limit = _size_limit(tmp_path, book)
     out = _earlier_run(tmp_path)
     before = _listing(out)
     result = subprocess.run([sys.executable, "-m", "reportgen", "audit", str(book), *OUTPUTS], cwd=tmp_path,
-                            capture_output=True, text=True, preexec_fn=_limit_file_size, timeout=300)
+                            capture_output=True, text=True, preexec_fn=limit, timeout=300)
     assert result.returncode == 4, result.stderr
     assert "reportgen: output error: " in result.stderr and "out/r.pdf" in result.stderr
     assert ".tmp" not in result.stderr  # the message names the target, not its temporary
