@@ -49,6 +49,16 @@ exit codes:
 """
 
 
+COMPARE_EXIT_CODES = """\
+exit codes:
+  0    compared (whether or not anything changed)
+  2    the two audits are of different estates, an output would replace an input, or a usage error
+  3    a file is unreadable, not a findings JSON, or of another schema version
+  4    the JSON or PDF could not be written
+  130  interrupted
+"""
+
+
 class TerminalProgress:
     """Progress on stderr: one rewritten line on a terminal, plain timestamped lines otherwise."""
 
@@ -136,6 +146,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
+    compare = sub.add_parser(
+        "compare",
+        help="what changed between two audits of one estate",
+        description="Compare two findings JSON files ('reportgen audit --json'), or snapshots of an --history "
+        "folder: guest clusters new, fixed and changed, hosts newly tied and freed, guests renamed, accepted "
+        "exceptions that changed status, and the yearly cost then and now. Prints a summary; --json and -o "
+        "write it as data and as a short PDF.",
+        epilog=COMPARE_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compare.add_argument("old", metavar="OLD", help="the earlier audit's findings JSON")
+    compare.add_argument("new", metavar="NEW", help="the later audit's findings JSON")
+    compare.add_argument("--json", metavar="FILE", help="write the comparison as JSON")
+    compare.add_argument("-o", "--output", metavar="FILE.pdf", help="write the comparison as a short PDF")
+    compare.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
     init = sub.add_parser("init-config", help="write a commented default configuration file")
     init.add_argument("path", nargs="?", default="audit.toml", help="where to write it (default: audit.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -171,6 +197,10 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None, stdout
             return _collector(args, out)
         if args.command == "check":
             return _check(args, out, err)
+        if args.command == "compare":
+            from .compare_cli import run_compare
+
+            return run_compare(args.old, args.new, args.json, args.output, out, err)
         return _audit(args, err)
     except KeyboardInterrupt:
         err.write("\nreportgen: interrupted\n")

@@ -20,12 +20,13 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from .analysis import Analysis
+from .compare import AuditView, ClusterChange, Guest, GuestCluster, Renamed, acceptances_from, compare_views
 from .cost import Costing
 from .errors import InputError, RenderError
 from .importers.bounded import read_regular
@@ -48,6 +49,14 @@ class Snapshot:
     pinned_hosts: list[str]
     pinned_guests: list[str]
     findings_by_rule: dict[str, int]
+    guests: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    """Guest key -> {name, uuid} of every guest in a guest cluster or tied: what tells a renamed
+    guest from a new one (:mod:`.compare`). Empty in snapshots written before it was kept."""
+    servers: list[str] = field(default_factory=list)
+    """The estate's management servers, as :func:`estate_parts` names them."""
+    currency: str | None = None
+    acceptances: list[dict[str, Any]] | None = None
+    """{what, status, matched} of each accepted exception, when the audit had any."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,8 @@ class Change:
     clusters_new: tuple[str, ...]
     cost_before: float
     cost_now: float
+    clusters_changed: tuple[ClusterChange, ...] = ()
+    renamed: tuple[Renamed, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,10 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
     when = max(exported).date() if exported else datetime.now(UTC).date()
     pinned_guests = sorted({g.key for h in analysis.hosts for g in h.blockers})
     proven = [c for c in analysis.faux_clusters if not c.suspected]
+    uuids = dict(zip(analysis.estate.guests.column("guest_key").to_pylist(),
+                     analysis.estate.guests.column("vm_uuid").to_pylist()))
+    named = {g.key: g.name for h in analysis.hosts for g in (*h.blockers, *h.stranded)}
+    named.update({g.key: g.name for c in proven for g in c.guests})
     rules: dict[str, int] = {}
     for f in analysis.findings:
         if f.timing != "hygiene":
@@ -109,21 +124,34 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
         pinned_hosts=sorted(h.name for h in analysis.pinned_hosts),
         pinned_guests=pinned_guests,
         findings_by_rule=dict(sorted(rules.items())),
+        guests={key: {"name": name, "uuid": uuids.get(key)} for key, name in sorted(named.items())},
+        servers=estate_parts(analysis.estate.sources.to_pylist()),
+        currency=costing.currency,
     )
 
 
+OPTIONAL = ("estate", "guests", "servers", "currency", "acceptances")
+"""Snapshot keys added after version 1 was first written: a snapshot without them is still read."""
 _PERIOD = re.compile(r"^[0-9]{4}-Q[1-4]$")
+
+
+def estate_parts(sources: list[dict[str, Any]]) -> list[str]:
+    """The estate's management servers, ``platform:uuid-or-name``, from its sources (table rows or the
+    findings JSON's ``estate.sources``); superseded exports do not count."""
+    return sorted({
+        f"{s.get('platform')}:{(s.get('server_uuid') or s.get('server') or '').strip().lower()}"
+        for s in sources if s.get("superseded_by") is None and not s.get("superseded")
+    })
+
+
+def hash_parts(parts: list[str]) -> str:
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
 def estate_identity(analysis: Analysis) -> str:
     """A short stable name for the estate: a hash of its vCenters' instance UUIDs (else their names)
     and its Hyper-V clusters' names, so that two estates' snapshots never meet."""
-    sources = analysis.estate.sources.to_pylist()
-    parts = sorted({
-        f"{s['platform']}:{(s['server_uuid'] or s['server'] or '').strip().lower()}"
-        for s in sources if s.get("superseded_by") is None
-    })
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:12]
+    return hash_parts(estate_parts(analysis.estate.sources.to_pylist()))
 
 
 def snapshot_name(period: str, estate: str) -> str:
@@ -152,10 +180,18 @@ def _problem(data: Any) -> str | None:
         "findings_by_rule": lambda v: isinstance(v, dict) and all(
             isinstance(k, str) and isinstance(x, int) and not isinstance(x, bool) for k, x in v.items()),
         "estate": lambda v: isinstance(v, str),
+        "guests": lambda v: isinstance(v, dict) and all(
+            isinstance(k, str) and isinstance(x, dict) and isinstance(x.get("name"), str)
+            and isinstance(x.get("uuid"), str | None) for k, x in v.items()),
+        "servers": texts,
+        "currency": lambda v: isinstance(v, str | None),
+        "acceptances": lambda v: v is None or (isinstance(v, list) and all(
+            isinstance(a, dict) and isinstance(a.get("what"), str) and isinstance(a.get("status"), str)
+            for a in v)),
     }
     for key, ok in checks.items():
         if key not in data:
-            if key != "estate":
+            if key not in OPTIONAL:
                 return f"damaged: '{key}' is missing"
         elif not ok(data[key]):
             return f"damaged: '{key}' is not what a snapshot holds"
@@ -173,7 +209,7 @@ def read_snapshot(path: Path) -> tuple[Snapshot | None, str | None, str]:
     problem = _problem(data)
     if problem is not None:
         return None, None, problem
-    return Snapshot(**{k: data[k] for k in Snapshot.__dataclass_fields__}), data.get("estate"), ""
+    return Snapshot(**{k: data[k] for k in Snapshot.__dataclass_fields__ if k in data}), data.get("estate"), ""
 
 
 def load_history(folder: str | Path, estate: str = "") -> tuple[list[Snapshot], list[tuple[str, str]]]:
@@ -209,22 +245,33 @@ def compare(current: Snapshot, earlier: list[Snapshot], skipped: list[str] | Non
     change = None
     if before:
         prev = before[-1]
-        prev_sets = {frozenset(m) for m in prev.faux_clusters.values()}
-        now_sets = {frozenset(m) for m in current.faux_clusters.values()}
-        fixed = [name for name, m in prev.faux_clusters.items()
-                 if not any(frozenset(m) & s for s in now_sets)]
-        new = [name for name, m in current.faux_clusters.items()
-               if not any(frozenset(m) & s for s in prev_sets)]
+        found = compare_views(snapshot_view(prev, estate), snapshot_view(current, estate))
         change = Change(
             previous=prev.period, current=current.period,
-            hosts_freed=tuple(sorted(set(prev.pinned_hosts) - set(current.pinned_hosts))),
-            hosts_newly_tied=tuple(sorted(set(current.pinned_hosts) - set(prev.pinned_hosts))),
-            clusters_fixed=tuple(sorted(fixed)), clusters_new=tuple(sorted(new)),
-            cost_before=float(prev.totals.get("annual_cost", 0.0)),
-            cost_now=float(current.totals.get("annual_cost", 0.0)),
+            hosts_freed=found.hosts_freed, hosts_newly_tied=found.hosts_newly_tied,
+            clusters_fixed=tuple(c.name for c in found.clusters_fixed),
+            clusters_new=tuple(c.name for c in found.clusters_new),
+            cost_before=found.cost_old, cost_now=found.cost_new,
+            clusters_changed=found.clusters_changed, renamed=found.renamed,
         )
     return History(trend=trend, change=change, skipped=tuple(skipped or ()), problems=problems, folder=folder,
                    estate=estate)
+
+
+def snapshot_view(s: Snapshot, estate: str = "", source: str = "") -> AuditView:
+    """What :func:`reportgen.compare.compare_views` needs of a snapshot."""
+    def guest(key: str) -> Guest:
+        known = s.guests.get(key) or {}
+        return Guest(key, known.get("name") or key, known.get("uuid"))
+
+    clusters = tuple(GuestCluster(name, name, tuple(guest(k) for k in keys)) for name, keys in s.faux_clusters.items())
+    return AuditView(
+        source=source or s.period, label=s.period, clusters=clusters, tied_hosts=frozenset(s.pinned_hosts),
+        guests=tuple(guest(k) for k in sorted({*s.guests, *s.pinned_guests})),
+        cost=float(s.totals.get("annual_cost", 0.0)), currency=s.currency,
+        acceptances=None if s.acceptances is None else acceptances_from(s.acceptances),
+        servers=frozenset(s.servers), estate=estate,
+    )
 
 
 def record(history: History, staging: Staging | None = None) -> list[str]:

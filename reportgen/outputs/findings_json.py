@@ -21,8 +21,15 @@ from ..rules import CATALOGUE
 SCHEMA_VERSION = 1
 
 
-def _guest(g: PinnedGuest) -> dict[str, Any]:
-    return {"key": g.key, "name": g.name, "rules": list(g.rules), "owner": g.owner, "faux_cluster": g.faux_cluster}
+def _guest(g: PinnedGuest, uuids: dict[str, str | None]) -> dict[str, Any]:
+    return {"key": g.key, "name": g.name, "uuid": uuids.get(g.key), "rules": list(g.rules), "owner": g.owner,
+            "faux_cluster": g.faux_cluster}
+
+
+def guest_uuids(analysis: Analysis) -> dict[str, str | None]:
+    """Each guest's VM UUID by key: with the key, what tells a renamed guest from a new one (compare)."""
+    guests = analysis.estate.guests
+    return dict(zip(guests.column("guest_key").to_pylist(), guests.column("vm_uuid").to_pylist()))
 
 
 LOCATOR = re.compile(r"^([A-Za-z][\w-]*) (rows? [\d, ]+(?: and \d+ more)?)")
@@ -59,6 +66,9 @@ def history_document(history: History) -> dict[str, Any]:
             "hosts_freed": list(change.hosts_freed), "hosts_newly_tied": list(change.hosts_newly_tied),
             "faux_clusters_fixed": list(change.clusters_fixed), "faux_clusters_new": list(change.clusters_new),
             "annual_cost_before": change.cost_before, "annual_cost_now": change.cost_now,
+            "faux_clusters_changed": [{"name": c.new.name, "added": list(c.added), "removed": list(c.removed)}
+                                      for c in change.clusters_changed],
+            "guests_renamed": [{"old": r.old, "new": r.new} for r in change.renamed],
         },
         "unreadable_files": list(history.skipped),
     }
@@ -102,6 +112,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                           (files.get(i) for i in estate.hosts.column("source_id").to_pylist())))
     guest_names = analysis.guest_names
     host_cluster = dict(zip(estate.hosts.column("host_key").to_pylist(), estate.hosts.column("cluster").to_pylist()))
+    uuids = guest_uuids(analysis)
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated,
@@ -109,7 +120,8 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
         "faux_clusters": [
             {
                 "id": c.id, "name": c.name, "topology": c.topology, "suspected": c.suspected,
-                "guests": [{"key": g.key, "name": g.name, "host": g.host, "power_state": g.power_state}
+                "guests": [{"key": g.key, "name": g.name, "uuid": uuids.get(g.key), "host": g.host,
+                            "power_state": g.power_state}
                            for g in c.guests],
                 "hosts": list(c.hosts), "clusters": list(c.clusters), "rules": list(c.rules),
                 "running_members": c.running,
@@ -119,9 +131,9 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
         "hosts": [
             {
                 "name": h.name, "cluster": h.cluster, "platform": h.platform, "evacuable": h.evacuable,
-                "pinned_guests": [_guest(g) for g in h.blockers],
-                "pinned_at_next_power_on": [_guest(g) for g in h.blockers_at_power_on],
-                "stranded_on_failure": [_guest(g) for g in h.stranded],
+                "pinned_guests": [_guest(g, uuids) for g in h.blockers],
+                "pinned_at_next_power_on": [_guest(g, uuids) for g in h.blockers_at_power_on],
+                "stranded_on_failure": [_guest(g, uuids) for g in h.stranded],
                 "degraded_faux_clusters": list(h.degraded),
                 "owners_to_ask": list(h.owners), "owner_unknown": h.unknown_owner,
                 "wave": h.wave, "maintenance_domain": h.domain, "guests": h.guests,
@@ -136,7 +148,8 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
             {
                 "rule": f.rule, "title": CATALOGUE[f.rule].title if f.rule in CATALOGUE else f.rule,
                 "severity": f.severity.label,
-                "guest": {"key": f.guest_key, "name": guest_names.get(f.guest_key, f.guest_key)} if f.guest_key else None,
+                "guest": {"key": f.guest_key, "name": guest_names.get(f.guest_key, f.guest_key),
+                          "uuid": uuids.get(f.guest_key)} if f.guest_key else None,
                 "host": host_names.get(f.host_key, f.host_key) if f.host_key else None,
                 "timing": f.timing, "effects": sorted(e.value for e in f.effects),
                 "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,

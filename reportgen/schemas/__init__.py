@@ -19,3 +19,10 @@ def check_schema() -> dict[str, Any]:
     text = resources.files(__name__).joinpath("check-v1.schema.json").read_text(encoding="utf-8")
     result: dict[str, Any] = json.loads(text)
     return result
+
+
+def compare_schema() -> dict[str, Any]:
+    """The JSON Schema of ``reportgen compare --json``, schema_version 1."""
+    text = resources.files(__name__).joinpath("compare-v1.schema.json").read_text(encoding="utf-8")
+    result: dict[str, Any] = json.loads(text)
+    return result

@@ -1,0 +1,249 @@
+"""Comparing two audits of one estate: what changed between them (``reportgen compare``, ``--history``).
+
+Both sides are reduced to an :class:`AuditView` (from a findings JSON or a history snapshot,
+see :mod:`.compare_read`), so the command and the quarter-on-quarter view follow the same rules:
+
+- A guest is the same guest when it has the same VM UUID (the vCenter instance UUID; Hyper-V:
+  the VMId), else the same key (vCenter + VM ID). A guest whose name changed is *renamed*, never
+  a removal plus an addition.
+- A guest cluster of the new audit that shares a member with one of the old audit is the same
+  cluster (the one it shares most members with); it has *changed* when members were added or
+  removed. An old cluster that shares no member with any new one is *fixed*; a new cluster that
+  shares none with any old one is *new*. Only proven guest clusters count (not suspected ones).
+- A host is *newly tied* when it cannot be emptied now and could before (or was not there), and
+  *freed* the other way round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MATCH_KEYS = ("guests", "guest", "host", "cluster", "rule", "cause")
+"""The keys of an acceptance that say what it accepts (its identity from one audit to the next)."""
+
+
+@dataclass(frozen=True)
+class Guest:
+    key: str
+    name: str
+    uuid: str | None = None
+
+
+@dataclass(frozen=True)
+class GuestCluster:
+    id: str
+    name: str
+    members: tuple[Guest, ...]
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    what: str
+    """What the entry accepts, e.g. ``guest=sql*, rule=VMW-02`` (its identity across audits)."""
+    status: str
+    matched: int | None = None
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """What a comparison needs of one audit."""
+
+    source: str
+    """The file it was read from."""
+    label: str
+    """When it was taken: the quarter of a snapshot, the time a findings JSON was written."""
+    clusters: tuple[GuestCluster, ...]
+    tied_hosts: frozenset[str]
+    guests: tuple[Guest, ...]
+    """Every guest the audit names (members, tied and stranded guests, guests of findings)."""
+    cost: float
+    currency: str | None = None
+    acceptances: tuple[Acceptance, ...] | None = None
+    """None when the audit carries no acceptances."""
+    servers: frozenset[str] = frozenset()
+    """The estate's management servers (``platform:uuid-or-name``); empty when unknown."""
+    estate: str = ""
+    """The estate's identity hash (:func:`reportgen.history.estate_identity`); empty when unknown."""
+
+
+@dataclass(frozen=True)
+class ClusterChange:
+    old: GuestCluster
+    new: GuestCluster
+    added: tuple[str, ...]
+    """Names (as now) of members that joined."""
+    removed: tuple[str, ...]
+    """Names (as then) of members that left."""
+
+
+@dataclass(frozen=True)
+class Renamed:
+    key: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AcceptanceChange:
+    what: str
+    old: str | None
+    """The status then; None when the entry was not there."""
+    new: str | None
+    """The status now; None when the entry is gone."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    old: AuditView
+    new: AuditView
+    clusters_new: tuple[GuestCluster, ...]
+    clusters_fixed: tuple[GuestCluster, ...]
+    clusters_changed: tuple[ClusterChange, ...]
+    hosts_newly_tied: tuple[str, ...]
+    hosts_freed: tuple[str, ...]
+    renamed: tuple[Renamed, ...]
+    acceptances: tuple[AcceptanceChange, ...]
+    notes: tuple[str, ...] = field(default=())
+    """What the reader should know about the comparison itself (e.g. a vCenter in one audit only)."""
+
+    @property
+    def cost_old(self) -> float:
+        return self.old.cost
+
+    @property
+    def cost_new(self) -> float:
+        return self.new.cost
+
+    @property
+    def unchanged(self) -> bool:
+        """Nothing that the comparison reports differs."""
+        return not (self.clusters_new or self.clusters_fixed or self.clusters_changed or self.hosts_newly_tied
+                    or self.hosts_freed or self.renamed or self.acceptances) and self.cost_old == self.cost_new
+
+
+def _identities(old: tuple[Guest, ...], new: tuple[Guest, ...]) -> tuple[dict[str, str], dict[str, str]]:
+    """A common identity for each old and new guest key: the same for the same guest on both sides."""
+    new_ids = {g.key: f"new:{g.key}" for g in new}
+    by_uuid = {g.uuid: g.key for g in new if g.uuid}
+    old_ids: dict[str, str] = {}
+    taken: set[str] = set()
+    for g in old:  # by VM UUID first, then by key among the guests not yet matched
+        match = by_uuid.get(g.uuid) if g.uuid else None
+        if match is not None and match not in taken:
+            old_ids[g.key] = new_ids[match]
+            taken.add(match)
+    for g in old:
+        if g.key not in old_ids:
+            if g.key in new_ids and g.key not in taken:
+                old_ids[g.key] = new_ids[g.key]
+                taken.add(g.key)
+            else:
+                old_ids[g.key] = f"old:{g.key}"
+    return old_ids, new_ids
+
+
+def _guest_index(guests: tuple[Guest, ...], clusters: tuple[GuestCluster, ...]) -> tuple[Guest, ...]:
+    """Every guest once (by key), members included; the first name seen wins."""
+    seen: dict[str, Guest] = {}
+    for g in (*guests, *(m for c in clusters for m in c.members)):
+        known = seen.get(g.key)
+        if known is None or (known.uuid is None and g.uuid):
+            seen[g.key] = Guest(g.key, known.name if known else g.name, g.uuid)
+    return tuple(seen.values())
+
+
+def _clusters(old: AuditView, new: AuditView, old_ids: dict[str, str], new_ids: dict[str, str],
+              ) -> tuple[tuple[GuestCluster, ...], tuple[GuestCluster, ...], tuple[ClusterChange, ...]]:
+    def members(c: GuestCluster, ids: dict[str, str]) -> dict[str, Guest]:
+        return {ids.get(g.key, g.key): g for g in c.members}
+
+    before = [(c, members(c, old_ids)) for c in old.clusters]
+    matched_old: set[str] = set()
+    fresh: list[GuestCluster] = []
+    changed: list[ClusterChange] = []
+    for c in new.clusters:
+        now = members(c, new_ids)
+        overlaps = [(len(now.keys() & then.keys()), then_c.name, then_c, then) for then_c, then in before
+                    if now.keys() & then.keys()]
+        if not overlaps:
+            fresh.append(c)
+            continue
+        overlaps.sort(key=lambda o: (-o[0], o[1]))
+        for _, _, then_c, _ in overlaps:
+            matched_old.add(then_c.id)
+        _, _, then_c, then = overlaps[0]
+        added = sorted(now[i].name for i in now.keys() - then.keys())
+        removed = sorted(then[i].name for i in then.keys() - now.keys())
+        if added or removed:
+            changed.append(ClusterChange(then_c, c, tuple(added), tuple(removed)))
+    fixed = [c for c, _ in before if c.id not in matched_old]
+    return tuple(fresh), tuple(fixed), tuple(changed)
+
+
+def _acceptances(old: AuditView, new: AuditView) -> tuple[AcceptanceChange, ...]:
+    if old.acceptances is None and new.acceptances is None:
+        return ()
+    then = {a.what: a.status for a in old.acceptances or ()}
+    now = {a.what: a.status for a in new.acceptances or ()}
+    return tuple(AcceptanceChange(what, then.get(what), now.get(what))
+                 for what in sorted(then.keys() | now.keys()) if then.get(what) != now.get(what))
+
+
+def compare_views(old: AuditView, new: AuditView) -> Comparison:
+    """What changed from ``old`` to ``new`` (two audits of one estate)."""
+    old_guests = _guest_index(old.guests, old.clusters)
+    new_guests = _guest_index(new.guests, new.clusters)
+    old_ids, new_ids = _identities(old_guests, new_guests)
+    new_by_id = {new_ids[g.key]: g for g in new_guests}
+    renamed = sorted(
+        (Renamed(g.key, g.name, now.name) for g in old_guests
+         if (now := new_by_id.get(old_ids[g.key])) is not None and now.name != g.name),
+        key=lambda r: (r.old.lower(), r.old))
+    fresh, fixed, changed = _clusters(old, new, old_ids, new_ids)
+    notes = []
+    if old.servers and new.servers and old.servers != new.servers:
+        notes.append(f"{len(old.servers - new.servers)} management server(s) only in the old audit and "
+                     f"{len(new.servers - old.servers)} only in the new one: their guests and hosts appear as "
+                     "removed or added")
+    if old.currency and new.currency and old.currency != new.currency:
+        notes.append(f"the yearly costs are in different currencies ({old.currency}, {new.currency})")
+    return Comparison(
+        old=old, new=new,
+        clusters_new=tuple(sorted(fresh, key=lambda c: c.name)),
+        clusters_fixed=tuple(sorted(fixed, key=lambda c: c.name)),
+        clusters_changed=tuple(sorted(changed, key=lambda c: c.new.name)),
+        hosts_newly_tied=tuple(sorted(new.tied_hosts - old.tied_hosts)),
+        hosts_freed=tuple(sorted(old.tied_hosts - new.tied_hosts)),
+        renamed=tuple(renamed),
+        acceptances=_acceptances(old, new),
+        notes=tuple(notes),
+    )
+
+
+def describe_acceptance(entry: dict[str, object], position: int) -> str:
+    """What an acceptance accepts, in one line (its match keys), else its position in the file."""
+    parts = []
+    for key in MATCH_KEYS:
+        value = entry.get(key)
+        if value is None or value == "" or value == []:
+            continue
+        shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        parts.append(f"{key}={shown}")
+    return "; ".join(parts) if parts else f"entry {position}"
+
+
+def acceptances_from(entries: list[dict[str, object]]) -> tuple[Acceptance, ...]:
+    """Acceptances as a findings JSON (``acceptances``) or a snapshot lists them; entries that are not
+    objects are left out (the caller checks the shape)."""
+    found = []
+    for position, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            continue
+        what = entry.get("what")
+        matched = entry.get("matched")
+        found.append(Acceptance(
+            what=what if isinstance(what, str) else describe_acceptance(entry, position),
+            status=str(entry.get("status") or "unknown"),
+            matched=matched if isinstance(matched, int) and not isinstance(matched, bool) else None,
+        ))
+    return tuple(found)

@@ -1,0 +1,198 @@
+"""The two sides of ``reportgen compare``: findings JSON files (or history snapshots) read into
+:class:`~reportgen.compare.AuditView`, and the comparison as a JSON document.
+
+A file that is not a findings JSON or a snapshot, or is of another schema version, is an
+:class:`~reportgen.errors.InputError` (exit 3); two audits of different estates are a
+:class:`~reportgen.errors.UsageError` (exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .compare import AuditView, Comparison, Guest, GuestCluster, acceptances_from
+from .errors import InputError, UsageError
+from .history import KIND as SNAPSHOT_KIND
+from .history import hash_parts, read_snapshot, snapshot_view
+from .importers.bounded import read_regular
+
+MAX_FINDINGS_BYTES = 1024**3
+"""The findings JSON of the largest estates is a few hundred MiB."""
+
+HINT = "name a findings JSON written by 'reportgen audit --json', or a snapshot of an --history folder"
+
+
+def load_view(path: str | Path) -> AuditView:
+    """Read one side of a comparison; raises InputError naming the file and what is wrong."""
+    where = str(path)
+    data = read_regular(Path(path), MAX_FINDINGS_BYTES, where)
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"not valid JSON: {exc}", where=where, hint=HINT) from exc
+    if isinstance(document, dict) and document.get("kind") == SNAPSHOT_KIND:
+        found, estate, problem = read_snapshot(Path(path))
+        if found is None:
+            raise InputError(problem, where=where, hint=HINT)
+        return snapshot_view(found, estate or "", Path(path).name)
+    return view_from_findings(document, where)
+
+
+def _list(document: dict[str, Any], key: str, where: str) -> list[Any]:
+    value = document.get(key)
+    if not isinstance(value, list):
+        raise InputError(f"'{key}' is missing or not a list", where=where,
+                         hint="write it again with 'reportgen audit --json'")
+    return value
+
+
+def _guest(value: Any, where: str, at: str) -> Guest:
+    if not isinstance(value, dict) or not isinstance(value.get("key"), str) or not isinstance(value.get("name"), str):
+        raise InputError(f"{at} is not a guest with a key and a name", where=where,
+                         hint="write it again with 'reportgen audit --json'")
+    uuid = value.get("uuid")
+    return Guest(value["key"], value["name"], uuid if isinstance(uuid, str) and uuid else None)
+
+
+def view_from_findings(document: Any, where: str) -> AuditView:
+    """What a comparison needs of a parsed findings JSON; raises InputError naming what is wrong."""
+    if not isinstance(document, dict) or "schema_version" not in document:
+        raise InputError("not a reportgen findings JSON (no schema_version)", where=where, hint=HINT)
+    if document["schema_version"] != 1:
+        raise InputError(f"schema_version {document['schema_version']!r} is not one this reportgen reads (1)",
+                         where=where, hint="compare two findings JSON files of schema_version 1, or use the "
+                         "reportgen that wrote it")
+    clusters = []
+    for i, c in enumerate(_list(document, "faux_clusters", where)):
+        if not isinstance(c, dict) or not isinstance(c.get("id"), str) or not isinstance(c.get("guests"), list):
+            raise InputError(f"faux_clusters[{i}] lacks an id or guests", where=where, hint=HINT)
+        if c.get("suspected") is True:
+            continue
+        members = tuple(_guest(g, where, f"faux_clusters[{i}].guests[{j}]") for j, g in enumerate(c["guests"]))
+        clusters.append(GuestCluster(c["id"], str(c.get("name") or c["id"]), members))
+    tied = set()
+    guests: list[Guest] = []
+    for i, h in enumerate(_list(document, "hosts", where)):
+        if not isinstance(h, dict) or not isinstance(h.get("name"), str) or not isinstance(h.get("evacuable"), bool):
+            raise InputError(f"hosts[{i}] lacks a name or evacuable", where=where, hint=HINT)
+        if not h["evacuable"]:
+            tied.add(h["name"])
+        for part in ("pinned_guests", "pinned_at_next_power_on", "stranded_on_failure"):
+            guests.extend(_guest(g, where, f"hosts[{i}].{part}[{j}]") for j, g in enumerate(h.get(part) or []))
+    for i, f in enumerate(_list(document, "findings", where)):
+        if isinstance(f, dict) and f.get("guest") is not None:
+            guests.append(_guest(f["guest"], where, f"findings[{i}].guest"))
+    return AuditView(
+        source=Path(where).name, label=_taken(document), clusters=tuple(clusters),
+        tied_hosts=frozenset(tied), guests=tuple(guests), **_cost(document, where),
+        acceptances=_acceptances(document, where), **_estate(document, where),
+    )
+
+
+def _taken(document: dict[str, Any]) -> str:
+    """When the audit's data was taken: its newest export ('2026-03-01 09:30'), else when it was written."""
+    estate = document.get("estate")
+    sources = estate.get("sources") if isinstance(estate, dict) else None
+    times = [s["exported_at"] for s in sources or () if isinstance(s, dict) and isinstance(s.get("exported_at"), str)]
+    if times:
+        return "exported " + str(max(times))[:16].replace("T", " ")
+    return "written " + str(document.get("generated_at") or "at an unknown time")[:16].replace("T", " ")
+
+
+def _cost(document: dict[str, Any], where: str) -> dict[str, Any]:
+    cost = document.get("cost")
+    total = cost.get("annual_total") if isinstance(cost, dict) else None
+    if not isinstance(total, int | float) or isinstance(total, bool):
+        raise InputError("'cost.annual_total' is missing or not a number", where=where, hint=HINT)
+    currency = cost.get("currency") if isinstance(cost, dict) else None
+    return {"cost": float(total), "currency": currency if isinstance(currency, str) else None}
+
+
+def _acceptances(document: dict[str, Any], where: str) -> Any:
+    entries = document.get("acceptances")
+    if entries is None:
+        return None
+    if not isinstance(entries, list):
+        raise InputError("'acceptances' is not a list", where=where, hint=HINT)
+    return acceptances_from(entries)
+
+
+def _estate(document: dict[str, Any], where: str) -> dict[str, Any]:
+    estate = document.get("estate")
+    sources = estate.get("sources") if isinstance(estate, dict) else None
+    if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+        raise InputError("'estate.sources' is missing or not a list of sources", where=where, hint=HINT)
+    from .history import estate_parts
+
+    parts = estate_parts(sources)
+    return {"servers": frozenset(parts), "estate": hash_parts(parts)}
+
+
+def check_same_estate(old: AuditView, new: AuditView) -> None:
+    """Refuse two audits of different estates: no management server in common (or, for snapshots
+    written before servers were kept, different estate identities)."""
+    if old.servers and new.servers:
+        if old.servers & new.servers:
+            return
+    elif not old.estate or not new.estate or old.estate == new.estate:
+        return
+    raise UsageError(f"{old.source} and {new.source} are audits of different estates (no vCenter or Hyper-V "
+                     "cluster in common), so a comparison would list every guest cluster as fixed and new",
+                     hint="compare two audits of the same estate")
+
+
+def _cluster(c: GuestCluster) -> dict[str, Any]:
+    return {"id": c.id, "name": c.name, "guests": sorted(g.name for g in c.members)}
+
+
+def comparison_document(found: Comparison) -> dict[str, Any]:
+    """The comparison as JSON (``reportgen compare --json``; schema in reportgen/schemas)."""
+    return {
+        "kind": "reportgen-compare",
+        "schema_version": 1,
+        "old": {"file": found.old.source, "taken": found.old.label},
+        "new": {"file": found.new.source, "taken": found.new.label},
+        "unchanged": found.unchanged,
+        "guest_clusters": {
+            "new": [_cluster(c) for c in found.clusters_new],
+            "fixed": [_cluster(c) for c in found.clusters_fixed],
+            "changed": [{"old": _cluster(c.old), "new": _cluster(c.new), "added": list(c.added),
+                         "removed": list(c.removed)} for c in found.clusters_changed],
+        },
+        "hosts": {"newly_tied": list(found.hosts_newly_tied), "freed": list(found.hosts_freed)},
+        "guests": {"renamed": [{"old": r.old, "new": r.new, "key": r.key} for r in found.renamed]},
+        "acceptances": {"changed": [{"what": a.what, "old": a.old, "new": a.new} for a in found.acceptances]},
+        "cost": {"old": found.cost_old, "new": found.cost_new,
+                 "currency": found.new.currency or found.old.currency},
+        "notes": list(found.notes),
+    }
+
+
+def format_comparison(found: Comparison) -> str:
+    """The comparison as a few lines for the terminal."""
+    from .report.formats import money
+
+    currency = found.new.currency or found.old.currency or "GBP"
+    lines = [f"{found.old.source} ({found.old.label}) -> {found.new.source} ({found.new.label})"]
+    if found.unchanged:
+        lines.append("no change: the same guest clusters, tied hosts, guest names, acceptances and yearly cost")
+
+    def names(label: str, values: tuple[str, ...]) -> None:
+        if values:
+            lines.append(f"{label} ({len(values)}): {', '.join(values)}")
+
+    names("guest clusters new", tuple(c.name for c in found.clusters_new))
+    names("guest clusters fixed", tuple(c.name for c in found.clusters_fixed))
+    for c in found.clusters_changed:
+        what = [f"added {', '.join(c.added)}" if c.added else "", f"removed {', '.join(c.removed)}" if c.removed else ""]
+        lines.append(f"guest cluster changed: {c.new.name}: {'; '.join(w for w in what if w)}")
+    names("hosts newly tied", found.hosts_newly_tied)
+    names("hosts freed", found.hosts_freed)
+    names("guests renamed", tuple(f"{r.old} -> {r.new}" for r in found.renamed))
+    names("acceptances changed status", tuple(f"{a.what}: {a.old or 'absent'} -> {a.new or 'absent'}"
+                                              for a in found.acceptances))
+    lines.append(f"yearly cost: {money(found.cost_old, currency)} then, {money(found.cost_new, currency)} now")
+    lines.extend(f"note: {n}" for n in found.notes)
+    return "\n".join(lines) + "\n"
