@@ -77,7 +77,8 @@ def _resolve_headers(
 
     Duplicated names (a custom attribute called 'Host') are resolved by position: the copy
     inside the custom-attribute region (after 'Annotation' in VM tabs, after 'Object ID'
-    elsewhere) is the custom attribute; the other is RVTools' own column.
+    elsewhere) or after RVTools' last column is the custom attribute; the other is RVTools' own
+    column. When not exactly one copy is outside those places, none is read (see :func:`_ambiguous`).
     """
     known = H.KNOWN.get(tab, frozenset())
     names = [H.canonical_header(tab, n) for n in raw_names]
@@ -92,6 +93,8 @@ def _resolve_headers(
             if names[i] in known and len(positions[names[i]]) == 1:
                 first_known_after_anchor = i
                 break
+    # Columns added by hand go after RVTools' last column: past the last known name written once.
+    last_known = max((i for i, n in enumerate(names) if n in known and len(positions[n]) == 1), default=None)
     mapping: dict[int, str] = {}
     custom: list[int] = []
     unnamed = [i + 1 for i, n in enumerate(names) if not n or n.startswith("__UNNAMED__")]
@@ -113,9 +116,14 @@ def _resolve_headers(
         in_region = [
             i
             for i in where
-            if anchor is not None and i > anchor and (first_known_after_anchor is None or i < first_known_after_anchor)
+            if (anchor is not None and i > anchor and (first_known_after_anchor is None or i < first_known_after_anchor))
+            or (last_known is not None and i > last_known)
         ]
-        real = next((i for i in where if i not in in_region), where[0])
+        outside = [i for i in where if i not in in_region]
+        if len(outside) != 1:
+            _ambiguous(n, where, mapping, custom, issues, file, sheet)
+            continue
+        real = outside[0]
         mapping[real] = n
         for i in where:
             if i != real:
@@ -132,6 +140,23 @@ def _resolve_headers(
             )
         )
     return mapping, sorted(custom)
+
+
+def _ambiguous(name: str, where: list[int], mapping: dict[int, str], custom: list[int],
+               issues: list[DataIssue], file: str, sheet: str) -> None:
+    """A header repeated where none of its copies can be told to be RVTools' own: none is read as it."""
+    numbers = ", ".join(str(i + 1) for i in where)
+    for i in where:
+        mapping[i] = f"{name} ({i + 1})"
+        custom.append(i)
+    issues.append(DataIssue(
+        "warning", file,
+        f"the column name '{name}' appears {len(where)} times (column numbers {numbers}) and none of them is "
+        f"where custom attributes are written, so RVTools' own column cannot be told apart: '{name}' is read "
+        "as missing and the checks that need it are not assessed; rename or remove the copies that are not "
+        "RVTools' own and audit again",
+        sheet=sheet, column=name,
+    ))
 
 
 def _wanted(tab: str, needed: frozenset[str]) -> Callable[[str], bool]:

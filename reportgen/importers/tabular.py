@@ -97,6 +97,8 @@ def dedupe(headers: list[str]) -> list[str]:
 def read_text_table(data: bytes, file: str) -> TextTable:
     """Read one delimited file into a :class:`TextTable` (all columns as text)."""
     text, encoding = decode(data, file)
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # classic Mac OS line ends (CR only)
     lines_skipped = 0
     type_line = None
     stripped = text.lstrip("\ufeff")
@@ -113,7 +115,13 @@ def read_text_table(data: bytes, file: str) -> TextTable:
         raise InputError("the file is empty", where=file, hint="export it again; it holds no header row")
     header_line = stripped.split("\n", 1)[0].rstrip("\r")
     delimiter = sniff_delimiter(header_line)
-    headers = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter))]
+    try:
+        headers = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter))]
+    except csv.Error as exc:
+        raise InputError(
+            f"its header row cannot be read ({exc})", where=file,
+            hint="check that the file is an unmodified CSV export whose first line holds the column names",
+        ) from exc
     names = dedupe(headers)
     body = stripped.split("\n", 1)[1] if "\n" in stripped else ""
     if body.strip():

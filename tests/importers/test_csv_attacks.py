@@ -1,0 +1,79 @@
+"""RVTools CSV folders as an unlucky or hostile user hands them over: old line ends, repeated headers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from tests.builders import small_estate, write_csv_folder
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def _audit(cli, folder: Path, out: Path) -> tuple[int, str, dict]:
+    result = cli(["audit", folder, "--json", out, "-q"])
+    return result.code, result.stderr, (json.loads(out.read_text()) if out.exists() else {})
+
+
+def test_csvs_with_classic_mac_line_ends_are_read_like_the_original(cli, tmp_path: Path) -> None:
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    for file in folder.glob("*.csv"):
+        file.write_bytes(file.read_bytes().replace(b"\r\n", b"\r"))
+    code, err, found = _audit(cli, folder, tmp_path / "f.json")
+    assert code == 0, err
+    assert found["estate"]["guests"] == 5 and found["estate"]["hosts"] == 4
+    assert sorted(c["name"] for c in found["faux_clusters"]) == ["fs01 + fs02", "sql (2 nodes)"]
+
+
+def test_a_header_row_broken_by_a_stray_carriage_return_is_an_input_error_naming_the_file(
+        cli, tmp_path: Path) -> None:
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    disk = folder / "RVTools_tabvDisk.csv"
+    disk.write_bytes(disk.read_bytes().replace(b"Powerstate,", b"Power\"st\rate,", 1))
+    result = cli(["audit", folder, "--json", tmp_path / "f.json", "-q"])
+    assert result.code == 3, result.stderr
+    assert f"{disk}: its header row cannot be read" in result.stderr
+    assert "first line holds the column names" in result.stderr
+
+
+def test_a_repeated_header_before_rvtools_own_is_not_guessed(cli, tmp_path: Path) -> None:
+    """A 'VM ID' column put first by hand: which copy is RVTools' cannot be told, so neither is read
+    (guests are told apart by name) instead of merging every guest into the hand-made value."""
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    for file in folder.glob("*.csv"):
+        rows = _rows(file)
+        if "VM ID" in rows[0]:
+            _write(file, [["VM ID", *rows[0]], *(["same", *r] for r in rows[1:])])
+    code, err, found = _audit(cli, folder, tmp_path / "f.json")
+    assert code == 0, err
+    assert found["estate"]["guests"] == 5
+    assert sorted(c["name"] for c in found["faux_clusters"]) == ["fs01 + fs02", "sql (2 nodes)"]
+    [source] = found["estate"]["sources"]
+    assert source["rows_read"] == source["rows_used"] and source["rows_skipped"] == 0
+    warnings = [d for d in found["data_quality"] if "cannot be told apart" in d["message"]]
+    assert {d["sheet"] for d in warnings} >= {"RVTools_tabvInfo.csv", "RVTools_tabvDisk.csv"}
+    assert all("'VM ID' appears 2 times (column numbers 1, " in d["message"] for d in warnings)
+    assert all("rename or remove the copies" in d["message"] for d in warnings)
+
+
+def test_a_repeated_host_column_added_after_the_last_rvtools_column_is_a_custom_attribute(
+        cli, tmp_path: Path) -> None:
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    info = folder / "RVTools_tabvInfo.csv"
+    rows = _rows(info)
+    _write(info, [[*rows[0], "Host"], *([*r, "rack-7"] for r in rows[1:])])
+    code, err, found = _audit(cli, folder, tmp_path / "f.json")
+    assert code == 0, err
+    assert found["estate"]["hosts"] == 4
+    assert {h["name"] for h in found["hosts"]} == {f"esx0{i}.example.test" for i in range(1, 5)}
+    assert any("'Host (custom attribute)'" in d["message"] for d in found["data_quality"])
