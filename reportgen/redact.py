@@ -34,7 +34,8 @@ DIGITS = 16
 # "key" ('<scope>/<name>': each part), "keys" (a list of keys), "path" (structure and extension
 # kept), "detail" (device text: paths in it; Hyper-V devices' names), "net" (heartbeat marker kept), "rules" (a VM-host
 # rule marker kept), "label" (RVTools' own NIC labels kept), "host" / "guest"
-# (trailing node number kept); any other word is the pseudonym's prefix.
+# (trailing node number kept); any other word is the pseudonym's prefix. A list column (host keys,
+# anti-affinity classes) has each element replaced.
 COLUMNS: dict[str, dict[str, str]] = {
     "sources": {"file": "file", "server": "server", "server_uuid": "uuid"},
     "clusters": {"cluster_key": "key", "name": "cluster", "datacenter": "dc"},
@@ -44,7 +45,7 @@ COLUMNS: dict[str, dict[str, str]] = {
                "datacenter": "dc", "owner": "owner", "config_path": "path", "log_dir": "path",
                "snapshot_dir": "path", "suspend_dir": "path", "annotation": "note", "server": "server",
                "cluster_rules": "rules", "cluster_rule_names": "rule", "vm_id": "vmid", "vm_uuid": "uuid",
-               "possible_owners": "keys"},
+               "possible_owners": "keys", "anti_affinity": "class"},
     "disks": {"guest_key": "key", "path": "path", "datastore": "ds", "lun_id": "lun"},
     "nics": {"guest_key": "key", "label": "label", "network": "net", "switch": "switch", "mac": "mac"},
     "networks": {"host_key": "key", "network": "net", "switch": "switch"},
@@ -164,11 +165,12 @@ class Redactor:
         """Replace each distinct value once (fast on large tables)."""
         if way == "detail":
             return self.details(frame, column)
-        values = frame.select(pl.col(column).explode() if way == "keys" else pl.col(column)).to_series()
+        listed = isinstance(frame.schema[column], pl.List)  # each element replaced ('keys', anti-affinity classes)
+        values = frame.select(pl.col(column).explode() if listed else pl.col(column)).to_series()
         mapping = {v: self.value(way, v) for v in values.drop_nulls().unique().to_list()}
-        replace_ = pl.element() if way == "keys" else pl.col(column)
+        replace_ = pl.element() if listed else pl.col(column)
         expr = replace_.replace_strict(mapping, default=None, return_dtype=pl.String)
-        return pl.col(column).list.eval(expr) if way == "keys" else expr
+        return pl.col(column).list.eval(expr) if listed else expr
 
     def details(self, frame: pl.DataFrame, column: str) -> pl.Expr:
         """Devices: RVTools' descriptions keep their words; what else names a device (a Hyper-V virtual

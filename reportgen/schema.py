@@ -163,6 +163,8 @@ COLUMNS: dict[str, list[Column]] = {
         Column("created_at", pa.timestamp("ms"), doc="Hyper-V CreationTime"),
         Column("possible_owners", pa.list_(STR), doc="Hyper-V: host keys of the possible owner nodes of the "
                "VM's cluster resource (Get-ClusterOwnerNode); null when unknown"),
+        Column("anti_affinity", pa.list_(STR), doc="Hyper-V: AntiAffinityClassNames of the VM's cluster group "
+               "(Get-ClusterGroup); empty: none; null when unknown or not a cluster role"),
         Column("source_id", I32, True),
         Column("row", I32, doc="spreadsheet row of the guest in its main tab"),
     ],

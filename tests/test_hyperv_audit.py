@@ -55,7 +55,8 @@ def test_guest_clusters_with_members_hosts_and_topology(bundle_audit) -> None:  
     assert sql["topology"] == "across-boxes" and sorted(sql["hosts"]) == ["HV01", "HV02"]
     assert sql["suspected"] is False and sql["rules"] == ["HYV-01"]
     fs = clusters[frozenset({"FS-N1", "FS-N2"})]
-    assert fs["topology"] == "across-boxes" and sorted(fs["hosts"]) == ["HV01", "HV03"] and fs["rules"] == ["HYV-02"]
+    assert fs["topology"] == "across-boxes" and sorted(fs["hosts"]) == ["HV01", "HV03"]
+    assert fs["rules"] == ["HYV-02", "HYV-16"]  # no anti-affinity class in common
     heartbeat = clusters[frozenset({"APPHB-1", "APPHB-2"})]
     assert heartbeat["topology"] == "in-a-box" and heartbeat["hosts"] == ["HV02"] and heartbeat["suspected"] is True
 
@@ -75,6 +76,16 @@ def test_private_switch_guests_are_colocated_on_their_host(bundle_audit) -> None
     assert all("HYV-05" in g["rules"] for g in hv2["pinned_guests"] if g["name"].startswith("APPHB"))
     colocated = [f for f in doc["findings"] if f["rule"] == "HYV-05"]
     assert {f["host"] for f in colocated} == {"HV02"} and {f["severity"] for f in colocated} == {"critical"}
+
+
+def test_guest_cluster_without_anti_affinity_is_reported(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    _, doc, _ = bundle_audit
+    apart = [f for f in doc["findings"] if f["rule"] == "HYV-16"]
+    assert sorted(f["guest"]["name"] for f in apart) == ["FS-N1", "FS-N2"]  # SQLFCI-N1/N2 share a class
+    evidence = {f["guest"]["name"]: f["evidence"] for f in apart}
+    assert "AntiAffinityClassNames = FS-Nodes;" in evidence["FS-N1"]  # only one node was given the class
+    assert "AntiAffinityClassNames = none;" in evidence["FS-N2"]
+    assert {c["status"] for c in doc["coverage"] if c["rule"] == "HYV-16"} == {"assessed"}
 
 
 def test_non_clustered_and_local_storage_guests_are_stranded(bundle_audit) -> None:  # type: ignore[no-untyped-def]

@@ -48,6 +48,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     guests = m.guests()
     guests = m.processor_compat(guests)
     guests = m.possible_owners(guests)
+    guests = m.anti_affinity(guests)
     hosts = m.hosts(guests)
     if hosts.height:
         guests = guests.join(hosts.select("host_key", "cluster_key", "cluster", host_name="name"),

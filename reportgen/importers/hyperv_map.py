@@ -153,6 +153,33 @@ class HyperVMapper:
         self.used["Get-ClusterOwnerNode"] = rows.height
         return guests.join(rows, on="guest_key", how="left")
 
+    def anti_affinity(self, guests: pl.DataFrame) -> pl.DataFrame:
+        """AntiAffinityClassNames of each clustered VM's group; null where unknown or not a cluster role."""
+        groups = self.obj("Get-ClusterGroup")
+        unknown = pl.lit(None, pl.List(pl.String))
+        if groups is None or not {"AntiAffinityClassNames", "Name"} <= set(groups.columns):
+            return guests.with_columns(anti_affinity=unknown)
+        if any("AntiAffinityClassNames" in self.raw.nested.get(f, frozenset())
+               for f in self.raw.files.get("Get-ClusterGroup", [])):
+            return guests.with_columns(anti_affinity=unknown)  # written as a type name: not known
+        if "GroupType" in groups.columns:
+            kind = H.text(groups, "GroupType").str.to_lowercase().str.replace_all(" ", "")
+            groups = groups.filter((kind == "virtualmachine").fill_null(False))
+        classes = groups.select(
+            group=H.text(groups, "Name").str.to_lowercase(),
+            anti_affinity=H.text(groups, "AntiAffinityClassNames").fill_null("").str.split(";").list.eval(
+                pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != "")),
+        ).filter(pl.col("group").is_not_null()).unique(subset=["group"], keep="first", maintain_order=True)
+        link = guests.select("guest_key", group=pl.col("name").str.to_lowercase())
+        owners = self.obj("Get-ClusterOwnerNode")
+        if owners is not None and {"Group", "VMId"} <= set(owners.columns):
+            by_id = owners.select(guest_key=H.guid(H.text(owners, "VMId")),
+                                  group=H.text(owners, "Group").str.to_lowercase()).drop_nulls()
+            link = pl.concat([by_id, link]).unique(subset=["guest_key"], keep="first", maintain_order=True)
+        rows = link.join(classes, on="group", how="inner").select("guest_key", "anti_affinity").unique(
+            subset=["guest_key"], keep="first", maintain_order=True)
+        return guests.join(rows, on="guest_key", how="left")
+
     def hosts(self, guests: pl.DataFrame) -> pl.DataFrame:
         names: list[pl.DataFrame] = []
 

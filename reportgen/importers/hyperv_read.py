@@ -101,6 +101,8 @@ class RawHyperV:
     manifest: dict[str, object] | None = None
     issues: list[DataIssue] = field(default_factory=list)
     type_lines: set[str] = field(default_factory=set)
+    nested: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per file, the columns that held object type names (read as unknown, not as empty)."""
 
     def frame(self, name: str) -> pl.DataFrame | None:
         return self.objects.get(name)
@@ -228,6 +230,7 @@ def _blank_type_names(raw: RawHyperV, frame: pl.DataFrame, name: str) -> pl.Data
     nested = [c for c, n in hits.items() if n]
     if not nested:
         return frame
+    raw.nested[name] = frozenset(nested)
     # Only properties the mapping reads are worth a word; the others are never data anyway.
     used = [c for c in nested if c.lower() in _KNOWN]
     if not used:

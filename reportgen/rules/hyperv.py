@@ -1,4 +1,5 @@
-"""Hyper-V rules on storage and devices: shared VHDX / VHD Set guest clusters (HYV-01, HYV-02),
+"""Hyper-V rules on storage and devices: shared VHDX / VHD Set guest clusters (HYV-01, HYV-02) and whether
+their nodes are kept apart (HYV-16),
 virtual Fibre Channel (HYV-03), pass-through disks (HYV-04), local storage (HYV-08), DDA
 (HYV-10), GPU partitions (HYV-11) and host-bound DVD drives (HYV-12).
 
@@ -121,6 +122,21 @@ HYV12 = _info(
     (Need("hyperv", "Get-VMDvdDrive", ("DvdMediaType",), "DVD drives and their media"),),
 )
 
+HYV16 = _info(
+    "HYV-16", "Guest cluster nodes not kept apart", Severity.MEDIUM, set(),
+    "The VMs of a guest cluster (one shared VHDX or VHD Set) are cluster roles without an anti-affinity class in "
+    "common: nothing stops failover, node drain or placement from putting them on the same host, whose "
+    "maintenance or failure then stops the whole guest cluster.",
+    "Give the nodes' cluster groups a common AntiAffinityClassNames value (or a DifferentNode cluster affinity "
+    "rule, Windows Server 2022 and later) and keep their preferred owners on different hosts.",
+    ("https://learn.microsoft.com/windows-server/failover-clustering/cluster-affinity",),
+    (Need("hyperv", "Get-ClusterGroup", ("AntiAffinityClassNames",), "anti-affinity classes of each VM role"),
+     Need("hyperv", DISKS, ("Path",), "shared disks show which VMs form a guest cluster")),
+    limits="cluster affinity rules (Get-ClusterAffinityRule) are not collected, so a guest cluster kept apart "
+    "only by such a rule is reported; VM groups whose AntiAffinityClassNames is unknown (written as a type name "
+    "by a hand-made export) are not checked",
+)
+
 _LOCAL = r"^[A-Za-z]:\\"
 _CSV = r"(?i)^[a-z]:\\clusterstorage\\"
 
@@ -214,7 +230,31 @@ def shared_disks(estate: Estate, ctx: RuleContext) -> RuleOutput:
             else:
                 evidence += "no other VM in this export attaches it (partners on another host or cluster?)"
             _tie(out, rule, g, evidence, severity=severity)
+    _not_kept_apart(out, guests, groups)
     return out
+
+
+def _not_kept_apart(out: RuleOutput, guests: pl.DataFrame, groups: pl.DataFrame) -> None:
+    """HYV-16: the clustered nodes of one guest cluster share no anti-affinity class."""
+    facts = {g["guest_key"]: g for g in guests.iter_rows(named=True)}
+    seen: set[frozenset[str]] = set()
+    for grp in groups.iter_rows(named=True):
+        members = [facts[k] for k in grp["members"] if k in facts]
+        key = frozenset(m["guest_key"] for m in members)
+        if len(members) < 2 or key in seen or not all(m["is_clustered"] for m in members):
+            continue
+        seen.add(key)
+        clusters = {m["host_cluster"] for m in members}
+        classes = [m["anti_affinity"] for m in members]
+        if len(clusters) != 1 or None in clusters or any(c is None for c in classes):
+            continue  # not one failover cluster, or classes unknown (said in the rule's limits)
+        if set(classes[0]).intersection(*(set(c) for c in classes[1:])):
+            continue
+        names = ", ".join(str(m["name"]) for m in members)
+        for m in members:
+            own = ", ".join(m["anti_affinity"]) or "none"
+            _tie(out, HYV16, m, f"Get-ClusterGroup {m['name']}: AntiAffinityClassNames = {own}; the guest cluster "
+                 f"{names} ({grp['path']}) shares no class, so its nodes can be placed on one host")
 
 
 def _disk_tabs(estate: Estate) -> dict[int, str]:
@@ -314,7 +354,7 @@ def _yes_no(value: object) -> str:
 
 
 DETECTORS = (
-    Detector((HYV01, HYV02), shared_disks),
+    Detector((HYV01, HYV02, HYV16), shared_disks),
     Detector((HYV04, HYV08), storage),
     Detector((HYV03, HYV10, HYV11, HYV12), devices),
 )

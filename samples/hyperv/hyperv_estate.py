@@ -146,7 +146,7 @@ def cluster_estate() -> dict[str, list[dict[str, object]]]:
                                    "Name": "NVIDIA A2", "InstanceID": r"PCIP\VEN_10DE&DEV_25B6&SUBSYS_157E10DE&REV_A1\6&2F1C3A4&0&0",
                                    "LocationPath": "PCIROOT(36)#PCI(0000)#PCI(0000)", "ResourcePoolName": "Primordial"})
     _add_hosts(o, CLUSTER, {n: (OS[n], CPU[n]) for n in NODES}, SWITCHES)
-    _add_cluster(o, CLUSTER, NODES, list(vms.values()), {"PINNED01": "HV01"}, {"SQLFCI": "SQLFCI"})
+    _add_cluster(o, CLUSTER, NODES, list(vms.values()), {"PINNED01": "HV01"}, {"SQLFCI": "SQLFCI", "FS-N1": "FS-Nodes"})
     return o
 
 

@@ -183,3 +183,45 @@ def test_dvd_pass_through_and_local_iso_pin_but_csv_iso_does_not(tmp_path: Path)
     assert found[vm_id("TOOLS")].timing == "next-power-on"
     assert "DvdMediaType = PassThrough" in found[vm_id("TOOLS")].evidence
     assert "D:\\ISO\\setup.iso" in found[vm_id("LOCALISO")].evidence
+
+
+def _guest_cluster(tmp_path: Path, classes: tuple[str | None, str | None], *, clustered: bool = True):  # type: ignore[no-untyped-def]
+    lab = two_nodes()
+    for name, host, klass in (("AG-N1", "HVA", classes[0]), ("AG-N2", "HVB", classes[1])):
+        lab.vm(name, host, clustered=clustered)
+        lab.disk(name, SHARED, shared=True)
+        lab.add("Get-ClusterGroup", Cluster="CL1", Name=name, OwnerNode=host, State="Online",
+                GroupType="VirtualMachine", Priority="2000", AntiAffinityClassNames=klass, Id=vm_id(name + "group"))
+    return lab.run(tmp_path)
+
+
+def test_guest_cluster_without_a_common_anti_affinity_class(tmp_path: Path) -> None:
+    _, out = _guest_cluster(tmp_path, ("", "AG"))
+    found = findings(out, "HYV-16")
+    assert set(found) == {vm_id("AG-N1"), vm_id("AG-N2")}
+    assert "AntiAffinityClassNames = none" in found[vm_id("AG-N1")].evidence
+    assert "AntiAffinityClassNames = AG" in found[vm_id("AG-N2")].evidence
+    assert "the guest cluster AG-N1, AG-N2" in found[vm_id("AG-N1")].evidence
+    assert found[vm_id("AG-N1")].severity == Severity.MEDIUM and not found[vm_id("AG-N1")].effects
+    assert not edges(out.pins, "HYV-16") and not edges(out.strands, "HYV-16")
+    assert {c.status for c in out.coverage if c.rule == "HYV-16"} == {"assessed"}
+
+
+def test_a_common_anti_affinity_class_keeps_the_nodes_apart(tmp_path: Path) -> None:
+    _, out = _guest_cluster(tmp_path, ("SQL; Backup", "SQL"))
+    assert not findings(out, "HYV-16")
+
+
+def test_unknown_classes_and_non_clustered_nodes_are_not_reported(tmp_path: Path) -> None:
+    _, out = _guest_cluster(tmp_path / "a", ("System.Collections.Specialized.StringCollection",) * 2)
+    assert not findings(out, "HYV-16")
+    _, out = _guest_cluster(tmp_path / "b", ("", ""), clustered=False)
+    assert not findings(out, "HYV-16")
+
+
+def test_no_cluster_group_file_means_not_assessed(tmp_path: Path) -> None:
+    lab = two_nodes()
+    lab.vm("AG-N1", "HVA")
+    _, out = lab.run(tmp_path)
+    coverage = [c for c in out.coverage if c.rule == "HYV-16"]
+    assert [c.status for c in coverage] == ["not-assessed"] and "Get-ClusterGroup" in coverage[0].reason
