@@ -147,7 +147,7 @@ def _explain(gaps: list[Gap], errors: list[dict[str, object]], file: str) -> lis
     for (obj, status, message), nodes in grouped.items():
         where = ", ".join(nodes[:8]) + (f" and {len(nodes) - 8} more" if len(nodes) > 8 else "")
         advice = ADVICE["cluster"] if obj in CLUSTER else ADVICE.get(obj, DEFAULT_ADVICE)
-        text = (f"{obj} {status} on {where}" + (f": {message}" if message else "")
+        text = (f"{obj} {status} on {where}" + (f": {message.rstrip('. ')}" if message else "")
                 + f"; the checks that need {obj} are not assessed there. To fix: {advice}")
         quoted = (*(n for n in nodes if n != WHOLE), *((message,) if message else ()))
         issues.append(DataIssue("error" if status == "failed" else "warning", file, text, sheet="manifest.json",

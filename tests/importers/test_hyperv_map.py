@@ -155,7 +155,7 @@ def test_unreached_node_is_reported(tmp_path: Path) -> None:
             target.writestr(name, data)
     estate = load_hyperv(bundle, 0, MapOptions())
     messages = [i.message for i in estate.issues]
-    assert any(m.startswith("Get-VMHost failed on HV03: The RPC server is unavailable.") for m in messages)
+    assert any(m.startswith("Get-VMHost failed on HV03: The RPC server is unavailable; the checks") for m in messages)
     assert any("Get-VMHost on HV03: 1" in m for m in messages)
 
 
