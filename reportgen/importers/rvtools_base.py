@@ -28,7 +28,7 @@ NEEDED: dict[str, frozenset[str]] = {
             "Log directory", "Snapshot directory", "Suspend directory", "FT State", "FT Role",
             "Latency Sensitivity", "Cluster rule(s)", "Cluster rule name(s)", "HA Restart Priority",
             "min Required EVC Mode Key", "Fixed Passthru HotPlug", "Annotation",
-            "OS according to the configuration file", "OS according to the VMware Tools",
+            "OS according to the configuration file", "OS according to the VMware Tools", "Disks", "NICs",
         )
     ),
     "vDisk": frozenset(
@@ -71,7 +71,7 @@ NEEDED: dict[str, frozenset[str]] = {
 # Columns some RVTools releases never wrote and that nothing depends on alone: not worth a
 # "missing column" line in the data-quality section.
 _OPTIONAL = frozenset({"VI SDK Server", "SRM Placeholder", "Datacenter", "Cluster", "Disk Path", "OS type",
-                       "Product name", "Product line", "Vendor"})
+                       "Product name", "Product line", "Vendor", "Disks", "NICs"})
 
 
 @dataclass(frozen=True)

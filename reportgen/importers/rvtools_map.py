@@ -8,6 +8,7 @@ The guests and their disks, NICs and devices are mapped here; the infrastructure
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import polars as pl
@@ -16,6 +17,8 @@ from ..errors import InputError
 from ..estate import DataIssue
 from . import values as V
 from .rvtools_base import NEEDED, MapOptions, needed_columns
+from .rvtools_counts import describe as describe_shortfall
+from .rvtools_counts import shortfall
 from .rvtools_identity import Identity, guest_keys, identities, join_keys, offered
 from .rvtools_infra import InfraMapping
 from .rvtools_producer import describe, hyperv_objects
@@ -158,6 +161,17 @@ class Mapper(InfraMapping):
         self.status(tab, frame.height, frame["__row"])
         return frame
 
+    def _counted(self, tab: str, guests: pl.DataFrame, columns: dict[str, pl.Expr]) -> pl.DataFrame:
+        """:meth:`_child`, and a gap on the tab when it lists fewer rows than vInfo counts."""
+        frame = self._child(tab, guests, columns)
+        lack = shortfall(tab, guests, frame)
+        if lack is not None:
+            gap, message = describe_shortfall(tab, lack)
+            self.tabs[-1] = dataclasses.replace(self.tabs[-1], gaps=(*self.tabs[-1].gaps, gap))
+            self.issues.append(DataIssue("warning", self.raw.file, message, sheet=self.raw.tabs[tab].sheet,
+                                         rows=lack.rows, quoted=lack.examples))
+        return frame
+
     def disks(self, guests: pl.DataFrame) -> pl.DataFrame:
         f = self.tab("vDisk")
         if f is None:
@@ -169,7 +183,7 @@ class Mapper(InfraMapping):
             "Raw": V.boolean("Raw"),
             "Raw Comp. Mode": V.enum("Raw Comp. Mode", V.RAW_MODES),
         })
-        return self._child("vDisk", guests, dict(
+        return self._counted("vDisk", guests, dict(
             label=self.col(f, "Disk"),
             controller=self.col(f, "Label"),
             controller_type=self.col(f, "Controller"),
@@ -200,7 +214,7 @@ class Mapper(InfraMapping):
         if f is None:
             self.status("vNetwork", 0)
             return pl.DataFrame()
-        return self._child("vNetwork", guests, dict(
+        return self._counted("vNetwork", guests, dict(
             label=self.col(f, "NIC label"),
             adapter=self.col(f, "Adapter"),
             network=self.typed(f, "Network", V.name("Network"), pl.String()),

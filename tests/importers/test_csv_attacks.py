@@ -77,3 +77,44 @@ def test_a_repeated_host_column_added_after_the_last_rvtools_column_is_a_custom_
     assert found["estate"]["hosts"] == 4
     assert {h["name"] for h in found["hosts"]} == {f"esx0{i}.example.test" for i in range(1, 5)}
     assert any("'Host (custom attribute)'" in d["message"] for d in found["data_quality"])
+
+
+def test_a_vdisk_tab_missing_rows_that_vinfo_counts_is_not_assessed_rather_than_clean(cli, tmp_path: Path) -> None:
+    """vInfo says sql02 has two disks; its shared RDM row was deleted from vDisk. The guest cluster
+    can no longer be seen, so the shared-disk checks must not be 'assessed' on what is left."""
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    disk = folder / "RVTools_tabvDisk.csv"
+    rows = _rows(disk)
+    vm, label = rows[0].index("VM"), rows[0].index("Label")
+    _write(disk, [r for r in rows if not (r[vm] == "sql02" and r[label] == "SCSI controller 1")])
+    code, err, found = _audit(cli, folder, tmp_path / "f.json")
+    assert code == 0, err
+    coverage = {c["rule"]: c for c in found["coverage"]}
+    for rule in ("VMW-01", "VMW-02", "GEN-01"):
+        assert coverage[rule]["status"] == "not-assessed", coverage[rule]
+        assert coverage[rule]["reason"] == ("vDisk was not fully read: vInfo 'Disks' counts 1 disk(s) of 1 guest(s) "
+                                            "that vDisk does not list")
+    [issue] = [d for d in found["data_quality"] if "does not list" in d["message"]]
+    assert issue["sheet"] == "RVTools_tabvDisk.csv" and "(e.g. sql02)" in issue["message"]
+    assert "export vInfo and vDisk again together" in issue["message"]
+
+
+def test_a_vnetwork_tab_with_only_its_header_is_not_read_as_no_nics(cli, tmp_path: Path) -> None:
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    network = folder / "RVTools_tabvNetwork.csv"
+    _write(network, _rows(network)[:1])
+    code, err, found = _audit(cli, folder, tmp_path / "f.json")
+    assert code == 0, err
+    coverage = {c["rule"]: c for c in found["coverage"]}
+    assert coverage["VMW-10"]["status"] == "not-assessed"
+    assert "vInfo 'NICs' counts 1 network adapter(s) of 1 guest(s) that vNetwork does not list" in (
+        coverage["VMW-10"]["reason"])
+    assert coverage["VMW-01"]["status"] == "assessed"  # vDisk is whole
+
+
+def test_tabs_that_list_every_counted_disk_and_nic_say_nothing(cli, tmp_path: Path) -> None:
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    code, err, found = _audit(cli, folder, tmp_path / "f.json")
+    assert code == 0, err
+    assert not [d for d in found["data_quality"] if "does not list" in d["message"]]
+    assert all(c["status"] == "assessed" for c in found["coverage"] if c["rule"] in ("VMW-01", "VMW-10"))
