@@ -23,6 +23,7 @@ from .importers import MapOptions, load_estate
 from .progress import Progress, silent
 from .report.fonts import unprintable_names
 from .rules import Severity
+from .scope import apply_scope, scoped_coverage, scoped_findings
 from .staging import Staging, write_atomically
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def run_audit(
     config = config or Config()
     estate = load_estate(exports, MapOptions(owner_column=config.owner_column), progress=progress)
     estate = exclude_guests(estate, config.exclude)  # by the real names, before any redaction
+    estate = apply_scope(estate, config.scope)
     if redact:
         from .redact import Redactor, redact_config, redact_estate
         from .sites import with_sites
@@ -75,6 +77,9 @@ def run_audit(
     if unprintable is not None:
         estate = replace(estate, issues=(*estate.issues, unprintable))
     analysis = analyze(estate, config, progress=progress)
+    if estate.scope is not None:
+        analysis = replace(analysis, coverage=scoped_coverage(analysis.coverage, estate.scope),
+                           findings=scoped_findings(analysis.findings, analysis.faux_clusters, estate.scope))
     progress("pricing", 2, 3)
     costing = cost_analysis(analysis)
     history = None

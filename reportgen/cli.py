@@ -119,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--xlsx", metavar="findings.xlsx", help="findings workbook for admins to write")
     audit.add_argument("--config", metavar="audit.toml", help="configuration file (see 'reportgen init-config')")
     audit.add_argument("--history", metavar="DIR", help="folder of earlier audits for the quarter-on-quarter view")
+    audit.add_argument("--include", action="append", metavar="FIELD=PATTERN",
+                       help="audit only hosts whose FIELD (vcenter, datacenter, cluster, host) matches PATTERN "
+                       "(* ?, case ignored); repeat it: one of each field's patterns must match")
+    audit.add_argument("--exclude", action="append", metavar="FIELD=PATTERN",
+                       help="leave out hosts whose FIELD matches PATTERN, and their guests (repeatable)")
     audit.add_argument("--redact", action="store_true", help="replace every name (hosts, guests, clusters, "
                        "vCenters, datastores, networks, owners, files) by a keyed pseudonym in every output")
     audit.add_argument("--fail-on", metavar="SEVERITY", choices=["info", "low", "medium", "high", "critical"],
@@ -313,6 +318,12 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
 
     progress = TerminalProgress(err, quiet=args.quiet)
     config = load_config(args.config)
+    if args.include or args.exclude:
+        from dataclasses import replace
+
+        from .scope import parse_rules
+
+        config = replace(config, scope=config.scope.plus(parse_rules(args.include or (), args.exclude or ())))
     if args.history and Path(args.history).exists() and not Path(args.history).is_dir():
         raise ConfigError("--history must name a folder", where=args.history)
     pdf = args.output or (None if (args.json or args.html or args.xlsx) else "report.pdf")

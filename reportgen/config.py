@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, UsageError
 from .logo import read_logo
+from .scope import ScopeSettings, parse_rules
 
 DEFAULT_TOML = """\
 # reportgen audit configuration. Every key is optional; the values shown are the defaults.
@@ -80,6 +81,13 @@ hosts_down_per_cluster = 1       # hosts of one vSphere / Hyper-V cluster that m
 [sites]
 # "North" = ["esx-n*"]
 # "South" = ["esx-s*"]
+
+# The part of the estate to audit: FIELD=PATTERN, FIELD one of vcenter, datacenter, cluster, host
+# (* and ? wildcards, case ignored). Hosts out of scope and their guests are not audited or priced; a
+# guest cluster with a node out of scope is kept and flagged. --include / --exclude add to these.
+[scope]
+include = []                     # e.g. ["cluster=Prod*"]
+exclude = []                     # e.g. ["host=esx-lab-*"]
 
 # Guests not to count (decommissioned, never to be powered on), by name or annotation; * and ?
 # are wildcards, case is ignored. Each excluded guest is listed in the report's data quality.
@@ -156,6 +164,8 @@ class Config:
     """Folder of the config file; relative paths (the logo) are resolved against it."""
     sites: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Site name -> host name patterns (``[sites]``); empty: the export's fault domains."""
+    scope: ScopeSettings = field(default_factory=ScopeSettings)
+    """The part of the estate to audit (``[scope]``; the command line's --include / --exclude add to it)."""
 
 
 _CURRENCIES = {"GBP", "EUR", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "NZD", "JPY", "ZAR", "INR"}
@@ -183,7 +193,7 @@ def load_config(path: str | Path | None) -> Config:
 
 def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | None = None) -> Config:
     """Validate a parsed TOML document into a :class:`Config`."""
-    _only(data, {"report", "owner", "cost", "waves", "redact", "sites", "exclude"}, "", where)
+    _only(data, {"report", "owner", "cost", "waves", "redact", "sites", "exclude", "scope"}, "", where)
     report = _section(ReportSettings(), data.get("report", {}), "report", where)
     if report.currency.upper() not in _CURRENCIES and not (len(report.currency) == 3 and report.currency.isalpha()):
         raise ConfigError(f"key 'report.currency': {report.currency!r} is not a 3-letter currency code", where=where)
@@ -284,7 +294,24 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
     waves = replace(waves, cluster_capacity=capacity)
     return Config(report=report, owner_column=column or None, cost=cost, waves=waves, redact_key=redact_key,
                   exclude=ExcludeSettings(patterns["names"], patterns["annotations"]),
-                  base_dir=base_dir, sites=_sites(data.get("sites", {}), where))
+                  base_dir=base_dir, sites=_sites(data.get("sites", {}), where), scope=_scope(data.get("scope", {}), where))
+
+
+def _scope(data: object, where: str) -> ScopeSettings:
+    if not isinstance(data, dict):
+        raise ConfigError("key 'scope' must be a table with include and exclude", where=where)
+    _only(data, {"include", "exclude"}, "scope", where)
+    lists = {}
+    for key in ("include", "exclude"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"key 'scope.{key}' must be a list of FIELD=PATTERN texts", where=where,
+                              hint=f'e.g. {key} = ["cluster=Prod*"]; FIELD is vcenter, datacenter, cluster or host')
+        lists[key] = value
+    try:
+        return parse_rules(lists["include"], lists["exclude"], f"{where} [scope]")
+    except UsageError as exc:
+        raise ConfigError(exc.message, where=where, hint=exc.hint) from None
 
 
 def _sites(data: object, where: str) -> dict[str, tuple[str, ...]]:

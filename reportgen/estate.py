@@ -10,12 +10,15 @@ assessed instead of clean.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pyarrow as pa
 
 from . import schema
 from .errors import locate
+
+if TYPE_CHECKING:
+    from .scope import ScopeNote
 
 IssueLevel = Literal["error", "warning", "info"]
 
@@ -71,6 +74,8 @@ class Estate:
     tabs: tuple[TabStatus, ...] = ()
     custom_columns: dict[int, tuple[str, ...]] = field(default_factory=dict)
     """Per source, the custom-attribute / tag columns found (candidates for the owner column)."""
+    scope: ScopeNote | None = None
+    """The audit's scope (``--include`` / ``--exclude``), when one was given (:mod:`.scope`)."""
 
     def __post_init__(self) -> None:
         for name in schema.TABLES:

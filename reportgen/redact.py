@@ -234,7 +234,8 @@ def redact_estate(estate: Estate, key: str = BUILT_IN_KEY, redactor: Redactor | 
     custom = {sid: tuple(str(r.header(c)) for c in cols) for sid, cols in estate.custom_columns.items()}
     return Estate(tables=tables, issues=tuple(r.issue(i) for i in estate.issues),
                   tabs=tuple(r.tab(t) for t in estate.tabs),
-                  custom_columns=custom)
+                  custom_columns=custom,
+                  scope=None if estate.scope is None else estate.scope.redacted(r.key, lambda h: r.value("host", h)))
 
 
 def redact_config(config: Config, r: Redactor, estate: Estate | None = None) -> Config:

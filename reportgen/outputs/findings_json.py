@@ -17,6 +17,7 @@ from ..cost import Costing
 from ..errors import RenderError
 from ..history import History
 from ..rules import CATALOGUE
+from ..scope import scope_document
 
 SCHEMA_VERSION = 1
 
@@ -113,6 +114,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
     guest_names = analysis.guest_names
     host_cluster = dict(zip(estate.hosts.column("host_key").to_pylist(), estate.hosts.column("cluster").to_pylist()))
     uuids = guest_uuids(analysis)
+    boundary = set(estate.scope.boundary) if estate.scope is not None else set()
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated,
@@ -125,6 +127,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                            for g in c.guests],
                 "hosts": list(c.hosts), "clusters": list(c.clusters), "rules": list(c.rules),
                 "running_members": c.running,
+                "out_of_scope_guests": [g.key for g in c.guests if g.key in boundary],
             }
             for c in analysis.faux_clusters
         ],
@@ -186,6 +189,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
             for c in analysis.coverage
         ],
         "history": history_document(history) if history is not None else None,
+        "scope": scope_document(estate.scope, guest_names),
         "sites": sites_document(analysis),
         "data_quality": [
             {"level": i.level, "file": Path(i.file).name, "sheet": i.sheet, "row": i.row, "column": i.column,

@@ -41,6 +41,7 @@ from .model import (
     TrendRow,
 )
 from .references import titled_links
+from .scope_view import scope_view
 from .waves import limiting_cluster, plan_waves
 
 T = TypeVar("T")
@@ -128,6 +129,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         history=_history(history),
         sites=tuple(_sites(analysis)), sites_origin=analysis.sites.origin if analysis.sites.failures else "",
         unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),
+        scope=scope_view(analysis),
     )
 
 

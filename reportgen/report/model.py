@@ -278,6 +278,29 @@ class SiteRow:
 
 
 @dataclass(frozen=True)
+class Crossing:
+    """A guest cluster with a node out of scope, kept because hiding half a cluster would mislead."""
+
+    cluster: str
+    guest: str
+    host: str
+
+
+@dataclass(frozen=True)
+class ScopeView:
+    """The part of the estate audited (``--include`` / ``--exclude``)."""
+
+    text: str
+    """``only cluster Prod*; excluding host esx-9*`` (under --redact: the fields only)."""
+    hosts_in: int
+    hosts_total: int
+    guests_in: int
+    guests_total: int
+    crossings: tuple[Crossing, ...]
+    withheld: bool
+
+
+@dataclass(frozen=True)
 class ReportModel:
     title: str
     client: str
@@ -344,3 +367,5 @@ class ReportModel:
     sites_origin: str = ""
     unsited_hosts: tuple[str, ...] = ()
     """Hosts in no site, when there are sites."""
+    scope: ScopeView | None = None
+    """The part of the estate audited (--include / --exclude); None when all of it was."""
