@@ -3,14 +3,28 @@
 
 Inputs are validated by reportgen.graph before they reach these kernels: every index is in
 range, arrays are C-contiguous (int32 indices, uint8 flags) and paired arrays have the same
-length. Output arrays are allocated by the caller at their upper bound; row pointers say how
-much of them is used.
+length. The wrappers allocate their outputs and return them, trimmed to their length.
 """
+
+from collections import namedtuple
+
+import numpy as np
 
 from libcpp.algorithm cimport sort
 from libcpp.vector cimport vector
 
 from core_types cimport idx_t, uint8_t, bsearch, csr_by_key, uf_labels
+
+
+PinClosure = namedtuple(
+    "PinClosure", "n_groups group members_ptr members pinned_ptr pinned_host pinned_count",
+    module=__name__,
+)
+Evacuation = namedtuple(
+    "Evacuation",
+    "entry blockers_ptr blockers degraded_ptr degraded owners_ptr owners unknown_owner",
+    module=__name__,
+)
 
 
 # Colocation groups and the hosts each group is pinned to.
@@ -60,18 +74,27 @@ cdef idx_t _pin_closure(idx_t n, const idx_t* csrc, const idx_t* cdst, Py_ssize_
 
 
 def pin_closure(idx_t n, const idx_t[::1] csrc, const idx_t[::1] cdst,
-                const idx_t[::1] pguest, const idx_t[::1] phost, idx_t[::1] group,
-                idx_t[::1] members_ptr, idx_t[::1] members, idx_t[::1] pinned_ptr,
-                idx_t[::1] pinned_host, idx_t[::1] pinned_count) -> int:
-    """Colocation groups and their pinned hosts; returns the number of groups."""
+                const idx_t[::1] pguest, const idx_t[::1] phost):
+    """Colocation groups and their pinned hosts, as a :data:`PinClosure` (``members`` and
+    ``pinned_host`` rows in CSR form, one row per group)."""
+    cdef Py_ssize_t mp = pguest.shape[0]
+    group = np.empty(n, dtype=np.int32)
+    mem_ptr = np.zeros(n + 1, dtype=np.int32)
+    members = np.empty(n, dtype=np.int32)
+    pin_ptr = np.zeros(n + 1, dtype=np.int32)
+    pin_host = np.empty(mp, dtype=np.int32)
+    pin_count = np.empty(mp, dtype=np.int32)
+    cdef idx_t[::1] group_v = group, mem_ptr_v = mem_ptr, mem_v = members
+    cdef idx_t[::1] pin_ptr_v = pin_ptr, host_v = pin_host, count_v = pin_count
     cdef idx_t k = 0
-    if n == 0:
-        return 0
-    with nogil:
-        k = _pin_closure(n, &csrc[0], &cdst[0], csrc.shape[0], &pguest[0], &phost[0],
-                         pguest.shape[0], &group[0], &members_ptr[0], &members[0],
-                         &pinned_ptr[0], &pinned_host[0], &pinned_count[0])
-    return k
+    if n > 0:
+        with nogil:
+            k = _pin_closure(n, &csrc[0], &cdst[0], csrc.shape[0], &pguest[0], &phost[0], mp,
+                             &group_v[0], &mem_ptr_v[0], &mem_v[0], &pin_ptr_v[0], &host_v[0],
+                             &count_v[0])
+    used = pin_ptr[k]
+    return PinClosure(k, group, mem_ptr[:k + 1].copy(), members, pin_ptr[:k + 1].copy(),
+                      pin_host[:used].copy(), pin_count[:used].copy())
 
 
 # Per-guest copy of its group's pinned hosts: row g = pinned row group[g].
@@ -88,13 +111,18 @@ cdef void _expand(idx_t n, const idx_t* group, const idx_t* gp_ptr, const idx_t*
 
 
 def expand_pinned(idx_t n, const idx_t[::1] group, const idx_t[::1] gp_ptr,
-                  const idx_t[::1] gp_host, idx_t[::1] out_ptr, idx_t[::1] out) -> None:
-    """Per-guest pinned hosts from per-group ones (``out`` sized to the exact total)."""
-    out_ptr[0] = 0
-    if n == 0:
-        return
-    with nogil:
-        _expand(n, &group[0], &gp_ptr[0], &gp_host[0], &out_ptr[0], &out[0])
+                  const idx_t[::1] gp_host):
+    """(row pointers, hosts): per guest, its group's pinned hosts."""
+    cdef Py_ssize_t g, total = 0
+    for g in range(n):
+        total += gp_ptr[group[g] + 1] - gp_ptr[group[g]]
+    out_ptr = np.zeros(n + 1, dtype=np.int32)
+    out = np.empty(total, dtype=np.int32)
+    cdef idx_t[::1] ptr_v = out_ptr, out_v = out
+    if n > 0 and total > 0:
+        with nogil:
+            _expand(n, &group[0], &gp_ptr[0], &gp_host[0], &ptr_v[0], &out_v[0])
+    return out_ptr, out
 
 
 # Blockers of each host and what they imply.
@@ -158,24 +186,29 @@ cdef void _evacuation(idx_t n, idx_t n_hosts, idx_t n_faux,
 
 def evacuation(idx_t n, idx_t n_hosts, idx_t n_faux, const idx_t[::1] guest_host,
                const uint8_t[::1] active, const idx_t[::1] owner, const idx_t[::1] faux,
-               const idx_t[::1] group, const idx_t[::1] gp_ptr, const idx_t[::1] gp_host,
-               idx_t[::1] entry, idx_t[::1] blk_ptr, idx_t[::1] blk, idx_t[::1] deg_ptr,
-               idx_t[::1] deg, idx_t[::1] own_ptr, idx_t[::1] own,
-               uint8_t[::1] unknown_owner) -> None:
-    """Blockers, degraded faux clusters and owners per host (rows sized n in total)."""
-    blk_ptr[0] = 0
-    deg_ptr[0] = 0
-    own_ptr[0] = 0
-    if n == 0:
-        blk_ptr[:] = 0
-        deg_ptr[:] = 0
-        own_ptr[:] = 0
-        unknown_owner[:] = 0
-        return
-    with nogil:
-        _evacuation(n, n_hosts, n_faux, &guest_host[0], &active[0], &owner[0],
-                    &faux[0], &group[0], &gp_ptr[0], &gp_host[0], &entry[0], &blk_ptr[0],
-                    &blk[0], &deg_ptr[0], &deg[0], &own_ptr[0], &own[0], &unknown_owner[0])
+               const idx_t[::1] group, const idx_t[::1] gp_ptr, const idx_t[::1] gp_host):
+    """Blockers, degraded faux clusters and owners per host, as an :data:`Evacuation` (rows
+    in CSR form, one row per host; ``unknown_owner`` is a bool per host)."""
+    entry = np.full(n, -1, dtype=np.int32)
+    blk_ptr = np.zeros(n_hosts + 1, dtype=np.int32)
+    deg_ptr = np.zeros(n_hosts + 1, dtype=np.int32)
+    own_ptr = np.zeros(n_hosts + 1, dtype=np.int32)
+    blk = np.empty(n, dtype=np.int32)
+    deg = np.empty(n, dtype=np.int32)
+    own = np.empty(n, dtype=np.int32)
+    unknown = np.zeros(n_hosts, dtype=np.uint8)
+    cdef idx_t[::1] entry_v = entry, blk_ptr_v = blk_ptr, blk_v = blk, deg_ptr_v = deg_ptr
+    cdef idx_t[::1] deg_v = deg, own_ptr_v = own_ptr, own_v = own
+    cdef uint8_t[::1] unknown_v = unknown
+    if n > 0:
+        with nogil:
+            _evacuation(n, n_hosts, n_faux, &guest_host[0], &active[0], &owner[0], &faux[0],
+                        &group[0], &gp_ptr[0], &gp_host[0], &entry_v[0], &blk_ptr_v[0],
+                        &blk_v[0], &deg_ptr_v[0], &deg_v[0], &own_ptr_v[0], &own_v[0],
+                        &unknown_v[0])
+    return Evacuation(entry, blk_ptr, blk[:blk_ptr[n_hosts]].copy(), deg_ptr,
+                      deg[:deg_ptr[n_hosts]].copy(), own_ptr, own[:own_ptr[n_hosts]].copy(),
+                      unknown.view(np.bool_))
 
 
 # Failure impact. A guest g is stranded on h iff active[g], guest_host[g] == h, and some active
@@ -214,12 +247,13 @@ cdef void _stranded(idx_t n, idx_t n_hosts, idx_t k, const idx_t* guest_host,
 
 def stranded(idx_t n, idx_t n_hosts, idx_t k, const idx_t[::1] guest_host,
              const uint8_t[::1] active, const idx_t[::1] members_ptr, const idx_t[::1] members,
-             const idx_t[::1] sguest, const idx_t[::1] shost, idx_t[::1] out_ptr,
-             idx_t[::1] out) -> None:
-    """Guests each host's failure would strand (rows sized n in total)."""
-    if n == 0:
-        out_ptr[:] = 0
-        return
-    with nogil:
-        _stranded(n, n_hosts, k, &guest_host[0], &active[0], &members_ptr[0], &members[0],
-                  &sguest[0], &shost[0], sguest.shape[0], &out_ptr[0], &out[0])
+             const idx_t[::1] sguest, const idx_t[::1] shost):
+    """(row pointers, guests): per host, the guests its failure would strand."""
+    out_ptr = np.zeros(n_hosts + 1, dtype=np.int32)
+    out = np.empty(n, dtype=np.int32)
+    cdef idx_t[::1] ptr_v = out_ptr, out_v = out
+    if n > 0:
+        with nogil:
+            _stranded(n, n_hosts, k, &guest_host[0], &active[0], &members_ptr[0], &members[0],
+                      &sguest[0], &shost[0], sguest.shape[0], &ptr_v[0], &out_v[0])
+    return out_ptr, out[:out_ptr[n_hosts]].copy()

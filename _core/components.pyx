@@ -2,8 +2,13 @@
 """Connected components over an undirected edge list, and faux clusters (step 1).
 
 Inputs are validated by reportgen.graph before they reach these kernels: every index is in
-range, arrays are C-contiguous int32 and paired arrays have the same length.
+range, arrays are C-contiguous int32 and paired arrays have the same length. The wrappers
+allocate their outputs and return them, trimmed to their length.
 """
+
+from collections import namedtuple
+
+import numpy as np
 
 from libcpp.algorithm cimport sort
 from libcpp.vector cimport vector
@@ -11,19 +16,29 @@ from libcpp.vector cimport vector
 from core_types cimport idx_t, int8_t, csr_by_key, uf_labels
 
 
-def connected_components(idx_t n, const idx_t[::1] src, const idx_t[::1] dst,
-                         idx_t[::1] parent, idx_t[::1] rank, idx_t[::1] labels) -> int:
-    """Write each node's component label into ``labels``; return the number of components.
+FauxClusters = namedtuple(
+    "FauxClusters",
+    "n_clusters guest_cluster members_ptr members hosts_ptr hosts topology max_per_host",
+    module=__name__,
+)
 
-    ``parent`` and ``rank`` are scratch arrays of length n. Labels are numbered in order of
-    each component's smallest node. Union-find: O((n + m) alpha(n)), no recursion.
+
+def connected_components(idx_t n, const idx_t[::1] src, const idx_t[::1] dst):
+    """(number of components, component label of each node).
+
+    Labels are numbered in order of each component's smallest node. Union-find:
+    O((n + m) alpha(n)), no recursion.
     """
+    labels = np.empty(n, dtype=np.int32)
+    cdef idx_t[::1] out = labels
+    cdef vector[idx_t] parent = vector[idx_t](n)
+    cdef vector[idx_t] rank = vector[idx_t](n)
     cdef idx_t count = 0
     if n == 0:
-        return 0
+        return 0, labels
     with nogil:
-        count = uf_labels(n, &src[0], &dst[0], src.shape[0], &parent[0], &rank[0], &labels[0])
-    return count
+        count = uf_labels(n, &src[0], &dst[0], src.shape[0], parent.data(), rank.data(), &out[0])
+    return count, labels
 
 
 # Faux clusters: components of the bond graph with >= 2 distinct guests.
@@ -99,16 +114,26 @@ cdef idx_t _faux_clusters(idx_t n, idx_t n_hosts, const idx_t* src, const idx_t*
 
 
 def faux_clusters(idx_t n, idx_t n_hosts, const idx_t[::1] src, const idx_t[::1] dst,
-                  const idx_t[::1] guest_host, const idx_t[::1] host_cluster,
-                  idx_t[::1] guest_cluster, idx_t[::1] members_ptr, idx_t[::1] members,
-                  idx_t[::1] hosts_ptr, idx_t[::1] hosts, int8_t[::1] topology,
-                  idx_t[::1] max_per_host) -> int:
-    """Find the faux clusters; write the outputs (sized for n // 2 clusters); return the count."""
-    cdef idx_t count = 0
-    if n == 0:
-        return 0
-    with nogil:
-        count = _faux_clusters(n, n_hosts, &src[0], &dst[0], src.shape[0], &guest_host[0],
-                               &host_cluster[0], &guest_cluster[0], &members_ptr[0], &members[0],
-                               &hosts_ptr[0], &hosts[0], &topology[0], &max_per_host[0])
-    return count
+                  const idx_t[::1] guest_host, const idx_t[::1] host_cluster):
+    """The faux clusters, as a :data:`FauxClusters` (rows in CSR form: ``members_ptr`` has
+    ``count + 1`` entries)."""
+    cdef idx_t cap = n // 2 + 1
+    gc = np.empty(n, dtype=np.int32)
+    m_ptr = np.zeros(cap + 1, dtype=np.int32)
+    h_ptr = np.zeros(cap + 1, dtype=np.int32)
+    members = np.empty(n, dtype=np.int32)
+    hosts = np.empty(n, dtype=np.int32)
+    topology = np.empty(cap, dtype=np.int8)
+    max_per = np.empty(cap, dtype=np.int32)
+    cdef idx_t[::1] gc_v = gc, m_ptr_v = m_ptr, h_ptr_v = h_ptr, mem_v = members, hst_v = hosts
+    cdef idx_t[::1] max_v = max_per
+    cdef int8_t[::1] top_v = topology
+    cdef idx_t k = 0
+    if n > 0:
+        with nogil:
+            k = _faux_clusters(n, n_hosts, &src[0], &dst[0], src.shape[0], &guest_host[0],
+                               &host_cluster[0], &gc_v[0], &m_ptr_v[0], &mem_v[0], &h_ptr_v[0],
+                               &hst_v[0], &top_v[0], &max_v[0])
+    return FauxClusters(k, gc, m_ptr[:k + 1].copy(), members[:m_ptr[k]].copy(),
+                        h_ptr[:k + 1].copy(), hosts[:h_ptr[k]].copy(), topology[:k].copy(),
+                        max_per[:k].copy())

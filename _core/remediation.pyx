@@ -9,8 +9,11 @@ once every edge with key k is gone; this equals recomputing the pin closure and 
 without those edges, but only groups that k touches are looked at again.
 
 Inputs are validated by reportgen.graph before they reach these kernels, and the closure
-arrays (groups, pinned rows, blocker entries) come from closure.pyx on the same edges.
+arrays (groups, pinned rows, blocker entries) come from closure.pyx on the same edges. The
+wrappers allocate their outputs and return them.
 """
+
+import numpy as np
 
 from libc.stdlib cimport calloc, free
 from libcpp.algorithm cimport sort
@@ -274,45 +277,46 @@ def freed(idx_t n_sets, const idx_t[::1] set_ptr, idx_t n_hosts, idx_t k,
           const idx_t[::1] ckeys, const idx_t[::1] pguest, const idx_t[::1] phost,
           const idx_t[::1] pkeys, const idx_t[::1] gp_ptr, const idx_t[::1] gp_host,
           const idx_t[::1] gp_count, const idx_t[::1] entry, const idx_t[::1] blk_ptr,
-          const idx_t[::1] blk, idx_t[::1] out_ptr, idx_t[::1] out) -> int:
-    """Hosts freed per global key. Returns the total number of entries of all rows; when
-    that exceeds ``len(out)`` nothing was written to ``out`` and the caller calls again."""
+          const idx_t[::1] blk):
+    """(row pointers, hosts): per global key, the hosts it frees, ascending."""
     cdef vector[idx_t] result
-    cdef Py_ssize_t i, total
-    out_ptr[:] = 0
-    if group.shape[0] == 0 or n_hosts == 0:
-        return 0
-    with nogil:
-        _freed(n_sets, &set_ptr[0], n_hosts, k, &group[0], &members_ptr[0], &members[0],
-               &guest_host[0], &csrc[0], &cdst[0], &ckeys[0], csrc.shape[0], &pguest[0],
-               &phost[0], &pkeys[0], pguest.shape[0], &gp_ptr[0], &gp_host[0], &gp_count[0],
-               &entry[0], &blk_ptr[0], &blk[0], &out_ptr[0], &result)
+    cdef Py_ssize_t i, total = 0
+    out_ptr = np.zeros(set_ptr[n_sets] + 1, dtype=np.int32)
+    cdef idx_t[::1] ptr_v = out_ptr
+    if group.shape[0] > 0 and n_hosts > 0:
+        with nogil:
+            _freed(n_sets, &set_ptr[0], n_hosts, k, &group[0], &members_ptr[0], &members[0],
+                   &guest_host[0], &csrc[0], &cdst[0], &ckeys[0], csrc.shape[0], &pguest[0],
+                   &phost[0], &pkeys[0], pguest.shape[0], &gp_ptr[0], &gp_host[0],
+                   &gp_count[0], &entry[0], &blk_ptr[0], &blk[0], &ptr_v[0], &result)
         total = <Py_ssize_t>result.size()
-        if total <= out.shape[0]:
-            for i in range(total):
-                out[i] = result[i]
-    return total
+    out = np.empty(total, dtype=np.int32)
+    cdef idx_t[::1] out_v = out
+    for i in range(total):
+        out_v[i] = result[i]
+    return out_ptr, out
 
 
-# Containment what-if inputs, written to stats:
-#   [0] largest k any faux cluster needs on its own: 1 if all members are on one known host,
-#       else its member count (they must sit on distinct hosts);
-#   [1] 1 if every faux-cluster member and every host carrying one has a known memory (> 0);
-#   [2] total memory of faux-cluster members; [3] total memory of the carrying hosts;
-#   [4] number of carrying hosts. O(n + n_hosts).
-cdef void _containment(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t* faux,
-                       const idx_t* guest_host, const int64_t* guest_mem,
-                       const int64_t* host_mem, int64_t* stats) noexcept nogil:
+cdef struct Containment:
+    # What the containment what-if needs, in one pass over the faux-cluster members.
+    int64_t largest_need    # most hosts any faux cluster needs alone: 1 if all its members
+                            # are on one known host, else its member count
+    bint memory_known       # every member and every host carrying one has a memory (> 0)
+    int64_t guest_memory    # total memory of the members
+    int64_t host_memory     # total memory of the carrying hosts
+    int64_t carrying_hosts  # hosts with a member on them
+
+
+# O(n + n_hosts).
+cdef Containment _containment(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t* faux,
+                              const idx_t* guest_host, const int64_t* guest_mem,
+                              const int64_t* host_mem) noexcept nogil:
     cdef vector[idx_t] members = vector[idx_t](n_faux, 0)
     cdef vector[idx_t] first_host = vector[idx_t](n_faux, -2)
     cdef vector[char] one_host = vector[char](n_faux, 1)
     cdef vector[char] carrying = vector[char](n_hosts, 0)
+    cdef Containment s = Containment(0, True, 0, 0, 0)
     cdef idx_t g, f, h, need
-    stats[0] = 0
-    stats[1] = 1
-    stats[2] = 0
-    stats[3] = 0
-    stats[4] = 0
     for g in range(n):
         f = faux[g]
         if f < 0:
@@ -323,28 +327,35 @@ cdef void _containment(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t* faux,
             one_host[f] = 0
         first_host[f] = h
         if guest_mem[g] <= 0:
-            stats[1] = 0
-        stats[2] += guest_mem[g]
+            s.memory_known = False
+        s.guest_memory += guest_mem[g]
         if h >= 0 and not carrying[h]:
             carrying[h] = 1
-            stats[4] += 1
+            s.carrying_hosts += 1
             if host_mem[h] <= 0:
-                stats[1] = 0
-            stats[3] += host_mem[h]
+                s.memory_known = False
+            s.host_memory += host_mem[h]
     for f in range(n_faux):
         need = 1 if one_host[f] else members[f]
-        if need > stats[0]:
-            stats[0] = need
+        if need > s.largest_need:
+            s.largest_need = need
+    return s
 
 
 def containment(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t[::1] faux,
                 const idx_t[::1] guest_host, const int64_t[::1] guest_mem,
-                const int64_t[::1] host_mem, int64_t[::1] stats) -> None:
-    """Fill the five containment statistics (see the comment above the kernel)."""
-    stats[:] = 0
-    stats[1] = 1
-    if n == 0:
-        return
-    with nogil:
-        _containment(n, n_faux, n_hosts, &faux[0], &guest_host[0], &guest_mem[0],
-                     &host_mem[0], &stats[0])
+                const int64_t[::1] host_mem) -> int:
+    """Dedicated hosts needed to hold every faux cluster: the most any one cluster needs
+    alone, and, when every memory size involved is known, enough hosts of the carrying
+    hosts' mean size to hold all members at 80 % fill."""
+    cdef Containment s = Containment(0, True, 0, 0, 0)
+    if n > 0:
+        with nogil:
+            s = _containment(n, n_faux, n_hosts, &faux[0], &guest_host[0], &guest_mem[0],
+                             &host_mem[0])
+    cdef object need = s.largest_need
+    cdef object guests = s.guest_memory, hosts = s.host_memory, carrying = s.carrying_hosts
+    if s.memory_known and carrying > 0 and hosts > 0:
+        # ceil(guest memory / (mean carrying-host memory * 0.8)), in exact Python integers.
+        need = max(need, -(-guests * carrying * 5 // (hosts * 4)))
+    return need

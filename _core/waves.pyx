@@ -4,8 +4,11 @@
 Both work on the host-conflict graph described in host_conflicts.pxd.
 
 Inputs are validated by reportgen.graph before they reach these kernels: every index is in
-range, arrays are C-contiguous int32, capacities are >= 1.
+range, arrays are C-contiguous int32, capacities are >= 1. The wrappers allocate their
+outputs and return them.
 """
+
+import numpy as np
 
 from libcpp.algorithm cimport sort
 from libcpp.pair cimport pair
@@ -44,14 +47,15 @@ cdef void _faux_hosts(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t* faux,
 
 
 def faux_hosts(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t[::1] faux,
-               const idx_t[::1] guest_host, idx_t[::1] out_ptr, idx_t[::1] out) -> int:
-    """Distinct known hosts per faux cluster (``out`` sized n); returns the total used."""
-    if n == 0:
-        out_ptr[:] = 0
-        return 0
-    with nogil:
-        _faux_hosts(n, n_faux, n_hosts, &faux[0], &guest_host[0], &out_ptr[0], &out[0])
-    return out_ptr[n_faux]
+               const idx_t[::1] guest_host):
+    """(row pointers, hosts): the distinct known hosts of each faux cluster, ascending."""
+    out_ptr = np.zeros(n_faux + 1, dtype=np.int32)
+    out = np.empty(n, dtype=np.int32)
+    cdef idx_t[::1] ptr_v = out_ptr, out_v = out
+    if n > 0:
+        with nogil:
+            _faux_hosts(n, n_faux, n_hosts, &faux[0], &guest_host[0], &ptr_v[0], &out_v[0])
+    return out_ptr, out[:out_ptr[n_faux]].copy()
 
 
 # Maintenance domains: components of the host-conflict graph, numbered by smallest host.
@@ -71,15 +75,15 @@ cdef idx_t _domains(idx_t n_hosts, idx_t n_faux, const idx_t* fh_ptr, const idx_
                      rank.data(), domain)
 
 
-def domains(idx_t n_hosts, idx_t n_faux, const idx_t[::1] fh_ptr, const idx_t[::1] fh,
-            idx_t[::1] domain) -> int:
-    """Maintenance domain of every host; returns the number of domains."""
+def domains(idx_t n_hosts, idx_t n_faux, const idx_t[::1] fh_ptr, const idx_t[::1] fh):
+    """(number of domains, maintenance domain of every host)."""
+    domain = np.empty(n_hosts, dtype=np.int32)
+    cdef idx_t[::1] domain_v = domain
     cdef idx_t count = 0
-    if n_hosts == 0:
-        return 0
-    with nogil:
-        count = _domains(n_hosts, n_faux, &fh_ptr[0], &fh[0], &domain[0])
-    return count
+    if n_hosts > 0:
+        with nogil:
+            count = _domains(n_hosts, n_faux, &fh_ptr[0], &fh[0], &domain_v[0])
+    return count, domain
 
 
 cdef enum:
@@ -251,12 +255,13 @@ cdef idx_t _waves(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t* fh
 
 def waves(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t[::1] fh_ptr,
           const idx_t[::1] fh, const idx_t[::1] host_cluster, const idx_t[::1] capacity,
-          idx_t target, idx_t[::1] wave) -> int:
-    """Assign every host a wave; returns the number of waves used."""
+          idx_t target):
+    """(number of waves used, wave of every host)."""
+    wave = np.empty(n_hosts, dtype=np.int32)
+    cdef idx_t[::1] wave_v = wave
     cdef idx_t count = 0
-    if n_hosts == 0:
-        return 0
-    with nogil:
-        count = _waves(n_hosts, n_faux, n_clusters, &fh_ptr[0], &fh[0], &host_cluster[0],
-                       &capacity[0], target, &wave[0])
-    return count
+    if n_hosts > 0:
+        with nogil:
+            count = _waves(n_hosts, n_faux, n_clusters, &fh_ptr[0], &fh[0], &host_cluster[0],
+                           &capacity[0], target, &wave_v[0])
+    return count, wave

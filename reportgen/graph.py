@@ -299,12 +299,6 @@ def _take_rows(csr: CSR, rows: IndexArray) -> CSR:
     return CSR(indptr, csr.indices[np.repeat(starts, lengths) + offsets])
 
 
-def _csr(indptr: IndexArray, indices: IndexArray, rows: int) -> CSR:
-    """Trim kernel outputs that were allocated at their upper bound."""
-    indptr = indptr[: rows + 1].copy()
-    return CSR(indptr, indices[: int(indptr[-1])].copy())
-
-
 # --------------------------------------------------------------------------- step 1
 
 
@@ -316,11 +310,8 @@ def connected_components(n: int, src: object, dst: object) -> tuple[int, IndexAr
     s = as_index(src, "src")
     d = as_index(dst, "dst")
     check_edges(n, s, d)
-    labels = np.empty(n, dtype=np.int32)
-    parent = np.empty(n, dtype=np.int32)
-    rank = np.empty(n, dtype=np.int32)
-    count = _components.connected_components(n, s, d, parent, rank, labels)
-    return int(count), labels
+    count, labels = _components.connected_components(n, s, d)
+    return count, labels
 
 
 def guest_clusters(n_guests: int, bonds: Edges, guest_host: IndexArray,
@@ -342,16 +333,9 @@ def guest_clusters(n_guests: int, bonds: Edges, guest_host: IndexArray,
     n_hosts = hc.size
     gh = _index(guest_host, "guest_host", n, -1, n_hosts)
     src, dst, _, _ = _edge_lists(bonds, "bonds", n, n, None, None)
-    cap = n // 2 + 1
-    gc = np.empty(n, dtype=np.int32)
-    m_ptr, h_ptr = np.empty(cap + 1, np.int32), np.empty(cap + 1, np.int32)
-    members, hosts = np.empty(n, np.int32), np.empty(n, np.int32)
-    topology, max_per = np.empty(cap, np.int8), np.empty(cap, np.int32)
-    m_ptr[0] = h_ptr[0] = 0
-    k = int(_components.faux_clusters(n, n_hosts, src, dst, gh, hc, gc, m_ptr, members, h_ptr,
-                                      hosts, topology, max_per))
-    return GuestClusters(k, gc, _csr(m_ptr, members, k), _csr(h_ptr, hosts, k),
-                         topology[:k].copy(), max_per[:k].copy())
+    found = _components.faux_clusters(n, n_hosts, src, dst, gh, hc)
+    return GuestClusters(found.n_clusters, found.guest_cluster, CSR(found.members_ptr, found.members),
+                         CSR(found.hosts_ptr, found.hosts), found.topology, found.max_per_host)
 
 
 # --------------------------------------------------------------------------- steps 2-7
@@ -378,109 +362,118 @@ def pinning(inputs: PinningInputs) -> Pinning:
     CoreError
         If an array has the wrong dtype, length or an index out of range.
     """
-    p = inputs
+    v = _checked(inputs)
+    closure = _closure.pin_closure(v.n_guests, v.colocations.src, v.colocations.dst, v.pins.src,
+                                   v.pins.dst)
+    group_pinned = CSR(closure.pinned_ptr, closure.pinned_host)
+    pinned_ptr, pinned = _closure.expand_pinned(v.n_guests, closure.group, closure.pinned_ptr,
+                                                closure.pinned_host)
+    conflict_groups = np.flatnonzero(group_pinned.lengths() >= 2).astype(np.int32)
+    evac = _closure.evacuation(v.n_guests, v.n_hosts, v.n_faux, v.guest_host, v.active, v.owner,
+                               v.faux, closure.group, closure.pinned_ptr, closure.pinned_host)
+    blockers = CSR(evac.blockers_ptr, evac.blockers)
+    stranded_ptr, stranded = _closure.stranded(v.n_guests, v.n_hosts, closure.n_groups, v.guest_host,
+                                               v.active, closure.members_ptr, closure.members,
+                                               v.strands.src, v.strands.dst)
+    fh_ptr, fh = _waves.faux_hosts(v.n_guests, v.n_faux, v.n_hosts, v.faux, v.guest_host)
+    domain_count, domain = _waves.domains(v.n_hosts, v.n_faux, fh_ptr, fh)
+    bound = _bounds.lower_bound(v.n_hosts, v.n_faux, v.n_clusters, fh_ptr, fh, v.host_cluster,
+                                v.capacity)
+    wave_count, wave = _waves.waves(v.n_hosts, v.n_faux, v.n_clusters, fh_ptr, fh,
+                                    v.host_cluster, v.capacity, bound)
+    freed = _freed(v, closure, evac)
+    hosts_freed = len(freed.row(v.n_causes + v.n_rules))
+    k_needed = _remediation.containment(v.n_guests, v.n_faux, v.n_hosts, v.faux, v.guest_host,
+                                        v.guest_memory, v.host_memory)
+    return Pinning(
+        group=closure.group, group_count=closure.n_groups, group_pinned=group_pinned,
+        pinned=CSR(pinned_ptr, pinned),
+        conflict_groups=conflict_groups,
+        conflict_guests=_take_rows(CSR(closure.members_ptr, closure.members), conflict_groups),
+        conflict_hosts=_take_rows(group_pinned, conflict_groups),
+        blockers=blockers, degraded=CSR(evac.degraded_ptr, evac.degraded),
+        owners=CSR(evac.owners_ptr, evac.owners),
+        unknown_owner=evac.unknown_owner, evacuable=blockers.lengths() == 0,
+        domain=domain, domain_count=domain_count,
+        wave=wave, wave_count=wave_count, wave_lower_bound=bound,
+        stranded=CSR(stranded_ptr, stranded),
+        freed_by_cause=_take_rows(freed, np.arange(v.n_causes, dtype=np.int32)),
+        freed_by_rule=_take_rows(freed, np.arange(v.n_causes, v.n_causes + v.n_rules,
+                                                  dtype=np.int32)),
+        containment_k=k_needed, containment_hosts_freed=hosts_freed,
+        containment_net=hosts_freed - k_needed,
+    )
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """:class:`PinningInputs` after validation: counts as ints, arrays as the kernels take them."""
+
+    n_guests: int
+    n_hosts: int
+    n_clusters: int
+    n_rules: int
+    n_causes: int
+    n_faux: int
+    guest_host: IndexArray
+    active: npt.NDArray[np.uint8]
+    owner: IndexArray
+    faux: IndexArray
+    host_cluster: IndexArray
+    capacity: IndexArray
+    guest_memory: Int64Array
+    host_memory: Int64Array
+    colocations: Edges
+    pins: Edges
+    """Guest (src) -> host (dst)."""
+    strands: Edges
+    """Guest (src) -> host (dst)."""
+    faux_cause: IndexArray
+
+
+def _checked(p: PinningInputs) -> _Checked:
+    """Validate every input of :func:`pinning`; raises CoreError naming the first bad one."""
     n = _check_count(p.n_guests, "n_guests")
     nh = _check_count(p.n_hosts, "n_hosts")
     nc = _check_count(p.n_clusters, "n_clusters")
     nr = _check_count(p.n_rules, "n_rules")
     ncause = _check_count(p.n_causes, "n_causes")
     nf = _check_count(p.n_faux, "n_faux")
-    gh = _index(p.guest_host, "guest_host", n, -1, nh)
-    active = _flags(p.guest_active, "guest_active", n)
-    owner = _index(p.guest_owner, "guest_owner", n, -1, None)
-    faux = _index(p.guest_cluster, "guest_cluster", n, -1, nf)
-    hc = _index(p.host_cluster, "host_cluster", nh, -1, nc)
-    capacity = _index(p.cluster_capacity, "cluster_capacity", nc, 1, None)
-    g_mem = _memory(p.guest_memory_mib, "guest_memory_mib", n)
-    h_mem = _memory(p.host_memory_mib, "host_memory_mib", nh)
-    csrc, cdst, crule, ccause = _edge_lists(p.colocations, "colocations", n, n, nr, ncause)
-    pg, ph, prule, pcause = _edge_lists(p.pins, "pins", n, nh, nr, ncause)
-    sg, sh, _, _ = _edge_lists(p.strands, "strands", n, nh, nr, ncause)
-    faux_cause = _index(p.faux_cause, "faux_cause", nf, -1, ncause)
+    return _Checked(
+        n_guests=n, n_hosts=nh, n_clusters=nc, n_rules=nr, n_causes=ncause, n_faux=nf,
+        guest_host=_index(p.guest_host, "guest_host", n, -1, nh),
+        active=_flags(p.guest_active, "guest_active", n),
+        owner=_index(p.guest_owner, "guest_owner", n, -1, None),
+        faux=_index(p.guest_cluster, "guest_cluster", n, -1, nf),
+        host_cluster=_index(p.host_cluster, "host_cluster", nh, -1, nc),
+        capacity=_index(p.cluster_capacity, "cluster_capacity", nc, 1, None),
+        guest_memory=_memory(p.guest_memory_mib, "guest_memory_mib", n),
+        host_memory=_memory(p.host_memory_mib, "host_memory_mib", nh),
+        colocations=Edges(*_edge_lists(p.colocations, "colocations", n, n, nr, ncause)),
+        pins=Edges(*_edge_lists(p.pins, "pins", n, nh, nr, ncause)),
+        strands=Edges(*_edge_lists(p.strands, "strands", n, nh, nr, ncause)),
+        faux_cause=_index(p.faux_cause, "faux_cause", nf, -1, ncause),
+    )
 
-    # Step 2: colocation groups and pin closure.
-    group = np.empty(n, np.int32)
-    mem_ptr, members = np.zeros(n + 1, np.int32), np.empty(n, np.int32)
-    gp_ptr = np.zeros(n + 1, np.int32)
-    gp_host, gp_count = np.empty(pg.size, np.int32), np.empty(pg.size, np.int32)
-    k = int(_closure.pin_closure(n, csrc, cdst, pg, ph, group, mem_ptr, members, gp_ptr,
-                                 gp_host, gp_count))
-    group_pinned = _csr(gp_ptr, gp_host, k)
-    gp_count = gp_count[: int(gp_ptr[k])]
-    mem_ptr = mem_ptr[: k + 1]
-    pin_lengths = group_pinned.lengths()
-    pinned_ptr = np.empty(n + 1, np.int32)
-    pinned_idx = np.empty(int(pin_lengths[group].sum()) if n else 0, np.int32)
-    _closure.expand_pinned(n, group, group_pinned.indptr, group_pinned.indices, pinned_ptr,
-                           pinned_idx)
-    conflict_groups = np.flatnonzero(pin_lengths >= 2).astype(np.int32)
 
-    # Step 3: blockers, degraded faux clusters, owners.
-    entry = np.empty(n, np.int32)
-    blk_ptr, blk = np.zeros(nh + 1, np.int32), np.empty(n, np.int32)
-    deg_ptr, deg = np.zeros(nh + 1, np.int32), np.empty(n, np.int32)
-    own_ptr, own = np.zeros(nh + 1, np.int32), np.empty(n, np.int32)
-    unknown = np.zeros(nh, np.uint8)
-    _closure.evacuation(n, nh, nf, gh, active, owner, faux, group,
-                        group_pinned.indptr, group_pinned.indices, entry, blk_ptr, blk,
-                        deg_ptr, deg, own_ptr, own, unknown)
-    blockers = _csr(blk_ptr, blk, nh)
+def _freed(v: _Checked, closure: _closure.PinClosure, evac: _closure.Evacuation) -> CSR:
+    """Step 7 for three key sets in one pass: per cause, per rule, and all faux-cluster causes.
 
-    # Step 6: failure impact.
-    st_ptr, st = np.zeros(nh + 1, np.int32), np.empty(n, np.int32)
-    _closure.stranded(n, nh, k, gh, active, mem_ptr, members, sg, sh, st_ptr, st)
-
-    # Steps 4-5: domains and waves over the faux clusters' hosts.
-    fh_ptr, fh = np.zeros(nf + 1, np.int32), np.empty(n, np.int32)
-    _waves.faux_hosts(n, nf, nh, faux, gh, fh_ptr, fh)
-    domain = np.empty(nh, np.int32)
-    domain_count = int(_waves.domains(nh, nf, fh_ptr, fh, domain))
-    bound = int(_bounds.lower_bound(nh, nf, nc, fh_ptr, fh, hc, capacity))
-    wave = np.empty(nh, np.int32)
-    wave_count = int(_waves.waves(nh, nf, nc, fh_ptr, fh, hc, capacity, bound, wave))
-
-    # Step 7: remediation value, for three key sets in one pass: causes, rules, containment.
+    Rows ``0..n_causes-1`` are the causes, then one per rule, then the containment row.
+    """
+    ncause, nr = v.n_causes, v.n_rules
     faux_causes = np.zeros(ncause, dtype=bool)
-    faux_causes[faux_cause[faux_cause >= 0]] = True
+    faux_causes[v.faux_cause[v.faux_cause >= 0]] = True
     set_ptr = np.array([0, ncause, ncause + nr, ncause + nr + 1], np.int32)
 
-    def keys(cause: IndexArray, rule: IndexArray) -> IndexArray:
-        contained = (cause >= 0) & faux_causes[np.maximum(cause, 0)] if ncause else cause < -1
-        return np.concatenate([cause, np.where(rule >= 0, rule + ncause, -1),
+    def keys(e: Edges) -> IndexArray:
+        contained = (e.cause >= 0) & faux_causes[np.maximum(e.cause, 0)] if ncause else e.cause < -1
+        return np.concatenate([e.cause, np.where(e.rule >= 0, e.rule + ncause, -1),
                                np.where(contained, ncause + nr, -1)]).astype(np.int32)
 
-    out_ptr = np.zeros(int(set_ptr[-1]) + 1, np.int32)
-    out = np.empty(nh + csrc.size + pg.size, np.int32)
-    args = (3, set_ptr, nh, k, group, mem_ptr, members, gh, csrc, cdst, keys(ccause, crule), pg, ph,
-            keys(pcause, prule), group_pinned.indptr, group_pinned.indices, gp_count, entry,
-            blockers.indptr, blockers.indices)
-    total = int(_remediation.freed(*args, out_ptr, out))
-    if total > out.size:
-        out = np.empty(total, np.int32)
-        _remediation.freed(*args, out_ptr, out)
-    freed = CSR(out_ptr, out[:total])
-    freed_by_cause = _take_rows(freed, np.arange(ncause, dtype=np.int32))
-    freed_by_rule = _take_rows(freed, np.arange(ncause, ncause + nr, dtype=np.int32))
-    hosts_freed = len(freed.row(ncause + nr))
-    stats = np.zeros(5, np.int64)
-    _remediation.containment(n, nf, nh, faux, gh, g_mem, h_mem, stats)
-    k_needed = int(stats[0])
-    if stats[1] and stats[4] > 0 and stats[3] > 0:
-        # ceil(guest memory / (mean carrying-host memory * 0.8)), in exact integers.
-        k_needed = max(k_needed, -(-int(stats[2]) * int(stats[4]) * 5 // (int(stats[3]) * 4)))
-
-    return Pinning(
-        group=group, group_count=k, group_pinned=group_pinned,
-        pinned=CSR(pinned_ptr, pinned_idx),
-        conflict_groups=conflict_groups,
-        conflict_guests=_take_rows(CSR(mem_ptr, members), conflict_groups),
-        conflict_hosts=_take_rows(group_pinned, conflict_groups),
-        blockers=blockers, degraded=_csr(deg_ptr, deg, nh), owners=_csr(own_ptr, own, nh),
-        unknown_owner=unknown.view(np.bool_), evacuable=blockers.lengths() == 0,
-        domain=domain, domain_count=domain_count,
-        wave=wave, wave_count=wave_count, wave_lower_bound=bound,
-        stranded=_csr(st_ptr, st, nh),
-        freed_by_cause=freed_by_cause, freed_by_rule=freed_by_rule,
-        containment_k=k_needed, containment_hosts_freed=hosts_freed,
-        containment_net=hosts_freed - k_needed,
-    )
+    c, p = v.colocations, v.pins
+    out_ptr, out = _remediation.freed(
+        3, set_ptr, v.n_hosts, closure.n_groups, closure.group, closure.members_ptr, closure.members,
+        v.guest_host, c.src, c.dst, keys(c), p.src, p.dst, keys(p), closure.pinned_ptr,
+        closure.pinned_host, closure.pinned_count, evac.entry, evac.blockers_ptr, evac.blockers)
+    return CSR(out_ptr, out)

@@ -1,6 +1,31 @@
 """Pin closure, evacuation and failure impact (built from ``_core/closure.pyx``)."""
+from typing import NamedTuple
+
 import numpy as np
 import numpy.typing as npt
+
+class PinClosure(NamedTuple):
+    """Colocation groups; rows in CSR form, one per group."""
+
+    n_groups: int
+    group: npt.NDArray[np.int32]  # per guest
+    members_ptr: npt.NDArray[np.int32]  # n_groups + 1 entries
+    members: npt.NDArray[np.int32]  # guests, ascending per group
+    pinned_ptr: npt.NDArray[np.int32]  # n_groups + 1 entries
+    pinned_host: npt.NDArray[np.int32]  # distinct pinned hosts, ascending per group
+    pinned_count: npt.NDArray[np.int32]  # pin edges behind each pinned host
+
+class Evacuation(NamedTuple):
+    """Per host (rows in CSR form): blockers, degraded faux clusters, owners."""
+
+    entry: npt.NDArray[np.int32]  # per guest: position of its host in its group's pinned row, or -1
+    blockers_ptr: npt.NDArray[np.int32]  # n_hosts + 1 entries
+    blockers: npt.NDArray[np.int32]  # guests, ascending per host
+    degraded_ptr: npt.NDArray[np.int32]
+    degraded: npt.NDArray[np.int32]  # faux clusters, ascending per host
+    owners_ptr: npt.NDArray[np.int32]
+    owners: npt.NDArray[np.int32]  # distinct known owner ids, ascending per host
+    unknown_owner: npt.NDArray[np.bool_]  # per host: a blocker has an unknown owner
 
 def pin_closure(
     n: int,  # int32_t, guests
@@ -8,21 +33,13 @@ def pin_closure(
     cdst: npt.NDArray[np.int32],  # const int32_t[::1]
     pguest: npt.NDArray[np.int32],  # const int32_t[::1], pin edges
     phost: npt.NDArray[np.int32],  # const int32_t[::1]
-    group: npt.NDArray[np.int32],  # int32_t[::1], output, length n
-    members_ptr: npt.NDArray[np.int32],  # int32_t[::1], output, length n + 1
-    members: npt.NDArray[np.int32],  # int32_t[::1], output, length n
-    pinned_ptr: npt.NDArray[np.int32],  # int32_t[::1], output, length n + 1
-    pinned_host: npt.NDArray[np.int32],  # int32_t[::1], output, length len(pguest)
-    pinned_count: npt.NDArray[np.int32],  # int32_t[::1], output, length len(pguest)
-) -> int: ...
+) -> PinClosure: ...
 def expand_pinned(
     n: int,  # int32_t
     group: npt.NDArray[np.int32],  # const int32_t[::1], length n
     gp_ptr: npt.NDArray[np.int32],  # const int32_t[::1], per group
     gp_host: npt.NDArray[np.int32],  # const int32_t[::1]
-    out_ptr: npt.NDArray[np.int32],  # int32_t[::1], output, length n + 1
-    out: npt.NDArray[np.int32],  # int32_t[::1], output, exact total length
-) -> None: ...
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...  # (row pointers, hosts) per guest
 def evacuation(
     n: int,  # int32_t
     n_hosts: int,  # int32_t
@@ -34,15 +51,7 @@ def evacuation(
     group: npt.NDArray[np.int32],  # const int32_t[::1]
     gp_ptr: npt.NDArray[np.int32],  # const int32_t[::1]
     gp_host: npt.NDArray[np.int32],  # const int32_t[::1]
-    entry: npt.NDArray[np.int32],  # int32_t[::1], output, length n
-    blk_ptr: npt.NDArray[np.int32],  # int32_t[::1], output, length n_hosts + 1
-    blk: npt.NDArray[np.int32],  # int32_t[::1], output, length n
-    deg_ptr: npt.NDArray[np.int32],  # int32_t[::1], output, length n_hosts + 1
-    deg: npt.NDArray[np.int32],  # int32_t[::1], output, length n
-    own_ptr: npt.NDArray[np.int32],  # int32_t[::1], output, length n_hosts + 1
-    own: npt.NDArray[np.int32],  # int32_t[::1], output, length n
-    unknown_owner: npt.NDArray[np.uint8],  # uint8_t[::1], output, length n_hosts
-) -> None: ...
+) -> Evacuation: ...
 def stranded(
     n: int,  # int32_t
     n_hosts: int,  # int32_t
@@ -53,6 +62,4 @@ def stranded(
     members: npt.NDArray[np.int32],  # const int32_t[::1]
     sguest: npt.NDArray[np.int32],  # const int32_t[::1], strand edges
     shost: npt.NDArray[np.int32],  # const int32_t[::1]
-    out_ptr: npt.NDArray[np.int32],  # int32_t[::1], output, length n_hosts + 1
-    out: npt.NDArray[np.int32],  # int32_t[::1], output, length n
-) -> None: ...
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...  # (row pointers, guests) per host

@@ -23,9 +23,7 @@ def freed(
     entry: npt.NDArray[np.int32],  # const int32_t[::1], blocker's pinned entry or -1
     blk_ptr: npt.NDArray[np.int32],  # const int32_t[::1], blockers per host
     blk: npt.NDArray[np.int32],  # const int32_t[::1]
-    out_ptr: npt.NDArray[np.int32],  # int32_t[::1], output, one slot per global key + 1
-    out: npt.NDArray[np.int32],  # int32_t[::1], output
-) -> int: ...
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...  # (row pointers, hosts) per global key
 def containment(
     n: int,  # int32_t
     n_faux: int,  # int32_t
@@ -34,5 +32,4 @@ def containment(
     guest_host: npt.NDArray[np.int32],  # const int32_t[::1]
     guest_mem: npt.NDArray[np.int64],  # const int64_t[::1]
     host_mem: npt.NDArray[np.int64],  # const int64_t[::1]
-    stats: npt.NDArray[np.int64],  # int64_t[::1], output, length 5
-) -> None: ...
+) -> int: ...  # dedicated hosts needed to hold every faux cluster

@@ -8,16 +8,13 @@ def faux_hosts(
     n_hosts: int,  # int32_t
     faux: npt.NDArray[np.int32],  # const int32_t[::1], faux cluster per guest or -1
     guest_host: npt.NDArray[np.int32],  # const int32_t[::1]
-    out_ptr: npt.NDArray[np.int32],  # int32_t[::1], output, length n_faux + 1
-    out: npt.NDArray[np.int32],  # int32_t[::1], output, length n
-) -> int: ...
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...  # (row pointers, hosts) per faux cluster
 def domains(
     n_hosts: int,  # int32_t
     n_faux: int,  # int32_t
     fh_ptr: npt.NDArray[np.int32],  # const int32_t[::1], faux -> hosts
     fh: npt.NDArray[np.int32],  # const int32_t[::1]
-    domain: npt.NDArray[np.int32],  # int32_t[::1], output, length n_hosts
-) -> int: ...
+) -> tuple[int, npt.NDArray[np.int32]]: ...  # (count, domain per host)
 def waves(
     n_hosts: int,  # int32_t
     n_faux: int,  # int32_t
@@ -27,5 +24,4 @@ def waves(
     host_cluster: npt.NDArray[np.int32],  # const int32_t[::1]
     capacity: npt.NDArray[np.int32],  # const int32_t[::1], >= 1
     target: int,  # int32_t, waves opened from the start (the lower bound)
-    wave: npt.NDArray[np.int32],  # int32_t[::1], output, length n_hosts
-) -> int: ...
+) -> tuple[int, npt.NDArray[np.int32]]: ...  # (waves used, wave per host)
