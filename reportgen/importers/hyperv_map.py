@@ -124,8 +124,13 @@ class HyperVMapper:
         frame = self.keep("Get-VM", frame, pl.col("guest_key").is_not_null(),
                           "no VMId (or Id) to identify the VM (add VMId to the export)")
         frame = frame.with_columns(pl.col("name").fill_null(pl.col("guest_key")))
-        first = pl.int_range(pl.len()).over("guest_key") == 0
-        frame = self.keep("Get-VM", frame, first, "the same VMId is listed twice; the first row is used", "info")
+        # A Hyper-V Replica copy keeps its primary's VMId and is off: the running row says where the guest is.
+        running = (pl.col("power_state") == "poweredOn").fill_null(False)
+        first_running = running & (running.cast(pl.Int32).cum_sum().over("guest_key") == 1)
+        first = pl.when(running.any().over("guest_key")).then(first_running) \
+            .otherwise(pl.int_range(pl.len()).over("guest_key") == 0)
+        frame = self.keep("Get-VM", frame, first, "the same VMId is listed twice (a Hyper-V Replica copy, or the "
+                          "same VM exported twice); the row where it runs is used, else the first", "info")
         self.used["Get-VM"] = frame.height
         return frame
 

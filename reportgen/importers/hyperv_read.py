@@ -118,6 +118,7 @@ def _members(path: Path, issues: list[DataIssue]) -> Iterator[tuple[str, bytes]]
     if path.is_dir():
         for entry in folder_entries(path, recursive=True):
             if not bundle_file(entry.name):
+                _note_archive(entry.name, where, issues)
                 continue
             if entry.kind in ("folder", "broken", "gone"):
                 issues.append(DataIssue("info", where, str(entry.problem), sheet=entry.name))
@@ -137,8 +138,16 @@ def _members(path: Path, issues: list[DataIssue]) -> Iterator[tuple[str, bytes]]
             raise InputError(f"cannot read the zip archive: {exc}", where=where, hint="copy it again") from exc
         with archive:
             for info in archive_files(archive):
+                _note_archive(info.filename, where, issues)
                 if bundle_file(info.filename):
                     yield info.filename, read_member(archive, info, MAX_CSV_BYTES, f"{path}!{info.filename}")
+
+
+def _note_archive(name: str, where: str, issues: list[DataIssue]) -> None:
+    """An archive inside a bundle is not opened: say so, so that its CSVs are not missed unseen."""
+    if name.lower().endswith((".zip", ".7z", ".rar", ".gz", ".tar")):
+        issues.append(DataIssue("warning", where, "an archive inside the bundle is not read; extract it and give "
+                                "its folder (or the archive itself) on the command line", sheet=name))
 
 
 def read_hyperv(path: Path) -> RawHyperV:

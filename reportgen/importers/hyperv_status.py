@@ -9,6 +9,7 @@ are "not assessed", naming node and cmdlet) and to the data-quality section (eve
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
@@ -81,6 +82,8 @@ def read_status(manifest: dict[str, object] | None, file: str) -> CollectorStatu
             obj, node = str(record.get("object") or ""), str(record.get("node") or "") or WHOLE
             if status in ("failed", "partial") and obj:
                 gaps.append(Gap(obj, node, status, _first_message(record, errors, obj, node)))  # type: ignore[arg-type]
+            elif status not in ("ok", "skipped") and obj:
+                gaps.append(Gap(obj, node, "partial", f"status {str(record.get('status'))!r} not understood"))
     else:
         version = manifest.get("collector_version") or "unknown"
         issues.append(DataIssue(
@@ -101,11 +104,32 @@ def read_status(manifest: dict[str, object] | None, file: str) -> CollectorStatu
         gaps.append(Gap("Get-VMHost", node, "failed", "node not reached"))
     gaps = derive(gaps)
     issues.extend(_explain(gaps, errors, file))
+    unfinished = _unfinished(manifest, file)
+    if unfinished is not None:
+        gaps.extend(unfinished[0])
+        issues.append(unfinished[1])
     if manifest.get("partial_allowed") is True:
         preflight = _preflight(manifest)
         issues.append(DataIssue("warning", file, "the collector ran with -AllowPartial although its preflight "
                                 "checks failed: " + preflight, sheet="manifest.json", quoted=(preflight,)))
     return CollectorStatus(tuple(gaps), tuple(issues))
+
+
+def _unfinished(manifest: dict[str, object], file: str) -> tuple[list[Gap], DataIssue] | None:
+    """Every object partial on the whole export when the manifest says the run did not finish.
+
+    An interrupted run (Ctrl+C, an error) writes the manifest with ``complete`` false: nodes still being
+    read have no status record at all, so what is missing cannot be told node by node.
+    """
+    if "complete" not in manifest or manifest["complete"] is True:
+        return None
+    said = manifest["complete"]
+    why = (f"the collector did not finish (the manifest's 'complete' is {json.dumps(said)}, not true): it was interrupted or "
+           "stopped by an error, and nodes still being read then are missing")
+    objects = (*PER_NODE, *(CLUSTER if manifest.get("clustered") is not False else ()))
+    issue = DataIssue("error", file, f"{why}; no check that needs the Hyper-V objects is assessed on this export. "
+                      "To fix: run the collector again and let it finish", sheet="manifest.json")
+    return [Gap(obj, WHOLE, "partial", why) for obj in objects], issue
 
 
 def derive(gaps: list[Gap]) -> list[Gap]:
@@ -183,4 +207,6 @@ def _records(value: object) -> list[dict[str, object]]:
 
 
 def _names(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value else []  # one name written without its list
     return [str(v) for v in value if v] if isinstance(value, list) else []
