@@ -64,6 +64,8 @@ class AuditView:
     """The estate's management servers (``platform:uuid-or-name``); empty when unknown."""
     estate: str = ""
     """The estate's identity hash (:func:`reportgen.history.estate_identity`); empty when unknown."""
+    scope: str = ""
+    """The audit's scope in words (``only cluster Prod*``); empty when it covered the whole estate."""
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,10 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
         notes.append(f"{len(old.servers - new.servers)} management server(s) only in the old audit and "
                      f"{len(new.servers - old.servers)} only in the new one: their guests and hosts appear as "
                      "removed or added")
+    if old.scope != new.scope:
+        notes.append(f"the audits cover different parts of the estate ({old.scope or 'all of it'}; "
+                     f"{new.scope or 'all of it'}): hosts and guest clusters in one scope only appear as freed, "
+                     "tied, fixed or new")
     if old.currency and new.currency and old.currency != new.currency:
         notes.append(f"the yearly costs are in different currencies ({old.currency}, {new.currency})")
     return Comparison(

@@ -87,8 +87,14 @@ def view_from_findings(document: Any, where: str) -> AuditView:
     return AuditView(
         source=Path(where).name, label=_taken(document), clusters=tuple(clusters),
         tied_hosts=frozenset(tied), guests=tuple(guests), **_cost(document, where),
-        acceptances=_acceptances(document, where), **_estate(document, where),
+        acceptances=_acceptances(document, where), **_estate(document, where), scope=_scope(document),
     )
+
+
+def _scope(document: dict[str, Any]) -> str:
+    scope = document.get("scope")
+    text = scope.get("text") if isinstance(scope, dict) else None
+    return text if isinstance(text, str) else ""
 
 
 def _taken(document: dict[str, Any]) -> str:
@@ -140,7 +146,7 @@ def check_same_estate(old: AuditView, new: AuditView) -> None:
         return
     raise UsageError(f"{old.source} and {new.source} are audits of different estates (no vCenter or Hyper-V "
                      "cluster in common), so a comparison would list every guest cluster as fixed and new",
-                     hint="compare two audits of the same estate")
+                     hint="compare two audits of the same estate, both written with --redact or both without")
 
 
 def _cluster(c: GuestCluster) -> dict[str, Any]:

@@ -57,6 +57,8 @@ class Snapshot:
     currency: str | None = None
     acceptances: list[dict[str, Any]] | None = None
     """{what, status, matched} of each accepted exception, when the audit had any."""
+    scope: str | None = None
+    """The audit's scope in words (``only cluster Prod*``); None when it covered the whole estate."""
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,11 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
         guests={key: {"name": name, "uuid": uuids.get(key)} for key, name in sorted(named.items())},
         servers=estate_parts(analysis.estate.sources.to_pylist()),
         currency=costing.currency,
+        scope=analysis.estate.scope.text if analysis.estate.scope is not None else None,
     )
 
 
-OPTIONAL = ("estate", "guests", "servers", "currency", "acceptances")
+OPTIONAL = ("estate", "guests", "servers", "currency", "acceptances", "scope")
 """Snapshot keys added after version 1 was first written: a snapshot without them is still read."""
 _PERIOD = re.compile(r"^[0-9]{4}-Q[1-4]$")
 
@@ -150,8 +153,14 @@ def hash_parts(parts: list[str]) -> str:
 
 def estate_identity(analysis: Analysis) -> str:
     """A short stable name for the estate: a hash of its vCenters' instance UUIDs (else their names)
-    and its Hyper-V clusters' names, so that two estates' snapshots never meet."""
-    return hash_parts(estate_parts(analysis.estate.sources.to_pylist()))
+    and its Hyper-V clusters' names (and the scope's rules, when the audit had one), so that two estates'
+    snapshots never meet."""
+    parts = estate_parts(analysis.estate.sources.to_pylist())
+    scope = analysis.estate.scope
+    if scope is not None:  # a part of the estate is a history of its own, never compared with the whole
+        parts += [f"{way}:{rule.lower()}" for way, rules in (("include", scope.include), ("exclude", scope.exclude))
+                  for rule in rules]
+    return hash_parts(parts)
 
 
 def snapshot_name(period: str, estate: str) -> str:
@@ -185,6 +194,7 @@ def _problem(data: Any) -> str | None:
             and isinstance(x.get("uuid"), str | None) for k, x in v.items()),
         "servers": texts,
         "currency": lambda v: isinstance(v, str | None),
+        "scope": lambda v: isinstance(v, str | None),
         "acceptances": lambda v: v is None or (isinstance(v, list) and all(
             isinstance(a, dict) and isinstance(a.get("what"), str) and isinstance(a.get("status"), str)
             for a in v)),
@@ -270,7 +280,7 @@ def snapshot_view(s: Snapshot, estate: str = "", source: str = "") -> AuditView:
         guests=tuple(guest(k) for k in sorted({*s.guests, *s.pinned_guests})),
         cost=float(s.totals.get("annual_cost", 0.0)), currency=s.currency,
         acceptances=None if s.acceptances is None else acceptances_from(s.acceptances),
-        servers=frozenset(s.servers), estate=estate,
+        servers=frozenset(s.servers), estate=estate, scope=s.scope or "",
     )
 
 

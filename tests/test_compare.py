@@ -222,3 +222,26 @@ def test_the_comparison_pdf_names_what_changed(cli, tmp_path: Path) -> None:
     assert "What changed between two audits" in text
     assert "Guests renamed" in text and "sql01-renamed" in text
     assert "Fixed fs01, fs02" in text or "Fixed fs01" in text
+
+
+def test_the_trend_page_names_renamed_guests(cli, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    history = tmp_path / "history"
+    q1 = write_xlsx(small_estate(exported=datetime(2026, 2, 1)), tmp_path / "q1.xlsx")
+    q2 = write_xlsx(renamed(small_estate(exported=datetime(2026, 5, 1)), "fs01", "fs01-new"), tmp_path / "q2.xlsx")
+    assert cli(["audit", q1, "-q", "--json", tmp_path / "q1.json", "--history", history]).code == 0
+    assert cli(["audit", q2, "-q", "-o", tmp_path / "q2.pdf", "--history", history]).code == 0
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(tmp_path / "q2.pdf").pages)
+    change = text.split("Change since 2026-Q1", 1)[1]
+    assert "Guests renamed fs01 → fs01-new" in change
+    assert change.split("New guest clusters", 1)[1].split()[0] == "none"
+
+
+def test_audits_of_different_scopes_are_compared_with_a_note(cli, tmp_path: Path) -> None:
+    book = write_xlsx(small_estate(), tmp_path / "vc01.xlsx")
+    assert cli(["audit", book, "-q", "--json", tmp_path / "all.json"]).code == 0
+    assert cli(["audit", book, "-q", "--json", tmp_path / "part.json", "--include", "cluster=Prod"]).code == 0
+    document = compare(cli, tmp_path, tmp_path / "all.json", tmp_path / "part.json")
+    assert document["notes"] == ["the audits cover different parts of the estate (all of it; only cluster Prod): "
+                                 "hosts and guest clusters in one scope only appear as freed, tied, fixed or new"]

@@ -143,3 +143,15 @@ def test_the_pdf_states_the_scope_on_the_cover_summary_and_method(cli, tmp_path:
     assert "fs02 (fs01 + fs02, on esx03.example.test)" in summary
     method = next(p for p in pages if "Method and assumptions" in p and "How the audit works" in p)
     assert "This audit covers part of the estate: excluding host esx03" in method
+
+
+def test_a_scoped_audit_keeps_a_history_of_its_own(cli, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    book = write_xlsx(small_estate(), tmp_path / "vc01.xlsx")
+    assert cli(["audit", book, "-q", "--json", tmp_path / "all.json", "--history", history]).code == 0
+    result = cli(["audit", book, "-q", "--json", tmp_path / "part.json", "--history", history,
+                  "--include", "cluster=Test"])
+    assert result.code == 0, result.stderr
+    # Not compared with the whole estate's quarter (which would read as three hosts freed).
+    assert json.loads((tmp_path / "part.json").read_text())["history"]["change"] is None
+    assert len(list(history.glob("*.json"))) == 2

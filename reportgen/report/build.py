@@ -163,6 +163,12 @@ def _history(history: History | None) -> HistoryView | None:
         hosts_freed=change.hosts_freed[:MAX_CHANGE_NAMES], hosts_newly_tied=change.hosts_newly_tied[:MAX_CHANGE_NAMES],
         clusters_fixed=change.clusters_fixed[:MAX_CHANGE_NAMES], clusters_new=change.clusters_new[:MAX_CHANGE_NAMES],
         cost_change=change.cost_now - change.cost_before,
+        clusters_changed=tuple(
+            f"{c.new.name}: " + "; ".join(part for part in (f"added {', '.join(c.added)}" if c.added else "",
+                                                            f"removed {', '.join(c.removed)}" if c.removed else "")
+                                          if part)
+            for c in change.clusters_changed[:MAX_CHANGE_NAMES]),
+        renamed=tuple(f"{r.old} → {r.new}" for r in change.renamed[:MAX_CHANGE_NAMES]),
     )
 
 

@@ -255,6 +255,10 @@ class HistoryView:
     clusters_new: tuple[str, ...]
     cost_change: float
     """This quarter's yearly cost minus the previous quarter's (negative is a saving)."""
+    clusters_changed: tuple[str, ...] = ()
+    """'name: added x; removed y' per guest cluster whose members changed."""
+    renamed: tuple[str, ...] = ()
+    """'old → new' per guest renamed (same VM UUID, else vCenter + VM ID)."""
 
 
 @dataclass(frozen=True)
