@@ -17,6 +17,7 @@ import polars as pl
 
 from . import graph
 from .config import Config
+from .disk_order import DiskOrder, order_disks
 from .estate import Estate
 from .progress import Progress, silent
 from .rules import CATALOGUE, Coverage, Finding, GuestEdge, HostEdge, RuleContext, RuleOutput, evaluate
@@ -111,6 +112,8 @@ class Analysis:
     host_names: dict[str, str] = field(default_factory=dict)
     sites: Sites = field(default_factory=Sites)
     """The hosts' sites and, with two or more, what each site's failure stops."""
+    disk_orders: dict[str, DiskOrder] = field(default_factory=dict)
+    """Per guest cluster id with shared disks: who owns each disk file and the order its nodes go in."""
 
     @property
     def pinned_hosts(self) -> tuple[HostResult, ...]:
@@ -125,7 +128,8 @@ def analyze(estate: Estate, config: Config | None = None, progress: Progress = s
     progress("computing closures", 1, 3)
     analysis = _close(estate, config, output)
     sites = site_failures(estate, analysis.hosts, analysis.faux_clusters, config.sites)
-    return replace(analysis, sites=sites) if sites.host_site else analysis
+    analysis = replace(analysis, sites=sites) if sites.host_site else analysis
+    return replace(analysis, disk_orders=order_disks(estate, analysis.faux_clusters))
 
 
 def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:

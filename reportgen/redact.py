@@ -75,6 +75,7 @@ _BRACKET = re.compile(r"^(.*?)\[([^\]]+)\]\s*(.*)$")
 _UNC = re.compile(r"^\\\\([^\\]+)\\([^\\]+)\\?(.*)$")
 _CSV = re.compile(r"^([A-Za-z]:\\ClusterStorage\\)([^\\]+)\\?(.*)$", re.IGNORECASE)
 _DRIVE = re.compile(r"^([A-Za-z]:\\)(.*)$")
+_SEPARATOR = re.compile(r"([\\/]+)")
 _HOST_RULE = re.compile(r"(?i)host")
 _WORDED_DEVICES = ("cd", "usb", "floppy")
 _RVTOOLS_LABEL = re.compile(r"^Network adapter \d+$")
@@ -87,6 +88,8 @@ class Redactor:
         self.secret = (key or BUILT_IN_KEY).encode("utf-8")
         self.replaced: dict[str, str] = {}
         """Name -> the pseudonym it got first, for the names that messages quote."""
+        self.guests: dict[str, str] = {}
+        """Guest name (case-folded) -> its pseudonym, for the folders named after guests."""
 
     def pseudonym(self, prefix: str, value: str) -> str:
         digest = hmac.new(self.secret, value.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGITS]
@@ -105,22 +108,39 @@ class Redactor:
         return self.pseudonym("net", value) + marker
 
     def path(self, value: str) -> str:
-        """Paths keep their structure: [datastore], drive, CSV volume or share, and extension."""
-        extension = _EXTENSION.search(value)
-        ext = extension.group(0) if extension else ""
+        """Paths keep their structure: [datastore], drive, CSV volume or share, each folder and the extension.
+
+        Each folder is a pseudonym of its own, so files in one folder stay in one folder (the shared-disk
+        order reads which guest's folder holds a disk); a folder named after a guest gets that guest's pseudonym.
+        """
         if match := _BRACKET.match(value):
             head, ds, rest = match.groups()
-            return f"{head}[{self.pseudonym('ds', ds)}] {self.pseudonym('path', rest)}{ext}"
+            return f"{head}[{self.pseudonym('ds', ds)}] {self.parts(rest)}"
         if match := _UNC.match(value):
             server, share, rest = match.groups()
-            return f"\\\\{self.pseudonym('server', server)}\\{self.pseudonym('share', share)}\\{self.pseudonym('path', rest)}{ext}"
+            return f"\\\\{self.pseudonym('server', server)}\\{self.pseudonym('share', share)}\\{self.parts(rest)}"
         if match := _CSV.match(value):
             prefix, volume, rest = match.groups()
-            return f"{prefix}{self.pseudonym('volume', volume)}\\{self.pseudonym('path', rest)}{ext}"
+            return f"{prefix}{self.pseudonym('volume', volume)}\\{self.parts(rest)}"
         if match := _DRIVE.match(value):
             drive, rest = match.groups()
-            return f"{drive}{self.pseudonym('path', rest)}{ext}"
-        return self.pseudonym("path", value) + ext
+            return f"{drive}{self.parts(rest)}"
+        return self.parts(value)
+
+    def parts(self, rest: str) -> str:
+        """Each part of a relative path replaced, separators kept; the last part keeps its extension."""
+        pieces = _SEPARATOR.split(rest)
+        last = max((i for i, p in enumerate(pieces) if p and not _SEPARATOR.fullmatch(p)), default=-1)
+        out = []
+        for i, piece in enumerate(pieces):
+            if not piece or _SEPARATOR.fullmatch(piece):
+                out.append(piece)
+            elif piece.casefold() in self.guests:
+                out.append(self.guests[piece.casefold()])
+            else:
+                extension = _EXTENSION.search(piece) if i == last else None
+                out.append(self.pseudonym("path", piece) + (extension.group(0) if extension else ""))
+        return "".join(out)
 
     def file(self, value: str) -> str:
         """A file name or path becomes ``file-…`` with its extension, which says what kind of file it was."""
@@ -156,6 +176,8 @@ class Redactor:
             result = special[way](value)
         elif way in ("guest", "host"):
             result = self.name(way, value)
+            if way == "guest":
+                self.guests.setdefault(value.casefold(), result)
         else:
             result = self.pseudonym(way, value)
         self.replaced.setdefault(value, result)
@@ -223,6 +245,9 @@ class Redactor:
 def redact_estate(estate: Estate, key: str = BUILT_IN_KEY, redactor: Redactor | None = None) -> Estate:
     """A copy of ``estate`` with every name replaced by its pseudonym."""
     r = redactor or Redactor(key)
+    if "guests" in estate.tables:  # first, so that paths name the folders of guests as the guests are named
+        for name in estate.guests.column("name").drop_null().unique().to_pylist():
+            r.value("guest", name)
     tables: dict[str, pa.Table] = {}
     for name, table in estate.tables.items():
         frame = pl.from_arrow(table)

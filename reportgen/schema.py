@@ -173,6 +173,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("label", STR, doc="'Hard disk 2' / Hyper-V controller location"),
         Column("controller", STR, doc="controller label, e.g. 'SCSI controller 1'"),
         Column("controller_type", STR, doc="e.g. 'VMware paravirtual SCSI', 'SCSI', 'IDE'"),
+        Column("unit", I32, doc="the disk's unit on its controller (vDisk 'Unit #', Hyper-V ControllerLocation)"),
         Column("bus_sharing", STR, doc="none, virtual, physical; null when the export cannot say"),
         Column("sharing_mode", STR, doc="none, multi-writer; null when the export cannot say"),
         Column("raw", BOOL, doc="RDM"),

@@ -115,7 +115,8 @@ def tabs(estate: Estate) -> dict[str, tuple[list[str], list[list[Any]]]]:
             rows["vDisk"].append({**ident, "Disk": f"Hard disk {i + 1}", "Capacity MiB": 40960, "Raw": "False",
                                   "Disk Mode": "persistent", "Sharing mode": "sharingNone",
                                   "Controller": "VMware paravirtual SCSI", "Label": "SCSI controller 0",
-                                  "Shared Bus": "noSharing", "Path": f"[{g.datastore}] {g.name}/{g.name}_{i}.vmdk", **d})
+                                  "Unit #": i, "Shared Bus": "noSharing",
+                                  "Path": f"[{g.datastore}] {g.name}/{g.name}_{i}.vmdk", **d})
         for i, n in enumerate(g.nics):
             rows["vNetwork"].append({**ident, "NIC label": f"Network adapter {i + 1}", "Adapter": "Vmxnet3",
                                      "Connected": "True", "Starts Connected": "True", "Direct Path IO": "True",

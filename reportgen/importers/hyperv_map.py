@@ -325,6 +325,7 @@ class HyperVMapper:
                                 H.text(f, "ControllerLocation")),
             controller=pl.concat_str(H.text(f, "ControllerType"), pl.lit(" "), H.text(f, "ControllerNumber")),
             controller_type=H.text(f, "ControllerType"),
+            unit=H.integer(f, "ControllerLocation", pl.Int32()),
             path=path,
             passthrough_disk=number,
             persistent_reservations=H.boolean(f, "SupportPersistentReservations"),

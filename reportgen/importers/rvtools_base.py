@@ -34,7 +34,7 @@ NEEDED: dict[str, frozenset[str]] = {
     "vDisk": frozenset(
         _ID
         + (
-            "Disk", "Capacity MiB", "Raw", "Disk Mode", "Sharing mode", "Controller", "Label", "Shared Bus",
+            "Disk", "Capacity MiB", "Raw", "Disk Mode", "Sharing mode", "Controller", "Label", "Unit #", "Shared Bus",
             "Path", "Disk Path", "Raw LUN ID", "Raw Comp. Mode",
         )
     ),
@@ -71,7 +71,7 @@ NEEDED: dict[str, frozenset[str]] = {
 # Columns some RVTools releases never wrote and that nothing depends on alone: not worth a
 # "missing column" line in the data-quality section.
 _OPTIONAL = frozenset({"VI SDK Server", "SRM Placeholder", "Datacenter", "Cluster", "Disk Path", "OS type",
-                       "Product name", "Product line", "Vendor", "Disks", "NICs"})
+                       "Product name", "Product line", "Vendor", "Disks", "NICs", "Unit #"})
 
 
 @dataclass(frozen=True)

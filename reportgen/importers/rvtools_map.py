@@ -182,11 +182,13 @@ class Mapper(InfraMapping):
             "Sharing mode": V.enum("Sharing mode", V.SHARING_MODES),
             "Raw": V.boolean("Raw"),
             "Raw Comp. Mode": V.enum("Raw Comp. Mode", V.RAW_MODES),
+            "Unit #": V.integer("Unit #"),
         })
         return self._counted("vDisk", guests, dict(
             label=self.col(f, "Disk"),
             controller=self.col(f, "Label"),
             controller_type=self.col(f, "Controller"),
+            unit=self.typed(f, "Unit #", V.integer("Unit #", pl.Int32()), pl.Int32()),
             bus_sharing=self.typed(f, "Shared Bus", V.enum("Shared Bus", V.BUS_SHARING), pl.String()),
             sharing_mode=self.typed(f, "Sharing mode", V.enum("Sharing mode", V.SHARING_MODES), pl.String()),
             raw=self.typed(f, "Raw", V.boolean("Raw"), pl.Boolean()),
