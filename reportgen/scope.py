@@ -232,6 +232,10 @@ def apply_scope(estate: Estate, settings: ScopeSettings) -> Estate:
             shown[f].update(values[f])
         keep[key] = _in_scope(values, settings)
     _check_every_rule_matches(settings, seen, shown)
+    if not any(host_in.values()) and not any(keep.values()):
+        rules = ", ".join(f"{r.origin} {r.text}" for r in (*settings.include, *settings.exclude))
+        raise UsageError(f"the scope ({rules}) leaves no host or guest to audit",
+                         hint="loosen the --include patterns or drop an --exclude")
     boundary = _boundary(estate, keep) if not all(keep.values()) else set()
     kept_guests = [keep[k] or k in boundary for k in guests.column("guest_key").to_pylist()]
     note = ScopeNote(

@@ -88,6 +88,12 @@ def test_a_pattern_that_matches_nothing_lists_the_values_that_exist(cli, tmp_pat
     assert len(closest) == 5 and "esx10.example.test" in closest and "esx25.example.test" not in closest
 
 
+def test_a_scope_that_leaves_nothing_is_a_usage_error(cli, tmp_path: Path) -> None:
+    result, _ = audit(cli, tmp_path, "--include", "cluster=Prod", "--exclude", "host=*")
+    assert result.code == 2
+    assert "the scope (--include cluster=Prod, --exclude host=*) leaves no host or guest to audit" in result.stderr
+
+
 @pytest.mark.parametrize("option", ["cluster", "rack=A*", "=Prod", "cluster="])
 def test_a_rule_that_is_not_field_equals_pattern_is_a_usage_error(cli, tmp_path: Path, option: str) -> None:
     result, _ = audit(cli, tmp_path, "--include", option)
