@@ -19,6 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .importers.bounded import open_regular, read_all
+
+MAX_FINDINGS_BYTES = 256 * 1024 * 1024
+"""Far above any findings JSON reportgen writes (200,000 guests: 24 MiB)."""
 
 SUGGESTIONS = 5
 """Close matches named for a host name that matches nothing."""
@@ -117,10 +121,16 @@ def load_register(path: str | os.PathLike[str]) -> Register:
     """Read a findings JSON; raises InputError when it cannot be read or is not one."""
     where = str(path)
     try:
-        text = Path(path).read_bytes()
+        size = os.stat(path).st_size
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", where=where, hint="name a findings JSON "
                          "written by 'reportgen audit --json', or an export") from exc
+    if size > MAX_FINDINGS_BYTES:
+        raise InputError(f"is {size:,} bytes, more than any findings JSON reportgen writes ({MAX_FINDINGS_BYTES:,} "
+                         "bytes at most); refused", where=where,
+                         hint="name a findings JSON written by 'reportgen audit --json'")
+    with open_regular(Path(path), MAX_FINDINGS_BYTES, where) as handle:  # refuses a pipe or a device at once
+        text = read_all(handle, MAX_FINDINGS_BYTES, where)
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as exc:
@@ -147,9 +157,14 @@ def register_from_document(document: object, source: str) -> Register:
             raise InputError(f"faux_clusters[{i}] lacks an id", where=source, hint=hint)
         clusters[c["id"]] = c
     gaps: dict[str | None, list[NotAssessed]] = {}
-    for c in document.get("coverage") or []:
-        if isinstance(c, dict) and c.get("status") == "not-assessed":
-            gaps.setdefault(c.get("source"), []).append(NotAssessed(str(c.get("rule")), str(c.get("reason") or "")))
+    # Without its coverage a host's answer could not say which checks its export did not assess.
+    for i, c in enumerate(_list(document, "coverage", source)):
+        if not isinstance(c, dict) or not isinstance(c.get("rule"), str) or \
+                c.get("status") not in ("assessed", "not-assessed"):
+            raise InputError(f"coverage[{i}] lacks a rule or a status of 'assessed' or 'not-assessed'", where=source,
+                             hint=hint)
+        if c["status"] == "not-assessed":
+            gaps.setdefault(c.get("source"), []).append(NotAssessed(c["rule"], str(c.get("reason") or "")))
     sites = {}
     for s in document.get("sites") or []:
         if isinstance(s, dict):

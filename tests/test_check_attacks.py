@@ -1,0 +1,78 @@
+"""`reportgen check --from` on findings JSON files that were tampered with, cut, swapped or are not files."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from reportgen.audit import run_audit, write_json
+from tests.conftest import SAMPLES
+
+HOST = "hq-esx0101.acme.local"
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    path = tmp_path_factory.mktemp("check") / "findings.json"
+    write_json(run_audit([SAMPLES / "rvtools" / "acme-vc01.xlsx"]), path)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write(tmp_path: Path, document: dict) -> Path:
+    path = tmp_path / "findings.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_the_untouched_file_names_the_checks_its_export_did_not_assess(cli, tmp_path: Path, document: dict) -> None:
+    result = cli(["check", HOST, "--from", _write(tmp_path, document)])
+    assert result.code == 0, result.stderr
+    assert "not assessed from its export: VMW-14, VMW-16, VMW-22" in result.stdout
+
+
+@pytest.mark.parametrize(("coverage", "message"), [
+    (None, "'coverage' is missing or not a list"),
+    ("all assessed", "'coverage' is missing or not a list"),
+    ([{"rule": "VMW-14"}], "coverage[0] lacks a rule or a status of 'assessed' or 'not-assessed'"),
+    ([{"rule": "VMW-14", "status": "clean"}], "coverage[0] lacks a rule or a status"),
+])
+def test_a_file_whose_coverage_was_removed_or_altered_is_refused_not_answered_as_clean(
+        cli, tmp_path: Path, document: dict, coverage: object, message: str) -> None:
+    changed = {k: v for k, v in document.items() if k != "coverage"}
+    if coverage is not None:
+        changed["coverage"] = coverage
+    path = _write(tmp_path, changed)
+    result = cli(["check", HOST, "--from", path])
+    assert result.code == 3 and result.stdout == ""
+    assert result.stderr.startswith(f"reportgen: input error: {path}: {message}")
+    assert "write it again with 'reportgen audit --json'" in result.stderr
+
+
+def test_a_file_larger_than_any_findings_json_is_refused_before_it_is_read(
+        cli, tmp_path: Path, document: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportgen.check
+
+    path = _write(tmp_path, document)
+    monkeypatch.setattr(reportgen.check, "MAX_FINDINGS_BYTES", path.stat().st_size - 1)
+    result = cli(["check", HOST, "--from", path])
+    assert result.code == 3
+    assert f"{path}: is {path.stat().st_size:,} bytes, more than any findings JSON reportgen writes" in result.stderr
+
+
+def test_a_named_pipe_is_refused_at_once_instead_of_waiting_for_a_writer(cli, tmp_path: Path) -> None:
+    pipe = tmp_path / "findings.json"
+    os.mkfifo(pipe)
+
+    def unblock() -> None:  # without the refusal a blocked read ends here, and the test fails instead of hanging
+        time.sleep(5)
+        with open(pipe, "w") as writer:
+            writer.write("{}")
+
+    threading.Thread(target=unblock, daemon=True).start()
+    result = cli(["check", HOST, "--from", pipe])
+    assert result.code == 3 and "is a named pipe (FIFO), not a file; refused" in result.stderr
