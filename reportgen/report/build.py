@@ -53,6 +53,8 @@ MAX_SOURCES = 30
 MAX_BARS = 10
 MAX_MAP_ROWS = 16
 MAX_COST_ROWS = 15
+NO_HA = "VMW-24"
+"""The rule that strands every running guest of a host without HA (HA off, or a standalone host)."""
 
 TOPOLOGY_TEXT = {
     "in-a-box": "All nodes run on one host. The guest cluster protects against a failed guest, not a failed "
@@ -203,6 +205,8 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         unit_guests=sum(1 for u in costing.units if u.kind != "guest-cluster"),
         outage_priced=bool(analysis.config.cost.outage_cost_per_minute
                            or analysis.config.cost.service_outage_cost_per_minute),
+        no_ha_guests=len({g.key for h in stranded_hosts for g in h.stranded if NO_HA in g.rules}),
+        no_ha_hosts=sum(1 for h in stranded_hosts if any(NO_HA in g.rules for g in h.stranded)),
     )
 
 

@@ -48,6 +48,10 @@ class Summary:
     """Cost units that are single tied guests outside any guest cluster."""
     outage_priced: bool = False
     """True when the configuration prices the planned outage (cost.outage_cost_per_minute or services)."""
+    no_ha_guests: int = 0
+    """Running guests that would not restart after their host failed because the host has no HA (VMW-24)."""
+    no_ha_hosts: int = 0
+    """Hosts without HA (HA off on their cluster, or standalone) that run such guests."""
 
 
 @dataclass(frozen=True)

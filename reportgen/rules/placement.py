@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .base import Detector, Effect, HostEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
 from .frames import emit, frame, names_text, value, vsphere_guests
 
 EVAC, SVM, BKP, HA = Effect.EVACUATION, Effect.STORAGE_MIGRATION, Effect.HOST_BACKUP, Effect.RESTART
@@ -64,10 +64,11 @@ VMW23 = RuleInfo(
 )
 VMW24 = RuleInfo(
     id="VMW-24", title="Cluster without DRS automation or HA, standalone host", severity=Severity.MEDIUM,
-    effects=frozenset({EVAC}),
+    effects=frozenset({EVAC, HA}),
     summary=(
         "Without fully automated DRS, maintenance mode waits for someone to move every guest by hand; without HA "
-        "nothing restarts after a host failure; a standalone host can only be emptied by hand."
+        "nothing restarts after a host failure, so every running guest of a failed host stays down until it is "
+        "repaired; a standalone host can only be emptied by hand."
     ),
     remediation="Enable DRS in fully automated mode and HA; put standalone hosts into a cluster.",
     references=(("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere-lifecycle-manager.doc/"
@@ -127,13 +128,32 @@ def _clusters(out: RuleOutput, estate: Estate) -> None:
     ]
     facts = pl.concat_str([pl.when(cond).then(text) for cond, text in problems], separator=", ", ignore_nulls=True)
     hit = clusters.with_columns(facts=facts).filter(pl.col("facts") != "")
+    drs_off = pl.col("drs_enabled").not_().fill_null(False) | (
+        pl.col("drs_enabled").fill_null(False) & pl.col("drs_behavior").is_not_null()
+        & (pl.col("drs_behavior") != "fullyAutomated"))
+    ha_off = pl.col("ha_enabled").not_().fill_null(False)
+    hosts_text = pl.concat_str(pl.lit(" its "), pl.col("host_count").cast(pl.String).fill_null("?"), pl.lit(" host(s)"))
+    effects = pl.concat_str([
+        pl.when(drs_off).then(pl.concat_str(pl.lit("maintenance of"), hosts_text, pl.lit(" needs guests moved by hand"))),
+        pl.when(ha_off).then(pl.concat_str(pl.lit("if one of"), hosts_text,
+                                           pl.lit(" fails, its running guests are not restarted elsewhere"))),
+    ], separator="; ", ignore_nulls=True)
     emit(out, hit.with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
-        pl.lit("vCluster '"), pl.col("name"), pl.lit("': "), pl.col("facts"),
-        pl.lit("; maintenance of its "), pl.col("host_count").cast(pl.String).fill_null("?"),
-        pl.lit(" host(s) needs guests moved by hand"))), VMW24)
+        pl.lit("vCluster '"), pl.col("name"), pl.lit("': "), pl.col("facts"), pl.lit("; "), effects)), VMW24)
     hosts = frame(estate, "hosts").filter((pl.col("platform") == "vsphere") & pl.col("cluster_key").is_null())
     emit(out, hosts.with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
         pl.lit("host '"), pl.col("name"), pl.lit("': no cluster in vHost / vInfo (standalone host): no DRS, no HA"))), VMW24)
+    off = sorted(hit.filter(ha_off)["cluster_key"].drop_nulls().to_list())
+    without_ha = frame(estate, "hosts").filter(
+        (pl.col("platform") == "vsphere") & (pl.col("cluster_key").is_null() | pl.col("cluster_key").is_in(off)))
+    _strand_without_ha(out, estate, without_ha["host_key"].drop_nulls().to_list())
+
+
+def _strand_without_ha(out: RuleOutput, estate: Estate, hosts: list[str]) -> None:
+    """Without HA (HA off on the cluster, or a standalone host) a failed host's guests restart nowhere."""
+    guests = vsphere_guests(estate).filter(pl.col("host_key").is_in(hosts))
+    for guest, host in guests.select("guest_key", "host_key").unique(maintain_order=True).iter_rows():
+        out.strands.append(HostEdge(guest, host, VMW24.id))
 
 
 def _evc(out: RuleOutput, estate: Estate) -> None:

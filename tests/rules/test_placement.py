@@ -46,3 +46,13 @@ def test_cpu_generations_without_evc() -> None:
     assert of(run(make(with_evc, [guest("a", "vm-1", "esx01")])), "VMW-25") == []
     same = [host("esx01"), host("esx02")]
     assert of(run(make(same, [guest("a", "vm-1", "esx01")])), "VMW-25") == []
+
+
+def test_ha_off_strands_running_guests_and_its_evidence_says_so() -> None:
+    clusters = [{"cluster_key": f"{UUID}/DC1/Prod", "name": "Prod", "platform": "vsphere", "ha_enabled": False,
+                 "drs_enabled": True, "drs_behavior": "fullyAutomated", "host_count": 2, "source_id": 0}]
+    out = run(make([host("esx01"), host("esx02")], [guest("a", "vm-1", "esx01")], clusters=clusters))
+    [finding] = of(out, "VMW-24")
+    assert "fails, its running guests are not restarted elsewhere" in finding.evidence
+    assert "moved by hand" not in finding.evidence  # DRS is fully automated here
+    assert [(s.guest.split("/")[1], s.host.split("/")[1]) for s in out.strands] == [("vm-1", "esx01")]

@@ -76,8 +76,11 @@ def test_bm900086_nine_running_guests_on_single_host_datastores() -> None:
     assert len(templates) == 3
     pinned = {g.name for h in a.hosts for g in h.blockers if "VMW-13" in g.rules}
     assert pinned == now
-    stranded = {g.name for h in a.hosts for g in h.stranded}
+    stranded = {g.name for h in a.hosts for g in h.stranded if "VMW-13" in g.rules}
     assert stranded == now
+    # HA is off on six clusters (ten hosts): their running guests would not restart after a host failure.
+    no_ha = {g.key for h in a.hosts for g in h.stranded if "VMW-24" in g.rules}
+    assert len(no_ha) == 82 and sum(1 for h in a.hosts if any("VMW-24" in g.rules for g in h.stranded)) == 10
     at_power_on = {g.name for h in a.hosts for g in h.blockers_at_power_on}
     assert "imperial2-deleteby-20250310" in at_power_on and not templates & at_power_on
     # Direct Path IO = True on its vmxnet3 NICs is the UPT flag: no passthrough or SR-IOV finding.
