@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..analysis import Analysis, FauxCluster, PinnedGuest, cause_label
 from ..cost import Costing, PricedRemedy, UnitCost
+from ..rules import CATALOGUE
 from ..rules.effort import EFFORT, STANDALONE, Effort, effort_of, phrase
 from .model import Action
 
@@ -177,3 +178,27 @@ def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCos
 def _hosts(hosts: set[str]) -> str:
     names = sorted(hosts)
     return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more host{'s' if len(names) > 2 else ''}"
+
+
+def costliest_causes(plan: list[Action]) -> tuple[tuple[str, ...], float]:
+    """The causes addressing the largest yearly cost (all of them when several tie), named for a reader."""
+    top = max((a.annual_cost for a in plan), default=0.0)
+    if top <= 0:
+        return (), 0.0
+    return tuple(_cause_text(a) for a in plan if a.annual_cost == top), top
+
+
+def _cause_text(action: Action) -> str:
+    if action.kind == "guest-cluster":
+        return f"guest cluster {action.label}, whose nodes share disks and so cannot move freely"
+    label = action.label
+    if action.cause.startswith("alone:"):
+        hosts = action.cause[len("alone:"):].split(",")
+        label = f"the local storage of standalone host{'s' if len(hosts) > 1 else ''} {', '.join(hosts)}"
+    rules = ", ".join(f"{r} {_lower(CATALOGUE[r].title)}" for r in action.rules if r in CATALOGUE)
+    return f"{label} ({rules})" if rules else label
+
+
+def _lower(title: str) -> str:
+    """'Guest files …' -> 'guest files …'; 'VM on …' stays as it is."""
+    return title if title[1:2].isupper() else title[:1].lower() + title[1:]

@@ -18,7 +18,7 @@ from ..rules import CATALOGUE, Finding
 from ..rules.advice import GroupFacts, Node, topology_step
 from ..sites import SiteGuest
 from . import charts
-from .actions import plan_actions
+from .actions import costliest_causes, plan_actions
 from .formats import money, number
 from .model import (
     Action,
@@ -93,8 +93,9 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     units = [CostRow(u.label, f"{'guest cluster ' + u.unit if u.kind == 'guest-cluster' else 'guest'} · "
                      f"{len(u.hosts)} host{'s' if len(u.hosts) != 1 else ''}", u.annual)
              for u in (costing.units_at_power_on if later else costing.units)]
-    containment = costing.containment
+    containment = costing.containment if summary.unit_clusters else None  # only when a guest cluster ties a host
     limit = limiting_cluster(analysis)
+    main_causes, main_cost = costliest_causes(plan)
     return ReportModel(
         title=settings.title, client=settings.client, author=settings.author, firm=settings.firm,
         logo=_logo(settings.logo), currency=settings.currency,
@@ -132,6 +133,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         sites=tuple(_sites(analysis)), sites_origin=analysis.sites.origin if analysis.sites.failures else "",
         unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),
         scope=scope_view(analysis),
+        main_causes=main_causes, main_cause_cost=main_cost,
     )
 
 

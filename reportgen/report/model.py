@@ -371,6 +371,9 @@ class ReportModel:
     history: HistoryView | None = None
     """The quarter-on-quarter view, when the audit kept a history."""
     sites: tuple[SiteRow, ...] = ()
+    main_causes: tuple[str, ...] = ()
+    """The causes addressing the largest yearly cost (several when they tie); empty when nothing costs."""
+    main_cause_cost: float = 0.0
     """One per site, when the estate spans two or more."""
     sites_origin: str = ""
     unsited_hosts: tuple[str, ...] = ()
