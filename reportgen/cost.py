@@ -208,20 +208,34 @@ def cost_analysis(analysis: Analysis) -> Costing:
         per_guest={u.unit: u.annual for u in by_id if u.kind == "guest"},
         per_owner={k: round(v, 2) for k, v in sorted(today.per_owner.items(), key=lambda kv: (-kv[1], kv[0]))},
         per_host={c.host: round(c.annual, 2) for c in sorted(host_costs, key=lambda c: (-c.annual, c.host))},
-        remedies=price_remedies(analysis.remedies_by_cause, host_annual),
-        rule_remedies=price_remedies(analysis.remedies_by_rule, host_annual),
+        remedies=price_remedies(analysis.remedies_by_cause, host_annual, find_hosts_alone(analysis)),
+        rule_remedies=price_remedies(analysis.remedies_by_rule, host_annual, find_hosts_alone(analysis)),
         containment=_containment(analysis, host_costs, settings),
         assumptions=_assumptions(settings, labour),
     )
 
 
-def price_remedies(remedies: Iterable[Remedy], host_annual: dict[str, float]) -> tuple[PricedRemedy, ...]:
-    """A freed host needs no normal change any more: the saving is its whole yearly cost."""
-    priced = [
-        PricedRemedy(r.cause, r.label, r.kind, r.hosts_freed,
-                     round(sum(host_annual.get(h, 0.0) for h in r.hosts_freed), 2))
-        for r in remedies
-    ]
+def find_hosts_alone(analysis: Analysis) -> frozenset[str]:
+    """Hosts in no cluster, or the only host of theirs: their guests have no other host to move to."""
+    sizes: dict[str, int] = defaultdict(int)
+    for h in analysis.hosts:
+        if h.cluster:
+            sizes[h.cluster] += 1
+    return frozenset(h.name for h in analysis.hosts if sizes.get(h.cluster or "", 0) <= 1)
+
+
+def price_remedies(remedies: Iterable[Remedy], host_annual: dict[str, float],
+                   alone: frozenset[str] = frozenset()) -> tuple[PricedRemedy, ...]:
+    """A freed host needs no normal change any more: the saving is its whole yearly cost.
+
+    A host alone is never freed (nothing can take its guests), so it is left out of every fix.
+    """
+    priced = []
+    for r in remedies:
+        freed = tuple(h for h in r.hosts_freed if h not in alone)
+        if freed:
+            priced.append(PricedRemedy(r.cause, r.label, r.kind, freed,
+                                       round(sum(host_annual.get(h, 0.0) for h in freed), 2)))
     return tuple(sorted(priced, key=lambda r: (-r.annual_saving, -len(r.hosts_freed), r.label)))
 
 

@@ -151,7 +151,8 @@ def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCos
     freed = len(freed_hosts)
     saving = round(sum(host_annual.get(h, 0.0) for h in freed_hosts), 2)
     addressed = round(sum(units[u].annual for u in row.units), 2)
-    reason = "" if freed else _reason(row, unit_hosts, units, other_causes, effort is STANDALONE, later)
+    alone = effort is STANDALONE or bool(row.hosts) and all(host_cluster.get(h) is None for h in row.hosts)
+    reason = "" if freed else _reason(row, unit_hosts, units, other_causes, alone, later)
     return Action(row.scope, row.kind, freed, saving, later, action=phrase(effort, scope, len(row.guests)),
                   effort=effort.level, reason=reason, units=len(row.units), annual_cost=addressed,
                   rules=tuple(sorted(row.rules)), cause=row.cause, freed=tuple(freed_hosts),

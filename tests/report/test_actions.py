@@ -101,3 +101,16 @@ def test_a_host_alone_with_two_local_datastores_gets_one_action() -> None:
     plan = plan_actions(audit.analysis, audit.costing)
     assert len(plan) == 1 and "standalone host esx09" in plan[0].action and plan[0].units == 2
     assert plan[0].annual_cost == pytest.approx(audit.costing.annual_total)
+
+
+def test_fixes_by_rule_free_no_host_alone_in_its_cluster() -> None:
+    hosts = [host("esx01"), host("esx02"), host("solo", cluster="Edge")]
+    stores = [store("san01", ["esx01", "esx02", "solo"]), store("local01", ["esx01"]), store("local09", ["solo"])]
+    guests = [guest("app1", "vm-1", "esx01"), guest("erp", "vm-2", "solo", ds="local09")]
+    iso = [device("vm-1", "cd", "iso", "ISO [local01] ISO/img.iso", connected=True, starts=True)]
+    audit = _audit(make(hosts, guests, devices=iso, datastores=stores))
+    model = build_report(audit.analysis, audit.costing, today=date(2026, 3, 31))
+    by_rule = {a.label: a.hosts_freed for a in model.rule_remedies}
+    assert by_rule == {"ISO image mounted from a single-host datastore": 1}  # not "single-host datastore: 1 freed"
+    solo = [a for a in plan_actions(audit.analysis, audit.costing) if "solo" in a.action or a.label == "erp"]
+    assert solo and all(a.hosts_freed == 0 and "no other host to move to" in a.reason for a in solo)
