@@ -42,7 +42,7 @@ from .model import (
 )
 from .references import titled_links
 from .scope_view import scope_view
-from .waves import limiting_cluster, plan_waves
+from .waves import binding_constraint, limiting_cluster, plan_waves
 
 T = TypeVar("T")
 
@@ -128,7 +128,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         conflicts=analysis.conflicts[:MAX_CHANGE_NAMES],
         wave_plan=tuple(plan_waves(analysis)), wave_limit=analysis.config.waves.hosts_down_per_cluster,
         wave_limit_cluster=limit[0] if limit else None, wave_limit_hosts=limit[1] if limit else 0,
-        wave_limit_allowed=limit[2] if limit else 1,
+        wave_limit_allowed=limit[2] if limit else 1, wave_bound=binding_constraint(analysis),
         history=_history(history),
         sites=tuple(_sites(analysis)), sites_origin=analysis.sites.origin if analysis.sites.failures else "",
         unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),

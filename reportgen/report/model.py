@@ -165,6 +165,25 @@ class WaveRow:
 
 
 @dataclass(frozen=True)
+class WaveBound:
+    """What forces the number of waves, and whether raising a per-cluster limit would lower it."""
+
+    kind: str
+    """'guest-cluster' (its nodes' hosts never share a wave) or 'cluster' (the per-cluster limit)."""
+    name: str
+    hosts: int
+    waves: int
+    """Waves this constraint alone needs."""
+    allowed: int = 1
+    """For 'cluster': hosts of the cluster that may be down at once."""
+    raise_to: int = 0
+    """A per-cluster limit that lowers the bound and keeps a host of the cluster up; 0 when none does."""
+    waves_if_raised: int = 0
+    also: str = ""
+    """A guest cluster that needs as many waves (named when a cluster binds equally)."""
+
+
+@dataclass(frozen=True)
 class FailureRow:
     host: str
     cluster: str | None
@@ -366,6 +385,8 @@ class ReportModel:
     """The cluster that needs the most waves by itself, with its hosts and allowed hosts down."""
     wave_limit_hosts: int = 0
     wave_limit_allowed: int = 1
+    wave_bound: WaveBound | None = None
+    """The constraint that forces the number of waves (None when no constraint needs two waves)."""
     conflicts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     """Guests that must share a host but are pinned to different hosts: (guests, hosts)."""
     history: HistoryView | None = None

@@ -12,7 +12,7 @@ from collections import Counter
 
 from ..analysis import Analysis, HostResult
 from ..cost import UNKNOWN_OWNER
-from .model import WaveRow
+from .model import WaveBound, WaveRow
 
 MAX_WAVE_HOSTS = 12
 """Host names printed in one wave's cell (the rest are counted)."""
@@ -59,3 +59,35 @@ def limiting_cluster(analysis: Analysis) -> tuple[str, int, int] | None:
 
     name = max(sizes, key=lambda c: (-(-sizes[c] // allowed(c)), sizes[c], c))
     return name, sizes[name], allowed(name)
+
+
+def _ceil(a: int, b: int) -> int:
+    return -(-a // max(b, 1))
+
+
+def binding_constraint(analysis: Analysis) -> WaveBound | None:
+    """The constraint that needs the most waves by itself: a guest cluster spanning N hosts (N waves,
+    whatever the limits) or a cluster's per-cluster limit; a higher limit is suggested only when it
+    lowers that bound and still keeps one host of the cluster up."""
+    spans = [(len(c.hosts), f"{c.id} {c.name}") for c in analysis.faux_clusters if not c.suspected and c.hosts]
+    span, spanning = max(spans, key=lambda s: (s[0], s[1]), default=(0, ""))
+    sizes = Counter(h.cluster for h in analysis.hosts if h.cluster)
+    waves = analysis.config.waves
+
+    def allowed(name: str) -> int:
+        return waves.cluster_capacity.get(name, waves.hosts_down_per_cluster)
+
+    need = {c: _ceil(n, allowed(c)) for c, n in sizes.items()}
+    cluster = max(need, key=lambda c: (need[c], sizes[c], c), default=None)
+    if cluster is None or need[cluster] <= span:
+        return WaveBound("guest-cluster", spanning, span, span) if span > 1 else None
+    if need[cluster] <= 1:
+        return None
+    others = max([span] + [need[c] for c in need if c != cluster])
+    raise_to, lowered = 0, 0
+    for limit in range(allowed(cluster) + 1, sizes[cluster]):  # keep at least one host of the cluster up
+        if max(others, _ceil(sizes[cluster], limit)) < need[cluster]:
+            raise_to, lowered = limit, max(others, _ceil(sizes[cluster], limit))
+            break
+    return WaveBound("cluster", cluster, sizes[cluster], need[cluster], allowed(cluster), raise_to, lowered,
+                     also=spanning if span == need[cluster] else "")

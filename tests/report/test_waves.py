@@ -54,3 +54,38 @@ def test_the_sample_pdf_lists_every_host_in_its_wave_plan(tmp_path: Path) -> Non
     flat = "".join(plan[:plan.index("Failovers: guest clusters")].split()).replace("-", "")
     for h in audit.analysis.hosts:
         assert h.name.replace("-", "") in flat, h.name
+
+
+def _plan_text(exports: list[Path], down: int = 1) -> str:
+    import re
+
+    from reportgen.render.html import render_html
+    audit = run_audit(exports, replace(CONFIG, waves=WaveSettings(hosts_down_per_cluster=down)))
+    html = render_html(build_report(audit.analysis, audit.costing, today=date(2026, 3, 31)))
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return text[text.index("can be patched in"):][:900]
+
+
+def test_a_guest_cluster_spanning_four_hosts_is_named_as_what_forces_four_waves() -> None:
+    exports = [SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"]
+    for down in (1, 2):
+        text = _plan_text(exports, down)
+        assert "in 4 waves" in text
+        assert "Guest cluster GC-002 hqrac01 (4 nodes) has nodes on 4 hosts" in text
+        assert "so it alone needs 4 waves, whatever the per-cluster limit" in text
+        assert "it alone needs 2 waves" not in text and "raising the limit" not in text
+
+
+def test_a_higher_limit_is_suggested_only_when_it_lowers_the_bound_and_keeps_a_host_up() -> None:
+    text = _plan_text([SAMPLES / "hyperv" / "hyperv-3node.zip"])
+    assert "Cluster HVCL01 has 3 hosts and allows 1 down at once, so it alone needs 3 waves" in text
+    assert "allowing 2 of its hosts down at once" in text and "keep 1 host up" in text
+
+
+def test_no_higher_limit_is_suggested_for_a_cluster_of_two_hosts() -> None:
+    from tests.rules.kit import guest, host, make
+    estate = make([host("esx01"), host("esx02")], [guest("a", "vm-1", "esx01"), guest("b", "vm-2", "esx02")])
+    audit = small_audit(estate=estate)
+    model = build_report(audit.analysis, audit.costing)
+    bound = model.wave_bound
+    assert bound is not None and (bound.kind, bound.waves, bound.raise_to) == ("cluster", 2, 0)
