@@ -61,6 +61,15 @@ def test_guest_clusters_with_members_hosts_and_topology(bundle_audit) -> None:  
     assert heartbeat["topology"] == "in-a-box" and heartbeat["hosts"] == ["HV02"] and heartbeat["suspected"] is True
 
 
+def test_a_group_found_by_two_heuristics_is_one_suspected_group(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    _, doc, out = bundle_audit
+    suspected = [frozenset(names(c["guests"])) for c in doc["faux_clusters"] if c["suspected"]]
+    assert suspected == [frozenset({"APPHB-1", "APPHB-2"})]  # a private switch and node-numbered names
+    text = " ".join(subprocess.run(["pdftotext", str(out / "r.pdf"), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "1 further group of guests looks like a guest cluster by name" in text
+
+
 def test_pass_through_and_dda_guests_are_pinned(bundle_audit) -> None:  # type: ignore[no-untyped-def]
     _, doc, _ = bundle_audit
     hv3 = hosts(doc)["HV03"]

@@ -65,4 +65,5 @@ def _sort(out: RuleOutput) -> None:
         edges.sort(key=lambda e: (e.a, e.b, e.rule, e.cause or ""))
     for host_edges in (out.pins, out.strands):
         host_edges.sort(key=lambda e: (e.guest, e.host, e.rule, e.cause or ""))
-    out.suspected.sort()
+    # one group per member set: two heuristics (a private switch, similar names) may find the same guests
+    out.suspected = sorted({tuple(sorted(set(group))) for group in out.suspected})
