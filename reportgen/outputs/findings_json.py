@@ -139,7 +139,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                 "stranded_on_failure": [_guest(g, uuids) for g in h.stranded],
                 "degraded_faux_clusters": list(h.degraded),
                 "owners_to_ask": list(h.owners), "owner_unknown": h.unknown_owner,
-                "wave": h.wave, "maintenance_domain": h.domain, "guests": h.guests,
+                "wave": h.wave, "wave_number": h.wave + 1 if h.wave >= 0 else None, "maintenance_domain": h.domain, "guests": h.guests,
                 "source": host_files.get(h.key), "site": analysis.sites.host_site.get(h.name),
             }
             for h in analysis.hosts

@@ -109,3 +109,12 @@ def test_actions_reach_every_cost_unit(workbook) -> None:
     rows = _sheet(wb, "Actions")
     assert rows and all(r["Effort"] in ("minutes", "change", "project") for r in rows)
     assert all(r["Why no host is freed alone"] for r in rows if not r["Hosts freed"])
+
+
+def test_the_json_gives_the_wave_as_the_pdf_and_xlsx_number_it(workbook) -> None:
+    wb, doc, _ = workbook
+    rows = {r["Host"]: r for r in _sheet(wb, "Host register")}
+    for host in doc["hosts"]:
+        assert host["wave_number"] == rows[host["name"]]["Wave"] == host["wave"] + 1  # 'wave' stays 0-based
+        assert host["name"] in doc["waves"][host["wave_number"] - 1]
+    assert {r["Wave"] for r in _sheet(wb, "Waves")} == {h["wave_number"] for h in doc["hosts"]}
