@@ -207,6 +207,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         unit_guests=sum(1 for u in costing.units if u.kind != "guest-cluster"),
         outage_priced=bool(analysis.config.cost.outage_cost_per_minute
                            or analysis.config.cost.service_outage_cost_per_minute),
+        stranded_worst=max((len(h.stranded) for h in stranded_hosts), default=0),
         no_ha_guests=len({g.key for h in stranded_hosts for g in h.stranded if NO_HA in g.rules}),
         no_ha_hosts=sum(1 for h in stranded_hosts if any(NO_HA in g.rules for g in h.stranded)),
     )

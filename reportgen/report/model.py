@@ -52,6 +52,8 @@ class Summary:
     """Running guests that would not restart after their host failed because the host has no HA (VMW-24)."""
     no_ha_hosts: int = 0
     """Hosts without HA (HA off on their cluster, or standalone) that run such guests."""
+    stranded_worst: int = 0
+    """The most guests one host failure strands (the stranded guests of the worst host)."""
 
 
 @dataclass(frozen=True)

@@ -46,3 +46,10 @@ def test_with_ha_on_or_unknown_no_guest_is_said_to_stay_down_for_want_of_ha() ->
         text = _text(_estate(ha=ha))
         assert "HA off" not in text
         assert "No running guest was found that could not restart on another host" in text
+
+
+def test_the_summary_says_how_many_one_host_failure_strands_at_most() -> None:
+    text = _text(_estate(ha=False))
+    assert ("If a host failed, up to 2 of its guests could not be restarted on another host: "
+            "3 across the 2 hosts that have such guests, one host failing at a time.") in text
+    assert "If one of 2 hosts failed, 3 guests" not in text
