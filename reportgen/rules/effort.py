@@ -43,7 +43,8 @@ EFFORT: dict[str, Effort] = {
     "VMW-14": Effort("project", "Remove the PCI passthrough device of {scope}"),
     "VMW-15": Effort("change", "Replace the SR-IOV adapter of {scope} by a VMXNET3 adapter"),
     "VMW-16": Effort("change", "Plan the vGPU moves of {scope}"),
-    "VMW-17": Effort("minutes", "Disconnect the host USB device of {scope}"),
+    "VMW-17": Effort("project", "Replace the host USB device of {scope} by a network USB server (USB over IP) "
+                               "or network licensing"),
     "VMW-18": Effort("minutes", "Disconnect the host CD/DVD drive of {scope}"),
     "VMW-20": Effort("change", "Turn off Fault Tolerance on {scope}, or accept the tie"),
     "VMW-21": Effort("change", "Set the latency sensitivity of {scope} to normal"),

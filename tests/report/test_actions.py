@@ -114,3 +114,13 @@ def test_fixes_by_rule_free_no_host_alone_in_its_cluster() -> None:
     assert by_rule == {"ISO image mounted from a single-host datastore": 1}  # not "single-host datastore: 1 freed"
     solo = [a for a in plan_actions(audit.analysis, audit.costing) if "solo" in a.action or a.label == "erp"]
     assert solo and all(a.hosts_freed == 0 and "no other host to move to" in a.reason for a in solo)
+
+
+def test_a_host_usb_licence_key_is_not_something_to_disconnect_in_minutes() -> None:
+    hosts = [host("esx01"), host("esx02")]
+    key = device("vm-1", "usb", "host", "SafeNet Sentinel HL Key", connected=True, starts=True)
+    audit = _audit(make(hosts, [guest("licsrv", "vm-1", "esx01")], devices=[key]))
+    [action] = plan_actions(audit.analysis, audit.costing)
+    assert action.action == ("Replace the host USB device of licsrv by a network USB server (USB over IP) "
+                             "or network licensing")
+    assert action.effort == "project" and "Disconnect" not in action.action
