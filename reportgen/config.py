@@ -47,6 +47,7 @@ change_cost_high = 600.0
 out_of_hours_multiplier = 1.5    # applied to the hours of people working in the maintenance window
 outage_cost_per_minute = 0.0     # business cost of a planned outage of one service, per minute (0 = not priced)
 outage_minutes = 45.0            # planned outage of a pinned guest per host maintenance (shutdown, patch, start, test)
+media_minutes = 10.0             # virtualisation admin's minutes to disconnect a connected CD/DVD or ISO live (no outage)
 
 # Business cost per minute of outage for named services, overriding outage_cost_per_minute. Keys are
 # patterns (* and ? wildcards, case-insensitive) matched against guest cluster and guest names.
@@ -125,6 +126,8 @@ class CostSettings:
     out_of_hours_multiplier: float = 1.5
     outage_cost_per_minute: float = 0.0
     outage_minutes: float = 45.0
+    media_minutes: float = 10.0
+    """Minutes of the virtualisation admin, in hours, to disconnect a guest's connected media live (no outage)."""
     roles: dict[str, Role] = field(
         default_factory=lambda: {
             "virtualisation_admin": Role(2.0, 55.0),
@@ -237,7 +240,8 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
     events_data = cost_data.pop("events_per_year", None)
     services_data = cost_data.pop("service_outage_cost_per_minute", None)
     cost = _section(CostSettings(), cost_data, "cost", where)
-    for key in ("change_cost", "change_cost_low", "change_cost_high", "outage_cost_per_minute", "outage_minutes"):
+    for key in ("change_cost", "change_cost_low", "change_cost_high", "outage_cost_per_minute", "outage_minutes",
+                "media_minutes"):
         if getattr(cost, key) < 0:
             raise ConfigError(f"key 'cost.{key}' must not be negative", where=where)
     if cost.out_of_hours_multiplier < 1:

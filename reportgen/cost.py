@@ -23,6 +23,21 @@ from .analysis import Analysis, PinnedGuest, Remedy
 from .config import CostSettings
 
 UNKNOWN_OWNER = "(owner unknown)"
+MEDIA_RULES = frozenset({"VMW-18", "VMW-19", "HYV-12"})
+"""Ties by a connected CD/DVD drive or ISO image: the media can be disconnected while the guest runs."""
+MEDIA_ROLE = "virtualisation_admin"
+
+
+def only_media(guest: PinnedGuest) -> bool:
+    """True when nothing but connected media ties the guest: disconnect it live, then migrate (no power-off)."""
+    return not guest.faux_cluster and bool(guest.rules) and set(guest.rules) <= MEDIA_RULES
+
+
+def media_labour(cost: CostSettings) -> float:
+    """The virtualisation admin's minutes, in hours, to disconnect one guest's media (the cheapest role if unnamed)."""
+    rates = [r.rate for r in cost.roles.values()]
+    rate = cost.roles[MEDIA_ROLE].rate if MEDIA_ROLE in cost.roles else min(rates, default=0.0)
+    return cost.media_minutes / 60 * rate
 
 
 @dataclass(frozen=True)
@@ -146,11 +161,17 @@ def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[str, fl
         if not units:
             continue
         events = settings.events_per_year.get(host.platform, 0.0)
-        per_event = change + sum(labour + settings.outage_minutes * rate_of[u] for u in units)
+        media = {u for u, guests in units.items() if all(only_media(g) for g in guests)}
+
+        def handling(unit: str, media: set[str] = media) -> float:
+            """Labour and outage of one unit and event: media is disconnected live, in hours, without outage."""
+            return media_labour(settings) if unit in media else labour + settings.outage_minutes * rate_of[unit]
+
+        per_event = change + sum(handling(u) for u in units)
         host_costs.append(HostCost(host.name, host.cluster, host.platform, events, len(units), per_event,
                                    events * per_event))
         for unit, guests in units.items():
-            share = events * (change / len(units) + labour + settings.outage_minutes * rate_of[unit])
+            share = events * (change / len(units) + handling(unit))
             per_unit[unit] += share
             unit_hosts[unit].append(host.name)
             unit_events[unit] += events
@@ -263,10 +284,13 @@ def _assumptions(settings: CostSettings, labour: float) -> dict[str, object]:
         "roles": {name: {"hours": r.hours, "rate": r.rate} for name, r in settings.roles.items()},
         "labour_per_unit_and_event": round(labour, 2),
         "outage_minutes": settings.outage_minutes,
+        "media_minutes": settings.media_minutes,
+        "media_labour_per_guest_and_event": round(media_labour(settings), 2),
         "outage_cost_per_minute": settings.outage_cost_per_minute,
         "service_outage_cost_per_minute": dict(settings.service_outage_cost_per_minute),
         "events_per_year": dict(settings.events_per_year),
         "model": "per host and year: events x (change_cost + units x (labour + outage)); a unit is one "
                  "guest cluster or one pinned guest outside any guest cluster; the change cost of a host is "
-                 "shared equally by its units",
+                 "shared equally by its units; a guest tied only by connected media (VMW-18, VMW-19, "
+                 "HYV-12) costs media_minutes of the virtualisation admin instead of labour and outage",
     }

@@ -11,7 +11,7 @@ from typing import TypeVar
 import polars as pl
 
 from ..analysis import Analysis, FauxCluster, HostResult
-from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy
+from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy, only_media
 from ..history import History
 from ..logo import read_logo
 from ..rules import CATALOGUE, Finding
@@ -182,6 +182,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
     running = guests.filter((pl.col("power_state") == "poweredOn") & ~pl.col("template").fill_null(False)).height
     proven = [c for c in analysis.faux_clusters if not c.suspected]
     pinned = {g.key for h in analysis.hosts for g in h.blockers}
+    media = {g.key for h in analysis.hosts for g in h.blockers if only_media(g)}
     pinned_later = {g.key for h in analysis.hosts for g in h.blockers_at_power_on}
     stranded_hosts = [h for h in analysis.hosts if h.stranded]
     not_assessed = {c.rule for c in analysis.coverage if c.status == "not-assessed"}
@@ -207,6 +208,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         unit_guests=sum(1 for u in costing.units if u.kind != "guest-cluster"),
         outage_priced=bool(analysis.config.cost.outage_cost_per_minute
                            or analysis.config.cost.service_outage_cost_per_minute),
+        media_guests=len(media),
         stranded_worst=max((len(h.stranded) for h in stranded_hosts), default=0),
         no_ha_guests=len({g.key for h in stranded_hosts for g in h.stranded if NO_HA in g.rules}),
         no_ha_hosts=sum(1 for h in stranded_hosts if any(NO_HA in g.rules for g in h.stranded)),
@@ -329,7 +331,7 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
     )
     rows = []
     for h in hosts:
-        now = [g.name for g in h.blockers]
+        now = [g.name for g in h.blockers if not only_media(g)]
         keys = {g.key for g in h.blockers}
         later = [g.name for g in h.blockers_at_power_on if g.key not in keys]
         power_off, more = _names(now)
@@ -340,6 +342,7 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
             unknown_owner=h.unknown_owner, wave=h.wave + 1 if h.wave >= 0 else None,
             annual_cost=costing.per_host.get(h.name, 0.0),
             rules=tuple(sorted({r for g in (*h.blockers, *h.blockers_at_power_on) for r in g.rules})),
+            media=tuple(sorted(g.name for g in h.blockers if only_media(g))),
         ))
     return rows
 
@@ -494,6 +497,9 @@ def _assumptions(analysis: Analysis, costing: Costing) -> tuple[Assumption, ...]
                    money(costing.per_event_labour, currency)),
         Assumption("Planned outage per guest cluster or pinned guest and maintenance",
                    f"{cost.outage_minutes:g} minutes"),
+        Assumption("A guest tied only by a connected CD/DVD or ISO (VMW-18, VMW-19, HYV-12): media disconnected "
+                   "while it runs, then migrated; no outage, no out-of-hours work",
+                   f"{cost.media_minutes:g} minutes of the virtualisation admin"),
         Assumption("Business cost of a minute of planned outage",
                    money(cost.outage_cost_per_minute, currency) if cost.outage_cost_per_minute
                    else "not priced (set cost.outage_cost_per_minute)"),

@@ -52,6 +52,8 @@ class Summary:
     """Running guests that would not restart after their host failed because the host has no HA (VMW-24)."""
     no_ha_hosts: int = 0
     """Hosts without HA (HA off on their cluster, or standalone) that run such guests."""
+    media_guests: int = 0
+    """Guests tied today only by a connected CD/DVD or ISO: disconnected live, then migrated (no power-off)."""
     stranded_worst: int = 0
     """The most guests one host failure strands (the stranded guests of the worst host)."""
 
@@ -145,6 +147,8 @@ class RegisterRow:
     annual_cost: float
     rules: tuple[str, ...] = ()
     """Why the host is tied: the rules of the guests to power off (today and once started)."""
+    media: tuple[str, ...] = ()
+    """Guests tied today only by connected media: disconnect it live, then migrate (not in ``power_off``)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,8 @@ class WaveRow:
     power_off_count: int
     owners: tuple[str, ...]
     failovers: int
+    media: tuple[str, ...] = ()
+    """Guests tied only by connected media: disconnected live, then migrated (not in ``power_off``)."""
     """Guest-cluster failovers (a node on a host of this wave, the cluster not in a box)."""
 
 

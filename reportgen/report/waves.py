@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..analysis import Analysis, HostResult
-from ..cost import UNKNOWN_OWNER
+from ..cost import UNKNOWN_OWNER, only_media
 from .model import WaveBound, WaveRow
 
 MAX_WAVE_HOSTS = 12
@@ -35,14 +35,15 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
     for wave in sorted(by_wave, key=lambda w: (w < 0, w)):
         hosts = sorted(by_wave[wave], key=lambda h: (h.evacuable, h.name))
         names, more = _cut([h.name for h in hosts], MAX_WAVE_HOSTS)
-        guests = sorted({g.name for h in hosts for g in h.blockers})
+        guests = sorted({g.name for h in hosts for g in h.blockers if not only_media(g)})
+        media = sorted({g.name for h in hosts for g in h.blockers if only_media(g)})
         shown, guests_more = _cut(guests, MAX_WAVE_GUESTS)
         owners = sorted({g.owner or UNKNOWN_OWNER for h in hosts for g in h.blockers})
         failovers = sum(1 for h in hosts for c in h.degraded if topology.get(c) != "in-a-box")
         rows.append(WaveRow(
             number=wave + 1 if wave >= 0 else None, hosts=names, hosts_not_shown=more, host_count=len(hosts),
             tied=sum(1 for h in hosts if h.blockers), power_off=shown, power_off_not_shown=guests_more,
-            power_off_count=len(guests), owners=tuple(owners), failovers=failovers,
+            power_off_count=len(guests), owners=tuple(owners), failovers=failovers, media=tuple(media),
         ))
     return rows
 
