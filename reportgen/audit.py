@@ -20,6 +20,7 @@ from .estate import Estate
 from .exclude import exclude_guests
 from .history import History, compare_history, record
 from .importers import MapOptions, load_estate
+from .owners import Ownership, assign_owners, redact_ownership, with_unowned
 from .progress import Progress, silent
 from .report.fonts import unprintable_names
 from .rules import Severity
@@ -37,6 +38,8 @@ class Audit:
     costing: Costing
     history: History | None = None
     """The quarter-on-quarter view, when a history folder was given."""
+    ownership: Ownership = Ownership()
+    """Where the owners came from and what of the owners file was not used."""
 
     def worst_severity(self) -> Severity | None:
         """The highest severity of any finding that ties a guest today or at next power-on."""
@@ -50,6 +53,7 @@ def run_audit(
     progress: Progress = silent,
     redact: bool = False,
     history_dir: str | os.PathLike[str] | None = None,
+    owners: str | os.PathLike[str] | None = None,
 ) -> Audit:
     """Read the exports, run the rules and the core, price the result.
 
@@ -58,11 +62,18 @@ def run_audit(
     guest, cluster, vCenter, datastore, network, owner, custom attribute or file name.
     With ``history_dir``, the audit is compared with the estate's earlier quarters there; its own
     snapshot is recorded by :func:`record_history`, once the outputs are written.
+    With ``owners`` (else the configuration's ``[owner] file``), owners come from that file where it
+    names the guest (see :mod:`.owners`).
     """
+    from .owners_file import read_owners
+
     config = config or Config()
+    owners = owners if owners is not None else config.owners_file
+    owners_file = read_owners(Path(owners)) if owners else None  # a bad owners file stops the audit before the exports
     estate = load_estate(exports, MapOptions(owner_column=config.owner_column), progress=progress)
     estate = exclude_guests(estate, config.exclude)  # by the real names, before any redaction
     estate = apply_scope(estate, config.scope)
+    estate, ownership = assign_owners(estate, owners_file)
     if redact:
         from .redact import Redactor, redact_config, redact_estate
         from .sites import with_sites
@@ -73,6 +84,7 @@ def run_audit(
         redactor = Redactor(config.redact_key)
         config = redact_config(config, redactor, estate)
         estate = redact_estate(estate, redactor=redactor)
+        ownership = redact_ownership(ownership, redactor)
     unprintable = unprintable_names(estate)
     if unprintable is not None:
         estate = replace(estate, issues=(*estate.issues, unprintable))
@@ -80,13 +92,14 @@ def run_audit(
     if estate.scope is not None:
         analysis = replace(analysis, coverage=scoped_coverage(analysis.coverage, estate.scope),
                            findings=scoped_findings(analysis.findings, analysis.faux_clusters, estate.scope))
+    analysis = with_unowned(analysis)
     progress("pricing", 2, 3)
     costing = cost_analysis(analysis)
     history = None
     if history_dir is not None:
         progress("comparing with earlier quarters", 3, 3)
         history = compare_history(Path(history_dir), analysis, costing)
-    return Audit(estate, analysis, costing, history)
+    return Audit(estate, analysis, costing, history, ownership)
 
 
 def record_history(audit: Audit, staging: Staging | None = None) -> list[str]:
@@ -104,7 +117,8 @@ def _write(path: str | Path, staging: Staging | None, write: Callable[[Path], ob
 def write_json(audit: Audit, path: str | Path, staging: Staging | None = None) -> None:
     from .outputs.findings_json import write_findings_json
 
-    _write(path, staging, lambda to: write_findings_json(audit.analysis, audit.costing, to, history=audit.history))
+    _write(path, staging, lambda to: write_findings_json(audit.analysis, audit.costing, to, history=audit.history,
+                                                         ownership=audit.ownership))
 
 
 def write_pdf(audit: Audit, path: str | Path, staging: Staging | None = None) -> PdfNotes:

@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "(* ?, case ignored); repeat it: one of each field's patterns must match")
     audit.add_argument("--exclude", action="append", metavar="FIELD=PATTERN",
                        help="leave out hosts whose FIELD matches PATTERN, and their guests (repeatable)")
+    audit.add_argument("--owners", metavar="owners.csv", help="owners file (.csv or .xlsx, e.g. a CMDB export): "
+                       "guest, vm_uuid, cluster or folder, then owner, email, team, cost_centre; it wins over the "
+                       "export's owner column (default: [owner] file in the configuration)")
     audit.add_argument("--redact", action="store_true", help="replace every name (hosts, guests, clusters, "
                        "vCenters, datastores, networks, owners, files) by a keyed pseudonym in every output")
     audit.add_argument("--fail-on", metavar="SEVERITY", choices=["info", "low", "medium", "high", "critical"],
@@ -330,7 +333,8 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
     outputs = {"-o": pdf, "--json": args.json, "--html": args.html, "--xlsx": args.xlsx}
     # Before anything is read or written (and before polars loads): exports that cannot be read
     # safely, and outputs that would replace an input or each other.
-    check_outputs(args.exports, outputs, (args.config, config.report.logo), args.history)
+    owners = args.owners or config.owners_file
+    check_outputs(args.exports, outputs, (args.config, config.report.logo, owners), args.history)
     for target in outputs.values():
         if target and not Path(target).resolve().parent.is_dir():
             raise RenderError("the folder does not exist", where=str(target), hint="create it first")
@@ -390,7 +394,8 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
     from .report import build_report
     from .rules import Severity
 
-    audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history)
+    audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history,
+                      owners=args.owners)
     with staging.writing():
         if pdf and worker is not None:
             worker.render(build_report(audit.analysis, audit.costing, history=audit.history), staging.reserve(pdf))

@@ -34,6 +34,9 @@ max_issue_rows = 40              # data-quality problems (grouped) and coverage 
 
 [owner]
 column = ""                      # vInfo custom attribute / tag column holding the guest owner, e.g. "Owner"
+file = ""                        # owners file (a CMDB export, .csv or .xlsx; relative to this file): guest or
+                                 # vm_uuid or cluster/folder pattern, owner, email, team, cost_centre; wins over
+                                 # the column where both name an owner (--owners overrides it)
 
 [redact]
 key = ""                         # with --redact: a secret of your own, so that nobody can match pseudonyms to
@@ -169,6 +172,8 @@ class Config:
     """Site name -> host name patterns (``[sites]``); empty: the export's fault domains."""
     scope: ScopeSettings = field(default_factory=ScopeSettings)
     """The part of the estate to audit (``[scope]``; the command line's --include / --exclude add to it)."""
+    owners_file: str | None = None
+    """``[owner] file``: the owners file, resolved against the config file's folder."""
 
 
 _CURRENCIES = {"GBP", "EUR", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "NZD", "JPY", "ZAR", "INR"}
@@ -212,10 +217,16 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
             raise ConfigError(exc.message, where=where, hint=exc.hint) from None
         report = replace(report, logo=str(logo))
     owner = data.get("owner", {})
-    _only(owner, {"column"}, "owner", where)
+    _only(owner, {"column", "file"}, "owner", where)
     column = owner.get("column", "")
     if not isinstance(column, str):
         raise ConfigError("key 'owner.column' must be a text (a vInfo column name)", where=where)
+    owners_file = owner.get("file", "")
+    if not isinstance(owners_file, str):
+        raise ConfigError("key 'owner.file' must be a text (the path of a .csv or .xlsx owners file)", where=where)
+    owners_path = None
+    if owners_file.strip():
+        owners_path = str(Path(owners_file) if base_dir is None else base_dir / owners_file)
 
     exclude = data.get("exclude", {})
     if not isinstance(exclude, dict):
@@ -298,7 +309,8 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
     waves = replace(waves, cluster_capacity=capacity)
     return Config(report=report, owner_column=column or None, cost=cost, waves=waves, redact_key=redact_key,
                   exclude=ExcludeSettings(patterns["names"], patterns["annotations"]),
-                  base_dir=base_dir, sites=_sites(data.get("sites", {}), where), scope=_scope(data.get("scope", {}), where))
+                  base_dir=base_dir, sites=_sites(data.get("sites", {}), where), scope=_scope(data.get("scope", {}), where),
+                  owners_file=owners_path)
 
 
 def _scope(data: object, where: str) -> ScopeSettings:

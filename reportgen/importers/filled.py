@@ -17,7 +17,7 @@ from . import values as V
 
 EMPTY_MEANS_NONE: dict[str, frozenset[str]] = {
     "vInfo": frozenset({"Cluster rule(s)", "Cluster rule name(s)", "FT Role", "Fixed Passthru HotPlug",
-                        "min Required EVC Mode Key", "Annotation", "SRM Placeholder"}),
+                        "min Required EVC Mode Key", "Annotation", "SRM Placeholder", "Folder"}),
     "vHost": frozenset({"Current EVC", "Cluster", "Datacenter", "vSAN Fault Domain Name"}),
     "vDisk": frozenset({"Disk Path"}),  # guest mount points; read only as a fallback for 'Path'
 

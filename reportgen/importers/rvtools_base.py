@@ -28,7 +28,7 @@ NEEDED: dict[str, frozenset[str]] = {
             "Log directory", "Snapshot directory", "Suspend directory", "FT State", "FT Role",
             "Latency Sensitivity", "Cluster rule(s)", "Cluster rule name(s)", "HA Restart Priority",
             "min Required EVC Mode Key", "Fixed Passthru HotPlug", "Annotation",
-            "OS according to the configuration file", "OS according to the VMware Tools", "Disks", "NICs",
+            "OS according to the configuration file", "OS according to the VMware Tools", "Disks", "NICs", "Folder",
         )
     ),
     "vDisk": frozenset(

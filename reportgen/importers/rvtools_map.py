@@ -76,6 +76,7 @@ class Mapper(InfraMapping):
                 .otherwise(self.col(f, "Path").str.to_lowercase().str.ends_with(".vmtx")),
             ),
             owner=self.col(f, owner) if owner else pl.lit(None, pl.String),
+            folder=self.col(f, "Folder"),
             os=pl.coalesce(self.col(f, "OS according to the VMware Tools"),
                            self.col(f, "OS according to the configuration file")),
             vcpus=self.typed(f, "CPUs", V.integer("CPUs", pl.Int32()), pl.Int32()),

@@ -16,6 +16,7 @@ from ..analysis import Analysis, PinnedGuest
 from ..cost import Costing
 from ..errors import RenderError
 from ..history import History
+from ..owners import Ownership, owner_summaries, unowned_guests
 from ..rules import CATALOGUE
 from ..scope import scope_document
 
@@ -42,16 +43,19 @@ def _guest_context(analysis: Analysis, files: dict[int, str]) -> dict[str, dict[
     guests = analysis.estate.guests
     faux = {g.key: c.id for c in analysis.faux_clusters if not c.suspected for g in c.guests}
     rows = zip(guests.column("guest_key").to_pylist(), guests.column("owner").to_pylist(),
-               guests.column("cluster").to_pylist(), guests.column("source_id").to_pylist())
-    return {key: {"owner": owner, "cluster": cluster, "faux_cluster": faux.get(key), "file": files.get(source)}
-            for key, owner, cluster, source in rows}
+               guests.column("cluster").to_pylist(), guests.column("source_id").to_pylist(),
+               guests.column("owner_source").to_pylist())
+    return {key: {"owner": owner, "cluster": cluster, "faux_cluster": faux.get(key), "file": files.get(source),
+                  "owner_source": owner_source}
+            for key, owner, cluster, source, owner_source in rows}
 
 
 def _where(evidence: str, guest: dict[str, Any], host_cluster: str | None, host_file: str | None) -> dict[str, Any]:
     """A finding's owner, cluster, guest-cluster id and source (export file, tab, rows)."""
     found = LOCATOR.match(evidence)
     return {
-        "owner": guest.get("owner"), "cluster": guest.get("cluster") or host_cluster,
+        "owner": guest.get("owner"), "owner_source": guest.get("owner_source"),
+        "cluster": guest.get("cluster") or host_cluster,
         "faux_cluster": guest.get("faux_cluster"),
         "source": {"file": guest.get("file") or host_file, "tab": found.group(1) if found else None,
                    "rows": found.group(2) if found else None},
@@ -88,8 +92,23 @@ def sites_document(analysis: Analysis) -> list[dict[str, Any]]:
     ]
 
 
+def owners_document(analysis: Analysis, ownership: Ownership) -> dict[str, Any]:
+    """Where the owners came from, each owner with contact and guests, what of the owners file matched
+    nothing, and the guests that tie a host without an owner."""
+    return {
+        "file": ownership.file, "file_rows": ownership.rows, "guests_from_file": ownership.guests_from_file,
+        "guests_from_export": ownership.guests_from_export, "guests_without": ownership.guests_without,
+        "owners": [{"owner": o.owner, "email": o.email, "team": o.team, "cost_centre": o.cost_centre,
+                    "sources": list(o.sources), "guests": o.guests} for o in owner_summaries(analysis.estate)],
+        "unmatched_rows": [{"row": u.row, "column": u.column, "value": u.value, "owner": u.owner}
+                           for u in ownership.unmatched],
+        "unowned_guests": [{"key": g.key, "name": g.name, "hosts": list(g.hosts), "faux_cluster": g.faux_cluster}
+                           for g in unowned_guests(analysis)],
+    }
+
+
 def findings_document(analysis: Analysis, costing: Costing, generated_at: datetime | None = None,
-                      history: History | None = None) -> dict[str, Any]:
+                      history: History | None = None, ownership: Ownership | None = None) -> dict[str, Any]:
     """The findings JSON as a Python object."""
     estate = analysis.estate
     generated = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
@@ -191,6 +210,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
         "history": history_document(history) if history is not None else None,
         "scope": scope_document(estate.scope, guest_names),
         "sites": sites_document(analysis),
+        "owners": owners_document(analysis, ownership or Ownership()),
         "data_quality": [
             {"level": i.level, "file": Path(i.file).name, "sheet": i.sheet, "row": i.row, "column": i.column,
              "rows": i.rows, "skipped": i.skipped, "message": i.message}
@@ -200,9 +220,9 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
 
 
 def write_findings_json(analysis: Analysis, costing: Costing, path: str | Path,
-                        history: History | None = None) -> None:
+                        history: History | None = None, ownership: Ownership | None = None) -> None:
     """Write the findings JSON; raises RenderError when the file cannot be written."""
-    document = findings_document(analysis, costing, history=history)
+    document = findings_document(analysis, costing, history=history, ownership=ownership)
     try:
         Path(path).write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     except OSError as exc:

@@ -1,0 +1,305 @@
+"""Guest owners: from an owners file (a CMDB export) where it names the guest, else from the export.
+
+A row of the owners file names guests by ``vm_uuid``, ``guest`` (an exact name or a pattern),
+``cluster`` or ``folder`` patterns; every key a row gives must fit the guest. Where several rows
+fit one guest, the most specific wins: a UUID, then an exact name, then the pattern with the most
+characters that are not wildcards. Rows that tie with different owners leave the guest to the
+export's owner, and the data quality says so. The owners file wins over the export's owner column
+(custom attribute or Get-VM property); ``owner_source`` says where each owner came from.
+
+Nothing is dropped silently: rows that match no guest, and guests that tie a host but have no
+owner (an unowned guest cluster is a finding of its own), are listed in the data quality and the JSON.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import pyarrow as pa
+
+from .estate import DataIssue, Estate
+from .owners_file import OwnerRow, OwnersFile
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+    from .redact import Redactor
+
+OwnerSource = Literal["file", "export"]
+_WILDCARDS = re.compile(r"[*?\[]")
+_UUID_NOISE = re.compile(r"[{}\s]")
+
+
+@dataclass(frozen=True)
+class UnmatchedRow:
+    """A row of the owners file that fits no guest of the estate."""
+
+    row: int
+    column: str
+    value: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class UnownedGuest:
+    """A guest that ties a host and has no owner from any source."""
+
+    key: str
+    name: str
+    hosts: tuple[str, ...]
+    faux_cluster: str | None
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """Where the owners came from, and what of the owners file was not used."""
+
+    file: str | None = None
+    """The owners file's name (no folder), when one was read."""
+    rows: int = 0
+    """Usable rows of the owners file."""
+    guests_from_file: int = 0
+    guests_from_export: int = 0
+    guests_without: int = 0
+    unmatched: tuple[UnmatchedRow, ...] = ()
+
+
+def _uuid(value: str | None) -> str | None:
+    return _UUID_NOISE.sub("", value).lower() or None if value else None
+
+
+def _specificity(row: OwnerRow) -> int:
+    """Characters of the row's patterns that are not wildcards: the longest pattern wins."""
+    return sum(len(_WILDCARDS.sub("", p)) for p in (row.guest, row.cluster, row.folder) if p)
+
+
+class _Pattern:
+    """A case-insensitive name pattern (``*`` ``?`` ``[ ]``), compiled once."""
+
+    def __init__(self, text: str) -> None:
+        self.regex = re.compile(fnmatch.translate(text.lower()))
+
+    def fits(self, value: str | None) -> bool:
+        return value is not None and self.regex.match(value.lower()) is not None
+
+
+@dataclass(frozen=True)
+class _Guest:
+    name: str
+    uuids: frozenset[str]
+    cluster: str | None
+    folder: str | None
+
+
+class _Matcher:
+    """The rows indexed by UUID and exact name; pattern rows tried one by one."""
+
+    def __init__(self, rows: tuple[OwnerRow, ...]) -> None:
+        self.by_uuid: dict[str, list[OwnerRow]] = defaultdict(list)
+        self.by_name: dict[str, list[OwnerRow]] = defaultdict(list)
+        self.patterns: list[OwnerRow] = []
+        self.compiled: dict[str, _Pattern] = {}
+        for row in rows:
+            uuid = _uuid(row.vm_uuid)
+            if uuid:
+                self.by_uuid[uuid].append(row)
+            if row.guest and not _WILDCARDS.search(row.guest):
+                self.by_name[row.guest.lower()].append(row)
+            elif row.guest or row.cluster or row.folder:
+                self.patterns.append(row)
+            for text in (row.guest, row.cluster, row.folder):
+                if text and text not in self.compiled:
+                    self.compiled[text] = _Pattern(text)
+
+    def _fits(self, row: OwnerRow, guest: _Guest) -> bool:
+        uuid = _uuid(row.vm_uuid)
+        if uuid and guest.uuids and uuid not in guest.uuids:
+            return False
+        if uuid and not guest.uuids and not (row.guest or row.cluster or row.folder):
+            return False
+        return all(self.compiled[p].fits(v) for p, v in
+                   ((row.guest, guest.name), (row.cluster, guest.cluster), (row.folder, guest.folder)) if p)
+
+    def rank(self, row: OwnerRow, guest: _Guest) -> tuple[int, int]:
+        """(3 UUID / 2 exact name / 1 pattern, characters that are not wildcards)."""
+        if _uuid(row.vm_uuid) in guest.uuids:
+            return (3, 0)
+        if row.guest and not _WILDCARDS.search(row.guest):
+            return (2, _specificity(row))
+        return (1, _specificity(row))
+
+    def candidates(self, guest: _Guest) -> list[OwnerRow]:
+        rows = [r for u in guest.uuids for r in self.by_uuid.get(u, ())]
+        rows += self.by_name.get(guest.name.lower(), [])
+        rows += self.patterns
+        return list({r.row: r for r in rows if self._fits(r, guest)}.values())
+
+
+def _guests(estate: Estate) -> list[_Guest]:
+    t = estate.guests
+    folders = t.column("folder").to_pylist() if "folder" in t.column_names else [None] * t.num_rows
+    rows = zip(t.column("name").to_pylist(), t.column("vm_uuid").to_pylist(), t.column("vm_id").to_pylist(),
+               t.column("platform").to_pylist(), t.column("cluster").to_pylist(), folders, strict=True)
+    return [_Guest(name or "", frozenset(u for u in (_uuid(uuid), _uuid(vm_id) if platform == "hyperv" else None)
+                                         if u), cluster, folder)
+            for name, uuid, vm_id, platform, cluster, folder in rows]
+
+
+def assign_owners(estate: Estate, owners: OwnersFile | None) -> tuple[Estate, Ownership]:
+    """The estate with each guest's owner, its source and contact, and what the owners file left unused."""
+    t = estate.guests
+    current: list[str | None] = t.column("owner").to_pylist()
+    sources: list[str | None] = ["export" if o else None for o in current]
+    owner = list(current)
+    contact: list[tuple[str | None, str | None, str | None]] = [(None, None, None)] * t.num_rows
+    issues: list[DataIssue] = []
+    used: set[int] = set()
+    if owners is not None:
+        name = Path(owners.file).name
+        matcher = _Matcher(owners.rows)
+        for index, guest in enumerate(_guests(estate)):
+            found = matcher.candidates(guest)
+            used.update(r.row for r in found)
+            chosen = _most_specific(found, guest, matcher)
+            if isinstance(chosen, tuple):
+                issues.append(_ambiguous(chosen, guest.name, name))
+                continue
+            if chosen is not None:
+                owner[index], sources[index] = chosen.owner, "file"
+        contacts = _contacts(owners.rows)
+        contact = [contacts.get(o.lower(), (None, None, None)) if o else (None, None, None) for o in owner]
+        unmatched = tuple(_unmatched(r, owners) for r in owners.rows if r.row not in used)
+        issues.extend(DataIssue("warning", name, f"owners file row matches no guest ({u.column} '{u.value}'); "
+                                f"not used", row=u.row, column=u.column, skipped=True, quoted=(u.value,))
+                      for u in unmatched)
+        issues = [*owners.issues, *issues]
+    else:
+        unmatched = ()
+    counts = {s: sum(1 for x in sources if x == s) for s in ("file", "export")}
+    ownership = Ownership(Path(owners.file).name if owners else None, len(owners.rows) if owners else 0,
+                          counts["file"], counts["export"], sum(1 for s in sources if s is None), unmatched)
+    if owners is not None:
+        issues.append(DataIssue("info", ownership.file or "", _summary(ownership), rows=0))
+    columns = {"owner": owner, "owner_source": sources, "owner_email": [c[0] for c in contact],
+               "owner_team": [c[1] for c in contact], "owner_cost_centre": [c[2] for c in contact]}
+    table = t
+    for column, values in columns.items():
+        index = table.schema.get_field_index(column)
+        table = table.set_column(index, table.schema.field(index), pa.array(values, pa.string()))
+    tables = {**estate.tables, "guests": table}
+    return replace(estate, tables=tables, issues=(*estate.issues, *issues)), ownership
+
+
+def _most_specific(found: list[OwnerRow], guest: _Guest, matcher: _Matcher) -> OwnerRow | tuple[OwnerRow, ...] | None:
+    """The winning row; a tuple of rows when rows of the same precedence give different owners."""
+    if not found:
+        return None
+    ranked = sorted(found, key=lambda r: (matcher.rank(r, guest), -r.row), reverse=True)
+    best = matcher.rank(ranked[0], guest)
+    top = [r for r in ranked if matcher.rank(r, guest) == best]
+    if len({r.owner.lower() for r in top}) > 1:
+        return tuple(sorted(top, key=lambda r: r.row))
+    return min(top, key=lambda r: r.row)
+
+
+def _ambiguous(rows: tuple[OwnerRow, ...], guest: str, file: str) -> DataIssue:
+    numbers = ", ".join(str(r.row) for r in rows[:-1]) + f" and {rows[-1].row}"
+    owners = tuple(dict.fromkeys(r.owner for r in rows))
+    return DataIssue("warning", file, f"guest '{guest}': owners file rows {numbers} fit it equally well and "
+                     f"give different owners ({', '.join(owners)}); the file's owner is not used for it",
+                     row=rows[0].row, quoted=(guest, *owners))
+
+
+def _contacts(rows: tuple[OwnerRow, ...]) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """Owner (case ignored) -> the first e-mail, team and cost centre the file gives for them."""
+    found: dict[str, list[str | None]] = {}
+    for r in rows:
+        known = found.setdefault(r.owner.lower(), [None, None, None])
+        for i, value in enumerate((r.email, r.team, r.cost_centre)):
+            known[i] = known[i] or value
+    return {k: (v[0], v[1], v[2]) for k, v in found.items()}
+
+
+def _unmatched(row: OwnerRow, owners: OwnersFile) -> UnmatchedRow:
+    for field in ("vm_uuid", "guest", "cluster", "folder"):
+        value = getattr(row, field)
+        if value:
+            return UnmatchedRow(row.row, owners.columns.get(field, field), value, row.owner)
+    raise AssertionError("a usable row names guests")  # parse_owners keeps no other row
+
+
+def _summary(o: Ownership) -> str:
+    return (f"owners: {o.guests_from_file:,} guest(s) from {o.file}, {o.guests_from_export:,} from the export's "
+            f"owner column, {o.guests_without:,} without an owner")
+
+
+def unowned_guests(analysis: Analysis) -> tuple[UnownedGuest, ...]:
+    """Guests that tie a host (today or at their next power-on) and have no owner, in host order."""
+    hosts: dict[str, list[str]] = {}
+    seen: dict[str, tuple[str, str | None]] = {}
+    for h in analysis.hosts:
+        for g in (*h.blockers, *h.blockers_at_power_on):
+            if g.owner:
+                continue
+            seen.setdefault(g.key, (g.name, g.faux_cluster))
+            names = hosts.setdefault(g.key, [])
+            if h.name not in names:
+                names.append(h.name)
+    return tuple(UnownedGuest(key, name, tuple(hosts[key]), cluster) for key, (name, cluster) in seen.items())
+
+
+def with_unowned(analysis: Analysis) -> Analysis:
+    """The analysis with one data-quality warning per guest that ties a host without an owner."""
+    unowned = unowned_guests(analysis)
+    if not unowned:
+        return analysis
+    estate = analysis.estate
+    files = dict(zip(estate.sources.column("source_id").to_pylist(), estate.sources.column("file").to_pylist()))
+    source = dict(zip(estate.guests.column("guest_key").to_pylist(), estate.guests.column("source_id").to_pylist()))
+    issues = []
+    for g in unowned:
+        of = f" (guest cluster {g.faux_cluster})" if g.faux_cluster else ""
+        issues.append(DataIssue("warning", Path(str(files.get(source.get(g.key), ""))).name,
+                                f"guest '{g.name}'{of} ties host {', '.join(g.hosts)} but has no owner: nobody to "
+                                "ask for its maintenance (add it to the owners file)"))
+    return replace(analysis, estate=replace(estate, issues=(*estate.issues, *issues)))
+
+
+@dataclass(frozen=True)
+class OwnerSummary:
+    """One owner: contact, where the owner came from, and how many guests they own."""
+
+    owner: str
+    email: str | None
+    team: str | None
+    cost_centre: str | None
+    sources: tuple[str, ...]
+    guests: int
+
+
+def owner_summaries(estate: Estate) -> tuple[OwnerSummary, ...]:
+    """Every owner of the estate's guests, by name."""
+    t = estate.guests
+    found: dict[str, list[tuple[str | None, ...]]] = defaultdict(list)
+    rows = zip(t.column("owner").to_pylist(), t.column("owner_email").to_pylist(), t.column("owner_team").to_pylist(),
+               t.column("owner_cost_centre").to_pylist(), t.column("owner_source").to_pylist(), strict=True)
+    for owner, email, team, centre, source in rows:
+        if owner:
+            found[owner].append((email, team, centre, source))
+    return tuple(
+        OwnerSummary(owner, next((r[0] for r in rs if r[0]), None), next((r[1] for r in rs if r[1]), None),
+                     next((r[2] for r in rs if r[2]), None), tuple(sorted({str(r[3]) for r in rs if r[3]})), len(rs))
+        for owner, rs in sorted(found.items(), key=lambda kv: kv[0].lower())
+    )
+
+
+def redact_ownership(ownership: Ownership, r: Redactor) -> Ownership:
+    """The ownership record with the file, the columns and the values it quotes as pseudonyms (``--redact``)."""
+    return replace(
+        ownership, file=r.file(ownership.file) if ownership.file else None,
+        unmatched=tuple(UnmatchedRow(u.row, str(r.header(u.column)), r.quoted(u.value), r.value("owner", u.owner))
+                        for u in ownership.unmatched))

@@ -1,0 +1,232 @@
+"""Reading an owners file (``--owners owners.csv|.xlsx``): who owns which guests, from a CMDB export.
+
+Headers are matched case-insensitively with the usual aliases (``App Owner``, ``E-mail``,
+``Cost Center`` …); columns that are none of these are ignored, so a CMDB export can be given as
+it is. Each row names guests by ``vm_uuid``, ``guest`` (a name or a pattern with ``*`` ``?``
+``[ ]``), ``cluster`` or ``folder`` patterns, and gives their ``owner`` with an optional
+``email``, ``team`` and ``cost_centre``.
+
+The file is untrusted: it is read within a size bound, a cell that looks like a spreadsheet
+formula or cannot be decoded is never used as a name, and a row that cannot be used is counted
+in the data quality with its row and column. A file that cannot be used at all raises
+:class:`~reportgen.errors.InputError` naming the file and, where it applies, the row and column.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, UsageError, locate
+from .estate import DataIssue
+from .importers.bounded import MiB, check_regular, read_regular
+
+MAX_OWNERS_BYTES = 64 * MiB
+"""An owners file: a CMDB export of a million guests stays far below this."""
+MAX_NAME_CHARS = 256
+"""An owner, e-mail address, team or cost centre longer than this is not a name; its row is not used."""
+MAX_PATTERN_CHARS = 1024
+"""A guest, cluster or folder pattern, or a UUID."""
+
+FIELDS = ("owner", "email", "team", "cost_centre", "guest", "vm_uuid", "cluster", "folder")
+MATCHERS = ("vm_uuid", "guest", "cluster", "folder")
+"""The fields that say which guests a row is about."""
+ALIASES: dict[str, tuple[str, ...]] = {
+    # Most specific first: when two columns of a file both fit a field, the one named higher here is read.
+    "owner": ("owner", "app owner", "application owner", "service owner", "business owner", "vm owner",
+              "owned by", "responsible", "responsible person", "owner name"),
+    "email": ("email", "e mail", "mail", "owner email", "owner e mail", "owner mail", "email address",
+              "e mail address", "contact email"),
+    "team": ("team", "owner team", "group", "owner group", "support group", "assignment group"),
+    "cost_centre": ("cost centre", "cost center", "costcentre", "costcenter", "cost centre code",
+                    "cost center code"),
+    "guest": ("guest", "vm", "vm name", "guest name", "virtual machine", "ci name", "name"),
+    "vm_uuid": ("vm uuid", "vmuuid", "uuid", "vmid", "bios uuid"),
+    "cluster": ("cluster", "cluster name"),
+    "folder": ("folder", "vm folder", "folder name"),
+}
+_SEPARATORS = re.compile(r"[\s_\-./]+")
+_FORMULA = re.compile(r"^[=@\t\r]|^[+\-]\s*[^\d\s]")
+"""A cell a spreadsheet would run as a formula (CSV injection): never a name."""
+_PLACEHOLDERS = frozenset({"-", "--", "n/a", "na", "none", "null", "tbd", "?"})
+_UNDECODED = "\ufffd"
+
+
+@dataclass(frozen=True)
+class OwnerRow:
+    """One usable row of an owners file: which guests it names and who owns them."""
+
+    row: int
+    """The row as a spreadsheet shows it (the header is row 1)."""
+    owner: str
+    email: str | None = None
+    team: str | None = None
+    cost_centre: str | None = None
+    vm_uuid: str | None = None
+    guest: str | None = None
+    cluster: str | None = None
+    folder: str | None = None
+
+
+@dataclass(frozen=True)
+class OwnersFile:
+    """The rows of an owners file that can be used, the header each field was read from, and what was not used."""
+
+    file: str
+    """The path as given."""
+    rows: tuple[OwnerRow, ...]
+    columns: dict[str, str]
+    """Field -> the header it was read from."""
+    issues: tuple[DataIssue, ...] = ()
+    rows_read: int = 0
+
+
+def normalise_header(text: str) -> str:
+    """'App_Owner ' -> 'app owner': case, spacing, underscores and dashes do not matter."""
+    return _SEPARATORS.sub(" ", text.strip().lower()).strip()
+
+
+def choose_columns(headers: list[str], file: str) -> dict[str, int]:
+    """Field -> index of the column it is read from; InputError without an owner or anything to match on."""
+    chosen: dict[str, tuple[int, int]] = {}
+    for index, header in enumerate(headers):
+        name = normalise_header(header)
+        for field, aliases in ALIASES.items():
+            if name not in aliases:
+                continue
+            rank = aliases.index(name)
+            if field in chosen and chosen[field][0] == rank:
+                first = headers[chosen[field][1]]
+                raise InputError(f"columns '{first}' and '{header}' both give the {field.replace('_', ' ')}",
+                                 where=locate(file, row=1, column=header),
+                                 hint="remove or rename one of them")
+            if field not in chosen or rank < chosen[field][0]:
+                chosen[field] = (rank, index)
+    found = ", ".join(f"'{h}'" for h in headers if h) or "none"
+    if "owner" not in chosen:
+        raise InputError("has no owner column", where=locate(file, row=1),
+                         hint=f"name a column 'owner' (or {', '.join(ALIASES['owner'][1:4])}); headers found: {found}")
+    if not any(m in chosen for m in MATCHERS):
+        raise InputError("has no column saying which guests a row is about", where=locate(file, row=1),
+                         hint="add a column 'guest' (a name or a pattern such as sql*), 'vm_uuid', 'cluster' "
+                              f"or 'folder'; headers found: {found}")
+    return {field: index for field, (_, index) in chosen.items()}
+
+
+def read_owners(path: str | Path) -> OwnersFile:
+    """Read an owners file (.csv, .txt or .xlsx) within bounds; InputError naming file, row and column."""
+    path = Path(path)
+    where = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx"):
+        raise UsageError("an owners file must be a .csv or .xlsx file", where=where,
+                         hint="export the CMDB as CSV or as an Excel workbook")
+    status = check_regular(path, MAX_OWNERS_BYTES, where)
+    data = read_regular(path, MAX_OWNERS_BYTES, where, status)
+    headers, records = _read_xlsx(data, where) if suffix == ".xlsx" else _read_csv(data, where)
+    return parse_owners(headers, records, where)
+
+
+def _read_csv(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
+    from .importers.tabular import read_text_table
+
+    table = read_text_table(data, where)
+    names = [c for c in table.frame.columns if c != "__row"]
+    rows = table.frame.select(["__row", *names]).rows()
+    return list(table.headers), [(int(r[0]), list(r[1:])) for r in rows]
+
+
+def _read_xlsx(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
+    """The first sheet of a workbook, through the bounded sheet reader the exports use."""
+    from .importers.rvtools_read import checked_strings, xlsx_open
+    from .importers.xlsx_read import TooLarge, WorkbookError, read_columns, read_shared_strings
+
+    archive, index = xlsx_open(data, where)
+    with archive:
+        if not index.sheets:
+            raise InputError("the workbook has no sheet", where=where, hint="save the owners list as a sheet")
+        sheet = next(iter(index.sheets))
+        strings = checked_strings(lambda: read_shared_strings(archive, index), where)
+        try:
+            read = read_columns(archive, index, sheet, strings, lambda header: sorted(header))
+        except TooLarge as exc:
+            raise InputError(f"{exc}; refused", where=locate(where, sheet, exc.row)) from exc
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, WorkbookError) as exc:
+            raise InputError(f"the sheet {sheet} cannot be read ({exc})", where=where,
+                             hint="save the workbook again, or export the owners as CSV") from exc
+    width = max(read.header, default=-1) + 1
+    headers = [read.header.get(i, "").strip() for i in range(width)]
+    columns = [read.columns[i].to_pylist() if i in read.columns else [None] * read.rows for i in range(width)]
+    records = [(read.first_row + r, [_clean(c[r]) for c in columns]) for r in range(read.rows)]
+    if not read.complete:
+        raise InputError("the sheet's XML is malformed or cut short", where=locate(where, sheet),
+                         hint="save the workbook again, or export the owners as CSV")
+    return headers, records
+
+
+def _clean(value: object) -> str | None:
+    text = None if value is None else str(value).strip()
+    return text or None
+
+
+def parse_owners(headers: list[str], records: list[tuple[int, list[str | None]]], file: str) -> OwnersFile:
+    """The usable rows of an owners table (header row 1; records with their spreadsheet row numbers)."""
+    if not any(h.strip() for h in headers):
+        raise InputError("the file is empty", where=file, hint="give a table with a header row: guest, owner, email")
+    columns = choose_columns(headers, file)
+    rows: list[OwnerRow] = []
+    issues: list[DataIssue] = []
+    name = Path(file).name
+    blank = 0
+    for number, cells in records:
+        values: dict[str, str | None] = {}
+        problem: DataIssue | None = None
+        for field, index in columns.items():
+            value = _clean(cells[index]) if index < len(cells) else None
+            problem = problem or _cell_problem(value, field, name, number, headers[index])
+            values[field] = None if value is None or value.lower() in _PLACEHOLDERS else value
+        if problem is not None:
+            issues.append(problem)
+            continue
+        if not any(values.values()):
+            blank += 1
+            continue
+        matchers = {m: values.get(m) for m in MATCHERS if values.get(m)}
+        owner = values.get("owner")
+        if not owner or not matchers:
+            what = "no owner" if not owner else "no guest, vm_uuid, cluster or folder"
+            column = headers[columns["owner"]] if not owner else None
+            issues.append(DataIssue("warning", name, f"owners file row has {what}; row not used", row=number,
+                                    column=column, skipped=True))
+            continue
+        rows.append(OwnerRow(number, owner, values.get("email"), values.get("team"), values.get("cost_centre"),
+                             **matchers))
+    if blank:
+        issues.append(DataIssue("info", name, f"{blank} blank row(s) of the owners file skipped", rows=blank,
+                                skipped=True))
+    if not rows:
+        raise InputError("has no row with an owner and a guest, vm_uuid, cluster or folder", where=file,
+                         hint="fill the owner column and one of guest, vm_uuid, cluster or folder")
+    return OwnersFile(file, tuple(rows), {f: headers[i] for f, i in columns.items()}, tuple(issues), len(records))
+
+
+def _cell_problem(value: str | None, field: str, file: str, row: int, column: str) -> DataIssue | None:
+    """Why a cell cannot be used (a formula, undecodable text, too long), as a skipped-row issue; else None."""
+    if value is None:
+        return None
+    limit = MAX_PATTERN_CHARS if field in MATCHERS else MAX_NAME_CHARS
+    if _FORMULA.match(value):
+        why = "looks like a spreadsheet formula, not a name"
+    elif _UNDECODED in value:
+        why = "holds bytes that are not text in the file's encoding (save the file as UTF-8)"
+    elif len(value) > limit:
+        why = f"is longer than {limit} characters"
+    elif any(ord(c) < 32 for c in value):
+        why = "holds control characters"
+    else:
+        return None
+    return DataIssue("warning", file, f"owners file cell {why}; row not used", row=row, column=column,
+                     skipped=True)
