@@ -127,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--owners", metavar="owners.csv", help="owners file (.csv or .xlsx, e.g. a CMDB export): "
                        "guest, vm_uuid, cluster or folder, then owner, email, team, cost_centre; it wins over the "
                        "export's owner column (default: [owner] file in the configuration)")
+    audit.add_argument("--owner-packs", metavar="DIR", help="write a short PDF per owner whose guests tie a host "
+                       "(their guests, hosts, waves, cost and fixes) and DIR/owners.csv for a mail merge")
     audit.add_argument("--redact", action="store_true", help="replace every name (hosts, guests, clusters, "
                        "vCenters, datastores, networks, owners, files) by a keyed pseudonym in every output")
     audit.add_argument("--fail-on", metavar="SEVERITY", choices=["info", "low", "medium", "high", "critical"],
@@ -330,31 +332,38 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
     if args.history and Path(args.history).exists() and not Path(args.history).is_dir():
         raise ConfigError("--history must name a folder", where=args.history)
     pdf = args.output or (None if (args.json or args.html or args.xlsx) else "report.pdf")
-    outputs = {"-o": pdf, "--json": args.json, "--html": args.html, "--xlsx": args.xlsx}
+    outputs = {"-o": pdf, "--json": args.json, "--html": args.html, "--xlsx": args.xlsx,
+               "--owner-packs": str(Path(args.owner_packs) / "owners.csv") if args.owner_packs else None}
     # Before anything is read or written (and before polars loads): exports that cannot be read
     # safely, and outputs that would replace an input or each other.
     owners = args.owners or config.owners_file
     check_outputs(args.exports, outputs, (args.config, config.report.logo, owners), args.history)
-    for target in outputs.values():
-        if target and not Path(target).resolve().parent.is_dir():
+    if args.owner_packs:
+        from .pack_files import check_pack_folder
+
+        check_pack_folder(args.owner_packs)
+    for option, target in outputs.items():
+        if target and option != "--owner-packs" and not Path(target).resolve().parent.is_dir():
             raise RenderError("the folder does not exist", where=str(target), hint="create it first")
     if args.redact and not config.redact_key:
         err.write("reportgen: warning: --redact without a redact.key in the configuration: anyone can guess "
                   "which name a pseudonym stands for by trying likely names; set [redact] key to a secret "
                   "of your own\n")
     staging = Staging()
-    worker = None
+    workers: list[PdfWorker] = []
     status = None
     try:
         # The PDF is laid out in a second process started now: WeasyPrint loads while the exports
-        # are read, and the layout overlaps writing the data files.
-        worker = _start_pdf_worker() if pdf else None
-        status = _run(args, err, config, progress, pdf, worker, staging)
+        # are read, and the layout overlaps writing the data files. Owner packs get a second one.
+        for wanted in (pdf or args.owner_packs, args.owner_packs):
+            worker = _start_pdf_worker() if wanted else None
+            workers += [worker] if worker is not None else []
+        status = _run(args, err, config, progress, pdf, workers, staging)
         return status
     finally:
         # An interrupt cannot leave temporaries behind; after a run that succeeded it changes nothing.
         with _interrupts_deferred(reraise=status is None):
-            if worker is not None:
+            for worker in workers:
                 worker.close()
             staging.discard()
 
@@ -388,17 +397,31 @@ def _start_pdf_worker() -> PdfWorker | None:
 
 
 def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: TerminalProgress, pdf: str | None,
-         worker: PdfWorker | None, staging: Staging) -> int:
+         workers: list[PdfWorker], staging: Staging) -> int:
     """Audit, write every output to a temporary, then put them all in place with the history snapshot last."""
-    from .audit import record_history, run_audit, write_html, write_json, write_pdf, write_xlsx
+    from .audit import record_history, run_audit, write_html, write_json, write_xlsx
+    from .render.worker import Job, merge_notes, render_jobs, share_out
     from .report import build_report
     from .rules import Severity
 
     audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history,
                       owners=args.owners)
+    packs: list[Job] = []
+    if args.owner_packs:
+        from .pack_files import stage_packs
+        from .staging import check_outputs
+
+        outputs = {"-o": pdf, "--json": args.json, "--html": args.html, "--xlsx": args.xlsx}
+        others = (args.config, config.report.logo, args.owners or config.owners_file)
+        packs = stage_packs(audit, args.owner_packs, staging, lambda targets: check_outputs(
+            args.exports, {**outputs, **targets}, others, args.history))
     with staging.writing():
-        if pdf and worker is not None:
-            worker.render(build_report(audit.analysis, audit.costing, history=audit.history), staging.reserve(pdf))
+        jobs: list[Job] = []
+        if pdf:
+            jobs.append((build_report(audit.analysis, audit.costing, history=audit.history), staging.reserve(pdf)))
+        jobs += packs
+        for worker, share in zip(workers, share_out(jobs, len(workers)) if jobs else [], strict=False):
+            worker.render_all(share)
         if args.json:
             progress("writing findings JSON", 0, 0)
             write_json(audit, args.json, staging)
@@ -408,17 +431,19 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
         if args.html:
             progress("writing HTML report", 0, 0)
             write_html(audit, args.html, staging)
-        if pdf:
-            progress("writing PDF report", 0, 0)
-            said = worker.result() if worker is not None else write_pdf(audit, pdf, staging)
+        if jobs:
+            progress("writing PDF report" if pdf else "writing owner packs", 0, 0)
+            said = merge_notes([w.result() for w in workers]) if workers else render_jobs(jobs)
     kept = record_history(audit, staging)  # written now, put in place last
     with _interrupts_deferred(reraise=False):
         staging.commit()
-    if pdf:
+    if jobs:
         err.writelines(f"reportgen: layout warning: {warning}\n" for warning in said.warnings)
         if not args.quiet:
             err.writelines(f"reportgen: note: {note}\n" for note in said.environment)
     written = [target for target in (args.json, args.xlsx, args.html, pdf) if target]
+    if args.owner_packs:
+        written.append(f"{len(packs)} owner pack(s) and owners.csv in {args.owner_packs}")
     analysis = audit.analysis
     progress.done(
         f"{len(analysis.hosts)} hosts, {audit.estate.guests.num_rows} guests, "

@@ -115,11 +115,15 @@ def gc_paused() -> Iterator[None]:
 
 def layout_pdf(model: ReportModel) -> Layout:
     """Lay the report out in pages (no file written)."""
+    return layout_html(render_html(model))
+
+
+def layout_html(html: str) -> Layout:
+    """Lay a document of the report's templates out in pages, offline (no file written)."""
     import weasyprint
 
     from .fetch import OfflineFetcher
 
-    html = render_html(model)
     with _collect_warnings() as handler, gc_paused():
         document = weasyprint.HTML(string=html, base_url=".", url_fetcher=OfflineFetcher()).render()
     return Layout(document, len(document.pages), tuple(handler.messages))
