@@ -173,8 +173,8 @@ def assign_owners(estate: Estate, owners: OwnersFile | None) -> tuple[Estate, Ow
         contacts = _contacts(owners.rows)
         contact = [contacts.get(o.lower(), (None, None, None)) if o else (None, None, None) for o in owner]
         unmatched = tuple(_unmatched(r, owners) for r in owners.rows if r.row not in used)
-        issues.extend(DataIssue("warning", name, f"owners file row matches no guest ({u.column} '{u.value}'); "
-                                f"not used", row=u.row, column=u.column, skipped=True, quoted=(u.value,))
+        issues.extend(DataIssue("warning", name, f"owners file row matches no guest ('{u.value}'); not used",
+                                row=u.row, column=u.column, skipped=True, quoted=(u.value,))
                       for u in unmatched)
         issues = [*owners.issues, *issues]
     else:
@@ -233,8 +233,8 @@ def _unmatched(row: OwnerRow, owners: OwnersFile) -> UnmatchedRow:
 
 
 def _summary(o: Ownership) -> str:
-    return (f"owners: {o.guests_from_file:,} guest(s) from {o.file}, {o.guests_from_export:,} from the export's "
-            f"owner column, {o.guests_without:,} without an owner")
+    return (f"owners: {o.guests_from_file:,} guest(s) from the owners file, {o.guests_from_export:,} from the "
+            f"export's owner column, {o.guests_without:,} without an owner")
 
 
 def unowned_guests(analysis: Analysis) -> tuple[UnownedGuest, ...]:

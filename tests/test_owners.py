@@ -109,9 +109,9 @@ def test_unmatched_rows_and_unowned_guests_are_reported(tmp_path: Path, cli: Cal
     assert set(unowned) == {"hqci02", "hqdb02", "hqapp03", "hqweb09", "hqmail01", "hqfscib01-a", "hqfscib01-b",
                             "hqsqlcl02-n1", "hqsqlcl02-n2", "hqweb10", "hqapp12", "hqdb06"}
     quality = [q["message"] for q in document["data_quality"]]
-    assert "owners file row matches no guest (guest 'hqgone01'); not used" in quality
+    assert "owners file row matches no guest ('hqgone01'); not used" in quality
     assert any(m.startswith("guest 'hqapp03' ties host hq-esx0103.acme.local but has no owner") for m in quality)
-    assert "owners: 2 guest(s) from owners.csv, 0 from the export's owner column, 86 without an owner" in quality
+    assert "owners: 2 guest(s) from the owners file, 0 from the export's owner column, 86 without an owner" in quality
 
 
 @pytest.mark.parametrize(("text", "where", "message"), [
