@@ -226,3 +226,14 @@ def test_the_sample_owners_file_covers_the_sample_estate() -> None:
     assert owners["hqweb09"] == ("Web Platform", "file")
     assert owners["hqmail01"] == ("team-messaging", "export")
     assert [u.value for u in audit.ownership.unmatched] == ["hqold99"]
+
+
+def test_the_workbook_says_where_each_owner_came_from(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    result = cli(["audit", SAMPLE, "--owners", SAMPLES / "owners.csv", "--xlsx", tmp_path / "f.xlsx", "-q"])
+    assert result.code == 0, result.stderr
+    rows = {r[0]: r for r in openpyxl.load_workbook(tmp_path / "f.xlsx")["Owners"].iter_rows(min_row=2,
+                                                                                          values_only=True)}
+    assert rows["Priya Raman"] == ("Priya Raman", "priya.raman@acme.example", "Database Services", "CC-4410",
+                                   "file", 11)  # seven hqdb* and two clusters of two
+    assert rows["team-messaging"][4:] == ("export", 1)

@@ -136,6 +136,12 @@ def _cost_owners(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     yield from doc["cost"]["per_owner"].items()
 
 
+def _owners(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    """Each owner, their contact and where the owner came from (the owners file or the export)."""
+    for o in doc["owners"]["owners"]:
+        yield (o["owner"], o["email"], o["team"], o["cost_centre"], _join(o["sources"]), o["guests"])
+
+
 def _actions(analysis: Analysis, costing: Costing) -> Callable[[dict[str, Any]], Iterable[Sequence[object]]]:
     def rows(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
         for a in plan_actions(analysis, costing):
@@ -178,6 +184,8 @@ def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
         Sheet("Cost by host", (("Host", 24), ("Cluster", 18), ("Units", 7), ("Events a year", 10),
                                (f"Cost per event ({cur})", 12), (f"Cost a year ({cur})", 12)), _cost_hosts(costing)),
         Sheet("Cost by owner", (("Owner", 30), (f"Cost a year ({cur})", 12)), _cost_owners),
+        Sheet("Owners", (("Owner", 30), ("E-mail", 30), ("Team", 20), ("Cost centre", 12),
+                         ("Owner from", 12), ("Guests", 8)), _owners),
         Sheet("Actions", (("Action", 50), ("Effort", 9), ("Rules", 14), ("Units", 7), ("Hosts freed", 9),
                           (f"Saved a year alone ({cur})", 14), (f"Cost it addresses ({cur})", 14),
                           ("Why no host is freed alone", 40)), _actions(analysis, costing)),
