@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import polars as pl
 import pyarrow as pa
 
 from .estate import DataIssue, Estate
@@ -187,9 +188,11 @@ def assign_owners(estate: Estate, owners: OwnersFile | None) -> tuple[Estate, Ow
     columns = {"owner": owner, "owner_source": sources, "owner_email": [c[0] for c in contact],
                "owner_team": [c[1] for c in contact], "owner_cost_centre": [c[2] for c in contact]}
     table = t
-    for column, values in columns.items():
+    # Through polars: pyarrow's conversion of Python lists would import pandas (see schema.from_rows).
+    new = pl.DataFrame(columns, schema={c: pl.String for c in columns}).to_arrow()
+    for column in columns:
         index = table.schema.get_field_index(column)
-        table = table.set_column(index, table.schema.field(index), pa.array(values, pa.string()))
+        table = table.set_column(index, table.schema.field(index), new.column(column).cast(pa.string()))
     tables = {**estate.tables, "guests": table}
     return replace(estate, tables=tables, issues=(*estate.issues, *issues)), ownership
 

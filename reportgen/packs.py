@@ -94,14 +94,14 @@ def build_packs(analysis: Analysis, costing: Costing,
     unit_hosts = {u.unit: u.hosts for u in units}
     acceptances: dict[str, list[PackAcceptance]] = defaultdict(list)
     for owner, acceptance in accepted:
-        acceptances[owner].append(acceptance)
+        acceptances[owner.strip().lower()].append(acceptance)
     taken: set[str] = set()
     packs = []
     for owner in sorted(owned, key=str.lower):
         email, team, centre = contacts.get(owner, (None, None, None))
         pack = _pack(analysis, costing, owner, owned[owner], (email, team, centre), safe_file_name(owner, taken),
                      actions, unit_cost, unit_hosts)
-        packs.append(replace(pack, acceptances=tuple(acceptances.get(owner, ()))))
+        packs.append(replace(pack, acceptances=tuple(acceptances.get(owner.lower(), ()))))
     return tuple(packs)
 
 

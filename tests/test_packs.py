@@ -205,3 +205,14 @@ def test_packs_never_replace_an_input(tmp_path: Path, cli: Callable[..., CliResu
     result = cli(["audit", SAMPLE, "--owner-packs", tmp_path / "no" / "packs", "--json", tmp_path / "f.json", "-q"])
     assert result.code == 4 and "the folder above it does not exist" in result.stderr
     assert not (tmp_path / "f.json").exists()
+
+
+def test_accepted_exceptions_reach_their_owners_pack_only() -> None:
+    from reportgen.audit import run_audit
+    from reportgen.packs import build_packs
+
+    audit = run_audit([SAMPLE], owners=OWNERS)
+    accepted = PackAcceptance("guest cluster hqsqlcl02", "2027-06-30", "in-a-box by design until the rebuild")
+    packs = {p.owner: p for p in build_packs(audit.analysis, audit.costing, accepted=[("priya raman", accepted)])}
+    assert packs["Priya Raman"].acceptances == (accepted,)
+    assert all(not p.acceptances for owner, p in packs.items() if owner != "Priya Raman")
