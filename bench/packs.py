@@ -4,13 +4,16 @@
 (``tests/synthetic.py``) gets its tied guests' owners dealt round-robin to ``--owners`` owners, so
 that each owner has a pack; the packs are then written twice: one after the other in this process
 (the baseline, one core), and as the command writes them, shared out over two workers started first
-(:func:`reportgen.render.worker.share_out`). The last line is
-``RESULT packs=<n> one_process_s=<s> two_workers_s=<s> ratio=<two/one>``.
+(:func:`reportgen.render.worker.share_out`). Wall times depend on what else the machine runs, so
+the CPU seconds of each way are printed too (this process's, and the workers' once they have
+exited). The last line is
+``RESULT packs=<n> one_process_s=<s> two_workers_s=<s> ratio=<two/one> cpu_per_pack_ms=<ms>``.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 import time
@@ -60,18 +63,22 @@ def main() -> None:
     print(f"{tied} tied guests, {len(packs)} packs; packs built in {built:.2f} s")
     with tempfile.TemporaryDirectory() as folder:
         one = [(PackModel(shared, p), Path(folder) / f"one-{p.file_name}") for p in packs]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         said = render_jobs(one)
-        one_s = time.perf_counter() - start
+        one_s, one_cpu = time.perf_counter() - start, time.process_time() - cpu
         two = [(PackModel(shared, p), Path(folder) / f"two-{p.file_name}") for p in packs]
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         for worker, share in zip(workers, share_out(two, len(workers)), strict=True):
             worker.render_all(share)
         warnings = len(said.warnings) + sum(len(worker.result().warnings) for worker in workers)
         two_s = time.perf_counter() - start
-    print(f"one process: {one_s:.1f} s ({one_s / len(packs) * 1000:.0f} ms a pack); "
-          f"two workers: {two_s:.1f} s; layout warnings: {warnings}")
-    print(f"RESULT packs={len(packs)} one_process_s={one_s:.1f} two_workers_s={two_s:.1f} ratio={two_s / one_s:.2f}")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        two_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    print(f"one process: {one_s:.1f} s, {one_cpu:.1f} s CPU ({one_cpu / len(packs) * 1000:.0f} ms a pack); "
+          f"two workers: {two_s:.1f} s, {two_cpu:.1f} s CPU (start-up included); layout warnings: {warnings}")
+    print(f"RESULT packs={len(packs)} one_process_s={one_s:.1f} two_workers_s={two_s:.1f} ratio={two_s / one_s:.2f} "
+          f"cpu_per_pack_ms={one_cpu / len(packs) * 1000:.0f}")
 
 
 if __name__ == "__main__":
