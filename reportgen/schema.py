@@ -119,6 +119,9 @@ COLUMNS: dict[str, list[Column]] = {
         Column("cores", I32),
         Column("max_vm_version", STR, doc="Hyper-V: highest VM configuration version the host runs "
                "(Get-VMHostSupportedVersion, else inferred from the OS build)"),
+        Column("numa_spanning", BOOL, doc="Hyper-V: whether VMs may span NUMA nodes (Get-VMHost "
+               "NumaSpanningEnabled); null when unknown"),
+        Column("sockets", I32, doc="Hyper-V: processor sockets (Win32_Processor rows); null when unknown"),
         Column("fault_domain", STR, doc="vSAN fault domain (vHost 'vSAN Fault Domain Name'): the host's site "
                "unless the configuration names sites"),
         Column("site", STR, doc="the host's site, once assigned (sites.with_sites): [sites] in the "
@@ -168,6 +171,10 @@ COLUMNS: dict[str, list[Column]] = {
         Column("created_at", pa.timestamp("ms"), doc="Hyper-V CreationTime"),
         Column("possible_owners", pa.list_(STR), doc="Hyper-V: host keys of the possible owner nodes of the "
                "VM's cluster resource (Get-ClusterOwnerNode); null when unknown"),
+        Column("preferred_owners", pa.list_(STR), doc="Hyper-V: host keys of the preferred owners of the VM's "
+               "cluster group, in order (Get-ClusterOwnerNode); empty: none set; null when unknown"),
+        Column("replication_mode", STR, doc="Hyper-V Replica: none, primary, replica, extended-replica or "
+               "test-replica (Get-VM ReplicationMode); null when unknown"),
         Column("anti_affinity", pa.list_(STR), doc="Hyper-V: AntiAffinityClassNames of the VM's cluster group "
                "(Get-ClusterGroup); empty: none; null when unknown or not a cluster role"),
         Column("source_id", I32, True),

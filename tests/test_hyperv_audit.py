@@ -45,7 +45,7 @@ def test_bundle_audits_with_exit_0_and_a_valid_json(bundle_audit) -> None:  # ty
     assert code == 0
     check_contract(out / "f.json")
     assert [s["platform"] for s in doc["estate"]["sources"]] == ["hyperv"]
-    assert {h["platform"] for h in doc["hosts"]} == {"hyperv"} and doc["estate"]["guests"] == 20
+    assert {h["platform"] for h in doc["hosts"]} == {"hyperv"} and doc["estate"]["guests"] == 21
 
 
 def test_guest_clusters_with_members_hosts_and_topology(bundle_audit) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +94,26 @@ def test_guest_cluster_without_anti_affinity_is_reported(bundle_audit) -> None: 
     evidence = {f["guest"]["name"]: f["evidence"] for f in apart}
     assert "AntiAffinityClassNames = FS-Nodes;" in evidence["FS-N1"]  # only one node was given the class
     assert "AntiAffinityClassNames = none;" in evidence["FS-N2"]
+    assert all("preferred owners = HV01, HV03" in e and "every node lists HV01 first" in e for e in evidence.values())
     assert {c["status"] for c in doc["coverage"] if c["rule"] == "HYV-16"} == {"assessed"}
+
+
+def test_a_replica_copy_is_said_and_holds_no_host(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    _, doc, _ = bundle_audit
+    copies = [f for f in doc["findings"] if f["rule"] == "HYV-17"]
+    assert [(f["guest"]["name"], f["severity"]) for f in copies] == [("DRAPP01", "info")]  # WEB01 is a primary
+    [not_clustered] = [f for f in doc["findings"] if f["rule"] == "HYV-09" and f["guest"]["name"] == "DRAPP01"]
+    assert "a Hyper-V Replica copy (ReplicationMode = Replica)" in not_clustered["evidence"]
+    hv3 = hosts(doc)["HV03"]
+    assert "DRAPP01" not in names(hv3["pinned_guests"]) | names(hv3["stranded_on_failure"])
+
+
+def test_a_host_without_numa_spanning_is_context(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    _, doc, _ = bundle_audit
+    [numa] = [f for f in doc["findings"] if f["rule"] == "HYV-18"]
+    assert numa["host"] == "HV03" and numa["guest"] is None and numa["severity"] == "low"
+    assert "NumaSpanningEnabled = False (other nodes of HVCL01: HV01: True, HV02: True)" in numa["evidence"]
+    assert {c["status"] for c in doc["coverage"] if c["rule"] in ("HYV-17", "HYV-18")} == {"assessed"}
 
 
 def test_non_clustered_and_local_storage_guests_are_stranded(bundle_audit) -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +163,7 @@ def test_mixed_vsphere_and_hyperv_audit(cli, tmp_path: Path) -> None:  # type: i
     clusters = [(c["topology"], sorted(c["hosts"]), c["rules"]) for c in doc["faux_clusters"] if not c["suspected"]]
     assert ("across-boxes", ["HV01", "HV02"], ["HYV-01"]) in clusters
     assert any(hosts_ == ["192.168.1.40"] and "GEN-01" in rules for _, hosts_, rules in clusters)
-    assert doc["estate"]["guests"] == 20 + 19
+    assert doc["estate"]["guests"] == 21 + 19
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "HV03" in html and "192.168.1.40" in html
 
@@ -171,3 +190,6 @@ def test_larger_estate_of_two_clusters_and_a_standalone_host(cli, tmp_path: Path
     assert names(by_host["HVB04"]["stranded_on_failure"]) == {"UTIL02"}
     assert names(by_host["HVSTD01"]["stranded_on_failure"]) == {"BRANCH-DC01", "BRANCH-FS01", "EDGE01"}
     assert by_host["HVA01"]["evacuable"] is True and by_host["HVA02"]["evacuable"] is False
+    # hvcl-b's VM roles have no anti-affinity class and no preferred owner: empty means none, not unknown
+    hyv16 = {c["source"]: c["status"] for c in doc["coverage"] if c["rule"] == "HYV-16"}
+    assert hyv16["hvcl-b.zip"] == "assessed" and hyv16["hvcl-a.zip"] == "assessed"

@@ -29,7 +29,8 @@ EMPTY_MEANS_NONE: dict[str, frozenset[str]] = {
     "Get-VM": frozenset({"Notes", "SnapshotFileLocation"}),
     "Get-VMHardDiskDrive": frozenset({"DiskNumber"}),
     "Get-VMNetworkAdapter": frozenset({"SwitchName"}),
-    "Get-ClusterOwnerNode": frozenset({"PossibleOwners"}),
+    "Get-ClusterOwnerNode": frozenset({"PossibleOwners", "PreferredOwners"}),
+    "Get-ClusterGroup": frozenset({"AntiAffinityClassNames"}),  # no class: the cluster's default
 }
 """Columns whose empty cell means "none" (no rule, no EVC mode, no standby uplink), per RVTools tab or
 Hyper-V object."""

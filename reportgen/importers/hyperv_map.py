@@ -111,6 +111,7 @@ class HyperVMapper:
             snapshot_dir=H.text(f, "SnapshotFileLocation"),
             is_clustered=H.boolean(f, "IsClustered"),
             automatic_stop_action=H.text(f, "AutomaticStopAction"),
+            replication_mode=H.enum(f, "ReplicationMode", H.REPLICATION_MODES),
             annotation=H.text(f, "Notes"),
             vm_id=H.guid(H.first_text(f, "VMId", "Id")),
             created_at=H.timestamp(f, "CreationTime"),
@@ -120,6 +121,7 @@ class HyperVMapper:
         self.unparsed("Get-VM", f, {
             "State": V.enum("State", V.POWER_STATES), "IsClustered": V.boolean("IsClustered"),
             "CreationTime": H.timestamp(f, "CreationTime"),
+            "ReplicationMode": V.enum("ReplicationMode", H.REPLICATION_MODES),
         })
         frame = self.keep("Get-VM", frame, pl.col("guest_key").is_not_null(),
                           "no VMId (or Id) to identify the VM (add VMId to the export)")
@@ -145,16 +147,20 @@ class HyperVMapper:
         return guests.join(rows, on="guest_key", how="left")
 
     def possible_owners(self, guests: pl.DataFrame) -> pl.DataFrame:
+        """Possible owners of each VM resource and preferred owners of its group (host keys, in order)."""
         f = self.obj("Get-ClusterOwnerNode")
+        unknown = pl.lit(None, pl.List(pl.String))
         if f is None or "PossibleOwners" not in f.columns:
             if f is not None:
                 self.issue("warning", "Get-ClusterOwnerNode was exported without flattening OwnerNodes; possible "
                            "owners are unknown (use the reportgen collector)", "Get-ClusterOwnerNode", f)
-            return guests.with_columns(possible_owners=pl.lit(None, pl.List(pl.String)))
-        rows = f.select(guest_key=H.guid(H.text(f, "VMId")), owner=H.text(f, "PossibleOwners").str.split(";"))
-        rows = rows.filter(pl.col("guest_key").is_not_null() & pl.col("owner").is_not_null())
-        rows = rows.unique(subset=["guest_key"], keep="first", maintain_order=True).explode("owner").group_by(
-            "guest_key", maintain_order=True).agg(possible_owners=H.host_key(pl.col("owner")).drop_nulls())
+            return guests.with_columns(possible_owners=unknown, preferred_owners=unknown)
+        preferred = H.text(f, "PreferredOwners")  # an empty cell: none set; no column: unknown
+        rows = f.select(guest_key=H.guid(H.text(f, "VMId")), possible=H.text(f, "PossibleOwners"),
+                        preferred=preferred.fill_null("") if "PreferredOwners" in f.columns else preferred)
+        rows = rows.filter(pl.col("guest_key").is_not_null() & pl.col("possible").is_not_null())
+        rows = rows.unique(subset=["guest_key"], keep="first", maintain_order=True).select(
+            "guest_key", possible_owners=_hosts(pl.col("possible")), preferred_owners=_hosts(pl.col("preferred")))
         self.used["Get-ClusterOwnerNode"] = rows.height
         return guests.join(rows, on="guest_key", how="left")
 
@@ -253,6 +259,7 @@ class HyperVMapper:
             host_key=key,
             live_migration=H.boolean(f, "VirtualMachineMigrationEnabled"),
             memory_mib=H.mib(f, "MemoryCapacity"),
+            numa_spanning=H.boolean(f, "NumaSpanningEnabled"),
         ).filter(pl.col("host_key").is_not_null()).unique(subset=["host_key"], keep="first")
         self.used["Get-VMHost"] = rows.height
         return rows
@@ -262,11 +269,14 @@ class HyperVMapper:
         if f is None:
             return pl.DataFrame(schema={"host_key": pl.String})
         rows = f.select(host_key=H.host_key(V.text("SystemName")), model=H.text(f, "Name"),
-                        n=H.integer(f, "NumberOfCores", pl.Int32())).filter(pl.col("host_key").is_not_null())
+                        n=H.integer(f, "NumberOfCores", pl.Int32()), socket=H.text(f, "DeviceID"))
+        rows = rows.filter(pl.col("host_key").is_not_null())
         self.used["Win32_Processor"] = rows.height
         return rows.group_by("host_key").agg(
             cpu_model=pl.col("model").drop_nulls().str.replace_all(r"\s+", " ").first(),
-            cores=pl.col("n").sum().cast(pl.Int32))
+            cores=pl.col("n").sum().cast(pl.Int32),
+            sockets=pl.when(pl.col("socket").is_null().any()).then(None)
+            .otherwise(pl.col("socket").n_unique()).cast(pl.Int32))
 
     def _os(self) -> pl.DataFrame:
         f = self.obj("Win32_OperatingSystem")
@@ -493,6 +503,11 @@ class HyperVMapper:
             else:
                 statuses.append(TabStatus(self.source_id, name, False, gaps=found, quoted=tuple(quoted.get(name, ()))))
         return statuses
+
+
+def _hosts(names: pl.Expr) -> pl.Expr:
+    """'HV01; HV02' -> the host keys in that order; '' -> empty list; null stays null."""
+    return names.str.split(";").list.eval(H.host_key(pl.element()).drop_nulls())
 
 
 def _datastore_name(path: pl.Expr, host: pl.Expr) -> pl.Expr:

@@ -216,7 +216,8 @@ _KNOWN = {
         "PossibleOwners", "PreferredOwners", "OwnerNodes", "Group", "Cluster", "OwnerNode", "GroupType",
         "SharedVolumeInfo", "FriendlyVolumeName", "NodeName", "MajorVersion", "MinorVersion", "BuildNumber",
         "SystemName", "NumberOfCores", "Manufacturer", "CSName", "Caption", "EmbeddedTeamingEnabled",
-        "NetAdapterInterfaceDescription", "Node",
+        "NetAdapterInterfaceDescription", "Node", "ReplicationMode", "NumaSpanningEnabled", "AntiAffinityClassNames",
+        "DeviceID",
     )
 }
 

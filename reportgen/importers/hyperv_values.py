@@ -18,6 +18,10 @@ SWITCH_KINDS = {
     # VMSwitchType as numbers (ConvertTo-Json, or a CSV made from JSON)
     "2": "hyperv-external", "1": "hyperv-internal", "0": "hyperv-private",
 }
+# VMReplicationMode: a Replica (or extended Replica) is the off copy Hyper-V Replica keeps of a primary VM.
+REPLICATION_MODES = {"none": "none", "primary": "primary", "replica": "replica", "testreplica": "test-replica",
+                     "extendedreplica": "extended-replica", "0": "none", "1": "primary", "2": "replica",
+                     "3": "test-replica", "4": "extended-replica"}
 DVD_BACKINGS = {"passthrough": "host", "iso": "iso", "none": "none", "2": "host", "1": "iso", "0": "none"}
 
 # Highest VM configuration version per Windows Server build (when Get-VMHostSupportedVersion is absent).

@@ -19,6 +19,7 @@ from .coverage import assess
 from .devices import DETECTORS as _DEVICES
 from .guest_clusters import DETECTORS as _GUEST_CLUSTERS
 from .hyperv import DETECTORS as _HYPERV
+from .hyperv_hosting import DETECTORS as _HYPERV_HOSTING
 from .hyperv_placement import DETECTORS as _HYPERV_PLACEMENT
 from .networks import DETECTORS as _NETWORKS
 from .placement import DETECTORS as _PLACEMENT
@@ -26,6 +27,7 @@ from .storage import DETECTORS as _STORAGE
 
 DETECTORS: tuple[Detector, ...] = (
     *_GUEST_CLUSTERS, *_NETWORKS, *_STORAGE, *_DEVICES, *_PLACEMENT, *_HYPERV, *_HYPERV_PLACEMENT,
+    *_HYPERV_HOSTING,
 )
 CATALOGUE: dict[str, RuleInfo] = {info.id: info for d in DETECTORS for info in d.rules}
 

@@ -33,6 +33,8 @@ DOCS = "https://learn.microsoft.com/windows-server/virtualization/hyper-v"
 LM, EVAC, HA = Effect.LIVE_MIGRATION, Effect.EVACUATION, Effect.RESTART
 SVM, BKP = Effect.STORAGE_MIGRATION, Effect.HOST_BACKUP
 DISKS = "Get-VMHardDiskDrive"
+REPLICA_COPIES = {"replica": "Replica", "extended-replica": "ExtendedReplica"}
+"""Replication modes of the off copies Hyper-V Replica keeps of a primary VM (see :mod:`.hyperv_replica`)."""
 
 
 def _info(id: str, title: str, severity: Severity, effects: set[Effect], summary: str, remediation: str,
@@ -162,9 +164,17 @@ def _rows(rows: list[int | None]) -> str:
 def _tie(out: RuleOutput, info: RuleInfo, g: dict[str, object], evidence: str, *, severity: Severity | None = None,
          pin: bool = False, strand: bool = False, cause: str | None = None,
          effects: frozenset[Effect] | None = None) -> None:
-    """One finding for guest ``g``, and its pin / strand edges to the guest's host."""
+    """One finding for guest ``g``, and its pin / strand edges to the guest's host.
+
+    A Replica copy (HYV-17) is not a guest to move: its ties are said, but hold no host.
+    """
     when = timing(g["power_state"], g["template"])  # type: ignore[arg-type]
     guest, host = str(g["guest_key"]), g["host_key"]
+    mode = REPLICA_COPIES.get(str(g.get("replication_mode")))
+    if mode:
+        evidence += (f"; a Hyper-V Replica copy (ReplicationMode = {mode}): the tie applies once it "
+                     "is failed over to, and does not hold its host now")
+        pin = strand = False
     out.findings.append(Finding(
         rule=info.id, severity=severity or info.severity, evidence=evidence, guest_key=guest,
         host_key=host if isinstance(host, str) else None, timing=when, effects=effects or info.effects,
@@ -230,11 +240,12 @@ def shared_disks(estate: Estate, ctx: RuleContext) -> RuleOutput:
             else:
                 evidence += "no other VM in this export attaches it (partners on another host or cluster?)"
             _tie(out, rule, g, evidence, severity=severity)
-    _not_kept_apart(out, guests, groups)
+    host_names = frame(estate, "hosts").select("host_key", "name")
+    _not_kept_apart(out, guests, groups, dict(zip(host_names["host_key"].to_list(), host_names["name"].to_list())))
     return out
 
 
-def _not_kept_apart(out: RuleOutput, guests: pl.DataFrame, groups: pl.DataFrame) -> None:
+def _not_kept_apart(out: RuleOutput, guests: pl.DataFrame, groups: pl.DataFrame, hosts: dict[str, str]) -> None:
     """HYV-16: the clustered nodes of one guest cluster share no anti-affinity class."""
     facts = {g["guest_key"]: g for g in guests.iter_rows(named=True)}
     seen: set[frozenset[str]] = set()
@@ -251,10 +262,32 @@ def _not_kept_apart(out: RuleOutput, guests: pl.DataFrame, groups: pl.DataFrame)
         if set(classes[0]).intersection(*(set(c) for c in classes[1:])):
             continue
         names = ", ".join(str(m["name"]) for m in members)
+        together = _same_first_preference(members, hosts)
         for m in members:
             own = ", ".join(m["anti_affinity"]) or "none"
-            _tie(out, HYV16, m, f"Get-ClusterGroup {m['name']}: AntiAffinityClassNames = {own}; the guest cluster "
-                 f"{names} ({grp['path']}) shares no class, so its nodes can be placed on one host")
+            _tie(out, HYV16, m, f"Get-ClusterGroup {m['name']}: AntiAffinityClassNames = {own}; "
+                 f"{_preferred(m, hosts)}; the guest cluster {names} ({grp['path']}) shares no class, so its nodes "
+                 f"can be placed on one host" + together)
+
+
+def _preferred(g: dict[str, Any], hosts: dict[str, str]) -> str:
+    """The preferred owners of a VM's group as evidence: in order, none set, or not in the export."""
+    owners = g.get("preferred_owners")
+    if owners is None:
+        return "preferred owners not in the export"
+    if not owners:
+        return "Get-ClusterOwnerNode: no preferred owners"
+    return "Get-ClusterOwnerNode: preferred owners = " + ", ".join(hosts.get(o, o.split("/", 1)[-1]) for o in owners)
+
+
+def _same_first_preference(members: list[dict[str, Any]], hosts: dict[str, str]) -> str:
+    """Said when every node prefers the same host first: failover picks that host first for each of them."""
+    firsts = {(m.get("preferred_owners") or [None])[0] for m in members}
+    if len(firsts) != 1 or None in firsts:
+        return ""
+    first = str(next(iter(firsts)))
+    return (f"; every node lists {hosts.get(first, first.split('/', 1)[-1])} first among its preferred owners, so "
+            "failover picks that host first for each of them")
 
 
 def _disk_tabs(estate: Estate) -> dict[int, str]:

@@ -93,7 +93,10 @@ def cluster_estate() -> dict[str, list[dict[str, object]]]:
         "PINNED01": _vm("PINNED01", "HV01"),
         "VFC01": _vm("VFC01", "HV02"),
         "ISO01": _vm("ISO01", "HV02", state="Off"),
+        "DRAPP01": _vm("DRAPP01", "HV03", state="Off", clustered=False),
     }
+    vms["DRAPP01"]["ReplicationMode"], vms["DRAPP01"]["ReplicationState"] = "Replica", "Replicating"
+    vms["WEB01"]["ReplicationMode"], vms["WEB01"]["ReplicationState"] = "Primary", "Replicating"
     vms["RENDER01"]["AutomaticStopAction"] = "TurnOff"
     for vm in vms.values():
         add("Get-VM", vm)
@@ -145,13 +148,15 @@ def cluster_estate() -> dict[str, list[dict[str, object]]]:
     add("Get-VMAssignableDevice", {"VMName": gpu["Name"], "VMId": gpu["VMId"], "ComputerName": "HV03",
                                    "Name": "NVIDIA A2", "InstanceID": r"PCIP\VEN_10DE&DEV_25B6&SUBSYS_157E10DE&REV_A1\6&2F1C3A4&0&0",
                                    "LocationPath": "PCIROOT(36)#PCI(0000)#PCI(0000)", "ResourcePoolName": "Primordial"})
-    _add_hosts(o, CLUSTER, {n: (OS[n], CPU[n]) for n in NODES}, SWITCHES)
-    _add_cluster(o, CLUSTER, NODES, list(vms.values()), {"PINNED01": "HV01"}, {"SQLFCI": "SQLFCI", "FS-N1": "FS-Nodes"})
+    _add_hosts(o, CLUSTER, {n: (OS[n], CPU[n]) for n in NODES}, SWITCHES, numa_off=("HV03",))
+    _add_cluster(o, CLUSTER, NODES, list(vms.values()), {"PINNED01": "HV01"}, {"SQLFCI": "SQLFCI", "FS-N1": "FS-Nodes"},
+                 preferred={"FS-N1": "HV01; HV03", "FS-N2": "HV01; HV03"})
     return o
 
 
 def _add_hosts(o: dict[str, list[dict[str, object]]], cluster: str | None,
-               nodes: dict[str, tuple[tuple[str, str, str], str]], switches: dict[tuple[str, str], str]) -> None:
+               nodes: dict[str, tuple[tuple[str, str, str], str]], switches: dict[tuple[str, str], str],
+               numa_off: tuple[str, ...] = ()) -> None:
     """Get-VMHost, switches, supported versions, CPUs, OS (and cluster nodes) of each host."""
     add = lambda obj, row: o.setdefault(obj, []).append(row)  # noqa: E731
     for n, (node, ((caption, version, build), cpu)) in enumerate(nodes.items()):
@@ -160,7 +165,7 @@ def _add_hosts(o: dict[str, list[dict[str, object]]], cluster: str | None,
                            "VirtualMachineMigrationEnabled": "True", "UseAnyNetworkForMigration": "False",
                            "MaximumVirtualMachineMigrations": "2", "VirtualHardDiskPath": r"C:\ProgramData\Microsoft\Windows\Virtual Hard Disks",
                            "VirtualMachinePath": r"C:\ProgramData\Microsoft\Windows\Hyper-V",
-                           "NumaSpanningEnabled": "True"})
+                           "NumaSpanningEnabled": str(node not in numa_off)})
         for (host, switch), kind in switches.items():
             if host == node:
                 add("Get-VMSwitch", {"ComputerName": node, "Name": switch, "Id": str(uuid.uuid5(NS, node + switch)),
@@ -184,7 +189,8 @@ def _add_hosts(o: dict[str, list[dict[str, object]]], cluster: str | None,
 
 
 def _add_cluster(o: dict[str, list[dict[str, object]]], cluster: str, nodes: tuple[str, ...],
-                 vms: list[dict[str, object]], owners: dict[str, str], anti: dict[str, str]) -> None:
+                 vms: list[dict[str, object]], owners: dict[str, str], anti: dict[str, str],
+                 preferred: dict[str, str] | None = None) -> None:
     """Cluster Shared Volumes, groups and the possible owners of every clustered VM."""
     add = lambda obj, row: o.setdefault(obj, []).append(row)  # noqa: E731
     for i, volume in enumerate((CSV1, CSV2)):
@@ -205,7 +211,7 @@ def _add_cluster(o: dict[str, list[dict[str, object]]], cluster: str, nodes: tup
                                  "Id": str(uuid.uuid5(NS, "group" + name))})
         add("Get-ClusterOwnerNode", {"Cluster": cluster, "Group": name, "Resource": f"Virtual Machine {name}",
                                      "VMId": vm["VMId"], "PossibleOwners": owners.get(name, "; ".join(nodes)),
-                                     "PreferredOwners": ""})
+                                     "PreferredOwners": (preferred or {}).get(name, "")})
 
 
 # -- the larger estate: two 4-node clusters and a standalone host ----------------------------------
