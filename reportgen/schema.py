@@ -122,6 +122,8 @@ COLUMNS: dict[str, list[Column]] = {
         Column("numa_spanning", BOOL, doc="Hyper-V: whether VMs may span NUMA nodes (Get-VMHost "
                "NumaSpanningEnabled); null when unknown"),
         Column("sockets", I32, doc="Hyper-V: processor sockets (Win32_Processor rows); null when unknown"),
+        Column("vm_sans", pa.list_(STR), doc="Hyper-V: names of the host's virtual SANs (Get-VMSan); empty: "
+               "none; null when not read"),
         Column("fault_domain", STR, doc="vSAN fault domain (vHost 'vSAN Fault Domain Name'): the host's site "
                "unless the configuration names sites"),
         Column("site", STR, doc="the host's site, once assigned (sites.with_sites): [sites] in the "
@@ -175,6 +177,10 @@ COLUMNS: dict[str, list[Column]] = {
                "cluster group, in order (Get-ClusterOwnerNode); empty: none set; null when unknown"),
         Column("replication_mode", STR, doc="Hyper-V Replica: none, primary, replica, extended-replica or "
                "test-replica (Get-VM ReplicationMode); null when unknown"),
+        Column("apart_rules", pa.list_(STR), doc="Hyper-V: enabled DifferentNode cluster affinity rules naming "
+               "the VM's group (Get-ClusterAffinityRule); empty: none; null when unknown"),
+        Column("together_rules", pa.list_(STR), doc="Hyper-V: enabled SameNode cluster affinity rules naming the "
+               "VM's group (Get-ClusterAffinityRule); empty: none; null when unknown"),
         Column("anti_affinity", pa.list_(STR), doc="Hyper-V: AntiAffinityClassNames of the VM's cluster group "
                "(Get-ClusterGroup); empty: none; null when unknown or not a cluster role"),
         Column("source_id", I32, True),

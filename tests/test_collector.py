@@ -29,6 +29,7 @@ CMDLETS: dict[str, tuple[set[str], str]] = {
     "Get-VM": ({"CimSession"}, f"{LEARN}/hyper-v/get-vm"),
     "Get-VMSwitch": ({"CimSession"}, f"{LEARN}/hyper-v/get-vmswitch"),
     "Get-VMHostSupportedVersion": ({"CimSession"}, f"{LEARN}/hyper-v/get-vmhostsupportedversion"),
+    "Get-VMSan": ({"CimSession"}, f"{LEARN}/hyper-v/get-vmsan"),
     "Get-VMHardDiskDrive": ({"VM"}, f"{LEARN}/hyper-v/get-vmharddiskdrive"),
     "Get-VMNetworkAdapter": ({"VM"}, f"{LEARN}/hyper-v/get-vmnetworkadapter"),
     "Get-VMDvdDrive": ({"VM"}, f"{LEARN}/hyper-v/get-vmdvddrive"),
@@ -44,6 +45,8 @@ CMDLETS: dict[str, tuple[set[str], str]] = {
     "Get-ClusterResource": ({"Cluster"}, f"{LEARN}/failoverclusters/get-clusterresource"),
     "Get-ClusterParameter": ({"InputObject", "Name"}, f"{LEARN}/failoverclusters/get-clusterparameter"),
     "Get-ClusterOwnerNode": ({"Resource", "Group", "Cluster"}, f"{LEARN}/failoverclusters/get-clusterownernode"),
+    # A CDXML cmdlet (MSCluster_AffinityRule over CIM): -CimSession, no -Cluster in its documented syntax.
+    "Get-ClusterAffinityRule": ({"CimSession"}, f"{LEARN}/failoverclusters/get-clusteraffinityrule"),
     "Get-CimInstance": ({"ClassName", "Namespace", "CimSession", "OperationTimeoutSec", "Filter", "ComputerName"},
                         f"{LEARN}/cimcmdlets/get-ciminstance"),
     # A client-side session object and its end: nothing is created or removed on a host.
@@ -232,6 +235,8 @@ def test_script_writes_every_property_the_mapping_reads() -> None:
         "Get-ClusterNode": {"Cluster", "Name", "State", "BuildNumber"},
         "Get-ClusterGroup": {"Name", "OwnerNode", "GroupType", "AntiAffinityClassNames"},
         "Get-ClusterOwnerNode": {"VMId", "PossibleOwners", "PreferredOwners"},
+        "Get-ClusterAffinityRule": {"Name", "RuleType", "Groups", "Enabled"},
+        "Get-VMSan": {"ComputerName", "SanName"},
         "Get-ClusterSharedVolume": {"FriendlyVolumeName", "Size"},
         "Win32_Processor": {"SystemName", "Name", "NumberOfCores"},
         "Get-VHD": {"Path", "VhdFormat", "Size"},
@@ -318,3 +323,18 @@ def test_script_parses_in_powershell(tmp_path: Path) -> None:
 
 def test_signatures_cover_every_object() -> None:
     assert len({s.name for s in SIGNATURES}) == len(SIGNATURES)
+
+
+def test_affinity_rules_and_virtual_sans_are_read_with_a_status_like_every_object() -> None:
+    """Get-ClusterAffinityRule per cluster (skipped before Windows Server 2022, over a CIM session with a timeout),
+    Get-VMSan per node: each with its own try/catch and status, and in the objects a stopped reader marks failed."""
+    cluster = SCRIPT[SCRIPT.index("$ClusterReader = {"): SCRIPT.index("function Get-ClusterState")]
+    assert "Get-ClusterAffinityRule -CimSession $cim" in cluster
+    assert "$cim = New-CimSession -ComputerName $Cluster -OperationTimeoutSec $TimeoutSec" in cluster
+    assert "Remove-CimSession -CimSession $cim" in cluster
+    assert re.search(r"if \(\$object -eq 'Get-ClusterAffinityRule' -and -not \(Get-Command -Name \$object[^\n]*\n"
+                     r"\s+Add-Status \$result \$object 'skipped'", cluster)
+    node = SCRIPT[SCRIPT.index("$NodeReader = {"): SCRIPT.index("$ClusterReader = {")]
+    assert "'Get-VMSan'                  = { Get-VMSan -CimSession $session" in node
+    assert "'Get-ClusterAffinityRule')" in SCRIPT  # failed too when the cluster reader is stopped
+    assert "AddArgument($StartedAt).AddArgument($OperationTimeoutSec)" in SCRIPT

@@ -193,3 +193,13 @@ def test_larger_estate_of_two_clusters_and_a_standalone_host(cli, tmp_path: Path
     # hvcl-b's VM roles have no anti-affinity class and no preferred owner: empty means none, not unknown
     hyv16 = {c["source"]: c["status"] for c in doc["coverage"] if c["rule"] == "HYV-16"}
     assert hyv16["hvcl-b.zip"] == "assessed" and hyv16["hvcl-a.zip"] == "assessed"
+
+
+def test_affinity_rules_and_virtual_sans_from_the_collector(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    _, doc, _ = bundle_audit
+    [vfc] = [f for f in doc["findings"] if f["rule"] == "HYV-03"]
+    assert vfc["severity"] == "high" and "present on HV01, HV02, missing on HV03" in vfc["evidence"]  # HV03: ok, no SAN
+    together = {f["guest"]["name"]: f["evidence"] for f in doc["findings"] if f["rule"] == "HYV-19"}
+    assert together == {"WEB02": "Get-ClusterAffinityRule (SameNode, enabled): WebBackup-Together with BACKUP01",
+                        "BACKUP01": "Get-ClusterAffinityRule (SameNode, enabled): WebBackup-Together with WEB02"}
+    assert not [f for f in doc["findings"] if f["rule"] == "HYV-16" and f["guest"]["name"].startswith("SQLFCI")]

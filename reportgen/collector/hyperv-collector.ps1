@@ -119,6 +119,7 @@ $Properties = [ordered]@{
     'Get-VMProcessor'            = @('VMName', 'VMId', 'ComputerName', 'Count', 'CompatibilityForMigrationEnabled',
                                      'CompatibilityForMigrationMode')
     'Get-VMHostSupportedVersion' = @('ComputerName', 'Name', 'Version', 'IsDefault')
+    'Get-VMSan'                  = @('ComputerName', 'SanName')
     'Win32_Processor'            = @('SystemName', 'DeviceID', 'Name', 'Manufacturer', 'NumberOfCores',
                                      'NumberOfLogicalProcessors')
     'Win32_OperatingSystem'      = @('CSName', 'Caption', 'Version', 'BuildNumber')
@@ -129,6 +130,7 @@ $Properties = [ordered]@{
     'Get-ClusterSharedVolume'    = @('Cluster', 'Name', 'OwnerNode', 'State', 'FriendlyVolumeName', 'Size',
                                      'FreeSpace', 'Id')
     'Get-ClusterOwnerNode'       = @('Cluster', 'Group', 'Resource', 'VMId', 'PossibleOwners', 'PreferredOwners')
+    'Get-ClusterAffinityRule'    = @('Cluster', 'Name', 'RuleType', 'Groups', 'Enabled')
 }
 # -- end of the property list
 
@@ -201,6 +203,9 @@ $NodeReader = {
             'Get-VMSwitch'               = { Get-VMSwitch -CimSession $session }
             'Get-VMHostSupportedVersion' = { Get-VMHostSupportedVersion -CimSession $session |
                                              Select-Object @{ Name = 'ComputerName'; Expression = { $Node } }, Name, Version, IsDefault }
+            # The virtual SANs a virtual Fibre Channel adapter can connect to on this node (SanName = the SAN's Name).
+            'Get-VMSan'                  = { Get-VMSan -CimSession $session |
+                                             Select-Object @{ Name = 'ComputerName'; Expression = { $Node } }, @{ Name = 'SanName'; Expression = { $_.Name } } }
             'Win32_Processor'            = { Get-CimInstance -ClassName Win32_Processor -CimSession $session -OperationTimeoutSec $TimeoutSec }
             'Win32_OperatingSystem'      = { Get-CimInstance -ClassName Win32_OperatingSystem -CimSession $session -OperationTimeoutSec $TimeoutSec }
         }
@@ -308,7 +313,7 @@ $NodeReader = {
 
 # Reads one cluster (Windows PowerShell 5.1, FailoverClusters module). Runs in a runspace of the pool.
 $ClusterReader = {
-    param([string]$Cluster, $Properties, [string]$HelperText, $Started)
+    param([string]$Cluster, $Properties, [string]$HelperText, $Started, [int]$TimeoutSec)
     $ErrorActionPreference = 'Stop'
     Set-StrictMode -Version 2.0
     . ([scriptblock]::Create($HelperText))
@@ -328,8 +333,23 @@ $ClusterReader = {
                 }
             }
         }
+        # Affinity rules (Windows Server 2022 and later), read over CIM: the rule's groups, type and whether it is enabled.
+        'Get-ClusterAffinityRule' = {
+            $cim = New-CimSession -ComputerName $Cluster -OperationTimeoutSec $TimeoutSec
+            try {
+                foreach ($rule in @(Get-ClusterAffinityRule -CimSession $cim)) {
+                    $row = ConvertTo-Row $Properties['Get-ClusterAffinityRule'] $rule
+                    $row['Cluster'] = $Cluster
+                    [pscustomobject]$row
+                }
+            } finally { Remove-CimSession -CimSession $cim -ErrorAction SilentlyContinue }
+        }
     }
     foreach ($object in $queries.Keys) {
+        if ($object -eq 'Get-ClusterAffinityRule' -and -not (Get-Command -Name $object -ErrorAction SilentlyContinue)) {
+            Add-Status $result $object 'skipped' 0 0 'cmdlet not available (before Windows Server 2022, which has no affinity rules)'
+            continue
+        }
         try {
             $items = @(& $queries[$object])
             foreach ($item in $items) { $result.Rows[$object].Add((ConvertTo-Row $Properties[$object] $item)) }
@@ -521,7 +541,7 @@ try {
     $pool.Open()
     foreach ($cluster in $ClusterNames) {
         $shell = [powershell]::Create(); $shell.RunspacePool = $pool
-        [void]$shell.AddScript($ClusterReader).AddArgument($cluster).AddArgument($Properties).AddArgument($Helpers.ToString()).AddArgument($StartedAt)
+        [void]$shell.AddScript($ClusterReader).AddArgument($cluster).AddArgument($Properties).AddArgument($Helpers.ToString()).AddArgument($StartedAt).AddArgument($OperationTimeoutSec)
         $jobs.Add(@{ Key = "cluster $cluster"; Name = $cluster; Cluster = $true; Shell = $shell; Handle = $shell.BeginInvoke(); Done = $false })
     }
     foreach ($node in $Nodes) {
@@ -551,7 +571,7 @@ try {
                 [void]$job.Shell.BeginStop($null, $null)   # stops this script's own reader; nothing on the host
                 $message = "still running after $NodeTimeoutMinutes minute(s): stopped (a provider that does not answer?)"
                 $result = New-Result -Node $job.Name -Properties $Properties
-                if ($job.Cluster) { $objects = @('Get-ClusterNode', 'Get-ClusterGroup', 'Get-ClusterSharedVolume', 'Get-ClusterOwnerNode') }
+                if ($job.Cluster) { $objects = @('Get-ClusterNode', 'Get-ClusterGroup', 'Get-ClusterSharedVolume', 'Get-ClusterOwnerNode', 'Get-ClusterAffinityRule') }
                 else { $objects = @('Get-VMHost'); $NotReached.Add($job.Name) }
                 foreach ($object in $objects) { Add-Status $result $object 'failed' 0 1 $message }
                 Add-Failure $result $objects[0] $null $message

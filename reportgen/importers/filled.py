@@ -31,6 +31,7 @@ EMPTY_MEANS_NONE: dict[str, frozenset[str]] = {
     "Get-VMNetworkAdapter": frozenset({"SwitchName"}),
     "Get-ClusterOwnerNode": frozenset({"PossibleOwners", "PreferredOwners"}),
     "Get-ClusterGroup": frozenset({"AntiAffinityClassNames"}),  # no class: the cluster's default
+    "Get-ClusterAffinityRule": frozenset({"Groups"}),  # a rule no group was added to
 }
 """Columns whose empty cell means "none" (no rule, no EVC mode, no standby uplink), per RVTools tab or
 Hyper-V object."""

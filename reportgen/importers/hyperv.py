@@ -16,6 +16,7 @@ from .. import schema
 from ..errors import InputError
 from ..estate import DataIssue, Estate
 from . import hyperv_values as H
+from .hyperv_affinity import affinity_rules
 from .hyperv_map import HyperVMapper
 from .hyperv_read import RawHyperV, read_hyperv
 from .hyperv_status import WHOLE, Gap, empty_vm_gaps, read_status
@@ -49,6 +50,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     guests = m.processor_compat(guests)
     guests = m.possible_owners(guests)
     guests = m.anti_affinity(guests)
+    guests = affinity_rules(m, guests)
     hosts = m.hosts(guests)
     if hosts.height:
         guests = guests.join(hosts.select("host_key", "cluster_key", "cluster", host_name="name"),

@@ -14,11 +14,13 @@ from ..estate import DataIssue, TabStatus
 from . import hyperv_values as H
 from . import values as V
 from .filled import empty_columns
+from .hyperv_affinity import vm_sans
 from .hyperv_read import OBJECTS, RawHyperV
 from .hyperv_status import Gap
 from .rvtools_map import MapOptions
 
-CLUSTER_OBJECTS = ("Get-ClusterNode", "Get-ClusterGroup", "Get-ClusterSharedVolume", "Get-ClusterOwnerNode")
+CLUSTER_OBJECTS = ("Get-ClusterNode", "Get-ClusterGroup", "Get-ClusterSharedVolume", "Get-ClusterOwnerNode",
+                   "Get-ClusterAffinityRule")
 
 
 class HyperVMapper:
@@ -164,6 +166,16 @@ class HyperVMapper:
         self.used["Get-ClusterOwnerNode"] = rows.height
         return guests.join(rows, on="guest_key", how="left")
 
+    def group_links(self, guests: pl.DataFrame) -> pl.DataFrame:
+        """Each VM's cluster group name (lower case): Get-ClusterOwnerNode's Group by VMId, else the VM's name."""
+        link = guests.select("guest_key", group=pl.col("name").str.to_lowercase())
+        owners = self.obj("Get-ClusterOwnerNode")
+        if owners is not None and {"Group", "VMId"} <= set(owners.columns):
+            by_id = owners.select(guest_key=H.guid(H.text(owners, "VMId")),
+                                  group=H.text(owners, "Group").str.to_lowercase()).drop_nulls()
+            link = pl.concat([by_id, link]).unique(subset=["guest_key"], keep="first", maintain_order=True)
+        return link
+
     def anti_affinity(self, guests: pl.DataFrame) -> pl.DataFrame:
         """AntiAffinityClassNames of each clustered VM's group; null where unknown or not a cluster role."""
         groups = self.obj("Get-ClusterGroup")
@@ -181,12 +193,7 @@ class HyperVMapper:
             anti_affinity=H.text(groups, "AntiAffinityClassNames").fill_null("").str.split(";").list.eval(
                 pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != "")),
         ).filter(pl.col("group").is_not_null()).unique(subset=["group"], keep="first", maintain_order=True)
-        link = guests.select("guest_key", group=pl.col("name").str.to_lowercase())
-        owners = self.obj("Get-ClusterOwnerNode")
-        if owners is not None and {"Group", "VMId"} <= set(owners.columns):
-            by_id = owners.select(guest_key=H.guid(H.text(owners, "VMId")),
-                                  group=H.text(owners, "Group").str.to_lowercase()).drop_nulls()
-            link = pl.concat([by_id, link]).unique(subset=["guest_key"], keep="first", maintain_order=True)
+        link = self.group_links(guests)
         rows = link.join(classes, on="group", how="inner").select("guest_key", "anti_affinity").unique(
             subset=["guest_key"], keep="first", maintain_order=True)
         return guests.join(rows, on="guest_key", how="left")
@@ -220,6 +227,7 @@ class HyperVMapper:
         hosts = hosts.join(self._cpus(), on="host_key", how="left")
         hosts = hosts.join(self._os(), on="host_key", how="left")
         hosts = hosts.join(self._supported_versions(), on="host_key", how="left")
+        hosts = hosts.join(vm_sans(self), on="host_key", how="left")
         hosts = self.finish_hosts(hosts).with_columns(
             platform=pl.lit("hyperv"),
             cluster_key=pl.when(pl.col("cluster").is_null()).then(None)

@@ -54,6 +54,8 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("Get-VMHardDiskDrive", ("ControllerType", "Path"), ("DiskNumber", "SupportPersistentReservations")),
     _sig("Get-VMDvdDrive", ("DvdMediaType",)),
     _sig("Get-VMFibreChannelHba", ("SanName",), ("WorldWidePortNameSetA", "VMName", "VMId")),
+    _sig("Get-VMSan", ("SanName", "ComputerName")),  # the collector's: the SAN's Name written as SanName
+    _sig("Get-ClusterAffinityRule", ("RuleType", "Groups")),
     _sig("Get-VMGpuPartitionAdapter", ("MinPartitionVRAM",)),
     _sig("Get-VMAssignableDevice", ("LocationPath", "InstanceID"), ("VMName", "VMId")),
     _sig("Get-VMNetworkAdapter", ("SwitchName", "MacAddress")),
@@ -217,7 +219,7 @@ _KNOWN = {
         "SharedVolumeInfo", "FriendlyVolumeName", "NodeName", "MajorVersion", "MinorVersion", "BuildNumber",
         "SystemName", "NumberOfCores", "Manufacturer", "CSName", "Caption", "EmbeddedTeamingEnabled",
         "NetAdapterInterfaceDescription", "Node", "ReplicationMode", "NumaSpanningEnabled", "AntiAffinityClassNames",
-        "DeviceID",
+        "DeviceID", "RuleType", "Groups", "Enabled",
     )
 }
 

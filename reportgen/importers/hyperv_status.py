@@ -21,9 +21,10 @@ PER_VM = (
     "Get-VMAssignableDevice", "Get-VMGpuPartitionAdapter", "Get-VMProcessor", "Get-VHD",
 )
 """Objects read per VM: a node whose VM list failed has none of them either."""
-PER_NODE = ("Get-VMHost", "Get-VM", *PER_VM, "Get-VMSwitch", "Get-VMHostSupportedVersion", "Win32_Processor",
-            "Win32_OperatingSystem")
-CLUSTER = ("Get-ClusterNode", "Get-ClusterGroup", "Get-ClusterSharedVolume", "Get-ClusterOwnerNode")
+PER_NODE = ("Get-VMHost", "Get-VM", *PER_VM, "Get-VMSwitch", "Get-VMHostSupportedVersion", "Get-VMSan",
+            "Win32_Processor", "Win32_OperatingSystem")
+CLUSTER = ("Get-ClusterNode", "Get-ClusterGroup", "Get-ClusterSharedVolume", "Get-ClusterOwnerNode",
+           "Get-ClusterAffinityRule")
 WHOLE = "the whole export"
 
 ADVICE = {

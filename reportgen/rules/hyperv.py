@@ -74,8 +74,11 @@ HYV03 = _info(
     "Verify zoning and LUN masking of WWPN set B and the virtual SAN name on every node, or move the data to a "
     "VHD Set on a Cluster Shared Volume.",
     (f"{DOCS}/plan/virtual-fibre-channel-for-hyper-v",),
-    (Need("hyperv", "Get-VMFibreChannelHba", (), "virtual Fibre Channel adapters"),),
-    limits="zoning and the virtual SANs of other hosts are not in the export: the finding is conditional",
+    (Need("hyperv", "Get-VMFibreChannelHba", (), "virtual Fibre Channel adapters"),
+     Need("hyperv", "Get-VMSan", ("SanName",), "the virtual SANs of every node; without them the finding is "
+          "conditional", optional=True)),
+    limits="zoning is not in the export; the virtual SANs of the other nodes are checked only where Get-VMSan was "
+    "read on every node of the cluster",
 )
 HYV04 = _info(
     "HYV-04", "Pass-through physical disk", Severity.HIGH, {LM, EVAC, SVM, BKP},
@@ -133,10 +136,11 @@ HYV16 = _info(
     "rule, Windows Server 2022 and later) and keep their preferred owners on different hosts.",
     ("https://learn.microsoft.com/windows-server/failover-clustering/cluster-affinity",),
     (Need("hyperv", "Get-ClusterGroup", ("AntiAffinityClassNames",), "anti-affinity classes of each VM role"),
-     Need("hyperv", DISKS, ("Path",), "shared disks show which VMs form a guest cluster")),
-    limits="cluster affinity rules (Get-ClusterAffinityRule) are not collected, so a guest cluster kept apart "
-    "only by such a rule is reported; VM groups whose AntiAffinityClassNames is unknown (written as a type name "
-    "by a hand-made export) are not checked",
+     Need("hyperv", DISKS, ("Path",), "shared disks show which VMs form a guest cluster"),
+     Need("hyperv", "Get-ClusterAffinityRule", ("Groups", "Enabled"), "DifferentNode affinity rules (Windows Server 2022 and "
+          "later) that keep the nodes apart; without them such a guest cluster is reported", optional=True)),
+    limits="VM groups whose AntiAffinityClassNames is unknown (written as a type name by a hand-made export) are "
+    "not checked; DifferentFaultDomain rules are not taken as keeping nodes apart",
 )
 
 _LOCAL = r"^[A-Za-z]:\\"
@@ -261,13 +265,18 @@ def _not_kept_apart(out: RuleOutput, guests: pl.DataFrame, groups: pl.DataFrame,
             continue  # not one failover cluster, or classes unknown (said in the rule's limits)
         if set(classes[0]).intersection(*(set(c) for c in classes[1:])):
             continue
+        rules = [m.get("apart_rules") for m in members]
+        if all(r is not None for r in rules) and set(rules[0] or ()).intersection(*(set(r or ()) for r in rules[1:])):
+            continue  # one DifferentNode affinity rule names every node's group
         names = ", ".join(str(m["name"]) for m in members)
         together = _same_first_preference(members, hosts)
         for m in members:
             own = ", ".join(m["anti_affinity"]) or "none"
+            rule = ("no cluster affinity rules in the export" if m.get("apart_rules") is None
+                    else "no DifferentNode affinity rule names every node")
             _tie(out, HYV16, m, f"Get-ClusterGroup {m['name']}: AntiAffinityClassNames = {own}; "
-                 f"{_preferred(m, hosts)}; the guest cluster {names} ({grp['path']}) shares no class, so its nodes "
-                 f"can be placed on one host" + together)
+                 f"{_preferred(m, hosts)}; {rule}; the guest cluster {names} ({grp['path']}) shares no class, so its "
+                 f"nodes can be placed on one host" + together)
 
 
 def _preferred(g: dict[str, Any], hosts: dict[str, str]) -> str:
@@ -349,7 +358,7 @@ def _drive(path: str, host: object) -> str:
 
 
 def devices(estate: Estate, ctx: RuleContext) -> RuleOutput:
-    """HYV-03 vFC, HYV-10 DDA, HYV-11 GPU-P and HYV-12 host-bound DVD drives."""
+    """HYV-10 DDA, HYV-11 GPU-P and HYV-12 host-bound DVD drives (HYV-03 vFC: :mod:`.hyperv_san`)."""
     out = RuleOutput()
     guests = hyperv_guests(estate)
     found = frame(estate, "devices").join(guests, on="guest_key", how="inner").filter(
@@ -358,10 +367,7 @@ def devices(estate: Estate, ctx: RuleContext) -> RuleOutput:
         return out
     for d in found.iter_rows(named=True):
         kind, clustered = d["kind"], d["is_clustered"]
-        if kind == "vfc":
-            _tie(out, HYV03, d, f"Get-VMFibreChannelHba row {d['row']}: SanName = {d['detail'] or 'unknown'} "
-                 "(both WWPN sets must be zoned, and every node needs this virtual SAN)")
-        elif kind == "dda":
+        if kind == "dda":
             effects = HYV10.effects | ({HA} if clustered is False else set())
             _tie(out, HYV10, d, f"Get-VMAssignableDevice row {d['row']}: LocationPath = {d['detail'] or 'unknown'} "
                  f"assigned from {d['host_name']}; IsClustered = {_yes_no(clustered)}",
@@ -389,5 +395,5 @@ def _yes_no(value: object) -> str:
 DETECTORS = (
     Detector((HYV01, HYV02, HYV16), shared_disks),
     Detector((HYV04, HYV08), storage),
-    Detector((HYV03, HYV10, HYV11, HYV12), devices),
+    Detector((HYV10, HYV11, HYV12), devices),
 )

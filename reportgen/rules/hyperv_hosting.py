@@ -1,7 +1,8 @@
 """Hyper-V rules on how VMs are hosted rather than what ties them: Replica copies, which are not
-guests to move (HYV-17), and hosts that keep each VM inside one NUMA node (HYV-18).
+guests to move (HYV-17), hosts that keep each VM inside one NUMA node (HYV-18) and VM roles a SameNode
+affinity rule keeps on one node (HYV-19).
 
-Both are context: they tie no guest to a host. A Replica copy's other findings are still shown
+All are context: they tie no guest to a host. A Replica copy's other findings are still shown
 (the tie its primary takes on after a failover) but hold no host (see ``hyperv._tie``).
 """
 
@@ -46,8 +47,23 @@ HYV18 = _info(
 )
 
 
+HYV19 = _info(
+    "HYV-19", "VM roles kept on one node by an affinity rule", Severity.MEDIUM, set(),
+    "A SameNode cluster affinity rule keeps the VM on the same node as the other roles it names: they move "
+    "together in drain and failover, and the maintenance or failure of that node stops all of them at once.",
+    "Check that the roles really must share a node; if not, remove the rule (Remove-ClusterAffinityRule) or make "
+    "it a DifferentNode rule for roles that back each other up.",
+    ("https://learn.microsoft.com/windows-server/failover-clustering/cluster-affinity",
+     "https://learn.microsoft.com/powershell/module/failoverclusters/new-clusteraffinityrule"),
+    (Need("hyperv", "Get-ClusterAffinityRule", ("RuleType", "Groups", "Enabled"), "affinity rules (Windows Server "
+          "2022 and later; none before)"),
+     Need("hyperv", "Get-VM", (), "the VMs whose groups the rules name")),
+    limits="only enabled rules count; a rule whose Enabled value is not understood is named in data quality",
+)
+
+
 def hosting(estate: Estate, ctx: RuleContext) -> RuleOutput:
-    """HYV-17 Replica copies and HYV-18 hosts without NUMA spanning."""
+    """HYV-17 Replica copies, HYV-18 hosts without NUMA spanning and HYV-19 SameNode affinity rules."""
     out = RuleOutput()
     guests = hyperv_guests(estate)
     if guests.is_empty():
@@ -60,7 +76,24 @@ def hosting(estate: Estate, ctx: RuleContext) -> RuleOutput:
             f"{g['host_name']}: not counted as a guest to move", timing=timing(g["power_state"], g["template"]),
             remediation=HYV17.remediation))
     _numa(out, frame(estate, "hosts").filter(pl.col("platform") == "hyperv"), guests)
+    _together(out, guests)
     return out
+
+
+def _together(out: RuleOutput, guests: pl.DataFrame) -> None:
+    """HYV-19: one finding per VM that a SameNode rule names, with the other VMs of the rule."""
+    named = guests.filter(pl.col("together_rules").list.len() > 0)
+    members: dict[str, list[str]] = defaultdict(list)
+    for g in named.iter_rows(named=True):
+        for rule in g["together_rules"]:
+            members[rule].append(str(g["name"]))
+    for g in named.iter_rows(named=True):
+        parts = [f"{rule} with {', '.join(n for n in members[rule] if n != g['name']) or 'no other VM of the export'}"
+                 for rule in g["together_rules"]]
+        out.findings.append(Finding(
+            rule=HYV19.id, severity=HYV19.severity, guest_key=g["guest_key"], host_key=g["host_key"],
+            evidence=f"Get-ClusterAffinityRule (SameNode, enabled): {'; '.join(parts)}",
+            timing=timing(g["power_state"], g["template"]), remediation=HYV19.remediation))
 
 
 def _state(power_state: object) -> str:
@@ -115,4 +148,4 @@ def _on_off(value: object) -> str:
     return "unknown" if value is None else ("True" if value else "False")
 
 
-DETECTORS = (Detector((HYV17, HYV18), hosting),)
+DETECTORS = (Detector((HYV17, HYV18, HYV19), hosting),)

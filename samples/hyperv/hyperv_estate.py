@@ -144,6 +144,12 @@ def cluster_estate() -> dict[str, list[dict[str, object]]]:
                                   "Name": "Fibre Channel Adapter", "SanName": "FabricA",
                                   "WorldWideNodeNameSetA": "C003FF0000FFFF00", "WorldWidePortNameSetA": "C003FF5778E50002",
                                   "WorldWideNodeNameSetB": "C003FF0000FFFF00", "WorldWidePortNameSetB": "C003FF5778E50003"})
+    for node in ("HV01", "HV02"):  # HV03 lacks the virtual SAN of VFC01's adapter
+        add("Get-VMSan", {"ComputerName": node, "SanName": "FabricA"})
+    add("Get-ClusterAffinityRule", {"Cluster": CLUSTER, "Name": "SQLFCI-Apart", "RuleType": "DifferentNode",
+                                    "Groups": "SQLFCI-N1; SQLFCI-N2", "Enabled": "1"})
+    add("Get-ClusterAffinityRule", {"Cluster": CLUSTER, "Name": "WebBackup-Together", "RuleType": "SameNode",
+                                    "Groups": "WEB02; BACKUP01", "Enabled": "1"})
     gpu = vms["RENDER01"]
     add("Get-VMAssignableDevice", {"VMName": gpu["Name"], "VMId": gpu["VMId"], "ComputerName": "HV03",
                                    "Name": "NVIDIA A2", "InstanceID": r"PCIP\VEN_10DE&DEV_25B6&SUBSYS_157E10DE&REV_A1\6&2F1C3A4&0&0",

@@ -148,3 +148,60 @@ def test_a_replication_mode_not_understood_is_said_and_audited_as_a_guest(tmp_pa
     assert any("not understood (e.g. 'Copy?')" in i.message and i.column == "ReplicationMode" for i in estate.issues)
     assert not findings(out, "HYV-17")
     assert vm_id("COPY01") in {g for g, _ in edges(out.pins, "HYV-08")}
+
+
+# -- cluster affinity rules: HYV-16 kept apart by a DifferentNode rule, HYV-19 SameNode ---------------
+
+def _rules(tmp_path: Path, *rules: tuple[str, str, str, str]):  # type: ignore[no-untyped-def]
+    lab = two_nodes()
+    for name, host in (("AG-N1", "HVA"), ("AG-N2", "HVB"), ("APP01", "HVA")):
+        lab.vm(name, host)
+        lab.add("Get-ClusterGroup", Cluster="CL1", Name=name, OwnerNode=host, State="Online",
+                GroupType="VirtualMachine", Priority="2000", AntiAffinityClassNames="", Id=vm_id(name + "group"))
+    for name in ("AG-N1", "AG-N2"):
+        lab.disk(name, SHARED, shared=True)
+    for name, kind, groups, enabled in rules:
+        lab.add("Get-ClusterAffinityRule", Cluster="CL1", Name=name, RuleType=kind, Groups=groups, Enabled=enabled)
+    return lab.run(tmp_path)
+
+
+def test_a_different_node_rule_keeps_a_guest_cluster_apart(tmp_path: Path) -> None:
+    _, out = _rules(tmp_path, ("AG-Apart", "DifferentNode", "AG-N1; AG-N2", "1"))
+    assert not findings(out, "HYV-16")
+    assert [s for s, _ in _coverage(out, "HYV-16")] == ["assessed"]
+
+
+def test_a_disabled_or_partial_rule_does_not(tmp_path: Path) -> None:
+    _, out = _rules(tmp_path / "a", ("AG-Apart", "DifferentNode", "AG-N1; AG-N2", "0"))
+    found = findings(out, "HYV-16")
+    assert set(found) == {vm_id("AG-N1"), vm_id("AG-N2")}
+    assert "no DifferentNode affinity rule names every node" in found[vm_id("AG-N1")].evidence
+    _, out = _rules(tmp_path / "b", ("AG-Apart", "4", "AG-N1; APP01", "1"))  # 4: DifferentNode, as CIM writes it
+    assert set(findings(out, "HYV-16")) == {vm_id("AG-N1"), vm_id("AG-N2")}
+
+
+def test_without_affinity_rules_the_guest_cluster_is_reported_and_said_partly(tmp_path: Path) -> None:
+    _, out = _rules(tmp_path)
+    found = findings(out, "HYV-16")
+    assert "no cluster affinity rules in the export" in found[vm_id("AG-N1")].evidence
+    [(status, reason)] = _coverage(out, "HYV-16")
+    assert status == "assessed" and "partly: tab Get-ClusterAffinityRule is missing" in reason
+    [(status, reason)] = _coverage(out, "HYV-19")
+    assert status == "not-assessed" and "Get-ClusterAffinityRule" in reason
+
+
+def test_a_same_node_rule_keeps_roles_together(tmp_path: Path) -> None:
+    _, out = _rules(tmp_path, ("Together", "SameNode", "APP01; AG-N1", "True"))
+    found = findings(out, "HYV-19")
+    assert set(found) == {vm_id("APP01"), vm_id("AG-N1")}
+    assert found[vm_id("APP01")].evidence == "Get-ClusterAffinityRule (SameNode, enabled): Together with AG-N1"
+    assert found[vm_id("APP01")].severity == Severity.MEDIUM and not out.colocations
+    assert [s for s, _ in _coverage(out, "HYV-19")] == ["assessed"]
+
+
+def test_a_disabled_same_node_rule_or_none_is_clean(tmp_path: Path) -> None:
+    _, out = _rules(tmp_path / "a", ("Together", "2", "APP01; AG-N1", "0"))
+    assert not findings(out, "HYV-19")
+    _, out = _rules(tmp_path / "b", ("Apart", "DifferentNode", "APP01; AG-N2", "1"))
+    assert not findings(out, "HYV-19")
+    assert [s for s, _ in _coverage(out, "HYV-19")] == ["assessed"]
