@@ -18,6 +18,12 @@ from ..estate import DataIssue, Estate
 from . import hyperv_values as H
 from .hyperv_affinity import affinity_rules
 from .hyperv_map import HyperVMapper
+from .hyperv_map_devices import datastores as map_datastores
+from .hyperv_map_devices import devices as map_devices
+from .hyperv_map_devices import disks as map_disks
+from .hyperv_map_devices import networks as map_networks
+from .hyperv_map_devices import nics as map_nics
+from .hyperv_map_hosts import hosts as map_hosts
 from .hyperv_read import RawHyperV, read_hyperv
 from .hyperv_status import WHOLE, Gap, empty_vm_gaps, read_status
 from .rvtools_map import MapOptions
@@ -51,7 +57,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     guests = m.possible_owners(guests)
     guests = m.anti_affinity(guests)
     guests = affinity_rules(m, guests)
-    hosts = m.hosts(guests)
+    hosts = map_hosts(m, guests)
     if hosts.height:
         guests = guests.join(hosts.select("host_key", "cluster_key", "cluster", host_name="name"),
                              on="host_key", how="left")
@@ -59,8 +65,8 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
         guests = guests.with_columns(cluster_key=pl.lit(None, pl.String), cluster=pl.lit(None, pl.String),
                                      host_name=pl.lit(None, pl.String))
     guests = guests.with_columns(server=pl.coalesce("cluster", "host_name"))
-    disks = m.disks(guests)
-    devices = m.devices(guests)
+    disks = map_disks(m, guests)
+    devices = map_devices(m, guests)
     status = read_status(raw.manifest, raw.file)
     m.issues.extend(status.issues)
     gaps = [*status.gaps, *_empty_vm_lists(m, guests, hosts)]
@@ -69,10 +75,10 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
         "hosts": _to_table("hosts", hosts),
         "clusters": _to_table("clusters", m.clusters(hosts)),
         "disks": _to_table("disks", disks),
-        "nics": _to_table("nics", m.nics(guests)),
+        "nics": _to_table("nics", map_nics(m, guests)),
         "devices": _to_table("devices", devices),
-        "networks": _to_table("networks", m.networks()),
-        "datastores": _to_table("datastores", m.datastores(hosts, guests, disks, devices)),
+        "networks": _to_table("networks", map_networks(m)),
+        "datastores": _to_table("datastores", map_datastores(m, hosts, guests, disks, devices)),
     }
     tabs = m.tabs(gaps)
     rows_read = sum(t.rows_read for t in tabs)

@@ -1,0 +1,186 @@
+"""Mapping the Hyper-V per-VM objects (disks, adapters, drives, devices) and the storage they show onto
+the canonical ``disks``, ``nics``, ``networks``, ``devices`` and ``datastores`` tables."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from . import hyperv_values as H
+from . import values as V
+
+if TYPE_CHECKING:
+    from .hyperv_map import HyperVMapper
+
+
+def disks(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
+    f = m.obj("Get-VMHardDiskDrive")
+    if f is None:
+        return pl.DataFrame()
+    f = m.checkpoint_rows("Get-VMHardDiskDrive", m.attach("Get-VMHardDiskDrive", f, guests))
+    path = H.text(f, "Path")
+    number = H.integer(f, "DiskNumber", pl.Int32())
+    sizes = _vhd_sizes(m)
+    frame = f.with_columns(
+        label=pl.concat_str(H.text(f, "ControllerType"), pl.lit(" "), H.text(f, "ControllerNumber"), pl.lit(":"),
+                            H.text(f, "ControllerLocation")),
+        controller=pl.concat_str(H.text(f, "ControllerType"), pl.lit(" "), H.text(f, "ControllerNumber")),
+        controller_type=H.text(f, "ControllerType"),
+        unit=H.integer(f, "ControllerLocation", pl.Int32()),
+        path=path,
+        passthrough_disk=number,
+        persistent_reservations=H.boolean(f, "SupportPersistentReservations"),
+        __path_key=path.str.to_lowercase(),
+    )
+    frame = frame.join(guests.select("guest_key", __guest_host="host_key"), on="guest_key", how="left")
+    frame = frame.join(sizes, on="__path_key", how="left")
+    frame = frame.with_columns(
+        datastore=pl.when(pl.col("passthrough_disk").is_not_null()).then(None)
+        .otherwise(_datastore_name(pl.col("path"), pl.col("__guest_host"))),
+        vhd_set=pl.when(pl.col("path").is_null()).then(None).otherwise(
+            pl.col("path").str.to_lowercase().str.ends_with(".vhds") | (pl.col("__format") == "vhdset")),
+    )
+    m.unparsed("Get-VMHardDiskDrive", f, {"SupportPersistentReservations":
+                                             V.boolean("SupportPersistentReservations")})
+    m.used["Get-VMHardDiskDrive"] = frame.height
+    return frame
+
+
+def _vhd_sizes(m: HyperVMapper) -> pl.DataFrame:
+    f = m.obj("Get-VHD")
+    if f is None:
+        return pl.DataFrame(schema={"__path_key": pl.String, "capacity_mib": pl.Int64, "__format": pl.String})
+    rows = f.select(__path_key=H.text(f, "Path").str.to_lowercase(), capacity_mib=H.mib(f, "Size"),
+                    __format=H.text(f, "VhdFormat").str.to_lowercase())
+    m.used["Get-VHD"] = rows.height
+    return rows.filter(pl.col("__path_key").is_not_null()).unique(subset=["__path_key"], keep="first")
+
+
+def nics(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
+    f = m.obj("Get-VMNetworkAdapter")
+    if f is None:
+        return pl.DataFrame()
+    if "IsManagementOs" in f.columns:
+        f = m.keep("Get-VMNetworkAdapter", f, V.boolean("IsManagementOs").fill_null(False).not_(),
+                      "a host (management OS) adapter, not a VM's", level="info")
+    f = m.checkpoint_rows("Get-VMNetworkAdapter", m.attach("Get-VMNetworkAdapter", f, guests))
+    switch = H.text(f, "SwitchName")
+    frame = f.with_columns(label=H.text(f, "Name"), network=switch, switch=switch,
+                           connected=pl.coalesce(H.boolean(f, "Connected"), switch.is_not_null()),
+                           mac=H.text(f, "MacAddress"))
+    m.used["Get-VMNetworkAdapter"] = frame.height
+    return frame
+
+
+def networks(m: HyperVMapper) -> pl.DataFrame:
+    f = m.obj("Get-VMSwitch")
+    if f is None:
+        return pl.DataFrame()
+    kind = H.enum(f, "SwitchType", H.SWITCH_KINDS)
+    frame = f.with_columns(
+        host_key=H.host_key(H.text(f, "ComputerName")), network=H.text(f, "Name"), switch=H.text(f, "Name"),
+        switch_kind=kind, has_uplink=pl.when(kind.is_null()).then(None).otherwise(kind == "hyperv-external"),
+        source_id=pl.lit(m.source_id, pl.Int32),
+    )
+    m.unparsed("Get-VMSwitch", f, {"SwitchType": V.enum("SwitchType", H.SWITCH_KINDS)})
+    frame = m.keep("Get-VMSwitch", frame, pl.col("host_key").is_not_null() & pl.col("network").is_not_null(),
+                      "no ComputerName or switch Name")
+    frame = frame.unique(subset=["host_key", "network"], keep="first", maintain_order=True)
+    m.used["Get-VMSwitch"] = frame.height
+    return frame
+
+
+def devices(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
+    parts: list[pl.DataFrame] = []
+    hosts = guests.select("guest_key", __guest_host="host_key")
+    f = m.obj("Get-VMDvdDrive")
+    if f is not None:
+        f = m.checkpoint_rows("Get-VMDvdDrive", m.attach("Get-VMDvdDrive", f, guests))
+        backing = H.enum(f, "DvdMediaType", H.DVD_BACKINGS)
+        path = H.text(f, "Path")
+        dvd = f.join(hosts, on="guest_key", how="left").with_columns(
+            kind=pl.lit("cd"), backing=backing, detail=path,
+            datastore=pl.when(backing == "iso").then(_datastore_name(path, pl.col("__guest_host"))),
+            connected=pl.when(backing.is_null()).then(None).otherwise(backing != "none"),
+            bound_to_host=pl.when(backing == "host").then(True)
+            .when(backing == "iso").then(H.storage_kind(path).replace_strict(
+                {"local": True, "csv": False, "smb": False}, default=None, return_dtype=pl.Boolean))
+            .when(backing == "none").then(False).otherwise(None),
+        )
+        m.unparsed("Get-VMDvdDrive", f, {"DvdMediaType": V.enum("DvdMediaType", H.DVD_BACKINGS)})
+        m.used["Get-VMDvdDrive"] = dvd.height
+        parts.append(dvd)
+    for obj, kind, detail, bound in (
+        ("Get-VMFibreChannelHba", "vfc", ("SanName",), None),
+        ("Get-VMAssignableDevice", "dda", ("LocationPath", "InstanceID", "Name"), True),
+        ("Get-VMGpuPartitionAdapter", "gpu", ("InstancePath", "Name"), True),
+    ):
+        f = m.obj(obj)
+        if f is None:
+            continue
+        f = m.checkpoint_rows(obj, m.attach(obj, f, guests))
+        rows = f.with_columns(kind=pl.lit(kind), backing=pl.lit("host" if bound else None, pl.String),
+                              detail=H.first_text(f, *detail), connected=pl.lit(True),
+                              bound_to_host=pl.lit(bound, pl.Boolean))
+        m.used[obj] = rows.height
+        parts.append(rows)
+    parts = [p for p in parts if p.width]
+    return pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
+
+
+def datastores(m: HyperVMapper, hosts: pl.DataFrame, guests: pl.DataFrame, disks: pl.DataFrame,
+               devices: pl.DataFrame) -> pl.DataFrame:
+    paths = [guests.select(path=pl.col("config_path"), host_key="host_key"),
+             guests.select(path=pl.col("snapshot_dir"), host_key="host_key")]
+    if disks.height:
+        paths.append(disks.filter(pl.col("passthrough_disk").is_null()).select("path", host_key="__guest_host"))
+    if devices.height and "__guest_host" in devices.columns:
+        paths.append(devices.filter(pl.col("backing") == "iso").select(path="detail", host_key="__guest_host"))
+    used = pl.concat(paths).filter(pl.col("path").is_not_null()).with_columns(
+        type=H.storage_kind(pl.col("path")), name=_datastore_name(pl.col("path"), pl.col("host_key")))
+    used = used.filter(pl.col("name").is_not_null())
+    csv = m.obj("Get-ClusterSharedVolume")
+    declared = pl.DataFrame(schema={"name": pl.String, "capacity_mib": pl.Int64})
+    if csv is not None:
+        declared = csv.select(name=H.first_text(csv, "FriendlyVolumeName", "Path"),
+                              capacity_mib=H.mib(csv, "Size")).filter(pl.col("name").is_not_null())
+        m.used["Get-ClusterSharedVolume"] = csv.height
+    nodes = hosts.filter(pl.col("cluster_key").is_not_null()).group_by("cluster_key").agg(
+        cluster_hosts=pl.col("host_key")) if hosts.height else pl.DataFrame(
+        schema={"cluster_key": pl.String, "cluster_hosts": pl.List(pl.String)})
+    host_cluster = hosts.select("host_key", "cluster_key") if hosts.height else pl.DataFrame(
+        schema={"host_key": pl.String, "cluster_key": pl.String})
+    used = used.join(host_cluster, on="host_key", how="left").join(nodes, on="cluster_key", how="left")
+    frame = pl.concat([
+        used.select("name", "type", "host_key", "cluster_hosts", capacity_mib=pl.lit(None, pl.Int64)),
+        declared.select("name", type=pl.lit("csv"), host_key=pl.lit(None, pl.String),
+                        cluster_hosts=pl.lit(None, pl.List(pl.String)), capacity_mib="capacity_mib"),
+    ]).group_by("name", maintain_order=True).agg(
+        type=pl.col("type").drop_nulls().first(),
+        host_keys=pl.col("host_key").drop_nulls().unique().sort(),
+        cluster_hosts=pl.col("cluster_hosts").drop_nulls().first(),
+        capacity_mib=pl.col("capacity_mib").drop_nulls().first(),
+    )
+    if csv is not None and m.cluster_name:
+        all_nodes = hosts.filter(pl.col("cluster_key").is_not_null())["host_key"].to_list()
+        frame = frame.with_columns(cluster_hosts=pl.when(pl.col("type") == "csv").then(
+            pl.coalesce("cluster_hosts", pl.lit(pl.Series([all_nodes])))).otherwise("cluster_hosts"))
+    kind = pl.col("type")
+    return frame.with_columns(
+        datastore_key=pl.concat_str(pl.lit(f"hyperv/{m.source_id}/"), "name"),
+        host_keys=pl.when(kind == "csv").then(pl.coalesce("cluster_hosts", "host_keys"))
+        .when(kind == "local").then("host_keys").otherwise(None),
+        shared=pl.when(kind.is_in(["csv", "smb"])).then(True).when(kind == "local").then(False),
+        type=kind.replace_strict({"csv": "CSV", "smb": "SMB", "local": "local"}, default=None,
+                                 return_dtype=pl.String),
+        source_id=pl.lit(m.source_id, pl.Int32),
+    ).with_columns(host_count=pl.col("host_keys").list.len().cast(pl.Int32))
+
+
+def _datastore_name(path: pl.Expr, host: pl.Expr) -> pl.Expr:
+    """CSV and SMB volumes by their path; a local drive by drive and host ('D: on HV01')."""
+    vol = H.volume(path)
+    host_name = host.str.split("/").list.last()
+    return pl.when(H.storage_kind(path) == "local").then(
+        pl.concat_str(vol, pl.lit(" on "), host_name)).otherwise(vol)
