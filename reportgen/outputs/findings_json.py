@@ -19,6 +19,7 @@ from ..history import History
 from ..owners import Ownership, owner_summaries, unowned_guests
 from ..rules import CATALOGUE
 from ..scope import scope_document
+from .disk_json import disk_order_document
 
 SCHEMA_VERSION = 1
 
@@ -146,6 +147,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                            for g in c.guests],
                 "hosts": list(c.hosts), "clusters": list(c.clusters), "rules": list(c.rules),
                 "running_members": c.running,
+                **disk_order_document(analysis.disk_orders.get(c.id)),
                 "out_of_scope_guests": [g.key for g in c.guests if g.key in boundary],
             }
             for c in analysis.faux_clusters

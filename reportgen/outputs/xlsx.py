@@ -65,6 +65,25 @@ def _clusters(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
                _join(c["rules"]), cost.get(c["id"], 0.0), later.get(c["id"], 0.0))
 
 
+def _yes_no(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def _shared_disks(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    for c in doc["faux_clusters"]:
+        for d in c.get("disk_owner", []):
+            owner = d["owner"] or {}
+            yield (c["id"], c["name"], d["disk"], d.get("datastore"), owner.get("name") or "unknown", owner.get("key"),
+                   d["owner_basis"], _yes_no(d["boot"]), d.get("controller"), d.get("unit"), _names(d["guests"]))
+
+
+def _node_order(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    for c in doc["faux_clusters"]:
+        for s in c.get("order", []):
+            yield (c["id"], c["name"], s["move"], s["power_off"], s["name"], s["key"], s["owns"],
+                   _yes_no(s["can_move"]), "yes" if c.get("order_complete", True) else "no")
+
+
 def _wave(value: int | None) -> int | None:
     return value + 1 if value is not None and value >= 0 else None
 
@@ -166,6 +185,12 @@ def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
         Sheet("Guest clusters", (("ID", 8), ("Name", 28), ("Topology", 13), ("Suspected", 10), ("Nodes", 7),
                                  ("Running", 8), ("Members", 40), ("Hosts", 30), ("Clusters", 18), ("Rules", 16),
                                  (f"Cost a year ({cur})", 12), (f"Cost once all run ({cur})", 14)), _clusters),
+        Sheet("Shared disks", (("Guest cluster", 10), ("Name", 28), ("Disk", 50), ("Datastore", 20), ("Owner", 24),
+                               ("Owner key", 30), ("Owner found by", 14), ("Boot disk", 9), ("Controller", 18),
+                               ("Unit", 6), ("Attached to", 40)), _shared_disks),
+        Sheet("Node order", (("Guest cluster", 10), ("Name", 28), ("Move", 6), ("Power off", 8), ("Node", 24),
+                             ("Node key", 30), ("Shared disks it owns", 10), ("Can move", 9),
+                             ("Every owner known", 10)), _node_order),
         Sheet("Host register", (("Host", 24), ("Cluster", 18), ("Platform", 9), ("Can be emptied", 9),
                                 ("Guests", 8), ("Guests to power off", 10), ("Names", 40),
                                 ("At next power-on", 30), ("Owners to ask", 24), ("Owner unknown", 9),

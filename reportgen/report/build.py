@@ -19,6 +19,7 @@ from ..rules.advice import GroupFacts, Node, topology_step
 from ..sites import SiteGuest
 from . import charts
 from .actions import costliest_causes, plan_actions
+from .disks import with_disk_plan
 from .formats import money, number
 from .model import (
     Action,
@@ -255,9 +256,10 @@ def _cluster_pages(analysis: Analysis, costing: Costing,
     files = _guest_files(analysis)
     pages = []
     for c in ranked[: analysis.config.report.max_cluster_pages]:
-        pages.append(_cluster_page(c, costing.per_faux_cluster.get(c.id, 0.0),
-                                   later[c.id].annual if c.id in later else 0.0,
-                                   units[c.id].events_per_year if c.id in units else 0.0, findings_by_guest, files))
+        page = _cluster_page(c, costing.per_faux_cluster.get(c.id, 0.0),
+                             later[c.id].annual if c.id in later else 0.0,
+                             units[c.id].events_per_year if c.id in units else 0.0, findings_by_guest, files)
+        pages.append(with_disk_plan(page, c, analysis.disk_orders.get(c.id)))
     return pages
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .disks import DiskPlan
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -95,6 +97,8 @@ class Member:
     host: str | None
     power_state: str | None
     owner: str | None
+    order: str | None = None
+    """Its place in the shared-disk order ('off 2, move 1'); None without shared disks."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,8 @@ class ClusterPage:
     """The vendor references as (short title, address), for clickable links."""
     steps: tuple[str, ...] = ()
     """What to do, most important first: topology, then the gates this guest cluster misses."""
+    disks: DiskPlan | None = None
+    """Who owns its shared disk files, which boot a node, and the order its nodes go in."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,73 @@
+"""The shared-disk order of a guest cluster as its page shows it: owners, boot disks, power-off and move order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ..disk_order import DiskOrder
+
+if TYPE_CHECKING:
+    from ..analysis import FauxCluster
+    from .model import ClusterPage
+
+UNKNOWN_OWNER = {
+    "no-path": "with no file path in the export",
+    "no-member": "in a folder of no node",
+    "several-members": "in a folder several nodes share",
+    "several-files": "one LUN mapped through each node's own file",
+}
+"""Why a shared disk's owner is unknown, as the page says it."""
+
+
+@dataclass(frozen=True)
+class DiskPlan:
+    files: int
+    owners: tuple[tuple[str, int], ...]
+    """(node, shared disk files in its folder), most first."""
+    unknown: tuple[tuple[str, int], ...]
+    """(why the owner is unknown, files)."""
+    boot: int
+    """Shared disks that boot a node (SCSI 0:0, IDE 0:0 …)."""
+    boot_unknown: int
+    """Shared disks of which the export cannot tell whether they boot a node."""
+    cannot_move: tuple[str, ...]
+    """Nodes that boot from a shared disk: rebuilt, not moved."""
+    places: dict[str, str]
+    """Per node key, its place in the order: 'disk owner: off 2, move 1' ('rebuild': it boots from a shared disk)."""
+
+    @property
+    def complete(self) -> bool:
+        return not self.unknown
+
+    @property
+    def worth_a_note(self) -> bool:
+        """More than the table's order column says: an unknown owner, several owners, a (maybe) boot disk."""
+        return not self.complete or len(self.owners) != 1 or bool(self.boot or self.boot_unknown)
+
+
+def disk_plan(order: DiskOrder | None) -> DiskPlan | None:
+    """What the guest-cluster page says about its shared disks; None without shared disks."""
+    if order is None or not order.disks:
+        return None
+    unknown = Counter(UNKNOWN_OWNER.get(d.owner_basis, d.owner_basis) for d in order.disks if d.owner_key is None)
+    return DiskPlan(
+        files=len(order.disks),
+        owners=tuple((s.name, s.owns) for s in order.owners),
+        unknown=tuple(unknown.items()),
+        boot=sum(1 for d in order.disks if d.boot is True),
+        boot_unknown=sum(1 for d in order.disks if d.boot is None),
+        cannot_move=tuple(s.name for s in order.steps if s.can_move is False),
+        places={s.key: ("disk owner: " if s.owns else "") + f"off {s.power_off}, "
+                + ("rebuild" if s.can_move is False else f"move {s.move}") for s in order.steps},
+    )
+
+
+def with_disk_plan(page: ClusterPage, c: FauxCluster, order: DiskOrder | None) -> ClusterPage:
+    """The guest-cluster page with its shared-disk order, each shown member with its place in it."""
+    plan = disk_plan(order)
+    if plan is None:
+        return page
+    members = tuple(replace(m, order=plan.places.get(g.key)) for m, g in zip(page.members, c.guests))
+    return replace(page, disks=plan, members=members)
