@@ -127,8 +127,8 @@ class Estate:
         b = cols(bonds, 2)
         self.bonds = graph.Edges(b[0], b[1], np.zeros(b[0].size, np.int32), np.full(b[0].size, -1, np.int32))
         self.colocations = graph.Edges(*cols(coloc, 4))
-        self.pins = graph.HostEdges(*cols(pins, 4))
-        self.strands = graph.HostEdges(*cols(strands, 4))
+        self.pins = graph.Edges(*cols(pins, 4))
+        self.strands = graph.Edges(*cols(strands, 4))
 
     def inputs(self, clusters: graph.GuestClusters) -> graph.PinningInputs:
         """The core's inputs for steps 2-7."""
@@ -236,7 +236,7 @@ def main() -> None:
         scipy_s = best_of(partial(scipy_components, n_guests, src, dst), repeat * 3)
         ours_s = best_of(partial(graph.connected_components, n_guests, src, dst), repeat * 3)
         rows.append((n_guests, core_s, nx_s, nx_rest, scipy_s, ours_s))
-        print(f"{n_guests:>8} {n_hosts:>6} {clusters.count:>5} {e.pins.guest.size:>6} "
+        print(f"{n_guests:>8} {n_hosts:>6} {clusters.count:>5} {e.pins.src.size:>6} "
               f"{p.wave_count:>5} {p.wave_lower_bound:>5} {core_s:>8.4f} {nx_s:>10.2f} "
               f"{nx_s / core_s:>6.0f}x {scipy_s:>10.5f} {ours_s:>9.5f}")
         if steps:

@@ -67,7 +67,7 @@ def all_seven(e: Any) -> dict[str, Any]:
     # 2. colocation groups and pin closure
     c_src, c_dst = e.colocations.src.tolist(), e.colocations.dst.tolist()
     c_rule, c_cause = e.colocations.rule.tolist(), e.colocations.cause.tolist()
-    p_guest, p_host = e.pins.guest.tolist(), e.pins.host.tolist()
+    p_guest, p_host = e.pins.src.tolist(), e.pins.dst.tolist()
     p_rule, p_cause = e.pins.rule.tolist(), e.pins.cause.tolist()
     group = _components(n, zip(c_src, c_dst))
     pinned: dict[int, set[int]] = defaultdict(set)
@@ -125,7 +125,7 @@ def all_seven(e: Any) -> dict[str, Any]:
     start = time.perf_counter()
 
     # 6. failure impact
-    seeded = {(group[g], h) for g, h in zip(e.strands.guest.tolist(), e.strands.host.tolist())
+    seeded = {(group[g], h) for g, h in zip(e.strands.src.tolist(), e.strands.dst.tolist())
               if active[g] and gh[g] == h}
     stranded: list[list[int]] = [[] for _ in range(nh)]
     for g in range(n):

@@ -23,8 +23,6 @@ from .progress import Progress, silent
 from .rules import CATALOGUE, Coverage, Finding, GuestEdge, HostEdge, RuleContext, RuleOutput, evaluate
 from .sites import Sites, site_failures
 
-TOPOLOGIES = ("in-a-box", "across-boxes", "mixed", "unknown")
-
 
 @dataclass(frozen=True)
 class GuestRef:
@@ -186,18 +184,14 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
             causes.append(name)
         return cause_index[name]
 
-    def with_causes(items: Sequence[GuestEdge | HostEdge], a: str, b: str, index_b: dict[str, int],
-                    host: bool) -> graph.Edges | graph.HostEdges:
+    def with_causes(items: Sequence[GuestEdge | HostEdge], a: str, b: str, index_b: dict[str, int]) -> graph.Edges:
         src, dst, rules, names = edges(items, a, b, index_b)
         cause = [cause_of(n, s, rule_ids[r]) for s, r, n in zip(src, rules, names)]
-        arrays = [np.asarray(x, dtype=np.int32) for x in (src, dst, rules, cause)]
-        return graph.HostEdges(*arrays) if host else graph.Edges(*arrays)
+        return graph.Edges(*(np.asarray(x, dtype=np.int32) for x in (src, dst, rules, cause)))
 
-    colocations = with_causes(out.colocations, "a", "b", gi, host=False)
-    pins = with_causes(out.pins, "guest", "host", hi, host=True)
-    strands = with_causes(out.strands, "guest", "host", hi, host=True)
-    assert isinstance(colocations, graph.Edges)
-    assert isinstance(pins, graph.HostEdges) and isinstance(strands, graph.HostEdges)
+    colocations = with_causes(out.colocations, "a", "b", gi)
+    pins = with_causes(out.pins, "guest", "host", hi)
+    strands = with_causes(out.strands, "guest", "host", hi)
 
     owners_list = guests["owner"].to_list()
     owner_names = sorted({o for o in owners_list if o})
@@ -228,7 +222,7 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
     # through its colocation group, the group's pins); and the rules that strand it.
     pin_rules: dict[int, set[str]] = defaultdict(set)
     group_rules: dict[int, set[str]] = defaultdict(set)
-    for g, r in zip(pins.guest.tolist(), pins.rule.tolist()):
+    for g, r in zip(pins.src.tolist(), pins.rule.tolist()):
         pin_rules[g].add(rule_ids[r])
         group_rules[int(later.group[g])].add(rule_ids[r])
     for a, b, r in zip(colocations.src.tolist(), colocations.dst.tolist(), colocations.rule.tolist()):
@@ -236,7 +230,7 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
         pin_rules[b].add(rule_ids[r])
     strand_rules: dict[int, set[str]] = defaultdict(set)
     group_strand_rules: dict[int, set[str]] = defaultdict(set)
-    for g, r in zip(strands.guest.tolist(), strands.rule.tolist()):
+    for g, r in zip(strands.src.tolist(), strands.rule.tolist()):
         strand_rules[g].add(rule_ids[r])
         group_strand_rules[int(today.group[g])].add(rule_ids[r])
 
@@ -290,7 +284,7 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
         member_hosts = [host_keys[int(h)] for h in clusters.hosts.row(c)]
         faux.append(FauxCluster(
             id=faux_ids[c], name=cluster_name([r.name for r in refs]),
-            topology=TOPOLOGIES[int(clusters.topology[c])], suspected=False, guests=refs,
+            topology=graph.TOPOLOGY_NAMES[int(clusters.topology[c])], suspected=False, guests=refs,
             hosts=tuple(host_names[h] for h in member_hosts), host_keys=tuple(member_hosts),
             clusters=tuple(sorted({str(cluster_names.get(hosts["cluster_key"][hi[h]])) for h in member_hosts
                                    if hosts["cluster_key"][hi[h]] is not None})),

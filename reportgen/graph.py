@@ -33,7 +33,7 @@ Int8Array = npt.NDArray[np.int8]
 
 IN_A_BOX, ACROSS_BOXES, MIXED, UNKNOWN = 0, 1, 2, 3
 TOPOLOGY_NAMES = ("in-a-box", "across-boxes", "mixed", "unknown")
-"""``TOPOLOGY_NAMES[topology]`` is the findings-JSON spelling of a faux cluster's topology."""
+"""``TOPOLOGY_NAMES[topology]`` is the findings-JSON spelling of a guest cluster's topology."""
 
 _I32 = np.iinfo(np.int32)
 _MAX_MEMORY_MIB = 1 << 36
@@ -66,7 +66,11 @@ class CSR:
 
 @dataclass(frozen=True)
 class Edges:
-    """Undirected guest-guest edges, each with the rule that found it and the cause it has."""
+    """Edges from guests (``src``) to guests or hosts (``dst``), each with its rule and cause.
+
+    Guest-guest lists (bonds, colocations) are undirected; guest-host lists (pins, strands) go
+    from the guest to the host.
+    """
 
     src: IndexArray
     dst: IndexArray
@@ -76,22 +80,6 @@ class Edges:
 
     @classmethod
     def empty(cls) -> Edges:
-        """No edges."""
-        e = np.zeros(0, dtype=np.int32)
-        return cls(e, e, e, e)
-
-
-@dataclass(frozen=True)
-class HostEdges:
-    """Guest -> host edges, each with the rule that found it and the cause it has."""
-
-    guest: IndexArray
-    host: IndexArray
-    rule: IndexArray
-    cause: IndexArray
-
-    @classmethod
-    def empty(cls) -> HostEdges:
         """No edges."""
         e = np.zeros(0, dtype=np.int32)
         return cls(e, e, e, e)
@@ -142,10 +130,10 @@ class PinningInputs:
     """Per host, <= 0 = unknown."""
     colocations: Edges
     """Guests that must stay on the same host."""
-    pins: HostEdges
-    """Guest cannot leave this host while running."""
-    strands: HostEdges
-    """Guest would not restart elsewhere if this host failed."""
+    pins: Edges
+    """Guest (src) cannot leave this host (dst) while running."""
+    strands: Edges
+    """Guest (src) would not restart elsewhere if this host (dst) failed."""
     faux_cause: IndexArray
     """Per faux cluster: its cause id, or -1."""
 
@@ -275,15 +263,13 @@ def _memory(values: object, name: str, length: int) -> Int64Array:
     return out
 
 
-def _edge_lists(e: Edges | HostEdges, name: str, n_a: int, n_b: int, n_rules: int | None,
+def _edge_lists(e: Edges, name: str, n_a: int, n_b: int, n_rules: int | None,
                 n_causes: int | None) -> tuple[IndexArray, IndexArray, IndexArray, IndexArray]:
-    """Validated (a, b, rule, cause) of a guest-guest (n_b = n_a) or guest-host edge list."""
-    a_name, b_name = ("src", "dst") if isinstance(e, Edges) else ("guest", "host")
-    a_values, b_values = (e.src, e.dst) if isinstance(e, Edges) else (e.guest, e.host)
-    a = as_index(a_values, f"{name}.{a_name}")
+    """Validated (src, dst, rule, cause) of a guest-guest (n_b = n_a) or guest-host edge list."""
+    a = as_index(e.src, f"{name}.src")
     m = a.size
-    _check_range(a, 0, n_a, f"{name}.{a_name}")
-    b = _index(b_values, f"{name}.{b_name}", m, 0, n_b)
+    _check_range(a, 0, n_a, f"{name}.src")
+    b = _index(e.dst, f"{name}.dst", m, 0, n_b)
     rule = _index(e.rule, f"{name}.rule", m, -1, n_rules)
     cause = _index(e.cause, f"{name}.cause", m, -1, n_causes)
     return a, b, rule, cause

@@ -135,8 +135,8 @@ def inputs(e: Estate, clusters: graph.GuestClusters) -> graph.PinningInputs:
         guest_memory_mib=np.asarray(e.guest_memory, np.int64),
         host_memory_mib=np.asarray(e.host_memory, np.int64),
         colocations=graph.Edges(*_edge_arrays(e.colocations)),
-        pins=graph.HostEdges(*_edge_arrays(e.pins)),
-        strands=graph.HostEdges(*_edge_arrays(e.strands)),
+        pins=graph.Edges(*_edge_arrays(e.pins)),
+        strands=graph.Edges(*_edge_arrays(e.strands)),
         faux_cause=np.asarray(faux_causes(e, clusters.count), np.int32),
     )
 

@@ -57,8 +57,8 @@ def test_out_of_range_names_position(good: graph.PinningInputs) -> None:
     gh[5] = good.n_hosts
     with pytest.raises(CoreError, match=rf"guest_host: value {good.n_hosts} at position 5 is out of range"):
         graph.pinning(replace(good, guest_host=gh))
-    pins = replace(good.pins, host=np.full(good.pins.host.size, -1, np.int32))
-    with pytest.raises(CoreError, match=r"pins.host: value -1 at position 0 is out of range \[0, "):
+    pins = replace(good.pins, dst=np.full(good.pins.dst.size, -1, np.int32))
+    with pytest.raises(CoreError, match=r"pins.dst: value -1 at position 0 is out of range \[0, "):
         graph.pinning(replace(good, pins=pins))
     with pytest.raises(CoreError, match=r"cluster_capacity: value 0 at position 0 is out of range >= 1"):
         graph.pinning(replace(good, cluster_capacity=np.zeros(good.n_clusters, np.int32)))
@@ -74,7 +74,7 @@ def test_mismatched_edge_lengths(good: graph.PinningInputs) -> None:
     with pytest.raises(CoreError, match="colocations.dst has 2 entries, expected 1"):
         graph.pinning(replace(good, colocations=_edges(dst=np.array([1, 2], np.int32))))
     with pytest.raises(CoreError, match="strands.rule has 0 entries"):
-        graph.pinning(replace(good, strands=graph.HostEdges(
+        graph.pinning(replace(good, strands=graph.Edges(
             np.array([0], np.int32), np.array([0], np.int32), np.zeros(0, np.int32), np.array([0], np.int32))))
     with pytest.raises(CoreError, match="edges: 1 sources but 2 targets"):
         graph.connected_components(3, [0], [1, 2])
@@ -100,9 +100,9 @@ def test_guest_clusters_validation() -> None:
 
 
 def test_inputs_are_not_modified(good: graph.PinningInputs) -> None:
-    before = good.guest_host.copy(), good.pins.host.copy()
+    before = good.guest_host.copy(), good.pins.dst.copy()
     graph.pinning(good)
-    assert (good.guest_host == before[0]).all() and (good.pins.host == before[1]).all()
+    assert (good.guest_host == before[0]).all() and (good.pins.dst == before[1]).all()
 
 
 def test_int64_and_readonly_inputs(good: graph.PinningInputs) -> None:
