@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from . import graph
+from .causes import Cause, guest_cause, guest_cluster_cause, named_cause
 from .config import Config
 from .disk_order import DiskOrder, order_disks
 from .estate import Estate
@@ -131,110 +133,211 @@ def analyze(estate: Estate, config: Config | None = None, progress: Progress = s
 
 
 def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
+    """The core's answers for the rules' output, named: the steps below, in order."""
+    ix = _index_estate(estate, config)
+    clusters = _bonded(ix, out)
+    names = [cluster_name([ix.guest_name(int(g)) for g in clusters.members.row(c)]) for c in range(clusters.count)]
+    ties = _edges_with_causes(ix, out, clusters, names)
+    today = _pinning(ix, clusters, ties, ix.running)
+    later = _pinning(ix, clusters, ties, ix.not_template)
+    faux_ids = [f"GC-{i + 1:03d}" for i in range(clusters.count)]
+    hosts = _host_results(ix, clusters, ties, today, later, faux_ids)
+    faux = _named_clusters(ix, out, clusters, later, faux_ids, names) + _suspected_clusters(ix, out, clusters)
+    waves: list[list[str]] = [[] for _ in range(today.wave_count)]
+    for h, w in enumerate(today.wave.tolist()):
+        if w >= 0:
+            waves[w].append(ix.host_names[ix.host_keys[h]])
+    by_cause, by_rule = _remedies(ix, ties.causes, today)
+    return Analysis(
+        estate=estate, config=config, findings=tuple(out.findings), coverage=tuple(out.coverage),
+        faux_clusters=tuple(faux), hosts=hosts, waves=tuple(tuple(w) for w in waves),
+        wave_lower_bound=today.wave_lower_bound,
+        conflicts=tuple(
+            (tuple(ix.guest_name(int(g)) for g in later.conflict_guests.row(i)),
+             tuple(ix.host_name(int(h)) for h in later.conflict_hosts.row(i)))
+            for i in range(len(later.conflict_groups))
+        ),
+        remedies_by_cause=by_cause, remedies_by_rule=by_rule,
+        containment_k=today.containment_k, containment_hosts_freed=today.containment_hosts_freed,
+        guest_names=ix.guest_names, host_names=ix.host_names,
+    )
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The estate as the core sees it (index arrays), and the keys and names to map results back."""
+
+    guest_keys: list[str]
+    host_keys: list[str]
+    gi: dict[str, int]
+    hi: dict[str, int]
+    guest_names: dict[str, str]
+    host_names: dict[str, str]
+    host_cluster_keys: list[str | None]
+    """Per host: its vSphere / Hyper-V cluster key or None."""
+    cluster_names: dict[str | None, str | None]
+    platforms: list[str | None]
+    n_clusters: int
+    host_cluster: npt.NDArray[np.int32]
+    capacity: npt.NDArray[np.int32]
+    guest_host: npt.NDArray[np.int32]
+    owners: list[str | None]
+    owner_names: list[str]
+    guest_owner: npt.NDArray[np.int32]
+    power: list[str | None]
+    running: npt.NDArray[np.bool_]
+    """Powered on (or unknown) and not a template: must be evacuated today."""
+    not_template: npt.NDArray[np.bool_]
+    """Would have to be evacuated once powered on."""
+    guest_memory: npt.NDArray[np.int64]
+    host_memory: npt.NDArray[np.int64]
+    rule_ids: list[str]
+    ri: dict[str, int]
+
+    def guest_name(self, g: int) -> str:
+        """What a reader calls guest g (its key when it has no name)."""
+        return self.guest_names[self.guest_keys[g]] or self.guest_keys[g]
+
+    def host_name(self, h: int) -> str:
+        return self.host_names[self.host_keys[h]]
+
+
+def _index_estate(estate: Estate, config: Config) -> _Index:
+    """Step 1: number guests, hosts, clusters, owners and rules."""
     guests = pl.from_arrow(estate.guests)
     hosts = pl.from_arrow(estate.hosts)
     assert isinstance(guests, pl.DataFrame) and isinstance(hosts, pl.DataFrame)
     guest_keys: list[str] = guests["guest_key"].to_list()
     host_keys: list[str] = hosts["host_key"].to_list()
-    gi = {k: i for i, k in enumerate(guest_keys)}
     hi = {k: i for i, k in enumerate(host_keys)}
-    host_names = dict(zip(host_keys, hosts["name"].to_list()))
-    guest_names = dict(zip(guest_keys, guests["name"].to_list()))
-
-    cluster_keys = sorted({c for c in hosts["cluster_key"].to_list() if c is not None})
+    host_cluster_keys: list[str | None] = hosts["cluster_key"].to_list()
+    cluster_keys = sorted({c for c in host_cluster_keys if c is not None})
     ci = {c: i for i, c in enumerate(cluster_keys)}
-    cluster_names = dict(zip(hosts["cluster_key"].to_list(), hosts["cluster"].to_list()))
-    host_cluster = np.array([ci.get(c, -1) if c else -1 for c in hosts["cluster_key"].to_list()], dtype=np.int32)
-    capacity = np.array(
-        [config.waves.cluster_capacity.get(str(cluster_names.get(c)), config.waves.hosts_down_per_cluster)
-         for c in cluster_keys], dtype=np.int32,
-    )
-    guest_host = np.array([hi.get(h, -1) if h else -1 for h in guests["host_key"].to_list()], dtype=np.int32)
-
+    cluster_names = dict(zip(host_cluster_keys, hosts["cluster"].to_list()))
+    waves = config.waves
+    owners: list[str | None] = guests["owner"].to_list()
+    owner_names = sorted({o for o in owners if o})
+    oi = {o: i for i, o in enumerate(owner_names)}
+    power: list[str | None] = guests["power_state"].to_list()
+    not_template = np.array([not t for t in guests["template"].to_list()], dtype=bool)
     rule_ids = list(CATALOGUE)
-    ri = {r: i for i, r in enumerate(rule_ids)}
+    return _Index(
+        guest_keys=guest_keys, host_keys=host_keys, gi={k: i for i, k in enumerate(guest_keys)}, hi=hi,
+        guest_names=dict(zip(guest_keys, guests["name"].to_list())),
+        host_names=dict(zip(host_keys, hosts["name"].to_list())),
+        host_cluster_keys=host_cluster_keys, cluster_names=cluster_names,
+        platforms=hosts["platform"].to_list(), n_clusters=len(cluster_keys),
+        host_cluster=np.array([ci.get(c, -1) if c else -1 for c in host_cluster_keys], dtype=np.int32),
+        capacity=np.array([waves.cluster_capacity.get(str(cluster_names.get(c)), waves.hosts_down_per_cluster)
+                           for c in cluster_keys], dtype=np.int32),
+        guest_host=np.array([hi.get(h, -1) if h else -1 for h in guests["host_key"].to_list()], dtype=np.int32),
+        owners=owners, owner_names=owner_names,
+        guest_owner=np.array([oi.get(o, -1) if o else -1 for o in owners], dtype=np.int32),
+        power=power, running=np.array([p in ("poweredOn", None) for p in power], dtype=bool) & not_template,
+        not_template=not_template,
+        guest_memory=guests["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
+        host_memory=hosts["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
+        rule_ids=rule_ids, ri={r: i for i, r in enumerate(rule_ids)},
+    )
 
-    def edges(items: Sequence[GuestEdge | HostEdge], a: str, b: str,
-              index_b: dict[str, int]) -> tuple[list[int], list[int], list[int], list[str | None]]:
-        src, dst, rules, causes = [], [], [], []
-        for e in items:
-            x, y = gi.get(getattr(e, a)), index_b.get(getattr(e, b))
-            if x is None or y is None:
-                continue
-            src.append(x)
-            dst.append(y)
-            rules.append(ri[e.rule])
-            causes.append(e.cause)
-        return src, dst, rules, causes
 
-    bs, bd, br, _ = edges(out.bonds, "a", "b", gi)
-    bonds = graph.Edges(*(np.asarray(x, dtype=np.int32) for x in (bs, bd, br, [-1] * len(bs))))
-    clusters = graph.guest_clusters(len(guest_keys), bonds, guest_host, host_cluster)
+def _edge_ends(ix: _Index, items: Sequence[GuestEdge | HostEdge],
+               to_host: bool) -> tuple[list[int], list[int], list[int], list[str | None]]:
+    """(guest, guest or host, rule, cause text) of the edges whose ends are both in the estate."""
+    src, dst, rules, causes = [], [], [], []
+    index_b = ix.hi if to_host else ix.gi
+    for e in items:
+        a, b = (e.guest, e.host) if isinstance(e, HostEdge) else (e.a, e.b)
+        x, y = ix.gi.get(a), index_b.get(b)
+        if x is None or y is None:
+            continue
+        src.append(x)
+        dst.append(y)
+        rules.append(ix.ri[e.rule])
+        causes.append(e.cause)
+    return src, dst, rules, causes
 
-    # Causes: faux clusters first, then the causes rules named, then one per unnamed pin.
-    causes: list[str] = [f"faux:{c}" for c in range(clusters.count)]
-    cause_index: dict[str, int] = {c: i for i, c in enumerate(causes)}
 
-    def cause_of(name: str | None, guest: int, rule: str) -> int:
-        if name is None:
-            faux = int(clusters.guest_cluster[guest])
-            name = f"faux:{faux}" if faux >= 0 else f"guest:{guest_keys[guest]}:{rule}"
-        if name not in cause_index:
-            cause_index[name] = len(causes)
-            causes.append(name)
-        return cause_index[name]
+def _bonded(ix: _Index, out: RuleOutput) -> graph.GuestClusters:
+    """Step 2: guest clusters, the components over the bond edges."""
+    src, dst, rules, _ = _edge_ends(ix, out.bonds, to_host=False)
+    bonds = graph.Edges(*(np.asarray(x, dtype=np.int32) for x in (src, dst, rules, [-1] * len(src))))
+    return graph.guest_clusters(len(ix.guest_keys), bonds, ix.guest_host, ix.host_cluster)
 
-    def with_causes(items: Sequence[GuestEdge | HostEdge], a: str, b: str, index_b: dict[str, int]) -> graph.Edges:
-        src, dst, rules, names = edges(items, a, b, index_b)
-        cause = [cause_of(n, s, rule_ids[r]) for s, r, n in zip(src, rules, names)]
+
+@dataclass(frozen=True)
+class _Ties:
+    """The rules' colocations, pins and strands as core edges, and the causes their ids stand for."""
+
+    colocations: graph.Edges
+    pins: graph.Edges
+    strands: graph.Edges
+    causes: tuple[Cause, ...]
+    """``causes[i]`` is cause id i: guest clusters first, then in order of first use."""
+
+
+def _edges_with_causes(ix: _Index, out: RuleOutput, clusters: graph.GuestClusters, names: list[str]) -> _Ties:
+    """Step 3: every tie gets a cause: the one its rule named, else its guest cluster, else its guest and rule."""
+    causes = [guest_cluster_cause(c, names[c]) for c in range(clusters.count)]
+    index = {c.id: i for i, c in enumerate(causes)}
+
+    def cause_of(text: str | None, guest: int, rule: str) -> int:
+        faux = int(clusters.guest_cluster[guest])
+        if text is not None:
+            cause = named_cause(text, ix.host_names, ix.guest_names)
+        elif faux >= 0:
+            return faux
+        else:
+            cause = guest_cause(ix.guest_keys[guest], ix.guest_names[ix.guest_keys[guest]], rule)
+        if cause.id not in index:
+            index[cause.id] = len(causes)
+            causes.append(cause)
+        return index[cause.id]
+
+    def with_causes(items: Sequence[GuestEdge | HostEdge], to_host: bool) -> graph.Edges:
+        src, dst, rules, texts = _edge_ends(ix, items, to_host)
+        cause = [cause_of(t, s, ix.rule_ids[r]) for s, r, t in zip(src, rules, texts)]
         return graph.Edges(*(np.asarray(x, dtype=np.int32) for x in (src, dst, rules, cause)))
 
-    colocations = with_causes(out.colocations, "a", "b", gi)
-    pins = with_causes(out.pins, "guest", "host", hi)
-    strands = with_causes(out.strands, "guest", "host", hi)
+    colocations = with_causes(out.colocations, to_host=False)
+    pins = with_causes(out.pins, to_host=True)
+    strands = with_causes(out.strands, to_host=True)
+    return _Ties(colocations, pins, strands, tuple(causes))
 
-    owners_list = guests["owner"].to_list()
-    owner_names = sorted({o for o in owners_list if o})
-    oi = {o: i for i, o in enumerate(owner_names)}
-    guest_owner = np.array([oi.get(o, -1) if o else -1 for o in owners_list], dtype=np.int32)
-    power = guests["power_state"].to_list()
-    template = guests["template"].to_list()
-    not_template = np.array([not t for t in template], dtype=bool)
-    running = np.array([p in ("poweredOn", None) for p in power], dtype=bool) & not_template
 
-    def run(active: np.ndarray) -> graph.Pinning:
-        return graph.pinning(graph.PinningInputs(
-            n_guests=len(guest_keys), n_hosts=len(host_keys), n_clusters=len(cluster_keys),
-            n_rules=len(rule_ids), n_causes=len(causes),
-            guest_host=guest_host, guest_active=active, guest_owner=guest_owner,
-            guest_cluster=clusters.guest_cluster, n_faux=clusters.count,
-            host_cluster=host_cluster, cluster_capacity=capacity,
-            guest_memory_mib=guests["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
-            host_memory_mib=hosts["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
-            colocations=colocations, pins=pins, strands=strands,
-            faux_cause=np.arange(clusters.count, dtype=np.int32),
-        ))
+def _pinning(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, active: npt.NDArray[np.bool_]) -> graph.Pinning:
+    """Steps 4-8 in the core, for the guests that count as ``active`` (running today, or ever)."""
+    return graph.pinning(graph.PinningInputs(
+        n_guests=len(ix.guest_keys), n_hosts=len(ix.host_keys), n_clusters=ix.n_clusters,
+        n_rules=len(ix.rule_ids), n_causes=len(ties.causes),
+        guest_host=ix.guest_host, guest_active=active, guest_owner=ix.guest_owner,
+        guest_cluster=clusters.guest_cluster, n_faux=clusters.count,
+        host_cluster=ix.host_cluster, cluster_capacity=ix.capacity,
+        guest_memory_mib=ix.guest_memory, host_memory_mib=ix.host_memory,
+        colocations=ties.colocations, pins=ties.pins, strands=ties.strands,
+        faux_cause=np.arange(clusters.count, dtype=np.int32),
+    ))
 
-    today = run(running)
-    later = run(not_template)
 
+def _host_results(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, today: graph.Pinning,
+                  later: graph.Pinning, faux_ids: list[str]) -> tuple[HostResult, ...]:
+    """Step 9: per host, what must be powered off to empty it, what it strands, its wave."""
     # Which rules tie each guest: its own pins and colocations (or, when it is tied only
     # through its colocation group, the group's pins); and the rules that strand it.
     pin_rules: dict[int, set[str]] = defaultdict(set)
     group_rules: dict[int, set[str]] = defaultdict(set)
-    for g, r in zip(pins.src.tolist(), pins.rule.tolist()):
-        pin_rules[g].add(rule_ids[r])
-        group_rules[int(later.group[g])].add(rule_ids[r])
-    for a, b, r in zip(colocations.src.tolist(), colocations.dst.tolist(), colocations.rule.tolist()):
-        pin_rules[a].add(rule_ids[r])
-        pin_rules[b].add(rule_ids[r])
+    for g, r in zip(ties.pins.src.tolist(), ties.pins.rule.tolist()):
+        pin_rules[g].add(ix.rule_ids[r])
+        group_rules[int(later.group[g])].add(ix.rule_ids[r])
+    c = ties.colocations
+    for a, b, r in zip(c.src.tolist(), c.dst.tolist(), c.rule.tolist()):
+        pin_rules[a].add(ix.rule_ids[r])
+        pin_rules[b].add(ix.rule_ids[r])
     strand_rules: dict[int, set[str]] = defaultdict(set)
     group_strand_rules: dict[int, set[str]] = defaultdict(set)
-    for g, r in zip(strands.src.tolist(), strands.rule.tolist()):
-        strand_rules[g].add(rule_ids[r])
-        group_strand_rules[int(today.group[g])].add(rule_ids[r])
-
-    faux_ids = [f"GC-{i + 1:03d}" for i in range(clusters.count)]
+    for g, r in zip(ties.strands.src.tolist(), ties.strands.rule.tolist()):
+        strand_rules[g].add(ix.rule_ids[r])
+        group_strand_rules[int(today.group[g])].add(ix.rule_ids[r])
 
     def pinned_guest(g: int, stranded: bool = False) -> PinnedGuest:
         faux = int(clusters.guest_cluster[g])
@@ -242,116 +345,104 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
             rules = strand_rules.get(g) or group_strand_rules[int(today.group[g])]
         else:
             rules = pin_rules.get(g) or group_rules[int(later.group[g])]
-        return PinnedGuest(
-            key=guest_keys[g], name=guest_names[guest_keys[g]] or guest_keys[g],
-            rules=tuple(sorted(rules)), owner=owners_list[g],
-            faux_cluster=faux_ids[faux] if faux >= 0 else None,
-        )
+        return PinnedGuest(key=ix.guest_keys[g], name=ix.guest_name(g), rules=tuple(sorted(rules)),
+                           owner=ix.owners[g], faux_cluster=faux_ids[faux] if faux >= 0 else None)
 
-    guests_per_host = np.bincount(guest_host[guest_host >= 0], minlength=len(host_keys))
-    host_results = []
-    for h, key in enumerate(host_keys):
-        host_results.append(HostResult(
-            key=key, name=host_names[key], cluster=cluster_names.get(hosts["cluster_key"][h]),
-            platform=str(hosts["platform"][h]), evacuable=bool(today.evacuable[h]),
+    guests_per_host = np.bincount(ix.guest_host[ix.guest_host >= 0], minlength=len(ix.host_keys))
+    return tuple(
+        HostResult(
+            key=key, name=ix.host_names[key], cluster=ix.cluster_names.get(ix.host_cluster_keys[h]),
+            platform=str(ix.platforms[h]), evacuable=bool(today.evacuable[h]),
             blockers=tuple(pinned_guest(int(g)) for g in today.blockers.row(h)),
             blockers_at_power_on=tuple(pinned_guest(int(g)) for g in later.blockers.row(h)),
             stranded=tuple(pinned_guest(int(g), stranded=True) for g in today.stranded.row(h)),
             degraded=tuple(faux_ids[int(c)] for c in later.degraded.row(h)),
-            owners=tuple(owner_names[int(o)] for o in later.owners.row(h)),
+            owners=tuple(ix.owner_names[int(o)] for o in later.owners.row(h)),
             unknown_owner=bool(later.unknown_owner[h]),
             wave=int(today.wave[h]), domain=int(today.domain[h]), guests=int(guests_per_host[h]),
-        ))
+        )
+        for h, key in enumerate(ix.host_keys)
+    )
 
-    # Faux clusters, named and described.
-    findings_by_guest: dict[str, set[str]] = defaultdict(set)
+
+def _guest_ref(ix: _Index, g: int, name: str) -> GuestRef:
+    h = int(ix.guest_host[g])
+    return GuestRef(ix.guest_keys[g], name, ix.host_name(h) if h >= 0 else None, ix.owners[g], ix.power[g])
+
+
+def _rules_by_guest(out: RuleOutput) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
     for f in out.findings:
         if f.guest_key:
-            findings_by_guest[f.guest_key].add(f.rule)
+            found[f.guest_key].add(f.rule)
+    return found
+
+
+def _named_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestClusters, later: graph.Pinning,
+                    faux_ids: list[str], names: list[str]) -> list[FauxCluster]:
+    """Step 10: the guest clusters, named and described."""
+    findings_by_guest = _rules_by_guest(out)
     tied_hosts: dict[int, set[str]] = defaultdict(set)
-    for h in range(len(host_keys)):
+    for h in range(len(ix.host_keys)):
         for c in later.degraded.row(h):
-            tied_hosts[int(c)].add(host_names[host_keys[h]])
+            tied_hosts[int(c)].add(ix.host_name(h))
     faux: list[FauxCluster] = []
     for c in range(clusters.count):
         members = [int(g) for g in clusters.members.row(c)]
-        refs = tuple(
-            GuestRef(guest_keys[g], guest_names[guest_keys[g]] or guest_keys[g],
-                     host_names.get(host_keys[guest_host[g]]) if guest_host[g] >= 0 else None,
-                     owners_list[g], power[g])
-            for g in members
-        )
-        member_hosts = [host_keys[int(h)] for h in clusters.hosts.row(c)]
+        refs = tuple(_guest_ref(ix, g, ix.guest_name(g)) for g in members)
+        member_hosts = [ix.host_keys[int(h)] for h in clusters.hosts.row(c)]
         faux.append(FauxCluster(
-            id=faux_ids[c], name=cluster_name([r.name for r in refs]),
+            id=faux_ids[c], name=names[c],
             topology=graph.TOPOLOGY_NAMES[int(clusters.topology[c])], suspected=False, guests=refs,
-            hosts=tuple(host_names[h] for h in member_hosts), host_keys=tuple(member_hosts),
-            clusters=tuple(sorted({str(cluster_names.get(hosts["cluster_key"][hi[h]])) for h in member_hosts
-                                   if hosts["cluster_key"][hi[h]] is not None})),
+            hosts=tuple(ix.host_names[h] for h in member_hosts), host_keys=tuple(member_hosts),
+            clusters=tuple(sorted({str(ix.cluster_names.get(ix.host_cluster_keys[ix.hi[h]])) for h in member_hosts
+                                   if ix.host_cluster_keys[ix.hi[h]] is not None})),
             rules=tuple(sorted(set().union(*(findings_by_guest[r.key] for r in refs)))),
-            running=sum(1 for g in members if running[g]),
+            running=sum(1 for g in members if ix.running[g]),
             pinned_hosts=tuple(sorted(tied_hosts.get(c, ()))),
         ))
+    return faux
+
+
+def _suspected_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestClusters) -> list[FauxCluster]:
+    """Step 10, continued: groups the rules only suspect of being guest clusters."""
+    findings_by_guest = _rules_by_guest(out)
+    found: list[FauxCluster] = []
     for n, group in enumerate(out.suspected):
-        keys = [k for k in group if k in gi and clusters.guest_cluster[gi[k]] < 0]
+        keys = [k for k in group if k in ix.gi and clusters.guest_cluster[ix.gi[k]] < 0]
         if len(keys) < 2:
             continue
-        idx = [gi[k] for k in keys]
-        hs = sorted({int(guest_host[g]) for g in idx if guest_host[g] >= 0})
-        topology = "unknown" if any(guest_host[g] < 0 for g in idx) else ("in-a-box" if len(hs) == 1 else "across-boxes")
-        faux.append(FauxCluster(
-            id=f"SC-{n + 1:03d}", name=cluster_name([guest_names[k] for k in keys]), topology=topology,
-            suspected=True,
-            guests=tuple(GuestRef(k, guest_names[k], host_names.get(host_keys[guest_host[gi[k]]])
-                                  if guest_host[gi[k]] >= 0 else None, owners_list[gi[k]], power[gi[k]]) for k in keys),
-            hosts=tuple(host_names[host_keys[h]] for h in hs), host_keys=tuple(host_keys[h] for h in hs),
+        idx = [ix.gi[k] for k in keys]
+        hs = sorted({int(ix.guest_host[g]) for g in idx if ix.guest_host[g] >= 0})
+        topology = graph.UNKNOWN if any(ix.guest_host[g] < 0 for g in idx) else (
+            graph.IN_A_BOX if len(hs) == 1 else graph.ACROSS_BOXES)
+        found.append(FauxCluster(
+            id=f"SC-{n + 1:03d}", name=cluster_name([ix.guest_names[k] for k in keys]),
+            topology=graph.TOPOLOGY_NAMES[topology], suspected=True,
+            guests=tuple(_guest_ref(ix, ix.gi[k], ix.guest_names[k]) for k in keys),
+            hosts=tuple(ix.host_name(h) for h in hs), host_keys=tuple(ix.host_keys[h] for h in hs),
             clusters=(), rules=tuple(sorted(set().union(*(findings_by_guest[k] for k in keys)))),
-            running=sum(1 for g in idx if running[g]),
+            running=sum(1 for g in idx if ix.running[g]),
         ))
+    return found
 
-    waves: list[list[str]] = [[] for _ in range(today.wave_count)]
-    for h, w in enumerate(today.wave.tolist()):
-        if w >= 0:
-            waves[w].append(host_names[host_keys[h]])
 
-    def label(cause: str) -> tuple[str, str]:
-        if cause.startswith("faux:"):
-            i = int(cause[5:])
-            return faux[i].name, "guest-cluster"
-        kind, _, rest = cause.partition(":")
-        if kind == "guest":  # guest:<guest key>:<rule>, one pinned guest outside any guest cluster
-            key, _, rule = rest.rpartition(":")
-            return f"{guest_names.get(key) or key} ({rule})", kind
-        return cause_label(kind, rest, host_names, guest_names), kind
-
-    remedies = []
-    for c in range(len(causes)):
+def _remedies(ix: _Index, causes: tuple[Cause, ...],
+              today: graph.Pinning) -> tuple[tuple[Remedy, ...], tuple[Remedy, ...]]:
+    """Step 11: what fixing each cause, and each rule, would free; most hosts first."""
+    by_cause = []
+    for c, cause in enumerate(causes):
         freed = today.freed_by_cause.row(c).tolist() if c < len(today.freed_by_cause) else []
         if len(freed):
-            text, kind = label(causes[c])
-            remedies.append(Remedy(causes[c], text, kind, tuple(host_names[host_keys[int(h)]] for h in freed)))
-    remedies.sort(key=lambda r: -len(r.hosts_freed))
+            by_cause.append(Remedy(cause.id, cause.label, cause.kind, tuple(ix.host_name(int(h)) for h in freed)))
+    by_cause.sort(key=lambda r: -len(r.hosts_freed))
     by_rule = []
-    for r, rid in enumerate(rule_ids):
-        freed_rule = today.freed_by_rule.row(r).tolist() if r < len(today.freed_by_rule) else []
-        if len(freed_rule):
-            by_rule.append(Remedy(rid, CATALOGUE[rid].title, "rule",
-                                  tuple(host_names[host_keys[int(h)]] for h in freed_rule)))
+    for r, rid in enumerate(ix.rule_ids):
+        freed = today.freed_by_rule.row(r).tolist() if r < len(today.freed_by_rule) else []
+        if len(freed):
+            by_rule.append(Remedy(rid, CATALOGUE[rid].title, "rule", tuple(ix.host_name(int(h)) for h in freed)))
     by_rule.sort(key=lambda r: -len(r.hosts_freed))
-
-    return Analysis(
-        estate=estate, config=config, findings=tuple(out.findings), coverage=tuple(out.coverage),
-        faux_clusters=tuple(faux), hosts=tuple(host_results), waves=tuple(tuple(w) for w in waves),
-        wave_lower_bound=today.wave_lower_bound,
-        conflicts=tuple(
-            (tuple(guest_names[guest_keys[int(g)]] or guest_keys[int(g)] for g in later.conflict_guests.row(i)),
-             tuple(host_names[host_keys[int(h)]] for h in later.conflict_hosts.row(i)))
-            for i in range(len(later.conflict_groups))
-        ),
-        remedies_by_cause=tuple(remedies), remedies_by_rule=tuple(by_rule),
-        containment_k=today.containment_k, containment_hosts_freed=today.containment_hosts_freed,
-        guest_names=guest_names, host_names=host_names,
-    )
+    return tuple(by_cause), tuple(by_rule)
 
 
 _NODE_SUFFIX = re.compile(r"(?i)([-_ ]?(node|n|nd)?[-_ ]?\d{1,2}|[-_ ]?[a-d])$")
@@ -370,29 +461,3 @@ def cluster_name(names: list[str]) -> str:
     if len(names) <= 3:
         return " + ".join(names)
     return f"{names[0]} + {len(names) - 1} more"
-
-
-_DEVICE_WORDS = {"usb": "host USB device", "cd": "host CD/DVD drive", "sriov": "SR-IOV adapter"}
-
-
-def cause_label(kind: str, ident: str, host_names: dict[str, str], guest_names: dict[str, str]) -> str:
-    """A readable name for a cause id written by the rules (keys are '<scope>/<name>' paths)."""
-    if ident in guest_names:  # a device of one guest (usb:, cd:, sriov:)
-        return f"{guest_names[ident] or ident}'s {_DEVICE_WORDS.get(kind, kind)}"
-    if kind == "switch":  # Hyper-V <host or cluster>/<switch>
-        where, _, switch = ident.partition("/")
-        return f"{switch} on {where}" if switch else ident
-    if kind == "datastore":
-        return ident.split("/", 1)[-1]
-    if kind == "portgroup":  # <host key>/<port group>
-        for i, ch in enumerate(ident):
-            if ch == "/" and ident[:i] in host_names:
-                return f"{ident[i + 1:]} on {host_names[ident[:i]]}"
-        return ident
-    if kind == "network":  # <cluster key>/<network>; cluster key = <scope>/<datacenter>/<cluster>
-        parts = ident.split("/", 3)
-        return f"{parts[3]} in cluster {parts[2]}" if len(parts) == 4 else ident
-    if kind == "dvportgroup":  # <scope>/<switch>/<port group>
-        parts = ident.split("/", 2)
-        return f"{parts[2]} on {parts[1]}" if len(parts) == 3 else ident
-    return ident

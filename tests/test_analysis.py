@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from reportgen.analysis import cause_label, cluster_name
+from reportgen.analysis import cluster_name
+from reportgen.causes import cause_label
 
 
 def test_cause_labels_name_the_thing_to_fix() -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..analysis import Analysis, FauxCluster, PinnedGuest, cause_label
+from ..analysis import Analysis, FauxCluster, PinnedGuest
+from ..causes import guest_cause, guest_cluster_cause, named_cause
 from ..cost import Costing, PricedRemedy, UnitCost
 from ..rules import CATALOGUE
 from ..rules.effort import EFFORT, STANDALONE, Effort, effort_of, phrase
@@ -107,16 +108,16 @@ def _causes(g: PinnedGuest, named: dict[str, dict[str, list[str]]], faux_index: 
     """(cause, scope, kind, rules) for one tied guest: its guest cluster, or the causes of its rules."""
     if g.faux_cluster and g.faux_cluster in faux_index:
         cluster = analysis.faux_clusters[faux_index[g.faux_cluster]]
-        return [(f"faux:{faux_index[g.faux_cluster]}", cluster.name, "guest-cluster", set(g.rules))]
+        return [(guest_cluster_cause(faux_index[g.faux_cluster], cluster.name).id, cluster.name, "guest-cluster",
+                 set(g.rules))]
     out: list[tuple[str, str, str, set[str]]] = []
     for rule in g.rules:
-        causes = named[g.key][rule] if g.key in named and rule in named[g.key] else []
-        if not causes:
-            out.append((f"guest:{g.key}:{rule}", g.name, "guest", {rule}))
-        for cause in causes:
-            kind, _, ident = cause.partition(":")
-            scope = g.name if ident == g.key else cause_label(kind, ident, analysis.host_names, analysis.guest_names)
-            out.append((cause, scope, kind, {rule}))
+        texts = named[g.key][rule] if g.key in named and rule in named[g.key] else []
+        if not texts:
+            out.append((guest_cause(g.key, g.name, rule).id, g.name, "guest", {rule}))
+        for text in texts:
+            cause = named_cause(text, analysis.host_names, analysis.guest_names)
+            out.append((cause.id, g.name if cause.identity == g.key else cause.label, cause.kind, {rule}))
     return out
 
 

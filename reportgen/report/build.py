@@ -11,7 +11,7 @@ from typing import TypeVar
 import polars as pl
 
 from ..analysis import Analysis, FauxCluster, HostResult
-from ..cost import UNKNOWN_OWNER, Costing, PricedRemedy, only_media
+from ..cost import UNKNOWN_OWNER, Costing, only_media
 from ..history import History
 from ..logo import read_logo
 from ..rules import CATALOGUE, Finding
@@ -214,14 +214,6 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         no_ha_guests=len({g.key for h in stranded_hosts for g in h.stranded if NO_HA in g.rules}),
         no_ha_hosts=sum(1 for h in stranded_hosts if any(NO_HA in g.rules for g in h.stranded)),
     )
-
-
-def remedy_label(remedy: PricedRemedy, guest_names: dict[str, str]) -> str:
-    """What a reader calls the thing to fix: a lone guest's cause 'guest:<key>:<rule>' is its name."""
-    if remedy.kind == "guest" and remedy.cause.startswith("guest:"):
-        key = remedy.cause[len("guest:"):].rpartition(":")[0] or remedy.cause[len("guest:"):]
-        return guest_names.get(key) or remedy.label
-    return remedy.label
 
 
 MAX_PLAN_ROWS = 30
