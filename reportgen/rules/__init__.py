@@ -17,6 +17,7 @@ from .base import (
 )
 from .coverage import assess
 from .devices import DETECTORS as _DEVICES
+from .frames import memo_frames
 from .guest_clusters import DETECTORS as _GUEST_CLUSTERS
 from .hyperv import DETECTORS as _HYPERV
 from .hyperv_hosting import DETECTORS as _HYPERV_HOSTING
@@ -43,8 +44,9 @@ def evaluate(estate: Estate, ctx: RuleContext | None = None) -> RuleOutput:
     construction (a detector sees no rows), and coverage says which ones those are."""
     ctx = ctx or RuleContext()
     out = RuleOutput()
-    for detector in DETECTORS:
-        out.extend(detector.run(estate, ctx))
+    with memo_frames():
+        for detector in DETECTORS:
+            out.extend(detector.run(estate, ctx))
     _drop_proven_suspects(out)
     _sort(out)
     for info in CATALOGUE.values():

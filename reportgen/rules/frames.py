@@ -8,7 +8,9 @@ problems found, not to the estate.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import polars as pl
 
@@ -35,18 +37,38 @@ class _Memo:
         return self.frames[name]
 
 
-_MEMO = _Memo()
+_MEMO: ContextVar[_Memo | None] = ContextVar("rule_frames", default=None)
+"""The memo of the evaluation running in this thread (or task); None outside one."""
+
+
+@contextmanager
+def memo_frames() -> Iterator[None]:
+    """Convert each table once inside this block (one evaluation); the frames go when it ends.
+
+    The memo belongs to the calling thread's context, so concurrent evaluations do not share
+    it and no estate outlives its evaluation.
+    """
+    token = _MEMO.set(_Memo())
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
 
 
 def frame(estate: Estate, table: str) -> pl.DataFrame:
-    """A canonical table as a polars frame (zero-copy where Arrow allows; converted once per estate)."""
+    """A canonical table as a polars frame (zero-copy where Arrow allows; converted once per evaluation)."""
 
     def build() -> pl.DataFrame:
         result = pl.from_arrow(estate.table(table))
         assert isinstance(result, pl.DataFrame)
         return result
 
-    return _MEMO.get(estate, table, build)
+    return _memoised(estate, table, build)
+
+
+def _memoised(estate: Estate, name: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+    memo = _MEMO.get()
+    return build() if memo is None else memo.get(estate, name, build)
 
 
 def guest_scope() -> pl.Expr:
@@ -95,7 +117,7 @@ def device_timing(connected: str = "connected", starts: str = "starts_connected"
 
 def guests(estate: Estate) -> pl.DataFrame:
     """Guests with the context rules need: timing, scope, host name / cluster / ESXi version, HW version."""
-    return _MEMO.get(estate, "guests+context", lambda: _guests(estate))
+    return _memoised(estate, "guests+context", lambda: _guests(estate))
 
 
 def _guests(estate: Estate) -> pl.DataFrame:
@@ -115,7 +137,7 @@ def _guests(estate: Estate) -> pl.DataFrame:
 
 def vsphere_guests(estate: Estate) -> pl.DataFrame:
     """:func:`guests` of vSphere sources only (the VMW rules; Hyper-V has its own)."""
-    return _MEMO.get(estate, "guests+context/vsphere",
+    return _memoised(estate, "guests+context/vsphere",
                      lambda: guests(estate).filter(pl.col("platform") == "vsphere"))
 
 
