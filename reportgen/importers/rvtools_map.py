@@ -149,6 +149,10 @@ class Mapper(InfraMapping):
             self.status(tab, 0)
             return pl.DataFrame()
         f = raw.frame
+        if guests.is_empty() and f.height:
+            raise InputError(
+                f"the vInfo tab has no rows, but {raw.sheet} lists {f.height:,} row(s) of VMs: vInfo was emptied or "
+                "cut short", where=self.raw.file, hint="export vInfo again from RVTools, with the other tabs")
         known = guests.select("guest_key", "vm_id", "datacenter", "cluster", scope="id_scope", vm_uuid="id_uuid",
                               vm_name="name", host="id_host")
         keys = join_keys(identities(f, self.scope_expr(f)), known, offered(known))

@@ -238,10 +238,18 @@ def xlsx_tabs(source: str | bytes, file: str) -> dict[str, tuple[str, int]]:
         tabs: dict[str, tuple[str, int]] = {}
         for sheet, member in index.sheets.items():
             tab = H.canonical_tab(sheet)
-            if tab is not None and tab not in tabs:
+            if tab is not None and tab in tabs:
+                raise two_copies(tab, tabs[tab][0], sheet, file, "sheets")
+            if tab is not None:
                 info = archive.NameToInfo.get(member)
                 tabs[tab] = (sheet, info.file_size if info else 0)
         return tabs
+
+
+def two_copies(tab: str, first: str, second: str, file: str, what: str) -> InputError:
+    """Two sheets (or CSV files) of one export hold the same tab: which one RVTools wrote cannot be told."""
+    return InputError(f"the {what} '{first}' and '{second}' both hold the {tab} tab, and reportgen cannot tell "
+                      "which one RVTools wrote", where=file, hint="delete or rename the copy and audit again")
 
 
 def read_xlsx_tab(
@@ -291,12 +299,14 @@ def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]])
     tabs: dict[str, RawTab] = {}
     with archive:
         strings = checked_strings(lambda: read_shared_strings(archive, index), file)
-        seen: set[str] = set()
-        for sheet in index.sheets:  # the first sheet of each tab, as xlsx_tabs chooses
+        seen: dict[str, str] = {}
+        for sheet in index.sheets:
             tab = H.canonical_tab(sheet)
-            if tab is None or tab in seen or tab not in needed:
+            if tab is not None and tab in seen:
+                raise two_copies(tab, seen[tab], sheet, file, "sheets")
+            if tab is None or tab not in needed:
                 continue
-            seen.add(tab)
+            seen[tab] = sheet
             raw = read_xlsx_tab(archive, index, strings, tab, sheet, file, needed[tab], issues)
             if raw is not None:
                 tabs[tab] = raw
@@ -311,6 +321,8 @@ def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[s
         tab = H.canonical_tab(Path(name).name)
         if tab is None or tab not in needed:
             continue
+        if tab in tabs:
+            raise two_copies(tab, tabs[tab].sheet, Path(name).name, file, "files")
         where = f"{file}/{Path(name).name}" if file != name else name
         text = read_text_table(data, where)
         if text.ragged:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 
 from tests.builders import small_estate, write_csv_folder
@@ -118,3 +119,40 @@ def test_tabs_that_list_every_counted_disk_and_nic_say_nothing(cli, tmp_path: Pa
     assert code == 0, err
     assert not [d for d in found["data_quality"] if "does not list" in d["message"]]
     assert all(c["status"] == "assessed" for c in found["coverage"] if c["rule"] in ("VMW-01", "VMW-10"))
+
+
+def test_a_vinfo_emptied_while_other_tabs_list_vms_is_an_input_error(cli, tmp_path: Path) -> None:
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    info = folder / "RVTools_tabvInfo.csv"
+    _write(info, _rows(info)[:1])
+    result = cli(["audit", folder, "--json", tmp_path / "f.json", "-q"])
+    assert result.code == 3, result.stderr
+    assert (f"{folder}: the vInfo tab has no rows, but RVTools_tabvDisk.csv lists 9 row(s) of VMs: vInfo was emptied "
+            "or cut short (export vInfo again from RVTools, with the other tabs)") in result.stderr
+
+
+def test_two_files_holding_the_vinfo_tab_are_refused_not_one_picked(cli, tmp_path: Path) -> None:
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    rows = _rows(folder / "RVTools_tabvInfo.csv")
+    _write(folder / "vInfo.csv", rows[:2])
+    result = cli(["audit", folder, "--json", tmp_path / "f.json", "-q"])
+    assert result.code == 3, result.stderr
+    assert "both hold the vInfo tab, and reportgen cannot tell which one RVTools wrote" in result.stderr
+    assert "'RVTools_tabvInfo.csv'" in result.stderr and "'vInfo.csv'" in result.stderr
+
+
+def test_two_sheets_named_vinfo_in_another_case_are_refused(cli, tmp_path: Path) -> None:
+    from tests.builders import tabs, write_tabs_xlsx
+
+    written = tabs(small_estate())
+    copy = written["vInfo"]
+    draft = write_tabs_xlsx({**written, "XINFO": (copy[0], copy[1][:1])}, tmp_path / "draft.xlsx")
+    book = tmp_path / "export.xlsx"  # Excel and xlsxwriter refuse names differing in case only; edited by hand
+    with zipfile.ZipFile(draft) as source, zipfile.ZipFile(book, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, data.replace(b'name="XINFO"', b'name="VINFO"') if name == "xl/workbook.xml" else data)
+    result = cli(["audit", book, "--json", tmp_path / "f.json", "-q"])
+    assert result.code == 3, result.stderr
+    assert (f"{book}: the sheets 'vInfo' and 'VINFO' both hold the vInfo tab, and reportgen cannot tell which one "
+            "RVTools wrote (delete or rename the copy and audit again)") in result.stderr
