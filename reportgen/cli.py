@@ -227,6 +227,8 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None, stdout
     except RenderError as exc:
         err.write(f"reportgen: output error: {exc}\n")
         return ExitStatus.OUTPUT
+    except BrokenPipeError:  # the reader of standard output stopped early (`| head`): nothing to say to it
+        return ExitStatus.OUTPUT
     except Exception as exc:  # a bug (a SchemaError or CoreError too): say so in one line unless --debug
         return _internal_error(exc, getattr(args, "debug", False), err)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import pytest
 
 from reportgen.audit import run_audit, write_json
 from reportgen.check import check_hosts, match_hosts, register_from_document
+from reportgen.cli import main
 from reportgen.errors import InputError
 from reportgen.schemas import check_schema
+from reportgen.status import ExitStatus
 from tests.conftest import SAMPLES
 
 SAMPLE = SAMPLES / "rvtools" / "acme-vc01.xlsx"
@@ -142,3 +145,17 @@ def test_a_document_without_host_sources_reports_every_gap() -> None:
     assert [n.rule for n in result.hosts[0].not_assessed] == ["VMW-14"]
     with pytest.raises(InputError, match="'hosts' is missing"):
         register_from_document({"schema_version": 1}, "f.json")
+
+
+class _ClosedPipe(io.StringIO):
+    """Standard output whose reader has gone (``reportgen check … | head -1``)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_stops_early_is_not_a_bug(findings: Path) -> None:
+    err = io.StringIO()
+    status = main(["check", "*", "--from", str(findings)], stdout=_ClosedPipe(), stderr=err)
+    assert status == ExitStatus.OUTPUT
+    assert err.getvalue() == ""
