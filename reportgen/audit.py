@@ -7,12 +7,15 @@ file into place at once, when all of them are written (the command line does so)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .accept import AcceptFile
+from .accept_match import Judgement, audit_day, judge
 from .analysis import Analysis, analyze
 from .config import Config
 from .cost import Costing, cost_analysis
@@ -40,10 +43,14 @@ class Audit:
     """The quarter-on-quarter view, when a history folder was given."""
     ownership: Ownership = Ownership()
     """Where the owners came from and what of the owners file was not used."""
+    acceptance: Judgement | None = None
+    """The accepted exceptions applied, when an accept file was given."""
 
     def worst_severity(self) -> Severity | None:
-        """The highest severity of any finding that ties a guest today or at next power-on."""
-        severities = [f.severity for f in self.analysis.findings if f.timing != "hygiene"]
+        """The highest severity of any open finding (not accepted) that ties a guest today or at next power-on."""
+        judged = self.acceptance
+        severities = [f.severity for i, f in enumerate(self.analysis.findings)
+                      if f.timing != "hygiene" and (judged is None or judged.is_open(i))]
         return max(severities) if severities else None
 
 
@@ -54,6 +61,8 @@ def run_audit(
     redact: bool = False,
     history_dir: str | os.PathLike[str] | None = None,
     owners: str | os.PathLike[str] | None = None,
+    accept: AcceptFile | None = None,
+    as_of: dt.date | None = None,
 ) -> Audit:
     """Read the exports, run the rules and the core, price the result.
 
@@ -64,6 +73,8 @@ def run_audit(
     snapshot is recorded by :func:`record_history`, once the outputs are written.
     With ``owners`` (else the configuration's ``[owner] file``), owners come from that file where it
     names the guest (see :mod:`.owners`).
+    With ``accept``, its entries are matched (by the real names, also under ``redact``) and their
+    statuses taken as of ``as_of``, by default the audit's day (:func:`~reportgen.accept_match.audit_day`).
     """
     from .owners_file import read_owners
 
@@ -74,8 +85,9 @@ def run_audit(
     estate = exclude_guests(estate, config.exclude)  # by the real names, before any redaction
     estate = apply_scope(estate, config.scope)
     estate, ownership = assign_owners(estate, owners_file)
+    redactor = None
     if redact:
-        from .redact import Redactor, redact_config, redact_estate
+        from .redact import Redactor, redact_config, redact_estate  # accepted exceptions match the real names
         from .sites import with_sites
 
         estate = with_sites(estate, config.sites)  # [sites] patterns name real hosts
@@ -99,7 +111,18 @@ def run_audit(
     if history_dir is not None:
         progress("comparing with earlier quarters", 3, 3)
         history = compare_history(Path(history_dir), analysis, costing)
-    return Audit(estate, analysis, costing, history, ownership)
+    acceptance = None
+    if accept is not None:
+        acceptance = judge(accept, analysis, costing, as_of or audit_day(analysis.estate),
+                           None if redactor is None else redactor.reveal)
+        if redactor is not None:
+            from .accept_redact import redact_judgement
+
+            acceptance = redact_judgement(acceptance, redactor)
+        if history is not None:  # the snapshot keeps each entry's status, for compare
+            kept = [{"what": r.entry.what, "status": r.status, "matched": r.matched} for r in acceptance.entries]
+            history = replace(history, trend=(*history.trend[:-1], replace(history.current, acceptances=kept)))
+    return Audit(estate, analysis, costing, history, ownership, acceptance)
 
 
 def record_history(audit: Audit, staging: Staging | None = None) -> list[str]:
@@ -118,7 +141,7 @@ def write_json(audit: Audit, path: str | Path, staging: Staging | None = None) -
     from .outputs.findings_json import write_findings_json
 
     _write(path, staging, lambda to: write_findings_json(audit.analysis, audit.costing, to, history=audit.history,
-                                                         ownership=audit.ownership))
+                                                         ownership=audit.ownership, acceptance=audit.acceptance))
 
 
 def write_pdf(audit: Audit, path: str | Path, staging: Staging | None = None) -> PdfNotes:
@@ -127,7 +150,7 @@ def write_pdf(audit: Audit, path: str | Path, staging: Staging | None = None) ->
     from .report import build_report
 
     said: list[PdfNotes] = []
-    model = build_report(audit.analysis, audit.costing, history=audit.history)
+    model = build_report(audit.analysis, audit.costing, history=audit.history, acceptance=audit.acceptance)
     _write(path, staging, lambda to: said.append(render_pdf(model, to)))
     return said[0]
 
@@ -145,7 +168,7 @@ def write_html(audit: Audit, path: str | Path, staging: Staging | None = None) -
         except OSError as exc:
             raise RenderError(f"cannot write the HTML report: {exc.strerror}", where=str(to)) from exc
 
-    model = build_report(audit.analysis, audit.costing, history=audit.history)
+    model = build_report(audit.analysis, audit.costing, history=audit.history, acceptance=audit.acceptance)
     _write(path, staging, write)
 
 
@@ -154,5 +177,6 @@ def write_xlsx(audit: Audit, path: str | Path, staging: Staging | None = None) -
     from .outputs.xlsx import write_xlsx as _write_xlsx
 
     counts: dict[str, int] = {}
-    _write(path, staging, lambda to: counts.update(_write_xlsx(audit.analysis, audit.costing, to)))
+    _write(path, staging, lambda to: counts.update(_write_xlsx(audit.analysis, audit.costing, to,
+                                                                       audit.acceptance)))
     return counts

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import signal
 import sys
@@ -23,6 +24,7 @@ from .errors import ConfigError, InputError, RenderError, ReportgenError, UsageE
 from .status import ExitStatus
 
 if TYPE_CHECKING:
+    from .accept_match import Judgement
     from .config import Config
     from .history import History
     from .render.worker import PdfWorker
@@ -132,7 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--redact", action="store_true", help="replace every name (hosts, guests, clusters, "
                        "vCenters, datastores, networks, owners, files) by a keyed pseudonym in every output")
     audit.add_argument("--fail-on", metavar="SEVERITY", choices=["info", "low", "medium", "high", "critical"],
-                       help="exit 1 when a finding at or above this severity ties a guest")
+                       help="exit 1 when an open finding (not accepted) at or above this severity ties a guest")
+    audit.add_argument("--accept", metavar="accept.toml", help="accepted exceptions (see 'reportgen "
+                       "accept-template'); default: [report] accept in the configuration")
+    audit.add_argument("--as-of", metavar="DATE", type=_day, help="the day (YYYY-MM-DD) acceptances are judged "
+                       "on, expired or due (default: the day of the newest export)")
     audit.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     audit.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
@@ -172,6 +178,17 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("-o", "--output", metavar="FILE.pdf", help="write the comparison as a short PDF")
     compare.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
+    template = sub.add_parser(
+        "accept-template",
+        help="draft an accept file from a findings JSON: one entry per open guest cluster and tied guest",
+        description="Write a commented [[accept]] entry for every open guest cluster and every tied guest "
+        "outside one, with empty reason, owner and approved_by and an expiry one year after the audit, to "
+        "prune and fill in before using it with 'reportgen audit --accept'.",
+    )
+    template.add_argument("findings", metavar="findings.json", help="findings JSON written by 'reportgen audit --json'")
+    template.add_argument("-o", "--output", metavar="accept.toml", help="write to this file instead of stdout")
+    template.add_argument("--force", action="store_true", help="overwrite an existing file")
+
     init = sub.add_parser("init-config", help="write a commented default configuration file")
     init.add_argument("path", nargs="?", default="audit.toml", help="where to write it (default: audit.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -186,6 +203,13 @@ def build_parser() -> argparse.ArgumentParser:
     collector.add_argument("kind", choices=["hyperv"], help="which collector: hyperv")
     collector.add_argument("-o", "--output", metavar="FILE", help="write the script to FILE instead of stdout")
     return parser
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2027-03-31") from None
 
 
 def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None, stdout: TextIO | None = None) -> int:
@@ -205,6 +229,8 @@ def main(argv: Sequence[str] | None = None, stderr: TextIO | None = None, stdout
             return _init_config(args, out)
         if args.command == "collector":
             return _collector(args, out)
+        if args.command == "accept-template":
+            return _accept_template(args, out)
         if args.command == "check":
             return _check(args, out, err)
         if args.command == "compare":
@@ -268,6 +294,25 @@ def _init_config(args: argparse.Namespace, out: TextIO) -> int:
         raise ConfigError("already exists", where=str(path), hint="use --force to overwrite it")
     try:
         write_atomically(path, lambda to: to.write_text(DEFAULT_TOML, encoding="utf-8"))
+    except OSError as exc:
+        raise RenderError(f"cannot write: {exc.strerror}", where=str(path)) from exc
+    out.write(f"wrote {path}\n")
+    return ExitStatus.OK
+
+
+def _accept_template(args: argparse.Namespace, out: TextIO) -> int:
+    from .accept_template import read_findings, template
+    from .staging import write_atomically
+
+    text = template(read_findings(args.findings), args.findings)
+    if not args.output:
+        out.write(text)
+        return ExitStatus.OK
+    path = Path(args.output)
+    if path.exists() and not args.force:
+        raise UsageError("already exists", where=str(path), hint="use --force to overwrite it")
+    try:
+        write_atomically(path, lambda to: to.write_text(text, encoding="utf-8"))
     except OSError as exc:
         raise RenderError(f"cannot write: {exc.strerror}", where=str(path)) from exc
     out.write(f"wrote {path}\n")
@@ -339,7 +384,8 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
     # Before anything is read or written (and before polars loads): exports that cannot be read
     # safely, and outputs that would replace an input or each other.
     owners = args.owners or config.owners_file
-    check_outputs(args.exports, outputs, (args.config, config.report.logo, owners), args.history)
+    accept = args.accept or config.report.accept or None
+    check_outputs(args.exports, outputs, (args.config, config.report.logo, owners, accept), args.history)
     if args.owner_packs:
         from .pack_files import check_pack_folder
 
@@ -401,26 +447,30 @@ def _start_pdf_worker() -> PdfWorker | None:
 def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: TerminalProgress, pdf: str | None,
          workers: list[PdfWorker], staging: Staging) -> int:
     """Audit, write every output to a temporary, then put them all in place with the history snapshot last."""
+    from .accept import load_acceptances
     from .audit import record_history, run_audit, write_html, write_json, write_xlsx
     from .render.worker import Job, merge_notes, render_jobs, share_out
     from .report import build_report
     from .rules import Severity
 
+    path = args.accept or config.report.accept
+    accept = load_acceptances(path) if path else None
     audit = run_audit(args.exports, config, progress=progress, redact=args.redact, history_dir=args.history,
-                      owners=args.owners)
+                      owners=args.owners, accept=accept, as_of=args.as_of)
     packs: list[Job] = []
     if args.owner_packs:
         from .pack_files import stage_packs
         from .staging import check_outputs
 
         outputs = {"-o": pdf, "--json": args.json, "--html": args.html, "--xlsx": args.xlsx}
-        others = (args.config, config.report.logo, args.owners or config.owners_file)
+        others = (args.config, config.report.logo, args.owners or config.owners_file, path or None)
         packs = stage_packs(audit, args.owner_packs, staging, lambda targets: check_outputs(
             args.exports, {**outputs, **targets}, others, args.history))
     with staging.writing():
         jobs: list[Job] = []
         if pdf:
-            jobs.append((build_report(audit.analysis, audit.costing, history=audit.history), staging.reserve(pdf)))
+            model = build_report(audit.analysis, audit.costing, history=audit.history, acceptance=audit.acceptance)
+            jobs.append((model, staging.reserve(pdf)))
         jobs += packs
         for worker, share in zip(workers, share_out(jobs, len(workers)) if jobs else [], strict=False):
             worker.render_all(share)
@@ -454,11 +504,27 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
     )
     if audit.history is not None:
         _say_history(audit.history, kept, args.history, err, progress)
+    if audit.acceptance is not None:
+        _say_acceptance(audit.acceptance, err, progress)
     if args.fail_on:
         worst = audit.worst_severity()
         if worst is not None and worst >= Severity.parse(args.fail_on):
             return ExitStatus.FINDINGS
     return ExitStatus.OK
+
+
+def _say_acceptance(judgement: Judgement, err: TextIO, progress: TerminalProgress) -> None:
+    from .accept import STATUSES
+
+    counts = {s: sum(1 for e in judgement.entries if e.status == s) for s in STATUSES}
+    accepted = sum(1 for a in judgement.findings if a is not None)
+    progress.done(f"accepted exceptions as of {judgement.as_of}: {accepted} findings accepted; "
+                  + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    for e in judgement.entries:
+        if e.status in ("expired", "stale"):
+            why = f"expired on {e.entry.expires}" if e.status == "expired" else "matches nothing"
+            err.write(f"reportgen: warning: {judgement.path}: entry {e.entry.position} (line {e.entry.line}: "
+                      f"{e.entry.what}) {why}\n")
 
 
 def _say_history(history: History, kept: list[str], folder: str, err: TextIO, progress: TerminalProgress) -> None:

@@ -31,6 +31,8 @@ max_cluster_pages = 12           # guest clusters that get a page of their own (
 max_register_rows = 60           # rows of the per-host maintenance register printed in the PDF
 max_failure_rows = 30            # hosts listed in the failure-impact section of the PDF
 max_issue_rows = 40              # data-quality problems (grouped) and coverage gaps printed in the PDF
+accept = ""                      # accepted exceptions file (see 'reportgen accept-template'), relative to this
+                                 # file; --accept on the command line takes its place
 
 [owner]
 column = ""                      # vInfo custom attribute / tag column holding the guest owner, e.g. "Owner"
@@ -119,6 +121,8 @@ class ReportSettings:
     max_register_rows: int = 60
     max_failure_rows: int = 30
     max_issue_rows: int = 40
+    accept: str = ""
+    """Accepted exceptions file (relative paths resolved against the configuration's folder)."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,8 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
         except ConfigError as exc:
             raise ConfigError(exc.message, where=where, hint=exc.hint) from None
         report = replace(report, logo=str(logo))
+    if report.accept and base_dir is not None:
+        report = replace(report, accept=str(base_dir / report.accept))
     owner = data.get("owner", {})
     _only(owner, {"column", "file"}, "owner", where)
     column = owner.get("column", "")

@@ -92,6 +92,8 @@ class Redactor:
         """Name -> the pseudonym it got first, for the names that messages quote."""
         self.guests: dict[str, str] = {}
         """Guest name (case-folded) -> its pseudonym, for the folders named after guests."""
+        self.revealed: dict[str, str] = {}
+        """Pseudonym -> the name it replaced (and each part of a key), to match accepted exceptions."""
 
     def pseudonym(self, prefix: str, value: str) -> str:
         digest = hmac.new(self.secret, value.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGITS]
@@ -168,7 +170,10 @@ class Redactor:
 
     def key(self, value: str) -> str:
         """Keys are '<scope>/<name>': every part becomes a pseudonym, the shape is kept."""
-        return "/".join(self.pseudonym("k", part) for part in value.split("/"))
+        parts = value.split("/")
+        hidden = [self.pseudonym("k", part) for part in parts]
+        self.revealed.update(zip(hidden, parts))
+        return "/".join(hidden)
 
     def value(self, way: str, value: str) -> str:
         """``value`` pseudonymised the way :data:`COLUMNS` names; remembered for quoting messages."""
@@ -183,7 +188,15 @@ class Redactor:
         else:
             result = self.pseudonym(way, value)
         self.replaced.setdefault(value, result)
+        self.revealed[result] = value
         return result
+
+    def reveal(self, text: str) -> str:
+        """The real name behind a pseudonym (a key part by part); other text as it is."""
+        known = self.revealed.get(text)
+        if known is not None:
+            return known
+        return "/".join(self.revealed.get(part, part) for part in text.split("/"))
 
     def column(self, frame: pl.DataFrame, column: str, way: str) -> pl.Expr:
         """Replace each distinct value once (fast on large tables)."""

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..accept_match import Judgement
 from ..analysis import Analysis, PinnedGuest
 from ..cost import Costing
 from ..errors import RenderError
@@ -19,6 +20,7 @@ from ..history import History
 from ..owners import Ownership, owner_summaries, unowned_guests
 from ..rules import CATALOGUE
 from ..scope import scope_document
+from .acceptances_json import acceptances_document, cluster_accepted, finding_accepted
 from .disk_json import disk_order_document
 
 SCHEMA_VERSION = 1
@@ -109,7 +111,8 @@ def owners_document(analysis: Analysis, ownership: Ownership) -> dict[str, Any]:
 
 
 def findings_document(analysis: Analysis, costing: Costing, generated_at: datetime | None = None,
-                      history: History | None = None, ownership: Ownership | None = None) -> dict[str, Any]:
+                      history: History | None = None, ownership: Ownership | None = None,
+                      acceptance: Judgement | None = None) -> dict[str, Any]:
     """The findings JSON as a Python object."""
     estate = analysis.estate
     generated = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
@@ -146,7 +149,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                             "power_state": g.power_state}
                            for g in c.guests],
                 "hosts": list(c.hosts), "clusters": list(c.clusters), "rules": list(c.rules),
-                "running_members": c.running,
+                "running_members": c.running, "accepted": cluster_accepted(acceptance, c.id),
                 **disk_order_document(analysis.disk_orders.get(c.id)),
                 "out_of_scope_guests": [g.key for g in c.guests if g.key in boundary],
             }
@@ -177,11 +180,11 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                 "host": host_names.get(f.host_key, f.host_key) if f.host_key else None,
                 "timing": f.timing, "effects": sorted(e.value for e in f.effects),
                 "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,
-                "steps": list(f.steps),
+                "steps": list(f.steps), "accepted": finding_accepted(acceptance, i),
                 **_where(f.evidence, context.get(f.guest_key or "", {}),
                          host_cluster.get(f.host_key) if f.host_key else None, host_files.get(f.host_key)),
             }
-            for f in analysis.findings
+            for i, f in enumerate(analysis.findings)
         ],
         "cost": {
             "currency": costing.currency, "annual_total": costing.annual_total,
@@ -218,13 +221,15 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
              "rows": i.rows, "skipped": i.skipped, "message": i.message}
             for i in estate.issues
         ],
+        **acceptances_document(acceptance),
     }
 
 
 def write_findings_json(analysis: Analysis, costing: Costing, path: str | Path,
-                        history: History | None = None, ownership: Ownership | None = None) -> None:
+                        history: History | None = None, ownership: Ownership | None = None,
+                        acceptance: Judgement | None = None) -> None:
     """Write the findings JSON; raises RenderError when the file cannot be written."""
-    document = findings_document(analysis, costing, history=history, ownership=ownership)
+    document = findings_document(analysis, costing, history=history, ownership=ownership, acceptance=acceptance)
     try:
         Path(path).write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     except OSError as exc:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..accept_match import Judgement
 from ..analysis import Analysis
 from ..cost import Costing
 from ..errors import RenderError
@@ -53,7 +54,7 @@ def _findings(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
         yield (f["rule"], f.get("title"), f["severity"], SEVERITY_RANK.get(f["severity"]), f.get("timing"),
                guest.get("name"), guest.get("key"), f["host"], f.get("cluster"), f.get("faux_cluster"),
                f.get("owner"), _join(f.get("effects", [])), f["evidence"], source.get("file"), source.get("tab"),
-               source.get("rows"), f["remediation"])
+               source.get("rows"), f["remediation"], _accepted(f.get("accepted")))
 
 
 def _clusters(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
@@ -62,7 +63,23 @@ def _clusters(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     for c in doc["faux_clusters"]:
         yield (c["id"], c["name"], c["topology"], "yes" if c["suspected"] else "no", len(c["guests"]),
                c.get("running_members"), _names(c["guests"]), _join(c["hosts"]), _join(c.get("clusters", [])),
-               _join(c["rules"]), cost.get(c["id"], 0.0), later.get(c["id"], 0.0))
+               _join(c["rules"]), cost.get(c["id"], 0.0), later.get(c["id"], 0.0), _accepted(c.get("accepted")))
+
+
+def _accepted(accepted: dict[str, Any] | None) -> str | None:
+    """'#2 DBA team, approved by CAB, until 2027-03-31' (the Exceptions sheet has the rest)."""
+    if not accepted:
+        return None
+    return (f"#{accepted.get('entry')} {accepted['owner']}, approved by {accepted['approved_by']}, "
+            f"until {accepted['expires']}")
+
+
+def _exceptions(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    for a in doc.get("acceptances", []):
+        renamed = _join(f"{r['old']} → {r['new']}" for r in a["renamed"])
+        yield (a["entry"], a["line"], a["what"], a["status"], a["expires"], a["owner"], a["approved_by"],
+               a["reason"], a["ticket"], a["matched_findings"], a["matched_guest_clusters"], renamed or None,
+               a["annual_cost"])
 
 
 def _yes_no(value: bool | None) -> str:
@@ -181,10 +198,12 @@ def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
         Sheet("Findings", (("Rule", 9), ("Title", 34), ("Severity", 9), ("Severity rank", 8), ("Timing", 13),
                            ("Guest", 24), ("Guest key", 30), ("Host", 22), ("Cluster", 18), ("Guest cluster", 10),
                            ("Owner", 18), ("Effects", 30), ("Evidence", 60), ("Source file", 28),
-                           ("Source tab", 12), ("Source rows", 14), ("Remediation", 50)), _findings),
+                           ("Source tab", 12), ("Source rows", 14), ("Remediation", 50),
+                           ("Accepted (exception)", 36)), _findings),
         Sheet("Guest clusters", (("ID", 8), ("Name", 28), ("Topology", 13), ("Suspected", 10), ("Nodes", 7),
                                  ("Running", 8), ("Members", 40), ("Hosts", 30), ("Clusters", 18), ("Rules", 16),
-                                 (f"Cost a year ({cur})", 12), (f"Cost once all run ({cur})", 14)), _clusters),
+                                 (f"Cost a year ({cur})", 12), (f"Cost once all run ({cur})", 14),
+                                 ("Accepted (exception)", 36)), _clusters),
         Sheet("Shared disks", (("Guest cluster", 10), ("Name", 28), ("Disk", 50), ("Datastore", 20), ("Owner", 24),
                                ("Owner key", 30), ("Owner found by", 14), ("Boot disk", 9), ("Controller", 18),
                                ("Unit", 6), ("Attached to", 40)), _shared_disks),
@@ -216,14 +235,19 @@ def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
                           ("Why no host is freed alone", 40)), _actions(analysis, costing)),
         Sheet("Fixes by rule", (("Rule", 9), ("Title", 34), ("Hosts freed", 10), (f"Saved a year ({cur})", 12),
                                 ("Hosts", 50)), _by_rule),
+        Sheet("Exceptions", (("Entry", 6), ("Line", 6), ("What is accepted", 36), ("Status", 9), ("Expires", 11),
+                             ("Owner", 20), ("Approved by", 20), ("Reason", 50), ("Ticket", 14),
+                             ("Findings matched", 9), ("Guest clusters matched", 9), ("Renamed since", 30),
+                             (f"Cost a year ({cur})", 12)), _exceptions),
     )
 
 
-def write_xlsx(analysis: Analysis, costing: Costing, path: str | Path) -> dict[str, int]:
+def write_xlsx(analysis: Analysis, costing: Costing, path: str | Path,
+               acceptance: Judgement | None = None) -> dict[str, int]:
     """Write the workbook; returns the data rows written per sheet. Raises RenderError on failure."""
     import xlsxwriter
 
-    document = findings_document(analysis, costing)
+    document = findings_document(analysis, costing, acceptance=acceptance)
     counts: dict[str, int] = {}
     try:
         workbook = xlsxwriter.Workbook(str(path), {

@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import polars as pl
 
+from ..accept_match import Judgement
 from ..analysis import Analysis, FauxCluster, HostResult
 from ..cost import UNKNOWN_OWNER, Costing, only_media
 from ..history import History
@@ -18,6 +19,7 @@ from ..rules import CATALOGUE, Finding
 from ..rules.advice import GroupFacts, Node, topology_step
 from ..sites import SiteGuest
 from . import charts
+from .accepted import acceptance_view, mark_accepted
 from .actions import costliest_causes, plan_actions
 from .disks import with_disk_plan
 from .formats import money, number
@@ -69,7 +71,7 @@ TOPOLOGY_TEXT = {
 
 
 def build_report(analysis: Analysis, costing: Costing, today: date | None = None,
-                 history: History | None = None) -> ReportModel:
+                 history: History | None = None, acceptance: Judgement | None = None) -> ReportModel:
     """Everything the PDF and HTML show, cut to the configured lengths."""
     settings = analysis.config.report
     findings_by_guest: dict[str, list[Finding]] = defaultdict(list)
@@ -85,6 +87,9 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     quiet = [p for p in all_pages if not (p.annual_cost or p.annual_at_power_on)]
     proven = sum(1 for c in analysis.faux_clusters if not c.suspected)
     register = _register(analysis, costing)
+    accepted = None if acceptance is None else acceptance_view(acceptance, analysis, costing)
+    if accepted is not None:
+        register = mark_accepted(register, accepted)
     failure = _failure(analysis)
     gaps = _coverage_gaps(analysis)
     issues = _issue_groups(analysis)
@@ -130,7 +135,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         wave_plan=tuple(plan_waves(analysis)), wave_limit=analysis.config.waves.hosts_down_per_cluster,
         wave_limit_cluster=limit[0] if limit else None, wave_limit_hosts=limit[1] if limit else 0,
         wave_limit_allowed=limit[2] if limit else 1, wave_bound=binding_constraint(analysis),
-        history=_history(history),
+        history=_history(history), acceptances=accepted,
         sites=tuple(_sites(analysis)), sites_origin=analysis.sites.origin if analysis.sites.failures else "",
         unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),
         scope=scope_view(analysis),

@@ -8,6 +8,10 @@ how many more rows the data files hold.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .accepted import AcceptanceView
 
 from .disks import DiskPlan
 
@@ -155,6 +159,8 @@ class RegisterRow:
     """Why the host is tied: the rules of the guests to power off (today and once started)."""
     media: tuple[str, ...] = ()
     """Guests tied today only by connected media: disconnect it live, then migrate (not in ``power_off``)."""
+    accepted: tuple[str, ...] = ()
+    """Guests listed whose every tie is accepted (an accepted exception in force)."""
 
 
 @dataclass(frozen=True)
@@ -405,6 +411,8 @@ class ReportModel:
     """Guests that must share a host but are pinned to different hosts: (guests, hosts)."""
     history: HistoryView | None = None
     """The quarter-on-quarter view, when the audit kept a history."""
+    acceptances: AcceptanceView | None = None
+    """The accepted exceptions, when the audit was given an accept file."""
     sites: tuple[SiteRow, ...] = ()
     main_causes: tuple[str, ...] = ()
     """The causes addressing the largest yearly cost (several when they tie); empty when nothing costs."""

@@ -1,0 +1,178 @@
+"""Accepted exceptions: the ``--accept`` file, what each entry accepts, and its status on a given day.
+
+An accept file is a list of ``[[accept]]`` tables. Each entry says what it accepts with one or more
+match keys (glob patterns with ``*`` and ``?``, case is ignored; every key given must match) and who
+accepted it until when. An entry that lacks a sign-off key, names an unknown key or accepts
+nothing in particular is refused with a :class:`~reportgen.errors.ConfigError` that names the entry
+(its position and first line) and the key. Matching the entries against an audit is
+:mod:`reportgen.accept_match`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .errors import ConfigError
+
+Status = Literal["active", "due", "expired", "stale"]
+STATUSES: tuple[Status, ...] = ("expired", "due", "stale", "active")
+"""In the order the sign-off section lists them: what needs a decision first."""
+DUE_DAYS = 90
+"""An acceptance that expires within this many days of the audit is due for review."""
+
+MATCH_KEYS = ("guests", "guest", "host", "cluster", "rule", "cause")
+SIGN_OFF_KEYS = ("reason", "owner", "approved_by", "expires")
+OTHER_KEYS = ("ticket", "ids")
+_HEADER = re.compile(r"^\s*\[\[\s*accept\s*\]\]")
+
+
+@dataclass(frozen=True)
+class AcceptEntry:
+    """One ``[[accept]]`` table: what it accepts (patterns), and who accepted it until when."""
+
+    position: int
+    """1 for the file's first entry."""
+    line: int
+    """Line of the file where the entry starts (its ``[[accept]]`` header)."""
+    guests: tuple[str, ...] = ()
+    """A guest cluster whose members are exactly these (names or patterns)."""
+    guest: str | None = None
+    host: str | None = None
+    cluster: str | None = None
+    rule: str | None = None
+    cause: str | None = None
+    ids: tuple[str, ...] = ()
+    """Identities of the guests named (guest key or ``uuid:<VM UUID>``), in the order of ``guests``
+    (or the one of ``guest``): a guest renamed since keeps matching by these."""
+    reason: str = ""
+    owner: str = ""
+    approved_by: str = ""
+    expires: dt.date = dt.date.min
+    ticket: str | None = None
+
+    @property
+    def what(self) -> str:
+        """What the entry accepts, in words: 'guests sql01, sql02; rule VMW-02'."""
+        parts = []
+        if self.guests:
+            parts.append("guests " + ", ".join(self.guests))
+        for key in ("guest", "host", "cluster", "rule", "cause"):
+            value = getattr(self, key)
+            if value is not None:
+                parts.append(f"{key} {value}")
+        return "; ".join(parts)
+
+    def status(self, matched: int, as_of: dt.date) -> Status:
+        """Stale when it matches nothing; expired after its expiry day; due within :data:`DUE_DAYS`."""
+        if matched == 0:
+            return "stale"
+        if self.expires < as_of:
+            return "expired"
+        if (self.expires - as_of).days <= DUE_DAYS:
+            return "due"
+        return "active"
+
+
+@dataclass(frozen=True)
+class AcceptFile:
+    path: str
+    entries: tuple[AcceptEntry, ...]
+
+
+def matches(pattern: str, value: str | None) -> bool:
+    """Whether ``value`` matches the glob ``pattern`` (``*``, ``?``; case ignored)."""
+    return value is not None and fnmatch.fnmatchcase(value.casefold(), pattern.casefold())
+
+
+def load_acceptances(path: str | Path) -> AcceptFile:
+    """Read and check an accept file; a problem raises ConfigError (the CLI's exit 2)."""
+    where = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("no such accept file", where=where,
+                          hint="write one with 'reportgen accept-template findings.json'") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the accept file: {exc}", where=where) from None
+    return AcceptFile(where, parse_acceptances(text, where))
+
+
+def parse_acceptances(text: str, where: str = "accept.toml") -> tuple[AcceptEntry, ...]:
+    """The entries of an accept file's text, checked."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", where=where) from None
+    unknown = sorted(set(data) - {"accept"})
+    if unknown:
+        raise ConfigError(f"unknown key '{unknown[0]}'", where=where,
+                          hint="an accept file holds only [[accept]] entries")
+    tables = data.get("accept", [])
+    if not isinstance(tables, list):
+        raise ConfigError("'accept' must be a list of tables", where=where, hint="write each entry as [[accept]]")
+    starts = _entry_lines(text)
+    return tuple(_entry(table, i + 1, starts, where) for i, table in enumerate(tables))
+
+
+def _entry_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, first line of content) of each ``[[accept]]`` header, in order."""
+    lines = text.splitlines()
+    found = []
+    for number, line in enumerate(lines, 1):
+        if _HEADER.match(line):
+            content = next((t.strip() for t in lines[number:] if t.strip() and not t.strip().startswith("#")), "")
+            found.append((number, content))
+    return found
+
+
+def _entry(table: object, position: int, starts: list[tuple[int, str]], where: str) -> AcceptEntry:
+    line, first = starts[position - 1] if position <= len(starts) else (0, "")
+    label = f"entry {position}" + (f" (line {line}: {first})" if line else "")
+
+    def refuse(message: str, hint: str | None = None) -> ConfigError:
+        return ConfigError(f"{label}: {message}", where=where, hint=hint)
+
+    if not isinstance(table, dict):
+        raise refuse("is not a table", "write each entry as [[accept]] followed by its keys")
+    unknown = sorted(set(table) - {*MATCH_KEYS, *SIGN_OFF_KEYS, *OTHER_KEYS})
+    if unknown:
+        raise refuse(f"unknown key '{unknown[0]}'",
+                     f"the keys are {', '.join((*MATCH_KEYS, *SIGN_OFF_KEYS, *OTHER_KEYS))}")
+    if not any(key in table for key in MATCH_KEYS):
+        raise refuse("says nothing it accepts", f"give one or more of {', '.join(MATCH_KEYS)}")
+    values: dict[str, object] = {}
+    for key in ("guest", "host", "cluster", "rule", "cause", "reason", "owner", "approved_by", "ticket"):
+        if key in table:
+            value = table[key]
+            if not isinstance(value, str):
+                raise refuse(f"key '{key}' must be a text in quotes")
+            if key != "ticket" and not value.strip():
+                raise refuse(f"key '{key}' is empty", "fill it in, or delete the entry" if key in SIGN_OFF_KEYS
+                             else "give a name or a pattern")
+            values[key] = value.strip() or None  # an empty ticket is no ticket
+    for key in ("guests", "ids"):
+        if key in table:
+            value = table[key]
+            if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+                raise refuse(f"key '{key}' must be a list of non-empty texts")
+            values[key] = tuple(v.strip() for v in value)
+    for key in SIGN_OFF_KEYS:
+        if key not in table or (key in values and not str(values[key]).strip()):
+            raise refuse(f"key '{key}' is missing", "every entry says its reason, owner, approved_by and expires")
+    expires = table["expires"]
+    if isinstance(expires, dt.datetime) or not isinstance(expires, dt.date):
+        raise refuse(f"key 'expires' must be a TOML date such as 2027-03-31 (without quotes), got {expires!r}")
+    values["expires"] = expires
+    ids = values.get("ids", ())
+    assert isinstance(ids, tuple)
+    if ids:
+        named = len(values["guests"]) if "guests" in values else 1 if "guest" in values else 0  # type: ignore[arg-type]
+        if len(ids) != named:
+            raise refuse("key 'ids' must give one identity per guest named in 'guests' or 'guest'")
+    return AcceptEntry(position=position, line=line, **values)  # type: ignore[arg-type]

@@ -1,0 +1,273 @@
+"""Which findings and guest clusters each accepted exception covers, and each exception's status.
+
+Entries match by the names users know (guest, host, vSphere / Hyper-V cluster, rule, the datastore or
+network named as the cause) and, for guests, by identity: an entry written with ``ids`` keeps
+matching a guest renamed since, and says so. With ``--redact`` the analysis holds pseudonyms;
+``reveal`` turns each back into the real name so that entries match as they were written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .accept import AcceptEntry, AcceptFile, Status, matches
+from .analysis import Analysis, FauxCluster
+from .causes import named_cause
+from .cost import Costing
+from .estate import Estate
+from .rules import Finding
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What an open-looking finding or guest cluster carries when an exception in force covers it."""
+
+    entry: int
+    owner: str
+    approved_by: str
+    reason: str
+    ticket: str | None
+    expires: dt.date
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    entry: AcceptEntry
+    status: Status
+    findings: int
+    """Findings the entry matches (also when it has expired)."""
+    guest_clusters: int
+    annual_cost: float
+    """Yearly cost of the guest clusters and pinned guests it matches: still paid while accepted."""
+    renamed: tuple[tuple[str, str], ...] = ()
+    """(name in the entry, name in the export) of guests matched by identity under a new name."""
+
+    @property
+    def matched(self) -> int:
+        return self.findings + self.guest_clusters
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The accept file applied to one audit on one day."""
+
+    path: str
+    as_of: dt.date
+    entries: tuple[EntryResult, ...]
+    findings: tuple[Accepted | None, ...]
+    """Parallel to ``analysis.findings``: the exception in force that accepts each, if any."""
+    clusters: dict[str, Accepted]
+    """Guest cluster id -> the exception that accepts it."""
+    guests: dict[str, Accepted]
+    """Guest key -> the exception that accepts every finding tying the guest (the register's mark)."""
+
+    def is_open(self, index: int) -> bool:
+        return self.findings[index] is None
+
+
+@dataclass(frozen=True)
+class _Guest:
+    key: str
+    name: str
+    ids: frozenset[str]
+    host: str | None
+    cluster: str | None
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """A finding or a guest cluster, by the names entries are written with."""
+
+    guests: tuple[_Guest, ...]
+    members: tuple[_Guest, ...] | None
+    hosts: tuple[str, ...]
+    clusters: tuple[str, ...]
+    rules: tuple[str, ...]
+    causes: tuple[str, ...]
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def audit_day(estate: Estate) -> dt.date:
+    """The audit's day: when its newest export was taken; the day it runs only if no export says."""
+    exported = [d for d in estate.sources.column("exported_at").to_pylist() if d is not None]
+    return max(exported).date() if exported else dt.datetime.now(dt.UTC).date()
+
+
+def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.date,
+          reveal: Callable[[str], str] | None = None) -> Judgement:
+    """Match every entry against the audit's findings and guest clusters; statuses as of ``as_of``.
+
+    ``reveal`` gives the real name behind a pseudonym when the analysis is redacted.
+    """
+    reveal = reveal or _same
+    guests = _guests(analysis, reveal)
+    membership = _membership(analysis.faux_clusters)
+    host_names = {k: reveal(v) for k, v in analysis.host_names.items()}
+    host_cluster = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
+                            (reveal(c) if c else None for c in analysis.estate.hosts.column("cluster").to_pylist())))
+    clusters = {c.id: c for c in analysis.faux_clusters}
+    finding_subjects = [_finding_subject(f, guests, membership, clusters, host_names, host_cluster, reveal)
+                        for f in analysis.findings]
+    cluster_subjects = [_cluster_subject(c, guests, reveal) for c in analysis.faux_clusters]
+
+    results = []
+    finding_accepted: list[Accepted | None] = [None] * len(finding_subjects)
+    cluster_accepted: dict[str, Accepted] = {}
+    for entry in accept.entries:
+        renamed: dict[tuple[str, str], None] = {}
+        hit_findings = [i for i, s in enumerate(finding_subjects) if _match(entry, s, renamed)]
+        hit_clusters = [c.id for c, s in zip(analysis.faux_clusters, cluster_subjects) if _match(entry, s, renamed)]
+        status = entry.status(len(hit_findings) + len(hit_clusters), as_of)
+        if status != "expired":
+            record = Accepted(entry.position, entry.owner, entry.approved_by, entry.reason, entry.ticket,
+                              entry.expires)
+            for i in hit_findings:
+                finding_accepted[i] = finding_accepted[i] or record
+            for cid in hit_clusters:
+                cluster_accepted.setdefault(cid, record)
+        results.append(EntryResult(entry, status, len(hit_findings), len(hit_clusters),
+                                   _cost(costing, hit_clusters, [analysis.findings[i] for i in hit_findings]),
+                                   tuple(renamed)))
+    return Judgement(accept.path, as_of, tuple(results), tuple(finding_accepted), cluster_accepted,
+                     _accepted_guests(analysis.findings, finding_accepted))
+
+
+def _cost(costing: Costing, clusters: Sequence[str], findings: Sequence[Finding]) -> float:
+    guests = {f.guest_key for f in findings if f.guest_key in costing.per_guest}
+    return sum((costing.per_faux_cluster.get(c, 0.0) for c in clusters), 0.0) + \
+        sum((costing.per_guest[g] for g in guests), 0.0)
+
+
+def _accepted_guests(findings: Sequence[Finding], accepted: Sequence[Accepted | None]) -> dict[str, Accepted]:
+    """Guests every tying finding of which is accepted."""
+    result: dict[str, Accepted] = {}
+    open_guests: set[str] = set()
+    for finding, record in zip(findings, accepted):
+        if finding.guest_key is None or finding.timing == "hygiene":
+            continue
+        if record is None:
+            open_guests.add(finding.guest_key)
+        else:
+            result.setdefault(finding.guest_key, record)
+    return {k: v for k, v in result.items() if k not in open_guests}
+
+
+def _guests(analysis: Analysis, reveal: Callable[[str], str]) -> dict[str, _Guest]:
+    table = analysis.estate.guests
+    columns = [table.column(c).to_pylist() for c in ("guest_key", "name", "host_key", "cluster", "vm_uuid")]
+    result = {}
+    for key, name, host, cluster, uuid in zip(*columns):
+        real_key = reveal(key)
+        ids = {real_key.casefold()}
+        if uuid:
+            ids.add(f"uuid:{reveal(uuid)}".casefold())
+        result[key] = _Guest(key, reveal(name or key), frozenset(ids),
+                             reveal(analysis.host_names[host]) if host in analysis.host_names else None,
+                             reveal(cluster) if cluster else None)
+    return result
+
+
+def _membership(clusters: Sequence[FauxCluster]) -> dict[str, FauxCluster]:
+    """Guest key -> its guest cluster (a proven one before a suspected one)."""
+    result: dict[str, FauxCluster] = {}
+    for cluster in sorted(clusters, key=lambda c: c.suspected):
+        for g in cluster.guests:
+            result.setdefault(g.key, cluster)
+    return result
+
+
+def _cause_names(cause: str | None, reveal: Callable[[str], str]) -> tuple[str, ...]:
+    """The names a cause id carries: a datastore, a port group and its switch, a Hyper-V switch."""
+    if not cause:
+        return ()
+    record = named_cause(cause, {}, {})
+    kind = record.kind
+    parts = [reveal(p) for p in record.identity.split("/")]
+    if kind == "datastore":
+        return ("/".join(parts[1:]) or parts[0],)
+    if kind in ("portgroup", "network", "switch"):
+        return (parts[-1],)
+    if kind == "dvportgroup":
+        return tuple(parts[1:])
+    return ()
+
+
+def _finding_subject(f: Finding, guests: dict[str, _Guest], membership: dict[str, FauxCluster],
+                     clusters: dict[str, FauxCluster], host_names: dict[str, str],
+                     host_cluster: dict[str, str | None], reveal: Callable[[str], str]) -> _Subject:
+    guest = guests.get(f.guest_key) if f.guest_key else None
+    faux = membership.get(f.guest_key) if f.guest_key else None
+    host = host_names.get(f.host_key) if f.host_key else (guest.host if guest else None)
+    cluster = host_cluster.get(f.host_key) if f.host_key else None
+    cluster = cluster or (guest.cluster if guest else None)
+    causes = _cause_names(f.cause, reveal)
+    if faux is not None and f.cause is None:
+        causes = (reveal(faux.name), faux.id)
+    members = tuple(guests[g.key] for g in faux.guests if g.key in guests) if faux else None
+    return _Subject((guest,) if guest else (), members, (host,) if host else (), (cluster,) if cluster else (),
+                    (f.rule,), causes)
+
+
+def _cluster_subject(c: FauxCluster, guests: dict[str, _Guest], reveal: Callable[[str], str]) -> _Subject:
+    members = tuple(guests[g.key] for g in c.guests if g.key in guests)
+    return _Subject(members, members, tuple(reveal(h) for h in c.hosts), tuple(reveal(x) for x in c.clusters),
+                    c.rules, (reveal(c.name), c.id))
+
+
+def _match(entry: AcceptEntry, s: _Subject, renamed: dict[tuple[str, str], None]) -> bool:
+    """Whether every match key ``entry`` gives holds for ``s``; notes renamed guests it matched."""
+    names: list[tuple[str, str]] = []
+    if entry.guests and (s.members is None or not _members(entry, s.members, names)):
+        return False
+    if entry.guest is not None:
+        ident = entry.ids[0].casefold() if entry.ids else None
+        if not s.guests:
+            return False
+        for g in s.guests:
+            if matches(entry.guest, g.name):
+                continue
+            if ident is None or ident not in g.ids:
+                return False
+            names.append((entry.guest, g.name))
+    checks = ((entry.host, s.hosts, True), (entry.cluster, s.clusters, False), (entry.rule, s.rules, False),
+              (entry.cause, s.causes, False))
+    for pattern, values, short in checks:
+        if pattern is not None and not _all(pattern, values, short):
+            return False
+    renamed.update(dict.fromkeys(names))
+    return True
+
+
+def _all(pattern: str, values: Sequence[str], short: bool) -> bool:
+    """Values given, and each matches (a host by its name as exported or its short name)."""
+    if not values:
+        return False
+    return all(matches(pattern, v) or (short and matches(pattern, v.split(".")[0])) for v in values)
+
+
+def _members(entry: AcceptEntry, members: Sequence[_Guest], renamed: list[tuple[str, str]]) -> bool:
+    """Whether the guest cluster's members are exactly the entry's guests (by identity, else by name)."""
+    if len(members) != len(entry.guests):
+        return False
+    left = list(members)
+    ids: list[str | None] = [i.casefold() for i in entry.ids] or [None] * len(entry.guests)
+    pending = []
+    for name, ident in zip(entry.guests, ids):
+        found = next((g for g in left if ident is not None and ident in g.ids), None)
+        if found is None:
+            pending.append(name)
+            continue
+        left.remove(found)
+        if not matches(name, found.name):
+            renamed.append((name, found.name))
+    for name in pending:
+        found = next((g for g in left if matches(name, g.name)), None)
+        if found is None:
+            return False
+        left.remove(found)
+    return True

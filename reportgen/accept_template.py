@@ -1,0 +1,129 @@
+"""``reportgen accept-template``: a first accept file written from a findings JSON, for the admin to prune and fill.
+
+One commented entry for every open guest cluster and every tied guest outside one, each with its
+members' names and identities (VM UUID, else vCenter + VM ID), empty ``reason``, ``owner`` and ``approved_by`` (an audit refuses the
+file until they are filled in) and an expiry one year after the audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+_GLOB = re.compile(r"([*?\[])")
+
+
+def literal(name: str) -> str:
+    """``name`` as a pattern that matches only itself (``*``, ``?`` and ``[`` in brackets)."""
+    return _GLOB.sub(r"[\1]", name)
+
+
+def _text(value: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _texts(values: Iterable[str]) -> str:
+    return "[" + ", ".join(_text(v) for v in values) + "]"
+
+
+def read_findings(path: str | Path) -> dict[str, Any]:
+    """The findings JSON at ``path``; InputError when it cannot be read or is not one."""
+    where = str(path)
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("no such file", where=where, hint="write one with 'reportgen audit … --json'") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"not a readable findings JSON: {exc}", where=where) from None
+    keys = ("schema_version", "faux_clusters", "hosts", "findings")
+    if not isinstance(document, dict) or any(k not in document for k in keys) or document["schema_version"] != 1:
+        raise InputError("not a findings JSON of schema_version 1", where=where,
+                         hint="give the file 'reportgen audit --json' wrote")
+    return document
+
+
+def audit_day(document: dict[str, Any]) -> dt.date:
+    """The audit's day: its newest export's, else the day the JSON was written."""
+    days = [str(s.get("exported_at"))[:10] for s in document.get("estate", {}).get("sources", [])
+            if s.get("exported_at")]
+    try:
+        return dt.date.fromisoformat(max(days) if days else str(document.get("generated_at", ""))[:10])
+    except ValueError:
+        raise InputError("the findings JSON says neither when its exports were taken nor when it was written",
+                         hint="write it again with 'reportgen audit … --json'") from None
+
+
+def a_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def template(document: dict[str, Any], source: str = "findings.json") -> str:
+    """The accept file's text."""
+    day = audit_day(document)
+    expires = a_year_after(day)
+    currency = document.get("cost", {}).get("currency", "")
+    costs = document.get("cost", {})
+    owners: dict[str, str] = {}
+    open_guests: set[str] = set()
+    for f in document["findings"]:
+        guest = f.get("guest") or {}
+        if guest.get("key") and f.get("owner"):
+            owners.setdefault(guest["key"], f["owner"])
+        if guest.get("key") and f.get("timing") != "hygiene" and not f.get("accepted"):
+            open_guests.add(guest["key"])
+    blocks = []
+    in_clusters: set[str] = set()
+    for c in document["faux_clusters"]:
+        in_clusters.update(g["key"] for g in c["guests"])
+        if c.get("accepted"):
+            continue
+        names = [g["name"] for g in c["guests"]]
+        cost = costs.get("per_faux_cluster", {}).get(c["id"], 0.0)
+        what = (f"# {c['id']} {c['name']}: {'suspected ' if c['suspected'] else ''}guest cluster {c['topology']} "
+                f"on {', '.join(c['hosts']) or 'unknown hosts'}; rules {', '.join(c['rules'])}; "
+                f"{cost:,.0f} {currency} a year")
+        who = sorted({owners[g["key"]] for g in c["guests"] if g["key"] in owners})
+        blocks.append(_entry(what, f"guests = {_texts(literal(n) for n in names)}",
+                             [_identity(g) for g in c["guests"]], who, expires))
+    seen: set[str] = set()
+    for h in document["hosts"]:
+        for g in (*h.get("pinned_guests", []), *h.get("pinned_at_next_power_on", [])):
+            key = g["key"]
+            if key in in_clusters or key in seen or key not in open_guests:
+                continue
+            seen.add(key)
+            cost = costs.get("per_pinned_guest", {}).get(key, 0.0)
+            what = (f"# {g['name']}: tied to {h['name']}; rules {', '.join(g.get('rules', []))}; "
+                    f"{cost:,.0f} {currency} a year")
+            who = [g["owner"]] if g.get("owner") else []
+            blocks.append(_entry(what, f"guest = {_text(literal(g['name']))}", [_identity(g)], who, expires))
+    head = (f"# Accepted exceptions, drafted by 'reportgen accept-template' from {Path(source).name}\n"
+            f"# (audit of {day}). Delete the entries that are to be fixed rather than accepted; for each one\n"
+            "# kept, fill in reason, owner and approved_by (an audit refuses the file until then) and check\n"
+            "# the expiry. 'ids' keep an entry matching a guest renamed later. Use it with\n"
+            "# 'reportgen audit … --accept accept.toml'.\n")
+    if not blocks:
+        return head + "\n# Nothing is open: no guest cluster and no tied guest to accept.\n"
+    return head + "\n" + "\n".join(blocks)
+
+
+def _identity(guest: dict[str, Any]) -> str:
+    """The VM UUID where the JSON has it (it survives a re-registration), else the guest key (vCenter + VM ID)."""
+    uuid = guest.get("uuid")
+    return f"uuid:{uuid}" if isinstance(uuid, str) and uuid else str(guest["key"])
+
+
+def _entry(what: str, match: str, ids: list[str], owners: list[str], expires: dt.date) -> str:
+    hint = f"   # owner in the export: {', '.join(owners)}" if owners else ""
+    return (f"{what}\n[[accept]]\n{match}\nids = {_texts(ids)}\nreason = \"\"\nowner = \"\"{hint}\n"
+            f"approved_by = \"\"\nticket = \"\"\nexpires = {expires.isoformat()}\n")

@@ -1,0 +1,45 @@
+"""The findings JSON's accepted exceptions: ``accepted`` on findings and guest clusters, and ``acceptances``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..accept_match import Accepted, EntryResult, Judgement
+
+
+def accepted_document(accepted: Accepted | None) -> dict[str, Any] | None:
+    """A finding's or guest cluster's ``accepted``: null, or who accepted it, why and until when."""
+    if accepted is None:
+        return None
+    return {"entry": accepted.entry, "owner": accepted.owner, "approved_by": accepted.approved_by,
+            "reason": accepted.reason, "ticket": accepted.ticket, "expires": accepted.expires.isoformat()}
+
+
+def _entry(result: EntryResult) -> dict[str, Any]:
+    e = result.entry
+    return {
+        "entry": e.position, "line": e.line, "what": e.what,
+        "guests": list(e.guests), "guest": e.guest, "host": e.host, "cluster": e.cluster, "rule": e.rule,
+        "cause": e.cause, "ids": list(e.ids),
+        "owner": e.owner, "approved_by": e.approved_by, "reason": e.reason, "ticket": e.ticket,
+        "expires": e.expires.isoformat(), "status": result.status, "matched": result.matched,
+        "matched_findings": result.findings, "matched_guest_clusters": result.guest_clusters,
+        "annual_cost": result.annual_cost,
+        "renamed": [{"old": old, "new": new} for old, new in result.renamed],
+    }
+
+
+def acceptances_document(judgement: Judgement | None) -> dict[str, Any]:
+    """The top-level ``acceptances`` (each entry, its status and matched count) and ``acceptances_as_of``."""
+    if judgement is None:
+        return {"acceptances": [], "acceptances_as_of": None}
+    return {"acceptances": [_entry(r) for r in judgement.entries],
+            "acceptances_as_of": judgement.as_of.isoformat()}
+
+
+def finding_accepted(judgement: Judgement | None, index: int) -> dict[str, Any] | None:
+    return None if judgement is None else accepted_document(judgement.findings[index])
+
+
+def cluster_accepted(judgement: Judgement | None, cluster_id: str) -> dict[str, Any] | None:
+    return None if judgement is None else accepted_document(judgement.clusters.get(cluster_id))

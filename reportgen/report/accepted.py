@@ -1,0 +1,92 @@
+"""The report's accepted exceptions: the sign-off table, open versus accepted for the summary, and the
+register's marks. Built from a :class:`~reportgen.accept_match.Judgement`; knows nothing of templates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..accept import STATUSES
+from ..accept_match import Judgement
+from ..analysis import Analysis
+from ..cost import Costing
+from ..rules import Severity
+from .model import RegisterRow
+
+STATUS_TEXT = {
+    "expired": "expired: accepts nothing until renewed",
+    "due": "due for review",
+    "stale": "matches nothing: remove",
+    "active": "active",
+}
+
+
+@dataclass(frozen=True)
+class ExceptionRow:
+    """One accept-file entry as the sign-off table shows it."""
+
+    entry: int
+    what: str
+    owner: str
+    approved_by: str
+    reason: str
+    ticket: str | None
+    expires: str
+    status: str
+    status_text: str
+    matched_findings: int
+    matched_clusters: int
+    annual_cost: float
+    """Yearly cost of what the entry matches (also when expired: then it is open again)."""
+    renamed: tuple[str, ...] = ()
+    """'old → new' for guests matched by identity under a new name."""
+
+
+@dataclass(frozen=True)
+class AcceptanceView:
+    path: str
+    as_of: str
+    rows: tuple[ExceptionRow, ...]
+    """Expired and due first, then stale, then active; in file order within each."""
+    counts: tuple[tuple[str, int], ...]
+    """(status, entries) in :data:`~reportgen.accept.STATUSES` order, statuses with none left out."""
+    open_findings: int
+    accepted_findings: int
+    open_severe: int
+    """Open findings at high or critical severity that tie a guest."""
+    accepted_cost: float
+    """Yearly cost of what is accepted: still paid."""
+    accepted_guests: frozenset[str]
+    """Names of guests every tying finding of which is accepted (the register marks them)."""
+
+
+def acceptance_view(judgement: Judgement, analysis: Analysis, costing: Costing) -> AcceptanceView:
+    rows = [
+        ExceptionRow(
+            entry=r.entry.position, what=r.entry.what, owner=r.entry.owner, approved_by=r.entry.approved_by,
+            reason=r.entry.reason, ticket=r.entry.ticket, expires=r.entry.expires.isoformat(), status=r.status,
+            status_text=STATUS_TEXT[r.status], matched_findings=r.findings, matched_clusters=r.guest_clusters,
+            annual_cost=r.annual_cost,
+            renamed=tuple(f"{old} → {new}" for old, new in r.renamed),
+        )
+        for r in judgement.entries
+    ]
+    rows.sort(key=lambda row: STATUSES.index(row.status))
+    tying = [(f, a) for f, a in zip(analysis.findings, judgement.findings) if f.timing != "hygiene"]
+    return AcceptanceView(
+        path=Path(judgement.path).name, as_of=judgement.as_of.isoformat(), rows=tuple(rows),
+        counts=tuple((s, n) for s in STATUSES if (n := sum(1 for r in rows if r.status == s))),
+        open_findings=sum(1 for _, a in tying if a is None),
+        accepted_findings=sum(1 for _, a in tying if a is not None),
+        open_severe=sum(1 for f, a in tying if a is None and f.severity >= Severity.HIGH),
+        accepted_cost=sum((costing.per_faux_cluster.get(c, 0.0) for c in judgement.clusters), 0.0)
+        + sum((costing.per_guest.get(g, 0.0) for g in judgement.guests), 0.0),
+        accepted_guests=frozenset(analysis.guest_names.get(k, k) for k in judgement.guests),
+    )
+
+
+def mark_accepted(rows: Sequence[RegisterRow], view: AcceptanceView) -> list[RegisterRow]:
+    """The register with each row's accepted guests named."""
+    return [replace(r, accepted=tuple(n for n in (*r.power_off, *r.at_power_on) if n in view.accepted_guests))
+            for r in rows]

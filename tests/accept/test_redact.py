@@ -1,0 +1,67 @@
+"""--redact with --accept: entries match as written, and no output shows a name, person or reason from the
+accept file, nor any value of the export."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+from tests.leaks import html_text, input_values, leaks, pdf_texts, xlsx_text
+
+SAMPLE = SAMPLES / "rvtools" / "acme-vc01.xlsx"
+ACCEPT = SAMPLES / "accept.toml"
+
+
+def accept_words() -> set[str]:
+    """The names, people and reasons the sample accept file holds (patterns without their wildcards)."""
+    words = set()
+    for entry in tomllib.loads(ACCEPT.read_text())["accept"]:
+        for key in ("guests", "guest", "host", "cluster", "cause", "owner", "approved_by", "reason"):
+            values = entry.get(key, [])
+            for value in [values] if isinstance(values, str) else values:
+                stem = re.sub(r"[*?]+", "", value).strip("-")
+                if len(stem) >= 4:
+                    words.add(stem.lower())
+    return words
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    from reportgen.cli import main
+
+    out = tmp_path_factory.mktemp("redacted")
+    code = main(["audit", str(SAMPLE), "--redact", "--accept", str(ACCEPT), "-q", "-o", str(out / "r.pdf"),
+                 "--html", str(out / "r.html"), "--json", str(out / "r.json"), "--xlsx", str(out / "r.xlsx")])
+    assert code == 0
+    return {**pdf_texts(out / "r.pdf"), "HTML": html_text(out / "r.html"),
+            "JSON": (out / "r.json").read_text(encoding="utf-8"), "XLSX": xlsx_text(out / "r.xlsx")}
+
+
+def test_entries_match_as_unredacted(outputs: dict[str, str]) -> None:
+    acceptances = json.loads(outputs["JSON"])["acceptances"]
+    assert [a["status"] for a in acceptances] == ["active", "due", "active", "active", "active", "active",
+                                                  "expired", "stale"]
+    assert acceptances[0]["matched_guest_clusters"] == 1 and acceptances[0]["ticket"] == "CHG0041234"
+
+
+@pytest.mark.parametrize("output", ["PDF text", "HTML", "JSON", "XLSX"])
+def test_no_accept_file_text_and_no_export_value_in_the_output(outputs: dict[str, str], output: str) -> None:
+    text = outputs[output]
+    squeezed = re.sub(r"\s+", "", text.lower())
+    shown = [w for w in accept_words() if w in text.lower() or re.sub(r"\s+", "", w) in squeezed]
+    assert not shown, shown
+    found = leaks(input_values([SAMPLE]), text, wrapped=output == "PDF text")
+    assert not found, [v.text for v in found[:20]]
+    assert "CHG0041234" in text  # the section, sheet or list is there: tickets are kept
+
+
+def test_the_check_would_see_the_accept_file_in_a_plain_audit(cli, tmp_path: Path) -> None:
+    assert cli(["audit", SAMPLE, "--accept", ACCEPT, "-q", "--json", tmp_path / "f.json"]).code == 0
+    text = (tmp_path / "f.json").read_text().lower()
+    assert {"hqsqlcl01-n1", "dba team", "lab network without uplinks, by design"} <= {
+        w for w in accept_words() if w in text}

@@ -1,0 +1,106 @@
+"""``reportgen accept-template``: one entry per open guest cluster and tied guest outside one, refused by the
+audit until filled in, and, once filled in, accepting what it names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from reportgen.accept_template import a_year_after, literal
+from tests.builders import small_estate, write_xlsx
+from tests.conftest import SAMPLES
+
+SAMPLE = SAMPLES / "rvtools" / "acme-vc01.xlsx"
+
+
+def fill(text: str) -> str:
+    for key, value in (("reason", "kept on purpose"), ("owner", "ops"), ("approved_by", "CAB")):
+        text = text.replace(f'\n{key} = ""', f'\n{key} = "{value}"')
+    return text
+
+
+@pytest.fixture(scope="module")
+def sample_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from reportgen.cli import main
+
+    out = tmp_path_factory.mktemp("template") / "findings.json"
+    assert main(["audit", str(SAMPLE), "--json", str(out), "-q"]) == 0
+    return out
+
+
+def test_one_entry_per_open_guest_cluster_and_tied_guest(cli, sample_json: Path, tmp_path: Path) -> None:
+    result = cli(["accept-template", sample_json])
+    assert result.code == 0, result.stderr
+    document = json.loads(sample_json.read_text())
+    entries = tomllib.loads(result.stdout)["accept"]
+    clusters = [e for e in entries if "guests" in e]
+    assert sorted(map(sorted, (e["guests"] for e in clusters))) == \
+        sorted(sorted(g["name"] for g in c["guests"]) for c in document["faux_clusters"])
+    in_clusters = {g["key"] for c in document["faux_clusters"] for g in c["guests"]}
+    tied = {g["key"] for h in document["hosts"] for g in (*h["pinned_guests"], *h["pinned_at_next_power_on"])}
+    identity = {g["key"]: f"uuid:{g['uuid']}" for h in document["hosts"]
+                for g in (*h["pinned_guests"], *h["pinned_at_next_power_on"])}
+    assert sorted(k for e in entries if "guest" in e for k in e["ids"]) == \
+        sorted(identity[k] for k in tied - in_clusters)
+    members = {g["name"]: f"uuid:{g['uuid']}" for c in document["faux_clusters"] for g in c["guests"]}
+    assert all(e["ids"] == [members[n] for n in e["guests"]] for e in clusters)
+    assert all(e["reason"] == e["owner"] == e["approved_by"] == "" for e in entries)
+    assert {e["expires"] for e in entries} == {dt.date(2026, 6, 2)}  # the sample was exported on 2025-06-02
+    assert "# GC-001 " in result.stdout and "owner in the export: team-dba" in result.stdout
+
+
+def test_the_audit_refuses_it_until_filled_in_then_everything_tied_is_accepted(cli, sample_json: Path,
+                                                                               tmp_path: Path) -> None:
+    accept = tmp_path / "accept.toml"
+    assert cli(["accept-template", sample_json, "-o", accept]).code == 0
+    args = ["audit", SAMPLE, "--json", tmp_path / "f.json", "--accept", accept, "--fail-on", "low"]
+    refused = cli(args)
+    assert refused.code == 2 and "entry 1 (line 8: guests = [" in refused.stderr and "key 'reason' is empty" \
+        in refused.stderr
+    accept.write_text(fill(accept.read_text()))
+    result = cli(args)
+    assert result.code == 0, result.stderr
+    document = json.loads((tmp_path / "f.json").read_text())
+    assert {a["status"] for a in document["acceptances"]} == {"active"}
+    assert all(f["accepted"] for f in document["findings"] if f["timing"] != "hygiene")
+    assert all(c["accepted"] for c in document["faux_clusters"])
+    again = cli(["accept-template", tmp_path / "f.json"])  # nothing is open any more
+    assert "[[accept]]" not in again.stdout and "Nothing is open" in again.stdout
+
+
+def test_a_renamed_guest_keeps_its_template_entry(cli, tmp_path: Path) -> None:
+    first = write_xlsx(small_estate(), tmp_path / "q1.xlsx")
+    assert cli(["audit", first, "--json", tmp_path / "q1.json", "-q"]).code == 0
+    accept = tmp_path / "accept.toml"
+    assert cli(["accept-template", tmp_path / "q1.json", "-o", accept]).code == 0
+    accept.write_text(fill(accept.read_text()))
+    estate = small_estate()
+    estate.guests[2].name = "fs01-renamed"
+    second = write_xlsx(estate, tmp_path / "q2.xlsx")
+    result = cli(["audit", second, "--json", tmp_path / "q2.json", "--accept", accept, "--fail-on", "low"])
+    assert result.code == 0, result.stderr
+    document = json.loads((tmp_path / "q2.json").read_text())
+    renamed = [r for a in document["acceptances"] for r in a["renamed"]]
+    assert renamed == [{"old": "fs01", "new": "fs01-renamed"}]
+
+
+def test_it_refuses_to_overwrite_and_names_a_bad_input(cli, sample_json: Path, tmp_path: Path) -> None:
+    accept = tmp_path / "accept.toml"
+    accept.write_text("# signed off\n")
+    result = cli(["accept-template", sample_json, "-o", accept])
+    assert result.code == 2 and "already exists" in result.stderr and accept.read_text() == "# signed off\n"
+    assert cli(["accept-template", sample_json, "-o", accept, "--force"]).code == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"hello": 1}')
+    result = cli(["accept-template", bad])
+    assert result.code == 3 and "not a findings JSON of schema_version 1" in result.stderr
+    assert cli(["accept-template", tmp_path / "none.json"]).code == 3
+
+
+def test_names_are_written_as_literal_patterns() -> None:
+    assert literal("web[1]*?") == "web[[]1][*][?]"
+    assert a_year_after(dt.date(2028, 2, 29)) == dt.date(2029, 2, 28)
