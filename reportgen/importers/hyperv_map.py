@@ -43,6 +43,8 @@ class HyperVMapper:
               column: str | None = None, skipped: bool = False, quoted: tuple[str, ...] = ()) -> None:
         sheet = ", ".join(self.raw.files.get(name, [name]))
         row = int(rows["__row"][0]) if rows is not None and rows.height and "__row" in rows.columns else None
+        if row is not None and rows is not None and "__file" in rows.columns:
+            sheet = str(rows["__file"][0])  # the row number is the first row's, in its own file
         count = rows.height if rows is not None else 1
         self.issues.append(DataIssue(level, self.raw.file, message, sheet=sheet, row=row, column=column,  # type: ignore[arg-type]
                                      rows=count, skipped=skipped, quoted=quoted))
@@ -61,8 +63,9 @@ class HyperVMapper:
         for column, parsed in checks.items():
             bad = V.unparsed(frame, column, parsed)
             if bad.height:
-                self.issue("warning", f"{bad.height} value(s) not understood (e.g. '{bad[column][0]}'); "
-                           "read as unknown", name, bad, column=column, quoted=(str(bad[column][0]),))
+                sample = str(bad[column][0])
+                self.issue("warning", f"{bad.height} value(s) not understood (e.g. '{sample}'); "
+                           f"read as unknown{V.unreadable_why(sample)}", name, bad, column=column, quoted=(sample,))
 
     def attach(self, name: str, frame: pl.DataFrame, guests: pl.DataFrame) -> pl.DataFrame:
         """Give each row of a per-VM object its guest key; rows of unknown VMs are skipped."""
@@ -123,6 +126,8 @@ class HyperVMapper:
             "State": V.enum("State", V.POWER_STATES), "IsClustered": V.boolean("IsClustered"),
             "CreationTime": H.timestamp(f, "CreationTime"),
             "ReplicationMode": V.enum("ReplicationMode", H.REPLICATION_MODES),
+            "ProcessorCount": V.decimal("ProcessorCount"), "MemoryStartup": V.decimal("MemoryStartup"),
+            "MemoryAssigned": V.decimal("MemoryAssigned"),
         })
         frame = self.keep("Get-VM", frame, pl.col("guest_key").is_not_null(),
                           "no VMId (or Id) to identify the VM (add VMId to the export)")

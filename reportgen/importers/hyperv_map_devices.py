@@ -42,7 +42,9 @@ def disks(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
             pl.col("path").str.to_lowercase().str.ends_with(".vhds") | (pl.col("__format") == "vhdset")),
     )
     m.unparsed("Get-VMHardDiskDrive", f, {"SupportPersistentReservations":
-                                             V.boolean("SupportPersistentReservations")})
+                                             V.boolean("SupportPersistentReservations"),
+                                         "DiskNumber": V.decimal("DiskNumber"),
+                                         "ControllerLocation": V.decimal("ControllerLocation")})
     m.used["Get-VMHardDiskDrive"] = frame.height
     return frame
 
@@ -53,6 +55,7 @@ def _vhd_sizes(m: HyperVMapper) -> pl.DataFrame:
         return pl.DataFrame(schema={"__path_key": pl.String, "capacity_mib": pl.Int64, "__format": pl.String})
     rows = f.select(__path_key=H.text(f, "Path").str.to_lowercase(), capacity_mib=H.mib(f, "Size"),
                     __format=H.text(f, "VhdFormat").str.to_lowercase())
+    m.unparsed("Get-VHD", f, {"Size": V.decimal("Size")})
     m.used["Get-VHD"] = rows.height
     return rows.filter(pl.col("__path_key").is_not_null()).unique(subset=["__path_key"], keep="first")
 
@@ -145,6 +148,7 @@ def datastores(m: HyperVMapper, hosts: pl.DataFrame, guests: pl.DataFrame, disks
     if csv is not None:
         declared = csv.select(name=H.first_text(csv, "FriendlyVolumeName", "Path"),
                               capacity_mib=H.mib(csv, "Size")).filter(pl.col("name").is_not_null())
+        m.unparsed("Get-ClusterSharedVolume", csv, {"Size": V.decimal("Size")})
         m.used["Get-ClusterSharedVolume"] = csv.height
     nodes = hosts.filter(pl.col("cluster_key").is_not_null()).group_by("cluster_key").agg(
         cluster_hosts=pl.col("host_key")) if hosts.height else pl.DataFrame(

@@ -88,6 +88,7 @@ def _host_details(m: HyperVMapper) -> pl.DataFrame:
         memory_mib=H.mib(f, "MemoryCapacity"),
         numa_spanning=H.boolean(f, "NumaSpanningEnabled"),
     ).filter(pl.col("host_key").is_not_null()).unique(subset=["host_key"], keep="first")
+    m.unparsed("Get-VMHost", f, {"MemoryCapacity": V.decimal("MemoryCapacity")})
     m.used["Get-VMHost"] = rows.height
     return rows
 
@@ -99,6 +100,7 @@ def _cpus(m: HyperVMapper) -> pl.DataFrame:
     rows = f.select(host_key=H.host_key(V.text("SystemName")), model=H.text(f, "Name"),
                     n=H.integer(f, "NumberOfCores", pl.Int32()), socket=H.text(f, "DeviceID"))
     rows = rows.filter(pl.col("host_key").is_not_null())
+    m.unparsed("Win32_Processor", f, {"NumberOfCores": V.decimal("NumberOfCores")})
     m.used["Win32_Processor"] = rows.height
     return rows.group_by("host_key").agg(
         cpu_model=pl.col("model").drop_nulls().str.replace_all(r"\s+", " ").first(),

@@ -181,7 +181,8 @@ class MapperBase:
                 sample = bad[column][0]
                 self.issues.append(
                     DataIssue("warning", self.raw.file,
-                              f"{bad.height} value(s) not understood (e.g. '{sample}'); read as unknown",
+                              f"{bad.height} value(s) not understood (e.g. '{sample}'); read as unknown"
+                              f"{V.unreadable_why(str(sample))}",
                               sheet=raw.sheet, row=int(bad["__row"][0]), column=column, rows=bad.height,
                               quoted=(str(sample),))
                 )

@@ -35,6 +35,8 @@ class InfraMapping(MapperBase):
                 fault_domain=self.col(f, "vSAN Fault Domain Name"),
                 source_id=pl.lit(self.source_id, pl.Int32),
             )
+            self.report_unparsed("vHost", f, {"# Memory": V.integer("# Memory"), "# Cores": V.integer("# Cores"),
+                                              "in Maintenance Mode": V.boolean("in Maintenance Mode")})
             hosts = self.keep("vHost", hosts, pl.col("name").is_not_null(),
                               "the host has no name (anonymised export?); hosts named in vInfo are still used")
             hosts = self.unique("vHost", hosts, ["host_key"], "the host is listed twice; the first row is used")
@@ -161,6 +163,8 @@ class InfraMapping(MapperBase):
         if f is None:
             self.status("vDatastore", 0)
             return pl.DataFrame()
+        self.report_unparsed("vDatastore", f, {"# Hosts": V.integer("# Hosts"), "MHA": V.boolean("MHA"),
+                                               "Capacity MiB": V.integer("Capacity MiB")})
         count = self.typed(f, "# Hosts", V.integer("# Hosts", pl.Int32()), pl.Int32())
         mha = self.typed(f, "MHA", V.boolean("MHA"), pl.Boolean())
         scope = self.scope_expr(f)

@@ -106,6 +106,8 @@ class Mapper(InfraMapping):
             "Template": V.boolean("Template"),
             "CPUs": V.integer("CPUs"),
             "Memory": V.integer("Memory"),
+            "Disks": V.integer("Disks"),
+            "NICs": V.integer("NICs"),
         })
         frame = self._identified(frame, identity)
         if frame.is_empty() and not f.is_empty():
@@ -188,6 +190,7 @@ class Mapper(InfraMapping):
             "Raw": V.boolean("Raw"),
             "Raw Comp. Mode": V.enum("Raw Comp. Mode", V.RAW_MODES),
             "Unit #": V.integer("Unit #"),
+            "Capacity MiB": V.integer("Capacity MiB"),
         })
         return self._counted("vDisk", guests, dict(
             label=self.col(f, "Disk"),

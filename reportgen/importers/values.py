@@ -8,6 +8,7 @@ null, and :func:`unparsed` counts such values so the importer can report them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import polars as pl
@@ -89,18 +90,55 @@ def enum(column: str, mapping: dict[str, str]) -> pl.Expr:
     return _lookup(column, mapping, pl.String)
 
 
+_SPACES = " \u00a0\u202f\u2009'\u2019"
+"""Characters that only ever group thousands (space, no-break and thin spaces, Swiss apostrophes)."""
+_PLAIN = r"^[+-]?\d+([.,]\d+)?([eE][+-]?\d+)?$"
+AMBIGUOUS_NUMBER = r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$"
+"""'1,024' or '32.768': one separator before exactly three digits is a thousands separator in one
+culture and a decimal separator in another, so the value cannot be read without guessing."""
+_DOT_GROUPS = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
+_COMMA_GROUPS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+_SPACE_GROUPS = rf"^[+-]?\d{{1,3}}([{_SPACES}]\d{{3}})+([.,]\d+)?$"
+
+
+def number_text(column: str) -> pl.Expr:
+    """A number written in any culture, as plain text ('-1024.5'); null when unreadable or ambiguous.
+
+    Reads '1024', '4.0', '0,5', '1.5E+09', '1.024,5', '1,024.5', '1 024,5', "1'024.5" and
+    '1.048.576'. Thousands separators must group by three; '1,024' and '32.768' (a single
+    separator before exactly three digits) are ambiguous and read as unknown, never guessed.
+    """
+    value = text(column)
+    return (
+        pl.when(value.str.contains(AMBIGUOUS_NUMBER)).then(None)
+        .when(value.str.contains(_PLAIN)).then(value.str.replace(",", ".", literal=True))
+        .when(value.str.contains(_DOT_GROUPS)).then(
+            value.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
+        .when(value.str.contains(_COMMA_GROUPS)).then(value.str.replace_all(",", "", literal=True))
+        .when(value.str.contains(_SPACE_GROUPS)).then(
+            value.str.replace_all(f"[{_SPACES}]", "").str.replace(",", ".", literal=True))
+        .otherwise(None)
+    )
+
+
 def integer(column: str, dtype: pl.DataType | None = None) -> pl.Expr:
-    """Integers stored as numbers or text ('1,024', '4.0', ' 12 '); Int64 unless ``dtype`` says."""
+    """Integers stored as numbers or text in any culture (see :func:`number_text`), rounded; Int64 unless
+    ``dtype`` says."""
     dtype = dtype or pl.Int64()
-    value = text(column).str.replace_all(r"[\s,\u00a0']", "")
-    return value.cast(pl.Float64, strict=False).round(0).cast(dtype, strict=False)
+    return decimal(column).round(0).cast(dtype, strict=False)
 
 
 def decimal(column: str) -> pl.Expr:
-    """Decimals with either '.' or ',' as the separator."""
-    value = text(column).str.replace_all(r"[\s\u00a0']", "")
-    value = pl.when(value.str.contains(r"^-?\d+,\d+$")).then(value.str.replace(",", ".")).otherwise(value)
-    return value.cast(pl.Float64, strict=False)
+    """Decimals with either '.' or ',' as the separator, with or without thousands separators."""
+    return number_text(column).cast(pl.Float64, strict=False)
+
+
+def unreadable_why(value: str) -> str:
+    """Why a value was not understood, where the reason is not plain (an ambiguous number); else ''."""
+    if re.fullmatch(AMBIGUOUS_NUMBER, value.strip()):
+        return (" (it could be a number with a thousands separator or a decimal one: export numbers without "
+                "thousands separators, e.g. as RVTools writes them, or re-save the file as numbers)")
+    return ""
 
 
 DATETIME_FORMATS = (
@@ -139,8 +177,8 @@ def _lookup(column: str, mapping: Mapping[str, object], dtype: pl.DataType | typ
 
 
 def unparsed(frame: pl.DataFrame, column: str, parsed: pl.Expr) -> pl.DataFrame:
-    """Rows (``column`` and ``__row`` only) where ``column`` holds text ``parsed`` could not read."""
-    keep = [c for c in (column, "__row") if c in frame.columns]
+    """Rows (``column``, ``__row`` and ``__file`` only) where ``column`` holds text ``parsed`` could not read."""
+    keep = [c for c in (column, "__row", "__file") if c in frame.columns]
     if column not in frame.columns:
         return frame.select(keep).clear()
     return frame.lazy().filter(text(column).is_not_null() & parsed.is_null()).select(keep).collect()
