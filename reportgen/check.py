@@ -151,6 +151,7 @@ def register_from_document(document: object, source: str) -> Register:
     for i, h in enumerate(hosts):
         if not isinstance(h, dict) or not isinstance(h.get("name"), str) or not isinstance(h.get("evacuable"), bool):
             raise InputError(f"hosts[{i}] lacks a name or evacuable", where=source, hint=hint)
+    waves = _waves(document, hosts, source)
     clusters = {}
     for i, c in enumerate(_list(document, "faux_clusters", source)):
         if not isinstance(c, dict) or not isinstance(c.get("id"), str):
@@ -169,8 +170,32 @@ def register_from_document(document: object, source: str) -> Register:
     for s in document.get("sites") or []:
         if isinstance(s, dict):
             sites.update({str(h): str(s.get("name")) for h in s.get("hosts") or []})
-    return Register(source=source, hosts=tuple(hosts), clusters=clusters, waves=len(document.get("waves") or []),
+    return Register(source=source, hosts=tuple(hosts), clusters=clusters, waves=waves,
                     not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites)
+
+
+def _waves(document: Mapping[str, Any], hosts: list[Any], source: str) -> int:
+    """The number of waves, once every host's ``wave`` agrees with the ``waves`` lists (the answer
+    says "wave N of M": a file where they disagree was altered, and neither can be trusted)."""
+    hint = "write it again with 'reportgen audit --json'"
+    waves = document.get("waves", [])
+    if not isinstance(waves, list) or not all(isinstance(w, list) for w in waves):
+        raise InputError("'waves' is not a list of host lists", where=source, hint=hint)
+    for i, h in enumerate(hosts):
+        wave, number = h.get("wave", -1), h.get("wave_number")
+        if wave is None:
+            wave = -1
+        where = f"hosts[{i}] ({h['name']})"
+        if not isinstance(wave, int) or isinstance(wave, bool) or not -1 <= wave < len(waves):
+            raise InputError(f"{where} has wave {wave!r}, but 'waves' lists {len(waves)} wave(s) (numbered from 0; "
+                             "-1 for none)", where=source, hint=hint)
+        if wave >= 0 and h["name"] not in waves[wave]:
+            raise InputError(f"{where} has wave {wave!r}, but waves[{wave}] does not list it", where=source,
+                             hint=hint)
+        if "wave_number" in h and number != (wave + 1 if wave >= 0 else None):
+            raise InputError(f"{where} has wave_number {number!r}, which disagrees with its wave {wave!r}",
+                             where=source, hint=hint)
+    return len(waves)
 
 
 def _list(document: Mapping[str, Any], key: str, source: str) -> list[Any]:

@@ -76,3 +76,35 @@ def test_a_named_pipe_is_refused_at_once_instead_of_waiting_for_a_writer(cli, tm
     threading.Thread(target=unblock, daemon=True).start()
     result = cli(["check", HOST, "--from", pipe])
     assert result.code == 3 and "is a named pipe (FIFO), not a file; refused" in result.stderr
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d.update(waves=d["waves"][:1]), f"hosts[{{i}}] ({HOST}) has wave {{wave}}, but 'waves' lists 1 wave(s)"),
+    (lambda d: d["hosts"][_at(d)].update(wave=7), f"hosts[{{i}}] ({HOST}) has wave 7, but 'waves' lists 4 wave(s)"),
+    (lambda d: d["hosts"][_at(d)].update(wave="2"), f"hosts[{{i}}] ({HOST}) has wave '2', but 'waves' lists"),
+    (lambda d: d["hosts"][_at(d)].update(wave=-5), f"hosts[{{i}}] ({HOST}) has wave -5"),
+    (lambda d: d["hosts"][_at(d)].update(wave=(_wave(d) + 1) % 4),
+     f"hosts[{{i}}] ({HOST}) has wave {{other}}, but waves[{{other}}] does not list it"),
+    (lambda d: d["hosts"][_at(d)].update(wave_number=9), f"hosts[{{i}}] ({HOST}) has wave_number 9, which disagrees"),
+    (lambda d: d.update(waves="4"), "'waves' is not a list of host lists"),
+])
+def test_a_file_whose_waves_disagree_with_its_hosts_is_refused_naming_the_field(
+        cli, tmp_path: Path, document: dict, change, message: str) -> None:
+    """Before, a host's wave beyond the wave lists was answered as 'wave 3 of 2'."""
+    changed = json.loads(json.dumps(document))
+    i, wave = _at(document), _wave(document)
+    change(changed)
+    path = _write(tmp_path, changed)
+    result = cli(["check", HOST, "--from", path])
+    assert result.code == 3 and result.stdout == "", result.stdout
+    expected = message.format(i=i, wave=wave, other=(wave + 1) % 4)
+    assert result.stderr.startswith(f"reportgen: input error: {path}: {expected}"), result.stderr
+    assert "write it again with 'reportgen audit --json'" in result.stderr
+
+
+def _at(document: dict) -> int:
+    return next(i for i, h in enumerate(document["hosts"]) if h["name"] == HOST)
+
+
+def _wave(document: dict) -> int:
+    return int(document["hosts"][_at(document)]["wave"])
