@@ -25,6 +25,7 @@ from .status import ExitStatus
 
 if TYPE_CHECKING:
     from .accept_match import Judgement
+    from .audit import Audit
     from .config import Config
     from .history import History
     from .render.worker import PdfWorker
@@ -505,7 +506,7 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
     if audit.history is not None:
         _say_history(audit.history, kept, args.history, err, progress)
     if audit.acceptance is not None:
-        _say_acceptance(audit.acceptance, err, progress)
+        _say_acceptance(audit, audit.acceptance, err, progress)
     if args.fail_on:
         worst = audit.worst_severity()
         if worst is not None and worst >= Severity.parse(args.fail_on):
@@ -513,11 +514,12 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
     return ExitStatus.OK
 
 
-def _say_acceptance(judgement: Judgement, err: TextIO, progress: TerminalProgress) -> None:
+def _say_acceptance(audit: Audit, judgement: Judgement, err: TextIO, progress: TerminalProgress) -> None:
     from .accept import STATUSES
 
     counts = {s: sum(1 for e in judgement.entries if e.status == s) for s in STATUSES}
-    accepted = sum(1 for a in judgement.findings if a is not None)
+    accepted = sum(1 for f, a in zip(audit.analysis.findings, judgement.findings, strict=True)
+                   if a is not None and f.timing != "hygiene")  # counted as the report's summary counts them
     progress.done(f"accepted exceptions as of {judgement.as_of}: {accepted} findings accepted; "
                   + ", ".join(f"{n} {s}" for s, n in counts.items()))
     for e in judgement.entries:

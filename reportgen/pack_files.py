@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .audit import Audit
 from .errors import RenderError, UsageError
+from .pack_accept import accepted_marks, pack_acceptances
 from .packs import brand, build_packs, write_owners_csv
 from .render.worker import Job
 from .report.pack_model import PackModel
@@ -33,7 +34,9 @@ def check_pack_folder(folder: str) -> None:
 def stage_packs(audit: Audit, folder: str, staging: Staging,
                 check: Callable[[Mapping[str, str | None]], None]) -> list[Job]:
     """Plan every owner's pack, write owners.csv to a temporary, and return the packs as PDF jobs."""
-    packs = build_packs(audit.analysis, audit.costing)
+    judged = audit.acceptance
+    packs = build_packs(audit.analysis, audit.costing, accepted=pack_acceptances(judged) if judged else (),
+                        marks=accepted_marks(judged) if judged else None)
     place = Path(folder)
     check({"--owner-packs": str(place / OWNERS_CSV),
            **{f"--owner-packs {p.file_name}": str(place / p.file_name) for p in packs}})

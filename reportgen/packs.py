@@ -15,7 +15,7 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -79,12 +79,14 @@ def _contacts(analysis: Analysis) -> dict[str, tuple[str | None, str | None, str
 
 
 def build_packs(analysis: Analysis, costing: Costing,
-                accepted: Sequence[tuple[str, PackAcceptance]] = ()) -> tuple[Pack, ...]:
+                accepted: Sequence[tuple[str, PackAcceptance]] = (),
+                marks: Mapping[str, str] | None = None) -> tuple[Pack, ...]:
     """One pack per owner with a guest that ties a host, by owner name.
 
     ``accepted``: (owner, acceptance) of the accepted exceptions, each shown in its owner's pack
-    (the hook for accepted exceptions; an owner whose only ties are accepted still gets a pack,
-    since accepted ties are still among the host's blockers).
+    (an owner whose only ties are accepted still gets a pack, since accepted ties are still among
+    the host's blockers). ``marks``: guest key or guest-cluster id -> its 'accepted until …' mark
+    (see :mod:`reportgen.pack_accept`).
     """
     owned = _owned(analysis)
     contacts = _contacts(analysis)
@@ -100,18 +102,19 @@ def build_packs(analysis: Analysis, costing: Costing,
     for owner in sorted(owned, key=str.lower):
         email, team, centre = contacts.get(owner, (None, None, None))
         pack = _pack(analysis, costing, owner, owned[owner], (email, team, centre), safe_file_name(owner, taken),
-                     actions, unit_cost, unit_hosts)
+                     actions, unit_cost, unit_hosts, marks or {})
         packs.append(replace(pack, acceptances=tuple(acceptances.get(owner.lower(), ()))))
     return tuple(packs)
 
 
 def _pack(analysis: Analysis, costing: Costing, owner: str, guests: dict[str, tuple[PinnedGuest, str, str]],
           contact: tuple[str | None, str | None, str | None], file_name: str, actions: list[Action],
-          unit_cost: dict[str, float], unit_hosts: dict[str, tuple[str, ...]]) -> Pack:
+          unit_cost: dict[str, float], unit_hosts: dict[str, tuple[str, ...]], marks: Mapping[str, str]) -> Pack:
     clusters_by_id = {c.id: c for c in analysis.faux_clusters}
     host_cluster = {h.name: h.cluster for h in analysis.hosts}
     rows = tuple(PackGuest(g.name, host, host_cluster.get(host), g.rules,
-                           clusters_by_id[g.faux_cluster].name if g.faux_cluster in clusters_by_id else None, when)
+                           clusters_by_id[g.faux_cluster].name if g.faux_cluster in clusters_by_id else None, when,
+                           marks.get(g.key))
                  for g, host, when in sorted(guests.values(), key=lambda v: v[0].name.lower()))
     keys = set(guests)
     clusters = []
@@ -119,7 +122,7 @@ def _pack(analysis: Analysis, costing: Costing, owner: str, guests: dict[str, tu
         yours = tuple(g.name for g in c.guests if g.key in keys)
         if yours:
             clusters.append(PackCluster(c.id, c.name, c.topology, c.hosts, yours, len(c.guests) - len(yours),
-                                        unit_cost.get(c.id, 0.0)))
+                                        unit_cost.get(c.id, 0.0), marks.get(c.id)))
     hosts = []
     for h in analysis.hosts:
         today = [g for g in h.blockers if g.key in keys]

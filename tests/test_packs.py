@@ -186,7 +186,7 @@ def test_owners_csv_cells_never_run_as_formulas() -> None:
 def test_accepted_exceptions_show_with_their_expiry() -> None:
     brand = PackBrand("Audit", "Acme", "Firm", "", None, "GBP", "2026-12-05")
     html = render_pack_html(PackModel(brand, pack("Alice", acceptances=(
-        PackAcceptance("hqapp03: host USB dongle", "2027-03-31", "licence dongle until the move"),))))
+        PackAcceptance("hqapp03: host USB dongle", "2027-03-31", "licence dongle until the move", "active", "CAB"),))))
     assert "Exceptions you have accepted" in html and "2027-03-31" in html and "licence dongle" in html
     assert "Exceptions you have accepted" not in render_pack_html(PackModel(brand, pack("Alice")))
 
@@ -212,7 +212,8 @@ def test_accepted_exceptions_reach_their_owners_pack_only() -> None:
     from reportgen.packs import build_packs
 
     audit = run_audit([SAMPLE], owners=OWNERS)
-    accepted = PackAcceptance("guest cluster hqsqlcl02", "2027-06-30", "in-a-box by design until the rebuild")
+    accepted = PackAcceptance("guest cluster hqsqlcl02", "2027-06-30", "in-a-box by design until the rebuild", "active",
+                              "CAB")
     packs = {p.owner: p for p in build_packs(audit.analysis, audit.costing, accepted=[("priya raman", accepted)])}
     assert packs["Priya Raman"].acceptances == (accepted,)
     assert all(not p.acceptances for owner, p in packs.items() if owner != "Priya Raman")

@@ -21,6 +21,8 @@ class PackGuest:
     """The guest cluster's name, when the guest is a node of one."""
     when: str
     """'today' or 'once started' (the guest is off today)."""
+    accepted: str | None = None
+    """'accepted until <date> (entry <n>, <owner>)' when an exception in force accepts every tie of the guest."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class PackCluster:
     yours: tuple[str, ...]
     others: int
     annual: float
+    accepted: str | None = None
+    """'accepted until <date> (entry <n>, <owner>)' when an exception in force accepts the guest cluster."""
 
 
 @dataclass(frozen=True)
@@ -65,11 +69,14 @@ class PackFix:
 
 @dataclass(frozen=True)
 class PackAcceptance:
-    """An accepted exception the owner owns (accepted exceptions, once the audit has them)."""
+    """An accepted exception the owner owns: what it accepts, until when, and its status on the audit's day."""
 
     what: str
     expires: str | None
     reason: str
+    status: str
+    """'active', 'due' (expires within 90 days), 'expired' (accepts nothing) or 'stale' (matches nothing)."""
+    approved_by: str
 
 
 @dataclass(frozen=True)

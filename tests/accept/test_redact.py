@@ -63,5 +63,5 @@ def test_no_accept_file_text_and_no_export_value_in_the_output(outputs: dict[str
 def test_the_check_would_see_the_accept_file_in_a_plain_audit(cli, tmp_path: Path) -> None:
     assert cli(["audit", SAMPLE, "--accept", ACCEPT, "-q", "--json", tmp_path / "f.json"]).code == 0
     text = (tmp_path / "f.json").read_text().lower()
-    assert {"hqsqlcl01-n1", "dba team", "lab network without uplinks, by design"} <= {
+    assert {"hqsqlcl01-n1", "priya raman", "lab network without uplinks, by design"} <= {
         w for w in accept_words() if w in text}
