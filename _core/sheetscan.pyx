@@ -20,7 +20,7 @@ from libcpp.string cimport string
 from libcpp.vector cimport vector
 
 from cell_values cimport append_datetime, append_number, column_index, parse_int, strtod_range
-from xml_text cimport Tag, decode_text, find_attr, read_tag, rich_text, tag_is, trim_from
+from xml_text cimport Tag, decode_text, find_attr, find_attr_named, read_tag, rich_text, tag_is, trim_from
 
 
 cdef class Buffer:
@@ -43,9 +43,21 @@ cdef class SharedStrings:
 
     cdef string data
     cdef vector[int64_t] offsets
+    cdef bint ended
+    cdef int64_t declared
 
     def __len__(self) -> int:
         return self.offsets.size() - 1
+
+    @property
+    def complete(self) -> bool:
+        """The part's closing ``</sst>`` was reached, and it holds as many strings as it declares."""
+        return self.ended and (self.declared < 0 or self.declared == <int64_t>self.offsets.size() - 1)
+
+    @property
+    def declared(self) -> int:
+        """The ``uniqueCount`` the part declares (-1: none)."""
+        return self.declared
 
     def __getitem__(self, Py_ssize_t i) -> str:
         if i < 0 or i >= <Py_ssize_t>self.offsets.size() - 1:
@@ -77,7 +89,11 @@ def parse_shared_strings(const unsigned char[::1] xml) -> SharedStrings:
     cdef const char* body
     cdef const char* text_end
     cdef size_t before
+    cdef const char* value
+    cdef Py_ssize_t n
     table.offsets.push_back(0)
+    table.ended = False
+    table.declared = -1
     if p == NULL:
         return table
     # The decoded text is never longer than the XML; reserving it avoids copying while it grows
@@ -90,6 +106,13 @@ def parse_shared_strings(const unsigned char[::1] xml) -> SharedStrings:
             if lt == NULL or not read_tag(lt, end, &tag):
                 break
             p = tag.gt + 1
+            if tag_is(&tag, b"sst", 3):
+                if tag.closing:
+                    table.ended = True
+                    break
+                if find_attr_named(&tag, b"uniqueCount", 11, &value, &n):
+                    table.declared = parse_int(value, n)
+                continue
             if not tag_is(&tag, b"si", 2) or tag.closing:
                 continue
             if not tag.empty:
@@ -144,6 +167,8 @@ cdef class SheetScanner:
     cdef Py_ssize_t max_row, max_cell
     cdef int64_t max_text, text_bytes, long_row_number, cut_count, cut_row
     cdef Py_ssize_t cut_column
+    cdef int64_t missing_count, missing_row
+    cdef Py_ssize_t missing_column
 
     def __init__(self, SharedStrings strings, const unsigned char[::1] date_styles, bint date1904=False,
                  Py_ssize_t max_row=0, Py_ssize_t max_cell=0, int64_t max_text=0):
@@ -159,6 +184,9 @@ cdef class SheetScanner:
         self.cut_count = 0
         self.cut_row = 0
         self.cut_column = -1
+        self.missing_count = 0
+        self.missing_row = 0
+        self.missing_column = -1
         cdef Py_ssize_t i
         for i in range(date_styles.shape[0]):
             self.date_styles.push_back(date_styles[i])
@@ -210,6 +238,16 @@ cdef class SheetScanner:
     def first_cut(self) -> tuple[int, int] | None:
         """(spreadsheet row, 0-based column) of the first cell cut, if any."""
         return (self.cut_row, self.cut_column) if self.cut_count else None
+
+    @property
+    def strings_missing(self) -> int:
+        """How many cells read refer to a shared string the table does not hold (read as empty)."""
+        return self.missing_count
+
+    @property
+    def first_missing(self) -> tuple[int, int] | None:
+        """(spreadsheet row, 0-based column) of the first such cell, if any."""
+        return (self.missing_row, self.missing_column) if self.missing_count else None
 
     @property
     def width(self) -> int:
@@ -482,7 +520,10 @@ cdef class SheetScanner:
                 self._pad(slot, index)
                 out = &self.data[slot]
             before = out.size()
-            self._value(out, _kind(kind_text, kind_n), style, style_n, v_start, v_end, is_start, is_end)
+            if not self._value(out, _kind(kind_text, kind_n), style, style_n, v_start, v_end, is_start, is_end):
+                self.missing_count += 1
+                if self.missing_count == 1:
+                    self.missing_row, self.missing_column = self.row, col
             if self.max_cell and <Py_ssize_t>(out.size() - before) > self.max_cell \
                     and _cut_chars(out, before, self.max_cell):
                 self.cut_count += 1
@@ -512,24 +553,26 @@ cdef class SheetScanner:
             self.last_row_with_value = self.row
         return p
 
-    cdef void _value(self, string* out, int kind, const char* style, Py_ssize_t style_n,
+    cdef bint _value(self, string* out, int kind, const char* style, Py_ssize_t style_n,
                      const char* v_start, const char* v_end, const char* is_start,
                      const char* is_end) noexcept nogil:
-        """Append the cell's text (nothing for an empty or error cell)."""
+        """Append the cell's text (nothing for an empty or error cell); False for a shared string
+        the table does not hold."""
         cdef int64_t index, style_index
         cdef size_t before = out.size()
         if kind == T_INLINE or (is_start != NULL and v_start == NULL):
             if is_start != NULL and is_end != NULL:
                 rich_text(out, is_start, is_end)
                 trim_from(out, before)
-            return
+            return True
         if v_start == NULL or v_end == v_start or kind == T_ERROR:
-            return
+            return True
         if kind == T_SHARED:
             index = parse_int(v_start, v_end - v_start)
-            if 0 <= index < <int64_t>self.strings.offsets.size() - 1:
-                out.append(self.strings.data, self.strings.offsets[index],
-                           self.strings.offsets[index + 1] - self.strings.offsets[index])
+            if not 0 <= index < <int64_t>self.strings.offsets.size() - 1:
+                return False
+            out.append(self.strings.data, self.strings.offsets[index],
+                       self.strings.offsets[index + 1] - self.strings.offsets[index])
         elif kind == T_STRING or kind == T_DATE:
             decode_text(out, v_start, v_end)
             trim_from(out, before)
@@ -541,6 +584,7 @@ cdef class SheetScanner:
                 append_datetime(out, strtod_range(v_start, v_end) + self.date_shift)
             else:
                 append_number(out, v_start, v_end)
+        return True
 
 
 cdef inline bint _cut_chars(string* out, size_t before, Py_ssize_t chars) noexcept nogil:

@@ -73,6 +73,37 @@ cdef inline bint find_attr(const Tag* tag, char name, const char** value, Py_ssi
         p = close + 1
 
 
+cdef inline bint find_attr_named(const Tag* tag, const char* name, Py_ssize_t name_len, const char** value,
+                                 Py_ssize_t* n) noexcept nogil:
+    """Find the attribute ``name`` (``name_len`` bytes, unprefixed) of a start tag."""
+    cdef const char* p = tag.attrs
+    cdef const char* start
+    cdef const char* eq
+    cdef const char* close
+    cdef char quote
+    while True:
+        while p < tag.gt and (p[0] == b' ' or p[0] == b'\t' or p[0] == b'\n' or p[0] == b'\r'):
+            p += 1
+        if p >= tag.gt:
+            return False
+        start = p
+        eq = <const char*>memchr(p, b'=', tag.gt - p)
+        if eq == NULL or eq + 1 >= tag.gt:
+            return False
+        quote = eq[1]
+        if quote != b'"' and quote != b"'":
+            return False
+        p = eq + 2
+        close = <const char*>memchr(p, quote, tag.gt - p)
+        if close == NULL:
+            return False
+        if eq - start == name_len and memcmp(start, name, name_len) == 0:
+            value[0] = p
+            n[0] = close - p
+            return True
+        p = close + 1
+
+
 cdef inline void append_utf8(string* out, unsigned int cp) noexcept nogil:
     if cp < 0x80:
         out.push_back(<char>cp)

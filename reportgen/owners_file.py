@@ -141,7 +141,7 @@ def _read_csv(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list[
 
 def _read_xlsx(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
     """The first sheet of a workbook, through the bounded sheet reader the exports use."""
-    from .importers.rvtools_read import checked_strings, xlsx_open
+    from .importers.rvtools_read import checked_strings, missing_strings, xlsx_open
     from .importers.xlsx_read import TooLarge, WorkbookError, read_columns, read_shared_strings
 
     archive, index = xlsx_open(data, where)
@@ -149,7 +149,7 @@ def _read_xlsx(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list
         if not index.sheets:
             raise InputError("the workbook has no sheet", where=where, hint="save the owners list as a sheet")
         sheet = next(iter(index.sheets))
-        strings = checked_strings(lambda: read_shared_strings(archive, index), where)
+        strings = checked_strings(lambda: read_shared_strings(archive, index), where, index.shared_strings)
         try:
             read = read_columns(archive, index, sheet, strings, lambda header: sorted(header))
         except TooLarge as exc:
@@ -157,6 +157,8 @@ def _read_xlsx(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list
         except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, WorkbookError) as exc:
             raise InputError(f"the sheet {sheet} cannot be read ({exc})", where=where,
                              hint="save the workbook again, or export the owners as CSV") from exc
+        if read.strings_missing:
+            raise missing_strings(read, archive, index.shared_strings, strings, where, sheet)
     width = max(read.header, default=-1) + 1
     headers = [read.header.get(i, "").strip() for i in range(width)]
     columns = [read.columns[i].to_pylist() if i in read.columns else [None] * read.rows for i in range(width)]

@@ -93,7 +93,8 @@ class WorkbookJob:
                     opened = opened or xlsx_open(self.file, self.file)
                     issues: list[DataIssue] = []
                     archive, index = opened
-                    strings = checked_strings(partial(self._strings.get, archive, index), self.file)
+                    strings = checked_strings(partial(self._strings.get, archive, index), self.file,
+                                              index.shared_strings)
                     raw = read_xlsx_tab(archive, index, strings, tab[0], tab[1], self.file, self.needed[tab[0]], issues)
                     with self._cond:
                         if raw is not None:

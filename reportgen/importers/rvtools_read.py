@@ -36,6 +36,7 @@ from .detect import is_zip, tab_file
 from .tabular import read_text_table
 from .xlsx_read import (
     SharedStrings,
+    SheetColumns,
     TooLarge,
     WorkbookError,
     WorkbookIndex,
@@ -220,15 +221,49 @@ def xlsx_open(source: str | bytes, file: str) -> tuple[zipfile.ZipFile, Workbook
         ) from exc
 
 
-def checked_strings(load: Callable[[], SharedStrings], file: str) -> SharedStrings:
+_RESAVE = ("open the workbook in Excel and save it again, which repairs the part or says what is lost, or "
+           "export it again from RVTools")
+
+
+def checked_strings(load: Callable[[], SharedStrings], file: str, part: str | None = None) -> SharedStrings:
     """The workbook's shared strings from ``load``; InputError if they are damaged or too large."""
     try:
         return load()
     except TooLarge as exc:
         raise InputError(f"{exc}; refused", where=file, hint=_NOT_RVTOOLS) from exc
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, WorkbookError) as exc:
-        raise InputError(f"the shared strings of the workbook are damaged ({_first_line(exc)})", where=file,
-                         hint="copy or export the workbook again; it may have been cut short or altered") from exc
+        raise InputError(f"the part {part or 'xl/sharedStrings.xml'} (the text the workbook's cells share) cannot be "
+                         f"inflated: it is damaged ({_first_line(exc)})", where=file, hint=_RESAVE) from exc
+
+
+def missing_strings(read: SheetColumns, archive: zipfile.ZipFile, part: str | None, strings: SharedStrings,
+                    file: str, sheet: str) -> InputError:
+    """The error for cells that refer to shared text the workbook's shared-strings part does not hold."""
+    if part is None:
+        state = "the workbook declares no such part"
+    elif part not in archive.NameToInfo:
+        state = "the part is missing from the workbook"
+    elif not strings.complete:
+        of = f" of the {strings.declared:,} it declares" if strings.declared > len(strings) else ""
+        state = f"the part is damaged or cut short: it ends after {len(strings):,} string(s){of}"
+    else:
+        state = f"the part holds {len(strings):,} string(s), fewer than the cells use"
+    row, col = read.first_missing or (None, -1)
+    column = read.header.get(col) if row != read.first_row - 1 else None
+    return InputError(
+        f"{read.strings_missing:,} cell(s) refer to text in {part or 'xl/sharedStrings.xml'} (the text the workbook's "
+        f"cells share) that is not there, so they cannot be read: {state}",
+        where=locate(file, sheet, row, column or (column_letter(col) if col >= 0 else None)), hint=_RESAVE)
+
+
+def column_letter(col: int) -> str:
+    """The spreadsheet letters of a 0-based column (0 -> A, 27 -> AB)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def xlsx_tabs(source: str | bytes, file: str) -> dict[str, tuple[str, int]]:
@@ -272,6 +307,8 @@ def read_xlsx_tab(
         issues.append(DataIssue("warning", file, f"sheet cannot be read: {_first_line(exc)}", sheet=sheet,
                                 quoted=(file,)))
         return None
+    if read.strings_missing:
+        raise missing_strings(read, archive, index.shared_strings, strings, file, sheet)
     if read.cells_cut and read.first_cut is not None:
         row, col = read.first_cut
         issues.append(DataIssue(
@@ -298,7 +335,7 @@ def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]])
     issues: list[DataIssue] = []
     tabs: dict[str, RawTab] = {}
     with archive:
-        strings = checked_strings(lambda: read_shared_strings(archive, index), file)
+        strings = checked_strings(lambda: read_shared_strings(archive, index), file, index.shared_strings)
         seen: dict[str, str] = {}
         for sheet in index.sheets:
             tab = H.canonical_tab(sheet)

@@ -85,6 +85,10 @@ class SheetColumns:
     """Cells longer than :data:`MAX_CELL_CHARS` characters, cut to that length."""
     first_cut: tuple[int, int] | None = None
     """(spreadsheet row, 0-based column) of the first cell cut."""
+    strings_missing: int = 0
+    """Cells read (header included) that refer to a shared string the table does not hold."""
+    first_missing: tuple[int, int] | None = None
+    """(spreadsheet row, 0-based column) of the first such cell."""
 
 
 def _attributes(text: str) -> dict[str, str]:
@@ -222,7 +226,7 @@ def read_columns(
     rows, buffers = scanner.finish()
     columns = {col: _arrow(rows, *buffers[i]) for i, col in enumerate(chosen)}
     return SheetColumns(header, scanner.width, columns, scanner.header_row_number + 1, rows, scanner.complete,
-                        scanner.cells_cut, scanner.first_cut)
+                        scanner.cells_cut, scanner.first_cut, scanner.strings_missing, scanner.first_missing)
 
 
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=[\"'](\d+)")
