@@ -7,7 +7,6 @@ extra keys (``pinned_at_next_power_on``, ``data_quality`` …) may be added.
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from ..errors import RenderError
 from ..history import History
 from ..owners import Ownership, owner_summaries, unowned_guests
 from ..rules import CATALOGUE
+from ..rules.base import Location
 from ..scope import scope_document
 from .acceptances_json import acceptances_document, cluster_accepted, finding_accepted
 from .disk_json import disk_order_document
@@ -37,10 +37,6 @@ def guest_uuids(analysis: Analysis) -> dict[str, str | None]:
     return dict(zip(guests.column("guest_key").to_pylist(), guests.column("vm_uuid").to_pylist()))
 
 
-LOCATOR = re.compile(r"^([A-Za-z][\w-]*) (rows? [\d, ]+(?: and \d+ more)?)")
-"""The tab and rows an evidence text starts with ('vDisk rows 12, 13', 'vCD row 6')."""
-
-
 def _guest_context(analysis: Analysis, files: dict[int, str]) -> dict[str, dict[str, Any]]:
     """Owner, cluster, guest-cluster id and export file of every guest, by key."""
     guests = analysis.estate.guests
@@ -53,15 +49,15 @@ def _guest_context(analysis: Analysis, files: dict[int, str]) -> dict[str, dict[
             for key, owner, cluster, source, owner_source in rows}
 
 
-def _where(evidence: str, guest: dict[str, Any], host_cluster: str | None, host_file: str | None) -> dict[str, Any]:
+def _where(source: Location | None, guest: dict[str, Any], host_cluster: str | None,
+           host_file: str | None) -> dict[str, Any]:
     """A finding's owner, cluster, guest-cluster id and source (export file, tab, rows)."""
-    found = LOCATOR.match(evidence)
     return {
         "owner": guest.get("owner"), "owner_source": guest.get("owner_source"),
         "cluster": guest.get("cluster") or host_cluster,
         "faux_cluster": guest.get("faux_cluster"),
-        "source": {"file": guest.get("file") or host_file, "tab": found.group(1) if found else None,
-                   "rows": found.group(2) if found else None},
+        "source": {"file": guest.get("file") or host_file, "tab": source.tab if source else None,
+                   "rows": source.rows if source else None},
     }
 
 
@@ -181,7 +177,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
                 "timing": f.timing, "effects": sorted(e.value for e in f.effects),
                 "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,
                 "steps": list(f.steps), "accepted": finding_accepted(acceptance, i),
-                **_where(f.evidence, context.get(f.guest_key or "", {}),
+                **_where(f.source, context.get(f.guest_key or "", {}),
                          host_cluster.get(f.host_key) if f.host_key else None, host_files.get(f.host_key)),
             }
             for i, f in enumerate(analysis.findings)
@@ -234,3 +230,4 @@ def write_findings_json(analysis: Analysis, costing: Costing, path: str | Path,
         Path(path).write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     except OSError as exc:
         raise RenderError(f"cannot write the findings JSON: {exc.strerror}", where=str(path)) from exc
+

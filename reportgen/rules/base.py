@@ -88,6 +88,17 @@ class RuleInfo:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a finding's evidence was read: an export tab and its rows ('vDisk', 'rows 12, 13')."""
+
+    tab: str
+    rows: str
+
+    def __str__(self) -> str:
+        return f"{self.tab} {self.rows}"
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     severity: Severity
@@ -104,6 +115,8 @@ class Finding:
     steps: tuple[str, ...] = ()
     """The remediation as steps chosen from the facts seen (topology, unmet gates); empty when the
     remediation is the catalogue's text."""
+    source: Location | None = None
+    """The tab and rows the evidence names first; None when it names none (a cluster, a host)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import polars as pl
 
 from ..estate import Estate
 from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import add_pins, device_timing, emit, frame, value, vsphere_guests
+from .frames import add_pins, at_row, device_timing, emit, frame, located, value, vsphere_guests
 
 LM, EVAC, HA, BKP = Effect.LIVE_MIGRATION, Effect.EVACUATION, Effect.RESTART, Effect.HOST_BACKUP
 NO_PCI_TAB = (
@@ -115,8 +115,9 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
 
 def _passthrough_hint(out: RuleOutput, g: pl.DataFrame) -> None:
     hint = g.filter(pl.col("passthru_hotplug").fill_null("").str.to_lowercase() == "true").with_columns(
+        **at_row("vInfo")).with_columns(
         severity=pl.lit(int(Severity.INFO)), suspected=pl.lit(True),
-        evidence=pl.concat_str(pl.lit("vInfo row "), pl.col("row").cast(pl.String),
+        evidence=pl.concat_str(located(),
                                pl.lit(": Fixed Passthru HotPlug = True; a passthrough device is possible but the "
                                       "export cannot show it")),
     )
@@ -128,9 +129,9 @@ def _sriov(out: RuleOutput, estate: Estate, g: pl.DataFrame) -> None:
     if nics.is_empty():
         return
     hit = nics.join(g.select("guest_key", "host_key", "timing"), on="guest_key").with_columns(
-        timing=device_timing(), cause=pl.concat_str(pl.lit("sriov:"), pl.col("guest_key")),
+        timing=device_timing(), cause=pl.concat_str(pl.lit("sriov:"), pl.col("guest_key")), **at_row("vNetwork"),
     ).with_columns(evidence=pl.concat_str(
-        pl.lit("vNetwork row "), pl.col("row").cast(pl.String), pl.lit(": "), value("Adapter", "adapter"),
+        located(), pl.lit(": "), value("Adapter", "adapter"),
         pl.lit(", "), value("Network", "network"), pl.lit(", "), value("Connected", "connected"),
     ))
     tied = hit.filter(pl.col("timing") != "hygiene")
@@ -143,10 +144,10 @@ def _sriov(out: RuleOutput, estate: Estate, g: pl.DataFrame) -> None:
 def _usb(out: RuleOutput, usb: pl.DataFrame) -> None:
     if usb.is_empty():
         return
-    usb = usb.with_columns(
+    usb = usb.with_columns(**at_row("vUSB")).with_columns(
         cause=pl.concat_str(pl.lit("usb:"), pl.col("guest_key")),
         evidence=pl.concat_str(
-            pl.lit("vUSB row "), pl.col("row").cast(pl.String), pl.lit(": "), pl.col("detail").fill_null("USB device"),
+            located(), pl.lit(": "), pl.col("detail").fill_null("USB device"),
             pl.lit(", "), value("Connected", "connected"), pl.lit(", "), value("Auto connect", "starts_connected"),
             pl.lit(" (a device of host "), pl.col("host").fill_null("(unknown)"), pl.lit(")"),
         ),
@@ -162,9 +163,9 @@ def _cd(out: RuleOutput, cds: pl.DataFrame) -> None:
     if cds.is_empty():
         return
     client = pl.col("backing") == "client"
-    cds = cds.with_columns(cause=pl.concat_str(pl.lit("cd:"), pl.col("guest_key"))).with_columns(
+    cds = cds.with_columns(cause=pl.concat_str(pl.lit("cd:"), pl.col("guest_key")), **at_row("vCD")).with_columns(
         evidence=pl.concat_str(
-            pl.lit("vCD row "), pl.col("row").cast(pl.String), pl.lit(": Device Type = "), pl.col("detail"),
+            located(), pl.lit(": Device Type = "), pl.col("detail"),
             pl.when(client).then(pl.lit(" (a client's drive)")).otherwise(pl.lit(" (the host's drive)")),
             pl.lit(", "), value("Connected", "connected"), pl.lit(", "), value("Starts Connected", "starts_connected"),
             pl.when(client).then(pl.lit("; vMotion fails while it is connected, but it does not tie the guest to "

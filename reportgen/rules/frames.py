@@ -15,7 +15,7 @@ from contextvars import ContextVar
 import polars as pl
 
 from ..estate import Estate
-from .base import Effect, Finding, GuestEdge, HostEdge, RuleInfo, RuleOutput, Severity, Timing
+from .base import Effect, Finding, GuestEdge, HostEdge, Location, RuleInfo, RuleOutput, Severity, Timing
 from .versions import esxi_number, hw_number
 
 HEARTBEAT = r"(?i)(heart.?beat|(^|[^a-z])hb([^a-z]|$)|interconnect|cluster|(^|[^a-z])priv(ate)?([^a-z]|$)|quorum|wsfc|mscs|(^|[^a-z])rac([^a-z]|$)|crossover)"
@@ -168,6 +168,21 @@ def names_text(column: str = "name", limit: int = 4) -> pl.Expr:
     )
 
 
+def at_rows(tab: str | pl.Expr, rows: pl.Expr) -> dict[str, pl.Expr]:
+    """Columns ``source_tab`` and ``source_rows``: where a finding's evidence was read."""
+    return {"source_tab": pl.lit(tab) if isinstance(tab, str) else tab, "source_rows": rows}
+
+
+def at_row(tab: str, column: str = "row") -> dict[str, pl.Expr]:
+    """:func:`at_rows` of one spreadsheet row: 'vInfo', 'row 12'."""
+    return at_rows(tab, pl.concat_str(pl.lit("row "), pl.col(column).cast(pl.String)))
+
+
+def located() -> pl.Expr:
+    """Evidence text of the columns :func:`at_rows` made: 'vDisk rows 12, 13'."""
+    return pl.concat_str(pl.col("source_tab"), pl.lit(" "), pl.col("source_rows"))
+
+
 def value(label: str, column: str) -> pl.Expr:
     """Evidence fragment "Label = value" ('(empty)' for a null)."""
     return pl.concat_str(pl.lit(f"{label} = "), pl.col(column).cast(pl.String).fill_null("(empty)"))
@@ -184,7 +199,8 @@ def emit(
 
     Expected columns: ``evidence`` and ``timing``; optional ``guest_key``, ``host_key``,
     ``severity`` (int, default the rule's), ``cause``, ``suspected``, ``steps`` (what to do, chosen
-    from the facts: the remediation becomes these steps; null keeps the catalogue text).
+    from the facts: the remediation becomes these steps; null keeps the catalogue text),
+    ``source_tab`` and ``source_rows`` (:func:`at_rows`).
     """
     if findings.is_empty():
         return
@@ -201,6 +217,7 @@ def emit(
             remediation=" ".join(steps) if steps else info.remediation if remediation is None else remediation,
             steps=steps,
             cause=row.get("cause"), suspected=bool(row.get("suspected") or False),
+            source=Location(row["source_tab"], row["source_rows"]) if row.get("source_tab") else None,
         ))
 
 

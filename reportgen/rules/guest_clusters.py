@@ -15,7 +15,7 @@ import polars as pl
 from ..estate import Estate
 from .advice import BLOCKING_RULES, GroupFacts, Node, advise
 from .base import Detector, Effect, GuestEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import add_colocations, add_pins, emit, frame, guests, names_text, rows_text
+from .frames import add_colocations, add_pins, at_rows, emit, frame, guests, located, names_text, rows_text
 from .shared_disks import DISK_RULES, MOBILITY, VMW01, VMW09, classify, snapshot_findings
 from .suspects import suspected_clusters
 from .versions import GEN03
@@ -204,8 +204,8 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
         emit(out, blocking, info)
         emit(out, mine.filter(~pl.col("pins")), info, effects=info.effects - MOBILITY)
         add_pins(out, blocking, info.id)
-    emit(out, per_rule.filter(pl.col("gate_unknown")).with_columns(evidence=pl.col("gate_note")).drop("steps"),
-         GEN03)
+    emit(out, per_rule.filter(pl.col("gate_unknown")).with_columns(evidence=pl.col("gate_note"))
+         .drop("steps", "source_tab", "source_rows"), GEN03)
     emit(out, snapshot_findings(per_rule, g), VMW09)
     if ctx.suspect_heuristics:
         suspected_clusters(g, disks, frame(estate, "nics"), set(comp), out, GEN01)
@@ -333,15 +333,15 @@ def _emit_membership(out: RuleOutput, disks: pl.DataFrame, nodes: pl.DataFrame, 
         .otherwise(pl.lit("backing file"))
     )
     per_guest = shared.with_columns(how=how).group_by("guest_key").agg(
-        rows=rows_text(), tab=pl.when(pl.col("platform").first() == "hyperv").then(pl.lit("Get-VMHardDiskDrive"))
-        .otherwise(pl.lit("vDisk")), hows=pl.col("how").unique().sort().str.join(", "), disks=pl.len(),
+        **at_rows(pl.when(pl.col("platform").first() == "hyperv").then(pl.lit("Get-VMHardDiskDrive"))
+                  .otherwise(pl.lit("vDisk")), rows_text()), hows=pl.col("how").unique().sort().str.join(", "), disks=pl.len(),
         sample=pl.coalesce(pl.col("path"), pl.col("lun_id")).drop_nulls().first(),
     )
     partners = nodes.select("guest_key", "gc", "host_key", "timing").join(
         topo.select("gc", "node_names", "topology"), on="gc")
     rows = per_guest.join(partners, on="guest_key").with_columns(
         evidence=pl.concat_str(
-            pl.col("tab"), pl.lit(" "), pl.col("rows"), pl.lit(": "), pl.col("disks").cast(pl.String),
+            located(), pl.lit(": "), pl.col("disks").cast(pl.String),
             pl.lit(" shared disk(s) ("), pl.col("hows"), pl.lit("), e.g. "), pl.col("sample"),
             pl.lit("; guest cluster "), pl.col("node_names"),
         ),

@@ -21,6 +21,7 @@ from .base import (
     Finding,
     GuestEdge,
     HostEdge,
+    Location,
     Need,
     RuleContext,
     RuleInfo,
@@ -167,8 +168,10 @@ def _rows(rows: list[int | None]) -> str:
 
 def _tie(out: RuleOutput, info: RuleInfo, g: dict[str, object], evidence: str, *, severity: Severity | None = None,
          pin: bool = False, strand: bool = False, cause: str | None = None,
-         effects: frozenset[Effect] | None = None) -> None:
+         effects: frozenset[Effect] | None = None, source: Location | None = None) -> None:
     """One finding for guest ``g``, and its pin / strand edges to the guest's host.
+
+    ``source`` is the tab and rows the evidence starts with.
 
     A Replica copy (HYV-17) is not a guest to move: its ties are said, but hold no host.
     """
@@ -182,7 +185,7 @@ def _tie(out: RuleOutput, info: RuleInfo, g: dict[str, object], evidence: str, *
     out.findings.append(Finding(
         rule=info.id, severity=severity or info.severity, evidence=evidence, guest_key=guest,
         host_key=host if isinstance(host, str) else None, timing=when, effects=effects or info.effects,
-        remediation=info.remediation, cause=cause,
+        remediation=info.remediation, cause=cause, source=source,
     ))
     if isinstance(host, str) and when != "hygiene":
         if pin:
@@ -233,8 +236,8 @@ def shared_disks(estate: Estate, ctx: RuleContext) -> RuleOutput:
             flag = ("VHD Set (.vhds)" if rule is HYV02 else "SupportPersistentReservations = True" if grp["pr"]
                     else "SupportPersistentReservations not True (only one of the VMs can run at a time)"
                     if grp["pr_known"] else "SupportPersistentReservations not in the export")
-            evidence = f"{tabs.get(grp['source_id'], DISKS)} row {rows_of[g['guest_key']].get(grp['key'])}: {flag}, " \
-                       f"Path = {grp['path']}; "
+            at = Location(tabs.get(grp["source_id"], DISKS), f"row {rows_of[g['guest_key']].get(grp['key'])}")
+            evidence = f"{at}: {flag}, Path = {grp['path']}; "
             severity = rule.severity
             if others:
                 evidence += f"also attached to {', '.join(others)}"
@@ -243,7 +246,7 @@ def shared_disks(estate: Estate, ctx: RuleContext) -> RuleOutput:
                     severity = severity.escalate()
             else:
                 evidence += "no other VM in this export attaches it (partners on another host or cluster?)"
-            _tie(out, rule, g, evidence, severity=severity)
+            _tie(out, rule, g, evidence, severity=severity, source=at)
     host_names = frame(estate, "hosts").select("host_key", "name")
     _not_kept_apart(out, guests, groups, dict(zip(host_names["host_key"].to_list(), host_names["name"].to_list())))
     return out
@@ -326,26 +329,28 @@ def storage(estate: Estate, ctx: RuleContext) -> RuleOutput:
         clustered = g["is_clustered"]
         if g["passthrough_disk"]:
             numbers = ", ".join(str(n) for n in g["passthrough_disk"])
-            evidence = f"{DISKS} row {_rows(g['pt_rows'])}: DiskNumber = {numbers} (physical disk of {g['host_name']})"
+            at = Location(DISKS, f"row {_rows(g['pt_rows'])}")
+            evidence = f"{at}: DiskNumber = {numbers} (physical disk of {g['host_name']})"
             if clustered is None:
                 evidence += "; IsClustered unknown"
             severity = HYV04.severity if clustered else Severity.CRITICAL
             effects = HYV04.effects | ({HA} if clustered is False else set())
             _tie(out, HYV04, g, evidence, severity=severity, pin=True, strand=clustered is False,
-                 effects=frozenset(effects))
+                 effects=frozenset(effects), source=at)
         config = [p for p in (g["config_path"], g["snapshot_dir"]) if p and _is_local(p)]
         if g["local_paths"] or config:
-            parts = []
+            parts: list[tuple[Location, str]] = []
             if config:
                 vm_tab = "vInfo" if g["source_id"] in tabs else "Get-VM"
-                parts.append(f"{vm_tab} row {g['row']}: ConfigurationLocation = {config[0]}")
+                parts.append((Location(vm_tab, f"row {g['row']}"), f"ConfigurationLocation = {config[0]}"))
             if g["local_paths"]:
-                parts.append(f"{tabs.get(g['source_id'], DISKS)} row {_rows(g['local_rows'])}: "
-                             f"Path = {g['local_paths'][0]}"
-                             + (f" and {len(g['local_paths']) - 1} more" if len(g["local_paths"]) > 1 else ""))
+                parts.append((Location(tabs.get(g["source_id"], DISKS), f"row {_rows(g['local_rows'])}"),
+                              f"Path = {g['local_paths'][0]}"
+                              + (f" and {len(g['local_paths']) - 1} more" if len(g["local_paths"]) > 1 else "")))
             volume = g["datastore"] or _drive(config[0] if config else g["local_paths"][0], g["host_name"])
-            _tie(out, HYV08, g, "; ".join(parts) + " (a local drive, not a Cluster Shared Volume or SMB share)",
-                 pin=True, strand=True, cause=f"datastore:{volume}")
+            _tie(out, HYV08, g, "; ".join(f"{at}: {text}" for at, text in parts)
+                 + " (a local drive, not a Cluster Shared Volume or SMB share)",
+                 pin=True, strand=True, cause=f"datastore:{volume}", source=parts[0][0])
     return out
 
 
@@ -369,22 +374,25 @@ def devices(estate: Estate, ctx: RuleContext) -> RuleOutput:
         kind, clustered = d["kind"], d["is_clustered"]
         if kind == "dda":
             effects = HYV10.effects | ({HA} if clustered is False else set())
-            _tie(out, HYV10, d, f"Get-VMAssignableDevice row {d['row']}: LocationPath = {d['detail'] or 'unknown'} "
+            at = Location("Get-VMAssignableDevice", f"row {d['row']}")
+            _tie(out, HYV10, d, f"{at}: LocationPath = {d['detail'] or 'unknown'} "
                  f"assigned from {d['host_name']}; IsClustered = {_yes_no(clustered)}",
-                 pin=True, strand=clustered is False, effects=frozenset(effects))
+                 pin=True, strand=clustered is False, effects=frozenset(effects), source=at)
         elif kind == "gpu":
             modern = (d["host_build"] or "").isdigit() and int(d["host_build"]) >= 26100
-            evidence = f"Get-VMGpuPartitionAdapter row {d['row']}: GPU partition of {d['host_name']}"
+            at = Location("Get-VMGpuPartitionAdapter", f"row {d['row']}")
+            evidence = f"{at}: GPU partition of {d['host_name']}"
             if modern:
                 _tie(out, HYV11, d, evidence + " (Windows Server 2025: live migration possible with matching GPUs)",
-                     severity=Severity.LOW)
+                     severity=Severity.LOW, source=at)
             else:
                 _tie(out, HYV11, d, evidence + f" (host build {d['host_build'] or 'unknown'}: before Windows "
-                     "Server 2025, no live migration)", pin=True)
+                     "Server 2025, no live migration)", pin=True, source=at)
         elif kind == "cd" and d["bound_to_host"]:
             what = ("DvdMediaType = PassThrough (the host's optical drive)" if d["backing"] == "host"
                     else f"DvdMediaType = ISO, Path = {d['detail']} (a local drive of {d['host_name']})")
-            _tie(out, HYV12, d, f"Get-VMDvdDrive row {d['row']}: {what}", pin=True)
+            at = Location("Get-VMDvdDrive", f"row {d['row']}")
+            _tie(out, HYV12, d, f"{at}: {what}", pin=True, source=at)
     return out
 
 

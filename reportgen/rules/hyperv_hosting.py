@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, Finding, Need, RuleContext, RuleOutput, Severity
+from .base import Detector, Finding, Location, Need, RuleContext, RuleOutput, Severity
 from .frames import frame, timing
 from .hyperv import DOCS, REPLICA_COPIES, _info, hyperv_guests
 
@@ -70,11 +70,12 @@ def hosting(estate: Estate, ctx: RuleContext) -> RuleOutput:
         return out
     for g in guests.filter(pl.col("replication_mode").is_in(list(REPLICA_COPIES))).iter_rows(named=True):
         mode = REPLICA_COPIES[g["replication_mode"]]
+        at = Location("Get-VM", f"row {g['row']}")
         out.findings.append(Finding(
             rule=HYV17.id, severity=HYV17.severity, guest_key=g["guest_key"], host_key=g["host_key"],
-            evidence=f"Get-VM row {g['row']}: ReplicationMode = {mode}, State = {_state(g['power_state'])} on "
+            evidence=f"{at}: ReplicationMode = {mode}, State = {_state(g['power_state'])} on "
             f"{g['host_name']}: not counted as a guest to move", timing=timing(g["power_state"], g["template"]),
-            remediation=HYV17.remediation))
+            remediation=HYV17.remediation, source=at))
     _numa(out, frame(estate, "hosts").filter(pl.col("platform") == "hyperv"), guests)
     _together(out, guests)
     return out

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, GuestEdge, Need, RuleContext, RuleOutput, Severity
+from .base import Detector, GuestEdge, Location, Need, RuleContext, RuleOutput, Severity
 from .frames import frame
 from .hyperv import DOCS, EVAC, HA, LM, _info, _tie, hyperv_guests
 
@@ -108,11 +108,13 @@ def switches(estate: Estate, ctx: RuleContext) -> RuleOutput:
         rule = HYV05 if private else HYV06
         others = [n for n in grp["names"] if n != g["name"]]
         kind = "Private" if private else "Internal"
-        evidence = (f"{NICS} row {g['row']}: SwitchName = {g['network']}; Get-VMSwitch on {g['host_name']}: "
+        at = Location(NICS, f"row {g['row']}")
+        evidence = (f"{at}: SwitchName = {g['network']}; Get-VMSwitch on {g['host_name']}: "
                     f"SwitchType = {kind}")
         evidence += f"; also used by {', '.join(others)} on that host" if others else "; no other VM uses it"
         severity = Severity.CRITICAL if private and others else rule.severity
-        _tie(out, rule, g, evidence, severity=severity, pin=True, cause=f"switch:{g['host_name']}/{g['network']}")
+        _tie(out, rule, g, evidence, severity=severity, pin=True, cause=f"switch:{g['host_name']}/{g['network']}",
+             source=at)
     for grp in groups.iter_rows(named=True):
         members = grp["members"]
         if grp["switch_kind"] == "hyperv-private" and len(members) >= 2:
@@ -146,10 +148,11 @@ def _missing_switches(out: RuleOutput, nics: pl.DataFrame, nets: pl.DataFrame, h
     for g in candidates.iter_rows(named=True):
         lacking = [n for n in g["known"] if n not in g["present"]]
         alone = len(g["present"]) == 1
-        evidence = (f"{NICS} row {g['row']}: SwitchName = {g['network']}; Get-VMSwitch: present on "
+        at = Location(NICS, f"row {g['row']}")
+        evidence = (f"{at}: SwitchName = {g['network']}; Get-VMSwitch: present on "
                     f"{', '.join(g['present'])}, missing on {', '.join(lacking)}")
         _tie(out, HYV07, g, evidence, severity=Severity.HIGH if alone else HYV07.severity, pin=alone,
-             cause=f"switch:{g['host_cluster'].split('/', 1)[-1]}/{g['network']}")
+             cause=f"switch:{g['host_cluster'].split('/', 1)[-1]}/{g['network']}", source=at)
 
 
 def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
@@ -176,9 +179,10 @@ def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
         cluster = g["host_cluster"]
         nodes = members.get(cluster, []) if cluster else []
         if cluster and g["is_clustered"] is False:
-            _tie(out, HYV09, g, f"Get-VM row {g['row']}: IsClustered = False on {g['host_name']}, a node of cluster "
+            at = Location("Get-VM", f"row {g['row']}")
+            _tie(out, HYV09, g, f"{at}: IsClustered = False on {g['host_name']}, a node of cluster "
                  f"{cluster.split('/', 1)[-1]} (Get-ClusterNode); AutomaticStopAction = "
-                 f"{g['automatic_stop_action'] or 'unknown'}", pin=True, strand=True)
+                 f"{g['automatic_stop_action'] or 'unknown'}", pin=True, strand=True, source=at)
         if cluster and g["processor_compat"] is False:
             _processor(out, g, nodes)
         if cluster and g["hw_version"]:
@@ -235,10 +239,11 @@ def _version(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) ->
     unable = [f"{n} (up to {'.'.join(map(str, v))})" for n, v in known if v < wanted]
     if not unable:
         return
-    evidence = (f"Get-VM row {g['row']}: Version = {g['hw_version']}; nodes that cannot run it: {', '.join(unable)}")
+    at = Location("Get-VM", f"row {g['row']}")
+    evidence = (f"{at}: Version = {g['hw_version']}; nodes that cannot run it: {', '.join(unable)}")
     alone = able == [g["host_name"]]
     _tie(out, HYV14, g, evidence + ("; only its own node can" if alone else ""),
-         severity=Severity.HIGH if alone else HYV14.severity, pin=alone, strand=alone)
+         severity=Severity.HIGH if alone else HYV14.severity, pin=alone, strand=alone, source=at)
 
 
 DETECTORS = (

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, RuleContext, RuleOutput, Severity
+from .base import Detector, Location, RuleContext, RuleOutput, Severity
 from .frames import frame
 from .hyperv import HYV03, _tie, hyperv_guests
 
@@ -37,23 +37,25 @@ def fibre_channel(estate: Estate, ctx: RuleContext) -> RuleOutput:
 
 def _adapter(out: RuleOutput, d: dict[str, Any], peers: list[dict[str, Any]]) -> None:
     san = d["detail"]
-    evidence = f"Get-VMFibreChannelHba row {d['row']}: SanName = {san or 'unknown'}"
+    at = Location("Get-VMFibreChannelHba", f"row {d['row']}")
+    evidence = f"{at}: SanName = {san or 'unknown'}"
     others = [p for p in peers if p["host_key"] != d["host_key"]]
     if not san or not others or any(p["vm_sans"] is None for p in peers):
         _tie(out, HYV03, d, evidence + f" ({ZONING}, and every node needs this virtual SAN; Get-VMSan was not read "
-             "on every node)" if others else evidence + f" ({ZONING})")
+             "on every node)" if others else evidence + f" ({ZONING})", source=at)
         return
     having = [p["name"] for p in peers if san.lower() in {s.lower() for s in p["vm_sans"]}]
     lacking = [p["name"] for p in others if p["name"] not in having]
     if not lacking:
-        _tie(out, HYV03, d, evidence + f"; Get-VMSan: every node of the cluster has it ({ZONING})")
+        _tie(out, HYV03, d, evidence + f"; Get-VMSan: every node of the cluster has it ({ZONING})", source=at)
         return
     evidence += f"; Get-VMSan: present on {', '.join(having) or 'no node'}, missing on {', '.join(lacking)}"
     if having == [d["host_name"]]:
         _tie(out, HYV03, d, evidence + ": live migration and failover to another node fail", severity=Severity.HIGH,
-             pin=True, cause=f"san:{d['host_name']}/{san}")
+             pin=True, cause=f"san:{d['host_name']}/{san}", source=at)
     else:
-        _tie(out, HYV03, d, evidence + f": the VM cannot move to those nodes ({ZONING})", severity=Severity.HIGH)
+        _tie(out, HYV03, d, evidence + f": the VM cannot move to those nodes ({ZONING})", severity=Severity.HIGH,
+             source=at)
 
 
 DETECTORS = (Detector((HYV03,), fibre_channel),)

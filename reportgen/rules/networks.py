@@ -13,7 +13,18 @@ import polars as pl
 
 from ..estate import Estate
 from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import HEARTBEAT, add_colocations, add_pins, device_timing, emit, frame, value, vsphere_guests
+from .frames import (
+    HEARTBEAT,
+    add_colocations,
+    add_pins,
+    at_row,
+    device_timing,
+    emit,
+    frame,
+    located,
+    value,
+    vsphere_guests,
+)
 
 VMOTION_NET = (
     "https://docs.vmware.com/en/VMware-vSphere/6.5/com.vmware.vsphere.vcenterhost.doc/"
@@ -102,10 +113,10 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     nics = resolved_nics(estate, g)
     if nics.is_empty():
         return out
-    nics = nics.with_columns(
+    nics = nics.with_columns(**at_row("vNetwork")).with_columns(
         tie=device_timing(), heartbeat=pl.col("network").fill_null("").str.contains(HEARTBEAT),
         nic_facts=pl.concat_str(
-            pl.lit("vNetwork row "), pl.col("row").cast(pl.String), pl.lit(": "), value("Network", "network"),
+            located(), pl.lit(": "), value("Network", "network"),
             pl.lit(", "), value("Connected", "connected"), pl.lit(", "), value("Starts Connected", "starts_connected"),
         ),
     )

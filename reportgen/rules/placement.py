@@ -12,7 +12,7 @@ import polars as pl
 
 from ..estate import Estate
 from .base import Detector, Effect, HostEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import emit, frame, names_text, value, vsphere_guests
+from .frames import at_row, emit, frame, located, names_text, value, vsphere_guests
 
 EVAC, SVM, BKP, HA = Effect.EVACUATION, Effect.STORAGE_MIGRATION, Effect.HOST_BACKUP, Effect.RESTART
 
@@ -96,20 +96,20 @@ VMW25 = RuleInfo(
 
 def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     out = RuleOutput()
-    g = vsphere_guests(estate)
+    g = vsphere_guests(estate).with_columns(**at_row("vInfo"))
     ft = g.filter(pl.col("ft_state").is_not_null() & (pl.col("ft_state").str.to_lowercase() != "notconfigured"))
     emit(out, ft.with_columns(evidence=pl.concat_str(
-        pl.lit("vInfo row "), pl.col("row").cast(pl.String), pl.lit(": "), value("FT State", "ft_state"),
+        located(), pl.lit(": "), value("FT State", "ft_state"),
         pl.lit(", "), value("FT Role", "ft_role"))), VMW20)
     latency = g.filter(pl.col("latency_sensitivity").fill_null("").str.to_lowercase() == "high")
     emit(out, latency.with_columns(evidence=pl.concat_str(
-        pl.lit("vInfo row "), pl.col("row").cast(pl.String), pl.lit(": Latency Sensitivity = high"))), VMW21)
+        located(), pl.lit(": Latency Sensitivity = high"))), VMW21)
     rules = g.filter(pl.col("cluster_rules").is_not_null() | pl.col("cluster_rule_names").is_not_null())
     host_rule = pl.col("cluster_rules").fill_null("").str.contains(r"(?i)host")
     emit(out, rules.with_columns(
         severity=pl.when(host_rule).then(pl.lit(int(VMW23.severity))).otherwise(pl.lit(int(Severity.LOW))),
         evidence=pl.concat_str(
-            pl.lit("vInfo row "), pl.col("row").cast(pl.String), pl.lit(": "), value("Cluster rule(s)", "cluster_rules"),
+            located(), pl.lit(": "), value("Cluster rule(s)", "cluster_rules"),
             pl.lit(", "), value("Cluster rule name(s)", "cluster_rule_names"),
             pl.lit("; whether a rule is 'must run on' and how many hosts its group holds is not in the export")),
     ), VMW23)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from .base import Effect, Need, RuleInfo, Severity
-from .frames import names_text, rows_text
+from .frames import at_rows, located, names_text, rows_text
 from .versions import ESXI_CLUSTERED_VMDK, ESXI_WSFC_VMOTION, HW_WSFC_VMOTION, esxi_text
 
 WSFC = "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-windows-server-failover/"
@@ -193,8 +193,8 @@ def _rule() -> pl.Expr:
 
 def classify(disks: pl.DataFrame, bonded: set[str]) -> pl.DataFrame:
     """One row per (guest, rule): severity, whether it pins, evidence and the GEN-03 gate note."""
-    columns = ["guest_key", "host_key", "timing", "rule", "severity", "pins", "evidence", "gate_unknown",
-               "gate_note"]
+    columns = ["guest_key", "host_key", "timing", "rule", "severity", "pins", "evidence", "source_tab",
+               "source_rows", "gate_unknown", "gate_note"]
     if disks.is_empty():
         return pl.DataFrame(schema={c: (pl.Boolean if c in ("pins", "gate_unknown") else
                                         pl.Int64 if c == "severity" else pl.String) for c in columns})
@@ -206,7 +206,7 @@ def classify(disks: pl.DataFrame, bonded: set[str]) -> pl.DataFrame:
     ).filter(pl.col("rule").is_not_null())
     per = tagged.group_by("guest_key", "rule").agg(
         pl.col("name", "host_key", "host", "timing", "esxi", "hw", "hw_version", "host_product", "os").first(),
-        rows=rows_text(), controllers=names_text("controller", 3), bus=names_text("bus_text", 2),
+        **at_rows("vDisk", rows_text()), controllers=names_text("controller", 3), bus=names_text("bus_text", 2),
         modes=names_text("mode_text", 2), sharing=names_text("sharing_text", 2),
         lun=pl.col("lun_id").drop_nulls().first(), path=pl.col("path").drop_nulls().first(),
         ds_types=names_text("ds_type", 3), nfs=(pl.col("ds_type") == "nfs").any(),
@@ -290,7 +290,7 @@ def classify(disks: pl.DataFrame, bonded: set[str]) -> pl.DataFrame:
     )
     lonely = rule.is_in(["VMW-01", "VMW-02", "VMW-03", "VMW-05"]) & ~pl.col("guest_key").is_in(list(bonded))
     evidence = pl.concat_str(
-        pl.lit("vDisk "), pl.col("rows"), pl.lit(": "), facts, pl.lit("; "), gate,
+        located(), pl.lit(": "), facts, pl.lit("; "), gate,
         pl.when(lonely).then(pl.lit("; no partner guest shares its disks in this export (partners in another "
                                     "vCenter, or a node not exported?)")).otherwise(pl.lit("")),
     )

@@ -12,7 +12,7 @@ import polars as pl
 
 from ..estate import Estate
 from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import add_pins, device_timing, emit, frame, names_text, vsphere_guests
+from .frames import add_pins, at_row, at_rows, device_timing, emit, frame, located, names_text, vsphere_guests
 
 VM_CONDITIONS = (
     "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-vcenter-esxi-management/"
@@ -85,11 +85,11 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     g = vsphere_guests(estate)
     places = [
         g.select("guest_key", "source_id", "row", datastore=pl.col(col).str.extract(r"^\[([^\]]+)\]", 1),
-                 where=pl.lit("vInfo row ") , what=pl.lit(label), mib=pl.lit(0, pl.Int64))
+                 where=pl.lit("vInfo"), what=pl.lit(label), mib=pl.lit(0, pl.Int64))
         for col, label in _DIRS if col in g.columns
     ]
     disks = frame(estate, "disks").join(g.select("guest_key"), on="guest_key", how="semi")
-    places.append(disks.select("guest_key", "source_id", "row", "datastore", where=pl.lit("vDisk row "),
+    places.append(disks.select("guest_key", "source_id", "row", "datastore", where=pl.lit("vDisk"),
                                what=pl.lit("Path"), mib=pl.col("capacity_mib").fill_null(0)))
     found = pl.concat(places, how="vertical_relaxed").filter(pl.col("datastore").is_not_null()).join(
         local, on=["source_id", "datastore"], how="inner")
@@ -101,9 +101,13 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
 
 def _on_local(out: RuleOutput, g: pl.DataFrame, found: pl.DataFrame) -> None:
     per = found.with_columns(
-        fact=pl.concat_str(pl.col("where"), pl.col("row").cast(pl.String), pl.lit(" "), pl.col("what")),
+        fact=pl.concat_str(pl.col("where"), pl.lit(" row "), pl.col("row").cast(pl.String), pl.lit(" "),
+                           pl.col("what")),
     ).group_by("guest_key", "datastore_key").agg(
         pl.col("ds_name", "ds_hosts", "seen_by").first(), facts=names_text("fact", 4), mib=pl.col("mib").sum(),
+        # the source is the first fact listed
+        **at_rows(pl.col("where").sort_by("fact").first(),
+                  pl.concat_str(pl.lit("row "), pl.col("row").sort_by("fact").first().cast(pl.String))),
     )
     per = per.join(g.select("guest_key", "host_key", "host", "timing"), on="guest_key").with_columns(
         cause=pl.concat_str(pl.lit("datastore:"), pl.col("datastore_key")),
@@ -139,10 +143,11 @@ def _iso(out: RuleOutput, estate: Estate, g: pl.DataFrame, local: pl.DataFrame) 
                      how="left")
     is_local = pl.col("ds_name").is_not_null()
     isos = isos.with_columns(
-        cause=pl.concat_str(pl.lit("datastore:"), pl.coalesce("datastore_key", "datastore")),
+        cause=pl.concat_str(pl.lit("datastore:"), pl.coalesce("datastore_key", "datastore")), **at_row("vCD"),
+    ).with_columns(
         severity=pl.when(is_local).then(pl.lit(int(VMW19.severity))).otherwise(pl.lit(int(Severity.LOW))),
         evidence=pl.concat_str(
-            pl.lit("vCD row "), pl.col("row").cast(pl.String), pl.lit(": Device Type = "), pl.col("detail"),
+            located(), pl.lit(": Device Type = "), pl.col("detail"),
             pl.lit(", Connected = "), pl.col("connected").cast(pl.String).fill_null("(empty)"),
             pl.lit(", Starts Connected = "), pl.col("starts_connected").cast(pl.String).fill_null("(empty)"),
             pl.when(is_local).then(pl.concat_str(pl.lit("; datastore seen only by "),

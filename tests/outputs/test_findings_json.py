@@ -6,6 +6,7 @@ import copy
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -13,6 +14,7 @@ import pytest
 
 from reportgen.analysis import Remedy
 from reportgen.outputs.findings_json import findings_document, write_findings_json
+from reportgen.rules.base import Location
 from reportgen.schemas import findings_schema
 from tests.conftest import CHECKER
 from tests.report_fixtures import small_audit, with_analysis
@@ -69,3 +71,22 @@ def test_savings_and_costs_agree_with_the_cost_model(document: dict) -> None:
 def test_each_host_names_the_export_it_was_read_from(document: dict) -> None:
     files = {s["file"] for s in document["estate"]["sources"]}
     assert document["hosts"] and all(h["source"] in files for h in document["hosts"])
+
+
+def test_a_findings_source_is_the_tab_and_rows_its_rule_read(document: dict) -> None:
+    """GEN-01 names the vDisk row of each node's shared disk; GEN-03's note names no row."""
+    sources = {(f["rule"], f["guest"]["name"]): f["source"] for f in document["findings"] if f["guest"]}
+    assert sources[("GEN-01", "web-cib-1")] == {"file": "hand-built.xlsx", "tab": "vDisk", "rows": "row 4"}
+    assert sources[("VMW-03", "sqlprod-n2")]["tab"] == "vDisk"
+    assert sources[("GEN-03", "sqlprod-n2")] == {"file": "hand-built.xlsx", "tab": None, "rows": None}
+
+
+def test_the_source_comes_from_the_finding_not_from_its_evidence_text() -> None:
+    """Evidence that merely starts like a location ('vDisk rows 1, 2') gives no source; a record does."""
+    audit = small_audit()
+    [first, *_] = audit.analysis.findings
+    bare = replace(first, evidence="vDisk rows 1, 2: looks like a location", source=None)
+    located = replace(first, evidence="no location in this text", source=Location("vHost", "rows 3, 4"))
+    analysis = replace(audit.analysis, findings=(bare, located))
+    found = findings_document(analysis, audit.costing)["findings"]
+    assert [(f["source"]["tab"], f["source"]["rows"]) for f in found] == [(None, None), ("vHost", "rows 3, 4")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reportgen.rules import Effect, Severity
+from reportgen.rules.base import Location
 
 from .kit import device, disk, guest, host, key, make, of, pinned, run, store
 
@@ -16,6 +17,7 @@ def test_files_on_a_single_host_datastore_pin_and_strand_the_running_guest() -> 
     finding = of(out, "VMW-13")[0]
     assert finding.guest_key == key("vm-1") and finding.timing == "now" and finding.severity == Severity.HIGH
     assert "vInfo row 9 Path" in finding.evidence and "vDisk row 4 Path" in finding.evidence
+    assert finding.source == Location("vDisk", "row 4")  # the first place listed
     assert "[local01]" in finding.evidence and "# Hosts = 1, Hosts = esx01" in finding.evidence
     assert Effect.RESTART in finding.effects
     assert pinned(out) == {("vm-1", "esx01")}
