@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .accept import AcceptEntry, AcceptFile, Status, matches
 from .analysis import Analysis, FauxCluster
-from .causes import named_cause
+from .causes import RuleCause
 from .cost import Costing
 from .estate import Estate
 from .rules import Finding
@@ -181,13 +181,12 @@ def _membership(clusters: Sequence[FauxCluster]) -> dict[str, FauxCluster]:
     return result
 
 
-def _cause_names(cause: str | None, reveal: Callable[[str], str]) -> tuple[str, ...]:
-    """The names a cause id carries: a datastore, a port group and its switch, a Hyper-V switch."""
+def _cause_names(cause: RuleCause | None, reveal: Callable[[str], str]) -> tuple[str, ...]:
+    """The names a cause carries: a datastore, a port group and its switch, a Hyper-V switch."""
     if not cause:
         return ()
-    record = named_cause(cause, {}, {})
-    kind = record.kind
-    parts = [reveal(p) for p in record.identity.split("/")]
+    kind = cause.kind
+    parts = [reveal(p) for p in cause.identity.split("/")]
     if kind == "datastore":
         return ("/".join(parts[1:]) or parts[0],)
     if kind in ("portgroup", "network", "switch"):

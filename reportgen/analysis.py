@@ -17,7 +17,7 @@ import numpy.typing as npt
 import polars as pl
 
 from . import graph
-from .causes import Cause, guest_cause, guest_cluster_cause, named_cause
+from .causes import Cause, RuleCause, guest_cause, guest_cluster_cause, named_cause
 from .config import Config
 from .disk_order import DiskOrder, order_disks
 from .estate import Estate
@@ -242,8 +242,8 @@ def _index_estate(estate: Estate, config: Config) -> _Index:
 
 
 def _edge_ends(ix: _Index, items: Sequence[GuestEdge | HostEdge],
-               to_host: bool) -> tuple[list[int], list[int], list[int], list[str | None]]:
-    """(guest, guest or host, rule, cause text) of the edges whose ends are both in the estate."""
+               to_host: bool) -> tuple[list[int], list[int], list[int], list[RuleCause | None]]:
+    """(guest, guest or host, rule, named cause) of the edges whose ends are both in the estate."""
     src, dst, rules, causes = [], [], [], []
     index_b = ix.hi if to_host else ix.gi
     for e in items:
@@ -281,10 +281,10 @@ def _edges_with_causes(ix: _Index, out: RuleOutput, clusters: graph.GuestCluster
     causes = [guest_cluster_cause(c, names[c]) for c in range(clusters.count)]
     index = {c.id: i for i, c in enumerate(causes)}
 
-    def cause_of(text: str | None, guest: int, rule: str) -> int:
+    def cause_of(named: RuleCause | None, guest: int, rule: str) -> int:
         faux = int(clusters.guest_cluster[guest])
-        if text is not None:
-            cause = named_cause(text, ix.host_names, ix.guest_names)
+        if named is not None:
+            cause = named_cause(named, ix.host_names, ix.guest_names)
         elif faux >= 0:
             return faux
         else:
@@ -295,8 +295,8 @@ def _edges_with_causes(ix: _Index, out: RuleOutput, clusters: graph.GuestCluster
         return index[cause.id]
 
     def with_causes(items: Sequence[GuestEdge | HostEdge], to_host: bool) -> graph.Edges:
-        src, dst, rules, texts = _edge_ends(ix, items, to_host)
-        cause = [cause_of(t, s, ix.rule_ids[r]) for s, r, t in zip(src, rules, texts)]
+        src, dst, rules, named = _edge_ends(ix, items, to_host)
+        cause = [cause_of(n, s, ix.rule_ids[r]) for s, r, n in zip(src, rules, named)]
         return graph.Edges(*(np.asarray(x, dtype=np.int32) for x in (src, dst, rules, cause)))
 
     colocations = with_causes(out.colocations, to_host=False)

@@ -2,13 +2,28 @@
 
 A cause is a guest cluster (fixing it unties every member), one tied guest outside any guest
 cluster together with the rule that ties it, or a thing a rule named (a datastore, a port
-group, a host device...). Rules name theirs as ``'<kind>:<identity>'`` text on their edges and
-findings; :func:`named_cause` is the one reader of that text.
+group, a host device...). Rules name theirs as a :class:`RuleCause` on their edges and
+findings; :func:`named_cause` gives it a label.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuleCause:
+    """The thing a rule names as what ties a guest: its kind and identity."""
+
+    kind: str
+    """'datastore', 'portgroup', 'network', 'dvportgroup', 'switch', 'san', 'cpu', 'usb', 'cd', 'sriov'."""
+    identity: str
+    """What it is, e.g. a datastore key ('<scope>/<name>') or '<host>/<switch>'."""
+
+    @property
+    def id(self) -> str:
+        """The findings-JSON spelling, '<kind>:<identity>'."""
+        return f"{self.kind}:{self.identity}"
 
 
 @dataclass(frozen=True)
@@ -21,7 +36,7 @@ class Cause:
     """The guest cluster's index, the guest's key, or what the rule named (a datastore key...)."""
     label: str
     id: str
-    """The contract spelling in the findings JSON: 'faux:<index>', 'guest:<key>:<rule>' or the rule's text."""
+    """The contract spelling in the findings JSON: 'faux:<index>', 'guest:<key>:<rule>' or '<kind>:<identity>'."""
 
 
 def guest_cluster_cause(index: int, name: str) -> Cause:
@@ -34,10 +49,10 @@ def guest_cause(key: str, name: str | None, rule: str) -> Cause:
     return Cause("guest", key, f"{name or key} ({rule})", f"guest:{key}:{rule}")
 
 
-def named_cause(text: str, host_names: dict[str, str], guest_names: dict[str, str]) -> Cause:
-    """The cause a rule named as ``'<kind>:<identity>'``."""
-    kind, _, identity = text.partition(":")
-    return Cause(kind, identity, cause_label(kind, identity, host_names, guest_names), text)
+def named_cause(named: RuleCause, host_names: dict[str, str], guest_names: dict[str, str]) -> Cause:
+    """The cause a rule named, with a label for a reader."""
+    label = cause_label(named.kind, named.identity, host_names, guest_names)
+    return Cause(named.kind, named.identity, label, named.id)
 
 
 _DEVICE_WORDS = {"usb": "host USB device", "cd": "host CD/DVD drive", "sriov": "SR-IOV adapter"}

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..analysis import Analysis, FauxCluster, PinnedGuest
-from ..causes import guest_cause, guest_cluster_cause, named_cause
+from ..causes import RuleCause, guest_cause, guest_cluster_cause, named_cause
 from ..cost import Costing, PricedRemedy, UnitCost
 from ..rules import CATALOGUE
 from ..rules.effort import EFFORT, STANDALONE, Effort, effort_of, phrase
@@ -33,6 +33,8 @@ class _Row:
     hosts: set[str] = field(default_factory=set)
     causes: set[str] = field(default_factory=set)
     """The causes the core ranks that this action covers (several for a host alone)."""
+    standalone_hosts: tuple[str, ...] = ()
+    """The hosts alone whose local-storage ties this row merges (see :func:`_merge_alone`)."""
 
 
 def _unit_id(g: PinnedGuest) -> str:
@@ -44,7 +46,7 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     later = not costing.units
     units: dict[str, UnitCost] = {u.unit: u for u in (costing.units_at_power_on if later else costing.units)}
     timings = {"now", "next-power-on"} if later else {"now"}
-    named: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    named: dict[str, dict[str, list[RuleCause]]] = defaultdict(lambda: defaultdict(list))
     # guest key -> rule -> causes named by the rule (a guest may sit on two local datastores)
     for f in analysis.findings:
         if f.guest_key and f.cause and f.timing in timings and f.cause not in named[f.guest_key][f.rule]:
@@ -90,10 +92,11 @@ def _merge_alone(rows: dict[str, _Row], host_cluster: dict[str, str | None]) -> 
     key_of: dict[str, str] = {}
     for cause, row in rows.items():
         alone = row.rules <= LOCAL_STORAGE and row.hosts and all(host_cluster.get(h) is None for h in row.hosts)
-        key = "alone:" + ",".join(sorted(row.hosts)) if alone else cause
+        hosts = tuple(sorted(row.hosts)) if alone else ()
+        key = "alone:" + ",".join(hosts) if alone else cause
         key_of[cause] = key
         if key not in merged:
-            merged[key] = _Row(key, row.scope, row.kind, causes=set())
+            merged[key] = _Row(key, row.scope, row.kind, causes=set(), standalone_hosts=hosts)
         target = merged[key]
         target.rules |= row.rules
         target.guests |= row.guests
@@ -103,7 +106,7 @@ def _merge_alone(rows: dict[str, _Row], host_cluster: dict[str, str | None]) -> 
     return merged, key_of
 
 
-def _causes(g: PinnedGuest, named: dict[str, dict[str, list[str]]], faux_index: dict[str, int],
+def _causes(g: PinnedGuest, named: dict[str, dict[str, list[RuleCause]]], faux_index: dict[str, int],
             faux_by_id: dict[str, FauxCluster], analysis: Analysis) -> list[tuple[str, str, str, set[str]]]:
     """(cause, scope, kind, rules) for one tied guest: its guest cluster, or the causes of its rules."""
     if g.faux_cluster and g.faux_cluster in faux_index:
@@ -112,11 +115,11 @@ def _causes(g: PinnedGuest, named: dict[str, dict[str, list[str]]], faux_index: 
                  set(g.rules))]
     out: list[tuple[str, str, str, set[str]]] = []
     for rule in g.rules:
-        texts = named[g.key][rule] if g.key in named and rule in named[g.key] else []
-        if not texts:
+        rule_causes = named[g.key][rule] if g.key in named and rule in named[g.key] else []
+        if not rule_causes:
             out.append((guest_cause(g.key, g.name, rule).id, g.name, "guest", {rule}))
-        for text in texts:
-            cause = named_cause(text, analysis.host_names, analysis.guest_names)
+        for rule_cause in rule_causes:
+            cause = named_cause(rule_cause, analysis.host_names, analysis.guest_names)
             out.append((cause.id, g.name if cause.identity == g.key else cause.label, cause.kind, {rule}))
     return out
 
@@ -157,7 +160,7 @@ def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCos
     return Action(row.scope, row.kind, freed, saving, later, action=phrase(effort, scope, len(row.guests)),
                   effort=effort.level, reason=reason, units=len(row.units), annual_cost=addressed,
                   rules=tuple(sorted(row.rules)), cause=row.cause, freed=tuple(freed_hosts),
-                  unit_ids=tuple(sorted(row.units)))
+                  unit_ids=tuple(sorted(row.units)), standalone_hosts=row.standalone_hosts)
 
 
 def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCost],
@@ -194,8 +197,8 @@ def _cause_text(action: Action) -> str:
     if action.kind == "guest-cluster":
         return f"guest cluster {action.label}, whose nodes share disks and so cannot move freely"
     label = action.label
-    if action.cause.startswith("alone:"):
-        hosts = action.cause[len("alone:"):].split(",")
+    if action.standalone_hosts:
+        hosts = action.standalone_hosts
         label = f"the local storage of standalone host{'s' if len(hosts) > 1 else ''} {', '.join(hosts)}"
     rules = ", ".join(f"{r} {_lower(CATALOGUE[r].title)}" for r in action.rules if r in CATALOGUE)
     return f"{label} ({rules})" if rules else label

@@ -93,6 +93,8 @@ class Action:
     """The cost units it addresses (guest-cluster ids, guest keys)."""
     cause: str = ""
     """The cause id the core ranks ('faux:0', 'datastore:…', 'guest:<key>:<rule>')."""
+    standalone_hosts: tuple[str, ...] = ()
+    """Set when the action is the local storage of these hosts alone (accept, or add shared storage)."""
 
 
 @dataclass(frozen=True)

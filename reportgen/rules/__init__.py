@@ -67,8 +67,8 @@ def _sort(out: RuleOutput) -> None:
     """Findings and edges in a fixed order, whatever order the detectors' joins produced."""
     out.findings.sort(key=lambda f: (f.rule, f.guest_key or "", f.host_key or "", f.timing, f.evidence))
     for edges in (out.bonds, out.colocations):
-        edges.sort(key=lambda e: (e.a, e.b, e.rule, e.cause or ""))
+        edges.sort(key=lambda e: (e.a, e.b, e.rule, e.cause.id if e.cause else ""))
     for host_edges in (out.pins, out.strands):
-        host_edges.sort(key=lambda e: (e.guest, e.host, e.rule, e.cause or ""))
+        host_edges.sort(key=lambda e: (e.guest, e.host, e.rule, e.cause.id if e.cause else ""))
     # one group per member set: two heuristics (a private switch, similar names) may find the same guests
     out.suspected = sorted({tuple(sorted(set(group))) for group in out.suspected})

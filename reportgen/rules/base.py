@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..causes import RuleCause
 from ..estate import Estate
 
 
@@ -109,7 +110,7 @@ class Finding:
     timing: Timing = "now"
     effects: frozenset[Effect] = frozenset()
     remediation: str = ""
-    cause: str | None = None
+    cause: RuleCause | None = None
     """The fixable thing behind the finding (one datastore, one port group, one guest cluster)."""
     suspected: bool = False
     steps: tuple[str, ...] = ()
@@ -126,7 +127,7 @@ class GuestEdge:
     a: str
     b: str
     rule: str
-    cause: str | None = None
+    cause: RuleCause | None = None
     """None on a bond or a guest-cluster colocation: the cause is the faux cluster itself."""
 
 
@@ -137,7 +138,7 @@ class HostEdge:
     guest: str
     host: str
     rule: str
-    cause: str | None = None
+    cause: RuleCause | None = None
 
 
 @dataclass(frozen=True)

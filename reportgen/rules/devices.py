@@ -12,7 +12,7 @@ import polars as pl
 
 from ..estate import Estate
 from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import add_pins, at_row, device_timing, emit, frame, located, value, vsphere_guests
+from .frames import add_pins, at_row, cause, device_timing, emit, frame, located, value, vsphere_guests
 
 LM, EVAC, HA, BKP = Effect.LIVE_MIGRATION, Effect.EVACUATION, Effect.RESTART, Effect.HOST_BACKUP
 NO_PCI_TAB = (
@@ -129,7 +129,7 @@ def _sriov(out: RuleOutput, estate: Estate, g: pl.DataFrame) -> None:
     if nics.is_empty():
         return
     hit = nics.join(g.select("guest_key", "host_key", "timing"), on="guest_key").with_columns(
-        timing=device_timing(), cause=pl.concat_str(pl.lit("sriov:"), pl.col("guest_key")), **at_row("vNetwork"),
+        timing=device_timing(), cause=cause("sriov", pl.col("guest_key")), **at_row("vNetwork"),
     ).with_columns(evidence=pl.concat_str(
         located(), pl.lit(": "), value("Adapter", "adapter"),
         pl.lit(", "), value("Network", "network"), pl.lit(", "), value("Connected", "connected"),
@@ -145,7 +145,7 @@ def _usb(out: RuleOutput, usb: pl.DataFrame) -> None:
     if usb.is_empty():
         return
     usb = usb.with_columns(**at_row("vUSB")).with_columns(
-        cause=pl.concat_str(pl.lit("usb:"), pl.col("guest_key")),
+        cause=cause("usb", pl.col("guest_key")),
         evidence=pl.concat_str(
             located(), pl.lit(": "), pl.col("detail").fill_null("USB device"),
             pl.lit(", "), value("Connected", "connected"), pl.lit(", "), value("Auto connect", "starts_connected"),
@@ -163,7 +163,7 @@ def _cd(out: RuleOutput, cds: pl.DataFrame) -> None:
     if cds.is_empty():
         return
     client = pl.col("backing") == "client"
-    cds = cds.with_columns(cause=pl.concat_str(pl.lit("cd:"), pl.col("guest_key")), **at_row("vCD")).with_columns(
+    cds = cds.with_columns(cause=cause("cd", pl.col("guest_key")), **at_row("vCD")).with_columns(
         evidence=pl.concat_str(
             located(), pl.lit(": Device Type = "), pl.col("detail"),
             pl.when(client).then(pl.lit(" (a client's drive)")).otherwise(pl.lit(" (the host's drive)")),

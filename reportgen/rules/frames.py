@@ -14,6 +14,7 @@ from contextvars import ContextVar
 
 import polars as pl
 
+from ..causes import RuleCause
 from ..estate import Estate
 from .base import Effect, Finding, GuestEdge, HostEdge, Location, RuleInfo, RuleOutput, Severity, Timing
 from .versions import esxi_number, hw_number
@@ -183,6 +184,21 @@ def located() -> pl.Expr:
     return pl.concat_str(pl.col("source_tab"), pl.lit(" "), pl.col("source_rows"))
 
 
+def cause(kind: str, *identity: str | pl.Expr) -> pl.Expr:
+    """A ``cause`` column: the thing that ties the guest (a struct of kind and identity; null when a part is).
+
+    The identity is the parts joined; a text is a literal, e.g. ``cause("portgroup", pl.col("host_key"), "/",
+    pl.col("network"))``.
+    """
+    parts = [pl.lit(p) if isinstance(p, str) else p for p in identity]
+    ident = pl.concat_str(parts)
+    return pl.when(ident.is_not_null()).then(pl.struct(kind=pl.lit(kind), identity=ident))
+
+
+def _cause(value: dict[str, str] | None) -> RuleCause | None:
+    return RuleCause(value["kind"], value["identity"]) if value else None
+
+
 def value(label: str, column: str) -> pl.Expr:
     """Evidence fragment "Label = value" ('(empty)' for a null)."""
     return pl.concat_str(pl.lit(f"{label} = "), pl.col(column).cast(pl.String).fill_null("(empty)"))
@@ -216,7 +232,7 @@ def emit(
             effects=info.effects if effects is None else effects,
             remediation=" ".join(steps) if steps else info.remediation if remediation is None else remediation,
             steps=steps,
-            cause=row.get("cause"), suspected=bool(row.get("suspected") or False),
+            cause=_cause(row.get("cause")), suspected=bool(row.get("suspected") or False),
             source=Location(row["source_tab"], row["source_rows"]) if row.get("source_tab") else None,
         ))
 
@@ -233,10 +249,11 @@ def add_pins(out: RuleOutput, ties: pl.DataFrame, rule: str, *, strand: bool = F
     rows = ties.filter((pl.col("timing") != "hygiene") & pl.col("host_key").is_not_null()).select(
         "guest_key", "host_key", pl.col("cause") if has_cause else pl.lit(None, pl.String).alias("cause")
     ).unique(maintain_order=True)
-    for guest, host, cause in rows.iter_rows():
-        out.pins.append(HostEdge(guest, host, rule, cause))
+    for guest, host, named in rows.iter_rows():
+        tie = _cause(named)
+        out.pins.append(HostEdge(guest, host, rule, tie))
         if strand:
-            out.strands.append(HostEdge(guest, host, rule, cause))
+            out.strands.append(HostEdge(guest, host, rule, tie))
 
 
 def add_colocations(out: RuleOutput, groups: pl.DataFrame, rule: str) -> None:
@@ -245,4 +262,4 @@ def add_colocations(out: RuleOutput, groups: pl.DataFrame, rule: str) -> None:
     for row in groups.iter_rows(named=True):
         members = list(dict.fromkeys(row["members"]))
         for other in members[1:]:
-            out.colocations.append(GuestEdge(members[0], other, rule, row["cause"] if has_cause else None))
+            out.colocations.append(GuestEdge(members[0], other, rule, _cause(row["cause"]) if has_cause else None))

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from ..causes import RuleCause
 from ..estate import Estate
 from .base import (
     Detector,
@@ -167,7 +168,7 @@ def _rows(rows: list[int | None]) -> str:
 
 
 def _tie(out: RuleOutput, info: RuleInfo, g: dict[str, object], evidence: str, *, severity: Severity | None = None,
-         pin: bool = False, strand: bool = False, cause: str | None = None,
+         pin: bool = False, strand: bool = False, cause: RuleCause | None = None,
          effects: frozenset[Effect] | None = None, source: Location | None = None) -> None:
     """One finding for guest ``g``, and its pin / strand edges to the guest's host.
 
@@ -350,7 +351,7 @@ def storage(estate: Estate, ctx: RuleContext) -> RuleOutput:
             volume = g["datastore"] or _drive(config[0] if config else g["local_paths"][0], g["host_name"])
             _tie(out, HYV08, g, "; ".join(f"{at}: {text}" for at, text in parts)
                  + " (a local drive, not a Cluster Shared Volume or SMB share)",
-                 pin=True, strand=True, cause=f"datastore:{volume}", source=parts[0][0])
+                 pin=True, strand=True, cause=RuleCause("datastore", volume), source=parts[0][0])
     return out
 
 

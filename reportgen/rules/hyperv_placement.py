@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from ..causes import RuleCause
 from ..estate import Estate
 from .base import Detector, GuestEdge, Location, Need, RuleContext, RuleOutput, Severity
 from .frames import frame
@@ -113,12 +114,12 @@ def switches(estate: Estate, ctx: RuleContext) -> RuleOutput:
                     f"SwitchType = {kind}")
         evidence += f"; also used by {', '.join(others)} on that host" if others else "; no other VM uses it"
         severity = Severity.CRITICAL if private and others else rule.severity
-        _tie(out, rule, g, evidence, severity=severity, pin=True, cause=f"switch:{g['host_name']}/{g['network']}",
+        _tie(out, rule, g, evidence, severity=severity, pin=True, cause=RuleCause("switch", f"{g['host_name']}/{g['network']}"),
              source=at)
     for grp in groups.iter_rows(named=True):
         members = grp["members"]
         if grp["switch_kind"] == "hyperv-private" and len(members) >= 2:
-            cause = f"switch:{grp['host_key'].split('/', 1)[-1]}/{grp['network']}"
+            cause = RuleCause("switch", f"{grp['host_key'].split('/', 1)[-1]}/{grp['network']}")
             for other in members[1:]:
                 out.colocations.append(GuestEdge(members[0], other, HYV05.id, cause))
             out.suspected.append(tuple(members))
@@ -152,7 +153,7 @@ def _missing_switches(out: RuleOutput, nics: pl.DataFrame, nets: pl.DataFrame, h
         evidence = (f"{at}: SwitchName = {g['network']}; Get-VMSwitch: present on "
                     f"{', '.join(g['present'])}, missing on {', '.join(lacking)}")
         _tie(out, HYV07, g, evidence, severity=Severity.HIGH if alone else HYV07.severity, pin=alone,
-             cause=f"switch:{g['host_cluster'].split('/', 1)[-1]}/{g['network']}", source=at)
+             cause=RuleCause("switch", f"{g['host_cluster'].split('/', 1)[-1]}/{g['network']}"), source=at)
 
 
 def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
@@ -221,7 +222,7 @@ def _processor(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) 
                 f"cluster: {listing}")
     if mine and not same:
         _tie(out, HYV13, g, evidence + f"; no other node has the CPU of {g['host_name']}", pin=True,
-             cause=f"cpu:{g['host_name']}")
+             cause=RuleCause("cpu", str(g["host_name"])))
     else:
         _tie(out, HYV13, g, evidence + (f"; can move only to {', '.join(same)}" if same else ""))
 

@@ -18,6 +18,7 @@ from .frames import (
     add_colocations,
     add_pins,
     at_row,
+    cause,
     device_timing,
     emit,
     frame,
@@ -140,7 +141,7 @@ def _uplinkless_standard(out: RuleOutput, nics: pl.DataFrame) -> None:
     if hit.is_empty():
         return
     hit = hit.with_columns(
-        cause=pl.concat_str(pl.lit("portgroup:"), pl.col("host_key"), pl.lit("/"), pl.col("network")),
+        cause=cause("portgroup", pl.col("host_key"), "/", pl.col("network")),
         timing=pl.col("tie"),
         severity=pl.when(pl.col("heartbeat")).then(pl.lit(int(Severity.CRITICAL))).otherwise(pl.lit(int(VMW10.severity))),
         evidence=pl.concat_str(
@@ -183,7 +184,7 @@ def _partial_labels(out: RuleOutput, estate: Estate, g: pl.DataFrame, nics: pl.D
     single = pl.col("with_label") == 1
     hit = hit.with_columns(
         timing=pl.col("tie"),
-        cause=pl.concat_str(pl.lit("network:"), pl.col("cluster_key"), pl.lit("/"), pl.col("network")),
+        cause=cause("network", pl.col("cluster_key"), "/", pl.col("network")),
         severity=pl.when(single).then(pl.lit(int(Severity.HIGH))).otherwise(pl.lit(int(VMW11.severity))),
         evidence=pl.concat_str(
             pl.col("nic_facts"), pl.lit("; the name is carried by "), pl.col("with_label").cast(pl.String),
@@ -205,8 +206,7 @@ def _uplinkless_distributed(out: RuleOutput, nics: pl.DataFrame) -> None:
         return
     hit = hit.with_columns(
         timing=pl.col("tie"),
-        cause=pl.concat_str(pl.lit("dvportgroup:"), pl.col("scope"), pl.lit("/"), pl.col("pg_switch"), pl.lit("/"),
-                            pl.col("network")),
+        cause=cause("dvportgroup", pl.col("scope"), "/", pl.col("pg_switch"), "/", pl.col("network")),
         severity=pl.when(pl.col("heartbeat")).then(pl.lit(int(Severity.HIGH))).otherwise(pl.lit(int(VMW12.severity))),
         evidence=pl.concat_str(
             pl.col("nic_facts"), pl.lit("; dvPort: '"), pl.col("network"), pl.lit("' on "), pl.col("pg_switch"),

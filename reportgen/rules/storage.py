@@ -12,7 +12,7 @@ import polars as pl
 
 from ..estate import Estate
 from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import add_pins, at_row, at_rows, device_timing, emit, frame, located, names_text, vsphere_guests
+from .frames import add_pins, at_row, at_rows, cause, device_timing, emit, frame, located, names_text, vsphere_guests
 
 VM_CONDITIONS = (
     "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-vcenter-esxi-management/"
@@ -110,7 +110,7 @@ def _on_local(out: RuleOutput, g: pl.DataFrame, found: pl.DataFrame) -> None:
                   pl.concat_str(pl.lit("row "), pl.col("row").sort_by("fact").first().cast(pl.String))),
     )
     per = per.join(g.select("guest_key", "host_key", "host", "timing"), on="guest_key").with_columns(
-        cause=pl.concat_str(pl.lit("datastore:"), pl.col("datastore_key")),
+        cause=cause("datastore", pl.col("datastore_key")),
         severity=pl.when(pl.col("mib") > LARGE_MIB).then(pl.lit(int(Severity.CRITICAL)))
         .otherwise(pl.lit(int(VMW13.severity))),
         evidence=pl.concat_str(
@@ -143,7 +143,7 @@ def _iso(out: RuleOutput, estate: Estate, g: pl.DataFrame, local: pl.DataFrame) 
                      how="left")
     is_local = pl.col("ds_name").is_not_null()
     isos = isos.with_columns(
-        cause=pl.concat_str(pl.lit("datastore:"), pl.coalesce("datastore_key", "datastore")), **at_row("vCD"),
+        cause=cause("datastore", pl.coalesce("datastore_key", "datastore")), **at_row("vCD"),
     ).with_columns(
         severity=pl.when(is_local).then(pl.lit(int(VMW19.severity))).otherwise(pl.lit(int(Severity.LOW))),
         evidence=pl.concat_str(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportgen.causes import RuleCause
 from reportgen.rules import CATALOGUE, Severity
 from tests.rules.hyperv_lab import edges, findings, two_nodes, vm_id
 
@@ -125,7 +126,7 @@ def test_local_storage_pins_and_strands(tmp_path: Path) -> None:
     assert edges(out.strands, "HYV-08") == {(vm_id("LOCAL1"), "hyperv/HVA")}
     finding = findings(out, "HYV-08")[vm_id("LOCAL1")]
     assert "ConfigurationLocation = D:\\Hyper-V\\LOCAL1" in finding.evidence
-    assert finding.cause == "datastore:D: on HVA"
+    assert finding.cause == RuleCause("datastore", "D: on HVA")
 
 
 def test_local_disk_of_a_vm_whose_configuration_is_on_a_csv(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reportgen.causes import RuleCause
 from reportgen.rules import Severity
 
 from .kit import guest, host, key, make, nic, of, pinned, portgroup, run
@@ -37,7 +38,8 @@ def test_only_connected_nics_of_running_guests_pin_now() -> None:
         "vm-4": ("hygiene", Severity.LOW), "vm-5": ("hygiene", Severity.LOW),
     }
     assert pinned(out, "VMW-10") == {("vm-1", "esx01"), ("vm-3", "esx02")}
-    assert {p.cause for p in out.pins} == {f"portgroup:{key('esx01')}/Isolate", f"portgroup:{key('esx02')}/Isolate"}
+    assert {p.cause for p in out.pins} == {RuleCause("portgroup", f"{key('esx01')}/Isolate"),
+                                          RuleCause("portgroup", f"{key('esx02')}/Isolate")}
 
 
 def test_the_switch_comes_from_vport_not_from_vnetwork() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reportgen.causes import RuleCause
 from reportgen.rules import Effect, Severity
 from reportgen.rules.base import Location
 
@@ -21,7 +22,7 @@ def test_files_on_a_single_host_datastore_pin_and_strand_the_running_guest() -> 
     assert "[local01]" in finding.evidence and "# Hosts = 1, Hosts = esx01" in finding.evidence
     assert Effect.RESTART in finding.effects
     assert pinned(out) == {("vm-1", "esx01")}
-    assert [(s.guest, s.cause) for s in out.strands] == [(key("vm-1"), f"datastore:{key('local01')}")]
+    assert [(s.guest, s.cause) for s in out.strands] == [(key("vm-1"), RuleCause("datastore", key("local01")))]
 
 
 def test_only_a_disk_on_local_storage_is_enough() -> None:
