@@ -1,7 +1,8 @@
 """Mapping Hyper-V objects (as text) onto the canonical estate tables.
 
 Guests are keyed by VMId (lower case), hosts by ``hyperv/<COMPUTERNAME>``, clusters by
-``hyperv/<CLUSTER>``. Child objects (disks, NICs, drives, devices) join their VM by VMId, or
+``hyperv/<CLUSTER>``. A Hyper-V Replica copy keeps its primary's VMId, so a copy is keyed
+``<VMId>/replica/<COMPUTERNAME>``: the primary and its copy stay two guests in one audit. Child objects (disks, NICs, drives, devices) join their VM by VMId, or
 by host and VM name when a user's ``Select-Object`` left VMId out. Every row read ends up in a
 table or in a :class:`DataIssue` that says why it was skipped.
 """
@@ -75,6 +76,12 @@ class HyperVMapper:
             __host=H.host_key(pl.col("ComputerName")) if "ComputerName" in frame.columns else pl.lit(None, pl.String),
             __vm=H.text(frame, "VMName"),
         )
+        copies = guests.filter(pl.col("guest_key") != pl.col("vm_id")).select(
+            __copy_id="vm_id", __host="host_key", __copy="guest_key")
+        if copies.height:  # a Replica copy's rows: its VMId on the copy's host
+            frame = frame.join(copies, left_on=["guest_key", "__host"], right_on=["__copy_id", "__host"],
+                               how="left", nulls_equal=False)
+            frame = frame.with_columns(guest_key=pl.coalesce("__copy", "guest_key")).drop("__copy")
         by_name = guests.select(__host="host_key", __vm="name", __by_name="guest_key").unique(
             subset=["__host", "__vm"], keep="first")
         frame = frame.join(by_name, on=["__host", "__vm"], how="left", nulls_equal=False)
@@ -131,8 +138,11 @@ class HyperVMapper:
         })
         frame = self.keep("Get-VM", frame, pl.col("guest_key").is_not_null(),
                           "no VMId (or Id) to identify the VM (add VMId to the export)")
+        copy = pl.col("replication_mode").is_in(list(H.COPY_MODES)).fill_null(False)
+        frame = frame.with_columns(guest_key=pl.when(copy).then(_copy_key(pl.col("guest_key"), pl.col("host_key")))
+                                   .otherwise(pl.col("guest_key")))
         frame = frame.with_columns(pl.col("name").fill_null(pl.col("guest_key")))
-        # A Hyper-V Replica copy keeps its primary's VMId and is off: the running row says where the guest is.
+        # Without ReplicationMode a Replica copy cannot be told from its primary: the running row is the guest.
         running = (pl.col("power_state") == "poweredOn").fill_null(False)
         first_running = running & (running.cast(pl.Int32).cum_sum().over("guest_key") == 1)
         first = pl.when(running.any().over("guest_key")).then(first_running) \
@@ -165,8 +175,9 @@ class HyperVMapper:
         rows = f.select(guest_key=H.guid(H.text(f, "VMId")), possible=H.text(f, "PossibleOwners"),
                         preferred=preferred.fill_null("") if "PreferredOwners" in f.columns else preferred)
         rows = rows.filter(pl.col("guest_key").is_not_null() & pl.col("possible").is_not_null())
+        rows = self.owner_rows(rows.with_columns(possible_owners=_hosts(pl.col("possible"))), guests)
         rows = rows.unique(subset=["guest_key"], keep="first", maintain_order=True).select(
-            "guest_key", possible_owners=_hosts(pl.col("possible")), preferred_owners=_hosts(pl.col("preferred")))
+            "guest_key", "possible_owners", preferred_owners=_hosts(pl.col("preferred")))
         self.used["Get-ClusterOwnerNode"] = rows.height
         return guests.join(rows, on="guest_key", how="left")
 
@@ -175,10 +186,33 @@ class HyperVMapper:
         link = guests.select("guest_key", group=pl.col("name").str.to_lowercase())
         owners = self.obj("Get-ClusterOwnerNode")
         if owners is not None and {"Group", "VMId"} <= set(owners.columns):
-            by_id = owners.select(guest_key=H.guid(H.text(owners, "VMId")),
-                                  group=H.text(owners, "Group").str.to_lowercase()).drop_nulls()
+            possible = _hosts(H.text(owners, "PossibleOwners")) if "PossibleOwners" in owners.columns \
+                else pl.lit(None, pl.List(pl.String))
+            by_id = owners.select(guest_key=H.guid(H.text(owners, "VMId")), possible_owners=possible,
+                                  group=H.text(owners, "Group").str.to_lowercase())
+            by_id = self.owner_rows(by_id.filter(pl.col("guest_key").is_not_null() & pl.col("group").is_not_null()),
+                                    guests).select("guest_key", "group")
             link = pl.concat([by_id, link]).unique(subset=["guest_key"], keep="first", maintain_order=True)
         return link
+
+    @staticmethod
+    def owner_rows(rows: pl.DataFrame, guests: pl.DataFrame) -> pl.DataFrame:
+        """Cluster rows keyed by VMId given to a clustered Replica copy whose host is among their possible owners.
+
+        A primary and its copy share the VMId; each cluster lists only its own nodes as possible owners
+        (Hyper-V Replica does not replicate within one cluster). Otherwise the row is the primary's.
+        """
+        copies = guests.filter((pl.col("guest_key") != pl.col("vm_id")) & pl.col("is_clustered").fill_null(True))
+        copies = copies.select(__copy_id="vm_id", __copy_host="host_key", __copy="guest_key")
+        if copies.is_empty():
+            return rows
+        rows = rows.with_row_index("__owner_row").join(copies, left_on="guest_key", right_on="__copy_id", how="left",
+                                                       maintain_order="left")
+        mine = pl.col("possible_owners").list.contains(pl.col("__copy_host")).fill_null(False)
+        rows = rows.with_columns(__mine=mine, guest_key=pl.when(mine).then(pl.col("__copy")).otherwise("guest_key"))
+        # One row each: to the copy it names, else (a primary and copies elsewhere) to the primary.
+        first = pl.col("__mine").cast(pl.Int8).rank("ordinal", descending=True).over("__owner_row") == 1
+        return rows.filter(first).drop("__copy", "__copy_host", "__mine", "__owner_row")
 
     def anti_affinity(self, guests: pl.DataFrame) -> pl.DataFrame:
         """AntiAffinityClassNames of each clustered VM's group; null where unknown or not a cluster role."""
@@ -239,6 +273,12 @@ def _hosts(names: pl.Expr) -> pl.Expr:
     """'HV01; HV02' -> the host keys in that order; '' -> empty list; null stays null."""
     return names.str.split(";").list.eval(H.host_key(pl.element()).drop_nulls())
 
+
+
+def _copy_key(vm_id: pl.Expr, host_key: pl.Expr) -> pl.Expr:
+    """``<VMId>/replica/<COMPUTERNAME>`` (``<VMId>/replica`` when the host is not known)."""
+    host = pl.concat_str(pl.lit("/"), host_key.str.strip_prefix("hyperv/"))
+    return pl.concat_str(vm_id, pl.lit("/replica"), host, ignore_nulls=True)
 
 
 def _text(value: object) -> str | None:

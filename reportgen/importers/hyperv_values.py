@@ -22,6 +22,8 @@ SWITCH_KINDS = {
 REPLICATION_MODES = {"none": "none", "primary": "primary", "replica": "replica", "testreplica": "test-replica",
                      "extendedreplica": "extended-replica", "0": "none", "1": "primary", "2": "replica",
                      "3": "test-replica", "4": "extended-replica"}
+COPY_MODES = ("replica", "extended-replica", "test-replica")
+"""Modes of a VM that is not the primary: it shares the primary's VMId, so it is keyed apart."""
 DVD_BACKINGS = {"passthrough": "host", "iso": "iso", "none": "none", "2": "host", "1": "iso", "0": "none"}
 
 # Highest VM configuration version per Windows Server build (when Get-VMHostSupportedVersion is absent).

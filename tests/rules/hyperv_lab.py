@@ -21,6 +21,11 @@ def vm_id(name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{name}.vm.test"))
 
 
+def copy_key(name: str, host: str) -> str:
+    """The guest key of a Hyper-V Replica copy of ``name`` kept on ``host``."""
+    return f"{vm_id(name)}/replica/{host}"
+
+
 def render(rows: list[dict[str, object]]) -> str:
     """Export-Csv text (PowerShell 7 form): every field quoted, $null written as nothing."""
     columns: list[str] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen.rules import Severity
-from tests.rules.hyperv_lab import GiB, Lab, edges, findings, two_nodes, vm_id
+from tests.rules.hyperv_lab import GiB, Lab, copy_key, edges, findings, two_nodes, vm_id
 
 SHARED = r"C:\ClusterStorage\Volume2\AG\data.vhdx"
 
@@ -63,6 +63,9 @@ def test_preferred_owners_missing_from_the_export_are_not_guessed(tmp_path: Path
 
 # -- HYV-17: Replica copies --------------------------------------------------------------------------
 
+COPY = copy_key("COPY01", "HVA")
+
+
 def _local_vms(modes: dict[str, str] | None) -> Lab:
     """Three VMs on a local drive of HVA (HYV-08 pins and strands each), with the given replication modes."""
     lab = two_nodes()
@@ -76,12 +79,12 @@ def _local_vms(modes: dict[str, str] | None) -> Lab:
 def test_a_replica_copy_is_said_and_ties_no_host(tmp_path: Path) -> None:
     _, out = _local_vms({"COPY01": "Replica", "MAIN01": "Primary"}).run(tmp_path)
     copy = findings(out, "HYV-17")
-    assert set(copy) == {vm_id("COPY01")}  # the primary and the plain VM are guests like any other
-    assert copy[vm_id("COPY01")].severity == Severity.INFO and not copy[vm_id("COPY01")].effects
-    assert "ReplicationMode = Replica, State = Off on HVA" in copy[vm_id("COPY01")].evidence
+    assert set(copy) == {COPY}  # the primary and the plain VM are guests like any other
+    assert copy[COPY].severity == Severity.INFO and not copy[COPY].effects
+    assert "ReplicationMode = Replica, State = Off on HVA" in copy[COPY].evidence
     local = findings(out, "HYV-08")
-    assert set(local) == {vm_id("COPY01"), vm_id("MAIN01"), vm_id("PLAIN01")}  # its tie is still reported
-    assert "a Hyper-V Replica copy (ReplicationMode = Replica)" in local[vm_id("COPY01")].evidence
+    assert set(local) == {COPY, vm_id("MAIN01"), vm_id("PLAIN01")}  # its tie is still reported
+    assert "a Hyper-V Replica copy (ReplicationMode = Replica)" in local[COPY].evidence
     assert "Replica" not in local[vm_id("MAIN01")].evidence
     pinned = {g for g, _ in edges(out.pins, "HYV-08")}
     assert pinned == {vm_id("MAIN01"), vm_id("PLAIN01")}
@@ -91,8 +94,8 @@ def test_a_replica_copy_is_said_and_ties_no_host(tmp_path: Path) -> None:
 
 def test_extended_replica_and_numbers_are_copies_too(tmp_path: Path) -> None:
     _, out = _local_vms({"COPY01": "ExtendedReplica", "MAIN01": "2"}).run(tmp_path)
-    assert set(findings(out, "HYV-17")) == {vm_id("COPY01"), vm_id("MAIN01")}
-    assert "ReplicationMode = ExtendedReplica" in findings(out, "HYV-17")[vm_id("COPY01")].evidence
+    assert set(findings(out, "HYV-17")) == {COPY, copy_key("MAIN01", "HVA")}
+    assert "ReplicationMode = ExtendedReplica" in findings(out, "HYV-17")[COPY].evidence
 
 
 def test_without_replication_mode_copies_are_guests_and_the_rule_is_not_assessed(tmp_path: Path) -> None:
