@@ -16,7 +16,7 @@ class RuleCause:
     """The thing a rule names as what ties a guest: its kind and identity."""
 
     kind: str
-    """'datastore', 'portgroup', 'network', 'dvportgroup', 'switch', 'san', 'cpu', 'usb', 'cd', 'sriov'."""
+    """'datastore', 'portgroup', 'network', 'dvportgroup', 'switch', 'san', 'cpu', 'guardian', 'usb', 'cd', 'sriov'."""
     identity: str
     """What it is, e.g. a datastore key ('<scope>/<name>') or '<host>/<switch>'."""
 
@@ -67,6 +67,9 @@ def cause_label(kind: str, ident: str, host_names: dict[str, str], guest_names: 
         return f"{switch} on {where}" if switch else ident
     if kind == "datastore":
         return ident.split("/", 1)[-1]
+    if kind == "guardian":  # Hyper-V <host>/<guardian>: the vTPM key-protector guardian a host alone holds
+        host, _, guardian = ident.partition("/")
+        return f"{guardian} of {host}" if guardian else ident
     if kind == "portgroup":  # <host key>/<port group>
         for i, ch in enumerate(ident):
             if ch == "/" and ident[:i] in host_names:

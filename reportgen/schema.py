@@ -124,6 +124,10 @@ COLUMNS: dict[str, list[Column]] = {
         Column("sockets", I32, doc="Hyper-V: processor sockets (Win32_Processor rows); null when unknown"),
         Column("vm_sans", pa.list_(STR), doc="Hyper-V: names of the host's virtual SANs (Get-VMSan); empty: "
                "none; null when not read"),
+        Column("guardians", pa.list_(STR), doc="Hyper-V: encryption-certificate thumbprints of the HGS guardians "
+               "the host holds with their private keys (Get-HgsGuardian); empty: none; null when not read"),
+        Column("hgs_mode", STR, doc="Hyper-V: the host's HGS client mode, local or hgs (Get-HgsClientConfiguration "
+               "Mode: Local or HostGuardianService); null when unknown"),
         Column("fault_domain", STR, doc="vSAN fault domain (vHost 'vSAN Fault Domain Name'): the host's site "
                "unless the configuration names sites"),
         Column("site", STR, doc="the host's site, once assigned (sites.with_sites): [sites] in the "
@@ -183,6 +187,13 @@ COLUMNS: dict[str, list[Column]] = {
                "VM's group (Get-ClusterAffinityRule); empty: none; null when unknown"),
         Column("anti_affinity", pa.list_(STR), doc="Hyper-V: AntiAffinityClassNames of the VM's cluster group "
                "(Get-ClusterGroup); empty: none; null when unknown or not a cluster role"),
+        Column("tpm_enabled", BOOL, doc="Hyper-V: the VM has a virtual TPM (Get-VMSecurity TpmEnabled); null "
+               "when unknown"),
+        Column("shielded", BOOL, doc="Hyper-V: the VM is shielded (Get-VMSecurity Shielded); null when unknown"),
+        Column("key_guardians", pa.list_(STR), doc="Hyper-V: encryption-certificate thumbprints of the owner and "
+               "guardians of the VM's key protector (Get-VMKeyProtector, decoded); null when not read"),
+        Column("key_guardian_names", pa.list_(STR), doc="Hyper-V: names of the owner and guardians of the VM's key "
+               "protector, in the order of key_guardians; null when not read"),
         Column("source_id", I32, True),
         Column("row", I32, doc="spreadsheet row of the guest in its main tab"),
     ],

@@ -38,6 +38,13 @@ CMDLETS: dict[str, tuple[set[str], str]] = {
     "Get-VMAssignableDevice": ({"VM"}, f"{LEARN}/hyper-v/get-vmassignabledevice"),
     "Get-VMGpuPartitionAdapter": ({"VM"}, f"{LEARN}/hyper-v/get-vmgpupartitionadapter"),
     "Get-VHD": ({"Path", "CimSession"}, f"{LEARN}/hyper-v/get-vhd"),
+    # vTPM: the VM's security settings and raw key protector (Hyper-V), decoded and matched with the guardians each
+    # host holds (HgsClient, CDXML cmdlets over the node's CIM session; ConvertTo- only parses the bytes it is given).
+    "Get-VMSecurity": ({"VM"}, f"{LEARN}/hyper-v/get-vmsecurity"),
+    "Get-VMKeyProtector": ({"VM"}, f"{LEARN}/hyper-v/get-vmkeyprotector"),
+    "ConvertTo-HgsKeyProtector": ({"Bytes", "CimSession"}, f"{LEARN}/hgsclient/convertto-hgskeyprotector"),
+    "Get-HgsGuardian": ({"CimSession"}, f"{LEARN}/hgsclient/get-hgsguardian"),
+    "Get-HgsClientConfiguration": ({"CimSession"}, f"{LEARN}/hgsclient/get-hgsclientconfiguration"),
     "Get-Cluster": ({"Name"}, f"{LEARN}/failoverclusters/get-cluster"),
     "Get-ClusterNode": ({"Cluster"}, f"{LEARN}/failoverclusters/get-clusternode"),
     "Get-ClusterGroup": ({"Cluster"}, f"{LEARN}/failoverclusters/get-clustergroup"),
@@ -77,7 +84,7 @@ CMDLETS: dict[str, tuple[set[str], str]] = {
     "Compress-Archive": ({"Path", "DestinationPath", "Force"}, f"{LEARN}/microsoft.powershell.archive/compress-archive"),
     "Remove-Item": ({"LiteralPath", "Recurse", "Force"}, f"{LEARN}/microsoft.powershell.management/remove-item"),
 }
-OWN = {"Format-Value", "ConvertTo-Row", "New-Result", "Add-Failure", "Add-Status", "Get-ClusterState", "Add-Check",
+OWN = {"Format-Value", "Get-Thumbprint", "ConvertTo-Row", "New-Result", "Add-Failure", "Add-Status", "Get-ClusterState", "Add-Check",
        "Write-Result", "Write-Manifest"}
 """The script's own functions (defined in it, touching nothing outside it)."""
 
@@ -172,7 +179,7 @@ def test_every_cmdlet_and_parameter_is_in_the_documented_table() -> None:
         used.setdefault(name, set()).update(params)
     for name, params in used.items():
         assert params <= CMDLETS[name][0], (name, params - CMDLETS[name][0])
-    assert {n for n in CMDLETS if n.startswith("Get-VM") or n.startswith("Get-Cluster")} <= set(used)
+    assert {n for n in CMDLETS if n.startswith(("Get-VM", "Get-Cluster", "Get-Hgs", "ConvertTo-Hgs"))} <= set(used)
     defined = set(re.findall(r"function ([A-Z][A-Za-z]+-[A-Z][A-Za-z]+)", CODE))
     assert defined == OWN
 
@@ -338,3 +345,21 @@ def test_affinity_rules_and_virtual_sans_are_read_with_a_status_like_every_objec
     assert "'Get-VMSan'                  = { Get-VMSan -CimSession $session" in node
     assert "'Get-ClusterAffinityRule')" in SCRIPT  # failed too when the cluster reader is stopped
     assert "AddArgument($StartedAt).AddArgument($OperationTimeoutSec)" in SCRIPT
+
+
+def test_vtpm_keys_and_guardians_are_read_and_hgsclient_missing_is_failed_never_empty() -> None:
+    """Get-VMSecurity per VM; the key protector of each vTPM VM decoded on its node into guardians (certificate
+    thumbprints); the guardians and HGS mode of each host. Without the HgsClient module both are 'failed'."""
+    node = SCRIPT[SCRIPT.index("$NodeReader = {"): SCRIPT.index("$ClusterReader = {")]
+    assert "Get-VMSecurity -VM $vm" in node and "$row['TpmEnabled'] -eq 'True'" in node
+    assert "$raw = Get-VMKeyProtector -VM $vm" in node
+    assert "ConvertTo-HgsKeyProtector -Bytes $raw -CimSession $session" in node
+    assert "Get-HgsGuardian -CimSession $session" in node and "Get-HgsClientConfiguration -CimSession $session" in node
+    assert "Get-Thumbprint $_.EncryptionCertificate" in node and "Get-Thumbprint $protector.Owner.EncryptionCertificate" in node
+    # A missing module is a failure per node, with its reason; never 'skipped' (read as "no guardian") nor no record.
+    for block in (node[node.index("if ($object -like 'Get-Hgs*'"):node.index("try {", node.index("if ($object -like 'Get-Hgs*'"))],
+                  node[node.index("if (-not (Get-Command -Name ConvertTo-HgsKeyProtector"):node.index("} else {", node.index(
+                      "if (-not (Get-Command -Name ConvertTo-HgsKeyProtector"))]):
+        assert "'failed'" in block and "'skipped'" not in block and "HgsClient" in block and "Add-Failure" in block
+    helpers = SCRIPT[SCRIPT.index("function Get-Thumbprint"):SCRIPT.index("function New-Result")]
+    assert "X509Certificate2]::new([byte[]]$Certificate).Thumbprint" in helpers  # parsed in memory, nothing stored

@@ -45,7 +45,7 @@ def test_bundle_audits_with_exit_0_and_a_valid_json(bundle_audit) -> None:  # ty
     assert code == 0
     check_contract(out / "f.json")
     assert [s["platform"] for s in doc["estate"]["sources"]] == ["hyperv"]
-    assert {h["platform"] for h in doc["hosts"]} == {"hyperv"} and doc["estate"]["guests"] == 21
+    assert {h["platform"] for h in doc["hosts"]} == {"hyperv"} and doc["estate"]["guests"] == 23
 
 
 def test_guest_clusters_with_members_hosts_and_topology(bundle_audit) -> None:  # type: ignore[no-untyped-def]
@@ -108,6 +108,20 @@ def test_a_replica_copy_is_said_and_holds_no_host(bundle_audit) -> None:  # type
     assert "DRAPP01" not in names(hv3["pinned_guests"]) | names(hv3["stranded_on_failure"])
 
 
+def test_a_vtpm_vm_whose_key_only_its_node_holds_is_pinned(bundle_audit) -> None:  # type: ignore[no-untyped-def]
+    """VTPM01's key protector names HV02's own UntrustedGuardian only; VTPM02's guardian is on every node."""
+    _, doc, out = bundle_audit
+    found = [f for f in doc["findings"] if f["rule"] == "HYV-20"]
+    assert [(f["guest"]["name"], f["severity"], f["host"]) for f in found] == [("VTPM01", "high", "HV02")]
+    assert "held by HV02; not by HV01, HV03" in found[0]["evidence"]
+    hv2 = hosts(doc)["HV02"]
+    assert "VTPM01" in names(hv2["pinned_guests"]) & names(hv2["stranded_on_failure"])
+    assert {c["status"] for c in doc["coverage"] if c["rule"] == "HYV-20"} == {"assessed"}
+    text = " ".join(subprocess.run(["pdftotext", str(out / "r.pdf"), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Import the vTPM guardian UntrustedGuardian of HV02 (its certificates) on every node for 1 VM" in text
+
+
 def test_a_host_without_numa_spanning_is_context(bundle_audit) -> None:  # type: ignore[no-untyped-def]
     _, doc, _ = bundle_audit
     [numa] = [f for f in doc["findings"] if f["rule"] == "HYV-18"]
@@ -163,7 +177,7 @@ def test_mixed_vsphere_and_hyperv_audit(cli, tmp_path: Path) -> None:  # type: i
     clusters = [(c["topology"], sorted(c["hosts"]), c["rules"]) for c in doc["faux_clusters"] if not c["suspected"]]
     assert ("across-boxes", ["HV01", "HV02"], ["HYV-01"]) in clusters
     assert any(hosts_ == ["192.168.1.40"] and "GEN-01" in rules for _, hosts_, rules in clusters)
-    assert doc["estate"]["guests"] == 21 + 19
+    assert doc["estate"]["guests"] == 23 + 19
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "HV03" in html and "192.168.1.40" in html
 

@@ -22,7 +22,10 @@
     kept. Per node: Get-VMHost, Get-VM, Get-VMHardDiskDrive (and Get-VHD on that node for format and
     size), Get-VMNetworkAdapter, Get-VMSwitch, Get-VMDvdDrive, Get-VMFibreChannelHba,
     Get-VMAssignableDevice and Get-VMGpuPartitionAdapter (where the cmdlets exist), Get-VMProcessor,
-    Get-VMHostSupportedVersion, Win32_Processor and Win32_OperatingSystem. When clustered:
+    Get-VMSecurity, Get-VMKeyProtector of each VM with a virtual TPM (decoded into its guardians with
+    ConvertTo-HgsKeyProtector), Get-HgsGuardian and Get-HgsClientConfiguration (HgsClient module; without it
+    these are recorded as failed, never as empty), Get-VMHostSupportedVersion, Win32_Processor and
+    Win32_OperatingSystem. When clustered:
     Get-ClusterNode, Get-ClusterGroup, Get-ClusterSharedVolume and Get-ClusterOwnerNode per VM resource.
 
     It is read-only: it calls Get-* cmdlets and CIM queries only and changes nothing on any host. Rows are
@@ -118,6 +121,14 @@ $Properties = [ordered]@{
                                      'MaxPartitionVRAM')
     'Get-VMProcessor'            = @('VMName', 'VMId', 'ComputerName', 'Count', 'CompatibilityForMigrationEnabled',
                                      'CompatibilityForMigrationMode')
+    'Get-VMSecurity'             = @('VMName', 'VMId', 'ComputerName', 'TpmEnabled', 'KsdEnabled', 'Shielded',
+                                     'EncryptStateAndVmMigrationTraffic', 'VirtualizationBasedSecurityOptOut')
+    # The key protector's owner and the guardians granted access, each with the thumbprint of its encryption certificate.
+    'Get-VMKeyProtector'         = @('VMName', 'VMId', 'ComputerName', 'Owner', 'OwnerThumbprint', 'Guardians',
+                                     'GuardianThumbprints')
+    'Get-HgsGuardian'            = @('ComputerName', 'Name', 'EncryptionThumbprint', 'SigningThumbprint',
+                                     'HasPrivateSigningKey')
+    'Get-HgsClientConfiguration' = @('ComputerName', 'Mode', 'IsHostGuarded')
     'Get-VMHostSupportedVersion' = @('ComputerName', 'Name', 'Version', 'IsDefault')
     'Get-VMSan'                  = @('ComputerName', 'SanName')
     'Win32_Processor'            = @('SystemName', 'DeviceID', 'Name', 'Manufacturer', 'NumberOfCores',
@@ -154,6 +165,14 @@ $Helpers = {
             if ($property) { $row[$column] = Format-Value $property.Value } else { $row[$column] = $null }
         }
         return $row
+    }
+    function Get-Thumbprint {
+        # The thumbprint of a guardian's certificate as the certificate store shows it, from the certificate object
+        # the HgsClient module gives or from its raw bytes (MSFT_HgsGuardian); nothing is stored anywhere.
+        param($Certificate)
+        if ($null -eq $Certificate) { return $null }
+        if ($Certificate.PSObject.Properties['Thumbprint']) { return [string]$Certificate.Thumbprint }
+        return [System.Security.Cryptography.X509Certificates.X509Certificate2]::new([byte[]]$Certificate).Thumbprint
     }
     function New-Result {
         param([string]$Node, $Properties)
@@ -206,12 +225,27 @@ $NodeReader = {
             # The virtual SANs a virtual Fibre Channel adapter can connect to on this node (SanName = the SAN's Name).
             'Get-VMSan'                  = { Get-VMSan -CimSession $session |
                                              Select-Object @{ Name = 'ComputerName'; Expression = { $Node } }, @{ Name = 'SanName'; Expression = { $_.Name } } }
+            # The guardians this host holds (local mode: 'UntrustedGuardian' and imported ones) and the HGS client mode.
+            'Get-HgsGuardian'            = { Get-HgsGuardian -CimSession $session | ForEach-Object {
+                                             [pscustomobject][ordered]@{ ComputerName = $Node; Name = [string]$_.Name
+                                                 EncryptionThumbprint = Get-Thumbprint $_.EncryptionCertificate
+                                                 SigningThumbprint = Get-Thumbprint $_.SigningCertificate
+                                                 HasPrivateSigningKey = $_.HasPrivateSigningKey } } }
+            'Get-HgsClientConfiguration' = { Get-HgsClientConfiguration -CimSession $session |
+                                             Select-Object @{ Name = 'ComputerName'; Expression = { $Node } }, Mode, IsHostGuarded }
             'Win32_Processor'            = { Get-CimInstance -ClassName Win32_Processor -CimSession $session -OperationTimeoutSec $TimeoutSec }
             'Win32_OperatingSystem'      = { Get-CimInstance -ClassName Win32_OperatingSystem -CimSession $session -OperationTimeoutSec $TimeoutSec }
         }
         foreach ($object in $hostQueries.Keys) {
             if ($object -eq 'Get-VMHostSupportedVersion' -and -not (Get-Command -Name $object -ErrorAction SilentlyContinue)) {
                 Add-Status $result $object 'skipped' 0 0 'cmdlet not available (Windows Server 2016 or earlier)'
+                continue
+            }
+            if ($object -like 'Get-Hgs*' -and -not (Get-Command -Name $object -ErrorAction SilentlyContinue)) {
+                # Not "no guardian": without the module nothing says which hosts hold the vTPM keys.
+                $message = 'the HgsClient PowerShell module is not available where the collector runs: guardians not read'
+                Add-Failure $result $object $null $message
+                Add-Status $result $object 'failed' 0 1 $message
                 continue
             }
             try {
@@ -263,6 +297,12 @@ $NodeReader = {
             'Get-VMProcessor'           = { param($vm) Get-VMProcessor -VM $vm }
             'Get-VMAssignableDevice'    = { param($vm) Get-VMAssignableDevice -VM $vm }
             'Get-VMGpuPartitionAdapter' = { param($vm) Get-VMGpuPartitionAdapter -VM $vm }
+            'Get-VMSecurity'            = { param($vm) Get-VMSecurity -VM $vm |
+                                            Select-Object @{ Name = 'VMName'; Expression = { $vm.Name } },
+                                                          @{ Name = 'VMId'; Expression = { $vm.Id } },
+                                                          @{ Name = 'ComputerName'; Expression = { $vm.ComputerName } },
+                                                          TpmEnabled, KsdEnabled, Shielded, EncryptStateAndVmMigrationTraffic,
+                                                          VirtualizationBasedSecurityOptOut }
         }
         foreach ($object in $vmQueries.Keys) {
             if (-not (Get-Command -Name $object -ErrorAction SilentlyContinue)) {
@@ -283,6 +323,41 @@ $NodeReader = {
             }
             if ($failed -eq 0) { Add-Status $result $object 'ok' $count 0 $null }
             elseif ($failed -lt $vms.Count) { Add-Status $result $object 'partial' $count $failed "$failed of $($vms.Count) VM(s) failed, e.g. $first" }
+            else { Add-Status $result $object 'failed' 0 $failed $first }
+        }
+
+        # Key protectors of the VMs with a virtual TPM, decoded on the node into their owner and guardians.
+        $object = 'Get-VMKeyProtector'
+        $tpm = @{}
+        foreach ($row in $result.Rows['Get-VMSecurity']) { if ($row['TpmEnabled'] -eq 'True') { $tpm[$row['VMId']] = $true } }
+        if (-not (Get-Command -Name ConvertTo-HgsKeyProtector -ErrorAction SilentlyContinue)) {
+            $message = 'the HgsClient PowerShell module is not available where the collector runs: key protectors not read'
+            Add-Failure $result $object $null $message
+            Add-Status $result $object 'failed' 0 1 $message
+        } else {
+            $failed = 0; $first = $null; $count = 0; $wanted = 0
+            foreach ($vm in $vms) {
+                if (-not $tpm.ContainsKey((Format-Value $vm.Id))) { continue }
+                $wanted++
+                try {
+                    $raw = Get-VMKeyProtector -VM $vm
+                    $protector = ConvertTo-HgsKeyProtector -Bytes $raw -CimSession $session
+                    $guardians = @($protector.Guardians)
+                    $result.Rows[$object].Add([ordered]@{
+                        VMName = $vm.Name; VMId = Format-Value $vm.Id; ComputerName = $vm.ComputerName
+                        Owner = [string]$protector.Owner.Name; OwnerThumbprint = Get-Thumbprint $protector.Owner.EncryptionCertificate
+                        Guardians = (@($guardians | ForEach-Object { [string]$_.Name }) -join '; ')
+                        GuardianThumbprints = (@($guardians | ForEach-Object { Get-Thumbprint $_.EncryptionCertificate }) -join '; ')
+                    })
+                    $count++
+                } catch {
+                    $failed++
+                    if (-not $first) { $first = $_.Exception.Message }
+                    Add-Failure $result $object $vm.Name $_.Exception.Message
+                }
+            }
+            if ($failed -eq 0) { Add-Status $result $object 'ok' $count 0 $null }
+            elseif ($failed -lt $wanted) { Add-Status $result $object 'partial' $count $failed "$failed of $wanted VM(s) with a virtual TPM failed, e.g. $first" }
             else { Add-Status $result $object 'failed' 0 $failed $first }
         }
 

@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..estate import DataIssue, Estate
 from . import hyperv_values as H
 from .hyperv_affinity import affinity_rules
+from .hyperv_guardians import vm_security
 from .hyperv_map import HyperVMapper
 from .hyperv_map_devices import datastores as map_datastores
 from .hyperv_map_devices import devices as map_devices
@@ -57,6 +58,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     guests = m.possible_owners(guests)
     guests = m.anti_affinity(guests)
     guests = affinity_rules(m, guests)
+    guests = vm_security(m, guests)
     hosts = map_hosts(m, guests)
     if hosts.height:
         guests = guests.join(hosts.select("host_key", "cluster_key", "cluster", host_name="name"),

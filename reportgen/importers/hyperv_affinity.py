@@ -66,7 +66,7 @@ def vm_sans(m: HyperVMapper) -> pl.DataFrame:
     rows = f.select(host_key=H.host_key(V.text("ComputerName")), san=H.text(f, "SanName")).filter(
         pl.col("host_key").is_not_null())
     m.used[SANS] = rows.height
-    read = pl.DataFrame({"node": _ok_nodes(m.raw.manifest, SANS)}, schema={"node": pl.String})
+    read = pl.DataFrame({"node": ok_nodes(m.raw.manifest, SANS)}, schema={"node": pl.String})
     known = pl.concat([rows.select("host_key"), read.select(host_key=H.host_key(pl.col("node")))])
     sans = rows.filter(pl.col("san").is_not_null()).group_by("host_key").agg(
         vm_sans=pl.col("san").unique(maintain_order=True))
@@ -74,7 +74,7 @@ def vm_sans(m: HyperVMapper) -> pl.DataFrame:
         vm_sans=pl.col("vm_sans").fill_null(pl.lit([], pl.List(pl.String))))
 
 
-def _ok_nodes(manifest: dict[str, object] | None, obj: str) -> list[str]:
+def ok_nodes(manifest: dict[str, object] | None, obj: str) -> list[str]:
     """The nodes on which the collector's manifest says ``obj`` was read completely."""
     records = manifest.get("status") if manifest else None
     if not isinstance(records, list):

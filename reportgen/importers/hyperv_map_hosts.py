@@ -1,5 +1,6 @@
 """Mapping the Hyper-V host objects (Get-VMHost, Get-ClusterNode, Win32_Processor, Win32_OperatingSystem,
-Get-VMHostSupportedVersion, Get-VMSan) onto the canonical ``hosts`` table, keyed ``hyperv/<COMPUTERNAME>``."""
+Get-VMHostSupportedVersion, Get-VMSan, Get-HgsGuardian, Get-HgsClientConfiguration) onto the canonical
+``hosts`` table, keyed ``hyperv/<COMPUTERNAME>``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import polars as pl
 from . import hyperv_values as H
 from . import values as V
 from .hyperv_affinity import vm_sans
+from .hyperv_guardians import host_guardians
 
 if TYPE_CHECKING:
     from .hyperv_map import HyperVMapper
@@ -45,6 +47,7 @@ def hosts(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
     hosts = hosts.join(_os(m), on="host_key", how="left")
     hosts = hosts.join(_supported_versions(m), on="host_key", how="left")
     hosts = hosts.join(vm_sans(m), on="host_key", how="left")
+    hosts = hosts.join(host_guardians(m), on="host_key", how="left")
     hosts = finish_hosts(m, hosts).with_columns(
         platform=pl.lit("hyperv"),
         cluster_key=pl.when(pl.col("cluster").is_null()).then(None)

@@ -52,6 +52,10 @@ def _sig(name: str, required: tuple[str, ...], any_of: tuple[str, ...] = ()) -> 
 # Most specific first: several objects share Name/State/Id/VMName/ComputerName.
 SIGNATURES: tuple[Signature, ...] = (
     _sig("Get-VMHardDiskDrive", ("ControllerType", "Path"), ("DiskNumber", "SupportPersistentReservations")),
+    _sig("Get-VMSecurity", ("TpmEnabled",), ("VMId", "VMName")),
+    _sig("Get-VMKeyProtector", ("OwnerThumbprint",), ("GuardianThumbprints",)),  # the collector's decoded form
+    _sig("Get-HgsGuardian", ("EncryptionThumbprint", "Name")),  # the collector's: certificates as thumbprints
+    _sig("Get-HgsClientConfiguration", ("Mode", "IsHostGuarded")),
     _sig("Get-VMDvdDrive", ("DvdMediaType",)),
     _sig("Get-VMFibreChannelHba", ("SanName",), ("WorldWidePortNameSetA", "VMName", "VMId")),
     _sig("Get-VMSan", ("SanName", "ComputerName")),  # the collector's: the SAN's Name written as SanName
@@ -219,7 +223,8 @@ _KNOWN = {
         "SharedVolumeInfo", "FriendlyVolumeName", "NodeName", "MajorVersion", "MinorVersion", "BuildNumber",
         "SystemName", "NumberOfCores", "Manufacturer", "CSName", "Caption", "EmbeddedTeamingEnabled",
         "NetAdapterInterfaceDescription", "Node", "ReplicationMode", "NumaSpanningEnabled", "AntiAffinityClassNames",
-        "DeviceID", "RuleType", "Groups", "Enabled",
+        "DeviceID", "RuleType", "Groups", "Enabled", "TpmEnabled", "Shielded", "OwnerThumbprint",
+        "GuardianThumbprints", "EncryptionThumbprint", "HasPrivateSigningKey", "IsHostGuarded",
     )
 }
 

@@ -18,11 +18,12 @@ from ..estate import DataIssue
 
 PER_VM = (
     "Get-VMHardDiskDrive", "Get-VMNetworkAdapter", "Get-VMDvdDrive", "Get-VMFibreChannelHba",
-    "Get-VMAssignableDevice", "Get-VMGpuPartitionAdapter", "Get-VMProcessor", "Get-VHD",
+    "Get-VMAssignableDevice", "Get-VMGpuPartitionAdapter", "Get-VMProcessor", "Get-VHD", "Get-VMSecurity",
+    "Get-VMKeyProtector",
 )
 """Objects read per VM: a node whose VM list failed has none of them either."""
 PER_NODE = ("Get-VMHost", "Get-VM", *PER_VM, "Get-VMSwitch", "Get-VMHostSupportedVersion", "Get-VMSan",
-            "Win32_Processor", "Win32_OperatingSystem")
+            "Get-HgsGuardian", "Get-HgsClientConfiguration", "Win32_Processor", "Win32_OperatingSystem")
 CLUSTER = ("Get-ClusterNode", "Get-ClusterGroup", "Get-ClusterSharedVolume", "Get-ClusterOwnerNode",
            "Get-ClusterAffinityRule")
 WHOLE = "the whole export"
@@ -32,6 +33,10 @@ ADVICE = {
               "Administrators on that node",
     "Get-VMHost": "check that the node is up and reachable (WinRM, firewall) and that the account is an "
                   "administrator there",
+    "Get-HgsGuardian": "run the collector where the HgsClient PowerShell module is installed (it comes with the "
+                       "Windows feature HostGuardian, 'Host Guardian Hyper-V Support'), elevated",
+    "Get-VMKeyProtector": "run the collector where the HgsClient PowerShell module is installed (Windows feature "
+                          "HostGuardian), elevated, so that each vTPM key protector can be decoded",
     "cluster": "run the collector in Windows PowerShell 5.1 on a cluster node, as an account with (at least "
                "read-only) cluster access (Grant-ClusterAccess -ReadOnly), with the FailoverClusters module "
                "installed and the Cluster service running",

@@ -23,13 +23,14 @@ from .hyperv import DETECTORS as _HYPERV
 from .hyperv_hosting import DETECTORS as _HYPERV_HOSTING
 from .hyperv_placement import DETECTORS as _HYPERV_PLACEMENT
 from .hyperv_san import DETECTORS as _HYPERV_SAN
+from .hyperv_vtpm import DETECTORS as _HYPERV_VTPM
 from .networks import DETECTORS as _NETWORKS
 from .placement import DETECTORS as _PLACEMENT
 from .storage import DETECTORS as _STORAGE
 
 DETECTORS: tuple[Detector, ...] = (
     *_GUEST_CLUSTERS, *_NETWORKS, *_STORAGE, *_DEVICES, *_PLACEMENT, *_HYPERV, *_HYPERV_PLACEMENT,
-    *_HYPERV_HOSTING, *_HYPERV_SAN,
+    *_HYPERV_HOSTING, *_HYPERV_SAN, *_HYPERV_VTPM,
 )
 CATALOGUE: dict[str, RuleInfo] = {info.id: info for d in DETECTORS for info in d.rules}
 

@@ -67,6 +67,7 @@ EFFORT: dict[str, Effort] = {
     "HYV-13": Effort("change", "Turn on processor compatibility for {scope} (one shutdown each)"),
     "HYV-14": Effort("change", "Finish the host upgrades, then update the configuration version of {scope}"),
     "HYV-15": Effort("minutes", "Widen the possible owners of {scope}"),
+    "HYV-20": Effort("minutes", "Import the vTPM guardian {scope} (its certificates) on every node for {n} VM(s)"),
 }
 """Rules that tie a guest to a host, with the action that removes the tie. Rules absent here tie nothing."""
 

@@ -6,6 +6,7 @@ Only documented property names are used; values are what ``Export-Csv`` writes (
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 GiB = 1024**3
@@ -33,6 +34,19 @@ SWITCHES = {  # (node, switch) -> SwitchType
 
 def vm_id(name: str) -> str:
     return str(uuid.uuid5(NS, name))
+
+
+def thumbprint(name: str) -> str:
+    """A made-up certificate thumbprint (40 hex digits, as the certificate store shows it)."""
+    return hashlib.sha1(name.encode()).hexdigest().upper()
+
+
+def _security(vms: list[dict[str, object]], tpm: tuple[str, ...] = ()) -> list[dict[str, object]]:
+    """Get-VMSecurity of each VM: a virtual TPM on the VMs named in ``tpm``, nothing else enabled."""
+    return [{"VMName": vm["Name"], "VMId": vm["VMId"], "ComputerName": vm["ComputerName"],
+             "TpmEnabled": str(vm["Name"] in tpm), "KsdEnabled": "False", "Shielded": "False",
+             "EncryptStateAndVmMigrationTraffic": "False", "VirtualizationBasedSecurityOptOut": "False"}
+            for vm in vms]
 
 
 def _vm(name: str, host: str, *, state: str = "Running", clustered: bool = True, version: str = "10.0",
@@ -94,6 +108,8 @@ def cluster_estate() -> dict[str, list[dict[str, object]]]:
         "VFC01": _vm("VFC01", "HV02"),
         "ISO01": _vm("ISO01", "HV02", state="Off"),
         "DRAPP01": _vm("DRAPP01", "HV03", state="Off", clustered=False),
+        "VTPM01": _vm("VTPM01", "HV02"),
+        "VTPM02": _vm("VTPM02", "HV01"),
     }
     vms["DRAPP01"]["ReplicationMode"], vms["DRAPP01"]["ReplicationState"] = "Replica", "Replicating"
     vms["WEB01"]["ReplicationMode"], vms["WEB01"]["ReplicationState"] = "Primary", "Replicating"
@@ -150,6 +166,20 @@ def cluster_estate() -> dict[str, list[dict[str, object]]]:
                                     "Groups": "SQLFCI-N1; SQLFCI-N2", "Enabled": "1"})
     add("Get-ClusterAffinityRule", {"Cluster": CLUSTER, "Name": "WebBackup-Together", "RuleType": "SameNode",
                                     "Groups": "WEB02; BACKUP01", "Enabled": "1"})
+    # vTPM: VTPM01's key protector names only HV02's own UntrustedGuardian; VTPM02's the guardian
+    # 'HVCL01-vTPM', whose certificates were imported on every node.
+    o["Get-VMSecurity"] = _security(list(vms.values()), tpm=("VTPM01", "VTPM02"))
+    for name, owner in (("VTPM01", ("UntrustedGuardian", thumbprint("HV02 UntrustedGuardian"))),
+                        ("VTPM02", ("HVCL01-vTPM", thumbprint("HVCL01-vTPM")))):
+        vm = vms[name]
+        add("Get-VMKeyProtector", {"VMName": name, "VMId": vm["VMId"], "ComputerName": vm["ComputerName"],
+                                   "Owner": owner[0], "OwnerThumbprint": owner[1], "Guardians": "",
+                                   "GuardianThumbprints": ""})
+    for node in NODES:
+        for guardian in (f"{node} UntrustedGuardian", "HVCL01-vTPM"):
+            add("Get-HgsGuardian", {"ComputerName": node, "Name": guardian.split(" ")[-1],
+                                    "EncryptionThumbprint": thumbprint(guardian),
+                                    "SigningThumbprint": thumbprint(guardian + " signing"), "HasPrivateSigningKey": "True"})
     gpu = vms["RENDER01"]
     add("Get-VMAssignableDevice", {"VMName": gpu["Name"], "VMId": gpu["VMId"], "ComputerName": "HV03",
                                    "Name": "NVIDIA A2", "InstanceID": r"PCIP\VEN_10DE&DEV_25B6&SUBSYS_157E10DE&REV_A1\6&2F1C3A4&0&0",
@@ -187,6 +217,7 @@ def _add_hosts(o: dict[str, list[dict[str, object]]], cluster: str | None,
                                     "Manufacturer": "GenuineIntel", "NumberOfCores": "28",
                                     "NumberOfLogicalProcessors": "56"})
         add("Win32_OperatingSystem", {"CSName": node, "Caption": caption, "Version": version, "BuildNumber": build})
+        add("Get-HgsClientConfiguration", {"ComputerName": node, "Mode": "Local", "IsHostGuarded": "False"})
         if cluster:
             add("Get-ClusterNode", {"Cluster": cluster, "Name": node, "Id": str(n + 1), "State": "Up",
                                     "DrainStatus": "NotInitiated", "MajorVersion": "10", "MinorVersion": "0",
@@ -252,6 +283,7 @@ def _objects(vms: list[dict[str, object]], extra_disks: dict[str, list[tuple[str
                                "Name": "DVD Drive on SCSI controller number 0 at location 9", "ControllerType": "SCSI",
                                "ControllerNumber": "0", "ControllerLocation": "9", "DvdMediaType": "None",
                                "Path": None, "VMSnapshotId": ZERO})
+    o["Get-VMSecurity"] = _security(vms)
     return o
 
 

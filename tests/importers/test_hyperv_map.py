@@ -47,7 +47,7 @@ def test_hosts_are_the_cluster_nodes(estate: Estate) -> None:
 
 def test_guests_keyed_by_vmid_with_their_facts(estate: Estate) -> None:
     guests = by_name(estate)
-    assert len(guests) == 21
+    assert len(guests) == 23
     sql = guests["SQLFCI-N1"]
     assert sql["guest_key"] == str(sql["guest_key"]).lower() and len(str(sql["guest_key"])) == 36
     assert sql["host_key"] == "hyperv/HV01" and sql["cluster"] == "HVCL01" and sql["server"] == "HVCL01"

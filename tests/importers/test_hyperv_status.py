@@ -98,14 +98,14 @@ def test_an_old_bundle_without_status_reads_its_error_list(tmp_path: Path) -> No
         doc["errors"] = [{"node": "HV02", "cmdlet": "Get-VMFibreChannelHba", "message": "Access is denied."}]
 
     estate, coverage = audit(rebuild(tmp_path, manifest=edit, files={"Get-VMFibreChannelHba": HEADER_ONLY}))
-    assert estate.table("guests").num_rows == 21
+    assert estate.table("guests").num_rows == 23
     assert coverage["HYV-03"].status == "not-assessed" and "HV02" in coverage["HYV-03"].reason
     assert any("records no per-object status" in i.message and i.level == "info" for i in estate.issues)
 
 
 def test_an_old_bundle_without_errors_is_still_readable(tmp_path: Path) -> None:
     estate, coverage = audit(rebuild(tmp_path, manifest=old_format))
-    assert estate.table("guests").num_rows == 21 and coverage["HYV-03"].status == "assessed"
+    assert estate.table("guests").num_rows == 23 and coverage["HYV-03"].status == "assessed"
     assert any("made by collector version 1.0.0, which records no per-object status" in i.message
                for i in estate.issues)
 
