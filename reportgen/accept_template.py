@@ -2,7 +2,9 @@
 
 One commented entry for every open guest cluster and every tied guest outside one, each with its
 members' names and identities (VM UUID, else vCenter + VM ID), empty ``reason``, ``owner`` and ``approved_by`` (an audit refuses the
-file until they are filled in) and an expiry one year after the audit.
+file until they are filled in) and an expiry one year after the audit. Open findings that ``--fail-on``
+counts and those entries do not cover get one too: per guest that ties no host on its own, per host,
+and per rule for a finding that names neither, so that a file filled in as drafted accepts everything open.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from .errors import InputError
 
 _GLOB = re.compile(r"([*?\[])")
+SEVERITIES = ("info", "low", "medium", "high", "critical")
 
 
 def literal(name: str) -> str:
@@ -107,14 +110,54 @@ def template(document: dict[str, Any], source: str = "findings.json") -> str:
                     f"{cost:,.0f} {currency} a year")
             who = [g["owner"]] if g.get("owner") else []
             blocks.append(_entry(what, f"guest = {_text(literal(g['name']))}", [_identity(g)], who, expires))
+    blocks += _other_findings(document, in_clusters | seen, expires)
     head = (f"# Accepted exceptions, drafted by 'reportgen accept-template' from {Path(source).name}\n"
             f"# (audit of {day}). Delete the entries that are to be fixed rather than accepted; for each one\n"
             "# kept, fill in reason, owner and approved_by (an audit refuses the file until then) and check\n"
             "# the expiry. 'ids' keep an entry matching a guest renamed later. Use it with\n"
             "# 'reportgen audit … --accept accept.toml'.\n")
     if not blocks:
-        return head + "\n# Nothing is open: no guest cluster and no tied guest to accept.\n"
+        return head + "\n# Nothing is open: no guest cluster, tied guest or other finding to accept.\n"
     return head + "\n" + "\n".join(blocks)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _other_findings(document: dict[str, Any], drafted: set[str], expires: dt.date) -> list[str]:
+    """Entries for the open findings ``--fail-on`` counts that no guest-cluster or tied-guest entry covers:
+    a guest that ties no host on its own, a host, else (the finding names neither) its rule alone."""
+    by_guest: dict[str, list[dict[str, Any]]] = {}
+    blocks: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for f in document["findings"]:
+        if f.get("timing") == "hygiene" or f.get("accepted"):
+            continue
+        guest = f.get("guest") or {}
+        if guest.get("key"):
+            if guest["key"] not in drafted:
+                by_guest.setdefault(guest["key"], []).append(f)
+            continue
+        where = ("host", f["host"]) if f.get("host") else ("rule", f["rule"])
+        if where in seen:
+            continue
+        seen.add(where)
+        what = f"# {f['rule']} ({f['severity']}): {_one_line(f['evidence'])}"
+        if f.get("host"):
+            match = f"host = {_text(literal(f['host']))}\nrule = {_text(f['rule'])}"
+        else:
+            what += "\n# It names no guest or host: this entry accepts the rule wherever it occurs."
+            match = f"rule = {_text(f['rule'])}"
+        blocks.append(_entry(what, match, [], [], expires))
+    for found in by_guest.values():
+        guest = found[0]["guest"]
+        rules = ", ".join(sorted({f["rule"] for f in found}))
+        worst = max(found, key=lambda f: SEVERITIES.index(f["severity"]) if f["severity"] in SEVERITIES else -1)
+        what = f"# {guest['name']}: ties no host on its own; open findings {rules} (up to {worst['severity']})"
+        who = [found[0]["owner"]] if found[0].get("owner") else []
+        blocks.append(_entry(what, f"guest = {_text(literal(guest['name']))}", [_identity(guest)], who, expires))
+    return blocks
 
 
 def _identity(guest: dict[str, Any]) -> str:
@@ -125,5 +168,6 @@ def _identity(guest: dict[str, Any]) -> str:
 
 def _entry(what: str, match: str, ids: list[str], owners: list[str], expires: dt.date) -> str:
     hint = f"   # owner in the export: {', '.join(owners)}" if owners else ""
-    return (f"{what}\n[[accept]]\n{match}\nids = {_texts(ids)}\nreason = \"\"\nowner = \"\"{hint}\n"
+    identities = f"ids = {_texts(ids)}\n" if ids else ""
+    return (f"{what}\n[[accept]]\n{match}\n{identities}reason = \"\"\nowner = \"\"{hint}\n"
             f"approved_by = \"\"\nticket = \"\"\nexpires = {expires.isoformat()}\n")

@@ -104,3 +104,40 @@ def test_it_refuses_to_overwrite_and_names_a_bad_input(cli, sample_json: Path, t
 def test_names_are_written_as_literal_patterns() -> None:
     assert literal("web[1]*?") == "web[[]1][*][?]"
     assert a_year_after(dt.date(2028, 2, 29)) == dt.date(2029, 2, 28)
+
+
+def test_findings_that_tie_no_host_on_their_own_are_drafted_too(cli, tmp_path: Path) -> None:
+    """A Hyper-V estate with findings on guests that tie no host alone, and one on a host: filled in as
+    drafted, the file accepts every finding --fail-on counts."""
+    export = SAMPLES / "hyperv" / "hyperv-3node.zip"
+    plain = tmp_path / "plain.json"
+    assert cli(["audit", export, "--json", plain, "-q", "--fail-on", "info"]).code == 1
+    result = cli(["accept-template", plain])
+    entries = tomllib.loads(result.stdout)["accept"]
+    document = json.loads(plain.read_text())
+    pinned = {g["name"] for h in document["hosts"] for g in (*h["pinned_guests"], *h["pinned_at_next_power_on"])}
+    loose = {f["guest"]["name"] for f in document["findings"]
+             if f["guest"] and f["timing"] != "hygiene" and f["guest"]["name"] not in pinned
+             and not any(f["guest"]["key"] in {g["key"] for g in c["guests"]} for c in document["faux_clusters"])}
+    assert loose and loose <= {e["guest"] for e in entries if "guest" in e}
+    assert {"host": "HV03", "rule": "HYV-18"} in [{k: e[k] for k in ("host", "rule")} for e in entries if "host" in e]
+    assert "ties no host on its own; open findings HYV-03 (up to high)" in result.stdout
+    accept = tmp_path / "accept.toml"
+    accept.write_text(fill(result.stdout))
+    filled = cli(["audit", export, "--json", tmp_path / "f.json", "--accept", accept, "--fail-on", "info"])
+    assert filled.code == 0, filled.stderr
+    assert "Nothing is open" in cli(["accept-template", tmp_path / "f.json"]).stdout
+
+
+def test_a_finding_naming_no_guest_or_host_is_drafted_by_its_rule_with_a_warning() -> None:
+    from reportgen.accept_template import template
+
+    document = {"schema_version": 1, "generated_at": "2026-01-10T09:00:00+00:00", "faux_clusters": [],
+                "hosts": [], "estate": {"sources": []},
+                "findings": [{"rule": "VMW-24", "severity": "medium", "guest": None, "host": None, "timing": "now",
+                              "accepted": None, "evidence": "vCluster 'C1': DRS enabled = False"}]}
+    text = template(document)
+    assert "# VMW-24 (medium): vCluster 'C1': DRS enabled = False" in text
+    assert "accepts the rule wherever it occurs" in text
+    (entry,) = tomllib.loads(text)["accept"]
+    assert entry["rule"] == "VMW-24" and "ids" not in entry and entry["expires"] == dt.date(2027, 1, 10)
