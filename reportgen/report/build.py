@@ -16,7 +16,7 @@ from ..cost import UNKNOWN_OWNER, Costing, only_media
 from ..history import History
 from ..logo import read_logo
 from ..rules import CATALOGUE, Finding
-from ..rules.advice import GroupFacts, Node, topology_step
+from ..rules.advice import GroupFacts, Node, topology_step, with_network
 from ..sites import SiteGuest
 from . import charts
 from .accepted import acceptance_view, mark_accepted
@@ -310,13 +310,13 @@ def _steps(c: FauxCluster, rules: list[str], evidence: dict[str, Finding], catal
     """What to do: the steps the rules chose from the facts, else the topology step and the catalogue's text."""
     for rule in ("GEN-02", *rules):
         if rule in evidence and evidence[rule].steps:
-            return evidence[rule].steps
+            return with_network(evidence[rule].steps, c.topology, rules)
     platform = "hyperv" if any(r.startswith("HYV") for r in rules) else "vsphere"
     facts = GroupFacts(c.topology, frozenset(rules),
                        tuple(Node(g.name, g.host, None, None, None) for g in c.guests))
     text = catalogue or next((evidence[r].remediation for r in rules if evidence[r].remediation), "")
     first = topology_step(facts, platform) if c.topology in ("in-a-box", "mixed", "unknown") else ""
-    return tuple(s for s in (first, text) if s)
+    return with_network(tuple(s for s in (first, text) if s), c.topology, rules)
 
 
 def _names(guests: list[str]) -> tuple[tuple[str, ...], int]:

@@ -109,8 +109,9 @@ def gate_steps(f: GroupFacts) -> list[str]:
     if "VMW-02" in rules:
         hosts, seen = _hosts_below(nodes, ESXI_WSFC_VMOTION)
         if hosts:
-            steps.append(f"Upgrade {hosts} from ESXi {seen} to 6.0 or later: before 6.0 guests sharing "
-                         "physical-mode RDMs cannot be moved with vMotion.")
+            steps.append(f"Upgrade {hosts} from ESXi {seen}, and every other host of the cluster below 6.0 (one "
+                         "cluster runs one version), to a supported release: before 6.0 guests sharing "
+                         "physical-mode RDMs cannot be moved with vMotion, and 6.0 itself is out of support.")
         low_hw = [n for n in nodes if n.hw is not None and n.hw < HW_WSFC_VMOTION]
         if low_hw:
             steps.append(f"Upgrade the VM hardware of {_list(n.name for n in low_hw)} (now version "
@@ -188,16 +189,62 @@ LONG_TERM = ("Longer term, an application replica without shared disks (SQL Serv
              "Exchange DAG) removes the tie.")
 
 
+NETWORK_RULES = {"VMW-10": "no uplink", "VMW-11": "missing on other hosts", "VMW-12": "no uplinks",
+                 "HYV-05": "a Private switch", "HYV-06": "an Internal switch"}
+"""Network ties of a guest cluster's nodes (often its heartbeat), and what is wrong with the network."""
+
+
+def network_step(f: GroupFacts) -> str:
+    """The nodes' own network (a heartbeat, most often) must reach every host before the nodes can move."""
+    found = [f"{rule}: {what}" for rule, what in NETWORK_RULES.items() if rule in f.rules]
+    if not found:
+        return ""
+    return "First give the nodes' heartbeat network uplinks on every host (" + "; ".join(found) + ")."
+
+
+AFTER = " Do this last: spread earlier, they tie two hosts."
+SPREAD = "Spread the nodes"
+
+
+def _last(spread: str) -> str:
+    """The spread step as the last one: why in a box protects nothing is said on the page already."""
+    return spread.split(": in a box they protect")[0].replace(" of one cluster", "").rstrip(".") + "." + AFTER
+
+
+def with_network(steps: tuple[str, ...], topology: str, rules: Iterable[str]) -> tuple[str, ...]:
+    """``steps`` with the network step first when the nodes' network ties them, spreading moved after it."""
+    network = network_step(GroupFacts(topology, frozenset(rules), ()))
+    if not network or network in steps:
+        return steps
+    if topology not in ("in-a-box", "mixed"):
+        return (*steps[:1], network, *steps[1:])
+    spread = [s if s.endswith(AFTER) else _last(s) for s in steps if s.startswith(SPREAD)]
+    later = [s for s in steps if s.startswith("Longer term")]
+    rest = [s for s in steps if not s.startswith((SPREAD, "Longer term"))]
+    return (network, *rest, *spread, *later)
+
+
 def advise(f: GroupFacts, platform: str = "vsphere") -> tuple[str, ...]:
-    """The steps for one guest cluster, most important first."""
-    steps = [topology_step(f, platform)]
+    """The steps for one guest cluster, in the order they can be done.
+
+    In a box (or mixed), spreading the nodes comes last: the network the nodes share, then the disks,
+    VM hardware and ESXi versions, must allow it first; spread earlier, the nodes tie a second host.
+    """
+    topology = topology_step(f, platform)
     gates = gate_steps(f) if platform == "vsphere" else []
-    steps.extend(gates)
+    network = network_step(f)
+    together = f.topology in ("in-a-box", "mixed")
+    if together and (gates or network):
+        steps = [s for s in (network, *gates) if s]
+        steps.append(_last(topology))
+    else:
+        steps = [topology, *(s for s in (network, *gates) if s)]
     movable = f.topology in ("across-boxes", "mixed") and platform == "vsphere"
     if movable and not gates and f.rules & {"VMW-02", "VMW-03"}:
         steps.append(movable_step(f))
     if f.rules & BLOCKING_RULES or f.topology in ("in-a-box", "mixed"):
         patching = f.topology == "in-a-box" and "VMW-01" in f.rules
-        steps.append(LONG_TERM[:-1] + ("; if the cluster exists only to survive patching, one guest protected by "
-                                       "vSphere HA is simpler." if patching else "."))
+        steps.append("Longer term, an application replica without shared disks removes the tie; if the cluster "
+                     "exists only to survive patching, one guest protected by vSphere HA is simpler." if patching
+                     else LONG_TERM)
     return tuple(steps)

@@ -137,7 +137,8 @@ def test_a_large_estate_stays_bounded() -> None:
 def test_cluster_pages_advise_by_topology_then_unmet_gates() -> None:
     pages = {p.name: p for p in model_of(small_audit()).cluster_pages}
     in_a_box = pages["web-cib (2 nodes)"]
-    assert in_a_box.steps[0].startswith("Spread the nodes") and "esx03.example.net" in in_a_box.steps[0]
+    assert in_a_box.steps[0].startswith("Switch the shared disks")  # the disks first, then spread
+    assert in_a_box.steps[1].startswith("Spread the nodes") and "esx03.example.net" in in_a_box.steps[1]
     assert not any("heartbeat" in s or "10 GbE" in s for s in in_a_box.steps)
     across = pages["sqlprod (2 nodes)"]
     assert not across.steps[0].startswith("Spread")

@@ -64,20 +64,25 @@ def test_only_the_hardware_gate_is_named_when_the_hosts_are_past_esxi_six() -> N
 
 def test_old_hosts_are_told_their_version_and_the_target() -> None:
     text = " ".join(_steps(_cluster(("esx01", "esx02"), esx=(OLD, OLD), hw="8")))
-    assert "Upgrade esx01 and esx02 from ESXi 5.5.0 to 6.0 or later" in text
+    assert "Upgrade esx01 and esx02 from ESXi 5.5.0, and every other host of the cluster below 6.0" in text
+    assert "to a supported release" in text and "6.0 itself is out of support" in text
     assert "(now version 8)" in text
     assert "10 GbE" not in text, "the vMotion conditions come once the versions allow vMotion"
 
 
 def test_one_old_host_is_named_alone() -> None:
     text = " ".join(_steps(_cluster(("esx01", "esx02"), esx=(OLD, NEW))))
-    assert "Upgrade esx01 from ESXi 5.5.0 to 6.0" in text and "esx02 from" not in text
+    assert "Upgrade esx01 from ESXi 5.5.0, and every other host of the cluster below 6.0" in text
+    assert "esx02 from" not in text
     assert "VM hardware of" not in text
 
 
 def test_virtual_bus_sharing_in_a_box_names_the_disk_types_that_work_across_hosts() -> None:
     steps = _steps(_cluster(("esx01", "esx01"), bus="virtual", mode="virtual"))
-    assert steps[0].startswith("Spread the nodes")
+    # the disks first: spread while they share a virtual bus, the nodes could not run apart at all
+    assert steps[0].startswith("Switch the shared disks from virtual to physical SCSI bus sharing")
+    spread = next(i for i, s in enumerate(steps) if s.startswith("Spread the nodes"))
+    assert spread > 0 and "Do this last: spread earlier, they tie two hosts" in steps[spread]
     text = " ".join(steps)
     assert "physical SCSI bus sharing" in text and "clustered VMDKs on VMFS" in text
     assert "vSphere HA" in text
@@ -119,3 +124,20 @@ def test_a_lone_guest_with_a_cluster_disk_is_told_to_find_its_partner() -> None:
 
 def of_rule(findings: list[Finding], rule: str) -> list[Finding]:
     return [f for f in findings if f.rule == rule]
+
+
+def test_in_a_box_on_old_versions_upgrades_before_spreading() -> None:
+    steps = _steps(_cluster(("esx01", "esx01"), esx=(OLD, OLD), hw="8"))
+    upgrade = next(i for i, s in enumerate(steps) if s.startswith("Upgrade esx01 from ESXi 5.5.0"))
+    hardware = next(i for i, s in enumerate(steps) if s.startswith("Upgrade the VM hardware"))
+    spread = next(i for i, s in enumerate(steps) if s.startswith("Spread the nodes"))
+    assert upgrade < spread and hardware < spread
+
+
+def test_a_heartbeat_network_on_one_host_is_fixed_before_the_nodes_are_spread() -> None:
+    from reportgen.rules.advice import GroupFacts, Node, advise
+    nodes = (Node("fs-a", "esx01", 703, "7.0.3", 19), Node("fs-b", "esx01", 703, "7.0.3", 19))
+    steps = advise(GroupFacts("in-a-box", frozenset({"VMW-01", "VMW-10", "VMW-11", "GEN-02"}), nodes))
+    assert steps[0].startswith("First give the nodes' heartbeat network uplinks on every host")
+    assert "VMW-10: no uplink" in steps[0] and "VMW-11: missing on other hosts" in steps[0]
+    assert [s.startswith("Spread the nodes") for s in steps].index(True) > 1
