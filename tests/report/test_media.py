@@ -34,3 +34,14 @@ def test_an_iso_tied_guest_is_not_powered_off_and_costs_minutes_not_an_outage() 
     text = " ".join(re.sub(r"<[^>]+>", " ", render_html(model)).split())
     assert "disconnect media, then migrate (no power-off): web1" in text
     assert "2 guests tied (1 to power off, 1 only by connected media, disconnected while it runs)" in text
+
+
+def test_a_host_tied_only_by_media_does_not_read_none_today() -> None:
+    hosts = [host("esx01"), host("esx02")]
+    stores = [store("san01", ["esx01", "esx02"]), store("local01", ["esx01"])]
+    iso = [device("vm-1", "cd", "iso", "ISO [local01] ISO/img.iso", connected=True, starts=True)]
+    analysis = analyze(make(hosts, [guest("web1", "vm-1", "esx01")], devices=iso, datastores=stores), CONFIG)
+    html = render_html(build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31)))
+    register = html[html.index('class="register-table"'):html.index("</table>", html.index('class="register-table"'))]
+    text = " ".join(re.sub(r"<[^>]+>", " ", register).split())
+    assert "disconnect media, then migrate (no power-off): web1" in text and "none today" not in text
