@@ -31,6 +31,7 @@ from .model import (
     ClusterPage,
     CostRow,
     CoverageGap,
+    ExportDates,
     FailureRow,
     HistoryView,
     IssueGroup,
@@ -140,6 +141,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),
         scope=scope_view(analysis),
         main_causes=main_causes, main_cause_cost=main_cost,
+        export_dates=_export_dates(analysis, today or date.today()),
     )
 
 
@@ -398,6 +400,16 @@ def _issue_groups(analysis: Analysis) -> list[IssueGroup]:
     groups = [IssueGroup(level, where, message, len(rows), sum(rows), skipped)
               for (level, where, message, skipped), rows in grouped.items()]
     return sorted(groups, key=lambda g: (_LEVELS.get(g.level, 3), -g.rows, g.where, g.message))
+
+
+def _export_dates(analysis: Analysis, today: date) -> ExportDates | None:
+    """The oldest and newest export date of the exports in use (a superseded export is not)."""
+    rows = [s for s in analysis.estate.sources.to_pylist() if s["superseded_by"] is None]
+    dates = sorted(s["exported_at"].date() for s in rows if s["exported_at"])
+    if not dates:
+        return None
+    return ExportDates(dates[0].isoformat(), dates[-1].isoformat(), (today - dates[0]).days,
+                       (dates[-1] - dates[0]).days, undated=sum(1 for s in rows if not s["exported_at"]))
 
 
 def _sources(analysis: Analysis) -> list[SourceRow]:

@@ -206,6 +206,20 @@ class WaveBound:
 
 
 @dataclass(frozen=True)
+class ExportDates:
+    """When the exports were taken, for the cover: the oldest and newest, and how old or far apart they are."""
+
+    first: str
+    last: str
+    age_days: int
+    """Days from the oldest export to the report date."""
+    spread_days: int
+    """Days between the oldest and the newest export."""
+    undated: int = 0
+    """Exports that do not say when they were taken."""
+
+
+@dataclass(frozen=True)
 class FailureRow:
     host: str
     cluster: str | None
@@ -416,6 +430,8 @@ class ReportModel:
     acceptances: AcceptanceView | None = None
     """The accepted exceptions, when the audit was given an accept file."""
     sites: tuple[SiteRow, ...] = ()
+    export_dates: ExportDates | None = None
+    """When the exports were taken (None when none says)."""
     main_causes: tuple[str, ...] = ()
     """The causes addressing the largest yearly cost (several when they tie); empty when nothing costs."""
     main_cause_cost: float = 0.0

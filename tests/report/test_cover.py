@@ -1,0 +1,33 @@
+"""The cover says when the exports were taken, and warns when they are old or far apart."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from reportgen.audit import run_audit
+from reportgen.render.html import render_html
+from reportgen.report import build_report
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+BOTH = [SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"]
+
+
+def _cover(exports: list[Path], today: date) -> str:
+    audit = run_audit(exports)
+    html = render_html(build_report(audit.analysis, audit.costing, today=today))
+    cover = html[html.index('id="cover"'):html.index("</section>", html.index('id="cover"'))]
+    return " ".join(re.sub(r"<[^>]+>", " ", cover).split())
+
+
+def test_old_exports_taken_far_apart_are_dated_and_flagged_on_the_cover() -> None:
+    text = _cover(BOTH, date(2026, 12, 5))
+    assert "Exports taken 2025-06-02 to 2026-03-02" in text
+    assert "The oldest export is 551 days old" in text and "taken 273 days apart" in text
+    assert "Export again before acting on it." in text
+
+
+def test_a_recent_export_is_dated_without_a_warning() -> None:
+    text = _cover([SAMPLES / "hyperv" / "hyperv-3node.zip"], date(2026, 3, 10))
+    assert "Exports taken 2026-03-02" in text and "Export again" not in text
