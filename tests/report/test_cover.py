@@ -31,3 +31,18 @@ def test_old_exports_taken_far_apart_are_dated_and_flagged_on_the_cover() -> Non
 def test_a_recent_export_is_dated_without_a_warning() -> None:
     text = _cover([SAMPLES / "hyperv" / "hyperv-3node.zip"], date(2026, 3, 10))
     assert "Exports taken 2026-03-02" in text and "Export again" not in text
+
+
+def test_a_cover_shows_todays_figures_first_when_only_guests_that_are_off_would_tie() -> None:
+    from reportgen.analysis import analyze
+    from reportgen.cost import cost_analysis
+    from tests.report_fixtures import CONFIG
+    from tests.rules.kit import guest, host, make, store
+    estate = make([host("esx01"), host("esx02")], [guest("old", "vm-1", "esx01", power="poweredOff", ds="local01")],
+                  datastores=[store("san01", ["esx01", "esx02"]), store("local01", ["esx01"])])
+    analysis = analyze(estate, CONFIG)
+    html = render_html(build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31)))
+    cover = html[html.index('id="cover"'):html.index("</section>", html.index('id="cover"'))]
+    text = " ".join(re.sub(r"<[^>]+>", " ", cover).split())
+    assert "0 of 2 hosts cannot be emptied today; 1 once 1 guest that is off today runs again" in text
+    assert "£0 a year of manual maintenance today;" in text and "if that guest returns" in text
