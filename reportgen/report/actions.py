@@ -160,7 +160,8 @@ def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCos
     return Action(row.scope, row.kind, freed, saving, later, action=phrase(effort, scope, len(row.guests)),
                   effort=effort.level, reason=reason, units=len(row.units), annual_cost=addressed,
                   rules=tuple(sorted(row.rules)), cause=row.cause, freed=tuple(freed_hosts),
-                  unit_ids=tuple(sorted(row.units)), standalone_hosts=row.standalone_hosts)
+                  unit_ids=tuple(sorted(row.units)), standalone_hosts=row.standalone_hosts,
+                  hosts=tuple(sorted(row.hosts)))
 
 
 def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCost],

@@ -21,6 +21,7 @@ from ..sites import SiteGuest
 from . import charts
 from .accepted import acceptance_view, mark_accepted
 from .actions import costliest_causes, plan_actions
+from .bundles import plan_bundles
 from .disks import with_disk_plan
 from .formats import money, number
 from .model import (
@@ -142,6 +143,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         scope=scope_view(analysis),
         main_causes=main_causes, main_cause_cost=main_cost,
         export_dates=_export_dates(analysis, today or date.today()),
+        bundles=tuple(plan_bundles(analysis, costing, plan)),
     )
 
 

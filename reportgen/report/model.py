@@ -95,6 +95,23 @@ class Action:
     """The cause id the core ranks ('faux:0', 'datastore:…', 'guest:<key>:<rule>')."""
     standalone_hosts: tuple[str, ...] = ()
     """Set when the action is the local storage of these hosts alone (accept, or add shared storage)."""
+    hosts: tuple[str, ...] = ()
+    """The hosts of the tied guests it works on."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Actions that free hosts only together: none of them frees these hosts alone."""
+
+    hosts: tuple[str, ...]
+    """The hosts freed once every one of the actions is done."""
+    actions: tuple[int, ...]
+    """The actions' numbers in the remedy table (1-based)."""
+    numbers: str
+    """The same numbers for a reader ('6–10', '3, 5 and 7')."""
+    effort: str
+    """The largest effort among them: 'minutes', 'change' or 'project'."""
+    annual_saving: float
 
 
 @dataclass(frozen=True)
@@ -435,6 +452,8 @@ class ReportModel:
     main_causes: tuple[str, ...] = ()
     """The causes addressing the largest yearly cost (several when they tie); empty when nothing costs."""
     main_cause_cost: float = 0.0
+    bundles: tuple[Bundle, ...] = ()
+    """Actions that free hosts only together, most yearly saving first."""
     """One per site, when the estate spans two or more."""
     sites_origin: str = ""
     unsited_hosts: tuple[str, ...] = ()

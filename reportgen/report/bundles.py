@@ -1,0 +1,55 @@
+"""Actions that free a host only together: per host tied today, the actions on its tied guests.
+
+A host is freed once every cause tying every guest on it is fixed, and each action fixes one
+cause (or, for a host alone, a set of them). So the actions whose guests sit on a host free
+it together, and free as well every other host tied by none but them. A host alone in its
+cluster is never freed (nothing can take its guests), as in the remedy table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..analysis import Analysis
+from ..cost import Costing, find_hosts_alone
+from .model import Action, Bundle
+
+EFFORTS = ("minutes", "change", "project")
+
+
+def plan_bundles(analysis: Analysis, costing: Costing, plan: list[Action]) -> list[Bundle]:
+    """Every set of two or more actions that frees a host tied today, most yearly saving first."""
+    if not costing.units:
+        return []  # nothing is tied today: nothing to free
+    alone = find_hosts_alone(analysis)
+    annual = {c.host: c.annual for c in costing.hosts}
+    needs: dict[str, set[int]] = defaultdict(set)  # host -> the numbers of the actions on its tied guests
+    for number, action in enumerate(plan, 1):
+        for host in action.hosts:
+            if host in annual and host not in alone:
+                needs[host].add(number)
+    bundles: dict[frozenset[int], Bundle] = {}
+    for numbers in needs.values():
+        key = frozenset(numbers)
+        if len(key) < 2 or key in bundles:
+            continue
+        freed = sorted(h for h, n in needs.items() if n <= key)
+        efforts = [plan[i - 1].effort for i in key if plan[i - 1].effort in EFFORTS]
+        bundles[key] = Bundle(tuple(freed), tuple(sorted(key)), say_numbers(sorted(key)),
+                              max(efforts, key=EFFORTS.index, default="change"),
+                              round(sum(annual[h] for h in freed), 2))
+    return sorted(bundles.values(), key=lambda b: (-b.annual_saving, len(b.actions), b.hosts))
+
+
+def say_numbers(numbers: list[int]) -> str:
+    """[6, 7, 8, 9] -> '6–9'; [3, 5, 7] -> '3, 5 and 7'; runs of three or more are spans."""
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.extend([f"{start}–{prev}"] if prev - start >= 2 else [str(i) for i in range(start, prev + 1)])
+        if n is not None:
+            start = prev = n
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -1,0 +1,102 @@
+"""Actions that free a host only together: named per host on the summary page, with the saving."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reportgen.analysis import analyze
+from reportgen.audit import Audit, run_audit, write_pdf
+from reportgen.cost import cost_analysis, find_hosts_alone
+from reportgen.render.html import render_html
+from reportgen.report import build_report
+from reportgen.report.bundles import say_numbers
+from reportgen.report.formats import money
+from reportgen.report.model import ReportModel
+from tests.conftest import REAL
+from tests.report_fixtures import CONFIG
+from tests.rules.kit import disk, guest, host, make, nic, portgroup, store
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def _two_causes() -> ReportModel:
+    """One guest on esx01 tied twice: a single-host datastore and a port group only esx01 has."""
+    hosts = [host("esx01"), host("esx02"), host("esx03")]
+    estate = make(hosts, [guest("app", "vm-1", "esx01", ds="local01"), guest("web", "vm-2", "esx02")],
+                  disks=[disk("vm-1", "[local01] app/app.vmdk"), disk("vm-2", "[san01] web/web.vmdk")],
+                  nics=[nic("vm-1", "Iso"), nic("vm-2", "LAN")],
+                  networks=[portgroup("esx01", "Iso"), *(portgroup(h, "LAN") for h in ("esx01", "esx02", "esx03"))],
+                  datastores=[store("san01", ["esx01", "esx02", "esx03"]), store("local01", ["esx01"])])
+    analysis = analyze(estate, CONFIG)
+    return build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31))
+
+
+def test_two_actions_that_free_a_host_only_together_are_named_with_the_hosts_yearly_cost() -> None:
+    model = _two_causes()
+    assert [a.hosts_freed for a in model.remedies] == [0, 0]  # neither frees esx01 alone
+    assert all("also tied by" in a.reason for a in model.remedies)
+    cost = model.summary.annual_cost
+    assert cost > 0
+    [bundle] = model.bundles
+    assert (bundle.hosts, bundle.actions, bundle.annual_saving) == (("esx01",), (1, 2), cost)
+    html = render_html(model)
+    summary = html[html.index('id="summary-page"'):html.index("</section>", html.index('id="summary-page"'))]
+    text = " ".join(re.sub(r"<[^>]+>", " ", summary).split())
+    assert f"esx01: actions 1 and 2 together free it, {money(cost)} a year saved" in text
+    assert "Actions that free hosts only together" in text
+
+
+def test_action_numbers_read_as_spans_and_lists() -> None:
+    assert say_numbers([6, 7, 8, 9, 10]) == "6–10"
+    assert say_numbers([2, 13]) == "2 and 13"
+    assert say_numbers([3, 5, 6, 7, 9]) == "3, 5–7 and 9"
+    assert say_numbers([1, 2, 4]) == "1, 2 and 4"
+
+
+def test_the_sample_summary_names_the_hyperv_hosts_freed_by_several_actions(tmp_path: Path) -> None:
+    audit = run_audit([SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"])
+    model = build_report(audit.analysis, audit.costing)
+    hv03 = [n for n, a in enumerate(model.remedies, 1) if "HV03" in a.hosts]
+    assert hv03 == [6, 7, 8, 9, 10] and all(not model.remedies[n - 1].hosts_freed for n in hv03)
+    assert model.bundles[0].hosts == ("HV03",) and model.bundles[0].actions == tuple(hv03)
+    pdf = tmp_path / "sample.pdf"
+    write_pdf(audit, pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    summary = " ".join(next(p for p in text.split("\f") if "Executive summary\n" in p).split())
+    assert f"HV03: actions 6–10 together free it, {money(audit.costing.per_host['HV03'])} a year saved" in summary
+    assert f"HV01: actions 3–5 together free it, {money(audit.costing.per_host['HV01'])} a year saved" in summary
+
+
+def _needs(audit: Audit, model: ReportModel) -> dict[str, set[int]]:
+    """Host tied today (not alone) -> the numbers of the actions on its guests."""
+    alone = find_hosts_alone(audit.analysis)
+    needs: dict[str, set[int]] = defaultdict(set)
+    for n, a in enumerate(model.remedies, 1):
+        for h in a.hosts:
+            if h in audit.costing.per_host and h not in alone:
+                needs[h].add(n)
+    return needs
+
+
+@pytest.mark.parametrize("exports", [
+    [SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"],
+    *([p] for p in sorted(REAL.glob("*.xlsx"))),
+], ids=lambda e: f"{len(e)}-exports" if len(e) > 1 else "real")
+def test_a_single_action_frees_exactly_the_hosts_the_core_says(exports: list[Path]) -> None:
+    """The host-by-host reading behind the sets agrees with the core's freed hosts for one action."""
+    audit = run_audit(exports)
+    model = build_report(audit.analysis, audit.costing)
+    assert model.remedies_not_shown == 0
+    needs = _needs(audit, model)
+    for n, a in enumerate(model.remedies, 1):
+        assert set(a.freed) == {h for h, numbers in needs.items() if numbers == {n}}, a.action
+    for b in model.bundles:
+        assert set(b.hosts) == {h for h, numbers in needs.items() if numbers <= set(b.actions)}
+        assert b.annual_saving == round(sum(audit.costing.per_host[h] for h in b.hosts), 2)
