@@ -20,6 +20,10 @@ from ..rules.effort import EFFORT, STANDALONE, Effort, effort_of, phrase
 from .model import Action
 
 LOCAL_STORAGE = frozenset({"VMW-13", "HYV-08"})
+GUEST_CLUSTER_RULES = frozenset({"GEN-01", "GEN-02"})
+SPREAD_LAST = ("Make guest cluster {scope} movable first (its page lists the steps), then spread it over different "
+               "hosts: spread alone, it ties a second host")
+"""The action for nodes on one host that could not move anyway (a network, disk or version gate is unmet)."""
 
 
 @dataclass
@@ -141,6 +145,8 @@ def _effort(row: _Row, host_cluster: dict[str, str | None], faux_by_id: dict[str
         topology = next((faux_by_id[u].topology for u in row.units if u in faux_by_id), "")
         level = effort_of(row.rules).level
         verb = EFFORT["GEN-02"].verb if topology in ("in-a-box", "mixed") else effort_of(row.rules).verb
+        if topology in ("in-a-box", "mixed") and row.rules - GUEST_CLUSTER_RULES:
+            verb = SPREAD_LAST
         if topology not in ("in-a-box", "mixed") and not (row.rules & set(EFFORT)):
             verb = EFFORT["GEN-01"].verb
         return Effort(level, verb), row.scope

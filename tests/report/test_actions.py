@@ -124,3 +124,16 @@ def test_a_host_usb_licence_key_is_not_something_to_disconnect_in_minutes() -> N
     assert action.action == ("Replace the host USB device of licsrv by a network USB server (USB over IP) "
                              "or network licensing")
     assert action.effort == "project" and "Disconnect" not in action.action
+
+
+def test_a_guest_cluster_in_a_box_that_could_not_move_is_told_to_spread_last() -> None:
+    """Spreading nodes that cannot move (here virtual bus sharing) ties a second host: it comes last."""
+    audit = small_audit()
+    html = render_html(build_report(audit.analysis, audit.costing, today=date(2026, 3, 31)))
+    in_a_box = next(a for a in plan_actions(audit.analysis, audit.costing) if "web-cib" in a.label)
+    assert "VMW-01" in in_a_box.rules
+    assert in_a_box.action.startswith(f"Make guest cluster {in_a_box.label} movable first")
+    assert in_a_box.action.endswith("then spread it over different hosts: spread alone, it ties a second host")
+    assert "spread alone, it ties a second host" in html
+    across = next(a for a in plan_actions(audit.analysis, audit.costing) if "sqlprod" in a.label)
+    assert "spread" not in across.action.lower()
