@@ -59,6 +59,7 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     faux_by_id = {c.id: c for c in analysis.faux_clusters}
     rows: dict[str, _Row] = {}
     guest_causes: dict[str, set[str]] = defaultdict(set)
+    guest_names: dict[str, str] = {}
     for host in analysis.hosts:
         for g in (host.blockers_at_power_on if later else host.blockers):
             unit = _unit_id(g)
@@ -66,6 +67,7 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
                 continue
             for cause, scope, kind, rules in _causes(g, named, faux_index, faux_by_id, analysis):
                 guest_causes[g.key].add(cause)
+                guest_names[g.key] = g.name
                 row = rows.setdefault(cause, _Row(cause, scope, kind, causes={cause}))
                 row.rules.update(rules)
                 row.guests.add(g.key)
@@ -77,10 +79,11 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     host_cluster = {h.name: h.cluster if sizes.get(h.cluster or "", 0) > 1 else None for h in analysis.hosts}
     rows, key_of = _merge_alone(rows, host_cluster)
     unit_hosts = _units_by_host(analysis, later, units)
-    scopes = {c: rows[key_of[c]].scope for c in key_of}
+    described = {c: _describe(rows[key_of[c]], set(guest_names.values())) for c in key_of}
     host_annual = {c.host: c.annual for c in costing.hosts}
     actions = [_action(row, priced, units, host_cluster, unit_hosts, faux_by_id, later,
-                       sorted({scopes[c] for g in row.guests for c in guest_causes[g]} - {row.scope}), host_annual)
+                       sorted({described[c] for g in row.guests for c in guest_causes[g] if key_of[c] != row.cause}),
+                       host_annual, [guest_names[g] for g in sorted(row.guests)])
                for row in rows.values()]
     seen = set(key_of)
     for r in costing.remedies:  # a fix the core ranked whose guests cost nothing (kept, never dropped)
@@ -155,14 +158,14 @@ def _effort(row: _Row, host_cluster: dict[str, str | None], faux_by_id: dict[str
 
 def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCost],
             host_cluster: dict[str, str | None], unit_hosts: dict[str, set[str]], faux_by_id: dict[str, FauxCluster],
-            later: bool, other_causes: list[str], host_annual: dict[str, float]) -> Action:
+            later: bool, other_causes: list[str], host_annual: dict[str, float], names: list[str]) -> Action:
     effort, scope = _effort(row, host_cluster, faux_by_id)
     freed_hosts = sorted({h for c in row.causes if c in priced for h in priced[c].hosts_freed})
     freed = len(freed_hosts)
     saving = round(sum(host_annual.get(h, 0.0) for h in freed_hosts), 2)
     addressed = round(sum(units[u].annual for u in row.units), 2)
     alone = effort is STANDALONE or bool(row.hosts) and all(host_cluster.get(h) is None for h in row.hosts)
-    reason = "" if freed else _reason(row, unit_hosts, units, other_causes, alone, later)
+    reason = "" if freed else _reason(row, unit_hosts, units, other_causes, alone, later, names)
     return Action(row.scope, row.kind, freed, saving, later, action=phrase(effort, scope, len(row.guests)),
                   effort=effort.level, reason=reason, units=len(row.units), annual_cost=addressed,
                   rules=tuple(sorted(row.rules)), cause=row.cause, freed=tuple(freed_hosts),
@@ -171,7 +174,7 @@ def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCos
 
 
 def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCost],
-            other_causes: list[str], standalone: bool, later: bool) -> str:
+            other_causes: list[str], standalone: bool, later: bool, names: list[str]) -> str:
     """Why fixing this alone frees no host."""
     if standalone:
         return "a host alone in its cluster has no other host to move to"
@@ -179,12 +182,22 @@ def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCos
         return "nothing is tied today: its guests are off"
     if other_causes:
         shown = ", ".join(other_causes[:2]) + (f" and {len(other_causes) - 2} more" if len(other_causes) > 2 else "")
-        return f"the same guest{'s are' if len(row.guests) > 1 else ' is'} also tied by {shown}"
+        who = names[0] if len(names) == 1 else f"the same {len(names)} guests"
+        return f"{who} {'is' if len(names) == 1 else 'are'} also tied by {shown}"
     others = sorted({units[u].label for h in row.hosts for u in unit_hosts.get(h, ()) if u not in row.units})
     if others:
         shown = ", ".join(others[:2]) + (f" and {len(others) - 2} more" if len(others) > 2 else "")
         return f"{_hosts(row.hosts)} also tied by {shown}"
     return "another cause ties the same hosts"
+
+
+def _describe(row: _Row, guest_names: set[str]) -> str:
+    """Another cause of the same guests for a reader: by its scope and rules, or by what the rule says when
+    the cause is named by the guest itself (never 'LOCALAPP01 … also tied by LOCALAPP01')."""
+    rules = sorted(r for r in row.rules if r in CATALOGUE)
+    if row.scope in guest_names or row.kind == "guest":
+        return "; ".join(f"{r} ({_lower(CATALOGUE[r].title)})" for r in rules) or row.scope
+    return f"{row.scope} ({', '.join(rules)})" if rules else row.scope
 
 
 def _hosts(hosts: set[str]) -> str:

@@ -137,3 +137,17 @@ def test_a_guest_cluster_in_a_box_that_could_not_move_is_told_to_spread_last() -
     assert "spread alone, it ties a second host" in html
     across = next(a for a in plan_actions(audit.analysis, audit.costing) if "sqlprod" in a.label)
     assert "spread" not in across.action.lower()
+
+
+def test_a_guest_tied_twice_is_named_with_its_other_cause_not_itself() -> None:
+    """'Move 1 VM off local storage … also tied by LOCALAPP01' when that VM is LOCALAPP01 said nothing."""
+    audit = run_audit([SAMPLES / "hyperv" / "hyperv-3node.zip"])
+    plan = plan_actions(audit.analysis, audit.costing)
+    local = next(a for a in plan if "HYV-08" in a.rules and a.reason)
+    role = next(a for a in plan if a.rules == ("HYV-09",) and "LOCALAPP01" in a.action)
+    assert local.reason == "LOCALAPP01 is also tied by HYV-09 (VM is not a cluster role on a cluster node)"
+    assert role.reason.startswith("LOCALAPP01 is also tied by ") and "(HYV-08)" in role.reason
+    for a in plan:  # no action gives the guest it works on as its own other cause
+        if a.reason and " is also tied by " in a.reason:
+            who, _, other = a.reason.partition(" is also tied by ")
+            assert who not in other, a.reason
