@@ -23,6 +23,7 @@ from .accepted import acceptance_view, mark_accepted
 from .actions import costliest_causes, plan_actions
 from .bundles import plan_bundles
 from .disks import with_disk_plan
+from .events import event_rates
 from .formats import money, number
 from .model import (
     Action,
@@ -144,6 +145,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         main_causes=main_causes, main_cause_cost=main_cost,
         export_dates=_export_dates(analysis, today or date.today()),
         bundles=tuple(plan_bundles(analysis, costing, plan)),
+        event_rates=event_rates(analysis.config.cost, {c.platform for c in costing.hosts}),
     )
 
 
@@ -519,9 +521,9 @@ def _assumptions(analysis: Analysis, costing: Costing) -> tuple[Assumption, ...]
     ]
     for pattern, rate in cost.service_outage_cost_per_minute.items():
         rows.append(Assumption(f"… for services named '{pattern}'", f"{money(rate, currency)} a minute"))
-    for platform, events in sorted(cost.events_per_year.items()):
-        name = {"vsphere": "vSphere (ESXi)", "hyperv": "Hyper-V"}.get(platform, platform)
-        rows.append(Assumption(f"Maintenance events per {name} host and year", f"{events:g}"))
+    for events in event_rates(cost):
+        rows.append(Assumption(f"Maintenance events per {events.platform} host and year: {events.reason}",
+                               f"{events.events:g}"))
     return tuple(rows)
 
 

@@ -303,6 +303,15 @@ class Assumption:
 
 
 @dataclass(frozen=True)
+class EventRate:
+    """Maintenance events a year of one platform's host, and why that many."""
+
+    platform: str
+    events: float
+    reason: str
+
+
+@dataclass(frozen=True)
 class CheckRow:
     rule: str
     title: str
@@ -453,6 +462,8 @@ class ReportModel:
     """The causes addressing the largest yearly cost (several when they tie); empty when nothing costs."""
     main_cause_cost: float = 0.0
     bundles: tuple[Bundle, ...] = ()
+    event_rates: tuple[EventRate, ...] = ()
+    """Maintenance events a year of the platforms whose hosts are tied, with the reason."""
     """Actions that free hosts only together, most yearly saving first."""
     """One per site, when the estate spans two or more."""
     sites_origin: str = ""

@@ -1,0 +1,42 @@
+"""Why a host counts so many maintenance events a year: said on the cost page and the method page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from reportgen.audit import run_audit
+from reportgen.config import Config
+from reportgen.render.html import render_html
+from reportgen.report import build_report
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+BOTH = [SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"]
+
+
+def _section(html: str, anchor: str) -> str:
+    start = html.index(f'id="{anchor}"')
+    return " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</section>", start)]).split())
+
+
+def test_the_default_event_counts_give_their_reason_on_the_cost_and_method_pages() -> None:
+    audit = run_audit(BOTH)
+    html = render_html(build_report(audit.analysis, audit.costing, today=date(2026, 3, 31)))
+    cost, method = _section(html, "cost"), _section(html, "method")
+    assert "14 per Hyper-V host (a Windows Server host takes a cumulative update with a reboot every month" in cost
+    assert "6 per vSphere (ESXi) host (ESXi has about four to six update and patch releases a year" in cost
+    assert "Maintenance events per Hyper-V host and year: a Windows Server host takes a cumulative update" in method
+
+
+def test_a_configured_event_count_says_it_comes_from_the_configuration_and_only_tied_platforms_show() -> None:
+    config = Config()
+    config = replace(config, cost=replace(config.cost, events_per_year={"vsphere": 4.0, "hyperv": 14.0}))
+    audit = run_audit([SAMPLES / "hyperv" / "hyperv-3node.zip"], config=config)
+    cost = _section(render_html(build_report(audit.analysis, audit.costing, today=date(2026, 3, 31))), "cost")
+    assert "14 per Hyper-V host (a Windows Server host" in cost
+    assert "vSphere" not in cost  # no vSphere host here
+    both = run_audit(BOTH, config=config)
+    cost = _section(render_html(build_report(both.analysis, both.costing, today=date(2026, 3, 31))), "cost")
+    assert "4 per vSphere (ESXi) host (set in the configuration, cost.events_per_year.vsphere)" in cost
