@@ -40,3 +40,4 @@ def test_a_configured_event_count_says_it_comes_from_the_configuration_and_only_
     both = run_audit(BOTH, config=config)
     cost = _section(render_html(build_report(both.analysis, both.costing, today=date(2026, 3, 31))), "cost")
     assert "4 per vSphere (ESXi) host (set in the configuration, cost.events_per_year.vsphere)" in cost
+
