@@ -48,8 +48,10 @@ def test_two_actions_that_free_a_host_only_together_are_named_with_the_hosts_yea
     html = render_html(model)
     summary = html[html.index('id="summary-page"'):html.index("</section>", html.index('id="summary-page"'))]
     text = " ".join(re.sub(r"<[^>]+>", " ", summary).split())
-    assert f"esx01: actions 1 and 2 together free it, {money(cost)} a year saved" in text
-    assert "Actions that free hosts only together" in text
+    assert f"Only together: actions 1 and 2 free esx01 ( {money(cost)} a year)." in text
+    start = html.index('id="bundles"')
+    listed = " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</section>", start)]).split())
+    assert f"esx01: actions 1 and 2 together free it, {money(cost)} a year saved" in listed
 
 
 def test_action_numbers_read_as_spans_and_lists() -> None:
@@ -70,8 +72,8 @@ def test_the_sample_summary_names_the_hyperv_hosts_freed_by_several_actions(tmp_
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     summary = " ".join(next(p for p in text.split("\f") if "Executive summary\n" in p).split())
-    assert f"HV03: actions 6–10 together free it, {money(audit.costing.per_host['HV03'])} a year saved" in summary
-    assert f"HV01: actions 3–5 together free it, {money(audit.costing.per_host['HV01'])} a year saved" in summary
+    assert (f"Only together: actions 6–10 free HV03 ({money(audit.costing.per_host['HV03'])} a year); "
+            f"actions 3–5 free HV01 ({money(audit.costing.per_host['HV01'])} a year)") in summary
 
 
 def _needs(audit: Audit, model: ReportModel) -> dict[str, set[int]]:
