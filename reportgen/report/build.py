@@ -46,6 +46,7 @@ from .model import (
     Summary,
     TrendRow,
 )
+from .plain import plain_label
 from .references import titled_links
 from .scope_view import scope_view
 from .waves import binding_constraint, limiting_cluster, plan_waves
@@ -441,7 +442,7 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
             for rule in g.rules:
                 causes[rule].add(g.key)
     ranked = sorted(causes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    cause_bars = [charts.Bar(f"{r} {CATALOGUE[r].title}" if r in CATALOGUE else r, len(keys), number(len(keys)))
+    cause_bars = [charts.Bar(plain_label(r), len(keys), number(len(keys)))
                   for r, keys in ranked[:MAX_BARS]]
     result = {"causes": Chart(
         "Guests tied to a host, by cause", charts.bar_chart("Guests tied to a host, by cause", cause_bars),

@@ -121,10 +121,10 @@ def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per
     squares: dict[str, list[str]] = {}
     y = 4.0
     for row in rows:
-        tied = sum(1 for s in row.states if s in ("tied", "later"))
+        tied, later = row.states.count("tied"), row.states.count("later")
+        counted = f"{tied} of {len(row.states)} tied" + (f" + {later} when started" if later else "")
         body.append(_text(label_w - 8, y + 9, clip(row.label, 24), size=SMALL, anchor="end"))
-        body.append(_text(label_w - 8, y + 20, f"{tied} of {len(row.states)} tied", size=SMALL, anchor="end",
-                          fill=MUTED))
+        body.append(_text(label_w - 8, y + 20, counted, size=SMALL, anchor="end", fill=MUTED))
         lines = max(1, -(-len(row.states) // per_line))
         for i, state in enumerate(row.states):
             x = label_w + (i % per_line) * (cell + gap)

@@ -74,7 +74,7 @@ def test_guest_cluster_of_the_sql_workbook_is_on_its_own_page(cli, tmp_path: Pat
     cluster = doc["faux_clusters"][0]
     page = next(p for p in pages if p.startswith(f"{cluster['id']} · {cluster['name']}") or
                 f"{cluster['id']} · {cluster['name']} {len(cluster['guests'])} nodes" in p)
-    assert "Why it pins" in page and "What to do" in page and "in-a-box" in page
+    assert "Why it is tied to its host" in page and "What to do" in page and "in-a-box" in page
     for guest in cluster["guests"]:
         assert guest["name"] in page
     cost = doc["cost"]["per_faux_cluster_at_power_on"][cluster["id"]]

@@ -38,7 +38,8 @@ def test_evacuability_map_has_one_square_per_host_coloured_by_state() -> None:
     legend = [r.get("fill") for r in root.iter(f"{NS}rect")]
     assert legend == [charts.BAD, charts.WARN, charts.OK]
     texts = [t.text for t in root.iter(f"{NS}text")]
-    assert "3 of 4 tied" in texts and "0 of 60 tied" in texts
+    # today's ties and those once guests that are off start are told apart, so clusters add up to the headline
+    assert "2 of 4 tied + 1 when started" in texts and "0 of 60 tied" in texts
 
 
 def test_wave_chart_has_a_column_per_wave_and_states_the_lower_bound() -> None:
@@ -62,3 +63,27 @@ def test_chart_text_prints_at_seven_and_a_half_points_or_more_and_long_labels_wr
         # 620 units span the 174 mm (493 pt) text width
         assert sizes and min(sizes) * 493 / width >= 7.5
     assert "…" not in svgs[0] and ">VMW-02 Physical bus sharing with<" in svgs[0]
+
+
+def test_the_cause_chart_reads_in_plain_words_with_the_rule_id_beside_them() -> None:
+    from reportgen.report.plain import PLAIN, plain_label
+    from reportgen.rules import CATALOGUE
+    from reportgen.rules.effort import EFFORT
+    assert plain_label("VMW-02") == "Cluster disks on raw LUNs (VMW-02)"
+    assert set(EFFORT) <= set(PLAIN) and set(PLAIN) <= set(CATALOGUE)  # every tying rule has plain words
+
+
+def test_the_sample_host_grid_adds_up_to_the_headline_and_its_causes_read_plainly() -> None:
+    import re
+    from pathlib import Path
+
+    from reportgen.audit import run_audit
+    from reportgen.report import build_report
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    audit = run_audit([samples / "rvtools" / "acme-vc01.xlsx", samples / "hyperv" / "hyperv-3node.zip"])
+    model = build_report(audit.analysis, audit.costing)
+    svg = "".join(c.svg for c in model.charts.values())
+    today = sum(int(n) for n in re.findall(r">(\d+) of \d+ tied", svg))
+    later = sum(int(n) for n in re.findall(r"tied \+ (\d+) when started<", svg))
+    assert (today, today + later) == (model.summary.pinned_hosts, model.summary.pinned_hosts_at_power_on)
+    assert ">Cluster disks on raw LUNs (VMW-02)<" in svg and "VMW-02 Physical" not in svg
