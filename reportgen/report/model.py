@@ -200,7 +200,9 @@ class WaveRow:
     failovers: int
     media: tuple[str, ...] = ()
     """Guests tied only by connected media: disconnected live, then migrated (not in ``power_off``)."""
-    """Guest-cluster failovers (a node on a host of this wave, the cluster not in a box)."""
+    at_power_on: tuple[str, ...] = ()
+    """Guests that are off today and would be tied once started (not in ``power_off``)."""
+    at_power_on_not_shown: int = 0
 
 
 @dataclass(frozen=True)

@@ -38,12 +38,15 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
         guests = sorted({g.name for h in hosts for g in h.blockers if not only_media(g)})
         media = sorted({g.name for h in hosts for g in h.blockers if only_media(g)})
         shown, guests_more = _cut(guests, MAX_WAVE_GUESTS)
+        later, later_more = _cut(sorted({g.name for h in hosts for g in h.blockers_at_power_on} - set(guests)
+                                        - set(media)), MAX_WAVE_GUESTS)
         owners = sorted({g.owner or UNKNOWN_OWNER for h in hosts for g in h.blockers})
         failovers = sum(1 for h in hosts for c in h.degraded if topology.get(c) != "in-a-box")
         rows.append(WaveRow(
             number=wave + 1 if wave >= 0 else None, hosts=names, hosts_not_shown=more, host_count=len(hosts),
             tied=sum(1 for h in hosts if h.blockers), power_off=shown, power_off_not_shown=guests_more,
             power_off_count=len(guests), owners=tuple(owners), failovers=failovers, media=tuple(media),
+            at_power_on=later, at_power_on_not_shown=later_more,
         ))
     return rows
 

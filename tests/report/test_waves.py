@@ -89,3 +89,19 @@ def test_no_higher_limit_is_suggested_for_a_cluster_of_two_hosts() -> None:
     model = build_report(audit.analysis, audit.costing)
     bound = model.wave_bound
     assert bound is not None and (bound.kind, bound.waves, bound.raise_to) == ("cluster", 2, 0)
+
+
+def test_a_wave_lists_the_guests_that_would_stop_once_started() -> None:
+    """Wave 4 of the sample read 'none' though hq-esx0102 holds two guests that tie it once started."""
+    audit = run_audit([SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"])
+    model = build_report(audit.analysis, audit.costing)
+    host = next(h for h in audit.analysis.hosts if h.name == "hq-esx0102.acme.local")
+    later = sorted({g.name for g in host.blockers_at_power_on} - {g.name for g in host.blockers})
+    assert later and not host.blockers
+    row = next(w for w in model.wave_plan if host.name in w.hosts)
+    assert set(later) <= set(row.at_power_on) and not set(row.at_power_on) & set(row.power_off)
+    from reportgen.render.html import render_html
+    html = render_html(model)
+    plan = " ".join(html[html.index('id="waves"'):].split())
+    assert f"once started: {', '.join(later)}" in plan.replace("<wbr>", "")
+    assert "Failovers: guest clusters that cannot live-migrate" in plan
