@@ -47,6 +47,15 @@ class MapRow:
     """One of STATE_COLOURS' keys per host."""
 
 
+_NARROW, _WIDE = frozenset("IJfijlrt.,:;|!'()/- "), frozenset("MWmw")
+
+
+def text_width(text: str, size: float = 10) -> float:
+    """An upper estimate of ``text``'s width in DejaVu Sans at ``size``: capitals are wider than the average."""
+    em = sum(0.45 if c in _NARROW else 1.0 if c in _WIDE else 0.8 if c.isupper() else 0.66 for c in text)
+    return em * size
+
+
 def clip(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters with an ellipsis."""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
@@ -84,7 +93,7 @@ def bar_chart(title: str, bars: Sequence[Bar], colour: str = ACCENT, width: floa
     labels = [wrap(b.label, label_chars) for b in bars]
     two = any(len(lines) > 1 for lines in labels)
     row, top = (30.0 if two else 24.0), 6.0
-    label_w = min(label_chars, max((len(line) for lines in labels for line in lines), default=4)) * 6.3 + 12
+    label_w = max((text_width(line) for lines in labels for line in lines), default=25.0) + 12
     text_w = max((len(b.text) for b in bars), default=4) * 6.6 + 10
     plot_w = max(60.0, width - label_w - text_w)
     peak = max((b.value for b in bars), default=0.0) or 1.0

@@ -87,3 +87,20 @@ def test_the_sample_host_grid_adds_up_to_the_headline_and_its_causes_read_plainl
     later = sum(int(n) for n in re.findall(r"tied \+ (\d+) when started<", svg))
     assert (today, today + later) == (model.summary.pinned_hosts, model.summary.pinned_hosts_at_power_on)
     assert ">Cluster disks on raw LUNs (VMW-02)<" in svg and "VMW-02 Physical" not in svg
+
+
+def test_a_label_in_wide_capitals_is_not_cut_at_the_left_edge() -> None:
+    """'UR-PVW-…' read 'JR-PVW-…': capitals are wider than the average letter the label column assumed."""
+    import pytest
+    font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    from pathlib import Path
+    if not Path(font).exists():
+        pytest.skip("DejaVu Sans is not installed")
+    face = ttlib.TTFont(font)
+    glyphs, advance, per_em = face.getBestCmap(), face["hmtx"], face["head"].unitsPerEm
+    for label in ("UR-PVW-DWMS01", "WM-MWW-WMWM02", "Cluster disks on raw LUNs (VMW-02)"):
+        root = parse(charts.bar_chart("t", [charts.Bar(label, 1, "1"), charts.Bar("x", 1, "1")]))
+        node = next(t for t in root.iter(f"{NS}text") if t.text == label)
+        width = sum(advance[glyphs[ord(c)]][0] for c in label) / per_em * float(node.get("font-size"))
+        assert float(node.get("x")) - width >= 0, label  # anchored at its end: it starts inside the chart
