@@ -1,0 +1,26 @@
+"""A short section follows on the page before it instead of opening a near-empty page."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from reportgen.audit import run_audit, write_pdf
+from tests.conftest import real_export
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [p for p in text.split("\f") if p.strip()]
+
+
+def test_a_failure_section_with_nothing_stranded_shares_the_wave_plans_page(tmp_path: Path) -> None:
+    audit = run_audit([real_export("abeggi-bcspa1-4.7.1.xlsx")])
+    assert not any(h.stranded for h in audit.analysis.hosts)  # one sentence: nothing would stay down
+    pdf = tmp_path / "r.pdf"
+    write_pdf(audit, pdf)
+    pages = _pages(pdf)
+    failure = next(p for p in pages if "\nIf a host fails\n" in p)
+    assert "Hosts in one wave can be in maintenance" in failure  # on the page of the wave chart
+    lines = [sum(1 for line in p.splitlines() if line.strip()) for p in pages]
+    assert min(lines) >= 8, lines  # no page holds a sentence alone
