@@ -26,8 +26,19 @@ def environment() -> jinja2.Environment:
 
 
 _BREAK_AFTER = re.compile(r"([._])(?=[^\s])")
+_DOTS = re.compile(r"(?<=\.)")
+SHORT_PART = 16
+"""A part of a name between dots up to this long never breaks ('HQ-PROD-02', 'hqfscib01-a', 'Munich_Cluster1')."""
 
 
 def breakable(value: object) -> Markup:
-    """A host, cluster or guest name that may break after '.' and '_' (and '-'), never mid-word."""
-    return Markup(_BREAK_AFTER.sub(r"\1<wbr>", str(escape(str(value)))))
+    """A host, cluster or guest name that breaks only after a dot, except inside a long part between dots,
+    which may also break after '_' and '-' (never mid-word)."""
+    parts = []
+    for part in _DOTS.split(str(value)):
+        if not part:
+            continue
+        text = str(escape(part))
+        parts.append(f'<span class="nm">{text}</span>' if len(part) <= SHORT_PART
+                     else _BREAK_AFTER.sub(r"\1<wbr>", text))
+    return Markup("<wbr>".join(parts))

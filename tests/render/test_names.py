@@ -18,8 +18,25 @@ def _starts(name: str) -> set[int]:
     return {0} | {i + 1 for i, ch in enumerate(name) if ch in "._-"}
 
 
-def test_the_filter_offers_breaks_after_dots_and_underscores_and_escapes() -> None:
-    assert str(breakable("a_b.c<d>")) == "a_<wbr>b.<wbr>c&lt;d&gt;"
+def test_the_filter_keeps_short_parts_whole_breaks_after_dots_and_escapes() -> None:
+    assert str(breakable("a_b.c<d>")) == '<span class="nm">a_b.</span><wbr><span class="nm">c&lt;d&gt;</span>'
+    assert str(breakable("Munich_Cluster1_Production.x")) == \
+        'Munich_<wbr>Cluster1_<wbr>Production.<wbr><span class="nm">x</span>'
+
+
+def test_sample_guest_and_host_names_are_not_split_in_the_register_and_wave_plan(tmp_path: Path) -> None:
+    """'hqfscib01-|a' read as two guests in a power-off list; 'HQ-|PROD-02' as a cut name."""
+    from reportgen.audit import run_audit, write_pdf
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    audit = run_audit([samples / "rvtools" / "acme-vc01.xlsx", samples / "hyperv" / "hyperv-3node.zip"])
+    write_pdf(audit, tmp_path / "s.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    plan = text[text.index("Host maintenance register\n"):text.index("If a host fails\n", text.index("Wave plan\n"))]
+    tokens = {tok.strip(",") for line in plan.splitlines() for tok in line.split()}
+    for name in ("hqfscib01-a", "hqfscib01-b", "HQ-PROD-01", "HQ-PROD-02", "hqsqlcl02-n1"):
+        assert name in tokens, name
+    assert not {"hqfscib01-", "HQ-", "hq-"} & tokens
 
 
 def test_a_long_cluster_name_in_the_register_breaks_only_at_separators(tmp_path: Path) -> None:
