@@ -41,3 +41,15 @@ def test_a_configured_event_count_says_it_comes_from_the_configuration_and_only_
     cost = _section(render_html(build_report(both.analysis, both.costing, today=date(2026, 3, 31))), "cost")
     assert "4 per vSphere (ESXi) host (set in the configuration, cost.events_per_year.vsphere)" in cost
 
+
+
+def test_the_cost_page_shows_each_set_of_figures_once() -> None:
+    """The owner chart and owner table showed the same numbers; so did the unit chart and the unit table."""
+    audit = run_audit(BOTH)  # owners named in the vSphere export
+    cost = _section(render_html(build_report(audit.analysis, audit.costing, today=date(2026, 3, 31))), "cost")
+    assert "Yearly cost by owner" in cost and "By owner" not in cost
+    assert cost.count("The costliest guest clusters and tied guests") == 1
+    hyperv = run_audit([SAMPLES / "hyperv" / "hyperv-3node.zip"])  # no owner anywhere
+    cost = _section(render_html(build_report(hyperv.analysis, hyperv.costing, today=date(2026, 3, 31))), "cost")
+    assert "The costliest guest clusters and tied guests" in cost
+    assert "Yearly cost by guest cluster or pinned guest" not in cost and "Yearly cost by owner" not in cost
