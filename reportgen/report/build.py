@@ -114,7 +114,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         summary=summary, actions=actions, actions_hosts_freed=freed, actions_saving=saving,
         remedies=tuple(shown_plan), remedies_not_shown=len(plan) - len(shown_plan),
         actions_left=round(max(0.0, (costing.annual_total or costing.annual_at_power_on) - saving), 2),
-        rule_remedies=tuple(Action(r.label, "rule", len(r.hosts_freed), r.annual_saving)
+        rule_remedies=tuple(Action(plain_label(r.cause), "rule", len(r.hosts_freed), r.annual_saving)
                             for r in costing.rule_remedies[:MAX_BARS]),
         containment_hosts=containment.dedicated_hosts if containment else 0,
         containment_hosts_freed=containment.hosts_freed if containment else 0,

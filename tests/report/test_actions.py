@@ -111,7 +111,7 @@ def test_fixes_by_rule_free_no_host_alone_in_its_cluster() -> None:
     audit = _audit(make(hosts, guests, devices=iso, datastores=stores))
     model = build_report(audit.analysis, audit.costing, today=date(2026, 3, 31))
     by_rule = {a.label: a.hosts_freed for a in model.rule_remedies}
-    assert by_rule == {"ISO image mounted from a single-host datastore": 1}  # not "single-host datastore: 1 freed"
+    assert by_rule == {"ISO image on storage only this host sees (VMW-19)": 1}  # not "single-host datastore: 1 freed"
     solo = [a for a in plan_actions(audit.analysis, audit.costing) if "solo" in a.action or a.label == "erp"]
     assert solo and all(a.hosts_freed == 0 and "no other host to move to" in a.reason for a in solo)
 
