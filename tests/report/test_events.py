@@ -53,3 +53,13 @@ def test_the_cost_page_shows_each_set_of_figures_once() -> None:
     cost = _section(render_html(build_report(hyperv.analysis, hyperv.costing, today=date(2026, 3, 31))), "cost")
     assert "The costliest guest clusters and tied guests" in cost
     assert "Yearly cost by guest cluster or pinned guest" not in cost and "Yearly cost by owner" not in cost
+
+
+def test_the_summary_counts_cases_in_plain_words() -> None:
+    audit = run_audit(BOTH)
+    model = build_report(audit.analysis, audit.costing, today=date(2026, 3, 31))
+    html = render_html(model)
+    s = model.summary
+    assert (f"priced as {s.units} cases ({s.unit_clusters} guest clusters, {s.unit_guests} single guests)"
+            in _section(html, "summary-page"))
+    assert "cost unit" not in html.lower()
