@@ -27,8 +27,8 @@ def environment() -> jinja2.Environment:
 
 _BREAK_AFTER = re.compile(r"([._])(?=[^\s])")
 _DOTS = re.compile(r"(?<=\.)")
-SHORT_PART = 16
-"""A part of a name between dots up to this long never breaks ('HQ-PROD-02', 'hqfscib01-a', 'Munich_Cluster1')."""
+SHORT_PART = 12
+"""A part of a name between dots up to this long never breaks ('HQ-PROD-02', 'hqfscib01-a'); longer, it would overflow a narrow column."""
 
 
 def breakable(value: object) -> Markup:
