@@ -51,7 +51,7 @@ def test_two_actions_that_free_a_host_only_together_are_named_with_the_hosts_yea
     assert f"Only together: actions 1 and 2 free esx01 ( {money(cost)} a year)." in text
     start = html.index('id="bundles"')
     listed = " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</section>", start)]).split())
-    assert f"esx01: actions 1 and 2 together free it, {money(cost)} a year saved" in listed
+    assert f"esx01 : actions 1 and 2 together free it, {money(cost)} a year saved" in listed  # name in its span
 
 
 def test_action_numbers_read_as_spans_and_lists() -> None:
