@@ -45,6 +45,7 @@ PLAIN = {
     "HYV-13": "Different CPUs, compatibility off",
     "HYV-14": "Configuration version too new for some nodes",
     "HYV-15": "Allowed on some cluster nodes only",
+    "HYV-20": "Virtual TPM key held by some hosts only",
 }
 
 
