@@ -11,7 +11,7 @@ nothing in particular is refused with a :class:`~reportgen.errors.ConfigError` t
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -86,20 +86,43 @@ class AcceptFile:
 
 
 def matches(pattern: str, value: str | None) -> bool:
-    """Whether ``value`` matches the glob ``pattern`` (``*``, ``?``; case ignored)."""
-    return value is not None and fnmatch.fnmatchcase(value.casefold(), pattern.casefold())
+    """Whether ``value`` matches the glob ``pattern`` (``*``, ``?``; case ignored).
+
+    Only ``*`` and ``?`` are wildcards: ``[`` and ``]`` are themselves, so ``web[1]`` names that guest
+    and ``hq[a-z]*`` accepts no guest it does not spell out.
+    """
+    return value is not None and _compiled(pattern).fullmatch(value.casefold()) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.casefold())
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def load_acceptances(path: str | Path) -> AcceptFile:
     """Read and check an accept file; a problem raises ConfigError (the CLI's exit 2)."""
     where = str(path)
+    if Path(path).is_dir():
+        raise ConfigError("is a folder, not an accept file", where=where,
+                          hint="give the accept file itself, e.g. accept.toml")
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError("no such accept file", where=where,
                           hint="write one with 'reportgen accept-template findings.json'") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the accept file: {exc}", where=where) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the accept file: {exc.strerror or exc}", where=where) from None
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark, as Windows editors write, is no error
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"line {line} is not UTF-8 text (byte 0x{data[exc.start]:02X})", where=where,
+                          hint="save the file as UTF-8") from None
+    if text.lstrip().startswith(("{", "[{")):
+        raise ConfigError("is a JSON file, not an accept file", where=where,
+                          hint="an accept file is TOML with [[accept]] entries: draft one with "
+                          "'reportgen accept-template findings.json -o accept.toml'")
     return AcceptFile(where, parse_acceptances(text, where))
 
 
@@ -129,6 +152,21 @@ def _entry_lines(text: str) -> list[tuple[int, str]]:
             content = next((t.strip() for t in lines[number:] if t.strip() and not t.strip().startswith("#")), "")
             found.append((number, content))
     return found
+
+
+def _shown(value: object) -> str:
+    """A TOML value as the user wrote it, with what kind it is."""
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat()}"
+    if isinstance(value, dt.time):
+        return f"the time {value.isoformat()}"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return "a list" if isinstance(value, list) else "a table"
 
 
 def _entry(table: object, position: int, starts: list[tuple[int, str]], where: str) -> AcceptEntry:
@@ -167,7 +205,7 @@ def _entry(table: object, position: int, starts: list[tuple[int, str]], where: s
             raise refuse(f"key '{key}' is missing", "every entry says its reason, owner, approved_by and expires")
     expires = table["expires"]
     if isinstance(expires, dt.datetime) or not isinstance(expires, dt.date):
-        raise refuse(f"key 'expires' must be a TOML date such as 2027-03-31 (without quotes), got {expires!r}")
+        raise refuse(f"key 'expires' must be a TOML date such as 2027-03-31 (without quotes), got {_shown(expires)}")
     values["expires"] = expires
     ids = values.get("ids", ())
     assert isinstance(ids, tuple)

@@ -15,7 +15,7 @@ from .accept_match import Accepted, EntryResult, Judgement
 from .redact import Redactor
 
 WITHHELD = "(withheld: redacted report)"
-_GLOB = set("*?[")
+_GLOB = set("*?")
 
 
 def _name(r: Redactor, way: str, text: str) -> str:

@@ -4,10 +4,11 @@ and each status on a given day."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from reportgen.accept import AcceptEntry, parse_acceptances
+from reportgen.accept import AcceptEntry, load_acceptances, parse_acceptances
 from reportgen.errors import ConfigError
 
 SIGN_OFF = 'reason = "vendor support needs RDM"\nowner = "dba team"\napproved_by = "CAB"\nexpires = 2027-03-31\n'
@@ -81,3 +82,52 @@ def test_an_empty_file_accepts_nothing() -> None:
 def test_status_on_the_audit_day(matched: int, expires: dt.date, status: str) -> None:
     entry = AcceptEntry(position=1, line=1, guest="a", reason="r", owner="o", approved_by="a", expires=expires)
     assert entry.status(matched, dt.date(2026, 3, 1)) == status
+
+
+ENTRY = '[[accept]]\nguest = "hqdb02"\n' + SIGN_OFF
+
+
+def test_a_bracket_is_no_wildcard_only_star_and_question_mark_are() -> None:
+    from reportgen.accept import matches
+
+    assert matches("web[1]", "WEB[1]")
+    assert not matches("web[1]", "web1")
+    assert not matches("hq[a-z]*", "hqdb02")
+    assert matches("hq*0?", "hqdb02") and matches("**", "anything")
+
+
+def test_a_byte_order_mark_is_read_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "accept.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + ENTRY.encode())
+    (entry,) = load_acceptances(path).entries
+    assert (entry.guest, entry.line) == ("hqdb02", 1)
+
+
+def test_a_file_not_in_utf8_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "accept.toml"
+    path.write_bytes(ENTRY.replace("vendor", "caf\xe9 vendor").encode("latin-1"))
+    with pytest.raises(ConfigError) as caught:
+        load_acceptances(path)
+    assert str(caught.value) == f"{path}: line 3 is not UTF-8 text (byte 0xE9) (save the file as UTF-8)"
+
+
+def test_a_folder_or_a_findings_json_is_refused_as_no_accept_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a folder, not an accept file"):
+        load_acceptances(tmp_path)
+    json_file = tmp_path / "findings.json"
+    json_file.write_text('{\n  "schema_version": 1\n}\n')
+    with pytest.raises(ConfigError, match="is a JSON file, not an accept file.*accept-template"):
+        load_acceptances(json_file)
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ('"2027-03-31"', 'the text "2027-03-31"'),
+    ("2027-03-31T10:00:00", "the date and time 2027-03-31T10:00:00"),
+    ("10:00:00", "the time 10:00:00"),
+    ("20270331", "the number 20270331"),
+])
+def test_an_expiry_that_is_no_date_says_what_was_written(written: str, shown: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_acceptances(ENTRY.replace("2027-03-31", written))
+    assert str(caught.value).endswith(f"key 'expires' must be a TOML date such as 2027-03-31 (without quotes), "
+                                      f"got {shown}")
