@@ -89,14 +89,22 @@ def matches(pattern: str, value: str | None) -> bool:
     """Whether ``value`` matches the glob ``pattern`` (``*``, ``?``; case ignored).
 
     Only ``*`` and ``?`` are wildcards: ``[`` and ``]`` are themselves, so ``web[1]`` names that guest
-    and ``hq[a-z]*`` accepts no guest it does not spell out.
+    and ``hq[a-z]*`` accepts no guest it does not spell out. ``[*]``, ``[?]`` and ``[[]`` stand for the
+    character in brackets (as ``accept-template`` writes a name that holds one).
     """
     return value is not None and _compiled(pattern).fullmatch(value.casefold()) is not None
 
 
+_TOKEN = re.compile(r"\[([*?\[])\]|.", re.DOTALL)
+
+
 @functools.lru_cache(maxsize=1024)
 def _compiled(pattern: str) -> re.Pattern[str]:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.casefold())
+    parts = []
+    for token in _TOKEN.finditer(pattern.casefold()):
+        text = token.group(1) or token.group(0)
+        parts.append(re.escape(text) if token.group(1) else ".*" if text == "*" else "." if text == "?"
+                     else re.escape(text))
     return re.compile("".join(parts), re.DOTALL)
 
 

@@ -94,6 +94,8 @@ def test_a_bracket_is_no_wildcard_only_star_and_question_mark_are() -> None:
     assert not matches("web[1]", "web1")
     assert not matches("hq[a-z]*", "hqdb02")
     assert matches("hq*0?", "hqdb02") and matches("**", "anything")
+    assert matches("web[*]1", "web*1") and not matches("web[*]1", "web21")
+    assert matches("what[?]", "what?") and matches("a[[]b]", "a[b]")
 
 
 def test_a_byte_order_mark_is_read_as_utf8(tmp_path: Path) -> None:
