@@ -105,7 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_audit(sub)
+    _add_check(sub)
+    _add_compare(sub)
+    _add_accept_template(sub)
+    _add_setup(sub)
+    return parser
 
+
+def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The 'audit' command and its options."""
     audit = sub.add_parser(
         "audit",
         help="audit exports and write the report",
@@ -143,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     audit.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
+
+def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The 'check' command and its options."""
     check = sub.add_parser(
         "check",
         help="before any work: can these hosts be emptied now, and if not, whom to call",
@@ -163,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
+
+def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The 'compare' command and its options."""
     compare = sub.add_parser(
         "compare",
         help="what changed between two audits of one estate",
@@ -179,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("-o", "--output", metavar="FILE.pdf", help="write the comparison as a short PDF")
     compare.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
+
+def _add_accept_template(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The 'accept-template' command."""
     template = sub.add_parser(
         "accept-template",
         help="draft an accept file from a findings JSON: one entry per open guest cluster and tied guest",
@@ -190,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("-o", "--output", metavar="accept.toml", help="write to this file instead of stdout")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
 
+
+def _add_setup(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The 'init-config' and 'collector' commands."""
     init = sub.add_parser("init-config", help="write a commented default configuration file")
     init.add_argument("path", nargs="?", default="audit.toml", help="where to write it (default: audit.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -203,7 +224,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     collector.add_argument("kind", choices=["hyperv"], help="which collector: hyperv")
     collector.add_argument("-o", "--output", metavar="FILE", help="write the script to FILE instead of stdout")
-    return parser
 
 
 def _day(text: str) -> dt.date:

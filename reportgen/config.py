@@ -206,7 +206,24 @@ def load_config(path: str | Path | None) -> Config:
 def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | None = None) -> Config:
     """Validate a parsed TOML document into a :class:`Config`."""
     _only(data, {"report", "owner", "cost", "waves", "redact", "sites", "exclude", "scope"}, "", where)
-    report = _section(ReportSettings(), data.get("report", {}), "report", where)
+    report = _report(data.get("report", {}), where, base_dir)
+    column, owners_path = _owner(data.get("owner", {}), where, base_dir)
+    names, annotations = _exclude(data.get("exclude", {}), where)
+    redact = data.get("redact", {})
+    _only(redact, {"key"}, "redact", where)
+    redact_key = redact.get("key", "")
+    if not isinstance(redact_key, str):
+        raise ConfigError("key 'redact.key' must be a text", where=where)
+    cost, waves = _cost(data.get("cost", {}), where), _waves(data.get("waves", {}), where)
+    sites, scope = _sites(data.get("sites", {}), where), _scope(data.get("scope", {}), where)
+    return Config(report=report, owner_column=column or None, cost=cost, waves=waves, redact_key=redact_key,
+                  exclude=ExcludeSettings(names, annotations), base_dir=base_dir, sites=sites, scope=scope,
+                  owners_file=owners_path)
+
+
+def _report(data: object, where: str, base_dir: Path | None) -> ReportSettings:
+    """[report]: a known currency, counts of 0 or more, a readable logo; paths relative to the file."""
+    report: ReportSettings = _section(ReportSettings(), data, "report", where)
     if report.currency.upper() not in _CURRENCIES and not (len(report.currency) == 3 and report.currency.isalpha()):
         raise ConfigError(f"key 'report.currency': {report.currency!r} is not a 3-letter currency code", where=where)
     report = replace(report, currency=report.currency.upper())
@@ -222,7 +239,11 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
         report = replace(report, logo=str(logo))
     if report.accept and base_dir is not None:
         report = replace(report, accept=str(base_dir / report.accept))
-    owner = data.get("owner", {})
+    return report
+
+
+def _owner(owner: dict[str, Any], where: str, base_dir: Path | None) -> tuple[str, str | None]:
+    """[owner]: the vInfo owner column and the owners file (relative to the configuration file)."""
     _only(owner, {"column", "file"}, "owner", where)
     column = owner.get("column", "")
     if not isinstance(column, str):
@@ -233,8 +254,11 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
     owners_path = None
     if owners_file.strip():
         owners_path = str(Path(owners_file) if base_dir is None else base_dir / owners_file)
+    return column, owners_path
 
-    exclude = data.get("exclude", {})
+
+def _exclude(exclude: object, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """[exclude]: name and annotation patterns of guests to leave out."""
     if not isinstance(exclude, dict):
         raise ConfigError("key 'exclude' must be a table with names and annotations", where=where)
     _only(exclude, {"names", "annotations"}, "exclude", where)
@@ -245,18 +269,16 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
             raise ConfigError(f"key 'exclude.{key}' must be a list of texts (patterns with * and ?)", where=where,
                               hint=f'e.g. {key} = ["*-deleteby-*"]')
         patterns[key] = tuple(value)
+    return patterns["names"], patterns["annotations"]
 
-    redact = data.get("redact", {})
-    _only(redact, {"key"}, "redact", where)
-    redact_key = redact.get("key", "")
-    if not isinstance(redact_key, str):
-        raise ConfigError("key 'redact.key' must be a text", where=where)
 
-    cost_data = dict(data.get("cost", {}))
+def _cost(data: dict[str, Any], where: str) -> CostSettings:
+    """[cost]: rates and minutes of 0 or more, a change cost inside its range, roles, events, services."""
+    cost_data = dict(data)
     roles_data = cost_data.pop("roles", None)
     events_data = cost_data.pop("events_per_year", None)
     services_data = cost_data.pop("service_outage_cost_per_minute", None)
-    cost = _section(CostSettings(), cost_data, "cost", where)
+    cost: CostSettings = _section(CostSettings(), cost_data, "cost", where)
     for key in ("change_cost", "change_cost_low", "change_cost_high", "outage_cost_per_minute", "outage_minutes",
                 "media_minutes"):
         if getattr(cost, key) < 0:
@@ -297,10 +319,14 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
             for pattern, value in services_data.items()
         }
         cost = replace(cost, service_outage_cost_per_minute=services)
+    return cost
 
-    waves_data = dict(data.get("waves", {}))
+
+def _waves(data: dict[str, Any], where: str) -> WaveSettings:
+    """[waves]: hosts down per cluster and per-cluster capacity, whole numbers of 1 or more."""
+    waves_data = dict(data)
     capacity_data = waves_data.pop("cluster_capacity", {})
-    waves = _section(WaveSettings(), waves_data, "waves", where)
+    waves: WaveSettings = _section(WaveSettings(), waves_data, "waves", where)
     if not 1 <= waves.hosts_down_per_cluster <= _MAX_HOSTS:
         raise ConfigError(f"key 'waves.hosts_down_per_cluster' must be 1 or more (at most {_MAX_HOSTS:,})",
                           where=where)
@@ -312,11 +338,7 @@ def parse_config(data: dict[str, Any], where: str = "config", base_dir: Path | N
             raise ConfigError(f"key 'waves.cluster_capacity.{name}' must be a whole number of 1 or more "
                               f"(at most {_MAX_HOSTS:,})", where=where)
         capacity[str(name)] = value
-    waves = replace(waves, cluster_capacity=capacity)
-    return Config(report=report, owner_column=column or None, cost=cost, waves=waves, redact_key=redact_key,
-                  exclude=ExcludeSettings(patterns["names"], patterns["annotations"]),
-                  base_dir=base_dir, sites=_sites(data.get("sites", {}), where), scope=_scope(data.get("scope", {}), where),
-                  owners_file=owners_path)
+    return replace(waves, cluster_capacity=capacity)
 
 
 def _scope(data: object, where: str) -> ScopeSettings:

@@ -15,6 +15,7 @@ from ..accept_match import Judgement
 from ..analysis import Analysis, PinnedGuest
 from ..cost import Costing
 from ..errors import RenderError
+from ..estate import Estate
 from ..history import History
 from ..owners import Ownership, owner_summaries, unowned_guests
 from ..rules import CATALOGUE
@@ -106,12 +107,8 @@ def owners_document(analysis: Analysis, ownership: Ownership) -> dict[str, Any]:
     }
 
 
-def findings_document(analysis: Analysis, costing: Costing, generated_at: datetime | None = None,
-                      history: History | None = None, ownership: Ownership | None = None,
-                      acceptance: Judgement | None = None) -> dict[str, Any]:
-    """The findings JSON as a Python object."""
-    estate = analysis.estate
-    generated = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
+def _sources_document(estate: Estate) -> list[dict[str, Any]]:
+    """Each export read: what it is, how many rows were read, used and skipped, and per tab."""
     sources = []
     for s in estate.sources.to_pylist():
         tabs = [t for t in estate.tabs if t.source_id == s["source_id"]]
@@ -125,91 +122,129 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
             "tabs": [{"tab": t.tab, "present": t.present, "rows_read": t.rows_read, "rows_used": t.rows_used,
                       "missing_columns": list(t.missing), "empty_columns": sorted(t.empty)} for t in tabs],
         })
-    files = {s["source_id"]: Path(s["file"]).name for s in estate.sources.to_pylist()}
+    return sources
+
+
+def _clusters_document(analysis: Analysis, uuids: dict[str, str | None],
+                       acceptance: Judgement | None) -> list[dict[str, Any]]:
+    """The guest clusters (the contract's ``faux_clusters``)."""
+    estate = analysis.estate
+    boundary = set(estate.scope.boundary) if estate.scope is not None else set()
+    return [
+        {
+            "id": c.id, "name": c.name, "topology": c.topology, "suspected": c.suspected,
+            "guests": [{"key": g.key, "name": g.name, "uuid": uuids.get(g.key), "host": g.host,
+                        "power_state": g.power_state}
+                       for g in c.guests],
+            "hosts": list(c.hosts), "clusters": list(c.clusters), "rules": list(c.rules),
+            "running_members": c.running, "accepted": cluster_accepted(acceptance, c.id),
+            **disk_order_document(analysis.disk_orders.get(c.id)),
+            "out_of_scope_guests": [g.key for g in c.guests if g.key in boundary],
+        }
+        for c in analysis.faux_clusters
+    ]
+
+
+def _hosts_document(analysis: Analysis, uuids: dict[str, str | None],
+                    host_files: dict[str, str | None]) -> list[dict[str, Any]]:
+    """Each host: whether it can be emptied, what pins it, its wave, domain and site."""
+    return [
+        {
+            "name": h.name, "cluster": h.cluster, "platform": h.platform, "evacuable": h.evacuable,
+            "pinned_guests": [_guest(g, uuids) for g in h.blockers],
+            "pinned_at_next_power_on": [_guest(g, uuids) for g in h.blockers_at_power_on],
+            "stranded_on_failure": [_guest(g, uuids) for g in h.stranded],
+            "degraded_faux_clusters": list(h.degraded),
+            "owners_to_ask": list(h.owners), "owner_unknown": h.unknown_owner,
+            "wave": h.wave, "wave_number": h.wave + 1 if h.wave >= 0 else None, "maintenance_domain": h.domain,
+            "guests": h.guests, "source": host_files.get(h.key), "site": analysis.sites.host_site.get(h.name),
+        }
+        for h in analysis.hosts
+    ]
+
+
+def _findings_list(analysis: Analysis, files: dict[int, str], host_files: dict[str, str | None],
+                   uuids: dict[str, str | None], acceptance: Judgement | None) -> list[dict[str, Any]]:
+    """Each finding with its guest, host, evidence, steps and where it was read."""
+    estate = analysis.estate
     context = _guest_context(analysis, files)
-    host_names = analysis.host_names
+    host_names, guest_names = analysis.host_names, analysis.guest_names
+    host_cluster = dict(zip(estate.hosts.column("host_key").to_pylist(), estate.hosts.column("cluster").to_pylist()))
+    return [
+        {
+            "rule": f.rule, "title": CATALOGUE[f.rule].title if f.rule in CATALOGUE else f.rule,
+            "severity": f.severity.label,
+            "guest": {"key": f.guest_key, "name": guest_names.get(f.guest_key, f.guest_key),
+                      "uuid": uuids.get(f.guest_key)} if f.guest_key else None,
+            "host": host_names.get(f.host_key, f.host_key) if f.host_key else None,
+            "timing": f.timing, "effects": sorted(e.value for e in f.effects),
+            "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,
+            "steps": list(f.steps), "accepted": finding_accepted(acceptance, i),
+            **_where(f.source, context.get(f.guest_key or "", {}),
+                     host_cluster.get(f.host_key) if f.host_key else None,
+                     host_files.get(f.host_key) if f.host_key else None),
+        }
+        for i, f in enumerate(analysis.findings)
+    ]
+
+
+def _cost_document(costing: Costing) -> dict[str, Any]:
+    return {
+        "currency": costing.currency, "annual_total": costing.annual_total,
+        "annual_range": [costing.annual_low, costing.annual_high],
+        "per_faux_cluster": costing.per_faux_cluster, "per_pinned_guest": costing.per_guest,
+        "per_owner": costing.per_owner, "per_host": costing.per_host,
+        "annual_at_power_on": costing.annual_at_power_on,
+        "per_faux_cluster_at_power_on": {u.unit: u.annual for u in costing.units_at_power_on
+                                         if u.kind == "guest-cluster"},
+        "assumptions": costing.assumptions,
+    }
+
+
+def _remediation_document(analysis: Analysis, costing: Costing) -> dict[str, Any]:
+    return {
+        "by_cause": [{"cause": r.cause, "label": r.label, "kind": r.kind, "hosts_freed": list(r.hosts_freed),
+                      "annual_saving": r.annual_saving}
+                     for r in costing.remedies],
+        "by_rule": [{"rule": r.cause, "title": r.label, "hosts_freed": list(r.hosts_freed),
+                     "annual_saving": r.annual_saving}
+                    for r in costing.rule_remedies],
+        "containment": {"dedicated_hosts": analysis.containment_k,
+                        "hosts_freed": analysis.containment_hosts_freed,
+                        "annual_saving": costing.containment.annual_saving if costing.containment else 0.0},
+    }
+
+
+def findings_document(analysis: Analysis, costing: Costing, generated_at: datetime | None = None,
+                      history: History | None = None, ownership: Ownership | None = None,
+                      acceptance: Judgement | None = None) -> dict[str, Any]:
+    """The findings JSON as a Python object."""
+    estate = analysis.estate
+    generated = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    files = {s["source_id"]: Path(s["file"]).name for s in estate.sources.to_pylist()}
     host_files = dict(zip(estate.hosts.column("host_key").to_pylist(),
                           (files.get(i) for i in estate.hosts.column("source_id").to_pylist())))
-    guest_names = analysis.guest_names
-    host_cluster = dict(zip(estate.hosts.column("host_key").to_pylist(), estate.hosts.column("cluster").to_pylist()))
     uuids = guest_uuids(analysis)
-    boundary = set(estate.scope.boundary) if estate.scope is not None else set()
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated,
-        "estate": {"sources": sources, "hosts": estate.hosts.num_rows, "guests": estate.guests.num_rows},
-        "faux_clusters": [
-            {
-                "id": c.id, "name": c.name, "topology": c.topology, "suspected": c.suspected,
-                "guests": [{"key": g.key, "name": g.name, "uuid": uuids.get(g.key), "host": g.host,
-                            "power_state": g.power_state}
-                           for g in c.guests],
-                "hosts": list(c.hosts), "clusters": list(c.clusters), "rules": list(c.rules),
-                "running_members": c.running, "accepted": cluster_accepted(acceptance, c.id),
-                **disk_order_document(analysis.disk_orders.get(c.id)),
-                "out_of_scope_guests": [g.key for g in c.guests if g.key in boundary],
-            }
-            for c in analysis.faux_clusters
-        ],
-        "hosts": [
-            {
-                "name": h.name, "cluster": h.cluster, "platform": h.platform, "evacuable": h.evacuable,
-                "pinned_guests": [_guest(g, uuids) for g in h.blockers],
-                "pinned_at_next_power_on": [_guest(g, uuids) for g in h.blockers_at_power_on],
-                "stranded_on_failure": [_guest(g, uuids) for g in h.stranded],
-                "degraded_faux_clusters": list(h.degraded),
-                "owners_to_ask": list(h.owners), "owner_unknown": h.unknown_owner,
-                "wave": h.wave, "wave_number": h.wave + 1 if h.wave >= 0 else None, "maintenance_domain": h.domain, "guests": h.guests,
-                "source": host_files.get(h.key), "site": analysis.sites.host_site.get(h.name),
-            }
-            for h in analysis.hosts
-        ],
+        "estate": {"sources": _sources_document(estate), "hosts": estate.hosts.num_rows,
+                   "guests": estate.guests.num_rows},
+        "faux_clusters": _clusters_document(analysis, uuids, acceptance),
+        "hosts": _hosts_document(analysis, uuids, host_files),
         "waves": [list(w) for w in analysis.waves],
         "pin_conflicts": [{"guests": list(guests), "hosts": list(hosts)} for guests, hosts in analysis.conflicts],
         "wave_lower_bound": analysis.wave_lower_bound,
-        "findings": [
-            {
-                "rule": f.rule, "title": CATALOGUE[f.rule].title if f.rule in CATALOGUE else f.rule,
-                "severity": f.severity.label,
-                "guest": {"key": f.guest_key, "name": guest_names.get(f.guest_key, f.guest_key),
-                          "uuid": uuids.get(f.guest_key)} if f.guest_key else None,
-                "host": host_names.get(f.host_key, f.host_key) if f.host_key else None,
-                "timing": f.timing, "effects": sorted(e.value for e in f.effects),
-                "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,
-                "steps": list(f.steps), "accepted": finding_accepted(acceptance, i),
-                **_where(f.source, context.get(f.guest_key or "", {}),
-                         host_cluster.get(f.host_key) if f.host_key else None, host_files.get(f.host_key)),
-            }
-            for i, f in enumerate(analysis.findings)
-        ],
-        "cost": {
-            "currency": costing.currency, "annual_total": costing.annual_total,
-            "annual_range": [costing.annual_low, costing.annual_high],
-            "per_faux_cluster": costing.per_faux_cluster, "per_pinned_guest": costing.per_guest,
-            "per_owner": costing.per_owner, "per_host": costing.per_host,
-            "annual_at_power_on": costing.annual_at_power_on,
-            "per_faux_cluster_at_power_on": {u.unit: u.annual for u in costing.units_at_power_on
-                                             if u.kind == "guest-cluster"},
-            "assumptions": costing.assumptions,
-        },
-        "remediation": {
-            "by_cause": [{"cause": r.cause, "label": r.label, "kind": r.kind, "hosts_freed": list(r.hosts_freed),
-                          "annual_saving": r.annual_saving}
-                         for r in costing.remedies],
-            "by_rule": [{"rule": r.cause, "title": r.label, "hosts_freed": list(r.hosts_freed),
-                         "annual_saving": r.annual_saving}
-                        for r in costing.rule_remedies],
-            "containment": {"dedicated_hosts": analysis.containment_k,
-                            "hosts_freed": analysis.containment_hosts_freed,
-                            "annual_saving": costing.containment.annual_saving if costing.containment else 0.0},
-        },
+        "findings": _findings_list(analysis, files, host_files, uuids, acceptance),
+        "cost": _cost_document(costing),
+        "remediation": _remediation_document(analysis, costing),
         "coverage": [
             {"rule": c.rule, "status": c.status, "reason": c.reason or None,
              "source": files.get(c.source_id) if c.source_id is not None else None}
             for c in analysis.coverage
         ],
         "history": history_document(history) if history is not None else None,
-        "scope": scope_document(estate.scope, guest_names),
+        "scope": scope_document(estate.scope, analysis.guest_names),
         "sites": sites_document(analysis),
         "owners": owners_document(analysis, ownership or Ownership()),
         "data_quality": [

@@ -198,13 +198,27 @@ def classify(disks: pl.DataFrame, bonded: set[str]) -> pl.DataFrame:
     if disks.is_empty():
         return pl.DataFrame(schema={c: (pl.Boolean if c in ("pins", "gate_unknown") else
                                         pl.Int64 if c == "severity" else pl.String) for c in columns})
+    per = _gated(_per_guest_and_rule(disks))
+    rule = pl.col("rule")
+    pins = rule.is_in(["VMW-01", "VMW-05"]) | (rule.is_in(["VMW-02", "VMW-03"]) & ~pl.col("gate_ok"))
+    lonely = rule.is_in(["VMW-01", "VMW-02", "VMW-03", "VMW-05"]) & ~pl.col("guest_key").is_in(list(bonded))
+    evidence = pl.concat_str(
+        located(), pl.lit(": "), _facts(), pl.lit("; "), _gate(),
+        pl.when(lonely).then(pl.lit("; no partner guest shares its disks in this export (partners in another "
+                                    "vCenter, or a node not exported?)")).otherwise(pl.lit("")),
+    )
+    return per.with_columns(pins=pins, severity=_severity(), evidence=evidence, gate_note=_gate_note()).select(columns)
+
+
+def _per_guest_and_rule(disks: pl.DataFrame) -> pl.DataFrame:
+    """The disks under a rule, grouped per guest and rule: the facts evidence and gates need."""
     tagged = disks.with_columns(
         rule=_rule(),
         bus_text=pl.col("bus_sharing").replace_strict(_BUS_TEXT, default=None),
         mode_text=pl.col("raw_mode").replace_strict(_MODE_TEXT, default=None),
         sharing_text=pl.col("sharing_mode").replace_strict(_SHARING_TEXT, default=None),
     ).filter(pl.col("rule").is_not_null())
-    per = tagged.group_by("guest_key", "rule").agg(
+    return tagged.group_by("guest_key", "rule").agg(
         pl.col("name", "host_key", "host", "timing", "esxi", "hw", "hw_version", "host_product", "os").first(),
         **at_rows("vDisk", rows_text()), controllers=names_text("controller", 3), bus=names_text("bus_text", 2),
         modes=names_text("mode_text", 2), sharing=names_text("sharing_text", 2),
@@ -213,6 +227,10 @@ def classify(disks: pl.DataFrame, bonded: set[str]) -> pl.DataFrame:
         ds_unknown=pl.col("ds_type").is_null().any(),
         physical=(pl.col("raw_mode") == "physical").any(),
     )
+
+
+def _gated(per: pl.DataFrame) -> pl.DataFrame:
+    """Columns ``gate_unknown`` (a version or datastore type the gate needs is unknown) and ``gate_ok``."""
     esxi, hw, rule = pl.col("esxi"), pl.col("hw"), pl.col("rule")
     old_os = pl.col("os").fill_null("").str.contains(r"(?i)windows.*\b(2000|2003|NT)\b") | (
         (esxi >= ESXI_CLUSTERED_VMDK) & pl.col("os").fill_null("").str.contains(r"(?i)windows.*\b2008\b"))
@@ -226,9 +244,12 @@ def classify(disks: pl.DataFrame, bonded: set[str]) -> pl.DataFrame:
         .when(rule == "VMW-03").then(~pl.col("nfs") & ~pl.col("ds_unknown") & (esxi >= ESXI_CLUSTERED_VMDK))
         .otherwise(pl.lit(False)).fill_null(False)
     )
-    per = per.with_columns(gate_unknown=gate_unknown.fill_null(True), gate_ok=gate_ok)
-    pins = rule.is_in(["VMW-01", "VMW-05"]) | (rule.is_in(["VMW-02", "VMW-03"]) & ~pl.col("gate_ok"))
-    severity = (
+    return per.with_columns(gate_unknown=gate_unknown.fill_null(True), gate_ok=gate_ok)
+
+
+def _severity() -> pl.Expr:
+    rule = pl.col("rule")
+    return (
         pl.when(rule.is_in(["VMW-02", "VMW-03"])).then(
             pl.when(pl.col("gate_ok")).then(pl.lit(int(Severity.MEDIUM)))
             .when(pl.col("gate_unknown")).then(pl.lit(int(Severity.HIGH)))
@@ -238,22 +259,23 @@ def classify(disks: pl.DataFrame, bonded: set[str]) -> pl.DataFrame:
             .otherwise(pl.lit(int(Severity.LOW))))
         .otherwise(rule.replace_strict({k: int(v) for k, v in _SEVERITY.items()}, default=None))
     )
-    versions = pl.concat_str(
+
+
+def _versions() -> pl.Expr:
+    return pl.concat_str(
         pl.lit("vHost ESX Version = "), pl.col("host_product").fill_null("(empty)"),
         pl.lit(", vInfo HW version = "), pl.col("hw_version").fill_null("(empty)"),
     )
+
+
+def _gate() -> pl.Expr:
+    """Evidence: what the rule's gate (versions, datastore type) says about moving the guest."""
+    esxi, hw, rule = pl.col("esxi"), pl.col("hw"), pl.col("rule")
     esx = pl.when(esxi.is_null()).then(pl.lit("unknown")).otherwise(esxi_text(esxi))
-    raw_facts = pl.concat_str(
-        pl.lit(", Raw = True, Raw Comp. Mode = "), pl.when(pl.col("modes") == "").then(pl.lit("(empty)"))
-        .otherwise(pl.col("modes")),
-        pl.when(pl.col("lun").is_not_null()).then(pl.concat_str(pl.lit(", Raw LUN ID = "), pl.col("lun")))
-        .otherwise(pl.lit("")),
-    )
-    bus_facts = pl.concat_str(pl.lit("Shared Bus = "), pl.col("bus"), pl.lit(" on "), pl.col("controllers"))
-    gate = (
+    return (
         pl.when(rule == "VMW-01").then(pl.lit("virtual bus sharing never allows vMotion and keeps every node on one host"))
         .when(rule == "VMW-02").then(pl.concat_str(
-            versions, pl.lit(": "),
+            _versions(), pl.lit(": "),
             pl.when(pl.col("gate_ok")).then(pl.lit("ESXi 6.0+ and hardware 11+, vMotion possible on conditions the "
                                                    "export cannot show (10 GbE vMotion network, WSFC heartbeat thresholds)"))
             .when(pl.col("gate_unknown")).then(pl.lit("version unknown, treated as blocking"))
@@ -275,7 +297,19 @@ def classify(disks: pl.DataFrame, bonded: set[str]) -> pl.DataFrame:
         .when(rule == "VMW-07").then(pl.lit("vMotion works; no snapshots, Storage vMotion or host-level backup"))
         .otherwise(pl.lit("attached to other guests: only one of them can power on at a time"))
     )
-    facts = (
+
+
+def _facts() -> pl.Expr:
+    """Evidence: the vDisk columns and values behind the rule."""
+    rule = pl.col("rule")
+    raw_facts = pl.concat_str(
+        pl.lit(", Raw = True, Raw Comp. Mode = "), pl.when(pl.col("modes") == "").then(pl.lit("(empty)"))
+        .otherwise(pl.col("modes")),
+        pl.when(pl.col("lun").is_not_null()).then(pl.concat_str(pl.lit(", Raw LUN ID = "), pl.col("lun")))
+        .otherwise(pl.lit("")),
+    )
+    bus_facts = pl.concat_str(pl.lit("Shared Bus = "), pl.col("bus"), pl.lit(" on "), pl.col("controllers"))
+    return (
         pl.when(rule.is_in(["VMW-02", "VMW-05"])).then(pl.concat_str(bus_facts, raw_facts))
         .when(rule.is_in(["VMW-01", "VMW-03", "VMW-04"])).then(bus_facts)
         .when(rule == "VMW-06").then(pl.concat_str(pl.lit("Shared Bus = "), pl.when(pl.col("bus") == "")
@@ -288,21 +322,19 @@ def classify(disks: pl.DataFrame, bonded: set[str]) -> pl.DataFrame:
             pl.lit(", Sharing mode = "), pl.when(pl.col("sharing") == "").then(pl.lit("(empty)"))
             .otherwise(pl.col("sharing"))))
     )
-    lonely = rule.is_in(["VMW-01", "VMW-02", "VMW-03", "VMW-05"]) & ~pl.col("guest_key").is_in(list(bonded))
-    evidence = pl.concat_str(
-        located(), pl.lit(": "), facts, pl.lit("; "), gate,
-        pl.when(lonely).then(pl.lit("; no partner guest shares its disks in this export (partners in another "
-                                    "vCenter, or a node not exported?)")).otherwise(pl.lit("")),
-    )
-    note = pl.concat_str(
+
+
+def _gate_note() -> pl.Expr:
+    """GEN-03's text: the version gate that could not be applied, and why."""
+    rule = pl.col("rule")
+    return pl.concat_str(
         pl.lit("the "), rule, pl.lit(" version gate could not be applied to "), pl.col("name"), pl.lit(" on host "),
-        pl.col("host").fill_null("(unknown)"), pl.lit(": "), versions,
+        pl.col("host").fill_null("(unknown)"), pl.lit(": "), _versions(),
         pl.when(rule == "VMW-03").then(pl.concat_str(pl.lit(", vDatastore Type = "), pl.when(pl.col("ds_types") == "")
                                                      .then(pl.lit("(empty)")).otherwise(pl.col("ds_types"))))
         .otherwise(pl.lit("")),
         pl.lit("; treated as blocking"),
     )
-    return per.with_columns(pins=pins, severity=severity, evidence=evidence, gate_note=note).select(columns)
 
 
 def snapshot_findings(per_rule: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
