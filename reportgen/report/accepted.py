@@ -56,7 +56,10 @@ class AcceptanceView:
     open_severe: int
     """Open findings at high or critical severity that tie a guest."""
     accepted_cost: float
-    """Yearly cost of what is accepted: still paid."""
+    """Yearly cost of what is accepted: still paid (whole currency units)."""
+    open_cost: float
+    """Yearly cost of the rest: whole units, so that open and accepted add up to the total as shown."""
+    total_cost: float
     accepted_guests: frozenset[str]
     """Names of guests every tying finding of which is accepted (the register marks them)."""
 
@@ -73,6 +76,8 @@ def acceptance_view(judgement: Judgement, analysis: Analysis, costing: Costing) 
         for r in judgement.entries
     ]
     rows.sort(key=lambda row: STATUSES.index(row.status))
+    accepted_cost = round(sum((costing.per_faux_cluster.get(c, 0.0) for c in judgement.clusters), 0.0)
+                          + sum((costing.per_guest.get(g, 0.0) for g in judgement.guests), 0.0))
     tying = [(f, a) for f, a in zip(analysis.findings, judgement.findings) if f.timing != "hygiene"]
     return AcceptanceView(
         path=Path(judgement.path).name, as_of=judgement.as_of.isoformat(), rows=tuple(rows),
@@ -80,8 +85,8 @@ def acceptance_view(judgement: Judgement, analysis: Analysis, costing: Costing) 
         open_findings=sum(1 for _, a in tying if a is None),
         accepted_findings=sum(1 for _, a in tying if a is not None),
         open_severe=sum(1 for f, a in tying if a is None and f.severity >= Severity.HIGH),
-        accepted_cost=sum((costing.per_faux_cluster.get(c, 0.0) for c in judgement.clusters), 0.0)
-        + sum((costing.per_guest.get(g, 0.0) for g in judgement.guests), 0.0),
+        accepted_cost=accepted_cost, open_cost=round(costing.annual_total) - accepted_cost,
+        total_cost=costing.annual_total,
         accepted_guests=frozenset(analysis.guest_names.get(k, k) for k in judgement.guests),
     )
 

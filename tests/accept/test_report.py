@@ -123,3 +123,24 @@ def test_an_as_of_past_expiry_moves_the_entry_to_expired(export: Path) -> None:
     view = build_report(audit.analysis, audit.costing, acceptance=audit.acceptance).acceptances
     assert view is not None
     assert [(r.entry, r.status) for r in view.rows] == [(2, "expired"), (4, "expired"), (3, "stale"), (1, "active")]
+
+
+def test_open_and_accepted_costs_add_up_to_the_total_the_summary_shows(cli, export: Path, tmp_path: Path) -> None:
+    import re
+
+    accept = tmp_path / "accept.toml"
+    accept.write_text(ENTRIES)
+    pdf = tmp_path / "r.pdf"
+    assert cli(["audit", export, "-o", pdf, "--accept", accept, "-q", "--as-of", "2026-03-01"]).code == 0
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
+    summary = next(t for t in pages if "Executive summary" in t and "Open and accepted" in t)
+    found = re.search(r"Of the (\S+) a year, (\S+) is open and (\S+) is accepted \(still paid\)", summary)
+    assert found, summary
+
+    def amount(text: str) -> int:
+        return int(re.sub(r"\D", "", text))
+
+    total, open_cost, accepted = (amount(g) for g in found.groups())
+    assert open_cost + accepted == total > 0
+    section = next(t for t in pages if "Reviewed by" in t)
+    assert f"Of the {found.group(1)} a year, {found.group(3)} is accepted and {found.group(2)} is open" in section
