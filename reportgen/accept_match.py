@@ -43,6 +43,9 @@ class EntryResult:
     """Yearly cost of the guest clusters and pinned guests it matches: still paid while accepted."""
     renamed: tuple[tuple[str, str], ...] = ()
     """(name in the entry, name in the export) of guests matched by identity under a new name."""
+    accepted_first_by: tuple[int, ...] = ()
+    """Earlier entries in force that already accept some of what this one matches: the first in the file
+    that matches a finding or guest cluster is the one it is shown as accepted by."""
 
     @property
     def matched(self) -> int:
@@ -123,6 +126,8 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
         hit_findings = [i for i, s in enumerate(finding_subjects) if _match(entry, s, renamed)]
         hit_clusters = [c.id for c, s in zip(analysis.faux_clusters, cluster_subjects) if _match(entry, s, renamed)]
         status = entry.status(len(hit_findings) + len(hit_clusters), as_of)
+        first = sorted({a.entry for a in (*(finding_accepted[i] for i in hit_findings),
+                                            *(cluster_accepted.get(c) for c in hit_clusters)) if a is not None})
         if status != "expired":
             record = Accepted(entry.position, entry.owner, entry.approved_by, entry.reason, entry.ticket,
                               entry.expires)
@@ -132,7 +137,7 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
                 cluster_accepted.setdefault(cid, record)
         results.append(EntryResult(entry, status, len(hit_findings), len(hit_clusters),
                                    _cost(costing, hit_clusters, [analysis.findings[i] for i in hit_findings]),
-                                   tuple(renamed)))
+                                   tuple(renamed), tuple(first)))
     return Judgement(accept.path, as_of, tuple(results), tuple(finding_accepted), cluster_accepted,
                      _accepted_guests(analysis.findings, finding_accepted))
 

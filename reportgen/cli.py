@@ -543,6 +543,11 @@ def _say_acceptance(audit: Audit, judgement: Judgement, err: TextIO, progress: T
     progress.done(f"accepted exceptions as of {judgement.as_of}: {accepted} findings accepted; "
                   + ", ".join(f"{n} {s}" for s, n in counts.items()))
     for e in judgement.entries:
+        if e.accepted_first_by:
+            earlier = ", ".join(str(n) for n in e.accepted_first_by)
+            err.write(f"reportgen: warning: {judgement.path}: entry {e.entry.position} (line {e.entry.line}: "
+                      f"{e.entry.what}) matches what entry {earlier} already accepts; the first entry in the file "
+                      "is the one shown as accepting it\n")
         if e.status in ("expired", "stale"):
             why = f"expired on {e.entry.expires}" if e.status == "expired" else "matches nothing"
             err.write(f"reportgen: warning: {judgement.path}: entry {e.entry.position} (line {e.entry.line}: "

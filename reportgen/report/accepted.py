@@ -41,6 +41,8 @@ class ExceptionRow:
     """Yearly cost of what the entry matches (also when expired: then it is open again)."""
     renamed: tuple[str, ...] = ()
     """'old → new' for guests matched by identity under a new name."""
+    accepted_first_by: tuple[int, ...] = ()
+    """Earlier entries that accept some of what this one matches (they are shown as accepting it)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def acceptance_view(judgement: Judgement, analysis: Analysis, costing: Costing) 
             status_text=STATUS_TEXT[r.status], matched_findings=r.findings, matched_clusters=r.guest_clusters,
             annual_cost=r.annual_cost,
             renamed=tuple(f"{old} → {new}" for old, new in r.renamed),
+            accepted_first_by=r.accepted_first_by,
         )
         for r in judgement.entries
     ]

@@ -162,3 +162,24 @@ def test_compare_and_history_see_acceptances_change_status(cli, book: Path, tmp_
     assert result.code == 0, result.stderr
     changed = json.loads((tmp_path / "c.json").read_text())["acceptances"]["changed"]
     assert changed == [{"what": "guests sql01, sql02", "old": "active", "new": "expired"}]
+
+
+def test_two_entries_matching_one_finding_say_which_accepts_it(cli, book: Path, tmp_path: Path) -> None:
+    both = accept_file(tmp_path / "both.toml", 'guests = ["sql01", "sql02"]', 'guest = "sql0?"')
+    result = cli(["audit", book, "--json", tmp_path / "f.json", "-o", tmp_path / "r.pdf", "--accept", both])
+    assert result.code == 0, result.stderr
+    assert ("both.toml: entry 2 (line 8: guest sql0?) matches what entry 1 already accepts; the first entry in "
+            "the file is the one shown as accepting it") in result.stderr
+    assert result.stderr.count("already accepts") == 1
+    document = json.loads((tmp_path / "f.json").read_text())
+    assert {f["accepted"]["owner"] for f in document["findings"] if f["accepted"]} == {"ops"}
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join((p.extract_text() or "") for p in PdfReader(tmp_path / "r.pdf").pages).split())
+    assert "also matched by entry 1, which accepts it first" in text
+
+
+def test_an_entry_that_overlaps_nothing_gets_no_such_warning(cli, book: Path, tmp_path: Path) -> None:
+    apart = accept_file(tmp_path / "apart.toml", 'guests = ["sql01", "sql02"]', 'guest = "fs0?"')
+    result = cli(["audit", book, "--json", tmp_path / "f.json", "--accept", apart])
+    assert result.code == 0 and "already accepts" not in result.stderr
