@@ -87,6 +87,9 @@ def _earlier_run(tmp_path: Path) -> Path:
 
 OUTPUTS = ["-o", "out/r.pdf", "--json", "out/f.json", "--xlsx", "out/f.xlsx", "--html", "out/r.html",
            "--history", "out/history"]
+# For the size limit the PDF, written last, must be the largest output; this small estate's HTML report is
+# about as large as its PDF, so the size-limit test leaves it out.
+LIMITED = [a for a in OUTPUTS if a not in ("--html", "out/r.html")]
 
 
 def _size_limit(tmp_path: Path, book: Path) -> Callable[[], None]:
@@ -95,7 +98,7 @@ def _size_limit(tmp_path: Path, book: Path) -> Callable[[], None]:
     probe = tmp_path / "probe"
     probe.mkdir()
     subprocess.run([sys.executable, "-m", "reportgen", "audit", str(book), "-q",
-                    *[a.replace("out/", "probe/") for a in OUTPUTS]], cwd=tmp_path, check=True, timeout=300)
+                    *[a.replace("out/", "probe/") for a in LIMITED]], cwd=tmp_path, check=True, timeout=300)
     pdf = (probe / "r.pdf").stat().st_size
     others = max(p.stat().st_size for p in probe.iterdir() if p.is_file() and p.name != "r.pdf")
     assert pdf > others + 500, (pdf, others)
@@ -112,7 +115,7 @@ def test_a_write_that_fails_leaves_no_new_file_and_no_snapshot(tmp_path: Path, b
     limit = _size_limit(tmp_path, book)
     out = _earlier_run(tmp_path)
     before = _listing(out)
-    result = subprocess.run([sys.executable, "-m", "reportgen", "audit", str(book), *OUTPUTS], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "reportgen", "audit", str(book), *LIMITED], cwd=tmp_path,
                             capture_output=True, text=True, preexec_fn=limit, timeout=300)
     assert result.returncode == 4, result.stderr
     assert "reportgen: output error: " in result.stderr and "out/r.pdf" in result.stderr
