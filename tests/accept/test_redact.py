@@ -65,3 +65,20 @@ def test_the_check_would_see_the_accept_file_in_a_plain_audit(cli, tmp_path: Pat
     text = (tmp_path / "f.json").read_text().lower()
     assert {"hqsqlcl01-n1", "priya raman", "lab network without uplinks, by design"} <= {
         w for w in accept_words() if w in text}
+
+
+def test_a_ticket_that_names_a_guest_or_is_free_text_is_hidden(cli, tmp_path: Path) -> None:
+    accept = tmp_path / "accept.toml"
+    sign_off = 'reason = "r"\nowner = "o"\napproved_by = "a"\nexpires = 2030-01-01\n'
+    accept.write_text(f'[[accept]]\nguest = "hqdb02"\nticket = "HQDB02-move"\n{sign_off}\n'
+                      f'[[accept]]\nrule = "VMW-17"\nticket = "move the dongle server"\n{sign_off}\n'
+                      f'[[accept]]\ncause = "Isolated"\nticket = "CHG0040987"\n{sign_off}')
+    out = tmp_path / "f.json"
+    assert cli(["audit", SAMPLE, "--redact", "--accept", accept, "-q", "--json", out,
+                "--as-of", "2025-06-02"]).code == 0
+    text = out.read_text(encoding="utf-8")
+    tickets = [a["ticket"] for a in json.loads(text)["acceptances"]]
+    assert tickets[0].startswith("ticket-") and tickets[1].startswith("ticket-") and tickets[2] == "CHG0040987"
+    assert "hqdb02" not in text.lower() and "dongle server" not in text
+    accepted = {f["accepted"]["ticket"] for f in json.loads(text)["findings"] if f["accepted"]}
+    assert accepted <= set(tickets) and tickets[0] in accepted
