@@ -190,20 +190,47 @@ def _finish(
 
 
 def _drop_blank(tab: RawTab, file: str, issues: list[DataIssue]) -> RawTab:
-    """Drop rows where every cell is empty, counting them."""
+    """Drop rows where every cell is empty, counting them, then notes typed under or beside the table."""
     data_cols = [c for c in tab.frame.columns if c != "__row"]
     if not data_cols or tab.frame.is_empty():
         return tab
     blank = pl.all_horizontal(pl.col(data_cols).is_null())
     count = tab.frame.select(blank.sum()).item()
-    if not count:
-        return tab
-    issues.append(
-        DataIssue(
-            "info", file, f"{count} blank row(s) skipped", sheet=tab.sheet, rows=count, skipped=True
+    if count:
+        issues.append(
+            DataIssue(
+                "info", file, f"{count} blank row(s) skipped", sheet=tab.sheet, rows=count, skipped=True
+            )
         )
-    )
-    return RawTab(tab.tab, tab.sheet, tab.frame.filter(~blank), tab.headers, tab.custom, count)
+        tab = RawTab(tab.tab, tab.sheet, tab.frame.filter(~blank), tab.headers, tab.custom, count)
+    return _drop_notes(tab, file, issues, data_cols)
+
+
+NOTE_MIN_CELLS = 3
+"""A row with one cell filled is a note when the tab's other rows fill at least this many."""
+
+
+def _drop_notes(tab: RawTab, file: str, issues: list[DataIssue], data_cols: list[str]) -> RawTab:
+    """Drop rows of an infrastructure tab that hold one cell only while its other rows hold several: a
+    note or total typed under the table ('Total: 12 hosts') is not a host, switch or datastore.
+
+    The per-VM tabs are left alone: their rows join a guest by identity, and a note joins none.
+    """
+    if tab.tab in H.VM_TABS or len(data_cols) < NOTE_MIN_CELLS or tab.frame.height < 2:
+        return tab
+    filled = tab.frame.select(pl.sum_horizontal(pl.col(data_cols).is_not_null()).alias("n"))["n"]
+    lone = filled == 1
+    notes = int(lone.sum())
+    if not notes or notes * 2 >= tab.frame.height or filled.filter(~lone).median() < NOTE_MIN_CELLS:  # type: ignore[operator]
+        return tab
+    dropped = tab.frame.filter(lone)
+    first = dropped.row(0, named=True)
+    column, value = next((c, first[c]) for c in data_cols if first[c] is not None)
+    issues.append(DataIssue(
+        "warning", file, f"{notes} row(s) skipped: only one cell holds a value (e.g. {column} '{value}') where the "
+        "tab's other rows are filled: a note typed under or beside the table, not a row of the export",
+        sheet=tab.sheet, row=int(first["__row"]), column=column, rows=notes, skipped=True, quoted=(str(value),)))
+    return RawTab(tab.tab, tab.sheet, tab.frame.filter(~lone), tab.headers, tab.custom, tab.blank_rows + notes)
 
 
 def xlsx_open(source: str | bytes, file: str) -> tuple[zipfile.ZipFile, WorkbookIndex]:

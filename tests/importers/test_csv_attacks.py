@@ -156,3 +156,21 @@ def test_two_sheets_named_vinfo_in_another_case_are_refused(cli, tmp_path: Path)
     assert result.code == 3, result.stderr
     assert (f"{book}: the sheets 'vInfo' and 'VINFO' both hold the vInfo tab, and reportgen cannot tell which one "
             "RVTools wrote (delete or rename the copy and audit again)") in result.stderr
+
+
+def test_a_note_typed_under_the_vhost_table_is_not_a_host(cli, tmp_path: Path) -> None:
+    """'Total: see summary' two rows under vHost became a standalone host with a VMW-24 finding."""
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    host = folder / "RVTools_tabvHost.csv"
+    rows = _rows(host)
+    width = len(rows[0])
+    _write(host, [*rows, [""] * width, ["Total: see summary", *[""] * (width - 1)]])
+    code, err, found = _audit(cli, folder, tmp_path / "f.json")
+    assert code == 0, err
+    assert found["estate"]["hosts"] == 4
+    assert not [f for f in found["findings"] if f.get("host") == "Total: see summary"]
+    [note] = [d for d in found["data_quality"] if "a note typed under or beside the table" in d["message"]]
+    assert note["sheet"] == "RVTools_tabvHost.csv" and note["row"] == len(rows) + 2
+    assert "only one cell holds a value (e.g. " in note["message"]
+    [source] = found["estate"]["sources"]
+    assert source["rows_read"] == source["rows_used"] + source["rows_skipped"]
