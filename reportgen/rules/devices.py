@@ -106,7 +106,7 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     devices = frame(estate, "devices")
     if devices.is_empty():
         return out
-    devices = devices.join(g.select("guest_key", "host_key", "host", "timing"), on="guest_key").with_columns(
+    devices = devices.join(g.select("guest_key", "host_key", "host", "timing", "power_known"), on="guest_key").with_columns(
         timing=device_timing())
     _usb(out, devices.filter(pl.col("kind") == "usb"))
     _cd(out, devices.filter((pl.col("kind") == "cd") & pl.col("backing").is_in(["host", "client"])))
@@ -128,7 +128,7 @@ def _sriov(out: RuleOutput, estate: Estate, g: pl.DataFrame) -> None:
     nics = frame(estate, "nics").filter(pl.col("adapter").fill_null("").str.contains(r"(?i)sr-?iov"))
     if nics.is_empty():
         return
-    hit = nics.join(g.select("guest_key", "host_key", "timing"), on="guest_key").with_columns(
+    hit = nics.join(g.select("guest_key", "host_key", "timing", "power_known"), on="guest_key").with_columns(
         timing=device_timing(), cause=cause("sriov", pl.col("guest_key")), **at_row("vNetwork"),
     ).with_columns(evidence=pl.concat_str(
         located(), pl.lit(": "), value("Adapter", "adapter"),

@@ -104,13 +104,17 @@ def device_timing(connected: str = "connected", starts: str = "starts_connected"
 
     A running guest is tied now when the device is connected (or its state is unknown) and
     only worth a hygiene note when it is not; a guest that is off is tied at next power-on
-    when the device starts connected (or that is unknown); templates are hygiene.
+    when the device starts connected (or that is unknown); templates are hygiene. A guest whose
+    power state is unknown (``power_known`` false) may be off: a device not connected that starts
+    connected ties it at next power-on.
     """
     base = pl.col("timing")
     return (
         pl.when(base == "hygiene").then(pl.lit("hygiene"))
         .when(base == "now").then(
-            pl.when(pl.col(connected).fill_null(True)).then(pl.lit("now")).otherwise(pl.lit("hygiene")))
+            pl.when(pl.col(connected).fill_null(True)).then(pl.lit("now"))
+            .when(pl.col("power_known").not_() & pl.col(starts).fill_null(True)).then(pl.lit("next-power-on"))
+            .otherwise(pl.lit("hygiene")))
         .otherwise(
             pl.when(pl.col(starts).fill_null(True)).then(pl.lit("next-power-on")).otherwise(pl.lit("hygiene")))
     )
@@ -130,7 +134,8 @@ def _guests(estate: Estate) -> pl.DataFrame:
         frame(estate, "guests")
         .join(hosts, on="host_key", how="left")
         .with_columns(
-            timing=timing_expr(), scope=guest_scope(), hw=hw_number("hw_version"),
+            timing=timing_expr(), power_known=pl.col("power_state").is_not_null(), scope=guest_scope(),
+            hw=hw_number("hw_version"),
             cluster_key=pl.coalesce(pl.col("cluster_key"), pl.col("host_cluster_key")),
         )
     )

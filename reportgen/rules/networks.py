@@ -36,6 +36,7 @@ HOST_ONLY = (
     "GUID-897E10D6-A413-4699-B3C6-498AA80CB9ED.html"
 )
 _NIC = Need("vsphere", "vNetwork", ("Network", "Connected", "Starts Connected"), "the port group of each NIC")
+_ON = Need("vsphere", "vInfo", ("Host",), "the host each guest runs on, whose port groups its NICs use")
 
 VMW10 = RuleInfo(
     id="VMW-10", title="NIC on a standard vSwitch without physical uplinks", severity=Severity.HIGH,
@@ -50,7 +51,7 @@ VMW10 = RuleInfo(
         "host; route cluster heartbeats over normal networks. Disconnect NICs that are not needed."
     ),
     references=(VMOTION_NET, HOST_ONLY),
-    needs=(_NIC, Need("vsphere", "vPort", ("Port Group", "Switch"), "port groups of each host"),
+    needs=(_NIC, _ON, Need("vsphere", "vPort", ("Port Group", "Switch"), "port groups of each host"),
            Need("vsphere", "vNIC", ("Switch",), "physical uplinks of each vSwitch")),
     detection=(
         "vNetwork (Host, Network) resolved through vPort (Host, Port Group) to its vSwitch; the vSwitch has no "
@@ -67,7 +68,7 @@ VMW11 = RuleInfo(
     ),
     remediation="Create the port group on every host of the cluster (host profiles) or move it to a distributed switch.",
     references=(VMOTION_NET,),
-    needs=(_NIC, Need("vsphere", "vPort", ("Port Group",)), Need("vsphere", "vHost", ("Cluster",))),
+    needs=(_NIC, _ON, Need("vsphere", "vPort", ("Port Group",)), Need("vsphere", "vHost", ("Cluster",))),
     detection=(
         "Per vHost Cluster and network name: the hosts whose vPort / dvSwitch rows carry it, against the hosts of "
         "the cluster; NICs (vNetwork Host, Network) on a name some hosts lack."
@@ -93,7 +94,8 @@ def resolved_nics(estate: Estate, g: pl.DataFrame) -> pl.DataFrame:
     """NICs with their guest's context and the port group they resolve to on the guest's host."""
     nets = frame(estate, "networks").rename({"switch": "pg_switch"})
     nics = frame(estate, "nics").join(
-        g.select("guest_key", "name", "host_key", "host", "cluster_key", "timing", "scope"), on="guest_key")
+        g.select("guest_key", "name", "host_key", "host", "cluster_key", "timing", "power_known", "scope"),
+        on="guest_key")
     if nets.is_empty() or nics.is_empty():
         return nics.with_columns(pg_switch=pl.lit(None, pl.String), switch_kind=pl.lit(None, pl.String),
                                  has_uplink=pl.lit(None, pl.Boolean), host_has_networks=pl.lit(False))
@@ -178,7 +180,10 @@ def _partial_labels(out: RuleOutput, estate: Estate, g: pl.DataFrame, nics: pl.D
     partial = carried.join(size, on="cluster_key").join(
         reporting.group_by("cluster_key").agg(reporting=pl.len()), on="cluster_key"
     ).filter((pl.col("with_label") < pl.col("cluster_hosts")) & (pl.col("reporting") == pl.col("cluster_hosts")))
-    hit = nics.filter(pl.col("switch_kind").is_not_null()).join(partial, on=["cluster_key", "network"], how="inner")
+    # The cluster of the NIC's host as vHost says, as for the hosts above (vInfo's own cluster key would not
+    # match it when one tab lacks the Datacenter column the other has).
+    hit = nics.filter(pl.col("switch_kind").is_not_null()).drop("cluster_key").join(hosts, on="host_key").join(
+        partial, on=["cluster_key", "network"], how="inner")
     if hit.is_empty():
         return
     single = pl.col("with_label") == 1

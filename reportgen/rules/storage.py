@@ -135,7 +135,7 @@ def _iso(out: RuleOutput, estate: Estate, g: pl.DataFrame, local: pl.DataFrame) 
     devices = frame(estate, "devices").filter((pl.col("kind") == "cd") & (pl.col("backing") == "iso"))
     if devices.is_empty():
         return
-    isos = devices.join(g.select("guest_key", "host_key", "host", "timing"), on="guest_key").with_columns(
+    isos = devices.join(g.select("guest_key", "host_key", "host", "timing", "power_known"), on="guest_key").with_columns(
         timing=device_timing())
     stores = frame(estate, "datastores").select("source_id", "datastore_key", datastore="name")
     isos = isos.join(stores.unique(subset=["source_id", "datastore"]), on=["source_id", "datastore"], how="left")

@@ -1,0 +1,62 @@
+"""Findings that hang on a column of another tab: a trimmed export must not lose them while the rule
+still says 'assessed' (found by the mutation harness comparing findings)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.builders import small_estate, write_csv_folder
+
+HOSTS = ("esx01.example.test", "esx02.example.test", "esx03.example.test", "esx04.example.test")
+
+
+def _estate(power: str = "poweredOn", connected: str = "True"):
+    """sql01 has a NIC on 'Isolated', a port group that only esx01 of the three Prod hosts carries."""
+    estate = small_estate(portgroups=[*((h, "VM Network", "vSwitch0", True) for h in HOSTS),
+                                      ("esx01.example.test", "Isolated", "vSwitch0", True)])
+    sql = estate.guests[0]
+    sql.power = power
+    sql.nics = [{"Network": "Isolated", "Switch": "vSwitch0", "Connected": connected, "Starts Connected": "True"}]
+    return estate
+
+
+def _audit(cli, folder: Path, tmp_path: Path) -> dict:
+    out = tmp_path / "f.json"
+    result = cli(["audit", folder, "--json", out, "-q"])
+    assert result.code == 0, result.stderr
+    return json.loads(out.read_text())
+
+
+def _vmw11(found: dict) -> list[tuple[str, str]]:
+    return [(f["guest"]["name"], f["timing"]) for f in found["findings"] if f["rule"] == "VMW-11"]
+
+
+def _status(found: dict, rule: str) -> tuple[str, str]:
+    [entry] = [c for c in found["coverage"] if c["rule"] == rule]
+    return entry["status"], entry["reason"] or ""
+
+
+def test_a_port_group_on_one_host_is_found_without_the_datacenter_column_in_vhost(cli, tmp_path: Path) -> None:
+    whole = _audit(cli, write_csv_folder(_estate(), tmp_path / "whole"), tmp_path)
+    assert _vmw11(whole) == [("sql01", "now")]
+    trimmed = _audit(cli, write_csv_folder(_estate(), tmp_path / "trimmed", columns={"vHost": ("Datacenter",)}),
+                     tmp_path)
+    assert _vmw11(trimmed) == [("sql01", "now")]  # before: none, and VMW-11 'assessed'
+
+
+def test_without_vinfo_host_the_port_group_rules_are_not_assessed(cli, tmp_path: Path) -> None:
+    found = _audit(cli, write_csv_folder(_estate(), tmp_path / "e", columns={"vInfo": ("Host",)}), tmp_path)
+    for rule in ("VMW-10", "VMW-11"):
+        status, reason = _status(found, rule)
+        assert status == "not-assessed" and "'Host'" in reason, (rule, reason)  # before: assessed, 0 findings
+
+
+def test_a_guest_of_unknown_power_with_a_nic_that_starts_connected_is_tied_at_next_power_on(
+        cli, tmp_path: Path) -> None:
+    off = _audit(cli, write_csv_folder(_estate("poweredOff", "False"), tmp_path / "off"), tmp_path)
+    assert _vmw11(off) == [("sql01", "next-power-on")]
+    unknown = _audit(cli, write_csv_folder(_estate("poweredOff", "False"), tmp_path / "unknown",
+                                           columns={t: ("Powerstate",) for t in ("vInfo", "vNetwork", "vDisk")}),
+                     tmp_path)
+    assert _vmw11(unknown) == [("sql01", "next-power-on")]  # before: a hygiene note only, not a tie
