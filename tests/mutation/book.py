@@ -1,5 +1,5 @@
-"""An export held as plain rows, read from and written back to RVTools xlsx, a folder of CSVs or a
-Hyper-V collector bundle (a zip of CSVs and its manifest).
+"""An export held as plain rows, read from and written back to RVTools xlsx, a folder of CSVs, a
+Hyper-V collector bundle (a zip of CSVs and its manifest) or a folder of loose Hyper-V CSVs.
 
 The mutation harness changes exports at this level (a tab, a column, a cell) and writes each
 variant to a temporary folder, never next to the original.
@@ -20,7 +20,7 @@ from reportgen.importers.rvtools_headers import KNOWN, canonical_header, canonic
 from reportgen.importers.tabular import decode, sniff_delimiter
 
 Cell = object
-Kind = Literal["xlsx", "csv", "hyperv"]
+Kind = Literal["xlsx", "csv", "hyperv", "hyperv-folder"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,10 @@ class Sheet:
     """RVTools tab ('vInfo') or Hyper-V object type ('Get-VM'), as the importer recognises it."""
     header: tuple[str | None, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    preamble: str | None = None
+    """A line before the header written back as it was (Windows PowerShell's '#TYPE ...')."""
+    encoding: str = "utf-8"
+    """How the file was encoded (loose Hyper-V files are written back so)."""
 
     def with_rows(self, header: tuple[str | None, ...], rows: list[tuple[Cell, ...]]) -> Sheet:
         return replace(self, header=header, rows=tuple(rows))
@@ -49,7 +53,7 @@ class Book:
 
     @property
     def platform(self) -> str:
-        return "hyperv" if self.kind == "hyperv" else "vsphere"
+        return "hyperv" if self.kind.startswith("hyperv") else "vsphere"
 
     def sheet(self, tab: str) -> Sheet | None:
         return next((s for s in self.sheets if s.tab == tab), None)
@@ -89,17 +93,21 @@ def _trim(sheet: Sheet, needed: dict[str, frozenset[str]]) -> Sheet:
 
 
 def read_hyperv(path: Path) -> Book:
-    """A Hyper-V collector bundle (zip): every CSV, tabs recognised by their headers as the importer does."""
+    """A Hyper-V collector bundle (zip) or a folder of loose Export-Csv files: every CSV, tabs recognised by
+    their headers as the importer does."""
+    if path.is_dir():
+        members = [(f.name, f.read_bytes()) for f in sorted(path.iterdir()) if f.is_file()]
+    else:
+        with zipfile.ZipFile(path) as archive:
+            members = [(m, archive.read(m)) for m in sorted(archive.namelist())]
     sheets, extras = [], []
-    with zipfile.ZipFile(path) as archive:
-        for member in sorted(archive.namelist()):
-            data = archive.read(member)
-            if member.lower().endswith(".csv"):
-                sheet = _read_csv(member, data, None)
-                sheets.append(replace(sheet, tab=recognise(tuple(h or "" for h in sheet.header))))
-            else:
-                extras.append((member, data))
-    return Book(path.name, "hyperv", tuple(sheets), tuple(extras))
+    for member, data in members:
+        if member.lower().endswith(".csv"):
+            sheet = _read_csv(member, data, None)
+            sheets.append(replace(sheet, tab=recognise(tuple(h or "" for h in sheet.header))))
+        else:
+            extras.append((member, data))
+    return Book(path.name, "hyperv-folder" if path.is_dir() else "hyperv", tuple(sheets), tuple(extras))
 
 
 def _read_xlsx(path: Path, tabs: frozenset[str]) -> list[Sheet]:
@@ -129,13 +137,17 @@ def _read_xlsx(path: Path, tabs: frozenset[str]) -> list[Sheet]:
 
 
 def _read_csv(name: str, data: bytes, tab: str | None) -> Sheet:
-    text, _ = decode(data, name)
+    text, encoding = decode(data, name)
     text = text.lstrip("\ufeff")
+    preamble = None
+    if text.startswith("#TYPE"):
+        preamble, _, text = text.partition("\n")
+        preamble = preamble.rstrip("\r")
     first = text.split("\n", 1)[0].rstrip("\r")
     rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first)))
     header = tuple(rows[0]) if rows else ()
     body = [tuple(c if c != "" else None for c in r) for r in rows[1:]]
-    return Sheet(name, tab, header, tuple(body))
+    return Sheet(name, tab, header, tuple(body), preamble, encoding)
 
 
 def write_xlsx(book: Book, path: Path) -> Path:
@@ -179,6 +191,8 @@ def csv_name(sheet: Sheet) -> str:
 
 def csv_bytes(sheet: Sheet, encoding: str = "utf-8", delimiter: str = ",") -> bytes:
     out = io.StringIO()
+    if sheet.preamble is not None:
+        out.write(sheet.preamble + "\r\n")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(["" if h is None else h for h in sheet.header])
     for row in sheet.rows:
@@ -186,12 +200,13 @@ def csv_bytes(sheet: Sheet, encoding: str = "utf-8", delimiter: str = ",") -> by
     return out.getvalue().encode(encoding, errors="replace")
 
 
-def write_csv_folder(book: Book, folder: Path, encoding: str = "utf-8", delimiter: str = ",") -> Path:
-    """The book as a folder of CSVs, one file per tab, in ``encoding`` with ``delimiter``."""
+def write_csv_folder(book: Book, folder: Path, encoding: str | None = "utf-8", delimiter: str = ",") -> Path:
+    """The book as a folder of CSVs, one file per tab, in ``encoding`` (None: each file's own) with
+    ``delimiter``."""
     folder.mkdir(parents=True, exist_ok=True)
     for sheet in book.sheets:
-        name = sheet.name if book.kind == "hyperv" else csv_name(sheet)
-        (folder / name).write_bytes(csv_bytes(sheet, encoding, delimiter))
+        name = sheet.name if book.platform == "hyperv" else csv_name(sheet)
+        (folder / name).write_bytes(csv_bytes(sheet, encoding or sheet.encoding, delimiter))
     for name, data in book.extras:
         (folder / name).write_bytes(data)
     return folder
@@ -223,4 +238,6 @@ def write_book(book: Book, where: Path) -> Path:
         return write_xlsx(book, where / "export.xlsx")
     if book.kind == "hyperv":
         return write_bundle(book, where / "bundle.zip")
+    if book.kind == "hyperv-folder":
+        return write_csv_folder(book, where / "loose", None)
     return write_csv_folder(book, where / "export")

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportgen.cli import main
 from reportgen.rules import CATALOGUE, RuleInfo
@@ -56,6 +58,37 @@ class Outcome:
     def coverage(self) -> dict[str, tuple[str, str]]:
         assert self.document is not None
         return {c["rule"]: (c["status"], c["reason"] or "") for c in self.document["coverage"]}
+
+    def findings(self) -> Counter[Finding]:
+        """Each finding as what it says (rule, severity, guest, host, timing, evidence), counted."""
+        assert self.document is not None
+        return Counter(Finding(f["rule"], f["severity"], _plain((f.get("guest") or {}).get("key")),
+                               _plain(f.get("host")), f.get("timing"), _plain(f.get("evidence")) or "")
+                       for f in self.document["findings"])
+
+    def guest_clusters(self) -> list[tuple[bool, tuple[str, ...]]]:
+        """Each guest cluster as (suspected, its guests' keys), sorted."""
+        assert self.document is not None
+        return sorted((bool(c["suspected"]), tuple(sorted(str(_plain(g["key"])) for g in c["guests"])))
+                      for c in self.document["faux_clusters"])
+
+
+_WRITTEN = re.compile(r"\S*reportgen-mutation-[^/\\]+[/\\](?:export\.xlsx|export|bundle\.zip|loose)")
+
+
+def _plain(text: str | None) -> str | None:
+    """``text`` without the temporary place the variant was written to (an export without a vCenter id is
+    keyed by its file), so that the same guest compares equal across variants."""
+    return None if text is None else _WRITTEN.sub("EXPORT", text)
+
+
+class Finding(NamedTuple):
+    rule: str
+    severity: str
+    guest: str | None
+    host: str | None
+    timing: str | None
+    evidence: str
 
 
 def audit(path: Path, where: Path) -> Outcome:
@@ -101,9 +134,41 @@ def check(variant: Variant, base: Outcome, outcome: Outcome) -> list[str]:
             status, reason = after.get(rule, ("", ""))
             if before.get(rule, ("",))[0] == "assessed" and status == "assessed" and not _names(variant.lost, reason):
                 problems.append(f"{variant.name}: {rule} assessed without saying what it lacks ({reason or 'no reason'})")
+        problems.extend(_fewer_findings(variant, base, outcome))
     elif variant.expect == "same":
         changed = sorted(r for r in before if after.get(r, ("",))[0] != before[r][0])
         if changed:
             problems.append(f"{variant.name}: coverage changed for {', '.join(changed)}: "
                             + "; ".join(f"{r}: {after.get(r)}" for r in changed[:3]))
+        problems.extend(_changed_findings(variant, base, outcome))
+    return problems
+
+
+def _changed_findings(variant: Variant, base: Outcome, outcome: Outcome) -> list[str]:
+    """A variant that changes nothing a rule reads must give the same findings and guest clusters."""
+    problems = []
+    gone, new = base.findings() - outcome.findings(), outcome.findings() - base.findings()
+    if gone or new:
+        example = next(iter(gone or new))
+        problems.append(f"{variant.name}: findings changed: {sum(gone.values())} gone, {sum(new.values())} new "
+                        f"(e.g. {'gone' if gone else 'new'}: {example.rule} {example.guest or example.host}: "
+                        f"{example.evidence[:120]})")
+    if base.guest_clusters() != outcome.guest_clusters():
+        problems.append(f"{variant.name}: guest clusters changed: {len(base.guest_clusters())} -> "
+                        f"{len(outcome.guest_clusters())}")
+    return problems
+
+
+def _fewer_findings(variant: Variant, base: Outcome, outcome: Outcome) -> list[str]:
+    """A rule that lost findings with the data must not stay assessed as if it had looked (a false clean),
+    unless it says what it lacks."""
+    before = Counter(f.rule for f in base.findings().elements())
+    after = Counter(f.rule for f in outcome.findings().elements())
+    coverage = outcome.coverage()
+    problems = []
+    for rule in sorted(before):
+        status, reason = coverage.get(rule, ("", ""))
+        if after[rule] < before[rule] and status == "assessed" and not _names(variant.lost, reason):
+            problems.append(f"{variant.name}: {rule} found {after[rule]} instead of {before[rule]} and is still "
+                            f"assessed ({reason or 'no reason'})")
     return problems

@@ -22,7 +22,7 @@ from .harness import Outcome, audit, rules_needing, run_variant, undeclared_rule
 from .variants import Variant, sample, variants
 
 SEED = int(os.environ.get("REPORTGEN_MUTATION_SEED", "13"))
-PER_EXPORT = {"sample-xlsx": 3, "sample-csv": 3, "sample-hyperv": 3}
+PER_EXPORT = {"sample-xlsx": 3, "sample-csv": 3, "sample-hyperv": 3, "sample-hyperv-loose": 3}
 """Variants per export in the default run (1 for each real export): a few seconds in all."""
 
 REAL_NAMES = ("abeggi-bcspa1-4.7.1.xlsx", "abeggi-farm-lonati-4.7.1.xlsx", "abeggi-ovh-4.4.3.xlsx",
@@ -31,6 +31,7 @@ EXPORTS = {
     "sample-xlsx": SAMPLES / "rvtools" / "acme-vc01.xlsx",
     "sample-csv": SAMPLES / "rvtools-csv" / "acme-vc01",
     "sample-hyperv": SAMPLES / "hyperv" / "hyperv-3node.zip",
+    "sample-hyperv-loose": SAMPLES / "hyperv" / "loose",
     **{name: REAL / name for name in REAL_NAMES},
 }
 
@@ -41,7 +42,7 @@ def original(name: str) -> tuple[Book, Outcome]:
     path = EXPORTS[name]
     if not path.exists():
         pytest.skip(f"{path} not available (../shared/real-exports is absent)")
-    book = read_hyperv(path) if path.suffix == ".zip" else read_book(path, NEEDED)
+    book = read_hyperv(path) if path.suffix == ".zip" or name.startswith("sample-hyperv") else read_book(path, NEEDED)
     with tempfile.TemporaryDirectory(prefix="reportgen-mutation-") as tmp:
         base = audit(write_book(book, Path(tmp)), Path(tmp))
     assert base.document is not None, f"{name} written back unchanged: exit {base.code}: {base.stderr}"

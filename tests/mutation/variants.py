@@ -75,14 +75,14 @@ def variants(book: Book) -> Iterator[Variant]:
 def _sheet_variants(book: Book, sheet: Sheet, tab: str) -> Iterator[Variant]:
     yield _book_variant(lambda: book.without(tab), "drop-tab", tab, None, "lost", {(tab, None)})
     for index, raw in enumerate(sheet.header):
-        if book.kind == "hyperv" and raw:  # every column: the importer reads Hyper-V objects whole
+        if book.platform == "hyperv" and raw:  # every column: the importer reads Hyper-V objects whole
             yield from _column_variants(book, sheet, tab, index, raw)
         elif raw and canonical_header(tab, raw) in NEEDED.get(tab, frozenset()):
             yield from _column_variants(book, sheet, tab, index, canonical_header(tab, raw))
     if sheet.rows:  # a note below or beside a table that has rows
         yield _book_variant(lambda: book.with_sheet(_stray_below(sheet)), "stray-below", tab, None, "same")
         yield _book_variant(lambda: book.with_sheet(_stray_beside(sheet)), "stray-beside", tab, None, "same")
-    for like in _lookalikes(sheet, tab) if book.kind != "hyperv" else ():
+    for like in _lookalikes(sheet, tab) if book.platform != "hyperv" else ():
         yield _book_variant(lambda like=like: book.with_sheet(_custom_attribute(sheet, tab, like)),  # type: ignore[misc]
                             "custom-attribute", tab, like, "same")
 
