@@ -137,6 +137,8 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
     ix = _index_estate(estate, config)
     clusters = _bonded(ix, out)
     names = [cluster_name([ix.guest_name(int(g)) for g in clusters.members.row(c)]) for c in range(clusters.count)]
+    names = told_apart(names, [[ix.guest_keys[int(g)] for g in clusters.members.row(c)] for c in range(clusters.count)],
+                       estate)
     ties = _edges_with_causes(ix, out, clusters, names)
     today = _pinning(ix, clusters, ties, ix.running)
     later = _pinning(ix, clusters, ties, ix.not_template)
@@ -446,6 +448,21 @@ def _remedies(ix: _Index, causes: tuple[Cause, ...],
 
 
 _NODE_SUFFIX = re.compile(r"(?i)([-_ ]?(node|n|nd)?[-_ ]?\d{1,2}|[-_ ]?[a-d])$")
+
+
+def told_apart(names: list[str], members: list[list[str]], estate: Estate) -> list[str]:
+    """Guest-cluster names that several clusters share (same-named guests in two vCenters), each followed by
+    the vCenter (or export) its guests are in, so that no two read alike."""
+    shared = {n for n in names if names.count(n) > 1}
+    if not shared:
+        return names
+    source_of = dict(zip(estate.guests.column("guest_key").to_pylist(), estate.guests.column("source_id").to_pylist()))
+    place = {s["source_id"]: s["server"] or s["file"] for s in estate.sources.to_pylist()}
+    told = []
+    for name, keys in zip(names, members, strict=True):
+        where = sorted({str(place.get(source_of.get(k))) for k in keys})
+        told.append(f"{name} in {', '.join(where)}" if name in shared else name)
+    return told
 
 
 def cluster_name(names: list[str]) -> str:
