@@ -1,7 +1,7 @@
 """The same vCenter exported twice (by IP and by FQDN, or on two dates): keep only the newest export.
 
 An RVTools export names its vCenter by the VI SDK UUID, else by its server name. When two exports of
-one vCenter cannot be ordered (neither says when it was taken, as RVTools CSV exports do not), or
+one vCenter cannot be ordered (one does not say when it was taken, as RVTools CSV exports do not), or
 when two exports that name no vCenter list the same guests, which one describes the estate cannot be
 told: that is an input error, never guests counted twice.
 """
@@ -33,7 +33,7 @@ def drop_superseded(estate: Estate) -> Estate:
         .rank("ordinal", descending=True).over("vcenter")
     )
     _refuse_unordered(ranked)
-    newest = ranked.filter(pl.col("rank") == 1).select("vcenter", keeper="source_id")
+    newest = ranked.filter(pl.col("rank") == 1).select("vcenter", keeper="source_id", keeper_at="exported_at")
     old = ranked.filter(pl.col("rank") > 1).join(newest, on="vcenter")
     if old.is_empty():
         return estate
@@ -42,10 +42,12 @@ def drop_superseded(estate: Estate) -> Estate:
     files = dict(zip(sources["source_id"].to_list(), sources["file"].to_list()))
     for row in old.iter_rows(named=True):
         named = f"VI SDK UUID {row['server_uuid']}" if row["server_uuid"] else "no VI SDK UUID in either"
+        later = ("taken at the same time (the same export given twice?); only one is used"
+                 if row["exported_at"] == row["keeper_at"] else "exported later; only the newer export is used")
         issues.append(DataIssue(
             "warning", row["file"],
             f"the same vCenter ({row['server'] or row['server_uuid']}, {named}) is also "
-            f"in {files[row['keeper']]}, exported later; only the newer export is used",
+            f"in {files[row['keeper']]}, {later}",
             rows=int(row["rows_read"] or 0), skipped=True,
             quoted=tuple(q for q in (row["server"], row["server_uuid"], files[row["keeper"]]) if q),
         ))
@@ -68,17 +70,15 @@ def drop_superseded(estate: Estate) -> Estate:
 
 
 def _refuse_unordered(ranked: pl.DataFrame) -> None:
-    """InputError when the newest export of a vCenter cannot be told (no export time, or the same one)."""
+    """InputError when the newest export of a vCenter cannot be told (one of them has no export time)."""
     top = ranked.filter(pl.col("rank") <= 2).sort("vcenter", "rank")
     for _, pair in top.group_by("vcenter", maintain_order=True):
         if pair.height < 2:
             continue
         first, second = pair.row(0, named=True), pair.row(1, named=True)
-        if first["exported_at"] is not None and first["exported_at"] != second["exported_at"]:
+        if first["exported_at"] is not None and second["exported_at"] is not None:
             continue
-        when = ("neither says when it was taken (RVTools CSV exports carry no vMetaData)"
-                if first["exported_at"] is None or second["exported_at"] is None
-                else f"both say they were taken at {first['exported_at']}")
+        when = "one of them does not say when it was taken (RVTools CSV exports carry no vMetaData)"
         raise InputError(
             f"{second['file']} and {first['file']} are both exports of the vCenter "
             f"{first['server'] or first['server_uuid']}, and {when}: which one describes the estate cannot be told",
