@@ -43,7 +43,9 @@ def drop_superseded(estate: Estate) -> Estate:
     for row in old.iter_rows(named=True):
         named = f"VI SDK UUID {row['server_uuid']}" if row["server_uuid"] else "no VI SDK UUID in either"
         later = ("taken at the same time (the same export given twice?); only one is used"
-                 if row["exported_at"] == row["keeper_at"] else "exported later; only the newer export is used")
+                 if row["exported_at"] == row["keeper_at"] else
+                 "which says when it was taken, unlike this one; only the dated export is used"
+                 if row["exported_at"] is None else "exported later; only the newer export is used")
         issues.append(DataIssue(
             "warning", row["file"],
             f"the same vCenter ({row['server'] or row['server_uuid']}, {named}) is also "
@@ -76,9 +78,9 @@ def _refuse_unordered(ranked: pl.DataFrame) -> None:
         if pair.height < 2:
             continue
         first, second = pair.row(0, named=True), pair.row(1, named=True)
-        if first["exported_at"] is not None and second["exported_at"] is not None:
-            continue
-        when = "one of them does not say when it was taken (RVTools CSV exports carry no vMetaData)"
+        if first["exported_at"] is not None or second["exported_at"] is not None:
+            continue  # the dated one is used; the warning says the other carries no date
+        when = "neither says when it was taken (RVTools CSV exports carry no vMetaData)"
         raise InputError(
             f"{second['file']} and {first['file']} are both exports of the vCenter "
             f"{first['server'] or first['server_uuid']}, and {when}: which one describes the estate cannot be told",

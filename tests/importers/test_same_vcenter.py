@@ -45,7 +45,7 @@ def test_two_csv_exports_of_one_vcenter_that_carry_no_date_are_an_input_error(cl
     result, found = _audit(cli, tmp_path, a, b)
     assert result.code == 3 and found is None
     assert f"{a} and {b} are both exports of the vCenter vc01.example.test" in result.stderr
-    assert "one of them does not say when it was taken" in result.stderr
+    assert "neither says when it was taken" in result.stderr
     assert "audit one export per vCenter" in result.stderr
 
 
