@@ -1,7 +1,7 @@
 """The ``reportgen`` command: a thin shell over the library.
 
 It parses arguments, shows progress on stderr, and turns reportgen's exceptions into one
-clear line and an exit code (see :class:`~reportgen.status.ExitStatus`). It holds no logic.
+clear line and an exit code (see :class:`~reportgen.exit_codes.ExitStatus`). It holds no logic.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
 from .errors import ConfigError, InputError, RenderError, ReportgenError, UsageError
-from .status import ExitStatus
+from .exit_codes import ExitStatus
 
 if TYPE_CHECKING:
     from .accept_match import Judgement

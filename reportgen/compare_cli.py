@@ -10,8 +10,8 @@ from typing import TextIO
 from .compare import AuditView, compare_views
 from .compare_io import check_same_estate, comparison_document, format_comparison, load_view
 from .errors import RenderError, UsageError
+from .exit_codes import ExitStatus
 from .staging import write_atomically
-from .status import ExitStatus
 
 
 def _check_targets(inputs: tuple[str, str], targets: tuple[str | None, ...]) -> None:

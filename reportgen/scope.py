@@ -31,7 +31,7 @@ from .estate import DataIssue, Estate
 
 if TYPE_CHECKING:
     from .analysis import FauxCluster
-    from .rules.base import Coverage, Finding
+    from .rules.records import Coverage, Finding
 
 FIELDS = ("vcenter", "datacenter", "cluster", "host")
 GUEST_TABLES = ("disks", "nics", "devices")

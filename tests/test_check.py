@@ -13,8 +13,8 @@ from reportgen.audit import run_audit, write_json
 from reportgen.check import check_hosts, match_hosts, register_from_document
 from reportgen.cli import main
 from reportgen.errors import InputError
+from reportgen.exit_codes import ExitStatus
 from reportgen.schemas import check_schema
-from reportgen.status import ExitStatus
 from tests.conftest import SAMPLES
 
 SAMPLE = SAMPLES / "rvtools" / "acme-vc01.xlsx"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import small_estate, write_xlsx
 from tests.conftest import CHECKER, SAMPLES, real_export
+from tests.rvtools_files import small_estate, write_xlsx
 
 
 def test_help_lists_commands_and_exit_codes(cli) -> None:

@@ -12,18 +12,18 @@ import jsonschema
 import pytest
 
 from reportgen.schemas import compare_schema, findings_schema
-from tests.builders import Guest, write_xlsx
-from tests.builders import small_estate as _small_estate
 from tests.conftest import CHECKER
+from tests.rvtools_files import Guest, write_xlsx
+from tests.rvtools_files import small_estate as _small_estate
 
 
 def small_estate(**overrides):
-    """The builders' small estate on a host version whose maintenance is priced (a yearly cost above nothing)."""
+    """The small estate of tests.rvtools_files on a host version whose maintenance is priced (a yearly cost above nothing)."""
     return _small_estate(**{"esx": "VMware ESXi 5.5.0 build-3116895", **overrides})
 
 
 def audit_json(cli, tmp_path: Path, estate, name: str) -> Path:
-    """Audit an estate built by tests.builders; returns its findings JSON."""
+    """Audit an estate built by tests.rvtools_files; returns its findings JSON."""
     book = write_xlsx(estate, tmp_path / f"{name}.xlsx")
     out = tmp_path / f"{name}.json"
     result = cli(["audit", book, "-q", "--json", out])

@@ -12,9 +12,9 @@ from reportgen.disk_order import DiskOrder, order_disks
 from reportgen.estate import Estate
 from reportgen.importers import load_estate
 from reportgen.redact import redact_estate
-from tests.builders import small_estate, write_xlsx
 from tests.conftest import REAL, SAMPLES
 from tests.rules.hyperv_lab import two_nodes
+from tests.rvtools_files import small_estate, write_xlsx
 from tests.synthetic import UUID, estate_from_rows
 
 BCSPA = REAL / "abeggi-bcspa1-4.7.1.xlsx"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.history import quarter
-from tests.builders import small_estate, write_xlsx
+from tests.rvtools_files import small_estate, write_xlsx
 
 
 def test_quarter_labels() -> None:

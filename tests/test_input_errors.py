@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import small_estate, write_csv_folder
 from tests.conftest import SAMPLES
+from tests.rvtools_files import small_estate, write_csv_folder
 
 
 @pytest.mark.parametrize("tab", ["vInfo", "vDisk"])
@@ -85,7 +85,7 @@ def test_a_csv_whose_records_do_not_match_the_header_is_read_and_the_rows_named(
 
 
 def test_a_vinfo_whose_rows_identify_no_vm_is_an_input_error_not_a_clean_audit(cli, tmp_path: Path) -> None:
-    from tests.builders import write_xlsx
+    from tests.rvtools_files import write_xlsx
 
     est = small_estate()
     for g in est.guests:

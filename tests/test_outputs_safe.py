@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.audit import write_json
-from tests.builders import small_estate, write_csv_folder, write_xlsx
 from tests.report_fixtures import small_audit
+from tests.rvtools_files import small_estate, write_csv_folder, write_xlsx
 
 
 def _listing(folder: Path) -> dict[str, bytes]:

@@ -12,8 +12,8 @@ from reportgen import schema
 from reportgen.config import Config, WaveSettings
 from reportgen.importers import load_estate
 from reportgen.redact import COLUMNS, DIGITS, NAME_FREE, Redactor, redact_config, redact_estate
-from tests.builders import small_estate, write_xlsx
 from tests.conftest import SAMPLES
+from tests.rvtools_files import small_estate, write_xlsx
 
 NO_KEY = "warning: --redact without a redact.key"
 

@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 
 from reportgen.schemas import findings_schema
-from tests.builders import Guest, write_xlsx
 from tests.conftest import CHECKER
+from tests.rvtools_files import Guest, write_xlsx
 from tests.test_compare import small_estate
 
 

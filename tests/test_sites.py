@@ -15,9 +15,9 @@ from reportgen.config import parse_config
 from reportgen.errors import ConfigError
 from reportgen.outputs.findings_json import findings_document
 from reportgen.schemas import findings_schema
-from tests.builders import small_estate
-from tests.builders import write_xlsx as write_workbook
 from tests.conftest import CHECKER, SAMPLES
+from tests.rvtools_files import small_estate
+from tests.rvtools_files import write_xlsx as write_workbook
 
 SAMPLE = SAMPLES / "rvtools" / "acme-vc01.xlsx"
 TWO_SITES = {"sites": {"North": ["hq-esx01*", "hq-esx0201", "HQ-ESX0202"],

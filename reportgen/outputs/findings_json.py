@@ -19,7 +19,7 @@ from ..estate import Estate
 from ..history import History
 from ..owners import Ownership, owner_summaries, unowned_guests
 from ..rules import CATALOGUE
-from ..rules.base import Location
+from ..rules.records import Location
 from ..scope import scope_document
 from .acceptances_json import acceptances_document, cluster_accepted, finding_accepted
 from .disk_json import disk_order_document

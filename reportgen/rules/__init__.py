@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from ..estate import Estate
-from .base import (
+from .coverage import assess
+from .devices import DETECTORS as _DEVICES
+from .guest_clusters import DETECTORS as _GUEST_CLUSTERS
+from .hyperv import DETECTORS as _HYPERV
+from .hyperv_hosting import DETECTORS as _HYPERV_HOSTING
+from .hyperv_placement import DETECTORS as _HYPERV_PLACEMENT
+from .hyperv_san import DETECTORS as _HYPERV_SAN
+from .hyperv_vtpm import DETECTORS as _HYPERV_VTPM
+from .networks import DETECTORS as _NETWORKS
+from .placement import DETECTORS as _PLACEMENT
+from .records import (
     Coverage,
     Detector,
     Effect,
@@ -15,18 +25,8 @@ from .base import (
     RuleOutput,
     Severity,
 )
-from .coverage import assess
-from .devices import DETECTORS as _DEVICES
-from .frames import memo_frames
-from .guest_clusters import DETECTORS as _GUEST_CLUSTERS
-from .hyperv import DETECTORS as _HYPERV
-from .hyperv_hosting import DETECTORS as _HYPERV_HOSTING
-from .hyperv_placement import DETECTORS as _HYPERV_PLACEMENT
-from .hyperv_san import DETECTORS as _HYPERV_SAN
-from .hyperv_vtpm import DETECTORS as _HYPERV_VTPM
-from .networks import DETECTORS as _NETWORKS
-from .placement import DETECTORS as _PLACEMENT
 from .storage import DETECTORS as _STORAGE
+from .tables import memo_frames
 
 DETECTORS: tuple[Detector, ...] = (
     *_GUEST_CLUSTERS, *_NETWORKS, *_STORAGE, *_DEVICES, *_PLACEMENT, *_HYPERV, *_HYPERV_PLACEMENT,

@@ -1,7 +1,7 @@
 """Which rules could be assessed on which export, and why not where they could not.
 
 Zero findings must never read as clean when a check could not run: each rule declares the
-tabs and columns it needs (:class:`~reportgen.rules.base.Need`), and this module turns
+tabs and columns it needs (:class:`~reportgen.rules.records.Need`), and this module turns
 those needs and the tabs each source actually had into :class:`Coverage` records. A column
 present but empty (no value where the exporter writes one) counts as missing: "present but
 empty". A rule that no export can show (``RuleInfo.cannot_assess``) is not assessed on any source.
@@ -10,7 +10,7 @@ empty". A rule that no export can show (``RuleInfo.cannot_assess``) is not asses
 from __future__ import annotations
 
 from ..estate import Estate
-from .base import Coverage, Need, RuleInfo
+from .records import Coverage, Need, RuleInfo
 
 _UNKNOWN = ("written by an exporter reportgen does not recognise, for a platform it cannot tell: its values may "
             "not mean what RVTools' do")

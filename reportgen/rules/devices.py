@@ -11,8 +11,11 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import add_pins, at_row, cause, device_timing, emit, frame, located, value, vsphere_guests
+from .emit import add_pins, cause, emit
+from .evidence import at_row, located, value
+from .records import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .tables import frame, vsphere_guests
+from .timing import device_timing
 
 LM, EVAC, HA, BKP = Effect.LIVE_MIGRATION, Effect.EVACUATION, Effect.RESTART, Effect.HOST_BACKUP
 NO_PCI_TAB = (

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 
 from . import DETECTORS
-from .base import Need, RuleInfo
 from .effort import EFFORT
+from .records import Need, RuleInfo
 
 FAMILIES = {
     "guest_clusters": "Guest clusters and shared disks",

@@ -14,10 +14,12 @@ import polars as pl
 
 from ..estate import Estate
 from .advice import BLOCKING_RULES, GroupFacts, Node, advise
-from .base import Detector, Effect, GuestEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import add_colocations, add_pins, at_rows, emit, frame, guests, located, names_text, rows_text
+from .emit import add_colocations, add_pins, emit
+from .evidence import at_rows, located, names_text, rows_text
+from .records import Detector, Effect, GuestEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
 from .shared_disks import DISK_RULES, MOBILITY, VMW01, VMW09, classify, snapshot_findings
 from .suspects import suspected_clusters
+from .tables import frame, guests
 from .versions import GEN03
 
 WSFC_REF = (

@@ -16,7 +16,7 @@ import polars as pl
 
 from ..causes import RuleCause
 from ..estate import Estate
-from .base import (
+from .records import (
     Detector,
     Effect,
     Finding,
@@ -29,7 +29,8 @@ from .base import (
     RuleOutput,
     Severity,
 )
-from .frames import frame, timing
+from .tables import frame
+from .timing import timing
 
 DOCS = "https://learn.microsoft.com/windows-server/virtualization/hyper-v"
 LM, EVAC, HA = Effect.LIVE_MIGRATION, Effect.EVACUATION, Effect.RESTART

@@ -14,9 +14,10 @@ from typing import Any
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, Finding, Location, Need, RuleContext, RuleOutput, Severity
-from .frames import frame, timing
 from .hyperv import DOCS, REPLICA_COPIES, _info, hyperv_guests
+from .records import Detector, Finding, Location, Need, RuleContext, RuleOutput, Severity
+from .tables import frame
+from .timing import timing
 
 GIB = 1024
 """MiB in a GiB."""

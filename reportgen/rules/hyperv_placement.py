@@ -13,9 +13,9 @@ import polars as pl
 
 from ..causes import RuleCause
 from ..estate import Estate
-from .base import Detector, GuestEdge, Location, Need, RuleContext, RuleOutput, Severity
-from .frames import frame
 from .hyperv import DOCS, EVAC, HA, LM, _info, _tie, hyperv_guests
+from .records import Detector, GuestEdge, Location, Need, RuleContext, RuleOutput, Severity
+from .tables import frame
 
 NETWORKING = f"{DOCS}/plan/plan-hyper-v-networking-in-windows-server"
 KB2956020 = "https://mskb.pkisolutions.com/en-us/help/2956020"

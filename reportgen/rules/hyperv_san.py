@@ -14,9 +14,9 @@ import polars as pl
 
 from ..causes import RuleCause
 from ..estate import Estate
-from .base import Detector, Location, RuleContext, RuleOutput, Severity
-from .frames import frame
 from .hyperv import HYV03, _tie, hyperv_guests
+from .records import Detector, Location, RuleContext, RuleOutput, Severity
+from .tables import frame
 
 ZONING = "both WWPN sets must be zoned"
 

@@ -19,9 +19,9 @@ import polars as pl
 
 from ..causes import RuleCause
 from ..estate import Estate
-from .base import Detector, Location, Need, RuleContext, RuleOutput, Severity
-from .frames import frame
 from .hyperv import EVAC, HA, LM, _info, _tie, hyperv_guests
+from .records import Detector, Location, Need, RuleContext, RuleOutput, Severity
+from .tables import frame
 
 PS = "https://learn.microsoft.com/powershell/module"
 HYV20 = _info(

@@ -12,20 +12,12 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import (
-    HEARTBEAT,
-    add_colocations,
-    add_pins,
-    at_row,
-    cause,
-    device_timing,
-    emit,
-    frame,
-    located,
-    value,
-    vsphere_guests,
-)
+from .emit import add_colocations, add_pins, cause, emit
+from .evidence import at_row, located, value
+from .records import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .suspects import HEARTBEAT
+from .tables import frame, vsphere_guests
+from .timing import device_timing
 
 VMOTION_NET = (
     "https://docs.vmware.com/en/VMware-vSphere/6.5/com.vmware.vsphere.vcenterhost.doc/"

@@ -11,8 +11,10 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, Effect, HostEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import at_row, emit, frame, located, names_text, value, vsphere_guests
+from .emit import emit
+from .evidence import at_row, located, names_text, value
+from .records import Detector, Effect, HostEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .tables import frame, vsphere_guests
 
 EVAC, SVM, BKP, HA = Effect.EVACUATION, Effect.STORAGE_MIGRATION, Effect.HOST_BACKUP, Effect.RESTART
 

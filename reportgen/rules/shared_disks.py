@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from .base import Effect, Need, RuleInfo, Severity
-from .frames import at_rows, located, names_text, rows_text
+from .evidence import at_rows, located, names_text, rows_text
+from .records import Effect, Need, RuleInfo, Severity
 from .versions import ESXI_CLUSTERED_VMDK, ESXI_WSFC_VMOTION, HW_WSFC_VMOTION, esxi_text
 
 WSFC = "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-windows-server-failover/"

@@ -11,8 +11,11 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
-from .base import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
-from .frames import add_pins, at_row, at_rows, cause, device_timing, emit, frame, located, names_text, vsphere_guests
+from .emit import add_pins, cause, emit
+from .evidence import at_row, at_rows, located, names_text
+from .records import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .tables import frame, vsphere_guests
+from .timing import device_timing
 
 VM_CONDITIONS = (
     "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-vcenter-esxi-management/"

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from .base import RuleInfo, RuleOutput, Severity
-from .frames import HEARTBEAT, emit
+from .emit import emit
+from .records import RuleInfo, RuleOutput, Severity
+
+HEARTBEAT = r"(?i)(heart.?beat|(^|[^a-z])hb([^a-z]|$)|interconnect|cluster|(^|[^a-z])priv(ate)?([^a-z]|$)|quorum|wsfc|mscs|(^|[^a-z])rac([^a-z]|$)|crossover)"
+"""Network names that look like a guest-cluster heartbeat / interconnect (GEN-01 heuristics)."""
 
 NODE_SUFFIX = r"(?i)^(.+?)(?:[-_ .](?:node|nd|n)|node)[-_ ]?0*\d{1,2}$"
 """'SQLCL01-N1', 'ora-node2', 'fsclnd1' -> stem; plain numbers (web01) are not node suffixes."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .base import Need, RuleInfo, Severity
+from .records import Need, RuleInfo, Severity
 
 ESXI_WSFC_VMOTION = 600
 """vSphere 6.0: first release supporting vMotion of WSFC nodes on physical-mode RDMs."""

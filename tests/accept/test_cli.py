@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 
 from reportgen.schemas import findings_schema
-from tests.builders import small_estate, write_xlsx
 from tests.conftest import CHECKER, SAMPLES
+from tests.rvtools_files import small_estate, write_xlsx
 
 SAMPLE = SAMPLES / "rvtools" / "acme-vc01.xlsx"
 SIGN_OFF = 'reason = "accepted risk"\nowner = "ops"\napproved_by = "CAB"\nexpires = {expires}\n'

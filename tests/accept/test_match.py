@@ -10,7 +10,7 @@ import pytest
 
 from reportgen.accept import AcceptFile, parse_acceptances
 from reportgen.audit import Audit, run_audit
-from tests.builders import small_estate, write_xlsx
+from tests.rvtools_files import small_estate, write_xlsx
 
 SIGN_OFF = 'reason = "vendor support"\nowner = "dba team"\napproved_by = "CAB"\nexpires = 2027-03-31\n'
 ESX01 = "esx01.example.test"

@@ -13,7 +13,7 @@ from reportgen.accept import AcceptFile, parse_acceptances
 from reportgen.audit import run_audit
 from reportgen.report import build_report
 from tests.accept.test_match import estate_with_local_ties
-from tests.builders import write_xlsx
+from tests.rvtools_files import write_xlsx
 
 ENTRIES = """\
 [[accept]]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.accept_template import a_year_after, literal
-from tests.builders import small_estate, write_xlsx
 from tests.conftest import SAMPLES
+from tests.rvtools_files import small_estate, write_xlsx
 
 SAMPLE = SAMPLES / "rvtools" / "acme-vc01.xlsx"
 

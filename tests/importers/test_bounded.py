@@ -13,9 +13,9 @@ import pytest
 from reportgen.errors import InputError
 from reportgen.importers import load_estate
 from reportgen.importers.bounded import MAX_CSV_BYTES, folder_entries
-from tests.builders import small_estate, write_csv_folder, write_xlsx
 from tests.conftest import SAMPLES
 from tests.hostile import deflated, noisy_block, repeated, stored, write_zip
+from tests.rvtools_files import small_estate, write_csv_folder, write_xlsx
 
 HYPERV_ZIP = SAMPLES / "hyperv" / "hyperv-3node.zip"
 

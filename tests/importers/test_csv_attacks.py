@@ -8,7 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from tests.builders import small_estate, write_csv_folder
+from tests.rvtools_files import small_estate, write_csv_folder
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -142,7 +142,7 @@ def test_two_files_holding_the_vinfo_tab_are_refused_not_one_picked(cli, tmp_pat
 
 
 def test_two_sheets_named_vinfo_in_another_case_are_refused(cli, tmp_path: Path) -> None:
-    from tests.builders import tabs, write_tabs_xlsx
+    from tests.rvtools_files import tabs, write_tabs_xlsx
 
     written = tabs(small_estate())
     copy = written["vInfo"]

@@ -15,8 +15,8 @@ from reportgen.errors import InputError
 from reportgen.importers import load_estate
 from reportgen.importers.bounded import MAX_CELL_CHARS, MAX_ROW_BYTES
 from reportgen.importers.xlsx_read import index_workbook
-from tests.builders import small_estate, write_xlsx
 from tests.hostile import deflated, one_huge_row_workbook, write_zip, zeros_bomb_workbook, zipped
+from tests.rvtools_files import small_estate, write_xlsx
 
 
 def _audit(args: list[Path | str], cwd: Path) -> tuple[int, str, int]:

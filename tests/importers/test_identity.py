@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 
 from reportgen.importers import load_estate
-from tests.builders import UUID, Guest, small_estate, write_csv_folder, write_xlsx
 from tests.conftest import REAL, real_export
+from tests.rvtools_files import UUID, Guest, small_estate, write_csv_folder, write_xlsx
 
 VM_TABS = ("vDisk", "vNetwork", "vCD", "vUSB")
 NO_IDS = ("VM ID", "VM UUID")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import small_estate, write_csv_folder, write_xlsx
+from tests.rvtools_files import small_estate, write_csv_folder, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOSE = ROOT / "samples" / "hyperv" / "loose"

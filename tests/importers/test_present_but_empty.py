@@ -7,8 +7,8 @@ from typing import Any
 
 from reportgen.importers import load_estate
 from reportgen.rules import evaluate
-from tests.builders import small_estate, write_csv_folder, write_xlsx
 from tests.conftest import real_export
+from tests.rvtools_files import small_estate, write_csv_folder, write_xlsx
 
 
 def coverage(export: Path) -> dict[str, tuple[str, str]]:

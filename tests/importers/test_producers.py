@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from reportgen.importers import load_estate
-from tests.builders import csv_bytes, small_estate, trimmed, write_tabs_xlsx, write_xlsx
+from tests.rvtools_files import csv_bytes, small_estate, trimmed, write_tabs_xlsx, write_xlsx
 
 GUID = "6f1c2a90-0000-4000-8000-0000000000{:02d}"
 VM_COLUMNS = ["VM", "Powerstate", "Template", "Datacenter", "Cluster", "Host", "VM ID", "VM UUID", "VI SDK Server",

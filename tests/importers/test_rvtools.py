@@ -9,7 +9,7 @@ import pytest
 
 from reportgen.errors import InputError
 from reportgen.importers import MapOptions, load_estate
-from tests.builders import UUID, Guest, small_estate, write_csv_folder, write_xlsx
+from tests.rvtools_files import UUID, Guest, small_estate, write_csv_folder, write_xlsx
 
 
 def rows(estate, table: str) -> list[dict]:

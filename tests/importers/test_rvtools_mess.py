@@ -9,7 +9,7 @@ import xlsxwriter
 
 from reportgen.importers import load_estate
 from reportgen.rules import evaluate
-from tests.builders import small_estate, tabs, write_xlsx
+from tests.rvtools_files import small_estate, tabs, write_xlsx
 
 
 def test_trimmed_vinfo_loads_and_the_missing_columns_are_not_assessed(tmp_path: Path) -> None:
@@ -134,7 +134,7 @@ def test_workbook_without_vinfo(cli, tmp_path: Path) -> None:
 
 
 def test_a_stray_cell_below_dvport_is_counted_once(tmp_path: Path) -> None:
-    from tests.builders import UUID, trimmed, write_tabs_xlsx
+    from tests.rvtools_files import UUID, trimmed, write_tabs_xlsx
 
     sheets = trimmed(small_estate())
     sheets["dvSwitch"] = (["Switch", "Datacenter", "Host members", "VI SDK UUID"],

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from tests.builders import small_estate, write_csv_folder, write_xlsx
+from tests.rvtools_files import small_estate, write_csv_folder, write_xlsx
 
 ALL_TABS = ("vInfo", "vDisk", "vNetwork", "vHost", "vCluster", "vDatastore", "vNIC", "vPort", "vSwitch", "vSource")
 

@@ -11,7 +11,7 @@ import fastexcel
 import pytest
 
 from reportgen._core.sheetscan import parse_shared_strings
-from tests.builders import small_estate, write_xlsx
+from tests.rvtools_files import small_estate, write_xlsx
 
 PART = "xl/sharedStrings.xml"
 HINT = "open the workbook in Excel and save it again, which repairs the part or says what is lost, or export it again"

@@ -14,7 +14,7 @@ import pytest
 
 from reportgen.analysis import Remedy
 from reportgen.outputs.findings_json import findings_document, write_findings_json
-from reportgen.rules.base import Location
+from reportgen.rules.records import Location
 from reportgen.schemas import findings_schema
 from tests.conftest import CHECKER
 from tests.report_fixtures import small_audit, with_analysis

@@ -15,7 +15,7 @@ from reportgen.report import build_report
 from reportgen.report.actions import plan_actions
 from reportgen.rules.effort import EFFORT, EFFORT_CLASSES
 from tests.report_fixtures import CONFIG, small_audit
-from tests.rules.kit import device, guest, host, make, store
+from tests.rules.canonical import device, guest, host, make, store
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 

@@ -20,7 +20,7 @@ from reportgen.report.formats import money
 from reportgen.report.model import ReportModel
 from tests.conftest import REAL
 from tests.report_fixtures import CONFIG
-from tests.rules.kit import disk, guest, host, make, nic, portgroup, store
+from tests.rules.canonical import disk, guest, host, make, nic, portgroup, store
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 

@@ -37,7 +37,7 @@ def test_a_cover_shows_todays_figures_first_when_only_guests_that_are_off_would_
     from reportgen.analysis import analyze
     from reportgen.cost import cost_analysis
     from tests.report_fixtures import CONFIG
-    from tests.rules.kit import guest, host, make, store
+    from tests.rules.canonical import guest, host, make, store
     estate = make([host("esx01"), host("esx02")], [guest("old", "vm-1", "esx01", power="poweredOff", ds="local01")],
                   datastores=[store("san01", ["esx01", "esx02"]), store("local01", ["esx01"])])
     analysis = analyze(estate, CONFIG)

@@ -11,7 +11,7 @@ from reportgen.cost import cost_analysis
 from reportgen.render.html import render_html
 from reportgen.report import build_report
 from tests.report_fixtures import CONFIG
-from tests.rules.kit import UUID, guest, host, make
+from tests.rules.canonical import UUID, guest, host, make
 
 
 def _text(estate: object) -> str:

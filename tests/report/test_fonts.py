@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from reportgen.report.fonts import MISSING
-from tests.builders import small_estate, write_xlsx
+from tests.rvtools_files import small_estate, write_xlsx
 
 SQL_A, SQL_B, HOST, WEB = "数据库01", "データベース02", "서버01.example.test", "🚀web01"
 

@@ -12,7 +12,7 @@ from reportgen.cost import cost_analysis
 from reportgen.render.html import render_html
 from reportgen.report import build_report
 from tests.report_fixtures import CONFIG
-from tests.rules.kit import device, guest, host, make, store
+from tests.rules.canonical import device, guest, host, make, store
 
 
 def test_an_iso_tied_guest_is_not_powered_off_and_costs_minutes_not_an_outage() -> None:

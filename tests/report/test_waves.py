@@ -83,7 +83,7 @@ def test_a_higher_limit_is_suggested_only_when_it_lowers_the_bound_and_keeps_a_h
 
 
 def test_no_higher_limit_is_suggested_for_a_cluster_of_two_hosts() -> None:
-    from tests.rules.kit import guest, host, make
+    from tests.rules.canonical import guest, host, make
     estate = make([host("esx01"), host("esx02")], [guest("a", "vm-1", "esx01"), guest("b", "vm-2", "esx02")])
     audit = small_audit(estate=estate)
     model = build_report(audit.analysis, audit.costing)

@@ -6,7 +6,7 @@ import pytest
 
 from reportgen.rules import Finding
 
-from .kit import disk, guest, host, make, of, rdm, run, store
+from .canonical import disk, guest, host, make, of, rdm, run, store
 
 NEW = "VMware ESXi 8.0.3 build-24674464"
 SEVEN = "VMware ESXi 7.0.3 build-21930508"

@@ -8,7 +8,7 @@ from reportgen import schema
 from reportgen.estate import Estate
 from reportgen.rules import CATALOGUE, evaluate
 
-from .kit import guest, host, make
+from .canonical import guest, host, make
 
 
 def coverage(estate: Estate) -> dict[str, tuple[str, str]]:

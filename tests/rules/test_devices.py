@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportgen.rules import Severity, evaluate
 
-from .kit import device, guest, host, key, make, nic, of, pinned, run
+from .canonical import device, guest, host, key, make, nic, of, pinned, run
 
 HOSTS = [host("esx01"), host("esx02")]
 

@@ -8,9 +8,9 @@ import weakref
 
 from reportgen.estate import Estate
 from reportgen.rules import evaluate
-from reportgen.rules.frames import frame, memo_frames
+from reportgen.rules.tables import frame, memo_frames
 
-from .kit import guest, host, make, rdm
+from .canonical import guest, host, make, rdm
 
 HOSTS = [host("esx01"), host("esx02")]
 

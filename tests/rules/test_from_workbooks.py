@@ -10,7 +10,7 @@ import xlsxwriter
 from reportgen.analysis import analyze
 from reportgen.importers import load_estate
 from reportgen.rules import Severity, evaluate
-from tests import builders
+from tests import rvtools_files
 
 SNAPSHOT_HEADERS = ["VM", "Powerstate", "Name", "Description", "Date / time", "Filename", "Size MiB (vmsn)",
                     "Size MiB (total)", "Quiesced", "State", "Annotation", "Datacenter", "Cluster", "Host", "Folder",
@@ -18,10 +18,10 @@ SNAPSHOT_HEADERS = ["VM", "Powerstate", "Name", "Description", "Date / time", "F
                     "VI SDK Server", "VI SDK UUID"]
 
 
-def workbook(estate: builders.Estate, path: Path, snapshots: list[tuple[str, str]] | None = None) -> Path:
-    """builders.write_xlsx plus, when given, a vSnapshot sheet with one row per (VM, VM ID)."""
+def workbook(estate: rvtools_files.Estate, path: Path, snapshots: list[tuple[str, str]] | None = None) -> Path:
+    """rvtools_files.write_xlsx plus, when given, a vSnapshot sheet with one row per (VM, VM ID)."""
     book = xlsxwriter.Workbook(str(path))
-    sheets: dict[str, tuple[list[str], list[list[Any]]]] = dict(builders.tabs(estate))
+    sheets: dict[str, tuple[list[str], list[list[Any]]]] = dict(rvtools_files.tabs(estate))
     if snapshots is not None:
         rows = [[vm, "poweredOn", "before patch", None, None, None, 10, 2048, "False", "poweredOff", None, "DC1",
                  "Prod", "esx01.example.test", None, None, None, vm_id, None, estate.server, estate.uuid]
@@ -45,7 +45,7 @@ def workbook(estate: builders.Estate, path: Path, snapshots: list[tuple[str, str
 
 
 def test_the_small_estate_has_one_cluster_in_a_box_and_one_across_boxes(tmp_path: Path) -> None:
-    analysis = analyze(load_estate([workbook(builders.small_estate(), tmp_path / "vc.xlsx")]))
+    analysis = analyze(load_estate([workbook(rvtools_files.small_estate(), tmp_path / "vc.xlsx")]))
     clusters = {tuple(sorted(g.name for g in c.guests)): c for c in analysis.faux_clusters if not c.suspected}
     assert set(clusters) == {("sql01", "sql02"), ("fs01", "fs02")}
     assert clusters[("sql01", "sql02")].topology == "in-a-box"
@@ -57,7 +57,7 @@ def test_the_small_estate_has_one_cluster_in_a_box_and_one_across_boxes(tmp_path
 
 
 def test_snapshots_are_counted_from_vsnapshot_and_flag_shared_disk_guests(tmp_path: Path) -> None:
-    estate = load_estate([workbook(builders.small_estate(), tmp_path / "vc.xlsx",
+    estate = load_estate([workbook(rvtools_files.small_estate(), tmp_path / "vc.xlsx",
                                    snapshots=[("sql01", "vm-101"), ("sql01", "vm-101"), ("web01", "vm-301")])])
     counts = dict(zip(estate.guests.column("name").to_pylist(), estate.guests.column("snapshots").to_pylist()))
     assert counts == {"sql01": 2, "sql02": 0, "fs01": 0, "fs02": 0, "web01": 1}
@@ -67,14 +67,14 @@ def test_snapshots_are_counted_from_vsnapshot_and_flag_shared_disk_guests(tmp_pa
 
 
 def test_without_a_vsnapshot_tab_snapshots_are_unknown_and_vmw09_not_assessed(tmp_path: Path) -> None:
-    estate = load_estate([workbook(builders.small_estate(), tmp_path / "vc.xlsx")])
+    estate = load_estate([workbook(rvtools_files.small_estate(), tmp_path / "vc.xlsx")])
     assert set(estate.guests.column("snapshots").to_pylist()) == {None}
     coverage = {c.rule: c for c in evaluate(estate).coverage}
     assert coverage["VMW-09"].status == "not-assessed" and "tab vSnapshot is missing" in coverage["VMW-09"].reason
 
 
 def test_a_host_only_port_group_read_from_vport_and_vnic_pins_the_running_guest(tmp_path: Path) -> None:
-    estate = builders.small_estate()
+    estate = rvtools_files.small_estate()
     estate.guests[4].nics.append({"Network": "Isolate", "Switch": "vSwitch9", "NIC label": "Network adapter 2"})
     estate.portgroups += [("esx04.example.test", "Isolate", "vSwitch2", False)]
     analysis = analyze(load_estate([workbook(estate, tmp_path / "vc.xlsx")]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportgen.rules import Severity
 
-from .kit import disk, guest, host, key, make, of, pinned, rdm, run
+from .canonical import disk, guest, host, key, make, of, pinned, rdm, run
 
 HOSTS = [host("esx01"), host("esx02"), host("esx03")]
 

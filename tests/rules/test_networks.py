@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportgen.causes import RuleCause
 from reportgen.rules import Severity
 
-from .kit import guest, host, key, make, nic, of, pinned, portgroup, run
+from .canonical import guest, host, key, make, nic, of, pinned, portgroup, run
 
 HOSTS = [host("esx01"), host("esx02"), host("esx03")]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportgen.rules import Severity
 
-from .kit import UUID, guest, host, make, of, run
+from .canonical import UUID, guest, host, make, of, run
 
 
 def test_fault_tolerance_and_high_latency_sensitivity_are_reported_without_pins() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportgen.rules import Effect, Severity
 
-from .kit import disk, guest, host, key, make, of, pinned, rdm, run, store
+from .canonical import disk, guest, host, key, make, of, pinned, rdm, run, store
 
 HOSTS = [host("esx01"), host("esx02")]
 OLD = [host("esx01", esx="VMware ESXi 5.5.0 build-3116895"), host("esx02", esx="VMware ESXi 5.5.0 build-3116895")]

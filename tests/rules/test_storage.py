@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from reportgen.causes import RuleCause
 from reportgen.rules import Effect, Severity
-from reportgen.rules.base import Location
+from reportgen.rules.records import Location
 
-from .kit import device, disk, guest, host, key, make, of, pinned, run, store
+from .canonical import device, disk, guest, host, key, make, of, pinned, run, store
 
 HOSTS = [host("esx01"), host("esx02")]
 STORES = [store("san01", ["esx01", "esx02"]), store("local01", ["esx01"]), store("vsanDatastore", ["esx01"], "vsan")]

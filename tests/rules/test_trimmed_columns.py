@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.builders import small_estate, write_csv_folder
+from tests.rvtools_files import small_estate, write_csv_folder
 
 HOSTS = ("esx01.example.test", "esx02.example.test", "esx03.example.test", "esx04.example.test")
 

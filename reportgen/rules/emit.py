@@ -1,0 +1,89 @@
+"""Turning frames of findings and edges into the records of :class:`~reportgen.rules.records.RuleOutput`.
+
+Rules compute with polars over whole tables; only the rows that become findings are turned
+into Python objects (:func:`emit`, :func:`add_pins`), so the cost is proportional to the
+problems found, not to the estate.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..causes import RuleCause
+from .records import Effect, Finding, GuestEdge, HostEdge, Location, RuleInfo, RuleOutput, Severity
+
+
+def cause(kind: str, *identity: str | pl.Expr) -> pl.Expr:
+    """A ``cause`` column: the thing that ties the guest (a struct of kind and identity; null when a part is).
+
+    The identity is the parts joined; a text is a literal, e.g. ``cause("portgroup", pl.col("host_key"), "/",
+    pl.col("network"))``.
+    """
+    parts = [pl.lit(p) if isinstance(p, str) else p for p in identity]
+    ident = pl.concat_str(parts)
+    return pl.when(ident.is_not_null()).then(pl.struct(kind=pl.lit(kind), identity=ident))
+
+
+def _cause(value: dict[str, str] | None) -> RuleCause | None:
+    return RuleCause(value["kind"], value["identity"]) if value else None
+
+
+def emit(
+    out: RuleOutput,
+    findings: pl.DataFrame,
+    info: RuleInfo,
+    effects: frozenset[Effect] | None = None,
+    remediation: str | None = None,
+) -> None:
+    """Append one :class:`Finding` per row of ``findings``.
+
+    Expected columns: ``evidence`` and ``timing``; optional ``guest_key``, ``host_key``,
+    ``severity`` (int, default the rule's), ``cause``, ``suspected``, ``steps`` (what to do, chosen
+    from the facts: the remediation becomes these steps; null keeps the catalogue text),
+    ``source_tab`` and ``source_rows`` (:func:`at_rows`).
+    """
+    if findings.is_empty():
+        return
+    cols = set(findings.columns)
+    default = int(info.severity)
+    for row in findings.iter_rows(named=True):
+        steps = tuple(row.get("steps") or ())
+        severity = row["severity"] if "severity" in cols and row["severity"] is not None else default
+        out.findings.append(Finding(
+            rule=info.id, severity=Severity(int(severity)), evidence=str(row["evidence"]),
+            guest_key=row.get("guest_key"), host_key=row.get("host_key"),
+            timing=row.get("timing") or "now",
+            effects=info.effects if effects is None else effects,
+            remediation=" ".join(steps) if steps else info.remediation if remediation is None else remediation,
+            steps=steps,
+            cause=_cause(row.get("cause")), suspected=bool(row.get("suspected") or False),
+            source=Location(row["source_tab"], row["source_rows"]) if row.get("source_tab") else None,
+        ))
+
+
+def add_pins(out: RuleOutput, ties: pl.DataFrame, rule: str, *, strand: bool = False) -> None:
+    """Pin (and, with ``strand``, strand) each guest of ``ties`` to its host.
+
+    Rows timed 'hygiene' and rows without a host are left out; 'next-power-on' rows are
+    kept, since the core counts them only for guests that are started.
+    """
+    if ties.is_empty():
+        return
+    has_cause = "cause" in ties.columns
+    rows = ties.filter((pl.col("timing") != "hygiene") & pl.col("host_key").is_not_null()).select(
+        "guest_key", "host_key", pl.col("cause") if has_cause else pl.lit(None, pl.String).alias("cause")
+    ).unique(maintain_order=True)
+    for guest, host, named in rows.iter_rows():
+        tie = _cause(named)
+        out.pins.append(HostEdge(guest, host, rule, tie))
+        if strand:
+            out.strands.append(HostEdge(guest, host, rule, tie))
+
+
+def add_colocations(out: RuleOutput, groups: pl.DataFrame, rule: str) -> None:
+    """Colocate the guests of each group: columns ``members`` (list of guest keys), optional ``cause``."""
+    has_cause = "cause" in groups.columns
+    for row in groups.iter_rows(named=True):
+        members = list(dict.fromkeys(row["members"]))
+        for other in members[1:]:
+            out.colocations.append(GuestEdge(members[0], other, rule, _cause(row["cause"]) if has_cause else None))
