@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .accept import AcceptEntry, AcceptFile, Status, matches
+from .accept_cost import HeldOpen, find_held_open, split_cost
 from .analysis import Analysis, FauxCluster
 from .causes import RuleCause
 from .cost import Costing
@@ -46,6 +47,8 @@ class EntryResult:
     accepted_first_by: tuple[int, ...] = ()
     """Earlier entries in force that already accept some of what this one matches: the first in the file
     that matches a finding or guest cluster is the one it is shown as accepted by."""
+    held_open: tuple[HeldOpen, ...] = ()
+    """Guest clusters it accepts whose cost stays open because a finding on a member is open."""
 
     @property
     def matched(self) -> int:
@@ -62,12 +65,16 @@ class Judgement:
     findings: tuple[Accepted | None, ...]
     """Parallel to ``analysis.findings``: the exception in force that accepts each, if any."""
     clusters: dict[str, Accepted]
-    """Guest cluster id -> the exception that accepts it."""
+    """Guest cluster id -> the exception that accepts it (none while a finding on a member is open)."""
     guests: dict[str, Accepted]
     """Guest key -> the exception that accepts every finding tying the guest (the register's mark)."""
 
     def is_open(self, index: int) -> bool:
         return self.findings[index] is None
+
+    def split_cost(self, costing: Costing) -> tuple[float, float]:
+        """(open, accepted) yearly cost in whole units (see :mod:`~reportgen.accept_cost`)."""
+        return split_cost(self.clusters, self.guests, costing)
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,7 @@ class _Subject:
     clusters: tuple[str, ...]
     rules: tuple[str, ...]
     causes: tuple[str, ...]
+    """The names of its one cause (any of them matches)."""
 
 
 def _same(text: str) -> str:
@@ -121,6 +129,7 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
     results = []
     finding_accepted: list[Accepted | None] = [None] * len(finding_subjects)
     cluster_accepted: dict[str, Accepted] = {}
+    entry_clusters: list[list[str]] = []
     for entry in accept.entries:
         renamed: dict[tuple[str, str], None] = {}
         hit_findings = [i for i, s in enumerate(finding_subjects) if _match(entry, s, renamed)]
@@ -135,11 +144,19 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
                 finding_accepted[i] = finding_accepted[i] or record
             for cid in hit_clusters:
                 cluster_accepted.setdefault(cid, record)
+        entry_clusters.append(hit_clusters if status != "expired" else [])
         results.append(EntryResult(entry, status, len(hit_findings), len(hit_clusters),
                                    _cost(costing, hit_clusters, [analysis.findings[i] for i in hit_findings]),
                                    tuple(renamed), tuple(first)))
-    return Judgement(accept.path, as_of, tuple(results), tuple(finding_accepted), cluster_accepted,
-                     _accepted_guests(analysis.findings, finding_accepted))
+    held = find_held_open(analysis.faux_clusters, analysis.findings, finding_accepted, cluster_accepted,
+                          analysis.guest_names)
+    results = [replace(r, held_open=tuple(held[c] for c in hits if c in held))
+               for r, hits in zip(results, entry_clusters, strict=True)]
+    held_members = {g.key for c in analysis.faux_clusters if c.id in held for g in c.guests}
+    guests_accepted = {k: v for k, v in _accepted_guests(analysis.findings, finding_accepted).items()
+                       if k not in held_members}
+    return Judgement(accept.path, as_of, tuple(results), tuple(finding_accepted),
+                     {c: a for c, a in cluster_accepted.items() if c not in held}, guests_accepted)
 
 
 def _cost(costing: Costing, clusters: Sequence[str], findings: Sequence[Finding]) -> float:
@@ -238,11 +255,12 @@ def _match(entry: AcceptEntry, s: _Subject, renamed: dict[tuple[str, str], None]
             if ident is None or ident not in g.ids:
                 return False
             names.append((entry.guest, g.name))
-    checks = ((entry.host, s.hosts, True), (entry.cluster, s.clusters, False), (entry.rule, s.rules, False),
-              (entry.cause, s.causes, False))
+    checks = ((entry.host, s.hosts, True), (entry.cluster, s.clusters, False), (entry.rule, s.rules, False))
     for pattern, values, short in checks:
         if pattern is not None and not _all(pattern, values, short):
             return False
+    if entry.cause is not None and not any(matches(entry.cause, c) for c in s.causes):
+        return False  # one cause by any of its names: a port group or its switch, a guest cluster or its id
     renamed.update(dict.fromkeys(names))
     return True
 

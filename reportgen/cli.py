@@ -536,13 +536,25 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
 
 def _say_acceptance(audit: Audit, judgement: Judgement, err: TextIO, progress: TerminalProgress) -> None:
     from .accept import STATUSES
+    from .report.formats import money
 
     counts = {s: sum(1 for e in judgement.entries if e.status == s) for s in STATUSES}
     accepted = sum(1 for f, a in zip(audit.analysis.findings, judgement.findings, strict=True)
                    if a is not None and f.timing != "hygiene")  # counted as the report's summary counts them
+    open_cost, accepted_cost = judgement.split_cost(audit.costing)
+    currency = audit.costing.currency
     progress.done(f"accepted exceptions as of {judgement.as_of}: {accepted} findings accepted; "
-                  + ", ".join(f"{n} {s}" for s, n in counts.items()))
+                  + ", ".join(f"{n} {s}" for s, n in counts.items())
+                  + f"; yearly cost {money(open_cost, currency)} open, {money(accepted_cost, currency)} accepted")
     for e in judgement.entries:
+        for held in e.held_open:
+            still = ", ".join(f"{guest}'s {rule}" for guest, rule in held.open_findings[:3])
+            more = len(held.open_findings) - 3
+            err.write(f"reportgen: warning: {judgement.path}: entry {e.entry.position} (line {e.entry.line}: "
+                      f"{e.entry.what}) accepts guest cluster {held.name}, but {still}"
+                      f"{f' and {more} more' if more > 0 else ''} "
+                      f"{'is' if len(held.open_findings) == 1 else 'are'} open: the guest cluster and its cost "
+                      "count as open until that is fixed or accepted too\n")
         if e.accepted_first_by:
             earlier = ", ".join(str(n) for n in e.accepted_first_by)
             err.write(f"reportgen: warning: {judgement.path}: entry {e.entry.position} (line {e.entry.line}: "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..accept_match import Accepted, EntryResult, Judgement
+from ..cost import Costing
 
 
 def accepted_document(accepted: Accepted | None) -> dict[str, Any] | None:
@@ -26,15 +27,20 @@ def _entry(result: EntryResult) -> dict[str, Any]:
         "matched_findings": result.findings, "matched_guest_clusters": result.guest_clusters,
         "annual_cost": result.annual_cost,
         "renamed": [{"old": old, "new": new} for old, new in result.renamed],
+        "held_open": [{"guest_cluster": h.cluster, "open_findings": [{"guest": g, "rule": r} for g, r in h.open_findings]}
+                      for h in result.held_open],
     }
 
 
-def acceptances_document(judgement: Judgement | None) -> dict[str, Any]:
-    """The top-level ``acceptances`` (each entry, its status and matched count) and ``acceptances_as_of``."""
+def acceptances_document(judgement: Judgement | None, costing: Costing) -> dict[str, Any]:
+    """The top-level ``acceptances`` (each entry, its status and matched count), ``acceptances_as_of`` and
+    ``acceptances_cost`` (the yearly cost open and accepted, as the report's summary splits it)."""
     if judgement is None:
-        return {"acceptances": [], "acceptances_as_of": None}
+        return {"acceptances": [], "acceptances_as_of": None, "acceptances_cost": None}
+    open_cost, accepted_cost = judgement.split_cost(costing)
     return {"acceptances": [_entry(r) for r in judgement.entries],
-            "acceptances_as_of": judgement.as_of.isoformat()}
+            "acceptances_as_of": judgement.as_of.isoformat(),
+            "acceptances_cost": {"open": open_cost, "accepted": accepted_cost}}
 
 
 def finding_accepted(judgement: Judgement | None, index: int) -> dict[str, Any] | None:

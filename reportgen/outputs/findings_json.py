@@ -252,7 +252,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
              "rows": i.rows, "skipped": i.skipped, "message": i.message}
             for i in estate.issues
         ],
-        **acceptances_document(acceptance),
+        **acceptances_document(acceptance, costing),
     }
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..accept import STATUSES
+from ..accept_cost import HeldOpen
 from ..accept_match import Judgement
 from ..analysis import Analysis
 from ..cost import Costing
@@ -43,6 +44,8 @@ class ExceptionRow:
     """'old → new' for guests matched by identity under a new name."""
     accepted_first_by: tuple[int, ...] = ()
     """Earlier entries that accept some of what this one matches (they are shown as accepting it)."""
+    held_open: tuple[str, ...] = ()
+    """'guest cluster X stays open: g's RULE is open' for each guest cluster it accepts whose cost stays open."""
 
 
 @dataclass(frozen=True)
@@ -75,12 +78,12 @@ def acceptance_view(judgement: Judgement, analysis: Analysis, costing: Costing) 
             annual_cost=r.annual_cost,
             renamed=tuple(f"{old} → {new}" for old, new in r.renamed),
             accepted_first_by=r.accepted_first_by,
+            held_open=tuple(_held_text(h) for h in r.held_open),
         )
         for r in judgement.entries
     ]
     rows.sort(key=lambda row: STATUSES.index(row.status))
-    accepted_cost = round(sum((costing.per_faux_cluster.get(c, 0.0) for c in judgement.clusters), 0.0)
-                          + sum((costing.per_guest.get(g, 0.0) for g in judgement.guests), 0.0))
+    open_cost, accepted_cost = judgement.split_cost(costing)
     tying = [(f, a) for f, a in zip(analysis.findings, judgement.findings) if f.timing != "hygiene"]
     return AcceptanceView(
         path=Path(judgement.path).name, as_of=judgement.as_of.isoformat(), rows=tuple(rows),
@@ -88,10 +91,17 @@ def acceptance_view(judgement: Judgement, analysis: Analysis, costing: Costing) 
         open_findings=sum(1 for _, a in tying if a is None),
         accepted_findings=sum(1 for _, a in tying if a is not None),
         open_severe=sum(1 for f, a in tying if a is None and f.severity >= Severity.HIGH),
-        accepted_cost=accepted_cost, open_cost=round(costing.annual_total) - accepted_cost,
+        accepted_cost=accepted_cost, open_cost=open_cost,
         total_cost=costing.annual_total,
         accepted_guests=frozenset(analysis.guest_names.get(k, k) for k in judgement.guests),
     )
+
+
+def _held_text(held: HeldOpen) -> str:
+    shown = ", ".join(f"{guest}'s {rule}" for guest, rule in held.open_findings[:3])
+    more = len(held.open_findings) - 3
+    return (f"{held.name} stays open (its cost too): {shown}{f' and {more} more' if more > 0 else ''} "
+            f"{'is' if len(held.open_findings) == 1 else 'are'} open")
 
 
 def mark_accepted(rows: Sequence[RegisterRow], view: AcceptanceView) -> list[RegisterRow]:

@@ -117,6 +117,14 @@ def test_cause_names_the_datastore_or_port_group(export: Path) -> None:
     assert audit(export, entry('cause = "nowhere"')).acceptance.entries[0].status == "stale"  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("cause", ["sql (2 nodes)", "SQL (*", "GC-001"])
+def test_cause_names_a_guest_cluster_by_its_name_or_its_id(export: Path, cause: str) -> None:
+    result = audit(export, entry(f'cause = "{cause}"'))
+    assert result.acceptance is not None
+    assert {g for g, _ in accepted(result)} == {"sql01", "sql02"}
+    assert [c for c in result.acceptance.clusters] == ["GC-001"]
+
+
 def test_all_keys_given_must_match(export: Path) -> None:
     assert {g for g, _ in accepted(audit(export, entry('guest = "sql*"\nrule = "GEN-01"')))} == {"sql01", "sql02"}
     assert sum(accepted(audit(export, entry('guest = "sql*"\nrule = "GEN-01"'))).values()) == 2
