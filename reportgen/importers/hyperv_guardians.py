@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 
 SECURITY, PROTECTORS, GUARDIANS, CLIENT = ("Get-VMSecurity", "Get-VMKeyProtector", "Get-HgsGuardian",
                                            "Get-HgsClientConfiguration")
-HGS_MODES = {"local": "local", "hostguardianservice": "hgs"}
-"""Get-HgsClientConfiguration Mode as the cmdlet shows it."""
+HGS_MODES = {"local": "local", "hostguardianservice": "hgs", "1": "local", "2": "hgs"}
+"""Get-HgsClientConfiguration Mode as the cmdlet shows it, or as the number of MSFT_HgsClientConfiguration's
+uint16 Mode (documented: 1 Local Mode, 2 Secure Hosting Service Mode, i.e. Host Guardian Service; 0 Unknown
+stays unknown)."""
 _LIST = pl.List(pl.String)
 
 

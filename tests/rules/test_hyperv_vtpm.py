@@ -146,6 +146,24 @@ def test_an_hgs_guardian_with_a_node_in_local_mode_is_said(tmp_path: Path) -> No
     assert f.severity == Severity.MEDIUM and "HVB: local" in f.evidence and not edges(out.pins, "HYV-20")
 
 
+def test_a_mode_written_as_its_cim_number_is_read(tmp_path: Path) -> None:
+    """MSFT_HgsClientConfiguration.Mode is a uint16: 1 Local Mode, 2 Secure Hosting Service Mode (HGS),
+    0 Unknown; a collector run that writes the raw CIM value must mean the same as the cmdlet's names."""
+    hgs = (("Fabric-HGS", HGS),)
+    _, out = _lab(owner=("Tenant", "D4" * 20), granted=hgs, guardians={"HVA": [], "HVB": []},
+                  modes={"HVA": "2", "HVB": "2"}).run(tmp_path / "guarded")
+    assert not findings(out, "HYV-20")
+    _, out = _lab(owner=("Tenant", "D4" * 20), granted=hgs, guardians={"HVA": [], "HVB": []},
+                  modes={"HVA": "2", "HVB": "1"}).run(tmp_path / "local")
+    f = findings(out, "HYV-20")[vm_id("TPM01")]
+    assert f.severity == Severity.MEDIUM and "HVB: local" in f.evidence
+    estate, out = _lab(owner=("Tenant", "D4" * 20), granted=hgs, guardians={"HVA": [], "HVB": []},
+                       modes={"HVA": "2", "HVB": "0"}).run(tmp_path / "unknown")
+    f = findings(out, "HYV-20")[vm_id("TPM01")]
+    assert "HVB: mode unknown" in f.evidence and not edges(out.pins, "HYV-20")
+    assert any("Mode" in (i.column or "") for i in estate.issues)  # the unknown value is named, never guessed
+
+
 def test_without_vm_security_the_check_is_not_assessed(tmp_path: Path) -> None:
     lab = _lab()
     del lab.objects["Get-VMSecurity"]
