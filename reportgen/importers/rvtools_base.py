@@ -14,6 +14,7 @@ import polars as pl
 from ..estate import DataIssue, IssueLevel, TabStatus
 from . import values as V
 from .filled import empty_columns
+from .host_names import HostSpellings, respelled_note
 from .rvtools_producer import Producer
 from .rvtools_read import RawExport, RawTab
 
@@ -93,7 +94,7 @@ class MapperBase:
     """One mapping step over some tabs of an export; collects its own issues and tab statuses."""
 
     def __init__(self, raw: RawExport, source_id: int, options: MapOptions, scope: str | None = None,
-                 producer: Producer | None = None) -> None:
+                 producer: Producer | None = None, spellings: HostSpellings | None = None) -> None:
         self.raw = raw
         self.producer = producer or Producer("RVTools", None, "vsphere")
         self.platform = pl.lit(self.producer.platform)
@@ -104,6 +105,7 @@ class MapperBase:
         self.rows_used = 0
         self.tabs: list[TabStatus] = []
         self.scope = scope if scope is not None else self.default_scope()
+        self.spellings = spellings or HostSpellings()
 
     # -- helpers ---------------------------------------------------------------------------
     def tab(self, name: str) -> pl.DataFrame | None:
@@ -202,11 +204,26 @@ class MapperBase:
                 return f"server:{server}"
         return f"file:{self.raw.file}"
 
-    def host_key(self, frame: pl.DataFrame, column: str = "Host") -> pl.Expr:
-        host = self.col(frame, column)
+    def host_key(self, frame: pl.DataFrame, tab: str, column: str = "Host") -> pl.Expr:
+        """``<scope>/<host>``, the host as vHost spells it (see :mod:`.host_names`)."""
+        host = self.host_name(frame.get_column(column) if column in frame.columns else None, tab)
         return pl.when(host.is_null()).then(None).otherwise(
             pl.concat_str(self.scope_expr(frame), pl.lit("/"), host)
         )
+
+    def host_name(self, names: pl.Series | None, tab: str, column: str = "Host") -> pl.Expr:
+        """The host names ``names`` (a column of ``tab``) as vHost spells them; a name matched to another
+        spelling is said once per tab in the data quality."""
+        if names is None:
+            return pl.lit(None, dtype=pl.String)
+        moved = self.spellings.respelled(names.drop_nulls().unique().to_list())
+        expr = pl.col(names.name) if names.name else pl.lit(None, dtype=pl.String)
+        if not moved:
+            return expr
+        sheet = self.raw.tabs[tab].sheet if tab in self.raw.tabs else tab
+        self.issues.append(DataIssue("info", self.raw.file, respelled_note(moved), sheet=sheet, column=column,
+                                     quoted=tuple(dict.fromkeys([*moved, *moved.values()]))))
+        return expr.replace(moved)
 
     def cluster_key(self, frame: pl.DataFrame) -> pl.Expr:
         cluster = self.col(frame, "Cluster")

@@ -16,7 +16,7 @@ class InfraMapping(MapperBase):
         if f is not None:
             product = self.col(f, "ESX Version")
             hosts = f.with_columns(
-                host_key=self.host_key(f),
+                host_key=self.host_key(f, "vHost"),
                 name=self.col(f, "Host"),
                 cluster_key=self.cluster_key(f),
                 cluster=self.col(f, "Cluster"),
@@ -97,7 +97,7 @@ class InfraMapping(MapperBase):
         uplinked = None
         if nic is not None:
             uplinked = nic.filter(self.col(nic, "Switch").is_not_null()).select(
-                host_key=self.host_key(nic), switch=self.col(nic, "Switch")
+                host_key=self.host_key(nic, "vNIC"), switch=self.col(nic, "Switch")
             ).unique().with_columns(has_uplink=pl.lit(True))
             self.status("vNIC", nic.height)
         else:
@@ -109,7 +109,7 @@ class InfraMapping(MapperBase):
         if port is not None:
             std = port.select(
                 "__row",
-                host_key=self.host_key(port),
+                host_key=self.host_key(port, "vPort"),
                 network=V.name("Port Group") if "Port Group" in port.columns else pl.lit(None, pl.String),
                 switch=self.col(port, "Switch"),
                 switch_kind=pl.lit("standard"),
@@ -132,7 +132,8 @@ class InfraMapping(MapperBase):
             members = dvs.select(
                 scope=self.scope_expr(dvs), switch=self.col(dvs, "Switch"),
                 host=self.col(dvs, "Host members").str.split(", "),
-            ).explode("host").filter(pl.col("host").is_not_null())
+            ).explode("host").filter(pl.col("host").is_not_null()).with_columns(pl.col("host").str.strip_chars())
+            members = members.with_columns(host=self.host_name(members.get_column("host"), "dvSwitch", "Host members"))
             pgs = dvp.select(
                 "__row",
                 scope=self.scope_expr(dvp), switch=self.col(dvp, "Switch"),
@@ -142,7 +143,7 @@ class InfraMapping(MapperBase):
             )
             pgs = self.keep("dvPort", pgs, pl.col("network").is_not_null(), "no port group name")
             dist = pgs.join(members, on=["scope", "switch"], how="inner").select(
-                host_key=pl.concat_str("scope", pl.lit("/"), pl.col("host").str.strip_chars()),
+                host_key=pl.concat_str("scope", pl.lit("/"), pl.col("host")),
                 network="network", switch="switch", switch_kind=pl.lit("distributed"),
                 has_uplink="has_uplink", vlan="vlan",
             )
@@ -182,7 +183,9 @@ class InfraMapping(MapperBase):
             "datastore_key", scope=scope, host=self.col(f, "Hosts").str.split(",")
         ).explode("host").with_columns(pl.col("host").str.strip_chars()).filter(
             pl.col("host").is_not_null() & (pl.col("host") != "")
-        ).group_by("datastore_key").agg(host_keys=pl.concat_str("scope", pl.lit("/"), "host"))
+        )
+        members = members.with_columns(host=self.host_name(members.get_column("host"), "vDatastore", "Hosts")).group_by(
+            "datastore_key").agg(host_keys=pl.concat_str("scope", pl.lit("/"), "host"))
         frame = frame.join(members, on="datastore_key", how="left")
         self.status("vDatastore", frame.height)
         return frame

@@ -63,7 +63,7 @@ class Mapper(InfraMapping):
             id_scope=ids["scope"],
             id_uuid=ids["vm_uuid"],
             id_host=ids["host"],
-            host_key=self.host_key(f),
+            host_key=self.host_key(f, "vInfo"),
             cluster_key=self.cluster_key(f),
             cluster=self.col(f, "Cluster"),
             datacenter=self.col(f, "Datacenter"),

@@ -16,6 +16,7 @@ import pyarrow as pa
 from .. import schema
 from ..errors import InputError
 from ..estate import DataIssue, Estate, TabStatus
+from .host_names import HostSpellings, host_spellings
 from .rvtools_base import NEEDED, MapOptions
 from .rvtools_map import Mapper
 from .rvtools_producer import Producer, recognise
@@ -36,7 +37,7 @@ class Stage:
 @dataclass(frozen=True)
 class StageResult:
     value: object
-    """The stage's frame (or the scope and the producer, or the source row)."""
+    """The stage's frame (or the scope, the producer and vHost's host names, or the source row)."""
     issues: tuple[DataIssue, ...] = ()
     tabs: tuple[TabStatus, ...] = ()
     rows_read: int = 0
@@ -78,9 +79,12 @@ def run_stage(stage: Stage, file: str, fmt: str, tabs: Mapping[str, RawTab], sou
     if stage.name == "scope":
         check_vinfo(file, raw.tabs)
         first = Mapper(raw, source_id, options)
-        return StageResult((first.scope, recognise(first.tab("vMetaData"), first.tab("vSource"))))
-    scope, producer = _scope(done["scope"])
-    m = Mapper(raw, source_id, options, scope=scope, producer=producer)
+        vhost = first.tab("vHost")
+        names = vhost.get_column("Host").to_list() if vhost is not None and "Host" in vhost.columns else []
+        return StageResult((first.scope, recognise(first.tab("vMetaData"), first.tab("vSource")),
+                            host_spellings(names)))
+    scope, producer, spellings = _scope(done["scope"])
+    m = Mapper(raw, source_id, options, scope=scope, producer=producer, spellings=spellings)
     value: object
     if stage.name == "guests":
         value = m.guests()
@@ -99,10 +103,11 @@ def run_stage(stage: Stage, file: str, fmt: str, tabs: Mapping[str, RawTab], sou
     return StageResult(value, tuple(m.issues), tuple(m.tabs), m.rows_read, m.rows_used)
 
 
-def _scope(result: StageResult) -> tuple[str, Producer]:
+def _scope(result: StageResult) -> tuple[str, Producer, HostSpellings]:
     value = result.value
     assert isinstance(value, tuple) and isinstance(value[0], str) and isinstance(value[1], Producer)
-    return value[0], value[1]
+    assert isinstance(value[2], HostSpellings)
+    return value[0], value[1], value[2]
 
 
 def _frame(result: StageResult) -> pl.DataFrame:
