@@ -169,6 +169,9 @@ cdef class SheetScanner:
     cdef Py_ssize_t cut_column
     cdef int64_t missing_count, missing_row
     cdef Py_ssize_t missing_column
+    cdef int64_t error_count, error_row
+    cdef Py_ssize_t error_column
+    cdef vector[int64_t] slot_errors
 
     def __init__(self, SharedStrings strings, const unsigned char[::1] date_styles, bint date1904=False,
                  Py_ssize_t max_row=0, Py_ssize_t max_cell=0, int64_t max_text=0):
@@ -187,6 +190,9 @@ cdef class SheetScanner:
         self.missing_count = 0
         self.missing_row = 0
         self.missing_column = -1
+        self.error_count = 0
+        self.error_row = 0
+        self.error_column = -1
         cdef Py_ssize_t i
         for i in range(date_styles.shape[0]):
             self.date_styles.push_back(date_styles[i])
@@ -250,6 +256,22 @@ cdef class SheetScanner:
         return (self.missing_row, self.missing_column) if self.missing_count else None
 
     @property
+    def errors(self) -> int:
+        """How many cells read hold a spreadsheet error value (#N/A, #REF!, #VALUE!...), read as empty."""
+        return self.error_count
+
+    @property
+    def first_error(self) -> tuple[int, int] | None:
+        """(spreadsheet row, 0-based column) of the first such cell, if any."""
+        return (self.error_row, self.error_column) if self.error_count else None
+
+    def errors_by_column(self) -> dict[int, int]:
+        """0-based column -> how many of its cells hold an error value (columns without any left out)."""
+        cdef Py_ssize_t col
+        return {col: self.slot_errors[self.slot_of[col]] for col in range(<Py_ssize_t>self.slot_of.size())
+                if self.slot_of[col] >= 0 and self.slot_errors[self.slot_of[col]] > 0}
+
+    @property
     def width(self) -> int:
         """One more than the rightmost column holding a value (header included)."""
         return self.widest + 1
@@ -277,6 +299,7 @@ cdef class SheetScanner:
         self.data.resize(len(columns))
         self.offsets.resize(len(columns))
         self.valid.resize(len(columns))
+        self.slot_errors.resize(len(columns), 0)
         for i in range(len(columns)):
             self.offsets[i].push_back(0)
         self.state = DATA
@@ -520,6 +543,11 @@ cdef class SheetScanner:
                 self._pad(slot, index)
                 out = &self.data[slot]
             before = out.size()
+            if not header and v_start != NULL and v_end != v_start and _kind(kind_text, kind_n) == T_ERROR:
+                self.slot_errors[slot] += 1
+                self.error_count += 1
+                if self.error_count == 1:
+                    self.error_row, self.error_column = self.row, col
             if not self._value(out, _kind(kind_text, kind_n), style, style_n, v_start, v_end, is_start, is_end):
                 self.missing_count += 1
                 if self.missing_count == 1:

@@ -165,7 +165,7 @@ class MapperBase:
                 "warning", self.raw.file, "the column is present but empty on every row; read as unknown, so "
                 "the checks that need it are not assessed", sheet=raw.sheet, column=column, rows=count))
         self.tabs.append(TabStatus(self.source_id, name, True, raw.frame.height + raw.blank_rows, used, raw.headers,
-                                   missing, empty=frozenset(empty)))
+                                   missing, empty=frozenset(empty), errors=raw.errors & needed))
 
     def report_unparsed(self, name: str, frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
         raw = self.raw.tabs[name]

@@ -59,6 +59,9 @@ class RawTab:
     """Custom-attribute, tag and hand-added columns, in file order (materialised)."""
     blank_rows: int = 0
     """Rows with no value at all, dropped (and reported) while reading."""
+    errors: frozenset[str] = frozenset()
+    """Columns with cells that hold a spreadsheet error value (#N/A, #REF!...) instead of a value: read as
+    empty, but unknown rather than empty, so the checks that need them are not assessed."""
 
 
 @dataclass(frozen=True)
@@ -173,10 +176,19 @@ def _wanted(tab: str, needed: frozenset[str]) -> Callable[[str], bool]:
 
 def _finish(
     tab: str, sheet: str, file: str, raw_names: list[str], frame: pl.DataFrame,
-    loaded: list[int], issues: list[DataIssue],
+    loaded: list[int], issues: list[DataIssue], errors: dict[int, int] | None = None,
 ) -> RawTab:
-    """Rename materialised columns (at positions ``loaded``) to canonical names."""
+    """Rename materialised columns (at positions ``loaded``) to canonical names; ``errors``: position -> cells
+    holding a spreadsheet error value (said where the column is one of RVTools' own)."""
     mapping, custom = _resolve_headers(tab, raw_names, file, sheet, issues)
+    damaged = {i: n for i, n in (errors or {}).items() if i in mapping and i not in custom}
+    if damaged:  # a column added by hand (a formula) is nobody's evidence
+        issues.append(DataIssue(
+            "warning", file, f"{sum(damaged.values())} cell(s) hold a spreadsheet error value where RVTools writes "
+            "a value: the workbook was edited after the export (a formula or a paste that failed). They are read "
+            "as unknown and the checks that need their columns are not assessed; export it again from RVTools, or "
+            "fix the cells", sheet=sheet, column=", ".join(mapping[i] for i in sorted(damaged)),
+            rows=sum(damaged.values())))
     data = [c for c in frame.columns if c != "__row"]
     keep = {data[k]: mapping[i] for k, i in enumerate(loaded) if i in mapping}
     frame = frame.select([pl.col(old).alias(new) for old, new in keep.items()] + [pl.col("__row")])
@@ -186,6 +198,7 @@ def _finish(
         frame=frame,
         headers=frozenset(n for i, n in mapping.items() if i not in custom),
         custom=tuple(mapping[i] for i in custom),
+        errors=frozenset(mapping[i] for i in damaged),
     )
 
 
@@ -202,7 +215,7 @@ def _drop_blank(tab: RawTab, file: str, issues: list[DataIssue]) -> RawTab:
                 "info", file, f"{count} blank row(s) skipped", sheet=tab.sheet, rows=count, skipped=True
             )
         )
-        tab = RawTab(tab.tab, tab.sheet, tab.frame.filter(~blank), tab.headers, tab.custom, count)
+        tab = RawTab(tab.tab, tab.sheet, tab.frame.filter(~blank), tab.headers, tab.custom, count, tab.errors)
     return _drop_notes(tab, file, issues, data_cols)
 
 
@@ -230,7 +243,8 @@ def _drop_notes(tab: RawTab, file: str, issues: list[DataIssue], data_cols: list
         "warning", file, f"{notes} row(s) skipped: only one cell holds a value (e.g. {column} '{value}') where the "
         "tab's other rows are filled: a note typed under or beside the table, not a row of the export",
         sheet=tab.sheet, row=int(first["__row"]), column=column, rows=notes, skipped=True, quoted=(str(value),)))
-    return RawTab(tab.tab, tab.sheet, tab.frame.filter(~lone), tab.headers, tab.custom, tab.blank_rows + notes)
+    return RawTab(tab.tab, tab.sheet, tab.frame.filter(~lone), tab.headers, tab.custom, tab.blank_rows + notes,
+                  tab.errors)
 
 
 def xlsx_open(source: str | bytes, file: str) -> tuple[zipfile.ZipFile, WorkbookIndex]:
@@ -352,7 +366,7 @@ def read_xlsx_tab(
     names = [f"c{i}" for i in loaded]
     frame = pl.DataFrame([pl.Series(n, read.columns[i]) for n, i in zip(names, loaded, strict=True)])
     frame = frame.with_columns(pl.int_range(read.first_row, read.first_row + read.rows, dtype=pl.Int32).alias("__row"))
-    raw = _finish(tab, sheet, file, raw_names, frame, loaded, issues)
+    raw = _finish(tab, sheet, file, raw_names, frame, loaded, issues, read.errors_by_column)
     return _drop_blank(raw, file, issues)
 
 

@@ -15,7 +15,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
@@ -89,6 +89,14 @@ class SheetColumns:
     """Cells read (header included) that refer to a shared string the table does not hold."""
     first_missing: tuple[int, int] | None = None
     """(spreadsheet row, 0-based column) of the first such cell."""
+    errors_by_column: dict[int, int] = field(default_factory=dict)
+    """0-based column -> cells read that hold a spreadsheet error value (#N/A...), read as empty."""
+    first_error: tuple[int, int] | None = None
+    """(spreadsheet row, 0-based column) of the first cell holding an error value."""
+
+    @property
+    def errors(self) -> int:
+        return sum(self.errors_by_column.values())
 
 
 def _attributes(text: str) -> dict[str, str]:
@@ -226,7 +234,8 @@ def read_columns(
     rows, buffers = scanner.finish()
     columns = {col: _arrow(rows, *buffers[i]) for i, col in enumerate(chosen)}
     return SheetColumns(header, scanner.width, columns, scanner.header_row_number + 1, rows, scanner.complete,
-                        scanner.cells_cut, scanner.first_cut, scanner.strings_missing, scanner.first_missing)
+                        scanner.cells_cut, scanner.first_cut, scanner.strings_missing, scanner.first_missing,
+                        scanner.errors_by_column(), scanner.first_error)
 
 
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=[\"'](\d+)")

@@ -75,6 +75,11 @@ def _missing(
             names = ", ".join(f"'{c}'" for c in absent)
             text = f"{need.tab} lacks column {names}{_why([need], platform, version)}"
             (optional if need.optional else required).append(text)
+        damaged = [c for c in need.columns if estate.tab_column_errors(source_id, need.tab, c)]
+        if damaged:
+            names = ", ".join(f"'{c}'" for c in damaged)
+            text = f"{need.tab} column {names} has cells holding a spreadsheet error value, read as unknown"
+            (optional if need.optional else required).append(text)
         empty = [c for c in need.columns if estate.tab_column_empty(source_id, need.tab, c)]
         if empty:
             names = ", ".join(f"'{c}'" for c in empty)
