@@ -1,0 +1,62 @@
+"""Hand-made Hyper-V files: a Get-VMHardDiskDrive file without a row for a node's VMs is a failed read
+(not elevated, the command failed, or a node left out), never "these VMs have no disks"."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+LOOSE = Path(__file__).resolve().parents[2] / "samples" / "hyperv" / "loose"
+DISK_RULES = ("HYV-01", "HYV-02", "HYV-04", "HYV-08")
+
+
+def _copy(tmp_path: Path, keep: Any) -> Path:
+    """The loose sample with only the disks.csv lines for which ``keep(line)`` holds (header kept)."""
+    folder = tmp_path / "loose"
+    shutil.copytree(LOOSE, folder)
+    disks = folder / "disks.csv"
+    head, *rows = disks.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    disks.write_text(head + "".join(r for r in rows if keep(r)), encoding="utf-8-sig")
+    return folder
+
+
+def _audit(cli: Any, folder: Path) -> dict[str, Any]:
+    out = folder.parent / "f.json"
+    result = cli(["audit", folder, "--json", out, "-q"])
+    assert result.code == 0, result.stderr
+    document: dict[str, Any] = json.loads(out.read_text())
+    return document
+
+
+def _coverage(document: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {c["rule"]: (c["status"], c["reason"] or "") for c in document["coverage"]}
+
+
+def test_a_header_only_disk_file_is_not_read_as_vms_without_disks(cli: Any, tmp_path: Path) -> None:
+    """Before: HYV-01/02/04/08 'assessed' over 7 VMs without a single disk, and nothing said."""
+    found = _audit(cli, _copy(tmp_path, lambda row: False))
+    coverage = _coverage(found)
+    for rule in DISK_RULES:
+        status, reason = coverage[rule]
+        assert status == "not-assessed", rule
+        assert "Get-VMHardDiskDrive failed on HVSA01 (no virtual disk listed for any of its 4 VM(s))" in reason
+    lines = [d["message"] for d in found["data_quality"] if "lists no virtual disk" in d["message"]]
+    assert len(lines) == 2 and "the 3 VM(s) on HVSA02" in lines[1] and "Export it again elevated" in lines[1]
+
+
+def test_a_node_left_out_of_the_disk_file_is_a_gap_there_only(cli: Any, tmp_path: Path) -> None:
+    plain = _audit(cli, _copy(tmp_path / "a", lambda row: True))
+    found = _audit(cli, _copy(tmp_path / "b", lambda row: '"HVSA02"' not in row))
+    for rule in DISK_RULES:
+        assert _coverage(plain)[rule][0] == "assessed"
+        status, reason = _coverage(found)[rule]
+        assert status == "not-assessed" and "on HVSA02" in reason and "HVSA01" not in reason
+    [line] = [d for d in found["data_quality"] if "lists no virtual disk" in d["message"]]
+    assert "the 3 VM(s) on HVSA02" in line["message"]
+    # HVSA01's disk findings are still shown
+    def on_01(document: dict[str, Any]) -> list[tuple[str, str]]:
+        return sorted((f["rule"], f["evidence"]) for f in document["findings"]
+                      if f["host"] == "HVSA01" and f["rule"] in DISK_RULES)
+    assert on_01(found) == on_01(plain)
