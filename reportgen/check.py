@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .host_labels import told_apart
 from .importers.bounded import open_regular, read_all
 
 MAX_FINDINGS_BYTES = 256 * 1024 * 1024
@@ -64,6 +65,8 @@ class NotAssessed:
 @dataclass(frozen=True)
 class HostCheck:
     name: str
+    label: str
+    """The name, or where another host of the estate has the same name, the name and where it is."""
     cluster: str | None
     platform: str | None
     site: str | None
@@ -115,6 +118,8 @@ class Register:
     """Checks not assessed, by the export file they concern (None: the whole estate)."""
     sites: Mapping[str, str]
     """Host name -> site, when the estate spans sites."""
+    labels: tuple[str, ...] = ()
+    """Per host (in ``hosts`` order), its name told apart from same-named hosts (see :mod:`.host_labels`)."""
 
 
 def load_register(path: str | os.PathLike[str]) -> Register:
@@ -171,7 +176,17 @@ def register_from_document(document: object, source: str) -> Register:
         if isinstance(s, dict):
             sites.update({str(h): str(s.get("name")) for h in s.get("hosts") or []})
     return Register(source=source, hosts=tuple(hosts), clusters=clusters, waves=waves,
-                    not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites)
+                    not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites, labels=_labels(hosts))
+
+
+def _labels(hosts: list[Any]) -> tuple[str, ...]:
+    """Each host's label as the findings JSON gives it, else its name told apart by its export file (a JSON
+    written before labels were added)."""
+    told = told_apart({str(i): h["name"] for i, h in enumerate(hosts)},
+                      {str(i): h.get("source") if isinstance(h.get("source"), str) else None
+                       for i, h in enumerate(hosts)})
+    return tuple(h["label"] if isinstance(h.get("label"), str) and h["label"] else told[str(i)]
+                 for i, h in enumerate(hosts))
 
 
 def _waves(document: Mapping[str, Any], hosts: list[Any], source: str) -> int:
@@ -235,13 +250,18 @@ def _keys(name: str) -> tuple[str, ...]:
     return (lower, short) if short != lower and _LETTER.search(short) else (lower,)
 
 
-def match_hosts(names: Sequence[str], patterns: Sequence[str]) -> tuple[list[int], list[Unmatched]]:
+def match_hosts(names: Sequence[str], patterns: Sequence[str],
+                labels: Sequence[str] = ()) -> tuple[list[int], list[Unmatched]]:
     """Indexes of the hosts matching each pattern (globs, case-insensitive; a short name matches its
-    DNS name), in order and without repeats, and the patterns that match none."""
+    DNS name; a label such as 'esx01 in vc02.example.test' matches that one host), in order and without
+    repeats, and the patterns that match none."""
     index: dict[str, list[int]] = {}
     for i, name in enumerate(names):
         for key in _keys(name):
             index.setdefault(key, []).append(i)
+    for i, label in enumerate(labels):
+        if label.lower() not in _keys(names[i]):
+            index.setdefault(label.lower(), []).append(i)
     found: dict[int, None] = {}
     unmatched = []
     for pattern in patterns:
@@ -261,8 +281,8 @@ def match_hosts(names: Sequence[str], patterns: Sequence[str]) -> tuple[list[int
 
 def check_hosts(register: Register, patterns: Sequence[str]) -> CheckResult:
     """Answer for every host matching ``patterns``."""
-    rows, unmatched = match_hosts([h["name"] for h in register.hosts], patterns)
-    return CheckResult(tuple(_check(register, register.hosts[i]) for i in rows), tuple(unmatched),
+    rows, unmatched = match_hosts([h["name"] for h in register.hosts], patterns, register.labels)
+    return CheckResult(tuple(_check(register, i) for i in rows), tuple(unmatched),
                        register.source)
 
 
@@ -287,7 +307,8 @@ def _step(cluster: Mapping[str, Any], host: str) -> ClusterStep:
     )
 
 
-def _check(register: Register, host: Mapping[str, Any]) -> HostCheck:
+def _check(register: Register, row: int) -> HostCheck:
+    host = register.hosts[row]
     name = str(host["name"])
     power_off = _guests(host.get("pinned_guests"))
     now = {g.key for g in power_off}
@@ -299,7 +320,7 @@ def _check(register: Register, host: Mapping[str, Any]) -> HostCheck:
     if host.get("source") is None:  # a findings JSON without hosts[].source: every gap may concern it
         gaps = tuple(g for k in register.not_assessed for g in register.not_assessed[k])
     return HostCheck(
-        name=name, cluster=host.get("cluster"), platform=host.get("platform"),
+        name=name, label=register.labels[row] if row < len(register.labels) else name, cluster=host.get("cluster"), platform=host.get("platform"),
         site=host.get("site") or register.sites.get(name), evacuable=bool(host["evacuable"]),
         power_off=power_off, at_next_power_on=later,
         owners=tuple(sorted({g.owner for g in power_off if g.owner})),

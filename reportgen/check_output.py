@@ -24,7 +24,7 @@ def _cluster(c: ClusterStep) -> dict[str, Any]:
 
 def host_document(h: HostCheck) -> dict[str, Any]:
     return {
-        "name": h.name, "cluster": h.cluster, "platform": h.platform, "site": h.site, "evacuable": h.evacuable,
+        "name": h.name, "label": h.label, "cluster": h.cluster, "platform": h.platform, "site": h.site, "evacuable": h.evacuable,
         "power_off": [_guest(g) for g in h.power_off],
         "at_next_power_on": [_guest(g) for g in h.at_next_power_on],
         "owners": list(h.owners), "owner_unknown": h.owner_unknown,
@@ -71,7 +71,7 @@ def format_host(h: HostCheck) -> list[str]:
     """The lines for one host."""
     where = ", ".join(p for p in (f"cluster {h.cluster}" if h.cluster else "", f"site {h.site}" if h.site else "") if p)
     verdict = "can be emptied by live migration now" if h.evacuable else "CANNOT be emptied by live migration now"
-    lines = [f"{h.name}{f' ({where})' if where else ''}: {verdict}"]
+    lines = [f"{h.label}{f' ({where})' if where else ''}: {verdict}"]
     if h.power_off:
         lines.append(f"  power off {_plural(len(h.power_off), 'guest')} first:")
         lines += [_guest_line(g) for g in h.power_off]

@@ -17,6 +17,7 @@ from ..cost import Costing
 from ..errors import RenderError
 from ..estate import Estate
 from ..history import History
+from ..host_labels import host_labels
 from ..owners import Ownership, owner_summaries, unowned_guests
 from ..rules import CATALOGUE
 from ..rules.records import Location
@@ -145,8 +146,8 @@ def _clusters_document(analysis: Analysis, uuids: dict[str, str | None],
     ]
 
 
-def _hosts_document(analysis: Analysis, uuids: dict[str, str | None],
-                    host_files: dict[str, str | None]) -> list[dict[str, Any]]:
+def _hosts_document(analysis: Analysis, uuids: dict[str, str | None], host_files: dict[str, str | None],
+                    labels: dict[str, str]) -> list[dict[str, Any]]:
     """Each host: whether it can be emptied, what pins it, its wave, domain and site."""
     return [
         {
@@ -158,9 +159,19 @@ def _hosts_document(analysis: Analysis, uuids: dict[str, str | None],
             "owners_to_ask": list(h.owners), "owner_unknown": h.unknown_owner,
             "wave": h.wave, "wave_number": h.wave + 1 if h.wave >= 0 else None, "maintenance_domain": h.domain,
             "guests": h.guests, "source": host_files.get(h.key), "site": analysis.sites.host_site.get(h.name),
+            "label": labels[h.key],
         }
         for h in analysis.hosts
     ]
+
+
+def _wave_labels(analysis: Analysis, labels: dict[str, str]) -> list[list[str]]:
+    """``waves`` with each host as its label (same-named hosts of two vCenters told apart)."""
+    waves: list[list[str]] = [[] for _ in analysis.waves]
+    for h in analysis.hosts:
+        if 0 <= h.wave < len(waves):
+            waves[h.wave].append(labels[h.key])
+    return waves
 
 
 def _findings_list(analysis: Analysis, files: dict[int, str], host_files: dict[str, str | None],
@@ -225,14 +236,16 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
     host_files = dict(zip(estate.hosts.column("host_key").to_pylist(),
                           (files.get(i) for i in estate.hosts.column("source_id").to_pylist())))
     uuids = guest_uuids(analysis)
+    labels = host_labels(estate)
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated,
         "estate": {"sources": _sources_document(estate), "hosts": estate.hosts.num_rows,
                    "guests": estate.guests.num_rows},
         "faux_clusters": _clusters_document(analysis, uuids, acceptance),
-        "hosts": _hosts_document(analysis, uuids, host_files),
+        "hosts": _hosts_document(analysis, uuids, host_files, labels),
         "waves": [list(w) for w in analysis.waves],
+        "wave_labels": _wave_labels(analysis, labels),
         "pin_conflicts": [{"guests": list(guests), "hosts": list(hosts)} for guests, hosts in analysis.conflicts],
         "wave_lower_bound": analysis.wave_lower_bound,
         "findings": _findings_list(analysis, files, host_files, uuids, acceptance),

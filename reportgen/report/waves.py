@@ -12,6 +12,7 @@ from collections import Counter
 
 from ..analysis import Analysis, HostResult
 from ..cost import UNKNOWN_OWNER, only_media
+from ..host_labels import host_labels
 from .model import WaveBound, WaveRow
 
 MAX_WAVE_HOSTS = 12
@@ -31,10 +32,11 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
     for h in analysis.hosts:
         by_wave.setdefault(h.wave, []).append(h)
     topology = {c.id: c.topology for c in analysis.faux_clusters}
+    labels = host_labels(analysis.estate)  # same-named hosts of two vCenters told apart
     rows = []
     for wave in sorted(by_wave, key=lambda w: (w < 0, w)):
         hosts = sorted(by_wave[wave], key=lambda h: (h.evacuable, h.name))
-        names, more = _cut([h.name for h in hosts], MAX_WAVE_HOSTS)
+        names, more = _cut([labels.get(h.key, h.name) for h in hosts], MAX_WAVE_HOSTS)
         guests = sorted({g.name for h in hosts for g in h.blockers if not only_media(g)})
         media = sorted({g.name for h in hosts for g in h.blockers if only_media(g)})
         shown, guests_more = _cut(guests, MAX_WAVE_GUESTS)

@@ -1,0 +1,36 @@
+"""Host names that tell hosts apart: two vCenters (or Hyper-V clusters) may each have an 'esx01'.
+
+A host's name is the name its export gives it, and the findings JSON keeps that name where the
+contract says so. Where several hosts of the estate share a name (compared without case), lists
+that name hosts -- the waves, ``reportgen check`` -- also say where each one is:
+'esx01 in vc01.example.test', so that an admin can tell which host is meant.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # ``reportgen check`` uses told_apart and loads no table library
+    from .estate import Estate
+
+
+def told_apart(names: Mapping[str, str], places: Mapping[str, str | None]) -> dict[str, str]:
+    """Key -> name, or 'name in place' for names that several keys share (``places``: key -> vCenter,
+    cluster or export file). Where the place does not tell them apart either, the key does."""
+    shared = Counter(n.lower() for n in names.values())
+    labels = {k: (f"{n} in {places.get(k) or 'an export without a name'}" if shared[n.lower()] > 1 else n)
+              for k, n in names.items()}
+    twice = Counter(v.lower() for v in labels.values())
+    return {k: (f"{v} ({k})" if twice[v.lower()] > 1 else v) for k, v in labels.items()}
+
+
+def host_labels(estate: Estate) -> dict[str, str]:
+    """Host key -> the host's name, told apart from same-named hosts by its vCenter (or export)."""
+    hosts = estate.hosts
+    places = {s["source_id"]: s["server"] or s["file"] for s in estate.sources.to_pylist()}
+    keys = hosts.column("host_key").to_pylist()
+    names = dict(zip(keys, (str(n) for n in hosts.column("name").to_pylist()), strict=True))
+    where = dict(zip(keys, (places.get(s) for s in hosts.column("source_id").to_pylist()), strict=True))
+    return told_apart(names, where)

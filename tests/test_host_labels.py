@@ -1,0 +1,73 @@
+"""Same-named hosts in two vCenters: the wave plan and ``reportgen check`` say which one is meant."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reportgen.host_labels import told_apart
+from tests.conftest import CHECKER
+from tests.rvtools_files import small_estate, write_xlsx
+
+HOST = "esx01.example.test"
+
+
+def _two_vcenters(cli: Any, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    one = write_xlsx(small_estate(), tmp_path / "vc01.xlsx")
+    two = write_xlsx(small_estate(uuid="11111111-2222-3333-4444-555555555555", server="vc02.example.test"),
+                     tmp_path / "vc02.xlsx")
+    out = tmp_path / "f.json"
+    result = cli(["audit", one, two, "--json", out, "-q"])
+    assert result.code == 0, result.stderr
+    return out, json.loads(out.read_text())
+
+
+def test_waves_tell_same_named_hosts_apart(cli: Any, tmp_path: Path) -> None:
+    """Before: the waves listed 'esx01.example.test' twice, and nothing said which vCenter's host each was."""
+    out, found = _two_vcenters(cli, tmp_path)
+    hosts = [h for h in found["hosts"] if h["name"] == HOST]
+    assert sorted(h["label"] for h in hosts) == [f"{HOST} in vc01.example.test", f"{HOST} in vc02.example.test"]
+    labels = [label for wave in found["wave_labels"] for label in wave]
+    assert len(labels) == len(set(labels)) == found["estate"]["hosts"] == 8
+    assert [len(w) for w in found["wave_labels"]] == [len(w) for w in found["waves"]]
+    assert sum(w.count(HOST) for w in found["waves"]) == 2  # the contract's names are unchanged
+    for h in found["hosts"]:
+        assert h["label"] in found["wave_labels"][h["wave"]] and h["name"] in found["waves"][h["wave"]]
+    if CHECKER.exists():
+        checked = subprocess.run([sys.executable, CHECKER, out], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_check_names_each_same_named_host_with_its_vcenter(cli: Any, tmp_path: Path) -> None:
+    out, _ = _two_vcenters(cli, tmp_path)
+    both = cli(["check", HOST, "--from", out])
+    heads = [line for line in both.stdout.splitlines() if line.startswith(HOST)]
+    assert [h.split(" (")[0] for h in heads] == [f"{HOST} in vc01.example.test", f"{HOST} in vc02.example.test"]
+    one = cli(["check", f"{HOST} in vc02.example.test", "--from", out, "--json"])
+    [host] = json.loads(one.stdout)["hosts"]
+    assert (host["name"], host["label"]) == (HOST, f"{HOST} in vc02.example.test")
+
+
+def test_a_unique_name_is_its_own_label(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "f.json"
+    assert cli(["audit", write_xlsx(small_estate(), tmp_path / "vc01.xlsx"), "--json", out, "-q"]).code == 0
+    found = json.loads(out.read_text())
+    assert [h["label"] for h in found["hosts"]] == [h["name"] for h in found["hosts"]]
+    assert found["wave_labels"] == found["waves"]
+    result = cli(["check", HOST, "--from", out])
+    assert result.stdout.startswith(f"{HOST} (cluster Prod): ")
+
+
+@pytest.mark.parametrize(("places", "expected"), [
+    ({"a": "vc01", "b": "vc02"}, {"a": "esx01 in vc01", "b": "ESX01 in vc02"}),
+    ({"a": "vc01", "b": "vc01"}, {"a": "esx01 in vc01 (a)", "b": "ESX01 in vc01 (b)"}),
+    ({"a": None, "b": "vc02"}, {"a": "esx01 in an export without a name", "b": "ESX01 in vc02"}),
+])
+def test_labels_never_read_alike(places: dict[str, str | None], expected: dict[str, str]) -> None:
+    """Names are compared without case, as DNS compares them."""
+    assert told_apart({"a": "esx01", "b": "ESX01", "c": "esx02"}, {**places, "c": "vc01"}) == {**expected, "c": "esx02"}
