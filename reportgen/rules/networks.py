@@ -43,8 +43,8 @@ VMW10 = RuleInfo(
         "host; route cluster heartbeats over normal networks. Disconnect NICs that are not needed."
     ),
     references=(VMOTION_NET, HOST_ONLY),
-    needs=(_NIC, _ON, Need("vsphere", "vPort", ("Port Group", "Switch"), "port groups of each host"),
-           Need("vsphere", "vNIC", ("Switch",), "physical uplinks of each vSwitch")),
+    needs=(_NIC, _ON, Need("vsphere", "vPort", ("Host", "Port Group", "Switch"), "port groups of each host"),
+           Need("vsphere", "vNIC", ("Host", "Switch"), "physical uplinks of each vSwitch")),
     detection=(
         "vNetwork (Host, Network) resolved through vPort (Host, Port Group) to its vSwitch; the vSwitch has no "
         "vNIC row with the same Host and Switch. Connected / Starts Connected decide now / next power-on."
@@ -60,7 +60,7 @@ VMW11 = RuleInfo(
     ),
     remediation="Create the port group on every host of the cluster (host profiles) or move it to a distributed switch.",
     references=(VMOTION_NET,),
-    needs=(_NIC, _ON, Need("vsphere", "vPort", ("Port Group",)), Need("vsphere", "vHost", ("Cluster",))),
+    needs=(_NIC, _ON, Need("vsphere", "vPort", ("Host", "Port Group")), Need("vsphere", "vHost", ("Cluster",))),
     detection=(
         "Per vHost Cluster and network name: the hosts whose vPort / dvSwitch rows carry it, against the hosts of "
         "the cluster; NICs (vNetwork Host, Network) on a name some hosts lack."

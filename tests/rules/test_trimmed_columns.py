@@ -52,6 +52,23 @@ def test_without_vinfo_host_the_port_group_rules_are_not_assessed(cli, tmp_path:
         assert status == "not-assessed" and "'Host'" in reason, (rule, reason)  # before: assessed, 0 findings
 
 
+def test_without_vport_host_the_port_group_rules_are_not_assessed(cli, tmp_path: Path) -> None:
+    """Found by the exhaustive mutation run: vPort 'Host' dropped, blanked or renamed left VMW-10 and VMW-11
+    'assessed' with none of their findings (the port groups could not be placed on any host)."""
+    for variant, kwargs in (("dropped", {"columns": {"vPort": ("Host",)}}), ("blank", {})):
+        folder = write_csv_folder(_estate(), tmp_path / variant, **kwargs)
+        if variant == "blank":
+            vport = folder / "RVTools_tabvPort.csv"
+            head, *rows = vport.read_text(encoding="utf-8").splitlines()
+            at = head.split(",").index("Host")
+            rows = [",".join("" if i == at else c for i, c in enumerate(r.split(","))) for r in rows]
+            vport.write_text("\r\n".join([head, *rows]) + "\r\n", encoding="utf-8")
+        found = _audit(cli, folder, tmp_path)
+        for rule in ("VMW-10", "VMW-11"):
+            status, reason = _status(found, rule)
+            assert status == "not-assessed" and "vPort" in reason and "'Host'" in reason, (variant, rule, reason)
+
+
 def test_a_guest_of_unknown_power_with_a_nic_that_starts_connected_is_tied_at_next_power_on(
         cli, tmp_path: Path) -> None:
     off = _audit(cli, write_csv_folder(_estate("poweredOff", "False"), tmp_path / "off"), tmp_path)
