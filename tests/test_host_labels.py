@@ -71,3 +71,20 @@ def test_a_unique_name_is_its_own_label(cli: Any, tmp_path: Path) -> None:
 def test_labels_never_read_alike(places: dict[str, str | None], expected: dict[str, str]) -> None:
     """Names are compared without case, as DNS compares them."""
     assert told_apart({"a": "esx01", "b": "ESX01", "c": "esx02"}, {**places, "c": "vc01"}) == {**expected, "c": "esx02"}
+
+
+def test_the_wave_plan_counts_same_named_clusters_of_two_vcenters_apart(tmp_path: Path) -> None:
+    """Before: 'Cluster Prod has 6 hosts and allows 1 down at once, so it alone needs 6 waves' beside a plan
+    of 3 waves: the two vCenters' 'Prod' clusters (3 hosts each) were counted as one."""
+    from reportgen.audit import run_audit
+    from reportgen.report.waves import binding_constraint, limiting_cluster
+
+    one = write_xlsx(small_estate(), tmp_path / "vc01.xlsx")
+    two = write_xlsx(small_estate(uuid="11111111-2222-3333-4444-555555555555", server="vc02.example.test"),
+                     tmp_path / "vc02.xlsx")
+    analysis = run_audit([one, two]).analysis
+    assert len(analysis.waves) == 3
+    name, hosts, allowed = limiting_cluster(analysis) or ("", 0, 0)
+    assert (name, hosts, allowed) == ("Prod in vc02.example.test", 3, 1)
+    bound = binding_constraint(analysis)
+    assert bound is not None and bound.waves == 3 and bound.hosts == 3

@@ -12,7 +12,7 @@ from collections import Counter
 
 from ..analysis import Analysis, HostResult
 from ..cost import UNKNOWN_OWNER, only_media
-from ..host_labels import host_labels
+from ..host_labels import host_labels, told_apart
 from .model import WaveBound, WaveRow
 
 MAX_WAVE_HOSTS = 12
@@ -53,15 +53,30 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
     return rows
 
 
+def _cluster_sizes(analysis: Analysis) -> tuple[Counter[str], dict[str, str]]:
+    """Hosts per vSphere / Hyper-V cluster, by the cluster's name -- told apart by where it is when two
+    vCenters each have a 'Prod' -- and each such label's configuration name (``waves.cluster_capacity``
+    is keyed by name, as the wave plan reads it)."""
+    estate = analysis.estate
+    hosts = estate.hosts
+    cluster_of = dict(zip(hosts.column("host_key").to_pylist(), hosts.column("cluster_key").to_pylist(), strict=True))
+    source_of = dict(zip(hosts.column("cluster_key").to_pylist(), hosts.column("source_id").to_pylist(), strict=True))
+    where = {s["source_id"]: s["server"] or s["file"] for s in estate.sources.to_pylist()}
+    keys = {cluster_of.get(h.key) or h.cluster: h.cluster for h in analysis.hosts if h.cluster}
+    labels = told_apart({k: str(n) for k, n in keys.items()}, {k: where.get(source_of.get(k)) for k in keys})
+    sizes = Counter(labels[cluster_of.get(h.key) or h.cluster] for h in analysis.hosts if h.cluster)
+    return sizes, {labels[k]: str(n) for k, n in keys.items()}
+
+
 def limiting_cluster(analysis: Analysis) -> tuple[str, int, int] | None:
     """The vSphere / Hyper-V cluster that forces the most waves: (name, hosts, allowed down at once)."""
-    sizes = Counter(h.cluster for h in analysis.hosts if h.cluster)
+    sizes, names = _cluster_sizes(analysis)
     if not sizes:
         return None
     waves = analysis.config.waves
 
     def allowed(name: str) -> int:
-        return waves.cluster_capacity.get(name, waves.hosts_down_per_cluster)
+        return waves.cluster_capacity.get(names[name], waves.hosts_down_per_cluster)
 
     name = max(sizes, key=lambda c: (-(-sizes[c] // allowed(c)), sizes[c], c))
     return name, sizes[name], allowed(name)
@@ -77,11 +92,11 @@ def binding_constraint(analysis: Analysis) -> WaveBound | None:
     lowers that bound and still keeps one host of the cluster up."""
     spans = [(len(c.hosts), f"{c.id} {c.name}") for c in analysis.faux_clusters if not c.suspected and c.hosts]
     span, spanning = max(spans, key=lambda s: (s[0], s[1]), default=(0, ""))
-    sizes = Counter(h.cluster for h in analysis.hosts if h.cluster)
+    sizes, names = _cluster_sizes(analysis)
     waves = analysis.config.waves
 
     def allowed(name: str) -> int:
-        return waves.cluster_capacity.get(name, waves.hosts_down_per_cluster)
+        return waves.cluster_capacity.get(names[name], waves.hosts_down_per_cluster)
 
     need = {c: _ceil(n, allowed(c)) for c, n in sizes.items()}
     cluster = max(need, key=lambda c: (need[c], sizes[c], c), default=None)
