@@ -43,6 +43,7 @@ def load_estate(
     """
     from ..estate import in_canonical_order, merge
     from .dedupe import drop_superseded
+    from .hyperv_twins import key_twins_apart
     from .rvtools_map import MapOptions, needed_columns
 
     options = options or MapOptions()
@@ -67,7 +68,7 @@ def load_estate(
             job.result()  # an unreadable export stops the audit here, with its own message
             progress(f"read {names[id(job)]}", done, total)
         estates = [job.result() for job in jobs]
-    return in_canonical_order(drop_superseded(merge(estates)))
+    return in_canonical_order(key_twins_apart(drop_superseded(merge(estates))))
 
 
 def _submit_workbook(pool: ThreadPoolExecutor, path: Path, needed: dict[str, frozenset[str]],

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from reportgen.estate import merge
+from reportgen.importers import load_estate
 from reportgen.rules import RuleContext, evaluate
 from tests.rules.hyperv_lab import Lab, copy_key, edges, findings, two_nodes, vm_id
 
@@ -100,3 +101,41 @@ def test_without_replication_mode_the_running_row_is_the_guest(tmp_path: Path) -
     guests = _guests(estate)
     assert list(guests) == [vm_id("APP01")] and guests[vm_id("APP01")]["host_key"] == "hyperv/HVA"
     assert any("listed twice" in i.message and i.skipped for i in estate.issues)
+
+
+def _two_sites_without_mode(tmp_path: Path, copy_state: str = "Off") -> tuple[Path, Path]:
+    primary, replica = two_nodes(), Lab(cluster=None)
+    primary.vm("APP01", "HVA", folder=r"D:\VMs\APP01")
+    replica.node("DR01")
+    replica.vm("APP01", "DR01", state=copy_state, clustered=False, folder=r"D:\Replica\APP01")
+    for lab in (primary, replica):
+        for row in lab.objects["Get-VM"]:
+            row.pop("ReplicationMode", None)
+    primary.estate(tmp_path / "site-a")
+    replica.estate(tmp_path / "site-b")
+    return tmp_path / "site-a", tmp_path / "site-b"
+
+
+def test_two_sites_without_replication_mode_keep_the_primary_and_its_copy_apart(tmp_path: Path) -> None:
+    """Before: two guests under one key; the primary's tie to HVA (local D:) was lost to the copy's row and
+    HVA read as free to empty."""
+    estate = load_estate(list(_two_sites_without_mode(tmp_path)))
+    guests = _guests(estate)
+    copy = copy_key("APP01", "DR01")
+    assert set(guests) == {vm_id("APP01"), copy} and estate.guests.num_rows == 2
+    assert guests[vm_id("APP01")]["host_key"] == "hyperv/HVA"
+    disks = pl.from_arrow(estate.tables["disks"])
+    assert isinstance(disks, pl.DataFrame)
+    assert sorted(disks["guest_key"].to_list()) == sorted([vm_id("APP01"), copy])
+    out = evaluate(estate, RuleContext())
+    assert edges(out.pins, "HYV-08") == {(vm_id("APP01"), "hyperv/HVA"), (copy, "hyperv/DR01")}  # each its own host
+    [said] = [i for i in estate.issues if "is in 2 exports" in i.message]
+    assert "poweredOn on HVA (site-a); poweredOff on DR01 (site-b)" in said.message
+    assert "read as a Hyper-V Replica primary (the running one) and its copy" in said.message
+
+
+def test_two_sites_that_both_run_the_vm_are_kept_and_said(tmp_path: Path) -> None:
+    estate = load_estate(list(_two_sites_without_mode(tmp_path, copy_state="Running")))
+    assert estate.guests.num_rows == 2 and len(set(_guests(estate))) == 2
+    [said] = [i for i in estate.issues if "is in 2 exports" in i.message]
+    assert "cannot be told" in said.message and "counted twice" in said.message
