@@ -16,6 +16,7 @@ see :mod:`.compare_read`), so the command and the quarter-on-quarter view follow
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 MATCH_KEYS = ("guests", "guest", "host", "cluster", "rule", "cause")
@@ -34,6 +35,8 @@ class GuestCluster:
     id: str
     name: str
     members: tuple[Guest, ...]
+    rules: tuple[str, ...] = ()
+    """The checks that found it (empty when the audit does not say)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ class AuditView:
     """The estate's identity hash (:func:`reportgen.history.estate_identity`); empty when unknown."""
     scope: str = ""
     """The audit's scope in words (``only cluster Prod*``); empty when it covered the whole estate."""
+    not_assessed: frozenset[str] | None = None
+    """Checks the audit did not assess on some export (what they would find is unknown); None: not said."""
+    host_rules: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Tied host -> the checks that tie it."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,10 @@ class Comparison:
     acceptances: tuple[AcceptanceChange, ...]
     notes: tuple[str, ...] = field(default=())
     """What the reader should know about the comparison itself (e.g. a vCenter in one audit only)."""
+    clusters_unseen: tuple[GuestCluster, ...] = ()
+    """Old guest clusters the new audit does not show, but whose checks it did not assess: not 'fixed'."""
+    hosts_unseen: tuple[str, ...] = ()
+    """Hosts tied before and not now, where a check that tied them was not assessed now: not 'freed'."""
 
     @property
     def cost_old(self) -> float:
@@ -120,7 +131,8 @@ class Comparison:
     def unchanged(self) -> bool:
         """Nothing that the comparison reports differs."""
         return not (self.clusters_new or self.clusters_fixed or self.clusters_changed or self.hosts_newly_tied
-                    or self.hosts_freed or self.renamed or self.acceptances) and self.cost_old == self.cost_new
+                    or self.hosts_freed or self.renamed or self.acceptances or self.clusters_unseen
+                    or self.hosts_unseen) and self.cost_old == self.cost_new
 
 
 def _identities(old: tuple[Guest, ...], new: tuple[Guest, ...]) -> tuple[dict[str, str], dict[str, str]]:
@@ -213,17 +225,32 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
                      "tied, fixed or new")
     if old.currency and new.currency and old.currency != new.currency:
         notes.append(f"the yearly costs are in different currencies ({old.currency}, {new.currency})")
+    unseen = [c for c in fixed if _unassessed(c.rules, new)]
+    fixed = tuple(c for c in fixed if c not in unseen)
+    freed = old.tied_hosts - new.tied_hosts
+    hidden = {h for h in freed if _unassessed(tuple(old.host_rules.get(h, ())), new)}
+    if unseen or hidden:
+        rules = {r for c in unseen for r in c.rules} | {r for h in hidden for r in old.host_rules.get(h, ())}
+        notes.append(f"{len(unseen)} guest cluster(s) and {len(hidden)} tied host(s) of the old audit are not in the "
+                     f"new one, but checks that found them ({', '.join(sorted(rules & (new.not_assessed or set())))}) "
+                     "were not assessed in the new audit: they are listed as not assessed, not as fixed or freed")
     return Comparison(
         old=old, new=new,
+        clusters_unseen=tuple(sorted(unseen, key=lambda c: c.name)), hosts_unseen=tuple(sorted(hidden)),
         clusters_new=tuple(sorted(fresh, key=lambda c: c.name)),
         clusters_fixed=tuple(sorted(fixed, key=lambda c: c.name)),
         clusters_changed=tuple(sorted(changed, key=lambda c: c.new.name)),
         hosts_newly_tied=tuple(sorted(new.tied_hosts - old.tied_hosts)),
-        hosts_freed=tuple(sorted(old.tied_hosts - new.tied_hosts)),
+        hosts_freed=tuple(sorted(freed - hidden)),
         renamed=tuple(renamed),
         acceptances=_acceptances(old, new),
         notes=tuple(notes),
     )
+
+
+def _unassessed(rules: tuple[str, ...], new: AuditView) -> bool:
+    """Whether a check among ``rules`` was not assessed in ``new`` (so its absence there proves nothing)."""
+    return bool(new.not_assessed and set(rules) & new.not_assessed)
 
 
 def describe_acceptance(entry: dict[str, object], position: int) -> str:

@@ -71,14 +71,18 @@ def view_from_findings(document: Any, where: str) -> AuditView:
         if c.get("suspected") is True:
             continue
         members = tuple(_guest(g, where, f"faux_clusters[{i}].guests[{j}]") for j, g in enumerate(c["guests"]))
-        clusters.append(GuestCluster(c["id"], str(c.get("name") or c["id"]), members))
+        rules = tuple(str(r) for r in c.get("rules") or () if isinstance(r, str))
+        clusters.append(GuestCluster(c["id"], str(c.get("name") or c["id"]), members, rules))
     tied = set()
+    host_rules: dict[str, frozenset[str]] = {}
     guests: list[Guest] = []
     for i, h in enumerate(_list(document, "hosts", where)):
         if not isinstance(h, dict) or not isinstance(h.get("name"), str) or not isinstance(h.get("evacuable"), bool):
             raise InputError(f"hosts[{i}] lacks a name or evacuable", where=where, hint=HINT)
         if not h["evacuable"]:
             tied.add(h["name"])
+            host_rules[h["name"]] = frozenset(str(r) for g in h.get("pinned_guests") or [] if isinstance(g, dict)
+                                              for r in g.get("rules") or () if isinstance(r, str))
         for part in ("pinned_guests", "pinned_at_next_power_on", "stranded_on_failure"):
             guests.extend(_guest(g, where, f"hosts[{i}].{part}[{j}]") for j, g in enumerate(h.get(part) or []))
     for i, f in enumerate(_list(document, "findings", where)):
@@ -88,7 +92,17 @@ def view_from_findings(document: Any, where: str) -> AuditView:
         source=Path(where).name, label=_taken(document), clusters=tuple(clusters),
         tied_hosts=frozenset(tied), guests=tuple(guests), **_cost(document, where),
         acceptances=_acceptances(document, where), **_estate(document, where), scope=_scope(document),
+        not_assessed=_not_assessed(document), host_rules=host_rules,
     )
+
+
+def _not_assessed(document: dict[str, Any]) -> frozenset[str] | None:
+    """Checks not assessed on some export, from the coverage (None when the file has none)."""
+    coverage = document.get("coverage")
+    if not isinstance(coverage, list):
+        return None
+    return frozenset(str(c["rule"]) for c in coverage
+                     if isinstance(c, dict) and c.get("status") == "not-assessed" and isinstance(c.get("rule"), str))
 
 
 def _scope(document: dict[str, Any]) -> str:
@@ -166,8 +180,10 @@ def comparison_document(found: Comparison) -> dict[str, Any]:
             "fixed": [_cluster(c) for c in found.clusters_fixed],
             "changed": [{"old": _cluster(c.old), "new": _cluster(c.new), "added": list(c.added),
                          "removed": list(c.removed)} for c in found.clusters_changed],
+            "not_assessed": [_cluster(c) for c in found.clusters_unseen],
         },
-        "hosts": {"newly_tied": list(found.hosts_newly_tied), "freed": list(found.hosts_freed)},
+        "hosts": {"newly_tied": list(found.hosts_newly_tied), "freed": list(found.hosts_freed),
+                  "not_assessed": list(found.hosts_unseen)},
         "guests": {"renamed": [{"old": r.old, "new": r.new, "key": r.key} for r in found.renamed]},
         "acceptances": {"changed": [{"what": a.what, "old": a.old, "new": a.new} for a in found.acceptances]},
         "cost": {"old": found.cost_old, "new": found.cost_new,
@@ -196,6 +212,9 @@ def format_comparison(found: Comparison) -> str:
         lines.append(f"guest cluster changed: {c.new.name}: {'; '.join(w for w in what if w)}")
     names("hosts newly tied", found.hosts_newly_tied)
     names("hosts freed", found.hosts_freed)
+    names("guest clusters not in the new audit, whose checks it did not assess (not fixed)",
+          tuple(c.name for c in found.clusters_unseen))
+    names("hosts no longer tied, but a check that tied them was not assessed (not freed)", found.hosts_unseen)
     names("guests renamed", tuple(f"{r.old} -> {r.new}" for r in found.renamed))
     names("acceptances changed status", tuple(f"{a.what}: {a.old or 'absent'} -> {a.new or 'absent'}"
                                               for a in found.acceptances))

@@ -54,8 +54,8 @@ def test_the_same_audit_compared_with_itself_reports_no_change(cli, tmp_path: Pa
     findings = audit_json(cli, tmp_path, small_estate(), "q1")
     document = compare(cli, tmp_path, findings, findings)
     assert document["unchanged"] is True
-    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": []}
-    assert document["hosts"] == {"newly_tied": [], "freed": []}
+    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": []}
+    assert document["hosts"] == {"newly_tied": [], "freed": [], "not_assessed": []}
     assert document["guests"] == {"renamed": []}
     assert document["cost"]["old"] == document["cost"]["new"] > 0
     assert "no change" in cli(["compare", findings, findings]).stdout
@@ -73,8 +73,8 @@ def test_a_renamed_guest_is_a_rename_not_a_removal_and_an_addition(cli, tmp_path
     q2 = audit_json(cli, tmp_path, renamed(small_estate(), "sql01", "sql01-renamed", vm_id), "q2")
     document = compare(cli, tmp_path, q1, q2)
     assert [(r["old"], r["new"]) for r in document["guests"]["renamed"]] == [("sql01", "sql01-renamed")]
-    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": []}
-    assert document["hosts"] == {"newly_tied": [], "freed": []}
+    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": []}
+    assert document["hosts"] == {"newly_tied": [], "freed": [], "not_assessed": []}
     assert document["unchanged"] is False
     text = cli(["compare", q1, q2]).stdout
     assert "guests renamed (1): sql01 -> sql01-renamed" in text
@@ -119,6 +119,25 @@ def test_a_fixed_guest_cluster_frees_its_host_and_lowers_the_cost(cli, tmp_path:
     backwards = compare(cli, tmp_path, document and tmp_path / "q2.json", q1)
     assert [c["guests"] for c in backwards["guest_clusters"]["new"]] == [["sql01", "sql02"]]
     assert backwards["hosts"]["newly_tied"] == ["esx01.example.test"]
+
+
+def test_a_guest_cluster_the_new_audit_could_not_see_is_not_fixed(cli, tmp_path: Path) -> None:
+    """Before: next quarter's export without vDisk said 'guest clusters fixed (2)' and 'hosts freed', though the
+    checks that find them were not assessed in it."""
+    q1 = audit_json(cli, tmp_path, small_estate(), "q1")
+    book = write_xlsx(small_estate(), tmp_path / "q2.xlsx", drop=("vDisk",))
+    q2 = tmp_path / "q2.json"
+    assert cli(["audit", book, "-q", "--json", q2]).code == 0
+    document = compare(cli, tmp_path, q1, q2)
+    assert document["guest_clusters"]["fixed"] == [] and document["hosts"]["freed"] == []
+    assert [c["guests"] for c in document["guest_clusters"]["not_assessed"]] == [["fs01", "fs02"], ["sql01", "sql02"]]
+    assert "esx01.example.test" in document["hosts"]["not_assessed"]
+    assert document["unchanged"] is False
+    [note] = [n for n in document["notes"] if "not assessed in the new audit" in n]
+    assert "GEN-01" in note and "VMW-22" not in note  # only the checks that found them
+    text = cli(["compare", q1, q2]).stdout
+    assert "guest clusters fixed" not in text and "hosts freed" not in text
+    assert "whose checks it did not assess (not fixed) (2): fs01 + fs02, sql (2 nodes)" in text
 
 
 def test_acceptances_that_changed_status_are_listed(cli, tmp_path: Path) -> None:
