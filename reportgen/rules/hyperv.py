@@ -100,7 +100,7 @@ HYV08 = _info(
     "Storage-migrate the VM to a Cluster Shared Volume or a Scale-Out File Server share and make it highly "
     "available; otherwise document the shutdown runbook.",
     (f"{DOCS}/manage/use-live-migration-without-failover-clustering-to-move-a-virtual-machine",),
-    (Need("hyperv", "Get-VM", ("ConfigurationLocation",), "the VM's configuration path"),
+    (Need("hyperv", "Get-VM", ("ConfigurationLocation", "State"), "the VM's configuration path, and whether it runs"),
      Need("hyperv", DISKS, ("Path",), "the VM's disk paths")),
 )
 HYV10 = _info(
@@ -127,7 +127,8 @@ HYV12 = _info(
     "destination host has neither, so live migration and failover fail or leave the VM misconfigured.",
     "Eject the media, or keep ISO files on a Cluster Shared Volume or an SMB share.",
     (f"{DOCS}/manage/use-live-migration-without-failover-clustering-to-move-a-virtual-machine",),
-    (Need("hyperv", "Get-VMDvdDrive", ("DvdMediaType",), "DVD drives and their media"),),
+    (Need("hyperv", "Get-VMDvdDrive", ("DvdMediaType",), "DVD drives and their media"),
+     Need("hyperv", "Get-VM", ("State",), "whether each VM runs (tied now or at next power-on)"),),
 )
 
 HYV16 = _info(

@@ -20,8 +20,11 @@ from .tables import frame
 NETWORKING = f"{DOCS}/plan/plan-hyper-v-networking-in-windows-server"
 KB2956020 = "https://mskb.pkisolutions.com/en-us/help/2956020"
 NICS = "Get-VMNetworkAdapter"
-SWITCH_NEEDS = (Need("hyperv", NICS, ("SwitchName",), "which switch each VM adapter uses"),
-                Need("hyperv", "Get-VMSwitch", ("SwitchType",), "the switch types of each host"))
+SWITCH_NEEDS = (Need("hyperv", NICS, ("SwitchName", "ComputerName"), "which switch each VM adapter uses, on which "
+                     "host"),
+                Need("hyperv", "Get-VMSwitch", ("Name", "SwitchType", "ComputerName"), "the switches of each host "
+                     "and their types"),
+                Need("hyperv", "Get-VM", ("State", "ComputerName"), "where each VM runs, and whether it runs"))
 
 HYV05 = _info(
     "HYV-05", "VM on a Private virtual switch", Severity.HIGH, {LM, EVAC},

@@ -75,8 +75,9 @@ VMW24 = RuleInfo(
     remediation="Enable DRS in fully automated mode and HA; put standalone hosts into a cluster.",
     references=(("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere-lifecycle-manager.doc/"
                 "GUID-3076D522-483D-4EDE-A024-F64400AD621D.html"),),
-    needs=(Need("vsphere", "vCluster", ("HA enabled", "DRS enabled", "DRS default VM behavior")),
-           Need("vsphere", "vHost", ("Cluster",))),
+    needs=(Need("vsphere", "vCluster", ("Name", "HA enabled", "DRS enabled", "DRS default VM behavior")),
+           Need("vsphere", "vHost", ("Cluster",)),
+           Need("vsphere", "vInfo", ("Host",), "the host each guest runs on")),
     detection=(
         "vCluster 'DRS enabled' = False or 'DRS default VM behavior' other than fullyAutomated, 'HA enabled' = "
         "False; vHost rows with an empty 'Cluster'."

@@ -3,7 +3,10 @@ still says 'assessed' (found by the mutation harness comparing findings)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import shutil
 from pathlib import Path
 
 from tests.rvtools_files import small_estate, write_csv_folder
@@ -77,3 +80,27 @@ def test_a_guest_of_unknown_power_with_a_nic_that_starts_connected_is_tied_at_ne
                                            columns={t: ("Powerstate",) for t in ("vInfo", "vNetwork", "vDisk")}),
                      tmp_path)
     assert _vmw11(unknown) == [("sql01", "next-power-on")]  # before: a hygiene note only, not a tie
+
+
+def test_the_columns_that_place_guests_and_switches_are_declared(cli, tmp_path: Path) -> None:
+    """Found by the exhaustive mutation run comparing findings: without vInfo 'Host' (or vCluster 'Name') VMW-24
+    lost its findings, and without Get-VMSwitch 'ComputerName' HYV-05/06 lost theirs, all while 'assessed'."""
+    for tab, column, rule in (("vInfo", "Host", "VMW-24"), ("vCluster", "Name", "VMW-24")):
+        found = _audit(cli, write_csv_folder(_estate(), tmp_path / f"{tab}-{column}", columns={tab: (column,)}),
+                       tmp_path)
+        status, reason = _status(found, rule)
+        assert status == "not-assessed" and f"'{column}'" in reason, (tab, column, reason)
+    loose = tmp_path / "loose"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "samples" / "hyperv" / "loose", loose)
+    switches = loose / "switches.csv"
+    type_line, body = switches.read_text(encoding="utf-8-sig").split("\n", 1)
+    rows = list(csv.reader(io.StringIO(body)))
+    at = rows[0].index("ComputerName")
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(
+        [c for i, c in enumerate(r) if i != at] for r in rows)
+    switches.write_text(type_line + "\n" + out.getvalue(), encoding="utf-8-sig")
+    found = _audit(cli, loose, tmp_path)
+    for rule in ("HYV-05", "HYV-06"):
+        status, reason = _status(found, rule)
+        assert status == "not-assessed" and "Get-VMSwitch" in reason and "'ComputerName'" in reason, (rule, reason)
