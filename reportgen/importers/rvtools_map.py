@@ -285,6 +285,14 @@ class Mapper(InfraMapping):
                 else pl.lit(None, pl.Datetime("ms"))
             ).row(0, named=True)
             version, exported, server = row.get("RVTools version"), row.get("at"), row.get("Server")
+            written = row.get("xlsx creation datetime")
+            if exported is None and written:
+                self.issues.append(DataIssue(
+                    "warning", self.raw.file, f"the export time '{written}' is not a date and time reportgen can read, "
+                    "so it is unknown: two exports of this vCenter cannot be told apart by date, and --history files "
+                    "this audit under today's quarter. Export again from RVTools, or write it as YYYY-MM-DD HH:MM:SS",
+                    sheet=self.raw.tabs["vMetaData"].sheet, row=row.get("__row"), column="xlsx creation datetime",
+                    quoted=(str(written),)))
             self.status("vMetaData", meta.height)
         else:
             self.status("vMetaData", 0)

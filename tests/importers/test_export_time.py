@@ -1,0 +1,39 @@
+"""vMetaData's export time as other programs write it back: read where it is unambiguous, named where not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.rvtools_files import small_estate, tabs, write_tabs_xlsx
+
+
+def _audit(cli: Any, tmp_path: Path, written: object) -> dict[str, Any]:
+    book = tabs(small_estate())
+    cols, rows = book["vMetaData"]
+    rows[0][cols.index("xlsx creation datetime")] = written
+    out = tmp_path / "f.json"
+    result = cli(["audit", write_tabs_xlsx(book, tmp_path / "e.xlsx"), "--json", out, "-q"])
+    assert result.code == 0, result.stderr
+    document: dict[str, Any] = json.loads(out.read_text())
+    return document
+
+
+@pytest.mark.parametrize("written", ["01.03.2026 09:30", "2026-03-01 09:30", "2026/03/01 09:30"])
+def test_an_export_time_without_seconds_is_read(cli: Any, tmp_path: Path, written: str) -> None:
+    found = _audit(cli, tmp_path, written)
+    assert found["estate"]["sources"][0]["exported_at"].startswith("2026-03-01T09:30")
+
+
+def test_an_export_time_that_cannot_be_read_is_said(cli: Any, tmp_path: Path) -> None:
+    """Before: a date that lost its cell style (an Excel serial number) left the export time unknown without a
+    word, and --history filed the audit under today's quarter."""
+    found = _audit(cli, tmp_path, 46082.395833)
+    assert found["estate"]["sources"][0]["exported_at"] is None
+    [line] = [d for d in found["data_quality"] if d["column"] == "xlsx creation datetime"]
+    assert (line["sheet"], line["row"], line["level"]) == ("vMetaData", 2, "warning")
+    assert "'46082.395833' is not a date and time reportgen can read" in line["message"]
+    assert "today's quarter" in line["message"]
