@@ -221,13 +221,21 @@ def _list(document: Mapping[str, Any], key: str, source: str) -> list[Any]:
     return value
 
 
+MAX_HOST_LIST_BYTES = 64 * 1024 * 1024
+"""A host list longer than this is not one (a million host names fit in a few MiB)."""
+
+
 def read_host_names(path: str | os.PathLike[str]) -> list[str]:
-    """Host names or patterns from a file, one a line; blank lines and '#' comments are skipped."""
+    """Host names or patterns from a file, one a line; blank lines and '#' comments are skipped. A pipe, a
+    device or an endless file is refused, never read until it ends."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise InputError(f"cannot read the host list: {reason}", where=str(path),
+        with open_regular(Path(path), MAX_HOST_LIST_BYTES, str(path)) as handle:
+            text = read_all(handle, MAX_HOST_LIST_BYTES, str(path)).decode("utf-8-sig")
+    except InputError as exc:
+        raise InputError(f"cannot read the host list: {exc.message}", where=str(path),
+                         hint="one host name or pattern a line") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("cannot read the host list: not UTF-8 text", where=str(path),
                          hint="one host name or pattern a line") from exc
     return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
 

@@ -108,3 +108,19 @@ def _at(document: dict) -> int:
 
 def _wave(document: dict) -> int:
     return int(document["hosts"][_at(document)]["wave"])
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_host_list_that_never_ends_is_refused_at_once(cli, tmp_path: Path, kind: str) -> None:
+    """Before: 'check @/dev/zero' and 'check @fifo' hung, reading until the file ended."""
+    findings = tmp_path / "f.json"
+    findings.write_text(json.dumps({"schema_version": 1, "hosts": [], "waves": [], "faux_clusters": [],
+                                    "coverage": []}))
+    if kind == "fifo":
+        source = tmp_path / "hosts.fifo"
+        os.mkfifo(source)
+    else:
+        source = Path("/dev/zero")
+    result = cli(["check", f"@{source}", "--from", findings])
+    assert result.code == 3
+    assert f"{source}: cannot read the host list: is a" in result.stderr and "not a file; refused" in result.stderr
