@@ -139,7 +139,9 @@ HYV16 = _info(
     "Give the nodes' cluster groups a common AntiAffinityClassNames value (or a DifferentNode cluster affinity "
     "rule, Windows Server 2022 and later) and keep their preferred owners on different hosts.",
     ("https://learn.microsoft.com/windows-server/failover-clustering/cluster-affinity",),
-    (Need("hyperv", "Get-ClusterGroup", ("AntiAffinityClassNames",), "anti-affinity classes of each VM role"),
+    (Need("hyperv", "Get-ClusterGroup", ("Name", "GroupType", "AntiAffinityClassNames"),
+          "anti-affinity classes of each VM role"),
+     Need("hyperv", "Get-VM", ("IsClustered",), "which VMs are cluster roles"),
      Need("hyperv", DISKS, ("Path",), "shared disks show which VMs form a guest cluster"),
      Need("hyperv", "Get-ClusterAffinityRule", ("Groups", "Enabled"), "DifferentNode affinity rules (Windows Server 2022 and "
           "later) that keep the nodes apart; without them such a guest cluster is reported", optional=True)),

@@ -56,7 +56,7 @@ HYV19 = _info(
     "it a DifferentNode rule for roles that back each other up.",
     ("https://learn.microsoft.com/windows-server/failover-clustering/cluster-affinity",
      "https://learn.microsoft.com/powershell/module/failoverclusters/new-clusteraffinityrule"),
-    (Need("hyperv", "Get-ClusterAffinityRule", ("RuleType", "Groups", "Enabled"), "affinity rules (Windows Server "
+    (Need("hyperv", "Get-ClusterAffinityRule", ("Name", "RuleType", "Groups", "Enabled"), "affinity rules (Windows Server "
           "2022 and later; none before)"),
      Need("hyperv", "Get-VM", (), "the VMs whose groups the rules name")),
     limits="only enabled rules count; a rule whose Enabled value is not understood is named in data quality",

@@ -67,7 +67,7 @@ HYV13 = _info(
     "Enable processor compatibility during a planned shutdown, or keep each cluster on one CPU model.",
     (f"{DOCS}/manage/processor-compatibility-mode-hyper-v",),
     (Need("hyperv", "Get-VMProcessor", ("CompatibilityForMigrationEnabled",), "processor compatibility per VM"),
-     Need("hyperv", "Win32_Processor", ("Name",), "the CPU model of each host")),
+     Need("hyperv", "Win32_Processor", ("Name", "SystemName"), "the CPU model of each host")),
 )
 HYV14 = _info(
     "HYV-14", "VM configuration version not supported by every node", Severity.MEDIUM, {LM, EVAC, HA},
@@ -84,7 +84,7 @@ HYV15 = _info(
     "there; with a single possible owner it is pinned to that node.",
     "Widen the possible owners; separate guest-cluster nodes with AntiAffinityClassNames instead.",
     ("https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-R2-and-2012/dn440540(v=ws.11)",),
-    (Need("hyperv", "Get-ClusterOwnerNode", ("PossibleOwners",), "possible owners of each VM resource"),),
+    (Need("hyperv", "Get-ClusterOwnerNode", ("VMId", "PossibleOwners"), "possible owners of each VM resource"),),
 )
 
 

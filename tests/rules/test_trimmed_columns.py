@@ -104,3 +104,35 @@ def test_the_columns_that_place_guests_and_switches_are_declared(cli, tmp_path: 
     for rule in ("HYV-05", "HYV-06"):
         status, reason = _status(found, rule)
         assert status == "not-assessed" and "Get-VMSwitch" in reason and "'ComputerName'" in reason, (rule, reason)
+
+
+def _bundle_without(tmp_path: Path, drops: dict[str, str]) -> Path:
+    """The 3-node Hyper-V sample bundle with one column left out of some objects' CSVs."""
+    import zipfile
+
+    source = Path(__file__).resolve().parents[2] / "samples" / "hyperv" / "hyperv-3node.zip"
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    target = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            obj = info.filename.removesuffix(".csv")
+            if obj in drops:
+                rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+                at = rows[0].index(drops[obj])
+                out = io.StringIO()
+                csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(
+                    [c for i, c in enumerate(r) if i != at] for r in rows)
+                data = b"\xef\xbb\xbf" + out.getvalue().encode()
+            new.writestr(info, data)
+    return target
+
+
+def test_the_columns_that_join_cluster_objects_are_declared(cli, tmp_path: Path) -> None:
+    """Found by the exhaustive mutation run: without Get-ClusterOwnerNode 'VMId' HYV-15 lost its finding, without
+    Get-VM 'IsClustered' or Get-ClusterGroup 'Name' HYV-16 lost its two, while 'assessed'."""
+    for obj, column, rule in (("Get-ClusterOwnerNode", "VMId", "HYV-15"), ("Get-VM", "IsClustered", "HYV-16"),
+                              ("Get-ClusterGroup", "Name", "HYV-16")):
+        found = _audit(cli, _bundle_without(tmp_path / f"{obj}-{column}", {obj: column}), tmp_path)
+        status, reason = _status(found, rule)
+        assert status == "not-assessed" and obj in reason and f"'{column}'" in reason, (obj, column, reason)
