@@ -256,7 +256,8 @@ class HyperVMapper:
             frame = self.obj(name)
             found = tuple(by_object.get(name, ()))
             if frame is not None:
-                columns = [c for c in frame.columns if not c.startswith("__")]
+                every = self.raw.common.get(name)  # a column one file of the object lacks is not there
+                columns = [c for c in frame.columns if not c.startswith("__") and (every is None or c in every)]
                 statuses.append(TabStatus(self.source_id, name, True, frame.height, self.used.get(name, frame.height),
                                           frozenset(columns), gaps=found,
                                           empty=frozenset(empty_columns(name, frame, columns)),

@@ -103,6 +103,8 @@ class RawHyperV:
     objects: dict[str, pl.DataFrame] = field(default_factory=dict)
     """Per object type, the rows of every file of that type; ``__file`` and ``__row`` locate each."""
     headers: dict[str, frozenset[str]] = field(default_factory=dict)
+    common: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per object type, the columns every one of its files has (a column one file lacks is unknown there)."""
     files: dict[str, list[str]] = field(default_factory=dict)
     manifest: dict[str, object] | None = None
     issues: list[DataIssue] = field(default_factory=list)
@@ -190,8 +192,10 @@ def read_hyperv(path: Path) -> RawHyperV:
         parts.setdefault(kind, []).append(frame)
         raw.files.setdefault(kind, []).append(name)
         raw.headers[kind] = raw.headers.get(kind, frozenset()) | frozenset(frame.columns)
+        raw.common[kind] = raw.common.get(kind, frozenset(frame.columns)) & frozenset(frame.columns)
     for kind, frames in parts.items():
         raw.objects[kind] = pl.concat(frames, how="diagonal_relaxed")
+        _note_uneven_files(raw, kind, frames)
     if unknown and not parts:
         listed = ", ".join(unknown[:3]) + (" …" if len(unknown) > 3 else "")
         raise InputError(
@@ -205,6 +209,19 @@ def read_hyperv(path: Path) -> RawHyperV:
             sheet=name,
         ))
     return raw
+
+
+def _note_uneven_files(raw: RawHyperV, kind: str, frames: list[pl.DataFrame]) -> None:
+    """Say which columns some files of one object type lack (one file per host, exported differently)."""
+    uneven = sorted(c for c in raw.headers[kind] - raw.common[kind] if not c.startswith("__") and is_property(c))
+    for column in uneven:
+        lacking = [str(f["__file"][0]) for f in frames if column not in f.columns and f.height]
+        if lacking:
+            raw.issues.append(DataIssue(
+                "warning", raw.file, f"{', '.join(lacking)} lack(s) the {kind} column {column} that the other files "
+                "of that object have: it is unknown for their rows, so the checks that need it are not assessed; "
+                "export every host with the same command", sheet=", ".join(lacking), column=column,
+                quoted=tuple(lacking)))
 
 
 # Property names are matched case-insensitively; the canonical spelling is the documented one.

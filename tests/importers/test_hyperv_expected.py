@@ -60,3 +60,26 @@ def test_a_node_left_out_of_the_disk_file_is_a_gap_there_only(cli: Any, tmp_path
         return sorted((f["rule"], f["evidence"]) for f in document["findings"]
                       if f["host"] == "HVSA01" and f["rule"] in DISK_RULES)
     assert on_01(found) == on_01(plain)
+
+
+def test_a_column_one_hosts_file_lacks_is_unknown_for_the_object(cli: Any, tmp_path: Path) -> None:
+    """Before: with ConfigurationLocation left out of one host's Get-VM file only, the other file's column counted
+    for both and HYV-08 stayed 'assessed' over VMs whose configuration path was unknown (exhaustive mutation
+    run; likewise Version for HYV-14)."""
+    import csv
+    import io
+
+    folder = _copy(tmp_path, lambda row: True)
+    vms = folder / "vms-hvsa01.csv"
+    type_line, body = vms.read_text(encoding="utf-8-sig").split("\n", 1)
+    rows = list(csv.reader(io.StringIO(body)))
+    at = rows[0].index("ConfigurationLocation")
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(
+        [c for i, c in enumerate(r) if i != at] for r in rows)
+    vms.write_text(type_line + "\n" + out.getvalue(), encoding="utf-8-sig")
+    found = _audit(cli, folder)
+    status, reason = _coverage(found)["HYV-08"]
+    assert status == "not-assessed" and "Get-VM lacks column" in reason and "'ConfigurationLocation'" in reason
+    [line] = [d for d in found["data_quality"] if d["column"] == "ConfigurationLocation"]
+    assert line["message"].startswith("vms-hvsa01.csv lack(s) the Get-VM column ConfigurationLocation")
