@@ -236,6 +236,12 @@ def cost_analysis(analysis: Analysis) -> Costing:
     )
 
 
+def price_hosts_at_power_on(analysis: Analysis) -> dict[str, float]:
+    """Each host's yearly cost once the guests that are off today are started again."""
+    priced = _price(analysis, True, analysis.config.cost.change_cost, _rates(analysis))
+    return {c.host: c.annual for c in priced.hosts}
+
+
 def find_hosts_alone(analysis: Analysis) -> frozenset[str]:
     """Hosts in no cluster, or the only host of theirs: their guests have no other host to move to."""
     sizes: dict[str, int] = defaultdict(int)

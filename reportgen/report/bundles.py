@@ -1,5 +1,8 @@
 """Actions that free a host only together: per host tied today, the actions on its tied guests.
 
+When nothing is tied today, the hosts tied once the guests that are off run again are read instead,
+at their yearly cost from then on (the bundle says so).
+
 A host is freed once every cause tying every guest on it is fixed, and each action fixes one
 cause (or, for a host alone, a set of them). So the actions whose guests sit on a host free
 it together, and free as well every other host tied by none but them. A host alone in its
@@ -11,18 +14,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..analysis import Analysis
-from ..cost import Costing, find_hosts_alone
+from ..cost import Costing, find_hosts_alone, price_hosts_at_power_on
 from .model import Action, Bundle
 
 EFFORTS = ("minutes", "change", "project")
 
 
 def plan_bundles(analysis: Analysis, costing: Costing, plan: list[Action]) -> list[Bundle]:
-    """Every set of two or more actions that frees a host tied today, most yearly saving first."""
-    if not costing.units:
-        return []  # nothing is tied today: nothing to free
+    """Every set of two or more actions that frees a host tied today (or, when none is, once the guests
+    that are off run again), most yearly saving first."""
+    later = not costing.units
+    annual = price_hosts_at_power_on(analysis) if later else {c.host: c.annual for c in costing.hosts}
     alone = find_hosts_alone(analysis)
-    annual = {c.host: c.annual for c in costing.hosts}
     needs: dict[str, set[int]] = defaultdict(set)  # host -> the numbers of the actions on its tied guests
     for number, action in enumerate(plan, 1):
         for host in action.hosts:
@@ -37,7 +40,7 @@ def plan_bundles(analysis: Analysis, costing: Costing, plan: list[Action]) -> li
         efforts = [plan[i - 1].effort for i in key if plan[i - 1].effort in EFFORTS]
         bundles[key] = Bundle(tuple(freed), tuple(sorted(key)), say_numbers(sorted(key)),
                               max(efforts, key=EFFORTS.index, default="change"),
-                              round(sum(annual[h] for h in freed), 2))
+                              round(sum(annual[h] for h in freed), 2), later)
     return sorted(bundles.values(), key=lambda b: (-b.annual_saving, len(b.actions), b.hosts))
 
 

@@ -112,6 +112,8 @@ class Bundle:
     effort: str
     """The largest effort among them: 'minutes', 'change' or 'project'."""
     annual_saving: float
+    later: bool = False
+    """True when the hosts are tied only once guests that are off today run again (saving from then on)."""
 
 
 @dataclass(frozen=True)

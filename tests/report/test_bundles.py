@@ -12,7 +12,7 @@ import pytest
 
 from reportgen.analysis import analyze
 from reportgen.audit import Audit, run_audit, write_pdf
-from reportgen.cost import cost_analysis, find_hosts_alone
+from reportgen.cost import cost_analysis, find_hosts_alone, price_hosts_at_power_on
 from reportgen.render.html import render_html
 from reportgen.report import build_report
 from reportgen.report.bundles import say_numbers
@@ -25,10 +25,10 @@ from tests.rules.canonical import disk, guest, host, make, nic, portgroup, store
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
-def _two_causes() -> ReportModel:
+def _two_causes(power: str = "poweredOn") -> ReportModel:
     """One guest on esx01 tied twice: a single-host datastore and a port group only esx01 has."""
     hosts = [host("esx01"), host("esx02"), host("esx03")]
-    estate = make(hosts, [guest("app", "vm-1", "esx01", ds="local01"), guest("web", "vm-2", "esx02")],
+    estate = make(hosts, [guest("app", "vm-1", "esx01", power=power, ds="local01"), guest("web", "vm-2", "esx02")],
                   disks=[disk("vm-1", "[local01] app/app.vmdk"), disk("vm-2", "[san01] web/web.vmdk")],
                   nics=[nic("vm-1", "Iso"), nic("vm-2", "LAN")],
                   networks=[portgroup("esx01", "Iso"), *(portgroup(h, "LAN") for h in ("esx01", "esx02", "esx03"))],
@@ -54,6 +54,25 @@ def test_two_actions_that_free_a_host_only_together_are_named_with_the_hosts_yea
     assert f"esx01 : actions 1 and 2 together free it, {money(cost)} a year saved" in listed  # name in its span
 
 
+def test_a_host_tied_only_once_its_guest_starts_names_the_actions_that_free_it_then() -> None:
+    """Nothing tied today (the guest is off): the set is still named, with the cost from power-on."""
+    model = _two_causes(power="poweredOff")
+    assert model.summary.annual_cost == 0
+    later = model.summary.annual_at_power_on
+    assert later > 0
+    [bundle] = model.bundles
+    assert (bundle.hosts, bundle.actions, bundle.annual_saving, bundle.later) == (("esx01",), (1, 2), later, True)
+    html = render_html(model)
+    summary = html[html.index('id="summary-page"'):html.index("</section>", html.index('id="summary-page"'))]
+    text = " ".join(re.sub(r"<[^>]+>", " ", summary).split())
+    assert (f"Only together, once the guests that are off run again: actions 1 and 2 free esx01 "
+            f"( {money(later)} a year).") in text
+    start = html.index('id="bundles"')
+    listed = " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</section>", start)]).split())
+    assert "Nothing is tied today: these hosts are tied once the guests that are off run again" in listed
+    assert f"esx01 : actions 1 and 2 together free it, {money(later)} a year saved" in listed
+
+
 def test_action_numbers_read_as_spans_and_lists() -> None:
     assert say_numbers([6, 7, 8, 9, 10]) == "6–10"
     assert say_numbers([2, 13]) == "2 and 13"
@@ -77,13 +96,13 @@ def test_the_sample_summary_names_the_hyperv_hosts_freed_by_several_actions(tmp_
             f"actions {second.numbers} free {', '.join(second.hosts)} ({money(second.annual_saving)} a year)") in summary
 
 
-def _needs(audit: Audit, model: ReportModel) -> dict[str, set[int]]:
-    """Host tied today (not alone) -> the numbers of the actions on its guests."""
+def _needs(audit: Audit, model: ReportModel, tied: dict[str, float]) -> dict[str, set[int]]:
+    """Host tied (not alone) -> the numbers of the actions on its guests."""
     alone = find_hosts_alone(audit.analysis)
     needs: dict[str, set[int]] = defaultdict(set)
     for n, a in enumerate(model.remedies, 1):
         for h in a.hosts:
-            if h in audit.costing.per_host and h not in alone:
+            if h in tied and h not in alone:
                 needs[h].add(n)
     return needs
 
@@ -97,9 +116,13 @@ def test_a_single_action_frees_exactly_the_hosts_the_core_says(exports: list[Pat
     audit = run_audit(exports)
     model = build_report(audit.analysis, audit.costing)
     assert model.remedies_not_shown == 0
-    needs = _needs(audit, model)
+    needs = _needs(audit, model, audit.costing.per_host)
     for n, a in enumerate(model.remedies, 1):
         assert set(a.freed) == {h for h, numbers in needs.items() if numbers == {n}}, a.action
+    later = price_hosts_at_power_on(audit.analysis)
     for b in model.bundles:
+        assert b.later == (not audit.costing.units)
+        tied = later if b.later else audit.costing.per_host
+        needs = _needs(audit, model, tied)
         assert set(b.hosts) == {h for h, numbers in needs.items() if numbers <= set(b.actions)}
-        assert b.annual_saving == round(sum(audit.costing.per_host[h] for h in b.hosts), 2)
+        assert b.annual_saving == round(sum(tied[h] for h in b.hosts), 2)
