@@ -491,8 +491,8 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
     result["map"] = Chart("Which hosts can be emptied", charts.evacuability_map("Which hosts can be emptied", shown),
                           caption)
 
-    tied_names = {h.name for h in analysis.hosts if h.blockers}
-    waves = [(len(w), sum(1 for n in w if n in tied_names)) for w in analysis.waves]
+    power_off = {h.name for h in analysis.hosts if any(not only_media(g) for g in h.blockers)}  # media: no power-off
+    waves = [(len(w), sum(1 for n in w if n in power_off)) for w in analysis.waves]
     result["waves"] = Chart(
         "Maintenance waves", charts.wave_chart("Maintenance waves", waves, analysis.wave_lower_bound),
         "Hosts in one wave can be in maintenance at the same time: no guest cluster loses more than one node "

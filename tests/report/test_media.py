@@ -11,6 +11,7 @@ from reportgen.analysis import analyze
 from reportgen.cost import cost_analysis
 from reportgen.render.html import render_html
 from reportgen.report import build_report
+from reportgen.report.charts import BAD
 from tests.report_fixtures import CONFIG
 from tests.rules.canonical import device, guest, host, make, store
 
@@ -45,3 +46,19 @@ def test_a_host_tied_only_by_media_does_not_read_none_today() -> None:
     register = html[html.index('class="register-table"'):html.index("</table>", html.index('class="register-table"'))]
     text = " ".join(re.sub(r"<[^>]+>", " ", register).split())
     assert "disconnect media, then migrate (no power-off): web1" in text and "none today" not in text
+
+
+def test_the_wave_chart_does_not_count_a_host_tied_only_by_media_as_needing_guests_powered_off() -> None:
+    """The chart's red part reads "of which need guests powered off": media is disconnected live."""
+    hosts = [host("esx01"), host("esx02"), host("esx03")]
+    stores = [store("san01", ["esx01", "esx02", "esx03"]), store("local01", ["esx01"]), store("local03", ["esx03"])]
+    guests = [guest("web1", "vm-1", "esx01"), guest("db3", "vm-3", "esx03", ds="local03")]
+    iso = [device("vm-1", "cd", "iso", "ISO [local01] ISO/img.iso", connected=True, starts=True)]
+    analysis = analyze(make(hosts, guests, devices=iso, datastores=stores), CONFIG)
+    model = build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31))
+    svg = model.charts["waves"].svg
+    assert "of which need guests powered off" in svg
+    red = re.findall(r'<rect [^>]*width="([0-9.]+)" height="[0-9.]+" fill="' + BAD + '"', svg)
+    red_bars = [w for w in red if w != "8"]  # the legend's square is 8 wide
+    assert len(red) == len(red_bars) + 1 and len(red_bars) == 1  # esx03 (db3 powered off), not esx01 (web1's ISO is disconnected live)
+    assert sum(row.tied for row in model.wave_plan) == 2
