@@ -33,6 +33,15 @@ class Node:
 
 
 @dataclass(frozen=True)
+class HostVersion:
+    """A host of the nodes' vSphere clusters and the ESXi version it runs."""
+
+    name: str
+    esxi: int | None
+    esxi_text: str | None
+
+
+@dataclass(frozen=True)
 class GroupFacts:
     """A guest cluster (or one guest with a cluster disk and no partner) and what its rules saw."""
 
@@ -43,6 +52,8 @@ class GroupFacts:
     datastore_types: frozenset[str] = frozenset()
     """Types of the datastores holding the shared disks, lower case ('vmfs', 'nfs', 'vvol' ...)."""
     nfs_datastores: tuple[str, ...] = ()
+    cluster_hosts: tuple[HostVersion, ...] = ()
+    """Every host of the vSphere clusters the nodes run in; empty when not known."""
 
 
 def _list(values: Iterable[str], limit: int = 4) -> str:
@@ -62,6 +73,19 @@ def _hosts_below(nodes: tuple[Node, ...], floor: int) -> tuple[str, str]:
     """Hosts running ESXi below ``floor`` and the versions they run."""
     low = [n for n in nodes if n.esxi is not None and n.esxi < floor]
     return _list(n.host or "" for n in low), _esxi_seen(low)
+
+
+def _other_hosts_below(f: GroupFacts, floor: int) -> str:
+    """', and …' naming the cluster's other hosts below ``floor`` (one cluster runs one version)."""
+    if not f.cluster_hosts:
+        return ", and every other host of the cluster below 6.0 (one cluster runs one version),"
+    own = {n.host for n in f.nodes}
+    low = [h for h in f.cluster_hosts if h.esxi is not None and h.esxi < floor and h.name not in own]
+    if not low:
+        return ""
+    word = "host" if len(low) == 1 else "hosts"
+    return (f", and the cluster's other {word} below 6.0, {_list(h.name for h in low)} (ESXi "
+            f"{_list(h.esxi_text or '' for h in low)}; one cluster runs one version),")
 
 
 def _esxi_unknown(nodes: tuple[Node, ...]) -> str:
@@ -109,9 +133,9 @@ def gate_steps(f: GroupFacts) -> list[str]:
     if "VMW-02" in rules:
         hosts, seen = _hosts_below(nodes, ESXI_WSFC_VMOTION)
         if hosts:
-            steps.append(f"Upgrade {hosts} from ESXi {seen}, and every other host of the cluster below 6.0 (one "
-                         "cluster runs one version), to a supported release: before 6.0 guests sharing "
-                         "physical-mode RDMs cannot be moved with vMotion, and 6.0 itself is out of support.")
+            steps.append(f"Upgrade {hosts} from ESXi {seen}{_other_hosts_below(f, ESXI_WSFC_VMOTION)} to a "
+                         "supported release: before 6.0 guests sharing physical-mode RDMs cannot be moved with "
+                         "vMotion, and 6.0 itself is out of support.")
         low_hw = [n for n in nodes if n.hw is not None and n.hw < HW_WSFC_VMOTION]
         if low_hw:
             steps.append(f"Upgrade the VM hardware of {_list(n.name for n in low_hw)} (now version "

@@ -13,14 +13,14 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
-from .advice import BLOCKING_RULES, GroupFacts, Node, advise
+from .advice import BLOCKING_RULES, GroupFacts, HostVersion, Node, advise
 from .emit import add_colocations, add_pins, emit
 from .evidence import at_rows, located, names_text, rows_text
 from .records import Detector, Effect, GuestEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
 from .shared_disks import DISK_RULES, MOBILITY, VMW01, VMW09, classify, snapshot_findings
 from .suspects import suspected_clusters
 from .tables import frame, guests
-from .versions import GEN03
+from .versions import GEN03, esxi_number
 
 WSFC_REF = (
     "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-windows-server-failover/"
@@ -184,14 +184,14 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     if not nodes.is_empty():
         blocked = per_rule.filter(pl.col("pins") & pl.col("gc").is_not_null())["gc"].unique()
         topo = topology(nodes).with_columns(blocked=pl.col("gc").is_in(blocked.implode()))
-        advice = _advice(g, nodes, per_rule, disks, topo)
+        advice = _advice(g, nodes, per_rule, disks, topo, _cluster_hosts(estate))
         _emit_topology(out, nodes, topo, advice)
         _emit_membership(out, disks, nodes, topo, advice)
         virtual = per_rule.filter(pl.col("rule") == VMW01.id)["gc"].drop_nulls().unique()
         add_colocations(out, topo.filter(pl.col("gc").is_in(virtual.implode())), VMW01.id)
         per_rule = per_rule.join(topo.select("gc", "topology"), on="gc", how="left")
     else:
-        advice = _advice(g, nodes, per_rule, disks, None)
+        advice = _advice(g, nodes, per_rule, disks, None, _cluster_hosts(estate))
         per_rule = per_rule.with_columns(topology=pl.lit(None, pl.String))
     per_rule = _with_advice(per_rule, g, advice)
 
@@ -224,8 +224,18 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+def _cluster_hosts(estate: Estate) -> dict[str, tuple[HostVersion, ...]]:
+    """Every host of each vSphere cluster, with its ESXi version: an upgrade step names the others too."""
+    hosts = frame(estate, "hosts").filter(pl.col("cluster_key").is_not_null()).select(
+        "cluster_key", "name", "version", esxi=esxi_number("version"))
+    result: dict[str, list[HostVersion]] = {}
+    for key, name, version, esxi in hosts.iter_rows():
+        result.setdefault(key, []).append(HostVersion(name, esxi, version))
+    return {k: tuple(sorted(v, key=lambda h: h.name)) for k, v in result.items()}
+
+
 def _advice(g: pl.DataFrame, nodes: pl.DataFrame, per_rule: pl.DataFrame, disks: pl.DataFrame,
-            topo: pl.DataFrame | None) -> dict[object, tuple[str, ...]]:
+            topo: pl.DataFrame | None, peers: dict[str, tuple[HostVersion, ...]]) -> dict[object, tuple[str, ...]]:
     """Steps per guest cluster (key: its number) and per lone guest (key: its guest key)."""
     result: dict[object, tuple[str, ...]] = {}
     rules: dict[object, set[str]] = {}
@@ -239,29 +249,31 @@ def _advice(g: pl.DataFrame, nodes: pl.DataFrame, per_rule: pl.DataFrame, disks:
             types.setdefault(guest, set()).add(ds_type)
             if ds_type == "nfs" and store:
                 nfs.setdefault(guest, set()).add(store)
-    columns = ["guest_key", "name", "host", "host_version", "esxi", "hw", "os"]
+    columns = ["guest_key", "name", "host", "host_version", "esxi", "hw", "os", "cluster_key"]
     if topo is not None and not nodes.is_empty():
         kinds = dict(topo.select("gc", "topology").iter_rows())
         members: dict[object, list[dict[str, object]]] = {}
         for row in nodes.select("gc", *columns).iter_rows(named=True):
             members.setdefault(row["gc"], []).append(row)
         for gc, rows in members.items():
-            result[gc] = _steps(str(kinds.get(gc, "unknown")), rules.get(gc, set()), rows, types, nfs)
+            result[gc] = _steps(str(kinds.get(gc, "unknown")), rules.get(gc, set()), rows, types, nfs, peers)
     lone = per_rule.filter(pl.col("gc").is_null() & pl.col("rule").is_in(list(BLOCKING_RULES)))["guest_key"].unique()
     if lone.len():
         for row in g.filter(pl.col("guest_key").is_in(lone.implode())).select(columns).iter_rows(named=True):
             key = row["guest_key"]
-            result[key] = _steps("lone", rules.get(key, set()), [row], types, nfs)
+            result[key] = _steps("lone", rules.get(key, set()), [row], types, nfs, peers)
     return result
 
 
 def _steps(kind: str, rules: set[str], rows: list[dict[str, object]], types: dict[str, set[str]],
-           nfs: dict[str, set[str]]) -> tuple[str, ...]:
+           nfs: dict[str, set[str]], peers: dict[str, tuple[HostVersion, ...]]) -> tuple[str, ...]:
     keys = [str(r["guest_key"]) for r in rows]
+    clusters = {str(r["cluster_key"]) for r in rows if r.get("cluster_key") is not None}
     facts = GroupFacts(
         topology=kind, rules=frozenset(rules), nodes=tuple(_node(r) for r in rows),
         datastore_types=frozenset(t for k in keys for t in types.get(k, ())),
         nfs_datastores=tuple(sorted({s for k in keys for s in nfs.get(k, ())})),
+        cluster_hosts=tuple(h for c in sorted(clusters) for h in peers.get(c, ())),
     )
     return advise(facts)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reportgen.rules import Finding
+from reportgen.rules.advice import GroupFacts, Node, advise
 
 from .canonical import disk, guest, host, make, of, rdm, run, store
 
@@ -64,7 +65,7 @@ def test_only_the_hardware_gate_is_named_when_the_hosts_are_past_esxi_six() -> N
 
 def test_old_hosts_are_told_their_version_and_the_target() -> None:
     text = " ".join(_steps(_cluster(("esx01", "esx02"), esx=(OLD, OLD), hw="8")))
-    assert "Upgrade esx01 and esx02 from ESXi 5.5.0, and every other host of the cluster below 6.0" in text
+    assert "Upgrade esx01 and esx02 from ESXi 5.5.0 to a supported release" in text  # no other host in Prod
     assert "to a supported release" in text and "6.0 itself is out of support" in text
     assert "(now version 8)" in text
     assert "10 GbE" not in text, "the vMotion conditions come once the versions allow vMotion"
@@ -72,9 +73,30 @@ def test_old_hosts_are_told_their_version_and_the_target() -> None:
 
 def test_one_old_host_is_named_alone() -> None:
     text = " ".join(_steps(_cluster(("esx01", "esx02"), esx=(OLD, NEW))))
-    assert "Upgrade esx01 from ESXi 5.5.0, and every other host of the cluster below 6.0" in text
-    assert "esx02 from" not in text
+    assert "Upgrade esx01 from ESXi 5.5.0 to a supported release" in text  # esx02, its cluster's other host, is 8.0
+    assert "esx02 from" not in text and "other host" not in text
     assert "VM hardware of" not in text
+
+
+def test_the_clusters_other_old_hosts_are_named_in_the_upgrade_step() -> None:
+    """One cluster runs one version: the hosts below 6.0 that run no node are named with their version."""
+    hosts = [host("esx01", esx=OLD), host("esx02", esx=OLD), host("esx03", esx=SIX_FIVE), host("esx04", esx=OLD),
+             host("esx09", cluster="Test", esx=OLD)]
+    nodes = [guest("sql01", "vm-1", "esx01", hw="8"), guest("sql02", "vm-2", "esx01", hw="8")]
+    disks = [rdm(v, "[san01] sql/q.vmdk", "L1", bus="physical", mode="physical") for v in ("vm-1", "vm-2")]
+    out = run(make(hosts, nodes, disks=disks, datastores=[store("san01", ["esx01", "esx02", "esx03", "esx04"])]))
+    text = " ".join(_steps(out.findings))
+    assert ("Upgrade esx01 from ESXi 5.5.0, and the cluster's other hosts below 6.0, esx02 and esx04 (ESXi 5.5.0; "
+            "one cluster runs one version), to a supported release") in text
+    assert "esx03" not in text and "esx09" not in text  # 6.5 is past the gate; esx09 is in another cluster
+
+
+def test_without_the_clusters_hosts_the_upgrade_step_still_says_every_other_host() -> None:
+    facts = GroupFacts("across-boxes", frozenset({"VMW-02"}),
+                       (Node("a", "esx01", 505, "5.5.0", 19), Node("b", "esx02", 800, "8.0.3", 19)))
+    text = " ".join(advise(facts))
+    assert "Upgrade esx01 from ESXi 5.5.0, and every other host of the cluster below 6.0 (one cluster runs one " \
+           "version), to a supported release" in text
 
 
 def test_virtual_bus_sharing_in_a_box_names_the_disk_types_that_work_across_hosts() -> None:
