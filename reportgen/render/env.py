@@ -31,14 +31,18 @@ SHORT_PART = 12
 """A part of a name between dots up to this long never breaks ('HQ-PROD-02', 'hqfscib01-a'); longer, it would overflow a narrow column."""
 
 
-def breakable(value: object) -> Markup:
-    """A host, cluster or guest name that breaks only after a dot, except inside a long part between dots,
-    which may also break after '_' and '-' (never mid-word)."""
+def breakable(value: object, whole: int = SHORT_PART) -> Markup:
+    """A host, cluster, guest or owner name that breaks only after a dot or at a space, except inside a long
+    word between dots, which may also break after '_' and '-' (never mid-word). ``whole``: the longest word
+    kept on one line (a column wide enough for it may keep longer ones)."""
     parts = []
     for part in _DOTS.split(str(value)):
         if not part:
             continue
-        text = str(escape(part))
-        parts.append(f'<span class="nm">{text}</span>' if len(part) <= SHORT_PART
-                     else _BREAK_AFTER.sub(r"\1<wbr>", text))
+        words = []
+        for word in part.split(" "):
+            text = str(escape(word))
+            words.append(f'<span class="nm">{text}</span>' if 0 < len(word) <= whole
+                         else _BREAK_AFTER.sub(r"\1<wbr>", text))
+        parts.append(" ".join(words))
     return Markup("<wbr>".join(parts))

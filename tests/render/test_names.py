@@ -51,3 +51,31 @@ def test_a_long_cluster_name_in_the_register_breaks_only_at_separators(tmp_path:
     allowed = _starts(NAME)
     for piece in pieces:
         assert any(NAME.startswith(piece, i) for i in allowed), piece
+
+
+def test_cluster_guest_and_owner_names_up_to_sixteen_characters_stay_whole_in_the_register(tmp_path: Path) -> None:
+    """'Munich_|Cluster1' in the Cluster column, 'Jean-|Luc' among the owners, 'GR-|PVW-L-DS01' among media."""
+    cluster, guests, media = "Berlin_Cluster01", ("FW-EDGE-100-XY", "SQLNODE-PRD-07"), ("APP-SRV-L-DS01",)
+    owners = ("Anne-Marie Roux", "ops-team")
+    audit = small_audit()
+    model = build_report(audit.analysis, audit.costing)
+    model = replace(model, register=tuple(
+        replace(r, cluster=cluster, power_off=guests, media=media, owners=owners, unknown_owner=False)
+        for r in model.register))
+    model = replace(model, wave_plan=tuple(replace(w, power_off=guests, owners=owners) for w in model.wave_plan))
+    render_pdf(model, tmp_path / "r.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    plan = text[text.index("Host maintenance register\n"):text.index("If a host fails\n", text.index("Wave plan\n"))]
+    tokens = {tok.strip(",") for line in plan.splitlines() for tok in line.split()}
+    for name in (cluster, *guests, *media, "Anne-Marie", "ops-team"):
+        assert name in tokens, name
+    assert not {"Berlin_", "FW-", "SQLNODE-", "APP-", "Anne-", "ops-"} & tokens
+    rows = [line for line in plan.splitlines() if cluster in line]
+    assert rows and all(f"{cluster} " in row for row in rows), "the cluster name ends before the next column"
+
+
+def test_a_word_within_a_name_breaks_at_its_spaces_and_keeps_short_words_whole() -> None:
+    assert str(breakable("Jean-Luc Martin")) == '<span class="nm">Jean-Luc</span> <span class="nm">Martin</span>'
+    assert str(breakable("Berlin_Cluster01", 16)) == '<span class="nm">Berlin_Cluster01</span>'
+    assert str(breakable("Berlin_Cluster01")) == "Berlin_<wbr>Cluster01"
