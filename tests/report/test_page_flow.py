@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 from reportgen.audit import run_audit, write_pdf
@@ -24,3 +25,20 @@ def test_a_failure_section_with_nothing_stranded_shares_the_wave_plans_page(tmp_
     assert "Hosts in one wave can be in maintenance" in failure  # on the page of the wave chart
     lines = [sum(1 for line in p.splitlines() if line.strip()) for p in pages]
     assert min(lines) >= 8, lines  # no page holds a sentence alone
+
+
+def test_the_summary_fits_its_page_with_a_scope_and_accepted_exceptions(tmp_path: Path) -> None:
+    """The scope line and the open/accepted paragraph once pushed "Only together" onto a page of its own."""
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    pdf = tmp_path / "r.pdf"
+    subprocess.run([sys.executable, "-m", "reportgen", "audit", str(samples / "rvtools" / "acme-vc01.xlsx"),
+                    str(samples / "hyperv" / "hyperv-3node.zip"), "--accept", str(samples / "accept.toml"),
+                    "--owners", str(samples / "owners.csv"), "--exclude", "cluster=HQ-DMZ-01", "-q", "-o", str(pdf)],
+                   check=True, capture_output=True)
+    pages = _pages(pdf)
+    summary = next(i for i, p in enumerate(pages) if "\nExecutive summary\n" in p)
+    text = " ".join(pages[summary].split())
+    for part in ("Scope: excluding cluster HQ-DMZ-01", "Open and accepted.", "What breaks the promise here",
+                 "What it costs", "The action that saves most", "Only together: actions"):
+        assert part in text, part
+    assert "\nThe estate at a glance\n" in pages[summary + 1]  # nothing of the summary spills over
