@@ -179,7 +179,7 @@ def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCos
     if standalone:
         return "a host alone in its cluster has no other host to move to"
     if later:
-        return "nothing is tied today: its guests are off"
+        return "its guests are off today, so nothing is tied yet"
     if other_causes:
         shown = ", ".join(other_causes[:2]) + (f" and {len(other_causes) - 2} more" if len(other_causes) > 2 else "")
         who = names[0] if len(names) == 1 else f"the same {len(names)} guests"

@@ -455,10 +455,10 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
     known_owners = [o for o in costing.per_owner if o != UNKNOWN_OWNER]
     if known_owners:
         items = list(costing.per_owner.items())
-        title, caption = "Yearly cost by owner", "Each guest cluster's or pinned guest's cost, split over its owners."
+        title, caption = "Yearly cost by owner", "Each guest cluster's or tied guest's cost, split over its owners."
     elif costing.units or not costing.units_at_power_on:
         items = [(u.label, u.annual) for u in costing.units]
-        title, caption = "Yearly cost by guest cluster or pinned guest", "No owner column was configured or filled."
+        title, caption = "Yearly cost by guest cluster or tied guest", "No owner column was configured or filled."
     else:
         items = [(u.label, u.annual) for u in costing.units_at_power_on]
         title = "Yearly cost once the guests that are off run again"
@@ -509,9 +509,9 @@ def _assumptions(analysis: Analysis, costing: Costing) -> tuple[Assumption, ...]
                    f"{money(cost.change_cost, currency)}, range {money(cost.change_cost_low, currency)}"
                    f"–{money(cost.change_cost_high, currency)}"),
         Assumption("Out-of-hours multiplier on the hours worked in the window", f"× {cost.out_of_hours_multiplier:g}"),
-        Assumption("Labour per guest cluster or pinned guest and maintenance",
+        Assumption("Labour per guest cluster or tied guest and maintenance",
                    money(costing.per_event_labour, currency)),
-        Assumption("Planned outage per guest cluster or pinned guest and maintenance",
+        Assumption("Planned outage per guest cluster or tied guest and maintenance",
                    f"{cost.outage_minutes:g} minutes"),
         Assumption("A guest tied only by a connected CD/DVD or ISO (VMW-18, VMW-19, HYV-12): media disconnected "
                    "while it runs, then migrated; no outage, no out-of-hours work",

@@ -52,7 +52,7 @@ def test_the_cost_page_shows_each_set_of_figures_once() -> None:
     hyperv = run_audit([SAMPLES / "hyperv" / "hyperv-3node.zip"])  # no owner anywhere
     cost = _section(render_html(build_report(hyperv.analysis, hyperv.costing, today=date(2026, 3, 31))), "cost")
     assert "The costliest guest clusters and tied guests" in cost
-    assert "Yearly cost by guest cluster or pinned guest" not in cost and "Yearly cost by owner" not in cost
+    assert "Yearly cost by guest cluster or tied guest" not in cost and "Yearly cost by owner" not in cost
 
 
 def test_the_summary_counts_cases_in_plain_words() -> None:
