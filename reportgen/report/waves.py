@@ -42,7 +42,7 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
         shown, guests_more = _cut(guests, MAX_WAVE_GUESTS)
         later, later_more = _cut(sorted({g.name for h in hosts for g in h.blockers_at_power_on} - set(guests)
                                         - set(media)), MAX_WAVE_GUESTS)
-        owners = sorted({g.owner or UNKNOWN_OWNER for h in hosts for g in h.blockers})
+        owners = sorted({g.owner or UNKNOWN_OWNER for h in hosts for g in (*h.blockers, *h.blockers_at_power_on)})
         failovers = sum(1 for h in hosts for c in h.degraded if topology.get(c) != "in-a-box")
         rows.append(WaveRow(
             number=wave + 1 if wave >= 0 else None, hosts=names, hosts_not_shown=more, host_count=len(hosts),

@@ -100,9 +100,14 @@ def test_a_wave_lists_the_guests_that_would_stop_once_started() -> None:
     assert later and not host.blockers
     row = next(w for w in model.wave_plan if host.name in w.hosts)
     assert set(later) <= set(row.at_power_on) and not set(row.at_power_on) & set(row.power_off)
+    asked = {g.owner or "(owner unknown)" for g in host.blockers_at_power_on}
+    assert asked <= set(row.owners)  # as in the register: whoever must agree once their guest runs again
     from reportgen.render.html import render_html
     html = render_html(model)
     plan = " ".join(html[html.index('id="waves"'):].split())
     import re
     assert f"once started: {', '.join(later)}" in re.sub(r"<[^>]+>", "", plan)
     assert "Failovers: guest clusters that cannot live-migrate" in plan
+    rows = [" ".join(re.sub(r"<[^>]+>", "", r).split()) for r in plan.split("</tr>")]
+    wave = next(r for r in rows if f"once started: {', '.join(later)}" in r)
+    assert all(owner in wave for owner in asked), wave
