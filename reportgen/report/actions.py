@@ -21,8 +21,8 @@ from .model import Action
 
 LOCAL_STORAGE = frozenset({"VMW-13", "HYV-08"})
 GUEST_CLUSTER_RULES = frozenset({"GEN-01", "GEN-02"})
-SPREAD_LAST = ("Make guest cluster {scope} movable first (its page lists the steps), then spread it over different "
-               "hosts: spread alone, it ties a second host")
+SPREAD_LAST = ("Make guest cluster {scope} movable first (its page lists the steps), then spread its nodes over "
+               "different hosts (spread alone, it ties a second host)")
 """The action for nodes on one host that could not move anyway (a network, disk or version gate is unmet)."""
 
 

@@ -133,7 +133,7 @@ def test_a_guest_cluster_in_a_box_that_could_not_move_is_told_to_spread_last() -
     in_a_box = next(a for a in plan_actions(audit.analysis, audit.costing) if "web-cib" in a.label)
     assert "VMW-01" in in_a_box.rules
     assert in_a_box.action.startswith(f"Make guest cluster {in_a_box.label} movable first")
-    assert in_a_box.action.endswith("then spread it over different hosts: spread alone, it ties a second host")
+    assert in_a_box.action.endswith("then spread its nodes over different hosts (spread alone, it ties a second host)")
     assert "spread alone, it ties a second host" in html
     across = next(a for a in plan_actions(audit.analysis, audit.costing) if "sqlprod" in a.label)
     assert "spread" not in across.action.lower()
@@ -151,3 +151,20 @@ def test_a_guest_tied_twice_is_named_with_its_other_cause_not_itself() -> None:
         if a.reason and " is also tied by " in a.reason:
             who, _, other = a.reason.partition(" is also tied by ")
             assert who not in other, a.reason
+
+
+def test_the_spread_last_action_reads_as_one_sentence_in_the_remedy_table(tmp_path: Path) -> None:
+    """It broke after 'different', alone on a line, before 'hosts: spread alone …' in the sample's PDF."""
+    import subprocess
+
+    from reportgen.audit import run_audit, write_pdf
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    audit = run_audit([samples / "rvtools" / "acme-vc01.xlsx", samples / "hyperv" / "hyperv-3node.zip"])
+    write_pdf(audit, tmp_path / "s.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    table = text[text.index("Remedy table"):text.index("Actions that free hosts together")]
+    cells = [line[:60].strip() for line in table.splitlines()]
+    assert "different" not in cells
+    flowing = " ".join(" ".join(c.split()[1:]) if c.split() and c.split()[0].isdigit() else c for c in cells)
+    assert "then spread its nodes over different hosts (spread alone, it ties a second host)" in " ".join(flowing.split())
