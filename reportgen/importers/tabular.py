@@ -113,8 +113,17 @@ def read_text_table(data: bytes, file: str) -> TextTable:
         lines_skipped += 1
     if not stripped.strip():
         raise InputError("the file is empty", where=file, hint="export it again; it holds no header row")
+    hinted = None
+    first = stripped.split("\n", 1)[0].rstrip("\r")
+    if len(first) == 5 and first.lower().startswith("sep="):  # Excel's hint line: 'sep=;' names the delimiter
+        hinted = first[4]
+        stripped = stripped.split("\n", 1)[1] if "\n" in stripped else ""
+        lines_skipped += 1
+        if not stripped.strip():
+            raise InputError("the file holds only Excel's 'sep=' line", where=file,
+                             hint="export it again; it holds no header row")
     header_line = stripped.split("\n", 1)[0].rstrip("\r")
-    delimiter = sniff_delimiter(header_line)
+    delimiter = hinted or sniff_delimiter(header_line)
     try:
         headers = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter))]
     except csv.Error as exc:

@@ -8,6 +8,8 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.rvtools_files import small_estate, write_csv_folder
 
 
@@ -174,3 +176,22 @@ def test_a_note_typed_under_the_vhost_table_is_not_a_host(cli, tmp_path: Path) -
     assert "only one cell holds a value (e.g. " in note["message"]
     [source] = found["estate"]["sources"]
     assert source["rows_read"] == source["rows_used"] + source["rows_skipped"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_excels_sep_line_names_the_delimiter(cli, tmp_path: Path, delimiter: str) -> None:
+    """A CSV saved by Excel for another locale may start with 'sep=;'. Before: the hint line was read as the
+    header, and the folder was refused as 'not an RVTools export'."""
+    plain = write_csv_folder(small_estate(), tmp_path / "plain", delimiter=delimiter)
+    hinted = write_csv_folder(small_estate(), tmp_path / "hinted", delimiter=delimiter)
+    for file in hinted.iterdir():
+        file.write_bytes(f"sep={delimiter}\r\n".encode() + file.read_bytes())
+    found = []
+    for folder in (plain, hinted):
+        out = tmp_path / f"{folder.name}.json"
+        result = cli(["audit", folder, "--json", out, "-q"])
+        assert result.code == 0, result.stderr
+        document = json.loads(out.read_text())
+        found.append((document["estate"]["guests"],
+                      sorted((f["rule"], f["guest"]["name"] if f["guest"] else "") for f in document["findings"])))
+    assert found[0] == found[1] and found[0][0] == 5
