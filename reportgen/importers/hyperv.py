@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..estate import DataIssue, Estate
 from . import hyperv_values as H
 from .hyperv_affinity import affinity_rules
-from .hyperv_expected import diskless_nodes
+from .hyperv_expected import diskless_nodes, vmless_nodes
 from .hyperv_guardians import vm_security
 from .hyperv_map import HyperVMapper
 from .hyperv_map_devices import datastores as map_datastores
@@ -72,7 +72,8 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     devices = map_devices(m, guests)
     status = read_status(raw.manifest, raw.file)
     m.issues.extend(status.issues)
-    gaps = [*status.gaps, *_empty_vm_lists(m, guests, hosts), *diskless_nodes(m, guests, hosts, raw.manifest)]
+    gaps = [*status.gaps, *_empty_vm_lists(m, guests, hosts), *diskless_nodes(m, guests, hosts, raw.manifest),
+            *vmless_nodes(m, guests, hosts, raw.manifest)]
     tables = {
         "guests": _to_table("guests", guests),
         "hosts": _to_table("hosts", hosts),

@@ -15,7 +15,7 @@ import polars as pl
 
 from ..estate import DataIssue
 from . import hyperv_values as H
-from .hyperv_status import Gap
+from .hyperv_status import PER_VM, Gap, empty_vm_gaps
 
 if TYPE_CHECKING:
     from .hyperv_map import HyperVMapper
@@ -47,4 +47,32 @@ def diskless_nodes(m: HyperVMapper, guests: pl.DataFrame, hosts: pl.DataFrame,
             "failed or was not run elevated there, so the checks that need the VMs' disks are not assessed on it. "
             f"Export it again elevated ('Get-VM | {DISKS} | Export-Csv …'), or run the collector",
             sheet=", ".join(m.raw.files.get(DISKS, [DISKS])), rows=vms, quoted=(node,)))
+    return gaps
+
+
+def vmless_nodes(m: HyperVMapper, guests: pl.DataFrame, hosts: pl.DataFrame,
+                 manifest: dict[str, object] | None) -> list[Gap]:
+    """Gaps for the nodes that the per-VM files name (their disks, adapters) but whose Get-VM file lists no VM:
+    that file was empty or not read, so the node's VMs are missing, never absent."""
+    if manifest is not None and isinstance(manifest.get("status"), list) or not hosts.height:
+        return []
+    with_vms = set(guests["host_key"].drop_nulls().to_list()) if guests.height else set()
+    named: dict[str, int] = {}
+    for obj in PER_VM:
+        frame = m.obj(obj)
+        if frame is not None and frame.height and "ComputerName" in frame.columns:
+            for key in frame.select(H.host_key(pl.col("ComputerName"))).to_series().drop_nulls().to_list():
+                named[key] = named.get(key, 0) + 1
+    names = dict(zip(hosts["host_key"].to_list(), hosts["name"].to_list()))
+    gaps: list[Gap] = []
+    for key, rows in sorted(named.items()):
+        if key in with_vms or key not in names:
+            continue
+        node = names[key] or key.split("/")[-1]
+        gaps.extend(empty_vm_gaps(node, f"no VM listed, though {rows} row(s) of its VMs' disks or adapters are"))
+        m.issues.append(DataIssue(
+            "error", m.raw.file, f"Get-VM lists no VM on {node}, though {rows} row(s) of other files (disks, "
+            "adapters) belong to VMs there: its Get-VM file is empty or was not read, so the checks that need its "
+            "VMs are not assessed there. Export Get-VM on that host again, elevated",
+            sheet=", ".join(m.raw.files.get("Get-VM", ["Get-VM"])), rows=rows, quoted=(node,)))
     return gaps

@@ -83,3 +83,18 @@ def test_a_column_one_hosts_file_lacks_is_unknown_for_the_object(cli: Any, tmp_p
     assert status == "not-assessed" and "Get-VM lacks column" in reason and "'ConfigurationLocation'" in reason
     [line] = [d for d in found["data_quality"] if d["column"] == "ConfigurationLocation"]
     assert line["message"].startswith("vms-hvsa01.csv lack(s) the Get-VM column ConfigurationLocation")
+
+
+def test_a_hosts_empty_vm_file_is_a_failed_read_there(cli: Any, tmp_path: Path) -> None:
+    """Before: with HVSA01's Get-VM file header-only, its 4 VMs vanished, 15 rows of their disks and adapters
+    were skipped, and HYV-05/08/12 stayed 'assessed' without HVSA01's findings."""
+    folder = _copy(tmp_path, lambda row: True)
+    vms = folder / "vms-hvsa01.csv"
+    type_line, header, *_ = vms.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    vms.write_text(type_line + header, encoding="utf-8-sig")
+    found = _audit(cli, folder)
+    for rule in ("HYV-05", "HYV-08", "HYV-12"):
+        status, reason = _coverage(found)[rule]
+        assert status == "not-assessed" and "failed on HVSA01" in reason and "HVSA02" not in reason, (rule, reason)
+    [line] = [d for d in found["data_quality"] if d["message"].startswith("Get-VM lists no VM on HVSA01")]
+    assert line["level"] == "error" and "Export Get-VM on that host again" in line["message"]
