@@ -20,7 +20,7 @@ from libcpp.string cimport string
 from libcpp.vector cimport vector
 
 from cell_values cimport append_datetime, append_number, column_index, parse_int, strtod_range
-from xml_text cimport Tag, decode_text, find_attr, find_attr_named, read_tag, rich_text, tag_is, trim_from
+from xml_text cimport Tag, decode_text, find_attr, read_tag, rich_text, tag_is, trim_from
 
 
 cdef class Buffer:
@@ -110,7 +110,7 @@ def parse_shared_strings(const unsigned char[::1] xml) -> SharedStrings:
                 if tag.closing:
                     table.ended = True
                     break
-                if find_attr_named(&tag, b"uniqueCount", 11, &value, &n):
+                if find_attr(&tag, b"uniqueCount", 11, &value, &n):
                     table.declared = parse_int(value, n)
                 continue
             if not tag_is(&tag, b"si", 2) or tag.closing:
@@ -383,7 +383,7 @@ cdef class SheetScanner:
             if tag.closing or not tag_is(&tag, b"row", 3):
                 p = tag.gt + 1
                 continue
-            number = parse_int(value, n) if find_attr(&tag, b'r', &value, &n) else self.row + 1
+            number = parse_int(value, n) if find_attr(&tag, b'r', 1, &value, &n) else self.row + 1
             if number <= self.row:  # rows out of order or a bad number: stop, say so
                 self.malformed = True
                 self.state = DONE

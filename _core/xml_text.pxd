@@ -43,38 +43,8 @@ cdef inline bint tag_is(const Tag* tag, const char* name, Py_ssize_t n) noexcept
     return tag.name_len == n and memcmp(tag.name, name, n) == 0
 
 
-cdef inline bint find_attr(const Tag* tag, char name, const char** value, Py_ssize_t* n) noexcept nogil:
-    """Find the one-letter attribute ``name`` (unprefixed) of a start tag."""
-    cdef const char* p = tag.attrs
-    cdef const char* start
-    cdef const char* eq
-    cdef const char* close
-    cdef char quote
-    while True:
-        while p < tag.gt and (p[0] == b' ' or p[0] == b'\t' or p[0] == b'\n' or p[0] == b'\r'):
-            p += 1
-        if p >= tag.gt:
-            return False
-        start = p
-        eq = <const char*>memchr(p, b'=', tag.gt - p)
-        if eq == NULL or eq + 1 >= tag.gt:
-            return False
-        quote = eq[1]
-        if quote != b'"' and quote != b"'":
-            return False
-        p = eq + 2
-        close = <const char*>memchr(p, quote, tag.gt - p)
-        if close == NULL:
-            return False
-        if eq - start == 1 and start[0] == name:
-            value[0] = p
-            n[0] = close - p
-            return True
-        p = close + 1
-
-
-cdef inline bint find_attr_named(const Tag* tag, const char* name, Py_ssize_t name_len, const char** value,
-                                 Py_ssize_t* n) noexcept nogil:
+cdef inline bint find_attr(const Tag* tag, const char* name, Py_ssize_t name_len, const char** value,
+                           Py_ssize_t* n) noexcept nogil:
     """Find the attribute ``name`` (``name_len`` bytes, unprefixed) of a start tag."""
     cdef const char* p = tag.attrs
     cdef const char* start
