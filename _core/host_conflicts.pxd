@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
-# The host-conflict graph, shared by waves.pyx and bounds.pyx. Header only.
+# The host-conflict graph, shared by waves.pyx and wave_bound.pxd. Header only.
 #
 # Two distinct hosts conflict when one faux cluster has members on both: the graph is the union
 # of one clique per faux cluster, so it is never built. Neighbours of x are enumerated through

@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True, embedsignature=True
-"""Maintenance domains (step 4) and patch waves (step 5; the lower bound is in bounds.pyx).
+"""Maintenance domains (step 4) and patch waves (step 5; the lower bound is in wave_bound.pxd).
 
 Both work on the host-conflict graph described in host_conflicts.pxd.
 
@@ -7,6 +7,8 @@ Inputs are validated by reportgen.graph before they reach these kernels: every i
 range, arrays are C-contiguous int32, capacities are >= 1. The wrappers allocate their
 outputs and return them.
 """
+
+from collections import namedtuple
 
 import numpy as np
 
@@ -17,6 +19,10 @@ from libcpp.vector cimport vector
 
 from core_types cimport idx_t, int64_t, uint64_t, csr_by_key, uf_labels
 from host_conflicts cimport HostConflicts, conflicts_init, neighbours
+from wave_bound cimport lower_bound
+
+
+WavePlan = namedtuple("WavePlan", "n_waves wave lower_bound")
 
 
 # Distinct known hosts of every faux cluster, ascending. Guests with host -1 or no faux
@@ -254,14 +260,17 @@ cdef idx_t _waves(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t* fh
 
 
 def waves(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t[::1] fh_ptr,
-          const idx_t[::1] fh, const idx_t[::1] host_cluster, const idx_t[::1] capacity,
-          idx_t target):
-    """(number of waves used, wave of every host)."""
+          const idx_t[::1] fh, const idx_t[::1] host_cluster, const idx_t[::1] capacity):
+    """The patch waves as a :data:`WavePlan`: the number of waves used, the wave of every host,
+    and the lower bound on the waves of any valid plan (the greedy rounds stop when they meet it).
+    """
     wave = np.empty(n_hosts, dtype=np.int32)
     cdef idx_t[::1] wave_v = wave
-    cdef idx_t count = 0
+    cdef idx_t count = 0, bound = 0
     if n_hosts > 0:
         with nogil:
+            bound = lower_bound(n_hosts, n_faux, n_clusters, &fh_ptr[0], &fh[0], &host_cluster[0],
+                                &capacity[0])
             count = _waves(n_hosts, n_faux, n_clusters, &fh_ptr[0], &fh[0], &host_cluster[0],
-                           &capacity[0], target, &wave_v[0])
-    return count, wave
+                           &capacity[0], bound, &wave_v[0])
+    return WavePlan(count, wave, bound)

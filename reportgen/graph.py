@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ._core import bounds as _bounds
 from ._core import closure as _closure
 from ._core import components as _components
 from ._core import remediation as _remediation
@@ -363,10 +362,7 @@ def pinning(inputs: PinningInputs) -> Pinning:
                                                v.strands.src, v.strands.dst)
     fh_ptr, fh = _waves.faux_hosts(v.n_guests, v.n_faux, v.n_hosts, v.faux, v.guest_host)
     domain_count, domain = _waves.domains(v.n_hosts, v.n_faux, fh_ptr, fh)
-    bound = _bounds.lower_bound(v.n_hosts, v.n_faux, v.n_clusters, fh_ptr, fh, v.host_cluster,
-                                v.capacity)
-    wave_count, wave = _waves.waves(v.n_hosts, v.n_faux, v.n_clusters, fh_ptr, fh,
-                                    v.host_cluster, v.capacity, bound)
+    plan = _waves.waves(v.n_hosts, v.n_faux, v.n_clusters, fh_ptr, fh, v.host_cluster, v.capacity)
     freed = _freed(v, closure, evac)
     hosts_freed = len(freed.row(v.n_causes + v.n_rules))
     k_needed = _remediation.containment(v.n_guests, v.n_faux, v.n_hosts, v.faux, v.guest_host,
@@ -381,7 +377,7 @@ def pinning(inputs: PinningInputs) -> Pinning:
         owners=CSR(evac.owners_ptr, evac.owners),
         unknown_owner=evac.unknown_owner, evacuable=blockers.lengths() == 0,
         domain=domain, domain_count=domain_count,
-        wave=wave, wave_count=wave_count, wave_lower_bound=bound,
+        wave=plan.wave, wave_count=plan.n_waves, wave_lower_bound=plan.lower_bound,
         stranded=CSR(stranded_ptr, stranded),
         freed_by_cause=_take_rows(freed, np.arange(v.n_causes, dtype=np.int32)),
         freed_by_rule=_take_rows(freed, np.arange(v.n_causes, v.n_causes + v.n_rules,

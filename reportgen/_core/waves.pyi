@@ -1,6 +1,15 @@
 """Maintenance domains and patch waves (built from ``_core/waves.pyx``)."""
+from typing import NamedTuple
+
 import numpy as np
 import numpy.typing as npt
+
+class WavePlan(NamedTuple):
+    """Patch waves: no guest cluster loses two nodes, no cluster more than its capacity, per wave."""
+
+    n_waves: int  # waves used
+    wave: npt.NDArray[np.int32]  # per host
+    lower_bound: int  # no valid plan uses fewer waves
 
 def faux_hosts(
     n: int,  # int32_t, guests
@@ -23,5 +32,4 @@ def waves(
     fh: npt.NDArray[np.int32],  # const int32_t[::1]
     host_cluster: npt.NDArray[np.int32],  # const int32_t[::1]
     capacity: npt.NDArray[np.int32],  # const int32_t[::1], >= 1
-    target: int,  # int32_t, waves opened from the start (the lower bound)
-) -> tuple[int, npt.NDArray[np.int32]]: ...  # (waves used, wave per host)
+) -> WavePlan: ...

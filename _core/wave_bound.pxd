@@ -1,10 +1,7 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True, embedsignature=True
-"""A lower bound on the number of patch waves (step 5), so a plan can say how close it is.
-
-Inputs are validated by reportgen.graph before they reach these kernels: every index is in
-range, arrays are C-contiguous int32, capacities are >= 1.
-"""
-
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+# A lower bound on the number of patch waves (step 5), so a plan can say how close it is, and its
+# greedy rounds know when to stop. Header only, cimported by waves.pyx. Inputs are validated by
+# reportgen.graph: every index is in range, capacities are >= 1.
 from libcpp.algorithm cimport sort
 from libcpp.pair cimport pair
 from libcpp.vector cimport vector
@@ -17,8 +14,8 @@ from host_conflicts cimport HostConflicts, conflicts_init, neighbours
 # most alive neighbours first (ties: smaller host); a candidate joins when it is adjacent to
 # every member so far (hits counts members adjacent to each candidate; slot maps a host to its
 # candidate position, -1 otherwise, and is restored on return). Returns the clique's size.
-cdef idx_t _greedy_clique(HostConflicts* g, idx_t x, const char* alive, const idx_t* degree,
-                          idx_t* seen, idx_t* token, idx_t* slot) noexcept nogil:
+cdef inline idx_t _greedy_clique(HostConflicts* g, idx_t x, const char* alive, const idx_t* degree,
+                                 idx_t* seen, idx_t* token, idx_t* slot) noexcept nogil:
     cdef vector[pair[idx_t, idx_t]] order
     cdef vector[idx_t] near, hits
     cdef idx_t i, j, y, z, size = 1
@@ -59,9 +56,9 @@ cdef idx_t _greedy_clique(HostConflicts* g, idx_t x, const char* alive, const id
 #       sparse estates nothing survives and (e) costs one degree pass.
 # Complexity: O(sum_f h_f^2 + sum_{c: cap_c = 1} n_c^2) for (a)-(d) and the peel, plus
 # O(sum over core hosts x of |N'(x)| log |N'(x)| + sum over the clique of |N'|) for (e).
-cdef idx_t _lower_bound(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t* fh_ptr,
-                        const idx_t* fh, const idx_t* host_cluster,
-                        const idx_t* capacity) noexcept nogil:
+cdef inline idx_t lower_bound(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t* fh_ptr,
+                              const idx_t* fh, const idx_t* host_cluster,
+                              const idx_t* capacity) noexcept nogil:
     cdef HostConflicts g
     cdef vector[idx_t] per_cluster = vector[idx_t](n_clusters, 0)
     cdef vector[idx_t] seen = vector[idx_t](n_hosts, -1)
@@ -115,15 +112,3 @@ cdef idx_t _lower_bound(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx
                                         &token, slot.data()))
     return lb
 
-
-def lower_bound(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t[::1] fh_ptr,
-                const idx_t[::1] fh, const idx_t[::1] host_cluster,
-                const idx_t[::1] capacity) -> int:
-    """A lower bound on the number of waves of any valid plan."""
-    cdef idx_t lb = 0
-    if n_hosts == 0:
-        return 0
-    with nogil:
-        lb = _lower_bound(n_hosts, n_faux, n_clusters, &fh_ptr[0], &fh[0], &host_cluster[0],
-                          &capacity[0])
-    return lb
