@@ -406,6 +406,9 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
     # safely, and outputs that would replace an input or each other.
     owners = args.owners or config.owners_file
     accept = args.accept or config.report.accept or None
+    if args.as_of and not accept:
+        raise UsageError("--as-of needs --accept (or accept under [report] in the configuration): it sets the day "
+                         "accepted exceptions are judged on, and there are none without an accept file")
     check_outputs(args.exports, outputs, (args.config, config.report.logo, owners, accept), args.history)
     if args.owner_packs:
         from .pack_files import check_pack_folder
@@ -530,8 +533,42 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
     if args.fail_on:
         worst = audit.worst_severity()
         if worst is not None and worst >= Severity.parse(args.fail_on):
+            _say_failed(audit, args.fail_on, err)
             return ExitStatus.FINDINGS
     return ExitStatus.OK
+
+
+FAILED_SHOWN = 5
+"""Open findings named on stderr when --fail-on fails the audit (the rest are counted)."""
+WARNINGS_SHOWN = 20
+"""Warnings about the accept file printed before the rest are only counted."""
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: control characters (a line break in a TOML string) become spaces."""
+    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text)
+
+
+def _say_failed(audit: Audit, level: str, err: TextIO) -> None:
+    """Which open findings made --fail-on fail: how many, and the first few by rule, guest and host."""
+    from .rules import Severity
+
+    floor = Severity.parse(level)
+    analysis = audit.analysis
+    failing = sorted((f for i, f in enumerate(analysis.findings)
+                      if f.timing != "hygiene" and f.severity >= floor
+                      and (audit.acceptance is None or audit.acceptance.is_open(i))),
+                     key=lambda f: -f.severity)
+    err.write(f"reportgen: --fail-on {level}: {len(failing)} open finding{'s' if len(failing) != 1 else ''} "
+              f"at or above {level}{', not accepted' if audit.acceptance is not None else ''}:\n")
+    for f in failing[:FAILED_SHOWN]:
+        where = [f"guest {analysis.guest_names.get(f.guest_key, f.guest_key)}"] if f.guest_key else []
+        where += [f"host {analysis.host_names.get(f.host_key, f.host_key)}"] if f.host_key else []
+        err.write(_one_line(f"reportgen:   {f.rule} ({f.severity.label}) on {' '.join(where) or 'the estate'}")
+                  + "\n")
+    if len(failing) > FAILED_SHOWN:
+        err.write(f"reportgen:   and {len(failing) - FAILED_SHOWN} more (every finding is in the report and the "
+                  "JSON findings)\n")
 
 
 def _say_acceptance(audit: Audit, judgement: Judgement, err: TextIO, progress: TerminalProgress) -> None:
@@ -546,24 +583,33 @@ def _say_acceptance(audit: Audit, judgement: Judgement, err: TextIO, progress: T
     progress.done(f"accepted exceptions as of {judgement.as_of}: {accepted} findings accepted; "
                   + ", ".join(f"{n} {s}" for s, n in counts.items())
                   + f"; yearly cost {money(open_cost, currency)} open, {money(accepted_cost, currency)} accepted")
+    warnings = _acceptance_warnings(judgement)
+    err.writelines(f"reportgen: warning: {_one_line(w)}\n" for w in warnings[:WARNINGS_SHOWN])
+    if len(warnings) > WARNINGS_SHOWN:
+        err.write(f"reportgen: warning: {judgement.path}: and {len(warnings) - WARNINGS_SHOWN} more warnings about "
+                  "the accept file; every entry's status is in the report's Accepted exceptions section and the "
+                  "JSON acceptances\n")
+
+
+def _acceptance_warnings(judgement: Judgement) -> list[str]:
+    """One line for each guest cluster held open, each entry overlapping an earlier one, each expired or stale entry."""
+    said = []
     for e in judgement.entries:
+        entry = f"{judgement.path}: entry {e.entry.position} (line {e.entry.line}: {e.entry.what})"
         for held in e.held_open:
             still = ", ".join(f"{guest}'s {rule}" for guest, rule in held.open_findings[:3])
             more = len(held.open_findings) - 3
-            err.write(f"reportgen: warning: {judgement.path}: entry {e.entry.position} (line {e.entry.line}: "
-                      f"{e.entry.what}) accepts guest cluster {held.name}, but {still}"
-                      f"{f' and {more} more' if more > 0 else ''} "
-                      f"{'is' if len(held.open_findings) == 1 else 'are'} open: the guest cluster and its cost "
-                      "count as open until that is fixed or accepted too\n")
+            said.append(f"{entry} accepts guest cluster {held.name}, but {still}"
+                        f"{f' and {more} more' if more > 0 else ''} "
+                        f"{'is' if len(held.open_findings) == 1 else 'are'} open: the guest cluster and its cost "
+                        "count as open until that is fixed or accepted too")
         if e.accepted_first_by:
             earlier = ", ".join(str(n) for n in e.accepted_first_by)
-            err.write(f"reportgen: warning: {judgement.path}: entry {e.entry.position} (line {e.entry.line}: "
-                      f"{e.entry.what}) matches what entry {earlier} already accepts; the first entry in the file "
-                      "is the one shown as accepting it\n")
+            said.append(f"{entry} matches what entry {earlier} already accepts; the first entry in the file "
+                        "is the one shown as accepting it")
         if e.status in ("expired", "stale"):
-            why = f"expired on {e.entry.expires}" if e.status == "expired" else "matches nothing"
-            err.write(f"reportgen: warning: {judgement.path}: entry {e.entry.position} (line {e.entry.line}: "
-                      f"{e.entry.what}) {why}\n")
+            said.append(f"{entry} {f'expired on {e.entry.expires}' if e.status == 'expired' else 'matches nothing'}")
+    return said
 
 
 def _say_history(history: History, kept: list[str], folder: str, err: TextIO, progress: TerminalProgress) -> None:

@@ -1,0 +1,81 @@
+"""What a user sees of the accepted exceptions around the edges: --as-of alone, a redacted findings JSON
+given to accept-template, the findings that make --fail-on fail, capped warnings, which entry accepted a
+finding first, and the line of an entry written inline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.accept.test_cli import accept_file
+from tests.rvtools_files import small_estate, write_xlsx
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_xlsx(small_estate(), tmp_path_factory.mktemp("followups") / "vc.xlsx")
+
+
+def test_as_of_without_an_accept_file_is_a_usage_error(cli, book: Path, tmp_path: Path) -> None:
+    result = cli(["audit", book, "--json", tmp_path / "f.json", "--as-of", "2027-01-15"])
+    assert result.code == 2
+    assert "reportgen: usage error: --as-of needs --accept" in result.stderr
+    assert not (tmp_path / "f.json").exists()
+
+
+def test_as_of_with_the_configurations_accept_file_is_fine(cli, book: Path, tmp_path: Path) -> None:
+    accept_file(tmp_path / "accept.toml", 'guests = ["sql01", "sql02"]')
+    (tmp_path / "audit.toml").write_text('[report]\naccept = "accept.toml"\n')
+    result = cli(["audit", book, "--json", tmp_path / "f.json", "-q", "--config", tmp_path / "audit.toml",
+                  "--as-of", "2027-01-15"])
+    assert result.code == 0, result.stderr
+    assert json.loads((tmp_path / "f.json").read_text())["acceptances_as_of"] == "2027-01-15"
+
+
+def test_fail_on_names_the_findings_that_failed_it(cli, book: Path, tmp_path: Path) -> None:
+    result = cli(["audit", book, "--json", tmp_path / "f.json", "-q", "--fail-on", "high"])
+    assert result.code == 1
+    findings = [f for f in json.loads((tmp_path / "f.json").read_text())["findings"]
+                if f["timing"] != "hygiene" and f["severity"] in ("high", "critical")]
+    assert f"reportgen: --fail-on high: {len(findings)} open findings at or above high" in result.stderr
+    first = findings[0]
+    assert f"{first['rule']} ({first['severity']}) on guest {first['guest']['name']}" in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("reportgen:   ") and " more " not in line]
+    assert 1 <= len(lines) <= 10
+    if len(findings) > len(lines):
+        assert f"and {len(findings) - len(lines)} more" in result.stderr
+
+
+def test_fail_on_says_nothing_of_accepted_findings(cli, book: Path, tmp_path: Path) -> None:
+    sql = accept_file(tmp_path / "sql.toml", 'guests = ["sql01", "sql02"]')
+    result = cli(["audit", book, "--json", tmp_path / "f.json", "-q", "--accept", sql, "--fail-on", "high"])
+    assert result.code == 1
+    assert "on guest sql0" not in result.stderr and "on guest fs0" in result.stderr
+    passed = cli(["audit", book, "--json", tmp_path / "f.json", "-q", "--accept", sql, "--fail-on", "critical"])
+    assert passed.code == 0 and "--fail-on" not in passed.stderr
+
+
+def test_warnings_about_the_accept_file_are_capped_one_line_each(cli, book: Path, tmp_path: Path) -> None:
+    ghosts = [f'guest = "ghost{i:03}"' for i in range(45)] + ['guest = "two\\nlines"']
+    accept = accept_file(tmp_path / "many.toml", *ghosts)
+    result = cli(["audit", book, "--json", tmp_path / "f.json", "--accept", accept])
+    assert result.code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("reportgen: warning:")]
+    assert len(warnings) == 21
+    assert "and 26 more warnings about the accept file" in warnings[-1]
+    assert "JSON" in warnings[-1] and "Accepted exceptions" in warnings[-1]
+    assert all("matches nothing" in w for w in warnings[:20])
+    statuses = [a["status"] for a in json.loads((tmp_path / "f.json").read_text())["acceptances"]]
+    assert statuses == ["stale"] * 46
+
+
+def test_a_warning_never_spans_two_lines(cli, book: Path, tmp_path: Path) -> None:
+    accept = accept_file(tmp_path / "nl.toml", 'guest = "two\\nlines"')
+    result = cli(["audit", book, "--json", tmp_path / "f.json", "--accept", accept])
+    (warning,) = [line for line in result.stderr.splitlines() if "matches nothing" in line]
+    assert "guest two lines" in warning
+    assert "\nlines" not in result.stderr
+
+
