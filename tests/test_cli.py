@@ -169,7 +169,10 @@ def test_the_console_command_flushes_its_messages_before_it_exits(tmp_path: Path
     done = subprocess.run([sys.executable, "-m", "reportgen", "audit", book, "-o", tmp_path / "r.pdf",
                            "--json", tmp_path / "f.json", "--fail-on", "critical"], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr  # the small estate has a critical finding
-    assert done.stderr.splitlines()[-1].startswith("reportgen: 4 hosts, 5 guests, 2 guest clusters")
+    lines = done.stderr.splitlines()
+    assert any(line.startswith("reportgen: 4 hosts, 5 guests, 2 guest clusters") for line in lines)
+    # the last words are the findings that failed --fail-on, complete to the end of their line
+    assert lines[-1] == "reportgen:   GEN-02 (critical) on guest sql02 host esx01.example.test"
     assert json.loads((tmp_path / "f.json").read_text())["estate"]["guests"] == 5
     assert (tmp_path / "r.pdf").read_bytes().rstrip().endswith(b"%%EOF")
 
