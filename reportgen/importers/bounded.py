@@ -17,7 +17,8 @@ import os
 import stat
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -239,6 +240,34 @@ def folder_entries(folder: Path, recursive: bool = False) -> list[Entry]:
             else:
                 entries.append(entry)
     return sorted(entries, key=lambda e: e.name)
+
+
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")  # a zip archive (an xlsx is one), or an empty one
+
+
+def is_zip(head: bytes) -> bool:
+    """Whether a file that starts with ``head`` is a zip archive (an xlsx workbook is one)."""
+    return head[:4] in _ZIP
+
+
+@contextmanager
+def open_export(path: Path, where: str) -> Iterator[zipfile.ZipFile | IO[bytes]]:
+    """An export file given on the command line, opened within :data:`MAX_FILE_BYTES`: a zip archive
+    checked from its central directory (nothing inflated yet), else the plain file at its start."""
+    with open_regular(path, MAX_FILE_BYTES, where) as handle:
+        zipped = is_zip(handle.read(4))
+        handle.seek(0)
+        if not zipped:
+            yield handle
+            return
+        check_archive(handle, where)
+        handle.seek(0)
+        try:
+            archive = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputError(f"cannot read the zip archive: {exc}", where=where, hint="copy it again") from exc
+        with archive:
+            yield archive
 
 
 def check_archive(source: Path | IO[bytes], where: str | None = None) -> list[str]:

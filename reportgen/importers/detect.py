@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
-from .bounded import MAX_FILE_BYTES, Entry, check_archive, folder_entries, open_regular
+from .bounded import MAX_FILE_BYTES, Entry, check_archive, folder_entries, is_zip, open_regular
 from .rvtools_headers import canonical_tab
 
 __all__ = ["MANIFEST", "ExportKind", "bundle_file", "check_archive", "detect", "export_files", "is_zip", "tab_file"]
@@ -16,7 +16,6 @@ __all__ = ["MANIFEST", "ExportKind", "bundle_file", "check_archive", "detect", "
 # RVTools names its CSVs RVTools_tabvInfo.csv …; exporters that imitate it write vInfo.csv ….
 _RVTOOLS_CSV = re.compile(r"^((RVTools_)?tabv|vinfo\.csv$)", re.IGNORECASE)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary .xls, and encrypted Office files
-_ZIP = (b"PK\x03\x04", b"PK\x05\x06")  # a zip archive (an xlsx is one), or an empty one
 MANIFEST = "manifest.json"
 """The collector's description of a Hyper-V bundle."""
 
@@ -75,11 +74,6 @@ def detect(path: Path) -> ExportKind:
         "is not an RVTools export or a Hyper-V CSV export", where=where,
         hint="give an RVTools .xlsx, a folder of RVTools CSVs, or a Hyper-V CSV bundle (folder or zip)",
     )
-
-
-def is_zip(head: bytes) -> bool:
-    """Whether a file that starts with ``head`` is a zip archive (an xlsx workbook is one)."""
-    return head[:4] in _ZIP
 
 
 def _head(path: Path, where: str) -> bytes:

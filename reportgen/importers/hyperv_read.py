@@ -19,17 +19,8 @@ import polars as pl
 
 from ..errors import InputError
 from ..estate import DataIssue
-from .bounded import (
-    MAX_CSV_BYTES,
-    MAX_FILE_BYTES,
-    archive_files,
-    check_archive,
-    folder_entries,
-    open_regular,
-    read_all,
-    read_member,
-)
-from .detect import MANIFEST, bundle_file, is_zip
+from .bounded import MAX_CSV_BYTES, archive_files, folder_entries, open_export, read_all, read_member
+from .detect import MANIFEST, bundle_file
 from .tabular import TextTable, read_text_table
 
 
@@ -133,22 +124,14 @@ def _members(path: Path, issues: list[DataIssue]) -> Iterator[tuple[str, bytes]]
                 continue
             yield entry.name, entry.read(MAX_CSV_BYTES, f"{path}/{entry.name}")
         return
-    with open_regular(path, MAX_FILE_BYTES, where) as handle:
-        if not is_zip(handle.read(4)):
-            handle.seek(0)
-            yield path.name, read_all(handle, MAX_CSV_BYTES, where)
+    with open_export(path, where) as opened:
+        if not isinstance(opened, zipfile.ZipFile):
+            yield path.name, read_all(opened, MAX_CSV_BYTES, where)
             return
-        check_archive(handle, where)
-        handle.seek(0)
-        try:
-            archive = zipfile.ZipFile(handle)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise InputError(f"cannot read the zip archive: {exc}", where=where, hint="copy it again") from exc
-        with archive:
-            for info in archive_files(archive):
-                _note_archive(info.filename, where, issues)
-                if bundle_file(info.filename):
-                    yield info.filename, read_member(archive, info, MAX_CSV_BYTES, f"{path}!{info.filename}")
+        for info in archive_files(opened):
+            _note_archive(info.filename, where, issues)
+            if bundle_file(info.filename):
+                yield info.filename, read_member(opened, info, MAX_CSV_BYTES, f"{path}!{info.filename}")
 
 
 def _note_archive(name: str, where: str, issues: list[DataIssue]) -> None:

@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import Literal
 
 import polars as pl
 
@@ -28,11 +28,11 @@ from .bounded import (
     archive_files,
     check_archive,
     folder_entries,
-    open_regular,
+    open_export,
     read_all,
     read_member,
 )
-from .detect import is_zip, tab_file
+from .detect import tab_file
 from .tabular import read_text_table
 from .xlsx_read import (
     SharedStrings,
@@ -432,14 +432,12 @@ def read_export(path: Path, needed: dict[str, frozenset[str]]) -> RawExport:
     file = str(path)
     if path.is_dir():
         return _read_folder(path, needed)
-    with open_regular(path, MAX_FILE_BYTES, file) as handle:
-        if not is_zip(handle.read(4)):
-            if _tab_of(path.name, needed) is None:
-                return read_csv_files([], file, needed)
-            handle.seek(0)
-            return read_csv_files([(path.name, read_all(handle, MAX_CSV_BYTES, file))], file, needed)
-        handle.seek(0)
-        return _read_zip(handle, file, needed)
+    with open_export(path, file) as opened:
+        if isinstance(opened, zipfile.ZipFile):
+            return _read_zip(opened, file, needed)
+        if _tab_of(path.name, needed) is None:
+            return read_csv_files([], file, needed)
+        return read_csv_files([(path.name, read_all(opened, MAX_CSV_BYTES, file))], file, needed)
 
 
 def _read_folder(path: Path, needed: dict[str, frozenset[str]]) -> RawExport:
@@ -460,21 +458,18 @@ def _read_folder(path: Path, needed: dict[str, frozenset[str]]) -> RawExport:
     return RawExport(file, export.format, export.tabs, (*skipped, *export.issues))
 
 
-def _read_zip(handle: IO[bytes], file: str, needed: dict[str, frozenset[str]]) -> RawExport:
-    """The first workbook in a zip, else its needed CSVs; each member checked before it is inflated."""
-    check_archive(handle, file)
-    handle.seek(0)
-    with zipfile.ZipFile(handle) as archive:
-        members = archive_files(archive)
-        workbook = next((m for m in members if m.filename.lower().endswith(".xlsx")), None)
-        if workbook is not None:
-            where = f"{file}!{workbook.filename}"
-            data = read_member(archive, workbook, MAX_FILE_BYTES, where)
-            check_archive(io.BytesIO(data), where)  # the workbook is an archive of its own
-            return read_xlsx(data, where, needed)
-        chosen = [(m.filename, read_member(archive, m, MAX_CSV_BYTES, f"{file}!{m.filename}"))
-                  for m in members if _tab_of(m.filename, needed)]
-        return read_csv_files(chosen, file, needed)
+def _read_zip(archive: zipfile.ZipFile, file: str, needed: dict[str, frozenset[str]]) -> RawExport:
+    """The first workbook in a checked zip, else its needed CSVs; each member checked before it is inflated."""
+    members = archive_files(archive)
+    workbook = next((m for m in members if m.filename.lower().endswith(".xlsx")), None)
+    if workbook is not None:
+        where = f"{file}!{workbook.filename}"
+        data = read_member(archive, workbook, MAX_FILE_BYTES, where)
+        check_archive(io.BytesIO(data), where)  # the workbook is an archive of its own
+        return read_xlsx(data, where, needed)
+    chosen = [(m.filename, read_member(archive, m, MAX_CSV_BYTES, f"{file}!{m.filename}"))
+              for m in members if _tab_of(m.filename, needed)]
+    return read_csv_files(chosen, file, needed)
 
 
 _NOT_RVTOOLS = "no RVTools export comes near this size: check where the file came from, and export it again"
