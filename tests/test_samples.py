@@ -333,3 +333,12 @@ def test_workbook_parts_are_well_formed_xml():
 
 def t_guests() -> int:
     return json.loads(SAMPLE_TRUTH.read_text())["counts"]["guests"]
+
+
+def test_the_generators_copy_of_the_headers_agrees_with_the_importers() -> None:
+    # Two copies on purpose (the generator does not import reportgen); this keeps them in step.
+    from reportgen.importers.rvtools_headers import KNOWN, canonical_header
+
+    for tab, known in KNOWN.items():
+        unknown = [h for h in generate.HEADERS[tab] if canonical_header(tab, h) not in known]
+        assert unknown == [], tab

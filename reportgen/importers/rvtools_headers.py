@@ -43,6 +43,10 @@ _VM_TAIL = (
 )
 
 # Headers of RVTools 4.7.1 (plus columns of older releases that keep their meaning).
+# samples/rvgen/headers.py holds its own copy of the 4.7.1 lists, on purpose: the sample generator
+# writes what RVTools writes and must not import the product it feeds, or a wrong header here would
+# be written into the samples and read back as right. tests/test_samples.py checks that every header
+# the generator writes in a tab read here is one this table knows.
 KNOWN: dict[str, frozenset[str]] = {
     "vInfo": _cols(
         "VM | Powerstate | Template | SRM Placeholder | Config status | DNS Name | Connection state | "

@@ -1,7 +1,12 @@
 """Tab order and exact column headers of an RVTools 4.7.1 "Export all" workbook.
 
 Taken from real 4.7.1.4 exports (see ../shared/research/formats.md §1.2-1.3). Custom attributes are not
-part of these lists: RVTools inserts them at the positions given by ``CUSTOM_AFTER``.
+part of these lists: RVTools inserts them where ``with_custom`` puts them.
+
+reportgen keeps its own copy of these lists (``reportgen/importers/rvtools_headers.py``, ``KNOWN``), on
+purpose: the generator writes what RVTools writes and does not import the product it feeds, so a wrong
+header in the product cannot slip into the samples and be read back as right. tests/test_samples.py
+checks that every header written here in a tab reportgen reads is one reportgen knows.
 """
 
 from __future__ import annotations
