@@ -130,11 +130,21 @@ def service_rate(settings: CostSettings, names: Iterable[str]) -> float:
     return max(rates) if rates else settings.outage_cost_per_minute
 
 
-def _units(guests: tuple[PinnedGuest, ...]) -> dict[str, list[PinnedGuest]]:
-    """Units among a host's blockers: 'faux:GC-001' or 'guest:<key>' -> its guests."""
-    units: dict[str, list[PinnedGuest]] = defaultdict(list)
+@dataclass(frozen=True)
+class Unit:
+    """What is handled by hand in a host maintenance: a guest cluster, or a pinned guest outside any."""
+
+    kind: str
+    """'guest-cluster' or 'guest' (as :attr:`UnitCost.kind`)."""
+    identity: str
+    """The guest cluster's id (GC-001) or the guest's key."""
+
+
+def _units(guests: tuple[PinnedGuest, ...]) -> dict[Unit, list[PinnedGuest]]:
+    """Units among a host's blockers, each with its guests there."""
+    units: dict[Unit, list[PinnedGuest]] = defaultdict(list)
     for g in guests:
-        units[f"faux:{g.faux_cluster}" if g.faux_cluster else f"guest:{g.key}"].append(g)
+        units[Unit("guest-cluster", g.faux_cluster) if g.faux_cluster else Unit("guest", g.key)].append(g)
     return units
 
 
@@ -145,15 +155,15 @@ class _Priced:
     per_owner: dict[str, float]
 
 
-def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[str, float]) -> _Priced:
+def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[Unit, float]) -> _Priced:
     """Cost of every host with blockers (today's, or also those at next power-on when ``later``)."""
     settings = analysis.config.cost
     labour = unit_labour(settings)
     faux_labels = {c.id: c.name for c in analysis.faux_clusters}
-    per_unit: dict[str, float] = defaultdict(float)
-    unit_hosts: dict[str, list[str]] = defaultdict(list)
-    unit_events: dict[str, float] = defaultdict(float)
-    unit_label: dict[str, str] = {}
+    per_unit: dict[Unit, float] = defaultdict(float)
+    unit_hosts: dict[Unit, list[str]] = defaultdict(list)
+    unit_events: dict[Unit, float] = defaultdict(float)
+    unit_label: dict[Unit, str] = {}
     per_owner: dict[str, float] = defaultdict(float)
     host_costs = []
     for host in analysis.hosts:
@@ -163,7 +173,7 @@ def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[str, fl
         events = settings.events_per_year.get(host.platform, 0.0)
         media = {u for u, guests in units.items() if all(only_media(g) for g in guests)}
 
-        def handling(unit: str, media: set[str] = media) -> float:
+        def handling(unit: Unit, media: set[Unit] = media) -> float:
             """Labour and outage of one unit and event: media is disconnected live, in hours, without outage."""
             return media_labour(settings) if unit in media else labour + settings.outage_minutes * rate_of[unit]
 
@@ -175,30 +185,30 @@ def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[str, fl
             per_unit[unit] += share
             unit_hosts[unit].append(host.name)
             unit_events[unit] += events
-            kind, _, ident = unit.partition(":")
-            unit_label[unit] = faux_labels.get(ident, ident) if kind == "faux" else guests[0].name
+            unit_label[unit] = (faux_labels.get(unit.identity, unit.identity) if unit.kind == "guest-cluster"
+                                else guests[0].name)
             owners = sorted({g.owner or UNKNOWN_OWNER for g in guests})
             for owner in owners:
                 per_owner[owner] += share / len(owners)
     units_out = tuple(sorted(
-        (UnitCost(unit.partition(":")[2], "guest-cluster" if unit.startswith("faux:") else "guest",
-                  unit_label[unit], tuple(unit_hosts[unit]), unit_events[unit], rate_of[unit], round(v, 2))
+        (UnitCost(unit.identity, unit.kind, unit_label[unit], tuple(unit_hosts[unit]), unit_events[unit],
+                  rate_of[unit], round(v, 2))
          for unit, v in per_unit.items()),
         key=lambda u: (-u.annual, u.label),
     ))
     return _Priced(host_costs, units_out, dict(per_owner))
 
 
-def _rates(analysis: Analysis) -> dict[str, float]:
+def _rates(analysis: Analysis) -> dict[Unit, float]:
     """Outage cost per minute of every unit on any host (service patterns or the default)."""
     settings = analysis.config.cost
     faux_names = {c.id: (c.name, *(g.name for g in c.guests)) for c in analysis.faux_clusters}
-    rate_of: dict[str, float] = {}
+    rate_of: dict[Unit, float] = {}
     for host in analysis.hosts:
         for unit, guests in {**_units(host.blockers), **_units(host.blockers_at_power_on)}.items():
             if unit not in rate_of:
-                kind, _, ident = unit.partition(":")
-                names = faux_names.get(ident, (ident,)) if kind == "faux" else tuple(g.name for g in guests)
+                names = (faux_names.get(unit.identity, (unit.identity,)) if unit.kind == "guest-cluster"
+                         else tuple(g.name for g in guests))
                 rate_of[unit] = service_rate(settings, names)
     return rate_of
 
