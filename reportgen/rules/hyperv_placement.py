@@ -100,7 +100,8 @@ def switches(estate: Estate, ctx: RuleContext) -> RuleOutput:
     # HYV-05 / HYV-06: VMs on a Private or Internal switch of their host.
     local = nics.filter(pl.col("switch_kind").is_in(["hyperv-private", "hyperv-internal"]))
     groups = local.group_by("host_key", "network", "switch_kind", maintain_order=True).agg(
-        members=pl.col("guest_key").unique(maintain_order=True), names=pl.col("name").unique(maintain_order=True))
+        members=pl.col("guest_key").unique(maintain_order=True), names=pl.col("name").unique(maintain_order=True),
+        host_name=pl.col("host_name").first())
     peers = {(r["host_key"], r["network"]): r for r in groups.iter_rows(named=True)}
     done: set[tuple[str, str, str]] = set()
     for g in local.iter_rows(named=True):
@@ -117,17 +118,25 @@ def switches(estate: Estate, ctx: RuleContext) -> RuleOutput:
                     f"SwitchType = {kind}")
         evidence += f"; also used by {', '.join(others)} on that host" if others else "; no other VM uses it"
         severity = Severity.CRITICAL if private and others else rule.severity
-        _tie(out, rule, g, evidence, severity=severity, pin=True, cause=RuleCause("switch", f"{g['host_name']}/{g['network']}"),
-             source=at)
+        _tie(out, rule, g, evidence, severity=severity, pin=True, cause=_host_switch(g), source=at)
     for grp in groups.iter_rows(named=True):
         members = grp["members"]
         if grp["switch_kind"] == "hyperv-private" and len(members) >= 2:
-            cause = RuleCause("switch", f"{grp['host_key'].split('/', 1)[-1]}/{grp['network']}")
+            cause = _host_switch(grp)
             for other in members[1:]:
                 out.colocations.append(GuestEdge(members[0], other, HYV05.id, cause))
             out.suspected.append(tuple(members))
     _missing_switches(out, nics, nets, frame(estate, "hosts"))
     return out
+
+
+def _host_switch(row: dict[str, Any]) -> RuleCause:
+    """A switch of one host, named as its findings name it: the host as the export names it, then the switch.
+
+    The pins of the VMs on it and the colocations between them name the same cause, so fixing the
+    switch is one remedy, whatever the host's key looks like.
+    """
+    return RuleCause("switch", f"{row['host_name']}/{row['network']}")
 
 
 def _missing_switches(out: RuleOutput, nics: pl.DataFrame, nets: pl.DataFrame, hosts: pl.DataFrame) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportgen.analysis import analyze
 from reportgen.rules import Severity
 from tests.rules.hyperv_lab import Lab, edges, findings, two_nodes, vm_id
 
@@ -156,3 +157,17 @@ def test_powered_off_guest_is_tied_at_next_power_on(tmp_path: Path) -> None:
     _, out = lab.run(tmp_path)
     assert findings(out, "HYV-09")[vm_id("COLD")].timing == "next-power-on"
     assert edges(out.pins, "HYV-09") == {(vm_id("COLD"), "hyperv/HVA")}
+
+
+def test_a_private_switch_is_one_cause_whatever_the_host_is_called(tmp_path: Path) -> None:
+    # The export names the hosts by DNS name in lower case; their keys are the upper-case computer names.
+    lab = Lab()
+    lab.node("hva.corp.example", switches={"Prod": "External", "HB": "Private"})
+    lab.node("hvb.corp.example", switches={"Prod": "External", "HB": "Private"})
+    lab.vm("APP-1", "hva.corp.example", switches=("Prod", "HB"))
+    lab.vm("APP-2", "hva.corp.example", switches=("Prod", "HB"))
+    estate, out = lab.run(tmp_path)
+    causes = {e.cause for e in (*out.pins, *out.colocations) if e.rule == "HYV-05"}
+    assert len(causes) == 1, causes
+    remedies = [r for r in analyze(estate).remedies_by_cause if r.kind == "switch"]
+    assert [(r.label, r.hosts_freed) for r in remedies] == [("HB on hva.corp.example", ("hva.corp.example",))]
