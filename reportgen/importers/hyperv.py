@@ -73,7 +73,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     status = read_status(raw.manifest, raw.file)
     m.issues.extend(status.issues)
     gaps = [*status.gaps, *_empty_vm_lists(m, guests, hosts), *diskless_nodes(m, guests, hosts, raw.manifest),
-            *vmless_nodes(m, guests, hosts, raw.manifest)]
+            *vmless_nodes(m, guests, hosts, raw.manifest), *m.gaps]
     tables = {
         "guests": _to_table("guests", guests),
         "hosts": _to_table("hosts", hosts),

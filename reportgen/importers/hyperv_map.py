@@ -32,6 +32,8 @@ class HyperVMapper:
         self.options = options
         self.issues: list[DataIssue] = list(raw.issues)
         self.used: dict[str, int] = {}
+        self.gaps: list[Gap] = []
+        """Objects the mapping found incomplete (rows it could not use that others depend on)."""
         manifest = raw.manifest or {}
         self.cluster_name = _text(manifest.get("cluster"))
         self.clustered = manifest.get("clustered") if isinstance(manifest.get("clustered"), bool) else None
@@ -51,13 +53,13 @@ class HyperVMapper:
                                      rows=count, skipped=skipped, quoted=quoted))
 
     def keep(self, name: str, frame: pl.DataFrame, condition: pl.Expr, reason: str,
-             level: str = "warning") -> pl.DataFrame:
+             level: str = "warning", column: str | None = None) -> pl.DataFrame:
         """Rows meeting ``condition``; the others (unknown counts as not met) are skipped and counted."""
         kept = frame.select(condition.fill_null(False)).to_series()
         if kept.all():
             return frame
         dropped = frame.filter(~kept)
-        self.issue(level, f"{dropped.height} row(s) skipped: {reason}", name, dropped, skipped=True)
+        self.issue(level, f"{dropped.height} row(s) skipped: {reason}", name, dropped, column=column, skipped=True)
         return frame.filter(kept)
 
     def unparsed(self, name: str, frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:

@@ -12,6 +12,7 @@ from . import hyperv_values as H
 from . import values as V
 from .hyperv_affinity import vm_sans
 from .hyperv_guardians import host_guardians
+from .hyperv_status import WHOLE, Gap
 
 if TYPE_CHECKING:
     from .hyperv_map import HyperVMapper
@@ -59,14 +60,10 @@ def hosts(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
 
 def _cluster_membership(m: HyperVMapper) -> pl.DataFrame:
     f = m.obj("Get-ClusterNode")
-    if f is None:
-        if m.cluster_name:
-            nodes = _list(m.raw.manifest, "nodes_reached") + _list(m.raw.manifest, "nodes_not_reached")
-            return pl.DataFrame({"host_key": [f"hyperv/{n.upper().split('.')[0]}" for n in nodes],
-                                 "cluster": [m.cluster_name] * len(nodes),
-                                 "in_maintenance": [None] * len(nodes)},
-                                schema={"host_key": pl.String, "cluster": pl.String, "in_maintenance": pl.Boolean})
-        return pl.DataFrame(schema={"host_key": pl.String, "cluster": pl.String, "in_maintenance": pl.Boolean})
+    f = _named_nodes(m, f) if f is not None else None
+    listed = _manifest_nodes(m)
+    if f is None or f.is_empty():
+        return listed
     state = H.text(f, "State").str.to_lowercase()
     rows = f.select(
         host_key=H.host_key(V.text("Name")),
@@ -77,7 +74,33 @@ def _cluster_membership(m: HyperVMapper) -> pl.DataFrame:
                                    pl.lit("."), H.text(f, "BuildNumber")),
     ).filter(pl.col("host_key").is_not_null()).unique(subset=["host_key"], keep="first")
     m.used["Get-ClusterNode"] = rows.height
-    return rows
+    # A node whose row was lost (no Name) is still a node of the cluster the collector's manifest names.
+    return pl.concat([rows, listed.filter(~pl.col("host_key").is_in(rows["host_key"].implode()))], how="diagonal")
+
+
+def _manifest_nodes(m: HyperVMapper) -> pl.DataFrame:
+    """The nodes the collector's manifest names, as members of its cluster (none without a cluster)."""
+    nodes = _list(m.raw.manifest, "nodes_reached") + _list(m.raw.manifest, "nodes_not_reached")
+    if not m.cluster_name:
+        nodes = []
+    return pl.DataFrame({"host_key": [f"hyperv/{n.upper().split('.')[0]}" for n in nodes],
+                         "cluster": [m.cluster_name] * len(nodes), "in_maintenance": [None] * len(nodes)},
+                        schema={"host_key": pl.String, "cluster": pl.String, "in_maintenance": pl.Boolean})
+
+
+def _named_nodes(m: HyperVMapper, f: pl.DataFrame) -> pl.DataFrame:
+    """The node rows that name their node; the others are skipped, and without them which hosts are nodes of the
+    cluster is unknown (every check comparing a node with the others is then not assessed)."""
+    named = m.keep("Get-ClusterNode", f, H.host_key(V.text("Name")).is_not_null(),
+                   "the node has no Name, so which host it is is unknown", column="Name")
+    # A row with the node's Id or State but no Name is a node lost; a blank row or a note typed under the table is not.
+    nameless = f.filter(H.host_key(V.text("Name")).is_null())
+    lost = nameless.filter(pl.any_horizontal(H.text(f, "Id").is_not_null(), H.text(f, "State").is_not_null())).height
+    if lost:
+        m.gaps.append(Gap("Get-ClusterNode", WHOLE, "partial",
+                          f"{lost} of {named.height + lost} node row(s) have no Name: which hosts are nodes of the "
+                          "cluster is unknown"))
+    return named
 
 
 def _host_details(m: HyperVMapper) -> pl.DataFrame:

@@ -57,7 +57,7 @@ def _missing(
     optional: list[str] = []
     gone: dict[str, tuple[list[Need], bool]] = {}
     for need in info.needs:
-        if need.platform != platform:
+        if need.platform != platform or (need.if_present and not _has_columns(estate, source_id, need.tab)):
             continue
         unread = estate.tab_gaps(source_id, need.tab)
         if unread:
@@ -92,6 +92,11 @@ def _missing(
         text = f"tab {tab} is missing{_why(shown, platform, version)}"
         (optional if was_optional else required).append(text)
     return required, optional
+
+
+def _has_columns(estate: Estate, source_id: int, tab: str) -> bool:
+    """Whether the source has the tab with a header (a known non-cluster has Get-ClusterNode without one)."""
+    return any(t.source_id == source_id and t.tab == tab and t.present and t.columns for t in estate.tabs)
 
 
 def _why(needs: list[Need], platform: str, version: str | None) -> str:

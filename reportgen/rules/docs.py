@@ -70,7 +70,7 @@ def _need(need: Need) -> str:
     cols = ", ".join(f"`{c}`" for c in need.columns)
     text = f"{need.tab}" + (f" ({cols})" if cols else "")
     notes = [n for n in (need.why, f"RVTools {need.since}+" if need.since else "", "optional" if need.optional
-                         else "") if n]
+                         else "", "where the export has it" if need.if_present else "") if n]
     return text + (f" — {'; '.join(notes)}" if notes else "")
 
 

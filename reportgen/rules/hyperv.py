@@ -38,6 +38,9 @@ SVM, BKP = Effect.STORAGE_MIGRATION, Effect.HOST_BACKUP
 DISKS = "Get-VMHardDiskDrive"
 REPLICA_COPIES = {"replica": "Replica", "extended-replica": "ExtendedReplica"}
 """Replication modes of the off copies Hyper-V Replica keeps of a primary VM (see :mod:`.hyperv_replica`)."""
+CLUSTER_NODES = Need("hyperv", "Get-ClusterNode", ("Name",), "which hosts are nodes of each cluster", if_present=True)
+"""Rules that compare a VM's node with the other nodes of its cluster: a node list without names leaves every host
+looking standalone."""
 
 
 def _info(id: str, title: str, severity: Severity, effects: set[Effect], summary: str, remediation: str,
@@ -142,7 +145,7 @@ HYV16 = _info(
     (Need("hyperv", "Get-ClusterGroup", ("Name", "GroupType", "AntiAffinityClassNames"),
           "anti-affinity classes of each VM role"),
      Need("hyperv", "Get-VM", ("IsClustered",), "which VMs are cluster roles"),
-     Need("hyperv", DISKS, ("Path",), "shared disks show which VMs form a guest cluster"),
+     Need("hyperv", DISKS, ("Path",), "shared disks show which VMs form a guest cluster"), CLUSTER_NODES,
      Need("hyperv", "Get-ClusterAffinityRule", ("Groups", "Enabled"), "DifferentNode affinity rules (Windows Server 2022 and "
           "later) that keep the nodes apart; without them such a guest cluster is reported", optional=True)),
     limits="VM groups whose AntiAffinityClassNames is unknown (written as a type name by a hand-made export) are "

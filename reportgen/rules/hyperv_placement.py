@@ -13,7 +13,7 @@ import polars as pl
 
 from ..causes import RuleCause
 from ..estate import Estate
-from .hyperv import DOCS, EVAC, HA, LM, _info, _tie, hyperv_guests
+from .hyperv import CLUSTER_NODES, DOCS, EVAC, HA, LM, _info, _tie, hyperv_guests
 from .records import Detector, GuestEdge, Location, Need, RuleContext, RuleOutput, Severity
 from .tables import frame
 
@@ -45,7 +45,7 @@ HYV07 = _info(
     "A VM is connected to a switch name that some nodes of its cluster do not have: live migration or failover "
     "to those nodes fails or leaves the adapter disconnected.",
     "Create the switch with the same name on every node (or connect the adapter to a switch every node has).",
-    (KB2956020,), SWITCH_NEEDS,
+    (KB2956020,), (*SWITCH_NEEDS, CLUSTER_NODES),
     limits="nodes without any Get-VMSwitch row are not counted as missing the switch",
 )
 HYV09 = _info(
@@ -58,7 +58,7 @@ HYV09 = _info(
     ("https://learn.microsoft.com/powershell/module/failoverclusters/suspend-clusternode",
      "https://learn.microsoft.com/powershell/module/clusterawareupdating/invoke-caurun"),
     (Need("hyperv", "Get-VM", ("IsClustered",), "IsClustered of each VM"),
-     Need("hyperv", "Get-ClusterNode", (), "which hosts are cluster nodes")),
+     Need("hyperv", "Get-ClusterNode", ("Name",), "which hosts are cluster nodes")),
 )
 HYV13 = _info(
     "HYV-13", "Processor compatibility off in a cluster of different CPUs", Severity.HIGH, {LM, EVAC},
@@ -67,7 +67,7 @@ HYV13 = _info(
     "Enable processor compatibility during a planned shutdown, or keep each cluster on one CPU model.",
     (f"{DOCS}/manage/processor-compatibility-mode-hyper-v",),
     (Need("hyperv", "Get-VMProcessor", ("CompatibilityForMigrationEnabled",), "processor compatibility per VM"),
-     Need("hyperv", "Win32_Processor", ("Name", "SystemName"), "the CPU model of each host")),
+     Need("hyperv", "Win32_Processor", ("Name", "SystemName"), "the CPU model of each host"), CLUSTER_NODES),
 )
 HYV14 = _info(
     "HYV-14", "VM configuration version not supported by every node", Severity.MEDIUM, {LM, EVAC, HA},
@@ -75,7 +75,7 @@ HYV14 = _info(
     "during an OS upgrade): the VM cannot run on those nodes.",
     "Finish the node upgrades (and Update-ClusterFunctionalLevel) before updating VM configuration versions.",
     (f"{DOCS}/deploy/upgrade-virtual-machine-version-in-hyper-v-on-windows-or-windows-server",),
-    (Need("hyperv", "Get-VM", ("Version",), "the configuration version of each VM"),),
+    (Need("hyperv", "Get-VM", ("Version",), "the configuration version of each VM"), CLUSTER_NODES),
     limits="without Get-VMHostSupportedVersion the highest version of a node is inferred from its OS build",
 )
 HYV15 = _info(
@@ -84,7 +84,8 @@ HYV15 = _info(
     "there; with a single possible owner it is pinned to that node.",
     "Widen the possible owners; separate guest-cluster nodes with AntiAffinityClassNames instead.",
     ("https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-R2-and-2012/dn440540(v=ws.11)",),
-    (Need("hyperv", "Get-ClusterOwnerNode", ("VMId", "PossibleOwners"), "possible owners of each VM resource"),),
+    (Need("hyperv", "Get-ClusterOwnerNode", ("VMId", "PossibleOwners"), "possible owners of each VM resource"),
+     CLUSTER_NODES),
 )
 
 

@@ -19,7 +19,7 @@ import polars as pl
 
 from ..causes import RuleCause
 from ..estate import Estate
-from .hyperv import EVAC, HA, LM, _info, _tie, hyperv_guests
+from .hyperv import CLUSTER_NODES, EVAC, HA, LM, _info, _tie, hyperv_guests
 from .records import Detector, Location, Need, RuleContext, RuleOutput, Severity
 from .tables import frame
 
@@ -43,7 +43,7 @@ HYV20 = _info(
      Need("hyperv", "Get-HgsGuardian", ("EncryptionThumbprint",), "the guardians each host holds (HgsClient "
           "module)"),
      Need("hyperv", "Get-HgsClientConfiguration", ("Mode",), "which hosts are HGS-attested guarded hosts; without "
-          "it every host is taken to be in local mode", optional=True)),
+          "it every host is taken to be in local mode", optional=True), CLUSTER_NODES),
     limits="a guardian counts as held where Get-HgsGuardian lists it with its private signing key; that the "
     "encryption certificate's private key is there too, and HGS attestation of each guarded host, are not in the "
     "export",

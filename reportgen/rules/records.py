@@ -65,6 +65,9 @@ class Need:
     """The exporting tool version that first wrote the tab / columns, e.g. '4.4.1' (RVTools)."""
     optional: bool = False
     """Without it the rule still runs, on less: coverage says 'assessed' and names what was not checked."""
+    if_present: bool = False
+    """Needed only where the source has the tab with columns (a standalone Hyper-V host has no Get-ClusterNode):
+    without the tab the rule runs; with it, a lost or empty column or a partial read leaves it not assessed."""
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,42 @@ def test_an_archive_inside_the_bundle_is_named_not_ignored_unseen(cli, tmp_path:
     [issue] = [d for d in found["data_quality"] if "archive inside the bundle" in d["message"]]
     assert issue["sheet"] == "more/inner.zip" and "extract it" in issue["message"]
     assert _statuses(found)["HYV-01"] == "not-assessed"
+
+
+def _blank_node_names(members: dict[str, bytes], keep: int = 0) -> bytes:
+    rows = list(csv.reader(io.StringIO(members["Get-ClusterNode.csv"].decode("utf-8-sig"), newline="")))
+    name = rows[0].index("Name")
+    for row in rows[1 + keep:]:
+        row[name] = ""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+CLUSTER_RULES = ("HYV-07", "HYV-09", "HYV-13", "HYV-14", "HYV-15", "HYV-16", "HYV-20")
+
+
+def test_cluster_nodes_without_names_are_skipped_rows_and_leave_cluster_checks_not_assessed(
+        cli, tmp_path: Path) -> None:
+    """Blanked node names made every host look standalone: seven cluster checks stayed 'assessed' with no finding."""
+    members = _members()
+    for keep in (0, 2):  # every name blank, or the last node's only
+        bundle = _zip(tmp_path / "bundle.zip", {**members, "Get-ClusterNode.csv": _blank_node_names(members, keep)})
+        found = _audit(cli, bundle, tmp_path)
+        coverage = {c["rule"]: c for c in found["coverage"]}
+        for rule in CLUSTER_RULES:
+            assert coverage[rule]["status"] == "not-assessed", rule
+            assert f"{3 - keep} of 3 node row(s) have no Name" in coverage[rule]["reason"]
+        assert coverage["HYV-01"]["status"] == "assessed"
+        [issue] = [d for d in found["data_quality"] if "the node has no Name" in d["message"]]
+        assert (issue["sheet"], issue["row"], issue["column"], issue["rows"]) == (
+            "Get-ClusterNode.csv", 2 + keep, "Name", 3 - keep)
+        [source] = found["estate"]["sources"]
+        assert source["rows_skipped"] == 3 - keep
+        assert {h["cluster"] for h in found["hosts"]} == {"HVCL01"}  # the manifest still names the cluster
+
+
+def test_a_standalone_export_without_a_node_list_keeps_its_cluster_checks(cli, tmp_path: Path) -> None:
+    found = _audit(cli, SAMPLES / "hyperv" / "loose", tmp_path)
+    coverage = {c["rule"]: c["status"] for c in found["coverage"]}
+    assert coverage["HYV-07"] == "assessed" and coverage["HYV-09"] == "not-assessed"
