@@ -49,7 +49,27 @@ def read_findings(path: str | Path) -> dict[str, Any]:
     if not isinstance(document, dict) or any(k not in document for k in keys) or document["schema_version"] != 1:
         raise InputError("not a findings JSON of schema_version 1", where=where,
                          hint="give the file 'reportgen audit --json' wrote")
+    if is_redacted(document):
+        raise InputError("was written with --redact: its names are pseudonyms, and an accept file drafted from "
+                         "them would match nothing", where=where,
+                         hint="draft the accept file from the findings JSON of the same audit without --redact; "
+                         "a redacted audit matches the entries by the real names")
     return document
+
+
+_PSEUDONYM = re.compile(r"guest-[0-9a-f]{16}[0-9]*")
+
+
+def is_redacted(document: dict[str, Any]) -> bool:
+    """Whether the findings JSON was written with ``--redact``: it says so, or (a file written before it
+    said so) every guest it names is a pseudonym."""
+    if "redacted" in document:
+        return document["redacted"] is True
+    names = [g.get("name") for c in document.get("faux_clusters", []) if isinstance(c, dict)
+             for g in c.get("guests", []) if isinstance(g, dict)]
+    names += [f["guest"].get("name") for f in document.get("findings", [])
+              if isinstance(f, dict) and isinstance(f.get("guest"), dict)]
+    return bool(names) and all(isinstance(n, str) and _PSEUDONYM.fullmatch(n) for n in names)
 
 
 def audit_day(document: dict[str, Any]) -> dt.date:

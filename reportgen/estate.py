@@ -78,6 +78,8 @@ class Estate:
     """Per source, the custom-attribute / tag columns found (candidates for the owner column)."""
     scope: ScopeNote | None = None
     """The audit's scope (``--include`` / ``--exclude``), when one was given (:mod:`.scope`)."""
+    redacted: bool = False
+    """True when every name is a pseudonym (``--redact``, :mod:`.redact`)."""
 
     def __post_init__(self) -> None:
         for name in schema.TABLES:

@@ -276,7 +276,8 @@ def redact_estate(estate: Estate, key: str = BUILT_IN_KEY, redactor: Redactor | 
     return Estate(tables=tables, issues=tuple(r.issue(i) for i in estate.issues),
                   tabs=tuple(r.tab(t) for t in estate.tabs),
                   custom_columns=custom,
-                  scope=None if estate.scope is None else estate.scope.redacted(r.key, lambda h: r.value("host", h)))
+                  scope=None if estate.scope is None else estate.scope.redacted(r.key, lambda h: r.value("host", h)),
+                  redacted=True)
 
 
 def redact_config(config: Config, r: Redactor, estate: Estate | None = None) -> Config:

@@ -240,6 +240,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated,
+        "redacted": estate.redacted,
         "estate": {"sources": _sources_document(estate), "hosts": estate.hosts.num_rows,
                    "guests": estate.guests.num_rows},
         "faux_clusters": _clusters_document(analysis, uuids, acceptance),

@@ -5,11 +5,16 @@ finding first, and the line of an entry written inline."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from reportgen.schemas import findings_schema
 from tests.accept.test_cli import accept_file
+from tests.conftest import CHECKER
 from tests.rvtools_files import small_estate, write_xlsx
 
 
@@ -78,4 +83,36 @@ def test_a_warning_never_spans_two_lines(cli, book: Path, tmp_path: Path) -> Non
     assert "guest two lines" in warning
     assert "\nlines" not in result.stderr
 
+
+
+def _check(path: Path) -> None:
+    jsonschema.Draft202012Validator(findings_schema()).validate(json.loads(path.read_text()))
+    if CHECKER.exists():
+        checked = subprocess.run([sys.executable, CHECKER, path], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout
+
+
+def test_a_redacted_findings_json_says_so_and_accept_template_refuses_it(cli, book: Path, tmp_path: Path) -> None:
+    plain, hidden = tmp_path / "plain.json", tmp_path / "hidden.json"
+    assert cli(["audit", book, "--json", plain, "-q"]).code == 0
+    assert cli(["audit", book, "--json", hidden, "-q", "--redact"]).code == 0
+    assert json.loads(plain.read_text())["redacted"] is False
+    assert json.loads(hidden.read_text())["redacted"] is True
+    _check(plain)
+    _check(hidden)
+    result = cli(["accept-template", hidden, "-o", tmp_path / "accept.toml"])
+    assert result.code == 3
+    assert "written with --redact" in result.stderr and "would match nothing" in result.stderr
+    assert not (tmp_path / "accept.toml").exists()
+    assert cli(["accept-template", plain, "-o", tmp_path / "accept.toml"]).code == 0
+
+
+def test_an_older_redacted_json_without_the_field_is_recognised(cli, book: Path, tmp_path: Path) -> None:
+    hidden = tmp_path / "hidden.json"
+    assert cli(["audit", book, "--json", hidden, "-q", "--redact"]).code == 0
+    document = json.loads(hidden.read_text())
+    del document["redacted"]
+    hidden.write_text(json.dumps(document))
+    result = cli(["accept-template", hidden])
+    assert result.code == 3 and "written with --redact" in result.stderr
 
