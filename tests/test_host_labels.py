@@ -88,3 +88,19 @@ def test_the_wave_plan_counts_same_named_clusters_of_two_vcenters_apart(tmp_path
     assert (name, hosts, allowed) == ("Prod in vc02.example.test", 3, 1)
     bound = binding_constraint(analysis)
     assert bound is not None and bound.waves == 3 and bound.hosts == 3
+
+
+def test_the_html_search_data_places_guest_clusters_on_their_own_vcenters_hosts(tmp_path: Path) -> None:
+    from reportgen.audit import run_audit
+    from reportgen.report.explorer import explorer_data
+
+    one = write_xlsx(small_estate(), tmp_path / "vc01.xlsx")
+    two = write_xlsx(small_estate(uuid="11111111-2222-3333-4444-555555555555", server="vc02.example.test"),
+                     tmp_path / "vc02.xlsx")
+    audit = run_audit([one, two])
+    data = explorer_data(audit.analysis, audit.costing)
+    hosts = audit.analysis.hosts
+    placed = {c.id: tuple(hosts[i].key for i in d["hosts"]) for c, d in zip(audit.analysis.faux_clusters,
+                                                                          data["clusters"], strict=True)}
+    assert len(placed) >= 2
+    assert placed == {c.id: c.host_keys for c in audit.analysis.faux_clusters}

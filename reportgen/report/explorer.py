@@ -45,7 +45,6 @@ def explorer_data(analysis: Analysis, costing: Costing) -> dict[str, Any]:
     def refs(items: tuple[PinnedGuest, ...]) -> list[list[Any]]:
         return [[gi.get(g.key, -1), list(g.rules)] for g in items]
 
-    host_index = {h.name: i for i, h in enumerate(analysis.hosts)}
     hosts = []
     for h in analysis.hosts:
         involved = dict.fromkeys([*h.degraded, *(g.faux_cluster for g in (*h.blockers, *h.blockers_at_power_on)
@@ -60,7 +59,7 @@ def explorer_data(analysis: Analysis, costing: Costing) -> dict[str, Any]:
         })
     clusters = [
         {"id": c.id, "name": c.name, "topology": c.topology, "suspected": c.suspected,
-         "nodes": [gi.get(g.key, -1) for g in c.guests], "hosts": [host_index.get(n, -1) for n in c.hosts],
+         "nodes": [gi.get(g.key, -1) for g in c.guests], "hosts": [hi.get(k, -1) for k in c.host_keys],
          "rules": list(c.rules)}
         for c in analysis.faux_clusters
     ]
