@@ -152,14 +152,65 @@ def parse_acceptances(text: str, where: str = "accept.toml") -> tuple[AcceptEntr
 
 
 def _entry_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, first line of content) of each ``[[accept]]`` header, in order."""
+    """(line number, first line of content) of each entry, in order: an ``[[accept]]`` header and the
+    first line after it, or the line where an inline table of ``accept = [{…}, …]`` starts and its text."""
     lines = text.splitlines()
+    inline = _INLINE.search(text)
+    if inline is not None:
+        return _inline_entry_lines(text, inline.end(), lines)
     found = []
+    pending: list[int] = []
     for number, line in enumerate(lines, 1):
+        content = line.strip()
         if _HEADER.match(line):
-            content = next((t.strip() for t in lines[number:] if t.strip() and not t.strip().startswith("#")), "")
-            found.append((number, content))
+            found.append((number, ""))
+            pending.append(len(found) - 1)
+        elif content and not content.startswith("#") and pending:
+            for index in pending:
+                found[index] = (found[index][0], content)
+            pending = []
     return found
+
+
+_INLINE = re.compile(r"^[ \t]*(?:accept|\"accept\"|'accept')[ \t]*=[ \t]*\[", re.MULTILINE)
+_QUOTES = ('"""', "'''", '"', "'")
+
+
+def _inline_entry_lines(text: str, start: int, lines: list[str]) -> list[tuple[int, str]]:
+    """The line of each ``{`` directly inside the array that starts at ``start``, skipping strings and comments."""
+    found = []
+    depth, i = 0, start
+    while i < len(text) and depth >= 0:
+        c = text[i]
+        quote = next((q for q in _QUOTES if text.startswith(q, i)), None)
+        if quote is not None:
+            i = _string_end(text, i + len(quote), quote)
+            continue
+        if c == "#":
+            i = text.find("\n", i)
+            i = len(text) if i < 0 else i
+            continue
+        if c in "[{":
+            if c == "{" and depth == 0:
+                number = text.count("\n", 0, i) + 1
+                found.append((number, lines[number - 1][i - (text.rfind("\n", 0, i) + 1):].strip().rstrip(",").rstrip()))
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+        i += 1
+    return found
+
+
+def _string_end(text: str, i: int, quote: str) -> int:
+    """Where the string whose text starts at ``i`` ends (after its closing quote)."""
+    while i < len(text):
+        if quote[0] == '"' and text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(quote, i):
+            return i + len(quote)
+        i += 1
+    return i
 
 
 def _shown(value: object) -> str:

@@ -12,6 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from reportgen.accept import parse_acceptances
+from reportgen.errors import ConfigError
 from reportgen.schemas import findings_schema
 from tests.accept.test_cli import accept_file
 from tests.conftest import CHECKER
@@ -115,4 +117,31 @@ def test_an_older_redacted_json_without_the_field_is_recognised(cli, book: Path,
     hidden.write_text(json.dumps(document))
     result = cli(["accept-template", hidden])
     assert result.code == 3 and "written with --redact" in result.stderr
+
+
+SIGN = 'reason = "r", owner = "o", approved_by = "a", expires = 2027-01-01'
+
+
+def test_an_inline_entry_is_named_by_its_own_line() -> None:
+    text = f'# accepted\naccept = [\n  {{guest = "a", {SIGN}}},\n\n  {{guest = "b", owner = "o", reason = "r"}},\n]\n'
+    with pytest.raises(ConfigError) as caught:
+        parse_acceptances(text, "a.toml")
+    assert "entry 2 (line 5: {guest = \"b\", owner = \"o\", reason = \"r\"}): key 'approved_by' is missing" \
+        in str(caught.value)
+    first, = parse_acceptances(f'accept = [\n  {{guest = "a", {SIGN}}},\n]\n')[:1]
+    assert first.line == 2
+
+
+def test_inline_entries_on_one_line_and_braces_in_strings() -> None:
+    text = (f'accept = [ {{guest = "{{x}}", {SIGN}}}, # a comment with {{\n'
+            f'  {{guest = "c", rule = "[", {SIGN}}}, {{guest = \'}}\', {SIGN}}} ]\n')
+    entries = parse_acceptances(text)
+    assert [e.line for e in entries] == [1, 2, 2]
+    assert [e.guest for e in entries] == ["{x}", "c", "}"]
+
+
+def test_many_entries_keep_their_lines() -> None:
+    text = "".join(f'[[accept]]\nguest = "g{i}"\n{SIGN.replace(", ", chr(10))}\n\n' for i in range(500))
+    entries = parse_acceptances(text)
+    assert [e.line for e in entries[:3]] == [1, 8, 15] and entries[-1].line == 1 + 7 * 499
 
