@@ -31,6 +31,9 @@ class Accepted:
     reason: str
     ticket: str | None
     expires: dt.date
+    matched_by: tuple[int, ...] = ()
+    """Every entry that matches it, in file order, expired ones too: a renewal after an expiry keeps the
+    first acceptance on record, and a later entry that also matches is named."""
 
 
 @dataclass(frozen=True)
@@ -130,10 +133,16 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
     finding_accepted: list[Accepted | None] = [None] * len(finding_subjects)
     cluster_accepted: dict[str, Accepted] = {}
     entry_clusters: list[list[str]] = []
+    finding_hits: list[list[int]] = [[] for _ in finding_subjects]
+    cluster_hits: dict[str, list[int]] = {}
     for entry in accept.entries:
         renamed: dict[tuple[str, str], None] = {}
         hit_findings = [i for i, s in enumerate(finding_subjects) if _match(entry, s, renamed)]
         hit_clusters = [c.id for c, s in zip(analysis.faux_clusters, cluster_subjects) if _match(entry, s, renamed)]
+        for i in hit_findings:
+            finding_hits[i].append(entry.position)
+        for cid in hit_clusters:
+            cluster_hits.setdefault(cid, []).append(entry.position)
         status = entry.status(len(hit_findings) + len(hit_clusters), as_of)
         first = sorted({a.entry for a in (*(finding_accepted[i] for i in hit_findings),
                                             *(cluster_accepted.get(c) for c in hit_clusters)) if a is not None})
@@ -148,6 +157,8 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
         results.append(EntryResult(entry, status, len(hit_findings), len(hit_clusters),
                                    _cost(costing, hit_clusters, [analysis.findings[i] for i in hit_findings]),
                                    tuple(renamed), tuple(first)))
+    finding_accepted = _with_matched_by(finding_accepted, finding_hits)
+    cluster_accepted = {c: _with_matched_by([a], [cluster_hits[c]])[0] or a for c, a in cluster_accepted.items()}
     held = find_held_open(analysis.faux_clusters, analysis.findings, finding_accepted, cluster_accepted,
                           analysis.guest_names)
     results = [replace(r, held_open=tuple(held[c] for c in hits if c in held))
@@ -157,6 +168,18 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
                        if k not in held_members}
     return Judgement(accept.path, as_of, tuple(results), tuple(finding_accepted),
                      {c: a for c, a in cluster_accepted.items() if c not in held}, guests_accepted)
+
+
+def _with_matched_by(records: Sequence[Accepted | None], hits: Sequence[list[int]]) -> list[Accepted | None]:
+    """Each record with the entries that match its finding (one record per entry and set of entries)."""
+    made: dict[tuple[int, tuple[int, ...]], Accepted] = {}
+    result: list[Accepted | None] = []
+    for record, entries in zip(records, hits, strict=True):
+        if record is not None:
+            key = (record.entry, tuple(entries))
+            record = made.setdefault(key, replace(record, matched_by=key[1]))
+        result.append(record)
+    return result
 
 
 def _cost(costing: Costing, clusters: Sequence[str], findings: Sequence[Finding]) -> float:

@@ -13,7 +13,8 @@ def accepted_document(accepted: Accepted | None) -> dict[str, Any] | None:
     if accepted is None:
         return None
     return {"entry": accepted.entry, "owner": accepted.owner, "approved_by": accepted.approved_by,
-            "reason": accepted.reason, "ticket": accepted.ticket, "expires": accepted.expires.isoformat()}
+            "reason": accepted.reason, "ticket": accepted.ticket, "expires": accepted.expires.isoformat(),
+            "matched_by": list(accepted.matched_by)}
 
 
 def _entry(result: EntryResult) -> dict[str, Any]:
@@ -26,6 +27,7 @@ def _entry(result: EntryResult) -> dict[str, Any]:
         "expires": e.expires.isoformat(), "status": result.status, "matched": result.matched,
         "matched_findings": result.findings, "matched_guest_clusters": result.guest_clusters,
         "annual_cost": result.annual_cost,
+        "accepted_first_by": list(result.accepted_first_by),
         "renamed": [{"old": old, "new": new} for old, new in result.renamed],
         "held_open": [{"guest_cluster": h.cluster, "open_findings": [{"guest": g, "rule": r} for g, r in h.open_findings]}
                       for h in result.held_open],

@@ -103,7 +103,7 @@ def test_json_carries_accepted_and_acceptances_and_passes_schema_and_checker(cli
         checked = subprocess.run([sys.executable, CHECKER, out], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stdout
     sql = {"entry": 1, "owner": "ops", "approved_by": "CAB", "reason": "accepted risk", "ticket": "CHG-7",
-           "expires": "2099-12-31"}
+           "expires": "2099-12-31", "matched_by": [1]}
     by_cluster = {c["name"]: c["accepted"] for c in document["faux_clusters"]}
     assert by_cluster == {"sql (2 nodes)": sql, "fs01 + fs02": None}
     marks = {(f["guest"]["name"], f["accepted"] is not None) for f in document["findings"]}

@@ -119,6 +119,26 @@ def test_an_older_redacted_json_without_the_field_is_recognised(cli, book: Path,
     assert result.code == 3 and "written with --redact" in result.stderr
 
 
+
+def test_json_says_which_earlier_entry_accepts_first_and_every_entry_matching(cli, book: Path,
+                                                                             tmp_path: Path) -> None:
+    renewed = accept_file(tmp_path / "renewed.toml", 'guests = ["sql01", "sql02"]', expires="2020-01-01")
+    with renewed.open("a") as f:
+        f.write(open(accept_file(tmp_path / "x.toml", 'guests = ["sql01", "sql02"]',
+                                 'guest = "sql0?"')).read())
+    out = tmp_path / "f.json"
+    assert cli(["audit", book, "--json", out, "-q", "--accept", renewed]).code == 0
+    _check(out)
+    document = json.loads(out.read_text())
+    assert [(a["status"], a["accepted_first_by"]) for a in document["acceptances"]] == [
+        ("expired", []), ("active", []), ("active", [2])]
+    sql = [f["accepted"] for f in document["findings"] if f["guest"]["name"] == "sql01"]
+    assert sql and all(a["entry"] == 2 and a["matched_by"] == [1, 2, 3] for a in sql)
+    (cluster,) = [c["accepted"] for c in document["faux_clusters"] if c["name"] == "sql (2 nodes)"]
+    assert cluster["entry"] == 2 and cluster["matched_by"] == [1, 2, 3]
+
+
+
 SIGN = 'reason = "r", owner = "o", approved_by = "a", expires = 2027-01-01'
 
 
