@@ -319,7 +319,17 @@ def xlsx_tabs(source: str | bytes, file: str) -> dict[str, tuple[str, int]]:
             if tab is not None:
                 info = archive.NameToInfo.get(member)
                 tabs[tab] = (sheet, info.file_size if info else 0)
+        if "vInfo" not in tabs:
+            raise no_vinfo(file, list(index.sheets))
         return tabs
+
+
+def no_vinfo(file: str, sheets: list[str]) -> InputError:
+    """The workbook has no vInfo sheet: say which sheets it has, so a renamed or trimmed one can be spotted."""
+    shown = ", ".join(f"'{s}'" for s in sheets[:20]) + (f" and {len(sheets) - 20} more" if len(sheets) > 20 else "")
+    return InputError(f"has no vInfo sheet (its sheets: {shown or 'none'})", where=file,
+                      hint="reportgen needs at least vInfo: export the workbook again from RVTools with all tabs, or "
+                      "give a sheet renamed in Excel its RVTools name (vInfo) again")
 
 
 def two_copies(tab: str, first: str, second: str, file: str, what: str) -> InputError:

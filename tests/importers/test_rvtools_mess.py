@@ -130,7 +130,20 @@ def test_workbook_without_vinfo(cli, tmp_path: Path) -> None:
             for r, row in enumerate(rows, start=1):
                 sheet.write_row(r, 0, ["" if v is None else v for v in row])
     book.close()
-    assert "has no vInfo tab" in _cli_error(cli, path)
+    error = _cli_error(cli, path)
+    assert "has no vInfo sheet (its sheets: " in error
+    assert all(f"'{tab}'" in error for tab in ("vHost", "vDisk", "vMetaData"))
+    assert "export the workbook again from RVTools with all tabs" in error
+
+
+def test_workbook_whose_vinfo_was_renamed_lists_the_sheets_it_has(cli, tmp_path: Path) -> None:
+    path = tmp_path / "renamed.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for name in ("VMs (copy)", "vHost"):
+        book.add_worksheet(name).write_row(0, 0, ["VM", "Host"])
+    book.close()
+    error = _cli_error(cli, path)
+    assert "its sheets: 'VMs (copy)', 'vHost'" in error and "give a sheet renamed in Excel its RVTools name" in error
 
 
 def test_a_stray_cell_below_dvport_is_counted_once(tmp_path: Path) -> None:
