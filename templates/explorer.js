@@ -13,7 +13,7 @@
     return node;
   }
   function guestName(g) { return g >= 0 ? guests[g][0] : "(unknown guest)"; }
-  function hostName(h) { return h >= 0 ? hosts[h].name : "–"; }
+  function hostName(h) { return h >= 0 ? hosts[h].label : "–"; }
   function plural(n, word) { return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s"); }
   function running(g) { return g >= 0 && (guests[g][3] === "poweredOn" || guests[g][3] === null) && !guests[g][5]; }
 
@@ -24,7 +24,7 @@
     b.addEventListener("click", show);
     return b;
   }
-  function hostLink(h) { return h >= 0 ? opener(hosts[h].name, function () { showHost(h); }) : el("span", "–"); }
+  function hostLink(h) { return h >= 0 ? opener(hosts[h].label, function () { showHost(h); }) : el("span", "–"); }
   function guestList(items, title) {
     var box = el("div", null, "card-part");
     box.appendChild(el("h4", title));
@@ -56,7 +56,7 @@
     var host = hosts[h], card = el("article", null, "card " + (host.evacuable ? "free" : "tied"));
     card.setAttribute("data-host", host.name);
     var head = el("h3");
-    head.appendChild(el("span", host.name, "card-name"));
+    head.appendChild(el("span", host.label, "card-name"));
     card.appendChild(head);
     card.appendChild(el("p", host.evacuable ? "Can be emptied by live migration now."
       : "Cannot be emptied by live migration now: power off " + plural(host.power_off.length, "guest") + " first.",
@@ -128,7 +128,7 @@
   var lowerHosts = null, lowerGuests = null;
   function search(query) {
     if (!lowerHosts) {
-      lowerHosts = hosts.map(function (h) { return h.name.toLowerCase(); });
+      lowerHosts = hosts.map(function (h) { return h.label.toLowerCase(); });
       lowerGuests = guests.map(function (g) { return String(g[0]).toLowerCase(); });
     }
     var exact = [], prefix = [], inside = [];
@@ -157,7 +157,7 @@
     status.textContent = !hits.length ? "No host or guest matches." :
       hits.length.toLocaleString("en") + (hits.length === 1 ? " match" : " matches") + (hits.length > 20 ? ", the first 20 shown" : "");
     hits.slice(0, 20).forEach(function (hit) {
-      var li = el("li"), name = hit[0] === "host" ? hosts[hit[1]].name : guestName(hit[1]);
+      var li = el("li"), name = hit[0] === "host" ? hosts[hit[1]].label : guestName(hit[1]);
       li.appendChild(opener(name, function () { hit[0] === "host" ? showHost(hit[1]) : showGuest(hit[1]); }));
       li.appendChild(el("span", " " + hit[0], "muted"));
       list.appendChild(li);
@@ -243,7 +243,7 @@
   function indices(n) { var out = new Array(n); for (var i = 0; i < n; i++) out[i] = i; return out; }
 
   table("explorer-hosts", indices(hosts.length), [
-    {label: "Host", value: function (h) { return hosts[h].name; }, cell: hostLink},
+    {label: "Host", value: function (h) { return hosts[h].label; }, cell: hostLink},
     {label: "Cluster", value: function (h) { return hosts[h].cluster; }},
     {label: "Site", value: function (h) { return hosts[h].site; }, when: function () { return hosts.some(function (x) { return x.site; }); }},
     {label: "Can be emptied", value: function (h) { return hosts[h].evacuable ? "yes" : "no"; }},

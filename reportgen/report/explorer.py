@@ -8,7 +8,7 @@ page writes them with ``textContent`` only.
 Layout (``h`` host index, ``g`` guest index, ``c`` guest-cluster index, -1 for none):
 
 - ``guests``: ``[name, h, owner, power_state, c, template]``
-- ``hosts``: ``{"name", "cluster", "platform", "site", "evacuable", "wave", "guests", "cost",
+- ``hosts``: ``{"name", "label", "cluster", "platform", "site", "evacuable", "wave", "guests", "cost",
   "power_off": [[g, [rules]]], "at_power_on": [[g, [rules]]], "stranded": [[g, [rules]]],
   "clusters": [c]}``
 - ``clusters``: ``{"id", "name", "topology", "suspected", "nodes": [g], "hosts": [h], "rules"}``
@@ -21,6 +21,7 @@ from typing import Any
 
 from ..analysis import Analysis, PinnedGuest
 from ..cost import Costing
+from ..host_labels import host_labels
 from ..rules import CATALOGUE
 
 
@@ -45,12 +46,13 @@ def explorer_data(analysis: Analysis, costing: Costing) -> dict[str, Any]:
     def refs(items: tuple[PinnedGuest, ...]) -> list[list[Any]]:
         return [[gi.get(g.key, -1), list(g.rules)] for g in items]
 
+    labels = host_labels(analysis.estate)  # same-named hosts told apart: 'esx01 in vc02'
     hosts = []
     for h in analysis.hosts:
         involved = dict.fromkeys([*h.degraded, *(g.faux_cluster for g in (*h.blockers, *h.blockers_at_power_on)
                                                  if g.faux_cluster)])
         hosts.append({
-            "name": h.name, "cluster": h.cluster, "platform": h.platform,
+            "name": h.name, "label": labels.get(h.key, h.name), "cluster": h.cluster, "platform": h.platform,
             "site": analysis.sites.host_site.get(h.name), "evacuable": h.evacuable,
             "wave": h.wave + 1 if h.wave >= 0 else None, "guests": h.guests,
             "cost": costing.per_host.get(h.name, 0.0),

@@ -143,3 +143,21 @@ def test_hostile_names_are_shown_as_text_and_never_run(browser: Browser, tmp_pat
     assert page.evaluate("document.querySelectorAll('img[onerror], b[onmouseover], body script').length") == 2
     assert page.console_errors() == []
     page.screenshot(OUTPUT / "explorer-hostile.png")
+
+
+def test_same_named_hosts_are_found_and_shown_by_their_label(browser: Browser, tmp_path: Path) -> None:
+    """Before: the search matched only names, so 'vc02' found nothing and two identical 'esx01…' rows were listed."""
+    from tests.rvtools_files import small_estate, write_xlsx
+
+    one = write_xlsx(small_estate(), tmp_path / "vc01.xlsx")
+    two = write_xlsx(small_estate(uuid="11111111-2222-3333-4444-555555555555", server="vc02.example.test"),
+                     tmp_path / "vc02.xlsx")
+    page = opened(browser, written(run_audit([one, two]), tmp_path / "report.html"))
+    page.type_text("#explorer-search", "esx01.example.test in vc02")
+    page.wait_for(f"!!document.querySelector('{CARD}')")
+    assert texts(page, f"{CARD} .card-name")[0] == "esx01.example.test in vc02.example.test"
+    page.evaluate("(() => { const b = document.getElementById('explorer-search'); b.value = 'esx01.example.test';"
+                  " b.dispatchEvent(new Event('input')); return true; })()")
+    page.wait_for("document.querySelectorAll('#explorer-matches li').length === 2")
+    assert sorted(texts(page, "#explorer-matches li button")) == [
+        "esx01.example.test in vc01.example.test", "esx01.example.test in vc02.example.test"]
