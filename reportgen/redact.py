@@ -186,6 +186,8 @@ class Redactor:
             result = self.name(way, value)
             if way == "guest":
                 self.guests.setdefault(value.casefold(), result)
+        elif way == "owner":  # owners are matched with case and edge spaces ignored (owners.py, packs.py)
+            result = self.pseudonym(way, value.strip().lower())
         else:
             result = self.pseudonym(way, value)
         self.replaced.setdefault(value, result)

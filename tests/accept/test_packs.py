@@ -117,3 +117,23 @@ def test_redacted_packs_keep_each_owners_acceptances_and_show_no_real_name(tmp_p
         assert pack not in EXPECTED
         for a in packs[pack].acceptances:
             assert "hqdb02" not in a.what and "hqsqlcl01" not in a.what and "Database" not in a.reason
+
+
+def test_an_owner_spelled_in_another_case_reaches_the_same_redacted_pack(tmp_path: Path) -> None:
+    shouted = tmp_path / "accept.toml"
+    shouted.write_text(ACCEPT.read_text(encoding="utf-8").replace('owner = "Priya Raman"', 'owner = " PRIYA RAMAN"'),
+                       encoding="utf-8")
+    plain = packs_of(run_audit([SAMPLE], owners=OWNERS, accept=load_acceptances(shouted)))
+    hidden = packs_of(run_audit([SAMPLE], owners=OWNERS, accept=load_acceptances(shouted), redact=True))
+    shown = [(a.expires, a.status) for a in plain["Priya Raman"].acceptances]
+    assert shown == [(e, s) for _, e, s in EXPECTED["Priya Raman"]]
+    assert sorted(sorted((a.expires, a.status) for a in p.acceptances) for p in hidden.values() if p.acceptances) == \
+        sorted(sorted((e, s) for _, e, s in v) for v in EXPECTED.values())
+
+
+def test_owner_pseudonyms_ignore_case_as_owners_are_matched() -> None:
+    from reportgen.redact import Redactor
+
+    r = Redactor("k")
+    assert r.value("owner", "Priya Raman") == r.value("owner", "priya raman ") == r.value("owner", "PRIYA RAMAN")
+    assert r.value("owner", "Priya Raman") != r.value("owner", "Sam O'Neil")
