@@ -17,11 +17,11 @@ from pathlib import Path
 
 import polars as pl
 
-from ..errors import InputError
+from ..errors import InputError, locate
 from ..estate import DataIssue
 from .bounded import MAX_CSV_BYTES, archive_files, folder_entries, open_export, read_all, read_member
 from .detect import MANIFEST, bundle_file
-from .tabular import TextTable, read_text_table
+from .tabular import TextTable, dedupe, read_text_table
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def read_hyperv(path: Path) -> RawHyperV:
             continue
         if table.type_line:
             raw.type_lines.add(table.type_line)
-        frame = _drop_ragged(raw, table, name)
+        frame = _drop_duplicate_headers(raw, table, _drop_ragged(raw, table, name), name, where)
         if table.encoding in ("utf-8", "cp1252"):
             _note_replaced_characters(raw, frame, name)
         frame = _blank_type_names(raw, frame, name)
@@ -192,6 +192,29 @@ def read_hyperv(path: Path) -> RawHyperV:
             sheet=name,
         ))
     return raw
+
+
+def _drop_duplicate_headers(raw: RawHyperV, table: TextTable, frame: pl.DataFrame, name: str,
+                            where: str) -> pl.DataFrame:
+    """A header written twice (case aside) is never a silent choice: copies with the same values are noted and the
+    first is kept; copies that differ stop the audit, naming the file and the column."""
+    names = dedupe(list(table.headers))
+    seen: dict[str, int] = {}
+    for i, header in enumerate(table.headers):
+        first = seen.setdefault(header.lower(), i)
+        if first == i or not header:
+            continue
+        a, b = names[first], names[i]
+        if not frame.select(pl.col(a).eq_missing(pl.col(b)).all()).item():
+            raise InputError(
+                f"the column '{header}' appears twice (columns {first + 1} and {i + 1}) with different values: "
+                "which one is meant cannot be told", where=locate(where, None, None, header),
+                hint="delete one of the two columns (or export the file again with Export-Csv) and run again")
+        raw.issues.append(DataIssue(
+            "info", str(raw.file), f"the column '{header}' appears twice (columns {first + 1} and {i + 1}) with the "
+            "same values; the first is used", sheet=name, column=header, quoted=(header,)))
+        frame = frame.drop(b)
+    return frame
 
 
 def _note_uneven_files(raw: RawHyperV, kind: str, frames: list[pl.DataFrame]) -> None:

@@ -147,3 +147,32 @@ def test_a_standalone_export_without_a_node_list_keeps_its_cluster_checks(cli, t
     found = _audit(cli, SAMPLES / "hyperv" / "loose", tmp_path)
     coverage = {c["rule"]: c["status"] for c in found["coverage"]}
     assert coverage["HYV-07"] == "assessed" and coverage["HYV-09"] == "not-assessed"
+
+
+def _with_second_column(members: dict[str, bytes], column: str, change: bool) -> bytes:
+    rows = list(csv.reader(io.StringIO(members["Get-VM.csv"].decode("utf-8-sig"), newline="")))
+    at = rows[0].index(column)
+    out = [[*rows[0], column.upper()]] + [[*r, (r[at] + "-copy") if change else r[at]] for r in rows[1:]]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(out)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def test_a_header_written_twice_with_different_values_stops_the_audit_naming_file_and_column(
+        cli, tmp_path: Path) -> None:
+    """Before: the second 'State' column was renamed 'State_1' and ignored, whatever it said."""
+    members = _members()
+    bundle = _zip(tmp_path / "bundle.zip", {**members, "Get-VM.csv": _with_second_column(members, "State", True)})
+    result = cli(["audit", bundle, "--json", tmp_path / "f.json", "-q"])
+    assert result.code == 3 and "Traceback" not in result.stderr
+    assert "Get-VM.csv" in result.stderr and "the column 'STATE' appears twice" in result.stderr
+    assert "delete one of the two columns" in result.stderr
+
+
+def test_a_header_written_twice_with_the_same_values_is_noted(cli, tmp_path: Path) -> None:
+    members = _members()
+    bundle = _zip(tmp_path / "bundle.zip", {**members, "Get-VM.csv": _with_second_column(members, "State", False)})
+    found = _audit(cli, bundle, tmp_path)
+    [issue] = [d for d in found["data_quality"] if "appears twice" in d["message"]]
+    assert (issue["sheet"], issue["column"]) == ("Get-VM.csv", "STATE") and "the first is used" in issue["message"]
+    assert set(_statuses(found).values()) == {"assessed"}
