@@ -83,8 +83,9 @@ def run_audit(
     owners_file = read_owners(Path(owners)) if owners else None  # a bad owners file stops the audit before the exports
     estate = load_estate(exports, MapOptions(owner_column=config.owner_column), progress=progress)
     estate = exclude_guests(estate, config.exclude)  # by the real names, before any redaction
+    whole = estate
     estate = apply_scope(estate, config.scope)
-    estate, ownership = assign_owners(estate, owners_file)
+    estate, ownership = assign_owners(estate, owners_file, _left_out(whole, estate))
     redactor = None
     if redact:
         from .redact import Redactor, redact_config, redact_estate  # accepted exceptions match the real names
@@ -123,6 +124,19 @@ def run_audit(
             kept = [{"what": r.entry.what, "status": r.status, "matched": r.matched} for r in acceptance.entries]
             history = replace(history, trend=(*history.trend[:-1], replace(history.current, acceptances=kept)))
     return Audit(estate, analysis, costing, history, ownership, acceptance)
+
+
+def _left_out(whole: Estate, scoped: Estate) -> Estate | None:
+    """The guests of ``whole`` that the scope left out of ``scoped`` (None when it left out none)."""
+    if scoped is whole:
+        return None
+    import pyarrow.compute as pc
+
+    guests = whole.guests
+    kept = pc.is_in(guests.column("guest_key"), value_set=scoped.guests.column("guest_key"))
+    if pc.all(kept).as_py():
+        return None
+    return replace(whole, tables={**whole.tables, "guests": guests.filter(pc.invert(kept))})
 
 
 def record_history(audit: Audit, staging: Staging | None = None) -> list[str]:

@@ -67,6 +67,8 @@ class Ownership:
     guests_from_export: int = 0
     guests_without: int = 0
     unmatched: tuple[UnmatchedRow, ...] = ()
+    rows_out_of_scope: int = 0
+    """Rows that name only guests the audit's scope (``--include`` / ``--exclude``) left out: not unknown."""
 
 
 def _uuid(value: str | None) -> str | None:
@@ -150,8 +152,12 @@ def _guests(estate: Estate) -> list[_Guest]:
             for name, uuid, vm_id, platform, cluster, folder in rows]
 
 
-def assign_owners(estate: Estate, owners: OwnersFile | None) -> tuple[Estate, Ownership]:
-    """The estate with each guest's owner, its source and contact, and what the owners file left unused."""
+def assign_owners(estate: Estate, owners: OwnersFile | None,
+                  outside: Estate | None = None) -> tuple[Estate, Ownership]:
+    """The estate with each guest's owner, its source and contact, and what the owners file left unused.
+
+    ``outside``: the guests the audit's scope left out; a row that names only them is counted apart,
+    not reported as matching no guest."""
     t = estate.guests
     current: list[str | None] = t.column("owner").to_pylist()
     sources: list[str | None] = ["export" if o else None for o in current]
@@ -173,16 +179,21 @@ def assign_owners(estate: Estate, owners: OwnersFile | None) -> tuple[Estate, Ow
                 owner[index], sources[index] = chosen.owner, "file"
         contacts = _contacts(owners.rows)
         contact = [contacts.get(o.lower(), (None, None, None)) if o else (None, None, None) for o in owner]
-        unmatched = tuple(_unmatched(r, owners) for r in owners.rows if r.row not in used)
+        out_of_scope = _rows_fitting(owners.rows, outside, used)
+        unmatched = tuple(_unmatched(r, owners) for r in owners.rows if r.row not in used | out_of_scope)
+        if out_of_scope:
+            issues.append(DataIssue("info", name, f"owners file: {len(out_of_scope):,} row(s) name only guests "
+                                    "outside the audit's scope (--include / --exclude); not used", rows=0))
         issues.extend(DataIssue("warning", name, f"owners file row matches no guest ('{u.value}'); not used",
                                 row=u.row, column=u.column, skipped=True, quoted=(u.value,))
                       for u in unmatched)
         issues = [*owners.issues, *issues]
     else:
-        unmatched = ()
+        unmatched, out_of_scope = (), set()
     counts = {s: sum(1 for x in sources if x == s) for s in ("file", "export")}
     ownership = Ownership(Path(owners.file).name if owners else None, len(owners.rows) if owners else 0,
-                          counts["file"], counts["export"], sum(1 for s in sources if s is None), unmatched)
+                          counts["file"], counts["export"], sum(1 for s in sources if s is None), unmatched,
+                          len(out_of_scope) if owners is not None else 0)
     if owners is not None:
         issues.append(DataIssue("info", ownership.file or "", _summary(ownership), rows=0))
     columns = {"owner": owner, "owner_source": sources, "owner_email": [c[0] for c in contact],
@@ -195,6 +206,14 @@ def assign_owners(estate: Estate, owners: OwnersFile | None) -> tuple[Estate, Ow
         table = table.set_column(index, table.schema.field(index), new.column(column).cast(pa.string()))
     tables = {**estate.tables, "guests": table}
     return replace(estate, tables=tables, issues=(*estate.issues, *issues)), ownership
+
+
+def _rows_fitting(rows: tuple[OwnerRow, ...], outside: Estate | None, used: set[int]) -> set[int]:
+    """Rows not ``used`` in scope that fit a guest of ``outside``."""
+    if outside is None or not outside.guests.num_rows:
+        return set()
+    matcher = _Matcher(tuple(r for r in rows if r.row not in used))
+    return {r.row for guest in _guests(outside) for r in matcher.candidates(guest)}
 
 
 def _most_specific(found: list[OwnerRow], guest: _Guest, matcher: _Matcher) -> OwnerRow | tuple[OwnerRow, ...] | None:

@@ -161,3 +161,22 @@ def test_a_scoped_audit_keeps_a_history_of_its_own(cli, tmp_path: Path) -> None:
     # Not compared with the whole estate's quarter (which would read as three hosts freed).
     assert json.loads((tmp_path / "part.json").read_text())["history"]["change"] is None
     assert len(list(history.glob("*.json"))) == 2
+
+
+def test_owners_rows_of_guests_out_of_scope_are_counted_apart_not_unknown(cli, tmp_path: Path) -> None:
+    from tests.conftest import SAMPLES
+
+    sample = SAMPLES / "rvtools" / "acme-vc01.xlsx"
+    owners = ["--owners", SAMPLES / "owners.csv"]
+    _, whole = audit(cli, tmp_path, *owners, books=(sample,))
+    result, part = audit(cli, tmp_path, *owners, "--include", "cluster=HQ-PROD-01", books=(sample,))
+    assert result.code == 0, result.stderr
+    assert part["owners"]["unmatched_rows"] == whole["owners"]["unmatched_rows"]  # only the guest that is nowhere
+    assert [u["value"] for u in part["owners"]["unmatched_rows"]] == ["hqold99"]
+    assert whole["owners"]["rows_out_of_scope"] == 0
+    assert part["owners"]["rows_out_of_scope"] == 5
+    messages = [i["message"] for i in part["data_quality"]]
+    assert "owners file: 5 row(s) name only guests outside the audit's scope (--include / --exclude); not used" \
+        in messages
+    assert sum("matches no guest" in m for m in messages) == 1
+    jsonschema.Draft202012Validator(findings_schema()).validate(part)

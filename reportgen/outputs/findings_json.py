@@ -101,6 +101,7 @@ def owners_document(analysis: Analysis, ownership: Ownership) -> dict[str, Any]:
         "guests_from_export": ownership.guests_from_export, "guests_without": ownership.guests_without,
         "owners": [{"owner": o.owner, "email": o.email, "team": o.team, "cost_centre": o.cost_centre,
                     "sources": list(o.sources), "guests": o.guests} for o in owner_summaries(analysis.estate)],
+        "rows_out_of_scope": ownership.rows_out_of_scope,
         "unmatched_rows": [{"row": u.row, "column": u.column, "value": u.value, "owner": u.owner}
                            for u in ownership.unmatched],
         "unowned_guests": [{"key": g.key, "name": g.name, "hosts": list(g.hosts), "faux_cluster": g.faux_cluster}
