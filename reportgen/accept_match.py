@@ -227,17 +227,13 @@ def _membership(clusters: Sequence[FauxCluster]) -> dict[str, FauxCluster]:
 
 
 def _cause_names(cause: RuleCause | None, reveal: Callable[[str], str]) -> tuple[str, ...]:
-    """The names a cause carries: a datastore, a port group and its switch, a Hyper-V switch."""
-    if not cause:
+    """The names a cause carries: a datastore, a port group and its distributed switch, a Hyper-V switch."""
+    if not cause or not cause.name:
         return ()
-    kind = cause.kind
-    parts = [reveal(p) for p in cause.identity.split("/")]
-    if kind == "datastore":
-        return ("/".join(parts[1:]) or parts[0],)
-    if kind in ("portgroup", "network", "switch"):
-        return (parts[-1],)
-    if kind == "dvportgroup":
-        return tuple(parts[1:])
+    if cause.kind == "datastore" or cause.kind in ("portgroup", "network", "switch"):
+        return (reveal(cause.name),)
+    if cause.kind == "dvportgroup":
+        return (reveal(cause.where), reveal(cause.name))
     return ()
 
 

@@ -286,7 +286,7 @@ def _edges_with_causes(ix: _Index, out: RuleOutput, clusters: graph.GuestCluster
     def cause_of(named: RuleCause | None, guest: int, rule: str) -> int:
         faux = int(clusters.guest_cluster[guest])
         if named is not None:
-            cause = named_cause(named, ix.host_names, ix.guest_names)
+            cause = named_cause(named, ix.guest_names)
         elif faux >= 0:
             return faux
         else:

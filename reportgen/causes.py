@@ -8,17 +8,24 @@ findings; :func:`named_cause` gives it a label.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class RuleCause:
-    """The thing a rule names as what ties a guest: its kind and identity."""
+    """The thing a rule names as what ties a guest: its kind and identity, and its parts as a reader names them.
+
+    Two causes are the same cause when kind and identity agree; ``name`` and ``where`` only label it.
+    """
 
     kind: str
     """'datastore', 'portgroup', 'network', 'dvportgroup', 'switch', 'san', 'cpu', 'guardian', 'usb', 'cd', 'sriov'."""
     identity: str
-    """What it is, e.g. a datastore key ('<scope>/<name>') or '<host>/<switch>'."""
+    """What it is, e.g. a datastore key ('<scope>/<name>') or '<host>/<switch>'; a key, never read back."""
+    name: str = field(default="", compare=False)
+    """Its own name (the datastore, port group, switch or guardian); empty for a guest's device or a host."""
+    where: str = field(default="", compare=False)
+    """Where that name lives as a reader calls it: the host, the cluster or the distributed switch."""
 
     @property
     def id(self) -> str:
@@ -49,36 +56,22 @@ def guest_cause(key: str, name: str | None, rule: str) -> Cause:
     return Cause("guest", key, f"{name or key} ({rule})", f"guest:{key}:{rule}")
 
 
-def named_cause(named: RuleCause, host_names: dict[str, str], guest_names: dict[str, str]) -> Cause:
+def named_cause(named: RuleCause, guest_names: dict[str, str]) -> Cause:
     """The cause a rule named, with a label for a reader."""
-    label = cause_label(named.kind, named.identity, host_names, guest_names)
-    return Cause(named.kind, named.identity, label, named.id)
+    return Cause(named.kind, named.identity, cause_label(named, guest_names), named.id)
 
 
 _DEVICE_WORDS = {"usb": "host USB device", "cd": "host CD/DVD drive", "sriov": "SR-IOV adapter"}
+_PLACED = {"switch": "{name} on {where}", "guardian": "{name} of {where}", "portgroup": "{name} on {where}",
+           "network": "{name} in cluster {where}", "dvportgroup": "{name} on {where}"}
 
 
-def cause_label(kind: str, ident: str, host_names: dict[str, str], guest_names: dict[str, str]) -> str:
-    """A readable name for a cause id written by the rules (keys are '<scope>/<name>' paths)."""
-    if ident in guest_names:  # a device of one guest (usb:, cd:, sriov:)
-        return f"{guest_names[ident] or ident}'s {_DEVICE_WORDS.get(kind, kind)}"
-    if kind == "switch":  # Hyper-V <host or cluster>/<switch>
-        where, _, switch = ident.partition("/")
-        return f"{switch} on {where}" if switch else ident
-    if kind == "datastore":
-        return ident.split("/", 1)[-1]
-    if kind == "guardian":  # Hyper-V <host>/<guardian>: the vTPM key-protector guardian a host alone holds
-        host, _, guardian = ident.partition("/")
-        return f"{guardian} of {host}" if guardian else ident
-    if kind == "portgroup":  # <host key>/<port group>
-        for i, ch in enumerate(ident):
-            if ch == "/" and ident[:i] in host_names:
-                return f"{ident[i + 1:]} on {host_names[ident[:i]]}"
-        return ident
-    if kind == "network":  # <cluster key>/<network>; cluster key = <scope>/<datacenter>/<cluster>
-        parts = ident.split("/", 3)
-        return f"{parts[3]} in cluster {parts[2]}" if len(parts) == 4 else ident
-    if kind == "dvportgroup":  # <scope>/<switch>/<port group>
-        parts = ident.split("/", 2)
-        return f"{parts[2]} on {parts[1]}" if len(parts) == 3 else ident
-    return ident
+def cause_label(cause: RuleCause, guest_names: dict[str, str]) -> str:
+    """A readable name for a cause a rule named, from the parts the rule gave (never parsed from its identity)."""
+    if cause.identity in guest_names:  # a device of one guest (usb:, cd:, sriov:)
+        return f"{guest_names[cause.identity] or cause.identity}'s {_DEVICE_WORDS.get(cause.kind, cause.kind)}"
+    if cause.kind == "datastore" and cause.name:
+        return cause.name
+    if cause.kind in _PLACED and cause.name and cause.where:
+        return _PLACED[cause.kind].format(name=cause.name, where=cause.where)
+    return cause.identity

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from reportgen.analysis import cluster_name
-from reportgen.causes import cause_label
+from reportgen.causes import RuleCause, cause_label
 
 
 def test_cause_labels_name_the_thing_to_fix() -> None:
-    hosts = {"UUID/esx01.corp": "esx01.corp"}
     guests = {"UUID/vm-7": "dongle01"}
-    assert cause_label("datastore", "UUID/local-esx01", hosts, guests) == "local-esx01"
-    assert cause_label("portgroup", "UUID/esx01.corp/Isolate", hosts, guests) == "Isolate on esx01.corp"
-    assert cause_label("network", "UUID/DC1/Prod/HB", hosts, guests) == "HB in cluster Prod"
-    assert cause_label("usb", "UUID/vm-7", hosts, guests) == "dongle01's host USB device"
-    assert cause_label("switch", "HV02/HB-Private", hosts, guests) == "HB-Private on HV02"
+    assert cause_label(RuleCause("datastore", "UUID/local-esx01", "local-esx01"), guests) == "local-esx01"
+    assert cause_label(RuleCause("portgroup", "UUID/esx01.corp/Isolate", "Isolate", "esx01.corp"),
+                       guests) == "Isolate on esx01.corp"
+    assert cause_label(RuleCause("network", "UUID/DC1/Prod/HB", "HB", "Prod"), guests) == "HB in cluster Prod"
+    assert cause_label(RuleCause("usb", "UUID/vm-7"), guests) == "dongle01's host USB device"
+    assert cause_label(RuleCause("switch", "HV02/HB-Private", "HB-Private", "HV02"), guests) == "HB-Private on HV02"
+
+
+def test_a_name_holding_a_slash_is_labelled_whole() -> None:
+    """Labels come from the parts the rule gave, so a '/' in a port group or switch name splits nothing."""
+    pg = RuleCause("dvportgroup", "UUID/dvs/core/VLAN 10/20", "VLAN 10/20", "dvs/core")
+    assert cause_label(pg, {}) == "VLAN 10/20 on dvs/core"
+    assert cause_label(RuleCause("network", "UUID/DC1/Prod/a/b", "a/b", "Prod"), {}) == "a/b in cluster Prod"
+
+
+def test_a_cause_is_its_kind_and_identity() -> None:
+    assert RuleCause("portgroup", "UUID/esx01/HB", "HB", "esx01") == RuleCause("portgroup", "UUID/esx01/HB")
 
 
 def test_cluster_names_use_the_common_stem() -> None:

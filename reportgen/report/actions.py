@@ -126,7 +126,7 @@ def _causes(g: PinnedGuest, named: dict[str, dict[str, list[RuleCause]]], faux_i
         if not rule_causes:
             out.append((guest_cause(g.key, g.name, rule).id, g.name, "guest", {rule}))
         for rule_cause in rule_causes:
-            cause = named_cause(rule_cause, analysis.host_names, analysis.guest_names)
+            cause = named_cause(rule_cause, analysis.guest_names)
             out.append((cause.id, g.name if cause.identity == g.key else cause.label, cause.kind, {rule}))
     return out
 

@@ -13,19 +13,25 @@ from ..causes import RuleCause
 from .records import Effect, Finding, GuestEdge, HostEdge, Location, RuleInfo, RuleOutput, Severity
 
 
-def cause(kind: str, *identity: str | pl.Expr) -> pl.Expr:
-    """A ``cause`` column: the thing that ties the guest (a struct of kind and identity; null when a part is).
+def cause(kind: str, *identity: str | pl.Expr, name: pl.Expr | None = None, where: pl.Expr | None = None) -> pl.Expr:
+    """A ``cause`` column: the thing that ties the guest (a struct; null when a part of the identity is).
 
     The identity is the parts joined; a text is a literal, e.g. ``cause("portgroup", pl.col("host_key"), "/",
-    pl.col("network"))``.
+    pl.col("network"), name=pl.col("network"), where=pl.col("host"))``. ``name`` and ``where`` label it for a
+    reader (its own name, and the host, cluster or switch it lives on), so that no label is parsed from a key.
     """
     parts = [pl.lit(p) if isinstance(p, str) else p for p in identity]
     ident = pl.concat_str(parts)
-    return pl.when(ident.is_not_null()).then(pl.struct(kind=pl.lit(kind), identity=ident))
+    text = pl.lit(None, pl.String)
+    return pl.when(ident.is_not_null()).then(pl.struct(
+        kind=pl.lit(kind), identity=ident,
+        name=text if name is None else name.cast(pl.String), where=text if where is None else where.cast(pl.String)))
 
 
-def _cause(value: dict[str, str] | None) -> RuleCause | None:
-    return RuleCause(value["kind"], value["identity"]) if value else None
+def _cause(value: dict[str, str | None] | None) -> RuleCause | None:
+    if not value:
+        return None
+    return RuleCause(str(value["kind"]), str(value["identity"]), value.get("name") or "", value.get("where") or "")
 
 
 def emit(

@@ -358,7 +358,7 @@ def storage(estate: Estate, ctx: RuleContext) -> RuleOutput:
             volume = g["datastore"] or _drive(config[0] if config else g["local_paths"][0], g["host_name"])
             _tie(out, HYV08, g, "; ".join(f"{at}: {text}" for at, text in parts)
                  + " (a local drive, not a Cluster Shared Volume or SMB share)",
-                 pin=True, strand=True, cause=RuleCause("datastore", volume), source=parts[0][0])
+                 pin=True, strand=True, cause=RuleCause("datastore", volume, volume), source=parts[0][0])
     return out
 
 

@@ -137,7 +137,13 @@ def _host_switch(row: dict[str, Any]) -> RuleCause:
     The pins of the VMs on it and the colocations between them name the same cause, so fixing the
     switch is one remedy, whatever the host's key looks like.
     """
-    return RuleCause("switch", f"{row['host_name']}/{row['network']}")
+    return RuleCause("switch", f"{row['host_name']}/{row['network']}", row["network"], row["host_name"])
+
+
+def _cluster_switch(row: dict[str, Any]) -> RuleCause:
+    """A switch name a Hyper-V cluster's nodes should all have (its key is '<scope>/<cluster>')."""
+    cluster = row["host_cluster"].split("/", 1)[-1]
+    return RuleCause("switch", f"{cluster}/{row['network']}", row["network"], cluster)
 
 
 def _missing_switches(out: RuleOutput, nics: pl.DataFrame, nets: pl.DataFrame, hosts: pl.DataFrame) -> None:
@@ -166,7 +172,7 @@ def _missing_switches(out: RuleOutput, nics: pl.DataFrame, nets: pl.DataFrame, h
         evidence = (f"{at}: SwitchName = {g['network']}; Get-VMSwitch: present on "
                     f"{', '.join(g['present'])}, missing on {', '.join(lacking)}")
         _tie(out, HYV07, g, evidence, severity=Severity.HIGH if alone else HYV07.severity, pin=alone,
-             cause=RuleCause("switch", f"{g['host_cluster'].split('/', 1)[-1]}/{g['network']}"), source=at)
+             cause=_cluster_switch(g), source=at)
 
 
 def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
@@ -235,7 +241,7 @@ def _processor(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) 
                 f"cluster: {listing}")
     if mine and not same:
         _tie(out, HYV13, g, evidence + f"; no other node has the CPU of {g['host_name']}", pin=True,
-             cause=RuleCause("cpu", str(g["host_name"])))
+             cause=RuleCause("cpu", str(g["host_name"]), where=str(g["host_name"])))
     else:
         _tie(out, HYV13, g, evidence + (f"; can move only to {', '.join(same)}" if same else ""))
 

@@ -53,7 +53,7 @@ def _adapter(out: RuleOutput, d: dict[str, Any], peers: list[dict[str, Any]]) ->
     evidence += f"; Get-VMSan: present on {', '.join(having) or 'no node'}, missing on {', '.join(lacking)}"
     if having == [d["host_name"]]:
         _tie(out, HYV03, d, evidence + ": live migration and failover to another node fail", severity=Severity.HIGH,
-             pin=True, cause=RuleCause("san", f"{d['host_name']}/{san}"), source=at)
+             pin=True, cause=RuleCause("san", f"{d['host_name']}/{san}", san, d["host_name"]), source=at)
     else:
         _tie(out, HYV03, d, evidence + f": the VM cannot move to those nodes ({ZONING})", severity=Severity.HIGH,
              source=at)

@@ -52,6 +52,12 @@ VERIFY = ("verify with ConvertTo-HgsKeyProtector -Bytes (Get-VMKeyProtector -VMN
           "each node that the node holds a guardian with the same encryption certificate thumbprint")
 
 
+def _guardian(g: dict[str, Any]) -> RuleCause:
+    """The key-protector guardian only the VM's own host holds."""
+    guardian = (g["key_guardian_names"] or ["?"])[0]
+    return RuleCause("guardian", f"{g['host_name']}/{guardian}", guardian, g["host_name"])
+
+
 def vtpm(estate: Estate, ctx: RuleContext) -> RuleOutput:
     """One HYV-20 finding per vTPM VM that some host of its cluster cannot start."""
     out = RuleOutput()
@@ -100,7 +106,7 @@ def _vm(out: RuleOutput, g: dict[str, Any], peers: list[dict[str, Any]]) -> None
     elif holders == [own]:
         _tie(out, HYV20, g, evidence + f"; {said}: live migration, failover and drain to "
              f"{_names(lacking)} fail (the VM cannot start there)", pin=True, strand=True,
-             cause=RuleCause("guardian", f"{g['host_name']}/{(g['key_guardian_names'] or ['?'])[0]}"), source=at)
+             cause=_guardian(g), source=at)
     else:
         _tie(out, HYV20, g, evidence + f"; {said}: the VM cannot move to {_names(lacking)}", source=at)
 

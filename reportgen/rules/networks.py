@@ -135,7 +135,7 @@ def _uplinkless_standard(out: RuleOutput, nics: pl.DataFrame) -> None:
     if hit.is_empty():
         return
     hit = hit.with_columns(
-        cause=cause("portgroup", pl.col("host_key"), "/", pl.col("network")),
+        cause=cause("portgroup", pl.col("host_key"), "/", pl.col("network"), name=pl.col("network"), where=pl.col("host")),
         timing=pl.col("tie"),
         severity=pl.when(pl.col("heartbeat")).then(pl.lit(int(Severity.CRITICAL))).otherwise(pl.lit(int(VMW10.severity))),
         evidence=pl.concat_str(
@@ -161,7 +161,7 @@ def _uplinkless_standard(out: RuleOutput, nics: pl.DataFrame) -> None:
 
 def _partial_labels(out: RuleOutput, estate: Estate, g: pl.DataFrame, nics: pl.DataFrame) -> None:
     hosts = frame(estate, "hosts").filter(pl.col("cluster_key").is_not_null() & (pl.col("platform") == "vsphere")).select(
-        "host_key", "cluster_key")
+        "host_key", "cluster_key", "cluster")
     nets = frame(estate, "networks").select("host_key", "network").unique()
     if hosts.is_empty() or nets.is_empty():
         return
@@ -181,7 +181,8 @@ def _partial_labels(out: RuleOutput, estate: Estate, g: pl.DataFrame, nics: pl.D
     single = pl.col("with_label") == 1
     hit = hit.with_columns(
         timing=pl.col("tie"),
-        cause=cause("network", pl.col("cluster_key"), "/", pl.col("network")),
+        cause=cause("network", pl.col("cluster_key"), "/", pl.col("network"), name=pl.col("network"),
+                    where=pl.col("cluster")),
         severity=pl.when(single).then(pl.lit(int(Severity.HIGH))).otherwise(pl.lit(int(VMW11.severity))),
         evidence=pl.concat_str(
             pl.col("nic_facts"), pl.lit("; the name is carried by "), pl.col("with_label").cast(pl.String),
@@ -203,7 +204,8 @@ def _uplinkless_distributed(out: RuleOutput, nics: pl.DataFrame) -> None:
         return
     hit = hit.with_columns(
         timing=pl.col("tie"),
-        cause=cause("dvportgroup", pl.col("scope"), "/", pl.col("pg_switch"), "/", pl.col("network")),
+        cause=cause("dvportgroup", pl.col("scope"), "/", pl.col("pg_switch"), "/", pl.col("network"),
+                    name=pl.col("network"), where=pl.col("pg_switch")),
         severity=pl.when(pl.col("heartbeat")).then(pl.lit(int(Severity.HIGH))).otherwise(pl.lit(int(VMW12.severity))),
         evidence=pl.concat_str(
             pl.col("nic_facts"), pl.lit("; dvPort: '"), pl.col("network"), pl.lit("' on "), pl.col("pg_switch"),

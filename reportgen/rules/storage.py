@@ -113,7 +113,7 @@ def _on_local(out: RuleOutput, g: pl.DataFrame, found: pl.DataFrame) -> None:
                   pl.concat_str(pl.lit("row "), pl.col("row").sort_by("fact").first().cast(pl.String))),
     )
     per = per.join(g.select("guest_key", "host_key", "host", "timing"), on="guest_key").with_columns(
-        cause=cause("datastore", pl.col("datastore_key")),
+        cause=cause("datastore", pl.col("datastore_key"), name=pl.col("ds_name")),
         severity=pl.when(pl.col("mib") > LARGE_MIB).then(pl.lit(int(Severity.CRITICAL)))
         .otherwise(pl.lit(int(VMW13.severity))),
         evidence=pl.concat_str(
@@ -146,7 +146,7 @@ def _iso(out: RuleOutput, estate: Estate, g: pl.DataFrame, local: pl.DataFrame) 
                      how="left")
     is_local = pl.col("ds_name").is_not_null()
     isos = isos.with_columns(
-        cause=cause("datastore", pl.coalesce("datastore_key", "datastore")), **at_row("vCD"),
+        cause=cause("datastore", pl.coalesce("datastore_key", "datastore"), name=pl.col("datastore")), **at_row("vCD"),
     ).with_columns(
         severity=pl.when(is_local).then(pl.lit(int(VMW19.severity))).otherwise(pl.lit(int(Severity.LOW))),
         evidence=pl.concat_str(

@@ -10,6 +10,7 @@ import pytest
 
 from reportgen.accept import AcceptFile, parse_acceptances
 from reportgen.audit import Audit, run_audit
+from reportgen.causes import cause_label
 from tests.rvtools_files import small_estate, write_xlsx
 
 SIGN_OFF = 'reason = "vendor support"\nowner = "dba team"\napproved_by = "CAB"\nexpires = 2027-03-31\n'
@@ -115,6 +116,16 @@ def test_cause_names_the_datastore_or_port_group(export: Path) -> None:
     assert set(accepted(audit(export, entry('cause = "local*"')))) == {("web01", "VMW-13")}
     assert set(accepted(audit(export, entry('cause = "isolated"')))) == {("web01", "VMW-10")}
     assert audit(export, entry('cause = "nowhere"')).acceptance.entries[0].status == "stale"  # type: ignore[union-attr]
+
+
+def test_cause_names_a_port_group_whose_name_holds_a_slash(tmp_path: Path) -> None:
+    estate = estate_with_local_ties()
+    estate.guests[4].nics = [{"Network": "VLAN 10/20", "Switch": "vSwitch9"}]
+    estate.portgroups[-1] = ("esx04.example.test", "VLAN 10/20", "vSwitch9", False)
+    export = write_xlsx(estate, tmp_path / "vc.xlsx")
+    assert set(accepted(audit(export, entry('cause = "VLAN 10/20"')))) == {("web01", "VMW-10")}
+    labels = {cause_label(f.cause, {}) for f in run_audit([export]).analysis.findings if f.cause}
+    assert labels == {"VLAN 10/20 on esx04.example.test", "local04"}
 
 
 @pytest.mark.parametrize("cause", ["sql (2 nodes)", "SQL (*", "GC-001"])
