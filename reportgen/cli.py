@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .audit import Audit
     from .config import Config
     from .history import History
+    from .pack_files import PackCleanup
     from .render.worker import PdfWorker
     from .staging import Staging
 
@@ -483,7 +484,7 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
                       owners=args.owners, accept=accept, as_of=args.as_of)
     packs: list[Job] = []
     if args.owner_packs:
-        from .pack_files import stage_packs
+        from .pack_files import record_packs, stage_packs
         from .staging import check_outputs
 
         outputs = {"-o": pdf, "--json": args.json, "--html": args.html, "--xlsx": args.xlsx}
@@ -510,9 +511,12 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
         if jobs:
             progress("writing PDF report" if pdf else "writing owner packs", 0, 0)
             said = merge_notes([w.result() for w in workers]) if workers else render_jobs(jobs)
+        cleanup = record_packs(args.owner_packs, packs, staging) if args.owner_packs else None
     kept = record_history(audit, staging)  # written now, put in place last
     with _interrupts_deferred(reraise=False):
         staging.commit()
+    if cleanup is not None:
+        _tidy_packs(cleanup, err)
     if jobs:
         err.writelines(f"reportgen: layout warning: {warning}\n" for warning in said.warnings)
         if not args.quiet:
@@ -536,6 +540,17 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
             _say_failed(audit, args.fail_on, err)
             return ExitStatus.FINDINGS
     return ExitStatus.OK
+
+
+def _tidy_packs(cleanup: PackCleanup, err: TextIO) -> None:
+    """Remove the unchanged packs of owners no longer present; name the changed ones, which are kept."""
+    from .pack_files import remove_old_packs
+
+    err.writelines(f"reportgen: warning: {problem}\n" for problem in remove_old_packs(cleanup))
+    err.writelines(f"reportgen: warning: {path}: the pack of an owner no longer present was changed since "
+                   "reportgen wrote it; kept (delete it when it is no longer needed)\n" for path in cleanup.changed)
+    if cleanup.remove:
+        err.write(f"reportgen: removed {len(cleanup.remove)} pack(s) of owners no longer present\n")
 
 
 FAILED_SHOWN = 5

@@ -217,3 +217,29 @@ def test_accepted_exceptions_reach_their_owners_pack_only() -> None:
     packs = {p.owner: p for p in build_packs(audit.analysis, audit.costing, accepted=[("priya raman", accepted)])}
     assert packs["Priya Raman"].acceptances == (accepted,)
     assert all(not p.acceptances for owner, p in packs.items() if owner != "Priya Raman")
+
+
+def test_packs_of_owners_gone_are_removed_only_when_unchanged(cli, tmp_path: Path) -> None:
+    folder, owners = tmp_path / "packs", tmp_path / "owners.csv"
+    text = OWNERS.read_text(encoding="utf-8")
+    owners.write_text(text, encoding="utf-8")
+    args = ["audit", SAMPLE, "--owners", owners, "--owner-packs", folder, "--json", tmp_path / "f.json", "-q"]
+    assert cli(args).code == 0
+    before = {p.name for p in folder.glob("*.pdf")}
+    record = json.loads((folder / ".reportgen-packs.json").read_text())["packs"]
+    assert set(record) == before
+    gone = sorted(n for n in before if n.startswith(("Tom", "Sam")))
+    assert len(gone) == 2
+    with (folder / gone[1]).open("ab") as edited:
+        edited.write(b"% signed off\n")
+    mine = folder / "notes.pdf"
+    mine.write_bytes(b"%PDF-1.4 someone else's file\n")
+    owners.write_text(text.replace("Tomás Ferreira", "Tomas F.").replace("Sam O'Neil", "S. O'Neil"), encoding="utf-8")
+    result = cli(args)
+    assert result.code == 0, result.stderr
+    after = {p.name for p in folder.glob("*.pdf")}
+    assert gone[0] not in after and gone[1] in after and mine.name in after
+    assert f"{folder / gone[1]}: the pack of an owner no longer present was changed since reportgen wrote it; kept" \
+        in result.stderr
+    assert "removed 1 pack(s) of owners no longer present" in result.stderr
+    assert set(json.loads((folder / ".reportgen-packs.json").read_text())["packs"]) == after - {gone[1], mine.name}
