@@ -11,9 +11,12 @@ from markupsafe import Markup, escape
 from ..report.formats import money, number, percent, plural
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """Autoescape on, StrictUndefined (a missing field is an error, not a blank), filters registered."""
+@lru_cache(maxsize=2)
+def environment(pdf: bool = False) -> jinja2.Environment:
+    """Autoescape on, StrictUndefined (a missing field is an error, not a blank), filters registered.
+
+    With ``pdf``, names are marked up for the PDF's layout (:func:`breakable_text`), else for a browser.
+    """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("reportgen.templates", "."),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
@@ -21,7 +24,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, number=number, plural=plural, percent=percent, name=breakable)
+    env.filters.update(money=money, number=number, plural=plural, percent=percent,
+                       name=breakable_text if pdf else breakable)
     return env
 
 
@@ -46,3 +50,30 @@ def breakable(value: object, whole: int = SHORT_PART) -> Markup:
                          else _BREAK_AFTER.sub(r"\1<wbr>", text))
         parts.append(" ".join(words))
     return Markup("<wbr>".join(parts))
+
+
+ZWSP, WJ = "\u200b", "\u2060"
+"""A break opportunity and a word joiner: neither is drawn nor extracted from the PDF's text."""
+_JOINED = re.compile(r"(?<=.)(?=.)(?<![A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[^A-Za-z0-9])")
+
+
+def breakable_text(value: object, whole: int = SHORT_PART) -> Markup:
+    """:func:`breakable` for the PDF, with characters instead of an element per word: the PDF's layout takes
+    a box per element, and the report has thousands of names. Word joiners keep a short word whole wherever
+    it has a character that may end a line ('-', '/', ideographs); zero-width spaces let a name break after
+    a dot and a long word after '_'; neither is drawn or extracted with the text.
+
+    A name made of short words only is one element that is never cut mid-word (``overflow-wrap: normal``),
+    so a word wider than its column overflows as before; one with a long word is text alone, which a narrow
+    cell may still cut (``td``'s ``overflow-wrap``) where nothing else breaks it."""
+    parts, short = [], True
+    for part in _DOTS.split(str(value)):
+        if not part:
+            continue
+        words = []
+        for word in part.split(" "):
+            short = short and len(word) <= whole
+            words.append(_JOINED.sub(WJ, word) if len(word) <= whole else word.replace("_", "_" + ZWSP))
+        parts.append(" ".join(words))
+    text = escape(ZWSP.join(parts))
+    return Markup(f'<span class="name">{text}</span>') if short and text else text

@@ -15,12 +15,12 @@ def stylesheet() -> str:
     return resources.files("reportgen.templates").joinpath("report.css").read_text(encoding="utf-8")
 
 
-def render_html(model: ReportModel, explorer: Mapping[str, Any] | None = None) -> str:
+def render_html(model: ReportModel, explorer: Mapping[str, Any] | None = None, pdf: bool = False) -> str:
     """The report's HTML.
 
     With ``explorer`` (:func:`~reportgen.report.explorer.explorer_data`), the page also gets a
     search box and full, sortable lists of hosts, guest clusters and findings (the HTML output);
-    the PDF is laid out without them.
+    the PDF is laid out without them. With ``pdf``, the HTML is the one the PDF is laid out from.
     """
-    return environment().get_template("report.html").render(
+    return environment(pdf).get_template("report.html").render(
         report=model, css=stylesheet(), explorer=explorer_page(explorer) if explorer is not None else None)

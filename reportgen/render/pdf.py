@@ -115,7 +115,7 @@ def gc_paused() -> Iterator[None]:
 
 def layout_pdf(model: ReportModel) -> Layout:
     """Lay the report out in pages (no file written)."""
-    return layout_html(render_html(model))
+    return layout_html(render_html(model, pdf=True))
 
 
 def layout_html(html: str) -> Layout:

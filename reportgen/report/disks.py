@@ -6,10 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..disk_order import DiskOrder
-
 if TYPE_CHECKING:
     from ..analysis import FauxCluster
+    from ..disk_order import DiskOrder
     from .model import ClusterPage
 
 UNKNOWN_OWNER = {

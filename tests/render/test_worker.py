@@ -74,3 +74,18 @@ def test_the_worker_imports_the_parents_package_not_one_in_the_working_directory
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
     assert "Guests welded to their hosts" in (pypdf.PdfReader(tmp_path / "r.pdf").pages[0].extract_text() or "")
+
+
+def test_the_worker_lays_a_report_out_without_polars(tmp_path: Path) -> None:
+    """polars takes 0.2-0.4 s to import, taken from reading the exports while the worker waits for the model."""
+    import subprocess
+    import sys
+
+    audit = small_audit()
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps(build_report(audit.analysis, audit.costing)))
+    probe = ("import pickle, sys\nfrom reportgen.render.worker import render_job\n"
+             f"render_job(pickle.loads(open({str(tmp_path / 'model.pkl')!r}, 'rb').read()), {str(tmp_path / 'r.pdf')!r})\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('polars', 'pyarrow')))\n")
+    out = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    assert (tmp_path / "r.pdf").stat().st_size > 0
