@@ -90,6 +90,9 @@ class Remedy:
     label: str
     kind: str
     hosts_freed: tuple[str, ...]
+    """Host names, as the findings JSON gives them (same-named hosts of two vCenters appear twice)."""
+    host_keys_freed: tuple[str, ...] = ()
+    """The same hosts by key: what figures per host are summed by."""
 
 
 @dataclass(frozen=True)
@@ -436,13 +439,15 @@ def _remedies(ix: _Index, causes: tuple[Cause, ...],
     for c, cause in enumerate(causes):
         freed = today.freed_by_cause.row(c).tolist() if c < len(today.freed_by_cause) else []
         if len(freed):
-            by_cause.append(Remedy(cause.id, cause.label, cause.kind, tuple(ix.host_name(int(h)) for h in freed)))
+            by_cause.append(Remedy(cause.id, cause.label, cause.kind, tuple(ix.host_name(int(h)) for h in freed),
+                                   tuple(ix.host_keys[int(h)] for h in freed)))
     by_cause.sort(key=lambda r: -len(r.hosts_freed))
     by_rule = []
     for r, rid in enumerate(ix.rule_ids):
         freed = today.freed_by_rule.row(r).tolist() if r < len(today.freed_by_rule) else []
         if len(freed):
-            by_rule.append(Remedy(rid, CATALOGUE[rid].title, "rule", tuple(ix.host_name(int(h)) for h in freed)))
+            by_rule.append(Remedy(rid, CATALOGUE[rid].title, "rule", tuple(ix.host_name(int(h)) for h in freed),
+                                  tuple(ix.host_keys[int(h)] for h in freed)))
     by_rule.sort(key=lambda r: -len(r.hosts_freed))
     return tuple(by_cause), tuple(by_rule)
 

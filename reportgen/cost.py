@@ -17,10 +17,11 @@ from __future__ import annotations
 import fnmatch
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .analysis import Analysis, PinnedGuest, Remedy
 from .config import CostSettings
+from .host_labels import host_labels
 
 UNKNOWN_OWNER = "(owner unknown)"
 MEDIA_RULES = frozenset({"VMW-18", "VMW-19", "HYV-12"})
@@ -49,6 +50,10 @@ class HostCost:
     units: int
     per_event: float
     annual: float
+    key: str = ""
+    """The host's key: two vCenters may each have a host of this name."""
+    label: str = ""
+    """The host's name, told apart from same-named hosts ('esx01 in vc02.example.test')."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class UnitCost:
     """'guest-cluster' or 'guest'."""
     label: str
     hosts: tuple[str, ...]
+    """The hosts it ties, by label (their names, told apart where two vCenters share one)."""
     events_per_year: float
     """Maintenance events a year summed over the hosts it ties."""
     outage_cost_per_minute: float
@@ -76,6 +82,10 @@ class PricedRemedy:
     kind: str
     hosts_freed: tuple[str, ...]
     annual_saving: float
+    host_keys_freed: tuple[str, ...] = ()
+    """The same hosts by key (``hosts_freed`` are names, which two vCenters may share)."""
+    host_labels_freed: tuple[str, ...] = ()
+    """The same hosts by label: their names, told apart where several hosts share one."""
 
 
 @dataclass(frozen=True)
@@ -109,11 +119,14 @@ class Costing:
     """Pinned guests outside any guest cluster, by guest key."""
     per_owner: dict[str, float]
     per_host: dict[str, float]
+    """Host label -> yearly cost (the label is the name, told apart where two vCenters share it)."""
     remedies: tuple[PricedRemedy, ...]
     """Fixes of one cause, most yearly saving first."""
     rule_remedies: tuple[PricedRemedy, ...]
     containment: Containment | None
     assumptions: dict[str, object]
+    per_host_key: dict[str, float] = field(default_factory=dict)
+    """Host key -> yearly cost: what per-host figures are looked up and summed by."""
 
 
 def unit_labour(cost: CostSettings) -> float:
@@ -166,6 +179,7 @@ def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[Unit, f
     unit_label: dict[Unit, str] = {}
     per_owner: dict[str, float] = defaultdict(float)
     host_costs = []
+    labels = host_labels(analysis.estate)
     for host in analysis.hosts:
         units = _units(host.blockers_at_power_on if later else host.blockers)
         if not units:
@@ -179,11 +193,11 @@ def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[Unit, f
 
         per_event = change + sum(handling(u) for u in units)
         host_costs.append(HostCost(host.name, host.cluster, host.platform, events, len(units), per_event,
-                                   events * per_event))
+                                   events * per_event, host.key, labels.get(host.key, host.name)))
         for unit, guests in units.items():
             share = events * (change / len(units) + handling(unit))
             per_unit[unit] += share
-            unit_hosts[unit].append(host.name)
+            unit_hosts[unit].append(labels.get(host.key, host.name))
             unit_events[unit] += events
             unit_label[unit] = (faux_labels.get(unit.identity, unit.identity) if unit.kind == "guest-cluster"
                                 else guests[0].name)
@@ -224,7 +238,8 @@ def cost_analysis(analysis: Analysis) -> Costing:
     high = _price(analysis, False, settings.change_cost_high, rate_of)
     host_costs = today.hosts
     unit_costs = today.units
-    host_annual = {c.host: c.annual for c in host_costs}
+    host_annual = {c.key: c.annual for c in host_costs}
+    alone = _alone_keys(analysis)
     by_id = sorted(unit_costs, key=lambda u: u.unit)
     return Costing(
         currency=analysis.config.report.currency,
@@ -238,47 +253,67 @@ def cost_analysis(analysis: Analysis) -> Costing:
         per_faux_cluster={u.unit: u.annual for u in by_id if u.kind == "guest-cluster"},
         per_guest={u.unit: u.annual for u in by_id if u.kind == "guest"},
         per_owner={k: round(v, 2) for k, v in sorted(today.per_owner.items(), key=lambda kv: (-kv[1], kv[0]))},
-        per_host={c.host: round(c.annual, 2) for c in sorted(host_costs, key=lambda c: (-c.annual, c.host))},
-        remedies=price_remedies(analysis.remedies_by_cause, host_annual, find_hosts_alone(analysis)),
-        rule_remedies=price_remedies(analysis.remedies_by_rule, host_annual, find_hosts_alone(analysis)),
+        per_host={c.label: round(c.annual, 2) for c in sorted(host_costs, key=lambda c: (-c.annual, c.label))},
+        per_host_key={c.key: round(c.annual, 2) for c in sorted(host_costs, key=lambda c: (-c.annual, c.label))},
+        remedies=price_remedies(analysis.remedies_by_cause, host_annual, alone, host_labels(analysis.estate)),
+        rule_remedies=price_remedies(analysis.remedies_by_rule, host_annual, alone, host_labels(analysis.estate)),
         containment=_containment(analysis, host_costs, settings),
         assumptions=_assumptions(settings, labour),
     )
 
 
 def price_hosts_at_power_on(analysis: Analysis) -> dict[str, float]:
-    """Each host's yearly cost once the guests that are off today are started again."""
+    """Each host's yearly cost once the guests that are off today are started again, by host label."""
     priced = _price(analysis, True, analysis.config.cost.change_cost, _rates(analysis))
-    return {c.host: c.annual for c in priced.hosts}
+    return {c.label: c.annual for c in priced.hosts}
+
+
+def cluster_sizes(analysis: Analysis) -> tuple[dict[str, str | None], dict[str | None, int]]:
+    """Host key -> its cluster's key, and hosts per cluster key: two vCenters' clusters named 'Prod' are two."""
+    hosts = analysis.estate.hosts
+    cluster_key = dict(zip(hosts.column("host_key").to_pylist(), hosts.column("cluster_key").to_pylist(), strict=True))
+    of = {h.key: (cluster_key.get(h.key) or h.cluster) if h.cluster else None for h in analysis.hosts}
+    sizes: dict[str | None, int] = defaultdict(int)
+    for c in of.values():
+        if c:
+            sizes[c] += 1
+    return of, sizes
+
+
+def _alone_keys(analysis: Analysis) -> frozenset[str]:
+    of, sizes = cluster_sizes(analysis)
+    return frozenset(k for k, c in of.items() if sizes.get(c, 0) <= 1)
 
 
 def find_hosts_alone(analysis: Analysis) -> frozenset[str]:
-    """Hosts in no cluster, or the only host of theirs: their guests have no other host to move to."""
-    sizes: dict[str, int] = defaultdict(int)
-    for h in analysis.hosts:
-        if h.cluster:
-            sizes[h.cluster] += 1
-    return frozenset(h.name for h in analysis.hosts if sizes.get(h.cluster or "", 0) <= 1)
+    """Hosts (by label) in no cluster, or the only host of theirs: their guests have no other host to move to."""
+    labels = host_labels(analysis.estate)
+    names = {h.key: h.name for h in analysis.hosts}
+    return frozenset(labels.get(k, names[k]) for k in _alone_keys(analysis))
 
 
 def price_remedies(remedies: Iterable[Remedy], host_annual: dict[str, float],
-                   alone: frozenset[str] = frozenset()) -> tuple[PricedRemedy, ...]:
+                   alone: frozenset[str] = frozenset(), labels: dict[str, str] | None = None) -> tuple[PricedRemedy, ...]:
     """A freed host needs no normal change any more: the saving is its whole yearly cost.
 
-    A host alone is never freed (nothing can take its guests), so it is left out of every fix.
+    ``host_annual`` and ``alone`` are by host key (by name for remedies that carry no keys). A host
+    alone is never freed (nothing can take its guests), so it is left out of every fix.
     """
     priced = []
     for r in remedies:
-        freed = tuple(h for h in r.hosts_freed if h not in alone)
+        keys = r.host_keys_freed or r.hosts_freed
+        freed = [(k, n) for k, n in zip(keys, r.hosts_freed, strict=True) if k not in alone]
         if freed:
-            priced.append(PricedRemedy(r.cause, r.label, r.kind, freed,
-                                       round(sum(host_annual.get(h, 0.0) for h in freed), 2)))
+            priced.append(PricedRemedy(
+                r.cause, r.label, r.kind, tuple(n for _, n in freed),
+                round(sum(host_annual.get(k, 0.0) for k, _ in freed), 2),
+                tuple(k for k, _ in freed), tuple((labels or {}).get(k, n) for k, n in freed)))
     return tuple(sorted(priced, key=lambda r: (-r.annual_saving, -len(r.hosts_freed), r.label)))
 
 
 def combined_saving(remedies: Iterable[PricedRemedy], host_annual: dict[str, float]) -> tuple[int, float]:
-    """Hosts freed and yearly saving of applying several fixes (each host counted once)."""
-    hosts = {h for r in remedies for h in r.hosts_freed}
+    """Hosts freed and yearly saving of applying several fixes (each host counted once; by host key)."""
+    hosts = {h for r in remedies for h in (r.host_keys_freed or r.hosts_freed)}
     return len(hosts), round(sum(host_annual.get(h, 0.0) for h in hosts), 2)
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .analysis import Analysis, PinnedGuest
 from .cost import Costing
+from .host_labels import host_labels
 from .report.actions import plan_actions
 from .report.model import Action
 from .report.pack_model import Pack, PackAcceptance, PackBrand, PackCluster, PackFix, PackGuest, PackHost
@@ -58,13 +59,13 @@ def safe_file_name(owner: str, taken: set[str]) -> str:
 # --- building the packs ----------------------------------------------------------------------------
 
 def _owned(analysis: Analysis) -> dict[str, dict[str, tuple[PinnedGuest, str, str]]]:
-    """Owner -> guest key -> (guest, first host it ties, 'today' / 'once started')."""
+    """Owner -> guest key -> (guest, key of the first host it ties, 'today' / 'once started')."""
     owned: dict[str, dict[str, tuple[PinnedGuest, str, str]]] = defaultdict(dict)
     for h in analysis.hosts:
         for guests, when in ((h.blockers, "today"), (h.blockers_at_power_on, "once started")):
             for g in guests:
                 if g.owner:
-                    owned[g.owner].setdefault(g.key, (g, h.name, when))
+                    owned[g.owner].setdefault(g.key, (g, h.key, when))
     return owned
 
 
@@ -111,8 +112,9 @@ def _pack(analysis: Analysis, costing: Costing, owner: str, guests: dict[str, tu
           contact: tuple[str | None, str | None, str | None], file_name: str, actions: list[Action],
           unit_cost: dict[str, float], unit_hosts: dict[str, tuple[str, ...]], marks: Mapping[str, str]) -> Pack:
     clusters_by_id = {c.id: c for c in analysis.faux_clusters}
-    host_cluster = {h.name: h.cluster for h in analysis.hosts}
-    rows = tuple(PackGuest(g.name, host, host_cluster.get(host), g.rules,
+    host_cluster = {h.key: h.cluster for h in analysis.hosts}
+    labels = {h.key: h.name for h in analysis.hosts} | host_labels(analysis.estate)
+    rows = tuple(PackGuest(g.name, labels.get(host, host), host_cluster.get(host), g.rules,
                            clusters_by_id[g.faux_cluster].name if g.faux_cluster in clusters_by_id else None, when,
                            marks.get(g.key))
                  for g, host, when in sorted(guests.values(), key=lambda v: v[0].name.lower()))
@@ -130,7 +132,7 @@ def _pack(analysis: Analysis, costing: Costing, owner: str, guests: dict[str, tu
         mine = today or later
         if mine:
             others = {g.owner or "" for g in (*h.blockers, *h.blockers_at_power_on)} - {owner}
-            hosts.append(PackHost(h.name, h.cluster, h.wave + 1 if h.wave >= 0 else None,
+            hosts.append(PackHost(labels.get(h.key, h.name), h.cluster, h.wave + 1 if h.wave >= 0 else None,
                                   tuple(dict.fromkeys(g.name for g in mine)), len(others),
                                   "today" if today else "once started"))
     waves: dict[int, list[str]] = defaultdict(list)

@@ -71,7 +71,7 @@ class Sites:
     origin: str = ""
     """Where the sites come from: 'configuration', 'vSAN fault domains', or '' (no sites)."""
     host_site: dict[str, str] = field(default_factory=dict)
-    """Host name -> site."""
+    """Host key -> site (two vCenters may each have a host of one name, in different sites)."""
     unsited: tuple[str, ...] = ()
     """Hosts in no site, when there are sites."""
     failures: tuple[SiteFailure, ...] = ()
@@ -141,7 +141,7 @@ def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequenc
     if not site_of:
         return Sites()
     key_name = dict(zip(host_frame["host_key"].to_list(), host_frame["name"].to_list()))
-    host_site = {key_name[k]: s for k, s in site_of.items()}
+    host_site = dict(site_of)
     unsited = tuple(sorted(n for k, n in key_name.items() if k not in site_of))
     names = sorted(set(site_of.values()))
     if len(names) < 2:
@@ -179,7 +179,7 @@ def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequenc
 
     # Guests tied to a host of the site.
     for h in hosts:
-        s = host_site.get(h.name)
+        s = host_site.get(h.key)
         if s is None:
             continue
         for g in h.blockers:
@@ -202,6 +202,6 @@ def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequenc
             key=lambda x: x.name.lower())
         whole = tuple(c.id for c in clusters if c.running and c.host_keys
                       and all(site_of.get(k) == site for k in c.host_keys))
-        failures.append(SiteFailure(site, tuple(sorted(n for n, s in host_site.items() if s == site)),
+        failures.append(SiteFailure(site, tuple(sorted(key_name[k] for k, s in host_site.items() if s == site)),
                                     on_site[site], tuple(stranded), whole))
     return Sites(origin, host_site, unsited, tuple(failures))

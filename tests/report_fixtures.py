@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reportgen.analysis import analyze
+from reportgen.analysis import Remedy, analyze
 from reportgen.audit import Audit
 from reportgen.config import Config, CostSettings, ReportSettings, Role
 from reportgen.cost import cost_analysis
@@ -75,3 +75,9 @@ def with_analysis(audit: Audit, **changes: object) -> Audit:
     """The same audit with some analysis fields replaced (as the compiled core would fill them)."""
     analysis = replace(audit.analysis, **changes)
     return Audit(audit.estate, analysis, cost_analysis(analysis))
+
+
+def freeing(audit: Audit, cause: str, label: str, kind: str, *hosts: str) -> Remedy:
+    """A fix that frees ``hosts`` (names, unique in these estates), with their keys as the core gives them."""
+    keys = {h.name: h.key for h in audit.analysis.hosts}
+    return Remedy(cause, label, kind, hosts, tuple(keys[h] for h in hosts))

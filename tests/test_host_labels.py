@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from reportgen.host_labels import told_apart
 from tests.conftest import CHECKER
-from tests.rvtools_files import small_estate, write_xlsx
+from tests.rvtools_files import Guest, small_estate, write_xlsx
 
 HOST = "esx01.example.test"
 
@@ -104,3 +105,86 @@ def test_the_html_search_data_places_guest_clusters_on_their_own_vcenters_hosts(
                                                                           data["clusters"], strict=True)}
     assert len(placed) >= 2
     assert placed == {c.id: c.host_keys for c in audit.analysis.faux_clusters}
+
+
+NORTH_SOUTH = {"esx01.example.test": "North", "esx02.example.test": "North",
+               "esx03.example.test": "South", "esx04.example.test": "South"}
+
+
+def _local(name: str, vm_id: str, host: str, cluster: str = "Prod") -> Guest:
+    """A guest on its host's local datastore: it ties that host (one unit of cost)."""
+    store = host.split(".")[0] + "-local"
+    return Guest(name, vm_id, host, cluster=cluster, datastore=store, disks=[{"Path": f"[{store}] {name}/{name}.vmdk"}])
+
+
+def _differing_vcenters(tmp_path: Path) -> tuple[Path, Path]:
+    """vc01 and vc02 have the same host names, but vc02's esx01 is alone in cluster Edge, in the other
+    site, and ties two guests, while its esx02 ties none."""
+    base = small_estate()
+    local = {h.split(".")[0] + "-local": [h] for h in base.hosts}
+    one = small_estate(fault_domains=NORTH_SOUTH, datastores={"san01": list(base.hosts), **local},
+                       guests=[*base.guests, _local("app01", "vm-401", HOST), _local("app02", "vm-402", "esx02.example.test"),
+                               _local("app03", "vm-403", "esx03.example.test")])
+    two = small_estate(uuid="11111111-2222-3333-4444-555555555555", server="vc02.example.test",
+                       hosts={**base.hosts, HOST: "Edge"}, datastores={"san01": list(base.hosts), **local},
+                       fault_domains={**NORTH_SOUTH, HOST: "South", "esx02.example.test": "South"},
+                       guests=[*(g for g in base.guests if g.host != HOST), _local("app11", "vm-411", HOST, "Edge"),
+                               _local("app12", "vm-412", HOST, "Edge"), _local("app13", "vm-413", "esx03.example.test")])
+    return write_xlsx(one, tmp_path / "vc01.xlsx"), write_xlsx(two, tmp_path / "vc02.xlsx")
+
+
+def test_per_host_figures_of_same_named_hosts_stay_their_own(cli: Any, tmp_path: Path) -> None:
+    """Before: the yearly cost, the site and the cluster of a host were kept by host name, so vc02's
+    esx01 and esx02 showed vc01's figures (or the other way round) in the JSON, the workbook and the PDF."""
+    import openpyxl
+
+    one, two = _differing_vcenters(tmp_path)
+    out, book, pdf = tmp_path / "f.json", tmp_path / "f.xlsx", tmp_path / "r.pdf"
+    result = cli(["audit", one, two, "--json", out, "--xlsx", book, "-o", pdf, "-q"])
+    assert result.code == 0, result.stderr
+    found = json.loads(out.read_text())
+    hosts = {h["label"]: h for h in found["hosts"]}
+    assert len(hosts) == 8
+    a = found["cost"]["assumptions"]
+    unit = a["labour_per_unit_and_event"] + a["outage_minutes"] * a["outage_cost_per_minute"]
+
+    def yearly(units: int) -> float:
+        return round(a["events_per_year"]["vsphere"] * (a["change_cost"] + units * unit), 2) if units else 0.0
+
+    expected = {  # label -> (cluster, site, units handled by hand)
+        f"{HOST} in vc01.example.test": ("Prod", "North", 1),
+        f"{HOST} in vc02.example.test": ("Edge", "South", 2),
+        "esx02.example.test in vc01.example.test": ("Prod", "North", 1),
+        "esx02.example.test in vc02.example.test": ("Prod", "South", 0),
+        "esx03.example.test in vc01.example.test": ("Prod", "South", 1),
+        "esx03.example.test in vc02.example.test": ("Prod", "South", 1),
+    }
+    for label, (cluster, site, units) in expected.items():
+        h = hosts[label]
+        assert (h["cluster"], h["site"], h["annual_cost"]) == (cluster, site, pytest.approx(yearly(units))), label
+        assert found["cost"]["per_host"].get(label, 0.0) == pytest.approx(yearly(units)), label
+    assert sum(h["annual_cost"] for h in found["hosts"]) == pytest.approx(found["cost"]["annual_total"])
+    assert sum(found["cost"]["per_host"].values()) == pytest.approx(found["cost"]["annual_total"])
+    for fix in found["remediation"]["by_cause"]:  # a fix saves the cost of the very hosts it frees
+        freed = [h for h in found["hosts"] if h["name"] in fix["hosts_freed"] and h["label"] in fix["host_labels_freed"]]
+        assert len(freed) == len(fix["hosts_freed"]) == len(fix["host_labels_freed"])
+        assert fix["annual_saving"] == pytest.approx(sum(h["annual_cost"] for h in freed))
+    if CHECKER.exists():
+        checked = subprocess.run([sys.executable, CHECKER, out], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    ws = openpyxl.load_workbook(book)["Host register"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    for label, (cluster, _, units) in expected.items():
+        assert rows[label]["Cluster"] == cluster and rows[label]["Cost a year (GBP)"] == pytest.approx(yearly(units))
+
+    if Path("/usr/bin/pdftotext").exists():  # the PDF's host register: each host's own cluster and cost
+        lines = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True,
+                               check=True).stdout.splitlines()
+        register = {}
+        for line, below in zip(lines, lines[1:]):
+            row = re.match(r"\s*(\S+) in\s+(\w+)\s.*£([\d,]+)$", line)
+            if row and below.split():
+                register[f"{row[1]} in {below.split()[0]}"] = (row[2], float(row[3].replace(",", "")))
+        assert register == {label: (cluster, yearly(units)) for label, (cluster, _, units) in expected.items() if units}

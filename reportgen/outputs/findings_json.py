@@ -147,8 +147,8 @@ def _clusters_document(analysis: Analysis, uuids: dict[str, str | None],
     ]
 
 
-def _hosts_document(analysis: Analysis, uuids: dict[str, str | None], host_files: dict[str, str | None],
-                    labels: dict[str, str]) -> list[dict[str, Any]]:
+def _hosts_document(analysis: Analysis, costing: Costing, uuids: dict[str, str | None],
+                    host_files: dict[str, str | None], labels: dict[str, str]) -> list[dict[str, Any]]:
     """Each host: whether it can be emptied, what pins it, its wave, domain and site."""
     return [
         {
@@ -159,8 +159,8 @@ def _hosts_document(analysis: Analysis, uuids: dict[str, str | None], host_files
             "degraded_faux_clusters": list(h.degraded),
             "owners_to_ask": list(h.owners), "owner_unknown": h.unknown_owner,
             "wave": h.wave, "wave_number": h.wave + 1 if h.wave >= 0 else None, "maintenance_domain": h.domain,
-            "guests": h.guests, "source": host_files.get(h.key), "site": analysis.sites.host_site.get(h.name),
-            "label": labels[h.key],
+            "guests": h.guests, "source": host_files.get(h.key), "site": analysis.sites.host_site.get(h.key),
+            "label": labels[h.key], "annual_cost": costing.per_host_key.get(h.key, 0.0),
         }
         for h in analysis.hosts
     ]
@@ -216,10 +216,10 @@ def _cost_document(costing: Costing) -> dict[str, Any]:
 def _remediation_document(analysis: Analysis, costing: Costing) -> dict[str, Any]:
     return {
         "by_cause": [{"cause": r.cause, "label": r.label, "kind": r.kind, "hosts_freed": list(r.hosts_freed),
-                      "annual_saving": r.annual_saving}
+                      "host_labels_freed": list(r.host_labels_freed), "annual_saving": r.annual_saving}
                      for r in costing.remedies],
         "by_rule": [{"rule": r.cause, "title": r.label, "hosts_freed": list(r.hosts_freed),
-                     "annual_saving": r.annual_saving}
+                     "host_labels_freed": list(r.host_labels_freed), "annual_saving": r.annual_saving}
                     for r in costing.rule_remedies],
         "containment": {"dedicated_hosts": analysis.containment_k,
                         "hosts_freed": analysis.containment_hosts_freed,
@@ -245,7 +245,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
         "estate": {"sources": _sources_document(estate), "hosts": estate.hosts.num_rows,
                    "guests": estate.guests.num_rows},
         "faux_clusters": _clusters_document(analysis, uuids, acceptance),
-        "hosts": _hosts_document(analysis, uuids, host_files, labels),
+        "hosts": _hosts_document(analysis, costing, uuids, host_files, labels),
         "waves": [list(w) for w in analysis.waves],
         "wave_labels": _wave_labels(analysis, labels),
         "pin_conflicts": [{"guests": list(guests), "hosts": list(hosts)} for guests, hosts in analysis.conflicts],

@@ -108,15 +108,16 @@ def _wave(value: int | None) -> int | None:
 def _register(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     cost = doc["cost"].get("per_host", {})
     for h in doc["hosts"]:
-        yield (h["name"], h["cluster"], h.get("platform"), "yes" if h["evacuable"] else "no", h.get("guests"),
+        label = h.get("label", h["name"])  # same-named hosts of two vCenters told apart
+        yield (label, h["cluster"], h.get("platform"), "yes" if h["evacuable"] else "no", h.get("guests"),
                len(h["pinned_guests"]), _names(h["pinned_guests"]), _names(h.get("pinned_at_next_power_on", [])),
                _join(h.get("owners_to_ask", [])), "yes" if h.get("owner_unknown") else "no", _wave(h["wave"]),
-               h.get("maintenance_domain"), len(h["stranded_on_failure"]), cost.get(h["name"], 0.0))
+               h.get("maintenance_domain"), len(h["stranded_on_failure"]), h.get("annual_cost", cost.get(label, 0.0)))
 
 
 def _waves(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
-    hosts = {h["name"]: h for h in doc["hosts"]}
-    for i, wave in enumerate(doc["waves"]):
+    hosts = {h.get("label", h["name"]): h for h in doc["hosts"]}
+    for i, wave in enumerate(doc.get("wave_labels", doc["waves"])):
         for name in wave:
             h = hosts.get(name, {})
             yield (i + 1, name, h.get("cluster"), "yes" if h.get("evacuable", True) else "no")
@@ -125,7 +126,7 @@ def _waves(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
 def _failure(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     for h in doc["hosts"]:
         for g in h["stranded_on_failure"]:
-            yield (h["name"], h["cluster"], g["name"], g["key"], g.get("owner"), _join(g["rules"]))
+            yield (h.get("label", h["name"]), h["cluster"], g["name"], g["key"], g.get("owner"), _join(g["rules"]))
 
 
 def _sites(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
@@ -164,7 +165,7 @@ def _cost_units(costing: Costing) -> Callable[[dict[str, Any]], Iterable[Sequenc
 def _cost_hosts(costing: Costing) -> Callable[[dict[str, Any]], Iterable[Sequence[object]]]:
     def rows(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
         for h in costing.hosts:
-            yield (h.host, h.cluster, h.units, h.events_per_year, round(h.per_event, 2), round(h.annual, 2))
+            yield (h.label or h.host, h.cluster, h.units, h.events_per_year, round(h.per_event, 2), round(h.annual, 2))
     return rows
 
 

@@ -9,12 +9,14 @@ offered the honest choice: accept, or add shared storage.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..analysis import Analysis, FauxCluster, PinnedGuest
 from ..causes import RuleCause, guest_cause, guest_cluster_cause, named_cause
-from ..cost import Costing, PricedRemedy, UnitCost
+from ..cost import Costing, PricedRemedy, UnitCost, cluster_sizes
+from ..host_labels import host_labels
 from ..rules import CATALOGUE
 from ..rules.effort import EFFORT, STANDALONE, Effort, effort_of, phrase
 from .model import Action
@@ -35,10 +37,11 @@ class _Row:
     guests: set[str] = field(default_factory=set)
     units: set[str] = field(default_factory=set)
     hosts: set[str] = field(default_factory=set)
+    """Host keys (two vCenters may each have a host of one name)."""
     causes: set[str] = field(default_factory=set)
     """The causes the core ranks that this action covers (several for a host alone)."""
     standalone_hosts: tuple[str, ...] = ()
-    """The hosts alone whose local-storage ties this row merges (see :func:`_merge_alone`)."""
+    """The hosts alone (by key) whose local-storage ties this row merges (see :func:`_merge_alone`)."""
 
 
 def _unit_id(g: PinnedGuest) -> str:
@@ -72,24 +75,26 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
                 row.rules.update(rules)
                 row.guests.add(g.key)
                 row.units.add(unit)
-                row.hosts.add(host.name)
+                row.hosts.add(host.key)
     priced = {r.cause: r for r in costing.remedies}
-    sizes = Counter(h.cluster for h in analysis.hosts if h.cluster)
-    # the cluster of each host; None for a host alone (no cluster, or the only host of its cluster)
-    host_cluster = {h.name: h.cluster if sizes.get(h.cluster or "", 0) > 1 else None for h in analysis.hosts}
+    cluster_of, sizes = cluster_sizes(analysis)
+    # host key -> its cluster's key; None for a host alone (no cluster, or the only host of its cluster)
+    host_cluster = {k: c if sizes.get(c, 0) > 1 else None for k, c in cluster_of.items()}
+    labels = {h.key: h.name for h in analysis.hosts} | host_labels(analysis.estate)
     rows, key_of = _merge_alone(rows, host_cluster)
     unit_hosts = _units_by_host(analysis, later, units)
     described = {c: _describe(rows[key_of[c]], set(guest_names.values())) for c in key_of}
-    host_annual = {c.host: c.annual for c in costing.hosts}
+    host_annual = costing.per_host_key
     actions = [_action(row, priced, units, host_cluster, unit_hosts, faux_by_id, later,
                        sorted({described[c] for g in row.guests for c in guest_causes[g] if key_of[c] != row.cause}),
-                       host_annual, [guest_names[g] for g in sorted(row.guests)])
+                       host_annual, [guest_names[g] for g in sorted(row.guests)], labels)
                for row in rows.values()]
     seen = set(key_of)
     for r in costing.remedies:  # a fix the core ranked whose guests cost nothing (kept, never dropped)
         if r.cause not in seen:
             actions.append(Action(r.label, r.kind, len(r.hosts_freed), r.annual_saving, later,
-                                  action=f"Fix {r.label}", effort="change", cause=r.cause, freed=r.hosts_freed))
+                                  action=f"Fix {r.label}", effort="change", cause=r.cause,
+                                  freed=r.host_labels_freed or r.hosts_freed))
     return sorted(actions, key=lambda a: (-a.annual_saving, -(a.hosts_freed or 0), -a.annual_cost, a.label))
 
 
@@ -136,14 +141,15 @@ def _units_by_host(analysis: Analysis, later: bool, units: dict[str, UnitCost]) 
     for h in analysis.hosts:
         for g in (h.blockers_at_power_on if later else h.blockers):
             if _unit_id(g) in units:
-                result[h.name].add(_unit_id(g))
+                result[h.key].add(_unit_id(g))
     return result
 
 
-def _effort(row: _Row, host_cluster: dict[str, str | None], faux_by_id: dict[str, FauxCluster]) -> tuple[Effort, str]:
+def _effort(row: _Row, host_cluster: dict[str, str | None], faux_by_id: dict[str, FauxCluster],
+            labels: dict[str, str]) -> tuple[Effort, str]:
     """The effort and the scope to name: standalone hosts are named by host, guest clusters by topology."""
     if row.rules <= LOCAL_STORAGE and row.hosts and all(host_cluster.get(h) is None for h in row.hosts):
-        return STANDALONE, ", ".join(sorted(row.hosts))
+        return STANDALONE, ", ".join(sorted(labels.get(h, h) for h in row.hosts))
     if row.kind == "guest-cluster":
         topology = next((faux_by_id[u].topology for u in row.units if u in faux_by_id), "")
         level = effort_of(row.rules).level
@@ -158,23 +164,29 @@ def _effort(row: _Row, host_cluster: dict[str, str | None], faux_by_id: dict[str
 
 def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCost],
             host_cluster: dict[str, str | None], unit_hosts: dict[str, set[str]], faux_by_id: dict[str, FauxCluster],
-            later: bool, other_causes: list[str], host_annual: dict[str, float], names: list[str]) -> Action:
-    effort, scope = _effort(row, host_cluster, faux_by_id)
-    freed_hosts = sorted({h for c in row.causes if c in priced for h in priced[c].hosts_freed})
+            later: bool, other_causes: list[str], host_annual: dict[str, float], names: list[str],
+            labels: dict[str, str]) -> Action:
+    effort, scope = _effort(row, host_cluster, faux_by_id, labels)
+    freed_hosts = sorted({h for c in row.causes if c in priced for h in priced[c].host_keys_freed})
     freed = len(freed_hosts)
     saving = round(sum(host_annual.get(h, 0.0) for h in freed_hosts), 2)
     addressed = round(sum(units[u].annual for u in row.units), 2)
     alone = effort is STANDALONE or bool(row.hosts) and all(host_cluster.get(h) is None for h in row.hosts)
-    reason = "" if freed else _reason(row, unit_hosts, units, other_causes, alone, later, names)
+    reason = "" if freed else _reason(row, unit_hosts, units, other_causes, alone, later, names, labels)
     return Action(row.scope, row.kind, freed, saving, later, action=phrase(effort, scope, len(row.guests)),
                   effort=effort.level, reason=reason, units=len(row.units), annual_cost=addressed,
-                  rules=tuple(sorted(row.rules)), cause=row.cause, freed=tuple(freed_hosts),
-                  unit_ids=tuple(sorted(row.units)), standalone_hosts=row.standalone_hosts,
-                  hosts=tuple(sorted(row.hosts)))
+                  rules=tuple(sorted(row.rules)), cause=row.cause, freed=_labelled(freed_hosts, labels),
+                  unit_ids=tuple(sorted(row.units)), standalone_hosts=_labelled(row.standalone_hosts, labels),
+                  hosts=_labelled(row.hosts, labels))
+
+
+def _labelled(keys: Iterable[str], labels: dict[str, str]) -> tuple[str, ...]:
+    """Host keys as the hosts' labels (their names, told apart where two vCenters share one), sorted."""
+    return tuple(sorted(labels.get(k, k) for k in keys))
 
 
 def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCost],
-            other_causes: list[str], standalone: bool, later: bool, names: list[str]) -> str:
+            other_causes: list[str], standalone: bool, later: bool, names: list[str], labels: dict[str, str]) -> str:
     """Why fixing this alone frees no host."""
     if standalone:
         return "a host alone in its cluster has no other host to move to"
@@ -187,7 +199,7 @@ def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCos
     others = sorted({units[u].label for h in row.hosts for u in unit_hosts.get(h, ()) if u not in row.units})
     if others:
         shown = ", ".join(others[:2]) + (f" and {len(others) - 2} more" if len(others) > 2 else "")
-        return f"{_hosts(row.hosts)} also tied by {shown}"
+        return f"{_hosts({labels.get(h, h) for h in row.hosts})} also tied by {shown}"
     return "another cause ties the same hosts"
 
 

@@ -14,6 +14,7 @@ from ..accept_match import Judgement
 from ..analysis import Analysis, FauxCluster, HostResult
 from ..cost import UNKNOWN_OWNER, Costing, only_media
 from ..history import History
+from ..host_labels import host_labels
 from ..logo import read_logo
 from ..rules import CATALOGUE, Finding
 from ..rules.advice import GroupFacts, Node, topology_step, with_network
@@ -243,7 +244,7 @@ def _actions(plan: list[Action], costing: Costing) -> tuple[tuple[Action, ...], 
     if freeing:
         top = freeing[:3]
         hosts = {h for a in top for h in a.freed}
-        annual = {c.host: c.annual for c in costing.hosts}
+        annual = {c.label: c.annual for c in costing.hosts}
         return tuple(top), len(hosts), round(sum(annual.get(h, 0.0) for h in hosts), 2)
     top = sorted(plan, key=lambda a: (-a.annual_cost, a.label))[:3]
     return tuple(top), None, round(sum(a.annual_cost for a in top), 2)
@@ -336,6 +337,7 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
         key=lambda h: (h.evacuable, -len(h.blockers), -len(h.blockers_at_power_on), h.name),
     )
     rows = []
+    labels = host_labels(analysis.estate)  # same-named hosts of two vCenters told apart
     for h in hosts:
         now = [g.name for g in h.blockers if not only_media(g)]
         keys = {g.key for g in h.blockers}
@@ -343,10 +345,10 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
         power_off, more = _names(now)
         at_power_on, later_more = _names(later)
         rows.append(RegisterRow(
-            host=h.name, cluster=h.cluster, power_off=power_off, power_off_not_shown=more,
+            host=labels.get(h.key, h.name), cluster=h.cluster, power_off=power_off, power_off_not_shown=more,
             at_power_on=at_power_on, at_power_on_not_shown=later_more, owners=h.owners,
             unknown_owner=h.unknown_owner, wave=h.wave + 1 if h.wave >= 0 else None,
-            annual_cost=costing.per_host.get(h.name, 0.0),
+            annual_cost=costing.per_host_key.get(h.key, 0.0),
             rules=tuple(sorted({r for g in (*h.blockers, *h.blockers_at_power_on) for r in g.rules})),
             media=tuple(sorted(g.name for g in h.blockers if only_media(g))),
         ))
@@ -355,10 +357,11 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
 
 def _failure(analysis: Analysis) -> list[FailureRow]:
     rows = []
+    labels = host_labels(analysis.estate)
     for h in sorted((h for h in analysis.hosts if h.stranded), key=lambda h: (-len(h.stranded), h.name)):
         names, more = _names([g.name for g in h.stranded])
         owners = tuple(sorted({g.owner or UNKNOWN_OWNER for g in h.stranded}))
-        rows.append(FailureRow(h.name, h.cluster, names, more, len(h.stranded), owners))
+        rows.append(FailureRow(labels.get(h.key, h.name), h.cluster, names, more, len(h.stranded), owners))
     return rows
 
 
@@ -491,8 +494,9 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
     result["map"] = Chart("Which hosts can be emptied", charts.evacuability_map("Which hosts can be emptied", shown),
                           caption)
 
-    power_off = {h.name for h in analysis.hosts if any(not only_media(g) for g in h.blockers)}  # media: no power-off
-    waves = [(len(w), sum(1 for n in w if n in power_off)) for w in analysis.waves]
+    power_off = Counter(h.wave for h in analysis.hosts  # by host, not name: two vCenters may share one
+                        if any(not only_media(g) for g in h.blockers))  # media: no power-off
+    waves = [(len(w), power_off[i]) for i, w in enumerate(analysis.waves)]
     result["waves"] = Chart(
         "Maintenance waves", charts.wave_chart("Maintenance waves", waves, analysis.wave_lower_bound),
         "Hosts in one wave can be in maintenance at the same time: no guest cluster loses more than one node "

@@ -24,7 +24,7 @@ def plan_bundles(analysis: Analysis, costing: Costing, plan: list[Action]) -> li
     """Every set of two or more actions that frees a host tied today (or, when none is, once the guests
     that are off run again), most yearly saving first."""
     later = not costing.units
-    annual = price_hosts_at_power_on(analysis) if later else {c.host: c.annual for c in costing.hosts}
+    annual = price_hosts_at_power_on(analysis) if later else {c.label: c.annual for c in costing.hosts}
     alone = find_hosts_alone(analysis)
     needs: dict[str, set[int]] = defaultdict(set)  # host -> the numbers of the actions on its tied guests
     for number, action in enumerate(plan, 1):

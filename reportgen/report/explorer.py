@@ -53,9 +53,9 @@ def explorer_data(analysis: Analysis, costing: Costing) -> dict[str, Any]:
                                                  if g.faux_cluster)])
         hosts.append({
             "name": h.name, "label": labels.get(h.key, h.name), "cluster": h.cluster, "platform": h.platform,
-            "site": analysis.sites.host_site.get(h.name), "evacuable": h.evacuable,
+            "site": analysis.sites.host_site.get(h.key), "evacuable": h.evacuable,
             "wave": h.wave + 1 if h.wave >= 0 else None, "guests": h.guests,
-            "cost": costing.per_host.get(h.name, 0.0),
+            "cost": costing.per_host_key.get(h.key, 0.0),
             "power_off": refs(h.blockers), "at_power_on": refs(h.blockers_at_power_on),
             "stranded": refs(h.stranded), "clusters": [ci[c] for c in involved if c in ci],
         })

@@ -12,18 +12,18 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from reportgen.analysis import Remedy
 from reportgen.outputs.findings_json import findings_document, write_findings_json
 from reportgen.rules.records import Location
 from reportgen.schemas import findings_schema
 from tests.conftest import CHECKER
-from tests.report_fixtures import small_audit, with_analysis
+from tests.report_fixtures import freeing, small_audit, with_analysis
 
 
 @pytest.fixture(scope="module")
 def document() -> dict:
-    audit = with_analysis(small_audit(), remedies_by_cause=(
-        Remedy("faux:0", "sqlprod (2 nodes)", "guest-cluster", ("esx01.example.net", "esx02.example.net")),),
+    audit = small_audit()
+    audit = with_analysis(audit, remedies_by_cause=(
+        freeing(audit, "faux:0", "sqlprod (2 nodes)", "guest-cluster", "esx01.example.net", "esx02.example.net"),),
         containment_k=1, containment_hosts_freed=3)
     return json.loads(json.dumps(findings_document(audit.analysis, audit.costing)))
 

@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from reportgen.analysis import Remedy, analyze
+from reportgen.analysis import analyze
 from reportgen.audit import Audit
 from reportgen.cost import cost_analysis
 from reportgen.report import build_report
 from reportgen.report.model import ReportModel
 from reportgen.rules import CATALOGUE
-from tests.report_fixtures import CONFIG, small_audit, with_analysis
+from tests.report_fixtures import CONFIG, freeing, small_audit, with_analysis
 from tests.synthetic import synthetic_estate
 
 SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"]
@@ -65,10 +65,10 @@ def test_without_remedies_the_actions_are_the_costliest_units() -> None:
 def test_with_remedies_the_three_best_fixes_and_their_combined_saving() -> None:
     audit = small_audit()
     remedies = (
-        Remedy("faux:1", "web-cib (2 nodes)", "guest-cluster", ("esx03.example.net",)),
-        Remedy("faux:0", "sqlprod (2 nodes)", "guest-cluster", ("esx01.example.net", "esx02.example.net")),
-        Remedy("guest:SYN-VC-0001/vm-5:VMW-01", "SYN-VC-0001/vm-5:VMW-01", "guest", ("esx04.example.net",)),
-        Remedy("datastore:local", "esx05 local", "datastore", ()),
+        freeing(audit, "faux:1", "web-cib (2 nodes)", "guest-cluster", "esx03.example.net"),
+        freeing(audit, "faux:0", "sqlprod (2 nodes)", "guest-cluster", "esx01.example.net", "esx02.example.net"),
+        freeing(audit, "guest:SYN-VC-0001/vm-5:VMW-01", "SYN-VC-0001/vm-5:VMW-01", "guest", "esx04.example.net"),
+        freeing(audit, "datastore:local", "esx05 local", "datastore"),
     )
     fixed = with_analysis(audit, remedies_by_cause=remedies)
     model = model_of(fixed)

@@ -6,10 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from reportgen.analysis import Remedy
 from reportgen.cost import UNKNOWN_OWNER, cost_analysis, unit_labour
 from reportgen.outputs.findings_json import findings_document
-from tests.report_fixtures import CONFIG, small_audit, with_analysis
+from tests.report_fixtures import CONFIG, freeing, small_audit, with_analysis
 
 
 def test_guest_cluster_yearly_cost_recomputed_by_hand_from_config_and_findings() -> None:
@@ -70,8 +69,8 @@ def test_service_outage_cost_overrides_the_default_for_matching_names() -> None:
 def test_remedies_are_priced_by_the_hosts_they_free_and_ranked_by_saving() -> None:
     audit = small_audit()
     remedies = (
-        Remedy("faux:1", "web-cib (2 nodes)", "guest-cluster", ("esx03.example.net",)),
-        Remedy("faux:0", "sqlprod (2 nodes)", "guest-cluster", ("esx01.example.net", "esx02.example.net")),
+        freeing(audit, "faux:1", "web-cib (2 nodes)", "guest-cluster", "esx03.example.net"),
+        freeing(audit, "faux:0", "sqlprod (2 nodes)", "guest-cluster", "esx01.example.net", "esx02.example.net"),
     )
     costing = with_analysis(audit, remedies_by_cause=remedies).costing
     assert [r.label for r in costing.remedies] == ["sqlprod (2 nodes)", "web-cib (2 nodes)"]
