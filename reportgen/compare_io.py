@@ -79,9 +79,10 @@ def view_from_findings(document: Any, where: str) -> AuditView:
     for i, h in enumerate(_list(document, "hosts", where)):
         if not isinstance(h, dict) or not isinstance(h.get("name"), str) or not isinstance(h.get("evacuable"), bool):
             raise InputError(f"hosts[{i}] lacks a name or evacuable", where=where, hint=HINT)
-        if not h["evacuable"]:
-            tied.add(h["name"])
-            host_rules[h["name"]] = frozenset(str(r) for g in h.get("pinned_guests") or [] if isinstance(g, dict)
+        if not h["evacuable"]:  # by label: two vCenters' esx01 are two hosts (older files: the name)
+            host = h["label"] if isinstance(h.get("label"), str) and h["label"] else h["name"]
+            tied.add(host)
+            host_rules[host] = frozenset(str(r) for g in h.get("pinned_guests") or [] if isinstance(g, dict)
                                               for r in g.get("rules") or () if isinstance(r, str))
         for part in ("pinned_guests", "pinned_at_next_power_on", "stranded_on_failure"):
             guests.extend(_guest(g, where, f"hosts[{i}].{part}[{j}]") for j, g in enumerate(h.get(part) or []))

@@ -29,6 +29,7 @@ from .analysis import Analysis
 from .compare import AuditView, ClusterChange, Guest, GuestCluster, Renamed, acceptances_from, compare_views
 from .cost import Costing
 from .errors import InputError, RenderError
+from .host_labels import host_labels
 from .importers.bounded import read_regular
 from .staging import Staging
 
@@ -108,6 +109,7 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
                      analysis.estate.guests.column("vm_uuid").to_pylist()))
     named = {g.key: g.name for h in analysis.hosts for g in (*h.blockers, *h.stranded)}
     named.update({g.key: g.name for c in proven for g in c.guests})
+    labels = host_labels(analysis.estate)
     rules: dict[str, int] = {}
     for f in analysis.findings:
         if f.timing != "hygiene":
@@ -123,7 +125,7 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
             "annual_cost": costing.annual_total, "waves": len(analysis.waves),
         },
         faux_clusters={c.name: sorted(g.key for g in c.guests) for c in proven},
-        pinned_hosts=sorted(h.name for h in analysis.pinned_hosts),
+        pinned_hosts=sorted(labels.get(h.key, h.name) for h in analysis.pinned_hosts),  # two vCenters' esx01 are two
         pinned_guests=pinned_guests,
         findings_by_rule=dict(sorted(rules.items())),
         guests={key: {"name": name, "uuid": uuids.get(key)} for key, name in sorted(named.items())},

@@ -188,3 +188,26 @@ def test_per_host_figures_of_same_named_hosts_stay_their_own(cli: Any, tmp_path:
             if row and below.split():
                 register[f"{row[1]} in {below.split()[0]}"] = (row[2], float(row[3].replace(",", "")))
         assert register == {label: (cluster, yearly(units)) for label, (cluster, _, units) in expected.items() if units}
+
+
+def test_compare_and_history_tell_same_named_hosts_apart(cli: Any, tmp_path: Path) -> None:
+    """Before: hosts were compared by name, so vc01's esx01 freed while vc02's esx01 stayed tied was no change."""
+    one, two = _differing_vcenters(tmp_path)
+    history = tmp_path / "history"
+    assert cli(["audit", one, two, "--json", tmp_path / "old.json", "--history", history, "-q"]).code == 0
+    later = tmp_path / "later"
+    later.mkdir()
+    base = small_estate()
+    freed = small_estate(fault_domains=NORTH_SOUTH, exported=base.exported.replace(month=6),
+                         datastores={"san01": list(base.hosts), **{h.split(".")[0] + "-local": [h] for h in base.hosts}},
+                         guests=[*base.guests, _local("app02", "vm-402", "esx02.example.test"),
+                                 _local("app03", "vm-403", "esx03.example.test")])
+    newer = write_xlsx(freed, later / "vc01.xlsx")
+    assert cli(["audit", newer, two, "--json", tmp_path / "new.json", "--history", history, "-q"]).code == 0
+    result = cli(["compare", tmp_path / "old.json", tmp_path / "new.json", "--json", tmp_path / "c.json"])
+    assert result.code == 0, result.stderr
+    hosts = json.loads((tmp_path / "c.json").read_text())["hosts"]
+    assert (hosts["freed"], hosts["newly_tied"]) == ([f"{HOST} in vc01.example.test"], [])
+    snapshots = sorted(history.glob("*.json"))
+    assert len(snapshots) == 2
+    assert f"{HOST} in vc02.example.test" in json.loads(snapshots[-1].read_text())["pinned_hosts"]
