@@ -129,17 +129,17 @@ def expand_pinned(idx_t n, const idx_t[::1] group, const idx_t[::1] gp_ptr,
 # A guest g blocks host h iff active[g], guest_host[g] == h >= 0 and h is in the pinned row of
 # group[g]; entry[g] is then the position of h in that row (else -1). Every guest blocks at
 # most one host, so the blocker rows partition the blockers and are ascending by guest.
-# degraded row h: distinct faux clusters of h's blockers; owners row h: distinct owner ids
+# degraded row h: distinct guest clusters of h's blockers; owners row h: distinct owner ids
 # >= 0 of h's blockers; both ascending. unknown_owner[h] = 1 iff a blocker has owner -1.
 # Complexity: O(n log p + sum_h b_h log b_h), p = longest pinned row, b_h = blockers of h.
-cdef void _evacuation(idx_t n, idx_t n_hosts, idx_t n_faux,
+cdef void _evacuation(idx_t n, idx_t n_hosts, idx_t n_guest_clusters,
                       const idx_t* guest_host, const uint8_t* active, const idx_t* owner,
-                      const idx_t* faux, const idx_t* group, const idx_t* gp_ptr,
+                      const idx_t* guest_cluster, const idx_t* group, const idx_t* gp_ptr,
                       const idx_t* gp_host, idx_t* entry, idx_t* blk_ptr, idx_t* blk,
                       idx_t* deg_ptr, idx_t* deg, idx_t* own_ptr, idx_t* own,
                       uint8_t* unknown_owner) noexcept nogil:
     cdef vector[idx_t] key = vector[idx_t](n, -1)
-    cdef vector[idx_t] faux_seen = vector[idx_t](n_faux, -1)
+    cdef vector[idx_t] guest_cluster_seen = vector[idx_t](n_guest_clusters, -1)
     cdef idx_t g, h, e, i, j, f, o, dtop = 0, otop = 0, dstart, ostart
     for g in range(n):
         e = -1
@@ -158,9 +158,9 @@ cdef void _evacuation(idx_t n, idx_t n_hosts, idx_t n_faux,
         unknown_owner[h] = 0
         for i in range(blk_ptr[h], blk_ptr[h + 1]):
             g = blk[i]
-            f = faux[g]
-            if f >= 0 and faux_seen[f] != h:
-                faux_seen[f] = h
+            f = guest_cluster[g]
+            if f >= 0 and guest_cluster_seen[f] != h:
+                guest_cluster_seen[f] = h
                 deg[dtop] = f
                 dtop += 1
             o = owner[g]
@@ -184,10 +184,10 @@ cdef void _evacuation(idx_t n, idx_t n_hosts, idx_t n_faux,
         own_ptr[h + 1] = otop
 
 
-def evacuation(idx_t n, idx_t n_hosts, idx_t n_faux, const idx_t[::1] guest_host,
-               const uint8_t[::1] active, const idx_t[::1] owner, const idx_t[::1] faux,
+def evacuation(idx_t n, idx_t n_hosts, idx_t n_guest_clusters, const idx_t[::1] guest_host,
+               const uint8_t[::1] active, const idx_t[::1] owner, const idx_t[::1] guest_cluster,
                const idx_t[::1] group, const idx_t[::1] gp_ptr, const idx_t[::1] gp_host):
-    """Blockers, degraded faux clusters and owners per host, as an :data:`Evacuation` (rows
+    """Blockers, degraded guest clusters and owners per host, as an :data:`Evacuation` (rows
     in CSR form, one row per host; ``unknown_owner`` is a bool per host)."""
     entry = np.full(n, -1, dtype=np.int32)
     blk_ptr = np.zeros(n_hosts + 1, dtype=np.int32)
@@ -202,7 +202,7 @@ def evacuation(idx_t n, idx_t n_hosts, idx_t n_faux, const idx_t[::1] guest_host
     cdef uint8_t[::1] unknown_v = unknown
     if n > 0:
         with nogil:
-            _evacuation(n, n_hosts, n_faux, &guest_host[0], &active[0], &owner[0], &faux[0],
+            _evacuation(n, n_hosts, n_guest_clusters, &guest_host[0], &active[0], &owner[0], &guest_cluster[0],
                         &group[0], &gp_ptr[0], &gp_host[0], &entry_v[0], &blk_ptr_v[0],
                         &blk_v[0], &deg_ptr_v[0], &deg_v[0], &own_ptr_v[0], &own_v[0],
                         &unknown_v[0])

@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True, embedsignature=True
-"""Connected components over an undirected edge list, and faux clusters (step 1).
+"""Connected components over an undirected edge list, and guest clusters (step 1).
 
 Inputs are validated by reportgen.graph before they reach these kernels: every index is in
 range, arrays are C-contiguous int32 and paired arrays have the same length. The wrappers
@@ -16,8 +16,8 @@ from libcpp.vector cimport vector
 from core_types cimport idx_t, int8_t, csr_by_key, uf_labels
 
 
-FauxClusters = namedtuple(
-    "FauxClusters",
+GuestClusterArrays = namedtuple(
+    "GuestClusterArrays",
     "n_clusters guest_cluster members_ptr members hosts_ptr hosts topology max_per_host",
     module=__name__,
 )
@@ -41,7 +41,7 @@ def connected_components(idx_t n, const idx_t[::1] src, const idx_t[::1] dst):
     return count, labels
 
 
-# Faux clusters: components of the bond graph with >= 2 distinct guests.
+# Guest clusters: components of the bond graph with >= 2 distinct guests.
 # Invariants on return (k = returned count):
 #   guest_cluster[g] in [0, k) iff g is in a component of >= 2 guests, else -1; ids follow the
 #   smallest member, so cluster ids increase with their first guest.
@@ -50,7 +50,7 @@ def connected_components(idx_t n, const idx_t[::1] src, const idx_t[::1] dst):
 #   own host and all hosts share one host_cluster value (-1 = standalone counts as a value);
 #   else 2. max_per_host[f] = most members on one known host (0 if none known).
 # Complexity: O((n + m) alpha(n) + sum_f h_f log h_f) time, O(n + n_hosts) extra memory.
-cdef idx_t _faux_clusters(idx_t n, idx_t n_hosts, const idx_t* src, const idx_t* dst,
+cdef idx_t _guest_clusters(idx_t n, idx_t n_hosts, const idx_t* src, const idx_t* dst,
                           Py_ssize_t m, const idx_t* guest_host, const idx_t* host_cluster,
                           idx_t* guest_cluster, idx_t* mem_ptr, idx_t* mem,
                           idx_t* hst_ptr, idx_t* hst, int8_t* topology,
@@ -113,9 +113,9 @@ cdef idx_t _faux_clusters(idx_t n, idx_t n_hosts, const idx_t* src, const idx_t*
     return count
 
 
-def faux_clusters(idx_t n, idx_t n_hosts, const idx_t[::1] src, const idx_t[::1] dst,
+def guest_clusters(idx_t n, idx_t n_hosts, const idx_t[::1] src, const idx_t[::1] dst,
                   const idx_t[::1] guest_host, const idx_t[::1] host_cluster):
-    """The faux clusters, as a :data:`FauxClusters` (rows in CSR form: ``members_ptr`` has
+    """The guest clusters, as a :data:`GuestClusterArrays` (rows in CSR form: ``members_ptr`` has
     ``count + 1`` entries)."""
     cdef idx_t cap = n // 2 + 1
     gc = np.empty(n, dtype=np.int32)
@@ -131,9 +131,9 @@ def faux_clusters(idx_t n, idx_t n_hosts, const idx_t[::1] src, const idx_t[::1]
     cdef idx_t k = 0
     if n > 0:
         with nogil:
-            k = _faux_clusters(n, n_hosts, &src[0], &dst[0], src.shape[0], &guest_host[0],
+            k = _guest_clusters(n, n_hosts, &src[0], &dst[0], src.shape[0], &guest_host[0],
                                &host_cluster[0], &gc_v[0], &m_ptr_v[0], &mem_v[0], &h_ptr_v[0],
                                &hst_v[0], &top_v[0], &max_v[0])
-    return FauxClusters(k, gc, m_ptr[:k + 1].copy(), members[:m_ptr[k]].copy(),
+    return GuestClusterArrays(k, gc, m_ptr[:k + 1].copy(), members[:m_ptr[k]].copy(),
                         h_ptr[:k + 1].copy(), hosts[:h_ptr[k]].copy(), topology[:k].copy(),
                         max_per[:k].copy())

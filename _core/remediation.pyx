@@ -2,7 +2,7 @@
 """Remediation value (step 7): which hosts each fix would free, and the containment what-if.
 
 A "key" names a set of pin and colocation edges removed together: a cause, a rule, or all
-faux-cluster causes at once. Keys come in sets (causes, rules, containment), numbered
+guest-cluster causes at once. Keys come in sets (causes, rules, containment), numbered
 globally (set s owns keys set_ptr[s] .. set_ptr[s+1]-1); each edge has one key per set, or -1
 when no fix of that set removes it. Host h is freed by key k iff h has blockers now and none
 once every edge with key k is gone; this equals recomputing the pin closure and the blockers
@@ -298,8 +298,8 @@ def freed(idx_t n_sets, const idx_t[::1] set_ptr, idx_t n_hosts, idx_t k,
 
 
 cdef struct Containment:
-    # What the containment what-if needs, in one pass over the faux-cluster members.
-    int64_t largest_need    # most hosts any faux cluster needs alone: 1 if all its members
+    # What the containment what-if needs, in one pass over the guest-cluster members.
+    int64_t largest_need    # most hosts any guest cluster needs alone: 1 if all its members
                             # are on one known host, else its member count
     bint memory_known       # every member and every host carrying one has a memory (> 0)
     int64_t guest_memory    # total memory of the members
@@ -308,17 +308,17 @@ cdef struct Containment:
 
 
 # O(n + n_hosts).
-cdef Containment _containment(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t* faux,
+cdef Containment _containment(idx_t n, idx_t n_guest_clusters, idx_t n_hosts, const idx_t* guest_cluster,
                               const idx_t* guest_host, const int64_t* guest_mem,
                               const int64_t* host_mem) noexcept nogil:
-    cdef vector[idx_t] members = vector[idx_t](n_faux, 0)
-    cdef vector[idx_t] first_host = vector[idx_t](n_faux, -2)
-    cdef vector[char] one_host = vector[char](n_faux, 1)
+    cdef vector[idx_t] members = vector[idx_t](n_guest_clusters, 0)
+    cdef vector[idx_t] first_host = vector[idx_t](n_guest_clusters, -2)
+    cdef vector[char] one_host = vector[char](n_guest_clusters, 1)
     cdef vector[char] carrying = vector[char](n_hosts, 0)
     cdef Containment s = Containment(0, True, 0, 0, 0)
     cdef idx_t g, f, h, need
     for g in range(n):
-        f = faux[g]
+        f = guest_cluster[g]
         if f < 0:
             continue
         members[f] += 1
@@ -335,23 +335,23 @@ cdef Containment _containment(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t*
             if host_mem[h] <= 0:
                 s.memory_known = False
             s.host_memory += host_mem[h]
-    for f in range(n_faux):
+    for f in range(n_guest_clusters):
         need = 1 if one_host[f] else members[f]
         if need > s.largest_need:
             s.largest_need = need
     return s
 
 
-def containment(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t[::1] faux,
+def containment(idx_t n, idx_t n_guest_clusters, idx_t n_hosts, const idx_t[::1] guest_cluster,
                 const idx_t[::1] guest_host, const int64_t[::1] guest_mem,
                 const int64_t[::1] host_mem) -> int:
-    """Dedicated hosts needed to hold every faux cluster: the most any one cluster needs
+    """Dedicated hosts needed to hold every guest cluster: the most any one cluster needs
     alone, and, when every memory size involved is known, enough hosts of the carrying
     hosts' mean size to hold all members at 80 % fill."""
     cdef Containment s = Containment(0, True, 0, 0, 0)
     if n > 0:
         with nogil:
-            s = _containment(n, n_faux, n_hosts, &faux[0], &guest_host[0], &guest_mem[0],
+            s = _containment(n, n_guest_clusters, n_hosts, &guest_cluster[0], &guest_host[0], &guest_mem[0],
                              &host_mem[0])
     cdef object need = s.largest_need
     cdef object guests = s.guest_memory, hosts = s.host_memory, carrying = s.carrying_hosts

@@ -46,7 +46,7 @@ cdef inline idx_t _greedy_clique(HostConflicts* g, idx_t x, const char* alive, c
 
 # Lower bound on the waves of any valid plan: the max of
 #   (a) 1 if there is a host;
-#   (b) h_f for every faux cluster f (its hosts pairwise conflict);
+#   (b) h_f for every guest cluster f (its hosts pairwise conflict);
 #   (c) ceil(n_c / cap_c) for every cluster c (n_c hosts, at most cap_c down per wave);
 #   (d) 1 + ceil(|N(x) & H_c| / cap_c) for every host x and cluster c: x's wave holds none of
 #       x's conflict neighbours N(x), so those in cluster c fill other waves, cap_c per wave;
@@ -56,7 +56,7 @@ cdef inline idx_t _greedy_clique(HostConflicts* g, idx_t x, const char* alive, c
 #       sparse estates nothing survives and (e) costs one degree pass.
 # Complexity: O(sum_f h_f^2 + sum_{c: cap_c = 1} n_c^2) for (a)-(d) and the peel, plus
 # O(sum over core hosts x of |N'(x)| log |N'(x)| + sum over the clique of |N'|) for (e).
-cdef inline idx_t lower_bound(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t* fh_ptr,
+cdef inline idx_t lower_bound(idx_t n_hosts, idx_t n_guest_clusters, idx_t n_clusters, const idx_t* fh_ptr,
                               const idx_t* fh, const idx_t* host_cluster,
                               const idx_t* capacity) noexcept nogil:
     cdef HostConflicts g
@@ -68,8 +68,8 @@ cdef inline idx_t lower_bound(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, con
     cdef vector[idx_t] near, touched, queue
     cdef idx_t lb = 1 if n_hosts > 0 else 0
     cdef idx_t x, y, f, c, i, token = 0
-    conflicts_init(&g, n_hosts, n_faux, n_clusters, fh_ptr, fh, host_cluster, capacity)
-    for f in range(n_faux):
+    conflicts_init(&g, n_hosts, n_guest_clusters, n_clusters, fh_ptr, fh, host_cluster, capacity)
+    for f in range(n_guest_clusters):
         lb = max(lb, fh_ptr[f + 1] - fh_ptr[f])
     for c in range(n_clusters):
         lb = max(lb, (g.ch_ptr[c + 1] - g.ch_ptr[c] + capacity[c] - 1) // capacity[c])

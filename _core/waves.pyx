@@ -25,21 +25,21 @@ from wave_bound cimport lower_bound
 WavePlan = namedtuple("WavePlan", "n_waves wave lower_bound")
 
 
-# Distinct known hosts of every faux cluster, ascending. Guests with host -1 or no faux
+# Distinct known hosts of every guest cluster, ascending. Guests with host -1 or no guest_cluster
 # cluster are skipped. O(n + sum_f h_f log h_f).
-cdef void _faux_hosts(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t* faux,
+cdef void _guest_cluster_hosts(idx_t n, idx_t n_guest_clusters, idx_t n_hosts, const idx_t* guest_cluster,
                       const idx_t* guest_host, idx_t* out_ptr, idx_t* out) noexcept nogil:
     cdef vector[idx_t] key = vector[idx_t](n, -1)
-    cdef vector[idx_t] ptr = vector[idx_t](n_faux + 1)
+    cdef vector[idx_t] ptr = vector[idx_t](n_guest_clusters + 1)
     cdef vector[idx_t] guests = vector[idx_t](n)
     cdef vector[idx_t] seen = vector[idx_t](n_hosts, -1)
     cdef idx_t g, f, h, i, top = 0, start
     for g in range(n):
         if guest_host[g] >= 0:
-            key[g] = faux[g]
-    csr_by_key(n_faux, key.data(), n, ptr.data(), guests.data())
+            key[g] = guest_cluster[g]
+    csr_by_key(n_guest_clusters, key.data(), n, ptr.data(), guests.data())
     out_ptr[0] = 0
-    for f in range(n_faux):
+    for f in range(n_guest_clusters):
         start = top
         for i in range(ptr[f], ptr[f + 1]):
             h = guest_host[guests[i]]
@@ -52,28 +52,28 @@ cdef void _faux_hosts(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t* faux,
         out_ptr[f + 1] = top
 
 
-def faux_hosts(idx_t n, idx_t n_faux, idx_t n_hosts, const idx_t[::1] faux,
+def guest_cluster_hosts(idx_t n, idx_t n_guest_clusters, idx_t n_hosts, const idx_t[::1] guest_cluster,
                const idx_t[::1] guest_host):
-    """(row pointers, hosts): the distinct known hosts of each faux cluster, ascending."""
-    out_ptr = np.zeros(n_faux + 1, dtype=np.int32)
+    """(row pointers, hosts): the distinct known hosts of each guest cluster, ascending."""
+    out_ptr = np.zeros(n_guest_clusters + 1, dtype=np.int32)
     out = np.empty(n, dtype=np.int32)
     cdef idx_t[::1] ptr_v = out_ptr, out_v = out
     if n > 0:
         with nogil:
-            _faux_hosts(n, n_faux, n_hosts, &faux[0], &guest_host[0], &ptr_v[0], &out_v[0])
-    return out_ptr, out[:out_ptr[n_faux]].copy()
+            _guest_cluster_hosts(n, n_guest_clusters, n_hosts, &guest_cluster[0], &guest_host[0], &ptr_v[0], &out_v[0])
+    return out_ptr, out[:out_ptr[n_guest_clusters]].copy()
 
 
 # Maintenance domains: components of the host-conflict graph, numbered by smallest host.
-# Each faux cluster contributes a path through its hosts, which has the same components as
+# Each guest cluster contributes a path through its hosts, which has the same components as
 # its clique. O((n_hosts + sum_f h_f) alpha).
-cdef idx_t _domains(idx_t n_hosts, idx_t n_faux, const idx_t* fh_ptr, const idx_t* fh,
+cdef idx_t _domains(idx_t n_hosts, idx_t n_guest_clusters, const idx_t* fh_ptr, const idx_t* fh,
                     idx_t* domain) noexcept nogil:
     cdef vector[idx_t] src, dst
     cdef vector[idx_t] parent = vector[idx_t](n_hosts)
     cdef vector[idx_t] rank = vector[idx_t](n_hosts)
     cdef idx_t f, i
-    for f in range(n_faux):
+    for f in range(n_guest_clusters):
         for i in range(fh_ptr[f] + 1, fh_ptr[f + 1]):
             src.push_back(fh[i - 1])
             dst.push_back(fh[i])
@@ -81,14 +81,14 @@ cdef idx_t _domains(idx_t n_hosts, idx_t n_faux, const idx_t* fh_ptr, const idx_
                      rank.data(), domain)
 
 
-def domains(idx_t n_hosts, idx_t n_faux, const idx_t[::1] fh_ptr, const idx_t[::1] fh):
+def domains(idx_t n_hosts, idx_t n_guest_clusters, const idx_t[::1] fh_ptr, const idx_t[::1] fh):
     """(number of domains, maintenance domain of every host)."""
     domain = np.empty(n_hosts, dtype=np.int32)
     cdef idx_t[::1] domain_v = domain
     cdef idx_t count = 0
     if n_hosts > 0:
         with nogil:
-            count = _domains(n_hosts, n_faux, &fh_ptr[0], &fh[0], &domain_v[0])
+            count = _domains(n_hosts, n_guest_clusters, &fh_ptr[0], &fh[0], &domain_v[0])
     return count, domain
 
 
@@ -196,7 +196,7 @@ cdef idx_t _round(HostConflicts* g, Plan* s, idx_t n_clusters, idx_t* wave) noex
             for i in range(g.ch_ptr[c], g.ch_ptr[c + 1]):
                 _forbid(s, g.ch[i], best, wave, &heap)
         for p in range(g.hf_ptr[x], g.hf_ptr[x + 1]):
-            f = g.pos_faux[g.hf[p]]
+            f = g.pos_guest_cluster[g.hf[p]]
             for j in range(g.fh_ptr[f], g.fh_ptr[f + 1]):
                 y = g.fh[j]
                 if y != x:
@@ -221,7 +221,7 @@ cdef idx_t _round(HostConflicts* g, Plan* s, idx_t n_clusters, idx_t* wave) noex
 # more than target waves, every host placed beyond the target gets a higher priority for the
 # next round. The best plan is kept; rounds stop as soon as one meets the target.
 # Complexity: (1 + MAX_ROUNDS) times _round at worst; one round when the target is met.
-cdef idx_t _waves(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t* fh_ptr,
+cdef idx_t _waves(idx_t n_hosts, idx_t n_guest_clusters, idx_t n_clusters, const idx_t* fh_ptr,
                   const idx_t* fh, const idx_t* host_cluster, const idx_t* capacity,
                   idx_t target, idx_t* wave) noexcept nogil:
     cdef HostConflicts g
@@ -229,7 +229,7 @@ cdef idx_t _waves(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t* fh
     cdef vector[idx_t] near, trial = vector[idx_t](n_hosts)
     cdef vector[idx_t] seen = vector[idx_t](n_hosts, -1)
     cdef idx_t x, c, n_c, _round_no, count, best = -1, limit = target
-    conflicts_init(&g, n_hosts, n_faux, n_clusters, fh_ptr, fh, host_cluster, capacity)
+    conflicts_init(&g, n_hosts, n_guest_clusters, n_clusters, fh_ptr, fh, host_cluster, capacity)
     s.target = target
     s.degree.assign(n_hosts, 0)
     s.tight.assign(n_hosts, 0)
@@ -259,7 +259,7 @@ cdef idx_t _waves(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t* fh
     return best
 
 
-def waves(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t[::1] fh_ptr,
+def waves(idx_t n_hosts, idx_t n_guest_clusters, idx_t n_clusters, const idx_t[::1] fh_ptr,
           const idx_t[::1] fh, const idx_t[::1] host_cluster, const idx_t[::1] capacity):
     """The patch waves as a :data:`WavePlan`: the number of waves used, the wave of every host,
     and the lower bound on the waves of any valid plan (the greedy rounds stop when they meet it).
@@ -269,8 +269,8 @@ def waves(idx_t n_hosts, idx_t n_faux, idx_t n_clusters, const idx_t[::1] fh_ptr
     cdef idx_t count = 0, bound = 0
     if n_hosts > 0:
         with nogil:
-            bound = lower_bound(n_hosts, n_faux, n_clusters, &fh_ptr[0], &fh[0], &host_cluster[0],
+            bound = lower_bound(n_hosts, n_guest_clusters, n_clusters, &fh_ptr[0], &fh[0], &host_cluster[0],
                                 &capacity[0])
-            count = _waves(n_hosts, n_faux, n_clusters, &fh_ptr[0], &fh[0], &host_cluster[0],
+            count = _waves(n_hosts, n_guest_clusters, n_clusters, &fh_ptr[0], &fh[0], &host_cluster[0],
                            &capacity[0], bound, &wave_v[0])
     return WavePlan(count, wave, bound)

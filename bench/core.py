@@ -42,7 +42,7 @@ SHARED_BUS, IN_A_BOX, HOST_ONLY, DEVICE, LOCAL_DS = range(len(RULES))
 class Estate:
     """A generated estate: the core's inputs plus the bond edges."""
 
-    def __init__(self, n_guests: int, n_hosts: int, seed: int, faux_share: float = 0.03,
+    def __init__(self, n_guests: int, n_hosts: int, seed: int, guest_cluster_share: float = 0.03,
                  capacities: tuple[int, ...] = (1, 1, 1, 2, 2, 3)) -> None:
         rng = np.random.default_rng(seed)
         self.n_guests, self.n_hosts = n_guests, n_hosts
@@ -75,11 +75,11 @@ class Estate:
         coloc: list[tuple[int, int, int, int]] = []
         pins: list[tuple[int, int, int, int]] = []
         strands: list[tuple[int, int, int, int]] = []
-        n_faux = int(n_guests * faux_share / 3)
+        n_guest_clusters = int(n_guests * guest_cluster_share / 3)
         order = rng.permutation(n_guests)
         nxt = 0
         cause = 0
-        for _ in range(n_faux):
+        for _ in range(n_guest_clusters):
             size = int(rng.integers(2, 5))
             members = order[nxt: nxt + size]
             nxt += size
@@ -98,7 +98,7 @@ class Estate:
             if kind < 0.15 or rng.random() < 0.6:  # physical bus sharing / local shared disk
                 pins += [(int(g), int(guest_host[g]), SHARED_BUS, cause) for g in members]
             cause += 1
-        self.faux_cause = np.arange(cause, dtype=np.int32)
+        self.guest_cluster_cause = np.arange(cause, dtype=np.int32)
         # Host-only networks on 2% of hosts: 2-5 guests that talk over it, pinned there.
         for h in rng.choice(n_hosts, max(1, n_hosts // 50), replace=False):
             members = order[nxt: nxt + int(rng.integers(2, 6))]
@@ -136,11 +136,11 @@ class Estate:
             n_guests=self.n_guests, n_hosts=self.n_hosts, n_clusters=self.n_clusters,
             n_rules=len(RULES), n_causes=self.n_causes, guest_host=self.guest_host,
             guest_active=self.guest_active, guest_owner=self.guest_owner,
-            guest_cluster=clusters.guest_cluster, n_faux=clusters.count,
+            guest_cluster=clusters.guest_cluster, n_guest_clusters=clusters.count,
             host_cluster=self.host_cluster, cluster_capacity=self.capacity,
             guest_memory_mib=self.guest_memory, host_memory_mib=self.host_memory,
             colocations=self.colocations, pins=self.pins, strands=self.strands,
-            faux_cause=self.faux_cause[: clusters.count],
+            guest_cluster_cause=self.guest_cluster_cause[: clusters.count],
         )
 
 
@@ -184,7 +184,7 @@ def waves_at_bound(count: int) -> float:
         rng = np.random.default_rng(10_000 + seed)
         n_hosts = int(rng.integers(40, 401))
         e = Estate(n_hosts * 14, n_hosts, seed=10_000 + seed,
-                   faux_share=float(rng.choice([0.03, 0.06, 0.12])),
+                   guest_cluster_share=float(rng.choice([0.03, 0.06, 0.12])),
                    capacities=WAVE_MIXES[seed % len(WAVE_MIXES)])
         _, p = core_all_seven(e)
         hits += p.wave_count == p.wave_lower_bound
@@ -211,7 +211,7 @@ def main() -> None:
     args = parser.parse_args()
     repeat = 3 if args.quick else 7
     print(f"machine: {machine()}")
-    print(f"{'guests':>8} {'hosts':>6} {'faux':>5} {'pins':>6} {'waves':>5} {'bound':>5} "
+    print(f"{'guests':>8} {'hosts':>6} {'gclus':>5} {'pins':>6} {'waves':>5} {'bound':>5} "
           f"{'core s':>8} {'networkx s':>10} {'ratio':>7} {'scipy cc s':>10} {'ours cc s':>9}")
     rows = []
     for n_guests, n_hosts in SIZES:
@@ -226,7 +226,7 @@ def main() -> None:
             nx_s = time.perf_counter() - start
             nx_rest = nx_s - result["seconds"]["step 5"]
             steps = ", ".join(f"{k} {v:.2f}s" for k, v in result["seconds"].items())
-            assert result["faux"] == clusters.members.tolist(), "networkx disagrees on step 1"
+            assert result["guest_clusters"] == clusters.members.tolist(), "networkx disagrees on step 1"
             assert result["blockers"] == p.blockers.tolist(), "networkx disagrees on step 3"
             assert result["stranded"] == p.stranded.tolist(), "networkx disagrees on step 6"
             assert result["freed_by_cause"] == p.freed_by_cause.tolist(), "networkx disagrees on step 7"

@@ -41,20 +41,20 @@ def all_seven(e: Any) -> dict[str, Any]:
     active = e.guest_active.tolist()
     owner = e.guest_owner.tolist()
 
-    # 1. faux clusters
+    # 1. guest clusters
     bonds = nx.Graph()
     bonds.add_nodes_from(range(n))
     bonds.add_edges_from(zip(e.bonds.src.tolist(), e.bonds.dst.tolist()))
-    faux = sorted((sorted(c) for c in nx.connected_components(bonds) if len(c) >= 2), key=lambda m: m[0])
+    guest_clusters = sorted((sorted(c) for c in nx.connected_components(bonds) if len(c) >= 2), key=lambda m: m[0])
     guest_cluster = [-1] * n
     topology = []
-    faux_hosts = []
-    for f, members in enumerate(faux):
+    guest_cluster_hosts = []
+    for f, members in enumerate(guest_clusters):
         for g in members:
             guest_cluster[g] = f
         on = [gh[g] for g in members]
         known = sorted({h for h in on if h >= 0})
-        faux_hosts.append(known)
+        guest_cluster_hosts.append(known)
         if -1 in on:
             topology.append(3)
         elif len(known) == 1:
@@ -87,7 +87,7 @@ def all_seven(e: Any) -> dict[str, Any]:
     # 4. maintenance domains
     hosts = nx.Graph()
     hosts.add_nodes_from(range(nh))
-    for known in faux_hosts:
+    for known in guest_cluster_hosts:
         nx.add_path(hosts, known)
     domains = list(nx.connected_components(hosts))
 
@@ -97,7 +97,7 @@ def all_seven(e: Any) -> dict[str, Any]:
     # 5. waves
     conflict = nx.Graph()
     conflict.add_nodes_from(range(nh))
-    for known in faux_hosts:
+    for known in guest_cluster_hosts:
         conflict.add_edges_from((a, b) for i, a in enumerate(known) for b in known[i + 1:])
     by_cluster: dict[int, list[int]] = defaultdict(list)
     for h, c in enumerate(hc):
@@ -118,7 +118,7 @@ def all_seven(e: Any) -> dict[str, Any]:
                 wave[h] = next_wave
                 next_wave += 1
             load[c, wave[h]] += 1
-    bound = max([1 if nh else 0] + [len(k) for k in faux_hosts]
+    bound = max([1 if nh else 0] + [len(k) for k in guest_cluster_hosts]
                 + [-(-len(m) // capacity[c]) for c, m in by_cluster.items()])
 
     seconds["step 5"] = time.perf_counter() - start
@@ -173,14 +173,14 @@ def all_seven(e: Any) -> dict[str, Any]:
             out[k] = sorted(h for h, r in removed.items() if r == len(blockers[h]))
         return out
 
-    faux_causes = set(e.faux_cause[: len(faux)].tolist())
+    guest_cluster_causes = set(e.guest_cluster_cause[: len(guest_clusters)].tolist())
     by_cause = freed(e.n_causes, c_cause, p_cause)
     by_rule = freed(5, c_rule, p_rule)
-    contained = freed(1, [0 if c in faux_causes else -1 for c in c_cause],
-                      [0 if c in faux_causes else -1 for c in p_cause])
+    contained = freed(1, [0 if c in guest_cluster_causes else -1 for c in c_cause],
+                      [0 if c in guest_cluster_causes else -1 for c in p_cause])
     seconds["step 7"] = time.perf_counter() - start
     return {
-        "faux": faux, "topology": topology, "group": group, "conflicts": conflicts,
+        "guest_clusters": guest_clusters, "topology": topology, "group": group, "conflicts": conflicts,
         "blockers": blockers, "degraded": degraded, "owners": owners, "domains": len(domains),
         "wave": wave, "wave_bound": bound, "stranded": stranded,
         "freed_by_cause": by_cause, "freed_by_rule": by_rule, "contained": contained,

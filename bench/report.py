@@ -63,7 +63,7 @@ def measure(guests: int, folder: Path) -> dict[str, float]:
     if warnings:
         print(f"  layout warnings: {len(warnings)}: {warnings[0]}")
     return {
-        "hosts": float(estate.hosts.num_rows), "guest_clusters": float(len(analysis.faux_clusters)),
+        "hosts": float(estate.hosts.num_rows), "guest_clusters": float(len(analysis.guest_clusters)),
         "generate_s": generated - start, "analyse_s": analysed - generated, "pdf_s": pdf_done - analysed,
         "pages": float(pages), "worker_pdf_s": worker_done - pdf_done, "html_s": html_s, "json_s": json_done - html_done,
         "xlsx_s": xlsx_done - json_done,

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .analysis import FauxCluster
+from .analysis import GuestClusterResult
 from .cost import Costing
 from .rules import Finding
 
@@ -29,7 +29,7 @@ class HeldOpen:
     """(guest name, rule) of each open finding that ties a member."""
 
 
-def find_held_open(guest_clusters: Sequence[FauxCluster], findings: Sequence[Finding],
+def find_held_open(guest_clusters: Sequence[GuestClusterResult], findings: Sequence[Finding],
                    accepted: Sequence[object | None], accepted_clusters: Mapping[str, object],
                    guest_names: Mapping[str, str]) -> dict[str, HeldOpen]:
     """Accepted guest clusters a member of which has an open finding that ties it, by id."""
@@ -50,6 +50,6 @@ def find_held_open(guest_clusters: Sequence[FauxCluster], findings: Sequence[Fin
 
 def split_cost(accepted_clusters: Iterable[str], accepted_guests: Iterable[str], costing: Costing) -> tuple[float, float]:
     """(open, accepted) yearly cost in whole units, so that the two add up to the total as shown."""
-    accepted = round(sum((costing.per_faux_cluster.get(c, 0.0) for c in accepted_clusters), 0.0)
+    accepted = round(sum((costing.per_guest_cluster.get(c, 0.0) for c in accepted_clusters), 0.0)
                      + sum((costing.per_guest.get(g, 0.0) for g in accepted_guests), 0.0))
     return round(costing.annual_total) - accepted, accepted

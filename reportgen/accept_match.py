@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from .accept import AcceptEntry, AcceptFile, Status, matches
 from .accept_cost import HeldOpen, find_held_open, split_cost
-from .analysis import Analysis, FauxCluster
+from .analysis import Analysis, GuestClusterResult
 from .causes import RuleCause
 from .cost import Costing
 from .estate import Estate
@@ -120,14 +120,14 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
     """
     reveal = reveal or _same
     guests = _guests(analysis, reveal)
-    membership = _membership(analysis.faux_clusters)
+    membership = _membership(analysis.guest_clusters)
     host_names = {k: reveal(v) for k, v in analysis.host_names.items()}
     host_cluster = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
                             (reveal(c) if c else None for c in analysis.estate.hosts.column("cluster").to_pylist())))
-    clusters = {c.id: c for c in analysis.faux_clusters}
+    clusters = {c.id: c for c in analysis.guest_clusters}
     finding_subjects = [_finding_subject(f, guests, membership, clusters, host_names, host_cluster, reveal)
                         for f in analysis.findings]
-    cluster_subjects = [_cluster_subject(c, guests, reveal) for c in analysis.faux_clusters]
+    cluster_subjects = [_cluster_subject(c, guests, reveal) for c in analysis.guest_clusters]
 
     results = []
     finding_accepted: list[Accepted | None] = [None] * len(finding_subjects)
@@ -138,7 +138,7 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
     for entry in accept.entries:
         renamed: dict[tuple[str, str], None] = {}
         hit_findings = [i for i, s in enumerate(finding_subjects) if _match(entry, s, renamed)]
-        hit_clusters = [c.id for c, s in zip(analysis.faux_clusters, cluster_subjects) if _match(entry, s, renamed)]
+        hit_clusters = [c.id for c, s in zip(analysis.guest_clusters, cluster_subjects) if _match(entry, s, renamed)]
         for i in hit_findings:
             finding_hits[i].append(entry.position)
         for cid in hit_clusters:
@@ -159,11 +159,11 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
                                    tuple(renamed), tuple(first)))
     finding_accepted = _with_matched_by(finding_accepted, finding_hits)
     cluster_accepted = {c: _with_matched_by([a], [cluster_hits[c]])[0] or a for c, a in cluster_accepted.items()}
-    held = find_held_open(analysis.faux_clusters, analysis.findings, finding_accepted, cluster_accepted,
+    held = find_held_open(analysis.guest_clusters, analysis.findings, finding_accepted, cluster_accepted,
                           analysis.guest_names)
     results = [replace(r, held_open=tuple(held[c] for c in hits if c in held))
                for r, hits in zip(results, entry_clusters, strict=True)]
-    held_members = {g.key for c in analysis.faux_clusters if c.id in held for g in c.guests}
+    held_members = {g.key for c in analysis.guest_clusters if c.id in held for g in c.guests}
     guests_accepted = {k: v for k, v in _accepted_guests(analysis.findings, finding_accepted).items()
                        if k not in held_members}
     return Judgement(accept.path, as_of, tuple(results), tuple(finding_accepted),
@@ -184,7 +184,7 @@ def _with_matched_by(records: Sequence[Accepted | None], hits: Sequence[list[int
 
 def _cost(costing: Costing, clusters: Sequence[str], findings: Sequence[Finding]) -> float:
     guests = {f.guest_key for f in findings if f.guest_key in costing.per_guest}
-    return sum((costing.per_faux_cluster.get(c, 0.0) for c in clusters), 0.0) + \
+    return sum((costing.per_guest_cluster.get(c, 0.0) for c in clusters), 0.0) + \
         sum((costing.per_guest[g] for g in guests), 0.0)
 
 
@@ -217,9 +217,9 @@ def _guests(analysis: Analysis, reveal: Callable[[str], str]) -> dict[str, _Gues
     return result
 
 
-def _membership(clusters: Sequence[FauxCluster]) -> dict[str, FauxCluster]:
+def _membership(clusters: Sequence[GuestClusterResult]) -> dict[str, GuestClusterResult]:
     """Guest key -> its guest cluster (a proven one before a suspected one)."""
-    result: dict[str, FauxCluster] = {}
+    result: dict[str, GuestClusterResult] = {}
     for cluster in sorted(clusters, key=lambda c: c.suspected):
         for g in cluster.guests:
             result.setdefault(g.key, cluster)
@@ -237,23 +237,23 @@ def _cause_names(cause: RuleCause | None, reveal: Callable[[str], str]) -> tuple
     return ()
 
 
-def _finding_subject(f: Finding, guests: dict[str, _Guest], membership: dict[str, FauxCluster],
-                     clusters: dict[str, FauxCluster], host_names: dict[str, str],
+def _finding_subject(f: Finding, guests: dict[str, _Guest], membership: dict[str, GuestClusterResult],
+                     clusters: dict[str, GuestClusterResult], host_names: dict[str, str],
                      host_cluster: dict[str, str | None], reveal: Callable[[str], str]) -> _Subject:
     guest = guests.get(f.guest_key) if f.guest_key else None
-    faux = membership.get(f.guest_key) if f.guest_key else None
+    guest_cluster = membership.get(f.guest_key) if f.guest_key else None
     host = host_names.get(f.host_key) if f.host_key else (guest.host if guest else None)
     cluster = host_cluster.get(f.host_key) if f.host_key else None
     cluster = cluster or (guest.cluster if guest else None)
     causes = _cause_names(f.cause, reveal)
-    if faux is not None and f.cause is None:
-        causes = (reveal(faux.name), faux.id)
-    members = tuple(guests[g.key] for g in faux.guests if g.key in guests) if faux else None
+    if guest_cluster is not None and f.cause is None:
+        causes = (reveal(guest_cluster.name), guest_cluster.id)
+    members = tuple(guests[g.key] for g in guest_cluster.guests if g.key in guests) if guest_cluster else None
     return _Subject((guest,) if guest else (), members, (host,) if host else (), (cluster,) if cluster else (),
                     (f.rule,), causes)
 
 
-def _cluster_subject(c: FauxCluster, guests: dict[str, _Guest], reveal: Callable[[str], str]) -> _Subject:
+def _cluster_subject(c: GuestClusterResult, guests: dict[str, _Guest], reveal: Callable[[str], str]) -> _Subject:
     members = tuple(guests[g.key] for g in c.guests if g.key in guests)
     return _Subject(members, members, tuple(reveal(h) for h in c.hosts), tuple(reveal(x) for x in c.clusters),
                     c.rules, (reveal(c.name), c.id))

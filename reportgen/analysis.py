@@ -41,11 +41,11 @@ class PinnedGuest:
     name: str
     rules: tuple[str, ...]
     owner: str | None = None
-    faux_cluster: str | None = None
+    guest_cluster: str | None = None
 
 
 @dataclass(frozen=True)
-class FauxCluster:
+class GuestClusterResult:
     id: str
     name: str
     topology: str
@@ -84,7 +84,7 @@ class HostResult:
 
 @dataclass(frozen=True)
 class Remedy:
-    """What fixing one cause (a faux cluster, a datastore, a port group) or one rule would free."""
+    """What fixing one cause (a guest cluster, a datastore, a port group) or one rule would free."""
 
     cause: str
     label: str
@@ -101,7 +101,7 @@ class Analysis:
     config: Config
     findings: tuple[Finding, ...]
     coverage: tuple[Coverage, ...]
-    faux_clusters: tuple[FauxCluster, ...]
+    guest_clusters: tuple[GuestClusterResult, ...]
     hosts: tuple[HostResult, ...]
     waves: tuple[tuple[str, ...], ...]
     wave_lower_bound: int
@@ -130,9 +130,9 @@ def analyze(estate: Estate, config: Config | None = None, progress: Progress = s
     output = evaluate(estate, RuleContext())
     progress("computing closures", 1, 3)
     analysis = _close(estate, config, output)
-    sites = site_failures(estate, analysis.hosts, analysis.faux_clusters, config.sites)
+    sites = site_failures(estate, analysis.hosts, analysis.guest_clusters, config.sites)
     analysis = replace(analysis, sites=sites) if sites.host_site else analysis
-    return replace(analysis, disk_orders=order_disks(estate, analysis.faux_clusters))
+    return replace(analysis, disk_orders=order_disks(estate, analysis.guest_clusters))
 
 
 def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
@@ -145,9 +145,9 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
     ties = _edges_with_causes(ix, out, clusters, names)
     today = _pinning(ix, clusters, ties, ix.running)
     later = _pinning(ix, clusters, ties, ix.not_template)
-    faux_ids = [f"GC-{i + 1:03d}" for i in range(clusters.count)]
-    hosts = _host_results(ix, clusters, ties, today, later, faux_ids)
-    faux = _named_clusters(ix, out, clusters, later, faux_ids, names) + _suspected_clusters(ix, out, clusters)
+    guest_cluster_ids = [f"GC-{i + 1:03d}" for i in range(clusters.count)]
+    hosts = _host_results(ix, clusters, ties, today, later, guest_cluster_ids)
+    guest_clusters = _named_clusters(ix, out, clusters, later, guest_cluster_ids, names) + _suspected_clusters(ix, out, clusters)
     waves: list[list[str]] = [[] for _ in range(today.wave_count)]
     for h, w in enumerate(today.wave.tolist()):
         if w >= 0:
@@ -155,7 +155,7 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
     by_cause, by_rule = _remedies(ix, ties.causes, today)
     return Analysis(
         estate=estate, config=config, findings=tuple(out.findings), coverage=tuple(out.coverage),
-        faux_clusters=tuple(faux), hosts=hosts, waves=tuple(tuple(w) for w in waves),
+        guest_clusters=tuple(guest_clusters), hosts=hosts, waves=tuple(tuple(w) for w in waves),
         wave_lower_bound=today.wave_lower_bound,
         conflicts=tuple(
             (tuple(ix.guest_name(int(g)) for g in later.conflict_guests.row(i)),
@@ -287,11 +287,11 @@ def _edges_with_causes(ix: _Index, out: RuleOutput, clusters: graph.GuestCluster
     index = {c.id: i for i, c in enumerate(causes)}
 
     def cause_of(named: RuleCause | None, guest: int, rule: str) -> int:
-        faux = int(clusters.guest_cluster[guest])
+        guest_cluster = int(clusters.guest_cluster[guest])
         if named is not None:
             cause = named_cause(named, ix.guest_names)
-        elif faux >= 0:
-            return faux
+        elif guest_cluster >= 0:
+            return guest_cluster
         else:
             cause = guest_cause(ix.guest_keys[guest], ix.guest_names[ix.guest_keys[guest]], rule)
         if cause.id not in index:
@@ -316,16 +316,16 @@ def _pinning(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, active: npt
         n_guests=len(ix.guest_keys), n_hosts=len(ix.host_keys), n_clusters=ix.n_clusters,
         n_rules=len(ix.rule_ids), n_causes=len(ties.causes),
         guest_host=ix.guest_host, guest_active=active, guest_owner=ix.guest_owner,
-        guest_cluster=clusters.guest_cluster, n_faux=clusters.count,
+        guest_cluster=clusters.guest_cluster, n_guest_clusters=clusters.count,
         host_cluster=ix.host_cluster, cluster_capacity=ix.capacity,
         guest_memory_mib=ix.guest_memory, host_memory_mib=ix.host_memory,
         colocations=ties.colocations, pins=ties.pins, strands=ties.strands,
-        faux_cause=np.arange(clusters.count, dtype=np.int32),
+        guest_cluster_cause=np.arange(clusters.count, dtype=np.int32),
     ))
 
 
 def _host_results(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, today: graph.Pinning,
-                  later: graph.Pinning, faux_ids: list[str]) -> tuple[HostResult, ...]:
+                  later: graph.Pinning, guest_cluster_ids: list[str]) -> tuple[HostResult, ...]:
     """Step 9: per host, what must be powered off to empty it, what it strands, its wave."""
     # Which rules tie each guest: its own pins and colocations (or, when it is tied only
     # through its colocation group, the group's pins); and the rules that strand it.
@@ -345,13 +345,13 @@ def _host_results(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, today:
         group_strand_rules[int(today.group[g])].add(ix.rule_ids[r])
 
     def pinned_guest(g: int, stranded: bool = False) -> PinnedGuest:
-        faux = int(clusters.guest_cluster[g])
+        guest_cluster = int(clusters.guest_cluster[g])
         if stranded:
             rules = strand_rules.get(g) or group_strand_rules[int(today.group[g])]
         else:
             rules = pin_rules.get(g) or group_rules[int(later.group[g])]
         return PinnedGuest(key=ix.guest_keys[g], name=ix.guest_name(g), rules=tuple(sorted(rules)),
-                           owner=ix.owners[g], faux_cluster=faux_ids[faux] if faux >= 0 else None)
+                           owner=ix.owners[g], guest_cluster=guest_cluster_ids[guest_cluster] if guest_cluster >= 0 else None)
 
     guests_per_host = np.bincount(ix.guest_host[ix.guest_host >= 0], minlength=len(ix.host_keys))
     return tuple(
@@ -361,7 +361,7 @@ def _host_results(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, today:
             blockers=tuple(pinned_guest(int(g)) for g in today.blockers.row(h)),
             blockers_at_power_on=tuple(pinned_guest(int(g)) for g in later.blockers.row(h)),
             stranded=tuple(pinned_guest(int(g), stranded=True) for g in today.stranded.row(h)),
-            degraded=tuple(faux_ids[int(c)] for c in later.degraded.row(h)),
+            degraded=tuple(guest_cluster_ids[int(c)] for c in later.degraded.row(h)),
             owners=tuple(ix.owner_names[int(o)] for o in later.owners.row(h)),
             unknown_owner=bool(later.unknown_owner[h]),
             wave=int(today.wave[h]), domain=int(today.domain[h]), guests=int(guests_per_host[h]),
@@ -384,20 +384,20 @@ def _rules_by_guest(out: RuleOutput) -> dict[str, set[str]]:
 
 
 def _named_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestClusters, later: graph.Pinning,
-                    faux_ids: list[str], names: list[str]) -> list[FauxCluster]:
+                    guest_cluster_ids: list[str], names: list[str]) -> list[GuestClusterResult]:
     """Step 10: the guest clusters, named and described."""
     findings_by_guest = _rules_by_guest(out)
     tied_hosts: dict[int, set[str]] = defaultdict(set)
     for h in range(len(ix.host_keys)):
         for c in later.degraded.row(h):
             tied_hosts[int(c)].add(ix.host_name(h))
-    faux: list[FauxCluster] = []
+    guest_cluster: list[GuestClusterResult] = []
     for c in range(clusters.count):
         members = [int(g) for g in clusters.members.row(c)]
         refs = tuple(_guest_ref(ix, g, ix.guest_name(g)) for g in members)
         member_hosts = [ix.host_keys[int(h)] for h in clusters.hosts.row(c)]
-        faux.append(FauxCluster(
-            id=faux_ids[c], name=names[c],
+        guest_cluster.append(GuestClusterResult(
+            id=guest_cluster_ids[c], name=names[c],
             topology=graph.TOPOLOGY_NAMES[int(clusters.topology[c])], suspected=False, guests=refs,
             hosts=tuple(ix.host_names[h] for h in member_hosts), host_keys=tuple(member_hosts),
             clusters=tuple(sorted({str(ix.cluster_names.get(ix.host_cluster_keys[ix.hi[h]])) for h in member_hosts
@@ -406,13 +406,13 @@ def _named_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestClusters, 
             running=sum(1 for g in members if ix.running[g]),
             pinned_hosts=tuple(sorted(tied_hosts.get(c, ()))),
         ))
-    return faux
+    return guest_cluster
 
 
-def _suspected_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestClusters) -> list[FauxCluster]:
+def _suspected_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestClusters) -> list[GuestClusterResult]:
     """Step 10, continued: groups the rules only suspect of being guest clusters."""
     findings_by_guest = _rules_by_guest(out)
-    found: list[FauxCluster] = []
+    found: list[GuestClusterResult] = []
     for n, group in enumerate(out.suspected):
         keys = [k for k in group if k in ix.gi and clusters.guest_cluster[ix.gi[k]] < 0]
         if len(keys) < 2:
@@ -421,7 +421,7 @@ def _suspected_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestCluste
         hs = sorted({int(ix.guest_host[g]) for g in idx if ix.guest_host[g] >= 0})
         topology = graph.UNKNOWN if any(ix.guest_host[g] < 0 for g in idx) else (
             graph.IN_A_BOX if len(hs) == 1 else graph.ACROSS_BOXES)
-        found.append(FauxCluster(
+        found.append(GuestClusterResult(
             id=f"SC-{n + 1:03d}", name=cluster_name([ix.guest_names[k] for k in keys]),
             topology=graph.TOPOLOGY_NAMES[topology], suspected=True,
             guests=tuple(_guest_ref(ix, ix.gi[k], ix.guest_names[k]) for k in keys),

@@ -104,7 +104,7 @@ def run_audit(
     analysis = analyze(estate, config, progress=progress)
     if estate.scope is not None:
         analysis = replace(analysis, coverage=scoped_coverage(analysis.coverage, estate.scope),
-                           findings=scoped_findings(analysis.findings, analysis.faux_clusters, estate.scope))
+                           findings=scoped_findings(analysis.findings, analysis.guest_clusters, estate.scope))
     analysis = with_unowned(analysis)
     progress("pricing", 2, 3)
     costing = cost_analysis(analysis)

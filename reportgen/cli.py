@@ -527,7 +527,7 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
     analysis = audit.analysis
     progress.done(
         f"{len(analysis.hosts)} hosts, {audit.estate.guests.num_rows} guests, "
-        f"{sum(1 for c in analysis.faux_clusters if not c.suspected)} guest clusters, "
+        f"{sum(1 for c in analysis.guest_clusters if not c.suspected)} guest clusters, "
         f"{len(analysis.pinned_hosts)} hosts cannot be emptied; wrote {', '.join(written)}"
     )
     if audit.history is not None:

@@ -31,7 +31,7 @@ MEDIA_ROLE = "virtualisation_admin"
 
 def only_media(guest: PinnedGuest) -> bool:
     """True when nothing but connected media ties the guest: disconnect it live, then migrate (no power-off)."""
-    return not guest.faux_cluster and bool(guest.rules) and set(guest.rules) <= MEDIA_RULES
+    return not guest.guest_cluster and bool(guest.rules) and set(guest.rules) <= MEDIA_RULES
 
 
 def media_labour(cost: CostSettings) -> float:
@@ -114,7 +114,7 @@ class Costing:
     """Units tied today, costliest first."""
     units_at_power_on: tuple[UnitCost, ...]
     """Units as they will cost once the guests that are off today are started."""
-    per_faux_cluster: dict[str, float]
+    per_guest_cluster: dict[str, float]
     per_guest: dict[str, float]
     """Pinned guests outside any guest cluster, by guest key."""
     per_owner: dict[str, float]
@@ -157,7 +157,7 @@ def _units(guests: tuple[PinnedGuest, ...]) -> dict[Unit, list[PinnedGuest]]:
     """Units among a host's blockers, each with its guests there."""
     units: dict[Unit, list[PinnedGuest]] = defaultdict(list)
     for g in guests:
-        units[Unit("guest-cluster", g.faux_cluster) if g.faux_cluster else Unit("guest", g.key)].append(g)
+        units[Unit("guest-cluster", g.guest_cluster) if g.guest_cluster else Unit("guest", g.key)].append(g)
     return units
 
 
@@ -172,7 +172,7 @@ def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[Unit, f
     """Cost of every host with blockers (today's, or also those at next power-on when ``later``)."""
     settings = analysis.config.cost
     labour = unit_labour(settings)
-    faux_labels = {c.id: c.name for c in analysis.faux_clusters}
+    guest_cluster_labels = {c.id: c.name for c in analysis.guest_clusters}
     per_unit: dict[Unit, float] = defaultdict(float)
     unit_hosts: dict[Unit, list[str]] = defaultdict(list)
     unit_events: dict[Unit, float] = defaultdict(float)
@@ -199,7 +199,7 @@ def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[Unit, f
             per_unit[unit] += share
             unit_hosts[unit].append(labels.get(host.key, host.name))
             unit_events[unit] += events
-            unit_label[unit] = (faux_labels.get(unit.identity, unit.identity) if unit.kind == "guest-cluster"
+            unit_label[unit] = (guest_cluster_labels.get(unit.identity, unit.identity) if unit.kind == "guest-cluster"
                                 else guests[0].name)
             owners = sorted({g.owner or UNKNOWN_OWNER for g in guests})
             for owner in owners:
@@ -216,12 +216,12 @@ def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[Unit, f
 def _rates(analysis: Analysis) -> dict[Unit, float]:
     """Outage cost per minute of every unit on any host (service patterns or the default)."""
     settings = analysis.config.cost
-    faux_names = {c.id: (c.name, *(g.name for g in c.guests)) for c in analysis.faux_clusters}
+    guest_cluster_names = {c.id: (c.name, *(g.name for g in c.guests)) for c in analysis.guest_clusters}
     rate_of: dict[Unit, float] = {}
     for host in analysis.hosts:
         for unit, guests in {**_units(host.blockers), **_units(host.blockers_at_power_on)}.items():
             if unit not in rate_of:
-                names = (faux_names.get(unit.identity, (unit.identity,)) if unit.kind == "guest-cluster"
+                names = (guest_cluster_names.get(unit.identity, (unit.identity,)) if unit.kind == "guest-cluster"
                          else tuple(g.name for g in guests))
                 rate_of[unit] = service_rate(settings, names)
     return rate_of
@@ -250,7 +250,7 @@ def cost_analysis(analysis: Analysis) -> Costing:
         per_event_labour=labour, per_event_outage=settings.outage_minutes * settings.outage_cost_per_minute,
         hosts=tuple(sorted(host_costs, key=lambda c: (-c.annual, c.host))),
         units=unit_costs, units_at_power_on=later.units,
-        per_faux_cluster={u.unit: u.annual for u in by_id if u.kind == "guest-cluster"},
+        per_guest_cluster={u.unit: u.annual for u in by_id if u.kind == "guest-cluster"},
         per_guest={u.unit: u.annual for u in by_id if u.kind == "guest"},
         per_owner={k: round(v, 2) for k, v in sorted(today.per_owner.items(), key=lambda kv: (-kv[1], kv[0]))},
         per_host={c.label: round(c.annual, 2) for c in sorted(host_costs, key=lambda c: (-c.annual, c.label))},

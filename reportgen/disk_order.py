@@ -24,7 +24,7 @@ import polars as pl
 from .estate import Estate
 
 if TYPE_CHECKING:
-    from .analysis import FauxCluster
+    from .analysis import GuestClusterResult
 
 OWNER_BASES = ("config-folder", "named-folder", "no-path", "no-member", "several-members", "several-files")
 """How a disk's owner was told (the first two), or why it cannot be."""
@@ -87,7 +87,7 @@ class DiskOrder:
         return tuple(s for s in self.steps if s.owns)
 
 
-def order_disks(estate: Estate, clusters: Sequence[FauxCluster]) -> dict[str, DiskOrder]:
+def order_disks(estate: Estate, clusters: Sequence[GuestClusterResult]) -> dict[str, DiskOrder]:
     """The disk order of every guest cluster with shared disks, by cluster id."""
     member_of = {g.key: c.id for c in clusters for g in c.guests}
     if not member_of:
@@ -114,7 +114,7 @@ def _frame(table: Any, columns: Iterable[str]) -> pl.DataFrame:
     return frame
 
 
-def _order(c: FauxCluster, rows: list[dict[str, Any]], folders: dict[str, tuple[str, ...] | None]) -> DiskOrder:
+def _order(c: GuestClusterResult, rows: list[dict[str, Any]], folders: dict[str, tuple[str, ...] | None]) -> DiskOrder:
     names = {g.key: g.name for g in c.guests}
     boots = _boot_flags(rows)
     homes = _Homes.of(names, folders)

@@ -86,19 +86,19 @@ class Edges:
 
 @dataclass(frozen=True)
 class GuestClusters:
-    """Faux clusters: components of >= 2 guests over bond edges (step 1)."""
+    """Guest clusters: components of >= 2 guests over bond edges (step 1)."""
 
     count: int
     guest_cluster: IndexArray
-    """Faux-cluster id per guest or -1; ids follow each cluster's smallest guest."""
+    """Guest-cluster id per guest or -1; ids follow each cluster's smallest guest."""
     members: CSR
-    """Per faux cluster: its guests, ascending."""
+    """Per guest cluster: its guests, ascending."""
     hosts: CSR
-    """Per faux cluster: distinct known hosts of its members, ascending."""
+    """Per guest cluster: distinct known hosts of its members, ascending."""
     topology: Int8Array
-    """Per faux cluster: IN_A_BOX, ACROSS_BOXES, MIXED or UNKNOWN (see :func:`guest_clusters`)."""
+    """Per guest cluster: IN_A_BOX, ACROSS_BOXES, MIXED or UNKNOWN (see :func:`guest_clusters`)."""
     max_per_host: IndexArray
-    """Per faux cluster: most members on one known host (0 if no host is known)."""
+    """Per guest cluster: most members on one known host (0 if no host is known)."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,8 @@ class PinningInputs:
     guest_owner: IndexArray
     """Owner id or -1 (unknown)."""
     guest_cluster: IndexArray
-    """Faux-cluster id (from :func:`guest_clusters`) or -1."""
-    n_faux: int
+    """Guest-cluster id (from :func:`guest_clusters`) or -1."""
+    n_guest_clusters: int
     host_cluster: IndexArray
     """Cluster of each host or -1 (standalone)."""
     cluster_capacity: IndexArray
@@ -133,8 +133,8 @@ class PinningInputs:
     """Guest (src) cannot leave this host (dst) while running."""
     strands: Edges
     """Guest (src) would not restart elsewhere if this host (dst) failed."""
-    faux_cause: IndexArray
-    """Per faux cluster: its cause id, or -1."""
+    guest_cluster_cause: IndexArray
+    """Per guest cluster: its cause id, or -1."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ class Pinning:
     blockers: CSR
     """Per host: active guests on it that are pinned to it (must be powered off to empty it)."""
     degraded: CSR
-    """Per host: faux clusters with a blocker on it."""
+    """Per host: guest clusters with a blocker on it."""
     owners: CSR
     """Per host: distinct known owner ids of its blockers."""
     unknown_owner: BoolArray
@@ -165,7 +165,7 @@ class Pinning:
     evacuable: BoolArray
     """Per host: no blockers."""
     domain: IndexArray
-    """Maintenance domain per host (hosts joined through faux clusters; by smallest host)."""
+    """Maintenance domain per host (hosts joined through guest clusters; by smallest host)."""
     domain_count: int
     wave: IndexArray
     """Patch wave per host, 0-based."""
@@ -179,9 +179,9 @@ class Pinning:
     freed_by_rule: CSR
     """Per rule: the same, removing every pin and colocation the rule found."""
     containment_k: int
-    """Dedicated hosts needed to hold every faux cluster."""
+    """Dedicated hosts needed to hold every guest cluster."""
     containment_hosts_freed: int
-    """Hosts that become evacuable if every faux-cluster cause is fixed."""
+    """Hosts that become evacuable if every guest-cluster cause is fixed."""
     containment_net: int
     """containment_hosts_freed - containment_k."""
 
@@ -301,7 +301,7 @@ def connected_components(n: int, src: object, dst: object) -> tuple[int, IndexAr
 
 def guest_clusters(n_guests: int, bonds: Edges, guest_host: IndexArray,
                    host_cluster: IndexArray) -> GuestClusters:
-    """Faux clusters: components over bond edges with at least two distinct guests.
+    """Guest clusters: components over bond edges with at least two distinct guests.
 
     Topology per cluster: UNKNOWN if a member's host is -1; else IN_A_BOX if all members are
     on one host; else ACROSS_BOXES if every member has its own host and all those hosts have
@@ -318,7 +318,7 @@ def guest_clusters(n_guests: int, bonds: Edges, guest_host: IndexArray,
     n_hosts = hc.size
     gh = _index(guest_host, "guest_host", n, -1, n_hosts)
     src, dst, _, _ = _edge_lists(bonds, "bonds", n, n, None, None)
-    found = _components.faux_clusters(n, n_hosts, src, dst, gh, hc)
+    found = _components.guest_clusters(n, n_hosts, src, dst, gh, hc)
     return GuestClusters(found.n_clusters, found.guest_cluster, CSR(found.members_ptr, found.members),
                          CSR(found.hosts_ptr, found.hosts), found.topology, found.max_per_host)
 
@@ -333,9 +333,9 @@ def pinning(inputs: PinningInputs) -> Pinning:
 
     2. colocation groups (components over ``colocations``); a guest is pinned to every host
        a pin edge of its group points at; groups pinned to >= 2 hosts are conflicts.
-    3. blockers of host h: active guests on h pinned to h; their faux clusters and owners.
-    4. maintenance domains: hosts joined when they carry members of one faux cluster.
-    5. waves: no faux cluster on two hosts of one wave, at most ``cluster_capacity[c]``
+    3. blockers of host h: active guests on h pinned to h; their guest clusters and owners.
+    4. maintenance domains: hosts joined when they carry members of one guest cluster.
+    5. waves: no guest cluster on two hosts of one wave, at most ``cluster_capacity[c]``
        hosts of cluster c per wave (standalone: no limit), plus a lower bound.
     6. stranded on h: active guests on h with a strand edge to h, and active guests on h
        colocated (same group) with such a guest.
@@ -354,18 +354,18 @@ def pinning(inputs: PinningInputs) -> Pinning:
     pinned_ptr, pinned = _closure.expand_pinned(v.n_guests, closure.group, closure.pinned_ptr,
                                                 closure.pinned_host)
     conflict_groups = np.flatnonzero(group_pinned.lengths() >= 2).astype(np.int32)
-    evac = _closure.evacuation(v.n_guests, v.n_hosts, v.n_faux, v.guest_host, v.active, v.owner,
-                               v.faux, closure.group, closure.pinned_ptr, closure.pinned_host)
+    evac = _closure.evacuation(v.n_guests, v.n_hosts, v.n_guest_clusters, v.guest_host, v.active, v.owner,
+                               v.guest_cluster, closure.group, closure.pinned_ptr, closure.pinned_host)
     blockers = CSR(evac.blockers_ptr, evac.blockers)
     stranded_ptr, stranded = _closure.stranded(v.n_guests, v.n_hosts, closure.n_groups, v.guest_host,
                                                v.active, closure.members_ptr, closure.members,
                                                v.strands.src, v.strands.dst)
-    fh_ptr, fh = _waves.faux_hosts(v.n_guests, v.n_faux, v.n_hosts, v.faux, v.guest_host)
-    domain_count, domain = _waves.domains(v.n_hosts, v.n_faux, fh_ptr, fh)
-    plan = _waves.waves(v.n_hosts, v.n_faux, v.n_clusters, fh_ptr, fh, v.host_cluster, v.capacity)
+    fh_ptr, fh = _waves.guest_cluster_hosts(v.n_guests, v.n_guest_clusters, v.n_hosts, v.guest_cluster, v.guest_host)
+    domain_count, domain = _waves.domains(v.n_hosts, v.n_guest_clusters, fh_ptr, fh)
+    plan = _waves.waves(v.n_hosts, v.n_guest_clusters, v.n_clusters, fh_ptr, fh, v.host_cluster, v.capacity)
     freed = _freed(v, closure, evac)
     hosts_freed = len(freed.row(v.n_causes + v.n_rules))
-    k_needed = _remediation.containment(v.n_guests, v.n_faux, v.n_hosts, v.faux, v.guest_host,
+    k_needed = _remediation.containment(v.n_guests, v.n_guest_clusters, v.n_hosts, v.guest_cluster, v.guest_host,
                                         v.guest_memory, v.host_memory)
     return Pinning(
         group=closure.group, group_count=closure.n_groups, group_pinned=group_pinned,
@@ -396,11 +396,11 @@ class _Checked:
     n_clusters: int
     n_rules: int
     n_causes: int
-    n_faux: int
+    n_guest_clusters: int
     guest_host: IndexArray
     active: npt.NDArray[np.uint8]
     owner: IndexArray
-    faux: IndexArray
+    guest_cluster: IndexArray
     host_cluster: IndexArray
     capacity: IndexArray
     guest_memory: Int64Array
@@ -410,7 +410,7 @@ class _Checked:
     """Guest (src) -> host (dst)."""
     strands: Edges
     """Guest (src) -> host (dst)."""
-    faux_cause: IndexArray
+    guest_cluster_cause: IndexArray
 
 
 def _checked(p: PinningInputs) -> _Checked:
@@ -420,13 +420,13 @@ def _checked(p: PinningInputs) -> _Checked:
     nc = _check_count(p.n_clusters, "n_clusters")
     nr = _check_count(p.n_rules, "n_rules")
     ncause = _check_count(p.n_causes, "n_causes")
-    nf = _check_count(p.n_faux, "n_faux")
+    nf = _check_count(p.n_guest_clusters, "n_guest_clusters")
     return _Checked(
-        n_guests=n, n_hosts=nh, n_clusters=nc, n_rules=nr, n_causes=ncause, n_faux=nf,
+        n_guests=n, n_hosts=nh, n_clusters=nc, n_rules=nr, n_causes=ncause, n_guest_clusters=nf,
         guest_host=_index(p.guest_host, "guest_host", n, -1, nh),
         active=_flags(p.guest_active, "guest_active", n),
         owner=_index(p.guest_owner, "guest_owner", n, -1, None),
-        faux=_index(p.guest_cluster, "guest_cluster", n, -1, nf),
+        guest_cluster=_index(p.guest_cluster, "guest_cluster", n, -1, nf),
         host_cluster=_index(p.host_cluster, "host_cluster", nh, -1, nc),
         capacity=_index(p.cluster_capacity, "cluster_capacity", nc, 1, None),
         guest_memory=_memory(p.guest_memory_mib, "guest_memory_mib", n),
@@ -434,22 +434,22 @@ def _checked(p: PinningInputs) -> _Checked:
         colocations=Edges(*_edge_lists(p.colocations, "colocations", n, n, nr, ncause)),
         pins=Edges(*_edge_lists(p.pins, "pins", n, nh, nr, ncause)),
         strands=Edges(*_edge_lists(p.strands, "strands", n, nh, nr, ncause)),
-        faux_cause=_index(p.faux_cause, "faux_cause", nf, -1, ncause),
+        guest_cluster_cause=_index(p.guest_cluster_cause, "guest_cluster_cause", nf, -1, ncause),
     )
 
 
 def _freed(v: _Checked, closure: _closure.PinClosure, evac: _closure.Evacuation) -> CSR:
-    """Step 7 for three key sets in one pass: per cause, per rule, and all faux-cluster causes.
+    """Step 7 for three key sets in one pass: per cause, per rule, and all guest-cluster causes.
 
     Rows ``0..n_causes-1`` are the causes, then one per rule, then the containment row.
     """
     ncause, nr = v.n_causes, v.n_rules
-    faux_causes = np.zeros(ncause, dtype=bool)
-    faux_causes[v.faux_cause[v.faux_cause >= 0]] = True
+    guest_cluster_causes = np.zeros(ncause, dtype=bool)
+    guest_cluster_causes[v.guest_cluster_cause[v.guest_cluster_cause >= 0]] = True
     set_ptr = np.array([0, ncause, ncause + nr, ncause + nr + 1], np.int32)
 
     def keys(e: Edges) -> IndexArray:
-        contained = (e.cause >= 0) & faux_causes[np.maximum(e.cause, 0)] if ncause else e.cause < -1
+        contained = (e.cause >= 0) & guest_cluster_causes[np.maximum(e.cause, 0)] if ncause else e.cause < -1
         return np.concatenate([e.cause, np.where(e.rule >= 0, e.rule + ncause, -1),
                                np.where(contained, ncause + nr, -1)]).astype(np.int32)
 

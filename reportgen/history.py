@@ -45,7 +45,7 @@ class Snapshot:
     """Quarter label, e.g. '2026-Q1'."""
     generated_at: str
     totals: dict[str, float]
-    faux_clusters: dict[str, list[str]]
+    guest_clusters: dict[str, list[str]]
     """Cluster name -> sorted member guest keys."""
     pinned_hosts: list[str]
     pinned_guests: list[str]
@@ -104,7 +104,7 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
     exported = [d for d in analysis.estate.sources.column("exported_at").to_pylist() if d is not None]
     when = max(exported).date() if exported else datetime.now(UTC).date()
     pinned_guests = sorted({g.key for h in analysis.hosts for g in h.blockers})
-    proven = [c for c in analysis.faux_clusters if not c.suspected]
+    proven = [c for c in analysis.guest_clusters if not c.suspected]
     uuids = dict(zip(analysis.estate.guests.column("guest_key").to_pylist(),
                      analysis.estate.guests.column("vm_uuid").to_pylist()))
     named = {g.key: g.name for h in analysis.hosts for g in (*h.blockers, *h.stranded)}
@@ -124,7 +124,7 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
             "stranded_guests": len({g.key for h in analysis.hosts for g in h.stranded}),
             "annual_cost": costing.annual_total, "waves": len(analysis.waves),
         },
-        faux_clusters={c.name: sorted(g.key for g in c.guests) for c in proven},
+        guest_clusters={c.name: sorted(g.key for g in c.guests) for c in proven},
         pinned_hosts=sorted(labels.get(h.key, h.name) for h in analysis.pinned_hosts),  # two vCenters' esx01 are two
         pinned_guests=pinned_guests,
         findings_by_rule=dict(sorted(rules.items())),
@@ -135,6 +135,9 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
     )
 
 
+FILE_KEYS = {"guest_clusters": "faux_clusters"}
+"""Snapshot fields kept under another key in the file: version 1 stores the guest clusters as
+'faux_clusters' (their common name), and snapshots of earlier quarters must still be read."""
 OPTIONAL = ("estate", "guests", "servers", "currency", "acceptances", "scope")
 """Snapshot keys added after version 1 was first written: a snapshot without them is still read."""
 _PERIOD = re.compile(r"^[0-9]{4}-Q[1-4]$")
@@ -221,7 +224,8 @@ def read_snapshot(path: Path) -> tuple[Snapshot | None, str | None, str]:
     problem = _problem(data)
     if problem is not None:
         return None, None, problem
-    return Snapshot(**{k: data[k] for k in Snapshot.__dataclass_fields__ if k in data}), data.get("estate"), ""
+    stored = {field_name: FILE_KEYS.get(field_name, field_name) for field_name in Snapshot.__dataclass_fields__}
+    return Snapshot(**{k: data[key] for k, key in stored.items() if key in data}), data.get("estate"), ""
 
 
 def load_history(folder: str | Path, estate: str = "") -> tuple[list[Snapshot], list[tuple[str, str]]]:
@@ -276,7 +280,7 @@ def snapshot_view(s: Snapshot, estate: str = "", source: str = "") -> AuditView:
         known = s.guests.get(key) or {}
         return Guest(key, known.get("name") or key, known.get("uuid"))
 
-    clusters = tuple(GuestCluster(name, name, tuple(guest(k) for k in keys)) for name, keys in s.faux_clusters.items())
+    clusters = tuple(GuestCluster(name, name, tuple(guest(k) for k in keys)) for name, keys in s.guest_clusters.items())
     return AuditView(
         source=source or s.period, label=s.period, clusters=clusters, tied_hosts=frozenset(s.pinned_hosts),
         guests=tuple(guest(k) for k in sorted({*s.guests, *s.pinned_guests})),
@@ -301,7 +305,7 @@ def record(history: History, staging: Staging | None = None) -> list[str]:
     folder = Path(history.folder)
     current = history.current
     target = folder / snapshot_name(current.period, history.estate)
-    document: dict[str, Any] = {"kind": KIND, "version": VERSION, "estate": history.estate, **current.__dict__}
+    document: dict[str, Any] = {"kind": KIND, "version": VERSION, "estate": history.estate, **{FILE_KEYS.get(k, k): v for k, v in current.__dict__.items()}}
     said = []
     try:
         staging.make_folder(folder)

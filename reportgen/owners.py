@@ -52,7 +52,7 @@ class UnownedGuest:
     key: str
     name: str
     hosts: tuple[str, ...]
-    faux_cluster: str | None
+    guest_cluster: str | None
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ def unowned_guests(analysis: Analysis) -> tuple[UnownedGuest, ...]:
         for g in (*h.blockers, *h.blockers_at_power_on):
             if g.owner:
                 continue
-            seen.setdefault(g.key, (g.name, g.faux_cluster))
+            seen.setdefault(g.key, (g.name, g.guest_cluster))
             names = hosts.setdefault(g.key, [])
             if h.name not in names:
                 names.append(h.name)
@@ -284,7 +284,7 @@ def with_unowned(analysis: Analysis) -> Analysis:
     source = dict(zip(estate.guests.column("guest_key").to_pylist(), estate.guests.column("source_id").to_pylist()))
     issues = []
     for g in unowned:
-        of = f" (guest cluster {g.faux_cluster})" if g.faux_cluster else ""
+        of = f" (guest cluster {g.guest_cluster})" if g.guest_cluster else ""
         issues.append(DataIssue("warning", Path(str(files.get(source.get(g.key), ""))).name,
                                 f"guest '{g.name}'{of} ties host {', '.join(g.hosts)} but has no owner: nobody to "
                                 "ask for its maintenance (add it to the owners file)"))

@@ -111,16 +111,16 @@ def build_packs(analysis: Analysis, costing: Costing,
 def _pack(analysis: Analysis, costing: Costing, owner: str, guests: dict[str, tuple[PinnedGuest, str, str]],
           contact: tuple[str | None, str | None, str | None], file_name: str, actions: list[Action],
           unit_cost: dict[str, float], unit_hosts: dict[str, tuple[str, ...]], marks: Mapping[str, str]) -> Pack:
-    clusters_by_id = {c.id: c for c in analysis.faux_clusters}
+    clusters_by_id = {c.id: c for c in analysis.guest_clusters}
     host_cluster = {h.key: h.cluster for h in analysis.hosts}
     labels = {h.key: h.name for h in analysis.hosts} | host_labels(analysis.estate)
     rows = tuple(PackGuest(g.name, labels.get(host, host), host_cluster.get(host), g.rules,
-                           clusters_by_id[g.faux_cluster].name if g.faux_cluster in clusters_by_id else None, when,
+                           clusters_by_id[g.guest_cluster].name if g.guest_cluster in clusters_by_id else None, when,
                            marks.get(g.key))
                  for g, host, when in sorted(guests.values(), key=lambda v: v[0].name.lower()))
     keys = set(guests)
     clusters = []
-    for c in analysis.faux_clusters:
+    for c in analysis.guest_clusters:
         yours = tuple(g.name for g in c.guests if g.key in keys)
         if yours:
             clusters.append(PackCluster(c.id, c.name, c.topology, c.hosts, yours, len(c.guests) - len(yours),

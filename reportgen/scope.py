@@ -30,7 +30,7 @@ from .errors import UsageError
 from .estate import DataIssue, Estate
 
 if TYPE_CHECKING:
-    from .analysis import FauxCluster
+    from .analysis import GuestClusterResult
     from .rules.records import Coverage, Finding
 
 FIELDS = ("vcenter", "datacenter", "cluster", "host")
@@ -255,7 +255,7 @@ def apply_scope(estate: Estate, settings: ScopeSettings) -> Estate:
     return replace(cut, scope=note, issues=(*kept_issues, *_issues(settings, note, files, estate, host_in)))
 
 
-def scoped_findings(findings: tuple[Finding, ...], clusters: tuple[FauxCluster, ...], note: ScopeNote | None,
+def scoped_findings(findings: tuple[Finding, ...], clusters: tuple[GuestClusterResult, ...], note: ScopeNote | None,
                     ) -> tuple[Finding, ...]:
     """Findings without what was not audited: an out-of-scope guest kept for its guest cluster keeps
     only the findings of rules its in-scope partners share (the tie), never its host's."""

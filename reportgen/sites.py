@@ -20,7 +20,7 @@ import polars as pl
 from .estate import Estate
 
 if TYPE_CHECKING:
-    from .analysis import FauxCluster, HostResult
+    from .analysis import GuestClusterResult, HostResult
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def _single_site(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
         site=pl.col("site").list.first())
 
 
-def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequence[FauxCluster],
+def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequence[GuestClusterResult],
                   patterns: Mapping[str, Sequence[str]]) -> Sites:
     """The sites of the estate and, with two or more, what each one's failure stops."""
     host_frame = pl.from_arrow(estate.hosts)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.analysis import FauxCluster, GuestRef, analyze
+from reportgen.analysis import GuestClusterResult, GuestRef, analyze
 from reportgen.audit import run_audit
 from reportgen.disk_order import DiskOrder, order_disks
 from reportgen.estate import Estate
@@ -20,10 +20,10 @@ from tests.synthetic import UUID, estate_from_rows
 BCSPA = REAL / "abeggi-bcspa1-4.7.1.xlsx"
 
 
-def cluster(estate: Estate, *names: str) -> FauxCluster:
+def cluster(estate: Estate, *names: str) -> GuestClusterResult:
     """A guest cluster of the named guests of ``estate`` (as the analysis would find it)."""
     keys = dict(zip(estate.guests.column("name").to_pylist(), estate.guests.column("guest_key").to_pylist()))
-    return FauxCluster("GC-001", "test", "across-boxes", False, tuple(GuestRef(keys[n], n) for n in names),
+    return GuestClusterResult("GC-001", "test", "across-boxes", False, tuple(GuestRef(keys[n], n) for n in names),
                        (), (), (), (), len(names))
 
 
@@ -230,7 +230,7 @@ def test_hyperv_shared_vhdx_in_a_node_s_folder_is_owned_by_that_node(tmp_path: P
 def test_the_sample_s_guest_clusters_each_have_one_owner_that_moves_first() -> None:
     analysis = analyze(load_estate([SAMPLES / "rvtools" / "acme-vc01.xlsx"]))
     orders = analysis.disk_orders
-    proven = [c for c in analysis.faux_clusters if not c.suspected]
+    proven = [c for c in analysis.guest_clusters if not c.suspected]
     assert sorted(orders) == sorted(c.id for c in proven) and proven
     owners = {}
     for c in proven:
@@ -256,7 +256,7 @@ def test_hyperv_sample_shared_vhdx_in_a_folder_of_no_node_has_an_unknown_owner()
 @pytest.mark.parametrize("redact", [False, True])
 def test_real_guest_cluster_on_shared_rdms_has_one_owner_that_moves_first(redact: bool) -> None:
     analysis = run_audit([BCSPA], redact=redact).analysis
-    proven = [c for c in analysis.faux_clusters if not c.suspected]
+    proven = [c for c in analysis.guest_clusters if not c.suspected]
     assert proven and sorted(analysis.disk_orders) == sorted(c.id for c in proven)
     for c in proven:
         order = analysis.disk_orders[c.id]

@@ -35,7 +35,7 @@ def test_guests_matching_a_name_or_annotation_are_not_counted_and_are_listed_wit
     config = replace(CONFIG, exclude=settings)
     analysis = analyze(kept, config)
     model = build_report(analysis, cost_analysis(analysis))
-    assert all("olddb" not in c.name for c in analysis.faux_clusters)  # the off cluster is no longer a future tie
+    assert all("olddb" not in c.name for c in analysis.guest_clusters)  # the off cluster is no longer a future tie
     assert model.summary.annual_at_power_on == model.summary.annual_cost
     assert sum(1 for g in model.issues if "excluded by the configuration" in g.message) == 4
 
@@ -63,5 +63,5 @@ def test_an_audit_leaves_out_the_excluded_guests_before_the_rules_run() -> None:
     sample = Path(__file__).resolve().parents[1] / "samples" / "rvtools" / "acme-vc01.xlsx"
     config = Config(exclude=ExcludeSettings(names=("hqfscib01-*",)))
     audit = run_audit([sample], config)
-    assert not any("hqfscib01" in g.name for c in audit.analysis.faux_clusters for g in c.guests)
+    assert not any("hqfscib01" in g.name for c in audit.analysis.guest_clusters for g in c.guests)
     assert sum(1 for i in audit.estate.issues if "hqfscib01-" in i.message and "excluded" in i.message) == 2

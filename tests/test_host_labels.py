@@ -101,10 +101,10 @@ def test_the_html_search_data_places_guest_clusters_on_their_own_vcenters_hosts(
     audit = run_audit([one, two])
     data = explorer_data(audit.analysis, audit.costing)
     hosts = audit.analysis.hosts
-    placed = {c.id: tuple(hosts[i].key for i in d["hosts"]) for c, d in zip(audit.analysis.faux_clusters,
+    placed = {c.id: tuple(hosts[i].key for i in d["hosts"]) for c, d in zip(audit.analysis.guest_clusters,
                                                                           data["clusters"], strict=True)}
     assert len(placed) >= 2
-    assert placed == {c.id: c.host_keys for c in audit.analysis.faux_clusters}
+    assert placed == {c.id: c.host_keys for c in audit.analysis.guest_clusters}
 
 
 NORTH_SOUTH = {"esx01.example.test": "North", "esx02.example.test": "North",

@@ -16,13 +16,13 @@ class PinClosure(NamedTuple):
     pinned_count: npt.NDArray[np.int32]  # pin edges behind each pinned host
 
 class Evacuation(NamedTuple):
-    """Per host (rows in CSR form): blockers, degraded faux clusters, owners."""
+    """Per host (rows in CSR form): blockers, degraded guest clusters, owners."""
 
     entry: npt.NDArray[np.int32]  # per guest: position of its host in its group's pinned row, or -1
     blockers_ptr: npt.NDArray[np.int32]  # n_hosts + 1 entries
     blockers: npt.NDArray[np.int32]  # guests, ascending per host
     degraded_ptr: npt.NDArray[np.int32]
-    degraded: npt.NDArray[np.int32]  # faux clusters, ascending per host
+    degraded: npt.NDArray[np.int32]  # guest clusters, ascending per host
     owners_ptr: npt.NDArray[np.int32]
     owners: npt.NDArray[np.int32]  # distinct known owner ids, ascending per host
     unknown_owner: npt.NDArray[np.bool_]  # per host: a blocker has an unknown owner
@@ -43,11 +43,11 @@ def expand_pinned(
 def evacuation(
     n: int,  # int32_t
     n_hosts: int,  # int32_t
-    n_faux: int,  # int32_t
+    n_guest_clusters: int,  # int32_t
     guest_host: npt.NDArray[np.int32],  # const int32_t[::1]
     active: npt.NDArray[np.uint8],  # const uint8_t[::1]
     owner: npt.NDArray[np.int32],  # const int32_t[::1]
-    faux: npt.NDArray[np.int32],  # const int32_t[::1]
+    guest_cluster: npt.NDArray[np.int32],  # const int32_t[::1]
     group: npt.NDArray[np.int32],  # const int32_t[::1]
     gp_ptr: npt.NDArray[np.int32],  # const int32_t[::1]
     gp_host: npt.NDArray[np.int32],  # const int32_t[::1]

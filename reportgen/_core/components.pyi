@@ -1,10 +1,10 @@
-"""Connected components and faux clusters (built from ``_core/components.pyx``)."""
+"""Connected components and guest clusters (built from ``_core/components.pyx``)."""
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-class FauxClusters(NamedTuple):
+class GuestClusterArrays(NamedTuple):
     """Components of >= 2 guests over the bond edges; rows in CSR form, one per cluster."""
 
     n_clusters: int
@@ -21,11 +21,11 @@ def connected_components(
     src: npt.NDArray[np.int32],  # const int32_t[::1]
     dst: npt.NDArray[np.int32],  # const int32_t[::1]
 ) -> tuple[int, npt.NDArray[np.int32]]: ...  # (count, label per node)
-def faux_clusters(
+def guest_clusters(
     n: int,  # int32_t, guests
     n_hosts: int,  # int32_t
     src: npt.NDArray[np.int32],  # const int32_t[::1], bond edges
     dst: npt.NDArray[np.int32],  # const int32_t[::1]
     guest_host: npt.NDArray[np.int32],  # const int32_t[::1], length n, host or -1
     host_cluster: npt.NDArray[np.int32],  # const int32_t[::1], length n_hosts
-) -> FauxClusters: ...
+) -> GuestClusterArrays: ...

@@ -26,10 +26,10 @@ def freed(
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...  # (row pointers, hosts) per global key
 def containment(
     n: int,  # int32_t
-    n_faux: int,  # int32_t
+    n_guest_clusters: int,  # int32_t
     n_hosts: int,  # int32_t
-    faux: npt.NDArray[np.int32],  # const int32_t[::1]
+    guest_cluster: npt.NDArray[np.int32],  # const int32_t[::1]
     guest_host: npt.NDArray[np.int32],  # const int32_t[::1]
     guest_mem: npt.NDArray[np.int64],  # const int64_t[::1]
     host_mem: npt.NDArray[np.int64],  # const int64_t[::1]
-) -> int: ...  # dedicated hosts needed to hold every faux cluster
+) -> int: ...  # dedicated hosts needed to hold every guest cluster

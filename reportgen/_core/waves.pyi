@@ -11,22 +11,22 @@ class WavePlan(NamedTuple):
     wave: npt.NDArray[np.int32]  # per host
     lower_bound: int  # no valid plan uses fewer waves
 
-def faux_hosts(
+def guest_cluster_hosts(
     n: int,  # int32_t, guests
-    n_faux: int,  # int32_t
+    n_guest_clusters: int,  # int32_t
     n_hosts: int,  # int32_t
-    faux: npt.NDArray[np.int32],  # const int32_t[::1], faux cluster per guest or -1
+    guest_cluster: npt.NDArray[np.int32],  # const int32_t[::1], guest cluster per guest or -1
     guest_host: npt.NDArray[np.int32],  # const int32_t[::1]
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...  # (row pointers, hosts) per faux cluster
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...  # (row pointers, hosts) per guest cluster
 def domains(
     n_hosts: int,  # int32_t
-    n_faux: int,  # int32_t
-    fh_ptr: npt.NDArray[np.int32],  # const int32_t[::1], faux -> hosts
+    n_guest_clusters: int,  # int32_t
+    fh_ptr: npt.NDArray[np.int32],  # const int32_t[::1], guest_cluster -> hosts
     fh: npt.NDArray[np.int32],  # const int32_t[::1]
 ) -> tuple[int, npt.NDArray[np.int32]]: ...  # (count, domain per host)
 def waves(
     n_hosts: int,  # int32_t
-    n_faux: int,  # int32_t
+    n_guest_clusters: int,  # int32_t
     n_clusters: int,  # int32_t
     fh_ptr: npt.NDArray[np.int32],  # const int32_t[::1]
     fh: npt.NDArray[np.int32],  # const int32_t[::1]

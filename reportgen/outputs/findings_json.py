@@ -30,7 +30,7 @@ SCHEMA_VERSION = 1
 
 def _guest(g: PinnedGuest, uuids: dict[str, str | None]) -> dict[str, Any]:
     return {"key": g.key, "name": g.name, "uuid": uuids.get(g.key), "rules": list(g.rules), "owner": g.owner,
-            "faux_cluster": g.faux_cluster}
+            "faux_cluster": g.guest_cluster}
 
 
 def guest_uuids(analysis: Analysis) -> dict[str, str | None]:
@@ -42,11 +42,11 @@ def guest_uuids(analysis: Analysis) -> dict[str, str | None]:
 def _guest_context(analysis: Analysis, files: dict[int, str]) -> dict[str, dict[str, Any]]:
     """Owner, cluster, guest-cluster id and export file of every guest, by key."""
     guests = analysis.estate.guests
-    faux = {g.key: c.id for c in analysis.faux_clusters if not c.suspected for g in c.guests}
+    guest_cluster_of = {g.key: c.id for c in analysis.guest_clusters if not c.suspected for g in c.guests}
     rows = zip(guests.column("guest_key").to_pylist(), guests.column("owner").to_pylist(),
                guests.column("cluster").to_pylist(), guests.column("source_id").to_pylist(),
                guests.column("owner_source").to_pylist())
-    return {key: {"owner": owner, "cluster": cluster, "faux_cluster": faux.get(key), "file": files.get(source),
+    return {key: {"owner": owner, "cluster": cluster, "faux_cluster": guest_cluster_of.get(key), "file": files.get(source),
                   "owner_source": owner_source}
             for key, owner, cluster, source, owner_source in rows}
 
@@ -104,7 +104,7 @@ def owners_document(analysis: Analysis, ownership: Ownership) -> dict[str, Any]:
         "rows_out_of_scope": ownership.rows_out_of_scope,
         "unmatched_rows": [{"row": u.row, "column": u.column, "value": u.value, "owner": u.owner}
                            for u in ownership.unmatched],
-        "unowned_guests": [{"key": g.key, "name": g.name, "hosts": list(g.hosts), "faux_cluster": g.faux_cluster}
+        "unowned_guests": [{"key": g.key, "name": g.name, "hosts": list(g.hosts), "faux_cluster": g.guest_cluster}
                            for g in unowned_guests(analysis)],
     }
 
@@ -143,7 +143,7 @@ def _clusters_document(analysis: Analysis, uuids: dict[str, str | None],
             **disk_order_document(analysis.disk_orders.get(c.id)),
             "out_of_scope_guests": [g.key for g in c.guests if g.key in boundary],
         }
-        for c in analysis.faux_clusters
+        for c in analysis.guest_clusters
     ]
 
 
@@ -204,7 +204,7 @@ def _cost_document(costing: Costing) -> dict[str, Any]:
     return {
         "currency": costing.currency, "annual_total": costing.annual_total,
         "annual_range": [costing.annual_low, costing.annual_high],
-        "per_faux_cluster": costing.per_faux_cluster, "per_pinned_guest": costing.per_guest,
+        "per_faux_cluster": costing.per_guest_cluster, "per_pinned_guest": costing.per_guest,
         "per_owner": costing.per_owner, "per_host": costing.per_host,
         "annual_at_power_on": costing.annual_at_power_on,
         "per_faux_cluster_at_power_on": {u.unit: u.annual for u in costing.units_at_power_on

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..analysis import Analysis, FauxCluster, PinnedGuest
+from ..analysis import Analysis, GuestClusterResult, PinnedGuest
 from ..causes import RuleCause, guest_cause, guest_cluster_cause, named_cause
 from ..cost import Costing, PricedRemedy, UnitCost, cluster_sizes
 from ..host_labels import host_labels
@@ -45,7 +45,7 @@ class _Row:
 
 
 def _unit_id(g: PinnedGuest) -> str:
-    return g.faux_cluster or g.key
+    return g.guest_cluster or g.key
 
 
 def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
@@ -58,8 +58,8 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     for f in analysis.findings:
         if f.guest_key and f.cause and f.timing in timings and f.cause not in named[f.guest_key][f.rule]:
             named[f.guest_key][f.rule].append(f.cause)
-    faux_index = {c.id: i for i, c in enumerate(analysis.faux_clusters)}
-    faux_by_id = {c.id: c for c in analysis.faux_clusters}
+    guest_cluster_index = {c.id: i for i, c in enumerate(analysis.guest_clusters)}
+    guest_cluster_by_id = {c.id: c for c in analysis.guest_clusters}
     rows: dict[str, _Row] = {}
     guest_causes: dict[str, set[str]] = defaultdict(set)
     guest_names: dict[str, str] = {}
@@ -68,7 +68,7 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
             unit = _unit_id(g)
             if unit not in units:
                 continue
-            for cause, scope, kind, rules in _causes(g, named, faux_index, faux_by_id, analysis):
+            for cause, scope, kind, rules in _causes(g, named, guest_cluster_index, guest_cluster_by_id, analysis):
                 guest_causes[g.key].add(cause)
                 guest_names[g.key] = g.name
                 row = rows.setdefault(cause, _Row(cause, scope, kind, causes={cause}))
@@ -85,7 +85,7 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     unit_hosts = _units_by_host(analysis, later, units)
     described = {c: _describe(rows[key_of[c]], set(guest_names.values())) for c in key_of}
     host_annual = costing.per_host_key
-    actions = [_action(row, priced, units, host_cluster, unit_hosts, faux_by_id, later,
+    actions = [_action(row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
                        sorted({described[c] for g in row.guests for c in guest_causes[g] if key_of[c] != row.cause}),
                        host_annual, [guest_names[g] for g in sorted(row.guests)], labels)
                for row in rows.values()]
@@ -118,12 +118,12 @@ def _merge_alone(rows: dict[str, _Row], host_cluster: dict[str, str | None]) -> 
     return merged, key_of
 
 
-def _causes(g: PinnedGuest, named: dict[str, dict[str, list[RuleCause]]], faux_index: dict[str, int],
-            faux_by_id: dict[str, FauxCluster], analysis: Analysis) -> list[tuple[str, str, str, set[str]]]:
+def _causes(g: PinnedGuest, named: dict[str, dict[str, list[RuleCause]]], guest_cluster_index: dict[str, int],
+            guest_cluster_by_id: dict[str, GuestClusterResult], analysis: Analysis) -> list[tuple[str, str, str, set[str]]]:
     """(cause, scope, kind, rules) for one tied guest: its guest cluster, or the causes of its rules."""
-    if g.faux_cluster and g.faux_cluster in faux_index:
-        cluster = analysis.faux_clusters[faux_index[g.faux_cluster]]
-        return [(guest_cluster_cause(faux_index[g.faux_cluster], cluster.name).id, cluster.name, "guest-cluster",
+    if g.guest_cluster and g.guest_cluster in guest_cluster_index:
+        cluster = analysis.guest_clusters[guest_cluster_index[g.guest_cluster]]
+        return [(guest_cluster_cause(guest_cluster_index[g.guest_cluster], cluster.name).id, cluster.name, "guest-cluster",
                  set(g.rules))]
     out: list[tuple[str, str, str, set[str]]] = []
     for rule in g.rules:
@@ -145,13 +145,13 @@ def _units_by_host(analysis: Analysis, later: bool, units: dict[str, UnitCost]) 
     return result
 
 
-def _effort(row: _Row, host_cluster: dict[str, str | None], faux_by_id: dict[str, FauxCluster],
+def _effort(row: _Row, host_cluster: dict[str, str | None], guest_cluster_by_id: dict[str, GuestClusterResult],
             labels: dict[str, str]) -> tuple[Effort, str]:
     """The effort and the scope to name: standalone hosts are named by host, guest clusters by topology."""
     if row.rules <= LOCAL_STORAGE and row.hosts and all(host_cluster.get(h) is None for h in row.hosts):
         return STANDALONE, ", ".join(sorted(labels.get(h, h) for h in row.hosts))
     if row.kind == "guest-cluster":
-        topology = next((faux_by_id[u].topology for u in row.units if u in faux_by_id), "")
+        topology = next((guest_cluster_by_id[u].topology for u in row.units if u in guest_cluster_by_id), "")
         level = effort_of(row.rules).level
         verb = EFFORT["GEN-02"].verb if topology in ("in-a-box", "mixed") else effort_of(row.rules).verb
         if topology in ("in-a-box", "mixed") and row.rules - GUEST_CLUSTER_RULES:
@@ -163,10 +163,10 @@ def _effort(row: _Row, host_cluster: dict[str, str | None], faux_by_id: dict[str
 
 
 def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCost],
-            host_cluster: dict[str, str | None], unit_hosts: dict[str, set[str]], faux_by_id: dict[str, FauxCluster],
+            host_cluster: dict[str, str | None], unit_hosts: dict[str, set[str]], guest_cluster_by_id: dict[str, GuestClusterResult],
             later: bool, other_causes: list[str], host_annual: dict[str, float], names: list[str],
             labels: dict[str, str]) -> Action:
-    effort, scope = _effort(row, host_cluster, faux_by_id, labels)
+    effort, scope = _effort(row, host_cluster, guest_cluster_by_id, labels)
     freed_hosts = sorted({h for c in row.causes if c in priced for h in priced[c].host_keys_freed})
     freed = len(freed_hosts)
     saving = round(sum(host_annual.get(h, 0.0) for h in freed_hosts), 2)

@@ -11,7 +11,7 @@ from typing import TypeVar
 import polars as pl
 
 from ..accept_match import Judgement
-from ..analysis import Analysis, FauxCluster, HostResult
+from ..analysis import Analysis, GuestClusterResult, HostResult
 from ..cost import UNKNOWN_OWNER, Costing, only_media
 from ..history import History
 from ..host_labels import host_labels
@@ -90,7 +90,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     all_pages = _cluster_pages(analysis, costing, findings_by_guest)
     pages = [p for p in all_pages if p.annual_cost or p.annual_at_power_on]
     quiet = [p for p in all_pages if not (p.annual_cost or p.annual_at_power_on)]
-    proven = sum(1 for c in analysis.faux_clusters if not c.suspected)
+    proven = sum(1 for c in analysis.guest_clusters if not c.suspected)
     register = _register(analysis, costing)
     accepted = None if acceptance is None else acceptance_view(acceptance, analysis, costing)
     if accepted is not None:
@@ -194,7 +194,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
     guests = pl.from_arrow(analysis.estate.guests.select(["power_state", "template"]))
     assert isinstance(guests, pl.DataFrame)
     running = guests.filter((pl.col("power_state") == "poweredOn") & ~pl.col("template").fill_null(False)).height
-    proven = [c for c in analysis.faux_clusters if not c.suspected]
+    proven = [c for c in analysis.guest_clusters if not c.suspected]
     pinned = {g.key for h in analysis.hosts for g in h.blockers}
     media = {g.key for h in analysis.hosts for g in h.blockers if only_media(g)}
     pinned_later = {g.key for h in analysis.hosts for g in h.blockers_at_power_on}
@@ -204,7 +204,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
     sources = analysis.estate.sources
     return Summary(
         hosts=analysis.estate.hosts.num_rows, guests=analysis.estate.guests.num_rows, running_guests=running,
-        faux_clusters=len(proven), suspected_clusters=len(analysis.faux_clusters) - len(proven),
+        guest_clusters=len(proven), suspected_clusters=len(analysis.guest_clusters) - len(proven),
         clusters_in_a_box=sum(1 for c in proven if c.topology == "in-a-box"),
         clusters_across_boxes=sum(1 for c in proven if c.topology == "across-boxes"),
         pinned_hosts=sum(1 for h in analysis.hosts if not h.evacuable),
@@ -254,14 +254,14 @@ def _cluster_pages(analysis: Analysis, costing: Costing,
                    findings_by_guest: dict[str, list[Finding]]) -> list[ClusterPage]:
     units = {u.unit: u for u in costing.units if u.kind == "guest-cluster"}
     later = {u.unit: u for u in costing.units_at_power_on if u.kind == "guest-cluster"}
-    proven = [c for c in analysis.faux_clusters if not c.suspected]
-    ranked = sorted(proven, key=lambda c: (-costing.per_faux_cluster.get(c.id, 0.0),
+    proven = [c for c in analysis.guest_clusters if not c.suspected]
+    ranked = sorted(proven, key=lambda c: (-costing.per_guest_cluster.get(c.id, 0.0),
                                            -(later[c.id].annual if c.id in later else 0.0),
                                            -len(c.pinned_hosts), -len(c.guests), c.id))
     files = _guest_files(analysis)
     pages = []
     for c in ranked[: analysis.config.report.max_cluster_pages]:
-        page = _cluster_page(c, costing.per_faux_cluster.get(c.id, 0.0),
+        page = _cluster_page(c, costing.per_guest_cluster.get(c.id, 0.0),
                              later[c.id].annual if c.id in later else 0.0,
                              units[c.id].events_per_year if c.id in units else 0.0, findings_by_guest, files)
         pages.append(with_disk_plan(page, c, analysis.disk_orders.get(c.id)))
@@ -280,7 +280,7 @@ def _guest_files(analysis: Analysis) -> dict[str, str]:
                                                guests.column("source_id").to_pylist())}
 
 
-def _cluster_page(c: FauxCluster, annual: float, annual_later: float, events: float,
+def _cluster_page(c: GuestClusterResult, annual: float, annual_later: float, events: float,
                   findings_by_guest: dict[str, list[Finding]], files: dict[str, str] | None = None) -> ClusterPage:
     evidence: dict[str, Finding] = {}
     for g in c.guests:
@@ -314,7 +314,7 @@ def _cluster_page(c: FauxCluster, annual: float, annual_later: float, events: fl
     )
 
 
-def _steps(c: FauxCluster, rules: list[str], evidence: dict[str, Finding], catalogue: str) -> tuple[str, ...]:
+def _steps(c: GuestClusterResult, rules: list[str], evidence: dict[str, Finding], catalogue: str) -> tuple[str, ...]:
     """What to do: the steps the rules chose from the facts, else the topology step and the catalogue's text."""
     for rule in ("GEN-02", *rules):
         if rule in evidence and evidence[rule].steps:
@@ -366,7 +366,7 @@ def _failure(analysis: Analysis) -> list[FailureRow]:
 
 
 def _sites(analysis: Analysis) -> list[SiteRow]:
-    names = {c.id: c.name for c in analysis.faux_clusters}
+    names = {c.id: c.name for c in analysis.guest_clusters}
     rows = []
     for s in analysis.sites.failures:
         shown, more = _names([g.name for g in s.stranded])

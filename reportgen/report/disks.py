@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..analysis import FauxCluster
+    from ..analysis import GuestClusterResult
     from ..disk_order import DiskOrder
     from .model import ClusterPage
 
@@ -63,7 +63,7 @@ def disk_plan(order: DiskOrder | None) -> DiskPlan | None:
     )
 
 
-def with_disk_plan(page: ClusterPage, c: FauxCluster, order: DiskOrder | None) -> ClusterPage:
+def with_disk_plan(page: ClusterPage, c: GuestClusterResult, order: DiskOrder | None) -> ClusterPage:
     """The guest-cluster page with its shared-disk order, each shown member with its place in it."""
     plan = disk_plan(order)
     if plan is None:

@@ -32,9 +32,9 @@ def explorer_data(analysis: Analysis, costing: Costing) -> dict[str, Any]:
     gi = {k: i for i, k in enumerate(keys)}
     hi = {h.key: i for i, h in enumerate(analysis.hosts)}
     ci: dict[str, int] = {}
-    for i, c in enumerate(analysis.faux_clusters):
+    for i, c in enumerate(analysis.guest_clusters):
         ci[c.id] = i
-    member: dict[str, int] = {g.key: ci[c.id] for c in analysis.faux_clusters for g in c.guests}
+    member: dict[str, int] = {g.key: ci[c.id] for c in analysis.guest_clusters for g in c.guests}
     guests = [
         [name or key, hi.get(host, -1) if host else -1, owner, power, member.get(key, -1), bool(template)]
         for key, name, host, owner, power, template in zip(
@@ -49,8 +49,8 @@ def explorer_data(analysis: Analysis, costing: Costing) -> dict[str, Any]:
     labels = host_labels(analysis.estate)  # same-named hosts told apart: 'esx01 in vc02'
     hosts = []
     for h in analysis.hosts:
-        involved = dict.fromkeys([*h.degraded, *(g.faux_cluster for g in (*h.blockers, *h.blockers_at_power_on)
-                                                 if g.faux_cluster)])
+        involved = dict.fromkeys([*h.degraded, *(g.guest_cluster for g in (*h.blockers, *h.blockers_at_power_on)
+                                                 if g.guest_cluster)])
         hosts.append({
             "name": h.name, "label": labels.get(h.key, h.name), "cluster": h.cluster, "platform": h.platform,
             "site": analysis.sites.host_site.get(h.key), "evacuable": h.evacuable,
@@ -63,7 +63,7 @@ def explorer_data(analysis: Analysis, costing: Costing) -> dict[str, Any]:
         {"id": c.id, "name": c.name, "topology": c.topology, "suspected": c.suspected,
          "nodes": [gi.get(g.key, -1) for g in c.guests], "hosts": [hi.get(k, -1) for k in c.host_keys],
          "rules": list(c.rules)}
-        for c in analysis.faux_clusters
+        for c in analysis.guest_clusters
     ]
     findings = [
         [f.rule, f.severity.label, gi.get(f.guest_key, -1) if f.guest_key else -1,

@@ -23,7 +23,7 @@ class Summary:
     hosts: int
     guests: int
     running_guests: int
-    faux_clusters: int
+    guest_clusters: int
     suspected_clusters: int
     clusters_in_a_box: int
     clusters_across_boxes: int
@@ -328,7 +328,7 @@ class CheckRow:
 class TrendRow:
     period: str
     pinned_hosts: int
-    faux_clusters: int
+    guest_clusters: int
     pinned_guests: int
     annual_cost: float
 

@@ -14,7 +14,7 @@ def scope_view(analysis: Analysis) -> ScopeView | None:
     hosts = dict(note.boundary_hosts)
     crossings = tuple(
         Crossing(c.name, g.name, hosts.get(g.key, ""))
-        for c in analysis.faux_clusters for g in c.guests if g.key in hosts
+        for c in analysis.guest_clusters for g in c.guests if g.key in hosts
     )
     return ScopeView(note.text, note.hosts_in, note.hosts_in + note.hosts_out, note.guests_in,
                      note.guests_in + note.guests_out, crossings, note.withheld)

@@ -31,7 +31,7 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
     by_wave: dict[int, list[HostResult]] = {}
     for h in analysis.hosts:
         by_wave.setdefault(h.wave, []).append(h)
-    topology = {c.id: c.topology for c in analysis.faux_clusters}
+    topology = {c.id: c.topology for c in analysis.guest_clusters}
     labels = host_labels(analysis.estate)  # same-named hosts of two vCenters told apart
     rows = []
     for wave in sorted(by_wave, key=lambda w: (w < 0, w)):
@@ -90,7 +90,7 @@ def binding_constraint(analysis: Analysis) -> WaveBound | None:
     """The constraint that needs the most waves by itself: a guest cluster spanning N hosts (N waves,
     whatever the limits) or a cluster's per-cluster limit; a higher limit is suggested only when it
     lowers that bound and still keeps one host of the cluster up."""
-    spans = [(len(c.hosts), f"{c.id} {c.name}") for c in analysis.faux_clusters if not c.suspected and c.hosts]
+    spans = [(len(c.hosts), f"{c.id} {c.name}") for c in analysis.guest_clusters if not c.suspected and c.hosts]
     span, spanning = max(spans, key=lambda s: (s[0], s[1]), default=(0, ""))
     sizes, names = _cluster_sizes(analysis)
     waves = analysis.config.waves

@@ -1,7 +1,7 @@
 """GEN-01 and GEN-02: guest clusters proven by shared disks, and where their nodes run.
 
 Guests whose disks share a backing file (same path) or the same raw LUN (even through
-different mapping files) form one guest cluster: bond edges, which the core closes into faux
+different mapping files) form one guest cluster: bond edges, which the core closes into guest
 clusters. GEN-02 classifies each cluster by where its nodes run (in a box, across boxes,
 mixed, unknown) and escalates the disk rules of clusters in a box. The per-disk rules
 (VMW-01 … VMW-09) live in :mod:`.shared_disks`; heuristics (suspected clusters) in

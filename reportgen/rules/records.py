@@ -131,7 +131,7 @@ class GuestEdge:
     b: str
     rule: str
     cause: RuleCause | None = None
-    """None on a bond or a guest-cluster colocation: the cause is the faux cluster itself."""
+    """None on a bond or a guest-cluster colocation: the cause is the guest cluster itself."""
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ VMW08 = RuleInfo(
     effects=frozenset(),
     summary=(
         "The same disk is attached to several guests without bus sharing or multi-writer: only one of them can "
-        "power on at a time, so 'failover' is a manual power-off and power-on (a cold-standby faux cluster)."
+        "power on at a time, so 'failover' is a manual power-off and power-on (a cold-standby guest cluster)."
     ),
     remediation="Remove the duplicate attachment; use vSphere HA or application replication instead.",
     references=(("https://knowledge.broadcom.com/external/article/313527/"

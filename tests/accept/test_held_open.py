@@ -36,7 +36,7 @@ def test_the_cluster_is_held_open_while_a_members_own_finding_is_open(export: Pa
     audit = judged(export, CLUSTER)
     judgement = audit.acceptance
     assert judgement is not None
-    fs = next(c for c in audit.analysis.faux_clusters if c.name == "fs01 + fs02")
+    fs = next(c for c in audit.analysis.guest_clusters if c.name == "fs01 + fs02")
     (entry,) = judgement.entries
     assert entry.status == "active" and entry.guest_clusters == 1
     (held,) = entry.held_open
@@ -53,11 +53,11 @@ def test_accepting_the_members_finding_too_accepts_the_cluster_and_its_cost(expo
     audit = judged(export, CLUSTER + LOCAL)
     judgement = audit.acceptance
     assert judgement is not None
-    fs = next(c for c in audit.analysis.faux_clusters if c.name == "fs01 + fs02")
+    fs = next(c for c in audit.analysis.guest_clusters if c.name == "fs01 + fs02")
     assert not any(e.held_open for e in judgement.entries)
     assert fs.id in judgement.clusters
     open_cost, accepted_cost = judgement.split_cost(audit.costing)
-    assert accepted_cost == round(audit.costing.per_faux_cluster[fs.id]) > 0
+    assert accepted_cost == round(audit.costing.per_guest_cluster[fs.id]) > 0
     assert open_cost + accepted_cost == round(audit.costing.annual_total)
 
 

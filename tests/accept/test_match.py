@@ -60,7 +60,7 @@ def test_guests_accepts_a_guest_cluster_whose_members_are_exactly_these(export: 
     result = audit(export, entry('guests = ["SQL02", "sql01"]'))
     assert result.acceptance is not None
     assert set(accepted(result)) == {(g, r) for g in ("sql01", "sql02") for r in ("GEN-01", "GEN-02", "VMW-02")}
-    gc = {c.name: c.id for c in result.analysis.faux_clusters}
+    gc = {c.name: c.id for c in result.analysis.guest_clusters}
     assert set(result.acceptance.clusters) == {gc["sql (2 nodes)"]}
     assert set(result.acceptance.guests) == {k for k, n in result.analysis.guest_names.items() if n.startswith("sql")}
     (only,) = result.acceptance.entries
@@ -79,7 +79,7 @@ def test_guest_pattern_accepts_each_guest_it_names_and_clusters_whose_members_al
     result = audit(export, entry('guest = "FS0?"'))
     assert result.acceptance is not None
     assert {g for g, _ in accepted(result)} == {"fs01", "fs02"}
-    assert [result.analysis.faux_clusters[i].name for i, c in enumerate(result.analysis.faux_clusters)
+    assert [result.analysis.guest_clusters[i].name for i, c in enumerate(result.analysis.guest_clusters)
             if c.id in result.acceptance.clusters] == ["fs01 + fs02"]
     partial = audit(export, entry('guest = "fs01"'))
     assert partial.acceptance is not None and not partial.acceptance.clusters

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from reportgen import graph
 
-from .reference import Edge, Estate, faux_causes
+from .reference import Edge, Estate, guest_cluster_causes
 
 
 def _edges(draw: st.DrawFn, n_a: int, n_b: int, n_rules: int, n_causes: int,
@@ -56,7 +56,7 @@ def estates(draw: st.DrawFn, max_guests: int = 24, max_hosts: int = 8, min_guest
         colocations=_edges(draw, n, n, n_rules, n_causes, density, min_edges),
         pins=_edges(draw, n, nh, n_rules, n_causes, density, min_edges),
         strands=_edges(draw, n, nh, n_rules, n_causes, density, min_edges),
-        faux_cause_pool=draw(st.lists(st.integers(-1, n_causes - 1), max_size=n)),
+        guest_cluster_cause_pool=draw(st.lists(st.integers(-1, n_causes - 1), max_size=n)),
     )
 
 
@@ -105,7 +105,7 @@ def realistic(seed: int, n_hosts: int = 40) -> Estate:
         host_cluster=host_cluster, cluster_capacity=capacity,
         guest_memory=[8192] * n, host_memory=[524288] * n_hosts,
         bonds=bonds, colocations=colocations, pins=pins,
-        faux_cause_pool=list(range(cause)),
+        guest_cluster_cause_pool=list(range(cause)),
     )
 
 
@@ -129,7 +129,7 @@ def inputs(e: Estate, clusters: graph.GuestClusters) -> graph.PinningInputs:
         n_causes=e.n_causes, guest_host=np.asarray(e.guest_host, np.int32),
         guest_active=np.asarray(e.guest_active, bool),
         guest_owner=np.asarray(e.guest_owner, np.int32),
-        guest_cluster=clusters.guest_cluster, n_faux=clusters.count,
+        guest_cluster=clusters.guest_cluster, n_guest_clusters=clusters.count,
         host_cluster=np.asarray(e.host_cluster, np.int32),
         cluster_capacity=np.asarray(e.cluster_capacity, np.int32),
         guest_memory_mib=np.asarray(e.guest_memory, np.int64),
@@ -137,7 +137,7 @@ def inputs(e: Estate, clusters: graph.GuestClusters) -> graph.PinningInputs:
         colocations=graph.Edges(*_edge_arrays(e.colocations)),
         pins=graph.Edges(*_edge_arrays(e.pins)),
         strands=graph.Edges(*_edge_arrays(e.strands)),
-        faux_cause=np.asarray(faux_causes(e, clusters.count), np.int32),
+        guest_cluster_cause=np.asarray(guest_cluster_causes(e, clusters.count), np.int32),
     )
 
 

@@ -35,8 +35,8 @@ class Estate:
     colocations: list[Edge] = field(default_factory=list)
     pins: list[Edge] = field(default_factory=list)
     strands: list[Edge] = field(default_factory=list)
-    faux_cause_pool: list[int] = field(default_factory=list)
-    """faux_cause[f] = faux_cause_pool[f] (or -1 past its end)."""
+    guest_cluster_cause_pool: list[int] = field(default_factory=list)
+    """guest_cluster_cause[f] = guest_cluster_cause_pool[f] (or -1 past its end)."""
 
 
 def components(n: int, pairs: list[tuple[int, int]]) -> list[int]:
@@ -63,7 +63,7 @@ def components(n: int, pairs: list[tuple[int, int]]) -> list[int]:
 
 
 def guest_clusters(e: Estate) -> dict[str, object]:
-    """Step 1: faux clusters, their members, hosts, topology and most members per host."""
+    """Step 1: guest clusters, their members, hosts, topology and most members per host."""
     label = components(e.n_guests, [(a, b) for a, b, _, _ in e.bonds])
     groups: dict[int, list[int]] = {}
     for g, c in enumerate(label):
@@ -90,9 +90,9 @@ def guest_clusters(e: Estate) -> dict[str, object]:
             "hosts": hosts, "topology": topology, "max_per_host": max_per}
 
 
-def faux_causes(e: Estate, n_faux: int) -> list[int]:
-    """The faux_cause array the tests hand to the core."""
-    return [e.faux_cause_pool[f] if f < len(e.faux_cause_pool) else -1 for f in range(n_faux)]
+def guest_cluster_causes(e: Estate, n_guest_clusters: int) -> list[int]:
+    """The guest_cluster_cause array the tests hand to the core."""
+    return [e.guest_cluster_cause_pool[f] if f < len(e.guest_cluster_cause_pool) else -1 for f in range(n_guest_clusters)]
 
 
 def _closure(e: Estate, colocations: list[Edge], pins: list[Edge]) -> tuple[list[int], list[set[int]]]:
@@ -123,20 +123,20 @@ def _freed(e: Estate, before: list[list[int]], drop: set[int], which: int) -> li
     return [h for h in range(e.n_hosts) if before[h] and not after[h]]
 
 
-def faux_hosts(e: Estate, guest_cluster: list[int], n_faux: int) -> list[set[int]]:
-    """Distinct known hosts per faux cluster."""
-    out: list[set[int]] = [set() for _ in range(n_faux)]
+def guest_cluster_hosts(e: Estate, guest_cluster: list[int], n_guest_clusters: int) -> list[set[int]]:
+    """Distinct known hosts per guest cluster."""
+    out: list[set[int]] = [set() for _ in range(n_guest_clusters)]
     for g, f in enumerate(guest_cluster):
         if f >= 0 and e.guest_host[g] >= 0:
             out[f].add(e.guest_host[g])
     return out
 
 
-def lower_bound(e: Estate, guest_cluster: list[int], n_faux: int) -> int:
+def lower_bound(e: Estate, guest_cluster: list[int], n_guest_clusters: int) -> int:
     """Bounds (a)-(d) of the core's lower bound, from explicit neighbour sets."""
     if e.n_hosts == 0:
         return 0
-    fh = faux_hosts(e, guest_cluster, n_faux)
+    fh = guest_cluster_hosts(e, guest_cluster, n_guest_clusters)
     bound = max([1] + [len(s) for s in fh])
     for c in range(e.n_clusters):
         size = sum(1 for h in range(e.n_hosts) if e.host_cluster[h] == c)
@@ -150,10 +150,10 @@ def lower_bound(e: Estate, guest_cluster: list[int], n_faux: int) -> int:
     return bound
 
 
-def max_clique(e: Estate, guest_cluster: list[int], n_faux: int) -> int:
+def max_clique(e: Estate, guest_cluster: list[int], n_guest_clusters: int) -> int:
     """Exact largest clique of conflicts + mates (hosts of one cluster with capacity 1)."""
     adjacent: list[set[int]] = [set() for _ in range(e.n_hosts)]
-    for s in faux_hosts(e, guest_cluster, n_faux):
+    for s in guest_cluster_hosts(e, guest_cluster, n_guest_clusters):
         for h in s:
             adjacent[h] |= s - {h}
     for h in range(e.n_hosts):
@@ -175,7 +175,7 @@ def max_clique(e: Estate, guest_cluster: list[int], n_faux: int) -> int:
     return best
 
 
-def wave_violations(e: Estate, guest_cluster: list[int], n_faux: int, wave: list[int],
+def wave_violations(e: Estate, guest_cluster: list[int], n_guest_clusters: int, wave: list[int],
                     wave_count: int) -> list[str]:
     """Why a wave plan is invalid (empty list: valid)."""
     problems = []
@@ -185,10 +185,10 @@ def wave_violations(e: Estate, guest_cluster: list[int], n_faux: int, wave: list
         problems.append("wave out of range")
     if e.n_hosts and wave_count != max(wave) + 1:
         problems.append("wave_count is not the number of waves used")
-    for f, hosts in enumerate(faux_hosts(e, guest_cluster, n_faux)):
+    for f, hosts in enumerate(guest_cluster_hosts(e, guest_cluster, n_guest_clusters)):
         waves = [wave[h] for h in hosts]
         if len(set(waves)) != len(waves):
-            problems.append(f"faux cluster {f} loses two nodes in one wave")
+            problems.append(f"guest cluster {f} loses two nodes in one wave")
     load: dict[tuple[int, int], int] = {}
     for h in range(e.n_hosts):
         c = e.host_cluster[h]
@@ -199,16 +199,16 @@ def wave_violations(e: Estate, guest_cluster: list[int], n_faux: int, wave: list
     return problems
 
 
-def min_waves(e: Estate, guest_cluster: list[int], n_faux: int) -> int:
+def min_waves(e: Estate, guest_cluster: list[int], n_guest_clusters: int) -> int:
     """The true minimum number of waves, by exhaustive search (tiny estates only)."""
     for count in range(1, e.n_hosts + 1):
         for wave in product(range(count), repeat=e.n_hosts):
-            if not wave_violations(e, guest_cluster, n_faux, list(wave), max(wave) + 1):
+            if not wave_violations(e, guest_cluster, n_guest_clusters, list(wave), max(wave) + 1):
                 return count
     return 0
 
 
-def pinning(e: Estate, guest_cluster: list[int], n_faux: int) -> dict[str, object]:
+def pinning(e: Estate, guest_cluster: list[int], n_guest_clusters: int) -> dict[str, object]:
     """Steps 2-7 except the wave plan and its bound (see wave_violations, lower_bound)."""
     group, pinned = _closure(e, e.colocations, e.pins)
     members: dict[int, list[int]] = {}
@@ -220,7 +220,7 @@ def pinning(e: Estate, guest_cluster: list[int], n_faux: int) -> dict[str, objec
     owners = [sorted({e.guest_owner[g] for g in b if e.guest_owner[g] >= 0}) for b in blockers]
     unknown = [any(e.guest_owner[g] < 0 for g in b) for b in blockers]
 
-    fh = faux_hosts(e, guest_cluster, n_faux)
+    fh = guest_cluster_hosts(e, guest_cluster, n_guest_clusters)
     domain = components(e.n_hosts, [(min(s), h) for s in fh for h in s])
 
     seeds = {(g, h) for g, h, _, _ in e.strands if e.guest_active[g] and e.guest_host[g] == h}
@@ -231,19 +231,19 @@ def pinning(e: Estate, guest_cluster: list[int], n_faux: int) -> dict[str, objec
         if e.guest_active[g] and h >= 0 and (group[g], h) in seeded:
             stranded[h].append(g)
 
-    fc = faux_causes(e, n_faux)
+    fc = guest_cluster_causes(e, n_guest_clusters)
     by_cause = [_freed(e, blockers, {c}, 3) for c in range(e.n_causes)]
     by_rule = [_freed(e, blockers, {r}, 2) for r in range(e.n_rules)]
     freed = len(_freed(e, blockers, {c for c in fc if c >= 0}, 3))
     k = 0
-    for f in range(n_faux):
+    for f in range(n_guest_clusters):
         on = [e.guest_host[g] for g in range(e.n_guests) if guest_cluster[g] == f]
         k = max(k, 1 if -1 not in on and len(set(on)) == 1 else len(on))
-    in_faux = [g for g in range(e.n_guests) if guest_cluster[g] >= 0]
-    carrying = {e.guest_host[g] for g in in_faux if e.guest_host[g] >= 0}
-    if (carrying and all(e.guest_memory[g] > 0 for g in in_faux)
+    in_guest_clusters = [g for g in range(e.n_guests) if guest_cluster[g] >= 0]
+    carrying = {e.guest_host[g] for g in in_guest_clusters if e.guest_host[g] >= 0}
+    if (carrying and all(e.guest_memory[g] > 0 for g in in_guest_clusters)
             and all(e.host_memory[h] > 0 for h in carrying)):
-        total = sum(e.guest_memory[g] for g in in_faux)
+        total = sum(e.guest_memory[g] for g in in_guest_clusters)
         mean = Fraction(sum(e.host_memory[h] for h in carrying), len(carrying))
         k = max(k, ceil(total / (mean * Fraction(8, 10))))
     return {

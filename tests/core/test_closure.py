@@ -128,7 +128,7 @@ def test_containment_uses_memory_when_known() -> None:
     e = _estate(n=4, nh=4, guest_host=[0, 1, 2, 3], guest_memory=[60 * gib] * 4,
                 host_memory=[100 * gib] * 4, bonds=[(0, 1, 0, 0), (2, 3, 0, 1)],
                 pins=[(0, 0, 0, 0), (1, 1, 0, 0), (2, 2, 0, 1), (3, 3, 1, 3)],
-                faux_cause_pool=[0, 1])
+                guest_cluster_cause_pool=[0, 1])
     core = _check(e)
     assert core["containment_k"] == 3
     assert core["containment_hosts_freed"] == 3 and core["containment_net"] == 0

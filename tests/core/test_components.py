@@ -1,4 +1,4 @@
-"""Step 1: connected components and faux clusters."""
+"""Step 1: connected components and guest clusters."""
 
 from __future__ import annotations
 

@@ -63,11 +63,11 @@ def test_out_of_range_names_position(good: graph.PinningInputs) -> None:
     with pytest.raises(CoreError, match=r"cluster_capacity: value 0 at position 0 is out of range >= 1"):
         graph.pinning(replace(good, cluster_capacity=np.zeros(good.n_clusters, np.int32)))
     with pytest.raises(CoreError, match="guest_cluster"):
-        graph.pinning(replace(good, guest_cluster=np.full(good.n_guests, good.n_faux, np.int32)))
+        graph.pinning(replace(good, guest_cluster=np.full(good.n_guests, good.n_guest_clusters, np.int32)))
     with pytest.raises(CoreError, match="colocations.cause"):
         graph.pinning(replace(good, colocations=_edges(cause=np.array([good.n_causes], np.int32))))
-    with pytest.raises(CoreError, match="faux_cause"):
-        graph.pinning(replace(good, faux_cause=np.full(good.n_faux, -2, np.int32)))
+    with pytest.raises(CoreError, match="guest_cluster_cause"):
+        graph.pinning(replace(good, guest_cluster_cause=np.full(good.n_guest_clusters, -2, np.int32)))
 
 
 def test_mismatched_edge_lengths(good: graph.PinningInputs) -> None:

@@ -32,7 +32,7 @@ def test_realistic_estates_valid_and_mostly_at_bound() -> None:
     assert at_bound >= 0.95 * 120
 
 
-def test_one_faux_cluster_over_every_host() -> None:
+def test_one_guest_cluster_over_every_host() -> None:
     # A clique over all hosts: one host per wave, and the bound knows it.
     n = 300
     e = reference.Estate(n, n, 1, 1, 1, list(range(n)), [True] * n, [0] * n, [0] * n, [4],

@@ -53,7 +53,7 @@ def test_key_figures_and_names_are_in_the_text(rendered: Rendered) -> None:
     assert money(costing.annual_total, "GBP") in rendered.pages[0]  # on the cover
     for name in ("sqlprod (2 nodes)", "web-cib (2 nodes)", "licsrv", "esx04.example.net", "dba-team"):
         assert name in text
-    assert money(costing.per_faux_cluster["GC-001"], "GBP") in text
+    assert money(costing.per_guest_cluster["GC-001"], "GBP") in text
 
 
 def test_page_count_footer_and_running_header(rendered: Rendered) -> None:

@@ -26,7 +26,7 @@ def model_of(audit: Audit) -> ReportModel:
 def test_summary_counts_what_the_estate_holds() -> None:
     s = model_of(small_audit()).summary
     assert (s.hosts, s.guests, s.running_guests) == (6, 13, 11)
-    assert (s.faux_clusters, s.clusters_in_a_box, s.clusters_across_boxes) == (3, 2, 1)
+    assert (s.guest_clusters, s.clusters_in_a_box, s.clusters_across_boxes) == (3, 2, 1)
     assert s.pinned_hosts == 4 and s.pinned_hosts_at_power_on == 4
     assert s.pinned_guests == 5 and s.pinned_guests_at_power_on == 7
     assert s.units == 3 and s.data_issues == 2
@@ -100,7 +100,7 @@ def test_cluster_pages_explain_why_and_what_it_costs() -> None:
     order = [SEVERITY_ORDER.index(r.severity) for r in page.reasons]
     assert order == sorted(order)  # the most severe first
     assert any("Shared Bus" in r.evidence for r in page.reasons if r.rule == "VMW-03")
-    assert page.annual_cost == audit.costing.per_faux_cluster["GC-001"]
+    assert page.annual_cost == audit.costing.per_guest_cluster["GC-001"]
     assert page.per_event * page.events_per_year == pytest.approx(page.annual_cost)
     assert page.references and page.remediation
     assert {m.owner for m in page.members} == {"dba-team"}
@@ -129,7 +129,7 @@ def test_a_large_estate_stays_bounded() -> None:
     report = CONFIG.report
     assert len(model.register) == report.max_register_rows and model.register_not_shown > 0
     assert len(model.cluster_pages) == report.max_cluster_pages
-    assert model.clusters_not_shown == model.summary.faux_clusters - report.max_cluster_pages
+    assert model.clusters_not_shown == model.summary.guest_clusters - report.max_cluster_pages
     assert len(model.issues) == 1 and model.issues[0].count == 300  # one message, grouped
     assert all(len(r.power_off) <= 8 for r in model.register)
 
@@ -186,5 +186,5 @@ def test_guest_clusters_that_cost_nothing_share_one_table() -> None:
     model = build_report(audit.analysis, audit.costing)
     assert model.quiet_clusters and all(not (p.annual_cost or p.annual_at_power_on) for p in model.quiet_clusters)
     assert all(p.annual_cost or p.annual_at_power_on for p in model.cluster_pages)
-    proven = sum(1 for c in audit.analysis.faux_clusters if not c.suspected)
+    proven = sum(1 for c in audit.analysis.guest_clusters if not c.suspected)
     assert len(model.cluster_pages) + len(model.quiet_clusters) + model.clusters_not_shown == proven

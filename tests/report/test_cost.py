@@ -31,7 +31,7 @@ def test_guest_cluster_yearly_cost_recomputed_by_hand_from_config_and_findings()
 def test_total_is_the_sum_of_hosts_units_and_owners() -> None:
     costing = small_audit().costing
     assert costing.annual_total == pytest.approx(sum(costing.per_host.values()))
-    assert costing.annual_total == pytest.approx(sum(costing.per_faux_cluster.values()) + sum(costing.per_guest.values()))
+    assert costing.annual_total == pytest.approx(sum(costing.per_guest_cluster.values()) + sum(costing.per_guest.values()))
     assert costing.annual_total == pytest.approx(sum(costing.per_owner.values()))
     assert costing.annual_low < costing.annual_total < costing.annual_high
 
@@ -61,7 +61,7 @@ def test_service_outage_cost_overrides_the_default_for_matching_names() -> None:
     gc = next(u for u in priced.costing.units if u.label.startswith("sqlprod"))
     assert gc.outage_cost_per_minute == 10.0
     extra = gc.events_per_year * config.cost.outage_minutes * (10.0 - CONFIG.cost.outage_cost_per_minute)
-    assert priced.costing.per_faux_cluster[gc.unit] == pytest.approx(base.costing.per_faux_cluster[gc.unit] + extra)
+    assert priced.costing.per_guest_cluster[gc.unit] == pytest.approx(base.costing.per_guest_cluster[gc.unit] + extra)
     web = next(u for u in priced.costing.units if u.label.startswith("web-cib"))
     assert web.outage_cost_per_minute == CONFIG.cost.outage_cost_per_minute
 

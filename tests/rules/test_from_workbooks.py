@@ -46,7 +46,7 @@ def workbook(estate: rvtools_files.Estate, path: Path, snapshots: list[tuple[str
 
 def test_the_small_estate_has_one_cluster_in_a_box_and_one_across_boxes(tmp_path: Path) -> None:
     analysis = analyze(load_estate([workbook(rvtools_files.small_estate(), tmp_path / "vc.xlsx")]))
-    clusters = {tuple(sorted(g.name for g in c.guests)): c for c in analysis.faux_clusters if not c.suspected}
+    clusters = {tuple(sorted(g.name for g in c.guests)): c for c in analysis.guest_clusters if not c.suspected}
     assert set(clusters) == {("sql01", "sql02"), ("fs01", "fs02")}
     assert clusters[("sql01", "sql02")].topology == "in-a-box"
     assert clusters[("fs01", "fs02")].topology == "across-boxes"

@@ -29,7 +29,7 @@ def host(analysis: Analysis, name: str):  # type: ignore[no-untyped-def]
 
 def test_bcspa1_one_sql_cluster_in_a_box_gated_by_esxi_5_5() -> None:
     a = audit("abeggi-bcspa1-4.7.1.xlsx")
-    proven = [c for c in a.faux_clusters if not c.suspected]
+    proven = [c for c in a.guest_clusters if not c.suspected]
     assert len(proven) == 1
     cluster = proven[0]
     assert sorted(g.name for g in cluster.guests) == ["Banchero8sql01", "Banchero8sql02"]
