@@ -632,7 +632,9 @@ def _say_history(history: History, kept: list[str], folder: str, err: TextIO, pr
     if change is None:
         progress.done(f"first quarter recorded in {folder}")
     else:
+        unknown = len(change.clusters_not_assessed) + len(change.hosts_not_assessed)
         progress.done(f"since {change.previous}: {len(change.hosts_freed)} hosts freed, "
-                      f"{len(change.hosts_newly_tied)} newly tied")
+                      f"{len(change.hosts_newly_tied)} newly tied"
+                      + (f"; {unknown} guest clusters or hosts not assessed now (not fixed or freed)" if unknown else ""))
     err.writelines(f"reportgen: warning: {folder}/{name}: {problem}; ignored\n" for name, problem in history.problems)
     err.writelines(f"reportgen: warning: {note}\n" for note in kept)

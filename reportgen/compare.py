@@ -12,6 +12,9 @@ see :mod:`.compare_read`), so the command and the quarter-on-quarter view follow
   shares none with any old one is *new*. Only proven guest clusters count (not suspected ones).
 - A host is *newly tied* when it cannot be emptied now and could before (or was not there), and
   *freed* the other way round.
+- What one audit did not assess proves nothing: an old guest cluster (or tied host) missing from the
+  new audit while a check that found it was not assessed there is *not assessed*, not fixed (freed);
+  a new one whose checks the old audit did not assess is *first assessed*, not new (newly tied).
 """
 
 from __future__ import annotations
@@ -118,6 +121,10 @@ class Comparison:
     """Old guest clusters the new audit does not show, but whose checks it did not assess: not 'fixed'."""
     hosts_unseen: tuple[str, ...] = ()
     """Hosts tied before and not now, where a check that tied them was not assessed now: not 'freed'."""
+    clusters_first_assessed: tuple[GuestCluster, ...] = ()
+    """New guest clusters whose checks the old audit did not assess: not 'new'."""
+    hosts_first_assessed: tuple[str, ...] = ()
+    """Hosts tied now and not before, where a check that ties them was not assessed before: not 'newly tied'."""
 
     @property
     def cost_old(self) -> float:
@@ -132,7 +139,8 @@ class Comparison:
         """Nothing that the comparison reports differs."""
         return not (self.clusters_new or self.clusters_fixed or self.clusters_changed or self.hosts_newly_tied
                     or self.hosts_freed or self.renamed or self.acceptances or self.clusters_unseen
-                    or self.hosts_unseen) and self.cost_old == self.cost_new
+                    or self.hosts_unseen or self.clusters_first_assessed or self.hosts_first_assessed
+                    ) and self.cost_old == self.cost_new
 
 
 def _identities(old: tuple[Guest, ...], new: tuple[Guest, ...]) -> tuple[dict[str, str], dict[str, str]]:
@@ -234,13 +242,26 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
         notes.append(f"{len(unseen)} guest cluster(s) and {len(hidden)} tied host(s) of the old audit are not in the "
                      f"new one, but checks that found them ({', '.join(sorted(rules & (new.not_assessed or set())))}) "
                      "were not assessed in the new audit: they are listed as not assessed, not as fixed or freed")
+    first = [c for c in fresh if _unassessed(c.rules, old)]  # the same test, the other way round
+    fresh = tuple(c for c in fresh if c not in first)
+    tied = new.tied_hosts - old.tied_hosts
+    first_tied = {h for h in tied if _unassessed(tuple(new.host_rules.get(h, ())), old)}
+    if first or first_tied:
+        rules = {r for c in first for r in c.rules} | {r for h in first_tied for r in new.host_rules.get(h, ())}
+        notes.append(f"{len(first)} guest cluster(s) and {len(first_tied)} tied host(s) of the new audit are not in "
+                     f"the old one, but checks that found them ({', '.join(sorted(rules & (old.not_assessed or set())))})"
+                     " were not assessed in the old audit: they are listed as first assessed, not as new or newly tied")
+    if old.not_assessed is None and (fresh or tied - first_tied):
+        notes.append("the old audit does not record which checks it did not assess: the comparison could not tell "
+                     "whether a new guest cluster or newly tied host was only not assessed before")
     return Comparison(
         old=old, new=new,
         clusters_unseen=tuple(sorted(unseen, key=lambda c: c.name)), hosts_unseen=tuple(sorted(hidden)),
+        clusters_first_assessed=tuple(sorted(first, key=lambda c: c.name)), hosts_first_assessed=tuple(sorted(first_tied)),
         clusters_new=tuple(sorted(fresh, key=lambda c: c.name)),
         clusters_fixed=tuple(sorted(fixed, key=lambda c: c.name)),
         clusters_changed=tuple(sorted(changed, key=lambda c: c.new.name)),
-        hosts_newly_tied=tuple(sorted(new.tied_hosts - old.tied_hosts)),
+        hosts_newly_tied=tuple(sorted(tied - first_tied)),
         hosts_freed=tuple(sorted(freed - hidden)),
         renamed=tuple(renamed),
         acceptances=_acceptances(old, new),
@@ -248,9 +269,9 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
     )
 
 
-def _unassessed(rules: tuple[str, ...], new: AuditView) -> bool:
-    """Whether a check among ``rules`` was not assessed in ``new`` (so its absence there proves nothing)."""
-    return bool(new.not_assessed and set(rules) & new.not_assessed)
+def _unassessed(rules: tuple[str, ...], view: AuditView) -> bool:
+    """Whether a check among ``rules`` was not assessed in ``view`` (so its absence there proves nothing)."""
+    return bool(view.not_assessed and set(rules) & view.not_assessed)
 
 
 def describe_acceptance(entry: dict[str, object], position: int) -> str:

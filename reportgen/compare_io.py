@@ -182,9 +182,10 @@ def comparison_document(found: Comparison) -> dict[str, Any]:
             "changed": [{"old": _cluster(c.old), "new": _cluster(c.new), "added": list(c.added),
                          "removed": list(c.removed)} for c in found.clusters_changed],
             "not_assessed": [_cluster(c) for c in found.clusters_unseen],
+            "first_assessed": [_cluster(c) for c in found.clusters_first_assessed],
         },
         "hosts": {"newly_tied": list(found.hosts_newly_tied), "freed": list(found.hosts_freed),
-                  "not_assessed": list(found.hosts_unseen)},
+                  "not_assessed": list(found.hosts_unseen), "first_assessed": list(found.hosts_first_assessed)},
         "guests": {"renamed": [{"old": r.old, "new": r.new, "key": r.key} for r in found.renamed]},
         "acceptances": {"changed": [{"what": a.what, "old": a.old, "new": a.new} for a in found.acceptances]},
         "cost": {"old": found.cost_old, "new": found.cost_new,
@@ -216,6 +217,10 @@ def format_comparison(found: Comparison) -> str:
     names("guest clusters not in the new audit, whose checks it did not assess (not fixed)",
           tuple(c.name for c in found.clusters_unseen))
     names("hosts no longer tied, but a check that tied them was not assessed (not freed)", found.hosts_unseen)
+    names("guest clusters not in the old audit, whose checks it did not assess (first assessed, not new)",
+          tuple(c.name for c in found.clusters_first_assessed))
+    names("hosts newly tied, but a check that ties them was not assessed before (first assessed, not newly tied)",
+          found.hosts_first_assessed)
     names("guests renamed", tuple(f"{r.old} -> {r.new}" for r in found.renamed))
     names("acceptances changed status", tuple(f"{a.what}: {a.old or 'absent'} -> {a.new or 'absent'}"
                                               for a in found.acceptances))

@@ -60,6 +60,13 @@ class Snapshot:
     """{what, status, matched} of each accepted exception, when the audit had any."""
     scope: str | None = None
     """The audit's scope in words (``only cluster Prod*``); None when it covered the whole estate."""
+    not_assessed: list[str] | None = None
+    """Checks not assessed on some export (coverage 'not-assessed'). None in snapshots written before it was
+    kept: what the audit could not see is then unknown."""
+    cluster_rules: dict[str, list[str]] | None = None
+    """Guest cluster name -> the checks that found it; None in snapshots written before it was kept."""
+    host_rules: dict[str, list[str]] | None = None
+    """Tied host -> the checks that tie it; None in snapshots written before it was kept."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,17 @@ class Change:
     cost_now: float
     clusters_changed: tuple[ClusterChange, ...] = ()
     renamed: tuple[Renamed, ...] = ()
+    clusters_not_assessed: tuple[str, ...] = ()
+    """Guest clusters of the earlier quarter not seen now while a check that found them is not assessed now:
+    not fixed (whether they still exist is unknown)."""
+    hosts_not_assessed: tuple[str, ...] = ()
+    """Hosts tied then and not now while a check that tied them is not assessed now: not freed."""
+    clusters_first_assessed: tuple[str, ...] = ()
+    """Guest clusters seen now and not then while a check that finds them was not assessed then: not new."""
+    hosts_first_assessed: tuple[str, ...] = ()
+    """Hosts tied now and not then while a check that ties them was not assessed then: not newly tied."""
+    notes: tuple[str, ...] = ()
+    """What the reader should know about the comparison itself."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +128,7 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
     named = {g.key: g.name for h in analysis.hosts for g in (*h.blockers, *h.stranded)}
     named.update({g.key: g.name for c in proven for g in c.guests})
     labels = host_labels(analysis.estate)
+    not_assessed = sorted({c.rule for c in analysis.coverage if c.status == "not-assessed"})
     rules: dict[str, int] = {}
     for f in analysis.findings:
         if f.timing != "hygiene":
@@ -132,13 +151,18 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
         servers=estate_parts(analysis.estate.sources.to_pylist()),
         currency=costing.currency,
         scope=analysis.estate.scope.text if analysis.estate.scope is not None else None,
+        not_assessed=not_assessed,
+        cluster_rules={c.name: sorted(c.rules) for c in proven},
+        host_rules={labels.get(h.key, h.name): sorted({r for g in h.blockers for r in g.rules})
+                    for h in analysis.pinned_hosts},
     )
 
 
 FILE_KEYS = {"guest_clusters": "faux_clusters"}
 """Snapshot fields kept under another key in the file: version 1 stores the guest clusters as
 'faux_clusters' (their common name), and snapshots of earlier quarters must still be read."""
-OPTIONAL = ("estate", "guests", "servers", "currency", "acceptances", "scope")
+OPTIONAL = ("estate", "guests", "servers", "currency", "acceptances", "scope", "not_assessed", "cluster_rules",
+            "host_rules")
 """Snapshot keys added after version 1 was first written: a snapshot without them is still read."""
 _PERIOD = re.compile(r"^[0-9]{4}-Q[1-4]$")
 
@@ -185,6 +209,10 @@ def _problem(data: Any) -> str | None:
     def number(value: Any) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool)
 
+    def rules_by_name(value: Any) -> bool:
+        return value is None or (isinstance(value, dict) and all(isinstance(k, str) and texts(x)
+                                                                 for k, x in value.items()))
+
     checks: dict[str, Callable[[Any], bool]] = {
         "period": lambda v: isinstance(v, str) and bool(_PERIOD.match(v)),
         "generated_at": lambda v: isinstance(v, str),
@@ -203,6 +231,8 @@ def _problem(data: Any) -> str | None:
         "acceptances": lambda v: v is None or (isinstance(v, list) and all(
             isinstance(a, dict) and isinstance(a.get("what"), str) and isinstance(a.get("status"), str)
             for a in v)),
+        "not_assessed": lambda v: v is None or texts(v),
+        "cluster_rules": rules_by_name, "host_rules": rules_by_name,
     }
     for key, ok in checks.items():
         if key not in data:
@@ -262,6 +292,11 @@ def compare(current: Snapshot, earlier: list[Snapshot], skipped: list[str] | Non
     if before:
         prev = before[-1]
         found = compare_views(snapshot_view(prev, estate), snapshot_view(current, estate))
+        notes = list(found.notes)
+        if (prev.cluster_rules is None or prev.host_rules is None) and (found.clusters_unseen or found.hosts_unseen):
+            notes.append(f"the {prev.period} snapshot does not record which checks found its guest clusters and tied "
+                         "its hosts: those not seen now while a check that found anything then is not assessed now are "
+                         "listed as not assessed, as the comparison could not tell whether they were fixed or freed")
         change = Change(
             previous=prev.period, current=current.period,
             hosts_freed=found.hosts_freed, hosts_newly_tied=found.hosts_newly_tied,
@@ -269,24 +304,35 @@ def compare(current: Snapshot, earlier: list[Snapshot], skipped: list[str] | Non
             clusters_new=tuple(c.name for c in found.clusters_new),
             cost_before=found.cost_old, cost_now=found.cost_new,
             clusters_changed=found.clusters_changed, renamed=found.renamed,
+            clusters_not_assessed=tuple(c.name for c in found.clusters_unseen), hosts_not_assessed=found.hosts_unseen,
+            clusters_first_assessed=tuple(c.name for c in found.clusters_first_assessed),
+            hosts_first_assessed=found.hosts_first_assessed, notes=tuple(notes),
         )
     return History(trend=trend, change=change, skipped=tuple(skipped or ()), problems=problems, folder=folder,
                    estate=estate)
 
 
 def snapshot_view(s: Snapshot, estate: str = "", source: str = "") -> AuditView:
-    """What :func:`reportgen.compare.compare_views` needs of a snapshot."""
+    """What :func:`reportgen.compare.compare_views` needs of a snapshot. A snapshot written before the checks
+    behind each guest cluster and tied host were kept counts every check that found anything in it as
+    possibly one of them (so a check not assessed since can never make them 'fixed' or 'freed')."""
     def guest(key: str) -> Guest:
         known = s.guests.get(key) or {}
         return Guest(key, known.get("name") or key, known.get("uuid"))
 
-    clusters = tuple(GuestCluster(name, name, tuple(guest(k) for k in keys)) for name, keys in s.guest_clusters.items())
+    anything = sorted(s.findings_by_rule)
+    cluster_rules = s.cluster_rules if s.cluster_rules is not None else dict.fromkeys(s.guest_clusters, anything)
+    host_rules = s.host_rules if s.host_rules is not None else dict.fromkeys(s.pinned_hosts, anything)
+    clusters = tuple(GuestCluster(name, name, tuple(guest(k) for k in keys), tuple(cluster_rules.get(name, ())))
+                     for name, keys in s.guest_clusters.items())
     return AuditView(
         source=source or s.period, label=s.period, clusters=clusters, tied_hosts=frozenset(s.pinned_hosts),
         guests=tuple(guest(k) for k in sorted({*s.guests, *s.pinned_guests})),
         cost=float(s.totals.get("annual_cost", 0.0)), currency=s.currency,
         acceptances=None if s.acceptances is None else acceptances_from(s.acceptances),
         servers=frozenset(s.servers), estate=estate, scope=s.scope or "",
+        not_assessed=None if s.not_assessed is None else frozenset(s.not_assessed),
+        host_rules={h: frozenset(rules) for h, rules in host_rules.items()},
     )
 
 

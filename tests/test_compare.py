@@ -54,8 +54,8 @@ def test_the_same_audit_compared_with_itself_reports_no_change(cli, tmp_path: Pa
     findings = audit_json(cli, tmp_path, small_estate(), "q1")
     document = compare(cli, tmp_path, findings, findings)
     assert document["unchanged"] is True
-    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": []}
-    assert document["hosts"] == {"newly_tied": [], "freed": [], "not_assessed": []}
+    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": [], "first_assessed": []}
+    assert document["hosts"] == {"newly_tied": [], "freed": [], "not_assessed": [], "first_assessed": []}
     assert document["guests"] == {"renamed": []}
     assert document["cost"]["old"] == document["cost"]["new"] > 0
     assert "no change" in cli(["compare", findings, findings]).stdout
@@ -73,8 +73,8 @@ def test_a_renamed_guest_is_a_rename_not_a_removal_and_an_addition(cli, tmp_path
     q2 = audit_json(cli, tmp_path, renamed(small_estate(), "sql01", "sql01-renamed", vm_id), "q2")
     document = compare(cli, tmp_path, q1, q2)
     assert [(r["old"], r["new"]) for r in document["guests"]["renamed"]] == [("sql01", "sql01-renamed")]
-    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": []}
-    assert document["hosts"] == {"newly_tied": [], "freed": [], "not_assessed": []}
+    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": [], "first_assessed": []}
+    assert document["hosts"] == {"newly_tied": [], "freed": [], "not_assessed": [], "first_assessed": []}
     assert document["unchanged"] is False
     text = cli(["compare", q1, q2]).stdout
     assert "guests renamed (1): sql01 -> sql01-renamed" in text
@@ -138,6 +138,26 @@ def test_a_guest_cluster_the_new_audit_could_not_see_is_not_fixed(cli, tmp_path:
     text = cli(["compare", q1, q2]).stdout
     assert "guest clusters fixed" not in text and "hosts freed" not in text
     assert "whose checks it did not assess (not fixed) (2): fs01 + fs02, sql (2 nodes)" in text
+
+
+def test_a_guest_cluster_the_old_audit_could_not_see_is_not_new(cli, tmp_path: Path) -> None:
+    """Before: an audit with vDisk compared with one without said 'guest clusters new (2)', though the old audit
+    did not assess the checks that find them."""
+    book = write_xlsx(small_estate(), tmp_path / "q1.xlsx", drop=("vDisk",))
+    q1 = tmp_path / "q1.json"
+    assert cli(["audit", book, "-q", "--json", q1]).code == 0
+    q2 = audit_json(cli, tmp_path, small_estate(), "q2")
+    document = compare(cli, tmp_path, q1, q2)
+    assert document["guest_clusters"]["new"] == [] and document["hosts"]["newly_tied"] == []
+    assert [c["guests"] for c in document["guest_clusters"]["first_assessed"]] == [["fs01", "fs02"],
+                                                                                   ["sql01", "sql02"]]
+    assert "esx01.example.test" in document["hosts"]["first_assessed"]
+    assert document["unchanged"] is False
+    [note] = [n for n in document["notes"] if "not assessed in the old audit" in n]
+    assert "GEN-01" in note and "first assessed" in note
+    text = cli(["compare", q1, q2]).stdout
+    assert "guest clusters new (" not in text and "hosts newly tied (" not in text
+    assert "whose checks it did not assess (first assessed, not new) (2): fs01 + fs02, sql (2 nodes)" in text
 
 
 def test_acceptances_that_changed_status_are_listed(cli, tmp_path: Path) -> None:

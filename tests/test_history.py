@@ -139,3 +139,93 @@ def test_a_snapshot_from_before_estates_were_named_is_compared_while_alone(cli, 
     snapshot.unlink()
     assert cli(["audit", q2, "--json", tmp_path / "f.json", "--history", history, "-q"]).code == 0
     assert json.loads((tmp_path / "f.json").read_text())["history"]["change"]["previous"] == "2026-Q1"
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
+
+
+def audit_quarter(cli, tmp_path: Path, history: Path, month: int, drop: tuple[str, ...] = ()) -> tuple[dict, str]:
+    """Audit the small estate as exported in ``month`` of 2026 (without the ``drop`` tabs): the findings
+    JSON's history section and the PDF's text."""
+    estate = small_estate(esx="VMware ESXi 5.5.0 build-3116895", exported=datetime(2026, month, 1))
+    book = write_xlsx(estate, tmp_path / f"m{month}.xlsx", drop=drop)
+    out, pdf = tmp_path / f"m{month}.json", tmp_path / f"m{month}.pdf"
+    result = cli(["audit", book, "-q", "--json", out, "-o", pdf, "--history", history])
+    assert result.code == 0, result.stderr
+    return json.loads(out.read_text())["history"], pdf_text(pdf)
+
+
+def change_rows(text: str, previous: str) -> str:
+    return text.split(f"Change since {previous}", 1)[1]
+
+
+def test_a_quarter_without_the_shared_disk_tab_fixes_nothing(cli, tmp_path: Path) -> None:
+    """Before: Q2's export without vDisk said both guest clusters fixed and their hosts freed, though the
+    checks that find them were not assessed in it."""
+    history = tmp_path / "history"
+    audit_quarter(cli, tmp_path, history, 2)
+    found, text = audit_quarter(cli, tmp_path, history, 5, drop=("vDisk",))
+    change = found["change"]
+    assert change["faux_clusters_fixed"] == [] and change["hosts_freed"] == []
+    then = json.loads((tmp_path / "m2.json").read_text())["faux_clusters"]
+    assert change["guest_clusters_not_assessed"] == sorted(c["name"] for c in then if not c["suspected"])
+    assert len(change["guest_clusters_not_assessed"]) == 2
+    assert "esx01.example.test" in change["hosts_not_assessed"]
+    assert any("not assessed" in n and "GEN-01" in n for n in change["notes"])
+    assert "0 guest clusters fixed" in text and "2 guest clusters could not be assessed" in text
+    rows = change_rows(text, "2026-Q1")
+    assert rows.split("Guest clusters fixed", 1)[1].split("New guest clusters")[0].strip() == "none"
+    assert rows.split("Hosts freed", 1)[1].split("Hosts newly tied")[0].strip() == "none"
+    assert "Guest clusters not assessed now (not fixed)" in rows
+    assert "Hosts no longer tied, not assessed now (not freed)" in rows
+
+
+def test_a_quarter_that_assesses_again_shows_first_assessed_not_new(cli, tmp_path: Path) -> None:
+    """Before: Q3's export with vDisk again, after Q2's without, said both guest clusters were new."""
+    history = tmp_path / "history"
+    audit_quarter(cli, tmp_path, history, 5, drop=("vDisk",))
+    found, text = audit_quarter(cli, tmp_path, history, 8)
+    change = found["change"]
+    assert change["previous"] == "2026-Q2"
+    assert change["faux_clusters_new"] == [] and change["faux_clusters_fixed"] == []
+    assert len(change["guest_clusters_first_assessed"]) == 2
+    assert change["hosts_newly_tied"] == [] and "esx01.example.test" in change["hosts_first_assessed"]
+    assert "0 new guest clusters" in text and "2 guest clusters assessed for the first time" in text
+    rows = change_rows(text, "2026-Q2")
+    assert rows.split("New guest clusters", 1)[1].split("Guest clusters")[0].strip() == "none"
+    assert "Guest clusters first assessed (not new)" in rows
+
+
+def test_an_older_snapshot_without_coverage_cannot_say_fixed(cli, tmp_path: Path) -> None:
+    """A snapshot written before coverage was kept: the comparison cannot tell whether guest clusters
+    gone now were fixed while the checks that found anything then are not assessed now."""
+    history = tmp_path / "history"
+    audit_quarter(cli, tmp_path, history, 2)
+    (snapshot,) = history.iterdir()
+    document = json.loads(snapshot.read_text())
+    for key in ("not_assessed", "cluster_rules", "host_rules"):
+        del document[key]
+    snapshot.write_text(json.dumps(document))
+    found, text = audit_quarter(cli, tmp_path, history, 5, drop=("vDisk",))
+    change = found["change"]
+    assert change["faux_clusters_fixed"] == [] and change["hosts_freed"] == []
+    assert len(change["guest_clusters_not_assessed"]) == 2
+    assert any("does not record" in n for n in change["notes"])
+    assert "could not tell" in text
+
+
+def test_a_snapshot_records_what_was_not_assessed_and_what_found_each_guest_cluster(cli, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    audit_quarter(cli, tmp_path, history, 5, drop=("vDisk",))
+    (snapshot,) = history.iterdir()
+    document = json.loads(snapshot.read_text())
+    assert "GEN-01" in document["not_assessed"]
+    assert document["cluster_rules"] == {}
+    audit_quarter(cli, tmp_path, history, 5)  # the same quarter again, with vDisk
+    document = json.loads(snapshot.read_text())
+    assert "GEN-01" not in document["not_assessed"]
+    assert len(document["cluster_rules"]) == 2 and all(document["cluster_rules"].values())
+    assert document["host_rules"]["esx01.example.test"]

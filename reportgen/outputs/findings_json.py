@@ -75,6 +75,11 @@ def history_document(history: History) -> dict[str, Any]:
             "faux_clusters_changed": [{"name": c.new.name, "added": list(c.added), "removed": list(c.removed)}
                                       for c in change.clusters_changed],
             "guests_renamed": [{"old": r.old, "new": r.new} for r in change.renamed],
+            "guest_clusters_not_assessed": list(change.clusters_not_assessed),
+            "hosts_not_assessed": list(change.hosts_not_assessed),
+            "guest_clusters_first_assessed": list(change.clusters_first_assessed),
+            "hosts_first_assessed": list(change.hosts_first_assessed),
+            "notes": list(change.notes),
         },
         "unreadable_files": list(history.skipped),
     }

@@ -187,6 +187,11 @@ def _history(history: History | None) -> HistoryView | None:
                                           if part)
             for c in change.clusters_changed[:MAX_CHANGE_NAMES]),
         renamed=tuple(f"{r.old} → {r.new}" for r in change.renamed[:MAX_CHANGE_NAMES]),
+        clusters_not_assessed=change.clusters_not_assessed[:MAX_CHANGE_NAMES],
+        hosts_not_assessed=change.hosts_not_assessed[:MAX_CHANGE_NAMES],
+        clusters_first_assessed=change.clusters_first_assessed[:MAX_CHANGE_NAMES],
+        hosts_first_assessed=change.hosts_first_assessed[:MAX_CHANGE_NAMES],
+        notes=change.notes,
     )
 
 

@@ -348,6 +348,13 @@ class HistoryView:
     """'name: added x; removed y' per guest cluster whose members changed."""
     renamed: tuple[str, ...] = ()
     """'old → new' per guest renamed (same VM UUID, else vCenter + VM ID)."""
+    clusters_not_assessed: tuple[str, ...] = ()
+    """Guest clusters of the previous quarter not seen now because their checks are not assessed now."""
+    hosts_not_assessed: tuple[str, ...] = ()
+    clusters_first_assessed: tuple[str, ...] = ()
+    """Guest clusters seen now whose checks were not assessed in the previous quarter."""
+    hosts_first_assessed: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
