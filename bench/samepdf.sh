@@ -3,7 +3,7 @@
 # page count and pdftotext text, plain and -layout (zero-width spaces and word joiners removed), and the
 # first pages at 50 dpi (pdftoppm -png -r 50) left side by side in OUT for a look.
 #   bench/samepdf.sh OLD_REPORTGEN NEW_REPORTGEN OUT [EXPORT...]
-# e.g. bench/samepdf.sh /tmp/main/.venv/bin/reportgen .venv/bin/reportgen /tmp/same /work/shared/real-exports/*.xlsx
+# e.g. bench/samepdf.sh /tmp/main/.venv/bin/reportgen .venv/bin/reportgen /tmp/same ../shared/real-exports/*.xlsx
 set -eu
 old=$1 new=$2 out=$3
 shift 3
