@@ -136,7 +136,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         roles=tuple((name.replace("_", " "), r.hours, r.rate) for name, r in analysis.config.cost.roles.items()),
         checks=tuple(c for c in _checks(analysis) if c.status != "not applicable"),
         checks_not_applicable=tuple(c.rule for c in _checks(analysis) if c.status == "not applicable"),
-        conflicts=analysis.conflicts[:MAX_CHANGE_NAMES],
+        conflicts=analysis.conflicts[:MAX_CONFLICTS],
         wave_plan=tuple(plan_waves(analysis)), wave_limit=analysis.config.waves.hosts_down_per_cluster,
         wave_limit_cluster=limit[0] if limit else None, wave_limit_hosts=limit[1] if limit else 0,
         wave_limit_allowed=limit[2] if limit else 1, wave_bound=binding_constraint(analysis),
@@ -162,7 +162,7 @@ def _hidden(rows: Sequence[object], limit: int) -> int:
 
 
 MAX_TREND = 8
-MAX_CHANGE_NAMES = 12
+MAX_CONFLICTS = 12
 
 
 def _history(history: History | None) -> HistoryView | None:
@@ -178,19 +178,17 @@ def _history(history: History | None) -> HistoryView | None:
         return HistoryView(trend, None, (), (), (), (), 0.0)
     return HistoryView(
         trend=trend, previous=change.previous,
-        hosts_freed=change.hosts_freed[:MAX_CHANGE_NAMES], hosts_newly_tied=change.hosts_newly_tied[:MAX_CHANGE_NAMES],
-        clusters_fixed=change.clusters_fixed[:MAX_CHANGE_NAMES], clusters_new=change.clusters_new[:MAX_CHANGE_NAMES],
+        hosts_freed=change.hosts_freed, hosts_newly_tied=change.hosts_newly_tied,
+        clusters_fixed=change.clusters_fixed, clusters_new=change.clusters_new,
         cost_change=change.cost_now - change.cost_before,
         clusters_changed=tuple(
             f"{c.new.name}: " + "; ".join(part for part in (f"added {', '.join(c.added)}" if c.added else "",
                                                             f"removed {', '.join(c.removed)}" if c.removed else "")
                                           if part)
-            for c in change.clusters_changed[:MAX_CHANGE_NAMES]),
-        renamed=tuple(f"{r.old} → {r.new}" for r in change.renamed[:MAX_CHANGE_NAMES]),
-        clusters_not_assessed=change.clusters_not_assessed[:MAX_CHANGE_NAMES],
-        hosts_not_assessed=change.hosts_not_assessed[:MAX_CHANGE_NAMES],
-        clusters_first_assessed=change.clusters_first_assessed[:MAX_CHANGE_NAMES],
-        hosts_first_assessed=change.hosts_first_assessed[:MAX_CHANGE_NAMES],
+            for c in change.clusters_changed),
+        renamed=tuple(f"{r.old} → {r.new}" for r in change.renamed),
+        clusters_not_assessed=change.clusters_not_assessed, hosts_not_assessed=change.hosts_not_assessed,
+        clusters_first_assessed=change.clusters_first_assessed, hosts_first_assessed=change.hosts_first_assessed,
         notes=change.notes,
     )
 

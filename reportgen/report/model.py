@@ -335,6 +335,8 @@ class TrendRow:
 
 @dataclass(frozen=True)
 class HistoryView:
+    """The quarter-on-quarter change, every name in full (the template shows the first few and counts the rest)."""
+
     trend: tuple[TrendRow, ...]
     """Oldest first; the last row is this audit."""
     previous: str | None
