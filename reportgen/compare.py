@@ -19,7 +19,7 @@ see :mod:`.compare_read`), so the command and the quarter-on-quarter view follow
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 MATCH_KEYS = ("guests", "guest", "host", "cluster", "rule", "cause")
@@ -233,23 +233,19 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
                      "tied, fixed or new")
     if old.currency and new.currency and old.currency != new.currency:
         notes.append(f"the yearly costs are in different currencies ({old.currency}, {new.currency})")
-    unseen = [c for c in fixed if _unassessed(c.rules, new)]
-    fixed = tuple(c for c in fixed if c not in unseen)
     freed = old.tied_hosts - new.tied_hosts
-    hidden = {h for h in freed if _unassessed(tuple(old.host_rules.get(h, ())), new)}
+    unseen, hidden, rules = _not_assessed_in(new, fixed, freed, old.host_rules)
+    fixed = tuple(c for c in fixed if c not in unseen)
     if unseen or hidden:
-        rules = {r for c in unseen for r in c.rules} | {r for h in hidden for r in old.host_rules.get(h, ())}
         notes.append(f"{len(unseen)} guest cluster(s) and {len(hidden)} tied host(s) of the old audit are not in the "
-                     f"new one, but checks that found them ({', '.join(sorted(rules & (new.not_assessed or set())))}) "
+                     f"new one, but checks that found them ({', '.join(rules)}) "
                      "were not assessed in the new audit: they are listed as not assessed, not as fixed or freed")
-    first = [c for c in fresh if _unassessed(c.rules, old)]  # the same test, the other way round
-    fresh = tuple(c for c in fresh if c not in first)
     tied = new.tied_hosts - old.tied_hosts
-    first_tied = {h for h in tied if _unassessed(tuple(new.host_rules.get(h, ())), old)}
+    first, first_tied, rules = _not_assessed_in(old, fresh, tied, new.host_rules)
+    fresh = tuple(c for c in fresh if c not in first)
     if first or first_tied:
-        rules = {r for c in first for r in c.rules} | {r for h in first_tied for r in new.host_rules.get(h, ())}
         notes.append(f"{len(first)} guest cluster(s) and {len(first_tied)} tied host(s) of the new audit are not in "
-                     f"the old one, but checks that found them ({', '.join(sorted(rules & (old.not_assessed or set())))})"
+                     f"the old one, but checks that found them ({', '.join(rules)})"
                      " were not assessed in the old audit: they are listed as first assessed, not as new or newly tied")
     if old.not_assessed is None and (fresh or tied - first_tied):
         notes.append("the old audit does not record which checks it did not assess: the comparison could not tell "
@@ -267,6 +263,16 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
         acceptances=_acceptances(old, new),
         notes=tuple(notes),
     )
+
+
+def _not_assessed_in(view: AuditView, clusters: Iterable[GuestCluster], hosts: Iterable[str],
+                     host_rules: Mapping[str, frozenset[str]]) -> tuple[list[GuestCluster], set[str], list[str]]:
+    """Those of ``clusters`` and ``hosts`` (seen in the other audit only) that a check not assessed in ``view``
+    found, and those checks: their absence from ``view`` proves nothing."""
+    unseen = [c for c in clusters if _unassessed(c.rules, view)]
+    hidden = {h for h in hosts if _unassessed(tuple(host_rules.get(h, ())), view)}
+    rules = {r for c in unseen for r in c.rules} | {r for h in hidden for r in host_rules.get(h, ())}
+    return unseen, hidden, sorted(rules & (view.not_assessed or set()))
 
 
 def _unassessed(rules: tuple[str, ...], view: AuditView) -> bool:
