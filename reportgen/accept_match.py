@@ -230,7 +230,7 @@ def _cause_names(cause: RuleCause | None, reveal: Callable[[str], str]) -> tuple
     """The names a cause carries: a datastore, a port group and its distributed switch, a Hyper-V switch."""
     if not cause or not cause.name:
         return ()
-    if cause.kind == "datastore" or cause.kind in ("portgroup", "network", "switch"):
+    if cause.kind in ("datastore", "portgroup", "network", "switch"):
         return (reveal(cause.name),)
     if cause.kind == "dvportgroup":
         return (reveal(cause.where), reveal(cause.name))
