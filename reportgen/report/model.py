@@ -464,6 +464,7 @@ class ReportModel:
     """The constraint that forces the number of waves (None when no constraint needs two waves)."""
     conflicts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     """Guests that must share a host but are pinned to different hosts: (guests, hosts)."""
+    conflicts_not_shown: int = 0
     history: HistoryView | None = None
     """The quarter-on-quarter view, when the audit kept a history."""
     acceptances: AcceptanceView | None = None
