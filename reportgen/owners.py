@@ -190,6 +190,9 @@ def assign_owners(estate: Estate, owners: OwnersFile | None,
         issues = [*owners.issues, *issues]
     else:
         unmatched, out_of_scope = (), set()
+    owner, spelled = one_spelling(owner, [r.owner for r in owners.rows] if owners is not None else [])
+    issues.extend(DataIssue("info", Path(owners.file).name if owners else "", message, rows=0, quoted=quoted)
+                  for message, quoted in spelled)
     counts = {s: sum(1 for x in sources if x == s) for s in ("file", "export")}
     ownership = Ownership(Path(owners.file).name if owners else None, len(owners.rows) if owners else 0,
                           counts["file"], counts["export"], sum(1 for s in sources if s is None), unmatched,
@@ -206,6 +209,30 @@ def assign_owners(estate: Estate, owners: OwnersFile | None,
         table = table.set_column(index, table.schema.field(index), new.column(column).cast(pa.string()))
     tables = {**estate.tables, "guests": table}
     return replace(estate, tables=tables, issues=(*estate.issues, *issues)), ownership
+
+
+def owner_key(owner: str) -> str:
+    """How owners are told apart: case and edge spaces ignored (``Priya Raman`` is ``PRIYA RAMAN``)."""
+    return owner.strip().lower()
+
+
+def one_spelling(owners: list[str | None], preferred: list[str]) -> tuple[list[str | None],
+                                                                           list[tuple[str, tuple[str, ...]]]]:
+    """Each guest's owner written one way per owner (the first of ``preferred``, else the first seen),
+    and a data-quality message, with the names it quotes, for each owner spelled more than one way."""
+    chosen: dict[str, str] = {}
+    spellings: dict[str, dict[str, None]] = defaultdict(dict)
+    for name in (*preferred, *(o for o in owners if o)):
+        chosen.setdefault(owner_key(name), name.strip())
+        spellings[owner_key(name)][name.strip()] = None
+    messages = []
+    for key, names in spellings.items():
+        if len(names) > 1:
+            others = tuple(n for n in names if n != chosen[key])
+            quoted = ", ".join(f"'{n}'" for n in others)
+            messages.append((f"owners {quoted} and '{chosen[key]}' differ only by case "
+                             f"or spaces: counted as one owner, '{chosen[key]}'", (chosen[key], *others)))
+    return [chosen[owner_key(o)] if o else o for o in owners], messages
 
 
 def _rows_fitting(rows: tuple[OwnerRow, ...], outside: Estate | None, used: set[int]) -> set[int]:

@@ -243,3 +243,27 @@ def test_packs_of_owners_gone_are_removed_only_when_unchanged(cli, tmp_path: Pat
         in result.stderr
     assert "removed 1 pack(s) of owners no longer present" in result.stderr
     assert set(json.loads((folder / ".reportgen-packs.json").read_text())["packs"]) == after - {gone[1], mine.name}
+
+
+def test_owners_differing_only_by_case_get_one_pack(tmp_path: Path) -> None:
+    text = OWNERS.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines[2] = lines[2].replace("Priya Raman", "PRIYA RAMAN ")  # hqsqlcl02-*
+    lines[3] = lines[3].replace("Priya Raman", "priya raman")  # hqdb*
+    owners = tmp_path / "owners.csv"
+    owners.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    err = io.StringIO()
+    code = main(["audit", str(SAMPLE), "--owners", str(owners), "--owner-packs", str(tmp_path / "packs"), "--json",
+                 str(tmp_path / "f.json"), "-q"], stderr=err, stdout=io.StringIO())
+    assert code == 0, err.getvalue()
+    document = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
+    result = read_packs(tmp_path / "packs", document)
+    priya = [r for r in result.rows if r["owner"].lower().strip() == "priya raman"]
+    assert [r["owner"] for r in priya] == ["Priya Raman"] and priya[0]["pack"] == "Priya_Raman.pdf"
+    assert not [n for n in result.texts if n.lower().startswith("priya") and n != "Priya_Raman.pdf"]
+    tied = tied_by_owner(document)
+    assert {o for o in tied if o.lower().strip() == "priya raman"} == {"Priya Raman"}
+    assert [o for o in document["cost"]["per_owner"] if o.lower().strip() == "priya raman"] == ["Priya Raman"]
+    assert names(result.texts["Priya_Raman.pdf"], tied["Priya Raman"]) == tied["Priya Raman"]
+    notes = [i["message"] for i in document["data_quality"] if "differ only by case" in i["message"]]
+    assert len(notes) == 1 and "'PRIYA RAMAN'" in notes[0] and "'Priya Raman'" in notes[0]
