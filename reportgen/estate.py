@@ -39,6 +39,10 @@ class DataIssue:
     """True when the rows were left out of the estate."""
     quoted: tuple[str, ...] = ()
     """Names and values the message quotes word for word, so that ``--redact`` can replace them."""
+    tally: str = ""
+    """Set on issues the PDF counts in one row per file ('unowned'), naming ``subject``, not one row each."""
+    subject: str = ""
+    """What a tallied issue is about (a guest's name), named in the counted row."""
 
     def where(self) -> str:
         return locate(self.file, self.sheet, self.row, self.column)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -301,6 +302,23 @@ def unowned_guests(analysis: Analysis) -> tuple[UnownedGuest, ...]:
     return tuple(UnownedGuest(key, name, tuple(hosts[key]), cluster) for key, (name, cluster) in seen.items())
 
 
+UNOWNED = "unowned"
+"""The tally of the data-quality warnings about guests that tie a host and have no owner."""
+UNOWNED_NAMES = 5
+"""Guests named in the counted row of the PDF (the data files list every one)."""
+
+
+def unowned_row(names: Sequence[str]) -> str:
+    """The one data-quality row of the PDF for the guests of one export that tie a host and have no owner."""
+    n = len(names)
+    shown = ", ".join(names[:UNOWNED_NAMES]) + (f" and {n - UNOWNED_NAMES:,} more" if n > UNOWNED_NAMES else "")
+    if n == 1:
+        return (f"1 guest that ties a host has no owner: {shown} — nobody to ask for its maintenance (add it to the "
+                "owners file)")
+    return (f"{n:,} guests that tie a host have no owner: {shown} — nobody to ask for their maintenance (add them "
+            "to the owners file; the data files list every one)")
+
+
 def with_unowned(analysis: Analysis) -> Analysis:
     """The analysis with one data-quality warning per guest that ties a host without an owner."""
     unowned = unowned_guests(analysis)
@@ -314,7 +332,7 @@ def with_unowned(analysis: Analysis) -> Analysis:
         of = f" (guest cluster {g.guest_cluster})" if g.guest_cluster else ""
         issues.append(DataIssue("warning", Path(str(files.get(source.get(g.key), ""))).name,
                                 f"guest '{g.name}'{of} ties host {', '.join(g.hosts)} but has no owner: nobody to "
-                                "ask for its maintenance (add it to the owners file)"))
+                                "ask for its maintenance (add it to the owners file)", tally=UNOWNED, subject=g.name))
     return replace(analysis, estate=replace(estate, issues=(*estate.issues, *issues)))
 
 

@@ -238,3 +238,30 @@ def test_the_workbook_says_where_each_owner_came_from(tmp_path: Path, cli: Calla
     assert rows["Priya Raman"] == ("Priya Raman", "priya.raman@acme.example", "Database Services", "CC-4410",
                                    "file", 11)  # seven hqdb* and two clusters of two
     assert rows["team-messaging"][4:] == ("export", 1)
+
+
+def test_the_pdf_counts_the_unowned_guests_in_one_row_and_the_data_files_list_each(
+        tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    (tmp_path / "owners.csv").write_text("guest,owner\nhqsqlcl01-*,Priya\n", encoding="utf-8")
+    (tmp_path / "audit.toml").write_text('[owner]\ncolumn = "No Such Column"\nfile = "owners.csv"\n', encoding="utf-8")
+    pdf, out = tmp_path / "r.pdf", tmp_path / "f.json"
+    result = cli(["audit", SAMPLE, "--config", tmp_path / "audit.toml", "-o", pdf, "--json", out, "-q"])
+    assert result.code == 0, result.stderr
+    unowned = [g["name"] for g in json.loads(out.read_text(encoding="utf-8"))["owners"]["unowned_guests"]]
+    assert len(unowned) == 12
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    quality = " ".join(text[text.rindex("Data quality and coverage"):].split())  # cell by cell
+    assert "but has no owner" not in quality
+    assert quality.count("that tie a host have no owner") == 1
+    assert (f"12 guests that tie a host have no owner: {', '.join(unowned[:5])} and 7 more — nobody to ask for "
+            "their maintenance (add them to the owners file; the data files list every one)") in quality
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert sum("but has no owner" in q["message"] for q in document["data_quality"]) == 12
+
+
+def test_the_counted_row_names_one_guest_alone_and_never_says_zero_more() -> None:
+    from reportgen.owners import unowned_row
+
+    assert unowned_row(["a"]).startswith("1 guest that ties a host has no owner: a — nobody to ask for its ")
+    assert unowned_row(list("abcde")).startswith("5 guests that tie a host have no owner: a, b, c, d, e — ")
+    assert "and 1,995 more —" in unowned_row([f"g{i}" for i in range(2000)])

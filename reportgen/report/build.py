@@ -16,6 +16,7 @@ from ..cost import UNKNOWN_OWNER, Costing, only_media
 from ..history import History
 from ..host_labels import host_labels
 from ..logo import read_logo
+from ..owners import UNOWNED, unowned_row
 from ..rules import CATALOGUE, Finding
 from ..rules.advice import GroupFacts, Node, topology_step, with_network
 from ..sites import SiteGuest
@@ -403,14 +404,24 @@ def _coverage_gaps(analysis: Analysis) -> list[CoverageGap]:
 _LEVELS = {"error": 0, "warning": 1, "info": 2}
 
 
+TALLIES = {UNOWNED: unowned_row}
+"""Issues counted in one row per file, by their tally: the row's text from the subjects' names."""
+
+
 def _issue_groups(analysis: Analysis) -> list[IssueGroup]:
     grouped: dict[tuple[str, str, str, bool], list[int]] = defaultdict(list)
+    tallied: dict[tuple[str, str, str, bool], list[str]] = defaultdict(list)
     for i in analysis.estate.issues:
         where = ", ".join(p for p in (Path(i.file).name, f"sheet {i.sheet}" if i.sheet else "",
                                       f"column '{i.column}'" if i.column else "") if p)
-        grouped[(i.level, where, i.message, i.skipped)].append(i.rows)
+        if i.tally in TALLIES:
+            tallied[(i.level, where, i.tally, i.skipped)].append(i.subject)
+        else:
+            grouped[(i.level, where, i.message, i.skipped)].append(i.rows)
     groups = [IssueGroup(level, where, message, len(rows), sum(rows), skipped)
               for (level, where, message, skipped), rows in grouped.items()]
+    groups += [IssueGroup(level, where, TALLIES[tally](names), 1, len(names), skipped)
+               for (level, where, tally, skipped), names in tallied.items()]
     return sorted(groups, key=lambda g: (_LEVELS.get(g.level, 3), -g.rows, g.where, g.message))
 
 
