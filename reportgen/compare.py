@@ -20,6 +20,7 @@ see :mod:`.compare_read`), so the command and the quarter-on-quarter view follow
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 MATCH_KEYS = ("guests", "guest", "host", "cluster", "rule", "cause")
@@ -234,12 +235,9 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
     if old.currency and new.currency and old.currency != new.currency:
         notes.append(f"the yearly costs are in different currencies ({old.currency}, {new.currency})")
     freed = old.tied_hosts - new.tied_hosts
-    unseen, hidden, rules = _not_assessed_in(new, fixed, freed, old.host_rules)
+    unseen, hidden, note = _gone_unassessed(new, fixed, freed, old.host_rules)
     fixed = tuple(c for c in fixed if c not in unseen)
-    if unseen or hidden:
-        notes.append(f"{len(unseen)} guest cluster(s) and {len(hidden)} tied host(s) of the old audit are not in the "
-                     f"new one, but checks that found them ({', '.join(rules)}) "
-                     "were not assessed in the new audit: they are listed as not assessed, not as fixed or freed")
+    notes.extend(note)
     tied = new.tied_hosts - old.tied_hosts
     first, first_tied, rules = _not_assessed_in(old, fresh, tied, new.host_rules)
     fresh = tuple(c for c in fresh if c not in first)
@@ -263,6 +261,25 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
         acceptances=_acceptances(old, new),
         notes=tuple(notes),
     )
+
+
+def _gone_unassessed(new: AuditView, fixed: Iterable[GuestCluster], freed: AbstractSet[str],
+                     host_rules: Mapping[str, frozenset[str]]) -> tuple[list[GuestCluster], set[str], list[str]]:
+    """Old guest clusters and tied hosts missing from ``new`` that it may not have assessed, and the note saying so.
+    A new audit that does not say which checks it assessed (no coverage) could have missed any of them."""
+    if new.not_assessed is None:
+        unseen, hidden = list(fixed), set(freed)
+        note = (f"{new.source} does not say which checks it assessed (it has no coverage): the comparison could not "
+                f"tell whether the {len(unseen)} guest cluster(s) and {len(hidden)} tied host(s) of the old audit "
+                "missing from it were fixed or only not assessed; they are listed as not assessed, not as fixed or "
+                "freed (compare findings JSON files written by 'reportgen audit --json' as they are)")
+        return unseen, hidden, [note] if unseen or hidden else []
+    unseen, hidden, rules = _not_assessed_in(new, fixed, freed, host_rules)
+    if not (unseen or hidden):
+        return unseen, hidden, []
+    return unseen, hidden, [f"{len(unseen)} guest cluster(s) and {len(hidden)} tied host(s) of the old audit are not "
+                            f"in the new one, but checks that found them ({', '.join(rules)}) were not assessed in "
+                            "the new audit: they are listed as not assessed, not as fixed or freed"]
 
 
 def _not_assessed_in(view: AuditView, clusters: Iterable[GuestCluster], hosts: Iterable[str],

@@ -140,6 +140,26 @@ def test_a_guest_cluster_the_new_audit_could_not_see_is_not_fixed(cli, tmp_path:
     assert "whose checks it did not assess (not fixed) (2): fs01 + fs02, sql (2 nodes)" in text
 
 
+def test_a_new_audit_without_coverage_cannot_tell_what_was_fixed(cli, tmp_path: Path) -> None:
+    """Before: a new findings JSON without 'coverage' (cut down by hand, or from a tool that drops it) was taken to
+    have assessed every check, so what it lacked was 'fixed' and 'freed'."""
+    q1 = audit_json(cli, tmp_path, small_estate(), "q1")
+    book = write_xlsx(small_estate(), tmp_path / "q2.xlsx", drop=("vDisk",))
+    q2 = tmp_path / "q2.json"
+    assert cli(["audit", book, "-q", "--json", q2]).code == 0
+    document = json.loads(q2.read_text(encoding="utf-8"))
+    del document["coverage"]
+    q2.write_text(json.dumps(document), encoding="utf-8")
+    found = compare(cli, tmp_path, q1, q2)
+    assert found["guest_clusters"]["fixed"] == [] and found["hosts"]["freed"] == []
+    assert [c["guests"] for c in found["guest_clusters"]["not_assessed"]] == [["fs01", "fs02"], ["sql01", "sql02"]]
+    assert "esx01.example.test" in found["hosts"]["not_assessed"]
+    [note] = [n for n in found["notes"] if "could not tell" in n]
+    assert "q2.json" in note and "coverage" in note and "not as fixed or freed" in note
+    text = cli(["compare", q1, q2]).stdout
+    assert "guest clusters fixed" not in text and "hosts freed" not in text and "could not tell" in text
+
+
 def test_a_guest_cluster_the_old_audit_could_not_see_is_not_new(cli, tmp_path: Path) -> None:
     """Before: an audit with vDisk compared with one without said 'guest clusters new (2)', though the old audit
     did not assess the checks that find them."""
