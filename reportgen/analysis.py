@@ -21,6 +21,7 @@ from .causes import Cause, RuleCause, guest_cause, guest_cluster_cause, named_ca
 from .config import Config
 from .disk_order import DiskOrder, order_disks
 from .estate import Estate
+from .host_labels import told_apart as labels_told_apart
 from .progress import Progress, silent
 from .rules import CATALOGUE, Coverage, Finding, GuestEdge, HostEdge, RuleContext, RuleOutput, evaluate
 from .sites import Sites, site_failures
@@ -117,6 +118,8 @@ class Analysis:
     """The hosts' sites and, with two or more, what each site's failure stops."""
     disk_orders: dict[str, DiskOrder] = field(default_factory=dict)
     """Per guest cluster id with shared disks: who owns each disk file and the order its nodes go in."""
+    cause_labels: dict[str, str] = field(default_factory=dict)
+    """Cause id -> its label, told apart by vCenter where causes of two vCenters read alike ('datastore1')."""
 
     @property
     def pinned_hosts(self) -> tuple[HostResult, ...]:
@@ -165,6 +168,7 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
         remedies_by_cause=by_cause, remedies_by_rule=by_rule,
         containment_k=today.containment_k, containment_hosts_freed=today.containment_hosts_freed,
         guest_names=ix.guest_names, host_names=ix.host_names,
+        cause_labels={c.id: c.label for c in ties.causes if c.kind != "guest-cluster"},
     )
 
 
@@ -198,6 +202,8 @@ class _Index:
     host_memory: npt.NDArray[np.int64]
     rule_ids: list[str]
     ri: dict[str, int]
+    guest_places: dict[str, str] = field(default_factory=dict)
+    """Guest key -> its vCenter (or export file), to tell apart what two vCenters name alike."""
 
     def guest_name(self, g: int) -> str:
         """What a reader calls guest g (its key when it has no name)."""
@@ -242,8 +248,15 @@ def _index_estate(estate: Estate, config: Config) -> _Index:
         not_template=not_template,
         guest_memory=guests["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
         host_memory=hosts["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
-        rule_ids=rule_ids, ri={r: i for i, r in enumerate(rule_ids)},
+        rule_ids=rule_ids, ri={r: i for i, r in enumerate(rule_ids)}, guest_places=_guest_places(estate),
     )
+
+
+def _guest_places(estate: Estate) -> dict[str, str]:
+    """Guest key -> its vCenter, Hyper-V cluster or export file."""
+    place = {s["source_id"]: s["server"] or s["file"] for s in estate.sources.to_pylist()}
+    keys = estate.guests.column("guest_key").to_pylist()
+    return {k: str(place.get(s)) for k, s in zip(keys, estate.guests.column("source_id").to_pylist(), strict=True)}
 
 
 def _edge_ends(ix: _Index, items: Sequence[GuestEdge | HostEdge],
@@ -285,6 +298,7 @@ def _edges_with_causes(ix: _Index, out: RuleOutput, clusters: graph.GuestCluster
     """Step 3: every tie gets a cause: the one its rule named, else its guest cluster, else its guest and rule."""
     causes = [guest_cluster_cause(c, names[c]) for c in range(clusters.count)]
     index = {c.id: i for i, c in enumerate(causes)}
+    guests_of: dict[int, set[str]] = defaultdict(set)
 
     def cause_of(named: RuleCause | None, guest: int, rule: str) -> int:
         guest_cluster = int(clusters.guest_cluster[guest])
@@ -297,6 +311,7 @@ def _edges_with_causes(ix: _Index, out: RuleOutput, clusters: graph.GuestCluster
         if cause.id not in index:
             index[cause.id] = len(causes)
             causes.append(cause)
+        guests_of[index[cause.id]].add(ix.guest_keys[guest])
         return index[cause.id]
 
     def with_causes(items: Sequence[GuestEdge | HostEdge], to_host: bool) -> graph.Edges:
@@ -307,7 +322,17 @@ def _edges_with_causes(ix: _Index, out: RuleOutput, clusters: graph.GuestCluster
     colocations = with_causes(out.colocations, to_host=False)
     pins = with_causes(out.pins, to_host=True)
     strands = with_causes(out.strands, to_host=True)
-    return _Ties(colocations, pins, strands, tuple(causes))
+    return _Ties(colocations, pins, strands, _causes_told_apart(ix, causes, guests_of))
+
+
+def _causes_told_apart(ix: _Index, causes: list[Cause], guests_of: dict[int, set[str]]) -> tuple[Cause, ...]:
+    """The causes, each label that another cause's label reads alike (each vCenter has a 'datastore1', an
+    'esx03-local', a 'VM Network on esx01') followed by the vCenter (or export) of the guests it ties.
+    Guest clusters keep their names, already told apart."""
+    named = {i: c.label for i, c in enumerate(causes) if c.kind != "guest-cluster"}
+    where = {i: ", ".join(sorted({str(ix.guest_places.get(g)) for g in guests_of.get(i, ())})) for i in named}
+    told = labels_told_apart({str(i): n for i, n in named.items()}, {str(i): w for i, w in where.items()})
+    return tuple(replace(c, label=told.get(str(i), c.label)) for i, c in enumerate(causes))
 
 
 def _pinning(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, active: npt.NDArray[np.bool_]) -> graph.Pinning:

@@ -132,7 +132,8 @@ def _causes(g: PinnedGuest, named: dict[str, dict[str, list[RuleCause]]], guest_
             out.append((guest_cause(g.key, g.name, rule).id, g.name, "guest", {rule}))
         for rule_cause in rule_causes:
             cause = named_cause(rule_cause, analysis.guest_names)
-            out.append((cause.id, g.name if cause.identity == g.key else cause.label, cause.kind, {rule}))
+            label = analysis.cause_labels.get(cause.id, cause.label)  # told apart from another vCenter's
+            out.append((cause.id, g.name if cause.identity == g.key else label, cause.kind, {rule}))
     return out
 
 

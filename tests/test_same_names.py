@@ -1,0 +1,61 @@
+"""Two vCenters whose objects share names (hosts, datastores, port groups): every list says which is which."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.rvtools_files import Estate, Guest, small_estate, write_xlsx
+
+HOST = "esx01.example.test"
+VC2 = {"uuid": "11111111-2222-3333-4444-555555555555", "server": "vc02.example.test"}
+NORTH_SOUTH = {"esx01.example.test": "North", "esx02.example.test": "North",
+               "esx03.example.test": "South", "esx04.example.test": "South"}
+
+
+def _vcenter(**overrides: Any) -> Estate:
+    """small_estate plus a guest on esx03's local datastore and one on a port group only esx02 has."""
+    base = small_estate()
+    local = Guest("app03", "vm-403", "esx03.example.test", datastore="esx03-local",
+                  disks=[{"Path": "[esx03-local] app03/app03.vmdk"}])
+    heartbeat = Guest("hb01", "vm-404", "esx02.example.test", disks=[{}],
+                      nics=[{"Network": "Heartbeat", "Switch": "vSwitch1"}])
+    return small_estate(guests=[*base.guests, local, heartbeat], fault_domains=NORTH_SOUTH,
+                        datastores={"san01": list(base.hosts), "esx03-local": ["esx03.example.test"]},
+                        portgroups=[*base.portgroups, ("esx02.example.test", "Heartbeat", "vSwitch1", False)],
+                        **overrides)
+
+
+def two_vcenters(tmp_path: Path) -> tuple[Path, Path]:
+    """The same estate in vc01 and vc02: every host, datastore and port group name is in both."""
+    return write_xlsx(_vcenter(), tmp_path / "vc01.xlsx"), write_xlsx(_vcenter(**VC2), tmp_path / "vc02.xlsx")
+
+
+def _audit(cli: Any, tmp_path: Path, *extra: Any) -> dict[str, Any]:
+    out = tmp_path / "f.json"
+    result = cli(["audit", *two_vcenters(tmp_path), "--json", out, "-q", *extra])
+    assert result.code == 0, result.stderr
+    found: dict[str, Any] = json.loads(out.read_text())
+    return found
+
+
+def test_fixes_of_same_named_datastores_and_port_groups_read_apart(cli: Any, tmp_path: Path) -> None:
+    """Before: 'esx03-local' (and 'Heartbeat on esx02.example.test') was the label of two fixes, one per vCenter."""
+    import openpyxl
+
+    found = _audit(cli, tmp_path, "--xlsx", tmp_path / "f.xlsx")
+    labels = [r["label"] for r in found["remediation"]["by_cause"] if r["kind"] != "guest-cluster"]
+    assert sorted(labels) == ["esx03-local in vc01.example.test", "esx03-local in vc02.example.test"]
+    actions = [r[0] for r in openpyxl.load_workbook(tmp_path / "f.xlsx")["Actions"].iter_rows(min_row=2, values_only=True)]
+    assert len(actions) == len(set(actions)) == 6, actions
+    for what in ("esx03-local", "Heartbeat on esx02.example.test", "Heartbeat in cluster Prod"):
+        assert sorted(a for a in actions if f"{what} " in a) == [
+            a for vc in ("vc01", "vc02") for a in actions if f"{what} in {vc}.example.test" in a], what
+
+
+def test_a_datastore_name_in_one_vcenter_only_keeps_its_label(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "f.json"
+    assert cli(["audit", write_xlsx(_vcenter(), tmp_path / "vc01.xlsx"), "--json", out, "-q"]).code == 0
+    labels = {r["label"] for r in json.loads(out.read_text())["remediation"]["by_cause"] if r["kind"] != "guest-cluster"}
+    assert labels == {"esx03-local"}
