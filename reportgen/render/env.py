@@ -11,12 +11,17 @@ from markupsafe import Markup, escape
 from ..report.formats import money, number, percent, plural
 
 
-@lru_cache(maxsize=2)
 def environment(pdf: bool = False) -> jinja2.Environment:
     """Autoescape on, StrictUndefined (a missing field is an error, not a blank), filters registered.
 
     With ``pdf``, names are marked up for the PDF's layout (:func:`breakable_text`), else for a browser.
+    One environment of each kind per process, so each template is compiled once.
     """
+    return _environment(bool(pdf))
+
+
+@lru_cache(maxsize=2)
+def _environment(pdf: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("reportgen.templates", "."),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
@@ -28,6 +33,14 @@ def environment(pdf: bool = False) -> jinja2.Environment:
                        name=breakable_text if pdf else breakable)
     return env
 
+
+
+def compile_templates(pdf: bool = False) -> None:
+    """Compile every template of :func:`environment` now rather than at its first use (the PDF worker does
+    it while the exports are read)."""
+    env = environment(pdf)
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
 
 _BREAK_AFTER = re.compile(r"([._])(?=[^\s])")
 _DOTS = re.compile(r"(?<=\.)")
@@ -63,17 +76,14 @@ def breakable_text(value: object, whole: int = SHORT_PART) -> Markup:
     it has a character that may end a line ('-', '/', ideographs); zero-width spaces let a name break after
     a dot and a long word after '_'; neither is drawn or extracted with the text.
 
-    A name made of short words only is one element that is never cut mid-word (``overflow-wrap: normal``),
-    so a word wider than its column overflows as before; one with a long word is text alone, which a narrow
-    cell may still cut (``td``'s ``overflow-wrap``) where nothing else breaks it."""
-    parts, short = [], True
+    The name is text alone, no element: a word wider than its whole column (which the columns are sized
+    not to need) is cut where it meets the column's edge (``td``'s ``overflow-wrap``) rather than drawn
+    over the next column."""
+    parts = []
     for part in _DOTS.split(str(value)):
         if not part:
             continue
-        words = []
-        for word in part.split(" "):
-            short = short and len(word) <= whole
-            words.append(_JOINED.sub(WJ, word) if len(word) <= whole else word.replace("_", "_" + ZWSP))
+        words = [_JOINED.sub(WJ, word) if len(word) <= whole else word.replace("_", "_" + ZWSP)
+                 for word in part.split(" ")]
         parts.append(" ".join(words))
-    text = escape(ZWSP.join(parts))
-    return Markup(f'<span class="name">{text}</span>') if short and text else text
+    return escape(ZWSP.join(parts))

@@ -1,10 +1,10 @@
 """Rendering the PDF in a second process, so that it overlaps the rest of the audit.
 
 Laying out a PDF is single-threaded Python work that takes seconds. The command line starts
-this worker first thing: importing WeasyPrint and loading the fonts then happen while the
-exports are read. When the report model is ready the parent sends it (pickled) and goes on
-writing the JSON and the workbook while the worker lays out and writes the PDF, then sends back
-WeasyPrint's warnings or the error.
+this worker first thing: importing WeasyPrint, loading the fonts and compiling the templates
+then happen while the exports are read. When the report model is ready the parent sends it
+(pickled) and goes on writing the JSON and the workbook while the worker lays out and writes
+the PDF, then sends back WeasyPrint's warnings or the error.
 
 Run as ``python -P -m reportgen.render.worker``; the protocol is one pickled request on stdin,
 a list of ``(model, target)`` jobs (the report's model, or an owner's pack, see :mod:`..packs`),
@@ -126,7 +126,10 @@ class PdfWorker:
 def main() -> int:
     import weasyprint
 
+    from .env import compile_templates
+
     weasyprint.HTML(string="<p>warm</p>").render()  # font configuration, before the model arrives
+    compile_templates(pdf=True)
 
     request = pickle.load(sys.stdin.buffer)
     if request is None:

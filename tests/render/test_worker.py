@@ -89,3 +89,16 @@ def test_the_worker_lays_a_report_out_without_polars(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     assert (tmp_path / "r.pdf").stat().st_size > 0
+
+
+def test_every_template_compiles_before_the_model_arrives() -> None:
+    """The worker compiles them while the exports are read; a syntax error in any of them fails here."""
+    from reportgen.render.env import compile_templates, environment
+
+    compile_templates(pdf=True)
+    env = environment(pdf=True)
+    assert env.cache is not None
+    names = set(env.list_templates(extensions=["html"]))
+    assert {"report.html", "_register.html", "pack.html", "compare.html"} <= names
+    loaded = {key[1] for key in env.cache}
+    assert names <= loaded
