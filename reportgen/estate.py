@@ -67,6 +67,8 @@ class TabStatus:
     """Columns present but without a value on any row where the exporter writes one: unknown, as if missing."""
     errors: frozenset[str] = frozenset()
     """Columns with cells holding a spreadsheet error value (#N/A...): some values unknown, so not assessed."""
+    unreadable: frozenset[str] = frozenset()
+    """Columns with values the importer cannot read ('PRAWDA', '1,024'): some values unknown, so not assessed."""
     quoted: tuple[str, ...] = ()
     """Names and texts the gaps quote word for word (nodes, the collector's messages), for ``--redact``."""
 
@@ -120,6 +122,10 @@ class Estate:
     def tab_column_errors(self, source_id: int, tab: str, column: str) -> bool:
         """Whether some cells of the tab's column hold a spreadsheet error value instead of a value."""
         return any(t.source_id == source_id and t.tab == tab and column in t.errors for t in self.tabs)
+
+    def tab_column_unreadable(self, source_id: int, tab: str, column: str) -> bool:
+        """Whether some cells of the tab's column hold a value the importer could not read."""
+        return any(t.source_id == source_id and t.tab == tab and column in t.unreadable for t in self.tabs)
 
     def tab_column_empty(self, source_id: int, tab: str, column: str) -> bool:
         """Whether the tab has the column but no value in it where the exporter writes one."""

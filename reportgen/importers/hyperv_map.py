@@ -33,6 +33,8 @@ class HyperVMapper:
         self.issues: list[DataIssue] = list(raw.issues)
         self.used: dict[str, int] = {}
         self.gaps: list[Gap] = []
+        self.unreadable: dict[str, set[str]] = {}
+        """Per object, the columns with values :meth:`unparsed` could not read."""
         """Objects the mapping found incomplete (rows it could not use that others depend on)."""
         manifest = raw.manifest or {}
         self.cluster_name = _text(manifest.get("cluster"))
@@ -66,6 +68,7 @@ class HyperVMapper:
         for column, parsed in checks.items():
             bad = V.unparsed(frame, column, parsed)
             if bad.height:
+                self.unreadable.setdefault(name, set()).add(column)
                 sample = str(bad[column][0])
                 self.issue("warning", f"{bad.height} value(s) not understood (e.g. '{sample}'); "
                            f"read as unknown{V.unreadable_why(sample)}", name, bad, column=column, quoted=(sample,))
@@ -158,6 +161,9 @@ class HyperVMapper:
         f = self.obj("Get-VMProcessor")
         if f is None:
             return guests.with_columns(processor_compat=pl.lit(None, pl.Boolean))
+        if "CompatibilityForMigrationEnabled" in f.columns:
+            self.unparsed("Get-VMProcessor", f, {"CompatibilityForMigrationEnabled":
+                                                 V.boolean("CompatibilityForMigrationEnabled")})
         rows = self.attach("Get-VMProcessor", f, guests).select(
             "guest_key", processor_compat=H.boolean(f, "CompatibilityForMigrationEnabled"))
         rows = rows.unique(subset=["guest_key"], keep="first")
@@ -263,6 +269,7 @@ class HyperVMapper:
                 statuses.append(TabStatus(self.source_id, name, True, frame.height, self.used.get(name, frame.height),
                                           frozenset(columns), gaps=found,
                                           empty=frozenset(empty_columns(name, frame, columns)),
+                                          unreadable=frozenset(self.unreadable.get(name, ())),
                                           quoted=tuple(quoted.get(name, ()))))
             elif name in CLUSTER_OBJECTS and self.clustered is False:
                 statuses.append(TabStatus(self.source_id, name, True, gaps=found,  # known: not a cluster

@@ -68,6 +68,7 @@ def nics(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
         f = m.keep("Get-VMNetworkAdapter", f, V.boolean("IsManagementOs").fill_null(False).not_(),
                       "a host (management OS) adapter, not a VM's", level="info")
     f = m.checkpoint_rows("Get-VMNetworkAdapter", m.attach("Get-VMNetworkAdapter", f, guests))
+    m.unparsed("Get-VMNetworkAdapter", f, {"Connected": V.boolean("Connected")} if "Connected" in f.columns else {})
     switch = H.text(f, "SwitchName")
     frame = f.with_columns(label=H.text(f, "Name"), network=switch, switch=switch,
                            connected=pl.coalesce(H.boolean(f, "Connected"), switch.is_not_null()),

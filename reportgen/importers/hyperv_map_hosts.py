@@ -114,7 +114,9 @@ def _host_details(m: HyperVMapper) -> pl.DataFrame:
         memory_mib=H.mib(f, "MemoryCapacity"),
         numa_spanning=H.boolean(f, "NumaSpanningEnabled"),
     ).filter(pl.col("host_key").is_not_null()).unique(subset=["host_key"], keep="first")
-    m.unparsed("Get-VMHost", f, {"MemoryCapacity": V.decimal("MemoryCapacity")})
+    m.unparsed("Get-VMHost", f, {"MemoryCapacity": V.decimal("MemoryCapacity"),
+                                 **{c: V.boolean(c) for c in ("VirtualMachineMigrationEnabled", "NumaSpanningEnabled")
+                                    if c in f.columns}})
     m.used["Get-VMHost"] = rows.height
     return rows
 

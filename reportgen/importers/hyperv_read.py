@@ -21,7 +21,7 @@ from ..errors import InputError, locate
 from ..estate import DataIssue
 from .bounded import MAX_CSV_BYTES, archive_files, folder_entries, open_export, read_all, read_member
 from .detect import MANIFEST, bundle_file
-from .tabular import TextTable, dedupe, read_text_table
+from .tabular import TextTable, decode, dedupe, read_text_table
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,11 @@ def read_hyperv(path: Path) -> RawHyperV:
             raw.issues.append(DataIssue("info", str(path), "the file is empty (no objects were exported); ignored",
                                         sheet=name))
             continue
+        type_line = _only_type_line(data, where)
+        if type_line is not None:
+            raw.issues.append(DataIssue("info", str(path), f"the file holds only its '{type_line}' line (no objects "
+                                        "were exported); ignored", sheet=name))
+            continue
         table = read_text_table(data, where)
         kind = recognise(table.headers)
         if kind is None:
@@ -192,6 +197,12 @@ def read_hyperv(path: Path) -> RawHyperV:
             sheet=name,
         ))
     return raw
+
+
+def _only_type_line(data: bytes, where: str) -> str | None:
+    """The ``#TYPE …`` line of a file that holds nothing else, else None."""
+    text = decode(data, where)[0].lstrip("\ufeff").strip()
+    return text if text[:5].lower() == "#type" and "\n" not in text else None
 
 
 def _drop_duplicate_headers(raw: RawHyperV, table: TextTable, frame: pl.DataFrame, name: str,
@@ -325,8 +336,6 @@ def _blank(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
 
 
 def _manifest(data: bytes, file: str, name: str) -> dict[str, object]:
-    from .tabular import decode
-
     text, _ = decode(data, file)
     try:
         value = json.loads(text.lstrip("\ufeff"))

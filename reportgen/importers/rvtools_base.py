@@ -106,6 +106,8 @@ class MapperBase:
         self.tabs: list[TabStatus] = []
         self.scope = scope if scope is not None else self.default_scope()
         self.spellings = spellings or HostSpellings()
+        self.unreadable: dict[str, set[str]] = {}
+        """Per tab, the columns with values :meth:`report_unparsed` could not read."""
 
     # -- helpers ---------------------------------------------------------------------------
     def tab(self, name: str) -> pl.DataFrame | None:
@@ -165,7 +167,8 @@ class MapperBase:
                 "warning", self.raw.file, "the column is present but empty on every row; read as unknown, so "
                 "the checks that need it are not assessed", sheet=raw.sheet, column=column, rows=count))
         self.tabs.append(TabStatus(self.source_id, name, True, raw.frame.height + raw.blank_rows, used, raw.headers,
-                                   missing, empty=frozenset(empty), errors=raw.errors & needed))
+                                   missing, empty=frozenset(empty), errors=raw.errors & needed,
+                                   unreadable=frozenset(self.unreadable.get(name, ())) & needed))
 
     def report_unparsed(self, name: str, frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
         raw = self.raw.tabs[name]
@@ -180,6 +183,7 @@ class MapperBase:
                 continue
             bad = V.unparsed(frame, column, parsed)
             if bad.height:
+                self.unreadable.setdefault(name, set()).add(column)
                 sample = bad[column][0]
                 self.issues.append(
                     DataIssue("warning", self.raw.file,

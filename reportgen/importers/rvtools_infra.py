@@ -36,7 +36,8 @@ class InfraMapping(MapperBase):
                 source_id=pl.lit(self.source_id, pl.Int32),
             )
             self.report_unparsed("vHost", f, {"# Memory": V.integer("# Memory"), "# Cores": V.integer("# Cores"),
-                                              "in Maintenance Mode": V.boolean("in Maintenance Mode")})
+                                              "in Maintenance Mode": V.boolean("in Maintenance Mode"),
+                                              "VMotion support": V.boolean("VMotion support")})
             hosts = self.keep("vHost", hosts, pl.col("name").is_not_null(),
                               "the host has no name (anonymised export?); hosts named in vInfo are still used")
             hosts = self.unique("vHost", hosts, ["host_key"], "the host is listed twice; the first row is used")
@@ -82,6 +83,8 @@ class InfraMapping(MapperBase):
                                          pl.Boolean()),
             dpm_enabled=self.typed(f, "DPM enabled", V.boolean("DPM enabled"), pl.Boolean()),
         )
+        self.report_unparsed("vCluster", f, {c: V.boolean(c) for c in ("HA enabled", "DRS enabled",
+                                                                        "AdmissionControlEnabled", "DPM enabled")})
         details = self.keep("vCluster", details, pl.col("name").is_not_null(), "the cluster has no name")
         details = self.unique("vCluster", details, ["scope", "name"], "the cluster is listed twice").select(
             "scope", "name", "ha_enabled", "drs_enabled", "drs_behavior", "admission_control", "dpm_enabled"

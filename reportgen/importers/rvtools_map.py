@@ -224,6 +224,7 @@ class Mapper(InfraMapping):
         if f is None:
             self.status("vNetwork", 0)
             return pl.DataFrame()
+        self.report_unparsed("vNetwork", f, {c: V.boolean(c) for c in ("Connected", "Starts Connected", "Direct Path IO")})
         return self._counted("vNetwork", guests, dict(
             label=self.col(f, "NIC label"),
             adapter=self.col(f, "Adapter"),
@@ -248,6 +249,7 @@ class Mapper(InfraMapping):
                 .when(kind.str.to_lowercase().str.contains(r"\.iso$")).then(pl.lit("iso"))
                 .otherwise(pl.lit(None, pl.String))
             )
+            self.report_unparsed("vCD", f, {c: V.boolean(c) for c in ("Connected", "Starts Connected")})
             cd = self._child("vCD", guests, dict(
                 kind=pl.lit("cd"), backing=backing, detail=kind,
                 datastore=kind.str.extract(r"\[([^\]]+)\]", 1),
@@ -261,6 +263,7 @@ class Mapper(InfraMapping):
             self.status("vCD", 0)
         f = self.tab("vUSB")
         if f is not None:
+            self.report_unparsed("vUSB", f, {c: V.boolean(c) for c in ("Connected", "Auto connect")})
             usb = self._child("vUSB", guests, dict(
                 kind=pl.lit("usb"), backing=pl.lit("host"),
                 detail=pl.concat_str([self.col(f, "Device Type"), self.col(f, "Family")], separator=" ",

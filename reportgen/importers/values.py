@@ -13,9 +13,31 @@ from collections.abc import Mapping
 
 import polars as pl
 
-TRUE_WORDS = ("true", "yes", "1", "wahr", "vrai", "verdadero", "vero", "waar", "sant")
-FALSE_WORDS = ("false", "no", "0", "falsch", "faux", "falso", "onwaar", "falskt", "usant")
-_BOOLS = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
+TRUE_WORDS = ("true", "yes", "1", "wahr", "vrai", "verdadero", "verdadeiro", "vero", "waar", "sant", "sand", "sann",
+              "tosi", "prawda", "pravda", "igaz", "doğru", "истина")
+FALSE_WORDS = ("false", "no", "0", "falsch", "faux", "falso", "onwaar", "falskt", "falsk", "usann", "usant", "epätosi",
+               "fałsz", "nepravda", "hamis", "yanlış", "yanliş", "ложь")
+"""TRUE and FALSE as Excel writes them when it re-saves a file in its display language (German, French, Spanish,
+Portuguese, Italian, Dutch, Nordic, Finnish, Polish, Czech, Hungarian, Turkish, Russian)."""
+_ANSI_PAGES = ("cp1250", "cp1251", "cp1254")
+"""Central European, Cyrillic and Turkish Windows code pages: Excel saves a CSV in the display language's code
+page, which reads as cp1252 when the file has no byte order mark."""
+
+
+def _as_cp1252(word: str) -> set[str]:
+    """The spellings ``word`` (as Excel writes it, in upper case) takes when saved in another ANSI code page and
+    read as cp1252."""
+    found = set()
+    for page in _ANSI_PAGES:
+        try:
+            found.add(word.upper().encode(page).decode("cp1252", errors="replace").lower())
+        except UnicodeEncodeError:
+            continue
+    return found - {word}
+
+
+_BOOLS = {w: value for words, value in ((TRUE_WORDS, True), (FALSE_WORDS, False))
+          for w in sorted({*words, *(m for word in words for m in _as_cp1252(word))})}
 
 POWER_STATES = {
     "poweredon": "poweredOn",

@@ -80,6 +80,11 @@ def _missing(
             names = ", ".join(f"'{c}'" for c in damaged)
             text = f"{need.tab} column {names} has cells holding a spreadsheet error value, read as unknown"
             (optional if need.optional else required).append(text)
+        garbled = [c for c in need.columns if estate.tab_column_unreadable(source_id, need.tab, c)]
+        if garbled:
+            names = ", ".join(f"'{c}'" for c in garbled)
+            text = f"{need.tab} column {names} has values reportgen cannot read (see data quality), read as unknown"
+            (optional if need.optional else required).append(text)
         empty = [c for c in need.columns if estate.tab_column_empty(source_id, need.tab, c)]
         if empty:
             names = ", ".join(f"'{c}'" for c in empty)
