@@ -68,14 +68,13 @@ def timestamp(frame: pl.DataFrame, column: str) -> pl.Expr:
     """Dates as the collector writes them (ISO 8601, 7 fraction digits, 'Z' or an offset) or as
     Export-Csv writes them in the exporting host's culture ('5/14/2024 8:21:33 AM', '14.05.2024 08:21:33').
 
-    Offsets are dropped (the local time is kept); a day/month order that cannot be told apart is
-    read month first, as en-US writes it.
+    Offsets are dropped (the local time is kept); with AM/PM the month comes first, as en-US writes it; a
+    24-hour time after a day and month that cannot be told apart ('6/2/2025 07:30') is unknown.
     """
     if column not in frame.columns:
         return pl.lit(None, pl.Datetime("ms"))
     value = V.text(column).str.replace(r"(\.\d{1,6})\d*", "$1").str.replace(r"(Z|[+-]\d\d:\d\d)$", "")
-    parsed = [value.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in TIME_FORMATS]
-    return pl.coalesce(parsed).cast(pl.Datetime("ms"))
+    return V.parse_datetime(value, TIME_FORMATS)
 
 
 def mib(frame: pl.DataFrame, column: str) -> pl.Expr:

@@ -293,7 +293,8 @@ class Mapper(InfraMapping):
                 self.issues.append(DataIssue(
                     "warning", self.raw.file, f"the export time '{written}' is not a date and time reportgen can read, "
                     "so it is unknown: two exports of this vCenter cannot be told apart by date, and --history files "
-                    "this audit under today's quarter. Export again from RVTools, or write it as YYYY-MM-DD HH:MM:SS",
+                    f"this audit under today's quarter{V.unreadable_date_why(str(written))}. Export again from "
+                    "RVTools, or write it as YYYY-MM-DD HH:MM:SS",
                     sheet=self.raw.tabs["vMetaData"].sheet, row=row.get("__row"), column="xlsx creation datetime",
                     quoted=(str(written),)))
             self.status("vMetaData", meta.height)

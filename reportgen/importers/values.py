@@ -176,15 +176,41 @@ DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y/%m/%d %H:%M",
     "%d.%m.%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M",
     "%Y-%m-%d",
 )
+_SLASHED_24H = r"^(\d{1,2})/(\d{1,2})/\d{4} \d{1,2}:\d{2}(:\d{2})?$"
+"""'6/2/2025 7:30': Excel's date and time in en-US (month first) and in fr-FR, en-GB, es-ES … (day first)."""
+
+
+def ambiguous_date(value: pl.Expr) -> pl.Expr:
+    """Whether a date written with slashes and a 24-hour time could be either day/month or month/day: both
+    numbers 12 or less and different. With AM/PM it is en-US, month first; a number over 12 is the day."""
+    first = value.str.extract(_SLASHED_24H, 1).cast(pl.Int32, strict=False)
+    second = value.str.extract(_SLASHED_24H, 2).cast(pl.Int32, strict=False)
+    return ((first <= 12) & (second <= 12) & (first != second)).fill_null(False)
+
+
+def parse_datetime(value: pl.Expr, formats: tuple[str, ...] = DATETIME_FORMATS) -> pl.Expr:
+    """The first of ``formats`` that reads ``value``; null where none does or the day and month cannot be told
+    apart (:func:`ambiguous_date`), never a guess."""
+    parsed = pl.coalesce([value.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in formats])
+    return pl.when(ambiguous_date(value)).then(None).otherwise(parsed).cast(pl.Datetime("ms"))
 
 
 def timestamp(column: str) -> pl.Expr:
     """Datetimes in the formats RVTools, Excel re-saves and PowerShell cultures produce."""
-    value = text(column)
-    parsed = [value.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in DATETIME_FORMATS]
-    return pl.coalesce(parsed).cast(pl.Datetime("ms"))
+    return parse_datetime(text(column))
+
+
+def unreadable_date_why(value: str) -> str:
+    """Why a date was not read, where the reason is not plain (day and month cannot be told apart); else ''."""
+    parts = re.fullmatch(_SLASHED_24H, value.strip())
+    if parts and int(parts[1]) <= 12 and int(parts[2]) <= 12 and parts[1] != parts[2]:
+        return " (the day and the month cannot be told apart: Excel writes month first in en-US and day first in " \
+               "most other languages)"
+    return ""
 
 
 DISK_FILE = r"(?i)\.(vmdk|vhdx|vhd|avhdx|vhds)$"

@@ -37,3 +37,24 @@ def test_an_export_time_that_cannot_be_read_is_said(cli: Any, tmp_path: Path) ->
     assert (line["sheet"], line["row"], line["level"]) == ("vMetaData", 2, "warning")
     assert "'46082.395833' is not a date and time reportgen can read" in line["message"]
     assert "today's quarter" in line["message"]
+
+
+@pytest.mark.parametrize(("written", "read"), [("20/06/2025 07:30", "2025-06-20T07:30"),
+                                               ("6/20/2025 7:30", "2025-06-20T07:30"),
+                                               ("6/6/2025 07:30:00", "2025-06-06T07:30"),
+                                               ("6/2/2025 7:30:00 AM", "2025-06-02T07:30")])
+def test_a_slashed_export_time_is_read_where_day_and_month_are_plain(cli: Any, tmp_path: Path, written: str,
+                                                                     read: str) -> None:
+    found = _audit(cli, tmp_path, written)
+    assert found["estate"]["sources"][0]["exported_at"].startswith(read)
+
+
+@pytest.mark.parametrize("written", ["02/06/2025 07:30", "2/6/2025 07:30:00"])
+def test_a_slashed_export_time_that_could_be_either_day_first_or_month_first_is_not_guessed(
+        cli: Any, tmp_path: Path, written: str) -> None:
+    """Before: read month first, so a fr-FR re-save of 2 June was filed under February (another quarter)."""
+    found = _audit(cli, tmp_path, written)
+    assert found["estate"]["sources"][0]["exported_at"] is None
+    [line] = [d for d in found["data_quality"] if d["column"] == "xlsx creation datetime"]
+    assert f"'{written}' is not a date and time reportgen can read" in line["message"]
+    assert "the day and the month cannot be told apart" in line["message"]
