@@ -91,3 +91,18 @@ def test_the_pdf_marks_names_up_with_characters_not_an_element_per_word() -> Non
     assert str(breakable_text("Munich_Cluster1_Production.x")) == f"Munich_{ZWSP}Cluster1_{ZWSP}Production.{ZWSP}x"
     assert str(breakable_text("Jean-Luc Martin")) == f"Jean{WJ}-{WJ}Luc Martin"
     assert str(breakable_text("")) == ""
+
+
+def test_owner_names_up_to_sixteen_characters_stay_whole_in_the_register(tmp_path: Path) -> None:
+    """'team-|platform' in the 10k register's owners column, where the wave plan kept it whole."""
+    owners = ("team-platform", "data-engineering", "team-dba")
+    audit = small_audit()
+    model = build_report(audit.analysis, audit.costing)
+    model = replace(model, register=tuple(replace(r, owners=owners, unknown_owner=False) for r in model.register))
+    render_pdf(model, tmp_path / "r.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    register = text[text.index("Host maintenance register\n"):text.index("Wave plan\n")]
+    tokens = {tok.strip(",") for line in register.splitlines() for tok in line.split()}
+    assert {"team-platform", "data-engineering"} <= tokens
+    assert not {"team-", "data-", "platform", "engineering"} & tokens
