@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from .estate import Estate
+from .host_labels import host_labels, told_apart
 
 if TYPE_CHECKING:
     from .analysis import GuestClusterResult, HostResult
@@ -33,14 +34,17 @@ class SiteReason:
     what: str
     """The host, datastore or network."""
     rules: tuple[str, ...] = ()
+    label: str = ""
+    """``what`` as a reader tells it apart: 'esx01 in vc02.example.test' where two vCenters have an esx01."""
 
     @property
     def text(self) -> str:
         rules = f" ({', '.join(self.rules)})" if self.rules else ""
-        return {"pinned": f"pinned to {self.what}{rules}",
-                "stranded": f"would not restart off {self.what}{rules}",
-                "datastore": f"datastore {self.what} is seen only by hosts of this site",
-                "network": f"network {self.what} exists only on hosts of this site"}[self.kind]
+        what = self.label or self.what
+        return {"pinned": f"pinned to {what}{rules}",
+                "stranded": f"would not restart off {what}{rules}",
+                "datastore": f"datastore {what} is seen only by hosts of this site",
+                "network": f"network {what} exists only on hosts of this site"}[self.kind]
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class SiteGuest:
     host: str | None
     owner: str | None
     reasons: tuple[SiteReason, ...]
+    host_label: str | None = None
+    """The host told apart from same-named hosts of other vCenters."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class SiteFailure:
     """Running guests that could not restart on another site if this one failed."""
     whole_clusters: tuple[str, ...]
     """Ids of the guest clusters whose every node runs in this site: its failure takes them whole."""
+    host_labels: tuple[str, ...] = ()
+    """``hosts`` told apart where two vCenters have a host of one name ('esx01 in vc02.example.test')."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ class Sites:
     host_site: dict[str, str] = field(default_factory=dict)
     """Host key -> site (two vCenters may each have a host of one name, in different sites)."""
     unsited: tuple[str, ...] = ()
-    """Hosts in no site, when there are sites."""
+    """Hosts in no site (by label), when there are sites."""
     failures: tuple[SiteFailure, ...] = ()
     """One per site, when there are two or more."""
 
@@ -141,21 +149,47 @@ def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequenc
     if not site_of:
         return Sites()
     key_name = dict(zip(host_frame["host_key"].to_list(), host_frame["name"].to_list()))
-    host_site = dict(site_of)
-    unsited = tuple(sorted(n for k, n in key_name.items() if k not in site_of))
-    names = sorted(set(site_of.values()))
-    if len(names) < 2:
-        return Sites(origin, host_site, unsited)
+    labels = {**key_name, **host_labels(estate)}  # same-named hosts of two vCenters told apart
+    unsited = tuple(sorted(labels[k] for k in key_name if k not in site_of))
+    if len(set(site_of.values())) < 2:
+        return Sites(origin, dict(site_of), unsited)
 
     guests = pl.from_arrow(estate.guests)
     assert isinstance(guests, pl.DataFrame)
     running = guests.filter(
         (pl.col("power_state").is_null() | (pl.col("power_state") == "poweredOn")) & ~pl.col("template").fill_null(False))
+    reasons = _local_reasons(estate, running, site_of)
+    for h in (h for h in hosts if h.key in site_of):  # guests tied to a host of the site
+        for g in h.blockers:
+            reasons[(site_of[h.key], g.key)].append(SiteReason("pinned", h.name, g.rules, labels.get(h.key, h.name)))
+        for g in h.stranded:
+            reasons[(site_of[h.key], g.key)].append(SiteReason("stranded", h.name, g.rules, labels.get(h.key, h.name)))
+    failures = _failures(guests, running, site_of, reasons, clusters, key_name, labels)
+    return Sites(origin, dict(site_of), unsited, failures)
+
+
+def _places(estate: Estate, table: str, column: str) -> dict[tuple[int, str], str]:
+    """(source, name) -> the name, followed by its vCenter (or export) where two sources have one of that name."""
+    frame = pl.from_arrow(estate.table(table))
+    assert isinstance(frame, pl.DataFrame)
+    where = {s["source_id"]: s["server"] or s["file"] for s in estate.sources.to_pylist()}
+    pairs = {(int(i), str(n)) for i, n in frame.select("source_id", column).drop_nulls().iter_rows()}
+    return told_apart_places(pairs, where)
+
+
+def told_apart_places(pairs: set[tuple[int, str]], where: Mapping[int, str | None]) -> dict[tuple[int, str], str]:
+    """(source, name) -> the name, or 'name in <vCenter>' where several sources have that name."""
+    keys = {f"{i}/{n}": (i, n) for i, n in pairs}
+    told = told_apart({k: n for k, (_, n) in keys.items()}, {k: where.get(i) for k, (i, _) in keys.items()})
+    return {pair: told[k] for k, pair in keys.items()}
+
+
+def _local_reasons(estate: Estate, running: pl.DataFrame,
+                   site_of: Mapping[str, str]) -> dict[tuple[str, str], list[SiteReason]]:
+    """(site, guest) -> the datastores and networks of the guest that only hosts of that site have."""
     sites = pl.DataFrame({"host_key": list(site_of), "site": list(site_of.values())},
                          schema={"host_key": pl.String, "site": pl.String})
     reasons: dict[tuple[str, str], list[SiteReason]] = defaultdict(list)
-
-    # A datastore or network that only hosts of one site have.
     datastores = pl.from_arrow(estate.table("datastores"))
     assert isinstance(datastores, pl.DataFrame)
     seen = datastores.select("source_id", "name", host_key=pl.col("host_keys")).explode("host_key").filter(
@@ -165,8 +199,9 @@ def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequenc
     assert isinstance(disks, pl.DataFrame)
     tied = disks.select("guest_key", "source_id", "datastore").unique().join(
         local, on=["source_id", "datastore"]).join(running.select("guest_key"), on="guest_key")
-    for g, ds, s in tied.select("guest_key", "datastore", "site").sort("guest_key", "datastore").iter_rows():
-        reasons[(s, g)].append(SiteReason("datastore", ds))
+    named = _places(estate, "datastores", "name")
+    for g, i, ds, s in tied.select("guest_key", "source_id", "datastore", "site").sort("guest_key", "datastore").iter_rows():
+        reasons[(s, g)].append(SiteReason("datastore", ds, label=named.get((i, ds), ds)))
     networks = pl.from_arrow(estate.table("networks"))
     assert isinstance(networks, pl.DataFrame)
     local_nets = _single_site(networks.join(sites, on="host_key", how="left"), ["source_id", "network"])
@@ -174,19 +209,16 @@ def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequenc
     assert isinstance(nics, pl.DataFrame)
     tied = nics.filter(pl.col("network").is_not_null()).select("guest_key", "source_id", "network").unique().join(
         local_nets, on=["source_id", "network"]).join(running.select("guest_key"), on="guest_key")
-    for g, net, s in tied.select("guest_key", "network", "site").sort("guest_key", "network").iter_rows():
-        reasons[(s, g)].append(SiteReason("network", net))
+    named = _places(estate, "networks", "network")
+    for g, i, net, s in tied.select("guest_key", "source_id", "network", "site").sort("guest_key", "network").iter_rows():
+        reasons[(s, g)].append(SiteReason("network", net, label=named.get((i, net), net)))
+    return reasons
 
-    # Guests tied to a host of the site.
-    for h in hosts:
-        s = host_site.get(h.key)
-        if s is None:
-            continue
-        for g in h.blockers:
-            reasons[(s, g.key)].append(SiteReason("pinned", h.name, g.rules))
-        for g in h.stranded:
-            reasons[(s, g.key)].append(SiteReason("stranded", h.name, g.rules))
 
+def _failures(guests: pl.DataFrame, running: pl.DataFrame, site_of: Mapping[str, str],
+              reasons: Mapping[tuple[str, str], list[SiteReason]], clusters: Sequence[GuestClusterResult],
+              key_name: Mapping[str, str], labels: Mapping[str, str]) -> tuple[SiteFailure, ...]:
+    """Per site, what its failure stops."""
     info = {k: (n or k, h, o) for k, n, h, o in
             guests.select("guest_key", "name", "host_key", "owner").iter_rows()}
     on_site: dict[str, int] = defaultdict(int)
@@ -194,14 +226,15 @@ def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequenc
         if h in site_of:
             on_site[site_of[h]] += 1
     failures = []
-    for site in names:
+    for site in sorted(set(site_of.values())):
         stranded = sorted(
             (SiteGuest(g, info[g][0], key_name.get(info[g][1]) if info[g][1] else None, info[g][2],
-                       tuple(dict.fromkeys(why)))
+                       tuple(dict.fromkeys(why)), labels.get(info[g][1]) if info[g][1] else None)
              for (s, g), why in reasons.items() if s == site and g in info),
             key=lambda x: x.name.lower())
         whole = tuple(c.id for c in clusters if c.running and c.host_keys
                       and all(site_of.get(k) == site for k in c.host_keys))
-        failures.append(SiteFailure(site, tuple(sorted(key_name[k] for k, s in host_site.items() if s == site)),
-                                    on_site[site], tuple(stranded), whole))
-    return Sites(origin, host_site, unsited, tuple(failures))
+        keys = sorted((k for k, s in site_of.items() if s == site), key=lambda k: (key_name[k], labels[k]))
+        failures.append(SiteFailure(site, tuple(key_name[k] for k in keys), on_site[site], tuple(stranded), whole,
+                                    tuple(labels[k] for k in keys)))
+    return tuple(failures)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import CHECKER
 from tests.rvtools_files import Estate, Guest, small_estate, write_xlsx
 
 HOST = "esx01.example.test"
 VC2 = {"uuid": "11111111-2222-3333-4444-555555555555", "server": "vc02.example.test"}
-NORTH_SOUTH = {"esx01.example.test": "North", "esx02.example.test": "North",
-               "esx03.example.test": "South", "esx04.example.test": "South"}
+NORTH_SOUTH = {"esx01.example.test": "North", "esx02.example.test": "North", "esx03.example.test": "South"}
+"""esx04 is in no site."""
 
 
 def _vcenter(**overrides: Any) -> Estate:
@@ -59,3 +62,35 @@ def test_a_datastore_name_in_one_vcenter_only_keeps_its_label(cli: Any, tmp_path
     assert cli(["audit", write_xlsx(_vcenter(), tmp_path / "vc01.xlsx"), "--json", out, "-q"]).code == 0
     labels = {r["label"] for r in json.loads(out.read_text())["remediation"]["by_cause"] if r["kind"] != "guest-cluster"}
     assert labels == {"esx03-local"}
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_site_failure_names_each_vcenters_host(cli: Any, tmp_path: Path) -> None:
+    """Before: sites[].hosts listed 'esx01.example.test' twice and the reasons said 'pinned to esx03.example.test',
+    never which vCenter's; the PDF listed the hosts in no site as 'esx04.example.test, esx04.example.test'."""
+    import openpyxl
+
+    found = _audit(cli, tmp_path, "--xlsx", tmp_path / "f.xlsx", "-o", tmp_path / "r.pdf")
+    north, south = found["sites"]
+    assert north["hosts"] == [HOST, HOST, "esx02.example.test", "esx02.example.test"]  # the contract's names
+    assert north["host_labels"] == [f"{h} in {vc}" for h in (HOST, "esx02.example.test")
+                                    for vc in ("vc01.example.test", "vc02.example.test")]
+    app03 = sorted((g for g in south["stranded"] if g["name"] == "app03"), key=lambda g: str(g["host_label"]))
+    assert [(g["host"], g["host_label"]) for g in app03] == [
+        ("esx03.example.test", "esx03.example.test in vc01.example.test"),
+        ("esx03.example.test", "esx03.example.test in vc02.example.test")]
+    for g in app03:
+        vc = g["host_label"].split(" in ")[1]
+        texts = {r["kind"]: r["text"] for r in g["reasons"]}
+        assert texts["pinned"] == f"pinned to esx03.example.test in {vc} (VMW-13)"
+        assert texts["datastore"] == f"datastore esx03-local in {vc} is seen only by hosts of this site"
+        assert {r["what"] for r in g["reasons"]} == {"esx03.example.test", "esx03-local"}
+    checked = subprocess.run([sys.executable, CHECKER, tmp_path / "f.json"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    rows = list(openpyxl.load_workbook(tmp_path / "f.xlsx")["Site failure"].iter_rows(min_row=2, values_only=True))
+    assert sorted(r[4] for r in rows if r[2] == "app03") == [g["host_label"] for g in app03]
+    text = " ".join(_pdf_text(tmp_path / "r.pdf").split())
+    assert "no site and are left out above: esx04.example.test in vc01.example.test, esx04.example.test in" in text

@@ -88,10 +88,11 @@ def history_document(history: History) -> dict[str, Any]:
 def sites_document(analysis: Analysis) -> list[dict[str, Any]]:
     """What each site's failure stops; empty with fewer than two sites."""
     return [
-        {"name": s.name, "origin": analysis.sites.origin, "hosts": list(s.hosts), "running_guests": s.running,
-         "stranded": [{"key": g.key, "name": g.name, "host": g.host, "owner": g.owner,
-                       "reasons": [{"kind": r.kind, "what": r.what, "rules": list(r.rules), "text": r.text}
-                                   for r in g.reasons]}
+        {"name": s.name, "origin": analysis.sites.origin, "hosts": list(s.hosts), "host_labels": list(s.host_labels),
+         "running_guests": s.running,
+         "stranded": [{"key": g.key, "name": g.name, "host": g.host, "host_label": g.host_label, "owner": g.owner,
+                       "reasons": [{"kind": r.kind, "what": r.what, "label": r.label or r.what, "rules": list(r.rules),
+                                    "text": r.text} for r in g.reasons]}
                       for g in s.stranded],
          "faux_clusters_in_site": list(s.whole_clusters)}
         for s in analysis.sites.failures

@@ -133,7 +133,7 @@ def _sites(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     clusters = {c["id"]: c for c in doc["faux_clusters"]}
     for s in doc.get("sites", []):
         for g in s["stranded"]:
-            yield (s["name"], "guest", g["name"], g["key"], g.get("host"), g.get("owner"),
+            yield (s["name"], "guest", g["name"], g["key"], g.get("host_label") or g.get("host"), g.get("owner"),
                    _join(r["text"] for r in g["reasons"]))
         for cid in s["faux_clusters_in_site"]:
             c = clusters.get(cid, {})
