@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -94,11 +95,19 @@ def dedupe(headers: list[str]) -> list[str]:
     return out
 
 
+def _line_ends(text: str) -> str:
+    """Line ends made ``\n``: classic Mac OS (CR only) and CR CR LF (a CRLF file passed through a text-mode copy);
+    a DOS end-of-file mark (Ctrl-Z) after the last line is dropped."""
+    text = text.removesuffix("\x1a")
+    if "\r" in text and "\n" not in text:
+        return text.replace("\r", "\n")
+    return re.sub(r"\r\r+\n", "\n", text) if "\r\r" in text else text
+
+
 def read_text_table(data: bytes, file: str) -> TextTable:
     """Read one delimited file into a :class:`TextTable` (all columns as text)."""
     text, encoding = decode(data, file)
-    if "\r" in text and "\n" not in text:
-        text = text.replace("\r", "\n")  # classic Mac OS line ends (CR only)
+    text = _line_ends(text)
     lines_skipped = 0
     type_line = None
     stripped = text.lstrip("\ufeff")
@@ -124,57 +133,76 @@ def read_text_table(data: bytes, file: str) -> TextTable:
                              hint="export it again; it holds no header row")
     header_line = stripped.split("\n", 1)[0].rstrip("\r")
     delimiter = hinted or sniff_delimiter(header_line)
+    headers, spaced = _header(header_line, delimiter, file)
+    names = dedupe(headers)
+    body = stripped.split("\n", 1)[1] if "\n" in stripped else ""
+    frame = _body(body, delimiter, names, file, spaced)
+    frame = frame.with_columns(
+        [pl.col(n).str.strip_chars().replace("", None) for n in names]
+    ).with_row_index("__row", offset=lines_skipped + 2)
+    frame = frame.with_columns(pl.col("__row").cast(pl.Int32))
+    ragged = ragged_records(body, delimiter, len(names), frame.height, spaced)
+    return TextTable(tuple(headers), frame, encoding, delimiter, type_line, ragged)
+
+
+def _header(line: str, delimiter: str, file: str) -> tuple[list[str], bool]:
+    """The header cells, stripped, and whether they are quoted after a space (``"VM", "Host"``, as some
+    scripts write them): then every record is read skipping the space before a quoted field."""
     try:
-        headers = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter))]
+        cells = next(csv.reader([line], delimiter=delimiter))
+        spaced = any(c[:1].isspace() and c.strip().startswith('"') for c in cells)
+        if spaced:
+            cells = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
     except csv.Error as exc:
         raise InputError(
             f"its header row cannot be read ({exc})", where=file,
             hint="check that the file is an unmodified CSV export whose first line holds the column names",
         ) from exc
-    names = dedupe(headers)
-    body = stripped.split("\n", 1)[1] if "\n" in stripped else ""
-    if body.strip():
-        try:
-            frame = pl.read_csv(
-                io.BytesIO(body.encode("utf-8")),
-                has_header=False,
-                new_columns=names,
-                separator=delimiter,
-                infer_schema=False,
-                quote_char='"',
-                truncate_ragged_lines=True,
-            )
-        except pl.exceptions.PolarsError as exc:
-            # Polars takes the width from the first record: a table with no rows but a stray cell, or one
-            # whose only row was cut short. Read record by record instead (short records get nulls).
-            frame = _read_records(body, delimiter, names, file, exc)
-        # Columns beyond the header (ragged rows) are named column_N by polars: drop them.
-        frame = frame.select(names[: frame.width] if frame.width < len(names) else names)
-    else:
-        frame = pl.DataFrame({n: pl.Series(n, [], dtype=pl.String) for n in names})
-    frame = frame.with_columns(
-        [pl.col(n).str.strip_chars().replace("", None) for n in names]
-    ).with_row_index("__row", offset=lines_skipped + 2)
-    frame = frame.with_columns(pl.col("__row").cast(pl.Int32))
-    ragged = ragged_records(body, delimiter, len(names), frame.height)
-    return TextTable(tuple(headers), frame, encoding, delimiter, type_line, ragged)
+    return [c.strip() for c in cells], spaced
 
 
-def _read_records(body: str, delimiter: str, names: list[str], file: str, cause: Exception) -> pl.DataFrame:
+def _body(body: str, delimiter: str, names: list[str], file: str, spaced: bool) -> pl.DataFrame:
+    """The records under the header, one text column per name."""
+    if not body.strip():
+        return pl.DataFrame({n: pl.Series(n, [], dtype=pl.String) for n in names})
+    if spaced:
+        return _read_records(body, delimiter, names, file, None, spaced)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            has_header=False,
+            new_columns=names,
+            separator=delimiter,
+            infer_schema=False,
+            quote_char='"',
+            truncate_ragged_lines=True,
+        )
+    except pl.exceptions.PolarsError as exc:
+        # Polars takes the width from the first record: a table with no rows but a stray cell, or one
+        # whose only row was cut short. Read record by record instead (short records get nulls).
+        frame = _read_records(body, delimiter, names, file, exc)
+    # Columns beyond the header (ragged rows) are named column_N by polars: drop them.
+    return frame.select(names[: frame.width] if frame.width < len(names) else names)
+
+
+def _read_records(body: str, delimiter: str, names: list[str], file: str, cause: Exception | None,
+                  spaced: bool = False) -> pl.DataFrame:
     """The body read by the csv module, each record cut or padded to the header's width."""
     width = len(names)
     try:
-        records = [(r + [""] * width)[:width] for r in csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)]
+        records = [(r + [""] * width)[:width] for r in csv.reader(io.StringIO(body, newline=""), delimiter=delimiter,
+                                                                  skipinitialspace=spaced)]
     except csv.Error as exc:
+        first = f"{str(cause).splitlines()[0]}; " if cause is not None else ""
         raise InputError(
-            f"cannot parse as a {delimiter!r}-delimited file: {str(cause).splitlines()[0]}; {exc}",
+            f"cannot parse as a {delimiter!r}-delimited file: {first}{exc}",
             where=file, hint="check that the file is an unmodified CSV export",
         ) from exc
     columns = list(zip(*records)) if records else [()] * width
     return pl.DataFrame({n: pl.Series(n, list(c), dtype=pl.String) for n, c in zip(names, columns, strict=True)})
 
 
-def ragged_records(body: str, delimiter: str, width: int, height: int) -> tuple[int, ...]:
+def ragged_records(body: str, delimiter: str, width: int, height: int, spaced: bool = False) -> tuple[int, ...]:
     """Indexes of records whose field count is not ``width`` (blank lines are not counted as ragged).
 
     Returns nothing when the records cannot be matched one to one with the ``height`` rows read.
@@ -182,7 +210,8 @@ def ragged_records(body: str, delimiter: str, width: int, height: int) -> tuple[
     if not body.strip():
         return ()
     try:
-        counts = [len(r) for r in csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)]
+        counts = [len(r) for r in csv.reader(io.StringIO(body, newline=""), delimiter=delimiter,
+                                             skipinitialspace=spaced)]
     except csv.Error:
         return ()
     if len(counts) != height:

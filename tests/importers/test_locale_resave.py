@@ -95,7 +95,15 @@ def _seen(found: dict[str, Any]) -> dict[str, Any]:
         "clusters": sorted(c["name"] for c in found["faux_clusters"]),
         "coverage": sorted((c["rule"], c["status"]) for c in found["coverage"]),
         "estate": (found["estate"]["hosts"], found["estate"]["guests"]),
+        "skipped": sum(i["rows"] or 0 for i in found["data_quality"] if i["skipped"]),
     }
+
+
+def _bytes(change: Callable[[bytes], bytes]) -> Resave:
+    def resave(path: Path, type_line: str | None, rows: list[list[str]]) -> None:
+        _write(path, rows, quoting=csv.QUOTE_ALL, type_line=type_line)
+        path.write_bytes(change(path.read_bytes()))
+    return resave
 
 
 RESAVES: dict[str, Resave] = {
@@ -114,6 +122,10 @@ RESAVES: dict[str, Resave] = {
                                                      type_line=t),
     "type-line-pscustomobject": lambda p, t, rows: _write(p, rows, quoting=csv.QUOTE_ALL, type_line=TYPE_LINE),
     "use-culture-quoted": lambda p, t, rows: _write(p, rows, delimiter=";", quoting=csv.QUOTE_ALL, type_line=t),
+    "cr-cr-lf": _bytes(lambda b: b.replace(b"\r\n", b"\r\r\n")),  # a CRLF file copied in text mode
+    "ctrl-z-at-the-end": _bytes(lambda b: b + b"\x1a"),  # DOS end-of-file mark
+    "space-after-each-comma": _bytes(lambda b: b.replace(b'","', b'", "')),
+    "space-after-commas-of-the-header": _bytes(lambda b: b.replace(b'","', b'", "', 3)),
 }
 
 
