@@ -108,19 +108,23 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
+MAX_ACCEPT_BYTES = 16 * 1024**2
+"""Thousands of entries are a few megabytes; a larger file is not an accept file."""
+
+
 def load_acceptances(path: str | Path) -> AcceptFile:
     """Read and check an accept file; a problem raises ConfigError (the CLI's exit 2)."""
+    from .importers.bounded import read_side_file
+
     where = str(path)
     if Path(path).is_dir():
         raise ConfigError("is a folder, not an accept file", where=where,
                           hint="give the accept file itself, e.g. accept.toml")
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
+    if not Path(path).exists():
         raise ConfigError("no such accept file", where=where,
-                          hint="write one with 'reportgen accept-template findings.json'") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read the accept file: {exc.strerror or exc}", where=where) from None
+                          hint="write one with 'reportgen accept-template findings.json'")
+    data = read_side_file(Path(path), MAX_ACCEPT_BYTES, "give the accept file itself, a TOML file such as "
+                          "'reportgen accept-template findings.json' drafts")
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark, as Windows editors write, is no error
     except UnicodeDecodeError as exc:
@@ -140,6 +144,8 @@ def parse_acceptances(text: str, where: str = "accept.toml") -> tuple[AcceptEntr
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", where=where) from None
+    except RecursionError:
+        raise ConfigError("not valid TOML: its arrays or tables are nested too deeply", where=where) from None
     unknown = sorted(set(data) - {"accept"})
     if unknown:
         raise ConfigError(f"unknown key '{unknown[0]}'", where=where,

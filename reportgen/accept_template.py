@@ -38,12 +38,16 @@ def _texts(values: Iterable[str]) -> str:
 
 def read_findings(path: str | Path) -> dict[str, Any]:
     """The findings JSON at ``path``; InputError when it cannot be read or is not one."""
+    from .compare_io import MAX_FINDINGS_BYTES
+    from .importers.bounded import read_side_file
+
     where = str(path)
+    if not Path(path).exists():
+        raise InputError("no such file", where=where, hint="write one with 'reportgen audit … --json'")
+    data = read_side_file(Path(path), MAX_FINDINGS_BYTES, "give the findings JSON 'reportgen audit --json' wrote")
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("no such file", where=where, hint="write one with 'reportgen audit … --json'") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError(f"not a readable findings JSON: {exc}", where=where) from None
     keys = ("schema_version", "faux_clusters", "hosts", "findings")
     if not isinstance(document, dict) or any(k not in document for k in keys) or document["schema_version"] != 1:

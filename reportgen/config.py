@@ -183,15 +183,26 @@ class Config:
 _CURRENCIES = {"GBP", "EUR", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "NZD", "JPY", "ZAR", "INR"}
 
 
+MAX_CONFIG_BYTES = 16 * 1024**2
+"""A configuration is a few kilobytes; a larger file is not one."""
+CONFIG_HINT = "give the configuration file itself, a TOML file of a few kilobytes ('reportgen init-config' writes one)"
+
+
 def load_config(path: str | Path | None) -> Config:
     """Read a config file; ``None`` gives the defaults."""
     if path is None:
         return Config()
+    from .importers.bounded import read_side_file
+
     path = Path(path)
+    if not path.exists():
+        raise ConfigError("no such file", where=str(path), hint="run 'reportgen init-config' to write one")
+    if path.is_dir():
+        raise ConfigError("cannot be read: it is a folder", where=str(path), hint=CONFIG_HINT)
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("no such file", where=str(path), hint="run 'reportgen init-config' to write one") from None
+        data = tomllib.loads(read_side_file(path, MAX_CONFIG_BYTES, CONFIG_HINT).decode("utf-8"))
+    except RecursionError:
+        raise ConfigError("not valid TOML: its arrays or tables are nested too deeply", where=str(path)) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"is not UTF-8 text (byte {exc.start + 1:,} cannot be read)", where=str(path),
                           hint="save the file as UTF-8 in the text editor") from None

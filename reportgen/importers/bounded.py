@@ -136,6 +136,16 @@ def read_regular(path: Path, limit: int, where: str, expect: os.stat_result | No
         return read_all(handle, limit, where)
 
 
+def read_side_file(path: Path, limit: int, hint: str) -> bytes:
+    """The bytes of a file given beside the exports (the configuration, an accept file, a findings JSON): like
+    :func:`read_regular` (never a pipe or a device, at most ``limit`` bytes), with ``hint`` saying what to give."""
+    where = str(path)
+    try:
+        return read_regular(path, limit, where)
+    except InputError as exc:
+        raise InputError(exc.message, where=where, hint=hint) from None
+
+
 def read_all(handle: IO[bytes], limit: int, where: str) -> bytes:
     """The rest of an open file, refused if it holds more than ``limit`` bytes (it may have grown)."""
     try:
