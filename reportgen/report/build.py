@@ -337,12 +337,15 @@ def _names(guests: list[str]) -> tuple[tuple[str, ...], int]:
 
 
 def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
+    """The tied hosts, costliest first: by yearly cost, then the most guests to power off (today, then once
+    started), then the host's label."""
+    labels = host_labels(analysis.estate)  # same-named hosts of two vCenters told apart
     hosts = sorted(
         (h for h in analysis.hosts if h.blockers or h.blockers_at_power_on),
-        key=lambda h: (h.evacuable, -len(h.blockers), -len(h.blockers_at_power_on), h.name),
+        key=lambda h: (-costing.per_host_key.get(h.key, 0.0), -len(h.blockers), -len(h.blockers_at_power_on),
+                       labels.get(h.key, h.name)),
     )
     rows = []
-    labels = host_labels(analysis.estate)  # same-named hosts of two vCenters told apart
     for h in hosts:
         now = [g.name for g in h.blockers if not only_media(g)]
         keys = {g.key for g in h.blockers}

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from reportgen.analysis import analyze
-from reportgen.audit import Audit
+from reportgen.audit import Audit, run_audit, write_pdf
 from reportgen.cost import cost_analysis
 from reportgen.report import build_report
 from reportgen.report.model import ReportModel
 from reportgen.rules import CATALOGUE
+from tests.conftest import SAMPLES
 from tests.report_fixtures import CONFIG, freeing, small_audit, with_analysis
 from tests.synthetic import synthetic_estate
 
@@ -37,7 +40,7 @@ def test_register_lists_tied_hosts_first_with_guests_owners_and_one_based_waves(
     model = model_of(audit)
     rows = {r.host: r for r in model.register}
     assert set(rows) == {"esx01.example.net", "esx02.example.net", "esx03.example.net", "esx04.example.net"}
-    assert model.register[0].host == "esx03.example.net"  # two guests to power off
+    assert model.register[0].host == "esx03.example.net"  # all cost the same: two guests to power off first
     esx04 = rows["esx04.example.net"]
     assert esx04.power_off == ("licsrv",) and set(esx04.at_power_on) == {"olddb-1", "olddb-2"}
     assert esx04.unknown_owner
@@ -188,3 +191,27 @@ def test_guest_clusters_that_cost_nothing_share_one_table() -> None:
     assert all(p.annual_cost or p.annual_at_power_on for p in model.cluster_pages)
     proven = sum(1 for c in audit.analysis.guest_clusters if not c.suspected)
     assert len(model.cluster_pages) + len(model.quiet_clusters) + model.clusters_not_shown == proven
+
+
+def test_the_register_lists_the_costliest_hosts_first_and_says_so(tmp_path: Path) -> None:
+    """A finance reader looks for the money: by yearly cost, then the most guests to power off, then the host."""
+    audit = run_audit([SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"])
+    model = build_report(audit.analysis, audit.costing)
+    hosts = {h.name: h for h in audit.analysis.hosts}
+    order = [(-r.annual_cost, -len(hosts[r.host].blockers), -len(hosts[r.host].blockers_at_power_on), r.host)
+             for r in model.register]
+    assert order == sorted(order)
+    assert [r.host for r in model.register[:3]] == ["HV03", "HV02", "HV01"]
+    assert [r.host for r in model.register[-3:]] == [  # same cost: one more guest once started; nothing today
+        "hq-esx0201.acme.local", "hq-esx0104.acme.local", "hq-esx0102.acme.local"]
+    write_pdf(audit, tmp_path / "r.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    start = text.index("Host maintenance register\n\nCheck")
+    section = text[start:text.index("Wave plan\n", start)]
+    assert "The costliest hosts come first: by yearly cost, then by the number of guests to power off." in " ".join(
+        section.split())
+    firsts = [line.split()[0] for line in section.splitlines() if line.strip()]
+    rows = [next(i for i, first in enumerate(firsts) if len(first) > 3 and r.host.startswith(first))
+            for r in model.register]
+    assert rows == sorted(rows)  # the PDF's rows in the model's order (a long name wraps after a dot)
