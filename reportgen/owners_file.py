@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import InputError, UsageError, locate
@@ -126,8 +126,14 @@ def read_owners(path: str | Path) -> OwnersFile:
                          hint="export the CMDB as CSV or as an Excel workbook")
     status = check_regular(path, MAX_OWNERS_BYTES, where)
     data = read_regular(path, MAX_OWNERS_BYTES, where, status)
-    headers, records = _read_xlsx(data, where) if suffix == ".xlsx" else _read_csv(data, where)
-    return parse_owners(headers, records, where)
+    workbook = data.startswith(b"PK\x03\x04")  # by content: CMDB exports get renamed by hand
+    headers, records = _read_xlsx(data, where) if workbook else _read_csv(data, where)
+    owners = parse_owners(headers, records, where)
+    if workbook == (suffix == ".xlsx"):
+        return owners
+    kind = "an Excel workbook" if workbook else "a CSV file"
+    note = DataIssue("info", path.name, f"owners file: named {suffix} but is {kind}; read as such", rows=0)
+    return replace(owners, issues=(note, *owners.issues))
 
 
 def _read_csv(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
@@ -210,9 +216,21 @@ def parse_owners(headers: list[str], records: list[tuple[int, list[str | None]]]
         issues.append(DataIssue("info", name, f"{blank} blank row(s) of the owners file skipped", rows=blank,
                                 skipped=True))
     if not rows:
-        raise InputError("has no row with an owner and a guest, vm_uuid, cluster or folder", where=file,
-                         hint="fill the owner column and one of guest, vm_uuid, cluster or folder")
+        raise _no_usable_row(file, [i for i in issues if i.skipped and i.row is not None])
     return OwnersFile(file, tuple(rows), {f: headers[i] for f, i in columns.items()}, tuple(issues), len(records))
+
+
+def _no_usable_row(file: str, skipped: list[DataIssue]) -> InputError:
+    """The error of a file without one usable row, naming the first row not used, where and why."""
+    what = "has no row with an owner and a guest, vm_uuid, cluster or folder"
+    hint = "fill the owner column and one of guest, vm_uuid, cluster or folder"
+    if not skipped:
+        return InputError(what, where=file, hint=hint)
+    first = skipped[0]
+    why = first.message.removeprefix("owners file ").removesuffix("; row not used")
+    return InputError(f"{what} ({len(skipped)} row(s) not used; this one: {why})",
+                      where=locate(file, row=first.row, column=first.column),
+                      hint=f"correct that cell (and the others the same way), or {hint}")
 
 
 def _cell_problem(value: str | None, field: str, file: str, row: int, column: str) -> DataIssue | None:

@@ -115,12 +115,22 @@ def test_unmatched_rows_and_unowned_guests_are_reported(tmp_path: Path, cli: Cal
     assert "owners: 2 guest(s) from the owners file, 0 from the export's owner column, 86 without an owner" in quality
 
 
+NO_ROW = "has no row with an owner and a guest, vm_uuid, cluster or folder"
+
+
 @pytest.mark.parametrize(("text", "where", "message"), [
     ("guest,email\nhqapp03,a@b.example\n", "owners.csv, row 1", "has no owner column"),
     ("owner,email\nAlice,a@b.example\n", "owners.csv, row 1", "has no column saying which guests a row is about"),
     ("Guest,Owner,owner\nhqapp03,Alice,Bob\n", "owners.csv, row 1, column 'owner'",
      "columns 'Owner' and 'owner' both give the owner"),
-    ("guest,owner\nhqapp03,\n", "owners.csv", "has no row with an owner and a guest, vm_uuid, cluster or folder"),
+    ("guest,owner\nhqapp03,\n", "owners.csv, row 2, column 'owner'",
+     f"{NO_ROW} (1 row(s) not used; this one: row has no owner)"),
+    ("guest,owner\nhqapp03,=HYPERLINK(\"http://x\")\nhqapp12,@SUM(A1)\n", "owners.csv, row 2, column 'owner'",
+     f"{NO_ROW} (2 row(s) not used; this one: cell looks like a spreadsheet formula, not a name)"),
+    ("guest,owner\nhqapp03,A\x07lice\n", "owners.csv, row 2, column 'owner'",
+     f"{NO_ROW} (1 row(s) not used; this one: cell holds control characters)"),
+    ("guest,owner\nhqapp03," + "A" * 10240 + "\n", "owners.csv, row 2, column 'owner'",
+     f"{NO_ROW} (1 row(s) not used; this one: cell is longer than 256 characters)"),
     ("", "owners.csv", "the file is empty"),
 ])
 def test_unusable_files_exit_3_naming_file_row_and_column(
@@ -197,6 +207,18 @@ def test_an_xlsx_owners_file(tmp_path: Path) -> None:
     (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
     with pytest.raises(InputError, match="cannot be read as an xlsx workbook"):
         run_audit([SAMPLE], owners=tmp_path / "bad.xlsx")
+
+
+def test_an_owners_file_is_read_by_its_content_not_its_name(tmp_path: Path) -> None:
+    """A workbook saved as owners.csv, or a CSV named owners.xlsx, as CMDB exports are renamed by hand."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["VM Name", "Application Owner"])
+    book.active.append(["hqapp03", "Priya Raman"])
+    book.save(tmp_path / "owners.csv")
+    assert owners_of(run_audit([SAMPLE], owners=tmp_path / "owners.csv"))["hqapp03"] == ("Priya Raman", "file")
+    (tmp_path / "owners.xlsx").write_text("guest,owner\nhqapp03,Jean-Luc Martin\n", encoding="utf-8")
+    assert owners_of(run_audit([SAMPLE], owners=tmp_path / "owners.xlsx"))["hqapp03"] == ("Jean-Luc Martin", "file")
 
 
 def test_a_file_above_the_size_bound_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
