@@ -21,6 +21,7 @@ from .causes import Cause, RuleCause, guest_cause, guest_cluster_cause, named_ca
 from .config import Config
 from .disk_order import DiskOrder, order_disks
 from .estate import Estate
+from .host_labels import host_labels
 from .host_labels import told_apart as labels_told_apart
 from .progress import Progress, silent
 from .rules import CATALOGUE, Coverage, Finding, GuestEdge, HostEdge, RuleContext, RuleOutput, evaluate
@@ -34,6 +35,8 @@ class GuestRef:
     host: str | None = None
     owner: str | None = None
     power_state: str | None = None
+    host_label: str | None = None
+    """The host told apart from same-named hosts of other vCenters ('esx01 in vc02.example.test')."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,10 @@ class GuestClusterResult:
     """Members powered on now."""
     pinned_hosts: tuple[str, ...] = ()
     """Hosts this cluster makes non-evacuable (today or at next power-on)."""
+    host_labels: tuple[str, ...] = ()
+    """``hosts`` told apart where two vCenters have a host of one name."""
+    pinned_host_labels: tuple[str, ...] = ()
+    """``pinned_hosts`` told apart the same way."""
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,8 @@ class _Index:
     ri: dict[str, int]
     guest_places: dict[str, str] = field(default_factory=dict)
     """Guest key -> its vCenter (or export file), to tell apart what two vCenters name alike."""
+    host_labels: dict[str, str] = field(default_factory=dict)
+    """Host key -> its name, told apart from same-named hosts of other vCenters."""
 
     def guest_name(self, g: int) -> str:
         """What a reader calls guest g (its key when it has no name)."""
@@ -211,6 +220,9 @@ class _Index:
 
     def host_name(self, h: int) -> str:
         return self.host_names[self.host_keys[h]]
+
+    def host_label(self, h: int) -> str:
+        return self.host_labels.get(self.host_keys[h], self.host_name(h))
 
 
 def _index_estate(estate: Estate, config: Config) -> _Index:
@@ -249,6 +261,7 @@ def _index_estate(estate: Estate, config: Config) -> _Index:
         guest_memory=guests["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
         host_memory=hosts["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
         rule_ids=rule_ids, ri={r: i for i, r in enumerate(rule_ids)}, guest_places=_guest_places(estate),
+        host_labels=host_labels(estate),
     )
 
 
@@ -397,7 +410,8 @@ def _host_results(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, today:
 
 def _guest_ref(ix: _Index, g: int, name: str) -> GuestRef:
     h = int(ix.guest_host[g])
-    return GuestRef(ix.guest_keys[g], name, ix.host_name(h) if h >= 0 else None, ix.owners[g], ix.power[g])
+    return GuestRef(ix.guest_keys[g], name, ix.host_name(h) if h >= 0 else None, ix.owners[g], ix.power[g],
+                    ix.host_label(h) if h >= 0 else None)
 
 
 def _rules_by_guest(out: RuleOutput) -> dict[str, set[str]]:
@@ -412,10 +426,10 @@ def _named_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestClusters, 
                     guest_cluster_ids: list[str], names: list[str]) -> list[GuestClusterResult]:
     """Step 10: the guest clusters, named and described."""
     findings_by_guest = _rules_by_guest(out)
-    tied_hosts: dict[int, set[str]] = defaultdict(set)
+    tied_hosts: dict[int, list[int]] = defaultdict(list)  # by index: two vCenters' esx01 are two hosts
     for h in range(len(ix.host_keys)):
         for c in later.degraded.row(h):
-            tied_hosts[int(c)].add(ix.host_name(h))
+            tied_hosts[int(c)].append(h)
     guest_cluster: list[GuestClusterResult] = []
     for c in range(clusters.count):
         members = [int(g) for g in clusters.members.row(c)]
@@ -429,9 +443,16 @@ def _named_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestClusters, 
                                    if ix.host_cluster_keys[ix.hi[h]] is not None})),
             rules=tuple(sorted(set().union(*(findings_by_guest[r.key] for r in refs)))),
             running=sum(1 for g in members if ix.running[g]),
-            pinned_hosts=tuple(sorted(tied_hosts.get(c, ()))),
+            **_tied(ix, tied_hosts.get(c, [])), host_labels=tuple(ix.host_labels.get(h, ix.host_names[h]) for h in member_hosts),
         ))
     return guest_cluster
+
+
+def _tied(ix: _Index, hosts: list[int]) -> dict[str, tuple[str, ...]]:
+    """The hosts a guest cluster ties, by name and by label, in the order of their labels."""
+    ordered = sorted(set(hosts), key=lambda h: (ix.host_name(h), ix.host_label(h)))
+    return {"pinned_hosts": tuple(ix.host_name(h) for h in ordered),
+            "pinned_host_labels": tuple(ix.host_label(h) for h in ordered)}
 
 
 def _suspected_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestClusters) -> list[GuestClusterResult]:
@@ -451,6 +472,7 @@ def _suspected_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestCluste
             topology=graph.TOPOLOGY_NAMES[topology], suspected=True,
             guests=tuple(_guest_ref(ix, ix.gi[k], ix.guest_names[k]) for k in keys),
             hosts=tuple(ix.host_name(h) for h in hs), host_keys=tuple(ix.host_keys[h] for h in hs),
+            host_labels=tuple(ix.host_label(h) for h in hs),
             clusters=(), rules=tuple(sorted(set().union(*(findings_by_guest[k] for k in keys)))),
             running=sum(1 for g in idx if ix.running[g]),
         ))

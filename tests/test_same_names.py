@@ -18,14 +18,18 @@ NORTH_SOUTH = {"esx01.example.test": "North", "esx02.example.test": "North", "es
 
 
 def _vcenter(**overrides: Any) -> Estate:
-    """small_estate plus a guest on esx03's local datastore and one on a port group only esx02 has."""
+    """small_estate plus a guest on esx03's local datastore, one on a port group only esx02 has, and sql01 (of the
+    guest cluster in a box on esx01) on esx01's local datastore."""
     base = small_estate()
     local = Guest("app03", "vm-403", "esx03.example.test", datastore="esx03-local",
                   disks=[{"Path": "[esx03-local] app03/app03.vmdk"}])
     heartbeat = Guest("hb01", "vm-404", "esx02.example.test", disks=[{}],
                       nics=[{"Network": "Heartbeat", "Switch": "vSwitch1"}])
+    sql01 = base.guests[0]
+    sql01.datastore = "esx01-local"  # its configuration on esx01's local disk: the guest cluster ties esx01
     return small_estate(guests=[*base.guests, local, heartbeat], fault_domains=NORTH_SOUTH,
-                        datastores={"san01": list(base.hosts), "esx03-local": ["esx03.example.test"]},
+                        datastores={"san01": list(base.hosts), "esx03-local": ["esx03.example.test"],
+                                    "esx01-local": [HOST]},
                         portgroups=[*base.portgroups, ("esx02.example.test", "Heartbeat", "vSwitch1", False)],
                         **overrides)
 
@@ -49,9 +53,9 @@ def test_fixes_of_same_named_datastores_and_port_groups_read_apart(cli: Any, tmp
 
     found = _audit(cli, tmp_path, "--xlsx", tmp_path / "f.xlsx")
     labels = [r["label"] for r in found["remediation"]["by_cause"] if r["kind"] != "guest-cluster"]
-    assert sorted(labels) == ["esx03-local in vc01.example.test", "esx03-local in vc02.example.test"]
+    assert sorted(labels) == [f"esx0{i}-local in vc0{v}.example.test" for i in (1, 3) for v in (1, 2)]
     actions = [r[0] for r in openpyxl.load_workbook(tmp_path / "f.xlsx")["Actions"].iter_rows(min_row=2, values_only=True)]
-    assert len(actions) == len(set(actions)) == 6, actions
+    assert len(actions) == len(set(actions)) == 10, actions
     for what in ("esx03-local", "Heartbeat on esx02.example.test", "Heartbeat in cluster Prod"):
         assert sorted(a for a in actions if f"{what} " in a) == [
             a for vc in ("vc01", "vc02") for a in actions if f"{what} in {vc}.example.test" in a], what
@@ -61,11 +65,11 @@ def test_a_datastore_name_in_one_vcenter_only_keeps_its_label(cli: Any, tmp_path
     out = tmp_path / "f.json"
     assert cli(["audit", write_xlsx(_vcenter(), tmp_path / "vc01.xlsx"), "--json", out, "-q"]).code == 0
     labels = {r["label"] for r in json.loads(out.read_text())["remediation"]["by_cause"] if r["kind"] != "guest-cluster"}
-    assert labels == {"esx03-local"}
+    assert labels == {"esx01-local", "esx03-local"}
 
 
-def _pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+def _pdf_text(path: Path, *options: str) -> str:
+    return subprocess.run(["pdftotext", *options, path, "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_site_failure_names_each_vcenters_host(cli: Any, tmp_path: Path) -> None:
@@ -92,5 +96,34 @@ def test_site_failure_names_each_vcenters_host(cli: Any, tmp_path: Path) -> None
     assert checked.returncode == 0, checked.stdout + checked.stderr
     rows = list(openpyxl.load_workbook(tmp_path / "f.xlsx")["Site failure"].iter_rows(min_row=2, values_only=True))
     assert sorted(r[4] for r in rows if r[2] == "app03") == [g["host_label"] for g in app03]
-    text = " ".join(_pdf_text(tmp_path / "r.pdf").split())
+    text = " ".join(_pdf_text(tmp_path / "r.pdf", "-layout").split())
     assert "no site and are left out above: esx04.example.test in vc01.example.test, esx04.example.test in" in text
+
+
+def test_guest_clusters_and_findings_name_each_vcenters_host(cli: Any, tmp_path: Path) -> None:
+    """Before: each vCenter's sql pair was 'on esx01.example.test' in its members table, its cost ('1 host
+    (esx01.example.test)') and its steps, and the findings JSON named the host by its bare name only."""
+    found = _audit(cli, tmp_path, "-o", tmp_path / "r.pdf")
+    for c in found["faux_clusters"]:
+        vc = c["name"].rsplit(" in ", 1)[1]
+        assert c["host_labels"] == [f"{h} in {vc}" for h in c["hosts"]]
+        assert [g["host_label"] for g in c["guests"]] == [f"{g['host']} in {vc}" for g in c["guests"]]
+    pairs = {(f["host"], f["host_label"]) for f in found["findings"] if f["host"]}
+    assert pairs == {(h, f"{h} in {vc}") for h, _ in pairs for vc in ("vc01.example.test", "vc02.example.test")}
+    checked = subprocess.run([sys.executable, CHECKER, tmp_path / "f.json"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    text = " ".join(_pdf_text(tmp_path / "r.pdf").split())
+    for vc in ("vc01.example.test", "vc02.example.test"):
+        assert f"1 host ({HOST} in {vc}), 6 maintenance events a year" in text
+        assert f"Spread the nodes (all on {HOST} in {vc} today)" in text
+        assert f"Keep the nodes on different hosts (esx02.example.test in {vc} and esx03.example.test in {vc})" in text
+    layout = " ".join(_pdf_text(tmp_path / "r.pdf", "-layout").split())
+    assert layout.count(f"sql01 {HOST} in") == 2 and f"sql01 {HOST} running" not in layout  # the members tables
+
+
+def test_one_vcenter_labels_are_the_names(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "f.json"
+    assert cli(["audit", write_xlsx(_vcenter(), tmp_path / "vc01.xlsx"), "--json", out, "-q"]).code == 0
+    found = json.loads(out.read_text())
+    assert all(c["host_labels"] == c["hosts"] for c in found["faux_clusters"])
+    assert all(f["host_label"] == f["host"] for f in found["findings"])

@@ -142,9 +142,10 @@ def _clusters_document(analysis: Analysis, uuids: dict[str, str | None],
         {
             "id": c.id, "name": c.name, "topology": c.topology, "suspected": c.suspected,
             "guests": [{"key": g.key, "name": g.name, "uuid": uuids.get(g.key), "host": g.host,
-                        "power_state": g.power_state}
+                        "host_label": g.host_label or g.host, "power_state": g.power_state}
                        for g in c.guests],
-            "hosts": list(c.hosts), "clusters": list(c.clusters), "rules": list(c.rules),
+            "hosts": list(c.hosts), "host_labels": list(c.host_labels or c.hosts), "clusters": list(c.clusters),
+            "rules": list(c.rules),
             "running_members": c.running, "accepted": cluster_accepted(acceptance, c.id),
             **disk_order_document(analysis.disk_orders.get(c.id)),
             "out_of_scope_guests": [g.key for g in c.guests if g.key in boundary],
@@ -187,6 +188,7 @@ def _findings_list(analysis: Analysis, files: dict[int, str], host_files: dict[s
     estate = analysis.estate
     context = _guest_context(analysis, files)
     host_names, guest_names = analysis.host_names, analysis.guest_names
+    labels = host_labels(estate)  # same-named hosts of two vCenters told apart
     host_cluster = dict(zip(estate.hosts.column("host_key").to_pylist(), estate.hosts.column("cluster").to_pylist()))
     return [
         {
@@ -195,6 +197,7 @@ def _findings_list(analysis: Analysis, files: dict[int, str], host_files: dict[s
             "guest": {"key": f.guest_key, "name": guest_names.get(f.guest_key, f.guest_key),
                       "uuid": uuids.get(f.guest_key)} if f.guest_key else None,
             "host": host_names.get(f.host_key, f.host_key) if f.host_key else None,
+            "host_label": labels.get(f.host_key, host_names.get(f.host_key, f.host_key)) if f.host_key else None,
             "timing": f.timing, "effects": sorted(e.value for e in f.effects),
             "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,
             "steps": list(f.steps), "accepted": finding_accepted(acceptance, i),

@@ -52,7 +52,7 @@ def _findings(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
         guest = f["guest"] or {}
         source = f.get("source") or {}
         yield (f["rule"], f.get("title"), f["severity"], SEVERITY_RANK.get(f["severity"]), f.get("timing"),
-               guest.get("name"), guest.get("key"), f["host"], f.get("cluster"), f.get("faux_cluster"),
+               guest.get("name"), guest.get("key"), f.get("host_label") or f["host"], f.get("cluster"), f.get("faux_cluster"),
                f.get("owner"), _join(f.get("effects", [])), f["evidence"], source.get("file"), source.get("tab"),
                source.get("rows"), f["remediation"], _accepted(f.get("accepted")))
 
@@ -62,7 +62,8 @@ def _clusters(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     later = doc["cost"].get("per_faux_cluster_at_power_on", {})
     for c in doc["faux_clusters"]:
         yield (c["id"], c["name"], c["topology"], "yes" if c["suspected"] else "no", len(c["guests"]),
-               c.get("running_members"), _names(c["guests"]), _join(c["hosts"]), _join(c.get("clusters", [])),
+               c.get("running_members"), _names(c["guests"]), _join(c.get("host_labels") or c["hosts"]),
+               _join(c.get("clusters", [])),
                _join(c["rules"]), cost.get(c["id"], 0.0), later.get(c["id"], 0.0), _accepted(c.get("accepted")))
 
 

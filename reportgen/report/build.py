@@ -305,12 +305,12 @@ def _cluster_page(c: GuestClusterResult, annual: float, annual_later: float, eve
     infos = [CATALOGUE[r] for r in rules if r in CATALOGUE]
     worst = max(infos, key=lambda i: i.severity, default=None)
     references = tuple(dict.fromkeys(ref for info in infos for ref in info.references))
-    members = tuple(Member(g.name, g.host, g.power_state, g.owner) for g in c.guests)
+    members = tuple(Member(g.name, g.host_label or g.host, g.power_state, g.owner) for g in c.guests)
     steps = _steps(c, rules, evidence, worst.remediation if worst else "")
     return ClusterPage(
         id=c.id, name=c.name, topology=c.topology, topology_text=TOPOLOGY_TEXT.get(c.topology, ""),
         members=_bounded(members, MAX_MEMBERS), members_not_shown=_hidden(members, MAX_MEMBERS),
-        hosts=c.hosts, hosts_tied=c.pinned_hosts, clusters=c.clusters,
+        hosts=c.host_labels or c.hosts, hosts_tied=c.pinned_host_labels or c.pinned_hosts, clusters=c.clusters,
         owners=tuple(sorted({g.owner for g in c.guests if g.owner})),
         reasons=reasons, annual_cost=annual, annual_at_power_on=annual_later, events_per_year=events,
         per_event=round(annual / events, 2) if events else 0.0,
@@ -326,7 +326,7 @@ def _steps(c: GuestClusterResult, rules: list[str], evidence: dict[str, Finding]
             return with_network(evidence[rule].steps, c.topology, rules)
     platform = "hyperv" if any(r.startswith("HYV") for r in rules) else "vsphere"
     facts = GroupFacts(c.topology, frozenset(rules),
-                       tuple(Node(g.name, g.host, None, None, None) for g in c.guests))
+                       tuple(Node(g.name, g.host_label or g.host, None, None, None) for g in c.guests))
     text = catalogue or next((evidence[r].remediation for r in rules if evidence[r].remediation), "")
     first = topology_step(facts, platform) if c.topology in ("in-a-box", "mixed", "unknown") else ""
     return with_network(tuple(s for s in (first, text) if s), c.topology, rules)

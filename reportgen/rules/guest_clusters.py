@@ -13,6 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
+from ..host_labels import host_labels
 from .advice import BLOCKING_RULES, GroupFacts, HostVersion, Node, advise
 from .emit import add_colocations, add_pins, emit
 from .evidence import at_rows, located, names_text, rows_text
@@ -216,7 +217,7 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
 
 def _node(row: dict[str, object]) -> Node:
     esxi, hw = row.get("esxi"), row.get("hw")
-    return Node(str(row["name"]), _text(row.get("host")), esxi if isinstance(esxi, int) else None,
+    return Node(str(row["name"]), _text(row.get("host_label") or row.get("host")), esxi if isinstance(esxi, int) else None,
                 _text(row.get("host_version")), hw if isinstance(hw, int) else None, _text(row.get("os")))
 
 
@@ -227,10 +228,11 @@ def _text(value: object) -> str | None:
 def _cluster_hosts(estate: Estate) -> dict[str, tuple[HostVersion, ...]]:
     """Every host of each vSphere cluster, with its ESXi version: an upgrade step names the others too."""
     hosts = frame(estate, "hosts").filter(pl.col("cluster_key").is_not_null()).select(
-        "cluster_key", "name", "version", esxi=esxi_number("version"))
+        "cluster_key", "host_key", "name", "version", esxi=esxi_number("version"))
+    labels = host_labels(estate)  # as the nodes name their hosts
     result: dict[str, list[HostVersion]] = {}
-    for key, name, version, esxi in hosts.iter_rows():
-        result.setdefault(key, []).append(HostVersion(name, esxi, version))
+    for key, host, name, version, esxi in hosts.iter_rows():
+        result.setdefault(key, []).append(HostVersion(labels.get(host, name), esxi, version))
     return {k: tuple(sorted(v, key=lambda h: h.name)) for k, v in result.items()}
 
 
@@ -249,7 +251,7 @@ def _advice(g: pl.DataFrame, nodes: pl.DataFrame, per_rule: pl.DataFrame, disks:
             types.setdefault(guest, set()).add(ds_type)
             if ds_type == "nfs" and store:
                 nfs.setdefault(guest, set()).add(store)
-    columns = ["guest_key", "name", "host", "host_version", "esxi", "hw", "os", "cluster_key"]
+    columns = ["guest_key", "name", "host", "host_label", "host_version", "esxi", "hw", "os", "cluster_key"]
     if topo is not None and not nodes.is_empty():
         kinds = dict(topo.select("gc", "topology").iter_rows())
         members: dict[object, list[dict[str, object]]] = {}

@@ -15,6 +15,7 @@ from contextvars import ContextVar
 import polars as pl
 
 from ..estate import Estate
+from ..host_labels import host_labels
 from .timing import timing_expr
 from .versions import esxi_number, hw_number
 
@@ -87,6 +88,9 @@ def _guests(estate: Estate) -> pl.DataFrame:
         "host_key", host="name", host_cluster_key="cluster_key", host_cluster="cluster", host_product="product",
         host_version="version", host_build="build",
     ).with_columns(esxi=esxi_number("host_version"))
+    labels = host_labels(estate)  # same-named hosts of two vCenters told apart, for the steps a rule writes
+    hosts = hosts.join(pl.DataFrame({"host_key": list(labels), "host_label": list(labels.values())},
+                                    schema={"host_key": pl.String, "host_label": pl.String}), on="host_key", how="left")
     return (
         frame(estate, "guests")
         .join(hosts, on="host_key", how="left")
