@@ -70,6 +70,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     guests = guests.with_columns(server=pl.coalesce("cluster", "host_name"))
     disks = map_disks(m, guests)
     devices = map_devices(m, guests)
+    nics = map_nics(m, guests)  # before the gaps are gathered: rows naming no VM leave the adapters partly read
     status = read_status(raw.manifest, raw.file)
     m.issues.extend(status.issues)
     gaps = [*status.gaps, *_empty_vm_lists(m, guests, hosts), *diskless_nodes(m, guests, hosts, raw.manifest),
@@ -79,7 +80,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
         "hosts": _to_table("hosts", hosts),
         "clusters": _to_table("clusters", m.clusters(hosts)),
         "disks": _to_table("disks", disks),
-        "nics": _to_table("nics", map_nics(m, guests)),
+        "nics": _to_table("nics", nics),
         "devices": _to_table("devices", devices),
         "networks": _to_table("networks", map_networks(m)),
         "datastores": _to_table("datastores", map_datastores(m, hosts, guests, disks, devices)),

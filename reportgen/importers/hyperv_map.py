@@ -16,7 +16,7 @@ from . import hyperv_values as H
 from . import values as V
 from .filled import empty_columns
 from .hyperv_read import OBJECTS, RawHyperV
-from .hyperv_status import Gap
+from .hyperv_status import WHOLE, Gap
 from .rvtools_map import MapOptions
 
 CLUSTER_OBJECTS = ("Get-ClusterNode", "Get-ClusterGroup", "Get-ClusterSharedVolume", "Get-ClusterOwnerNode",
@@ -91,11 +91,25 @@ class HyperVMapper:
             subset=["__host", "__vm"], keep="first")
         frame = frame.join(by_name, on=["__host", "__vm"], how="left", nulls_equal=False)
         frame = frame.with_columns(guest_key=pl.coalesce("guest_key", "__by_name")).drop("__by_name")
+        frame = self.identified(name, frame)
         known = guests.select("guest_key")
         frame = self.keep(name, frame, pl.col("guest_key").is_in(known["guest_key"].implode()),
                           "the VM is not in the Get-VM export (exports taken at different times, or from "
                           "another host?)")
         return frame.with_columns(source_id=pl.lit(self.source_id, pl.Int32), row=pl.col("__row"))
+
+    def identified(self, name: str, frame: pl.DataFrame) -> pl.DataFrame:
+        """Rows that name their VM (a VMId, or a VMName on a ComputerName); the others are skipped, and unless they
+        are notes (one cell) the object is partly read: which VMs those rows are of is unknown."""
+        anonymous = pl.col("guest_key").is_null() & (pl.col("__vm").is_null() | pl.col("__host").is_null())
+        cells = pl.sum_horizontal([pl.col(c).is_not_null() for c in frame.columns
+                                   if not c.startswith("__") and c not in ("guest_key", "source_id", "row")])
+        lost = frame.filter(anonymous & (cells > 1)).height
+        if lost:
+            self.gaps.append(Gap(name, WHOLE, "partial", f"{lost} row(s) name no VM (no VMId, nor VMName and "
+                                 "ComputerName): which VMs they belong to is unknown"))
+        return self.keep(name, frame, ~anonymous, "no VMId, nor VMName and ComputerName, to say which VM the row "
+                         "belongs to (add them to the export)")
 
     def checkpoint_rows(self, name: str, frame: pl.DataFrame) -> pl.DataFrame:
         if "VMSnapshotId" not in frame.columns:
@@ -252,6 +266,22 @@ class HyperVMapper:
         ).with_columns(platform=pl.lit("hyperv"), ha_enabled=pl.lit(True),
                        source_id=pl.lit(self.source_id, pl.Int32))
 
+    def empty_columns(self, name: str, frame: pl.DataFrame, columns: list[str]) -> frozenset[str]:
+        """Columns without a value in some file of the object (the loose export has a Get-VM file per host): unknown
+        for that file's VMs, so as good as missing for the object; data quality names the file."""
+        if "__file" not in frame.columns or frame["__file"].n_unique() < 2:
+            return frozenset(empty_columns(name, frame, columns))
+        found: set[str] = set()
+        for (file,), rows in frame.group_by("__file", maintain_order=True):
+            empty = empty_columns(name, rows, columns)
+            for column, count in sorted(empty.items()):
+                self.issues.append(DataIssue(
+                    "warning", self.raw.file, "the column is present but empty on every row of this file; read as "
+                    "unknown for its rows, so the checks that need it are not assessed",
+                    sheet=str(file), column=column, rows=count))
+            found |= set(empty)
+        return frozenset(found)
+
     def tabs(self, gaps: list[Gap] | None = None) -> list[TabStatus]:
         """Per object: present or not, rows, columns, and where the exporter says it was not fully read."""
         by_object: dict[str, list[str]] = {}
@@ -268,7 +298,7 @@ class HyperVMapper:
                 columns = [c for c in frame.columns if not c.startswith("__") and (every is None or c in every)]
                 statuses.append(TabStatus(self.source_id, name, True, frame.height, self.used.get(name, frame.height),
                                           frozenset(columns), gaps=found,
-                                          empty=frozenset(empty_columns(name, frame, columns)),
+                                          empty=self.empty_columns(name, frame, columns),
                                           unreadable=frozenset(self.unreadable.get(name, ())),
                                           quoted=tuple(quoted.get(name, ()))))
             elif name in CLUSTER_OBJECTS and self.clustered is False:

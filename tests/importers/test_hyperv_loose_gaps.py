@@ -1,0 +1,83 @@
+"""Hand-made Hyper-V Export-Csv files that lost what ties their rows to VMs or hosts (found by the mutation
+harness on the loose sample): the checks that need them are not assessed, never assessed on nothing."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+LOOSE = Path(__file__).resolve().parents[2] / "samples" / "hyperv" / "loose"
+
+
+def _rewrite(path: Path, change: Any) -> None:
+    """Change the rows of one loose file (header first), keeping its #TYPE line; written back as UTF-8 with BOM."""
+    data = path.read_bytes()
+    text = data.decode("utf-16") if data.startswith(codecs.BOM_UTF16_LE) else data.decode("utf-8-sig")
+    type_line, body = text.split("\n", 1) if text.startswith("#TYPE") else ("", text)
+    delimiter = ";" if body.split("\n", 1)[0].count(";") > body.split("\n", 1)[0].count(",") else ","
+    rows = change(list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)))
+    out = io.StringIO()
+    out.write(type_line.rstrip("\r") + "\r\n" if type_line else "")
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(codecs.BOM_UTF8 + out.getvalue().encode("utf-8"))
+
+
+def _without(column: str, blank: bool = False) -> Any:
+    def change(rows: list[list[str]]) -> list[list[str]]:
+        at = rows[0].index(column)
+        if blank:
+            return [rows[0], *([*r[:at], "", *r[at + 1:]] for r in rows[1:])]
+        return [[*r[:at], *r[at + 1:]] for r in rows]
+    return change
+
+
+def _audit(cli: Any, folder: Path, out: Path) -> dict[str, Any]:
+    result = cli(["audit", folder, "--json", out, "-q"])
+    assert result.code == 0, result.stderr
+    found: dict[str, Any] = json.loads(out.read_text())
+    return found
+
+
+@pytest.mark.parametrize("blank", [False, True], ids=["dropped", "blanked"])
+def test_adapters_that_name_no_vm_leave_the_switch_checks_not_assessed(cli: Any, tmp_path: Path,
+                                                                      blank: bool) -> None:
+    """Before: the loose adapters (no VMId) lost VMName and every adapter was skipped as 'not in the Get-VM export';
+    HYV-05/06 then found none of the Private and Internal switch VMs and were still reported assessed."""
+    folder = tmp_path / "loose"
+    shutil.copytree(LOOSE, folder)
+    _rewrite(folder / "nics.csv", _without("VMName", blank))
+    found = _audit(cli, folder, tmp_path / "f.json")
+    coverage = {c["rule"]: c for c in found["coverage"]}
+    for rule in ("HYV-05", "HYV-06"):
+        assert coverage[rule]["status"] == "not-assessed", rule
+        assert "Get-VMNetworkAdapter was not fully read" in coverage[rule]["reason"]
+        assert "row(s) name no VM" in coverage[rule]["reason"]
+    [skipped] = [i for i in found["data_quality"] if i["sheet"] == "nics.csv" and i["skipped"]]
+    assert skipped["row"] == 3 and skipped["rows"] == 11
+    assert "no VMId, nor VMName and ComputerName" in skipped["message"]
+
+
+@pytest.mark.parametrize(("column", "rules"), [("State", ("HYV-05", "HYV-08", "HYV-12")),
+                                               ("ConfigurationLocation", ("HYV-08",)),
+                                               ("Version", ("HYV-14",))])
+def test_a_get_vm_column_empty_in_one_hosts_file_is_unknown_for_the_object(cli: Any, tmp_path: Path, column: str,
+                                                                          rules: tuple[str, ...]) -> None:
+    """Before: blank in vms-hvsa02.csv but filled in vms-hvsa01.csv, the column counted as filled and the checks
+    stayed assessed over HVSA02's VMs, whose values were unknown."""
+    folder = tmp_path / "loose"
+    shutil.copytree(LOOSE, folder)
+    _rewrite(folder / "vms-hvsa02.csv", _without(column, blank=True))
+    found = _audit(cli, folder, tmp_path / "f.json")
+    coverage = {c["rule"]: c for c in found["coverage"]}
+    for rule in rules:
+        assert coverage[rule]["status"] == "not-assessed", rule
+        assert f"Get-VM column '{column}' present but empty" in coverage[rule]["reason"]
+    [note] = [i for i in found["data_quality"] if i["column"] == column and "present but empty" in i["message"]]
+    assert note["sheet"] == "vms-hvsa02.csv" and note["level"] == "warning"
