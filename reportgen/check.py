@@ -96,10 +96,21 @@ class Unmatched:
 
 
 @dataclass(frozen=True)
+class Ambiguous:
+    """A name (not a pattern) that several hosts answer to: two vCenters each have an 'esx01'."""
+
+    pattern: str
+    hosts: tuple[str, ...]
+    """Their labels ('esx01 in vc02.example.test'), each of which checks that one host."""
+
+
+@dataclass(frozen=True)
 class CheckResult:
     hosts: tuple[HostCheck, ...]
     unmatched: tuple[Unmatched, ...]
     source: str
+    ambiguous: tuple[Ambiguous, ...] = ()
+    """Names that matched several hosts: every one is answered, and the label to check one is asked for."""
 
     @property
     def all_evacuable(self) -> bool:
@@ -289,9 +300,20 @@ def match_hosts(names: Sequence[str], patterns: Sequence[str],
 
 def check_hosts(register: Register, patterns: Sequence[str]) -> CheckResult:
     """Answer for every host matching ``patterns``."""
-    rows, unmatched = match_hosts([h["name"] for h in register.hosts], patterns, register.labels)
+    names = [h["name"] for h in register.hosts]
+    rows, unmatched = match_hosts(names, patterns, register.labels)
     return CheckResult(tuple(_check(register, i) for i in rows), tuple(unmatched),
-                       register.source)
+                       register.source, _ambiguous(names, patterns, register.labels))
+
+
+def _ambiguous(names: Sequence[str], patterns: Sequence[str], labels: Sequence[str]) -> tuple[Ambiguous, ...]:
+    """The plain names (no ``*``, ``?`` or ``[``) among ``patterns`` that several hosts answer to."""
+    found = []
+    for pattern in dict.fromkeys(p for p in patterns if not any(ch in p for ch in "*?[")):
+        rows, _ = match_hosts(names, [pattern], labels)
+        if len(rows) > 1:
+            found.append(Ambiguous(pattern, tuple(labels[i] if i < len(labels) else names[i] for i in rows)))
+    return tuple(found)
 
 
 def _guests(items: object) -> tuple[GuestToStop, ...]:
@@ -310,14 +332,22 @@ def _step(cluster: Mapping[str, Any], host: str) -> ClusterStep:
     return ClusterStep(
         id=str(cluster["id"]), name=str(cluster.get("name") or cluster["id"]),
         topology=str(cluster.get("topology") or "unknown"), suspected=bool(cluster.get("suspected")),
-        fail_over_first=tuple(str(g.get("name")) for g in up if g.get("host") == host),
-        take_over=tuple(str(g.get("name")) for g in up if g.get("host") not in (host, None)),
+        fail_over_first=tuple(str(g.get("name")) for g in up if g.get("host_label", g.get("host")) == host),
+        take_over=tuple(str(g.get("name")) for g in up if g.get("host_label", g.get("host")) not in (host, None)),
     )
+
+
+def _node_host(cluster: Mapping[str, Any], name: str, label: str) -> str:
+    """How the guest cluster's nodes name this host: by label where the findings JSON has them (two vCenters'
+    esx01 are two hosts), else by name."""
+    nodes = [g for g in cluster.get("guests") or [] if isinstance(g, dict)]
+    return label if any("host_label" in g for g in nodes) else name
 
 
 def _check(register: Register, row: int) -> HostCheck:
     host = register.hosts[row]
     name = str(host["name"])
+    label = register.labels[row] if row < len(register.labels) else name
     power_off = _guests(host.get("pinned_guests"))
     now = {g.key for g in power_off}
     later = tuple(g for g in _guests(host.get("pinned_at_next_power_on")) if g.key not in now)
@@ -328,12 +358,13 @@ def _check(register: Register, row: int) -> HostCheck:
     if host.get("source") is None:  # a findings JSON without hosts[].source: every gap may concern it
         gaps = tuple(g for k in register.not_assessed for g in register.not_assessed[k])
     return HostCheck(
-        name=name, label=register.labels[row] if row < len(register.labels) else name, cluster=host.get("cluster"), platform=host.get("platform"),
+        name=name, label=label, cluster=host.get("cluster"), platform=host.get("platform"),
         site=host.get("site") or register.sites.get(name), evacuable=bool(host["evacuable"]),
         power_off=power_off, at_next_power_on=later,
         owners=tuple(sorted({g.owner for g in power_off if g.owner})),
         owner_unknown=any(not g.owner for g in power_off),
-        guest_clusters=tuple(_step(register.clusters[c], name) for c in ids if c in register.clusters),
+        guest_clusters=tuple(_step(register.clusters[c], _node_host(register.clusters[c], name, label))
+                             for c in ids if c in register.clusters),
         wave=wave + 1 if isinstance(wave, int) and wave >= 0 else None, waves=register.waves,
         stranded_on_failure=_guests(host.get("stranded_on_failure")),
         not_assessed=tuple(dict.fromkeys(gaps)),

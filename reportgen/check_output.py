@@ -43,6 +43,7 @@ def check_document(result: CheckResult) -> dict[str, Any]:
         "all_evacuable": result.all_evacuable and not result.unmatched,
         "hosts": [host_document(h) for h in result.hosts],
         "unmatched": [{"pattern": u.pattern, "suggestions": list(u.suggestions)} for u in result.unmatched],
+        "ambiguous": [{"pattern": a.pattern, "hosts": list(a.hosts)} for a in result.ambiguous],
     }
 
 
@@ -108,6 +109,8 @@ def format_check(result: CheckResult) -> str:
 
 
 def format_unmatched(result: CheckResult) -> list[str]:
-    """One line per name that matches no host, with close matches."""
-    return [f"no host matches '{u.pattern}'" + (f"; did you mean {', '.join(u.suggestions)}?" if u.suggestions else "")
-            for u in result.unmatched]
+    """One line per name that matches no host, with close matches, and per name that several hosts share."""
+    return [*(f"no host matches '{u.pattern}'" + (f"; did you mean {', '.join(u.suggestions)}?" if u.suggestions else "")
+              for u in result.unmatched),
+            *(f"'{a.pattern}' names {len(a.hosts)} hosts ({', '.join(a.hosts)}): to check one, give its label, "
+              f"e.g. reportgen check '{a.hosts[-1]}'" for a in result.ambiguous)]

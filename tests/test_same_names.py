@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+
+from reportgen.schemas import check_schema
 from tests.conftest import CHECKER
 from tests.rvtools_files import Estate, Guest, small_estate, write_xlsx
 
@@ -127,3 +130,24 @@ def test_one_vcenter_labels_are_the_names(cli: Any, tmp_path: Path) -> None:
     found = json.loads(out.read_text())
     assert all(c["host_labels"] == c["hosts"] for c in found["faux_clusters"])
     assert all(f["host_label"] == f["host"] for f in found["findings"])
+
+
+def test_check_with_a_name_two_vcenters_share_asks_for_a_label(cli: Any, tmp_path: Path) -> None:
+    """A bare name that two vCenters' hosts share answers for both and says so, naming the vCenters and asking for
+    a label to check one; never one of them alone."""
+    _audit(cli, tmp_path)
+    out = tmp_path / "f.json"
+    for name in (HOST, "ESX01"):
+        text = cli(["check", name, "--from", out])
+        assert text.code == 1
+        assert [line.split(" (")[0] for line in text.stdout.splitlines() if line.startswith(HOST)] == [
+            f"{HOST} in vc01.example.test", f"{HOST} in vc02.example.test"]
+        assert (f"reportgen: '{name}' names 2 hosts ({HOST} in vc01.example.test, {HOST} in vc02.example.test): "
+                f"to check one, give its label, e.g. reportgen check '{HOST} in vc02.example.test'") in text.stderr
+        answer = json.loads(cli(["check", name, "--from", out, "--json"]).stdout)
+        jsonschema.validate(answer, check_schema())
+        assert answer["ambiguous"] == [{"pattern": name, "hosts": [f"{HOST} in vc01.example.test",
+                                                                  f"{HOST} in vc02.example.test"]}]
+    one = cli(["check", f"{HOST} in vc02.example.test", "--from", out, "--json"])
+    assert json.loads(one.stdout)["ambiguous"] == [] and one.stderr == ""
+    assert cli(["check", "esx0*", "--from", out]).stderr == ""  # a pattern asks for several hosts
