@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
-from .errors import ConfigError, InputError, RenderError, ReportgenError, UsageError
+from .errors import ConfigError, InputError, RenderError, ReportgenError, UsageError, printable
 from .exit_codes import ExitStatus
 
 if TYPE_CHECKING:
@@ -285,7 +285,7 @@ def _internal_error(exc: Exception, debug: bool, err: TextIO) -> int:
     """Say that reportgen failed (not the input) and what to send to have it fixed."""
     if debug:
         traceback.print_exc(file=err)
-    what = str(exc) if isinstance(exc, ReportgenError) else f"{type(exc).__name__}: {exc}"
+    what = str(exc) if isinstance(exc, ReportgenError) else printable(f"{type(exc).__name__}: {exc}")
     err.write(f"reportgen: internal error: {what}. This is a bug in reportgen {__version__}, not a fault of the "
               "input. To report it, send the reportgen maintainers the command line, the traceback that "
               f"{'is printed above' if debug else 'the same command prints with --debug'}, and, if you may share "
@@ -380,7 +380,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps(check_document(result), indent=2, ensure_ascii=False) + "\n")
     else:
         out.write(format_check(result))
-    err.writelines(f"reportgen: {line}\n" for line in format_unmatched(result))
+    err.writelines(f"reportgen: {printable(line)}\n" for line in format_unmatched(result))
     if result.unmatched:
         return ExitStatus.USAGE
     return ExitStatus.OK if result.all_evacuable else ExitStatus.FINDINGS
@@ -546,8 +546,8 @@ def _tidy_packs(cleanup: PackCleanup, err: TextIO) -> None:
     """Remove the unchanged packs of owners no longer present; name the changed ones, which are kept."""
     from .pack_files import remove_old_packs
 
-    err.writelines(f"reportgen: warning: {problem}\n" for problem in remove_old_packs(cleanup))
-    err.writelines(f"reportgen: warning: {path}: the pack of an owner no longer present was changed since "
+    err.writelines(f"reportgen: warning: {printable(problem)}\n" for problem in remove_old_packs(cleanup))
+    err.writelines(f"reportgen: warning: {printable(str(path))}: the pack of an owner no longer present was changed since "
                    "reportgen wrote it; kept (delete it when it is no longer needed)\n" for path in cleanup.changed)
     if cleanup.remove:
         err.write(f"reportgen: removed {len(cleanup.remove)} pack(s) of owners no longer present\n")
@@ -561,7 +561,7 @@ WARNINGS_SHOWN = 20
 
 def _one_line(text: str) -> str:
     """``text`` on one line: control characters (a line break in a TOML string) become spaces."""
-    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text)
+    return printable("".join(" " if ord(c) < 32 else c for c in text))
 
 
 def _say_failed(audit: Audit, level: str, err: TextIO) -> None:
@@ -636,5 +636,6 @@ def _say_history(history: History, kept: list[str], folder: str, err: TextIO, pr
         progress.done(f"since {change.previous}: {len(change.hosts_freed)} hosts freed, "
                       f"{len(change.hosts_newly_tied)} newly tied"
                       + (f"; {unknown} guest clusters or hosts not assessed now (not fixed or freed)" if unknown else ""))
-    err.writelines(f"reportgen: warning: {folder}/{name}: {problem}; ignored\n" for name, problem in history.problems)
-    err.writelines(f"reportgen: warning: {note}\n" for note in kept)
+    err.writelines(f"reportgen: warning: {printable(f'{folder}/{name}: {problem}')}; ignored\n"
+                   for name, problem in history.problems)
+    err.writelines(f"reportgen: warning: {printable(note)}\n" for note in kept)

@@ -75,3 +75,20 @@ def test_deeply_nested_json_given_to_accept_template_is_an_input_error(tmp_path:
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     result = cli(["accept-template", deep])
     assert result.code == 3 and str(deep) in result.stderr and "findings JSON" in result.stderr
+
+
+def test_names_in_messages_cannot_drive_the_terminal(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    """A header, a file name or a value read from a hostile file is shown escaped on stderr: an escape sequence
+    (retitle the window, hide text), a C1 control or a right-to-left override never reaches the terminal."""
+    owners = tmp_path / "owners.csv"
+    owners.write_text("guest,\x1b]0;pwned\x07Owner,\u202eliame\x9b31m\n", encoding="utf-8")
+    result = cli(["audit", SAMPLE, "--owners", owners, "-q", "--json", tmp_path / "f.json"])
+    assert result.code == 3 and "has no owner column" in result.stderr
+    assert "\\x1b]0;pwned\\x07Owner" in result.stderr and "\\u202eliame\\x9b31m" in result.stderr
+    assert not {"\x1b", "\x07", "\u202e", "\x9b"} & set(result.stderr)
+    history = tmp_path / "history"
+    history.mkdir()
+    (history / "\x1b[8mhidden\u202e.json").write_text("{}", encoding="utf-8")
+    result = cli(["audit", SAMPLE, "--history", history, "--json", tmp_path / "f.json"])
+    assert result.code == 0 and "\\x1b[8mhidden\\u202e.json" in result.stderr
+    assert not {"\u202e"} & set(result.stderr) and "\x1b[8m" not in result.stderr
