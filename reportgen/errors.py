@@ -7,7 +7,7 @@ about it (``hint``).
 
 from __future__ import annotations
 
-_STEERING = frozenset({*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+STEERING = frozenset({*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
                        *range(0x2066, 0x206A)}) - {0x0A}
 """What a terminal would act on rather than show: C0 and C1 controls (ESC starts a sequence that can retitle the
 window or hide text; U+009B does alone) and the marks and overrides that reorder text right to left."""
@@ -16,9 +16,9 @@ window or hide text; U+009B does alone) and the marks and overrides that reorder
 def printable(text: str) -> str:
     """``text`` with every character a terminal would act on shown as an escape (``\\x1b``, ``\\u202e``), for
     messages that quote names, headers or file names read from the client's files."""
-    if not any(ord(c) in _STEERING for c in text):
+    if not any(ord(c) in STEERING for c in text):
         return text
-    return "".join((f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") if ord(c) in _STEERING else c
+    return "".join((f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") if ord(c) in STEERING else c
                    for c in text)
 
 

@@ -20,7 +20,7 @@ import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import InputError, UsageError, locate
+from .errors import STEERING, InputError, UsageError, locate
 from .estate import DataIssue
 from .importers.bounded import MiB, check_regular, read_regular
 
@@ -244,7 +244,7 @@ def _cell_problem(value: str | None, field: str, file: str, row: int, column: st
         why = "holds bytes that are not text in the file's encoding (save the file as UTF-8)"
     elif len(value) > limit:
         why = f"is longer than {limit} characters"
-    elif any(ord(c) < 32 for c in value):
+    elif any(ord(c) < 32 or ord(c) in STEERING for c in value):
         why = "holds control characters"
     else:
         return None

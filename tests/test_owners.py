@@ -181,6 +181,21 @@ def test_cells_that_cannot_be_names_skip_their_row_with_its_row_and_column(tmp_p
     assert owners["hqapp03"] == ("team-apps", "export") and owners["hqci02"] == ("Erin", "file")
 
 
+def test_cells_with_c1_controls_or_right_to_left_overrides_are_not_names(tmp_path: Path) -> None:
+    """'Bob\u202elapyap' shows as 'Bobpaypal' reversed: a name that does not read as it is spelled is no owner."""
+    text = ("guest,owner\n"
+            "hqapp03,Bob\u202elapyap\n"
+            "hqapp12,Al\x9bice\n"
+            "hqdb\u2067*,Carol\n"
+            "hqci02,Erin\n")
+    audit = audit_with(tmp_path, text)
+    issues = {(i.row, i.column): i.message for i in audit.analysis.estate.issues if i.file == "owners.csv"}
+    for where in ((2, "owner"), (3, "owner"), (4, "guest")):
+        assert issues[where] == "owners file cell holds control characters; row not used", where
+    assert owners_of(audit)["hqci02"] == ("Erin", "file")
+    assert "Bob\u202elapyap" not in {o for o, _ in owners_of(audit).values()}
+
+
 def test_encodings_excel_writes(tmp_path: Path) -> None:
     text = "guest;owner\nhqapp03;Tomás Ferreira\n"
     for name, data in (("cp1252.csv", text.encode("cp1252")), ("utf16.csv", text.encode("utf-16")),
