@@ -18,7 +18,8 @@ from ..host_labels import host_labels
 from ..logo import read_logo
 from ..owners import UNOWNED, unowned_row
 from ..rules import CATALOGUE, Finding
-from ..rules.advice import GroupFacts, Node, topology_step, with_network
+from ..rules.advice import GroupFacts, Node, topology_plan, with_network
+from ..rules.records import Step
 from ..sites import SiteGuest
 from . import charts
 from .accepted import acceptance_view, mark_accepted
@@ -321,15 +322,19 @@ def _cluster_page(c: GuestClusterResult, annual: float, annual_later: float, eve
 
 def _steps(c: GuestClusterResult, rules: list[str], evidence: dict[str, Finding], catalogue: str) -> tuple[str, ...]:
     """What to do: the steps the rules chose from the facts, else the topology step and the catalogue's text."""
+    return tuple(s.text for s in with_network(_plan(c, rules, evidence, catalogue), c.topology, rules))
+
+
+def _plan(c: GuestClusterResult, rules: list[str], evidence: dict[str, Finding], catalogue: str) -> tuple[Step, ...]:
     for rule in ("GEN-02", *rules):
-        if rule in evidence and evidence[rule].steps:
-            return with_network(evidence[rule].steps, c.topology, rules)
+        if rule in evidence and evidence[rule].plan:
+            return evidence[rule].plan
     platform = "hyperv" if any(r.startswith("HYV") for r in rules) else "vsphere"
     facts = GroupFacts(c.topology, frozenset(rules),
                        tuple(Node(g.name, g.host_label or g.host, None, None, None) for g in c.guests))
     text = catalogue or next((evidence[r].remediation for r in rules if evidence[r].remediation), "")
-    first = topology_step(facts, platform) if c.topology in ("in-a-box", "mixed", "unknown") else ""
-    return with_network(tuple(s for s in (first, text) if s), c.topology, rules)
+    first = (topology_plan(facts, platform),) if c.topology in ("in-a-box", "mixed", "unknown") else ()
+    return (*first, *((Step("catalogue", text),) if text else ()))
 
 
 def _names(guests: list[str]) -> tuple[tuple[str, ...], int]:

@@ -5,6 +5,10 @@ blocks. :func:`advise` picks them by where the nodes run (in a box: spread the n
 make the set-up movable) and then names only the version and datastore gates this guest cluster
 actually misses, with the versions seen. A gate met is never advised; a gate that the export cannot
 show is said to be unknown, not met.
+
+Each step is a :class:`~.records.Step` with its kind; :func:`plan` and :func:`with_network` order them
+by kind (the spread step carries its wording for when it is done last), and :func:`advise` gives their
+wording.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .records import Step
 from .versions import ESXI_CLUSTERED_VMDK, ESXI_WSFC_VMOTION, HW_WSFC_VMOTION
 
 BLOCKING_RULES = frozenset({"VMW-01", "VMW-02", "VMW-03", "VMW-05"})
@@ -101,24 +106,33 @@ def _is_old_os(node: Node) -> bool:
     return "2008" in os and node.esxi is not None and node.esxi >= ESXI_CLUSTERED_VMDK
 
 
-def topology_step(f: GroupFacts, platform: str = "vsphere") -> str:
+AFTER = " Do this last: spread earlier, they tie two hosts."
+
+
+def _spread(first: str, over: str, tail: str) -> Step:
+    """A spread step: ``first`` names the hosts, then ``over`` hosts of one cluster; done last, the
+    cluster and ``tail`` (why in a box protects nothing, said on the page already) are left out."""
+    return Step("spread", f"{first} over different hosts of one cluster, kept apart by {over}{tail}",
+                f"{first} over different hosts, kept apart by {over}.{AFTER}")
+
+
+def topology_plan(f: GroupFacts, platform: str = "vsphere") -> Step:
     """The first thing to do, decided by where the nodes run."""
     hosts = _list(n.host or "" for n in f.nodes)
     keep_apart = ("a DRS anti-affinity rule and 'must run on' host groups" if platform == "vsphere"
                   else "AntiAffinityClassNames on the cluster roles")
     if f.topology == "in-a-box":
-        return (f"Spread the nodes (all on {hosts or 'one host'} today) over different hosts of one cluster, kept "
-                f"apart by {keep_apart}: in a box they protect nothing when that host is maintained or fails.")
+        return _spread(f"Spread the nodes (all on {hosts or 'one host'} today)", keep_apart,
+                       ": in a box they protect nothing when that host is maintained or fails.")
     if f.topology == "mixed":
-        return (f"Spread the nodes that share a host (hosts {hosts}) over different hosts of one cluster, kept "
-                f"apart by {keep_apart}.")
+        return _spread(f"Spread the nodes that share a host (hosts {hosts})", keep_apart, ".")
     if f.topology == "unknown":
-        return ("Find out where every node runs: the export does not name the host of at least one node, so the "
-                "topology cannot be judged.")
+        return Step("find-hosts", "Find out where every node runs: the export does not name the host of at least "
+                    "one node, so the topology cannot be judged.")
     if f.topology == "lone":
-        return ("No partner guest shares these disks in the exports read: find the other nodes (another vCenter, "
-                "a node not exported) or remove the cluster disk set-up if the guest is alone.")
-    return f"Keep the nodes on different hosts ({hosts}), kept apart by {keep_apart}."
+        return Step("lone", "No partner guest shares these disks in the exports read: find the other nodes "
+                    "(another vCenter, a node not exported) or remove the cluster disk set-up if the guest is alone.")
+    return Step("keep-apart", f"Keep the nodes on different hosts ({hosts}), kept apart by {keep_apart}.")
 
 
 def gate_steps(f: GroupFacts) -> list[str]:
@@ -211,6 +225,8 @@ def movable_step(f: GroupFacts) -> str:
 
 LONG_TERM = ("Longer term, an application replica without shared disks (SQL Server Always On availability groups, "
              "Exchange DAG) removes the tie.")
+PATCHING = ("Longer term, an application replica without shared disks removes the tie; if the cluster exists only to "
+            "survive patching, one guest protected by vSphere HA is simpler.")
 
 
 NETWORK_RULES = {"VMW-10": "no uplink", "VMW-11": "missing on other hosts", "VMW-12": "no uplinks",
@@ -226,49 +242,43 @@ def network_step(f: GroupFacts) -> str:
     return "First give the nodes' heartbeat network uplinks on every host (" + "; ".join(found) + ")."
 
 
-AFTER = " Do this last: spread earlier, they tie two hosts."
-SPREAD = "Spread the nodes"
-
-
-def _last(spread: str) -> str:
-    """The spread step as the last one: why in a box protects nothing is said on the page already."""
-    return spread.split(": in a box they protect")[0].replace(" of one cluster", "").rstrip(".") + "." + AFTER
-
-
-def with_network(steps: tuple[str, ...], topology: str, rules: Iterable[str]) -> tuple[str, ...]:
+def with_network(steps: tuple[Step, ...], topology: str, rules: Iterable[str]) -> tuple[Step, ...]:
     """``steps`` with the network step first when the nodes' network ties them, spreading moved after it."""
     network = network_step(GroupFacts(topology, frozenset(rules), ()))
-    if not network or network in steps:
+    if not network or any(s.kind == "network" for s in steps):
         return steps
+    first = Step("network", network)
     if topology not in ("in-a-box", "mixed"):
-        return (*steps[:1], network, *steps[1:])
-    spread = [s if s.endswith(AFTER) else _last(s) for s in steps if s.startswith(SPREAD)]
-    later = [s for s in steps if s.startswith("Longer term")]
-    rest = [s for s in steps if not s.startswith((SPREAD, "Longer term"))]
-    return (network, *rest, *spread, *later)
+        return (*steps[:1], first, *steps[1:])
+    spread = [s.as_last() for s in steps if s.kind == "spread"]
+    later = [s for s in steps if s.kind == "later"]
+    rest = [s for s in steps if s.kind not in ("spread", "later")]
+    return (first, *rest, *spread, *later)
 
 
-def advise(f: GroupFacts, platform: str = "vsphere") -> tuple[str, ...]:
+def plan(f: GroupFacts, platform: str = "vsphere") -> tuple[Step, ...]:
     """The steps for one guest cluster, in the order they can be done.
 
     In a box (or mixed), spreading the nodes comes last: the network the nodes share, then the disks,
     VM hardware and ESXi versions, must allow it first; spread earlier, the nodes tie a second host.
     """
-    topology = topology_step(f, platform)
-    gates = gate_steps(f) if platform == "vsphere" else []
-    network = network_step(f)
-    together = f.topology in ("in-a-box", "mixed")
-    if together and (gates or network):
-        steps = [s for s in (network, *gates) if s]
-        steps.append(_last(topology))
+    topology = topology_plan(f, platform)
+    gates = [Step("gate", s) for s in gate_steps(f)] if platform == "vsphere" else []
+    text = network_step(f)
+    network = [Step("network", text)] if text else []
+    if f.topology in ("in-a-box", "mixed") and (gates or network):
+        steps = [*network, *gates, topology.as_last()]
     else:
-        steps = [topology, *(s for s in (network, *gates) if s)]
+        steps = [topology, *network, *gates]
     movable = f.topology in ("across-boxes", "mixed") and platform == "vsphere"
     if movable and not gates and f.rules & {"VMW-02", "VMW-03"}:
-        steps.append(movable_step(f))
+        steps.append(Step("movable", movable_step(f)))
     if f.rules & BLOCKING_RULES or f.topology in ("in-a-box", "mixed"):
         patching = f.topology == "in-a-box" and "VMW-01" in f.rules
-        steps.append("Longer term, an application replica without shared disks removes the tie; if the cluster "
-                     "exists only to survive patching, one guest protected by vSphere HA is simpler." if patching
-                     else LONG_TERM)
+        steps.append(Step("later", PATCHING if patching else LONG_TERM))
     return tuple(steps)
+
+
+def advise(f: GroupFacts, platform: str = "vsphere") -> tuple[str, ...]:
+    """The wording of :func:`plan`, step by step."""
+    return tuple(s.text for s in plan(f, platform))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from ..causes import RuleCause
-from .records import Effect, Finding, GuestEdge, HostEdge, Location, RuleInfo, RuleOutput, Severity
+from .records import Effect, Finding, GuestEdge, HostEdge, Location, RuleInfo, RuleOutput, Severity, Step
 
 
 def cause(kind: str, *identity: str | pl.Expr, name: pl.Expr | None = None, where: pl.Expr | None = None) -> pl.Expr:
@@ -45,7 +45,7 @@ def emit(
 
     Expected columns: ``evidence`` and ``timing``; optional ``guest_key``, ``host_key``,
     ``severity`` (int, default the rule's), ``cause``, ``suspected``, ``steps`` (what to do, chosen
-    from the facts: the remediation becomes these steps; null keeps the catalogue text),
+    from the facts, as structs of a :class:`Step`: the remediation becomes their text; null keeps the catalogue text),
     ``source_tab`` and ``source_rows`` (:func:`at_rows`).
     """
     if findings.is_empty():
@@ -53,15 +53,16 @@ def emit(
     cols = set(findings.columns)
     default = int(info.severity)
     for row in findings.iter_rows(named=True):
-        steps = tuple(row.get("steps") or ())
+        plan = tuple(Step(s["kind"], s["text"], s["last"] or "") for s in row.get("steps") or ())
+        text = " ".join(s.text for s in plan)
         severity = row["severity"] if "severity" in cols and row["severity"] is not None else default
         out.findings.append(Finding(
             rule=info.id, severity=Severity(int(severity)), evidence=str(row["evidence"]),
             guest_key=row.get("guest_key"), host_key=row.get("host_key"),
             timing=row.get("timing") or "now",
             effects=info.effects if effects is None else effects,
-            remediation=" ".join(steps) if steps else info.remediation if remediation is None else remediation,
-            steps=steps,
+            remediation=text if plan else info.remediation if remediation is None else remediation,
+            plan=plan,
             cause=_cause(row.get("cause")), suspected=bool(row.get("suspected") or False),
             source=Location(row["source_tab"], row["source_rows"]) if row.get("source_tab") else None,
         ))

@@ -14,10 +14,10 @@ import polars as pl
 
 from ..estate import Estate
 from ..host_labels import host_labels
-from .advice import BLOCKING_RULES, GroupFacts, HostVersion, Node, advise
+from .advice import BLOCKING_RULES, GroupFacts, HostVersion, Node, plan
 from .emit import add_colocations, add_pins, emit
 from .evidence import at_rows, located, names_text, rows_text
-from .records import Detector, Effect, GuestEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .records import Detector, Effect, GuestEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity, Step
 from .shared_disks import DISK_RULES, MOBILITY, VMW01, VMW09, classify, snapshot_findings
 from .suspects import suspected_clusters
 from .tables import frame, guests
@@ -237,9 +237,9 @@ def _cluster_hosts(estate: Estate) -> dict[str, tuple[HostVersion, ...]]:
 
 
 def _advice(g: pl.DataFrame, nodes: pl.DataFrame, per_rule: pl.DataFrame, disks: pl.DataFrame,
-            topo: pl.DataFrame | None, peers: dict[str, tuple[HostVersion, ...]]) -> dict[object, tuple[str, ...]]:
+            topo: pl.DataFrame | None, peers: dict[str, tuple[HostVersion, ...]]) -> dict[object, tuple[Step, ...]]:
     """Steps per guest cluster (key: its number) and per lone guest (key: its guest key)."""
-    result: dict[object, tuple[str, ...]] = {}
+    result: dict[object, tuple[Step, ...]] = {}
     rules: dict[object, set[str]] = {}
     for gc, guest, rule in per_rule.select("gc", "guest_key", "rule").iter_rows():
         rules.setdefault(guest if gc is None else gc, set()).add(rule)
@@ -268,7 +268,7 @@ def _advice(g: pl.DataFrame, nodes: pl.DataFrame, per_rule: pl.DataFrame, disks:
 
 
 def _steps(kind: str, rules: set[str], rows: list[dict[str, object]], types: dict[str, set[str]],
-           nfs: dict[str, set[str]], peers: dict[str, tuple[HostVersion, ...]]) -> tuple[str, ...]:
+           nfs: dict[str, set[str]], peers: dict[str, tuple[HostVersion, ...]]) -> tuple[Step, ...]:
     keys = [str(r["guest_key"]) for r in rows]
     clusters = {str(r["cluster_key"]) for r in rows if r.get("cluster_key") is not None}
     facts = GroupFacts(
@@ -277,32 +277,39 @@ def _steps(kind: str, rules: set[str], rows: list[dict[str, object]], types: dic
         nfs_datastores=tuple(sorted({s for k in keys for s in nfs.get(k, ())})),
         cluster_hosts=tuple(h for c in sorted(clusters) for h in peers.get(c, ())),
     )
-    return advise(facts)
+    return plan(facts)
 
 
-def _with_advice(per_rule: pl.DataFrame, g: pl.DataFrame, advice: dict[object, tuple[str, ...]]) -> pl.DataFrame:
+STEPS = pl.List(pl.Struct({"kind": pl.String, "text": pl.String, "last": pl.String}))
+"""A column of remediation steps (:class:`~.records.Step` as structs; ``emit`` makes them records again)."""
+
+
+def _rows(steps: tuple[Step, ...]) -> list[dict[str, str]]:
+    return [{"kind": s.kind, "text": s.text, "last": s.last} for s in steps]
+
+
+def _with_advice(per_rule: pl.DataFrame, g: pl.DataFrame, advice: dict[object, tuple[Step, ...]]) -> pl.DataFrame:
     """The per-rule rows of blocking rules get their group's steps (lone guests: their own)."""
-    steps = pl.List(pl.String)
     numbers = [k for k in advice if isinstance(k, int)]
     keys = [k for k in advice if isinstance(k, str)]
-    by_gc = pl.DataFrame({"gc": numbers, "gc_steps": [list(advice[k]) for k in numbers]},
-                         schema={"gc": pl.Int32, "gc_steps": steps})
-    by_guest = pl.DataFrame({"guest_key": keys, "lone_steps": [list(advice[k]) for k in keys]},
-                            schema={"guest_key": pl.String, "lone_steps": steps})
+    by_gc = pl.DataFrame({"gc": numbers, "gc_steps": [_rows(advice[k]) for k in numbers]},
+                         schema={"gc": pl.Int32, "gc_steps": STEPS})
+    by_guest = pl.DataFrame({"guest_key": keys, "lone_steps": [_rows(advice[k]) for k in keys]},
+                            schema={"guest_key": pl.String, "lone_steps": STEPS})
     joined = per_rule.join(by_gc, on="gc", how="left").join(by_guest, on="guest_key", how="left")
     return joined.with_columns(steps=pl.when(pl.col("rule").is_in(list(BLOCKING_RULES))).then(
-        pl.coalesce(pl.col("gc_steps"), pl.col("lone_steps"))).otherwise(pl.lit(None, steps))
+        pl.coalesce(pl.col("gc_steps"), pl.col("lone_steps"))).otherwise(pl.lit(None, STEPS))
     ).drop("gc_steps", "lone_steps")
 
 
-def _advice_frame(advice: dict[object, tuple[str, ...]]) -> pl.DataFrame:
+def _advice_frame(advice: dict[object, tuple[Step, ...]]) -> pl.DataFrame:
     numbers = [k for k in advice if isinstance(k, int)]
-    return pl.DataFrame({"gc": numbers, "steps": [list(advice[k]) for k in numbers]},
-                        schema={"gc": pl.Int32, "steps": pl.List(pl.String)})
+    return pl.DataFrame({"gc": numbers, "steps": [_rows(advice[k]) for k in numbers]},
+                        schema={"gc": pl.Int32, "steps": STEPS})
 
 
 def _emit_topology(out: RuleOutput, nodes: pl.DataFrame, topo: pl.DataFrame,
-                   advice: dict[object, tuple[str, ...]]) -> None:
+                   advice: dict[object, tuple[Step, ...]]) -> None:
     """One GEN-02 finding per node, saying where its cluster's nodes run."""
     where = (
         pl.when(pl.col("topology") == "in-a-box").then(pl.concat_str(
@@ -339,7 +346,7 @@ def _emit_topology(out: RuleOutput, nodes: pl.DataFrame, topo: pl.DataFrame,
 
 
 def _emit_membership(out: RuleOutput, disks: pl.DataFrame, nodes: pl.DataFrame, topo: pl.DataFrame,
-                     advice: dict[object, tuple[str, ...]]) -> None:
+                     advice: dict[object, tuple[Step, ...]]) -> None:
     """One GEN-01 finding per node: what it shares, with whom."""
     shared = disks.filter(pl.col("shared_path") | pl.col("shared_lun"))
     how = (

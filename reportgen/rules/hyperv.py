@@ -160,11 +160,19 @@ def _local(path: pl.Expr) -> pl.Expr:
     return path.str.contains(_LOCAL) & ~path.str.contains(_CSV)
 
 
+def cluster_name() -> pl.Expr:
+    """A hosts frame's cluster as the export names it, one spelling per cluster key (its first host's).
+
+    Shown and used in a cause's identity instead of parsing the cluster key ('hyperv/<CLUSTER>').
+    """
+    return pl.col("cluster").first().over("cluster_key")
+
+
 def hyperv_guests(estate: Estate) -> pl.DataFrame:
     """The Hyper-V guests with the facts rules need, and their host's name and cluster."""
     guests = frame(estate, "guests").filter(pl.col("platform") == "hyperv")
     hosts = frame(estate, "hosts").select("host_key", host_name="name", host_cluster="cluster_key",
-                                          host_build="build")
+                                          host_build="build", host_cluster_name=cluster_name())
     return guests.join(hosts, on="host_key", how="left")
 
 

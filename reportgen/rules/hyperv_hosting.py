@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from ..estate import Estate
-from .hyperv import DOCS, REPLICA_COPIES, _info, hyperv_guests
+from .hyperv import DOCS, REPLICA_COPIES, _info, cluster_name, hyperv_guests
 from .records import Detector, Finding, Location, Need, RuleContext, RuleOutput, Severity
 from .tables import frame
 from .timing import timing
@@ -77,7 +77,8 @@ def hosting(estate: Estate, ctx: RuleContext) -> RuleOutput:
             evidence=f"{at}: ReplicationMode = {mode}, State = {_state(g['power_state'])} on "
             f"{g['host_name']}: not counted as a guest to move", timing=timing(g["power_state"], g["template"]),
             remediation=HYV17.remediation, source=at))
-    _numa(out, frame(estate, "hosts").filter(pl.col("platform") == "hyperv"), guests)
+    _numa(out, frame(estate, "hosts").filter(pl.col("platform") == "hyperv").with_columns(cluster_name=cluster_name()),
+          guests)
     _together(out, guests)
     return out
 
@@ -116,7 +117,7 @@ def _numa(out: RuleOutput, hosts: pl.DataFrame, guests: pl.DataFrame) -> None:
         evidence = f"Get-VMHost {h['name']}: NumaSpanningEnabled = False"
         if others:
             seen = ", ".join(f"{p['name']}: {_on_off(p['numa_spanning'])}" for p in others)
-            evidence += f" (other nodes of {scope.split('/', 1)[-1]}: {seen})"
+            evidence += f" (other nodes of {h['cluster_name']}: {seen})"
         where = pl.col("host_key") == h["host_key"]
         if h["cluster_key"]:  # and the cluster roles that failover or drain can bring
             where = where | ((pl.col("host_cluster") == h["cluster_key"]) & pl.col("is_clustered").fill_null(False))

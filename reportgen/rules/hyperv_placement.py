@@ -141,8 +141,8 @@ def _host_switch(row: dict[str, Any]) -> RuleCause:
 
 
 def _cluster_switch(row: dict[str, Any]) -> RuleCause:
-    """A switch name a Hyper-V cluster's nodes should all have (its key is '<scope>/<cluster>')."""
-    cluster = row["host_cluster"].split("/", 1)[-1]
+    """A switch name a Hyper-V cluster's nodes should all have, named with the cluster as the export names it."""
+    cluster = str(row["host_cluster_name"])
     return RuleCause("switch", f"{cluster}/{row['network']}", row["network"], cluster)
 
 
@@ -201,7 +201,7 @@ def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
         if cluster and g["is_clustered"] is False:
             at = Location("Get-VM", f"row {g['row']}")
             _tie(out, HYV09, g, f"{at}: IsClustered = False on {g['host_name']}, a node of cluster "
-                 f"{cluster.split('/', 1)[-1]} (Get-ClusterNode); AutomaticStopAction = "
+                 f"{g['host_cluster_name']} (Get-ClusterNode); AutomaticStopAction = "
                  f"{g['automatic_stop_action'] or 'unknown'}", pin=True, strand=True, source=at)
         if cluster and g["processor_compat"] is False:
             _processor(out, g, nodes)

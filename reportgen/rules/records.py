@@ -102,6 +102,30 @@ class Location:
         return f"{self.tab} {self.rows}"
 
 
+StepKind = Literal["spread", "keep-apart", "find-hosts", "lone", "network", "gate", "movable", "later", "catalogue"]
+"""What a remediation step does: spread nodes that share a host, keep nodes apart, find where (or whether) the
+other nodes run, give the nodes' network uplinks, meet a gate (disks, versions), verify what makes the nodes
+movable, the longer-term fix, or the catalogue's text."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a guest cluster's remediation: what it does and its wording.
+
+    Steps are ordered and reworded by ``kind`` and ``last``, never by reading their text.
+    """
+
+    kind: StepKind
+    text: str
+    last: str = ""
+    """The wording when the step is done last, after what makes the nodes movable (a spread step); empty
+    when it reads the same wherever it stands."""
+
+    def as_last(self) -> Step:
+        """This step worded to be done last."""
+        return Step(self.kind, self.last, self.last) if self.last else self
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str
@@ -116,11 +140,16 @@ class Finding:
     cause: RuleCause | None = None
     """The fixable thing behind the finding (one datastore, one port group, one guest cluster)."""
     suspected: bool = False
-    steps: tuple[str, ...] = ()
+    plan: tuple[Step, ...] = ()
     """The remediation as steps chosen from the facts seen (topology, unmet gates); empty when the
     remediation is the catalogue's text."""
     source: Location | None = None
     """The tab and rows the evidence names first; None when it names none (a cluster, a host)."""
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The wording of :attr:`plan`, step by step."""
+        return tuple(s.text for s in self.plan)
 
 
 @dataclass(frozen=True)

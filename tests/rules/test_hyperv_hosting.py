@@ -108,8 +108,11 @@ def test_without_replication_mode_copies_are_guests_and_the_rule_is_not_assessed
 
 # -- HYV-18: NUMA spanning -----------------------------------------------------------------------------
 
-def _numa(tmp_path: Path, spanning: dict[str, str | None], memory_gib: int = 6):  # type: ignore[no-untyped-def]
-    lab = two_nodes()
+def _numa(tmp_path: Path, spanning: dict[str, str | None], memory_gib: int = 6,  # type: ignore[no-untyped-def]
+          cluster: str = "CL1"):
+    lab = Lab(cluster=cluster)
+    lab.node("HVA")
+    lab.node("HVB")
     lab.vm("APP01", "HVA")
     lab.vm("BIG01", "HVB")
     lab.objects["Get-VM"][1]["MemoryStartup"] = str(memory_gib * GiB)
@@ -128,6 +131,12 @@ def test_a_host_without_numa_spanning_is_reported_with_its_peers(tmp_path: Path)
     assert "512 GiB in 1 socket(s)" in found.evidence and "BIG01, starts with 6 GiB" in found.evidence
     assert not [e for e in out.pins + out.strands if e.rule == "HYV-18"]
     assert [s for s, _ in _coverage(out, "HYV-18")] == ["assessed"]
+
+
+def test_the_peers_cluster_is_named_as_the_export_names_it(tmp_path: Path) -> None:
+    _, out = _numa(tmp_path, {"HVA": "False", "HVB": "True"}, cluster="Prod/HV-Cl01")
+    [found] = [f for f in out.findings if f.rule == "HYV-18"]
+    assert "(other nodes of Prod/HV-Cl01: HVB: True)" in found.evidence
 
 
 def test_a_vm_larger_than_a_sockets_share_raises_the_severity(tmp_path: Path) -> None:

@@ -171,3 +171,18 @@ def test_a_private_switch_is_one_cause_whatever_the_host_is_called(tmp_path: Pat
     assert len(causes) == 1, causes
     remedies = [r for r in analyze(estate).remedies_by_cause if r.kind == "switch"]
     assert [(r.label, r.hosts_freed) for r in remedies] == [("HB on hva.corp.example", ("hva.corp.example",))]
+
+
+def test_a_cluster_is_named_as_the_export_names_it_not_as_its_key(tmp_path: Path) -> None:
+    # The cluster's key is 'hyperv/' and its name in upper case; evidence and causes name it as written.
+    lab = Lab(cluster="Prod/HV-Cl01")
+    lab.node("HVA", switches={"Prod": "External", "DMZ": "External"})
+    lab.node("HVB", switches={"Prod": "External"})
+    lab.vm("DMZ", "HVA", switches=("Prod", "DMZ"))
+    lab.vm("LONE", "HVB", clustered=False)
+    estate, out = lab.run(tmp_path)
+    assert "a node of cluster Prod/HV-Cl01 (Get-ClusterNode)" in findings(out, "HYV-09")[vm_id("LONE")].evidence
+    [cause] = {e.cause for e in out.pins if e.rule == "HYV-07"}
+    assert cause is not None and (cause.identity, cause.where) == ("Prod/HV-Cl01/DMZ", "Prod/HV-Cl01")
+    remedies = [r for r in analyze(estate).remedies_by_cause if r.kind == "switch"]
+    assert [r.label for r in remedies] == ["DMZ on Prod/HV-Cl01"]
