@@ -243,11 +243,15 @@ def network_step(f: GroupFacts) -> str:
 
 
 def with_network(steps: tuple[Step, ...], topology: str, rules: Iterable[str]) -> tuple[Step, ...]:
-    """``steps`` with the network step first when the nodes' network ties them, spreading moved after it."""
+    """``steps`` with the network step first when the nodes' network ties them, spreading moved after it.
+
+    The page's network step, naming every network rule of the page, replaces one the steps had.
+    """
     network = network_step(GroupFacts(topology, frozenset(rules), ()))
-    if not network or any(s.kind == "network" for s in steps):
+    if not network:
         return steps
     first = Step("network", network)
+    steps = tuple(s for s in steps if s.kind != "network")  # the page's network step names all its network rules
     if topology not in ("in-a-box", "mixed"):
         return (*steps[:1], first, *steps[1:])
     spread = [s.as_last() for s in steps if s.kind == "spread"]
