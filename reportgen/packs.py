@@ -123,7 +123,7 @@ def _pack(analysis: Analysis, costing: Costing, owner: str, guests: dict[str, tu
     for c in analysis.guest_clusters:
         yours = tuple(g.name for g in c.guests if g.key in keys)
         if yours:
-            clusters.append(PackCluster(c.id, c.name, c.topology, c.hosts, yours, len(c.guests) - len(yours),
+            clusters.append(PackCluster(c.id, c.name, c.topology, c.host_labels or c.hosts, yours, len(c.guests) - len(yours),
                                         unit_cost.get(c.id, 0.0), marks.get(c.id)))
     hosts = []
     for h in analysis.hosts:

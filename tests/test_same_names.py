@@ -151,3 +151,16 @@ def test_check_with_a_name_two_vcenters_share_asks_for_a_label(cli: Any, tmp_pat
     one = cli(["check", f"{HOST} in vc02.example.test", "--from", out, "--json"])
     assert json.loads(one.stdout)["ambiguous"] == [] and one.stderr == ""
     assert cli(["check", "esx0*", "--from", out]).stderr == ""  # a pattern asks for several hosts
+
+
+def test_an_owners_pack_names_each_vcenters_host(cli: Any, tmp_path: Path) -> None:
+    """Before: the DBA team's pack listed its two sql pairs each 'on esx01.example.test'."""
+    owners = tmp_path / "owners.csv"
+    owners.write_text("guest,owner\nsql*,DBA team\n", encoding="utf-8")
+    packs = tmp_path / "packs"
+    _audit(cli, tmp_path, "--owners", owners, "--owner-packs", packs)
+    [pack] = sorted(packs.glob("*.pdf"))
+    text = _pdf_text(pack, "-layout")
+    clusters = text[text.index("Your guest clusters"):text.index("Hosts you block")]
+    rows = [" ".join(line.split()) for line in clusters.splitlines() if "in-a-box" in line]
+    assert [r.split("in-a-box ")[1].split(" sql01")[0] for r in rows] == [f"{HOST} in vc01.", f"{HOST} in vc02."]
