@@ -74,7 +74,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     status = read_status(raw.manifest, raw.file)
     m.issues.extend(status.issues)
     gaps = [*status.gaps, *_empty_vm_lists(m, guests, hosts), *diskless_nodes(m, guests, hosts, raw.manifest),
-            *vmless_nodes(m, guests, hosts, raw.manifest), *m.gaps]
+            *vmless_nodes(m, guests, hosts, raw.manifest), *m.gaps, *_unread_files(raw)]
     tables = {
         "guests": _to_table("guests", guests),
         "hosts": _to_table("hosts", hosts),
@@ -90,6 +90,13 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     skipped = sum(i.rows for i in m.issues if i.skipped)
     tables["sources"] = schema.from_rows("sources", [_source(raw, m, source_id, hosts, rows_read, skipped)])
     return Estate(tables=tables, issues=tuple(m.issues), tabs=tuple(tabs), custom_columns={source_id: ()})
+
+
+def _unread_files(raw: RawHyperV) -> list[Gap]:
+    """Files meant to be an object that lack a column telling it: the object is not (fully) read."""
+    return [Gap(kind, WHOLE, "partial" if kind in raw.objects else "failed",
+                f"{file} lacks its column(s) {', '.join(repr(c) for c in lacks)} and was not read")
+            for kind, files in raw.near.items() for file, lacks in files]
 
 
 def _source(raw: RawHyperV, m: HyperVMapper, source_id: int, hosts: pl.DataFrame, rows_read: int,

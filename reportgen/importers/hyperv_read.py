@@ -31,13 +31,16 @@ class Signature:
     name: str
     required: frozenset[str]
     any_of: frozenset[str] = frozenset()
+    spelled: tuple[str, ...] = ()
+    """The headers as the cmdlet writes them (``required`` and ``any_of`` hold them in lower case)."""
 
     def matches(self, headers: frozenset[str]) -> bool:
         return self.required <= headers and (not self.any_of or bool(self.any_of & headers))
 
 
 def _sig(name: str, required: tuple[str, ...], any_of: tuple[str, ...] = ()) -> Signature:
-    return Signature(name, frozenset(h.lower() for h in required), frozenset(h.lower() for h in any_of))
+    return Signature(name, frozenset(h.lower() for h in required), frozenset(h.lower() for h in any_of),
+                     (*required, *any_of))
 
 
 # Most specific first: several objects share Name/State/Id/VMName/ComputerName.
@@ -77,6 +80,26 @@ _TYPE_NAME = (
 )
 
 
+_COMMON = frozenset({"name", "state", "path", "computername", "id", "vmname", "vmid"})
+"""Headers many objects share: they do not tell which object a file that lost its telling column was."""
+
+
+def near_miss(file: str, headers: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """The object a file that :func:`recognise` does not know was meant to be, and the telling columns it lacks:
+    by its name (the collector names each file after its cmdlet), or by a telling header it kept."""
+    present = frozenset(h.strip().lower() for h in headers)
+    stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    for signature in SIGNATURES:
+        spelled = {h.lower(): h for h in signature.spelled}
+        lacks = [spelled[h] for h in sorted(signature.required - present)]
+        if signature.any_of and not signature.any_of & present:
+            lacks.append(" or ".join(spelled[h] for h in sorted(signature.any_of)))
+        kept = signature.required & present
+        if lacks and (stem == signature.name.lower() or (len(lacks) == 1 and kept - _COMMON)):
+            return signature.name, tuple(lacks)
+    return None
+
+
 def recognise(headers: tuple[str, ...]) -> str | None:
     """The Hyper-V object type (cmdlet name) whose properties these headers are, if any."""
     present = frozenset(h.strip().lower() for h in headers)
@@ -102,6 +125,8 @@ class RawHyperV:
     type_lines: set[str] = field(default_factory=set)
     nested: dict[str, frozenset[str]] = field(default_factory=dict)
     """Per file, the columns that held object type names (read as unknown, not as empty)."""
+    near: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    """Per object, the files meant to be of it that lack a column telling it (file, columns): not read."""
 
     def frame(self, name: str) -> pl.DataFrame | None:
         return self.objects.get(name)
@@ -167,7 +192,7 @@ def read_hyperv(path: Path) -> RawHyperV:
         table = read_text_table(data, where)
         kind = recognise(table.headers)
         if kind is None:
-            unknown.append(name)
+            _unknown(raw, unknown, name, table.headers)
             continue
         if table.type_line:
             raw.type_lines.add(table.type_line)
@@ -197,6 +222,20 @@ def read_hyperv(path: Path) -> RawHyperV:
             sheet=name,
         ))
     return raw
+
+
+def _unknown(raw: RawHyperV, unknown: list[str], name: str, headers: tuple[str, ...]) -> None:
+    """A file whose headers are no object's: listed as unknown, or, meant to be an object, named with what it lacks."""
+    meant = near_miss(name, headers)
+    if meant is None:
+        unknown.append(name)
+        return
+    kind, lacks = meant
+    raw.near.setdefault(kind, []).append((name, lacks))
+    raw.issues.append(DataIssue(
+        "warning", raw.file, f"is meant to be {kind} output but lacks its column(s) "
+        f"{', '.join(repr(c) for c in lacks)}, which tell such a file; not read, so the checks that need {kind} "
+        f"are not assessed: export it again with every column", sheet=name, column=lacks[0]))
 
 
 def _only_type_line(data: bytes, where: str) -> str | None:

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,50 @@ def test_a_get_vm_column_empty_in_one_hosts_file_is_unknown_for_the_object(cli: 
         assert f"Get-VM column '{column}' present but empty" in coverage[rule]["reason"]
     [note] = [i for i in found["data_quality"] if i["column"] == column and "present but empty" in i["message"]]
     assert note["sheet"] == "vms-hvsa02.csv" and note["level"] == "warning"
+
+
+BUNDLE = LOOSE.parent / "hyperv-3node.zip"
+
+
+def _bundle_without(tmp_path: Path, member: str, column: str) -> Path:
+    """The collector's bundle with ``column`` dropped from ``member``."""
+    target = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(BUNDLE) as source, zipfile.ZipFile(target, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == member:
+                rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+                at = rows[0].index(column)
+                buffer = io.StringIO()
+                csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(
+                    [[*r[:at], *r[at + 1:]] for r in rows])
+                data = codecs.BOM_UTF8 + buffer.getvalue().encode()
+            out.writestr(name, data)
+    return target
+
+
+@pytest.mark.parametrize(("member", "column", "rule"), [("Get-VMSan.csv", "SanName", "HYV-03"),
+                                                        ("Get-ClusterAffinityRule.csv", "Groups", "HYV-16"),
+                                                        ("Get-HgsClientConfiguration.csv", "Mode", "HYV-20")])
+def test_a_file_that_lost_the_column_telling_its_object_is_named_with_that_column(
+        cli: Any, tmp_path: Path, member: str, column: str, rule: str) -> None:
+    """Before: the file was 'not a Hyper-V object export reportgen knows' and the coverage said the tab was missing,
+    though the user gave it; now both say which column it lacks."""
+    found = _audit(cli, _bundle_without(tmp_path, member, column), tmp_path / "f.json")
+    kind = member.removesuffix(".csv")
+    [note] = [i for i in found["data_quality"] if i["sheet"] == member]
+    assert note["column"] == column and note["level"] == "warning"
+    assert f"is meant to be {kind} output but lacks its column(s) '{column}'" in note["message"]
+    assert "export it again with every column" in note["message"]
+    reason = {c["rule"]: c for c in found["coverage"]}[rule]["reason"]
+    assert f"{kind} was not fully read: {kind} failed on the whole export ({member} lacks its column(s) " \
+           f"'{column}' and was not read)" in reason
+
+
+def test_a_csv_of_something_else_in_the_folder_is_still_just_unknown(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "loose"
+    shutil.copytree(LOOSE, folder)
+    (folder / "inventory.csv").write_text("Name,State,Room\r\nHVSA01,Running,B12\r\n", encoding="utf-8")
+    found = _audit(cli, folder, tmp_path / "f.json")
+    [note] = [i for i in found["data_quality"] if i["sheet"] == "inventory.csv"]
+    assert "not a Hyper-V object export reportgen knows" in note["message"]
