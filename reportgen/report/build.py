@@ -329,7 +329,7 @@ def _plan(c: GuestClusterResult, rules: list[str], evidence: dict[str, Finding],
     for rule in ("GEN-02", *rules):
         if rule in evidence and evidence[rule].plan:
             return evidence[rule].plan
-    platform = "hyperv" if any(r.startswith("HYV") for r in rules) else "vsphere"
+    platform = "hyperv" if any(r in CATALOGUE and "vsphere" not in CATALOGUE[r].platforms for r in rules) else "vsphere"
     facts = GroupFacts(c.topology, frozenset(rules),
                        tuple(Node(g.name, g.host_label or g.host, None, None, None) for g in c.guests))
     text = catalogue or next((evidence[r].remediation for r in rules if evidence[r].remediation), "")
