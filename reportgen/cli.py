@@ -566,10 +566,12 @@ def _one_line(text: str) -> str:
 
 def _say_failed(audit: Audit, level: str, err: TextIO) -> None:
     """Which open findings made --fail-on fail: how many, and the first few by rule, guest and host."""
+    from .host_labels import host_labels
     from .rules import Severity
 
     floor = Severity.parse(level)
     analysis = audit.analysis
+    labels = host_labels(analysis.estate)  # two vCenters' esx01 told apart
     failing = sorted((f for i, f in enumerate(analysis.findings)
                       if f.timing != "hygiene" and f.severity >= floor
                       and (audit.acceptance is None or audit.acceptance.is_open(i))),
@@ -578,7 +580,7 @@ def _say_failed(audit: Audit, level: str, err: TextIO) -> None:
               f"at or above {level}{', not accepted' if audit.acceptance is not None else ''}:\n")
     for f in failing[:FAILED_SHOWN]:
         where = [f"guest {analysis.guest_names.get(f.guest_key, f.guest_key)}"] if f.guest_key else []
-        where += [f"host {analysis.host_names.get(f.host_key, f.host_key)}"] if f.host_key else []
+        where += [f"host {labels.get(f.host_key) or analysis.host_names.get(f.host_key, f.host_key)}"] if f.host_key else []
         err.write(_one_line(f"reportgen:   {f.rule} ({f.severity.label}) on {' '.join(where) or 'the estate'}")
                   + "\n")
     if len(failing) > FAILED_SHOWN:

@@ -59,6 +59,9 @@ def test_fixes_of_same_named_datastores_and_port_groups_read_apart(cli: Any, tmp
     assert sorted(labels) == [f"esx0{i}-local in vc0{v}.example.test" for i in (1, 3) for v in (1, 2)]
     actions = [r[0] for r in openpyxl.load_workbook(tmp_path / "f.xlsx")["Actions"].iter_rows(min_row=2, values_only=True)]
     assert len(actions) == len(set(actions)) == 10, actions
+    by_rule = {r[0]: r for r in openpyxl.load_workbook(tmp_path / "f.xlsx")["Fixes by rule"].iter_rows(values_only=True)}
+    assert sorted(by_rule["VMW-13"][-1].split(", ")) == [f"esx0{i}.example.test in vc0{v}.example.test"
+                                                         for i in (1, 3) for v in (1, 2)]
     for what in ("esx03-local", "Heartbeat on esx02.example.test", "Heartbeat in cluster Prod"):
         assert sorted(a for a in actions if f"{what} " in a) == [
             a for vc in ("vc01", "vc02") for a in actions if f"{what} in {vc}.example.test" in a], what
@@ -164,3 +167,11 @@ def test_an_owners_pack_names_each_vcenters_host(cli: Any, tmp_path: Path) -> No
     clusters = text[text.index("Your guest clusters"):text.index("Hosts you block")]
     rows = [" ".join(line.split()) for line in clusters.splitlines() if "in-a-box" in line]
     assert [r.split("in-a-box ")[1].split(" sql01")[0] for r in rows] == [f"{HOST} in vc01.", f"{HOST} in vc02."]
+
+
+def test_fail_on_names_the_host_with_its_vcenter(cli: Any, tmp_path: Path) -> None:
+    result = cli(["audit", *two_vcenters(tmp_path), "--fail-on", "high", "-q"])
+    assert result.code == 1
+    hosts = [line.split(" host ")[-1] for line in result.stderr.splitlines()
+             if line.startswith("reportgen:   ") and " host " in line]
+    assert hosts and all(h.split(" in ")[-1] in ("vc01.example.test", "vc02.example.test") for h in hosts), hosts

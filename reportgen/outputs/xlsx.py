@@ -190,7 +190,8 @@ def _actions(analysis: Analysis, costing: Costing) -> Callable[[dict[str, Any]],
 
 def _by_rule(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     for r in doc.get("remediation", {}).get("by_rule", []):
-        yield (r["rule"], r["title"], len(r["hosts_freed"]), r.get("annual_saving"), _join(r["hosts_freed"]))
+        yield (r["rule"], r["title"], len(r["hosts_freed"]), r.get("annual_saving"),
+               _join(r.get("host_labels_freed") or r["hosts_freed"]))
 
 
 def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
