@@ -24,7 +24,7 @@ from ..sites import SiteGuest
 from . import charts
 from .accepted import acceptance_view, mark_accepted
 from .actions import costliest_causes, plan_actions
-from .bundles import plan_bundles
+from .bundles import plan_bundles, plan_total
 from .disks import with_disk_plan
 from .events import event_rates
 from .formats import money, number
@@ -149,7 +149,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         scope=scope_view(analysis),
         main_causes=main_causes, main_cause_cost=main_cost,
         export_dates=_export_dates(analysis, today or date.today()),
-        bundles=tuple(plan_bundles(analysis, costing, plan)),
+        bundles=tuple(plan_bundles(analysis, costing, plan)), plan_total=plan_total(analysis, costing, plan),
         event_rates=event_rates(analysis.config.cost, {c.platform for c in costing.hosts}),
     )
 

@@ -11,11 +11,11 @@ cluster is never freed (nothing can take its guests), as in the remedy table.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from ..analysis import Analysis
 from ..cost import Costing, find_hosts_alone, price_hosts_at_power_on
-from .model import Action, Bundle
+from .model import Action, Bundle, PlanTotal
 
 EFFORTS = ("minutes", "change", "project")
 
@@ -42,6 +42,23 @@ def plan_bundles(analysis: Analysis, costing: Costing, plan: list[Action]) -> li
                               max(efforts, key=EFFORTS.index, default="change"),
                               round(sum(annual[h] for h in freed), 2), later)
     return sorted(bundles.values(), key=lambda b: (-b.annual_saving, len(b.actions), b.hosts))
+
+
+def plan_total(analysis: Analysis, costing: Costing, plan: list[Action]) -> PlanTotal | None:
+    """Every action of the plan done together: each tied host is freed but a host alone in its cluster
+    (every cause on its guests has an action, and nothing can take a host alone's guests)."""
+    if not plan:
+        return None
+    later = not costing.units
+    annual = price_hosts_at_power_on(analysis) if later else {c.label: c.annual for c in costing.hosts}
+    total = costing.annual_at_power_on if later else costing.annual_total
+    alone = find_hosts_alone(analysis)
+    tied = {h for a in plan for h in (*a.hosts, *a.freed) if h in annual}
+    freed = tied - alone
+    saving = round(sum(annual[h] for h in freed), 2)
+    counts = Counter(a.effort for a in plan)
+    return PlanTotal(len(plan), len(freed), saving, total, round(max(0.0, total - saving), 2),
+                     len(set(annual) - freed), tuple((e, counts[e]) for e in reversed(EFFORTS) if counts[e]), later)
 
 
 def say_numbers(numbers: list[int]) -> str:

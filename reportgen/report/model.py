@@ -117,6 +117,25 @@ class Bundle:
 
 
 @dataclass(frozen=True)
+class PlanTotal:
+    """Every action of the remedy table done together: the hosts freed, the yearly saving, what remains."""
+
+    actions: int
+    hosts_freed: int
+    annual_saving: float
+    annual_total: float
+    """The yearly cost the actions work on (today's, or once the guests that are off run when ``later``)."""
+    remaining: float
+    """What no action saves: the cost of the tied hosts alone in their cluster (nothing can take their guests)."""
+    hosts_kept: int
+    """The tied hosts that stay tied: alone in their cluster."""
+    efforts: tuple[tuple[str, int], ...]
+    """Actions per effort class, projects first ('project', 'change', 'minutes'); classes without one left out."""
+    later: bool = False
+    """True when nothing is tied today and the figures count from when the guests that are off run again."""
+
+
+@dataclass(frozen=True)
 class Member:
     name: str
     host: str | None
@@ -485,3 +504,5 @@ class ReportModel:
     """Hosts in no site, when there are sites."""
     scope: ScopeView | None = None
     """The part of the estate audited (--include / --exclude); None when all of it was."""
+    plan_total: PlanTotal | None = None
+    """Every action of the remedy table done together; None when there is none."""

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from reportgen.analysis import analyze
-from reportgen.audit import Audit, run_audit
-from reportgen.cost import cost_analysis
+from reportgen.audit import Audit, run_audit, write_pdf
+from reportgen.cost import cost_analysis, find_hosts_alone
 from reportgen.render.html import render_html
 from reportgen.report import build_report
 from reportgen.report.actions import plan_actions
+from reportgen.report.formats import money
 from reportgen.rules.effort import EFFORT, EFFORT_CLASSES
 from tests.report_fixtures import CONFIG, small_audit
 from tests.rules.canonical import device, guest, host, make, store
@@ -80,7 +84,7 @@ def test_the_summary_says_what_remains_and_counts_its_actions() -> None:
     heading = {1: "The action that saves most", 2: "The two actions that save most",
                3: "The three actions that save most"}[count]
     assert heading in html
-    assert "remains after" in html and "staff time under change control" in html
+    assert "a year left" in html and "staff time under change control" in html
     assert "The outage itself is not priced" not in html  # this configuration prices it
     assert "(range" not in html and "((" not in html
 
@@ -168,3 +172,54 @@ def test_the_spread_last_action_reads_as_one_sentence_in_the_remedy_table(tmp_pa
     assert "different" not in cells
     flowing = " ".join(" ".join(c.split()[1:]) if c.split() and c.split()[0].isdigit() else c for c in cells)
     assert "then spread its nodes over different hosts (spread alone, it ties a second host)" in " ".join(flowing.split())
+
+
+def _summary_text(pdf: Path) -> str:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(next(p for p in text.split("\f") if "Executive summary\n" in p).split())
+
+
+def test_the_summary_gives_the_saving_of_every_action_together_and_says_the_one_off_cost_is_not_priced(
+        tmp_path: Path) -> None:
+    """A finance reader asks what doing all of it saves and costs once, not only the first three actions."""
+    audit = run_audit([SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"])
+    model = build_report(audit.analysis, audit.costing)
+    plan = plan_actions(audit.analysis, audit.costing)
+    total = model.plan_total
+    assert total is not None and total.actions == len(plan) > len(model.actions)
+    alone = find_hosts_alone(audit.analysis)
+    freed = {c.label: c.annual for c in audit.costing.hosts if c.label not in alone}
+    assert total.hosts_freed == len(freed) and total.annual_saving == pytest.approx(sum(freed.values()))
+    assert total.annual_saving + total.remaining == pytest.approx(audit.costing.annual_total)
+    efforts = Counter(a.effort for a in plan)
+    assert dict(total.efforts) == efforts
+    write_pdf(audit, tmp_path / "r.pdf")
+    summary = _summary_text(tmp_path / "r.pdf")
+    words = {"project": "project", "change": "normal change", "minutes": "standard change"}
+    counts = [f"{efforts[e]} {words[e]}{'s' if efforts[e] > 1 else ''}" for e in ("project", "change", "minutes")
+              if efforts[e]]
+    assert (f"remains. All {len(plan)} actions of the remedy table together free {len(freed)} hosts and save "
+            f"{money(total.annual_saving)} a year, the whole yearly cost; their one-off cost is not priced here: "
+            f"{', '.join(counts[:-1])} and {counts[-1]}.") in summary
+
+
+def test_the_saving_of_every_action_leaves_out_a_host_alone_and_says_what_remains() -> None:
+    hosts = [host("esx09", cluster=None)]
+    audit = _audit(make(hosts, [guest("erp", "vm-1", "esx09", ds="local09")],
+                        datastores=[store("local09", ["esx09"])], clusters=[]))
+    total = build_report(audit.analysis, audit.costing).plan_total
+    assert total is not None and (total.actions, total.hosts_freed, total.annual_saving) == (1, 0, 0.0)
+    assert total.remaining == pytest.approx(audit.costing.annual_total) and total.hosts_kept == 1
+    assert dict(total.efforts) == {"project": 1}
+
+
+def test_the_summary_says_when_every_action_together_frees_no_host_and_when_all_are_listed() -> None:
+    audit = _audit(make([host("esx09", cluster=None)], [guest("erp", "vm-1", "esx09", ds="local09")],
+                        datastores=[store("local09", ["esx09"])], clusters=[]))
+    text = " ".join(re.sub(r"<[^>]+>", " ", render_html(build_report(audit.analysis, audit.costing))).split())
+    assert ("The one action of the remedy table frees no host: the tied host is alone in its cluster; its one-off "
+            "cost is not priced here: 1 project.") in text
+    small = small_audit()
+    text = " ".join(re.sub(r"<[^>]+>", " ", render_html(build_report(small.analysis, small.costing))).split())
+    assert ("a year left. These are all the actions of the remedy table ; their one-off cost is not priced here: "
+            "3 projects.") in text  # 'Together' already gave their saving
