@@ -39,6 +39,7 @@ def _texts(values: Iterable[str]) -> str:
 def read_findings(path: str | Path) -> dict[str, Any]:
     """The findings JSON at ``path``; InputError when it cannot be read or is not one."""
     from .compare_io import MAX_FINDINGS_BYTES
+    from .findings_shape import check_findings_shape
     from .importers.bounded import read_side_file
 
     where = str(path)
@@ -53,6 +54,7 @@ def read_findings(path: str | Path) -> dict[str, Any]:
     if not isinstance(document, dict) or any(k not in document for k in keys) or document["schema_version"] != 1:
         raise InputError("not a findings JSON of schema_version 1", where=where,
                          hint="give the file 'reportgen audit --json' wrote")
+    check_findings_shape(document, where)
     if is_redacted(document):
         raise InputError("was written with --redact: its names are pseudonyms, and an accept file drafted from "
                          "them would match nothing", where=where,

@@ -183,9 +183,9 @@ def register_from_document(document: object, source: str) -> Register:
         if c["status"] == "not-assessed":
             gaps.setdefault(c.get("source"), []).append(NotAssessed(c["rule"], str(c.get("reason") or "")))
     sites = {}
-    for s in document.get("sites") or []:
-        if isinstance(s, dict):
-            sites.update({str(h): str(s.get("name")) for h in s.get("hosts") or []})
+    for s in document.get("sites") or [] if isinstance(document.get("sites"), list) else []:
+        if isinstance(s, dict) and isinstance(s.get("hosts"), list):
+            sites.update({str(h): str(s.get("name")) for h in s["hosts"]})
     return Register(source=source, hosts=tuple(hosts), clusters=clusters, waves=waves,
                     not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites, labels=_labels(hosts))
 

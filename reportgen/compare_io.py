@@ -9,6 +9,7 @@ A file that is not a findings JSON or a snapshot, or is of another schema versio
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -125,8 +126,8 @@ def _taken(document: dict[str, Any]) -> str:
 def _cost(document: dict[str, Any], where: str) -> dict[str, Any]:
     cost = document.get("cost")
     total = cost.get("annual_total") if isinstance(cost, dict) else None
-    if not isinstance(total, int | float) or isinstance(total, bool):
-        raise InputError("'cost.annual_total' is missing or not a number", where=where, hint=HINT)
+    if not isinstance(total, int | float) or isinstance(total, bool) or not math.isfinite(total):
+        raise InputError("'cost.annual_total' is missing or not a finite number", where=where, hint=HINT)
     currency = cost.get("currency") if isinstance(cost, dict) else None
     return {"cost": float(total), "currency": currency if isinstance(currency, str) else None}
 

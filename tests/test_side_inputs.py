@@ -92,3 +92,54 @@ def test_names_in_messages_cannot_drive_the_terminal(tmp_path: Path, cli: Callab
     result = cli(["audit", SAMPLE, "--history", history, "--json", tmp_path / "f.json"])
     assert result.code == 0 and "\\x1b[8mhidden\\u202e.json" in result.stderr
     assert not {"\u202e"} & set(result.stderr) and "\x1b[8m" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    import io
+    import json
+
+    from reportgen.cli import main
+
+    out = tmp_path_factory.mktemp("findings") / "f.json"
+    assert main(["audit", str(SAMPLE), "-q", "--json", str(out)], stderr=io.StringIO(), stdout=io.StringIO()) == 0
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (lambda d: d.update(hosts=None), "'hosts' is not a list"),
+    (lambda d: d.update(findings=[{"guest": {"key": "k"}}]), "findings[0].rule is missing or not a text"),
+    (lambda d: d["faux_clusters"][0].pop("topology"), "faux_clusters[0].topology is missing or not a text"),
+    (lambda d: d["faux_clusters"][0]["guests"].append(5), "faux_clusters[0].guests[2] is not a guest with a key"),
+    (lambda d: d["hosts"][0].update(pinned_guests=[{"key": 1, "name": None}]), "hosts[0].pinned_guests[0] is not a"),
+    (lambda d: d.update(cost=[]), "'cost' is not an object"),
+    (lambda d: d.update(estate={"sources": [None]}), "'estate.sources' is not a list of objects"),
+])
+def test_accept_template_names_the_part_of_a_damaged_findings_json(findings: dict, change: Callable[[dict], object],
+                                                                   says: str, tmp_path: Path,
+                                                                   cli: Callable[..., CliResult]) -> None:
+    import copy
+    import json
+
+    document = copy.deepcopy(findings)
+    change(document)
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = cli(["accept-template", path])
+    assert result.code == 3, result.stderr
+    assert f"{path}: is not a findings JSON as 'reportgen audit --json' writes it: {says}" in result.stderr
+
+
+def test_compare_and_check_refuse_or_ignore_impossible_values(findings: dict, tmp_path: Path,
+                                                               cli: Callable[..., CliResult]) -> None:
+    import json
+
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(findings), encoding="utf-8")
+    bad.write_text(json.dumps(findings).replace('"annual_total": ', '"annual_total": NaN, "was": ', 1),
+                   encoding="utf-8")
+    result = cli(["compare", good, bad])
+    assert result.code == 3 and f"{bad}: 'cost.annual_total' is missing or not a finite number" in result.stderr
+    bad.write_text(json.dumps({**findings, "sites": 5}), encoding="utf-8")
+    host = findings["hosts"][0]["name"]
+    assert cli(["check", host, "--from", bad]).code == cli(["check", host, "--from", good]).code
