@@ -122,6 +122,7 @@ def test_guest_clusters_and_findings_name_each_vcenters_host(cli: Any, tmp_path:
     for vc in ("vc01.example.test", "vc02.example.test"):
         assert f"1 host ({HOST} in {vc}), 6 maintenance events a year" in text
         assert f"Spread the nodes (all on {HOST} in {vc} today)" in text
+        assert f"in a box: all 2 nodes run on host {HOST} in {vc}, so a maintenance" in text
         assert f"Keep the nodes on different hosts (esx02.example.test in {vc} and esx03.example.test in {vc})" in text
     layout = " ".join(_pdf_text(tmp_path / "r.pdf", "-layout").split())
     assert layout.count(f"sql01 {HOST} in") == 2 and f"sql01 {HOST} running" not in layout  # the members tables

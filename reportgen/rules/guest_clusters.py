@@ -153,7 +153,7 @@ def topology(members: pl.DataFrame) -> pl.DataFrame:
     per_host = pl.col("host_key").drop_nulls().unique_counts().max().fill_null(0)
     summary = members.group_by("gc").agg(
         nodes=pl.len(), node_names=names_text("name", 6), members=pl.col("guest_key"),
-        hosts=pl.col("host_key").drop_nulls().n_unique(), host_names=names_text("host", 4),
+        hosts=pl.col("host_key").drop_nulls().n_unique(), host_names=names_text("host_label", 4),  # as the reports name hosts
         unknown=pl.col("host_key").is_null().any(), per_host=per_host,
         vclusters=pl.col("host_cluster_key").fill_null("").n_unique(),
         builds=pl.col("host_product").drop_nulls().n_unique(),
