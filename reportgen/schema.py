@@ -179,6 +179,10 @@ COLUMNS: dict[str, list[Column]] = {
                "VM's cluster resource (Get-ClusterOwnerNode); null when unknown"),
         Column("preferred_owners", pa.list_(STR), doc="Hyper-V: host keys of the preferred owners of the VM's "
                "cluster group, in order (Get-ClusterOwnerNode); empty: none set; null when unknown"),
+        Column("possible_owner_names", pa.list_(STR), doc="Hyper-V: the nodes of ``possible_owners`` as "
+               "Get-ClusterOwnerNode names them, in the same order"),
+        Column("preferred_owner_names", pa.list_(STR), doc="Hyper-V: the nodes of ``preferred_owners`` as "
+               "Get-ClusterOwnerNode names them, in the same order"),
         Column("replication_mode", STR, doc="Hyper-V Replica: none, primary, replica, extended-replica or "
                "test-replica (Get-VM ReplicationMode); null when unknown"),
         Column("apart_rules", pa.list_(STR), doc="Hyper-V: enabled DifferentNode cluster affinity rules naming "

@@ -192,14 +192,16 @@ class HyperVMapper:
             if f is not None:
                 self.issue("warning", "Get-ClusterOwnerNode was exported without flattening OwnerNodes; possible "
                            "owners are unknown (use the reportgen collector)", "Get-ClusterOwnerNode", f)
-            return guests.with_columns(possible_owners=unknown, preferred_owners=unknown)
+            return guests.with_columns(possible_owners=unknown, preferred_owners=unknown,
+                                       possible_owner_names=unknown, preferred_owner_names=unknown)
         preferred = H.text(f, "PreferredOwners")  # an empty cell: none set; no column: unknown
         rows = f.select(guest_key=H.guid(H.text(f, "VMId")), possible=H.text(f, "PossibleOwners"),
                         preferred=preferred.fill_null("") if "PreferredOwners" in f.columns else preferred)
         rows = rows.filter(pl.col("guest_key").is_not_null() & pl.col("possible").is_not_null())
         rows = self.owner_rows(rows.with_columns(possible_owners=_hosts(pl.col("possible"))), guests)
         rows = rows.unique(subset=["guest_key"], keep="first", maintain_order=True).select(
-            "guest_key", "possible_owners", preferred_owners=_hosts(pl.col("preferred")))
+            "guest_key", "possible_owners", preferred_owners=_hosts(pl.col("preferred")),
+            possible_owner_names=_host_names(pl.col("possible")), preferred_owner_names=_host_names(pl.col("preferred")))
         self.used["Get-ClusterOwnerNode"] = rows.height
         return guests.join(rows, on="guest_key", how="left")
 
@@ -312,6 +314,11 @@ class HyperVMapper:
 def _hosts(names: pl.Expr) -> pl.Expr:
     """'HV01; HV02' -> the host keys in that order; '' -> empty list; null stays null."""
     return names.str.split(";").list.eval(H.host_key(pl.element()).drop_nulls())
+
+
+def _host_names(names: pl.Expr) -> pl.Expr:
+    """'HV01; hv02.corp' -> the names as written, in the order and number of :func:`_hosts`' keys."""
+    return names.str.split(";").list.eval(pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != ""))
 
 
 

@@ -305,7 +305,14 @@ def _preferred(g: dict[str, Any], hosts: dict[str, str]) -> str:
         return "preferred owners not in the export"
     if not owners:
         return "Get-ClusterOwnerNode: no preferred owners"
-    return "Get-ClusterOwnerNode: preferred owners = " + ", ".join(hosts.get(o, o.split("/", 1)[-1]) for o in owners)
+    return "Get-ClusterOwnerNode: preferred owners = " + ", ".join(
+        owner_names(owners, g.get("preferred_owner_names"), hosts))
+
+
+def owner_names(keys: list[str], written: list[str] | None, hosts: dict[str, str]) -> list[str]:
+    """Owner nodes by name: the host's name where the export has the host, else the name the owner list gave."""
+    given = written if written is not None and len(written) == len(keys) else keys
+    return [hosts.get(k, n) for k, n in zip(keys, given)]
 
 
 def _same_first_preference(members: list[dict[str, Any]], hosts: dict[str, str]) -> str:
@@ -313,8 +320,8 @@ def _same_first_preference(members: list[dict[str, Any]], hosts: dict[str, str])
     firsts = {(m.get("preferred_owners") or [None])[0] for m in members}
     if len(firsts) != 1 or None in firsts:
         return ""
-    first = str(next(iter(firsts)))
-    return (f"; every node lists {hosts.get(first, first.split('/', 1)[-1])} first among its preferred owners, so "
+    first = owner_names(members[0]["preferred_owners"], members[0].get("preferred_owner_names"), hosts)[0]
+    return (f"; every node lists {first} first among its preferred owners, so "
             "failover picks that host first for each of them")
 
 

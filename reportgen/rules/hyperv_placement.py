@@ -13,7 +13,7 @@ import polars as pl
 
 from ..causes import RuleCause
 from ..estate import Estate
-from .hyperv import CLUSTER_NODES, DOCS, EVAC, HA, LM, _info, _tie, hyperv_guests
+from .hyperv import CLUSTER_NODES, DOCS, EVAC, HA, LM, _info, _tie, hyperv_guests, owner_names
 from .records import Detector, GuestEdge, Location, Need, RuleContext, RuleOutput, Severity
 from .tables import frame
 
@@ -209,7 +209,7 @@ def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
             _version(out, g, nodes)
         owners = g["possible_owners"]
         if owners is not None and nodes and 0 < len(owners) < len(nodes):
-            shown = ", ".join(names.get(o, o.split("/", 1)[-1]) for o in owners)
+            shown = ", ".join(owner_names(owners, g["possible_owner_names"], names))
             evidence = (f"Get-ClusterOwnerNode: possible owners of the VM resource = {shown} "
                         f"({len(owners)} of {len(nodes)} nodes)")
             if len(owners) == 1:

@@ -45,6 +45,14 @@ def test_nodes_preferring_the_same_host_first_are_said_to_be_sent_there(tmp_path
     assert all("every node lists HVA first among its preferred owners" in f.evidence for f in found.values())
 
 
+def test_a_preferred_owner_not_in_the_export_is_named_as_the_owner_list_writes_it(tmp_path: Path) -> None:
+    # hvz.corp/example is no node of the export: its name is the owner list's, not its key's upper-case tail
+    _, out = _guest_cluster(tmp_path, ("hvz.corp/example; HVA", "hvz.corp/example"))
+    found = findings(out, "HYV-16")
+    assert "preferred owners = hvz.corp/example, HVA" in found[vm_id("AG-N1")].evidence
+    assert all("every node lists hvz.corp/example first" in f.evidence for f in found.values())
+
+
 def test_different_first_preferences_or_none_are_said_as_they_are(tmp_path: Path) -> None:
     _, out = _guest_cluster(tmp_path / "a", ("HVA", "HVB"))
     found = findings(out, "HYV-16")

@@ -151,6 +151,16 @@ def test_single_possible_owner_pins_and_strands(tmp_path: Path) -> None:
     assert "(1 of 3 nodes)" in found[vm_id("ONE")].evidence
 
 
+def test_a_possible_owner_not_in_the_export_is_named_as_the_owner_list_writes_it(tmp_path: Path) -> None:
+    lab = Lab()
+    for node in ("HVA", "HVB", "HVC"):
+        lab.node(node)
+    lab.vm("TWO", "HVB", owners=["HVB", "hv-old/2"])  # hv-old/2: a node gone from the cluster
+    _, out = lab.run(tmp_path)
+    assert "possible owners of the VM resource = HVB, hv-old/2 (2 of 3 nodes)" in \
+        findings(out, "HYV-15")[vm_id("TWO")].evidence
+
+
 def test_powered_off_guest_is_tied_at_next_power_on(tmp_path: Path) -> None:
     lab = two_nodes()
     lab.vm("COLD", "HVA", state="Off", clustered=False)
