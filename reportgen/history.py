@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -207,7 +208,7 @@ def _problem(data: Any) -> str | None:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
     def number(value: Any) -> bool:
-        return isinstance(value, int | float) and not isinstance(value, bool)
+        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
     def rules_by_name(value: Any) -> bool:
         return value is None or (isinstance(value, dict) and all(isinstance(k, str) and texts(x)

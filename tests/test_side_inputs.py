@@ -143,3 +143,18 @@ def test_compare_and_check_refuse_or_ignore_impossible_values(findings: dict, tm
     bad.write_text(json.dumps({**findings, "sites": 5}), encoding="utf-8")
     host = findings["hosts"][0]["name"]
     assert cli(["check", host, "--from", bad]).code == cli(["check", host, "--from", good]).code
+
+
+def test_a_snapshot_with_an_impossible_cost_is_not_a_readable_snapshot(tmp_path: Path,
+                                                                        cli: Callable[..., CliResult]) -> None:
+    history = tmp_path / "history"
+    assert cli(["audit", SAMPLE, "-q", "--history", history, "--json", tmp_path / "f.json"]).code == 0
+    [snapshot] = history.glob("*.json")
+    text = snapshot.read_text(encoding="utf-8")
+    assert '"annual_cost": ' in text
+    earlier = history / snapshot.name.replace("-Q2-", "-Q1-")
+    earlier.write_text(text.replace('"annual_cost": ', '"annual_cost": NaN, "was": ', 1), encoding="utf-8")
+    result = cli(["compare", earlier, snapshot])
+    assert result.code == 3 and str(earlier) in result.stderr
+    result = cli(["audit", SAMPLE, "--history", history, "--json", tmp_path / "f.json"])
+    assert result.code == 0 and f"{earlier.name}: " in result.stderr and "ignored" in result.stderr
