@@ -136,7 +136,7 @@ class HyperVMapper:
             owner=owner_expr,
             vcpus=H.integer(f, "ProcessorCount", pl.Int32()),
             memory_mib=pl.coalesce(H.mib(f, "MemoryStartup"), H.mib(f, "MemoryAssigned")),
-            hw_version=H.text(f, "Version"),
+            hw_version=H.text(f, "Version").str.replace(r"^(\d+),(\d+)$", "$1.$2"),  # '9,0': a decimal comma
             config_path=H.first_text(f, "ConfigurationLocation", "Path"),
             snapshot_dir=H.text(f, "SnapshotFileLocation"),
             is_clustered=H.boolean(f, "IsClustered"),
@@ -154,6 +154,8 @@ class HyperVMapper:
             "ReplicationMode": V.enum("ReplicationMode", H.REPLICATION_MODES),
             "ProcessorCount": V.decimal("ProcessorCount"), "MemoryStartup": V.decimal("MemoryStartup"),
             "MemoryAssigned": V.decimal("MemoryAssigned"),
+            # '9.1' re-saved by a de-DE Excel becomes the date '09. Jan': not a version, so HYV-14 cannot compare it
+            "Version": pl.when(V.text("Version").str.contains(r"^\d+(\.\d+)*$|^\d+,\d+$")).then(True),
         })
         frame = self.keep("Get-VM", frame, pl.col("guest_key").is_not_null(),
                           "no VMId (or Id) to identify the VM (add VMId to the export)")

@@ -160,7 +160,7 @@ def unreadable_why(value: str) -> str:
     if re.fullmatch(AMBIGUOUS_NUMBER, value.strip()):
         return (" (it could be a number with a thousands separator or a decimal one: export numbers without "
                 "thousands separators, e.g. as RVTools writes them, or re-save the file as numbers)")
-    return ""
+    return unreadable_date_why(value)
 
 
 DATETIME_FORMATS = (

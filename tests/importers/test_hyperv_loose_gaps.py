@@ -129,3 +129,23 @@ def test_a_csv_of_something_else_in_the_folder_is_still_just_unknown(cli: Any, t
     found = _audit(cli, folder, tmp_path / "f.json")
     [note] = [i for i in found["data_quality"] if i["sheet"] == "inventory.csv"]
     assert "not a Hyper-V object export reportgen knows" in note["message"]
+
+
+def test_a_configuration_version_excel_turned_into_a_date_is_named_and_not_compared(cli: Any,
+                                                                                    tmp_path: Path) -> None:
+    """A de-DE Excel reads '9.1' as 9 January and saves '09. Jan': before, HYV-14 skipped that VM without a word and
+    stayed assessed."""
+    folder = tmp_path / "loose"
+    shutil.copytree(LOOSE, folder)
+
+    def dated(rows: list[list[str]]) -> list[list[str]]:
+        at = rows[0].index("Version")
+        return [rows[0], [*rows[1][:at], "09. Jan", *rows[1][at + 1:]], *rows[2:]]
+    _rewrite(folder / "vms-hvsa01.csv", dated)
+    found = _audit(cli, folder, tmp_path / "f.json")
+    [note] = [i for i in found["data_quality"] if i["column"] == "Version" and "not understood" in i["message"]]
+    assert (note["sheet"], note["row"]) == ("vms-hvsa01.csv", 3)
+    assert "1 value(s) not understood (e.g. '09. Jan'); read as unknown" in note["message"]
+    hyv14 = {c["rule"]: c for c in found["coverage"]}["HYV-14"]
+    assert hyv14["status"] == "not-assessed"
+    assert "Get-VM column 'Version' has values reportgen cannot read" in hyv14["reason"]

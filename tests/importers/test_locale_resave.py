@@ -248,3 +248,15 @@ def test_an_empty_hyperv_csv_is_noted_and_its_checks_not_assessed(cli: Any, tmp_
                for i in found["data_quality"])
     coverage = {c["rule"]: c for c in found["coverage"]}
     assert coverage["HYV-01"]["status"] == "not-assessed"
+
+
+def test_a_header_only_hyperv_disk_file_is_not_read_as_no_disks(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(LOOSE, folder)
+    type_line, rows = _rows(folder / "disks.csv")
+    _write(folder / "disks.csv", rows[:1], quoting=csv.QUOTE_ALL, type_line=type_line)
+    code, err, found = _audit(cli, folder, tmp_path / "f.json")
+    assert code == 0, err
+    hyv01 = {c["rule"]: c for c in found["coverage"]}["HYV-01"]
+    assert hyv01["status"] == "not-assessed"
+    assert "Get-VMHardDiskDrive failed on HVSA01 (no virtual disk listed for any of its" in hyv01["reason"]
