@@ -234,6 +234,15 @@ def _shown(value: object) -> str:
     return "a list" if isinstance(value, list) else "a table"
 
 
+def _steering(text: str) -> str | None:
+    """The first control character or right-to-left override of a sign-off text ('U+202E'); a line break or a
+    tab (a multi-line reason) is none."""
+    from .errors import STEERING
+
+    found = next((c for c in text if ord(c) in STEERING and c not in "\n\t\r"), None)
+    return f"U+{ord(found):04X}" if found is not None else None
+
+
 def _entry(table: object, position: int, starts: list[tuple[int, str]], where: str) -> AcceptEntry:
     line, first = starts[position - 1] if position <= len(starts) else (0, "")
     label = f"entry {position}" + (f" (line {line}: {first})" if line else "")
@@ -258,6 +267,9 @@ def _entry(table: object, position: int, starts: list[tuple[int, str]], where: s
             if key != "ticket" and not value.strip():
                 raise refuse(f"key '{key}' is empty", "fill it in, or delete the entry" if key in SIGN_OFF_KEYS
                              else "give a name or a pattern")
+            if key in SIGN_OFF_KEYS + ("ticket",) and (bad := _steering(value)):
+                raise refuse(f"key '{key}' holds {bad}, which the report could not show as written",
+                             "type the text again without it")
             values[key] = value.strip() or None  # an empty ticket is no ticket
     for key in ("guests", "ids"):
         if key in table:

@@ -4,6 +4,7 @@ never an internal error; the file is named with what is wrong and what to do."""
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -158,3 +159,20 @@ def test_a_snapshot_with_an_impossible_cost_is_not_a_readable_snapshot(tmp_path:
     assert result.code == 3 and str(earlier) in result.stderr
     result = cli(["audit", SAMPLE, "--history", history, "--json", tmp_path / "f.json"])
     assert result.code == 0 and f"{earlier.name}: " in result.stderr and "ignored" in result.stderr
+
+
+@pytest.mark.parametrize(("key", "value", "shown"), [
+    ("owner", "DBA\\u202e maet", "U+202E"),
+    ("approved_by", "CAB\\u0007", "U+0007"),
+    ("reason", "kept\\u009b31m", "U+009B"),
+])
+def test_sign_off_texts_with_control_characters_are_refused(key: str, value: str, shown: str) -> None:
+    from reportgen.accept import parse_acceptances
+    from reportgen.errors import ConfigError
+
+    fields = {"reason": "vendor cluster", "owner": "DBA team", "approved_by": "CAB", key: value}
+    text = "[[accept]]\nguest = \"sql01\"\n" + "".join(f'{k} = "{v}"\n' for k, v in fields.items())
+    with pytest.raises(ConfigError, match=rf"entry 1 \(line 1: .*key '{key}' holds {re.escape(shown)}"):
+        parse_acceptances(text + "expires = 2027-03-31\n", "accept.toml")
+    multi = '[[accept]]\nguest = "sql01"\nreason = """two\n\tlines"""\nowner = "o"\napproved_by = "a"\n'
+    assert parse_acceptances(multi + "expires = 2027-03-31\n")[0].reason == "two\n\tlines"
