@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, printable
 
 _GLOB = re.compile(r"([*?\[])")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -29,7 +29,7 @@ def literal(name: str) -> str:
 
 def _text(value: str) -> str:
     """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")  # TOML refuses DEL as well
 
 
 def _texts(values: Iterable[str]) -> str:
@@ -118,9 +118,9 @@ def template(document: dict[str, Any], source: str = "findings.json") -> str:
             continue
         names = [g["name"] for g in c["guests"]]
         cost = costs.get("per_faux_cluster", {}).get(c["id"], 0.0)
-        what = (f"# {c['id']} {c['name']}: {'suspected ' if c['suspected'] else ''}guest cluster {c['topology']} "
-                f"on {', '.join(c['hosts']) or 'unknown hosts'}; rules {', '.join(c['rules'])}; "
-                f"{cost:,.0f} {currency} a year")
+        what = _comment(f"{c['id']} {c['name']}: {'suspected ' if c['suspected'] else ''}guest cluster "
+                        f"{c['topology']} on {', '.join(c['hosts']) or 'unknown hosts'}; rules {', '.join(c['rules'])}; "
+                        f"{cost:,.0f} {currency} a year")
         who = sorted({owners[g["key"]] for g in c["guests"] if g["key"] in owners})
         blocks.append(_entry(what, f"guests = {_texts(literal(n) for n in names)}",
                              [_identity(g) for g in c["guests"]], who, expires))
@@ -132,12 +132,12 @@ def template(document: dict[str, Any], source: str = "findings.json") -> str:
                 continue
             seen.add(key)
             cost = costs.get("per_pinned_guest", {}).get(key, 0.0)
-            what = (f"# {g['name']}: tied to {h['name']}; rules {', '.join(g.get('rules', []))}; "
-                    f"{cost:,.0f} {currency} a year")
+            what = _comment(f"{g['name']}: tied to {h['name']}; rules {', '.join(g.get('rules', []))}; "
+                            f"{cost:,.0f} {currency} a year")
             who = [g["owner"]] if g.get("owner") else []
             blocks.append(_entry(what, f"guest = {_text(literal(g['name']))}", [_identity(g)], who, expires))
     blocks += _other_findings(document, in_clusters | seen, expires)
-    head = (f"# Accepted exceptions, drafted by 'reportgen accept-template' from {Path(source).name}\n"
+    head = (f"# Accepted exceptions, drafted by 'reportgen accept-template' from {_one_line(Path(source).name)}\n"
             f"# (audit of {day}). Delete the entries that are to be fixed rather than accepted; for each one\n"
             "# kept, fill in reason, owner and approved_by (an audit refuses the file until then) and check\n"
             "# the expiry. 'ids' keep an entry matching a guest renamed later. Use it with\n"
@@ -148,7 +148,13 @@ def template(document: dict[str, Any], source: str = "findings.json") -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """``text`` for a comment: a line break (any Unicode one) can never end the comment and start TOML of its own,
+    and other control characters show as escapes."""
+    return printable(" ".join(str(text).split()))
+
+
+def _comment(text: str) -> str:
+    return "# " + _one_line(text)
 
 
 def _other_findings(document: dict[str, Any], drafted: set[str], expires: dt.date) -> list[str]:
@@ -169,7 +175,7 @@ def _other_findings(document: dict[str, Any], drafted: set[str], expires: dt.dat
         if where in seen:
             continue
         seen.add(where)
-        what = f"# {f['rule']} ({f['severity']}): {_one_line(f['evidence'])}"
+        what = _comment(f"{f['rule']} ({f['severity']}): {f['evidence']}")
         if f.get("host"):
             match = f"host = {_text(literal(f['host']))}\nrule = {_text(f['rule'])}"
         else:
@@ -180,7 +186,7 @@ def _other_findings(document: dict[str, Any], drafted: set[str], expires: dt.dat
         guest = found[0]["guest"]
         rules = ", ".join(sorted({f["rule"] for f in found}))
         worst = max(found, key=lambda f: SEVERITIES.index(f["severity"]) if f["severity"] in SEVERITIES else -1)
-        what = f"# {guest['name']}: ties no host on its own; open findings {rules} (up to {worst['severity']})"
+        what = _comment(f"{guest['name']}: ties no host on its own; open findings {rules} (up to {worst['severity']})")
         who = [found[0]["owner"]] if found[0].get("owner") else []
         blocks.append(_entry(what, f"guest = {_text(literal(guest['name']))}", [_identity(guest)], who, expires))
     return blocks
@@ -193,7 +199,7 @@ def _identity(guest: dict[str, Any]) -> str:
 
 
 def _entry(what: str, match: str, ids: list[str], owners: list[str], expires: dt.date) -> str:
-    hint = f"   # owner in the export: {', '.join(owners)}" if owners else ""
+    hint = f"   # owner in the export: {_one_line(', '.join(owners))}" if owners else ""
     identities = f"ids = {_texts(ids)}\n" if ids else ""
     return (f"{what}\n[[accept]]\n{match}\n{identities}reason = \"\"\nowner = \"\"{hint}\n"
             f"approved_by = \"\"\nticket = \"\"\nexpires = {expires.isoformat()}\n")

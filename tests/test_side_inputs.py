@@ -176,3 +176,27 @@ def test_sign_off_texts_with_control_characters_are_refused(key: str, value: str
         parse_acceptances(text + "expires = 2027-03-31\n", "accept.toml")
     multi = '[[accept]]\nguest = "sql01"\nreason = """two\n\tlines"""\nowner = "o"\napproved_by = "a"\n'
     assert parse_acceptances(multi + "expires = 2027-03-31\n")[0].reason == "two\n\tlines"
+
+
+def test_names_cannot_write_entries_into_a_drafted_accept_file(findings: dict, tmp_path: Path,
+                                                               cli: Callable[..., CliResult]) -> None:
+    """A name or owner in the findings JSON comes from the client's export: a line break in it must not end the
+    comment it is quoted in and add a signed-off entry that accepts every rule."""
+    import copy
+    import json
+    import tomllib
+
+    entry = '\n[[accept]]\nrule = "*"\nreason = "r"\nowner = "o"\napproved_by = "a"\nexpires = 2099-01-01\n#'
+    document = copy.deepcopy(findings)
+    document["faux_clusters"][0]["name"] += entry
+    for host in document["hosts"]:
+        for guest in (*host["pinned_guests"], *host["pinned_at_next_power_on"]):
+            guest["owner"] = "Eve\r" + entry + "\x7f"
+    for finding in document["findings"]:
+        finding["owner"] = "Eve" + entry
+    path, out = tmp_path / "f.json", tmp_path / "accept.toml"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert cli(["accept-template", path, "-o", out]).code == 0
+    drafted = tomllib.loads(out.read_text(encoding="utf-8"))["accept"]
+    assert drafted and all(e["reason"] == "" and e.get("rule") != "*" for e in drafted)
+    assert "[[accept]] rule" in out.read_text(encoding="utf-8")  # the name is kept, on one comment line
