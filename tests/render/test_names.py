@@ -9,6 +9,7 @@ from pathlib import Path
 from reportgen.render.env import breakable
 from reportgen.render.pdf import render_pdf
 from reportgen.report import build_report
+from reportgen.report.model import FailureRow
 from tests.report_fixtures import small_audit
 
 NAME = "Munich_Cluster1_Production.example-datacentre.local"
@@ -93,16 +94,21 @@ def test_the_pdf_marks_names_up_with_characters_not_an_element_per_word() -> Non
     assert str(breakable_text("")) == ""
 
 
-def test_owner_names_up_to_sixteen_characters_stay_whole_in_the_register(tmp_path: Path) -> None:
-    """'team-|platform' in the 10k register's owners column, where the wave plan kept it whole."""
-    owners = ("team-platform", "data-engineering", "team-dba")
+def test_owner_names_up_to_sixteen_characters_stay_whole_in_the_register_and_failure_table(tmp_path: Path) -> None:
+    """'team-|platform' in the 10k register's and host-failure table's owners columns, where the wave plan kept it whole."""
+    owners = ("team-ops", "team-platform", "data-engineering", "team-dba")
     audit = small_audit()
     model = build_report(audit.analysis, audit.costing)
-    model = replace(model, register=tuple(replace(r, owners=owners, unknown_owner=False) for r in model.register))
+    failed = FailureRow("esx01.example.test", "CL01", ("app01", "db01"), 0, 2, owners)
+    model = replace(model, register=tuple(replace(r, owners=owners, unknown_owner=False) for r in model.register),
+                    failure=(failed,))
     render_pdf(model, tmp_path / "r.pdf")
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
     register = text[text.index("Host maintenance register\n"):text.index("Wave plan\n")]
-    tokens = {tok.strip(",") for line in register.splitlines() for tok in line.split()}
-    assert {"team-platform", "data-engineering"} <= tokens
-    assert not {"team-", "data-", "platform", "engineering"} & tokens
+    failure = text[text.index("If a host fails\n"):]
+    failure = failure[:failure.index("Data quality and coverage\n")]
+    for part in (register, failure):
+        tokens = {tok.strip(",") for line in part.splitlines() for tok in line.split()}
+        assert {"team-platform", "data-engineering"} <= tokens
+        assert not {"team-", "data-", "platform", "engineering"} & tokens
