@@ -34,13 +34,13 @@ def _environment(pdf: bool) -> jinja2.Environment:
     return env
 
 
-
 def compile_templates(pdf: bool = False) -> None:
     """Compile every template of :func:`environment` now rather than at its first use (the PDF worker does
     it while the exports are read)."""
     env = environment(pdf)
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)
+
 
 _BREAK_AFTER = re.compile(r"([._])(?=[^\s])")
 _DOTS = re.compile(r"(?<=\.)")

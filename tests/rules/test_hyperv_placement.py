@@ -10,12 +10,18 @@ from reportgen.rules import Severity
 from tests.rules.hyperv_lab import Lab, edges, findings, two_nodes, vm_id
 
 
-def test_private_switch_colocates_its_vms_and_pins_them(tmp_path: Path) -> None:
+def _heartbeat_pair(first: str, second: str) -> Lab:
+    """Two nodes with a Private switch 'HB'; APP-1 and APP-2 on ``first`` use it."""
     lab = Lab()
-    lab.node("HVA", switches={"Prod": "External", "HB": "Private"})
-    lab.node("HVB", switches={"Prod": "External", "HB": "Private"})
-    lab.vm("APP-1", "HVA", switches=("Prod", "HB"))
-    lab.vm("APP-2", "HVA", switches=("Prod", "HB"))
+    lab.node(first, switches={"Prod": "External", "HB": "Private"})
+    lab.node(second, switches={"Prod": "External", "HB": "Private"})
+    lab.vm("APP-1", first, switches=("Prod", "HB"))
+    lab.vm("APP-2", first, switches=("Prod", "HB"))
+    return lab
+
+
+def test_private_switch_colocates_its_vms_and_pins_them(tmp_path: Path) -> None:
+    lab = _heartbeat_pair("HVA", "HVB")
     lab.vm("OTHER", "HVB", switches=("Prod", "HB"))
     _, out = lab.run(tmp_path)
     assert edges(out.colocations, "HYV-05") == {(vm_id("APP-1"), vm_id("APP-2"))}
@@ -171,11 +177,7 @@ def test_powered_off_guest_is_tied_at_next_power_on(tmp_path: Path) -> None:
 
 def test_a_private_switch_is_one_cause_whatever_the_host_is_called(tmp_path: Path) -> None:
     # The export names the hosts by DNS name in lower case; their keys are the upper-case computer names.
-    lab = Lab()
-    lab.node("hva.corp.example", switches={"Prod": "External", "HB": "Private"})
-    lab.node("hvb.corp.example", switches={"Prod": "External", "HB": "Private"})
-    lab.vm("APP-1", "hva.corp.example", switches=("Prod", "HB"))
-    lab.vm("APP-2", "hva.corp.example", switches=("Prod", "HB"))
+    lab = _heartbeat_pair("hva.corp.example", "hvb.corp.example")
     estate, out = lab.run(tmp_path)
     causes = {e.cause for e in (*out.pins, *out.colocations) if e.rule == "HYV-05"}
     assert len(causes) == 1, causes
