@@ -26,7 +26,7 @@ STATUSES: tuple[Status, ...] = ("expired", "due", "stale", "active")
 DUE_DAYS = 90
 """An acceptance that expires within this many days of the audit is due for review."""
 
-MATCH_KEYS = ("guests", "guest", "host", "cluster", "rule", "cause")
+MATCH_KEYS = ("guests", "guest", "host", "cluster", "rule", "cause", "vcenter")
 SIGN_OFF_KEYS = ("reason", "owner", "approved_by", "expires")
 OTHER_KEYS = ("ticket", "ids")
 _HEADER = re.compile(r"^\s*\[\[\s*accept\s*\]\]")
@@ -47,6 +47,9 @@ class AcceptEntry:
     cluster: str | None = None
     rule: str | None = None
     cause: str | None = None
+    vcenter: str | None = None
+    """The vCenter (or Hyper-V cluster) of what it accepts, by name or instance UUID: where two vCenters share a
+    host or guest name, it says which one the entry was signed off for."""
     ids: tuple[str, ...] = ()
     """Identities of the guests named (guest key or ``uuid:<VM UUID>``), in the order of ``guests``
     (or the one of ``guest``): a guest renamed since keeps matching by these."""
@@ -62,7 +65,7 @@ class AcceptEntry:
         parts = []
         if self.guests:
             parts.append("guests " + ", ".join(self.guests))
-        for key in ("guest", "host", "cluster", "rule", "cause"):
+        for key in ("guest", "host", "cluster", "rule", "cause", "vcenter"):
             value = getattr(self, key)
             if value is not None:
                 parts.append(f"{key} {value}")
@@ -83,6 +86,11 @@ class AcceptEntry:
 class AcceptFile:
     path: str
     entries: tuple[AcceptEntry, ...]
+
+
+def is_literal(pattern: str) -> bool:
+    """Whether ``pattern`` names one thing: no ``*`` or ``?`` outside brackets (``[*]`` is the character)."""
+    return not any(t.group(0) in "*?" for t in _TOKEN.finditer(pattern) if not t.group(1))
 
 
 def matches(pattern: str, value: str | None) -> bool:
@@ -259,7 +267,7 @@ def _entry(table: object, position: int, starts: list[tuple[int, str]], where: s
     if not any(key in table for key in MATCH_KEYS):
         raise refuse("says nothing it accepts", f"give one or more of {', '.join(MATCH_KEYS)}")
     values: dict[str, object] = {}
-    for key in ("guest", "host", "cluster", "rule", "cause", "reason", "owner", "approved_by", "ticket"):
+    for key in ("guest", "host", "cluster", "rule", "cause", "vcenter", "reason", "owner", "approved_by", "ticket"):
         if key in table:
             value = table[key]
             if not isinstance(value, str):

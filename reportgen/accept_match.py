@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from .accept import AcceptEntry, AcceptFile, Status, matches
+from .accept import AcceptEntry, AcceptFile, Status, is_literal, matches
 from .accept_cost import HeldOpen, find_held_open, split_cost
 from .analysis import Analysis, GuestClusterResult
 from .causes import RuleCause
@@ -52,10 +52,22 @@ class EntryResult:
     that matches a finding or guest cluster is the one it is shown as accepted by."""
     held_open: tuple[HeldOpen, ...] = ()
     """Guest clusters it accepts whose cost stays open because a finding on a member is open."""
+    ambiguous: tuple[str, ...] = ()
+    """The same-named things of different vCenters its names fit ('esx01 in vc01…', 'esx01 in vc02…') when it
+    gives no ``vcenter`` to say which it was signed off for: it accepts none of them."""
+    ambiguous_kind: str = ""
+    """What those things are: 'hosts', 'guests', 'guest clusters', 'clusters' or 'causes'."""
 
     @property
     def matched(self) -> int:
         return self.findings + self.guest_clusters
+
+    @property
+    def ambiguity(self) -> str:
+        """'names 2 hosts of different vCenters (esx01 in vc01…, esx01 in vc02…)'; empty when not ambiguous."""
+        if not self.ambiguous:
+            return ""
+        return f"names {len(self.ambiguous)} {self.ambiguous_kind} of different vCenters ({', '.join(self.ambiguous)})"
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,8 @@ class _Guest:
     ids: frozenset[str]
     host: str | None
     cluster: str | None
+    place: int | None = None
+    """Its export's source id: the vCenter or Hyper-V cluster it is in."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,8 @@ class _Subject:
     rules: tuple[str, ...]
     causes: tuple[str, ...]
     """The names of its one cause (any of them matches)."""
+    places: tuple[int, ...] = ()
+    """Source ids of the exports its guests and host come from (their vCenters)."""
 
 
 def _same(text: str) -> str:
@@ -119,13 +135,17 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
     ``reveal`` gives the real name behind a pseudonym when the analysis is redacted.
     """
     reveal = reveal or _same
+    places = _places(analysis.estate, reveal)
     guests = _guests(analysis, reveal)
     membership = _membership(analysis.guest_clusters)
     host_names = {k: reveal(v) for k, v in analysis.host_names.items()}
-    host_cluster = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
-                            (reveal(c) if c else None for c in analysis.estate.hosts.column("cluster").to_pylist())))
+    hosts = analysis.estate.hosts
+    host_keys = hosts.column("host_key").to_pylist()
+    host_cluster = dict(zip(host_keys, (reveal(c) if c else None for c in hosts.column("cluster").to_pylist())))
+    host_place = dict(zip(host_keys, hosts.column("source_id").to_pylist()))
     clusters = {c.id: c for c in analysis.guest_clusters}
-    finding_subjects = [_finding_subject(f, guests, membership, clusters, host_names, host_cluster, reveal)
+    finding_subjects = [_finding_subject(f, guests, membership, clusters, host_names, host_cluster, reveal,
+                                         host_place.get(f.host_key) if f.host_key else None)
                         for f in analysis.findings]
     cluster_subjects = [_cluster_subject(c, guests, reveal) for c in analysis.guest_clusters]
 
@@ -137,8 +157,14 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
     cluster_hits: dict[str, list[int]] = {}
     for entry in accept.entries:
         renamed: dict[tuple[str, str], None] = {}
-        hit_findings = [i for i, s in enumerate(finding_subjects) if _match(entry, s, renamed)]
-        hit_clusters = [c.id for c, s in zip(analysis.guest_clusters, cluster_subjects) if _match(entry, s, renamed)]
+        scope = _entry_places(entry, places, guests)
+        hit_findings = [i for i, s in enumerate(finding_subjects)
+                        if _within(s, scope) and _match(entry, s, renamed)]
+        hit_clusters = [c.id for c, s in zip(analysis.guest_clusters, cluster_subjects)
+                        if _within(s, scope) and _match(entry, s, renamed)]
+        kind, ambiguous = _ambiguity(entry, [*(finding_subjects[i] for i in hit_findings),
+                                            *(s for c, s in zip(analysis.guest_clusters, cluster_subjects)
+                                              if c.id in hit_clusters)], places) if scope is None else ("", ())
         for i in hit_findings:
             finding_hits[i].append(entry.position)
         for cid in hit_clusters:
@@ -146,17 +172,17 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
         status = entry.status(len(hit_findings) + len(hit_clusters), as_of)
         first = sorted({a.entry for a in (*(finding_accepted[i] for i in hit_findings),
                                             *(cluster_accepted.get(c) for c in hit_clusters)) if a is not None})
-        if status != "expired":
+        if status != "expired" and not ambiguous:
             record = Accepted(entry.position, entry.owner, entry.approved_by, entry.reason, entry.ticket,
                               entry.expires)
             for i in hit_findings:
                 finding_accepted[i] = finding_accepted[i] or record
             for cid in hit_clusters:
                 cluster_accepted.setdefault(cid, record)
-        entry_clusters.append(hit_clusters if status != "expired" else [])
+        entry_clusters.append(hit_clusters if status != "expired" and not ambiguous else [])
         results.append(EntryResult(entry, status, len(hit_findings), len(hit_clusters),
                                    _cost(costing, hit_clusters, [analysis.findings[i] for i in hit_findings]),
-                                   tuple(renamed), tuple(first)))
+                                   tuple(renamed), tuple(first), ambiguous=ambiguous, ambiguous_kind=kind))
     finding_accepted = _with_matched_by(finding_accepted, finding_hits)
     cluster_accepted = {c: _with_matched_by([a], [cluster_hits[c]])[0] or a for c, a in cluster_accepted.items()}
     held = find_held_open(analysis.guest_clusters, analysis.findings, finding_accepted, cluster_accepted,
@@ -168,6 +194,68 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
                        if k not in held_members}
     return Judgement(accept.path, as_of, tuple(results), tuple(finding_accepted),
                      {c: a for c, a in cluster_accepted.items() if c not in held}, guests_accepted)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """An export's vCenter or Hyper-V cluster: its label, and the names an entry's ``vcenter`` may give it by."""
+
+    label: str
+    forms: tuple[str, ...]
+    identity: str
+
+
+def _places(estate: Estate, reveal: Callable[[str], str]) -> dict[int, _Place]:
+    """Source id -> its place (two exports of one vCenter are one place)."""
+    result = {}
+    for s in estate.sources.to_pylist():
+        server, uuid, file = (reveal(s[k]) if s[k] else None for k in ("server", "server_uuid", "file"))
+        label = server or file or "an export without a name"
+        forms = tuple(f for f in (server, uuid) if f) or tuple(f for f in (file,) if f)
+        result[int(s["source_id"])] = _Place(label, forms, (uuid or server or file or str(s["source_id"])).casefold())
+    return result
+
+
+def _entry_places(entry: AcceptEntry, places: dict[int, _Place], guests: dict[str, _Guest]) -> frozenset[int] | None:
+    """The exports an entry is kept to: those its ``vcenter`` names, else those holding the guests its ``ids``
+    identify (an entry drafted before it had a ``vcenter``); None when nothing keeps it to any."""
+    if entry.vcenter is not None:
+        return frozenset(k for k, p in places.items() if any(matches(entry.vcenter, f) for f in p.forms))
+    ids = {i.casefold() for i in entry.ids}
+    found = frozenset(g.place for g in guests.values() if g.place is not None and g.ids & ids) if ids else frozenset()
+    return found or None
+
+
+def _within(s: _Subject, scope: frozenset[int] | None) -> bool:
+    return scope is None or (bool(s.places) and all(p in scope for p in s.places))
+
+
+_KINDS = (("host", "hosts"), ("guest", "guests"), ("guests", "guest clusters"), ("cluster", "clusters"),
+          ("cause", "causes"))
+
+
+def _ambiguity(entry: AcceptEntry, hits: Sequence[_Subject], places: dict[int, _Place]) -> tuple[str, tuple[str, ...]]:
+    """(kind, labels) of the same-named things of several vCenters that an entry naming one thing by its name
+    (no ``*`` or ``?``) fits; ('', ()) when it fits things of one vCenter only, or names things by a pattern."""
+    if len({places[p].identity for s in hits for p in s.places if p in places}) < 2:
+        return "", ()
+    for key, kind in _KINDS:
+        value = getattr(entry, key)
+        patterns = value if isinstance(value, tuple) else (value,) if value is not None else ()
+        if not patterns or not all(is_literal(p) for p in patterns):
+            continue
+        labels = sorted({f"{_named(key, s, patterns)} in {places[p].label}" for s in hits for p in s.places
+                         if p in places})
+        return kind, tuple(labels)
+    return "", ()
+
+
+def _named(key: str, s: _Subject, patterns: Sequence[str]) -> str:
+    """The name of what a subject's ``key`` is (the first that fits the entry's pattern)."""
+    values: Sequence[str] = {"host": s.hosts, "guest": [g.name for g in s.guests], "cluster": s.clusters,
+                             "cause": s.causes[:1], "guests": [", ".join(g.name for g in s.members or ())]}[key]
+    fits = [v for v in values if key == "guests" or any(matches(p, v) or matches(p, v.split(".")[0]) for p in patterns)]
+    return (fits or list(values) or ["?"])[0]
 
 
 def _with_matched_by(records: Sequence[Accepted | None], hits: Sequence[list[int]]) -> list[Accepted | None]:
@@ -204,16 +292,16 @@ def _accepted_guests(findings: Sequence[Finding], accepted: Sequence[Accepted | 
 
 def _guests(analysis: Analysis, reveal: Callable[[str], str]) -> dict[str, _Guest]:
     table = analysis.estate.guests
-    columns = [table.column(c).to_pylist() for c in ("guest_key", "name", "host_key", "cluster", "vm_uuid")]
+    columns = [table.column(c).to_pylist() for c in ("guest_key", "name", "host_key", "cluster", "vm_uuid", "source_id")]
     result = {}
-    for key, name, host, cluster, uuid in zip(*columns):
+    for key, name, host, cluster, uuid, source in zip(*columns):
         real_key = reveal(key)
         ids = {real_key.casefold()}
         if uuid:
             ids.add(f"uuid:{reveal(uuid)}".casefold())
         result[key] = _Guest(key, reveal(name or key), frozenset(ids),
                              reveal(analysis.host_names[host]) if host in analysis.host_names else None,
-                             reveal(cluster) if cluster else None)
+                             reveal(cluster) if cluster else None, source)
     return result
 
 
@@ -239,7 +327,8 @@ def _cause_names(cause: RuleCause | None, reveal: Callable[[str], str]) -> tuple
 
 def _finding_subject(f: Finding, guests: dict[str, _Guest], membership: dict[str, GuestClusterResult],
                      clusters: dict[str, GuestClusterResult], host_names: dict[str, str],
-                     host_cluster: dict[str, str | None], reveal: Callable[[str], str]) -> _Subject:
+                     host_cluster: dict[str, str | None], reveal: Callable[[str], str],
+                     host_place: int | None = None) -> _Subject:
     guest = guests.get(f.guest_key) if f.guest_key else None
     guest_cluster = membership.get(f.guest_key) if f.guest_key else None
     host = host_names.get(f.host_key) if f.host_key else (guest.host if guest else None)
@@ -249,14 +338,16 @@ def _finding_subject(f: Finding, guests: dict[str, _Guest], membership: dict[str
     if guest_cluster is not None and f.cause is None:
         causes = (reveal(guest_cluster.name), guest_cluster.id)
     members = tuple(guests[g.key] for g in guest_cluster.guests if g.key in guests) if guest_cluster else None
+    places = {p for p in (guest.place if guest else None, host_place) if p is not None}
     return _Subject((guest,) if guest else (), members, (host,) if host else (), (cluster,) if cluster else (),
-                    (f.rule,), causes)
+                    (f.rule,), causes, tuple(sorted(places)))
 
 
 def _cluster_subject(c: GuestClusterResult, guests: dict[str, _Guest], reveal: Callable[[str], str]) -> _Subject:
     members = tuple(guests[g.key] for g in c.guests if g.key in guests)
+    places = {g.place for g in members if g.place is not None}
     return _Subject(members, members, tuple(reveal(h) for h in c.hosts), tuple(reveal(x) for x in c.clusters),
-                    c.rules, (reveal(c.name), c.id))
+                    c.rules, (reveal(c.name), c.id), tuple(sorted(places)))
 
 
 def _match(entry: AcceptEntry, s: _Subject, renamed: dict[tuple[str, str], None]) -> bool:

@@ -5,6 +5,8 @@ members' names and identities (VM UUID, else vCenter + VM ID), empty ``reason``,
 file until they are filled in) and an expiry one year after the audit. Open findings that ``--fail-on``
 counts and those entries do not cover get one too: per guest that ties no host on its own, per host,
 and per rule for a finding that names neither, so that a file filled in as drafted accepts everything open.
+Where another vCenter (or Hyper-V cluster) has a host or guest of the same name, an entry also says its
+``vcenter``, so that it accepts only what it was drafted for.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -111,6 +114,7 @@ def template(document: dict[str, Any], source: str = "findings.json") -> str:
         if guest.get("key") and f.get("timing") != "hygiene" and not f.get("accepted"):
             open_guests.add(guest["key"])
     blocks = []
+    places = _Places(document)
     in_clusters: set[str] = set()
     for c in document["faux_clusters"]:
         in_clusters.update(g["key"] for g in c["guests"])
@@ -118,11 +122,13 @@ def template(document: dict[str, Any], source: str = "findings.json") -> str:
             continue
         names = [g["name"] for g in c["guests"]]
         cost = costs.get("per_faux_cluster", {}).get(c["id"], 0.0)
+        hosts = c.get("host_labels") or c["hosts"]
         what = _comment(f"{c['id']} {c['name']}: {'suspected ' if c['suspected'] else ''}guest cluster "
-                        f"{c['topology']} on {', '.join(c['hosts']) or 'unknown hosts'}; rules {', '.join(c['rules'])}; "
+                        f"{c['topology']} on {', '.join(hosts) or 'unknown hosts'}; rules {', '.join(c['rules'])}; "
                         f"{cost:,.0f} {currency} a year")
         who = sorted({owners[g["key"]] for g in c["guests"] if g["key"] in owners})
-        blocks.append(_entry(what, f"guests = {_texts(literal(n) for n in names)}",
+        where = places.of_guests(c["guests"], next(iter(hosts), None))
+        blocks.append(_entry(what, f"guests = {_texts(literal(n) for n in names)}{where}",
                              [_identity(g) for g in c["guests"]], who, expires))
     seen: set[str] = set()
     for h in document["hosts"]:
@@ -132,11 +138,12 @@ def template(document: dict[str, Any], source: str = "findings.json") -> str:
                 continue
             seen.add(key)
             cost = costs.get("per_pinned_guest", {}).get(key, 0.0)
-            what = _comment(f"{g['name']}: tied to {h['name']}; rules {', '.join(g.get('rules', []))}; "
+            what = _comment(f"{g['name']}: tied to {h.get('label') or h['name']}; rules {', '.join(g.get('rules', []))}; "
                             f"{cost:,.0f} {currency} a year")
             who = [g["owner"]] if g.get("owner") else []
-            blocks.append(_entry(what, f"guest = {_text(literal(g['name']))}", [_identity(g)], who, expires))
-    blocks += _other_findings(document, in_clusters | seen, expires)
+            where = places.of_guests([g], h.get("label") or h["name"])
+            blocks.append(_entry(what, f"guest = {_text(literal(g['name']))}{where}", [_identity(g)], who, expires))
+    blocks += _other_findings(document, in_clusters | seen, expires, places)
     head = (f"# Accepted exceptions, drafted by 'reportgen accept-template' from {_one_line(Path(source).name)}\n"
             f"# (audit of {day}). Delete the entries that are to be fixed rather than accepted; for each one\n"
             "# kept, fill in reason, owner and approved_by (an audit refuses the file until then) and check\n"
@@ -157,7 +164,44 @@ def _comment(text: str) -> str:
     return "# " + _one_line(text)
 
 
-def _other_findings(document: dict[str, Any], drafted: set[str], expires: dt.date) -> list[str]:
+class _Places:
+    """Where the hosts and guests of a findings JSON are (their vCenter or Hyper-V cluster), and which of their
+    names another one shares: an entry drafted for one of those says its ``vcenter``."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        servers = {s.get("file"): s.get("server") or s.get("file")
+                   for s in document.get("estate", {}).get("sources", []) if isinstance(s, dict)}
+        self.place: dict[str, str] = {}
+        names: Counter[str] = Counter()
+        for h in document["hosts"]:
+            where = servers.get(h.get("source"))
+            if where:
+                self.place[str(h.get("label") or h["name"])] = str(where)
+            names[str(h["name"]).casefold()] += 1
+        self.host_names = names
+        keys: dict[str, set[str]] = {}
+        guests = [g for c in document["faux_clusters"] for g in c["guests"]]
+        guests += [g for h in document["hosts"] for part in ("pinned_guests", "pinned_at_next_power_on",
+                                                              "stranded_on_failure") for g in h.get(part, [])]
+        guests += [f["guest"] for f in document["findings"] if isinstance(f.get("guest"), dict)]
+        for g in guests:
+            keys.setdefault(str(g.get("name")).casefold(), set()).add(str(g.get("key")))
+        self.guest_keys = keys
+
+    def _vcenter(self, host: str | None) -> str:
+        where = self.place.get(host) if host else None
+        return f"\nvcenter = {_text(literal(where))}" if where else ""
+
+    def of_guests(self, guests: Iterable[dict[str, Any]], host: str | None) -> str:
+        """The ``vcenter`` line for an entry naming ``guests`` (on ``host``, its label), where a name is shared."""
+        shared = any(len(self.guest_keys.get(str(g.get("name")).casefold(), ())) > 1 for g in guests)
+        return self._vcenter(host) if shared else ""
+
+    def of_host(self, name: str, label: str) -> str:
+        return self._vcenter(label) if self.host_names[name.casefold()] > 1 else ""
+
+
+def _other_findings(document: dict[str, Any], drafted: set[str], expires: dt.date, places: _Places) -> list[str]:
     """Entries for the open findings ``--fail-on`` counts that no guest-cluster or tied-guest entry covers:
     a guest that ties no host on its own, a host, else (the finding names neither) its rule alone."""
     by_guest: dict[str, list[dict[str, Any]]] = {}
@@ -171,13 +215,14 @@ def _other_findings(document: dict[str, Any], drafted: set[str], expires: dt.dat
             if guest["key"] not in drafted:
                 by_guest.setdefault(guest["key"], []).append(f)
             continue
-        where = ("host", f["host"]) if f.get("host") else ("rule", f["rule"])
+        label = str(f.get("host_label") or f.get("host"))
+        where = ("host", label) if f.get("host") else ("rule", f["rule"])
         if where in seen:
             continue
         seen.add(where)
         what = _comment(f"{f['rule']} ({f['severity']}): {f['evidence']}")
         if f.get("host"):
-            match = f"host = {_text(literal(f['host']))}\nrule = {_text(f['rule'])}"
+            match = f"host = {_text(literal(f['host']))}{places.of_host(f['host'], label)}\nrule = {_text(f['rule'])}"
         else:
             what += "\n# It names no guest or host: this entry accepts the rule wherever it occurs."
             match = f"rule = {_text(f['rule'])}"
@@ -188,7 +233,9 @@ def _other_findings(document: dict[str, Any], drafted: set[str], expires: dt.dat
         worst = max(found, key=lambda f: SEVERITIES.index(f["severity"]) if f["severity"] in SEVERITIES else -1)
         what = _comment(f"{guest['name']}: ties no host on its own; open findings {rules} (up to {worst['severity']})")
         who = [found[0]["owner"]] if found[0].get("owner") else []
-        blocks.append(_entry(what, f"guest = {_text(literal(guest['name']))}", [_identity(guest)], who, expires))
+        here = places.of_guests([guest], found[0].get("host_label") or found[0].get("host"))
+        blocks.append(_entry(what, f"guest = {_text(literal(guest['name']))}{here}", [_identity(guest)], who,
+                             expires))
     return blocks
 
 

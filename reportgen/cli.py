@@ -624,6 +624,10 @@ def _acceptance_warnings(judgement: Judgement) -> list[str]:
             earlier = ", ".join(str(n) for n in e.accepted_first_by)
             said.append(f"{entry} matches what entry {earlier} already accepts; the first entry in the file "
                         "is the one shown as accepting it")
+        if e.ambiguous:
+            choose = e.ambiguous[-1].rsplit(" in ", 1)[-1]
+            said.append(f"{entry} {e.ambiguity}: it accepts {'neither' if len(e.ambiguous) == 2 else 'none of them'} "
+                        f"until it says which, e.g. vcenter = \"{choose}\"")
         if e.status in ("expired", "stale"):
             said.append(f"{entry} {f'expired on {e.entry.expires}' if e.status == 'expired' else 'matches nothing'}")
     return said

@@ -22,7 +22,7 @@ def _entry(result: EntryResult) -> dict[str, Any]:
     return {
         "entry": e.position, "line": e.line, "what": e.what,
         "guests": list(e.guests), "guest": e.guest, "host": e.host, "cluster": e.cluster, "rule": e.rule,
-        "cause": e.cause, "ids": list(e.ids),
+        "cause": e.cause, "vcenter": e.vcenter, "ids": list(e.ids),
         "owner": e.owner, "approved_by": e.approved_by, "reason": e.reason, "ticket": e.ticket,
         "expires": e.expires.isoformat(), "status": result.status, "matched": result.matched,
         "matched_findings": result.findings, "matched_guest_clusters": result.guest_clusters,
@@ -31,6 +31,7 @@ def _entry(result: EntryResult) -> dict[str, Any]:
         "renamed": [{"old": old, "new": new} for old, new in result.renamed],
         "held_open": [{"guest_cluster": h.cluster, "open_findings": [{"guest": g, "rule": r} for g, r in h.open_findings]}
                       for h in result.held_open],
+        "ambiguous": list(result.ambiguous),
     }
 
 

@@ -46,6 +46,8 @@ class ExceptionRow:
     """Earlier entries that accept some of what this one matches (they are shown as accepting it)."""
     held_open: tuple[str, ...] = ()
     """'guest cluster X stays open: g's RULE is open' for each guest cluster it accepts whose cost stays open."""
+    ambiguous: str = ""
+    """'ambiguous: names 2 hosts of different vCenters (…); accepts neither until a vcenter key says which'."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def acceptance_view(judgement: Judgement, analysis: Analysis, costing: Costing) 
             renamed=tuple(f"{old} → {new}" for old, new in r.renamed),
             accepted_first_by=r.accepted_first_by,
             held_open=tuple(_held_text(h) for h in r.held_open),
+            ambiguous=(f"ambiguous: {r.ambiguity}; accepts {'neither' if len(r.ambiguous) == 2 else 'none of them'} "
+                       "until a vcenter key says which") if r.ambiguous else "",
         )
         for r in judgement.entries
     ]
