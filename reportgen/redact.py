@@ -53,7 +53,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "disks": {"guest_key": "key", "path": "path", "datastore": "ds", "lun_id": "lun"},
     "nics": {"guest_key": "key", "label": "label", "network": "net", "switch": "switch", "mac": "mac"},
     "networks": {"host_key": "key", "network": "net", "switch": "switch"},
-    "datastores": {"datastore_key": "key", "name": "ds", "host_keys": "keys"},
+    "datastores": {"datastore_key": "key", "name": "ds", "host_keys": "keys", "host_names": "host"},
     "devices": {"guest_key": "key", "detail": "detail", "datastore": "ds"},
 }
 # Text columns that hold no name: values from a fixed vocabulary, products, versions, labels RVTools writes.

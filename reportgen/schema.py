@@ -250,6 +250,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("type", STR, doc="VMFS, NFS, vsan, VVOL, CSV, SMB, local"),
         Column("host_count", I32),
         Column("host_keys", pa.list_(STR), doc="hosts that see the datastore"),
+        Column("host_names", pa.list_(STR), doc="the same hosts by name, as the export spells them (vSphere)"),
         Column("shared", BOOL, doc="MHA / more than one host; null when unknown"),
         Column("capacity_mib", I64),
         Column("source_id", I32, True),

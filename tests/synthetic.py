@@ -211,10 +211,12 @@ def rules_estate(n_guests: int = 200_000, per_host: int = 50, per_cluster: int =
     clusters_n = (n_hosts + per_cluster - 1) // per_cluster
     stores = pl.concat([
         h.select(datastore_key=pl.format(SCALE_UUID + "/local{}", "i"), name=pl.format("local{}", "i"),
-                 host_count=pl.lit(1, pl.Int32), host_keys=pl.concat_list(pl.format(SCALE_UUID + "/{}", "name"))),
+                 host_count=pl.lit(1, pl.Int32), host_keys=pl.concat_list(pl.format(SCALE_UUID + "/{}", "name")),
+                 host_names=pl.concat_list("name")),
         pl.DataFrame({"c": range(clusters_n)}).select(
             datastore_key=pl.format(SCALE_UUID + "/san{}", "c"), name=pl.format("san{}", "c"),
-            host_count=pl.lit(per_cluster, pl.Int32), host_keys=pl.concat_list(pl.format(SCALE_UUID + "/x{}", "c"))),
+            host_count=pl.lit(per_cluster, pl.Int32), host_keys=pl.concat_list(pl.format(SCALE_UUID + "/x{}", "c")),
+            host_names=pl.concat_list(pl.format("x{}", "c"))),
     ]).with_columns(type=pl.lit("VMFS"), shared=pl.col("host_count") > 1, source_id=pl.lit(0, pl.Int32))
     devices = g.select(guest_key=pl.format(SCALE_UUID + "/vm-{}", "i"), kind=pl.lit("cd"), backing=pl.lit("client"),
                        detail=pl.lit("Remote ATAPI"), connected=pl.lit(False), starts_connected=pl.lit(False),

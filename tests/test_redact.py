@@ -165,3 +165,11 @@ def test_service_patterns_price_the_same_guests_and_are_not_shown(cli, tmp_path:
     totals = [json.loads(p.read_text())["cost"]["annual_total"] for p in (plain, hidden, without)]
     assert totals[0] == totals[1] != totals[2]
     assert "hqsql" not in hidden.read_text()
+
+
+def test_a_single_host_datastore_names_its_host_by_the_host_s_pseudonym(cli, tmp_path: Path) -> None:
+    """Before, the evidence took the host from the datastore's host key, which is pseudonymised part by part."""
+    out = tmp_path / "hidden.json"
+    assert cli(["audit", SAMPLES / "rvtools" / "acme-vc01.xlsx", "--json", out, "--redact", "-q"]).code == 0
+    running = [f for f in json.loads(out.read_text())["findings"] if f["rule"] == "VMW-13" and f["timing"] == "now"]
+    assert running and all(f"Hosts = {f['host']};" in f["evidence"] for f in running)

@@ -188,7 +188,7 @@ class InfraMapping(MapperBase):
             pl.col("host").is_not_null() & (pl.col("host") != "")
         )
         members = members.with_columns(host=self.host_name(members.get_column("host"), "vDatastore", "Hosts")).group_by(
-            "datastore_key").agg(host_keys=pl.concat_str("scope", pl.lit("/"), "host"))
+            "datastore_key").agg(host_keys=pl.concat_str("scope", pl.lit("/"), "host"), host_names="host")
         frame = frame.join(members, on="datastore_key", how="left")
         self.status("vDatastore", frame.height)
         return frame

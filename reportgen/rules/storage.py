@@ -75,8 +75,7 @@ def local_datastores(estate: Estate) -> pl.DataFrame:
     single = (pl.col("host_count") <= 1) | (pl.col("host_count").is_null() & pl.col("shared").not_())
     return stores.filter(single & ~pl.col("type").fill_null("").str.to_lowercase().is_in(["vsan"])).select(
         "datastore_key", "source_id", datastore="name", ds_name="name", ds_type="type", ds_hosts="host_count",
-        seen_by=pl.col("host_keys").list.eval(pl.element().str.split("/").list.slice(1).list.join("/"))
-        .list.join(", "),
+        seen_by=pl.col("host_names").list.join(", "),
     )
 
 

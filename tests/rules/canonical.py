@@ -72,7 +72,7 @@ def portgroup(on: str, network: str, switch: str = "vSwitch0", uplink: bool | No
 def store(name: str, hosts: Iterable[str], type: str = "VMFS") -> dict[str, Any]:
     seen = list(hosts)
     return {"datastore_key": f"{UUID}/{name}", "name": name, "type": type, "host_count": len(seen),
-            "host_keys": [f"{UUID}/{h}" for h in seen], "shared": len(seen) > 1, "capacity_mib": 2097152,
+            "host_keys": [f"{UUID}/{h}" for h in seen], "host_names": seen, "shared": len(seen) > 1, "capacity_mib": 2097152,
             "source_id": 0}
 
 
