@@ -27,11 +27,21 @@ MAX_CELL = 32_000
 
 
 @dataclass(frozen=True)
+class Money:
+    """A money column: its header names the currency and its cells are formatted as amounts."""
+    label: str
+    width: float
+
+
+@dataclass(frozen=True)
 class Sheet:
     name: str
-    columns: tuple[tuple[str, float], ...]
-    """(header, width in characters)."""
+    columns: tuple[tuple[str, float] | Money, ...]
+    """(header, width in characters), or a money column."""
     rows: Callable[[dict[str, Any]], Iterable[Sequence[object]]]
+
+    def headers(self, currency: str) -> list[str]:
+        return [f"{c.label} ({currency})" if isinstance(c, Money) else c[0] for c in self.columns]
 
 
 def _join(items: Iterable[object]) -> str:
@@ -196,7 +206,6 @@ def _by_rule(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
 
 def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
     """The workbook's sheets, in order; money columns name the currency in their header."""
-    cur = costing.currency
     return (
         Sheet("Findings", (("Rule", 9), ("Title", 34), ("Severity", 9), ("Severity rank", 8), ("Timing", 13),
                            ("Guest", 24), ("Guest key", 30), ("Host", 22), ("Cluster", 18), ("Guest cluster", 10),
@@ -205,7 +214,7 @@ def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
                            ("Accepted (exception)", 36)), _findings),
         Sheet("Guest clusters", (("ID", 8), ("Name", 28), ("Topology", 13), ("Suspected", 10), ("Nodes", 7),
                                  ("Running", 8), ("Members", 40), ("Hosts", 30), ("Clusters", 18), ("Rules", 16),
-                                 (f"Cost a year ({cur})", 12), (f"Cost once all run ({cur})", 14),
+                                 Money("Cost a year", 12), Money("Cost once all run", 14),
                                  ("Accepted (exception)", 36)), _clusters),
         Sheet("Shared disks", (("Guest cluster", 10), ("Name", 28), ("Disk", 50), ("Datastore", 20), ("Owner", 24),
                                ("Owner key", 30), ("Owner found by", 14), ("Boot disk", 9), ("Controller", 18),
@@ -217,7 +226,7 @@ def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
                                 ("Guests", 8), ("Guests to power off", 10), ("Names", 40),
                                 ("At next power-on", 30), ("Owners to ask", 24), ("Owner unknown", 9),
                                 ("Wave", 6), ("Maintenance domain", 10), ("Stranded on failure", 10),
-                                (f"Cost a year ({cur})", 12)), _register),
+                                Money("Cost a year", 12)), _register),
         Sheet("Waves", (("Wave", 6), ("Host", 24), ("Cluster", 18), ("Can be emptied", 9)), _waves),
         Sheet("Failure impact", (("Host", 24), ("Cluster", 18), ("Guest", 24), ("Guest key", 30),
                                  ("Owner", 18), ("Rules", 16)), _failure),
@@ -227,21 +236,21 @@ def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
         Sheet("Data quality", (("Level", 8), ("File", 40), ("Sheet", 12), ("Row", 7), ("Column", 16),
                                ("Rows", 7), ("Skipped", 8), ("Message", 70)), _quality),
         Sheet("Cost by unit", (("Kind", 13), ("ID", 30), ("Name", 28), ("Hosts", 30), ("Events a year", 10),
-                               (f"Cost a year ({cur})", 12)), _cost_units(costing)),
+                               Money("Cost a year", 12)), _cost_units(costing)),
         Sheet("Cost by host", (("Host", 24), ("Cluster", 18), ("Units", 7), ("Events a year", 10),
-                               (f"Cost per event ({cur})", 12), (f"Cost a year ({cur})", 12)), _cost_hosts(costing)),
-        Sheet("Cost by owner", (("Owner", 30), (f"Cost a year ({cur})", 12)), _cost_owners),
+                               Money("Cost per event", 12), Money("Cost a year", 12)), _cost_hosts(costing)),
+        Sheet("Cost by owner", (("Owner", 30), Money("Cost a year", 12)), _cost_owners),
         Sheet("Owners", (("Owner", 30), ("E-mail", 30), ("Team", 20), ("Cost centre", 12),
                          ("Owner from", 12), ("Guests", 8)), _owners),
         Sheet("Actions", (("Action", 50), ("Effort", 9), ("Rules", 14), ("Units", 7), ("Hosts freed", 9),
-                          (f"Saved a year alone ({cur})", 14), (f"Cost it addresses ({cur})", 14),
+                          Money("Saved a year alone", 14), Money("Cost it addresses", 14),
                           ("Why no host is freed alone", 40)), _actions(analysis, costing)),
-        Sheet("Fixes by rule", (("Rule", 9), ("Title", 34), ("Hosts freed", 10), (f"Saved a year ({cur})", 12),
+        Sheet("Fixes by rule", (("Rule", 9), ("Title", 34), ("Hosts freed", 10), Money("Saved a year", 12),
                                 ("Hosts", 50)), _by_rule),
         Sheet("Exceptions", (("Entry", 6), ("Line", 6), ("What is accepted", 36), ("Status", 9), ("Expires", 11),
                              ("Owner", 20), ("Approved by", 20), ("Reason", 50), ("Ticket", 14),
                              ("Findings matched", 9), ("Guest clusters matched", 9), ("Renamed since", 30),
-                             (f"Cost a year ({cur})", 12)), _exceptions),
+                             Money("Cost a year", 12)), _exceptions),
     )
 
 
@@ -263,10 +272,12 @@ def write_xlsx(analysis: Analysis, costing: Costing, path: str | Path,
         money = workbook.add_format({"num_format": f'"{symbol}"#,##0' if symbol else "#,##0"})
         for sheet in sheets(analysis, costing):
             ws = workbook.add_worksheet(sheet.name)
-            money_cols = {i for i, (name, _) in enumerate(sheet.columns) if name.startswith(("Cost", "Saved"))}
-            for col, (_, width) in enumerate(sheet.columns):
-                ws.set_column(col, col, width, money if col in money_cols else None)
-            ws.write_row(0, 0, [name for name, _ in sheet.columns], header)
+            for col, column in enumerate(sheet.columns):
+                if isinstance(column, Money):
+                    ws.set_column(col, col, column.width, money)
+                else:
+                    ws.set_column(col, col, column[1], None)
+            ws.write_row(0, 0, sheet.headers(costing.currency), header)
             n = 0
             for n, row in enumerate(sheet.rows(document), start=1):
                 ws.write_row(n, 0, row)

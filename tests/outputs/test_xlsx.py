@@ -94,6 +94,19 @@ def test_each_cost_sheet_sums_to_the_json_total_and_names_its_currency(workbook)
     assert "£" in cell.number_format
 
 
+def test_money_columns_are_the_ones_naming_the_currency(workbook) -> None:
+    wb, doc, _ = workbook
+
+    def column_format(ws, index: int) -> str:
+        return next((d.number_format for d in ws.column_dimensions.values() if d.min and d.min <= index <= d.max),
+                    "General")
+
+    currency = f"({doc['cost']['currency']})"
+    mismatched = [(ws.title, c.value) for ws in wb.worksheets if ws.title != "About" for c in ws[1]
+                  if ("#,##0" in column_format(ws, c.column)) != c.value.endswith(currency)]
+    assert mismatched == []  # 'Cost centre' is a code, not an amount
+
+
 def test_findings_sort_by_severity_rank_and_say_where_they_were_read(workbook) -> None:
     wb, doc, _ = workbook
     rows = _sheet(wb, "Findings")
