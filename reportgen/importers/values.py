@@ -206,8 +206,7 @@ def timestamp(column: str) -> pl.Expr:
 
 def unreadable_date_why(value: str) -> str:
     """Why a date was not read, where the reason is not plain (day and month cannot be told apart); else ''."""
-    parts = re.fullmatch(_SLASHED_24H, value.strip())
-    if parts and int(parts[1]) <= 12 and int(parts[2]) <= 12 and parts[1] != parts[2]:
+    if pl.select(ambiguous_date(pl.lit(value.strip(), pl.String))).item():
         return " (the day and the month cannot be told apart: Excel writes month first in en-US and day first in " \
                "most other languages)"
     return ""

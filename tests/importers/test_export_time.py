@@ -58,3 +58,16 @@ def test_a_slashed_export_time_that_could_be_either_day_first_or_month_first_is_
     [line] = [d for d in found["data_quality"] if d["column"] == "xlsx creation datetime"]
     assert f"'{written}' is not a date and time reportgen can read" in line["message"]
     assert "the day and the month cannot be told apart" in line["message"]
+
+
+@pytest.mark.parametrize("written", ["02/06/2025 07:30", "2/6/2025 07:30:00", "06/6/2025 07:30", "13/06/2025 07:30",
+                                     "6/2/2025 7:30 PM", "not a date"])
+def test_the_day_and_month_reason_is_given_exactly_where_the_date_is_left_unread_for_it(written: str) -> None:
+    import polars as pl
+
+    from reportgen.importers.values import parse_datetime, unreadable_date_why
+
+    read = pl.select(parse_datetime(pl.lit(written, pl.String))).item()
+    either_way = any(pl.select(pl.lit(written).str.strptime(pl.Datetime, f, strict=False)).item() is not None
+                     for f in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"))
+    assert bool(unreadable_date_why(written)) == (read is None and either_way)
