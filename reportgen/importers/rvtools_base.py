@@ -90,10 +90,19 @@ def needed_columns(options: MapOptions) -> dict[str, frozenset[str]]:
     return needed
 
 
+@dataclass(frozen=True)
+class ExportScope:
+    """The vCenter an export's rows belong to when they do not name their own: ``key`` prefixes the keys;
+    ``uuid`` is its VI SDK UUID, None when only the server or the file stands for it."""
+
+    key: str
+    uuid: str | None = None
+
+
 class MapperBase:
     """One mapping step over some tabs of an export; collects its own issues and tab statuses."""
 
-    def __init__(self, raw: RawExport, source_id: int, options: MapOptions, scope: str | None = None,
+    def __init__(self, raw: RawExport, source_id: int, options: MapOptions, scope: ExportScope | None = None,
                  producer: Producer | None = None, spellings: HostSpellings | None = None) -> None:
         self.raw = raw
         self.producer = producer or Producer("RVTools", None, "vsphere")
@@ -124,7 +133,7 @@ class MapperBase:
     def scope_expr(self, frame: pl.DataFrame) -> pl.Expr:
         """The vCenter a row belongs to: its VI SDK UUID, else the export's."""
         own = V.text("VI SDK UUID").str.to_uppercase() if "VI SDK UUID" in frame.columns else pl.lit(None, pl.String)
-        return pl.coalesce(own, pl.lit(self.scope))
+        return pl.coalesce(own, pl.lit(self.scope.key))
 
     def skip(self, tab: RawTab, rows: pl.DataFrame, reason: str, level: IssueLevel = "warning") -> None:
         if rows.is_empty():
@@ -193,20 +202,21 @@ class MapperBase:
                               quoted=(str(sample),))
                 )
 
-    def default_scope(self) -> str:
+    def default_scope(self) -> ExportScope:
         """The vCenter of the export: the commonest VI SDK UUID, else the server, else the file."""
         for tab in ("vInfo", "vSource", "vHost"):
             frame = self.tab(tab)
             if frame is not None and "VI SDK UUID" in frame.columns:
                 values = frame.select(V.text("VI SDK UUID").str.to_uppercase().drop_nulls().mode())
                 if values.height:
-                    return str(sorted(values.to_series().to_list())[0])
+                    uuid = str(sorted(values.to_series().to_list())[0])
+                    return ExportScope(uuid, uuid)
         meta = self.tab("vMetaData")
         if meta is not None and "Server" in meta.columns and meta.height:
             server = meta["Server"][0]
             if server:
-                return f"server:{server}"
-        return f"file:{self.raw.file}"
+                return ExportScope(f"server:{server}")
+        return ExportScope(f"file:{self.raw.file}")
 
     def host_key(self, frame: pl.DataFrame, tab: str, column: str = "Host") -> pl.Expr:
         """``<scope>/<host>``, the host as vHost spells it (see :mod:`.host_names`)."""

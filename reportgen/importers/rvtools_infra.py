@@ -19,6 +19,7 @@ class InfraMapping(MapperBase):
                 host_key=self.host_key(f, "vHost"),
                 name=self.col(f, "Host"),
                 cluster_key=self.cluster_key(f),
+                scope=self.scope_expr(f),  # the vCenter of cluster_key, for clusters() to join vCluster on
                 cluster=self.col(f, "Cluster"),
                 datacenter=self.col(f, "Datacenter"),
                 platform=self.platform,
@@ -49,6 +50,7 @@ class InfraMapping(MapperBase):
         seen = guests.filter(pl.col("host_key").is_not_null()).group_by("host_key").agg(
             name=(pl.col("Host") if "Host" in guests.columns else pl.col("host_key")).first(),
             cluster_key=pl.col("cluster_key").first(),
+            scope=pl.col("id_scope").first(),
             cluster=pl.col("cluster").first(),
             datacenter=pl.col("datacenter").first(),
         ).with_columns(platform=self.platform, source_id=pl.lit(self.source_id, pl.Int32))
@@ -67,7 +69,7 @@ class InfraMapping(MapperBase):
             name=pl.col("cluster").first(),
             datacenter=pl.col("datacenter").first(),
             host_count=pl.len().cast(pl.Int32),
-            scope=pl.col("cluster_key").first().str.split("/").list.first(),
+            scope=pl.col("scope").first(),
         ).with_columns(platform=self.platform, source_id=pl.lit(self.source_id, pl.Int32))
         f = self.tab("vCluster")
         if f is None:

@@ -325,6 +325,6 @@ class Mapper(InfraMapping):
             source_id=self.source_id, file=self.raw.file, format=self.raw.format, platform=self.producer.platform,
             tool=self.producer.tool, tool_version=version, exported_at=exported, server=server,
             producer_recognised=self.producer.recognised,
-            server_uuid=None if self.scope.startswith(("server:", "file:")) else self.scope,
+            server_uuid=self.scope.uuid,
             server_version=server_version,
         )

@@ -17,7 +17,7 @@ from .. import schema
 from ..errors import InputError
 from ..estate import DataIssue, Estate, TabStatus
 from .host_names import HostSpellings, host_spellings
-from .rvtools_base import NEEDED, MapOptions
+from .rvtools_base import NEEDED, ExportScope, MapOptions
 from .rvtools_map import Mapper
 from .rvtools_producer import Producer, recognise
 from .rvtools_read import RawExport, RawTab
@@ -103,9 +103,9 @@ def run_stage(stage: Stage, file: str, fmt: str, tabs: Mapping[str, RawTab], sou
     return StageResult(value, tuple(m.issues), tuple(m.tabs), m.rows_read, m.rows_used)
 
 
-def _scope(result: StageResult) -> tuple[str, Producer, HostSpellings]:
+def _scope(result: StageResult) -> tuple[ExportScope, Producer, HostSpellings]:
     value = result.value
-    assert isinstance(value, tuple) and isinstance(value[0], str) and isinstance(value[1], Producer)
+    assert isinstance(value, tuple) and isinstance(value[0], ExportScope) and isinstance(value[1], Producer)
     assert isinstance(value[2], HostSpellings)
     return value[0], value[1], value[2]
 

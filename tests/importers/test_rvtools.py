@@ -9,7 +9,7 @@ import pytest
 
 from reportgen.errors import InputError
 from reportgen.importers import MapOptions, load_estate
-from tests.rvtools_files import UUID, Guest, small_estate, write_csv_folder, write_xlsx
+from tests.rvtools_files import HEADERS, UUID, Guest, small_estate, write_csv_folder, write_xlsx
 
 
 def rows(estate, table: str) -> list[dict]:
@@ -210,3 +210,13 @@ def test_an_owner_custom_attribute_is_used_when_none_is_configured(tmp_path: Pat
     assert any("custom attribute 'Application Owner'" in i.message for i in estate.issues)
     plain = load_estate([write_xlsx(small_estate(custom={"Backup status": "ok"}), tmp_path / "b.xlsx")])
     assert {g["owner"] for g in rows(plain, "guests")} == {None}
+
+
+def test_an_export_without_vcenter_uuid_keeps_its_cluster_settings(tmp_path: Path) -> None:
+    # No VI SDK UUID and no vMetaData: the file stands for the vCenter, and its path has slashes.
+    without = {tab: ("VI SDK UUID",) for tab in HEADERS}
+    estate = load_estate([write_xlsx(small_estate(), tmp_path / "a.xlsx", drop=("vMetaData", "vSource"),
+                                     columns=without)])
+    clusters = by(rows(estate, "clusters"), "name")
+    assert clusters["Prod"]["drs_enabled"] is True and clusters["Prod"]["ha_enabled"] is True
+    assert rows(estate, "sources")[0]["server_uuid"] is None
