@@ -47,6 +47,7 @@ class WorkbookJob:
         self._unread = {t for t, _ in self._queue}
         self._read: dict[str, RawTab] = {}
         self._read_issues: dict[str, list[DataIssue]] = {}
+        self._unread_why: dict[str, tuple[str, str]] = {}
         self._results: dict[str, StageResult] = {}
         self._claimed: set[str] = set()
         self._failed: BaseException | None = None
@@ -95,8 +96,11 @@ class WorkbookJob:
                     archive, index = opened
                     strings = checked_strings(partial(self._strings.get, archive, index), self.file,
                                               index.shared_strings)
-                    raw = read_xlsx_tab(archive, index, strings, tab[0], tab[1], self.file, self.needed[tab[0]], issues)
+                    unread: dict[str, tuple[str, str]] = {}
+                    raw = read_xlsx_tab(archive, index, strings, tab[0], tab[1], self.file, self.needed[tab[0]], issues,
+                                        unread)
                     with self._cond:
+                        self._unread_why.update(unread)
                         if raw is not None:
                             self._read[tab[0]] = raw
                         self._read_issues[tab[0]] = issues
@@ -133,4 +137,6 @@ class WorkbookJob:
         if self._failed is not None:
             raise self._failed
         issues = tuple(i for t in self._order for i in self._read_issues.get(t, ()))
-        return assemble(self.file, issues, tuple(self._read["vInfo"].custom), self.source_id, self._results)
+        return assemble(self.file, issues, tuple(self._read["vInfo"].custom), self.source_id, self._results,
+                        {t: self._unread_why[t] for t in self._order if t in self._unread_why},
+                        {t: r.sheet for t, r in self._read.items()})

@@ -11,7 +11,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -33,7 +33,7 @@ from .bounded import (
     read_member,
 )
 from .detect import tab_file
-from .tabular import read_text_table
+from .tabular import EmptyFile, read_text_table
 from .xlsx_read import (
     SharedStrings,
     SheetColumns,
@@ -72,6 +72,9 @@ class RawExport:
     format: str
     tabs: dict[str, RawTab]
     issues: tuple[DataIssue, ...]
+    unread: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Tabs whose file or sheet is there but could not be read -> (why, the file or sheet named): the checks that
+    need them are not assessed."""
 
 
 def _resolve_headers(
@@ -340,9 +343,10 @@ def two_copies(tab: str, first: str, second: str, file: str, what: str) -> Input
 
 def read_xlsx_tab(
     archive: zipfile.ZipFile, index: WorkbookIndex, strings: SharedStrings, tab: str, sheet: str,
-    file: str, needed: frozenset[str], issues: list[DataIssue],
+    file: str, needed: frozenset[str], issues: list[DataIssue], unread: dict[str, tuple[str, str]] | None = None,
 ) -> RawTab | None:
-    """One tab of an open workbook, or None (with a warning in ``issues``) if its sheet cannot be read."""
+    """One tab of an open workbook, or None (with a warning in ``issues``, and why in ``unread``) if its sheet
+    cannot be read."""
     want = _wanted(tab, needed)
     try:
         read = read_columns(
@@ -357,9 +361,14 @@ def read_xlsx_tab(
                              hint="copy or export the workbook again; it may have been cut short or altered") from exc
         issues.append(DataIssue("warning", file, f"sheet cannot be read: {_first_line(exc)}", sheet=sheet,
                                 quoted=(file,)))
+        if unread is not None:
+            unread[tab] = (f"sheet '{sheet}' cannot be read ({_first_line(exc)})", sheet)
         return None
     if read.strings_missing:
         raise missing_strings(read, archive, index.shared_strings, strings, file, sheet)
+    if not read.header:
+        _headerless(tab, sheet, file, read.complete, issues, unread)
+        return None
     if read.cells_cut and read.first_cut is not None:
         row, col = read.first_cut
         issues.append(DataIssue(
@@ -385,6 +394,7 @@ def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]])
     archive, index = xlsx_open(source, file)
     issues: list[DataIssue] = []
     tabs: dict[str, RawTab] = {}
+    unread: dict[str, tuple[str, str]] = {}
     with archive:
         strings = checked_strings(lambda: read_shared_strings(archive, index), file, index.shared_strings)
         seen: dict[str, str] = {}
@@ -395,24 +405,48 @@ def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]])
             if tab is None or tab not in needed:
                 continue
             seen[tab] = sheet
-            raw = read_xlsx_tab(archive, index, strings, tab, sheet, file, needed[tab], issues)
+            raw = read_xlsx_tab(archive, index, strings, tab, sheet, file, needed[tab], issues, unread)
             if raw is not None:
                 tabs[tab] = raw
-    return RawExport(file, "rvtools-xlsx", tabs, tuple(issues))
+    return RawExport(file, "rvtools-xlsx", tabs, tuple(issues), unread)
+
+
+def _headerless(tab: str, sheet: str, file: str, complete: bool, issues: list[DataIssue],
+                unread: dict[str, tuple[str, str]] | None) -> None:
+    """A sheet without a header row (RVTools writes one even for a tab with no rows): vInfo stops the audit;
+    another tab is named and unread, so the checks that need it are not assessed."""
+    problem = "has no header row" if complete else "is cut short before its header row"
+    if tab == "vInfo":
+        raise InputError(f"the {sheet} sheet {problem}", where=file,
+                         hint="export the workbook again from RVTools; reportgen needs at least vInfo")
+    issues.append(DataIssue(
+        "warning", file, f"the sheet {problem} (RVTools writes one even for a tab with no rows): the {tab} tab was "
+        "not read, so the checks that need it are not assessed; export the workbook again", sheet=sheet))
+    if unread is not None:
+        unread[tab] = (f"sheet '{sheet}' {problem}, so it was not read", sheet)
 
 
 def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[str, frozenset[str]]) -> RawExport:
     """Read RVTools CSV exports given as (name, bytes) pairs (one file per tab)."""
     issues: list[DataIssue] = []
     tabs: dict[str, RawTab] = {}
+    seen: dict[str, str] = {}
+    unread: dict[str, tuple[str, str]] = {}
     for name, data in files:
         tab = H.canonical_tab(Path(name).name)
         if tab is None or tab not in needed:
             continue
-        if tab in tabs:
-            raise two_copies(tab, tabs[tab].sheet, Path(name).name, file, "files")
+        if tab in seen:
+            raise two_copies(tab, seen[tab], Path(name).name, file, "files")
+        seen[tab] = Path(name).name
         where = f"{file}/{Path(name).name}" if file != name else name
-        text = read_text_table(data, where)
+        try:
+            text = read_text_table(data, where)
+        except EmptyFile as exc:
+            if tab == "vInfo":  # without it there is no audit
+                raise
+            unread[tab] = (_empty_file(tab, Path(name).name, exc.message, file, issues), Path(name).name)
+            continue
         if text.ragged:
             first = int(text.frame["__row"][text.ragged[0]])
             issues.append(DataIssue(
@@ -425,7 +459,17 @@ def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[s
         frame = text.frame.select([V.text(columns[i]).alias(columns[i]) for i in loaded] + [pl.col("__row")])
         raw = _finish(tab, Path(name).name, where, list(text.headers), frame, loaded, issues)
         tabs[tab] = _drop_blank(raw, where, issues)
-    return RawExport(file, "rvtools-csv", tabs, tuple(issues))
+    return RawExport(file, "rvtools-csv", tabs, tuple(issues), unread)
+
+
+def _empty_file(tab: str, name: str, problem: str, file: str, issues: list[DataIssue]) -> str:
+    """Note a tab's CSV that has not even a header row (RVTools writes one for a tab with no rows), and say
+    why the tab is unread: it may have listed anything, so the checks that need it are not assessed."""
+    issues.append(DataIssue(
+        "warning", file, f"{problem}, without the header row RVTools writes even for a tab with no rows: the "
+        f"{tab} tab was not read, so the checks that need it are not assessed; export it again",
+        sheet=name, quoted=(name,)))
+    return f"{name} {problem.removeprefix('the file ')} (not even a header row), so it was not read"
 
 
 def _tab_of(name: str, needed: dict[str, frozenset[str]]) -> str | None:
@@ -465,7 +509,7 @@ def _read_folder(path: Path, needed: dict[str, frozenset[str]]) -> RawExport:
         elif tab is not None or (entry.refused and tab_file(entry.name)):  # the latter is refused
             chosen.append((entry.name, entry.read(MAX_CSV_BYTES, f"{file}/{entry.name}")))
     export = read_csv_files(chosen, file, needed)
-    return RawExport(file, export.format, export.tabs, (*skipped, *export.issues))
+    return RawExport(file, export.format, export.tabs, (*skipped, *export.issues), export.unread)
 
 
 def _read_zip(archive: zipfile.ZipFile, file: str, needed: dict[str, frozenset[str]]) -> RawExport:

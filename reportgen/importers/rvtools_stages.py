@@ -7,6 +7,7 @@ ready (:mod:`.rvtools_job`), the estate is the same, issue for issue.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from ..errors import InputError
 from ..estate import DataIssue, Estate, TabStatus
 from .host_names import HostSpellings, host_spellings
 from .rvtools_base import NEEDED, ExportScope, MapOptions
+from .rvtools_hollow import hollow_tabs
 from .rvtools_map import Mapper
 from .rvtools_producer import Producer, recognise
 from .rvtools_read import RawExport, RawTab
@@ -123,8 +125,11 @@ def _to_table(name: str, frame: pl.DataFrame) -> pa.Table:
 
 
 def assemble(file: str, read_issues: tuple[DataIssue, ...], custom: tuple[str, ...], source_id: int,
-             results: Mapping[str, StageResult]) -> Estate:
-    """The estate of one export from its stage results (reported in STAGES order)."""
+             results: Mapping[str, StageResult], unread: Mapping[str, tuple[str, str]] | None = None,
+             sheets: Mapping[str, str] | None = None) -> Estate:
+    """The estate of one export from its stage results (reported in STAGES order); ``unread`` names the tabs
+    whose file or sheet was there but could not be read: (why, the file or sheet it names); ``sheets`` the sheet
+    (or file) of each tab read."""
     ordered = [results[s.name] for s in STAGES]
     issues = [*read_issues, *(i for r in ordered for i in r.issues)]
     tables = {name: _to_table(name, _frame(results[name]))
@@ -137,8 +142,19 @@ def assemble(file: str, read_issues: tuple[DataIssue, ...], custom: tuple[str, .
     if custom:
         issues.append(DataIssue("info", file, f"custom attribute / tag columns found: {', '.join(custom)}",
                                 sheet="vInfo", quoted=custom))
-    return Estate(tables=tables, issues=tuple(issues), tabs=tuple(t for r in ordered for t in r.tabs),
-                  custom_columns={source_id: custom})
+    tabs = hollow_tabs(file, [t for r in ordered for t in r.tabs], tables, sheets or {}, issues)
+    tabs = _unread_gaps(tabs, unread or {}, source_id)
+    return Estate(tables=tables, issues=tuple(issues), tabs=tuple(tabs), custom_columns={source_id: custom})
+
+
+def _unread_gaps(tabs: list[TabStatus], unread: Mapping[str, tuple[str, str]], source_id: int) -> list[TabStatus]:
+    """Tab statuses with a gap for each tab that was there but unread: not "missing", "not fully read"."""
+    out = [dataclasses.replace(t, gaps=(*t.gaps, unread[t.tab][0]), quoted=(*t.quoted, unread[t.tab][1]))
+           if t.tab in unread and not t.present else t for t in tabs]
+    known = {t.tab for t in tabs}
+    out += [TabStatus(source_id, tab, False, gaps=(why,), quoted=(name,))
+            for tab, (why, name) in unread.items() if tab not in known]
+    return out
 
 
 def map_export(raw: RawExport, source_id: int, options: MapOptions) -> Estate:
@@ -147,4 +163,5 @@ def map_export(raw: RawExport, source_id: int, options: MapOptions) -> Estate:
     for stage in STAGES:
         results[stage.name] = run_stage(stage, raw.file, raw.format, raw.tabs, source_id, options, results)
     custom = tuple(raw.tabs["vInfo"].custom)
-    return assemble(raw.file, raw.issues, custom, source_id, results)
+    return assemble(raw.file, raw.issues, custom, source_id, results, raw.unread,
+                    {t: r.sheet for t, r in raw.tabs.items()})

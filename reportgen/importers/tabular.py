@@ -104,6 +104,10 @@ def _line_ends(text: str) -> str:
     return re.sub(r"\r\r+\n", "\n", text) if "\r\r" in text else text
 
 
+class EmptyFile(InputError):
+    """A delimited file without even a header row (0 bytes, a byte order mark, blank lines, a ``#TYPE`` line)."""
+
+
 def read_text_table(data: bytes, file: str) -> TextTable:
     """Read one delimited file into a :class:`TextTable` (all columns as text)."""
     text, encoding = decode(data, file)
@@ -121,7 +125,7 @@ def read_text_table(data: bytes, file: str) -> TextTable:
         stripped = stripped.split("\n", 1)[1] if "\n" in stripped else ""
         lines_skipped += 1
     if not stripped.strip():
-        raise InputError("the file is empty", where=file, hint="export it again; it holds no header row")
+        raise EmptyFile("the file is empty", where=file, hint="export it again; it holds no header row")
     hinted = None
     first = stripped.split("\n", 1)[0].rstrip("\r")
     if len(first) == 5 and first.lower().startswith("sep="):  # Excel's hint line: 'sep=;' names the delimiter
@@ -129,7 +133,7 @@ def read_text_table(data: bytes, file: str) -> TextTable:
         stripped = stripped.split("\n", 1)[1] if "\n" in stripped else ""
         lines_skipped += 1
         if not stripped.strip():
-            raise InputError("the file holds only Excel's 'sep=' line", where=file,
+            raise EmptyFile("the file holds only Excel's 'sep=' line", where=file,
                              hint="export it again; it holds no header row")
     header_line = stripped.split("\n", 1)[0].rstrip("\r")
     delimiter = hinted or sniff_delimiter(header_line)
