@@ -41,14 +41,13 @@ def _texts(values: Iterable[str]) -> str:
 
 def read_findings(path: str | Path) -> dict[str, Any]:
     """The findings JSON at ``path``; InputError when it cannot be read or is not one."""
-    from .compare_io import MAX_FINDINGS_BYTES
     from .findings_shape import check_findings_shape
-    from .importers.bounded import read_side_file
+    from .importers.bounded import read_findings_bytes
 
     where = str(path)
     if not Path(path).exists():
         raise InputError("no such file", where=where, hint="write one with 'reportgen audit … --json'")
-    data = read_side_file(Path(path), MAX_FINDINGS_BYTES, "give the findings JSON 'reportgen audit --json' wrote")
+    data = read_findings_bytes(Path(path), "give the findings JSON 'reportgen audit --json' wrote")
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

@@ -20,10 +20,7 @@ from typing import Any
 
 from .errors import InputError
 from .host_labels import told_apart
-from .importers.bounded import open_regular, read_all
-
-MAX_FINDINGS_BYTES = 256 * 1024 * 1024
-"""Far above any findings JSON reportgen writes (200,000 guests: 24 MiB)."""
+from .importers.bounded import open_regular, read_all, read_findings_bytes
 
 SUGGESTIONS = 5
 """Close matches named for a host name that matches nothing."""
@@ -136,17 +133,7 @@ class Register:
 def load_register(path: str | os.PathLike[str]) -> Register:
     """Read a findings JSON; raises InputError when it cannot be read or is not one."""
     where = str(path)
-    try:
-        size = os.stat(path).st_size
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", where=where, hint="name a findings JSON "
-                         "written by 'reportgen audit --json', or an export") from exc
-    if size > MAX_FINDINGS_BYTES:
-        raise InputError(f"is {size:,} bytes, more than any findings JSON reportgen writes ({MAX_FINDINGS_BYTES:,} "
-                         "bytes at most); refused", where=where,
-                         hint="name a findings JSON written by 'reportgen audit --json'")
-    with open_regular(Path(path), MAX_FINDINGS_BYTES, where) as handle:  # refuses a pipe or a device at once
-        text = read_all(handle, MAX_FINDINGS_BYTES, where)
+    text = read_findings_bytes(Path(path), "name a findings JSON written by 'reportgen audit --json', or an export")
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as exc:

@@ -17,10 +17,7 @@ from .compare import AuditView, Comparison, Guest, GuestCluster, acceptances_fro
 from .errors import InputError, UsageError
 from .history import KIND as SNAPSHOT_KIND
 from .history import hash_parts, read_snapshot, snapshot_view
-from .importers.bounded import read_regular
-
-MAX_FINDINGS_BYTES = 1024**3
-"""The findings JSON of the largest estates is a few hundred MiB."""
+from .importers.bounded import read_findings_bytes
 
 HINT = "name a findings JSON written by 'reportgen audit --json', or a snapshot of an --history folder"
 
@@ -28,7 +25,7 @@ HINT = "name a findings JSON written by 'reportgen audit --json', or a snapshot 
 def load_view(path: str | Path) -> AuditView:
     """Read one side of a comparison; raises InputError naming the file and what is wrong."""
     where = str(path)
-    data = read_regular(Path(path), MAX_FINDINGS_BYTES, where)
+    data = read_findings_bytes(Path(path), HINT)
     try:
         document = json.loads(data)
     except (ValueError, RecursionError) as exc:

@@ -55,10 +55,10 @@ def test_a_file_whose_coverage_was_removed_or_altered_is_refused_not_answered_as
 
 def test_a_file_larger_than_any_findings_json_is_refused_before_it_is_read(
         cli, tmp_path: Path, document: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    import reportgen.check
+    import reportgen.importers.bounded
 
     path = _write(tmp_path, document)
-    monkeypatch.setattr(reportgen.check, "MAX_FINDINGS_BYTES", path.stat().st_size - 1)
+    monkeypatch.setattr(reportgen.importers.bounded, "MAX_FINDINGS_BYTES", path.stat().st_size - 1)
     result = cli(["check", HOST, "--from", path])
     assert result.code == 3
     assert f"{path}: is {path.stat().st_size:,} bytes, more than any findings JSON reportgen writes" in result.stderr

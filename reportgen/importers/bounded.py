@@ -48,6 +48,10 @@ MAX_RATIO = 200
 """Inflated to compressed size of one archive member (real exports compress 5-20 times)."""
 RATIO_FLOOR_BYTES = 64 * MiB
 """Members smaller than this are not checked for their ratio (tiny files compress well)."""
+MAX_FINDINGS_BYTES = 1 * GiB
+"""A findings JSON, read whole by ``check --from``, ``compare`` and ``accept-template`` alike (200,000 guests
+write 24 MiB; the largest estates a few hundred MiB)."""
+"""Members smaller than this are not checked for their ratio (tiny files compress well)."""
 
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 """The compression methods Excel, RVTools and PowerShell's Compress-Archive write."""
@@ -144,6 +148,21 @@ def read_side_file(path: Path, limit: int, hint: str) -> bytes:
         return read_regular(path, limit, where)
     except InputError as exc:
         raise InputError(exc.message, where=where, hint=hint) from None
+
+
+def read_findings_bytes(path: Path, hint: str) -> bytes:
+    """The bytes of a findings JSON: a regular file of at most :data:`MAX_FINDINGS_BYTES`, for every command
+    that reads one; a larger file is refused before it is read, naming both sizes in bytes."""
+    where = str(path)
+    limit = MAX_FINDINGS_BYTES
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", where=where, hint=hint) from exc
+    if size > limit:
+        raise InputError(f"is {size:,} bytes, more than any findings JSON reportgen writes ({limit:,} bytes, "
+                         f"{size_text(limit)}, at most); refused", where=where, hint=hint)
+    return read_side_file(path, limit, hint)
 
 
 def read_all(handle: IO[bytes], limit: int, where: str) -> bytes:
