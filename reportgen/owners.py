@@ -191,9 +191,13 @@ def assign_owners(estate: Estate, owners: OwnersFile | None,
         issues = [*owners.issues, *issues]
     else:
         unmatched, out_of_scope = (), set()
-    owner, spelled = one_spelling(owner, [r.owner for r in owners.rows] if owners is not None else [])
-    issues.extend(DataIssue("info", Path(owners.file).name if owners else "", message, rows=0, quoted=quoted)
-                  for message, quoted in spelled)
+    exports = dict(zip(estate.sources.column("source_id").to_pylist(),
+                       (Path(f).name for f in estate.sources.column("file").to_pylist()), strict=True))
+    origins = [(Path(owners.file).name if owners is not None and source == "file" else exports.get(sid, ""))
+               for source, sid in zip(sources, t.column("source_id").to_pylist(), strict=True)]
+    owner, spelled = one_spelling(owner, [r.owner for r in owners.rows] if owners is not None else [], origins,
+                                  Path(owners.file).name if owners is not None else "")
+    issues.extend(DataIssue("info", where, message, rows=0, quoted=quoted) for message, quoted, where in spelled)
     counts = {s: sum(1 for x in sources if x == s) for s in ("file", "export")}
     ownership = Ownership(Path(owners.file).name if owners else None, len(owners.rows) if owners else 0,
                           counts["file"], counts["export"], sum(1 for s in sources if s is None), unmatched,
@@ -217,22 +221,29 @@ def owner_key(owner: str) -> str:
     return owner.strip().lower()
 
 
-def one_spelling(owners: list[str | None], preferred: list[str]) -> tuple[list[str | None],
-                                                                           list[tuple[str, tuple[str, ...]]]]:
-    """Each guest's owner written one way per owner (the first of ``preferred``, else the first seen),
-    and a data-quality message, with the names it quotes, for each owner spelled more than one way."""
+def one_spelling(owners: list[str | None], preferred: list[str], origins: list[str] | None = None,
+                 preferred_origin: str = "") -> tuple[list[str | None], list[tuple[str, tuple[str, ...], str]]]:
+    """Each guest's owner written one way per owner (the first of ``preferred``, else the first seen), and for
+    each owner spelled more than one way a data-quality message, the names it quotes and the files that spell
+    it (``origins``: the file each of ``owners`` comes from; ``preferred_origin``: the file of ``preferred``)."""
     chosen: dict[str, str] = {}
     spellings: dict[str, dict[str, None]] = defaultdict(dict)
-    for name in (*preferred, *(o for o in owners if o)):
+    files: dict[str, dict[str, None]] = defaultdict(dict)
+    given = origins if origins is not None else [""] * len(owners)
+    for name, origin in (*((p, preferred_origin) for p in preferred),
+                         *((o, f) for o, f in zip(owners, given, strict=True) if o)):
         chosen.setdefault(owner_key(name), name.strip())
         spellings[owner_key(name)][name.strip()] = None
+        if origin:
+            files[owner_key(name)][origin] = None
     messages = []
     for key, names in spellings.items():
         if len(names) > 1:
             others = tuple(n for n in names if n != chosen[key])
             quoted = ", ".join(f"'{n}'" for n in others)
             messages.append((f"owners {quoted} and '{chosen[key]}' differ only by case "
-                             f"or spaces: counted as one owner, '{chosen[key]}'", (chosen[key], *others)))
+                             f"or spaces: counted as one owner, '{chosen[key]}'", (chosen[key], *others),
+                             ", ".join(files[key])))
     return [chosen[owner_key(o)] if o else o for o in owners], messages
 
 

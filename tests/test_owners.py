@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -302,3 +304,18 @@ def test_the_counted_row_names_one_guest_alone_and_never_says_zero_more() -> Non
     assert unowned_row(["a"]).startswith("1 guest that ties a host has no owner: a — nobody to ask for its ")
     assert unowned_row(list("abcde")).startswith("5 guests that tie a host have no owner: a, b, c, d, e — ")
     assert "and 1,995 more —" in unowned_row([f"g{i}" for i in range(2000)])
+
+
+def test_owner_spellings_merged_from_the_export_alone_name_the_export(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "acme-vc01"
+    shutil.copytree(SAMPLES / "rvtools-csv" / "acme-vc01", folder)
+    info = folder / "RVTools_tabvInfo.csv"
+    text = info.read_text(encoding="utf-8-sig")
+    first = text.index(",team-dba,")
+    info.write_text(text[:first] + ",TEAM-DBA ," + text[first + len(",team-dba,"):], encoding="utf-8-sig")
+    out = tmp_path / "f.json"
+    result = cli(["audit", folder, "--json", out, "-q"])
+    assert result.code in (0, 1), result.stderr
+    notes = [i for i in json.loads(out.read_text())["data_quality"] if "differ only by case" in i["message"]]
+    assert len(notes) == 1 and "'TEAM-DBA'" in notes[0]["message"]
+    assert notes[0]["file"] == "acme-vc01"  # was empty: no owners file was given
