@@ -27,7 +27,9 @@ import pyarrow as pa
 from .errors import SchemaError
 
 PLATFORMS = ("vsphere", "hyperv")
-FORMATS = ("rvtools-xlsx", "rvtools-csv", "hyperv-csv")
+RVTOOLS_FORMATS = ("rvtools-xlsx", "rvtools-csv")
+"""The formats in RVTools' layout (written by RVTools or by a tool imitating it)."""
+FORMATS = (*RVTOOLS_FORMATS, "hyperv-csv")
 POWER_STATES = ("poweredOn", "poweredOff", "suspended")
 BUS_SHARING = ("none", "virtual", "physical")
 SHARING_MODES = ("none", "multi-writer")

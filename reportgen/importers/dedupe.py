@@ -26,7 +26,7 @@ def drop_superseded(estate: Estate) -> Estate:
     if sources.height < 2:
         return estate
     _refuse_unnamed_twins(estate, sources)
-    vcenter = pl.coalesce(pl.col("server_uuid"), pl.when(pl.col("format").str.starts_with("rvtools"))
+    vcenter = pl.coalesce(pl.col("server_uuid"), pl.when(pl.col("format").is_in(schema.RVTOOLS_FORMATS))
                           .then(pl.col("server").str.strip_chars().str.to_lowercase()))
     ranked = sources.with_columns(vcenter=vcenter).filter(pl.col("vcenter").is_not_null()).with_columns(
         rank=pl.struct(pl.col("exported_at").fill_null(pl.datetime(1970, 1, 1)), "source_id")
@@ -91,7 +91,7 @@ def _refuse_unordered(ranked: pl.DataFrame) -> None:
 def _refuse_unnamed_twins(estate: Estate, sources: pl.DataFrame) -> None:
     """InputError when two RVTools exports that name no vCenter list mostly the same guests (VM ID and name)."""
     unnamed = sources.filter(pl.col("server_uuid").is_null() & pl.col("server").is_null()
-                             & pl.col("format").str.starts_with("rvtools"))["source_id"].to_list()
+                             & pl.col("format").is_in(schema.RVTOOLS_FORMATS))["source_id"].to_list()
     if len(unnamed) < 2:
         return
     guests = pl.from_arrow(estate.guests.select(["source_id", "vm_id", "name"]))

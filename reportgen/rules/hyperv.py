@@ -16,6 +16,7 @@ import polars as pl
 
 from ..causes import RuleCause
 from ..estate import Estate
+from ..schema import RVTOOLS_FORMATS
 from .records import (
     Detector,
     Effect,
@@ -328,7 +329,7 @@ def _same_first_preference(members: list[dict[str, Any]], hosts: dict[str, str])
 def _disk_tabs(estate: Estate) -> dict[int, str]:
     """The tab that holds the disks of each RVTools-shaped source (vDisk; Get-VMHardDiskDrive elsewhere)."""
     sources = frame(estate, "sources")
-    return {int(s): "vDisk" for s, f in zip(sources["source_id"], sources["format"]) if str(f).startswith("rvtools")}
+    return {int(s): "vDisk" for s, f in zip(sources["source_id"], sources["format"]) if f in RVTOOLS_FORMATS}
 
 
 def storage(estate: Estate, ctx: RuleContext) -> RuleOutput:
