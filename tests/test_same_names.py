@@ -178,3 +178,69 @@ def test_fail_on_names_the_host_with_its_vcenter(cli: Any, tmp_path: Path) -> No
     hosts = [line.split(" host ")[-1] for line in result.stderr.splitlines()
              if line.startswith("reportgen:   ") and " host " in line]
     assert hosts and all(h.split(" in ")[-1] in ("vc01.example.test", "vc02.example.test") for h in hosts), hosts
+
+
+def _with_iso(tabs: dict[str, tuple[list[str], list[list[Any]]]], guest: str, store: str) -> None:
+    """A connected CD/DVD drive of ``guest`` (each vCenter's) backed by an ISO on ``store``."""
+    cols, rows = tabs["vCD"]
+    info_cols, info = tabs["vInfo"]
+    for row in info:
+        g = dict(zip(info_cols, row, strict=True))
+        if g["VM"] == guest:
+            drive = {**{c: g.get(c) for c in cols}, "Device Node": "CD/DVD drive 1", "Connected": "True",
+                     "Starts Connected": "True", "Device Type": f"ISO [{store}] iso/win2022.iso"}
+            rows.append([drive[c] for c in cols])
+
+
+def test_one_export_of_two_linked_vcenters_keeps_their_same_named_datastores_apart(cli: Any, tmp_path: Path) -> None:
+    """RVTools in linked mode writes both vCenters' rows into one workbook, told apart by VI SDK UUID. Before, a
+    guest on 'esx03-local' was matched to both vCenters' esx03-local (two VMW-13 findings, two VMW-19 for its
+    ISO, each naming the other vCenter's datastore too), and no fix of a local datastore freed a host."""
+    from tests.rvtools_files import trimmed, write_tabs_xlsx
+
+    one, two = trimmed(_vcenter()), trimmed(_vcenter(**VC2))
+    both = {tab: (cols, rows + (two[tab][1] if tab != "vMetaData" else [])) for tab, (cols, rows) in one.items()}
+    _with_iso(both, "app03", "esx03-local")
+    out = tmp_path / "f.json"
+    assert cli(["audit", write_tabs_xlsx(both, tmp_path / "linked.xlsx"), "--json", out, "-q"]).code == 0
+    found = json.loads(out.read_text())
+    for rule, expected in (("VMW-13", ["app03", "app03", "sql01", "sql01"]), ("VMW-19", ["app03", "app03"])):
+        tied = [f for f in found["findings"] if f["rule"] == rule and f["timing"] != "hygiene"]
+        assert sorted(f["guest"]["name"] for f in tied) == expected, rule
+        assert sorted(f["guest"]["key"] for f in tied) == sorted({f["guest"]["key"] for f in tied}), rule
+    freed = {r["hosts_freed"][0].split(".")[0] for r in found["remediation"]["by_cause"] if r["kind"] == "datastore"}
+    assert freed == {"esx01", "esx03"}
+    assert len([r for r in found["remediation"]["by_cause"] if r["kind"] == "datastore"]) == 4
+    if CHECKER.exists():  # the contract's checker sits beside the repository, not in it
+        checked = subprocess.run([sys.executable, CHECKER, out], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_an_iso_on_a_datastore_vdatastore_omits_is_no_tie_in_either_vcenter(cli: Any, tmp_path: Path) -> None:
+    """CSV folders of two vCenters without the VI SDK UUID column: the local datastore's hosts are named as the
+    export names them (before: 'tmp/…/vc01/export/esx03.example.test', the folder's path); an ISO on a datastore
+    vDatastore does not list stays a note in each vCenter."""
+    from tests.rvtools_files import csv_bytes, trimmed
+
+    folders = []
+    for name, estate in (("vc01", _vcenter()), ("vc02", _vcenter(**VC2))):
+        tabs = trimmed(estate, {tab: ("VI SDK UUID",) for tab in ("vInfo", "vDisk", "vNetwork", "vCD", "vHost",
+                                                                   "vNIC", "vSwitch", "vPort", "vDatastore",
+                                                                   "vCluster", "vSource")})
+        _with_iso(tabs, "app03", "esx03-local")
+        _with_iso(tabs, "web01", "isolib")
+        folder = tmp_path / name / "export"
+        folder.mkdir(parents=True)
+        for tab, (cols, rows) in tabs.items():
+            if tab != "vMetaData":
+                (folder / f"RVTools_tab{tab}.csv").write_bytes(csv_bytes(cols, rows))
+        folders.append(folder)
+    out = tmp_path / "f.json"
+    assert cli(["audit", *folders, "--json", out, "-q"]).code == 0
+    found = json.loads(out.read_text())
+    evidence = [f["evidence"] for f in found["findings"] if f["rule"] in ("VMW-13", "VMW-19")
+                and f["guest"]["name"] == "app03"]
+    assert len(evidence) == 4 and all(str(tmp_path).strip("/") not in e for e in evidence), evidence
+    assert all(e.endswith("seen only by esx03.example.test") for e in evidence if "CD/DVD" in e or "ISO" in e)
+    notes = [f for f in found["findings"] if f["rule"] == "VMW-19" and f["guest"]["name"] == "web01"]
+    assert [(f["timing"], f["severity"]) for f in notes] == [("hygiene", "low")] * 2

@@ -79,6 +79,18 @@ def local_datastores(estate: Estate) -> pl.DataFrame:
     )
 
 
+def in_own_vcenter(rows: pl.DataFrame, stores: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` (``source_id``, ``host_key``, ``datastore`` name) with the columns of the datastore of that name in
+    the guest's own vCenter (``stores`` has ``datastore_key``, ``source_id`` and ``datastore``), by inner join.
+
+    One export can hold several vCenters (RVTools in linked mode tells their rows apart by VI SDK UUID), each with
+    its own 'esx03-local': the datastore is the one whose key starts with the vCenter part of the guest's host key
+    (keys are '<vCenter>/<name>'). A guest without a host keeps every datastore of the name in its export."""
+    scope = pl.concat_str(pl.col("host_key").str.replace(r"/[^/]*$", ""), pl.lit("/"))
+    joined = rows.join(stores, on=["source_id", "datastore"], how="inner")
+    return joined.filter(pl.col("host_key").is_null() | pl.col("datastore_key").str.starts_with(scope))
+
+
 def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     out = RuleOutput()
     local = local_datastores(estate)
@@ -94,7 +106,8 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     places.append(disks.select("guest_key", "source_id", "row", "datastore", where=pl.lit("vDisk"),
                                what=pl.lit("Path"), mib=pl.col("capacity_mib").fill_null(0)))
     found = pl.concat(places, how="vertical_relaxed").filter(pl.col("datastore").is_not_null()).join(
-        local, on=["source_id", "datastore"], how="inner")
+        g.select("guest_key", "host_key"), on="guest_key", how="left")
+    found = in_own_vcenter(found, local).drop("host_key")
     if not found.is_empty():
         _on_local(out, g, found)
     _iso(out, estate, g, local)
@@ -139,13 +152,16 @@ def _iso(out: RuleOutput, estate: Estate, g: pl.DataFrame, local: pl.DataFrame) 
         return
     isos = devices.join(g.select("guest_key", "host_key", "host", "timing", "power_known"), on="guest_key").with_columns(
         timing=device_timing())
+    isos = isos.with_columns(row_id=pl.int_range(pl.len()))
     stores = frame(estate, "datastores").select("source_id", "datastore_key", datastore="name")
-    isos = isos.join(stores.unique(subset=["source_id", "datastore"]), on=["source_id", "datastore"], how="left")
-    isos = isos.join(local.select("source_id", "datastore", "ds_name", "seen_by"), on=["source_id", "datastore"],
-                     how="left")
+    listed = in_own_vcenter(isos.select("row_id", "source_id", "host_key", "datastore"), stores).unique("row_id")
+    isos = isos.join(listed.select("row_id", "datastore_key"), on="row_id", how="left")
+    isos = isos.join(local.select("datastore_key", "ds_name", "seen_by"), on="datastore_key", how="left")
     is_local = pl.col("ds_name").is_not_null()
+    # a datastore vDatastore does not list is still the one of the guest's vCenter: never one name for all of them
+    unlisted = pl.concat_str(pl.col("host_key").str.replace(r"/[^/]*$", ""), pl.lit("/"), pl.col("datastore"))
     isos = isos.with_columns(
-        cause=cause("datastore", pl.coalesce("datastore_key", "datastore"), name=pl.col("datastore")), **at_row("vCD"),
+        cause=cause("datastore", pl.coalesce("datastore_key", unlisted), name=pl.col("datastore")), **at_row("vCD"),
     ).with_columns(
         severity=pl.when(is_local).then(pl.lit(int(VMW19.severity))).otherwise(pl.lit(int(Severity.LOW))),
         evidence=pl.concat_str(
