@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # ``reportgen check`` uses told_apart and loads no table library
@@ -27,10 +28,18 @@ def told_apart(names: Mapping[str, str], places: Mapping[str, str | None]) -> di
 
 
 def host_labels(estate: Estate) -> dict[str, str]:
-    """Host key -> the host's name, told apart from same-named hosts by its vCenter (or export)."""
+    """Host key -> the host's name, told apart from same-named hosts by its vCenter (or export); a Hyper-V
+    host by its cluster, else its domain, else the name of its export ('HV01 in CL-NORTH')."""
     hosts = estate.hosts
     places = {s["source_id"]: s["server"] or s["file"] for s in estate.sources.to_pylist()}
-    keys = hosts.column("host_key").to_pylist()
-    names = dict(zip(keys, (str(n) for n in hosts.column("name").to_pylist()), strict=True))
-    where = dict(zip(keys, (places.get(s) for s in hosts.column("source_id").to_pylist()), strict=True))
+    files = {s["source_id"]: PurePath(str(s["file"])).name for s in estate.sources.to_pylist()}
+    names: dict[str, str] = {}
+    where: dict[str, str | None] = {}
+    for h in hosts.select(["host_key", "name", "platform", "cluster", "fqdn", "source_id"]).to_pylist():
+        names[h["host_key"]] = str(h["name"])
+        if h["platform"] == "hyperv":
+            domain = str(h["fqdn"] or "").partition(".")[2]
+            where[h["host_key"]] = h["cluster"] or domain or files.get(h["source_id"])
+        else:
+            where[h["host_key"]] = places.get(h["source_id"])
     return told_apart(names, where)

@@ -40,7 +40,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "sources": {"file": "file", "server": "server", "server_uuid": "uuid"},
     "clusters": {"cluster_key": "key", "name": "cluster", "datacenter": "dc"},
     "hosts": {"host_key": "key", "name": "host", "cluster_key": "key", "cluster": "cluster", "datacenter": "dc",
-              "fault_domain": "site", "site": "site", "vm_sans": "device", "guardians": "thumb"},
+              "fqdn": "host", "fault_domain": "site", "site": "site", "vm_sans": "device", "guardians": "thumb"},
     "guests": {"guest_key": "key", "name": "guest", "host_key": "key", "cluster_key": "key", "cluster": "cluster",
                "datacenter": "dc", "owner": "owner", "config_path": "path", "log_dir": "path",
                "snapshot_dir": "path", "suspend_dir": "path", "annotation": "note", "server": "server",

@@ -6,7 +6,9 @@ cannot show a fact, the column is null and the rules report the check as not ass
 Keys
 ----
 - ``source_id``: index into the ``sources`` table (int32).
-- ``host_key``: vSphere ``<VI SDK UUID>/<host name>``; Hyper-V ``hyperv/<COMPUTERNAME>``.
+- ``host_key``: vSphere ``<VI SDK UUID>/<host name>``; Hyper-V ``hyperv/<COMPUTERNAME>``, or
+  ``hyperv/<scope>/<COMPUTERNAME>`` for hosts of two exports that share a computer name
+  (:mod:`reportgen.importers.hyperv_hosts`).
 - ``guest_key``: vSphere ``<VI SDK UUID>/<VM ID>`` (never the name: names are not unique);
   Hyper-V the VMId GUID in lower case.
 - ``cluster_key``: vSphere ``<VI SDK UUID>/<datacenter>/<cluster>``; Hyper-V
@@ -130,6 +132,8 @@ COLUMNS: dict[str, list[Column]] = {
                "the host holds with their private keys (Get-HgsGuardian); empty: none; null when not read"),
         Column("hgs_mode", STR, doc="Hyper-V: the host's HGS client mode, local or hgs (Get-HgsClientConfiguration "
                "Mode: Local or HostGuardianService); null when unknown"),
+        Column("fqdn", STR, doc="Hyper-V: the host's DNS name (Get-VMHost FullyQualifiedDomainName, else a dotted name "
+               "the export gives it); tells same-named hosts of two domains apart; null when unknown"),
         Column("fault_domain", STR, doc="vSAN fault domain (vHost 'vSAN Fault Domain Name'): the host's site "
                "unless the configuration names sites"),
         Column("site", STR, doc="the host's site, once assigned (sites.with_sites): [sites] in the "

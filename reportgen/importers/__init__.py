@@ -2,7 +2,8 @@
 
 :func:`load_estate` accepts RVTools xlsx workbooks, folders of RVTools CSVs, Hyper-V CSV
 bundles (folder or zip) and loose Hyper-V CSVs, in any mix, and merges them. The same
-vCenter exported twice keeps only its newest export.
+vCenter exported twice keeps only its newest export; a computer name that two Hyper-V exports give to two
+hosts keys them apart (:mod:`.hyperv_hosts`).
 
 :func:`detect` (which also refuses what cannot be read safely, see :mod:`.bounded`) loads neither
 polars nor Arrow, so that the command line can refuse a bad export before it loads them.
@@ -43,6 +44,7 @@ def load_estate(
     """
     from ..estate import in_canonical_order, merge
     from .dedupe import drop_superseded
+    from .hyperv_hosts import key_hosts_apart
     from .hyperv_twins import key_twins_apart
     from .rvtools_map import MapOptions, needed_columns
 
@@ -68,7 +70,7 @@ def load_estate(
             job.result()  # an unreadable export stops the audit here, with its own message
             progress(f"read {names[id(job)]}", done, total)
         estates = [job.result() for job in jobs]
-    return in_canonical_order(key_twins_apart(drop_superseded(merge(estates))))
+    return in_canonical_order(key_twins_apart(key_hosts_apart(drop_superseded(merge(estates)))))
 
 
 def _submit_workbook(pool: ThreadPoolExecutor, path: Path, needed: dict[str, frozenset[str]],

@@ -33,11 +33,12 @@ def disks(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
         persistent_reservations=H.boolean(f, "SupportPersistentReservations"),
         __path_key=path.str.to_lowercase(),
     )
-    frame = frame.join(guests.select("guest_key", __guest_host="host_key"), on="guest_key", how="left")
+    frame = frame.join(guests.select("guest_key", __guest_host="host_key", __host_name=_host_name(guests)),
+                       on="guest_key", how="left")
     frame = frame.join(sizes, on="__path_key", how="left")
     frame = frame.with_columns(
         datastore=pl.when(pl.col("passthrough_disk").is_not_null()).then(None)
-        .otherwise(_datastore_name(pl.col("path"), pl.col("__guest_host"))),
+        .otherwise(_datastore_name(pl.col("path"), pl.col("__host_name"))),
         vhd_set=pl.when(pl.col("path").is_null()).then(None).otherwise(
             pl.col("path").str.to_lowercase().str.ends_with(".vhds") | (pl.col("__format") == "vhdset")),
     )
@@ -97,7 +98,7 @@ def networks(m: HyperVMapper) -> pl.DataFrame:
 
 def devices(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
     parts: list[pl.DataFrame] = []
-    hosts = guests.select("guest_key", __guest_host="host_key")
+    hosts = guests.select("guest_key", __guest_host="host_key", __host_name=_host_name(guests))
     f = m.obj("Get-VMDvdDrive")
     if f is not None:
         f = m.checkpoint_rows("Get-VMDvdDrive", m.attach("Get-VMDvdDrive", f, guests))
@@ -105,7 +106,7 @@ def devices(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
         path = H.text(f, "Path")
         dvd = f.join(hosts, on="guest_key", how="left").with_columns(
             kind=pl.lit("cd"), backing=backing, detail=path,
-            datastore=pl.when(backing == "iso").then(_datastore_name(path, pl.col("__guest_host"))),
+            datastore=pl.when(backing == "iso").then(_datastore_name(path, pl.col("__host_name"))),
             connected=pl.when(backing.is_null()).then(None).otherwise(backing != "none"),
             bound_to_host=pl.when(backing == "host").then(True)
             .when(backing == "iso").then(H.storage_kind(path).replace_strict(
@@ -141,8 +142,10 @@ def datastores(m: HyperVMapper, hosts: pl.DataFrame, guests: pl.DataFrame, disks
         paths.append(disks.filter(pl.col("passthrough_disk").is_null()).select("path", host_key="__guest_host"))
     if devices.height and "__guest_host" in devices.columns:
         paths.append(devices.filter(pl.col("backing") == "iso").select(path="detail", host_key="__guest_host"))
-    used = pl.concat(paths).filter(pl.col("path").is_not_null()).with_columns(
-        type=H.storage_kind(pl.col("path")), name=_datastore_name(pl.col("path"), pl.col("host_key")))
+    names = hosts.select("host_key", __host_name="name") if hosts.height else pl.DataFrame(
+        schema={"host_key": pl.String, "__host_name": pl.String})
+    used = pl.concat(paths).filter(pl.col("path").is_not_null()).join(names, on="host_key", how="left").with_columns(
+        type=H.storage_kind(pl.col("path")), name=_datastore_name(pl.col("path"), pl.col("__host_name")))
     used = used.filter(pl.col("name").is_not_null())
     csv = m.obj("Get-ClusterSharedVolume")
     declared = pl.DataFrame(schema={"name": pl.String, "capacity_mib": pl.Int64})
@@ -183,9 +186,14 @@ def datastores(m: HyperVMapper, hosts: pl.DataFrame, guests: pl.DataFrame, disks
     ).with_columns(host_count=pl.col("host_keys").list.len().cast(pl.Int32))
 
 
-def _datastore_name(path: pl.Expr, host: pl.Expr) -> pl.Expr:
-    """CSV and SMB volumes by their path; a local drive by drive and host ('D: on HV01')."""
+def _datastore_name(path: pl.Expr, host_name: pl.Expr) -> pl.Expr:
+    """CSV and SMB volumes by their path; a local drive by drive and host, as the export names the host
+    ('D: on HV01'), never by a part of the host's key."""
     vol = H.volume(path)
-    host_name = host.str.split("/").list.last()
     return pl.when(H.storage_kind(path) == "local").then(
         pl.concat_str(vol, pl.lit(" on "), host_name)).otherwise(vol)
+
+
+def _host_name(guests: pl.DataFrame) -> pl.Expr:
+    """Each guest's host as the export names it (``host_name``, joined from the hosts by :func:`map_hyperv`)."""
+    return pl.col("host_name") if "host_name" in guests.columns else pl.lit(None, pl.String)

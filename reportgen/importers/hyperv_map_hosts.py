@@ -49,6 +49,9 @@ def hosts(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
     hosts = hosts.join(_supported_versions(m), on="host_key", how="left")
     hosts = hosts.join(vm_sans(m), on="host_key", how="left")
     hosts = hosts.join(host_guardians(m), on="host_key", how="left")
+    dotted = pl.col("name").str.to_lowercase()  # 'hv01.corp.example' as the export names the host
+    dotted = pl.when(dotted.str.contains(r"^[^.]+\.[^.]+") & ~dotted.str.contains(r"^\d{1,3}(\.\d{1,3}){3}$")).then(dotted)
+    hosts = hosts.with_columns(fqdn=pl.coalesce(pl.col("fqdn"), dotted) if "fqdn" in hosts.columns else dotted)
     hosts = finish_hosts(m, hosts).with_columns(
         platform=pl.lit("hyperv"),
         cluster_key=pl.when(pl.col("cluster").is_null()).then(None)
@@ -113,6 +116,7 @@ def _host_details(m: HyperVMapper) -> pl.DataFrame:
         live_migration=H.boolean(f, "VirtualMachineMigrationEnabled"),
         memory_mib=H.mib(f, "MemoryCapacity"),
         numa_spanning=H.boolean(f, "NumaSpanningEnabled"),
+        fqdn=H.text(f, "FullyQualifiedDomainName").str.to_lowercase(),
     ).filter(pl.col("host_key").is_not_null()).unique(subset=["host_key"], keep="first")
     m.unparsed("Get-VMHost", f, {"MemoryCapacity": V.decimal("MemoryCapacity"),
                                  **{c: V.boolean(c) for c in ("VirtualMachineMigrationEnabled", "NumaSpanningEnabled")

@@ -169,11 +169,23 @@ def cluster_name() -> pl.Expr:
     return pl.col("cluster").first().over("cluster_key")
 
 
+def host_id() -> pl.Expr:
+    """A hosts frame's host as a cause's identity names it: its name as the export gives it, or its key where
+    another host of the estate has that name too (two clusters' HV01), so that their causes stay apart."""
+    shared = pl.col("host_key").n_unique().over(pl.col("name").str.to_lowercase()) > 1
+    return pl.when(shared).then(pl.col("host_key")).otherwise(pl.col("name"))
+
+
+def scoped(g: dict[str, Any], what: str) -> str:
+    """``what`` (a drive, a switch ...) of guest ``g``'s host as a cause's identity: '<host>/<what>'."""
+    return f"{g['host_id']}/{what}"
+
+
 def hyperv_guests(estate: Estate) -> pl.DataFrame:
     """The Hyper-V guests with the facts rules need, and their host's name and cluster."""
     guests = frame(estate, "guests").filter(pl.col("platform") == "hyperv")
     hosts = frame(estate, "hosts").select("host_key", host_name="name", host_cluster="cluster_key",
-                                          host_build="build", host_cluster_name=cluster_name())
+                                          host_build="build", host_cluster_name=cluster_name(), host_id=host_id())
     return guests.join(hosts, on="host_key", how="left")
 
 
@@ -372,9 +384,11 @@ def storage(estate: Estate, ctx: RuleContext) -> RuleOutput:
                               f"Path = {g['local_paths'][0]}"
                               + (f" and {len(g['local_paths']) - 1} more" if len(g["local_paths"]) > 1 else "")))
             volume = g["datastore"] or _drive(config[0] if config else g["local_paths"][0], g["host_name"])
+            # Two clusters' HV01 each have a 'D: on HV01': the drive is named with its host's key there.
+            identity = volume if g["host_id"] == g["host_name"] else scoped(g, volume)
             _tie(out, HYV08, g, "; ".join(f"{at}: {text}" for at, text in parts)
                  + " (a local drive, not a Cluster Shared Volume or SMB share)",
-                 pin=True, strand=True, cause=RuleCause("datastore", volume, volume), source=parts[0][0])
+                 pin=True, strand=True, cause=RuleCause("datastore", identity, volume), source=parts[0][0])
     return out
 
 

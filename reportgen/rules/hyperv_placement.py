@@ -13,7 +13,7 @@ import polars as pl
 
 from ..causes import RuleCause
 from ..estate import Estate
-from .hyperv import CLUSTER_NODES, DOCS, EVAC, HA, LM, _info, _tie, hyperv_guests, owner_names
+from .hyperv import CLUSTER_NODES, DOCS, EVAC, HA, LM, _info, _tie, hyperv_guests, owner_names, scoped
 from .records import Detector, GuestEdge, Location, Need, RuleContext, RuleOutput, Severity
 from .tables import frame
 
@@ -102,7 +102,7 @@ def switches(estate: Estate, ctx: RuleContext) -> RuleOutput:
     local = nics.filter(pl.col("switch_kind").is_in(["hyperv-private", "hyperv-internal"]))
     groups = local.group_by("host_key", "network", "switch_kind", maintain_order=True).agg(
         members=pl.col("guest_key").unique(maintain_order=True), names=pl.col("name").unique(maintain_order=True),
-        host_name=pl.col("host_name").first())
+        host_name=pl.col("host_name").first(), host_id=pl.col("host_id").first())
     peers = {(r["host_key"], r["network"]): r for r in groups.iter_rows(named=True)}
     done: set[tuple[str, str, str]] = set()
     for g in local.iter_rows(named=True):
@@ -137,7 +137,7 @@ def _host_switch(row: dict[str, Any]) -> RuleCause:
     The pins of the VMs on it and the colocations between them name the same cause, so fixing the
     switch is one remedy, whatever the host's key looks like.
     """
-    return RuleCause("switch", f"{row['host_name']}/{row['network']}", row["network"], row["host_name"])
+    return RuleCause("switch", scoped(row, str(row["network"])), row["network"], row["host_name"])
 
 
 def _cluster_switch(row: dict[str, Any]) -> RuleCause:
@@ -241,7 +241,7 @@ def _processor(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) 
                 f"cluster: {listing}")
     if mine and not same:
         _tie(out, HYV13, g, evidence + f"; no other node has the CPU of {g['host_name']}", pin=True,
-             cause=RuleCause("cpu", str(g["host_name"]), where=str(g["host_name"])))
+             cause=RuleCause("cpu", str(g["host_id"]), where=str(g["host_name"])))
     else:
         _tie(out, HYV13, g, evidence + (f"; can move only to {', '.join(same)}" if same else ""))
 

@@ -14,7 +14,7 @@ import polars as pl
 
 from ..causes import RuleCause
 from ..estate import Estate
-from .hyperv import HYV03, _tie, hyperv_guests
+from .hyperv import HYV03, _tie, hyperv_guests, scoped
 from .records import Detector, Location, RuleContext, RuleOutput, Severity
 from .tables import frame
 
@@ -53,7 +53,7 @@ def _adapter(out: RuleOutput, d: dict[str, Any], peers: list[dict[str, Any]]) ->
     evidence += f"; Get-VMSan: present on {', '.join(having) or 'no node'}, missing on {', '.join(lacking)}"
     if having == [d["host_name"]]:
         _tie(out, HYV03, d, evidence + ": live migration and failover to another node fail", severity=Severity.HIGH,
-             pin=True, cause=RuleCause("san", f"{d['host_name']}/{san}", san, d["host_name"]), source=at)
+             pin=True, cause=RuleCause("san", scoped(d, san), san, d["host_name"]), source=at)
     else:
         _tie(out, HYV03, d, evidence + f": the VM cannot move to those nodes ({ZONING})", severity=Severity.HIGH,
              source=at)

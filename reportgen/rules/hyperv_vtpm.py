@@ -19,7 +19,7 @@ import polars as pl
 
 from ..causes import RuleCause
 from ..estate import Estate
-from .hyperv import CLUSTER_NODES, EVAC, HA, LM, _info, _tie, hyperv_guests
+from .hyperv import CLUSTER_NODES, EVAC, HA, LM, _info, _tie, hyperv_guests, scoped
 from .records import Detector, Location, Need, RuleContext, RuleOutput, Severity
 from .tables import frame
 
@@ -55,7 +55,7 @@ VERIFY = ("verify with ConvertTo-HgsKeyProtector -Bytes (Get-VMKeyProtector -VMN
 def _guardian(g: dict[str, Any]) -> RuleCause:
     """The key-protector guardian only the VM's own host holds."""
     guardian = (g["key_guardian_names"] or ["?"])[0]
-    return RuleCause("guardian", f"{g['host_name']}/{guardian}", guardian, g["host_name"])
+    return RuleCause("guardian", scoped(g, guardian), guardian, g["host_name"])
 
 
 def vtpm(estate: Estate, ctx: RuleContext) -> RuleOutput:

@@ -52,9 +52,10 @@ class Lab:
         return row
 
     def node(self, name: str, *, cpu: str = CPU, build: str = "20348", versions: tuple[str, ...] = ("9.0", "10.0"),
-             switches: dict[str, str] | None = None) -> None:
+             switches: dict[str, str] | None = None, fqdn: str | None = None) -> None:
         self.add("Get-VMHost", ComputerName=name, Name=name, LogicalProcessorCount="64",
-                 MemoryCapacity=str(512 * GiB), VirtualMachineMigrationEnabled="True")
+                 MemoryCapacity=str(512 * GiB), VirtualMachineMigrationEnabled="True",
+                 **({"FullyQualifiedDomainName": fqdn} if fqdn else {}))
         self.add("Win32_Processor", SystemName=name, DeviceID="CPU0", Name=cpu, Manufacturer="GenuineIntel",
                  NumberOfCores="32")
         self.add("Win32_OperatingSystem", CSName=name, Caption="Microsoft Windows Server Datacenter",
@@ -110,11 +111,15 @@ class Lab:
     def device(self, obj: str, name: str, **row: object) -> None:
         self.add(obj, VMName=name, VMId=vm_id(name), ComputerName=self.host_of(name), **row)
 
-    def estate(self, folder: Path) -> Estate:
+    def write(self, folder: Path) -> Path:
+        """The objects as Export-Csv files in ``folder`` (a Hyper-V export reportgen reads)."""
         folder.mkdir(parents=True, exist_ok=True)
         for obj, rows in self.objects.items():
             (folder / f"{obj}.csv").write_text(render(rows), encoding="utf-8")
-        return load_hyperv(folder, 0, MapOptions())
+        return folder
+
+    def estate(self, folder: Path) -> Estate:
+        return load_hyperv(self.write(folder), 0, MapOptions())
 
     def run(self, folder: Path) -> tuple[Estate, RuleOutput]:
         estate = self.estate(folder)
