@@ -177,7 +177,7 @@ class MapperBase:
                 "the checks that need it are not assessed", sheet=raw.sheet, column=column, rows=count))
         self.tabs.append(TabStatus(self.source_id, name, True, raw.frame.height + raw.blank_rows, used, raw.headers,
                                    missing, empty=frozenset(empty), errors=raw.errors & needed,
-                                   unreadable=frozenset(self.unreadable.get(name, ())) & needed))
+                                   unreadable=(frozenset(self.unreadable.get(name, ())) | raw.garbled) & needed))
 
     def report_unparsed(self, name: str, frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
         raw = self.raw.tabs[name]

@@ -11,7 +11,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -62,6 +62,8 @@ class RawTab:
     errors: frozenset[str] = frozenset()
     """Columns with cells that hold a spreadsheet error value (#N/A, #REF!...) instead of a value: read as
     empty, but unknown rather than empty, so the checks that need them are not assessed."""
+    garbled: frozenset[str] = frozenset()
+    """Identity columns with values Excel re-saved in exponent form ('1.23457E+15'): read as unknown."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,7 @@ def _finish(
     data = [c for c in frame.columns if c != "__row"]
     keep = {data[k]: mapping[i] for k, i in enumerate(loaded) if i in mapping}
     frame = frame.select([pl.col(old).alias(new) for old, new in keep.items()] + [pl.col("__row")])
+    frame, garbled = _exponent_identities(frame, file, sheet, issues)
     return RawTab(
         tab=tab,
         sheet=sheet,
@@ -202,7 +205,45 @@ def _finish(
         headers=frozenset(n for i, n in mapping.items() if i not in custom),
         custom=tuple(mapping[i] for i in custom),
         errors=frozenset(mapping[i] for i in damaged),
+        garbled=garbled,
     )
+
+
+IDENTITIES = frozenset({
+    "VM", "VM ID", "VM UUID", "VI SDK UUID", "VI SDK Server", "Host", "Cluster", "Datacenter", "Raw LUN ID",
+    "Mac Address", "Name", "Switch", "Port Group", "Network", "Port",
+})
+"""Columns whose values tell things apart (two rows with equal values are one disk, guest, host...)."""
+EXPONENT = r"^[+-]?\d+(?:[.,]\d+)?[Ee][+-]\d+$|^[1-9]\d{14}0+$"
+"""A long number as Excel re-saves it: in exponent form, as its General format shows it ('1.23457E+15'), or cut
+to 15 significant digits and padded with zeros (a workbook's number cell, '60001000000000000000000000000000').
+RVTools writes identities whole, as text."""
+
+
+def _exponent_identities(frame: pl.DataFrame, file: str, sheet: str,
+                         issues: list[DataIssue]) -> tuple[pl.DataFrame, frozenset[str]]:
+    """``frame`` with identities in exponent form made unknown, each column named in ``issues``.
+
+    Excel keeps 15 digits of a number and shows 6 of them: a LUN id, serial or UUID it read as a number no
+    longer tells two objects apart (two disks could become one shared disk, or hide each other)."""
+    columns = [c for c in frame.columns if c in IDENTITIES]
+    if not columns:
+        return frame, frozenset()
+    hits = frame.select([pl.col(c).str.contains(EXPONENT).fill_null(False).sum().alias(c) for c in columns]).row(
+        0, named=True)
+    garbled = [c for c in columns if hits[c]]
+    for column in garbled:
+        bad = frame.filter(pl.col(column).str.contains(EXPONENT).fill_null(False))
+        sample = str(bad[column][0])
+        issues.append(DataIssue(
+            "warning", file, f"{bad.height:,} value(s) are long numbers as Excel re-saves them (e.g. '{sample}': "
+            "in exponent form, or cut to 15 digits), which keep only their first digits, so two different values "
+            "may read alike; read as unknown, and the checks that need the column are not assessed. Export it again "
+            "from RVTools (or import the CSV into Excel with the column as text)", sheet=sheet, row=int(bad["__row"][0]),
+            column=column, rows=bad.height, quoted=(sample,)))
+    frame = frame.with_columns([pl.when(pl.col(c).str.contains(EXPONENT).fill_null(False)).then(None)
+                                .otherwise(pl.col(c)).alias(c) for c in garbled])
+    return frame, frozenset(garbled)
 
 
 def _drop_blank(tab: RawTab, file: str, issues: list[DataIssue]) -> RawTab:
@@ -218,7 +259,7 @@ def _drop_blank(tab: RawTab, file: str, issues: list[DataIssue]) -> RawTab:
                 "info", file, f"{count} blank row(s) skipped", sheet=tab.sheet, rows=count, skipped=True
             )
         )
-        tab = RawTab(tab.tab, tab.sheet, tab.frame.filter(~blank), tab.headers, tab.custom, count, tab.errors)
+        tab = replace(tab, frame=tab.frame.filter(~blank), blank_rows=count)
     return _drop_notes(tab, file, issues, data_cols)
 
 
@@ -246,8 +287,7 @@ def _drop_notes(tab: RawTab, file: str, issues: list[DataIssue], data_cols: list
         "warning", file, f"{notes} row(s) skipped: only one cell holds a value (e.g. {column} '{value}') where the "
         "tab's other rows are filled: a note typed under or beside the table, not a row of the export",
         sheet=tab.sheet, row=int(first["__row"]), column=column, rows=notes, skipped=True, quoted=(str(value),)))
-    return RawTab(tab.tab, tab.sheet, tab.frame.filter(~lone), tab.headers, tab.custom, tab.blank_rows + notes,
-                  tab.errors)
+    return replace(tab, frame=tab.frame.filter(~lone), blank_rows=tab.blank_rows + notes)
 
 
 def xlsx_open(source: str | bytes, file: str) -> tuple[zipfile.ZipFile, WorkbookIndex]:
