@@ -110,6 +110,7 @@ class Mapper(InfraMapping):
             "NICs": V.integer("NICs"),
         })
         frame = self._identified(frame, identity)
+        self._unplaced(frame)
         if frame.is_empty() and not f.is_empty():
             raise InputError(
                 f"none of the {f.height:,} rows of the {raw.sheet} tab names or identifies a VM (the columns VM, "
@@ -117,6 +118,25 @@ class Mapper(InfraMapping):
                 hint="export vInfo again from RVTools; without VM names or IDs there is nothing to audit")
         self.status("vInfo", frame.height, frame["row"])
         return self.snapshots(frame)
+
+    def _unplaced(self, frame: pl.DataFrame) -> None:
+        """Name the guests vInfo gives no 'Host' (a cell emptied or merged in Excel; an orphaned VM): where they
+        run is unknown, so the column counts as unreadable and the checks that need each guest's host say so.
+        A column empty on every row is said once as "present but empty"."""
+        raw = self.raw.tabs["vInfo"]
+        if "Host" not in raw.frame.columns:
+            return
+        lost = frame.filter(pl.col("host_key").is_null())
+        if lost.is_empty() or lost.height == frame.height:
+            return
+        self.unreadable.setdefault("vInfo", set()).add("Host")
+        names = tuple(str(n) for n in lost["name"].drop_nulls().head(3).to_list())
+        more = " …" if lost.height > len(names) else ""
+        self.issues.append(DataIssue(
+            "warning", self.raw.file, f"{lost.height:,} guest(s) have no 'Host' (e.g. {', '.join(names)}{more}): where "
+            "they run is unknown, so the checks that need each guest's host are not assessed; export vInfo again "
+            "(a VM orphaned or inaccessible in vCenter has no host)", sheet=raw.sheet, row=int(lost["row"][0]),
+            column="Host", rows=lost.height, quoted=names))
 
     def _identified(self, frame: pl.DataFrame, identity: Identity) -> pl.DataFrame:
         """vInfo rows that identify a guest, once each; the others skipped and counted."""

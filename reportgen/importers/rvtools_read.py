@@ -363,12 +363,17 @@ def xlsx_tabs(source: str | bytes, file: str) -> dict[str, tuple[str, int]]:
                 info = archive.NameToInfo.get(member)
                 tabs[tab] = (sheet, info.file_size if info else 0)
         if "vInfo" not in tabs:
-            raise no_vinfo(file, list(index.sheets))
+            raise no_vinfo(file, list(index.sheets), index.not_tables)
         return tabs
 
 
-def no_vinfo(file: str, sheets: list[str]) -> InputError:
+def no_vinfo(file: str, sheets: list[str], not_tables: dict[str, str] | None = None) -> InputError:
     """The workbook has no vInfo sheet: say which sheets it has, so a renamed or trimmed one can be spotted."""
+    kind = next((k for name, k in (not_tables or {}).items() if H.canonical_tab(name) == "vInfo"), None)
+    if kind is not None:
+        what = {"chartsheet": "a chart sheet", "dialogsheet": "a dialog sheet"}.get(kind, f"a {kind} sheet")
+        return InputError(f"its vInfo sheet is {what}, not a table of VMs", where=file,
+                          hint="export the workbook again from RVTools; reportgen reads vInfo's rows and cells")
     shown = ", ".join(f"'{s}'" for s in sheets[:20]) + (f" and {len(sheets) - 20} more" if len(sheets) > 20 else "")
     return InputError(f"has no vInfo sheet (its sheets: {shown or 'none'})", where=file,
                       hint="reportgen needs at least vInfo: export the workbook again from RVTools with all tabs, or "

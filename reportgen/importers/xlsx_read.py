@@ -65,6 +65,8 @@ class WorkbookIndex:
     date_styles: bytes
     """One byte per cell style (``s`` attribute): 1 when its number format shows a date."""
     date1904: bool
+    not_tables: dict[str, str] = field(default_factory=dict)
+    """Sheet name -> its kind, for sheets that hold no cells (a chart sheet, a dialog or macro sheet)."""
 
 
 @dataclass(frozen=True)
@@ -150,14 +152,17 @@ def index_workbook(archive: zipfile.ZipFile) -> WorkbookIndex:
         if "Id" in attrs and "Target" in attrs and attrs.get("TargetMode") != "External":
             targets[attrs["Id"]] = (attrs.get("Type", "").rsplit("/", 1)[-1], _target("xl/workbook.xml", attrs["Target"]))
     sheets: dict[str, str] = {}
+    not_tables: dict[str, str] = {}
     for match in _SHEET.finditer(book):
         attrs = _attributes(match.group(1))
         kind, member = targets.get(attrs.get("id", ""), ("", ""))
         if kind == "worksheet" and "name" in attrs:
             sheets.setdefault(attrs["name"], member)
+        elif "name" in attrs:
+            not_tables.setdefault(attrs["name"], kind or "unknown")
     strings = next((m for k, m in targets.values() if k == "sharedStrings"), None)
     styles = next((m for k, m in targets.values() if k == "styles"), None)
-    return WorkbookIndex(sheets, strings, _date_styles(archive, styles), bool(_DATE1904.search(book)))
+    return WorkbookIndex(sheets, strings, _date_styles(archive, styles), bool(_DATE1904.search(book)), not_tables)
 
 
 def _date_styles(archive: zipfile.ZipFile, member: str | None) -> bytes:
