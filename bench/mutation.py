@@ -12,6 +12,7 @@ Last line: ``RESULT variants=… problems=… seconds=…``.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -46,4 +47,10 @@ def main(names: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    parser = argparse.ArgumentParser(description="Every variant of the named exports (default: all), problems printed.")
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"an export: {', '.join(EXPORTS)}")
+    names = parser.parse_args().names
+    unknown = [n for n in names if n not in EXPORTS]
+    if unknown:
+        parser.error(f"unknown export {', '.join(unknown)} (choose from {', '.join(EXPORTS)})")
+    sys.exit(main(names))
