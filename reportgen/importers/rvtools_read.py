@@ -181,7 +181,7 @@ def _wanted(tab: str, needed: frozenset[str]) -> Callable[[str], bool]:
 
 def _finish(
     tab: str, sheet: str, file: str, raw_names: list[str], frame: pl.DataFrame,
-    loaded: list[int], issues: list[DataIssue], errors: dict[int, int] | None = None,
+    loaded: list[int], issues: list[DataIssue], errors: dict[int, int] | None = None, first_error: int | None = None,
 ) -> RawTab:
     """Rename materialised columns (at positions ``loaded``) to canonical names; ``errors``: position -> cells
     holding a spreadsheet error value (said where the column is one of RVTools' own)."""
@@ -190,9 +190,9 @@ def _finish(
     if damaged:  # a column added by hand (a formula) is nobody's evidence
         issues.append(DataIssue(
             "warning", file, f"{sum(damaged.values())} cell(s) hold a spreadsheet error value where RVTools writes "
-            "a value: the workbook was edited after the export (a formula or a paste that failed). They are read "
+            "a value: the export was edited after RVTools wrote it (a formula or a paste that failed). They are read "
             "as unknown and the checks that need their columns are not assessed; export it again from RVTools, or "
-            "fix the cells", sheet=sheet, column=", ".join(mapping[i] for i in sorted(damaged)),
+            "fix the cells", sheet=sheet, row=first_error, column=", ".join(mapping[i] for i in sorted(damaged)),
             rows=sum(damaged.values())))
     data = [c for c in frame.columns if c != "__row"]
     keep = {data[k]: mapping[i] for k, i in enumerate(loaded) if i in mapping}
@@ -430,7 +430,8 @@ def read_xlsx_tab(
     names = [f"c{i}" for i in loaded]
     frame = pl.DataFrame([pl.Series(n, read.columns[i]) for n, i in zip(names, loaded, strict=True)])
     frame = frame.with_columns(pl.int_range(read.first_row, read.first_row + read.rows, dtype=pl.Int32).alias("__row"))
-    raw = _finish(tab, sheet, file, raw_names, frame, loaded, issues, read.errors_by_column)
+    raw = _finish(tab, sheet, file, raw_names, frame, loaded, issues, read.errors_by_column,
+                  read.first_error[0] if read.first_error else None)
     return _drop_blank(raw, file, issues)
 
 
@@ -502,9 +503,38 @@ def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[s
         columns = [c for c in text.frame.columns if c != "__row"]
         loaded = [i for i, raw in enumerate(text.headers) if want(raw)]
         frame = text.frame.select([V.text(columns[i]).alias(columns[i]) for i in loaded] + [pl.col("__row")])
-        raw = _finish(tab, Path(name).name, where, list(text.headers), frame, loaded, issues)
+        frame, errors, first_error = _error_values(frame, [(i, columns[i]) for i in loaded])
+        raw = _finish(tab, Path(name).name, where, list(text.headers), frame, loaded, issues, errors, first_error)
         tabs[tab] = _drop_blank(raw, where, issues)
     return RawExport(file, "rvtools-csv", tabs, tuple(issues), unread)
+
+
+ERROR_VALUES = frozenset({
+    "#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#FIELD!",
+    "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
+    "#NV", "#BEZUG!", "#WERT!", "#ZAHL!",  # German
+    "#VALEUR!", "#NOM?", "#NOMBRE!", "#NUL!",  # French
+    "#¡REF!", "#¡VALOR!", "#¿NOMBRE?", "#¡NUM!", "#¡NULO!", "#¡DIV/0!",  # Spanish
+    "#VALOR!", "#NOME?", "#NÚM!",  # Portuguese
+})
+"""Error values as Excel writes them into a CSV (English and the commonest display languages): what a formula or
+a failed paste left where RVTools wrote a value."""
+
+
+def _error_values(frame: pl.DataFrame, columns: list[tuple[int, str]]
+                  ) -> tuple[pl.DataFrame, dict[int, int], int | None]:
+    """``frame`` with the error values a spreadsheet wrote into a CSV made unknown, how many per position, and
+    the first row holding one: text like any other to a CSV reader, two '#N/A' LUN ids would be one shared disk."""
+    words = list(ERROR_VALUES)
+    counts = frame.select([pl.col(c).str.to_uppercase().is_in(words).sum().alias(c) for _, c in columns]).row(
+        0, named=True) if columns and frame.height else {}
+    errors = {i: int(counts[c]) for i, c in columns if counts.get(c)}
+    if not errors:
+        return frame, {}, None
+    hit = [c for i, c in columns if i in errors]
+    rows = frame.filter(pl.any_horizontal([pl.col(c).str.to_uppercase().is_in(words) for c in hit]))["__row"]
+    return (frame.with_columns([pl.when(pl.col(c).str.to_uppercase().is_in(words)).then(None).otherwise(pl.col(c))
+                                .alias(c) for c in hit]), errors, int(rows[0]) if rows.len() else None)
 
 
 def _empty_file(tab: str, name: str, problem: str, file: str, issues: list[DataIssue]) -> str:

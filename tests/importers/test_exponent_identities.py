@@ -69,3 +69,19 @@ def test_an_id_with_one_e_among_hex_digits_is_an_id(cli: Any, tmp_path: Path) ->
     folder = write_csv_folder(_estate("600A0E31"), tmp_path / "export")
     found = _audit(cli, folder, tmp_path / "f.json")
     assert not [i for i in found["data_quality"] if "long numbers as Excel" in i["message"]]
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#REF!", "#BEZUG!", "#¡VALOR!"])
+def test_error_values_a_spreadsheet_wrote_into_a_csv_are_unknown_not_equal(cli: Any, tmp_path: Path,
+                                                                            error: str) -> None:
+    folder = write_csv_folder(_estate(error), tmp_path / "export")
+    found = _audit(cli, folder, tmp_path / "f.json")
+    members = [sorted(g["name"] for g in c["guests"]) for c in found["faux_clusters"]]
+    assert ["app01", "app02"] not in members and ["sql01", "sql02"] in members  # was a false guest cluster
+    noted = [i for i in found["data_quality"] if i["column"] == "Raw LUN ID"]
+    assert len(noted) == 1 and noted[0]["sheet"] == "RVTools_tabvDisk.csv" and noted[0]["rows"] == 2
+    assert "2 cell(s) hold a spreadsheet error value where RVTools writes a value" in noted[0]["message"]
+    lines = (folder / "RVTools_tabvDisk.csv").read_text(encoding="utf-8").splitlines()
+    assert error in lines[noted[0]["row"] - 1]  # the first row holding one
+    gen01 = {c["rule"]: c for c in found["coverage"]}["GEN-01"]
+    assert "partly: vDisk column 'Raw LUN ID' has cells holding a spreadsheet error value" in gen01["reason"]
