@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..estate import DataIssue, Estate
 from .rvtools_base import MapOptions
-from .rvtools_read import RawTab, checked_strings, read_xlsx_tab, xlsx_open, xlsx_tabs
+from .rvtools_read import RawTab, checked_strings, not_table_tabs, read_xlsx_tab, xlsx_open, xlsx_tabs
 from .rvtools_stages import STAGES, Stage, StageResult, assemble, run_stage
 from .xlsx_read import LazyStrings, WorkbookIndex
 
@@ -48,6 +48,10 @@ class WorkbookJob:
         self._read: dict[str, RawTab] = {}
         self._read_issues: dict[str, list[DataIssue]] = {}
         self._unread_why: dict[str, tuple[str, str]] = {}
+        self._not_tables: list[DataIssue] = []
+        archive, index = xlsx_open(self.file, self.file)
+        with archive:
+            self._unread_why.update(not_table_tabs(index, self.file, needed, self._not_tables))
         self._results: dict[str, StageResult] = {}
         self._claimed: set[str] = set()
         self._failed: BaseException | None = None
@@ -136,7 +140,7 @@ class WorkbookJob:
         """
         if self._failed is not None:
             raise self._failed
-        issues = tuple(i for t in self._order for i in self._read_issues.get(t, ()))
+        issues = (*self._not_tables, *(i for t in self._order for i in self._read_issues.get(t, ())))
         return assemble(self.file, issues, tuple(self._read["vInfo"].custom), self.source_id, self._results,
-                        {t: self._unread_why[t] for t in self._order if t in self._unread_why},
+                        {t: self._unread_why[t] for t in (*self._unread_why, *self._order) if t in self._unread_why},
                         {t: r.sheet for t, r in self._read.items()})

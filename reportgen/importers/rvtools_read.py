@@ -350,6 +350,22 @@ def column_letter(col: int) -> str:
     return letters
 
 
+def not_table_tabs(index: WorkbookIndex, file: str, needed: Iterable[str],
+                   issues: list[DataIssue]) -> dict[str, tuple[str, str]]:
+    """The tabs the audit needs whose sheet is a chart (or dialog) sheet, named in ``issues``: tab -> (why, sheet)
+    for :func:`.rvtools_stages.assemble` (not "missing": there, but without a table to read)."""
+    unread: dict[str, tuple[str, str]] = {}
+    for sheet, kind in index.not_tables.items():
+        tab = H.canonical_tab(sheet)
+        if tab is None or tab not in needed or tab == "vInfo" or tab in unread:
+            continue
+        what = {"chartsheet": "a chart sheet", "dialogsheet": "a dialog sheet"}.get(kind, f"a {kind} sheet")
+        issues.append(DataIssue("warning", file, f"the sheet is {what}, not a table: the {tab} tab was not read, so "
+                                "the checks that need it are not assessed; export the workbook again", sheet=sheet))
+        unread[tab] = (f"sheet '{sheet}' is {what}, not a table", sheet)
+    return unread
+
+
 def xlsx_tabs(source: str | bytes, file: str) -> dict[str, tuple[str, int]]:
     """{tab: (sheet name, bytes of its XML)} of the RVTools tabs in a workbook, from its index."""
     archive, index = xlsx_open(source, file)
@@ -442,6 +458,7 @@ def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]])
     tabs: dict[str, RawTab] = {}
     unread: dict[str, tuple[str, str]] = {}
     with archive:
+        unread.update(not_table_tabs(index, file, needed, issues))
         strings = checked_strings(lambda: read_shared_strings(archive, index), file, index.shared_strings)
         seen: dict[str, str] = {}
         for sheet in index.sheets:

@@ -61,17 +61,36 @@ def test_host_cells_merged_in_excel_leave_the_guest_below_without_a_host_and_say
     _unplaced(found, "vInfo")
 
 
-def test_a_vinfo_chart_sheet_is_named_as_one(cli: Any, tmp_path: Path) -> None:
-    path = tmp_path / "chart.xlsx"
+def _charted(path: Path, charted: str) -> Path:
+    """A workbook of the small estate whose sheet ``charted`` is a chart sheet."""
     book = xlsxwriter.Workbook(str(path))
-    for tab, (cols, _) in trimmed(small_estate()).items():
-        if tab == "vInfo":
+    for tab, (cols, rows) in trimmed(small_estate()).items():
+        if tab == charted:
             chart = book.add_chart({"type": "bar"})
-            chart.add_series({"values": "=vDisk!$A$1:$A$2"})
-            book.add_chartsheet("vInfo").set_chart(chart)
-        else:
-            book.add_worksheet(tab).write_row(0, 0, cols)
+            chart.add_series({"values": "=vHost!$A$1:$A$2"})
+            book.add_chartsheet(tab).set_chart(chart)
+            continue
+        sheet = book.add_worksheet(tab)
+        for r, row in enumerate([cols, *rows]):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
     book.close()
+    return path
+
+
+def test_a_vinfo_chart_sheet_is_named_as_one(cli: Any, tmp_path: Path) -> None:
+    path = _charted(tmp_path / "chart.xlsx", "vInfo")
     code, err, found = _audit(cli, path, tmp_path / "f.json")
     assert code == 3 and not found
     assert f"{path}: its vInfo sheet is a chart sheet, not a table of VMs" in err  # was "has no vInfo sheet"
+
+
+def test_another_tab_as_a_chart_sheet_is_named_and_its_checks_not_assessed(cli: Any, tmp_path: Path) -> None:
+    code, err, found = _audit(cli, _charted(tmp_path / "chart.xlsx", "vDisk"), tmp_path / "f.json")
+    assert code in (0, 1), err
+    noted = [i for i in found["data_quality"] if i["sheet"] == "vDisk"]
+    assert noted and "the sheet is a chart sheet, not a table: the vDisk tab was not read" in noted[0]["message"]
+    vmw02 = {c["rule"]: c for c in found["coverage"]}["VMW-02"]
+    assert vmw02["status"] == "not-assessed"
+    assert "vDisk was not fully read: sheet 'vDisk' is a chart sheet, not a table" in vmw02["reason"]  # was "missing"
