@@ -35,11 +35,20 @@ def host_labels(estate: Estate) -> dict[str, str]:
     files = {s["source_id"]: PurePath(str(s["file"])).name for s in estate.sources.to_pylist()}
     names: dict[str, str] = {}
     where: dict[str, str | None] = {}
+    hyperv: dict[str, list[tuple[str, tuple[str | None, ...]]]] = {}
     for h in hosts.select(["host_key", "name", "platform", "cluster", "fqdn", "source_id"]).to_pylist():
         names[h["host_key"]] = str(h["name"])
         if h["platform"] == "hyperv":
-            domain = str(h["fqdn"] or "").partition(".")[2]
-            where[h["host_key"]] = h["cluster"] or domain or files.get(h["source_id"])
+            domain = str(h["fqdn"] or "").partition(".")[2] or None
+            ways = (h["cluster"], domain, files.get(h["source_id"]))
+            hyperv.setdefault(str(h["name"]).lower(), []).append((h["host_key"], ways))
         else:
             where[h["host_key"]] = places.get(h["source_id"])
+    for same in hyperv.values():  # each its cluster, else domain, else export; else the first way that tells
+        first = [next((w for w in ways if w), None) for _, ways in same]
+        told = next((i for i in range(3) if all(w[i] for _, w in same)
+                     and len({str(w[i]).lower() for _, w in same}) == len(same)), None)
+        if told is not None and len({str(f).lower() for f in first}) < len(same):
+            first = [ways[told] for _, ways in same]
+        where.update((key, place) for (key, _), place in zip(same, first, strict=True))
     return told_apart(names, where)

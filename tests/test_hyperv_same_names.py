@@ -147,3 +147,36 @@ def test_standalone_hosts_of_two_domains_are_told_apart_by_their_dns_names(cli: 
     assert {h["label"]: {g["name"] for g in h["pinned_guests"]} for h in found["hosts"]} == {
         "HV01 in north.example": {"A-1"}, "HV01 in south.example": {"B-1"}}
     assert not [i for i in found["data_quality"] if i["message"].startswith("the host HV01 ")]
+
+
+def _cl1(domain: str, *nodes: str, dmz: bool = False) -> Lab:
+    """A cluster named CL1 in ``domain``; with ``dmz`` each node has a DMZ switch and a VM on the first uses it."""
+    lab = Lab(cluster="CL1")
+    for node in nodes:
+        lab.node(node, fqdn=f"{node}.{domain}", switches={"Prod": "External", **({"DMZ": "External"} if dmz else {})})
+    lab.vm(f"APP-{domain[:1].upper()}", nodes[0], switches=("Prod", "DMZ") if dmz else ("Prod",))
+    return lab
+
+
+def test_clusters_of_one_name_in_two_domains_are_two_clusters(cli: Any, tmp_path: Path) -> None:
+    """Before: both were cluster 'hyperv/CL1': HVC and HVD were taken as nodes lacking CL1's DMZ switch (HYV-07)."""
+    found = _audit(cli, tmp_path, _cl1("north.example", "HVA", "HVB", dmz=True).write(tmp_path / "north"),
+                   _cl1("south.example", "HVC", "HVD").write(tmp_path / "south"))
+    assert not [f for f in found["findings"] if f["rule"] == "HYV-07"]
+    assert {h["label"]: h["cluster"] for h in found["hosts"]} == {"HVA": "CL1", "HVB": "CL1", "HVC": "CL1", "HVD": "CL1"}
+
+
+def test_same_named_nodes_of_same_named_clusters_are_named_with_their_domain(cli: Any, tmp_path: Path) -> None:
+    found = _audit(cli, tmp_path, _cl1("north.example", "HV01", "HV02").write(tmp_path / "north"),
+                   _cl1("south.example", "HV01", "HV02").write(tmp_path / "south"))
+    assert found["estate"]["hosts"] == 4
+    assert sorted(h["label"] for h in found["hosts"]) == [f"HV0{i} in {d}.example" for i in (1, 2)
+                                                          for d in ("north", "south")]
+
+
+def test_the_same_cluster_collected_twice_is_one_cluster(tmp_path: Path) -> None:
+    from reportgen.importers import load_estate
+
+    estate = load_estate([north().write(tmp_path / "monday"), north().write(tmp_path / "tuesday")])
+    assert estate.tables["clusters"].column("cluster_key").to_pylist() == ["hyperv/CL-NORTH"]
+    assert sorted(estate.hosts.column("host_key").to_pylist()) == ["hyperv/HV01", "hyperv/HV02"]

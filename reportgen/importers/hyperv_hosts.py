@@ -9,6 +9,10 @@ would describe a host that does not exist. Here the exports that name the same c
 - else a VM (VMId) listed on it by both makes it one host (the same host collected twice);
 - else it cannot be told: the hosts are kept apart, and the data quality says so.
 
+A cluster name (``hyperv/<CLUSTER>``) two exports give to clusters without a node in common (once the hosts
+are told apart) is two clusters too, keyed ``hyperv/<scope>/<CLUSTER>`` (their nodes' domain, else their
+export).
+
 The same host collected twice stays one host (one row, the export that says most about it). Hosts told apart
 are keyed ``hyperv/<scope>/<COMPUTERNAME>``, the scope being their cluster, else their domain, else their
 export; labels (:mod:`reportgen.host_labels`) name them 'HV01 in <cluster>'.
@@ -34,7 +38,12 @@ Row = dict[str, Any]
 
 
 def key_hosts_apart(estate: Estate) -> Estate:
-    """``estate`` with each Hyper-V host key that several exports name kept for one host only."""
+    """``estate`` with each Hyper-V host key, then each cluster key, that several exports name kept for one host
+    (one cluster) only."""
+    return _key_clusters_apart(_key_hosts_apart(estate))
+
+
+def _key_hosts_apart(estate: Estate) -> Estate:
     hosts = pl.from_arrow(estate.hosts)
     assert isinstance(hosts, pl.DataFrame)
     hosts = hosts.with_row_index("__at").filter(pl.col("platform") == "hyperv")
@@ -164,19 +173,19 @@ def _merged(group: list[Row], files: dict[int, str]) -> DataIssue:
                                               *names) if q))
 
 
-def _mapping(moved: dict[tuple[int, str], str]) -> pl.DataFrame:
-    return pl.DataFrame({"source_id": [s for s, _ in moved], "host_key": [k for _, k in moved],
+def _mapping(moved: dict[tuple[int, str], str], column: str = "host_key") -> pl.DataFrame:
+    return pl.DataFrame({"source_id": [s for s, _ in moved], column: [k for _, k in moved],
                          "__new": list(moved.values())},
-                        schema={"source_id": pl.Int32, "host_key": pl.String, "__new": pl.String})
+                        schema={"source_id": pl.Int32, column: pl.String, "__new": pl.String})
 
 
-def _rekey(table: pa.Table, name: str, moved: dict[tuple[int, str], str]) -> pa.Table:
+def _rekey(table: pa.Table, name: str, moved: dict[tuple[int, str], str], column: str = "host_key") -> pa.Table:
     if not moved or not table.num_rows:
         return table
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
-    frame = frame.join(_mapping(moved), on=["source_id", "host_key"], how="left", maintain_order="left",
-                       nulls_equal=False).with_columns(host_key=pl.coalesce("__new", "host_key")).drop("__new")
+    frame = frame.join(_mapping(moved, column), on=["source_id", column], how="left", maintain_order="left",
+                       nulls_equal=False).with_columns(pl.coalesce("__new", column).alias(column)).drop("__new")
     return schema.conform(name, frame.to_arrow())
 
 
@@ -207,3 +216,53 @@ def _one_per_host(table: pa.Table, moved: dict[tuple[int, str], str], dropped: l
     kept_sources = frame.join(gone.select("source_id", "host_key"), on=["source_id", "host_key"], how="anti",
                               maintain_order="left")
     return schema.conform("networks", kept_sources.to_arrow())
+
+
+def _key_clusters_apart(estate: Estate) -> Estate:
+    """Clusters of one name in several exports: one cluster where they have a node in common, else apart."""
+    clusters = pl.from_arrow(estate.tables["clusters"])
+    assert isinstance(clusters, pl.DataFrame)
+    clusters = clusters.filter((pl.col("platform") == "hyperv")
+                               & (pl.col("source_id").n_unique().over("cluster_key") > 1))
+    if clusters.is_empty():
+        return estate
+    parts = [pl.from_arrow(estate.tables[t].select(["cluster_key", "source_id", "host_key", "platform"]))
+             for t in ("hosts", "guests")]
+    members = pl.concat([p for p in parts if isinstance(p, pl.DataFrame)]).filter(
+        pl.col("platform") == "hyperv").drop_nulls()
+    nodes = {(str(k), int(s)): set(h) for k, s, h in members.group_by("cluster_key", "source_id").agg(
+        pl.col("host_key").unique()).iter_rows()}
+    hosts = pl.from_arrow(estate.hosts.select(["cluster_key", "source_id", "fqdn"]))
+    assert isinstance(hosts, pl.DataFrame)
+    domains = {(str(k), int(s)): d for k, s, d in hosts.filter(pl.col("fqdn").is_not_null()).group_by(
+        "cluster_key", "source_id").agg(pl.col("fqdn").first().str.split_exact(".", 1).struct.field("field_1")
+                                        ).drop_nulls().iter_rows()}
+    files = {s["source_id"]: Path(str(s["file"])).name for s in estate.sources.to_pylist()}
+    moved: dict[tuple[int, str], str] = {}
+    for (key,), rows in clusters.sort("source_id").group_by(["cluster_key"], maintain_order=True):
+        groups: list[list[int]] = []
+        for source in dict.fromkeys(int(s) for s in rows["source_id"].to_list()):
+            mine = nodes.get((str(key), source), set())
+            home = next((g for g in groups if not mine or any(mine & nodes.get((str(key), t), set()) for t in g)),
+                        None)
+            if home is None:
+                groups.append([source])
+            else:
+                home.append(source)
+        if len(groups) < 2:
+            continue
+        scopes = [next((domains[(str(key), t)] for t in g if (str(key), t) in domains), None) for g in groups]
+        if not all(scopes) or len(set(scopes)) < len(scopes):
+            scopes = [f"EXPORT{g[0] + 1}-{files.get(g[0], '')}" for g in groups]
+        for group, scope in zip(groups, scopes, strict=True):
+            for source in group:
+                moved[(source, str(key))] = f"hyperv/{str(scope).upper().replace('/', '_')}/" \
+                                            f"{str(key).removeprefix('hyperv/')}"
+    tables = dict(estate.tables)
+    for name in ("hosts", "guests", "clusters"):
+        tables[name] = _rekey(tables[name], name, moved, column="cluster_key")
+    once = pl.from_arrow(tables["clusters"])  # the same cluster collected twice is listed once
+    assert isinstance(once, pl.DataFrame)
+    once = once.filter((pl.col("platform") != "hyperv") | pl.col("cluster_key").is_first_distinct())
+    tables["clusters"] = schema.conform("clusters", once.to_arrow())
+    return Estate(tables=tables, issues=estate.issues, tabs=estate.tabs, custom_columns=estate.custom_columns)

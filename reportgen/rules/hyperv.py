@@ -169,6 +169,13 @@ def cluster_name() -> pl.Expr:
     return pl.col("cluster").first().over("cluster_key")
 
 
+def cluster_id() -> pl.Expr:
+    """A hosts frame's cluster as a cause's identity names it: :func:`cluster_name`, or its key where two clusters
+    of the estate have that name (two domains' CL1)."""
+    shared = pl.col("cluster_key").n_unique().over(pl.col("cluster").str.to_lowercase()) > 1
+    return pl.when(shared).then(pl.col("cluster_key")).otherwise(cluster_name())
+
+
 def host_id() -> pl.Expr:
     """A hosts frame's host as a cause's identity names it: its name as the export gives it, or its key where
     another host of the estate has that name too (two clusters' HV01), so that their causes stay apart."""
@@ -185,7 +192,8 @@ def hyperv_guests(estate: Estate) -> pl.DataFrame:
     """The Hyper-V guests with the facts rules need, and their host's name and cluster."""
     guests = frame(estate, "guests").filter(pl.col("platform") == "hyperv")
     hosts = frame(estate, "hosts").select("host_key", host_name="name", host_cluster="cluster_key",
-                                          host_build="build", host_cluster_name=cluster_name(), host_id=host_id())
+                                          host_build="build", host_cluster_name=cluster_name(), host_id=host_id(),
+                                          host_cluster_id=cluster_id())
     return guests.join(hosts, on="host_key", how="left")
 
 

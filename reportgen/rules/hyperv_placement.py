@@ -143,7 +143,7 @@ def _host_switch(row: dict[str, Any]) -> RuleCause:
 def _cluster_switch(row: dict[str, Any]) -> RuleCause:
     """A switch name a Hyper-V cluster's nodes should all have, named with the cluster as the export names it."""
     cluster = str(row["host_cluster_name"])
-    return RuleCause("switch", f"{cluster}/{row['network']}", row["network"], cluster)
+    return RuleCause("switch", f"{row['host_cluster_id']}/{row['network']}", row["network"], cluster)
 
 
 def _missing_switches(out: RuleOutput, nics: pl.DataFrame, nets: pl.DataFrame, hosts: pl.DataFrame) -> None:
