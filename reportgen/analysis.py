@@ -21,7 +21,7 @@ from .causes import Cause, RuleCause, guest_cause, guest_cluster_cause, named_ca
 from .config import Config
 from .disk_order import DiskOrder, order_disks
 from .estate import Estate
-from .host_labels import host_labels
+from .host_labels import guest_labels, host_labels
 from .host_labels import told_apart as labels_told_apart
 from .progress import Progress, silent
 from .rules import CATALOGUE, Coverage, Finding, GuestEdge, HostEdge, RuleContext, RuleOutput, evaluate
@@ -127,6 +127,11 @@ class Analysis:
     """Per guest cluster id with shared disks: who owns each disk file and the order its nodes go in."""
     cause_labels: dict[str, str] = field(default_factory=dict)
     """Cause id -> its label, told apart by vCenter where causes of two vCenters read alike ('datastore1')."""
+    guest_labels: dict[str, str] = field(default_factory=dict)
+    """Guest key -> its name, or 'hb01 in vc02.example.test' where a guest of another vCenter has the name."""
+
+    def guest_label(self, key: str, name: str | None = None) -> str:
+        return self.guest_labels.get(key) or name or self.guest_names.get(key) or key
 
     @property
     def pinned_hosts(self) -> tuple[HostResult, ...]:
@@ -176,6 +181,7 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
         containment_k=today.containment_k, containment_hosts_freed=today.containment_hosts_freed,
         guest_names=ix.guest_names, host_names=ix.host_names,
         cause_labels={c.id: c.label for c in ties.causes if c.kind != "guest-cluster"},
+        guest_labels=guest_labels(estate),
     )
 
 

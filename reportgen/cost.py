@@ -200,7 +200,7 @@ def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[Unit, f
             unit_hosts[unit].append(labels.get(host.key, host.name))
             unit_events[unit] += events
             unit_label[unit] = (guest_cluster_labels.get(unit.identity, unit.identity) if unit.kind == "guest-cluster"
-                                else guests[0].name)
+                                else analysis.guest_label(unit.identity, guests[0].name))
             owners = sorted({g.owner or UNKNOWN_OWNER for g in guests})
             for owner in owners:
                 per_owner[owner] += share / len(owners)

@@ -27,6 +27,28 @@ def told_apart(names: Mapping[str, str], places: Mapping[str, str | None]) -> di
     return {k: (f"{v} ({k})" if twice[v.lower()] > 1 else v) for k, v in labels.items()}
 
 
+def across_places(names: Mapping[str, str], places: Mapping[str, str | None]) -> dict[str, str]:
+    """Key -> name, or 'name in place' for a name that keys of different places share; a name repeated within one
+    place only (two guests 'web' in one vCenter's folders) is left as it is."""
+    where: dict[str, set[str | None]] = {}
+    for k, n in names.items():
+        where.setdefault(n.lower(), set()).add(places.get(k))
+    return {k: (f"{n} in {places.get(k) or 'an export without a name'}" if len(where[n.lower()]) > 1 else n)
+            for k, n in names.items()}
+
+
+def guest_labels(estate: Estate) -> dict[str, str]:
+    """Guest key -> the guest's name, or 'hb01 in vc02.example.test' where a guest of another vCenter (or
+    export) has the same name."""
+    guests = estate.guests
+    places = {s["source_id"]: s["server"] or s["file"] for s in estate.sources.to_pylist()}
+    keys = guests.column("guest_key").to_pylist()
+    names = dict(zip(keys, (str(n or k) for n, k in zip(guests.column("name").to_pylist(), keys, strict=True)),
+                     strict=True))
+    where = dict(zip(keys, (places.get(s) for s in guests.column("source_id").to_pylist()), strict=True))
+    return across_places(names, where)
+
+
 def host_labels(estate: Estate) -> dict[str, str]:
     """Host key -> the host's name, told apart from same-named hosts by its vCenter (or export); a Hyper-V
     host by its cluster, else its domain, else the name of its export ('HV01 in CL-NORTH')."""

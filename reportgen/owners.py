@@ -54,6 +54,10 @@ class UnownedGuest:
     name: str
     hosts: tuple[str, ...]
     guest_cluster: str | None
+    host_labels: tuple[str, ...] = ()
+    """The hosts told apart from same-named hosts of other vCenters ('esx01 in vc02.example.test')."""
+    label: str = ""
+    """Its name, or 'hb01 in vc02.example.test' where a guest of another vCenter has the name."""
 
 
 @dataclass(frozen=True)
@@ -300,7 +304,10 @@ def _summary(o: Ownership) -> str:
 
 def unowned_guests(analysis: Analysis) -> tuple[UnownedGuest, ...]:
     """Guests that tie a host (today or at their next power-on) and have no owner, in host order."""
-    hosts: dict[str, list[str]] = {}
+    from .host_labels import host_labels
+
+    labels = host_labels(analysis.estate)
+    hosts: dict[str, list[tuple[str, str]]] = {}
     seen: dict[str, tuple[str, str | None]] = {}
     for h in analysis.hosts:
         for g in (*h.blockers, *h.blockers_at_power_on):
@@ -308,9 +315,11 @@ def unowned_guests(analysis: Analysis) -> tuple[UnownedGuest, ...]:
                 continue
             seen.setdefault(g.key, (g.name, g.guest_cluster))
             names = hosts.setdefault(g.key, [])
-            if h.name not in names:
-                names.append(h.name)
-    return tuple(UnownedGuest(key, name, tuple(hosts[key]), cluster) for key, (name, cluster) in seen.items())
+            if h.key not in [k for k, _ in names]:
+                names.append((h.key, h.name))
+    return tuple(UnownedGuest(key, name, tuple(n for _, n in hosts[key]), cluster,
+                              tuple(labels.get(k, n) for k, n in hosts[key]), analysis.guest_label(key, name))
+                 for key, (name, cluster) in seen.items())
 
 
 UNOWNED = "unowned"
@@ -342,7 +351,8 @@ def with_unowned(analysis: Analysis) -> Analysis:
     for g in unowned:
         of = f" (guest cluster {g.guest_cluster})" if g.guest_cluster else ""
         issues.append(DataIssue("warning", Path(str(files.get(source.get(g.key), ""))).name,
-                                f"guest '{g.name}'{of} ties host {', '.join(g.hosts)} but has no owner: nobody to "
+                                f"guest '{g.name}'{of} ties host {', '.join(g.host_labels or g.hosts)} but has no owner: "
+                                "nobody to "
                                 "ask for its maintenance (add it to the owners file)", tally=UNOWNED, subject=g.name))
     return replace(analysis, estate=replace(estate, issues=(*estate.issues, *issues)))
 

@@ -244,3 +244,46 @@ def test_an_iso_on_a_datastore_vdatastore_omits_is_no_tie_in_either_vcenter(cli:
     assert all(e.endswith("seen only by esx03.example.test") for e in evidence if "CD/DVD" in e or "ISO" in e)
     notes = [f for f in found["findings"] if f["rule"] == "VMW-19" and f["guest"]["name"] == "web01"]
     assert [(f["timing"], f["severity"]) for f in notes] == [("hygiene", "low")] * 2
+
+
+def _squashed_pdf(path: Path) -> str:
+    """The PDF's text (pypdf) without white space: names may wrap after any dot."""
+    from pypdf import PdfReader
+
+    return "".join("".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def test_guests_two_vcenters_share_a_name_are_named_with_their_vcenter(cli: Any, tmp_path: Path) -> None:
+    """Before: the North site's row read 'hb01, hb01, sql01, sql01', the register and the cost table listed 'hb01'
+    twice, a fix's reason said 'hb01 is also tied by …' for each vCenter's hb01, the data quality said 'guest hb01
+    ties host esx02.example.test' and the JSON's owners.unowned_guests named bare hosts."""
+    found = _audit(cli, tmp_path, "-o", tmp_path / "r.pdf")
+    vcenter = {"5A1E7C3B": "vc01.example.test", "11111111": "vc02.example.test"}
+    unowned = found["owners"]["unowned_guests"]
+    assert len(unowned) == 6
+    for g in unowned:
+        vc = vcenter[g["key"][:8]]
+        assert g["label"] == f"{g['name']} in {vc}" and g["host_labels"] == [f"{h} in {vc}" for h in g["hosts"]]
+    messages = [q["message"] for q in found["data_quality"]]
+    for vc in vcenter.values():
+        assert (f"guest 'hb01' ties host esx02.example.test in {vc} but has no owner: nobody to ask for its "
+                "maintenance (add it to the owners file)") in messages
+    if CHECKER.exists():  # the contract's checker sits beside the repository, not in it
+        checked = subprocess.run([sys.executable, CHECKER, tmp_path / "f.json"], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    text = _squashed_pdf(tmp_path / "r.pdf")
+    for vc in vcenter.values():
+        assert f"Freesnohostalone:hb01in{vc}isalsotiedby" in text
+        assert f"hb01in{vc}guest·1host" in text  # the cost of each tied guest
+        assert f"esx02.example.testin{vc}Prodhb01in{vc}" in text  # the register's row
+    north = text[text.index("North4"):text.index("tiedtoahost:4")]
+    assert "hb01,hb01" not in north and north.count("hb01in") == 2 and north.count("sql01in") == 2, north
+    layout = " ".join(_pdf_text(tmp_path / "r.pdf", "-layout").split())
+    assert "hb01, hb01" not in layout
+
+
+def test_one_vcenter_guests_keep_their_names(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "f.json"
+    assert cli(["audit", write_xlsx(_vcenter(), tmp_path / "vc01.xlsx"), "--json", out, "-q"]).code == 0
+    unowned = json.loads(out.read_text())["owners"]["unowned_guests"]
+    assert unowned and all(g["label"] == g["name"] and g["host_labels"] == g["hosts"] for g in unowned)

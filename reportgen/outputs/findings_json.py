@@ -110,7 +110,8 @@ def owners_document(analysis: Analysis, ownership: Ownership) -> dict[str, Any]:
         "rows_out_of_scope": ownership.rows_out_of_scope,
         "unmatched_rows": [{"row": u.row, "column": u.column, "value": u.value, "owner": u.owner}
                            for u in ownership.unmatched],
-        "unowned_guests": [{"key": g.key, "name": g.name, "hosts": list(g.hosts), "faux_cluster": g.guest_cluster}
+        "unowned_guests": [{"key": g.key, "name": g.name, "hosts": list(g.hosts), "faux_cluster": g.guest_cluster,
+                            "label": g.label or g.name, "host_labels": list(g.host_labels or g.hosts)}
                            for g in unowned_guests(analysis)],
     }
 

@@ -68,7 +68,8 @@ class AcceptanceView:
     """Yearly cost of the rest: whole units, so that open and accepted add up to the total as shown."""
     total_cost: float
     accepted_guests: frozenset[str]
-    """Names of guests every tying finding of which is accepted (the register marks them)."""
+    """Labels of guests every tying finding of which is accepted (the register marks them): their names, told apart
+    where two vCenters have a guest of one name."""
 
 
 def acceptance_view(judgement: Judgement, analysis: Analysis, costing: Costing) -> AcceptanceView:
@@ -97,7 +98,7 @@ def acceptance_view(judgement: Judgement, analysis: Analysis, costing: Costing) 
         open_severe=sum(1 for f, a in tying if a is None and f.severity >= Severity.HIGH),
         accepted_cost=accepted_cost, open_cost=open_cost,
         total_cost=costing.annual_total,
-        accepted_guests=frozenset(analysis.guest_names.get(k, k) for k in judgement.guests),
+        accepted_guests=frozenset(analysis.guest_label(k) for k in judgement.guests),
     )
 
 

@@ -70,7 +70,7 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
                 continue
             for cause, scope, kind, rules in _causes(g, named, guest_cluster_index, guest_cluster_by_id, analysis):
                 guest_causes[g.key].add(cause)
-                guest_names[g.key] = g.name
+                guest_names[g.key] = analysis.guest_label(g.key, g.name)
                 row = rows.setdefault(cause, _Row(cause, scope, kind, causes={cause}))
                 row.rules.update(rules)
                 row.guests.add(g.key)
@@ -83,7 +83,8 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     labels = {h.key: h.name for h in analysis.hosts} | host_labels(analysis.estate)
     rows, key_of = _merge_alone(rows, host_cluster)
     unit_hosts = _units_by_host(analysis, later, units)
-    described = {c: _describe(rows[key_of[c]], set(guest_names.values())) for c in key_of}
+    plain = {analysis.guest_names.get(k) or k for k in guest_names}
+    described = {c: _describe(rows[key_of[c]], plain) for c in key_of}
     host_annual = costing.per_host_key
     actions = [_action(row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
                        sorted({described[c] for g in row.guests for c in guest_causes[g] if key_of[c] != row.cause}),

@@ -352,9 +352,10 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
     )
     rows = []
     for h in hosts:
-        now = [g.name for g in h.blockers if not only_media(g)]
+        label = analysis.guest_label  # same-named guests of two vCenters told apart
+        now = [label(g.key, g.name) for g in h.blockers if not only_media(g)]
         keys = {g.key for g in h.blockers}
-        later = [g.name for g in h.blockers_at_power_on if g.key not in keys]
+        later = [label(g.key, g.name) for g in h.blockers_at_power_on if g.key not in keys]
         power_off, more = _names(now)
         at_power_on, later_more = _names(later)
         rows.append(RegisterRow(
@@ -363,7 +364,7 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
             unknown_owner=h.unknown_owner, wave=h.wave + 1 if h.wave >= 0 else None,
             annual_cost=costing.per_host_key.get(h.key, 0.0),
             rules=tuple(sorted({r for g in (*h.blockers, *h.blockers_at_power_on) for r in g.rules})),
-            media=tuple(sorted(g.name for g in h.blockers if only_media(g))),
+            media=tuple(sorted(label(g.key, g.name) for g in h.blockers if only_media(g))),
         ))
     return rows
 
@@ -372,7 +373,7 @@ def _failure(analysis: Analysis) -> list[FailureRow]:
     rows = []
     labels = host_labels(analysis.estate)
     for h in sorted((h for h in analysis.hosts if h.stranded), key=lambda h: (-len(h.stranded), h.name)):
-        names, more = _names([g.name for g in h.stranded])
+        names, more = _names([analysis.guest_label(g.key, g.name) for g in h.stranded])
         owners = tuple(sorted({g.owner or UNKNOWN_OWNER for g in h.stranded}))
         rows.append(FailureRow(labels.get(h.key, h.name), h.cluster, names, more, len(h.stranded), owners))
     return rows
@@ -382,7 +383,7 @@ def _sites(analysis: Analysis) -> list[SiteRow]:
     names = {c.id: c.name for c in analysis.guest_clusters}
     rows = []
     for s in analysis.sites.failures:
-        shown, more = _names([g.name for g in s.stranded])
+        shown, more = _names([analysis.guest_label(g.key, g.name) for g in s.stranded])
 
         def count(*kinds: str, guests: tuple[SiteGuest, ...] = s.stranded) -> int:
             return sum(1 for g in guests if any(r.kind in kinds for r in g.reasons))

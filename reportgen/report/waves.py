@@ -37,11 +37,12 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
     for wave in sorted(by_wave, key=lambda w: (w < 0, w)):
         hosts = sorted(by_wave[wave], key=lambda h: (h.evacuable, h.name))
         names, more = _cut([labels.get(h.key, h.name) for h in hosts], MAX_WAVE_HOSTS)
-        guests = sorted({g.name for h in hosts for g in h.blockers if not only_media(g)})
-        media = sorted({g.name for h in hosts for g in h.blockers if only_media(g)})
+        label = analysis.guest_label  # two vCenters' hb01 are two guests, each named with its vCenter
+        guests = sorted({label(g.key, g.name) for h in hosts for g in h.blockers if not only_media(g)})
+        media = sorted({label(g.key, g.name) for h in hosts for g in h.blockers if only_media(g)})
         shown, guests_more = _cut(guests, MAX_WAVE_GUESTS)
-        later, later_more = _cut(sorted({g.name for h in hosts for g in h.blockers_at_power_on} - set(guests)
-                                        - set(media)), MAX_WAVE_GUESTS)
+        later, later_more = _cut(sorted({label(g.key, g.name) for h in hosts for g in h.blockers_at_power_on}
+                                        - set(guests) - set(media)), MAX_WAVE_GUESTS)
         owners = sorted({g.owner or UNKNOWN_OWNER for h in hosts for g in (*h.blockers, *h.blockers_at_power_on)})
         failovers = sum(1 for h in hosts for c in h.degraded if topology.get(c) != "in-a-box")
         rows.append(WaveRow(
