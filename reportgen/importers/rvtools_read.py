@@ -448,7 +448,31 @@ def read_xlsx_tab(
     frame = frame.with_columns(pl.int_range(read.first_row, read.first_row + read.rows, dtype=pl.Int32).alias("__row"))
     raw = _finish(tab, sheet, file, raw_names, frame, loaded, issues, read.errors_by_column,
                   read.first_error[0] if read.first_error else None)
-    return _drop_blank(raw, file, issues)
+    merged = _merged(tab, sheet, file, read, issues)
+    return _drop_blank(replace(raw, garbled=raw.garbled | merged) if merged else raw, file, issues)
+
+
+def _merged(tab: str, sheet: str, file: str, read: SheetColumns, issues: list[DataIssue]) -> frozenset[str]:
+    """RVTools columns with cells merged over data rows, each named in ``issues``: Excel keeps the first cell
+    of a merge only, so the others read as empty where RVTools wrote a value (a guest's host, a LUN id)."""
+    known = H.KNOWN.get(tab, frozenset())
+    ranges: dict[str, list[tuple[int, int, int, int]]] = {}
+    for r1, c1, r2, c2 in read.merged:
+        if r2 < read.first_row or (r1 == r2 and c1 == c2):
+            continue  # the header row, or a single cell
+        for col in range(c1, c2 + 1):
+            name = H.canonical_header(tab, read.header.get(col, ""))
+            if name in known:
+                ranges.setdefault(name, []).append((r1, c1, r2, c2))
+    for name, found in ranges.items():
+        first = min(found)
+        issues.append(DataIssue(
+            "warning", file, f"{len(found):,} range(s) of cells merged in a spreadsheet program (the first over rows "
+            f"{max(first[0], read.first_row):,}–{first[2]:,}): a merge keeps its first cell's value only, the others "
+            "read as empty; read as unknown, so the checks that need the column are not assessed; unmerge the cells "
+            "and fill them, or export again from RVTools", sheet=sheet, row=max(first[0], read.first_row),
+            column=name, rows=sum(r2 - max(r1, read.first_row) + 1 for r1, _, r2, _ in found)))
+    return frozenset(ranges)
 
 
 def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]]) -> RawExport:

@@ -95,6 +95,8 @@ class SheetColumns:
     """0-based column -> cells read that hold a spreadsheet error value (#N/A...), read as empty."""
     first_error: tuple[int, int] | None = None
     """(spreadsheet row, 0-based column) of the first cell holding an error value."""
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+    """Cell ranges merged in a spreadsheet program: (first row, first 0-based column, last row, last column)."""
 
     @property
     def errors(self) -> int:
@@ -221,10 +223,15 @@ def read_columns(
                            max_cell=MAX_CELL_CHARS, max_text=MAX_SHEET_TEXT_BYTES)
     header: dict[int, str] = {}
     chosen: list[int] = []
+    merged: dict[bytes, None] = {}
     with archive.open(info) as stream:
         pending = b""
+        seam = b""
         while True:
             chunk = stream.read(max(CHUNK, len(pending)))  # as large as the row carried over
+            if b"mergeCell" in chunk or b"mergeCell" in seam + chunk[:_SEAM]:  # written by Excel after the rows
+                merged.update(dict.fromkeys(_MERGED.findall(seam + chunk)))
+            seam = (seam + chunk[-_SEAM:])[-_SEAM:]  # the stream's last bytes, whatever the size of the pieces
             data = pending + chunk if pending else chunk
             used = scanner.feed(data, 0, len(pending))
             if scanner.needs_columns:
@@ -240,7 +247,30 @@ def read_columns(
     columns = {col: _arrow(rows, *buffers[i]) for i, col in enumerate(chosen)}
     return SheetColumns(header, scanner.width, columns, scanner.header_row_number + 1, rows, scanner.complete,
                         scanner.cells_cut, scanner.first_cut, scanner.strings_missing, scanner.first_missing,
-                        scanner.errors_by_column(), scanner.first_error)
+                        scanner.errors_by_column(), scanner.first_error, _ranges(merged))
+
+
+_MERGED = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=[\"']([A-Z]{1,3}\d{1,7}:[A-Z]{1,3}\d{1,7})[\"']")
+_SEAM = 256
+"""Bytes of the previous piece searched again, so that a tag split between two pieces is found."""
+
+
+def _ranges(refs: dict[bytes, None]) -> tuple[tuple[int, int, int, int], ...]:
+    """Merged ranges ('X2:X3') as (first row, first column, last row, last column), 0-based columns."""
+    out = []
+    for ref in refs:
+        first, last = ref.decode().split(":")
+        (c1, r1), (c2, r2) = (re.match(r"([A-Z]+)(\d+)", p).groups() for p in (first, last))  # type: ignore[union-attr]
+        col1, col2 = _column(c1), _column(c2)
+        out.append((min(int(r1), int(r2)), min(col1, col2), max(int(r1), int(r2)), max(col1, col2)))
+    return tuple(out)
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number - 1
 
 
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=[\"'](\d+)")

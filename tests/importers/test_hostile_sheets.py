@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import xlsxwriter
 
 from tests.rvtools_files import small_estate, trimmed, write_csv_folder, write_xlsx
@@ -43,22 +44,46 @@ def test_a_guest_whose_host_cell_was_emptied_is_named(cli: Any, tmp_path: Path) 
     _unplaced(found, "RVTools_tabvInfo.csv")  # was silent: the guest cluster's topology became "unknown"
 
 
-def test_host_cells_merged_in_excel_leave_the_guest_below_without_a_host_and_say_so(cli: Any, tmp_path: Path) -> None:
-    book = write_xlsx(small_estate(), tmp_path / "book.xlsx")
-    merged = tmp_path / "merged.xlsx"
-    with zipfile.ZipFile(book) as source, zipfile.ZipFile(merged, "w") as target:
+def _merge(book: Path, out: Path, tab: str, column: str, first: int, last: int) -> Path:
+    """``book`` with ``column`` of ``tab`` merged over spreadsheet rows first..last as Excel does it: the cells
+    below the first are dropped and a mergeCells element follows the rows."""
+    names = list(trimmed(small_estate()))
+    cols, _ = trimmed(small_estate())[tab]
+    letter = xlsxwriter.utility.xl_col_to_name(cols.index(column))
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(out, "w") as target:
         for item in source.infolist():
             data = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":  # vInfo: Excel keeps the first cell of a merge only
-                cols, _ = trimmed(small_estate())["vInfo"]
-                letter = xlsxwriter.utility.xl_col_to_name(cols.index("Host"))
-                data = re.sub(rf'<c r="{letter}3"[^>]*?(/>|>.*?</c>)'.encode(), b"", data)
-                data = data.replace(b"</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell ref="{letter}2:'
-                                    f'{letter}3"/></mergeCells>'.encode())
+            if item.filename == f"xl/worksheets/sheet{names.index(tab) + 1}.xml":
+                for row in range(first + 1, last + 1):
+                    data = re.sub(rf'<c r="{letter}{row}"[^>]*?(/>|>.*?</c>)'.encode(), b"", data)
+                data = data.replace(b"</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell ref="{letter}{first}:'
+                                    f'{letter}{last}"/></mergeCells>'.encode())
             target.writestr(item, data)
-    code, err, found = _audit(cli, merged, tmp_path / "f.json")
+    return out
+
+
+def _merged_note(found: dict[str, Any], sheet: str, column: str, row: int) -> None:
+    noted = [i for i in found["data_quality"] if i["column"] == column and "merged in a spreadsheet" in i["message"]]
+    assert len(noted) == 1 and noted[0]["sheet"] == sheet and noted[0]["row"] == row
+    assert "a merge keeps its first cell's value only, the others read as empty; read as unknown" in noted[0]["message"]
+
+
+def test_host_cells_merged_in_excel_leave_the_guest_below_without_a_host_and_say_so(cli: Any, tmp_path: Path) -> None:
+    book = _merge(write_xlsx(small_estate(), tmp_path / "book.xlsx"), tmp_path / "merged.xlsx", "vInfo", "Host", 2, 3)
+    code, err, found = _audit(cli, book, tmp_path / "f.json")
     assert code in (0, 1), err
     _unplaced(found, "vInfo")
+    _merged_note(found, "vInfo", "Host", 2)
+
+
+def test_lun_ids_merged_in_excel_are_named_and_unknown(cli: Any, tmp_path: Path) -> None:
+    book = _merge(write_xlsx(small_estate(), tmp_path / "book.xlsx"), tmp_path / "merged.xlsx", "vDisk", "Raw LUN ID",
+                  3, 5)
+    code, err, found = _audit(cli, book, tmp_path / "f.json")
+    assert code in (0, 1), err
+    _merged_note(found, "vDisk", "Raw LUN ID", 3)  # was silent: the cells below the first read as "no LUN"
+    gen01 = {c["rule"]: c for c in found["coverage"]}["GEN-01"]
+    assert "partly: vDisk column 'Raw LUN ID' has values reportgen cannot read" in gen01["reason"]
 
 
 def _charted(path: Path, charted: str) -> Path:
@@ -94,3 +119,15 @@ def test_another_tab_as_a_chart_sheet_is_named_and_its_checks_not_assessed(cli: 
     vmw02 = {c["rule"]: c for c in found["coverage"]}["VMW-02"]
     assert vmw02["status"] == "not-assessed"
     assert "vDisk was not fully read: sheet 'vDisk' is a chart sheet, not a table" in vmw02["reason"]  # was "missing"
+
+
+def test_a_merge_split_between_two_pieces_of_the_sheet_is_still_found(cli: Any, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportgen.importers.xlsx_read as xlsx_read
+
+    monkeypatch.setattr(xlsx_read, "CHUNK", 7)  # every tag falls across pieces
+    book = _merge(write_xlsx(small_estate(), tmp_path / "book.xlsx"), tmp_path / "merged.xlsx", "vDisk", "Raw LUN ID",
+                  3, 5)
+    code, err, found = _audit(cli, book, tmp_path / "f.json")
+    assert code in (0, 1), err
+    _merged_note(found, "vDisk", "Raw LUN ID", 3)
