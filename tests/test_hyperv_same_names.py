@@ -180,3 +180,13 @@ def test_the_same_cluster_collected_twice_is_one_cluster(tmp_path: Path) -> None
     estate = load_estate([north().write(tmp_path / "monday"), north().write(tmp_path / "tuesday")])
     assert estate.tables["clusters"].column("cluster_key").to_pylist() == ["hyperv/CL-NORTH"]
     assert sorted(estate.hosts.column("host_key").to_pylist()) == ["hyperv/HV01", "hyperv/HV02"]
+
+
+def test_a_vm_in_both_clusters_names_each_host_as_its_export_does(cli: Any, tmp_path: Path) -> None:
+    """A VMId on both clusters' HV01 (a Replica pair exported without ReplicationMode): the warning names the
+    hosts 'HV01', never by a key ('CL-NORTH/HV01')."""
+    south_lab = south()
+    south_lab.vm("WEB-N", "HV01", state="Off", folder="D:\\VMs\\WEB-N")
+    found = _audit(cli, tmp_path, north().write(tmp_path / "north"), south_lab.write(tmp_path / "south"))
+    [said] = [i["message"] for i in found["data_quality"] if i["message"].startswith("the VM WEB-N ")]
+    assert "is in 2 exports: poweredOn on HV01 (north); poweredOff on HV01 (south);" in said, said

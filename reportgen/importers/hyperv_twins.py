@@ -33,6 +33,8 @@ def key_twins_apart(estate: Estate) -> Estate:
         return estate
     files = dict(zip(estate.sources.column("source_id").to_pylist(),
                      (Path(f).name for f in estate.sources.column("file").to_pylist()), strict=True))
+    hosts = dict(zip(estate.hosts.column("host_key").to_pylist(), estate.hosts.column("name").to_pylist(),
+                     strict=True))
     moved: dict[tuple[str, int], str] = {}
     issues = list(estate.issues)
     for (key,), rows in twins.sort("source_id").group_by(["guest_key"], maintain_order=True):
@@ -41,15 +43,17 @@ def key_twins_apart(estate: Estate) -> Estate:
         for row in rows.filter(pl.col("source_id") != keeper).iter_rows(named=True):
             host = str(row["host_key"] or "").removeprefix("hyperv/")
             moved[(str(key), int(row["source_id"]))] = f"{key}/replica/{host}" if host else f"{key}/replica"
-        issues.append(_said(rows, keeper, running.height == 1, files))
+        issues.append(_said(rows, keeper, running.height == 1, files, hosts))
     tables = dict(estate.tables)
     for name in _KEYED:
         tables[name] = _rekey(tables[name], name, moved)
     return Estate(tables=tables, issues=tuple(issues), tabs=estate.tabs, custom_columns=estate.custom_columns)
 
 
-def _said(rows: pl.DataFrame, keeper: int, told: bool, files: dict[int, str]) -> DataIssue:
-    where = "; ".join(f"{r['power_state'] or 'state unknown'} on {str(r['host_key'] or '?').removeprefix('hyperv/')} "
+def _said(rows: pl.DataFrame, keeper: int, told: bool, files: dict[int, str], hosts: dict[str, str]) -> DataIssue:
+    """The warning; each host as its export names it (a key of hosts told apart is no name to show)."""
+    where = "; ".join(f"{r['power_state'] or 'state unknown'} on "
+                      f"{hosts.get(r['host_key']) or str(r['host_key'] or '?').removeprefix('hyperv/')} "
                       f"({files.get(r['source_id'], '?')})" for r in rows.iter_rows(named=True))
     name, key = str(rows["name"][0]), str(rows["guest_key"][0])
     if told:
