@@ -107,7 +107,7 @@ def test_an_entry_naming_a_host_two_vcenters_share_accepts_neither(cli: Any, tmp
     accept = tmp_path / "accept.toml"
     accept.write_text(f'[[accept]]\nhost = "{ESX04}"\nrule = "VMW-24"\n{SIGN_OFF}')
     result, found = _audit(cli, exports, tmp_path / "f.json", "--accept", accept, "--fail-on", "medium",
-                           "-o", tmp_path / "r.pdf", "--as-of", "2026-03-01")
+                           "-o", tmp_path / "r.pdf", "--as-of", "2026-03-01", "--xlsx", tmp_path / "f.xlsx")
     assert result.code == 1
     assert [f["accepted"] for f in found["findings"] if f["rule"] == "VMW-24"] == [None, None]
     [entry] = found["acceptances"]
@@ -120,6 +120,11 @@ def test_an_entry_naming_a_host_two_vcenters_share_accepts_neither(cli: Any, tmp
     assert "".join((f"ambiguous: names 2 hosts of different vCenters ({ESX04} in {VC[0]}, {ESX04} in {VC[1]}); "
                     "accepts neither until a vcenter key says which").split()) in text
     _checked(tmp_path / "f.json")
+    import openpyxl
+
+    [row] = openpyxl.load_workbook(tmp_path / "f.xlsx")["Exceptions"].iter_rows(min_row=2, values_only=True)
+    assert row[3] == (f"active; ambiguous: fits {ESX04} in {VC[0]}, {ESX04} in {VC[1]} (different vCenters): "
+                      "accepts neither until a vcenter key says which")
     for vcenter, accepted in ((VC[1], {VC[1]}), ("*", set(VC)), ("5A1E7C3B-1111-4222-8333-944455556666", {VC[0]})):
         accept.write_text(f'[[accept]]\nhost = "{ESX04}"\nrule = "VMW-24"\nvcenter = "{vcenter}"\n{SIGN_OFF}')
         result, found = _audit(cli, exports, tmp_path / "f.json", "--accept", accept)

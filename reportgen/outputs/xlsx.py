@@ -88,7 +88,11 @@ def _accepted(accepted: dict[str, Any] | None) -> str | None:
 def _exceptions(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     for a in doc.get("acceptances", []):
         renamed = _join(f"{r['old']} → {r['new']}" for r in a["renamed"])
-        yield (a["entry"], a["line"], a["what"], a["status"], a["expires"], a["owner"], a["approved_by"],
+        both = a.get("ambiguous") or []
+        status = a["status"] if not both else (  # it accepts none of what its names fit
+            f"{a['status']}; ambiguous: fits {_join(both)} (different vCenters): "
+            f"accepts {'neither' if len(both) == 2 else 'none of them'} until a vcenter key says which")
+        yield (a["entry"], a["line"], a["what"], status, a["expires"], a["owner"], a["approved_by"],
                a["reason"], a["ticket"], a["matched_findings"], a["matched_guest_clusters"], renamed or None,
                a["annual_cost"])
 
