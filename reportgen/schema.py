@@ -142,6 +142,8 @@ COLUMNS: dict[str, list[Column]] = {
     ],
     "guests": [
         Column("guest_key", STR, True),
+        Column("vcenter_scope", STR, doc="what guest_key is scoped by (vSphere): the vCenter's VI SDK UUID, else "
+               "'server:<name>' or 'file:<export>' for an export that names no UUID"),
         Column("name", STR, True, "display name, URL escapes decoded"),
         Column("host_key", STR),
         Column("cluster_key", STR),

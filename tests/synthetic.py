@@ -68,7 +68,7 @@ def synthetic_estate(guests: int, cluster_share: float = 0.03, issues: int | Non
         pl.format("app{}", pl.col("i").cast(pl.Utf8).str.zfill(6))
     ).otherwise(pl.format("sqlfc{}-n{}", pl.col("group").cast(pl.Utf8).str.zfill(4), pl.col("node") + 1))
     guest_table = g.with_columns(
-        guest_key=pl.format(UUID + "/vm-{}", pl.col("i")), name=stem, datacenter=pl.lit("DC1"),
+        guest_key=pl.format(UUID + "/vm-{}", pl.col("i")), vcenter_scope=pl.lit(UUID), name=stem, datacenter=pl.lit("DC1"),
         platform=pl.lit("vsphere"),
         power_state=pl.when(pl.col("i") % 13 == 12).then(pl.lit("poweredOff")).otherwise(pl.lit("poweredOn")),
         template=pl.lit(False),
@@ -179,7 +179,7 @@ def rules_estate(n_guests: int = 200_000, per_host: int = 50, per_cluster: int =
     local = (pl.col("i") % 200) == 7
     ds = pl.when(local).then(pl.format("local{}", "host")).otherwise(pl.format("san{}", pl.col("host") // per_cluster))
     guests = g.with_columns(ds=ds).select(
-        guest_key=pl.format(SCALE_UUID + "/vm-{}", "i"), name=pl.format("guest{}", "i"),
+        guest_key=pl.format(SCALE_UUID + "/vm-{}", "i"), vcenter_scope=pl.lit(SCALE_UUID), name=pl.format("guest{}", "i"),
         host_key=pl.format(SCALE_UUID + "/esx{}", "host"), cluster_key=pl.format(SCALE_UUID + "/dc/c{}", pl.col("host") // per_cluster),
         platform=pl.lit("vsphere"), power_state=pl.lit("poweredOn"), template=pl.lit(False), hw_version=pl.lit("19"),
         config_path=pl.format("[{}] g/g.vmx", "ds"), log_dir=pl.format("[{}] g/", "ds"),

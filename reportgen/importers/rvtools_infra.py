@@ -50,7 +50,7 @@ class InfraMapping(MapperBase):
         seen = guests.filter(pl.col("host_key").is_not_null()).group_by("host_key").agg(
             name=(pl.col("Host") if "Host" in guests.columns else pl.col("host_key")).first(),
             cluster_key=pl.col("cluster_key").first(),
-            scope=pl.col("id_scope").first(),
+            scope=pl.col("vcenter_scope").first(),
             cluster=pl.col("cluster").first(),
             datacenter=pl.col("datacenter").first(),
         ).with_columns(platform=self.platform, source_id=pl.lit(self.source_id, pl.Int32))

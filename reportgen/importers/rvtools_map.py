@@ -60,7 +60,7 @@ class Mapper(InfraMapping):
         frame = f.with_columns(
             guest_key=guest_keys(ids, identity),
             name=ids["vm_name"],
-            id_scope=ids["scope"],
+            vcenter_scope=ids["scope"],
             id_uuid=ids["vm_uuid"],
             id_host=ids["host"],
             host_key=self.host_key(f, "vInfo"),
@@ -175,7 +175,7 @@ class Mapper(InfraMapping):
             raise InputError(
                 f"the vInfo tab has no rows, but {raw.sheet} lists {f.height:,} row(s) of VMs: vInfo was emptied or "
                 "cut short", where=self.raw.file, hint="export vInfo again from RVTools, with the other tabs")
-        known = guests.select("guest_key", "vm_id", "datacenter", "cluster", scope="id_scope", vm_uuid="id_uuid",
+        known = guests.select("guest_key", "vm_id", "datacenter", "cluster", scope="vcenter_scope", vm_uuid="id_uuid",
                               vm_name="name", host="id_host")
         keys = join_keys(identities(f, self.scope_expr(f)), known, offered(known))
         frame = f.with_columns(guest_key=keys["guest_key"])

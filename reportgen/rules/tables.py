@@ -70,11 +70,11 @@ def _memoised(estate: Estate, name: str, build: Callable[[], pl.DataFrame]) -> p
 
 
 def guest_scope() -> pl.Expr:
-    """Where a disk path or LUN id is unique: the vCenter (key prefix) or the Hyper-V cluster."""
+    """Where a disk path or LUN id is unique: the vCenter (``vcenter_scope``) or the Hyper-V cluster."""
     return (
         pl.when(pl.col("platform") == "hyperv")
         .then(pl.coalesce(pl.col("cluster_key"), pl.col("host_key"), pl.lit("hyperv")))
-        .otherwise(pl.col("guest_key").str.split("/").list.first())
+        .otherwise(pl.col("vcenter_scope"))
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from reportgen.errors import InputError
 from reportgen.importers import MapOptions, load_estate
-from tests.rvtools_files import HEADERS, UUID, Guest, small_estate, write_csv_folder, write_xlsx
+from tests.rvtools_files import HEADERS, UUID, Estate, Guest, small_estate, write_csv_folder, write_xlsx
 
 
 def rows(estate, table: str) -> list[dict]:
@@ -220,3 +220,21 @@ def test_an_export_without_vcenter_uuid_keeps_its_cluster_settings(tmp_path: Pat
     clusters = by(rows(estate, "clusters"), "name")
     assert clusters["Prod"]["drs_enabled"] is True and clusters["Prod"]["ha_enabled"] is True
     assert rows(estate, "sources")[0]["server_uuid"] is None
+
+
+def test_two_exports_without_vcenter_uuid_share_no_disk(cli, tmp_path: Path) -> None:
+    """Each is scoped by its file; the same RDM path in both is two disks, not one guest cluster across them."""
+    import json
+
+    rdm = {"Raw": "True", "Raw Comp. Mode": "physicalMode", "Disk Mode": "independent_persistent",
+           "Label": "SCSI controller 1", "Shared Bus": "physicalSharing", "Path": "[san01] db/db_1.vmdk",
+           "Raw LUN ID": "0300cc"}
+    books = []
+    for site in ("a", "b"):
+        est = Estate(server=f"vc-{site}.example.test", hosts={f"esx-{site}.example.test": "Prod"},
+                     guests=[Guest(f"db-{site}", f"vm-{site}1", f"esx-{site}.example.test", disks=[{}, dict(rdm)])])
+        books.append(write_xlsx(est, tmp_path / f"{site}.xlsx", drop=("vMetaData", "vSource"),
+                                columns={tab: ("VI SDK UUID",) for tab in HEADERS}))
+    out = tmp_path / "f.json"
+    assert cli(["audit", *books, "--json", out, "-q"]).code == 0
+    assert json.loads(out.read_text())["faux_clusters"] == []

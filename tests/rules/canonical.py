@@ -34,7 +34,7 @@ def host(name: str, cluster: str | None = "Prod", esx: str = "VMware ESXi 7.0.3 
 def guest(name: str, vm_id: str, on: str | None, power: str = "poweredOn", template: bool = False, hw: str = "19",
           ds: str = "san01", row: int = 2, **kw: Any) -> dict[str, Any]:
     folder = f"[{ds}] {name}/"
-    return {"guest_key": f"{UUID}/{vm_id}", "name": name, "platform": "vsphere", "source_id": 0,
+    return {"guest_key": f"{UUID}/{vm_id}", "vcenter_scope": UUID, "name": name, "platform": "vsphere", "source_id": 0,
             "host_key": f"{UUID}/{on}" if on else None, "cluster_key": CLUSTER, "cluster": "Prod",
             "power_state": power, "template": template, "hw_version": hw, "memory_mib": 8192,
             "config_path": folder + f"{name}.vmx", "log_dir": folder, "snapshot_dir": folder, "suspend_dir": folder,
