@@ -58,3 +58,29 @@ def test_the_cover_agrees_with_the_summary_today_and_says_what_guests_that_are_o
     assert f"{tied_today} of 15 hosts cannot be emptied today; {tied_today + 1} once 4 guests that are off" in text
     assert f"{money(today)} a year of manual maintenance today; {money(later)} if 4 guests that are off today return" \
         in text
+
+
+def test_the_cover_says_how_many_checks_could_not_run_beside_its_figures() -> None:
+    audit = run_audit([SAMPLES / "rvtools" / "acme-vc01.xlsx"])
+    missing = {c.rule for c in audit.analysis.coverage if c.status == "not-assessed"}
+    total = {c.rule for c in audit.analysis.coverage if c.status in ("assessed", "not-assessed")}
+    assert 0 < len(missing) * 2 < len(total)  # a few checks need what RVTools does not export
+    text = _cover([SAMPLES / "rvtools" / "acme-vc01.xlsx"], date(2026, 3, 10))
+    assert (f"Coverage {len(missing)} of {len(total)} checks could not run on every export: ties of those kinds "
+            "are not in these figures (see Data quality and coverage)") in text
+
+
+def test_a_cover_of_an_export_missing_most_tabs_says_so_in_bold(tmp_path: Path) -> None:
+    import shutil
+    trimmed = tmp_path / "trimmed"
+    trimmed.mkdir()
+    for tab in ("vInfo", "vHost"):
+        shutil.copy(SAMPLES / "rvtools-csv" / "acme-vc01" / f"RVTools_tab{tab}.csv", trimmed)
+    audit = run_audit([trimmed])
+    html = render_html(build_report(audit.analysis, audit.costing, today=date(2026, 3, 10)))
+    cover = html[html.index('id="cover"'):html.index("</section>", html.index('id="cover"'))]
+    missing = {c.rule for c in audit.analysis.coverage if c.status == "not-assessed"}
+    total = {c.rule for c in audit.analysis.coverage if c.status in ("assessed", "not-assessed")}
+    assert len(missing) * 2 > len(total)
+    assert (f"<strong>{len(missing)} of {len(total)} checks could not run on every export: ties of those kinds are "
+            "not in these figures</strong>") in cover
