@@ -48,7 +48,7 @@ def test_two_actions_that_free_a_host_only_together_are_named_with_the_hosts_yea
     html = render_html(model)
     summary = html[html.index('id="summary-page"'):html.index("</section>", html.index('id="summary-page"'))]
     text = " ".join(re.sub(r"<[^>]+>", " ", summary).split())
-    assert f"Only together: actions 1 and 2 free esx01 ( {money(cost)} a year)." in text
+    assert f"Only together: actions 1 and 2 of the remedy table free esx01 ( {money(cost)} a year)." in text
     start = html.index('id="bundles"')
     listed = " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</section>", start)]).split())
     assert f"esx01 : actions 1 and 2 together free it, {money(cost)} a year saved" in listed  # name in its span
@@ -65,7 +65,7 @@ def test_a_host_tied_only_once_its_guest_starts_names_the_actions_that_free_it_t
     html = render_html(model)
     summary = html[html.index('id="summary-page"'):html.index("</section>", html.index('id="summary-page"'))]
     text = " ".join(re.sub(r"<[^>]+>", " ", summary).split())
-    assert (f"Only together, once the guests that are off run again: actions 1 and 2 free esx01 "
+    assert (f"Only together, once the guests that are off run again: actions 1 and 2 of the remedy table free esx01 "
             f"( {money(later)} a year).") in text
     start = html.index('id="bundles"')
     listed = " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</section>", start)]).split())
@@ -92,7 +92,7 @@ def test_the_sample_summary_names_the_hyperv_hosts_freed_by_several_actions(tmp_
                           check=True).stdout
     summary = " ".join(next(p for p in text.split("\f") if "Executive summary\n" in p).split())
     first, second = model.bundles[:2]
-    assert (f"Only together: actions {first.numbers} free HV03 ({money(audit.costing.per_host['HV03'])} a year); "
+    assert (f"Only together: actions {first.numbers} of the remedy table free HV03 ({money(audit.costing.per_host['HV03'])} a year); "
             f"actions {second.numbers} free {', '.join(second.hosts)} ({money(second.annual_saving)} a year)") in summary
 
 
