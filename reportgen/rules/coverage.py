@@ -70,6 +70,7 @@ def _missing(
             needs, was_optional = gone.get(need.tab, ([], True))
             gone[need.tab] = ([*needs, need], was_optional and need.optional)
             continue
+        before = len(required) + len(optional)
         absent = [c for c in need.columns if not estate.tab_has_column(source_id, need.tab, c)]
         if absent:
             names = ", ".join(f"'{c}'" for c in absent)
@@ -90,6 +91,16 @@ def _missing(
             names = ", ".join(f"'{c}'" for c in empty)
             text = f"{need.tab} column {names} present but empty{f' ({need.why})' if need.why else ''}"
             (optional if need.optional else required).append(text)
+        read, used = _rows(estate, source_id, need.tab)
+        if len(required) + len(optional) > before or used >= read:
+            continue  # a lost column explains skipped rows better than their count
+        if not used:
+            # nothing of the tab reached the estate: its columns were never read, whatever the header says
+            text = f"all {read} {need.tab} rows were skipped (see data quality)"
+            if text not in required and text not in optional:
+                (optional if need.optional else required).append(text)
+        elif (text := f"{read - used} of {read} {need.tab} rows were skipped (see data quality)") not in optional:
+            optional.append(text)
     for tab, (needs, was_optional) in gone.items():
         shown = [n for n in needs if not n.optional] or needs
         # 'since' of a column says nothing about a missing tab; only tab-level needs carry the tab's version.
@@ -97,6 +108,12 @@ def _missing(
         text = f"tab {tab} is missing{_why(shown, platform, version)}"
         (optional if was_optional else required).append(text)
     return required, optional
+
+
+def _rows(estate: Estate, source_id: int, tab: str) -> tuple[int, int]:
+    """Rows of the tab in the export and rows that reached the estate (the rest were skipped)."""
+    found = [t for t in estate.tabs if t.source_id == source_id and t.tab == tab and t.present]
+    return sum(t.rows_read for t in found), sum(t.rows_used for t in found)
 
 
 def _has_columns(estate: Estate, source_id: int, tab: str) -> bool:

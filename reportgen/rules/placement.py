@@ -11,6 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
+from .coverage import assess
 from .emit import emit
 from .evidence import at_row, located, names_text, value
 from .records import Detector, Effect, HostEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
@@ -122,6 +123,10 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
 
 
 def _clusters(out: RuleOutput, estate: Estate) -> None:
+    if all(c.status == "not-assessed" for c in assess(VMW24, estate)):
+        # cluster names or the hosts' clusters unknown: a host without a known cluster is not known to be
+        # standalone, and HA settings belong to no known cluster, so nothing can be concluded
+        return
     clusters = frame(estate, "clusters").filter(pl.col("platform") == "vsphere")
     problems: list[tuple[pl.Expr, pl.Expr]] = [
         (pl.col("drs_enabled").not_(), pl.lit("DRS enabled = False")),

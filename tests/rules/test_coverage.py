@@ -71,3 +71,37 @@ def test_a_superseded_export_gets_no_coverage_record() -> None:
     sources = pa.Table.from_pylist(rows, schema=schema.SCHEMAS["sources"])
     records = evaluate(Estate(tables={**estate.tables, "sources": sources}, tabs=estate.tabs)).coverage
     assert {c.source_id for c in records} == {0}
+
+
+def _with_tab(estate: Estate, tab: str, **changes: object) -> Estate:
+    from dataclasses import replace
+    tabs = tuple(replace(t, **changes) if t.tab == tab else t for t in estate.tabs)  # type: ignore[arg-type]
+    return Estate(tables=estate.tables, tabs=tabs)
+
+
+def test_a_check_whose_rows_were_all_skipped_is_not_assessed() -> None:
+    # every vHost row skipped (no host name): CPU model, EVC and ESXi version were never read
+    estate = _with_tab(small(), "vHost", rows_read=43, rows_used=0)
+    cov = coverage(estate)
+    for rule in ("VMW-25", "GEN-03"):
+        status, reason = cov[rule]
+        assert status == "not-assessed", rule
+        assert "all 43 vHost rows were skipped" in reason
+    assert cov["VMW-20"][0] == "assessed"
+
+
+def test_a_check_whose_rows_were_partly_skipped_is_partly_assessed() -> None:
+    cov = coverage(_with_tab(small(), "vHost", rows_read=4, rows_used=3))
+    status, reason = cov["VMW-25"]
+    assert status == "assessed" and reason.startswith("partly: 1 of 4 vHost rows were skipped")
+
+
+def test_a_cluster_check_that_could_not_be_assessed_finds_nothing() -> None:
+    # clusters without names and hosts whose cluster is unknown: standalone or not cannot be told
+    estate = make([host("esx01", cluster=None), host("esx02", cluster=None)], [guest("a", "vm-1", "esx01")],
+                  clusters=[])
+    estate = _with_tab(estate, "vCluster", empty=frozenset({"Name"}))
+    out = evaluate(estate)
+    assert {c.rule: c.status for c in out.coverage}["VMW-24"] == "not-assessed"
+    assert [f for f in out.findings if f.rule == "VMW-24"] == []
+    assert [s for s in out.strands if s.rule == "VMW-24"] == []
