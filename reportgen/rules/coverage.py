@@ -92,15 +92,12 @@ def _missing(
             text = f"{need.tab} column {names} present but empty{f' ({need.why})' if need.why else ''}"
             (optional if need.optional else required).append(text)
         read, used = _rows(estate, source_id, need.tab)
-        if len(required) + len(optional) > before or used >= read:
-            continue  # a lost column explains skipped rows better than their count
-        if not used:
-            # nothing of the tab reached the estate: its columns were never read, whatever the header says
+        if read and not used and len(required) + len(optional) == before:  # a lost column explains it better
+            # nothing of the tab reached the estate: its columns were never read, whatever the header says.
+            # Some rows skipped is not said here: blank rows and notes typed under the table count as skipped.
             text = f"all {read} {need.tab} rows were skipped (see data quality)"
             if text not in required and text not in optional:
                 (optional if need.optional else required).append(text)
-        elif (text := f"{read - used} of {read} {need.tab} rows were skipped (see data quality)") not in optional:
-            optional.append(text)
     for tab, (needs, was_optional) in gone.items():
         shown = [n for n in needs if not n.optional] or needs
         # 'since' of a column says nothing about a missing tab; only tab-level needs carry the tab's version.
