@@ -59,6 +59,8 @@ def _missing(
     for need in info.needs:
         if need.platform != platform or (need.if_present and not _has_columns(estate, source_id, need.tab)):
             continue
+        if _known_absent(estate, source_id, need.tab):
+            continue  # the exporter says this source has no such object (a host in no cluster): nothing to read
         unread = estate.tab_gaps(source_id, need.tab)
         if unread:
             listed = "; ".join(unread[:3]) + (f"; and {len(unread) - 3} more" if len(unread) > 3 else "")
@@ -111,6 +113,13 @@ def _rows(estate: Estate, source_id: int, tab: str) -> tuple[int, int]:
     """Rows of the tab in the export and rows that reached the estate (the rest were skipped)."""
     found = [t for t in estate.tabs if t.source_id == source_id and t.tab == tab and t.present]
     return sum(t.rows_read for t in found), sum(t.rows_used for t in found)
+
+
+def _known_absent(estate: Estate, source_id: int, tab: str) -> bool:
+    """Whether the source says it has none of these objects: present without header, rows or gaps (the cluster
+    objects of a host the collector knows is in no cluster)."""
+    found = [t for t in estate.tabs if t.source_id == source_id and t.tab == tab]
+    return bool(found) and all(t.present and not t.columns and not t.rows_read and not t.gaps for t in found)
 
 
 def _has_columns(estate: Estate, source_id: int, tab: str) -> bool:

@@ -198,3 +198,18 @@ def test_a_cluster_is_named_as_the_export_names_it_not_as_its_key(tmp_path: Path
     assert cause is not None and (cause.identity, cause.where) == ("Prod/HV-Cl01/DMZ", "Prod/HV-Cl01")
     remedies = [r for r in analyze(estate).remedies_by_cause if r.kind == "switch"]
     assert [r.label for r in remedies] == ["DMZ on Prod/HV-Cl01"]
+
+
+def test_a_host_known_not_to_be_in_a_cluster_has_no_cluster_node_to_be_on(tmp_path: Path) -> None:
+    """The collector says the host is not clustered: HYV-09 is assessed there, not 'could not run'."""
+    import json
+    lab = Lab(cluster=None)
+    lab.node("HVS")
+    lab.vm("LONE", "HVS", clustered=False)
+    manifest = {"collector_version": "2.1.0", "format": 2, "complete": True, "clustered": False,
+                "cluster": None, "status": [], "errors": []}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _, out = lab.run(tmp_path)
+    assert not findings(out, "HYV-09")
+    coverage = next(c for c in out.coverage if c.rule == "HYV-09")
+    assert coverage.status == "assessed" and "Get-ClusterNode" not in coverage.reason
