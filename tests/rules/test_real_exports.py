@@ -106,3 +106,8 @@ def test_legacy_3x_export_says_what_could_not_be_assessed() -> None:
     assert len(unplaced) == 1 and unplaced[0].rows == 34
     assert not_assessed["VMW-13"].startswith("tab vDatastore is missing")
     assert named(a, "GEN-01") == [] and named(a, "VMW-13") == []
+    # every vHost row is skipped (no host name): CPU model, EVC and ESXi version were never read
+    for rule in ("VMW-25", "GEN-03"):
+        assert "all 43 vHost rows were skipped" in not_assessed[rule]
+    # cluster names and the hosts' clusters unknown: no host is called standalone, no guest stranded
+    assert "VMW-24" in not_assessed and named(a, "VMW-24") == []
