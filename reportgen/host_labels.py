@@ -74,3 +74,28 @@ def host_labels(estate: Estate) -> dict[str, str]:
             first = [ways[told] for _, ways in same]
         where.update((key, place) for (key, _), place in zip(same, first, strict=True))
     return told_apart(names, where)
+
+
+def cluster_labels(estate: Estate) -> dict[str, str]:
+    """Cluster key -> the cluster's name, or 'Common in BBT' where another cluster of the estate has the same name:
+    vSphere cluster names are unique only within a datacenter, so a vCenter may have a 'Common' in each. A shared
+    name is told apart by its datacenter, else its vCenter (or export), else both ('Prod in DC1 in vc01')."""
+    places = {s["source_id"]: s["server"] or s["file"] for s in estate.sources.to_pylist()}
+    names: dict[str, str] = {}
+    dcs: dict[str, str | None] = {}
+    servers: dict[str, str | None] = {}
+    for c in estate.table("clusters").select(["cluster_key", "name", "datacenter", "source_id"]).to_pylist():
+        names[c["cluster_key"]] = str(c["name"])
+        dcs[c["cluster_key"]] = c["datacenter"] or None
+        servers[c["cluster_key"]] = places.get(c["source_id"])
+    same: dict[str, list[str]] = {}
+    for k, n in names.items():
+        same.setdefault(n.lower(), []).append(k)
+    where: dict[str, str | None] = {}
+    for keys in same.values():
+        apart_dc = all(dcs[k] for k in keys) and len({str(dcs[k]).lower() for k in keys}) == len(keys)
+        apart_vc = len({str(servers[k]).lower() for k in keys}) == len(keys)
+        for k in keys:
+            both = f"{dcs[k]} in {servers[k]}" if dcs[k] and servers[k] else dcs[k] or servers[k]
+            where[k] = dcs[k] if apart_dc else servers[k] if apart_vc else both
+    return told_apart(names, where)

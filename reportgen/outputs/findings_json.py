@@ -17,7 +17,7 @@ from ..cost import Costing
 from ..errors import RenderError
 from ..estate import Estate
 from ..history import History
-from ..host_labels import host_labels
+from ..host_labels import cluster_labels, host_labels
 from ..owners import Ownership, owner_summaries, unowned_guests
 from ..rules import CATALOGUE
 from ..rules.records import Location
@@ -158,9 +158,13 @@ def _clusters_document(analysis: Analysis, uuids: dict[str, str | None],
 def _hosts_document(analysis: Analysis, costing: Costing, uuids: dict[str, str | None],
                     host_files: dict[str, str | None], labels: dict[str, str]) -> list[dict[str, Any]]:
     """Each host: whether it can be emptied, what pins it, its wave, domain and site."""
+    clusters = cluster_labels(analysis.estate)  # two datacenters may each have a 'Common'
+    cluster_of = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
+                          analysis.estate.hosts.column("cluster_key").to_pylist(), strict=True))
     return [
         {
             "name": h.name, "cluster": h.cluster, "platform": h.platform, "evacuable": h.evacuable,
+            "cluster_label": clusters.get(str(cluster_of.get(h.key)), h.cluster) if h.cluster else None,
             "pinned_guests": [_guest(g, uuids) for g in h.blockers],
             "pinned_at_next_power_on": [_guest(g, uuids) for g in h.blockers_at_power_on],
             "stranded_on_failure": [_guest(g, uuids) for g in h.stranded],

@@ -124,7 +124,7 @@ def _register(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     cost = doc["cost"].get("per_host", {})
     for h in doc["hosts"]:
         label = h.get("label", h["name"])  # same-named hosts of two vCenters told apart
-        yield (label, h["cluster"], h.get("platform"), "yes" if h["evacuable"] else "no", h.get("guests"),
+        yield (label, h.get("cluster_label", h["cluster"]), h.get("platform"), "yes" if h["evacuable"] else "no", h.get("guests"),
                len(h["pinned_guests"]), _names(h["pinned_guests"]), _names(h.get("pinned_at_next_power_on", [])),
                _join(h.get("owners_to_ask", [])), "yes" if h.get("owner_unknown") else "no", _wave(h["wave"]),
                h.get("maintenance_domain"), len(h["stranded_on_failure"]), h.get("annual_cost", cost.get(label, 0.0)))
@@ -135,13 +135,13 @@ def _waves(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     for i, wave in enumerate(doc.get("wave_labels", doc["waves"])):
         for name in wave:
             h = hosts.get(name, {})
-            yield (i + 1, name, h.get("cluster"), "yes" if h.get("evacuable", True) else "no")
+            yield (i + 1, name, h.get("cluster_label", h.get("cluster")), "yes" if h.get("evacuable", True) else "no")
 
 
 def _failure(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     for h in doc["hosts"]:
         for g in h["stranded_on_failure"]:
-            yield (h.get("label", h["name"]), h["cluster"], g["name"], g["key"], g.get("owner"), _join(g["rules"]))
+            yield (h.get("label", h["name"]), h.get("cluster_label", h["cluster"]), g["name"], g["key"], g.get("owner"), _join(g["rules"]))
 
 
 def _sites(doc: dict[str, Any]) -> Iterable[Sequence[object]]:

@@ -14,7 +14,7 @@ from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
 from ..cost import UNKNOWN_OWNER, Costing, only_media
 from ..history import History
-from ..host_labels import host_labels
+from ..host_labels import cluster_labels, host_labels
 from ..logo import read_logo
 from ..owners import UNOWNED, unowned_row
 from ..rules import CATALOGUE, Finding
@@ -497,8 +497,12 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
     result["cost"] = Chart(title, charts.bar_chart(title, bars, colour=charts.BAD), caption, empty=not bars)
 
     by_cluster: dict[str, list[HostResult]] = defaultdict(list)
+    clusters = cluster_labels(analysis.estate)  # one line per cluster: two datacenters may each have a 'Common'
+    cluster_of = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
+                          analysis.estate.hosts.column("cluster_key").to_pylist(), strict=True))
     for h in analysis.hosts:
-        by_cluster[h.cluster or "standalone hosts"].append(h)
+        key = cluster_of.get(h.key)
+        by_cluster[clusters.get(key, h.cluster or "") if key else h.cluster or "standalone hosts"].append(h)
 
     def state(h: HostResult) -> str:
         return "tied" if h.blockers else "later" if h.blockers_at_power_on else "free"

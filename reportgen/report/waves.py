@@ -12,7 +12,7 @@ from collections import Counter
 
 from ..analysis import Analysis, HostResult
 from ..cost import UNKNOWN_OWNER, only_media
-from ..host_labels import host_labels, told_apart
+from ..host_labels import cluster_labels, host_labels
 from .model import WaveBound, WaveRow
 
 MAX_WAVE_HOSTS = 12
@@ -55,16 +55,15 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
 
 
 def _cluster_sizes(analysis: Analysis) -> tuple[Counter[str], dict[str, str]]:
-    """Hosts per vSphere / Hyper-V cluster, by the cluster's name -- told apart by where it is when two
-    vCenters each have a 'Prod' -- and each such label's configuration name (``waves.cluster_capacity``
-    is keyed by name, as the wave plan reads it)."""
+    """Hosts per vSphere / Hyper-V cluster, by the cluster's label -- its name, told apart by where it is when two
+    datacenters or vCenters each have a 'Prod' -- and each such label's configuration name
+    (``waves.cluster_capacity`` is keyed by name, as the wave plan reads it)."""
     estate = analysis.estate
     hosts = estate.hosts
     cluster_of = dict(zip(hosts.column("host_key").to_pylist(), hosts.column("cluster_key").to_pylist(), strict=True))
-    source_of = dict(zip(hosts.column("cluster_key").to_pylist(), hosts.column("source_id").to_pylist(), strict=True))
-    where = {s["source_id"]: s["server"] or s["file"] for s in estate.sources.to_pylist()}
     keys = {cluster_of.get(h.key) or h.cluster: h.cluster for h in analysis.hosts if h.cluster}
-    labels = told_apart({k: str(n) for k, n in keys.items()}, {k: where.get(source_of.get(k)) for k in keys})
+    known = cluster_labels(estate)
+    labels = {k: known.get(k, str(n)) for k, n in keys.items()}
     sizes = Counter(labels[cluster_of.get(h.key) or h.cluster] for h in analysis.hosts if h.cluster)
     return sizes, {labels[k]: str(n) for k, n in keys.items()}
 

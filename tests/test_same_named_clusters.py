@@ -1,0 +1,58 @@
+"""vSphere cluster names are unique only within a datacenter: one vCenter may have a 'Common' in each of two
+datacenters, and these are two clusters everywhere the report counts, plans or draws clusters."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from tests.rvtools_files import Estate, Guest, tabs, write_tabs_xlsx
+
+SECOND = {"esx03.example.test", "esx04.example.test"}
+"""The hosts of the 'Common' of datacenter DC2; esx01 and esx02 are the 'Common' of DC1."""
+
+
+def _two_commons(path: Path) -> Path:
+    hosts = {f"esx0{i}.example.test": "Common" for i in range(1, 5)}
+    guests = [Guest(f"app0{i}", f"vm-10{i}", host, cluster="Common", disks=[{}]) for i, host in enumerate(hosts, 1)]
+    written = tabs(Estate(hosts=hosts, guests=guests))
+    for tab, (cols, rows) in written.items():
+        if "Datacenter" not in cols:
+            continue
+        at, host = cols.index("Datacenter"), cols.index("Host") if "Host" in cols else None
+        for row in rows:
+            if host is not None and row[host] in SECOND:
+                row[at] = "DC2"
+        if tab == "vCluster":  # one row per datacenter's 'Common'
+            name, count = cols.index("Name"), cols.index("NumHosts")
+            rows[:] = [[*r[:at], dc, *r[at + 1:]] for r in rows for dc in ("DC1", "DC2")]
+            for r in rows:
+                r[count], r[name] = 2, "Common"
+    return write_tabs_xlsx(written, path)
+
+
+def test_same_named_clusters_of_two_datacenters_are_two_clusters(cli: Any, tmp_path: Path) -> None:
+    """Before: the glance chart drew one line 'Common' of 4 hosts, and a wave listed two 'Common' hosts, which read
+    as two hosts of one cluster in maintenance at once."""
+    export = _two_commons(tmp_path / "vc01.xlsx")
+    result = cli(["audit", export, "-o", tmp_path / "r.pdf", "--json", tmp_path / "f.json",
+                  "--xlsx", tmp_path / "f.xlsx", "-q"])
+    assert result.code == 0, result.stderr
+    found = json.loads((tmp_path / "f.json").read_text())
+    label = {h["label"]: h["cluster_label"] for h in found["hosts"]}
+    assert label == {f"esx0{i}.example.test": f"Common in DC{1 if i < 3 else 2}" for i in range(1, 5)}
+    assert {h["cluster"] for h in found["hosts"]} == {"Common"}  # the name as the export gives it
+    for wave in found["wave_labels"]:  # never two hosts of one cluster, one of each 'Common' may go together
+        clusters = [label[h] for h in wave]
+        assert len(clusters) == len(set(clusters)), found["wave_labels"]
+    assert sorted(sorted(label[h] for h in w) for w in found["wave_labels"]) == [
+        ["Common in DC1", "Common in DC2"]] * 2
+    text = " ".join(subprocess.run(["pdftotext", "-layout", tmp_path / "r.pdf", "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert "Common in DC1" in text and "Common in DC2" in text  # two lines of the glance chart
+    waves = list(openpyxl.load_workbook(tmp_path / "f.xlsx")["Waves"].iter_rows(min_row=2, values_only=True))
+    assert sorted((w[1], w[2]) for w in waves) == [(h, c) for h, c in sorted(label.items())]
