@@ -20,18 +20,12 @@ def _two_commons(path: Path) -> Path:
     hosts = {f"esx0{i}.example.test": "Common" for i in range(1, 5)}
     guests = [Guest(f"app0{i}", f"vm-10{i}", host, cluster="Common", disks=[{}]) for i, host in enumerate(hosts, 1)]
     written = tabs(Estate(hosts=hosts, guests=guests))
-    for tab, (cols, rows) in written.items():
-        if "Datacenter" not in cols:
-            continue
-        at, host = cols.index("Datacenter"), cols.index("Host") if "Host" in cols else None
-        for row in rows:
-            if host is not None and row[host] in SECOND:
-                row[at] = "DC2"
-        if tab == "vCluster":  # one row per datacenter's 'Common'
-            name, count = cols.index("Name"), cols.index("NumHosts")
-            rows[:] = [[*r[:at], dc, *r[at + 1:]] for r in rows for dc in ("DC1", "DC2")]
-            for r in rows:
-                r[count], r[name] = 2, "Common"
+    for cols, rows in written.values():
+        if "Datacenter" in cols and "Host" in cols:  # vCluster, as RVTools writes it, names no datacenter
+            at, host = cols.index("Datacenter"), cols.index("Host")
+            for row in rows:
+                if row[host] in SECOND:
+                    row[at] = "DC2"
     return write_tabs_xlsx(written, path)
 
 
