@@ -50,3 +50,22 @@ def test_same_named_clusters_of_two_datacenters_are_two_clusters(cli: Any, tmp_p
     assert "Common in DC1" in text and "Common in DC2" in text  # two lines of the glance chart
     waves = list(openpyxl.load_workbook(tmp_path / "f.xlsx")["Waves"].iter_rows(min_row=2, values_only=True))
     assert sorted((w[1], w[2]) for w in waves) == [(h, c) for h, c in sorted(label.items())]
+
+
+def test_settings_of_same_named_clusters_are_not_lent_to_each_other(cli: Any, tmp_path: Path) -> None:
+    """vCluster names no datacenter: of two 'Common' rows, one with HA off, neither can be told to be DC1's or
+    DC2's. Before: the first row's 'HA enabled = False' was read as both clusters', and all four hosts were listed as
+    stranding their guests on failure."""
+    path = _two_commons(tmp_path / "vc01.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["vCluster"]
+    cols = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[2]]
+    sheet.delete_rows(2)
+    for ha in ("False", "True"):
+        sheet.append([ha if c == "HA enabled" else 2 if c == "NumHosts" else v for c, v in zip(cols, row, strict=True)])
+    book.save(path)
+    result = cli(["audit", path, "--json", tmp_path / "f.json", "-q"])
+    found = json.loads((tmp_path / "f.json").read_text())
+    assert [f for f in found["findings"] if "HA enabled = False" in json.dumps(f)] == [], result.stderr
+    assert [h["label"] for h in found["hosts"] if h["stranded_on_failure"]] == []

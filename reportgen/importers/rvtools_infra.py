@@ -88,9 +88,19 @@ class InfraMapping(MapperBase):
         self.report_unparsed("vCluster", f, {c: V.boolean(c) for c in ("HA enabled", "DRS enabled",
                                                                         "AdmissionControlEnabled", "DPM enabled")})
         details = self.keep("vCluster", details, pl.col("name").is_not_null(), "the cluster has no name")
-        details = self.unique("vCluster", details, ["scope", "name"], "the cluster is listed twice").select(
-            "scope", "name", "ha_enabled", "drs_enabled", "drs_behavior", "admission_control", "dpm_enabled"
-        )
+        settings = ["ha_enabled", "drs_enabled", "drs_behavior", "admission_control", "dpm_enabled"]
+        # A cluster name is unique only within a datacenter, and vCluster names none: where a vCenter has a
+        # 'Common' in two datacenters, their rows are told apart by nothing, so their settings are known only
+        # where all the rows of that name agree.
+        agree = details.group_by("scope", "name").agg(agree=pl.struct(settings).n_unique() == 1)
+        shared = from_hosts.group_by("scope", "name").agg(shared=pl.len() > 1)
+        listed = details.join(shared, on=["scope", "name"], how="left")
+        first = pl.struct("scope", "name").is_first_distinct()
+        details = self.keep("vCluster", listed, first | pl.col("shared").fill_null(False),
+                            "the cluster is listed twice", level="info").filter(first)
+        details = details.join(agree, on=["scope", "name"]).with_columns(
+            [pl.when(pl.col("shared").fill_null(False) & ~pl.col("agree")).then(None).otherwise(pl.col(c)).alias(c)
+             for c in settings]).select("scope", "name", *settings)
         self.status("vCluster", details.height)
         return from_hosts.join(details, on=["scope", "name"], how="left").drop("scope")
 
