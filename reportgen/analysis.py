@@ -397,7 +397,9 @@ def _host_results(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, today:
         return PinnedGuest(key=ix.guest_keys[g], name=ix.guest_name(g), rules=tuple(sorted(rules)),
                            owner=ix.owners[g], guest_cluster=guest_cluster_ids[guest_cluster] if guest_cluster >= 0 else None)
 
-    guests_per_host = np.bincount(ix.guest_host[ix.guest_host >= 0], minlength=len(ix.host_keys))
+    # A template is registered on a host but cannot run there: it is not one of the host's guests.
+    placed = (ix.guest_host >= 0) & ix.not_template
+    guests_per_host = np.bincount(ix.guest_host[placed], minlength=len(ix.host_keys))
     return tuple(
         HostResult(
             key=key, name=ix.host_names[key], cluster=ix.cluster_names.get(ix.host_cluster_keys[h]),

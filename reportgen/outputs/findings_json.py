@@ -116,6 +116,12 @@ def owners_document(analysis: Analysis, ownership: Ownership) -> dict[str, Any]:
     }
 
 
+def _templates(estate: Estate) -> int:
+    """How many of the estate's VMs (``estate.guests``, every vInfo row) are templates: they cannot run."""
+    flags = estate.guests.column("template").to_pylist()
+    return sum(1 for f in flags if f)
+
+
 def _sources_document(estate: Estate) -> list[dict[str, Any]]:
     """Each export read: what it is, how many rows were read, used and skipped, and per tab."""
     sources = []
@@ -257,7 +263,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
         "generated_at": generated,
         "redacted": estate.redacted,
         "estate": {"sources": _sources_document(estate), "hosts": estate.hosts.num_rows,
-                   "guests": estate.guests.num_rows},
+                   "guests": estate.guests.num_rows, "templates": _templates(estate)},
         "faux_clusters": _clusters_document(analysis, uuids, acceptance),
         "hosts": _hosts_document(analysis, costing, uuids, host_files, labels),
         "waves": [list(w) for w in analysis.waves],

@@ -22,6 +22,7 @@ class Summary:
 
     hosts: int
     guests: int
+    """Guests: every VM the exports list that is not a template (a template cannot run)."""
     running_guests: int
     guest_clusters: int
     suspected_clusters: int
@@ -62,6 +63,8 @@ class Summary:
     """Guests tied today only by a connected CD/DVD or ISO: disconnected live, then migrated (no power-off)."""
     stranded_worst: int = 0
     """The most guests one host failure strands (the stranded guests of the worst host)."""
+    templates: int = 0
+    """VMs marked as templates (vInfo 'Template'): listed by the exports, counted apart from the guests."""
 
 
 @dataclass(frozen=True)

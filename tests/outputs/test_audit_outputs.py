@@ -50,7 +50,12 @@ def test_every_output_of_a_real_export_agrees(cli, tmp_path: Path, name: str) ->
         assert money(cost["annual_total"], "GBP") in pages[0]
     if doc["cost"]["annual_at_power_on"] > doc["cost"]["annual_total"]:
         assert money(doc["cost"]["annual_at_power_on"], "GBP") in text
-    assert f"{doc['estate']['guests']:,} guests" in text
+    estate = doc["estate"]
+    if estate["templates"]:  # templates are VMs that cannot run: counted apart from the guests
+        guests, templates = estate["guests"] - estate["templates"], estate["templates"]
+        assert f"{estate['guests']:,} VMs ({guests:,} guest{'s' if guests != 1 else ''} and {templates:,} template" in text
+    else:
+        assert f"{estate['guests']:,} guests" in text
     for cluster in doc["faux_clusters"][:12]:
         if not cluster["suspected"]:
             assert cluster["name"] in text
