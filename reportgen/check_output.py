@@ -71,7 +71,10 @@ def _cluster_line(c: ClusterStep) -> str:
 def format_host(h: HostCheck) -> list[str]:
     """The lines for one host."""
     where = ", ".join(p for p in (f"cluster {h.cluster}" if h.cluster else "", f"site {h.site}" if h.site else "") if p)
-    verdict = "can be emptied by live migration now" if h.evacuable else "CANNOT be emptied by live migration now"
+    unrun = len(dict.fromkeys(n.rule for n in h.not_assessed))
+    verdict = ("CANNOT be emptied by live migration now" if not h.evacuable else
+               f"no tie found by the checks that could run ({_plural(unrun, 'check')} could not run on its export)"
+               if unrun else "can be emptied by live migration now")
     lines = [f"{h.label}{f' ({where})' if where else ''}: {verdict}"]
     if h.power_off:
         lines.append(f"  power off {_plural(len(h.power_off), 'guest')} first:")
@@ -89,7 +92,8 @@ def format_host(h: HostCheck) -> list[str]:
         lines.append(f"  if it fails, {_plural(len(h.stranded_on_failure), 'guest')} could not restart elsewhere:")
         lines += [_guest_line(g) for g in h.stranded_on_failure]
     else:
-        lines.append("  if it fails, every running guest can restart elsewhere")
+        lines.append("  if it fails, no check that could run found a guest that could not restart elsewhere" if unrun
+                     else "  if it fails, every running guest can restart elsewhere")
     if h.not_assessed:
         rules = ", ".join(dict.fromkeys(n.rule for n in h.not_assessed))
         lines.append(f"  not assessed from its export: {rules} (see the report's coverage section)")
@@ -101,10 +105,12 @@ def format_check(result: CheckResult) -> str:
     lines: list[str] = []
     for h in result.hosts:
         lines += [*format_host(h), ""]
-    free = sum(1 for h in result.hosts if h.evacuable)
+    free = sum(1 for h in result.hosts if h.evacuable and not h.not_assessed)
+    unknown = sum(1 for h in result.hosts if h.evacuable and h.not_assessed)
     if result.hosts:
-        lines.append(f"{_plural(len(result.hosts), 'host')} checked: {free} can be emptied, "
-                     f"{len(result.hosts) - free} cannot")
+        found = f"{unknown} with no tie found by the checks that could run, " if unknown else ""
+        lines.append(f"{_plural(len(result.hosts), 'host')} checked: {free} can be emptied, {found}"
+                     f"{len(result.hosts) - free - unknown} cannot")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -58,7 +58,9 @@
     var head = el("h3");
     head.appendChild(el("span", host.label, "card-name"));
     card.appendChild(head);
-    card.appendChild(el("p", host.evacuable ? "Can be emptied by live migration now."
+    card.appendChild(el("p", host.evacuable && host.not_run ? "No tie found by the checks that could run; " +
+      plural(host.not_run, "check") + " could not run on its export."
+      : host.evacuable ? "Can be emptied by live migration now."
       : "Cannot be emptied by live migration now: power off " + plural(host.power_off.length, "guest") + " first.",
       "verdict"));
     var facts = el("dl");
@@ -246,7 +248,10 @@
     {label: "Host", value: function (h) { return hosts[h].label; }, cell: hostLink},
     {label: "Cluster", value: function (h) { return hosts[h].cluster; }},
     {label: "Site", value: function (h) { return hosts[h].site; }, when: function () { return hosts.some(function (x) { return x.site; }); }},
-    {label: "Can be emptied", value: function (h) { return hosts[h].evacuable ? "yes" : "no"; }},
+    {label: "Can be emptied", value: function (h) {
+      var host = hosts[h];
+      return !host.evacuable ? "no" : host.not_run ? "no tie found; " + plural(host.not_run, "check") + " could not run" : "yes";
+    }},
     {label: "Guests to power off", num: true, value: function (h) { return hosts[h].power_off.length; }},
     {label: "Owners to ask", value: function (h) {
       var seen = {};

@@ -62,7 +62,7 @@ def test_a_template_on_a_local_datastore_is_listed_but_ties_nothing(templates: t
     assert local["guest"]["name"] == "tmpl-w2022" and local["severity"] == "low"
     assert "template: no tie" in local["evidence"]
     assert all(h["evacuable"] for h in document["hosts"])
-    assert "0 of 2 hosts cannot be emptied today" in text
+    assert "0 of 2 hosts found that cannot be emptied today" in text
 
 
 def test_an_estate_without_templates_counts_guests_only(tmp_path: Path) -> None:

@@ -120,11 +120,30 @@ def _wave(value: int | None) -> int | None:
     return value + 1 if value is not None and value >= 0 else None
 
 
+def _emptied(doc: dict[str, Any]) -> Callable[[dict[str, Any]], str]:
+    """'Can be emptied' of a host: 'yes' only when every check ran on its export, else what was not run.
+
+    A host with no tie found on an export where checks could not run is not known to be free.
+    """
+    not_run: dict[str | None, set[str]] = {}
+    for c in doc["coverage"]:
+        if c["status"] == "not-assessed":
+            not_run.setdefault(c.get("source"), set()).add(c["rule"])
+
+    def says(h: dict[str, Any]) -> str:
+        if not h.get("evacuable", True):
+            return "no"
+        missed = not_run.get(None, set()) | not_run.get(h.get("source"), set())
+        return f"no tie found; {len(missed)} check{'s' * (len(missed) != 1)} could not run" if missed else "yes"
+    return says
+
+
 def _register(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     cost = doc["cost"].get("per_host", {})
+    emptied = _emptied(doc)
     for h in doc["hosts"]:
         label = h.get("label", h["name"])  # same-named hosts of two vCenters told apart
-        yield (label, h.get("cluster_label", h["cluster"]), h.get("platform"), "yes" if h["evacuable"] else "no", h.get("guests"),
+        yield (label, h.get("cluster_label", h["cluster"]), h.get("platform"), emptied(h), h.get("guests"),
                len(h["pinned_guests"]), _names(h["pinned_guests"]), _names(h.get("pinned_at_next_power_on", [])),
                _join(h.get("owners_to_ask", [])), "yes" if h.get("owner_unknown") else "no", _wave(h["wave"]),
                h.get("maintenance_domain"), len(h["stranded_on_failure"]), h.get("annual_cost", cost.get(label, 0.0)))
@@ -132,10 +151,11 @@ def _register(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
 
 def _waves(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     hosts = {h.get("label", h["name"]): h for h in doc["hosts"]}
+    emptied = _emptied(doc)
     for i, wave in enumerate(doc.get("wave_labels", doc["waves"])):
         for name in wave:
             h = hosts.get(name, {})
-            yield (i + 1, name, h.get("cluster_label", h.get("cluster")), "yes" if h.get("evacuable", True) else "no")
+            yield (i + 1, name, h.get("cluster_label", h.get("cluster")), emptied(h))
 
 
 def _failure(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
@@ -226,12 +246,12 @@ def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
         Sheet("Node order", (("Guest cluster", 10), ("Name", 28), ("Move", 6), ("Power off", 8), ("Node", 24),
                              ("Node key", 30), ("Shared disks it owns", 10), ("Can move", 9),
                              ("Every owner known", 10)), _node_order),
-        Sheet("Host register", (("Host", 24), ("Cluster", 18), ("Platform", 9), ("Can be emptied", 9),
+        Sheet("Host register", (("Host", 24), ("Cluster", 18), ("Platform", 9), ("Can be emptied", 22),
                                 ("Guests", 8), ("Guests to power off", 10), ("Names", 40),
                                 ("At next power-on", 30), ("Owners to ask", 24), ("Owner unknown", 9),
                                 ("Wave", 6), ("Maintenance domain", 10), ("Stranded on failure", 10),
                                 Money("Cost a year", 12)), _register),
-        Sheet("Waves", (("Wave", 6), ("Host", 24), ("Cluster", 18), ("Can be emptied", 9)), _waves),
+        Sheet("Waves", (("Wave", 6), ("Host", 24), ("Cluster", 18), ("Can be emptied", 22)), _waves),
         Sheet("Failure impact", (("Host", 24), ("Cluster", 18), ("Guest", 24), ("Guest key", 30),
                                  ("Owner", 18), ("Rules", 16)), _failure),
         Sheet("Site failure", (("Site", 14), ("Kind", 13), ("Name", 28), ("Key", 30), ("Host", 24),

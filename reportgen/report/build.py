@@ -521,8 +521,11 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
     if hidden:
         caption += (f" {len(hidden):,} more clusters ({sum(len(r.states) for r in hidden):,} hosts, "
                     f"{hidden_tied:,} of them tied) are in the data files.")
-    result["map"] = Chart("Which hosts can be emptied", charts.evacuability_map("Which hosts can be emptied", shown),
-                          caption)
+    statuses = {c.status for c in analysis.coverage}
+    free = ("no tie found by the checks that ran" if statuses == {"assessed", "not-assessed"}
+            else charts.STATE_LABELS["free"])
+    result["map"] = Chart("Which hosts can be emptied",
+                          charts.evacuability_map("Which hosts can be emptied", shown, free_label=free), caption)
 
     power_off = Counter(h.wave for h in analysis.hosts  # by host, not name: two vCenters may share one
                         if any(not only_media(g) for g in h.blockers))  # media: no power-off

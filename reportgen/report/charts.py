@@ -117,10 +117,12 @@ def bar_chart(title: str, bars: Sequence[Bar], colour: str = ACCENT, width: floa
     return _svg(width, height, title, body)
 
 
-def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per_line: int = 48) -> str:
+def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per_line: int = 48,
+                     free_label: str = STATE_LABELS["free"]) -> str:
     """One line of squares per vSphere / Hyper-V cluster, one square per host, coloured by state.
 
-    The squares of one colour are the subpaths of one ``<path class="hosts">``.
+    The squares of one colour are the subpaths of one ``<path class="hosts">``. ``free_label`` names the hosts
+    with no tie found: 'can be emptied' only when every check ran.
     """
     label_w, gap = 170.0, 2.0
     widest = max((len(r.states) for r in rows), default=0)
@@ -151,7 +153,7 @@ def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per
     y += 8
     for state in ("tied", "later", "free"):
         body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="9" height="9" rx="1" fill="{STATE_COLOURS[state]}"/>')
-        label = STATE_LABELS[state]
+        label = free_label if state == "free" else STATE_LABELS[state]
         body.append(_text(x + 13, y + 8.5, label, size=SMALL, fill=MUTED))
         x += 13 + len(label) * 5.8 + 16
     return _svg(width, y + 14, title, body)

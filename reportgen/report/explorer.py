@@ -8,15 +8,16 @@ page writes them with ``textContent`` only.
 Layout (``h`` host index, ``g`` guest index, ``c`` guest-cluster index, -1 for none):
 
 - ``guests``: ``[name, h, owner, power_state, c, template]``
-- ``hosts``: ``{"name", "label", "cluster", "platform", "site", "evacuable", "wave", "guests", "cost",
+- ``hosts``: ``{"name", "label", "cluster", "platform", "site", "evacuable", "not_run", "wave", "guests", "cost",
   "power_off": [[g, [rules]]], "at_power_on": [[g, [rules]]], "stranded": [[g, [rules]]],
-  "clusters": [c]}``
+  "clusters": [c]}``; ``not_run``: checks that could not run on the host's export (no tie found is then not free)
 - ``clusters``: ``{"id", "name", "topology", "suspected", "nodes": [g], "hosts": [h], "rules"}``
 - ``findings``: ``[rule, severity, g, h, timing, evidence]``
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..analysis import Analysis, PinnedGuest
@@ -47,6 +48,7 @@ def explorer_data(analysis: Analysis, costing: Costing) -> dict[str, Any]:
         return [[gi.get(g.key, -1), list(g.rules)] for g in items]
 
     labels = host_labels(analysis.estate)  # same-named hosts told apart: 'esx01 in vc02'
+    not_run = _not_run(analysis)
     hosts = []
     for h in analysis.hosts:
         involved = dict.fromkeys([*h.degraded, *(g.guest_cluster for g in (*h.blockers, *h.blockers_at_power_on)
@@ -54,7 +56,7 @@ def explorer_data(analysis: Analysis, costing: Costing) -> dict[str, Any]:
         hosts.append({
             "name": h.name, "label": labels.get(h.key, h.name), "cluster": h.cluster, "platform": h.platform,
             "site": analysis.sites.host_site.get(h.key), "evacuable": h.evacuable,
-            "wave": h.wave + 1 if h.wave >= 0 else None, "guests": h.guests,
+            "not_run": not_run(h.key), "wave": h.wave + 1 if h.wave >= 0 else None, "guests": h.guests,
             "cost": costing.per_host_key.get(h.key, 0.0),
             "power_off": refs(h.blockers), "at_power_on": refs(h.blockers_at_power_on),
             "stranded": refs(h.stranded), "clusters": [ci[c] for c in involved if c in ci],
@@ -75,3 +77,17 @@ def explorer_data(analysis: Analysis, costing: Costing) -> dict[str, Any]:
         "rules": {r: CATALOGUE[r].title for r in CATALOGUE},
         "guests": guests, "hosts": hosts, "clusters": clusters, "findings": findings,
     }
+
+
+def _not_run(analysis: Analysis) -> Callable[[str], int]:
+    """Checks that could not run on a host's export (every export's, for a rule no source could assess)."""
+    source_of = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
+                         analysis.estate.hosts.column("source_id").to_pylist(), strict=True))
+    missed: dict[int | None, set[str]] = {}
+    for c in analysis.coverage:
+        if c.status == "not-assessed":
+            missed.setdefault(c.source_id, set()).add(c.rule)
+
+    def count(key: str) -> int:
+        return len(missed.get(None, set()) | missed.get(source_of.get(key), set()))
+    return count

@@ -66,6 +66,16 @@ class Summary:
     templates: int = 0
     """VMs marked as templates (vInfo 'Template'): listed by the exports, counted apart from the guests."""
 
+    @property
+    def checks_run(self) -> int:
+        """Checks that ran on every export: what a host with no tie found was checked by."""
+        return self.checks_total - self.checks_not_assessed
+
+    @property
+    def partial(self) -> bool:
+        """Some checks ran and some could not: no host may be called free, only not found tied by those that ran."""
+        return bool(self.checks_assessed and self.checks_not_assessed)
+
 
 @dataclass(frozen=True)
 class Action:

@@ -44,7 +44,7 @@ def test_every_output_of_a_real_export_agrees(cli, tmp_path: Path, name: str) ->
         assert "Not assessed" in pages[0]  # never a clean-looking £0
     elif cost["annual_total"] == 0 and cost["annual_at_power_on"] > 0:
         # today's figure first, then the figure once the guests that are off run again
-        assert f"{money(0, 'GBP')} a year of manual maintenance today; {money(cost['annual_at_power_on'], 'GBP')} if" \
+        assert f"{money(0, 'GBP')} a year of manual maintenance for the ties found today; {money(cost['annual_at_power_on'], 'GBP')} if" \
             in pages[0]
     else:
         assert money(cost["annual_total"], "GBP") in pages[0]

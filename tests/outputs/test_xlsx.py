@@ -54,10 +54,13 @@ def test_register_and_cluster_figures_agree_with_the_json(workbook) -> None:
     wb, doc, _ = workbook
     header = [c.value for c in wb["Host register"][1]]
     rows = {r[0]: dict(zip(header, r)) for r in data_rows(wb["Host register"])}
+    missing = {c["rule"] for c in doc["coverage"] if c["status"] == "not-assessed"}
+    assert missing  # RVTools cannot show every check's facts: a host with no tie found is not 'yes'
     for host in doc["hosts"]:
         row = rows[host["name"]]
         assert row["Wave"] == host["wave"] + 1
-        assert row["Can be emptied"] == ("yes" if host["evacuable"] else "no")
+        assert row["Can be emptied"] == (f"no tie found; {len(missing)} checks could not run" if host["evacuable"]
+                                         else "no")
         assert row["Cost a year (GBP)"] == pytest.approx(doc["cost"]["per_host"].get(host["name"], 0.0))
     header = [c.value for c in wb["Guest clusters"][1]]
     for r in data_rows(wb["Guest clusters"]):

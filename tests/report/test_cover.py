@@ -44,8 +44,9 @@ def test_a_cover_shows_todays_figures_first_when_only_guests_that_are_off_would_
     html = render_html(build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31)))
     cover = html[html.index('id="cover"'):html.index("</section>", html.index('id="cover"'))]
     text = " ".join(re.sub(r"<[^>]+>", " ", cover).split())
-    assert "0 of 2 hosts cannot be emptied today; 1 once 1 guest that is off today runs again" in text
-    assert "£0 a year of manual maintenance today;" in text and "if 1 guest that is off today returns" in text
+    assert ("0 of 2 hosts found that cannot be emptied today; 1 once 1 guest that is off today runs again "
+            "(25 of 28 checks could run)") in text
+    assert "£0 a year of manual maintenance for the ties found today;" in text and "if 1 guest that is off today returns" in text
 
 
 def test_the_cover_agrees_with_the_summary_today_and_says_what_guests_that_are_off_would_add() -> None:
@@ -55,8 +56,8 @@ def test_the_cover_agrees_with_the_summary_today_and_says_what_guests_that_are_o
     assert 0 < today < later  # the sample has guests that are off and would tie a host once started
     text = _cover(BOTH, date(2026, 3, 10))
     tied_today = sum(1 for h in audit.analysis.hosts if h.blockers)
-    assert f"{tied_today} of 15 hosts cannot be emptied today; {tied_today + 1} once 4 guests that are off" in text
-    assert f"{money(today)} a year of manual maintenance today; {money(later)} if 4 guests that are off today return" \
+    assert f"{tied_today} of 15 hosts found that cannot be emptied today; {tied_today + 1} once 4 guests that are off" in text
+    assert f"{money(today)} a year of manual maintenance for the ties found today; {money(later)} if 4 guests that are off today return" \
         in text
 
 
@@ -66,7 +67,7 @@ def test_the_cover_says_how_many_checks_could_not_run_beside_its_figures() -> No
     total = {c.rule for c in audit.analysis.coverage if c.status in ("assessed", "not-assessed")}
     assert 0 < len(missing) * 2 < len(total)  # a few checks need what RVTools does not export
     text = _cover([SAMPLES / "rvtools" / "acme-vc01.xlsx"], date(2026, 3, 10))
-    assert (f"Coverage {len(missing)} of {len(total)} checks could not run on every export: ties of those kinds "
+    assert (f"Coverage {len(missing)} of {len(total)} checks could not run on this export: ties of those kinds "
             "are not in these figures (see Data quality and coverage)") in text
 
 
@@ -82,5 +83,5 @@ def test_a_cover_of_an_export_missing_most_tabs_says_so_in_bold(tmp_path: Path) 
     missing = {c.rule for c in audit.analysis.coverage if c.status == "not-assessed"}
     total = {c.rule for c in audit.analysis.coverage if c.status in ("assessed", "not-assessed")}
     assert len(missing) * 2 > len(total)
-    assert (f"<strong>{len(missing)} of {len(total)} checks could not run on every export: ties of those kinds are "
+    assert (f"<strong>{len(missing)} of {len(total)} checks could not run on this export: ties of those kinds are "
             "not in these figures</strong>") in cover

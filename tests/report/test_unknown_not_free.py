@@ -1,0 +1,109 @@
+"""Hosts with no tie found are called free only when every check ran; otherwise only what ran is spoken of.
+
+An export missing most tabs (vInfo and vHost only) finds nothing tied: the cover, summary, glance chart,
+register, wave plan and the workbook say what the checks that could run found, never that hosts are free.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pypdf
+import pytest
+
+from reportgen.audit import Audit, run_audit
+from reportgen.outputs.xlsx import write_xlsx
+from reportgen.render.html import render_html
+from reportgen.report import build_report
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+@pytest.fixture(scope="module")
+def trimmed(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    folder = tmp_path_factory.mktemp("trimmed") / "vc01"
+    folder.mkdir()
+    for tab in ("vInfo", "vHost"):
+        shutil.copy(SAMPLES / "rvtools-csv" / "acme-vc01" / f"RVTools_tab{tab}.csv", folder)
+    return run_audit([folder])
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _section(html: str, marker: str) -> str:
+    start = html.index(marker)
+    return _text(html[start:html.index("</section>", start)])
+
+
+def _counts(audit: Audit) -> tuple[int, int, int]:
+    missing = {c.rule for c in audit.analysis.coverage if c.status == "not-assessed"}
+    ran = {c.rule for c in audit.analysis.coverage if c.status == "assessed"} - missing
+    return len(ran), len(missing), audit.analysis.estate.hosts.num_rows
+
+
+def test_the_summary_says_what_the_checks_that_ran_found_and_the_caveat_comes_first(trimmed: Audit) -> None:
+    ran, missing, hosts = _counts(trimmed)
+    assert 0 < ran < missing and not any(h.blockers or h.blockers_at_power_on for h in trimmed.analysis.hosts)
+    html = render_html(build_report(trimmed.analysis, trimmed.costing, today=date(2026, 3, 10)))
+    summary = _section(html, 'id="summary-page"')
+    line = (f"{hosts} hosts: none found tied by the {ran} checks that could run; {missing} checks could not run "
+            "on this export.")
+    assert line in summary
+    caveat = f"{missing} checks of {ran + missing} could not run on this export"
+    assert summary.index(caveat) < summary.index("found that cannot be emptied today") < summary.index(line)
+    assert " free." not in summary and "Every host can be emptied" not in summary
+    assert f"None of the {ran} checks that could run found a guest that has to be switched off" in summary
+    cover = _section(html, 'id="cover"')
+    assert f"0 of {hosts} hosts found that cannot be emptied today ({ran} of {ran + missing} checks could run)" in cover
+    assert "a year of manual maintenance for the ties found" in cover
+
+
+def test_glance_register_and_waves_never_call_unchecked_hosts_free(trimmed: Audit) -> None:
+    ran, missing, hosts = _counts(trimmed)
+    html = render_html(build_report(trimmed.analysis, trimmed.costing, today=date(2026, 3, 10)))
+    glance = _section(html, '<section class="glance">')
+    assert f"The {ran} checks that could run found no guest tied to a host today or once started" in glance
+    assert "no tie found by the checks that ran" in glance and "can be emptied by live migration" not in glance
+    register = _section(html, '<section class="register">')
+    assert "can be emptied by live migration" not in register
+    assert f"On the hosts not listed, the {ran} checks that could run found no tie; {missing} checks" in register
+    assert f"With the ties the {ran} checks that could run found, all {hosts} hosts can be patched in" in register
+    assert "none found" in register
+
+
+def test_the_pdf_pages_say_the_same(trimmed: Audit, tmp_path: Path) -> None:
+    from reportgen.render.pdf import render_pdf
+    ran, missing, hosts = _counts(trimmed)
+    target = tmp_path / "r.pdf"
+    render_pdf(build_report(trimmed.analysis, trimmed.costing, today=date(2026, 3, 10)), target)
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(target).pages)
+    assert f"{hosts} hosts: none found tied by the {ran} checks that could run" in text
+    assert " free." not in text and "Every host can be emptied" not in text
+    assert "Hosts not listed can be emptied" not in text
+
+
+def test_the_workbook_says_no_tie_found_not_yes(trimmed: Audit, tmp_path: Path) -> None:
+    _, missing, hosts = _counts(trimmed)
+    write_xlsx(trimmed.analysis, trimmed.costing, tmp_path / "f.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "f.xlsx")
+    for sheet in ("Host register", "Waves"):
+        rows = list(wb[sheet].iter_rows(values_only=True))
+        column = rows[0].index("Can be emptied")
+        values = {r[column] for r in rows[1:]}
+        assert values == {f"no tie found; {missing} checks could not run"}, sheet
+    assert len(list(wb["Host register"].iter_rows())) == hosts + 1
+
+
+def test_the_html_search_cards_know_how_many_checks_did_not_run(trimmed: Audit) -> None:
+    from reportgen.report.explorer import explorer_data
+    _, missing, _ = _counts(trimmed)
+    data = explorer_data(trimmed.analysis, trimmed.costing)
+    assert {h["not_run"] for h in data["hosts"]} == {missing}
+    script = (Path(__file__).resolve().parents[2] / "templates" / "explorer.js").read_text(encoding="utf-8")
+    assert '"No tie found by the checks that could run; "' in script
