@@ -159,7 +159,7 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
                        estate)
     ties = _edges_with_causes(ix, out, clusters, names)
     today = _pinning(ix, clusters, ties, ix.running)
-    later = _pinning(ix, clusters, ties, ix.not_template)
+    later = _pinning(ix, clusters, ties, ix.evacuate)
     guest_cluster_ids = [f"GC-{i + 1:03d}" for i in range(clusters.count)]
     hosts = _host_results(ix, clusters, ties, today, later, guest_cluster_ids)
     guest_clusters = _named_clusters(ix, out, clusters, later, guest_cluster_ids, names) + _suspected_clusters(ix, out, clusters)
@@ -208,9 +208,11 @@ class _Index:
     guest_owner: npt.NDArray[np.int32]
     power: list[str | None]
     running: npt.NDArray[np.bool_]
-    """Powered on (or unknown) and not a template: must be evacuated today."""
+    """Powered on (or unknown), not a template nor a vCLS agent: must be evacuated today."""
     not_template: npt.NDArray[np.bool_]
-    """Would have to be evacuated once powered on."""
+    """Not a template: a guest of its host."""
+    evacuate: npt.NDArray[np.bool_]
+    """Would have to be evacuated once powered on: not a template, nor an agent vSphere moves itself (vCLS)."""
     guest_memory: npt.NDArray[np.int64]
     host_memory: npt.NDArray[np.int64]
     rule_ids: list[str]
@@ -249,6 +251,8 @@ def _index_estate(estate: Estate, config: Config) -> _Index:
     oi = {o: i for i, o in enumerate(owner_names)}
     power: list[str | None] = guests["power_state"].to_list()
     not_template = np.array([not t for t in guests["template"].to_list()], dtype=bool)
+    # vSphere moves or powers off its own vCLS agents when a host enters maintenance mode: they tie no host.
+    evacuate = not_template & guests["agent"].is_null().to_numpy()
     rule_ids = list(CATALOGUE)
     return _Index(
         guest_keys=guest_keys, host_keys=host_keys, gi={k: i for i, k in enumerate(guest_keys)}, hi=hi,
@@ -262,8 +266,8 @@ def _index_estate(estate: Estate, config: Config) -> _Index:
         guest_host=np.array([hi.get(h, -1) if h else -1 for h in guests["host_key"].to_list()], dtype=np.int32),
         owners=owners, owner_names=owner_names,
         guest_owner=np.array([oi.get(o, -1) if o else -1 for o in owners], dtype=np.int32),
-        power=power, running=np.array([p in ("poweredOn", None) for p in power], dtype=bool) & not_template,
-        not_template=not_template,
+        power=power, running=np.array([p in ("poweredOn", None) for p in power], dtype=bool) & evacuate,
+        not_template=not_template, evacuate=evacuate,
         guest_memory=guests["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
         host_memory=hosts["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
         rule_ids=rule_ids, ri={r: i for i, r in enumerate(rule_ids)}, guest_places=_guest_places(estate),

@@ -64,7 +64,7 @@ NAME_FREE: dict[str, frozenset[str]] = {
                         "max_vm_version", "hgs_mode"}),
     "guests": frozenset({"platform", "power_state", "os", "hw_version", "ft_state", "ft_role",
                          "latency_sensitivity", "ha_restart_priority", "evc_required", "passthru_hotplug",
-                         "automatic_stop_action", "owner_source", "replication_mode"}),
+                         "automatic_stop_action", "owner_source", "replication_mode", "agent"}),
     "disks": frozenset({"label", "controller", "controller_type", "bus_sharing", "sharing_mode", "raw_mode",
                         "disk_mode"}),
     "nics": frozenset({"adapter"}),

@@ -152,6 +152,8 @@ COLUMNS: dict[str, list[Column]] = {
         Column("platform", STR, True),
         Column("power_state", STR, doc="poweredOn, poweredOff, suspended"),
         Column("template", BOOL),
+        Column("agent", STR, doc="vcls: a vSphere Cluster Services agent VM ('vCLS-<uuid>', 'vCLS (n)'), which "
+               "vSphere deploys, moves, powers off and redeploys itself; null for every other VM"),
         Column("owner", STR, doc="from the owners file (--owners) where it names the guest, else the owner column"),
         Column("owner_source", STR, doc="file (the owners file) or export (the owner column); null without owner"),
         Column("owner_email", STR, doc="the owner's e-mail address, from the owners file"),

@@ -157,7 +157,8 @@ def site_failures(estate: Estate, hosts: Sequence[HostResult], clusters: Sequenc
     guests = pl.from_arrow(estate.guests)
     assert isinstance(guests, pl.DataFrame)
     running = guests.filter(
-        (pl.col("power_state").is_null() | (pl.col("power_state") == "poweredOn")) & ~pl.col("template").fill_null(False))
+        (pl.col("power_state").is_null() | (pl.col("power_state") == "poweredOn")) & ~pl.col("template").fill_null(False)
+        & pl.col("agent").is_null())  # vSphere restarts its own vCLS agents
     reasons = _local_reasons(estate, running, site_of)
     for h in (h for h in hosts if h.key in site_of):  # guests tied to a host of the site
         for g in h.blockers:

@@ -16,6 +16,7 @@ import polars as pl
 from ..errors import InputError
 from ..estate import DataIssue
 from . import values as V
+from .agents import agent_expr, agents_issue
 from .rvtools_base import NEEDED, MapOptions, needed_columns
 from .rvtools_counts import describe as describe_shortfall
 from .rvtools_counts import shortfall
@@ -109,7 +110,7 @@ class Mapper(InfraMapping):
             "Disks": V.integer("Disks"),
             "NICs": V.integer("NICs"),
         })
-        frame = self._identified(frame, identity)
+        frame = self._agents(self._identified(frame, identity))
         self._unplaced(frame)
         if frame.is_empty() and not f.is_empty():
             raise InputError(
@@ -118,6 +119,14 @@ class Mapper(InfraMapping):
                 hint="export vInfo again from RVTools; without VM names or IDs there is nothing to audit")
         self.status("vInfo", frame.height, frame["row"])
         return self.snapshots(frame)
+
+    def _agents(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Mark vSphere's own vCLS agent VMs (they tie no host) and say in the data quality how many there are."""
+        frame = frame.with_columns(agent=agent_expr(pl.col("name"), pl.col("template")))
+        issue = agents_issue(int(frame["agent"].is_not_null().sum()), self.raw.file, self.raw.tabs["vInfo"].sheet)
+        if issue is not None:
+            self.issues.append(issue)
+        return frame
 
     def _unplaced(self, frame: pl.DataFrame) -> None:
         """Name the guests vInfo gives no 'Host' (a cell emptied or merged in Excel; an orphaned VM): where they
