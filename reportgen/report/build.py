@@ -19,7 +19,7 @@ from ..logo import read_logo
 from ..owners import UNOWNED, unowned_row
 from ..rules import CATALOGUE, Finding
 from ..rules.advice import GroupFacts, Node, topology_plan, with_network
-from ..rules.records import Step
+from ..rules.records import Severity, Step
 from ..sites import SiteGuest
 from . import charts
 from .accepted import acceptance_view, mark_accepted
@@ -566,16 +566,27 @@ def _assumptions(analysis: Analysis, costing: Costing) -> tuple[Assumption, ...]
 
 
 def _checks(analysis: Analysis) -> tuple[CheckRow, ...]:
+    """Every check with its coverage and severity: as its findings have it here (a guest cluster in a box raises
+    its disk findings), so the table agrees with the pages that show them; the usual one where it found nothing."""
     status: dict[str, Counter[str]] = defaultdict(Counter)
     for c in analysis.coverage:
         status[c.rule][c.status] += 1
+    found: dict[str, set[Severity]] = defaultdict(set)
+    for f in analysis.findings:
+        found[f.rule].add(f.severity)
     rows = []
     for rule, info in CATALOGUE.items():
         seen = status.get(rule, Counter())
         text = ("partly assessed" if seen["assessed"] and seen["not-assessed"] else
                 "assessed" if seen["assessed"] else "not assessed" if seen["not-assessed"] else
                 "not applicable")
-        rows.append(CheckRow(rule, info.title, info.severity.label, text))
+        levels = found.get(rule)
+        if not levels:
+            rows.append(CheckRow(rule, info.title, info.severity.label, text))
+            continue
+        low, high = min(levels), max(levels)
+        rows.append(CheckRow(rule, info.title, high.label, text,
+                             high.label if low == high else f"{low.label} to {high.label}"))
     return tuple(sorted(rows, key=lambda r: _rule_order(r.rule)))
 
 

@@ -354,6 +354,9 @@ class CheckRow:
     severity: str
     status: str
     """'assessed', 'not assessed' or 'partly assessed' over the exports given."""
+    severity_text: str = ""
+    """The severities its findings have here ('high to critical'); empty when it found nothing. ``severity`` is then
+    the highest of them, the same figure the guest-cluster pages and the findings show, else the usual one."""
 
 
 @dataclass(frozen=True)
