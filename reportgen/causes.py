@@ -19,7 +19,8 @@ class RuleCause:
     """
 
     kind: str
-    """'datastore', 'portgroup', 'network', 'dvportgroup', 'switch', 'san', 'cpu', 'guardian', 'usb', 'cd', 'sriov'."""
+    """'datastore', 'portgroup', 'network', 'dvportgroup', 'switch', 'san', 'cpu', 'guardian', 'usb', 'cd', 'sriov';
+    'cluster' (a vSphere cluster whose settings are to fix: DRS, HA, EVC)."""
     identity: str
     """What it is, e.g. a datastore key ('<scope>/<name>') or '<host>/<switch>'; a key, never read back."""
     name: str = field(default="", compare=False)

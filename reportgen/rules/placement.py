@@ -11,8 +11,9 @@ from __future__ import annotations
 import polars as pl
 
 from ..estate import Estate
+from ..host_labels import cluster_labels
 from .coverage import assess
-from .emit import emit
+from .emit import cause, emit
 from .evidence import at_row, located, names_text, value
 from .records import Detector, Effect, HostEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
 from .tables import frame, vsphere_guests
@@ -146,8 +147,8 @@ def _clusters(out: RuleOutput, estate: Estate) -> None:
         pl.when(ha_off).then(pl.concat_str(pl.lit("if one of"), hosts_text,
                                            pl.lit(" fails, its running guests are not restarted elsewhere"))),
     ], separator="; ", ignore_nulls=True)
-    emit(out, hit.with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
-        pl.lit("vCluster '"), pl.col("name"), pl.lit("': "), pl.col("facts"), pl.lit("; "), effects)), VMW24)
+    emit(out, _named(hit, estate).with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
+        pl.lit("vCluster "), pl.col("named"), pl.lit(": "), pl.col("facts"), pl.lit("; "), effects)), VMW24)
     hosts = frame(estate, "hosts").filter((pl.col("platform") == "vsphere") & pl.col("cluster_key").is_null())
     emit(out, hosts.with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
         pl.lit("host '"), pl.col("name"), pl.lit("': no cluster in vHost / vInfo (standalone host): no DRS, no HA"))), VMW24)
@@ -164,6 +165,18 @@ def _strand_without_ha(out: RuleOutput, estate: Estate, hosts: list[str]) -> Non
         out.strands.append(HostEdge(guest, host, VMW24.id))
 
 
+def _named(clusters: pl.DataFrame, estate: Estate) -> pl.DataFrame:
+    """Each cluster's ``label`` ('Common in BBT' where two datacenters have a 'Common'), ``named`` as evidence
+    quotes it ("'Common' (Common in BBT)", just "'Prod'" where the name is unique) and its ``cause``: the cluster
+    whose settings are to fix."""
+    labels = cluster_labels(estate)
+    label = pl.col("cluster_key").replace_strict(labels, default=pl.col("name"), return_dtype=pl.String)
+    return clusters.with_columns(label=pl.coalesce(label, pl.col("name"))).with_columns(
+        named=pl.concat_str(pl.lit("'"), pl.col("name"), pl.lit("'"), pl.when(pl.col("label") != pl.col("name"))
+                            .then(pl.concat_str(pl.lit(" ("), pl.col("label"), pl.lit(")"))).otherwise(pl.lit(""))),
+        cause=cause("cluster", pl.col("cluster_key"), name=pl.col("label")))
+
+
 def _evc(out: RuleOutput, estate: Estate) -> None:
     hosts = frame(estate, "hosts").filter(pl.col("cluster_key").is_not_null() & (pl.col("platform") == "vsphere"))
     if hosts.is_empty():
@@ -172,8 +185,8 @@ def _evc(out: RuleOutput, estate: Estate) -> None:
         name=pl.col("cluster").first(), generations=pl.col("generation").drop_nulls().n_unique(),
         names=names_text("generation", 4), evc=pl.col("evc_current").drop_nulls().n_unique(),
     ).filter((pl.col("generations") > 1) & (pl.col("evc") == 0))
-    emit(out, per.with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
-        pl.lit("vHost, cluster '"), pl.col("name"), pl.lit("': "), pl.col("generations").cast(pl.String),
+    emit(out, _named(per, estate).with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
+        pl.lit("vHost, cluster "), pl.col("named"), pl.lit(": "), pl.col("generations").cast(pl.String),
         pl.lit(" CPU generations (Max EVC / CPU Model: "), pl.col("names"), pl.lit(") and Current EVC empty"))), VMW25)
 
 

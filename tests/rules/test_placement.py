@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from reportgen.estate import Estate
 from reportgen.rules import Severity
 
 from .canonical import UUID, guest, host, make, of, run
@@ -56,3 +59,35 @@ def test_ha_off_strands_running_guests_and_its_evidence_says_so() -> None:
     assert "fails, its running guests are not restarted elsewhere" in finding.evidence
     assert "moved by hand" not in finding.evidence  # DRS is fully automated here
     assert [(s.guest.split("/")[1], s.host.split("/")[1]) for s in out.strands] == [("vm-1", "esx01")]
+
+
+
+def _commons(*evc: str, **second: Any) -> Estate:
+    """Two clusters named 'Common', of datacenters BBT and ZRH; the one of ZRH takes the settings ``second`` and has a
+    host of each Max EVC of ``evc`` (one host of cascadelake without)."""
+    base = {"platform": "vsphere", "ha_enabled": True, "drs_enabled": True, "drs_behavior": "fullyAutomated",
+            "host_count": 1, "source_id": 0, "name": "Common"}
+    clusters = [{**base, "cluster_key": f"{UUID}/{dc}/Common", "datacenter": dc, **(second if dc == "ZRH" else {})}
+                for dc in ("BBT", "ZRH")]
+    hosts = [host("esx01", cluster="Common", cluster_key=f"{UUID}/BBT/Common", datacenter="BBT")]
+    hosts += [host(f"esx1{i}", cluster="Common", cluster_key=f"{UUID}/ZRH/Common", datacenter="ZRH",
+                   **({"evc_max": e} if e else {})) for i, e in enumerate(evc or ("",))]
+    return make(hosts, [guest("a", "vm-1", "esx01"), guest("b", "vm-2", "esx10")], clusters=clusters)
+
+
+def test_cluster_settings_of_a_same_named_cluster_name_it_by_its_datacenter() -> None:
+    """Before: "vCluster 'Common': DRS enabled = False" did not say which of the two 'Common' clusters it was."""
+    [finding] = of(run(_commons(drs_enabled=False)), "VMW-24")
+    assert finding.evidence.startswith("vCluster 'Common' (Common in ZRH): DRS enabled = False; maintenance of its ")
+    assert finding.cause is not None and finding.cause.kind == "cluster" and finding.cause.name == "Common in ZRH"
+    assert finding.cause.identity == f"{UUID}/ZRH/Common"
+
+
+def test_evc_finding_names_its_cluster_as_exported_or_by_its_datacenter_when_the_name_is_shared() -> None:
+    unique = make([host("esx01"), host("esx02", evc_max="intel-icelake")], [guest("a", "vm-1", "esx01")])
+    [finding] = of(run(unique), "VMW-25")
+    assert finding.evidence.startswith("vHost, cluster 'Prod': 2 CPU generations")
+    assert finding.cause is not None and finding.cause.name == "Prod"
+    [finding] = of(run(_commons("", "intel-icelake")), "VMW-25")
+    assert finding.evidence.startswith("vHost, cluster 'Common' (Common in ZRH): 2 CPU generations")
+    assert finding.cause is not None and finding.cause.name == "Common in ZRH"
