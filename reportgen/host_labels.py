@@ -99,3 +99,11 @@ def cluster_labels(estate: Estate) -> dict[str, str]:
             both = f"{dcs[k]} in {servers[k]}" if dcs[k] and servers[k] else dcs[k] or servers[k]
             where[k] = dcs[k] if apart_dc else servers[k] if apart_vc else both
     return told_apart(names, where)
+
+
+def host_cluster_labels(estate: Estate) -> dict[str, str]:
+    """Host key -> the label of its cluster ('Common in BBT'); hosts in no cluster are left out."""
+    labels = cluster_labels(estate)
+    hosts = estate.hosts.select(["host_key", "cluster_key", "cluster"]).to_pylist()
+    return {h["host_key"]: labels.get(h["cluster_key"]) or str(h["cluster"])
+            for h in hosts if h["cluster_key"] and (h["cluster_key"] in labels or h["cluster"])}

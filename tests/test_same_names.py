@@ -275,7 +275,7 @@ def test_guests_two_vcenters_share_a_name_are_named_with_their_vcenter(cli: Any,
     for vc in vcenter.values():
         assert f"Freesnohostalone:hb01in{vc}isalsotiedby" in text
         assert f"hb01in{vc}guest·1host" in text  # the cost of each tied guest
-        assert f"esx02.example.testin{vc}Prodhb01in{vc}" in text  # the register's row
+        assert f"esx02.example.testin{vc}Prodin{vc}hb01in{vc}" in text  # the register's row: each its own Prod
     north = text[text.index("North4"):text.index("tiedtoahost:4")]
     assert "hb01,hb01" not in north and north.count("hb01in") == 2 and north.count("sql01in") == 2, north
     layout = " ".join(_pdf_text(tmp_path / "r.pdf", "-layout").split())

@@ -14,7 +14,7 @@ from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
 from ..cost import UNKNOWN_OWNER, Costing, only_media
 from ..history import History
-from ..host_labels import cluster_labels, host_labels
+from ..host_labels import cluster_labels, host_cluster_labels, host_labels
 from ..logo import read_logo
 from ..owners import UNOWNED, unowned_row
 from ..rules import CATALOGUE, Finding
@@ -52,6 +52,7 @@ from .model import (
 from .plain import plain_label
 from .references import titled_links
 from .scope_view import scope_view
+from .settings import loose_findings, settings_view
 from .waves import binding_constraint, limiting_cluster, plan_waves
 
 T = TypeVar("T")
@@ -109,6 +110,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     containment = costing.containment if summary.unit_clusters else None  # only when a guest cluster ties a host
     limit = limiting_cluster(analysis)
     main_causes, main_cost = costliest_causes(plan)
+    loose, loose_rules = loose_findings(analysis)
     return ReportModel(
         title=settings.title, client=settings.client, author=settings.author, firm=settings.firm,
         logo=_logo(settings.logo), currency=settings.currency,
@@ -151,6 +153,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         export_dates=_export_dates(analysis, today or date.today()),
         bundles=tuple(plan_bundles(analysis, costing, plan)), plan_total=plan_total(analysis, costing, plan),
         event_rates=event_rates(analysis.config.cost, {c.platform for c in costing.hosts}),
+        settings=settings_view(analysis), loose_findings=loose, loose_rules=loose_rules,
     )
 
 
@@ -347,6 +350,7 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
     """The tied hosts, costliest first: by yearly cost, then the most guests to power off (today, then once
     started), then the host's label."""
     labels = host_labels(analysis.estate)  # same-named hosts of two vCenters told apart
+    clusters = host_cluster_labels(analysis.estate)  # and same-named clusters of two datacenters
     hosts = sorted(
         (h for h in analysis.hosts if h.blockers or h.blockers_at_power_on),
         key=lambda h: (-costing.per_host_key.get(h.key, 0.0), -len(h.blockers), -len(h.blockers_at_power_on),
@@ -361,7 +365,7 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
         power_off, more = _names(now)
         at_power_on, later_more = _names(later)
         rows.append(RegisterRow(
-            host=labels.get(h.key, h.name), cluster=h.cluster, power_off=power_off, power_off_not_shown=more,
+            host=labels.get(h.key, h.name), cluster=clusters.get(h.key, h.cluster), power_off=power_off, power_off_not_shown=more,
             at_power_on=at_power_on, at_power_on_not_shown=later_more, owners=h.owners,
             unknown_owner=h.unknown_owner, wave=h.wave + 1 if h.wave >= 0 else None,
             annual_cost=costing.per_host_key.get(h.key, 0.0),
@@ -373,11 +377,11 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
 
 def _failure(analysis: Analysis) -> list[FailureRow]:
     rows = []
-    labels = host_labels(analysis.estate)
+    labels, clusters = host_labels(analysis.estate), host_cluster_labels(analysis.estate)
     for h in sorted((h for h in analysis.hosts if h.stranded), key=lambda h: (-len(h.stranded), h.name)):
         names, more = _names([analysis.guest_label(g.key, g.name) for g in h.stranded])
         owners = tuple(sorted({g.owner or UNKNOWN_OWNER for g in h.stranded}))
-        rows.append(FailureRow(labels.get(h.key, h.name), h.cluster, names, more, len(h.stranded), owners))
+        rows.append(FailureRow(labels.get(h.key, h.name), clusters.get(h.key, h.cluster), names, more, len(h.stranded), owners))
     return rows
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .accepted import AcceptanceView
+    from .settings import SettingsView
 
 from .disks import DiskPlan
 
@@ -522,3 +523,8 @@ class ReportModel:
     """The part of the estate audited (--include / --exclude); None when all of it was."""
     plan_total: PlanTotal | None = None
     """Every action of the remedy table done together; None when there is none."""
+    settings: SettingsView | None = None
+    """Cluster settings that make maintenance manual or strand guests (DRS, HA, EVC; standalone hosts)."""
+    loose_findings: int = 0
+    """Findings above info that tie no host and are not cluster settings (listed in the data files only)."""
+    loose_rules: tuple[str, ...] = ()

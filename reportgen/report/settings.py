@@ -1,0 +1,188 @@
+"""Cluster settings that make host maintenance manual (VMW-24, VMW-25), as the report shows them.
+
+These are not ties: no guest is powered off for them and they are not priced. They still decide
+whether a host can be emptied without someone at the console: with DRS off or not fully automated
+maintenance mode waits for every guest to be moved by hand; with HA off the guests of a failed host
+stay down; without EVC over mixed CPU generations the newer hosts empty only onto their own kind;
+a standalone host has no cluster to do any of it. Clusters are named by their label ('Common in
+BBT' where two datacenters each have a 'Common'), hosts by theirs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..analysis import Analysis
+from ..host_labels import cluster_labels, host_labels
+
+SETTING_RULES = ("VMW-24", "VMW-25")
+MAX_SETTING_ROWS = 15
+"""Clusters listed in the PDF (one more is shown rather than hidden alone)."""
+
+_DRS_MODES = {"partiallyautomated": "partially automated", "manual": "manual"}
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """A vSphere cluster, or a standalone host, whose settings make its hosts' maintenance manual."""
+
+    cluster: str
+    """The cluster's label, or the standalone host's label."""
+    hosts: int | None
+    """Hosts of the cluster in the exports (the export's own count when none is read); 1 for a standalone host."""
+    settings: tuple[str, ...]
+    """What is set, in a reader's words: 'DRS off', 'DRS partially automated', 'HA off', 'no EVC …'."""
+    means: tuple[str, ...]
+    """What each setting does to maintenance or to a host failure."""
+    fix: str
+    rules: tuple[str, ...]
+    manual: bool
+    """True when the hosts are not emptied automatically for maintenance (DRS, or no cluster)."""
+    standalone: bool = False
+
+
+@dataclass(frozen=True)
+class _Facts:
+    settings: list[str]
+    means: list[str]
+    fixes: list[str]
+    rules: set[str]
+
+
+def setting_rows(analysis: Analysis) -> list[SettingRow]:
+    """One row per cluster (or standalone host) with a VMW-24 or VMW-25 finding: most hosts first."""
+    estate = analysis.estate
+    clusters = {c["cluster_key"]: c for c in estate.table("clusters").to_pylist()}
+    host_rows = estate.hosts.select(["host_key", "cluster_key", "cpu_model", "evc_max"]).to_pylist()
+    counted: dict[str, int] = defaultdict(int)
+    for h in host_rows:
+        if h["cluster_key"]:
+            counted[h["cluster_key"]] += 1
+    labels, hosts = cluster_labels(estate), host_labels(estate)
+    facts: dict[tuple[str, bool], _Facts] = {}
+    for f in analysis.findings:
+        if f.rule not in SETTING_RULES or f.guest_key:
+            continue
+        if f.cause is not None and f.cause.kind == "cluster":
+            key, alone = f.cause.identity, False
+        elif f.host_key and f.rule == "VMW-24":
+            key, alone = f.host_key, True
+        else:
+            continue
+        seen = facts.setdefault((key, alone), _Facts([], [], [], set()))
+        seen.rules.add(f.rule)
+        if alone:
+            _standalone(seen)
+        elif f.rule == "VMW-24":
+            _automation(seen, clusters.get(key, {}))
+        else:
+            _evc(seen, [h for h in host_rows if h["cluster_key"] == key])
+    rows = [SettingRow(
+        cluster=hosts.get(key, key) if alone else labels.get(key) or _name(analysis, key, clusters),
+        hosts=1 if alone else counted.get(key) or clusters.get(key, {}).get("host_count"),
+        settings=tuple(seen.settings), means=tuple(seen.means), fix="; ".join(seen.fixes),
+        rules=tuple(sorted(seen.rules)), manual=alone or any(s.startswith("DRS") for s in seen.settings),
+        standalone=alone,
+    ) for (key, alone), seen in facts.items() if seen.settings]
+    return sorted(rows, key=lambda r: (r.standalone, not r.manual, -(r.hosts or 0), r.cluster.lower()))
+
+
+def _name(analysis: Analysis, key: str, clusters: dict[str, dict[str, object]]) -> str:
+    """A cluster no vCluster row describes (EVC is read from vHost): the name its hosts give it."""
+    if key in clusters:
+        return str(clusters[key]["name"])
+    named = {h["cluster_key"]: h["cluster"] for h in analysis.estate.hosts.select(["cluster_key", "cluster"]).to_pylist()}
+    return str(named.get(key) or key)
+
+
+def _automation(seen: _Facts, cluster: dict[str, object]) -> None:
+    """DRS off or not fully automated, HA off: as the rule found them on the cluster's vCluster row."""
+    drs, mode, ha = cluster.get("drs_enabled"), str(cluster.get("drs_behavior") or ""), cluster.get("ha_enabled")
+    if drs is False or (drs is True and mode and mode != "fullyAutomated"):
+        seen.settings.append("DRS off" if drs is False else f"DRS {_DRS_MODES.get(mode.lower(), mode)}")
+        seen.means.append("its hosts are not emptied automatically: every guest is moved by hand")
+        seen.fixes.append("set DRS to fully automated")
+    if ha is False:
+        seen.settings.append("HA off")
+        seen.means.append("a failed host's guests are not restarted elsewhere")
+        seen.fixes.append("enable HA")
+
+
+def _evc(seen: _Facts, hosts: list[dict[str, object]]) -> None:
+    generations = len({h["evc_max"] or h["cpu_model"] for h in hosts if h["evc_max"] or h["cpu_model"]})
+    seen.settings.append(f"{generations} CPU generations without EVC" if generations > 1
+                         else "CPU generations mixed without EVC")
+    seen.means.append("guests started on the newer hosts cannot move to older ones")
+    seen.fixes.append("enable EVC at the oldest generation's baseline")
+
+
+def _standalone(seen: _Facts) -> None:
+    seen.settings.append("no cluster (standalone host)")
+    seen.means.append("its guests are moved by hand and not restarted elsewhere if it fails")
+    seen.fixes.append("put the host into a cluster with DRS and HA")
+
+
+@dataclass(frozen=True)
+class SettingsView:
+    """The cluster settings the PDF lists, cut to :data:`MAX_SETTING_ROWS`, and the figures the summary quotes."""
+
+    rows: tuple[SettingRow, ...]
+    not_shown: int
+    manual: tuple[str, ...]
+    """The clusters and standalone hosts whose hosts are emptied by hand, most hosts first (every one)."""
+    manual_hosts: int
+    """Their hosts."""
+    manual_what: str
+    """What they are: 'cluster', '6 clusters', '2 clusters and 1 standalone host', 'standalone host'."""
+    manual_why: str
+    """Why, as a clause: 'DRS is partially automated', 'DRS is off or not fully automated', 'it has no cluster'."""
+    fix_first: str
+    """The first row's first fix and where: 'set DRS to fully automated on cluster Cluster1 (5 hosts)'."""
+
+
+def settings_view(analysis: Analysis) -> SettingsView | None:
+    """None when no cluster setting makes maintenance manual, strands guests or restricts moves."""
+    rows = setting_rows(analysis)
+    if not rows:
+        return None
+    shown = rows if len(rows) <= MAX_SETTING_ROWS + 1 else rows[:MAX_SETTING_ROWS]
+    manual = [r for r in rows if r.manual]
+    first = rows[0]
+    where = f"standalone host {first.cluster}" if first.standalone else f"cluster {first.cluster}"
+    return SettingsView(
+        rows=tuple(shown), not_shown=len(rows) - len(shown), manual=tuple(r.cluster for r in manual),
+        manual_hosts=sum(r.hosts or 0 for r in manual), manual_what=_what(manual), manual_why=_why(manual),
+        fix_first=f"{first.fix.split('; ')[0]} on {where}{_hosts(first.hosts) if not first.standalone else ''}",
+    )
+
+
+def _hosts(n: int | None) -> str:
+    return "" if n is None else f" ({n:,} host{'' if n == 1 else 's'})"
+
+
+def _what(manual: list[SettingRow]) -> str:
+    clusters, alone = sum(1 for r in manual if not r.standalone), sum(1 for r in manual if r.standalone)
+    if clusters + alone == 1:
+        return "standalone host" if alone else "cluster"
+    parts = [f"{n:,} {word}{'' if n == 1 else 's'}" for n, word in ((clusters, "cluster"), (alone, "standalone host"))
+             if n]
+    return " and ".join(parts)
+
+
+def _why(manual: list[SettingRow]) -> str:
+    modes = {s for r in manual for s in r.settings if s.startswith("DRS")}
+    drs = ("" if not modes else f"DRS is {next(iter(modes))[4:]}" if len(modes) == 1
+           else "DRS is off or not fully automated")
+    alone = any(r.standalone for r in manual)
+    if drs and alone:
+        return f"{drs} on the clusters, and the standalone hosts have no cluster"
+    return drs or ("they have no cluster" if len(manual) > 1 else "it has no cluster")
+
+
+def loose_findings(analysis: Analysis) -> tuple[int, tuple[str, ...]]:
+    """Findings above info that tie no guest to a host and are not cluster settings: how many, and their rules."""
+    tied = {g.key for h in analysis.hosts for g in (*h.blockers, *h.blockers_at_power_on)}
+    loose = [f for f in analysis.findings if f.severity > 0 and f.rule not in SETTING_RULES
+             and not (f.guest_key and f.guest_key in tied)]
+    return len(loose), tuple(sorted({f.rule for f in loose}))
