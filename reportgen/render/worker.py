@@ -124,11 +124,10 @@ class PdfWorker:
 
 
 def main() -> int:
-    import weasyprint
-
     from .env import compile_templates
+    from .pdf import warm_up
 
-    weasyprint.HTML(string="<p>warm</p>").render()  # font configuration, before the model arrives
+    warm_up()  # before the model arrives
     compile_templates(pdf=True)
 
     request = pickle.load(sys.stdin.buffer)
