@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..analysis import Analysis, GuestClusterResult, PinnedGuest
 from ..causes import RuleCause, guest_cause, guest_cluster_cause, named_cause
 from ..cost import Costing, PricedRemedy, UnitCost, cluster_sizes
-from ..host_labels import host_labels
+from ..host_labels import cluster_labels, host_labels
 from ..rules import CATALOGUE
 from ..rules.effort import EFFORT, STANDALONE, Effort, effort_of, phrase
 from .model import Action
@@ -41,7 +41,7 @@ class _Row:
     causes: set[str] = field(default_factory=set)
     """The causes the core ranks that this action covers (several for a host alone)."""
     standalone_hosts: tuple[str, ...] = ()
-    """The hosts alone (by key) whose local-storage ties this row merges (see :func:`_merge_alone`)."""
+    """The hosts alone whose local-storage ties this row merges, as a reader is told (see :func:`_alone_names`)."""
 
 
 def _unit_id(g: PinnedGuest) -> str:
@@ -81,7 +81,8 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     # host key -> its cluster's key; None for a host alone (no cluster, or the only host of its cluster)
     host_cluster = {k: c if sizes.get(c, 0) > 1 else None for k, c in cluster_of.items()}
     labels = {h.key: h.name for h in analysis.hosts} | host_labels(analysis.estate)
-    rows, key_of = _merge_alone(rows, host_cluster)
+    alone = _alone_names(host_cluster, cluster_of, labels, cluster_labels(analysis.estate))
+    rows, key_of = _merge_alone(rows, alone)
     unit_hosts = _units_by_host(analysis, later, units)
     plain = {analysis.guest_names.get(k) or k for k in guest_names}
     described = {c: _describe(rows[key_of[c]], plain) for c in key_of}
@@ -99,17 +100,30 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     return sorted(actions, key=lambda a: (-a.annual_saving, -(a.hosts_freed or 0), -a.annual_cost, a.label))
 
 
-def _merge_alone(rows: dict[str, _Row], host_cluster: dict[str, str | None]) -> tuple[dict[str, _Row], dict[str, str]]:
+def _alone_names(host_cluster: dict[str, str | None], cluster_of: dict[str, str | None], labels: dict[str, str],
+                 clusters: dict[str, str]) -> dict[str, str]:
+    """Hosts alone, as a reader is told: 'standalone host esx09' (no cluster), or 'esx09, alone in cluster DMZ'."""
+    named = {}
+    for key, cluster in host_cluster.items():
+        if cluster is None:
+            of = cluster_of.get(key)
+            name = labels.get(key, key)
+            named[key] = f"{name}, alone in cluster {clusters.get(of, of)}" if of else f"standalone host {name}"
+    return named
+
+
+def _merge_alone(rows: dict[str, _Row], alone: dict[str, str]) -> tuple[dict[str, _Row], dict[str, str]]:
     """Local-storage ties of a host alone become one action per host: accept, or add shared storage."""
     merged: dict[str, _Row] = {}
     key_of: dict[str, str] = {}
     for cause, row in rows.items():
-        alone = row.rules <= LOCAL_STORAGE and row.hosts and all(host_cluster.get(h) is None for h in row.hosts)
-        hosts = tuple(sorted(row.hosts)) if alone else ()
-        key = "alone:" + ",".join(hosts) if alone else cause
+        merge = row.rules <= LOCAL_STORAGE and row.hosts and all(h in alone for h in row.hosts)
+        hosts = tuple(sorted(row.hosts)) if merge else ()
+        key = "alone:" + ",".join(hosts) if merge else cause
         key_of[cause] = key
         if key not in merged:
-            merged[key] = _Row(key, row.scope, row.kind, causes=set(), standalone_hosts=hosts)
+            merged[key] = _Row(key, row.scope, row.kind, causes=set(),
+                               standalone_hosts=tuple(sorted(alone[h] for h in hosts)))
         target = merged[key]
         target.rules |= row.rules
         target.guests |= row.guests
@@ -150,8 +164,8 @@ def _units_by_host(analysis: Analysis, later: bool, units: dict[str, UnitCost]) 
 def _effort(row: _Row, host_cluster: dict[str, str | None], guest_cluster_by_id: dict[str, GuestClusterResult],
             labels: dict[str, str]) -> tuple[Effort, str]:
     """The effort and the scope to name: standalone hosts are named by host, guest clusters by topology."""
-    if row.rules <= LOCAL_STORAGE and row.hosts and all(host_cluster.get(h) is None for h in row.hosts):
-        return STANDALONE, ", ".join(sorted(labels.get(h, h) for h in row.hosts))
+    if row.standalone_hosts:
+        return STANDALONE, ", ".join(row.standalone_hosts)
     if row.kind == "guest-cluster":
         topology = next((guest_cluster_by_id[u].topology for u in row.units if u in guest_cluster_by_id), "")
         level = effort_of(row.rules).level
@@ -178,7 +192,7 @@ def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCos
     return Action(row.scope, row.kind, freed, saving, later, action=phrase(effort, scope, len(row.guests)),
                   effort=effort.level, reason=reason, units=len(row.units), annual_cost=addressed,
                   rules=tuple(sorted(row.rules)), cause=row.cause, freed=_labelled(freed_hosts, labels),
-                  unit_ids=tuple(sorted(row.units)), standalone_hosts=_labelled(row.standalone_hosts, labels),
+                  unit_ids=tuple(sorted(row.units)), standalone_hosts=row.standalone_hosts,
                   hosts=_labelled(row.hosts, labels))
 
 
@@ -233,7 +247,7 @@ def _cause_text(action: Action) -> str:
     label = action.label
     if action.standalone_hosts:
         hosts = action.standalone_hosts
-        label = f"the local storage of standalone host{'s' if len(hosts) > 1 else ''} {', '.join(hosts)}"
+        label = f"the local storage of {', '.join(hosts)}"
     rules = ", ".join(f"{r} {_lower(CATALOGUE[r].title)}" for r in action.rules if r in CATALOGUE)
     return f"{label} ({rules})" if rules else label
 

@@ -71,8 +71,9 @@ EFFORT: dict[str, Effort] = {
 }
 """Rules that tie a guest to a host, with the action that removes the tie. Rules absent here tie nothing."""
 
-STANDALONE = Effort("project", "Accept, or add shared storage and a second host for standalone host {scope}")
-"""A guest on local storage of a host in no cluster: there is nowhere to move it to yet."""
+STANDALONE = Effort("project", "Accept, or add shared storage and a second host for {scope}")
+"""A guest on local storage of a host alone: there is nowhere to move it to yet. ``scope`` says which kind of
+alone: 'standalone host esx09' (in no cluster) or 'esx09, alone in cluster DMZ' (see :mod:`..report.actions`)."""
 
 _ORDER = {level: i for i, level in enumerate(EFFORT_CLASSES)}
 

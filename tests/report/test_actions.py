@@ -15,7 +15,7 @@ from reportgen.audit import Audit, run_audit, write_pdf
 from reportgen.cost import cost_analysis, find_hosts_alone
 from reportgen.render.html import render_html
 from reportgen.report import build_report
-from reportgen.report.actions import plan_actions
+from reportgen.report.actions import costliest_causes, plan_actions
 from reportgen.report.formats import money
 from reportgen.rules.effort import EFFORT, EFFORT_CLASSES
 from tests.report_fixtures import CONFIG, small_audit
@@ -56,7 +56,7 @@ def test_a_standalone_host_on_local_storage_is_offered_accept_or_shared_storage(
                         datastores=[store("local09", ["esx09"])], clusters=[]))
     plan = plan_actions(audit.analysis, audit.costing)
     assert len(plan) == 1 and plan[0].action.startswith("Accept, or add shared storage")
-    assert "esx09" in plan[0].action and plan[0].effort == "project"
+    assert plan[0].action.endswith("for standalone host esx09") and plan[0].effort == "project"
     assert plan[0].annual_cost == pytest.approx(audit.costing.annual_total)
 
 
@@ -103,7 +103,12 @@ def test_a_host_alone_with_two_local_datastores_gets_one_action() -> None:
     guests = [guest("erp", "vm-1", "esx09", ds="local09"), guest("crm", "vm-2", "esx09", ds="local10")]
     audit = _audit(make(hosts, guests, datastores=stores))
     plan = plan_actions(audit.analysis, audit.costing)
-    assert len(plan) == 1 and "standalone host esx09" in plan[0].action and plan[0].units == 2
+    assert len(plan) == 1 and plan[0].units == 2
+    # the only host of cluster Solo is not called standalone: it has a cluster, with no other host in it
+    assert plan[0].action == "Accept, or add shared storage and a second host for esx09, alone in cluster Solo"
+    assert "standalone" not in plan[0].action
+    assert costliest_causes(plan)[0] == ("the local storage of esx09, alone in cluster Solo (VMW-13 guest files or "
+                                         "disks on a single-host datastore)",)
     assert plan[0].annual_cost == pytest.approx(audit.costing.annual_total)
 
 
