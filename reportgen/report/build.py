@@ -237,6 +237,8 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         stranded_worst=max((len(h.stranded) for h in stranded_hosts), default=0),
         no_ha_guests=len({g.key for h in stranded_hosts for g in h.stranded if NO_HA in g.rules}),
         no_ha_hosts=sum(1 for h in stranded_hosts if any(NO_HA in g.rules for g in h.stranded)),
+        ha_only_guests=len({g.key for h in stranded_hosts for g in h.stranded if set(g.rules) == {NO_HA}}),
+        ha_only_hosts=sum(1 for h in stranded_hosts if any(set(g.rules) == {NO_HA} for g in h.stranded)),
     )
 
 

@@ -60,6 +60,10 @@ class Summary:
     """Running guests that would not restart after their host failed because the host has no HA (VMW-24)."""
     no_ha_hosts: int = 0
     """Hosts without HA (HA off on their cluster, or standalone) that run such guests."""
+    ha_only_guests: int = 0
+    """Of :attr:`no_ha_guests`, those nothing else ties: they can be started on another host by hand."""
+    ha_only_hosts: int = 0
+    """Hosts that run such guests."""
     media_guests: int = 0
     """Guests tied today only by a connected CD/DVD or ISO: disconnected live, then migrated (no power-off)."""
     stranded_worst: int = 0

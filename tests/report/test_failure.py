@@ -11,7 +11,7 @@ from reportgen.cost import cost_analysis
 from reportgen.render.html import render_html
 from reportgen.report import build_report
 from tests.report_fixtures import CONFIG
-from tests.rules.canonical import UUID, guest, host, make
+from tests.rules.canonical import UUID, guest, host, make, store
 
 
 def _text(estate: object) -> str:
@@ -35,9 +35,10 @@ def _estate(ha: bool | None) -> object:
 
 def test_running_guests_of_a_cluster_with_ha_off_are_counted_as_not_restarting() -> None:
     text = _text(_estate(ha=False))
-    assert "3 guests on 2 hosts would stay down until the host is repaired" in text
-    assert "HA off: 3 running guests on 2 hosts would not restart" in text
-    assert "could not be restarted on another host" in text
+    # nothing ties them: they wait for someone to start them elsewhere, they do not wait for the repair
+    assert "would stay down until their host is repaired" not in text
+    assert ("3 running guests on 2 hosts would not restart by themselves only because high availability is off on "
+            "their cluster or the host has no cluster (VMW-24): someone must start them on another host by hand") in text
     assert "No running guest was found that could not restart" not in text
 
 
@@ -50,6 +51,21 @@ def test_with_ha_on_or_unknown_no_guest_is_said_to_stay_down_for_want_of_ha() ->
 
 def test_the_summary_says_how_many_one_host_failure_strands_at_most() -> None:
     text = _text(_estate(ha=False))
-    assert ("If a host failed, up to 2 of its guests could not be restarted on another host: "
-            "3 across the 2 hosts that have such guests, one host failing at a time.") in text
+    assert ("If a host failed, up to 2 of its guests would not restart on another host by themselves: "
+            "3 across the 2 hosts that have such guests, one host failing at a time. All of them only because HA is "
+            "off (VMW-24): they can be started on another host by hand") in text
     assert "If one of 2 hosts failed, 3 guests" not in text
+
+
+def test_a_guest_tied_by_local_disks_on_a_cluster_with_ha_off_stays_down_the_others_are_started_by_hand() -> None:
+    hosts = [host("esx01"), host("esx02"), host("esx03", cluster="Edge")]
+    guests = [guest("app1", "vm-1", "esx01", ds="local01"), guest("app2", "vm-2", "esx01"),
+              guest("db1", "vm-3", "esx02"), guest("edge1", "vm-5", "esx03")]
+    estate = make(hosts, guests, datastores=[store("local01", ["esx01"]), store("san01", ["esx01", "esx02", "esx03"])],
+                  clusters=[_cluster("Prod", False, 2), _cluster("Edge", True, 1)])
+    text = _text(estate)
+    assert ("1 guest would stay down until their host is repaired: something ties them to it "
+            "(and HA is off for 1 of them).") in text
+    assert "2 running guests on 2 hosts would not restart by themselves only because high availability is off" in text
+    assert ("up to 2 of its guests would not restart on another host by themselves: 3 across the 2 hosts that have "
+            "such guests, one host failing at a time. 2 of them only because HA is off (VMW-24)") in text
