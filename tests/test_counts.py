@@ -78,3 +78,17 @@ def test_bm900086_counts_its_44_templates_apart(tmp_path: Path) -> None:
     assert document["estate"]["guests"] == 339 and document["estate"]["templates"] == 44
     assert "339 VMs (295 guests and 44 templates, which cannot run)" in text
     assert "339 guests" not in text
+
+
+@pytest.mark.real
+def test_bm900086_says_which_hosts_need_a_power_off_and_which_only_media(tmp_path: Path) -> None:
+    """Munich's hosts and mdc-esx1 are held only by ISO images on their own datastores: one count everywhere."""
+    document, text = audit(real_export("bm900086-sample-4.6.1.xlsx"), tmp_path)
+    assert sum(1 for h in document["hosts"] if not h["evacuable"]) == 5
+    assert "cannot be emptied today (2 need guests powered off; 3 only media disconnected first" in text
+    flat = text.replace(" ", "")  # long host names wrap at their dots
+    assert ("20hosts:5cannotbeemptiedtoday(2needguestspoweredoff;3onlyneedmediadisconnectedfirst,"
+            "thenemptybylivemigrationwithnopower-off:mdc-esx1.minn.acme1.com,muc-esx1.ecf.acme1.com,"
+            "muc-esx2.ecf.acme1.com)") in flat
+    assert "4 of 11 cannot be emptied (2 only until media are disconnected)" in text
+    assert "1 of 9 cannot be emptied (1 only until media are disconnected)" in text

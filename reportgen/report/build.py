@@ -53,7 +53,7 @@ from .plain import plain_label
 from .references import titled_links
 from .scope_view import scope_view
 from .settings import loose_findings, settings_view
-from .waves import binding_constraint, limiting_cluster, plan_waves
+from .waves import binding_constraint, limiting_cluster, media_only_hosts, plan_waves
 
 T = TypeVar("T")
 
@@ -233,7 +233,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         unit_guests=sum(1 for u in costing.units if u.kind != "guest-cluster"),
         outage_priced=bool(analysis.config.cost.outage_cost_per_minute
                            or analysis.config.cost.service_outage_cost_per_minute),
-        media_guests=len(media),
+        media_guests=len(media), media_hosts=media_only_hosts(analysis),
         stranded_worst=max((len(h.stranded) for h in stranded_hosts), default=0),
         no_ha_guests=len({g.key for h in stranded_hosts for g in h.stranded if NO_HA in g.rules}),
         no_ha_hosts=sum(1 for h in stranded_hosts if any(NO_HA in g.rules for g in h.stranded)),
@@ -513,7 +513,9 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
         by_cluster[clusters.get(key, h.cluster or "") if key else h.cluster or "standalone hosts"].append(h)
 
     def state(h: HostResult) -> str:
-        return "tied" if h.blockers else "later" if h.blockers_at_power_on else "free"
+        if h.blockers:
+            return "media" if all(only_media(g) for g in h.blockers) else "tied"
+        return "later" if h.blockers_at_power_on else "free"
 
     rows = sorted(
         (charts.MapRow(name, tuple(state(h) for h in sorted(hs, key=lambda x: (state(x) == "free", x.name))))
@@ -535,9 +537,11 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
 
     power_off = Counter(h.wave for h in analysis.hosts  # by host, not name: two vCenters may share one
                         if any(not only_media(g) for g in h.blockers))  # media: no power-off
+    tied = Counter(h.wave for h in analysis.hosts if h.blockers)
     waves = [(len(w), power_off[i]) for i, w in enumerate(analysis.waves)]
+    media = [tied[i] - power_off[i] for i in range(len(analysis.waves))]
     result["waves"] = Chart(
-        "Maintenance waves", charts.wave_chart("Maintenance waves", waves, analysis.wave_lower_bound),
+        "Maintenance waves", charts.wave_chart("Maintenance waves", waves, analysis.wave_lower_bound, media=media),
         "Hosts in one wave can be in maintenance at the same time: no guest cluster loses more than one node "
         "and no cluster more hosts than allowed.",
     )

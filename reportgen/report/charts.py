@@ -23,9 +23,12 @@ FONT = "DejaVu Sans, sans-serif"
 SMALL = 9.5
 """The smallest text, in chart units: a 620-unit chart spans the 174 mm text width, so 9.5 units print at 7.5 pt."""
 
-STATE_COLOURS = {"tied": BAD, "later": WARN, "free": OK, "unknown": GREY}
+MEDIA = "#f97066"
+"""A lighter red: cannot be emptied today, but only until its media are disconnected (no power-off)."""
+STATE_COLOURS = {"tied": BAD, "media": MEDIA, "later": WARN, "free": OK, "unknown": GREY}
 STATE_LABELS = {
-    "tied": "cannot be emptied today",
+    "tied": "cannot be emptied today: guests to power off",
+    "media": "cannot be emptied today: media to disconnect (no power-off)",
     "later": "tied once powered-off guests start",
     "free": "can be emptied by live migration",
     "unknown": "not assessed",
@@ -132,7 +135,7 @@ def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per
     squares: dict[str, list[str]] = {}
     y = 4.0
     for row in rows:
-        tied, later = row.states.count("tied"), row.states.count("later")
+        tied, later = row.states.count("tied") + row.states.count("media"), row.states.count("later")
         counted = f"{tied} of {len(row.states)} tied" + (f" + {later} when started" if later else "")
         body.append(_text(label_w - 8, y + 9, clip(row.label, 24), size=SMALL, anchor="end"))
         body.append(_text(label_w - 8, y + 20, counted, size=SMALL, anchor="end", fill=MUTED))
@@ -151,16 +154,20 @@ def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per
         y += 20
     x = 0.0
     y += 8
-    for state in ("tied", "later", "free"):
-        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="9" height="9" rx="1" fill="{STATE_COLOURS[state]}"/>')
+    for state in ("tied", "media", "later", "free"):
         label = free_label if state == "free" else STATE_LABELS[state]
+        if x and x + 13 + len(label) * 5.8 > width:  # the legend wraps rather than runs off the page
+            x, y = 0.0, y + 14
+        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="9" height="9" rx="1" fill="{STATE_COLOURS[state]}"/>')
         body.append(_text(x + 13, y + 8.5, label, size=SMALL, fill=MUTED))
         x += 13 + len(label) * 5.8 + 16
     return _svg(width, y + 14, title, body)
 
 
-def wave_chart(title: str, waves: Sequence[tuple[int, int]], lower_bound: int, width: float = 620) -> str:
-    """Columns of hosts per maintenance wave: (hosts, of which tied today) for each wave."""
+def wave_chart(title: str, waves: Sequence[tuple[int, int]], lower_bound: int, width: float = 620,
+               media: Sequence[int] = ()) -> str:
+    """Columns of hosts per maintenance wave: (hosts, of which need guests powered off) for each wave, and
+    ``media``: per wave, the further hosts that cannot be emptied only until their media are disconnected."""
     height, bottom, left, top = 170.0, 30.0, 36.0, 18.0
     n = max(1, len(waves))
     slot = (width - left - 6) / n
@@ -180,6 +187,10 @@ def wave_chart(title: str, waves: Sequence[tuple[int, int]], lower_bound: int, w
         h_tied = plot_h * tied / peak
         body.append(f'<rect x="{x:.1f}" y="{height - bottom - h_all:.1f}" width="{bar:.1f}" height="{h_all:.1f}" '
                     f'fill="{ACCENT}"/>')
+        if i < len(media) and media[i]:  # stacked on the power-off column: together, the hosts that cannot be emptied
+            h_media = plot_h * media[i] / peak
+            body.append(f'<rect x="{x:.1f}" y="{height - bottom - h_tied - h_media:.1f}" width="{bar:.1f}" '
+                        f'height="{h_media:.1f}" fill="{MEDIA}"/>')
         if tied:
             body.append(f'<rect x="{x:.1f}" y="{height - bottom - h_tied:.1f}" width="{bar:.1f}" '
                         f'height="{h_tied:.1f}" fill="{BAD}"/>')
@@ -192,5 +203,8 @@ def wave_chart(title: str, waves: Sequence[tuple[int, int]], lower_bound: int, w
     body.append(f'<rect x="{left + 4}" y="2" width="8" height="8" fill="{ACCENT}"/>')
     body.append(_text(left + 16, 9.5, "hosts in the wave", size=SMALL, fill=MUTED))
     body.append(f'<rect x="{left + 135}" y="2" width="8" height="8" fill="{BAD}"/>')
-    body.append(_text(left + 147, 9.5, "of which need guests powered off", size=SMALL, fill=MUTED))
+    body.append(_text(left + 147, 9.5, "cannot be emptied: guests to power off", size=SMALL, fill=MUTED))
+    if any(media):
+        body.append(f'<rect x="{left + 375}" y="2" width="8" height="8" fill="{MEDIA}"/>')
+        body.append(_text(left + 387, 9.5, "media to disconnect (no power-off)", size=SMALL, fill=MUTED))
     return _svg(width, height, title, body)

@@ -70,6 +70,9 @@ class Summary:
     """The most guests one host failure strands (the stranded guests of the worst host)."""
     templates: int = 0
     """VMs marked as templates (vInfo 'Template'): listed by the exports, counted apart from the guests."""
+    media_hosts: tuple[str, ...] = ()
+    """Hosts that cannot be emptied today only because of connected media (among ``pinned_hosts``): disconnect it,
+    then they empty by live migration, no power-off."""
 
     @property
     def checks_run(self) -> int:
@@ -232,6 +235,8 @@ class WaveRow:
     host_count: int
     tied: int
     """Hosts of the wave that cannot be emptied by live migration today."""
+    media_hosts: int
+    """Of ``tied``, those held only by connected media: disconnected, they empty with no power-off."""
     power_off: tuple[str, ...]
     power_off_not_shown: int
     power_off_count: int

@@ -26,6 +26,13 @@ def _cut(names: list[str], limit: int) -> tuple[tuple[str, ...], int]:
     return tuple(names[:limit]), len(names) - limit
 
 
+def media_only_hosts(analysis: Analysis) -> tuple[str, ...]:
+    """Hosts that cannot be emptied today only because of connected media: no guest of theirs is powered off."""
+    labels = host_labels(analysis.estate)  # same-named hosts of two vCenters told apart
+    return tuple(sorted(labels.get(h.key, h.name) for h in analysis.hosts
+                        if h.blockers and all(only_media(g) for g in h.blockers)))
+
+
 def plan_waves(analysis: Analysis) -> list[WaveRow]:
     """One row per wave (and one for hosts the plan could not place), every host listed."""
     by_wave: dict[int, list[HostResult]] = {}
@@ -47,7 +54,8 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
         failovers = sum(1 for h in hosts for c in h.degraded if topology.get(c) != "in-a-box")
         rows.append(WaveRow(
             number=wave + 1 if wave >= 0 else None, hosts=names, hosts_not_shown=more, host_count=len(hosts),
-            tied=sum(1 for h in hosts if h.blockers), power_off=shown, power_off_not_shown=guests_more,
+            tied=sum(1 for h in hosts if h.blockers),
+            media_hosts=sum(1 for h in hosts if h.blockers and all(only_media(g) for g in h.blockers)), power_off=shown, power_off_not_shown=guests_more,
             power_off_count=len(guests), owners=tuple(owners), failovers=failovers, media=tuple(media),
             at_power_on=later, at_power_on_not_shown=later_more,
         ))

@@ -30,16 +30,18 @@ def test_long_labels_are_clipped_with_an_ellipsis() -> None:
 
 
 def test_evacuability_map_has_one_square_per_host_coloured_by_state() -> None:
-    rows = [charts.MapRow("Prod", ("tied", "tied", "later", "free")), charts.MapRow("Dev", ("free",) * 60)]
+    rows = [charts.MapRow("Prod", ("tied", "tied", "media", "later", "free")), charts.MapRow("Dev", ("free",) * 60)]
     root = parse(charts.evacuability_map("map", rows))
     # one square (a closed subpath) per host, in one path per colour
     squares = {p.get("fill"): p.get("d").count("z") for p in root.iter(f"{NS}path") if p.get("class") == "hosts"}
-    assert squares == {charts.BAD: 2, charts.WARN: 1, charts.OK: 61}
+    assert squares == {charts.BAD: 2, charts.MEDIA: 1, charts.WARN: 1, charts.OK: 61}
     legend = [r.get("fill") for r in root.iter(f"{NS}rect")]
-    assert legend == [charts.BAD, charts.WARN, charts.OK]
+    assert legend == [charts.BAD, charts.MEDIA, charts.WARN, charts.OK]
     texts = [t.text for t in root.iter(f"{NS}text")]
-    # today's ties and those once guests that are off start are told apart, so clusters add up to the headline
-    assert "2 of 4 tied + 1 when started" in texts and "0 of 60 tied" in texts
+    # today's ties (a host held only by media among them: it cannot be emptied either) and those once guests that
+    # are off start are told apart, so clusters add up to the headline
+    assert "3 of 5 tied + 1 when started" in texts and "0 of 60 tied" in texts
+    assert "cannot be emptied today: media to disconnect (no power-off)" in texts
 
 
 def test_wave_chart_has_a_column_per_wave_and_states_the_lower_bound() -> None:
