@@ -38,8 +38,11 @@ class SettingRow:
     fix: str
     rules: tuple[str, ...]
     manual: bool
-    """True when the hosts are not emptied automatically for maintenance (DRS, or no cluster)."""
+    """True when the hosts are not emptied automatically for maintenance (DRS, or no cluster); never for a
+    cluster of one host, which has no other host to empty it onto whatever its settings."""
     standalone: bool = False
+    single: bool = False
+    """A cluster of one host: DRS and HA take effect only once a second host is added."""
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,17 @@ def setting_rows(analysis: Analysis) -> list[SettingRow]:
         if alone:
             _standalone(seen)
         elif f.rule == "VMW-24":
-            _automation(seen, clusters.get(key, {}))
+            _automation(seen, clusters.get(key, {}), single=_count(key, counted, clusters) == 1)
         else:
             _evc(seen, [h for h in host_rows if h["cluster_key"] == key])
     rows = [SettingRow(
         cluster=hosts.get(key, key) if alone else labels.get(key) or _name(analysis, key, clusters),
-        hosts=1 if alone else counted.get(key) or clusters.get(key, {}).get("host_count"),
+        hosts=1 if alone else _count(key, counted, clusters),
         settings=tuple(seen.settings), means=tuple(seen.means), fix="; ".join(seen.fixes),
-        rules=tuple(sorted(seen.rules)), manual=alone or any(s.startswith("DRS") for s in seen.settings),
-        standalone=alone,
-    ) for (key, alone), seen in facts.items() if seen.settings]
+        rules=tuple(sorted(seen.rules)), standalone=alone, single=single,
+        manual=alone or (not single and any(s.startswith("DRS") for s in seen.settings)),
+    ) for (key, alone), seen in facts.items() if seen.settings
+        for single in (not alone and _count(key, counted, clusters) == 1,)]
     return sorted(rows, key=lambda r: (r.standalone, not r.manual, -(r.hosts or 0), r.cluster.lower()))
 
 
@@ -96,15 +100,34 @@ def _name(analysis: Analysis, key: str, clusters: dict[str, dict[str, object]]) 
     return str(named.get(key) or key)
 
 
-def _automation(seen: _Facts, cluster: dict[str, object]) -> None:
-    """DRS off or not fully automated, HA off: as the rule found them on the cluster's vCluster row."""
+def _count(key: str, counted: dict[str, int], clusters: dict[str, dict[str, object]]) -> int | None:
+    """Hosts of the cluster in the exports, else the export's own count (None when neither is known)."""
+    n = counted.get(key) or clusters.get(key, {}).get("host_count")
+    return int(n) if isinstance(n, int) else None
+
+
+def _automation(seen: _Facts, cluster: dict[str, object], *, single: bool = False) -> None:
+    """DRS off or not fully automated, HA off: as the rule found them on the cluster's vCluster row.
+
+    A cluster of one host has no other host to move guests to or restart them on: DRS and HA would do
+    nothing there until a second host is added, so that is what it is told."""
     drs, mode, ha = cluster.get("drs_enabled"), str(cluster.get("drs_behavior") or ""), cluster.get("ha_enabled")
-    if drs is False or (drs is True and mode and mode != "fullyAutomated"):
+    drs_off = drs is False or (drs is True and bool(mode) and mode != "fullyAutomated")
+    if drs_off:
         seen.settings.append("DRS off" if drs is False else f"DRS {_DRS_MODES.get(mode.lower(), mode)}")
+    if ha is False:
+        seen.settings.append("HA off")
+    if single and (drs_off or ha is False):
+        which = " and ".join(w for w, off in (("DRS", drs_off), ("HA", ha is False)) if off)
+        seen.means.append(f"1 host: no other host to move or restart guests on; {which} take"
+                          f"{'' if ' and ' in which else 's'} effect only once a second host is added")
+        then = " and ".join(t for t, off in (("set DRS to fully automated", drs_off), ("enable HA", ha is False)) if off)
+        seen.fixes.append(f"accept, or add a second host (and shared storage), then {then}")
+        return
+    if drs_off:
         seen.means.append("its hosts are not emptied automatically: every guest is moved by hand")
         seen.fixes.append("set DRS to fully automated")
     if ha is False:
-        seen.settings.append("HA off")
         seen.means.append("a failed host's guests are not restarted elsewhere")
         seen.fixes.append("enable HA")
 

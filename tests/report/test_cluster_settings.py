@@ -90,25 +90,39 @@ def test_a_standalone_host_is_emptied_by_hand() -> None:
     assert "put the host into a cluster with DRS and HA" in text
 
 
-def test_several_clusters_are_counted_and_the_first_named() -> None:
+def test_a_cluster_of_one_host_is_told_it_has_no_other_host_and_is_not_counted_as_emptied_by_hand() -> None:
+    """bm900086: AH-DMZ and AIT-Cluster5 (one host each, DRS and HA off) were told 'every guest is moved by hand;
+    set DRS to fully automated; enable HA' and counted on the cover: with one host DRS and HA do nothing."""
     text = _text(_analysis(_estate(_cluster("Prod", 2, drs_enabled=False),
                                    _cluster("Edge", 1, drs_behavior="manual", ha_enabled=False))))
-    assert ("The 3 hosts of 2 clusters (Prod, Edge) are emptied only by hand for maintenance: DRS is off or not "
-            "fully automated") in text
+    assert "The 2 hosts of cluster Prod are emptied only by hand for maintenance: DRS is off" in text
+    assert "hosts of 2 clusters" not in text and "(Prod, Edge)" not in text
     assert "set DRS to fully automated on cluster Prod (2 hosts), then the others listed there." in text
-    assert "Edge 1 DRS manual, HA off (VMW-24)" in text
+    assert ("Edge 1 DRS manual, HA off (VMW-24) 1 host: no other host to move or restart guests on; DRS and HA take "
+            "effect only once a second host is added accept, or add a second host (and shared storage), then set DRS "
+            "to fully automated and enable HA") in text
+    edge = text[text.index("Edge 1 DRS manual"):]
+    assert not edge.startswith("Edge 1 DRS manual, HA off (VMW-24) its hosts are not emptied")
+
+
+def test_a_cluster_of_one_host_alone_makes_no_host_manual() -> None:
+    text = _text(_analysis(_estate(_cluster("Prod", 2), _cluster("Edge", 1, drs_enabled=False))))
+    assert ("Edge 1 DRS off (VMW-24) 1 host: no other host to move or restart guests on; DRS takes effect only once "
+            "a second host is added") in text
+    assert "emptied only by hand" not in text and "Cluster settings The" not in text
 
 
 def test_same_named_clusters_are_named_by_their_label() -> None:
     """'Common' is a cluster of BBT and one of ZRH: the settings and the hosts that fail say which."""
     hosts = [host("esx01", cluster="Common", cluster_key=f"{UUID}/BBT/Common", datacenter="BBT"),
-             host("esx02", cluster="Common", cluster_key=f"{UUID}/ZRH/Common", datacenter="ZRH")]
+             host("esx02", cluster="Common", cluster_key=f"{UUID}/ZRH/Common", datacenter="ZRH"),
+             host("esx03", cluster="Common", cluster_key=f"{UUID}/ZRH/Common", datacenter="ZRH")]
     guests = [guest("app1", "vm-1", "esx01"), guest("app2", "vm-2", "esx02")]
-    clusters = [_cluster("Common", 1, "BBT"), _cluster("Common", 1, "ZRH", drs_enabled=False, ha_enabled=False)]
+    clusters = [_cluster("Common", 1, "BBT"), _cluster("Common", 2, "ZRH", drs_enabled=False, ha_enabled=False)]
     text = _text(_analysis(make(hosts, guests, clusters=clusters)))
-    assert "The 1 host of cluster Common in ZRH is emptied only by hand for maintenance: DRS is off" in text
-    assert "set DRS to fully automated on cluster Common in ZRH (1 host)." in text
-    assert "Common in ZRH 1 DRS off, HA off (VMW-24)" in text
+    assert "The 2 hosts of cluster Common in ZRH are emptied only by hand for maintenance: DRS is off" in text
+    assert "set DRS to fully automated on cluster Common in ZRH (2 hosts)." in text
+    assert "Common in ZRH 2 DRS off, HA off (VMW-24)" in text
     assert "esx02 Common in ZRH 1 app2" in text  # If a host fails: the host's cluster by its label
     assert "Common in BBT 1 DRS" not in text and "cluster Common (" not in text
 
