@@ -25,6 +25,7 @@ from . import charts
 from .accepted import acceptance_view, mark_accepted
 from .actions import costliest_causes, plan_actions
 from .bundles import plan_bundles, plan_total
+from .coverage_advice import coverage_advice
 from .disks import with_disk_plan
 from .events import event_rates
 from .formats import money, number
@@ -154,6 +155,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         bundles=tuple(plan_bundles(analysis, costing, plan)), plan_total=plan_total(analysis, costing, plan),
         event_rates=event_rates(analysis.config.cost, {c.platform for c in costing.hosts}),
         settings=settings_view(analysis), loose_findings=loose, loose_rules=loose_rules,
+        coverage_advice=coverage_advice(analysis),
     )
 
 

@@ -448,6 +448,49 @@ class ScopeView:
 
 
 @dataclass(frozen=True)
+class CoverageAdvice:
+    """The checks that could not run, by what would let them run."""
+
+    tabs: tuple[str, ...]
+    """Tabs (Hyper-V: object files) missing from an export that a check that could not run needs."""
+    tab_checks: int
+    """Checks that could not run for want of those tabs."""
+    by_hand: tuple[tuple[str, str], ...]
+    """(rule, title) of checks no export can feed: their facts are in no tab."""
+    other: int
+    """Checks that could not run for another reason: a column missing or empty, rows skipped, values unreadable."""
+    rvtools: bool = True
+    """Every tab named is an RVTools tab (else some are Hyper-V object files)."""
+
+    @property
+    def text(self) -> str:
+        """The advice as the summary says it: what to export again, what to fix, what to check by hand."""
+        parts = []
+        if self.tabs:
+            what = ("the RVTools tab" + "s" * (len(self.tabs) > 1) + " ") if self.rvtools else ""
+            recent = "from a recent RVTools " if self.rvtools else ""
+            parts.append(f"export again {recent}with {what}{_and(self.tabs)} ({_checks(self.tab_checks)})")
+        if self.other:
+            parts.append(f"fix what Data quality and coverage lists for {_checks(self.other)} (a column missing "
+                         "or empty, rows skipped or unreadable)")
+        said = [f"To run the checks that could not run: {'; '.join(parts)}."] if parts else []
+        if self.by_hand:
+            ids, titles = [r for r, _ in self.by_hand], [t for _, t in self.by_hand]
+            said.append(f"{_and(ids)} cannot run on any RVTools export, which does not show "
+                        f"{_and(titles, 'or')}: {'these are' if len(ids) > 1 else 'this is'} checked by hand "
+                        "in vCenter.")
+        return " ".join(said)
+
+
+def _and(items: tuple[str, ...] | list[str], last: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def _checks(n: int) -> str:
+    return f"{n:,} check{'s' * (n != 1)}"
+
+
+@dataclass(frozen=True)
 class ReportModel:
     title: str
     client: str
@@ -537,3 +580,5 @@ class ReportModel:
     loose_findings: int = 0
     """Findings above info that tie no host and are not cluster settings (listed in the data files only)."""
     loose_rules: tuple[str, ...] = ()
+    coverage_advice: CoverageAdvice | None = None
+    """What would let the checks that could not run run; None when every check ran."""

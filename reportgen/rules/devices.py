@@ -19,8 +19,8 @@ from .timing import device_timing
 
 LM, EVAC, HA, BKP = Effect.LIVE_MIGRATION, Effect.EVACUATION, Effect.RESTART, Effect.HOST_BACKUP
 NO_PCI_TAB = (
-    "RVTools has no tab for PCI devices: passthrough cannot be seen in this export (vNetwork 'Direct Path IO' "
-    "is the vmxnet3 UPT flag, not passthrough); add a PowerCLI export of the guests' PCI devices"
+    "RVTools has no tab for PCI devices, so no RVTools export shows passthrough (vNetwork 'Direct Path IO' is the "
+    "vmxnet3 UPT flag, not passthrough): check the guests' PCI devices by hand in vCenter"
 )
 
 VMW14 = RuleInfo(
@@ -65,7 +65,8 @@ VMW16 = RuleInfo(
     remediation="Enable vGPU vMotion, use 10/25 GbE vMotion, set the DRS maintenance option.",
     references=(("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.vcenterhost.doc/"
                 "GUID-8FE6A0DA-49E9-472B-815B-D630CF2014AD.html"),),
-    cannot_assess="RVTools does not list vGPU profiles; add a PowerCLI export of the guests' PCI devices",
+    cannot_assess=("RVTools does not list vGPU profiles, so no RVTools export shows them: check the guests' PCI "
+                   "devices by hand in vCenter"),
     detection="Not visible in RVTools.",
 )
 VMW17 = RuleInfo(

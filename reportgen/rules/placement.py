@@ -49,7 +49,8 @@ VMW22 = RuleInfo(
     remediation="Remove CPU affinity; use latency sensitivity or reservations instead.",
     references=(("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere.resmgmt.doc/"
                 "GUID-199F1ADD-3B9B-490C-8F0C-440B53577B3A.html"),),
-    cannot_assess="RVTools does not export CPU affinity; add a PowerCLI export (Config.CpuAffinity)",
+    cannot_assess=("RVTools does not export CPU affinity, so no RVTools export shows it: check the guests' "
+                   "scheduling affinity by hand in vCenter (Config.CpuAffinity)"),
     detection="Not visible in RVTools.",
 )
 VMW23 = RuleInfo(

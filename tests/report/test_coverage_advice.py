@@ -1,0 +1,63 @@
+"""What the report advises for the checks that could not run: the tabs that would let them run, and for the
+checks whose facts no RVTools tab holds (VMW-14, VMW-16, VMW-22) that RVTools cannot show them; never 'every tab'."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reportgen.audit import Audit, run_audit
+from reportgen.render.html import render_html
+from reportgen.report import build_report
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+BY_HAND = ("VMW-14, VMW-16 and VMW-22 cannot run on any RVTools export, which does not show PCI passthrough "
+           "(DirectPath I/O), NVIDIA vGPU or CPU scheduling affinity: these are checked by hand in vCenter.")
+
+
+@pytest.fixture(scope="module")
+def trimmed(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    folder = tmp_path_factory.mktemp("advice") / "vc01"
+    folder.mkdir()
+    for tab in ("vInfo", "vHost"):
+        shutil.copy(SAMPLES / "rvtools-csv" / "acme-vc01" / f"RVTools_tab{tab}.csv", folder)
+    return run_audit([folder])
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _section(html: str, marker: str) -> str:
+    start = html.index(marker)
+    return _text(html[start:html.index("</section>", start)])
+
+
+def test_where_to_start_names_the_missing_tabs_and_what_rvtools_cannot_show(trimmed: Audit) -> None:
+    model = build_report(trimmed.analysis, trimmed.costing, today=date(2026, 3, 10))
+    advice = model.coverage_advice
+    assert advice is not None and "vDisk" in advice.tabs and "vInfo" not in advice.tabs
+    assert advice.tab_checks + advice.other + len(advice.by_hand) == model.summary.checks_not_assessed
+    html = render_html(model)
+    summary = _section(html, 'id="summary-page"')
+    start = summary[summary.index("Where to start"):]
+    assert ("could not run: ties of those kinds are unknown until they run. To run the checks that could not run: "
+            "export again from a recent RVTools with the RVTools tabs vDisk, ") in start
+    assert f"({advice.tab_checks} checks)" in start and BY_HAND in start
+    assert "every tab" not in html
+
+
+def test_an_export_with_every_tab_is_told_only_what_rvtools_cannot_show() -> None:
+    audit = run_audit([SAMPLES / "rvtools" / "acme-vc01.xlsx"])
+    model = build_report(audit.analysis, audit.costing, today=date(2026, 3, 10))
+    advice = model.coverage_advice
+    assert advice is not None and not advice.tabs and not advice.other
+    assert [r for r, _ in advice.by_hand] == ["VMW-14", "VMW-16", "VMW-22"]
+    html = render_html(model)
+    quality = _section(html, '<section class="quality"')
+    assert BY_HAND in quality and "export again" not in quality and "every tab" not in html
+    assert "PowerCLI export" not in html  # reportgen reads none: the reasons say to check by hand
