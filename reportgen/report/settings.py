@@ -1,8 +1,9 @@
 """Cluster settings that make host maintenance manual (VMW-24, VMW-25), as the report shows them.
 
 These are not ties: no guest is powered off for them and they are not priced. They still decide
-whether a host can be emptied without someone at the console: with DRS off or not fully automated
-maintenance mode waits for every guest to be moved by hand; with HA off the guests of a failed host
+whether a host can be emptied without someone at the console: with DRS off maintenance mode waits for
+every guest to be moved by hand, with DRS partially automated or manual for someone to apply DRS's
+migration recommendations; with HA off the guests of a failed host
 stay down; without EVC over mixed CPU generations the newer hosts empty only onto their own kind;
 a standalone host has no cluster to do any of it. Clusters are named by their label ('Common in
 BBT' where two datacenters each have a 'Common'), hosts by theirs.
@@ -21,6 +22,15 @@ MAX_SETTING_ROWS = 15
 """Clusters listed in the PDF (one more is shown rather than hidden alone)."""
 
 _DRS_MODES = {"partiallyautomated": "partially automated", "manual": "manual"}
+_DRS_MEANS = {
+    "off": "its hosts are not emptied automatically: every guest is moved by hand",
+    "partiallyautomated": ("DRS places guests at power-on but only recommends migrations: maintenance mode waits "
+                           "until someone applies them, so patching cannot run unattended"),
+    "manual": ("DRS only recommends placements and migrations: maintenance mode waits until someone applies "
+               "them, so patching cannot run unattended"),
+}
+"""What DRS off, partially automated or manual does to maintenance mode: with DRS on in either mode DRS itself
+recommends the migrations of a host entering maintenance mode; someone applies them, no guest is moved one by one."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,7 @@ def _automation(seen: _Facts, cluster: dict[str, object], *, single: bool = Fals
         seen.fixes.append(f"accept, or add a second host (and shared storage), then {then}")
         return
     if drs_off:
-        seen.means.append("its hosts are not emptied automatically: every guest is moved by hand")
+        seen.means.append(_DRS_MEANS.get(mode.lower() if drs is True else "off", _DRS_MEANS["off"]))
         seen.fixes.append("set DRS to fully automated")
     if ha is False:
         seen.means.append("a failed host's guests are not restarted elsewhere")
@@ -160,6 +170,11 @@ class SettingsView:
     """What they are: 'cluster', '6 clusters', '2 clusters and 1 standalone host', 'standalone host'."""
     manual_why: str
     """Why, as a clause: 'DRS is partially automated', 'DRS is off or not fully automated', 'it has no cluster'."""
+    manual_verb: str
+    """How they are emptied: 'emptied only by hand' (DRS off, no cluster) or 'not emptied unattended' (DRS on but
+    not fully automated: someone applies its recommendations)."""
+    manual_wait: str
+    """What maintenance mode waits for, as a clause: 'maintenance mode waits for someone to move every guest'."""
     fix_first: str
     """The first row's first fix and where: 'set DRS to fully automated on cluster Cluster1 (5 hosts)'."""
 
@@ -176,6 +191,7 @@ def settings_view(analysis: Analysis) -> SettingsView | None:
     return SettingsView(
         rows=tuple(shown), not_shown=len(rows) - len(shown), manual=tuple(r.cluster for r in manual),
         manual_hosts=sum(r.hosts or 0 for r in manual), manual_what=_what(manual), manual_why=_why(manual),
+        manual_verb=_verb(manual), manual_wait=_wait(manual),
         fix_first=f"{first.fix.split('; ')[0]} on {where}{_hosts(first.hosts) if not first.standalone else ''}",
     )
 
@@ -191,6 +207,28 @@ def _what(manual: list[SettingRow]) -> str:
     parts = [f"{n:,} {word}{'' if n == 1 else 's'}" for n, word in ((clusters, "cluster"), (alone, "standalone host"))
              if n]
     return " and ".join(parts)
+
+
+def _recommends(manual: list[SettingRow]) -> tuple[bool, bool]:
+    """Whether some hosts are emptied by hand (DRS off, no cluster), and whether some by applying DRS's
+    recommendations (DRS partially automated or manual)."""
+    by_hand = any(r.standalone or "DRS off" in r.settings for r in manual)
+    return by_hand, any(s.startswith("DRS") and s != "DRS off" for r in manual for s in r.settings)
+
+
+def _verb(manual: list[SettingRow]) -> str:
+    return "not emptied unattended" if _recommends(manual)[1] else "emptied only by hand"
+
+
+def _wait(manual: list[SettingRow]) -> str:
+    by_hand, recommended = _recommends(manual)
+    if by_hand and recommended:
+        return ("maintenance mode waits for someone to move the guests or to apply DRS's migration recommendations, "
+                "so patching cannot run unattended")
+    if recommended:
+        return ("maintenance mode waits until someone applies DRS's migration recommendations, so patching cannot run "
+                "unattended")
+    return "maintenance mode waits for someone to move every guest"
 
 
 def _why(manual: list[SettingRow]) -> str:

@@ -73,8 +73,23 @@ def test_a_cluster_with_drs_off_is_named_on_the_cover_in_the_summary_and_among_t
 
 def test_partially_automated_drs_is_said_as_such() -> None:
     text = _text(_analysis(_estate(_cluster("Prod", 2, drs_behavior="partiallyAutomated"), _cluster("Edge", 1))))
-    assert "emptied only by hand for maintenance: DRS is partially automated" in text
-    assert "Prod 2 DRS partially automated (VMW-24)" in text
+    assert "The 2 hosts of cluster Prod are not emptied unattended for maintenance: DRS is partially automated" in text
+    assert ("DRS is partially automated, so maintenance mode waits until someone applies DRS's migration "
+            "recommendations, so patching cannot run unattended (VMW-24;") in text
+    assert ("Prod 2 DRS partially automated (VMW-24) DRS places guests at power-on but only recommends migrations: "
+            "maintenance mode waits until someone applies them, so patching cannot run unattended") in text
+    # DRS itself recommends the migrations of a host entering maintenance mode: no guest is moved one by one
+    assert "by hand" not in text.split("Executive summary")[1].split("Glossary")[0].replace("handled by hand", "")
+
+
+def test_manual_drs_recommends_and_off_moves_by_hand_and_both_are_said() -> None:
+    text = _text(_analysis(_estate(_cluster("Prod", 2, drs_behavior="manual"), _cluster("Edge", 1))))
+    assert "Prod 2 DRS manual (VMW-24) DRS only recommends placements and migrations: maintenance mode waits" in text
+    assert "not emptied unattended for maintenance: DRS is manual" in text
+    both = _text(_analysis(_estate(_cluster("Prod", 2, drs_behavior="partiallyAutomated"), standalone=True)))
+    assert ("are not emptied unattended for maintenance: DRS is partially automated on the clusters, and the "
+            "standalone hosts have no cluster, so maintenance mode waits for someone to move the guests or to apply "
+            "DRS's migration recommendations") in both
 
 
 def test_ha_off_alone_is_listed_to_fix_but_makes_no_host_manual() -> None:

@@ -37,9 +37,9 @@ def _text(name: str) -> str:
 @pytest.mark.parametrize(("name", "said"), [
     ("abeggi-bcspa1-4.7.1.xlsx", "The 2 hosts of cluster BC-Cluster1 are emptied only by hand for maintenance: "
                                  "DRS is off"),
-    ("abeggi-farm-lonati-4.7.1.xlsx", "The 2 hosts of cluster ClusterHPG9 - DMZ are emptied only by hand for "
+    ("abeggi-farm-lonati-4.7.1.xlsx", "The 2 hosts of cluster ClusterHPG9 - DMZ are not emptied unattended for "
                                       "maintenance: DRS is partially automated"),
-    ("abeggi-ovh-4.4.3.xlsx", "The 5 hosts of cluster Cluster1 are emptied only by hand for maintenance: DRS is "
+    ("abeggi-ovh-4.4.3.xlsx", "The 5 hosts of cluster Cluster1 are not emptied unattended for maintenance: DRS is "
                               "partially automated"),
     ("bm900086-sample-4.6.1.xlsx", "The 6 hosts of 3 clusters (KUM-ENT-Cluster1, MDC-ENT-Cluster1, "
                                    "ODC-ENT-Cluster1) are emptied only by hand for maintenance: DRS is off"),
@@ -64,9 +64,10 @@ def test_ovh_no_longer_says_no_fix_is_needed() -> None:
     text = _text("abeggi-ovh-4.4.3.xlsx")
     assert "No fix is needed" not in text
     assert ("so this is not a finding that the hosts can be emptied. The 5 hosts of cluster Cluster1 are "
-            "emptied only by hand for maintenance: DRS is partially automated, so maintenance mode waits for someone to "
-            "move every guest (VMW-24;") in text
-    assert "Cluster1 5 DRS partially automated (VMW-24) its hosts are not emptied automatically" in text
+            "not emptied unattended for maintenance: DRS is partially automated, so maintenance mode waits until "
+            "someone applies DRS's migration recommendations, so patching cannot run unattended (VMW-24;") in text
+    assert ("Cluster1 5 DRS partially automated (VMW-24) DRS places guests at power-on but only recommends "
+            "migrations") in text
     assert ("Where to start Start with the cluster settings to fix: set DRS to fully automated on cluster Cluster1 "
             "(5 hosts). 3 checks could not run: ties of those kinds are unknown until they run") in text
 
@@ -77,6 +78,6 @@ def test_ovh_pdf_names_the_cluster_whose_drs_is_partially_automated(cli: Any, tm
     assert result.code == 0, result.stderr
     text = " ".join(subprocess.run(["pdftotext", "-layout", tmp_path / "r.pdf", "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
-    assert "The 5 hosts of cluster Cluster1 are emptied only by hand for maintenance: DRS is partially automated" in text
+    assert "The 5 hosts of cluster Cluster1 are not emptied unattended for maintenance: DRS is partially automated" in text
     assert "set DRS to fully automated on cluster Cluster1 (5 hosts)" in text
     assert "No fix is needed" not in text
