@@ -401,8 +401,9 @@ def _host_results(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, today:
         return PinnedGuest(key=ix.guest_keys[g], name=ix.guest_name(g), rules=tuple(sorted(rules)),
                            owner=ix.owners[g], guest_cluster=guest_cluster_ids[guest_cluster] if guest_cluster >= 0 else None)
 
-    # A template is registered on a host but cannot run there: it is not one of the host's guests.
-    placed = (ix.guest_host >= 0) & ix.not_template
+    # A template is registered on a host but cannot run there, and vSphere runs its own vCLS agents:
+    # neither is one of the host's guests.
+    placed = (ix.guest_host >= 0) & ix.evacuate
     guests_per_host = np.bincount(ix.guest_host[placed], minlength=len(ix.host_keys))
     return tuple(
         HostResult(

@@ -72,12 +72,51 @@ def test_an_estate_without_templates_counts_guests_only(tmp_path: Path) -> None:
     assert "2 hosts, 1 guest, from 1 export" in text and "VMs" not in text
 
 
+@pytest.fixture(scope="module")
+def agents(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """Two guests (one running), one template and two running vCLS agent VMs."""
+    guests = [
+        Guest("app01", "vm-1", "esx01.example.test", disks=[{}]),
+        Guest("app02", "vm-2", "esx02.example.test", disks=[{}], power="poweredOff"),
+        Guest("tmpl-w2022", "vm-3", "esx01.example.test", template=True, power="poweredOff", disks=[{}]),
+        Guest("vCLS-4c4c4544-0050-4d10-8044-b5c04f384d32", "vm-4", "esx01.example.test", disks=[{}]),
+        Guest("vCLS (2)", "vm-5", "esx02.example.test", disks=[{}]),
+    ]
+    out = tmp_path_factory.mktemp("agents")
+    return audit(write_xlsx(Estate(hosts=PROD, guests=guests, datastores=STORES), out / "vc.xlsx"), out)
+
+
+def test_the_cover_and_glance_count_vcls_agents_apart_from_guests(agents: tuple[dict[str, Any], str]) -> None:
+    _, text = agents
+    assert ("2 hosts, 5 VMs (2 guests; 1 template, which cannot run; 2 vCLS agent VMs, which vSphere runs itself), "
+            "from 1 export") in text
+    assert ("2 hosts and 5 VMs (2 guests, 1 of them running; 1 template, which cannot run; 2 vCLS agent VMs, which "
+            "vSphere runs itself) from 1 export") in text
+    assert "4 guests" not in text and "3 of them running" not in text
+
+
+def test_the_json_says_how_many_vms_are_vcls_agents(agents: tuple[dict[str, Any], str]) -> None:
+    document, _ = agents
+    assert (document["estate"]["guests"], document["estate"]["templates"], document["estate"]["agents"]) == (5, 1, 2)
+    assert {h["name"]: h["guests"] for h in document["hosts"]} == {"esx01.example.test": 1, "esx02.example.test": 1}
+
+
+def test_an_estate_of_guests_and_vcls_agents_only(tmp_path: Path) -> None:
+    guests = [Guest("app01", "vm-1", "esx01.example.test", disks=[{}]),
+              Guest("vCLS (1)", "vm-2", "esx02.example.test", disks=[{}])]
+    document, text = audit(write_xlsx(Estate(hosts=PROD, guests=guests), tmp_path / "vc.xlsx"), tmp_path)
+    assert document["estate"]["agents"] == 1 and document["estate"]["templates"] == 0
+    assert "2 hosts, 2 VMs (1 guest; 1 vCLS agent VM, which vSphere runs itself), from 1 export" in text
+
+
 @pytest.mark.real
 def test_bm900086_counts_its_44_templates_apart(tmp_path: Path) -> None:
     document, text = audit(real_export("bm900086-sample-4.6.1.xlsx"), tmp_path)
     assert document["estate"]["guests"] == 339 and document["estate"]["templates"] == 44
-    assert "339 VMs (295 guests and 44 templates, which cannot run)" in text
-    assert "339 guests" not in text
+    assert document["estate"]["agents"] == 17
+    assert "339 VMs (278 guests; 44 templates, which cannot run; 17 vCLS agent VMs, which vSphere runs itself)" in text
+    assert "(278 guests, 241 of them running;" in text
+    assert "339 guests" not in text and "295 guests" not in text
 
 
 @pytest.mark.real

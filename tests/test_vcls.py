@@ -79,4 +79,4 @@ def test_bm900086_lists_no_vcls_agent_as_stranded(tmp_path: Path) -> None:
         for key in ("pinned_guests", "stranded_on_failure"):
             assert not [g for g in host[key] if g["name"].startswith("vCLS")], host["name"]
     assert "17 vSphere Cluster Services agent VMs" in text
-    assert "vCLS" not in section(text, "If a host fails", "Data quality and coverage")
+    assert "vCLS" not in section(text, "If a host fails High availability", "Data quality and coverage")

@@ -122,6 +122,13 @@ def _templates(estate: Estate) -> int:
     return sum(1 for f in flags if f)
 
 
+def _agents(estate: Estate) -> int:
+    """How many of the estate's VMs are vCLS agent VMs, which vSphere runs itself (never templates)."""
+    agents = estate.guests.column("agent").to_pylist()
+    flags = estate.guests.column("template").to_pylist()
+    return sum(1 for a, t in zip(agents, flags, strict=True) if a is not None and not t)
+
+
 def _sources_document(estate: Estate) -> list[dict[str, Any]]:
     """Each export read: what it is, how many rows were read, used and skipped, and per tab."""
     sources = []
@@ -263,7 +270,8 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
         "generated_at": generated,
         "redacted": estate.redacted,
         "estate": {"sources": _sources_document(estate), "hosts": estate.hosts.num_rows,
-                   "guests": estate.guests.num_rows, "templates": _templates(estate)},
+                   "guests": estate.guests.num_rows, "templates": _templates(estate),
+                   "agents": _agents(estate)},
         "faux_clusters": _clusters_document(analysis, uuids, acceptance),
         "hosts": _hosts_document(analysis, costing, uuids, host_files, labels),
         "waves": [list(w) for w in analysis.waves],

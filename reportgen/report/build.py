@@ -202,10 +202,13 @@ def _history(history: History | None) -> HistoryView | None:
 
 
 def _summary(analysis: Analysis, costing: Costing) -> Summary:
-    guests = pl.from_arrow(analysis.estate.guests.select(["power_state", "template"]))
+    guests = pl.from_arrow(analysis.estate.guests.select(["power_state", "template", "agent"]))
     assert isinstance(guests, pl.DataFrame)
-    running = guests.filter((pl.col("power_state") == "poweredOn") & ~pl.col("template").fill_null(False)).height
-    templates = guests.filter(pl.col("template").fill_null(False)).height
+    template = pl.col("template").fill_null(False)
+    agent = pl.col("agent").is_not_null() & ~template
+    running = guests.filter((pl.col("power_state") == "poweredOn") & ~template & ~agent).height
+    templates = guests.filter(template).height
+    agents = guests.filter(agent).height
     proven = [c for c in analysis.guest_clusters if not c.suspected]
     pinned = {g.key for h in analysis.hosts for g in h.blockers}
     media = {g.key for h in analysis.hosts for g in h.blockers if only_media(g)}
@@ -215,8 +218,8 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
     assessed = {c.rule for c in analysis.coverage if c.status == "assessed"}
     sources = analysis.estate.sources
     return Summary(
-        hosts=analysis.estate.hosts.num_rows, guests=guests.height - templates, templates=templates,
-        running_guests=running,
+        hosts=analysis.estate.hosts.num_rows, guests=guests.height - templates - agents,
+        templates=templates, agents=agents, running_guests=running,
         guest_clusters=len(proven), suspected_clusters=len(analysis.guest_clusters) - len(proven),
         clusters_in_a_box=sum(1 for c in proven if c.topology == "in-a-box"),
         clusters_across_boxes=sum(1 for c in proven if c.topology == "across-boxes"),

@@ -23,7 +23,7 @@ class Summary:
 
     hosts: int
     guests: int
-    """Guests: every VM the exports list that is not a template (a template cannot run)."""
+    """Guests: every VM the exports list that is not a template (a template cannot run) nor a vCLS agent VM."""
     running_guests: int
     guest_clusters: int
     suspected_clusters: int
@@ -73,6 +73,8 @@ class Summary:
     media_hosts: tuple[str, ...] = ()
     """Hosts that cannot be emptied today only because of connected media (among ``pinned_hosts``): disconnect it,
     then they empty by live migration, no power-off."""
+    agents: int = 0
+    """vSphere Cluster Services agent VMs (vCLS): vSphere runs them itself, counted apart from the guests."""
 
     @property
     def checks_run(self) -> int:

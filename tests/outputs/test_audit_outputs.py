@@ -51,9 +51,14 @@ def test_every_output_of_a_real_export_agrees(cli, tmp_path: Path, name: str) ->
     if doc["cost"]["annual_at_power_on"] > doc["cost"]["annual_total"]:
         assert money(doc["cost"]["annual_at_power_on"], "GBP") in text
     estate = doc["estate"]
-    if estate["templates"]:  # templates are VMs that cannot run: counted apart from the guests
-        guests, templates = estate["guests"] - estate["templates"], estate["templates"]
-        assert f"{estate['guests']:,} VMs ({guests:,} guest{'s' if guests != 1 else ''} and {templates:,} template" in text
+    # templates (VMs that cannot run) and vCLS agent VMs (vSphere runs them) are counted apart from the guests
+    guests, templates, agents = estate["guests"] - estate["templates"] - estate["agents"], estate["templates"], estate["agents"]
+    plural = "s" if guests != 1 else ""
+    if agents:
+        assert f"{estate['guests']:,} VMs ({guests:,} guest{plural};" in text
+        assert f"{agents:,} vCLS agent VM" in text
+    elif templates:
+        assert f"{estate['guests']:,} VMs ({guests:,} guest{plural} and {templates:,} template" in text
     else:
         assert f"{estate['guests']:,} guests" in text
     for cluster in doc["faux_clusters"][:12]:
