@@ -44,7 +44,8 @@ def emit(
     """Append one :class:`Finding` per row of ``findings``.
 
     Expected columns: ``evidence`` and ``timing``; optional ``guest_key``, ``host_key``,
-    ``severity`` (int, default the rule's), ``cause``, ``suspected``, ``steps`` (what to do, chosen
+    ``severity`` (int, default the rule's), ``cause``, ``suspected``, ``remediation`` (this row's own text, where
+    the catalogue's would say more than applies; null keeps it), ``steps`` (what to do, chosen
     from the facts, as structs of a :class:`Step`: the remediation becomes their text; null keeps the catalogue text),
     ``source_tab`` and ``source_rows`` (:func:`at_rows`).
     """
@@ -61,7 +62,8 @@ def emit(
             guest_key=row.get("guest_key"), host_key=row.get("host_key"),
             timing=row.get("timing") or "now",
             effects=info.effects if effects is None else effects,
-            remediation=text if plan else info.remediation if remediation is None else remediation,
+            remediation=text if plan else row.get("remediation") or (
+                info.remediation if remediation is None else remediation),
             plan=plan,
             cause=_cause(row.get("cause")), suspected=bool(row.get("suspected") or False),
             source=Location(row["source_tab"], row["source_rows"]) if row.get("source_tab") else None,

@@ -71,11 +71,13 @@ VMW24 = RuleInfo(
     id="VMW-24", title="Cluster without DRS automation or HA, standalone host", severity=Severity.MEDIUM,
     effects=frozenset({EVAC, HA}),
     summary=(
-        "Without fully automated DRS, maintenance mode waits for someone to move every guest by hand; without HA "
+        "With DRS off, maintenance mode waits for someone to move every guest by hand; with DRS partially automated "
+        "or manual, until someone applies DRS's migration recommendations, so patching cannot run unattended; without HA "
         "nothing restarts after a host failure, so every running guest of a failed host stays down until it is "
         "repaired; a standalone host can only be emptied by hand."
     ),
-    remediation="Enable DRS in fully automated mode and HA; put standalone hosts into a cluster.",
+    remediation=("Set DRS to fully automated and enable HA where they are not (each finding says which); put "
+                 "standalone hosts into a cluster; a cluster of one host needs a second host first."),
     references=(("https://docs.vmware.com/en/VMware-vSphere/7.0/com.vmware.vsphere-lifecycle-manager.doc/"
                 "GUID-3076D522-483D-4EDE-A024-F64400AD621D.html"),),
     needs=(Need("vsphere", "vCluster", ("Name", "HA enabled", "DRS enabled", "DRS default VM behavior")),
@@ -142,21 +144,47 @@ def _clusters(out: RuleOutput, estate: Estate) -> None:
         pl.col("drs_enabled").fill_null(False) & pl.col("drs_behavior").is_not_null()
         & (pl.col("drs_behavior") != "fullyAutomated"))
     ha_off = pl.col("ha_enabled").not_().fill_null(False)
+    hit = _counted(hit, estate)
+    single = pl.col("hosts_n") == 1
     hosts_text = pl.concat_str(pl.lit(" its "), pl.col("host_count").cast(pl.String).fill_null("?"), pl.lit(" host(s)"))
-    effects = pl.concat_str([
-        pl.when(drs_off).then(pl.concat_str(pl.lit("maintenance of"), hosts_text, pl.lit(" needs guests moved by hand"))),
-        pl.when(ha_off).then(pl.concat_str(pl.lit("if one of"), hosts_text,
-                                           pl.lit(" fails, its running guests are not restarted elsewhere"))),
-    ], separator="; ", ignore_nulls=True)
-    emit(out, _named(hit, estate).with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
-        pl.lit("vCluster "), pl.col("named"), pl.lit(": "), pl.col("facts"), pl.lit("; "), effects)), VMW24)
+    waits = pl.when(pl.col("drs_enabled").fill_null(True)).then(
+        pl.lit(" waits until someone applies DRS's migration recommendations")).otherwise(pl.lit(" needs guests moved by hand"))
+    effects = pl.when(single.fill_null(False)).then(pl.lit(
+        "its only host has no other host to move or restart guests on")).otherwise(pl.concat_str([
+            pl.when(drs_off).then(pl.concat_str(pl.lit("maintenance of"), hosts_text, waits)),
+            pl.when(ha_off).then(pl.concat_str(pl.lit("if one of"), hosts_text,
+                                               pl.lit(" fails, its running guests are not restarted elsewhere"))),
+        ], separator="; ", ignore_nulls=True))
+    emit(out, _named(hit, estate).with_columns(timing=pl.lit("now"), remediation=_remedy(drs_off, ha_off, single),
+                                               evidence=pl.concat_str(pl.lit("vCluster "), pl.col("named"), pl.lit(": "),
+                                                                      pl.col("facts"), pl.lit("; "), effects)), VMW24)
     hosts = frame(estate, "hosts").filter((pl.col("platform") == "vsphere") & pl.col("cluster_key").is_null())
-    emit(out, hosts.with_columns(timing=pl.lit("now"), evidence=pl.concat_str(
-        pl.lit("host '"), pl.col("name"), pl.lit("': no cluster in vHost / vInfo (standalone host): no DRS, no HA"))), VMW24)
+    emit(out, hosts.with_columns(
+        timing=pl.lit("now"), remediation=pl.lit("Put the host into a cluster with DRS fully automated and HA."),
+        evidence=pl.concat_str(pl.lit("host '"), pl.col("name"),
+                               pl.lit("': no cluster in vHost / vInfo (standalone host): no DRS, no HA"))), VMW24)
     off = sorted(hit.filter(ha_off)["cluster_key"].drop_nulls().to_list())
     without_ha = frame(estate, "hosts").filter(
         (pl.col("platform") == "vsphere") & (pl.col("cluster_key").is_null() | pl.col("cluster_key").is_in(off)))
     _strand_without_ha(out, estate, without_ha["host_key"].drop_nulls().to_list())
+
+
+def _counted(clusters: pl.DataFrame, estate: Estate) -> pl.DataFrame:
+    """``hosts_n``: the cluster's hosts in vHost, else the vCluster row's own count (null when neither is known)."""
+    counts = frame(estate, "hosts").filter(pl.col("cluster_key").is_not_null()).group_by("cluster_key").agg(
+        seen=pl.len().cast(pl.Int64))
+    return clusters.join(counts, on="cluster_key", how="left").with_columns(
+        hosts_n=pl.coalesce(pl.col("seen"), pl.col("host_count").cast(pl.Int64, strict=False))).drop("seen")
+
+
+def _remedy(drs_off: pl.Expr, ha_off: pl.Expr, single: pl.Expr) -> pl.Expr:
+    """Only what is missing: DRS, HA or both; a cluster of one host first needs a second host for either to act."""
+    wanted = pl.concat_str([pl.when(drs_off).then(pl.lit("set DRS to fully automated")),
+                            pl.when(ha_off).then(pl.lit("enable HA"))], separator=" and ", ignore_nulls=True)
+    alone = pl.concat_str(pl.lit("Accept, or add a second host (and shared storage): with one host, DRS and HA have no "
+                                 "other host to move or restart guests on; then "), wanted, pl.lit("."))
+    return pl.when(single.fill_null(False)).then(alone).otherwise(
+        pl.concat_str(wanted.str.slice(0, 1).str.to_uppercase(), wanted.str.slice(1), pl.lit(".")))
 
 
 def _strand_without_ha(out: RuleOutput, estate: Estate, hosts: list[str]) -> None:

@@ -78,7 +78,7 @@ def _commons(*evc: str, **second: Any) -> Estate:
 def test_cluster_settings_of_a_same_named_cluster_name_it_by_its_datacenter() -> None:
     """Before: "vCluster 'Common': DRS enabled = False" did not say which of the two 'Common' clusters it was."""
     [finding] = of(run(_commons(drs_enabled=False)), "VMW-24")
-    assert finding.evidence.startswith("vCluster 'Common' (Common in ZRH): DRS enabled = False; maintenance of its ")
+    assert finding.evidence.startswith("vCluster 'Common' (Common in ZRH): DRS enabled = False; its only host ")
     assert finding.cause is not None and finding.cause.kind == "cluster" and finding.cause.name == "Common in ZRH"
     assert finding.cause.identity == f"{UUID}/ZRH/Common"
 
@@ -91,3 +91,29 @@ def test_evc_finding_names_its_cluster_as_exported_or_by_its_datacenter_when_the
     [finding] = of(run(_commons("", "intel-icelake")), "VMW-25")
     assert finding.evidence.startswith("vHost, cluster 'Common' (Common in ZRH): 2 CPU generations")
     assert finding.cause is not None and finding.cause.name == "Common in ZRH"
+
+
+def _cluster_row(name: str, hosts: int, **settings: Any) -> dict[str, Any]:
+    return {"cluster_key": f"{UUID}/DC1/{name}", "name": name, "platform": "vsphere", "ha_enabled": True,
+            "drs_enabled": True, "drs_behavior": "fullyAutomated", "host_count": hosts, "source_id": 0, **settings}
+
+
+def test_each_cluster_finding_asks_only_for_what_is_missing() -> None:
+    """Before: every VMW-24 finding read 'Enable DRS in fully automated mode and HA; put standalone hosts into a
+    cluster', also where HA or DRS was on, or the cluster had one host (the JSON and XLSX admins work from)."""
+    hosts = [host("esx01"), host("esx02"), host("esx03", cluster="Edge"), host("esx04", cluster="Ha"),
+             host("esx05", cluster="Ha"), host("lonely", cluster=None)]
+    clusters = [_cluster_row("Prod", 2, drs_behavior="partiallyAutomated"), _cluster_row("Ha", 2, ha_enabled=False),
+                _cluster_row("Edge", 1, drs_enabled=False, ha_enabled=False)]
+    out = run(make(hosts, [guest("a", "vm-1", "esx01")], clusters=clusters))
+    said = {f.evidence.split(":")[0]: f.remediation for f in of(out, "VMW-24")}
+    assert said["vCluster 'Prod'"] == "Set DRS to fully automated."
+    assert said["vCluster 'Ha'"] == "Enable HA."
+    assert said["vCluster 'Edge'"] == (
+        "Accept, or add a second host (and shared storage): with one host, DRS and HA have no other host to move or "
+        "restart guests on; then set DRS to fully automated and enable HA.")
+    assert said["host 'lonely'"] == "Put the host into a cluster with DRS fully automated and HA."
+    evidence = {f.evidence.split(":")[0]: f.evidence for f in of(out, "VMW-24")}
+    assert "maintenance of its 2 host(s) waits until someone applies DRS's migration recommendations" in evidence[
+        "vCluster 'Prod'"]
+    assert evidence["vCluster 'Edge'"].endswith("its only host has no other host to move or restart guests on")
