@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..analysis import GuestClusterResult
-    from ..disk_order import DiskOrder
+    from ..disk_order import DiskOrder, NodeStep
     from .model import ClusterPage
 
 UNKNOWN_OWNER = {
@@ -34,7 +34,8 @@ class DiskPlan:
     cannot_move: tuple[str, ...]
     """Nodes that boot from a shared disk: rebuilt, not moved."""
     places: dict[str, str]
-    """Per node key, its place in the order: 'disk owner: off 2, move 1' ('rebuild': it boots from a shared disk)."""
+    """Per node key, its place in the order in words: 'switch off 2nd, move 1st' ('switch off 1st, rebuild' when it
+    boots from a shared disk)."""
 
     @property
     def complete(self) -> bool:
@@ -58,8 +59,7 @@ def disk_plan(order: DiskOrder | None) -> DiskPlan | None:
         boot=sum(1 for d in order.disks if d.boot is True),
         boot_unknown=sum(1 for d in order.disks if d.boot is None),
         cannot_move=tuple(s.name for s in order.steps if s.can_move is False),
-        places={s.key: ("disk owner: " if s.owns else "") + f"off {s.power_off}, "
-                + ("rebuild" if s.can_move is False else f"move {s.move}") for s in order.steps},
+        places={s.key: _place(s) for s in order.steps},
     )
 
 
@@ -70,3 +70,15 @@ def with_disk_plan(page: ClusterPage, c: GuestClusterResult, order: DiskOrder | 
         return page
     members = tuple(replace(m, order=plan.places.get(g.key)) for m, g in zip(page.members, c.guests))
     return replace(page, disks=plan, members=members)
+
+
+def _place(step: NodeStep) -> str:
+    """A node's place in the shared-disk order, in words: 'switch off 2nd, move 1st' ('… rebuild': it boots from
+    a shared disk and cannot be moved). The holder of the disks goes off last and moves first."""
+    then = "rebuild" if step.can_move is False else f"move {_nth(step.move)}"
+    return f"switch off {_nth(step.power_off)}, {then}"
+
+
+def _nth(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -165,7 +165,7 @@ class Member:
     power_state: str | None
     owner: str | None
     order: str | None = None
-    """Its place in the shared-disk order ('off 2, move 1'); None without shared disks."""
+    """Its place in the shared-disk order ('switch off 1st, move 2nd'); None without shared disks."""
 
 
 @dataclass(frozen=True)

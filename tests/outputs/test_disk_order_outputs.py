@@ -99,10 +99,11 @@ def pdf_pages(path: Path) -> list[str]:
 
 def test_each_guest_cluster_page_shows_the_order_and_keeps_to_one_page(sample: dict[str, Path]) -> None:
     pages = pdf_pages(sample["pdf"])
-    titled = [i for i, t in enumerate(pages) if "GC-00" in t and "Disk order" in t]
+    titled = [i for i, t in enumerate(pages) if "GC-00" in t and "Order to move it" in t]
     assert len(titled) == 3  # the three that cost most have a page
     for i in titled:
-        assert "disk owner: off 2, move 1" in pages[i] and "off 1, move 2" in pages[i]
+        assert "switch off 2nd, move 1st" in pages[i] and "switch off 1st, move 2nd" in pages[i]
+        assert "off 2, move 1" not in pages[i] and "disk owner" not in pages[i]
         assert "Vendor reference" in pages[i], f"page {i + 1} runs over"
 
 
@@ -132,7 +133,7 @@ def test_a_shared_boot_disk_and_an_unknown_owner_are_said_on_the_page(tmp_path: 
     write_pdf(audit, tmp_path / "r.pdf")
     text = " ".join(" ".join(pdf_pages(tmp_path / "r.pdf")).split())
     assert "it boots a node (unit 0 of controller 0) and cannot be moved: rebuild boot-a, boot-b" in text
-    assert "off 2, rebuild" in text and "off 1, rebuild" in text
+    assert "switch off 2nd, rebuild" in text and "switch off 1st, rebuild" in text
     assert "1 shared disk file: 1 in a folder of no node (owner unknown)" in text
     assert "The order covers the known owners only" in text
 
@@ -143,6 +144,6 @@ def test_real_export_page_shows_the_disk_owner_first_and_keeps_to_one_page(tmp_p
 
     assert main(["audit", str(BCSPA), "-q", "-o", str(tmp_path / "r.pdf")]) == 0
     pages = pdf_pages(tmp_path / "r.pdf")
-    (page,) = [t for t in pages if "Disk order" in t]
-    assert page.count("disk owner: off 2, move 1") == 1 and page.count("off 1, move 2") == 1
+    (page,) = [t for t in pages if "Order to move it" in t]
+    assert page.count("switch off 2nd, move 1st") == 1 and page.count("switch off 1st, move 2nd") == 1
     assert "Vendor reference" in page
