@@ -35,6 +35,8 @@ class _Row:
     kind: str
     rules: set[str] = field(default_factory=set)
     guests: set[str] = field(default_factory=set)
+    off: set[str] = field(default_factory=set)
+    """Guests off today that this cause would tie once started (counted beside ``guests``, never in it)."""
     units: set[str] = field(default_factory=set)
     hosts: set[str] = field(default_factory=set)
     """Host keys (two vCenters may each have a host of one name)."""
@@ -76,6 +78,8 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
                 row.guests.add(g.key)
                 row.units.add(unit)
                 row.hosts.add(host.key)
+    if not later:
+        _add_off(rows, analysis, guest_cluster_index, guest_cluster_by_id)
     priced = {r.cause: r for r in costing.remedies}
     cluster_of, sizes = cluster_sizes(analysis)
     # host key -> its cluster's key; None for a host alone (no cluster, or the only host of its cluster)
@@ -98,6 +102,24 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
                                   action=f"Fix {r.label}", effort="change", cause=r.cause,
                                   freed=r.host_labels_freed or r.hosts_freed))
     return sorted(actions, key=lambda a: (-a.annual_saving, -(a.hosts_freed or 0), -a.annual_cost, a.label))
+
+
+def _add_off(rows: dict[str, _Row], analysis: Analysis, guest_cluster_index: dict[str, int],
+             guest_cluster_by_id: dict[str, GuestClusterResult]) -> None:
+    """Guests off today that a cause of today's actions ties once started: the action counts them apart
+    ('its 3 guests (1 running, 2 off)'), as the figure once started prices them."""
+    named: dict[str, dict[str, list[RuleCause]]] = defaultdict(lambda: defaultdict(list))
+    for f in analysis.findings:
+        if f.guest_key and f.cause and f.timing == "next-power-on" and f.cause not in named[f.guest_key][f.rule]:
+            named[f.guest_key][f.rule].append(f.cause)
+    today = {g.key for h in analysis.hosts for g in h.blockers}
+    for host in analysis.hosts:
+        for g in host.blockers_at_power_on:
+            if g.key in today:
+                continue
+            for cause, *_ in _causes(g, named, guest_cluster_index, guest_cluster_by_id, analysis):
+                if cause in rows:
+                    rows[cause].off.add(g.key)
 
 
 def _alone_names(host_cluster: dict[str, str | None], cluster_of: dict[str, str | None], labels: dict[str, str],
@@ -127,6 +149,7 @@ def _merge_alone(rows: dict[str, _Row], alone: dict[str, str]) -> tuple[dict[str
         target = merged[key]
         target.rules |= row.rules
         target.guests |= row.guests
+        target.off |= row.off
         target.units |= row.units
         target.hosts |= row.hosts
         target.causes |= row.causes
@@ -189,7 +212,7 @@ def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCos
     addressed = round(sum(units[u].annual for u in row.units), 2)
     alone = effort is STANDALONE or bool(row.hosts) and all(host_cluster.get(h) is None for h in row.hosts)
     reason = "" if freed else _reason(row, unit_hosts, units, other_causes, alone, later, names, labels)
-    return Action(row.scope, row.kind, freed, saving, later, action=phrase(effort, scope, len(row.guests)),
+    return Action(row.scope, row.kind, freed, saving, later, action=phrase(effort, scope, len(row.guests), len(row.off - row.guests)),
                   effort=effort.level, reason=reason, units=len(row.units), annual_cost=addressed,
                   rules=tuple(sorted(row.rules)), cause=row.cause, freed=_labelled(freed_hosts, labels),
                   unit_ids=tuple(sorted(row.units)), standalone_hosts=row.standalone_hosts,

@@ -12,6 +12,7 @@ group, a guest). Effort classes:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 EFFORT_CLASSES = ("minutes", "change", "project")
@@ -86,6 +87,12 @@ def effort_of(rules: tuple[str, ...] | list[str] | set[str]) -> Effort:
     return max(known, key=lambda e: _ORDER[e.level])
 
 
-def phrase(effort: Effort, scope: str, n: int) -> str:
-    """The verb with its scope and count filled in ('(s)' becomes a plural when n is not 1)."""
-    return effort.verb.format(scope=scope, n=n).replace("(s)", "" if n == 1 else "s")
+def phrase(effort: Effort, scope: str, n: int, off: int = 0) -> str:
+    """The verb with its scope and count filled in ('(s)' becomes a plural when n is not 1); ``off`` more guests
+    that are off today and tied once started are counted with them: 'its 3 guests (1 running, 2 off)'."""
+    total = n + off
+    text = effort.verb.format(scope=scope, n=total).replace("(s)", "" if total == 1 else "s")
+    if not off or "{n}" not in effort.verb:
+        return text
+    counted = re.compile(rf"\b{total} (guests?|VMs?|ISO images?)\b")
+    return counted.sub(lambda m: f"{m.group(0)} ({n:,} running, {off:,} off)", text, count=1)
