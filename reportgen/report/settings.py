@@ -177,6 +177,12 @@ class SettingsView:
     """What maintenance mode waits for, as a clause: 'maintenance mode waits for someone to move every guest'."""
     fix_first: str
     """The first row's first fix and where: 'set DRS to fully automated on cluster Cluster1 (5 hosts)'."""
+    ha_off: tuple[str, ...] = ()
+    """The clusters whose HA is off, most hosts first (every one)."""
+    ha_off_hosts: int = 0
+    """Their hosts."""
+    ha_off_single: int = 0
+    """Of those, the hosts alone in their cluster (HA has no other host to restart their guests on anyway)."""
 
 
 def settings_view(analysis: Analysis) -> SettingsView | None:
@@ -186,12 +192,15 @@ def settings_view(analysis: Analysis) -> SettingsView | None:
         return None
     shown = rows if len(rows) <= MAX_SETTING_ROWS + 1 else rows[:MAX_SETTING_ROWS]
     manual = [r for r in rows if r.manual]
+    ha = [r for r in rows if "HA off" in r.settings]
     first = rows[0]
     where = f"standalone host {first.cluster}" if first.standalone else f"cluster {first.cluster}"
     return SettingsView(
         rows=tuple(shown), not_shown=len(rows) - len(shown), manual=tuple(r.cluster for r in manual),
         manual_hosts=sum(r.hosts or 0 for r in manual), manual_what=_what(manual), manual_why=_why(manual),
         manual_verb=_verb(manual), manual_wait=_wait(manual),
+        ha_off=tuple(r.cluster for r in ha), ha_off_hosts=sum(r.hosts or 0 for r in ha),
+        ha_off_single=sum(r.hosts or 0 for r in ha if r.single),
         fix_first=f"{first.fix.split('; ')[0]} on {where}{_hosts(first.hosts) if not first.standalone else ''}",
     )
 

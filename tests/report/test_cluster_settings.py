@@ -97,6 +97,19 @@ def test_ha_off_alone_is_listed_to_fix_but_makes_no_host_manual() -> None:
     assert "Prod 2 HA off (VMW-24) a failed host's guests are not restarted elsewhere enable HA" in text
     assert "Start with the cluster settings to fix: enable HA on cluster Prod (2 hosts)." in text
     assert "emptied only by hand" not in text and "Cluster settings The" not in text
+    assert ("Cluster settings HA is off on cluster Prod (2 hosts): a failed host's guests are not restarted elsewhere "
+            "(a setting, not a tie: not in these figures)") in text
+
+
+def test_the_cover_says_drs_off_and_ha_off_in_one_line() -> None:
+    """bm900086: the cover named the clusters with DRS off but not that HA was off on 6 clusters (10 hosts)."""
+    text = _text(_analysis(_estate(_cluster("Prod", 2, drs_enabled=False, ha_enabled=False),
+                                   _cluster("Edge", 1, ha_enabled=False))))
+    assert ("Cluster settings The 2 hosts of cluster Prod are emptied only by hand for maintenance: DRS is off; HA is "
+            "off on 2 clusters (3 hosts, 1 of them alone in its cluster): a failed host's guests are not restarted "
+            "elsewhere (a setting, not a tie: not in these figures)") in text
+    drs_only = _text(_analysis(_estate(_cluster("Prod", 2, drs_enabled=False), _cluster("Edge", 1))))
+    assert "DRS is off (a setting, not a tie: not in these figures)" in drs_only and "HA is off" not in drs_only
 
 
 def test_a_standalone_host_is_emptied_by_hand() -> None:

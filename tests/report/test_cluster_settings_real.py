@@ -42,7 +42,9 @@ def _text(name: str) -> str:
     ("abeggi-ovh-4.4.3.xlsx", "The 5 hosts of cluster Cluster1 are not emptied unattended for maintenance: DRS is "
                               "partially automated"),
     ("bm900086-sample-4.6.1.xlsx", "The 6 hosts of 3 clusters (KUM-ENT-Cluster1, MDC-ENT-Cluster1, "
-                                   "ODC-ENT-Cluster1) are emptied only by hand for maintenance: DRS is off"),
+                                   "ODC-ENT-Cluster1) are emptied only by hand for maintenance: DRS is off; HA is off on "
+                                   "6 clusters (10 hosts, 2 of them alone in their cluster): a failed host's guests are "
+                                   "not restarted elsewhere"),
 ])
 def test_clusters_without_fully_automated_drs_are_named_on_the_cover(name: str, said: str) -> None:
     text = _text(name)
