@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -282,6 +283,8 @@ def _cluster_pages(analysis: Analysis, costing: Costing,
         page = _cluster_page(c, costing.per_guest_cluster.get(c.id, 0.0),
                              later[c.id].annual if c.id in later else 0.0,
                              units[c.id].events_per_year if c.id in units else 0.0, findings_by_guest, files)
+        # a guest cluster whose nodes are all off ties no host today: its hosts are tied once they start
+        page = dataclasses.replace(page, ties_today=c.id in units)
         pages.append(with_disk_plan(page, c, analysis.disk_orders.get(c.id)))
     return pages
 

@@ -203,6 +203,8 @@ class ClusterPage:
     """What to do, most important first: topology, then the gates this guest cluster misses."""
     disks: DiskPlan | None = None
     """Who owns its shared disk files, which boot a node, and the order its nodes go in."""
+    ties_today: bool = True
+    """Whether it ties ``hosts_tied`` today; False when its nodes are off and tie them only once started."""
 
 
 @dataclass(frozen=True)
