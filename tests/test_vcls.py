@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reportgen.cli import main
 from tests.conftest import real_export
 from tests.rvtools_files import Estate, Guest, write_xlsx
 from tests.test_counts import audit
@@ -80,3 +83,18 @@ def test_bm900086_lists_no_vcls_agent_as_stranded(tmp_path: Path) -> None:
             assert not [g for g in host[key] if g["name"].startswith("vCLS")], host["name"]
     assert "17 vSphere Cluster Services agent VMs" in text
     assert "vCLS" not in section(text, "If a host fails High availability", "Data quality and coverage")
+
+
+def test_redacted_agents_tie_no_host_either(tmp_path: Path) -> None:
+    """--redact replaces the names before the rules run: the agents stay marked as read from the export."""
+    guests = [Guest(UUID_NAME, "vm-1", "esx01.example.test", disks=[{}], datastore="esx01-local"),
+              Guest("db01", "vm-3", "esx02.example.test", disks=[{}], datastore="esx02-local")]
+    book = write_xlsx(Estate(hosts=HOSTS, guests=guests, datastores=STORES), tmp_path / "vc.xlsx")
+    err = io.StringIO()
+    code = main(["audit", str(book), "--json", str(tmp_path / "f.json"), "-q", "--redact"], stderr=err,
+                stdout=io.StringIO())
+    assert code == 0, err.getvalue()
+    document = json.loads((tmp_path / "f.json").read_text())
+    assert [h["evacuable"] for h in sorted(document["hosts"], key=lambda h: h["name"])].count(False) == 1
+    assert UUID_NAME not in (tmp_path / "f.json").read_text()
+    assert sum(len(h["pinned_guests"]) + len(h["stranded_on_failure"]) for h in document["hosts"]) == 2  # db01's
