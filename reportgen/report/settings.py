@@ -53,6 +53,8 @@ class SettingRow:
     standalone: bool = False
     single: bool = False
     """A cluster of one host: DRS and HA take effect only once a second host is added."""
+    key: str = ""
+    """The cluster's key, or the standalone host's."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def setting_rows(analysis: Analysis) -> list[SettingRow]:
         cluster=hosts.get(key, key) if alone else labels.get(key) or _name(analysis, key, clusters),
         hosts=1 if alone else _count(key, counted, clusters),
         settings=tuple(seen.settings), means=tuple(seen.means), fix="; ".join(seen.fixes),
-        rules=tuple(sorted(seen.rules)), standalone=alone, single=single,
+        rules=tuple(sorted(seen.rules)), standalone=alone, single=single, key=key,
         manual=alone or (not single and any(s.startswith("DRS") for s in seen.settings)),
     ) for (key, alone), seen in facts.items() if seen.settings
         for single in (not alone and _count(key, counted, clusters) == 1,)]
@@ -183,6 +185,14 @@ class SettingsView:
     """Their hosts."""
     ha_off_single: int = 0
     """Of those, the hosts alone in their cluster (HA has no other host to restart their guests on anyway)."""
+    how_emptied: tuple[tuple[str, str], ...] = ()
+    """(host label, how it is emptied) for every host that is emptied by hand or by applying DRS's
+    recommendations: 'by hand while DRS is off on MDC-ENT-Cluster1'."""
+
+    def emptied_how(self, hosts: tuple[str, ...] | list[str]) -> str:
+        """How ``hosts`` (labels) are emptied once nothing ties them, where not unattended; '' when they are."""
+        how = dict(self.how_emptied)
+        return "; ".join(dict.fromkeys(how[h] for h in hosts if h in how))
 
 
 def settings_view(analysis: Analysis) -> SettingsView | None:
@@ -200,9 +210,24 @@ def settings_view(analysis: Analysis) -> SettingsView | None:
         manual_hosts=sum(r.hosts or 0 for r in manual), manual_what=_what(manual), manual_why=_why(manual),
         manual_verb=_verb(manual), manual_wait=_wait(manual),
         ha_off=tuple(r.cluster for r in ha), ha_off_hosts=sum(r.hosts or 0 for r in ha),
-        ha_off_single=sum(r.hosts or 0 for r in ha if r.single),
+        ha_off_single=sum(r.hosts or 0 for r in ha if r.single), how_emptied=_how_emptied(analysis, manual),
         fix_first=f"{first.fix.split('; ')[0]} on {where}{_hosts(first.hosts) if not first.standalone else ''}",
     )
+
+
+def _how_emptied(analysis: Analysis, manual: list[SettingRow]) -> tuple[tuple[str, str], ...]:
+    labels = {h.key: h.name for h in analysis.hosts} | host_labels(analysis.estate)
+    rows = analysis.estate.hosts.select(["host_key", "cluster_key"]).to_pylist()
+    out: list[tuple[str, str]] = []
+    for r in manual:
+        if r.standalone:
+            out.append((labels.get(r.key, r.cluster), "by hand: it has no cluster"))
+            continue
+        how = ("by hand while DRS is off" if "DRS off" in r.settings
+               else "by applying DRS's recommendations until DRS is fully automated")
+        out += [(labels.get(h["host_key"], h["host_key"]), f"{how} on {r.cluster}") for h in rows
+                if h["cluster_key"] == r.key]
+    return tuple(out)
 
 
 def _hosts(n: int | None) -> str:

@@ -199,3 +199,25 @@ def test_the_pdf_of_an_export_whose_cluster_has_drs_off_says_so(cli: Any, tmp_pa
     assert "The 2 hosts of cluster Prod are emptied only by hand for maintenance: DRS is off" in text
     assert "set DRS to fully automated on cluster Prod (2 hosts)" in text
     assert "Cluster settings to fix" in text and "No fix is needed" not in text
+
+
+def _media_tied(**prod: Any) -> str:
+    from tests.rules.canonical import device, store
+    hosts = [host("esx01"), host("esx02")]
+    stores = [store("san01", ["esx01", "esx02"]), store("local01", ["esx01"])]
+    iso = [device("vm-1", "cd", "iso", "ISO [local01] ISO/img.iso", connected=True, starts=True)]
+    estate = make(hosts, [guest("web1", "vm-1", "esx01")], devices=iso, datastores=stores,
+                  clusters=[_cluster("Prod", 2, **prod)])
+    return _text(_analysis(estate))
+
+
+def test_a_host_freed_in_a_cluster_with_drs_off_is_not_called_freely_maintainable() -> None:
+    """bm900086: 'Disconnect 1 ISO image from mdc-esx1_datastore1 (minutes): 1 host becomes freely maintainable'
+    while mdc-esx1's cluster has DRS off: nothing ties it any more, but its guests are still moved by hand."""
+    text = _media_tied(drs_enabled=False)
+    assert ("1 host can be emptied without powering off a guest, by hand while DRS is off on Prod;") in text
+    assert "freely maintainable" not in text
+    partial = _media_tied(drs_behavior="partiallyAutomated")
+    assert ("1 host can be emptied without powering off a guest, by applying DRS's recommendations until DRS is "
+            "fully automated on Prod;") in partial
+    assert "freely maintainable" in _media_tied()
