@@ -9,6 +9,7 @@ offered the honest choice: accept, or add shared storage.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -91,9 +92,12 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     plain = {analysis.guest_names.get(k) or k for k in guest_names}
     described = {c: _describe(rows[key_of[c]], plain) for c in key_of}
     host_annual = costing.per_host_key
-    actions = [_action(row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
-                       sorted({described[c] for g in row.guests for c in guest_causes[g] if key_of[c] != row.cause}),
-                       host_annual, [guest_names[g] for g in sorted(row.guests)], labels)
+    upgrades = _host_upgrades(analysis)
+    actions = [_as_project(_action(row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
+                                   sorted({described[c] for g in row.guests for c in guest_causes[g]
+                                           if key_of[c] != row.cause}),
+                                   host_annual, [guest_names[g] for g in sorted(row.guests)], labels),
+                           row, upgrades)
                for row in rows.values()]
     seen = set(key_of)
     for r in costing.remedies:  # a fix the core ranked whose guests cost nothing (kept, never dropped)
@@ -120,6 +124,20 @@ def _add_off(rows: dict[str, _Row], analysis: Analysis, guest_cluster_index: dic
             for cause, *_ in _causes(g, named, guest_cluster_index, guest_cluster_by_id, analysis):
                 if cause in rows:
                     rows[cause].off.add(g.key)
+
+
+def _host_upgrades(analysis: Analysis) -> set[tuple[str, str]]:
+    """(guest key, rule) whose steps upgrade hosts across major ESXi versions (5.5 to 7.0 goes through 6.5/6.7,
+    often on new hardware): a project, whatever the rule's usual effort."""
+    return {(f.guest_key, f.rule) for f in analysis.findings
+            if f.guest_key and any(step.kind == "upgrade" for step in f.plan)}
+
+
+def _as_project(action: Action, row: _Row, upgrades: set[tuple[str, str]]) -> Action:
+    """The action as a project when its steps include a host upgrade across major versions."""
+    if action.effort == "project" or not any((g, r) in upgrades for g in row.guests | row.off for r in row.rules):
+        return action
+    return dataclasses.replace(action, effort="project")
 
 
 def _alone_names(host_cluster: dict[str, str | None], cluster_of: dict[str, str | None], labels: dict[str, str],

@@ -135,46 +135,51 @@ def topology_plan(f: GroupFacts, platform: str = "vsphere") -> Step:
     return Step("keep-apart", f"Keep the nodes on different hosts ({hosts}), kept apart by {keep_apart}.")
 
 
-def gate_steps(f: GroupFacts) -> list[str]:
-    """One step per gate this group misses, naming hosts, nodes and the versions seen."""
-    steps: list[str] = []
+def gate_steps(f: GroupFacts) -> list[Step]:
+    """One step per gate this group misses, naming hosts, nodes and the versions seen; an ESXi upgrade across
+    major versions is an 'upgrade' step (a project), the others 'gate' steps."""
+    steps: list[Step] = []
+
+    def gate(text: str) -> None:
+        steps.append(Step("gate", text))
+
     rules, nodes = f.rules, f.nodes
     if "VMW-01" in rules:
-        steps.append(_bus_step(f))
+        gate(_bus_step(f))
     if "VMW-05" in rules:
-        steps.append("Convert the shared virtual-mode RDMs to physical-mode RDMs (or clustered VMDKs): "
-                     "virtual-mode RDMs are supported in a box only.")
+        gate("Convert the shared virtual-mode RDMs to physical-mode RDMs (or clustered VMDKs): "
+             "virtual-mode RDMs are supported in a box only.")
     if "VMW-02" in rules:
         hosts, seen = _hosts_below(nodes, ESXI_WSFC_VMOTION)
         if hosts:
-            steps.append(f"Upgrade {hosts} from ESXi {seen}{_other_hosts_below(f, ESXI_WSFC_VMOTION)} to a "
-                         "supported release: before 6.0 guests sharing physical-mode RDMs cannot be moved with "
-                         "vMotion, and 6.0 itself is out of support.")
+            steps.append(Step("upgrade", f"Upgrade {hosts} from ESXi {seen}{_other_hosts_below(f, ESXI_WSFC_VMOTION)} "
+                              "to a supported release: before 6.0 guests sharing physical-mode RDMs cannot be moved "
+                              "with vMotion, and 6.0 itself is out of support."))
         low_hw = [n for n in nodes if n.hw is not None and n.hw < HW_WSFC_VMOTION]
         if low_hw:
-            steps.append(f"Upgrade the VM hardware of {_list(n.name for n in low_hw)} (now version "
-                         f"{_list(str(n.hw) for n in low_hw)}) to {HW_WSFC_VMOTION} or later, a power-off each.")
+            gate(f"Upgrade the VM hardware of {_list(n.name for n in low_hw)} (now version "
+                 f"{_list(str(n.hw) for n in low_hw)}) to {HW_WSFC_VMOTION} or later, a power-off each.")
         old = [n for n in nodes if _is_old_os(n)]
         if old:
-            steps.append(f"Upgrade the guest OS of {_list(n.name for n in old)} ({_list(n.os or '' for n in old)}): "
-                         "it is not supported for vMotion of clustered guests on the ESXi version seen.")
+            gate(f"Upgrade the guest OS of {_list(n.name for n in old)} ({_list(n.os or '' for n in old)}): "
+                 "it is not supported for vMotion of clustered guests on the ESXi version seen.")
     if "VMW-03" in rules:
         if f.nfs_datastores:
-            steps.append(f"Move the shared disks off NFS ({_list(f.nfs_datastores)}) to VMFS (clustered VMDK) "
-                         "or physical-mode RDMs: shared disks on NFS are not supported for guest clusters.")
+            gate(f"Move the shared disks off NFS ({_list(f.nfs_datastores)}) to VMFS (clustered VMDK) "
+                 "or physical-mode RDMs: shared disks on NFS are not supported for guest clusters.")
         hosts, seen = _hosts_below(nodes, ESXI_CLUSTERED_VMDK)
         if hosts:
-            steps.append(f"Upgrade {hosts} from ESXi {seen} to 7.0 or later (clustered VMDK), or move the shared "
-                         "disks to physical-mode RDMs.")
+            steps.append(Step("upgrade", f"Upgrade {hosts} from ESXi {seen} to 7.0 or later (clustered VMDK), or "
+                              "move the shared disks to physical-mode RDMs."))
     if "VMW-07" in rules:
-        steps.append("Multi-writer disks allow vMotion but no snapshots or Storage vMotion: back up the shared data "
-                     "inside the guest (RMAN) and make the shared disks independent-persistent.")
+        gate("Multi-writer disks allow vMotion but no snapshots or Storage vMotion: back up the shared data "
+             "inside the guest (RMAN) and make the shared disks independent-persistent.")
     if "VMW-08" in rules:
-        steps.append("Remove the duplicate attachment: without bus sharing or multi-writer only one of these guests "
-                     "can run at a time; use vSphere HA or an application replica instead.")
+        gate("Remove the duplicate attachment: without bus sharing or multi-writer only one of these guests "
+             "can run at a time; use vSphere HA or an application replica instead.")
     unknown = _unknown_step(f)
     if unknown:
-        steps.append(unknown)
+        gate(unknown)
     return steps
 
 
@@ -267,7 +272,7 @@ def plan(f: GroupFacts, platform: str = "vsphere") -> tuple[Step, ...]:
     VM hardware and ESXi versions, must allow it first; spread earlier, the nodes tie a second host.
     """
     topology = topology_plan(f, platform)
-    gates = [Step("gate", s) for s in gate_steps(f)] if platform == "vsphere" else []
+    gates = gate_steps(f) if platform == "vsphere" else []
     text = network_step(f)
     network = [Step("network", text)] if text else []
     if f.topology in ("in-a-box", "mixed") and (gates or network):
