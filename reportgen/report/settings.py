@@ -257,11 +257,9 @@ def _verb(manual: list[SettingRow]) -> str:
 def _wait(manual: list[SettingRow]) -> str:
     by_hand, recommended = _recommends(manual)
     if by_hand and recommended:
-        return ("maintenance mode waits for someone to move the guests or to apply DRS's migration recommendations, "
-                "so patching cannot run unattended")
+        return "maintenance mode waits for someone to move the guests or to apply DRS's migration recommendations"
     if recommended:
-        return ("maintenance mode waits until someone applies DRS's migration recommendations, so patching cannot run "
-                "unattended")
+        return "maintenance mode waits until someone applies DRS's migration recommendations"
     return "maintenance mode waits for someone to move every guest"
 
 

@@ -74,8 +74,8 @@ def test_a_cluster_with_drs_off_is_named_on_the_cover_in_the_summary_and_among_t
 def test_partially_automated_drs_is_said_as_such() -> None:
     text = _text(_analysis(_estate(_cluster("Prod", 2, drs_behavior="partiallyAutomated"), _cluster("Edge", 1))))
     assert "The 2 hosts of cluster Prod are not emptied unattended for maintenance: DRS is partially automated" in text
-    assert ("DRS is partially automated, so maintenance mode waits until someone applies DRS's migration "
-            "recommendations, so patching cannot run unattended (VMW-24;") in text
+    assert ("not emptied unattended for maintenance: DRS is partially automated, so maintenance mode waits until "
+            "someone applies DRS's migration recommendations (VMW-24;") in text
     assert ("Prod 2 DRS partially automated (VMW-24) DRS places guests at power-on but only recommends migrations: "
             "maintenance mode waits until someone applies them, so patching cannot run unattended") in text
     # DRS itself recommends the migrations of a host entering maintenance mode: no guest is moved one by one

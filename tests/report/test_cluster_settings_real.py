@@ -69,7 +69,7 @@ def test_ovh_no_longer_says_no_fix_is_needed() -> None:
     assert "No fix is needed" not in text
     assert ("so this is not a finding that the hosts can be emptied. The 5 hosts of cluster Cluster1 are "
             "not emptied unattended for maintenance: DRS is partially automated, so maintenance mode waits until "
-            "someone applies DRS's migration recommendations, so patching cannot run unattended (VMW-24;") in text
+            "someone applies DRS's migration recommendations (VMW-24;") in text
     assert ("Cluster1 5 DRS partially automated (VMW-24) DRS places guests at power-on but only recommends "
             "migrations") in text
     assert ("Where to start Start with the cluster settings to fix: set DRS to fully automated on cluster Cluster1 "
