@@ -270,6 +270,10 @@ class WaveBound:
     waves_if_raised: int = 0
     also: str = ""
     """A guest cluster that needs as many waves (named when a cluster binds equally)."""
+    alike: int = 1
+    """For 'cluster': clusters that need as many waves by their own limit, this one included."""
+    same_size: bool = True
+    """For 'cluster': whether those clusters all have as many hosts and allow as many down at once."""
 
 
 @dataclass(frozen=True)

@@ -118,5 +118,7 @@ def binding_constraint(analysis: Analysis) -> WaveBound | None:
         if max(others, _ceil(sizes[cluster], limit)) < need[cluster]:
             raise_to, lowered = limit, max(others, _ceil(sizes[cluster], limit))
             break
+    alike = [c for c in need if need[c] == need[cluster]]  # one of nine 2-host clusters is not singled out
+    same = all(sizes[c] == sizes[cluster] and allowed(c) == allowed(cluster) for c in alike)
     return WaveBound("cluster", cluster, sizes[cluster], need[cluster], allowed(cluster), raise_to, lowered,
-                     also=spanning if span == need[cluster] else "")
+                     also=spanning if span == need[cluster] else "", alike=len(alike), same_size=same)

@@ -111,3 +111,31 @@ def test_a_wave_lists_the_guests_that_would_stop_once_started() -> None:
     rows = [" ".join(re.sub(r"<[^>]+>", "", r).split()) for r in plan.split("</tr>")]
     wave = next(r for r in rows if f"once started: {', '.join(later)}" in r)
     assert all(owner in wave for owner in asked), wave
+
+
+def _bound_text(clusters: dict[str, int]) -> str:
+    """The wave plan's sentence on what forces the number of waves, for clusters of the given sizes."""
+    import re
+
+    from reportgen.render.html import render_html
+    from tests.rules.canonical import guest, host, make
+    hosts = [host(f"{c.lower()}-esx{i}", cluster=c) for c, n in clusters.items() for i in range(1, n + 1)]
+    guests = [guest(f"vm{i}", f"vm-{i}", h["name"]) for i, h in enumerate(hosts)]
+    audit = small_audit(estate=make(hosts, guests))
+    model = build_report(audit.analysis, audit.costing, today=date(2026, 3, 31))
+    text = " ".join(re.sub(r"<[^>]+>", " ", render_html(model)).split())
+    return text[text.index("can be patched in"):][:900]
+
+
+def test_clusters_of_one_size_that_need_as_many_waves_are_named_together() -> None:
+    """bm900086 read 'Cluster Volta-Cluster1 has 2 hosts … so it alone needs 2 waves' of one of nine 2-host clusters."""
+    text = _bound_text({"Alpha": 2, "Beta": 2, "Gamma": 2})
+    assert ("3 clusters of 2 hosts, each allowing 1 down at once, need 2 waves each (cluster Gamma and 2 more); "
+            "a higher limit would not lower this without taking a whole cluster down at once.") in text
+    assert "alone needs" not in text
+
+
+def test_a_single_cluster_that_needs_the_most_waves_is_still_named_alone() -> None:
+    text = _bound_text({"Alpha": 3, "Beta": 2})
+    assert "Cluster Alpha has 3 hosts and allows 1 down at once, so it alone needs 3 waves" in text
+    assert "clusters of" not in text
