@@ -282,6 +282,24 @@ def costliest_causes(plan: list[Action]) -> tuple[tuple[str, ...], float]:
     return tuple(_cause_text(a) for a in plan if a.annual_cost == top), top
 
 
+def costliest_overlap(plan: list[Action]) -> str:
+    """Whether the costliest causes address the same cost: 'same' (the same guests), 'partly', or '' (apart)."""
+    top = max((a.annual_cost for a in plan), default=0.0)
+    units = [set(a.unit_ids) for a in plan if a.annual_cost == top and top > 0]
+    if len(units) < 2:
+        return ""
+    if all(u == units[0] for u in units):
+        return "same"
+    return "partly" if any(a & b for i, a in enumerate(units) for b in units[i + 1:]) else ""
+
+
+def shared_cost(plan: list[Action]) -> list[tuple[int, ...]]:
+    """Per action, the numbers (1-based) of the other actions whose cost is partly or wholly the same: they work
+    on a guest or guest cluster in common, which both rows count."""
+    units = [set(a.unit_ids) for a in plan]
+    return [tuple(j + 1 for j, other in enumerate(units) if j != i and mine & other) for i, mine in enumerate(units)]
+
+
 def _cause_text(action: Action) -> str:
     if action.kind == "guest-cluster":
         return f"guest cluster {action.label}, whose nodes share disks and so cannot move freely"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -24,7 +25,7 @@ from ..rules.records import Severity, Step
 from ..sites import SiteGuest
 from . import charts
 from .accepted import acceptance_view, mark_accepted
-from .actions import costliest_causes, plan_actions
+from .actions import costliest_causes, costliest_overlap, plan_actions, shared_cost
 from .bundles import plan_bundles, plan_total
 from .coverage_advice import coverage_advice
 from .disks import with_disk_plan
@@ -90,6 +91,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
             findings_by_guest[f.guest_key].append(f)
     summary = _summary(analysis, costing)
     plan = plan_actions(analysis, costing)
+    plan = [replace(a, shares_cost=s) if s else a for a, s in zip(plan, shared_cost(plan), strict=True)]
     actions, freed, saving = _actions(plan, costing)
     shown_plan = _cut(plan, MAX_PLAN_ROWS)
     all_pages = _cluster_pages(analysis, costing, findings_by_guest)
@@ -151,7 +153,8 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         sites=tuple(_sites(analysis)), sites_origin=analysis.sites.origin if analysis.sites.failures else "",
         unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),
         scope=scope_view(analysis),
-        main_causes=main_causes, main_cause_cost=main_cost,
+        main_causes=main_causes, main_cause_cost=main_cost, main_causes_overlap=costliest_overlap(plan),
+        remedies_addressed=round(sum(a.annual_cost for a in plan), 2),
         export_dates=_export_dates(analysis, today or date.today()),
         bundles=tuple(plan_bundles(analysis, costing, plan)), plan_total=plan_total(analysis, costing, plan),
         event_rates=event_rates(analysis.config.cost, {c.platform for c in costing.hosts}),

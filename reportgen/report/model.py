@@ -120,6 +120,9 @@ class Action:
     """Set when the action is the local storage of these hosts alone (accept, or add shared storage)."""
     hosts: tuple[str, ...] = ()
     """The hosts of the tied guests it works on."""
+    shares_cost: tuple[int, ...] = ()
+    """Other actions of the remedy table (1-based) working on a guest or guest cluster it works on too: the same
+    cost is in both rows' 'Cost it addresses'."""
 
 
 @dataclass(frozen=True)
@@ -571,6 +574,10 @@ class ReportModel:
     main_causes: tuple[str, ...] = ()
     """The causes addressing the largest yearly cost (several when they tie); empty when nothing costs."""
     main_cause_cost: float = 0.0
+    main_causes_overlap: str = ""
+    """'same' when the costliest causes work on the same guests (one cost, not one each), 'partly', or ''."""
+    remedies_addressed: float = 0.0
+    """The 'Cost it addresses' column summed over every action: above the yearly total when causes share guests."""
     bundles: tuple[Bundle, ...] = ()
     event_rates: tuple[EventRate, ...] = ()
     """Maintenance events a year of the platforms whose hosts are tied, with the reason."""
