@@ -113,27 +113,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-_WARM_BODY = (
-    "<section><h2 id='w'>W</h2><p class='lead'><strong>b</strong> <span class='mono'>m</span> <a href='#w'>l</a></p>"
-    "<ol><li>o</li></ol><table><thead><tr><th>a</th><th>b</th></tr></thead>"
-    "<tbody><tr><td class='host'>h\u200bx\u2060y</td><td class='num'>1</td></tr></tbody></table>"
-    "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 9 9' width='9' height='9'><rect width='5' height='5' rx='1'/>"
-    "<text x='1' y='5' font-size='9' text-anchor='end'>t</text></svg></section>"
-)
-"""A page with what the report is made of: a heading, a table, a chart's shapes and text."""
-
-
-def warm_up() -> None:
-    """Lay out and draw one small page in the report's stylesheet, so that loading the fonts and the
-    first use of each drawing path are done before a report arrives (the PDF worker does it while the
-    exports are read)."""
-    from .html import stylesheet
-
-    html = f"<html><head><style>{stylesheet()}</style></head><body>{_WARM_BODY}</body></html>"
-    with _collect_warnings():
-        layout_html(html).document.write_pdf()
-
-
 def layout_pdf(model: ReportModel) -> Layout:
     """Lay the report out in pages (no file written)."""
     return layout_html(render_html(model, pdf=True))

@@ -124,10 +124,11 @@ class PdfWorker:
 
 
 def main() -> int:
-    from .env import compile_templates
-    from .pdf import warm_up
+    import weasyprint
 
-    warm_up()  # before the model arrives
+    from .env import compile_templates
+
+    weasyprint.HTML(string="<p>warm</p>").render()  # font configuration, before the model arrives
     compile_templates(pdf=True)
 
     request = pickle.load(sys.stdin.buffer)

@@ -102,11 +102,3 @@ def test_every_template_compiles_before_the_model_arrives() -> None:
     assert {"report.html", "_register.html", "pack.html", "compare.html"} <= names
     loaded = {key[1] for key in env.cache}
     assert names <= loaded
-
-
-def test_warm_up_lays_out_the_report_stylesheet_without_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    from reportgen.render.pdf import warm_up
-
-    with caplog.at_level("WARNING", logger="weasyprint"):
-        warm_up()
-    assert [r.getMessage() for r in caplog.records] == []
