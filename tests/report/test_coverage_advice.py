@@ -3,38 +3,23 @@ checks whose facts no RVTools tab holds (VMW-14, VMW-16, VMW-22) that RVTools ca
 
 from __future__ import annotations
 
-import re
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from reportgen.audit import Audit, run_audit
 from reportgen.render.html import render_html
 from reportgen.report import build_report
+from tests.trimmed_export import SAMPLES, trimmed_audit
+from tests.trimmed_export import section as _section
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 BY_HAND = ("VMW-14, VMW-16 and VMW-22 cannot run on any RVTools export, which does not show PCI passthrough "
            "(DirectPath I/O), NVIDIA vGPU or CPU scheduling affinity: these are checked by hand in vCenter.")
 
 
 @pytest.fixture(scope="module")
 def trimmed(tmp_path_factory: pytest.TempPathFactory) -> Audit:
-    folder = tmp_path_factory.mktemp("advice") / "vc01"
-    folder.mkdir()
-    for tab in ("vInfo", "vHost"):
-        shutil.copy(SAMPLES / "rvtools-csv" / "acme-vc01" / f"RVTools_tab{tab}.csv", folder)
-    return run_audit([folder])
-
-
-def _text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def _section(html: str, marker: str) -> str:
-    start = html.index(marker)
-    return _text(html[start:html.index("</section>", start)])
+    return trimmed_audit(tmp_path_factory.mktemp("advice"))
 
 
 def test_where_to_start_names_the_missing_tabs_and_what_rvtools_cannot_show(trimmed: Audit) -> None:

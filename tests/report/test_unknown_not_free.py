@@ -6,8 +6,6 @@ register, wave plan and the workbook say what the checks that could run found, n
 
 from __future__ import annotations
 
-import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -15,30 +13,17 @@ import openpyxl
 import pypdf
 import pytest
 
-from reportgen.audit import Audit, run_audit
+from reportgen.audit import Audit
 from reportgen.outputs.xlsx import write_xlsx
 from reportgen.render.html import render_html
 from reportgen.report import build_report
-
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+from tests.trimmed_export import section as _section
+from tests.trimmed_export import trimmed_audit
 
 
 @pytest.fixture(scope="module")
 def trimmed(tmp_path_factory: pytest.TempPathFactory) -> Audit:
-    folder = tmp_path_factory.mktemp("trimmed") / "vc01"
-    folder.mkdir()
-    for tab in ("vInfo", "vHost"):
-        shutil.copy(SAMPLES / "rvtools-csv" / "acme-vc01" / f"RVTools_tab{tab}.csv", folder)
-    return run_audit([folder])
-
-
-def _text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def _section(html: str, marker: str) -> str:
-    start = html.index(marker)
-    return _text(html[start:html.index("</section>", start)])
+    return trimmed_audit(tmp_path_factory.mktemp("trimmed"))
 
 
 def _counts(audit: Audit) -> tuple[int, int, int]:
