@@ -14,7 +14,7 @@ import polars as pl
 
 from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
-from ..cost import UNKNOWN_OWNER, Costing, only_media
+from ..cost import UNKNOWN_OWNER, Costing, cluster_sizes, only_media
 from ..history import History
 from ..host_labels import cluster_labels, host_cluster_labels, host_labels
 from ..logo import read_logo
@@ -248,7 +248,15 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         no_ha_hosts=sum(1 for h in stranded_hosts if any(NO_HA in g.rules for g in h.stranded)),
         ha_only_guests=len({g.key for h in stranded_hosts for g in h.stranded if set(g.rules) == {NO_HA}}),
         ha_only_hosts=sum(1 for h in stranded_hosts if any(set(g.rules) == {NO_HA} for g in h.stranded)),
+        ha_only_alone_guests=_ha_only_alone(analysis, stranded_hosts),
     )
+
+
+def _ha_only_alone(analysis: Analysis, stranded_hosts: list[HostResult]) -> int:
+    """Guests stranded only for want of HA on a host alone (no cluster, or the only host of its own)."""
+    of, sizes = cluster_sizes(analysis)
+    alone = {k for k, c in of.items() if sizes.get(c, 0) <= 1}
+    return len({g.key for h in stranded_hosts if h.key in alone for g in h.stranded if set(g.rules) == {NO_HA}})
 
 
 MAX_PLAN_ROWS = 30

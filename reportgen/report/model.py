@@ -64,6 +64,8 @@ class Summary:
     """Of :attr:`no_ha_guests`, those nothing else ties: they can be started on another host by hand."""
     ha_only_hosts: int = 0
     """Hosts that run such guests."""
+    ha_only_alone_guests: int = 0
+    """Of :attr:`ha_only_guests`, those on a host alone (no cluster, or the only host of its): HA needs a second host."""
     media_guests: int = 0
     """Guests tied today only by a connected CD/DVD or ISO: disconnected live, then migrated (no power-off)."""
     stranded_worst: int = 0

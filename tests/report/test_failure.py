@@ -69,3 +69,18 @@ def test_a_guest_tied_by_local_disks_on_a_cluster_with_ha_off_stays_down_the_oth
     assert "2 running guests on 2 hosts would not restart by themselves only because high availability is off" in text
     assert ("up to 2 of its guests would not restart on another host by themselves: 3 across the 2 hosts that have "
             "such guests, one host failing at a time. 2 of them only because HA is off (VMW-24)") in text
+
+
+def test_turning_ha_on_is_not_offered_for_a_host_alone_in_its_cluster() -> None:
+    hosts = [host("esx01"), host("esx02"), host("esx03", cluster="Edge")]
+    guests = [guest("app1", "vm-1", "esx01"), guest("db1", "vm-3", "esx02"), guest("edge1", "vm-5", "esx03")]
+    both = _text(make(hosts, guests, clusters=[_cluster("Prod", False, 2), _cluster("Edge", False, 1)]))
+    assert ("3 running guests on 3 hosts would not restart by themselves only because high availability is off on "
+            "their cluster or the host has no cluster (VMW-24): someone must start them on another host by hand; "
+            "turning HA on restarts them, but for 1 on hosts alone in their cluster (or in none), where HA needs a "
+            "second host first.") in both
+    alone = _text(make(hosts, guests, clusters=[_cluster("Prod", True, 2), _cluster("Edge", False, 1)]))
+    assert ("1 running guest on 1 host would not restart by themselves only because high availability is off on "
+            "their cluster or the host has no cluster (VMW-24): someone must start them on another host by hand; "
+            "their hosts are alone in their cluster (or in none), so HA needs a second host there first.") in alone
+    assert "turning HA on restarts them" not in alone
