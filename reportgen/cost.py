@@ -239,7 +239,7 @@ def cost_analysis(analysis: Analysis) -> Costing:
     host_costs = today.hosts
     unit_costs = today.units
     host_annual = {c.key: c.annual for c in host_costs}
-    alone = _alone_keys(analysis)
+    alone = alone_host_keys(analysis)
     by_id = sorted(unit_costs, key=lambda u: u.unit)
     return Costing(
         currency=analysis.config.report.currency,
@@ -280,7 +280,8 @@ def cluster_sizes(analysis: Analysis) -> tuple[dict[str, str | None], dict[str |
     return of, sizes
 
 
-def _alone_keys(analysis: Analysis) -> frozenset[str]:
+def alone_host_keys(analysis: Analysis) -> frozenset[str]:
+    """Keys of the hosts in no cluster, or the only host of theirs."""
     of, sizes = cluster_sizes(analysis)
     return frozenset(k for k, c in of.items() if sizes.get(c, 0) <= 1)
 
@@ -289,7 +290,7 @@ def find_hosts_alone(analysis: Analysis) -> frozenset[str]:
     """Hosts (by label) in no cluster, or the only host of theirs: their guests have no other host to move to."""
     labels = host_labels(analysis.estate)
     names = {h.key: h.name for h in analysis.hosts}
-    return frozenset(labels.get(k, names[k]) for k in _alone_keys(analysis))
+    return frozenset(labels.get(k, names[k]) for k in alone_host_keys(analysis))
 
 
 def price_remedies(remedies: Iterable[Remedy], host_annual: dict[str, float],

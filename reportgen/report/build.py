@@ -14,7 +14,7 @@ import polars as pl
 
 from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
-from ..cost import UNKNOWN_OWNER, Costing, cluster_sizes, only_media
+from ..cost import UNKNOWN_OWNER, Costing, alone_host_keys, only_media
 from ..history import History
 from ..host_labels import cluster_labels, host_cluster_labels, host_labels
 from ..logo import read_logo
@@ -254,8 +254,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
 
 def _ha_only_alone(analysis: Analysis, stranded_hosts: list[HostResult]) -> int:
     """Guests stranded only for want of HA on a host alone (no cluster, or the only host of its own)."""
-    of, sizes = cluster_sizes(analysis)
-    alone = {k for k, c in of.items() if sizes.get(c, 0) <= 1}
+    alone = alone_host_keys(analysis)
     return len({g.key for h in stranded_hosts if h.key in alone for g in h.stranded if set(g.rules) == {NO_HA}})
 
 

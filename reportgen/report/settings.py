@@ -12,7 +12,7 @@ BBT' where two datacenters each have a 'Common'), hosts by theirs.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..analysis import Analysis
 from ..host_labels import cluster_labels, host_labels
@@ -55,25 +55,30 @@ class SettingRow:
     """A cluster of one host: DRS and HA take effect only once a second host is added."""
     key: str = ""
     """The cluster's key, or the standalone host's."""
+    drs: str | None = None
+    """DRS when it is not fully automated, in a reader's words: 'off', 'partially automated', 'manual'."""
+    ha_off: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Facts:
-    settings: list[str]
-    means: list[str]
-    fixes: list[str]
-    rules: set[str]
+    settings: list[str] = field(default_factory=list)
+    means: list[str] = field(default_factory=list)
+    fixes: list[str] = field(default_factory=list)
+    rules: set[str] = field(default_factory=set)
+    drs: str | None = None
+    ha_off: bool = False
 
 
 def setting_rows(analysis: Analysis) -> list[SettingRow]:
     """One row per cluster (or standalone host) with a VMW-24 or VMW-25 finding: most hosts first."""
     estate = analysis.estate
     clusters = {c["cluster_key"]: c for c in estate.table("clusters").to_pylist()}
-    host_rows = estate.hosts.select(["host_key", "cluster_key", "cpu_model", "evc_max"]).to_pylist()
-    counted: dict[str, int] = defaultdict(int)
-    for h in host_rows:
+    members: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for h in estate.hosts.select(["host_key", "cluster_key", "cpu_model", "evc_max"]).to_pylist():
         if h["cluster_key"]:
-            counted[h["cluster_key"]] += 1
+            members[h["cluster_key"]].append(h)
+    counted = {k: len(v) for k, v in members.items()}
     labels, hosts = cluster_labels(estate), host_labels(estate)
     facts: dict[tuple[str, bool], _Facts] = {}
     for f in analysis.findings:
@@ -85,22 +90,25 @@ def setting_rows(analysis: Analysis) -> list[SettingRow]:
             key, alone = f.host_key, True
         else:
             continue
-        seen = facts.setdefault((key, alone), _Facts([], [], [], set()))
+        seen = facts.setdefault((key, alone), _Facts())
         seen.rules.add(f.rule)
         if alone:
             _standalone(seen)
         elif f.rule == "VMW-24":
             _automation(seen, clusters.get(key, {}), single=_count(key, counted, clusters) == 1)
         else:
-            _evc(seen, [h for h in host_rows if h["cluster_key"] == key])
-    rows = [SettingRow(
-        cluster=hosts.get(key, key) if alone else labels.get(key) or _name(analysis, key, clusters),
-        hosts=1 if alone else _count(key, counted, clusters),
-        settings=tuple(seen.settings), means=tuple(seen.means), fix="; ".join(seen.fixes),
-        rules=tuple(sorted(seen.rules)), standalone=alone, single=single, key=key,
-        manual=alone or (not single and any(s.startswith("DRS") for s in seen.settings)),
-    ) for (key, alone), seen in facts.items() if seen.settings
-        for single in (not alone and _count(key, counted, clusters) == 1,)]
+            _evc(seen, members.get(key, []))
+    rows = []
+    for (key, alone), seen in facts.items():
+        if not seen.settings:
+            continue
+        count = 1 if alone else _count(key, counted, clusters)
+        single = not alone and count == 1
+        rows.append(SettingRow(
+            cluster=hosts.get(key, key) if alone else labels.get(key) or _name(analysis, key, clusters),
+            hosts=count, settings=tuple(seen.settings), means=tuple(seen.means), fix="; ".join(seen.fixes),
+            rules=tuple(sorted(seen.rules)), standalone=alone, single=single, key=key, drs=seen.drs,
+            ha_off=seen.ha_off, manual=alone or (not single and seen.drs is not None)))
     return sorted(rows, key=lambda r: (r.standalone, not r.manual, -(r.hosts or 0), r.cluster.lower()))
 
 
@@ -126,8 +134,10 @@ def _automation(seen: _Facts, cluster: dict[str, object], *, single: bool = Fals
     drs, mode, ha = cluster.get("drs_enabled"), str(cluster.get("drs_behavior") or ""), cluster.get("ha_enabled")
     drs_off = drs is False or (drs is True and bool(mode) and mode != "fullyAutomated")
     if drs_off:
-        seen.settings.append("DRS off" if drs is False else f"DRS {_DRS_MODES.get(mode.lower(), mode)}")
+        seen.drs = "off" if drs is False else _DRS_MODES.get(mode.lower(), mode)
+        seen.settings.append(f"DRS {seen.drs}")
     if ha is False:
+        seen.ha_off = True
         seen.settings.append("HA off")
     if single and (drs_off or ha is False):
         which = " and ".join(w for w, off in (("DRS", drs_off), ("HA", ha is False)) if off)
@@ -202,7 +212,7 @@ def settings_view(analysis: Analysis) -> SettingsView | None:
         return None
     shown = rows if len(rows) <= MAX_SETTING_ROWS + 1 else rows[:MAX_SETTING_ROWS]
     manual = [r for r in rows if r.manual]
-    ha = [r for r in rows if "HA off" in r.settings]
+    ha = [r for r in rows if r.ha_off]
     first = rows[0]
     where = f"standalone host {first.cluster}" if first.standalone else f"cluster {first.cluster}"
     return SettingsView(
@@ -217,16 +227,17 @@ def settings_view(analysis: Analysis) -> SettingsView | None:
 
 def _how_emptied(analysis: Analysis, manual: list[SettingRow]) -> tuple[tuple[str, str], ...]:
     labels = {h.key: h.name for h in analysis.hosts} | host_labels(analysis.estate)
-    rows = analysis.estate.hosts.select(["host_key", "cluster_key"]).to_pylist()
+    members: dict[str, list[str]] = defaultdict(list)
+    for h in analysis.estate.hosts.select(["host_key", "cluster_key"]).to_pylist():
+        members[h["cluster_key"]].append(h["host_key"])
     out: list[tuple[str, str]] = []
     for r in manual:
         if r.standalone:
             out.append((labels.get(r.key, r.cluster), "by hand: it has no cluster"))
             continue
-        how = ("by hand while DRS is off" if "DRS off" in r.settings
+        how = ("by hand while DRS is off" if r.drs == "off"
                else "by applying DRS's recommendations until DRS is fully automated")
-        out += [(labels.get(h["host_key"], h["host_key"]), f"{how} on {r.cluster}") for h in rows
-                if h["cluster_key"] == r.key]
+        out += [(labels.get(k, k), f"{how} on {r.cluster}") for k in members.get(r.key, [])]
     return tuple(out)
 
 
@@ -246,8 +257,8 @@ def _what(manual: list[SettingRow]) -> str:
 def _recommends(manual: list[SettingRow]) -> tuple[bool, bool]:
     """Whether some hosts are emptied by hand (DRS off, no cluster), and whether some by applying DRS's
     recommendations (DRS partially automated or manual)."""
-    by_hand = any(r.standalone or "DRS off" in r.settings for r in manual)
-    return by_hand, any(s.startswith("DRS") and s != "DRS off" for r in manual for s in r.settings)
+    by_hand = any(r.standalone or r.drs == "off" for r in manual)
+    return by_hand, any(r.drs not in (None, "off") for r in manual)
 
 
 def _verb(manual: list[SettingRow]) -> str:
@@ -264,8 +275,8 @@ def _wait(manual: list[SettingRow]) -> str:
 
 
 def _why(manual: list[SettingRow]) -> str:
-    modes = {s for r in manual for s in r.settings if s.startswith("DRS")}
-    drs = ("" if not modes else f"DRS is {next(iter(modes))[4:]}" if len(modes) == 1
+    modes = {r.drs for r in manual if r.drs}
+    drs = ("" if not modes else f"DRS is {next(iter(modes))}" if len(modes) == 1
            else "DRS is off or not fully automated")
     alone = any(r.standalone for r in manual)
     if drs and alone:
