@@ -209,8 +209,6 @@ class _Index:
     power: list[str | None]
     running: npt.NDArray[np.bool_]
     """Powered on (or unknown), not a template nor a vCLS agent: must be evacuated today."""
-    not_template: npt.NDArray[np.bool_]
-    """Not a template: a guest of its host."""
     evacuate: npt.NDArray[np.bool_]
     """Would have to be evacuated once powered on: not a template, nor an agent vSphere moves itself (vCLS)."""
     guest_memory: npt.NDArray[np.int64]
@@ -267,7 +265,7 @@ def _index_estate(estate: Estate, config: Config) -> _Index:
         owners=owners, owner_names=owner_names,
         guest_owner=np.array([oi.get(o, -1) if o else -1 for o in owners], dtype=np.int32),
         power=power, running=np.array([p in ("poweredOn", None) for p in power], dtype=bool) & evacuate,
-        not_template=not_template, evacuate=evacuate,
+        evacuate=evacuate,
         guest_memory=guests["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
         host_memory=hosts["memory_mib"].fill_null(0).to_numpy().astype(np.int64),
         rule_ids=rule_ids, ri={r: i for i, r in enumerate(rule_ids)}, guest_places=_guest_places(estate),
