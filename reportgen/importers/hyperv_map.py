@@ -16,7 +16,7 @@ from . import hyperv_values as H
 from . import values as V
 from .filled import empty_columns
 from .hyperv_read import OBJECTS, RawHyperV
-from .hyperv_status import WHOLE, Gap
+from .hyperv_status import WHOLE, Gap, derive
 from .rvtools_map import MapOptions
 
 CLUSTER_OBJECTS = ("Get-ClusterNode", "Get-ClusterGroup", "Get-ClusterSharedVolume", "Get-ClusterOwnerNode",
@@ -157,8 +157,9 @@ class HyperVMapper:
             # '9.1' re-saved by a de-DE Excel becomes the date '09. Jan': not a version, so HYV-14 cannot compare it
             "Version": pl.when(V.text("Version").str.contains(r"^\d+(\.\d+)*$|^\d+,\d+$")).then(True),
         })
-        frame = self.keep("Get-VM", frame, pl.col("guest_key").is_not_null(),
-                          "no VMId (or Id) to identify the VM (add VMId to the export)")
+        frame = self.keep("Get-VM", self._unkeyed(frame), pl.col("guest_key").is_not_null(),
+                          "no VMId (or Id) that can be read to identify the VM (add VMId to the export, or export "
+                          "it again where a spreadsheet left an error value or a number in exponent form)")
         copy = pl.col("replication_mode").is_in(list(H.COPY_MODES)).fill_null(False)
         frame = frame.with_columns(guest_key=pl.when(copy).then(_copy_key(pl.col("guest_key"), pl.col("host_key")))
                                    .otherwise(pl.col("guest_key")))
@@ -171,6 +172,19 @@ class HyperVMapper:
         frame = self.keep("Get-VM", frame, first, "the same VMId is listed twice (a Hyper-V Replica copy, or the "
                           "same VM exported twice); the row where it runs is used, else the first", "info")
         self.used["Get-VM"] = frame.height
+        return frame
+
+    def _unkeyed(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Note VMs listed without a VMId that can be read while others have one (a cell Excel damaged): a VM
+        is missing from the estate, so the checks that need the VMs are not assessed rather than clean."""
+        lost = frame.filter(pl.col("guest_key").is_null() & pl.col("name").is_not_null())
+        if lost.is_empty() or lost.height == frame.height:
+            return frame
+        nodes = lost["ComputerName"].to_list() if "ComputerName" in lost.columns else [None]
+        for node in sorted({str(n) if n else WHOLE for n in nodes}):
+            count = sum(1 for n in nodes if (str(n) if n else WHOLE) == node)
+            self.gaps.extend(derive([Gap("Get-VM", node, "partial", f"{count} VM(s) listed without a VMId that "
+                                         "can be read: they and their disks and adapters are left out")]))
         return frame
 
     def processor_compat(self, guests: pl.DataFrame) -> pl.DataFrame:
@@ -303,7 +317,9 @@ class HyperVMapper:
                 statuses.append(TabStatus(self.source_id, name, True, frame.height, self.used.get(name, frame.height),
                                           frozenset(columns), gaps=found,
                                           empty=self.empty_columns(name, frame, columns),
-                                          unreadable=frozenset(self.unreadable.get(name, ())),
+                                          errors=self.raw.errors.get(name, frozenset()),
+                                          unreadable=frozenset(self.unreadable.get(name, ()))
+                                          | self.raw.garbled.get(name, frozenset()),
                                           quoted=tuple(quoted.get(name, ()))))
             elif name in CLUSTER_OBJECTS and self.clustered is False:
                 statuses.append(TabStatus(self.source_id, name, True, gaps=found,  # known: not a cluster

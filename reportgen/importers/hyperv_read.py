@@ -21,6 +21,7 @@ from ..errors import InputError, locate
 from ..estate import DataIssue
 from .bounded import MAX_CSV_BYTES, archive_files, folder_entries, open_export, read_all, read_member
 from .detect import MANIFEST, bundle_file
+from .hyperv_resaved import resaved
 from .tabular import TextTable, decode, dedupe, read_text_table
 
 
@@ -127,6 +128,10 @@ class RawHyperV:
     """Per file, the columns that held object type names (read as unknown, not as empty)."""
     near: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
     """Per object, the files meant to be of it that lack a column telling it (file, columns): not read."""
+    errors: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per object, the columns with cells holding a spreadsheet error value (read as unknown)."""
+    garbled: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per object, the identity columns with long numbers as Excel re-saves them (read as unknown)."""
 
     def frame(self, name: str) -> pl.DataFrame | None:
         return self.objects.get(name)
@@ -201,6 +206,7 @@ def read_hyperv(path: Path) -> RawHyperV:
             _note_replaced_characters(raw, frame, name)
         frame = _blank_type_names(raw, frame, name)
         frame = frame.rename({c: _canonical(c) for c in frame.columns if not c.startswith("__")})
+        frame = resaved(raw, frame, kind, name, _PROPERTIES)
         frame = frame.with_columns(__file=pl.lit(name))
         parts.setdefault(kind, []).append(frame)
         raw.files.setdefault(kind, []).append(name)
@@ -300,6 +306,9 @@ _KNOWN = {
         "GuardianThumbprints", "EncryptionThumbprint", "HasPrivateSigningKey", "IsHostGuarded",
     )
 }
+
+
+_PROPERTIES = frozenset(_KNOWN.values())
 
 
 def is_property(column: str) -> bool:

@@ -33,6 +33,7 @@ from .bounded import (
     read_member,
 )
 from .detect import tab_file
+from .resaved import error_values, exponent_identities
 from .tabular import EmptyFile, read_text_table
 from .xlsx_read import (
     SharedStrings,
@@ -197,7 +198,7 @@ def _finish(
     data = [c for c in frame.columns if c != "__row"]
     keep = {data[k]: mapping[i] for k, i in enumerate(loaded) if i in mapping}
     frame = frame.select([pl.col(old).alias(new) for old, new in keep.items()] + [pl.col("__row")])
-    frame, garbled = _exponent_identities(frame, file, sheet, issues)
+    frame, garbled = exponent_identities(frame, file, sheet, issues)
     return RawTab(
         tab=tab,
         sheet=sheet,
@@ -207,43 +208,6 @@ def _finish(
         errors=frozenset(mapping[i] for i in damaged),
         garbled=garbled,
     )
-
-
-IDENTITIES = frozenset({
-    "VM", "VM ID", "VM UUID", "VI SDK UUID", "VI SDK Server", "Host", "Cluster", "Datacenter", "Raw LUN ID",
-    "Mac Address", "Name", "Switch", "Port Group", "Network", "Port",
-})
-"""Columns whose values tell things apart (two rows with equal values are one disk, guest, host...)."""
-EXPONENT = r"^[+-]?\d+(?:[.,]\d+)?[Ee][+-]\d+$|^[1-9]\d{14}0+$"
-"""A long number as Excel re-saves it: in exponent form, as its General format shows it ('1.23457E+15'), or cut
-to 15 significant digits and padded with zeros (a workbook's number cell, '60001000000000000000000000000000').
-RVTools writes identities whole, as text."""
-
-
-def _exponent_identities(frame: pl.DataFrame, file: str, sheet: str,
-                         issues: list[DataIssue]) -> tuple[pl.DataFrame, frozenset[str]]:
-    """``frame`` with identities in exponent form made unknown, each column named in ``issues``.
-
-    Excel keeps 15 digits of a number and shows 6 of them: a LUN id, serial or UUID it read as a number no
-    longer tells two objects apart (two disks could become one shared disk, or hide each other)."""
-    columns = [c for c in frame.columns if c in IDENTITIES]
-    if not columns:
-        return frame, frozenset()
-    hits = frame.select([pl.col(c).str.contains(EXPONENT).fill_null(False).sum().alias(c) for c in columns]).row(
-        0, named=True)
-    garbled = [c for c in columns if hits[c]]
-    for column in garbled:
-        bad = frame.filter(pl.col(column).str.contains(EXPONENT).fill_null(False))
-        sample = str(bad[column][0])
-        issues.append(DataIssue(
-            "warning", file, f"{bad.height:,} value(s) are long numbers as Excel re-saves them (e.g. '{sample}': "
-            "in exponent form, or cut to 15 digits), which keep only their first digits, so two different values "
-            "may read alike; read as unknown, and the checks that need the column are not assessed. Export it again "
-            "from RVTools (or import the CSV into Excel with the column as text)", sheet=sheet, row=int(bad["__row"][0]),
-            column=column, rows=bad.height, quoted=(sample,)))
-    frame = frame.with_columns([pl.when(pl.col(c).str.contains(EXPONENT).fill_null(False)).then(None)
-                                .otherwise(pl.col(c)).alias(c) for c in garbled])
-    return frame, frozenset(garbled)
 
 
 def _drop_blank(tab: RawTab, file: str, issues: list[DataIssue]) -> RawTab:
@@ -544,38 +508,10 @@ def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[s
         columns = [c for c in text.frame.columns if c != "__row"]
         loaded = [i for i, raw in enumerate(text.headers) if want(raw)]
         frame = text.frame.select([V.text(columns[i]).alias(columns[i]) for i in loaded] + [pl.col("__row")])
-        frame, errors, first_error = _error_values(frame, [(i, columns[i]) for i in loaded])
+        frame, errors, first_error = error_values(frame, [(i, columns[i]) for i in loaded])
         raw = _finish(tab, Path(name).name, where, list(text.headers), frame, loaded, issues, errors, first_error)
         tabs[tab] = _drop_blank(raw, where, issues)
     return RawExport(file, "rvtools-csv", tabs, tuple(issues), unread)
-
-
-ERROR_VALUES = frozenset({
-    "#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#FIELD!",
-    "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
-    "#NV", "#BEZUG!", "#WERT!", "#ZAHL!",  # German
-    "#VALEUR!", "#NOM?", "#NOMBRE!", "#NUL!",  # French
-    "#¡REF!", "#¡VALOR!", "#¿NOMBRE?", "#¡NUM!", "#¡NULO!", "#¡DIV/0!",  # Spanish
-    "#VALOR!", "#NOME?", "#NÚM!",  # Portuguese
-})
-"""Error values as Excel writes them into a CSV (English and the commonest display languages): what a formula or
-a failed paste left where RVTools wrote a value."""
-
-
-def _error_values(frame: pl.DataFrame, columns: list[tuple[int, str]]
-                  ) -> tuple[pl.DataFrame, dict[int, int], int | None]:
-    """``frame`` with the error values a spreadsheet wrote into a CSV made unknown, how many per position, and
-    the first row holding one: text like any other to a CSV reader, two '#N/A' LUN ids would be one shared disk."""
-    words = list(ERROR_VALUES)
-    counts = frame.select([pl.col(c).str.to_uppercase().is_in(words).sum().alias(c) for _, c in columns]).row(
-        0, named=True) if columns and frame.height else {}
-    errors = {i: int(counts[c]) for i, c in columns if counts.get(c)}
-    if not errors:
-        return frame, {}, None
-    hit = [c for i, c in columns if i in errors]
-    rows = frame.filter(pl.any_horizontal([pl.col(c).str.to_uppercase().is_in(words) for c in hit]))["__row"]
-    return (frame.with_columns([pl.when(pl.col(c).str.to_uppercase().is_in(words)).then(None).otherwise(pl.col(c))
-                                .alias(c) for c in hit]), errors, int(rows[0]) if rows.len() else None)
 
 
 def _empty_file(tab: str, name: str, problem: str, file: str, issues: list[DataIssue]) -> str:
