@@ -25,6 +25,7 @@ from .hyperv_map_devices import devices as map_devices
 from .hyperv_map_devices import disks as map_disks
 from .hyperv_map_devices import networks as map_networks
 from .hyperv_map_devices import nics as map_nics
+from .hyperv_map_devices import respelled
 from .hyperv_map_hosts import hosts as map_hosts
 from .hyperv_read import RawHyperV, read_hyperv
 from .hyperv_status import WHOLE, Gap, empty_vm_gaps, read_status
@@ -75,6 +76,8 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     m.issues.extend(status.issues)
     gaps = [*status.gaps, *_empty_vm_lists(m, guests, hosts), *diskless_nodes(m, guests, hosts, raw.manifest),
             *vmless_nodes(m, guests, hosts, raw.manifest), *m.gaps, *_unread_files(raw)]
+    stores = map_datastores(m, hosts, guests, disks, devices)
+    disks, devices = respelled(disks, "datastore", stores), respelled(devices, "datastore", stores)
     tables = {
         "guests": _to_table("guests", guests),
         "hosts": _to_table("hosts", hosts),
@@ -83,7 +86,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
         "nics": _to_table("nics", nics),
         "devices": _to_table("devices", devices),
         "networks": _to_table("networks", map_networks(m)),
-        "datastores": _to_table("datastores", map_datastores(m, hosts, guests, disks, devices)),
+        "datastores": _to_table("datastores", stores),
     }
     tabs = m.tabs(gaps)
     rows_read = sum(t.rows_read for t in tabs)
@@ -136,14 +139,15 @@ def _empty_vm_lists(m: HyperVMapper, guests: pl.DataFrame, hosts: pl.DataFrame) 
     if groups is None or "OwnerNode" not in groups.columns or "GroupType" not in groups.columns:
         return []
     owned = groups.filter(pl.col("GroupType").str.to_lowercase().str.replace_all(" ", "") == "virtualmachine")
-    owned = owned.group_by(host_key=H.host_key(pl.col("OwnerNode"))).agg(roles=pl.len())
+    owned = owned.group_by(host_key=H.host_key(pl.col("OwnerNode"))).agg(roles=pl.len(),
+                                                                         written=pl.col("OwnerNode").first())
     with_vms = set(guests["host_key"].drop_nulls().to_list())
     names = dict(zip(hosts["host_key"].to_list(), hosts["name"].to_list())) if hosts.height else {}
     gaps: list[Gap] = []
     for row in owned.filter(pl.col("host_key").is_not_null()).iter_rows(named=True):
         if row["host_key"] in with_vms:
             continue
-        node = names.get(row["host_key"]) or str(row["host_key"]).split("/")[-1]
+        node = H.node_label(str(row["host_key"]), names, row["written"])
         m.issues.append(DataIssue(
             "error", m.raw.file, f"{node} lists no VM although the cluster says it owns {row['roles']} VM role(s): "
             "its VM list was not read (not elevated, or Get-VM failed); the checks that need its VMs are not "

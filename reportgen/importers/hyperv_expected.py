@@ -39,7 +39,7 @@ def diskless_nodes(m: HyperVMapper, guests: pl.DataFrame, hosts: pl.DataFrame,
     for host_key, vms in counts.iter_rows():
         if host_key in listed:
             continue
-        node = names.get(host_key) or str(host_key).split("/")[-1]
+        node = H.node_label(str(host_key), names)
         why = f"no virtual disk listed for any of its {vms} VM(s)"
         gaps.append(Gap(DISKS, node, "failed", why))
         m.issues.append(DataIssue(
@@ -68,7 +68,7 @@ def vmless_nodes(m: HyperVMapper, guests: pl.DataFrame, hosts: pl.DataFrame,
     for key, rows in sorted(named.items()):
         if key in with_vms or key not in names:
             continue
-        node = names[key] or key.split("/")[-1]
+        node = H.node_label(key, names)
         gaps.extend(empty_vm_gaps(node, f"no VM listed, though {rows} row(s) of its VMs' disks or adapters are"))
         m.issues.append(DataIssue(
             "error", m.raw.file, f"Get-VM lists no VM on {node}, though {rows} row(s) of other files (disks, "

@@ -163,7 +163,7 @@ class HyperVMapper:
         copy = pl.col("replication_mode").is_in(list(H.COPY_MODES)).fill_null(False)
         frame = frame.with_columns(guest_key=pl.when(copy).then(_copy_key(pl.col("guest_key"), pl.col("host_key")))
                                    .otherwise(pl.col("guest_key")))
-        frame = frame.with_columns(pl.col("name").fill_null(pl.col("guest_key")))
+        frame = self._named(frame)
         # Without ReplicationMode a Replica copy cannot be told from its primary: the running row is the guest.
         running = (pl.col("power_state") == "poweredOn").fill_null(False)
         first_running = running & (running.cast(pl.Int32).cum_sum().over("guest_key") == 1)
@@ -186,6 +186,20 @@ class HyperVMapper:
             self.gaps.extend(derive([Gap("Get-VM", node, "partial", f"{count} VM(s) listed without a VMId that "
                                          "can be read: they and their disks and adapters are left out")]))
         return frame
+
+    def _named(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """VMs without a Name shown by their VMId, as Hyper-V Manager can find them (a Replica copy's with the node
+        it is on, so that it and its primary do not read as one VM), and said: never by a key reportgen made."""
+        nameless = frame.filter(pl.col("name").is_null())
+        if nameless.is_empty():
+            return frame
+        self.issue("warning", f"{nameless.height} VM(s) have no Name (nor VMName): each is shown by its VMId "
+                   f"(e.g. '{nameless['vm_id'][0]}'); export Get-VM again with the Name column", "Get-VM", nameless,
+                   column="Name", quoted=(str(nameless["vm_id"][0]),))
+        node = pl.coalesce(H.text(frame, "ComputerName"), pl.lit("a node not named"))
+        copy = pl.concat_str(pl.col("vm_id"), pl.lit(" (Replica copy on "), node, pl.lit(")"))
+        shown = pl.when(pl.col("guest_key") != pl.col("vm_id")).then(copy).otherwise(pl.col("vm_id"))
+        return frame.with_columns(name=pl.coalesce(pl.col("name"), shown))
 
     def processor_compat(self, guests: pl.DataFrame) -> pl.DataFrame:
         f = self.obj("Get-VMProcessor")

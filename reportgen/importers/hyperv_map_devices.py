@@ -146,7 +146,7 @@ def datastores(m: HyperVMapper, hosts: pl.DataFrame, guests: pl.DataFrame, disks
         schema={"host_key": pl.String, "__host_name": pl.String})
     used = pl.concat(paths).filter(pl.col("path").is_not_null()).join(names, on="host_key", how="left").with_columns(
         type=H.storage_kind(pl.col("path")), name=_datastore_name(pl.col("path"), pl.col("__host_name")))
-    used = used.filter(pl.col("name").is_not_null())
+    used = _named_volumes(m, used)
     csv = m.obj("Get-ClusterSharedVolume")
     declared = pl.DataFrame(schema={"name": pl.String, "capacity_mib": pl.Int64})
     if csv is not None:
@@ -164,7 +164,8 @@ def datastores(m: HyperVMapper, hosts: pl.DataFrame, guests: pl.DataFrame, disks
         used.select("name", "type", "host_key", "cluster_hosts", capacity_mib=pl.lit(None, pl.Int64)),
         declared.select("name", type=pl.lit("csv"), host_key=pl.lit(None, pl.String),
                         cluster_hosts=pl.lit(None, pl.List(pl.String)), capacity_mib="capacity_mib"),
-    ]).group_by("name", maintain_order=True).agg(
+    ]).group_by(__fold=pl.col("name").str.to_lowercase(), maintain_order=True).agg(
+        name=pl.col("name").first(),
         type=pl.col("type").drop_nulls().first(),
         host_keys=pl.col("host_key").drop_nulls().unique().sort(),
         cluster_hosts=pl.col("cluster_hosts").drop_nulls().first(),
@@ -175,7 +176,7 @@ def datastores(m: HyperVMapper, hosts: pl.DataFrame, guests: pl.DataFrame, disks
         frame = frame.with_columns(cluster_hosts=pl.when(pl.col("type") == "csv").then(
             pl.coalesce("cluster_hosts", pl.lit(pl.Series([all_nodes])))).otherwise("cluster_hosts"))
     kind = pl.col("type")
-    return frame.with_columns(
+    return frame.drop("__fold").with_columns(
         datastore_key=pl.concat_str(pl.lit(f"hyperv/{m.source_id}/"), "name"),
         host_keys=pl.when(kind == "csv").then(pl.coalesce("cluster_hosts", "host_keys"))
         .when(kind == "local").then("host_keys").otherwise(None),
@@ -184,6 +185,35 @@ def datastores(m: HyperVMapper, hosts: pl.DataFrame, guests: pl.DataFrame, disks
                                  return_dtype=pl.String),
         source_id=pl.lit(m.source_id, pl.Int32),
     ).with_columns(host_count=pl.col("host_keys").list.len().cast(pl.Int32))
+
+
+def _named_volumes(m: HyperVMapper, used: pl.DataFrame) -> pl.DataFrame:
+    """The paths whose volume has a name; a local drive of a VM whose host is unknown has none ('D:' of which
+    host?), and is said rather than dropped unseen. One volume written in two cases (Windows reads them as one)
+    is said too: it is one datastore, under its first spelling."""
+    local = used.filter(pl.col("name").is_null() & (pl.col("type") == "local"))
+    if local.height:
+        sample = str(local["path"][0])
+        m.issue("warning", f"{local.height} path(s) on a local drive of a VM whose host is unknown (e.g. "
+                f"'{sample}'): which host's drive it is cannot be told, so it is not listed as a datastore and "
+                "the local-storage checks cannot name it", "Get-VM", quoted=(sample,))
+    named = used.filter(pl.col("name").is_not_null())
+    spellings = named.group_by(__fold=pl.col("name").str.to_lowercase()).agg(pl.col("name").unique(maintain_order=True))
+    for names in spellings.filter(pl.col("name").list.len() > 1)["name"].to_list():
+        m.issue("info", f"the volume {names[0]!r} is also written {', '.join(repr(n) for n in names[1:])}: Windows "
+                "reads them as one, and so they are one datastore here, named as first written", "Get-VM",
+                quoted=tuple(names))
+    return named
+
+
+def respelled(rows: pl.DataFrame, column: str, stores: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` with their datastore names as :func:`datastores` spells them (one spelling per volume)."""
+    if rows.is_empty() or column not in rows.columns or stores.is_empty():
+        return rows
+    spelling = stores.select(__fold=pl.col("name").str.to_lowercase(), __spelled=pl.col("name"))
+    joined = rows.with_columns(__fold=pl.col(column).str.to_lowercase()).join(spelling, on="__fold", how="left",
+                                                                               maintain_order="left")
+    return joined.with_columns(pl.coalesce("__spelled", column).alias(column)).drop("__fold", "__spelled")
 
 
 def _datastore_name(path: pl.Expr, host_name: pl.Expr) -> pl.Expr:

@@ -7,6 +7,8 @@ exports with fewer properties still map.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from . import values as V
@@ -97,6 +99,13 @@ def host_key(expr: pl.Expr) -> pl.Expr:
     """``hyperv/<COMPUTERNAME>``; null when the name is empty."""
     name = host_name(expr)
     return pl.when(name.is_null()).then(None).otherwise(pl.concat_str(pl.lit("hyperv/"), name))
+
+
+def node_label(key: str, names: Mapping[str, str | None], written: str | None = None) -> str:
+    """A node as the export names it (the hosts' name, else as the file at hand wrote it); failing both, the
+    name it is keyed by, whole: 'hyperv/A/B' is 'A/B', never 'B', which another node could also end in."""
+    return names.get(key) or (written.strip() if written and written.strip() else None) \
+        or key.removeprefix("hyperv/")
 
 
 def guid(expr: pl.Expr) -> pl.Expr:
