@@ -16,7 +16,7 @@ from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
 from ..cost import UNKNOWN_OWNER, Costing, alone_host_keys, only_media
 from ..history import History
-from ..host_labels import cluster_labels, host_cluster_labels, host_labels
+from ..host_labels import host_cluster_labels, host_labels
 from ..logo import read_logo
 from ..owners import UNOWNED, unowned_row
 from ..rules import CATALOGUE, Finding
@@ -31,6 +31,7 @@ from .coverage_advice import coverage_advice
 from .disks import with_disk_plan
 from .events import event_rates
 from .formats import money, number
+from .glance_map import map_chart
 from .model import (
     Action,
     Assumption,
@@ -65,7 +66,6 @@ MAX_NAMES = 8
 MAX_MEMBERS = 16
 MAX_SOURCES = 30
 MAX_BARS = 10
-MAX_MAP_ROWS = 16
 MAX_COST_ROWS = 15
 NO_HA = "VMW-24"
 """The rule that strands every running guest of a host without HA (HA off, or a standalone host)."""
@@ -522,36 +522,7 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
         caption += f" The {len(items) - MAX_BARS:,} others not drawn come to {money(rest, currency)} a year."
     result["cost"] = Chart(title, charts.bar_chart(title, bars, colour=charts.BAD), caption, empty=not bars)
 
-    by_cluster: dict[str, list[HostResult]] = defaultdict(list)
-    clusters = cluster_labels(analysis.estate)  # one line per cluster: two datacenters may each have a 'Common'
-    cluster_of = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
-                          analysis.estate.hosts.column("cluster_key").to_pylist(), strict=True))
-    for h in analysis.hosts:
-        key = cluster_of.get(h.key)
-        by_cluster[clusters.get(key, h.cluster or "") if key else h.cluster or "standalone hosts"].append(h)
-
-    def state(h: HostResult) -> str:
-        if h.blockers:
-            return "media" if all(only_media(g) for g in h.blockers) else "tied"
-        return "later" if h.blockers_at_power_on else "free"
-
-    rows = sorted(
-        (charts.MapRow(name, tuple(state(h) for h in sorted(hs, key=lambda x: (state(x) == "free", x.name))))
-         for name, hs in by_cluster.items()),
-        key=lambda r: (-sum(s != "free" for s in r.states), r.label),
-    )
-    shown = rows[:MAX_MAP_ROWS]
-    hidden = rows[MAX_MAP_ROWS:]
-    hidden_tied = sum(1 for r in hidden for s in r.states if s != "free")
-    caption = "One square per host, one line per vSphere or Hyper-V cluster, the most tied clusters first."
-    if hidden:
-        caption += (f" {len(hidden):,} more clusters ({sum(len(r.states) for r in hidden):,} hosts, "
-                    f"{hidden_tied:,} of them tied) are in the data files.")
-    statuses = {c.status for c in analysis.coverage}
-    free = ("no tie found by the checks that ran" if statuses == {"assessed", "not-assessed"}
-            else charts.STATE_LABELS["free"])
-    result["map"] = Chart("Which hosts can be emptied",
-                          charts.evacuability_map("Which hosts can be emptied", shown, free_label=free), caption)
+    result["map"] = map_chart(analysis)
 
     power_off = Counter(h.wave for h in analysis.hosts  # by host, not name: two vCenters may share one
                         if any(not only_media(g) for g in h.blockers))  # media: no power-off

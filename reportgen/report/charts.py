@@ -25,12 +25,15 @@ SMALL = 9.5
 
 MEDIA = "#f97066"
 """A lighter red: cannot be emptied today, but only until its media are disconnected (no power-off)."""
-STATE_COLOURS = {"tied": BAD, "media": MEDIA, "later": WARN, "free": OK, "unknown": GREY}
+NEUTRAL = "#c4cad4"
+"""A host with no tie found while checks that could tie it could not run: neither free nor tied."""
+STATE_COLOURS = {"tied": BAD, "media": MEDIA, "later": WARN, "free": OK, "unchecked": NEUTRAL, "unknown": GREY}
 STATE_LABELS = {
     "tied": "cannot be emptied today: guests to power off",
     "media": "cannot be emptied today: media to disconnect (no power-off)",
     "later": "tied once powered-off guests start",
     "free": "can be emptied by live migration",
+    "unchecked": "no tie found by the checks that ran",
     "unknown": "not assessed",
 }
 
@@ -48,6 +51,15 @@ class MapRow:
     label: str
     states: tuple[str, ...]
     """One of STATE_COLOURS' keys per host."""
+    not_run: int = 0
+    """Checks that could not run on these hosts' exports, one of which could tie a host (0: all such ran)."""
+
+    def counted(self) -> str:
+        """'2 of 5 tied', or under partial coverage '2 of 5 found tied; 26 checks not run'."""
+        tied, later = self.states.count("tied") + self.states.count("media"), self.states.count("later")
+        found = "found tied" if self.not_run else "tied"
+        text = f"{tied} of {len(self.states)} {found}" + (f" + {later} when started" if later else "")
+        return text + (f"; {self.not_run} checks not run" if self.not_run else "")
 
 
 _NARROW, _WIDE = frozenset("IJfijlrt.,:;|!'()/- "), frozenset("MWmw")
@@ -120,14 +132,26 @@ def bar_chart(title: str, bars: Sequence[Bar], colour: str = ACCENT, width: floa
     return _svg(width, height, title, body)
 
 
+def _legend(rows: Sequence[MapRow], unchecked_label: str) -> list[tuple[str, str]]:
+    """(colour, label) per legend entry: green only where some host is free or none is unchecked."""
+    present = {s for r in rows for s in r.states}
+    states = ["tied", "media", "later"]
+    states += (["free"] if "free" in present or "unchecked" not in present else [])
+    states += (["unchecked"] if "unchecked" in present else [])
+    return [(STATE_COLOURS[s], unchecked_label if s == "unchecked" and unchecked_label else STATE_LABELS[s])
+            for s in states]
+
+
 def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per_line: int = 48,
-                     free_label: str = STATE_LABELS["free"]) -> str:
+                     unchecked_label: str = "") -> str:
     """One line of squares per vSphere / Hyper-V cluster, one square per host, coloured by state.
 
-    The squares of one colour are the subpaths of one ``<path class="hosts">``. ``free_label`` names the hosts
-    with no tie found: 'can be emptied' only when every check ran.
+    The squares of one colour are the subpaths of one ``<path class="hosts">``. A host with no tie found is
+    'free' (green) only when every check that could tie it ran; else 'unchecked' (neutral), which the legend
+    names with ``unchecked_label`` (the checks that ran and could not).
     """
-    label_w, gap = 170.0, 2.0
+    gap = 2.0
+    label_w = min(300.0, max([170.0, *(text_width(r.counted(), SMALL) + 12 for r in rows)]))
     widest = max((len(r.states) for r in rows), default=0)
     cell = 16.0 if widest <= 24 else 11.0 if widest <= 36 else 8.0
     per_line = max(8, min(per_line if cell == 8.0 else 10**6, int((width - label_w) // (cell + gap))))
@@ -135,10 +159,8 @@ def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per
     squares: dict[str, list[str]] = {}
     y = 4.0
     for row in rows:
-        tied, later = row.states.count("tied") + row.states.count("media"), row.states.count("later")
-        counted = f"{tied} of {len(row.states)} tied" + (f" + {later} when started" if later else "")
         body.append(_text(label_w - 8, y + 9, clip(row.label, 24), size=SMALL, anchor="end"))
-        body.append(_text(label_w - 8, y + 20, counted, size=SMALL, anchor="end", fill=MUTED))
+        body.append(_text(label_w - 8, y + 20, row.counted(), size=SMALL, anchor="end", fill=MUTED))
         lines = max(1, -(-len(row.states) // per_line))
         for i, state in enumerate(row.states):
             x = label_w + (i % per_line) * (cell + gap)
@@ -154,11 +176,10 @@ def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per
         y += 20
     x = 0.0
     y += 8
-    for state in ("tied", "media", "later", "free"):
-        label = free_label if state == "free" else STATE_LABELS[state]
+    for colour, label in _legend(rows, unchecked_label):
         if x and x + 13 + len(label) * 5.8 > width:  # the legend wraps rather than runs off the page
             x, y = 0.0, y + 14
-        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="9" height="9" rx="1" fill="{STATE_COLOURS[state]}"/>')
+        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="9" height="9" rx="1" fill="{colour}"/>')
         body.append(_text(x + 13, y + 8.5, label, size=SMALL, fill=MUTED))
         x += 13 + len(label) * 5.8 + 16
     return _svg(width, y + 14, title, body)

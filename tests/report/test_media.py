@@ -91,7 +91,7 @@ def test_one_count_of_hosts_that_cannot_be_emptied_split_by_what_they_need() -> 
             "first, then empties by live migration with no power-off: esx01), 1 not found tied") in text
     waves = text[text.index("Wave plan"):]
     assert "cannot be emptied (1 only until media are disconnected)" in waves
-    assert "2 of 3 tied" in text  # the map's line for the cluster: the same two hosts
+    assert "2 of 3 found tied" in text  # the map's line for the cluster: the same two hosts
     assert "cannot be emptied today: media to disconnect (no power-off)" in text  # the map's legend
 
 
@@ -101,5 +101,5 @@ def test_a_host_held_only_by_media_is_its_own_square_on_the_map() -> None:
     iso = [device("vm-1", "cd", "iso", "ISO [local01] ISO/img.iso", connected=True, starts=True)]
     analysis = analyze(make(hosts, [guest("web1", "vm-1", "esx01")], devices=iso, datastores=stores), CONFIG)
     svg = build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31)).charts["map"].svg
-    assert f'fill="{MEDIA}"' in svg and "1 of 2 tied" in svg
+    assert f'fill="{MEDIA}"' in svg and "1 of 2 found tied" in svg
     assert not re.search(r'<path class="hosts" [^>]*fill="' + BAD + '"', svg)  # nobody to power off
