@@ -57,7 +57,7 @@ from .plain import plain_label
 from .references import titled_links
 from .scope_view import scope_view
 from .settings import loose_findings, settings_view
-from .waves import binding_constraint, limiting_cluster, media_only_hosts, plan_waves
+from .waves import binding_constraint, guest_clusters_unknown, limiting_cluster, media_only_hosts, plan_waves
 
 T = TypeVar("T")
 
@@ -249,6 +249,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         ha_only_guests=len({g.key for h in stranded_hosts for g in h.stranded if set(g.rules) == {NO_HA}}),
         ha_only_hosts=sum(1 for h in stranded_hosts if any(set(g.rules) == {NO_HA} for g in h.stranded)),
         ha_only_alone_guests=_ha_only_alone(analysis, stranded_hosts),
+        guest_clusters_unknown=guest_clusters_unknown(analysis),
     )
 
 
@@ -531,8 +532,10 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
     media = [tied[i] - power_off[i] for i in range(len(analysis.waves))]
     result["waves"] = Chart(
         "Maintenance waves", charts.wave_chart("Maintenance waves", waves, analysis.wave_lower_bound, media=media),
-        "Hosts in one wave can be in maintenance at the same time: no guest cluster loses more than one node "
-        "and no cluster more hosts than allowed.",
+        "Hosts in one wave can be in maintenance at the same time: "
+        + ("no cluster loses more hosts than allowed; guest clusters could not be detected, so a wave may take "
+           "two nodes of one down together." if guest_clusters_unknown(analysis)
+           else "no guest cluster loses more than one node and no cluster more hosts than allowed."),
     )
     return result
 

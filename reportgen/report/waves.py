@@ -15,6 +15,8 @@ from ..cost import UNKNOWN_OWNER, only_media
 from ..host_labels import cluster_labels, host_labels
 from .model import WaveBound, WaveRow
 
+GUEST_CLUSTER_RULES = frozenset({"GEN-01", "HYV-01", "HYV-02"})
+"""The checks that find guest clusters (nodes sharing a disk): when one could not run, guest clusters are unknown."""
 MAX_WAVE_HOSTS = 12
 """Host names printed in one wave's cell (the rest are counted)."""
 MAX_WAVE_GUESTS = 10
@@ -31,6 +33,12 @@ def media_only_hosts(analysis: Analysis) -> tuple[str, ...]:
     labels = host_labels(analysis.estate)  # same-named hosts of two vCenters told apart
     return tuple(sorted(labels.get(h.key, h.name) for h in analysis.hosts
                         if h.blockers and all(only_media(g) for g in h.blockers)))
+
+
+def guest_clusters_unknown(analysis: Analysis) -> bool:
+    """True when a check that finds guest clusters could not run on some export: the wave plan then cannot
+    keep two nodes of one guest cluster out of one wave."""
+    return any(c.status == "not-assessed" and c.rule in GUEST_CLUSTER_RULES for c in analysis.coverage)
 
 
 def plan_waves(analysis: Analysis) -> list[WaveRow]:
