@@ -18,6 +18,7 @@ from .analysis import Analysis, GuestClusterResult
 from .causes import RuleCause
 from .cost import Costing
 from .estate import Estate
+from .host_labels import cluster_homes
 from .rules import Finding
 
 
@@ -144,9 +145,11 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
     host_cluster = dict(zip(host_keys, (reveal(c) if c else None for c in hosts.column("cluster").to_pylist())))
     host_place = dict(zip(host_keys, hosts.column("source_id").to_pylist()))
     clusters = {c.id: c for c in analysis.guest_clusters}
+    homes = {k: (reveal(name), source) for k, (name, source) in cluster_homes(analysis.estate).items()}
     finding_subjects = [_finding_subject(f, guests, membership, clusters, host_names, host_cluster, reveal,
                                          host_place.get(f.host_key) if f.host_key else None)
                         for f in analysis.findings]
+    finding_subjects = [_of_cluster(s, f.cause, homes) for s, f in zip(finding_subjects, analysis.findings, strict=True)]
     cluster_subjects = [_cluster_subject(c, guests, reveal) for c in analysis.guest_clusters]
 
     results = []
@@ -341,6 +344,15 @@ def _finding_subject(f: Finding, guests: dict[str, _Guest], membership: dict[str
     places = {p for p in (guest.place if guest else None, host_place) if p is not None}
     return _Subject((guest,) if guest else (), members, (host,) if host else (), (cluster,) if cluster else (),
                     (f.rule,), causes, tuple(sorted(places)))
+
+
+def _of_cluster(s: _Subject, cause: RuleCause | None, homes: dict[str, tuple[str, int]]) -> _Subject:
+    """A finding on a vSphere cluster's settings (VMW-24, VMW-25: no guest, no host) is matched by that cluster's
+    name and kept to its vCenter, like a finding on one of its hosts."""
+    if cause is None or cause.kind != "cluster" or cause.identity not in homes or s.guests or s.hosts:
+        return s
+    name, source = homes[cause.identity]
+    return replace(s, clusters=(name,), places=(source,))
 
 
 def _cluster_subject(c: GuestClusterResult, guests: dict[str, _Guest], reveal: Callable[[str], str]) -> _Subject:

@@ -178,6 +178,15 @@ class _Places:
                 self.place[str(h.get("label") or h["name"])] = str(where)
             names[str(h["name"]).casefold()] += 1
         self.host_names = names
+        self.servers = servers
+        self.cluster_files: dict[str, set[str]] = {}
+        for h in document["hosts"]:
+            if h.get("cluster"):
+                self.cluster_files.setdefault(str(h["cluster"]).casefold(), set()).add(str(h.get("source")))
+        for f in document["findings"]:
+            if f.get("cluster") and not f.get("guest") and not f.get("host"):
+                file = str((f.get("source") or {}).get("file"))
+                self.cluster_files.setdefault(str(f["cluster"]).casefold(), set()).add(file)
         keys: dict[str, set[str]] = {}
         guests = [g for c in document["faux_clusters"] for g in c["guests"]]
         guests += [g for h in document["hosts"] for part in ("pinned_guests", "pinned_at_next_power_on",
@@ -196,6 +205,12 @@ class _Places:
         shared = any(len(self.guest_keys.get(str(g.get("name")).casefold(), ())) > 1 for g in guests)
         return self._vcenter(host) if shared else ""
 
+    def of_cluster(self, name: str, file: str) -> str:
+        """The ``vcenter`` line for an entry naming a cluster whose name a cluster of another export shares."""
+        where = self.servers.get(file)
+        shared = len(self.cluster_files.get(name.casefold(), ())) > 1
+        return f"\nvcenter = {_text(literal(str(where)))}" if shared and where else ""
+
     def of_host(self, name: str, label: str) -> str:
         return self._vcenter(label) if self.host_names[name.casefold()] > 1 else ""
 
@@ -205,7 +220,7 @@ def _other_findings(document: dict[str, Any], drafted: set[str], expires: dt.dat
     a guest that ties no host on its own, a host, else (the finding names neither) its rule alone."""
     by_guest: dict[str, list[dict[str, Any]]] = {}
     blocks: list[str] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, ...]] = set()
     for f in document["findings"]:
         if f.get("timing") == "hygiene" or f.get("accepted"):
             continue
@@ -214,18 +229,11 @@ def _other_findings(document: dict[str, Any], drafted: set[str], expires: dt.dat
             if guest["key"] not in drafted:
                 by_guest.setdefault(guest["key"], []).append(f)
             continue
-        label = str(f.get("host_label") or f.get("host"))
-        where = ("host", label) if f.get("host") else ("rule", f["rule"])
+        where, match, note = _subject(f, places)
         if where in seen:
             continue
         seen.add(where)
-        what = _comment(f"{f['rule']} ({f['severity']}): {f['evidence']}")
-        if f.get("host"):
-            match = f"host = {_text(literal(f['host']))}{places.of_host(f['host'], label)}\nrule = {_text(f['rule'])}"
-        else:
-            what += "\n# It names no guest or host: this entry accepts the rule wherever it occurs."
-            match = f"rule = {_text(f['rule'])}"
-        blocks.append(_entry(what, match, [], [], expires))
+        blocks.append(_entry(_comment(f"{f['rule']} ({f['severity']}): {f['evidence']}") + note, match, [], [], expires))
     for found in by_guest.values():
         guest = found[0]["guest"]
         rules = ", ".join(sorted({f["rule"] for f in found}))
@@ -236,6 +244,21 @@ def _other_findings(document: dict[str, Any], drafted: set[str], expires: dt.dat
         blocks.append(_entry(what, f"guest = {_text(literal(guest['name']))}{here}", [_identity(guest)], who,
                              expires))
     return blocks
+
+
+def _subject(f: dict[str, Any], places: _Places) -> tuple[tuple[str, ...], str, str]:
+    """(what makes findings one entry, the entry's match keys, a note) for a finding that names no guest: its host,
+    else its cluster (a cluster's settings: VMW-24, VMW-25), else its rule alone."""
+    rule = f"\nrule = {_text(f['rule'])}"
+    if f.get("host"):
+        label = str(f.get("host_label") or f["host"])
+        return ("host", label, f["rule"]), f"host = {_text(literal(f['host']))}{places.of_host(f['host'], label)}{rule}", ""
+    file = str((f.get("source") or {}).get("file"))
+    if f.get("cluster"):
+        cluster = str(f["cluster"])
+        return (("cluster", cluster, file, f["rule"]),
+                f"cluster = {_text(literal(cluster))}{places.of_cluster(cluster, file)}{rule}", "")
+    return ("rule", f["rule"]), rule[1:], "\n# It names no guest, host or cluster: this entry accepts the rule wherever it occurs."
 
 
 def _identity(guest: dict[str, Any]) -> str:

@@ -107,3 +107,15 @@ def host_cluster_labels(estate: Estate) -> dict[str, str]:
     hosts = estate.hosts.select(["host_key", "cluster_key", "cluster"]).to_pylist()
     return {h["host_key"]: labels.get(h["cluster_key"]) or str(h["cluster"])
             for h in hosts if h["cluster_key"] and (h["cluster_key"] in labels or h["cluster"])}
+
+
+def cluster_homes(estate: Estate) -> dict[str, tuple[str, int]]:
+    """Cluster key -> (its name as exported, the source id of its export): from vCluster, else from its hosts
+    (a cluster whose hosts vHost lists but vCluster does not)."""
+    homes: dict[str, tuple[str, int]] = {}
+    for h in estate.hosts.select(["cluster_key", "cluster", "source_id"]).to_pylist():
+        if h["cluster_key"] and h["cluster"]:
+            homes.setdefault(h["cluster_key"], (str(h["cluster"]), int(h["source_id"])))
+    for c in estate.table("clusters").select(["cluster_key", "name", "source_id"]).to_pylist():
+        homes[c["cluster_key"]] = (str(c["name"]), int(c["source_id"]))
+    return homes

@@ -17,10 +17,10 @@ from ..cost import Costing
 from ..errors import RenderError
 from ..estate import Estate
 from ..history import History
-from ..host_labels import cluster_labels, host_labels
+from ..host_labels import cluster_homes, cluster_labels, host_labels
 from ..owners import Ownership, owner_summaries, unowned_guests
 from ..rules import CATALOGUE
-from ..rules.records import Location
+from ..rules.records import Finding, Location
 from ..scope import scope_document
 from .acceptances_json import acceptances_document, cluster_accepted, finding_accepted
 from .disk_json import disk_order_document
@@ -208,6 +208,7 @@ def _findings_list(analysis: Analysis, files: dict[int, str], host_files: dict[s
     host_names, guest_names = analysis.host_names, analysis.guest_names
     labels = host_labels(estate)  # same-named hosts of two vCenters told apart
     host_cluster = dict(zip(estate.hosts.column("host_key").to_pylist(), estate.hosts.column("cluster").to_pylist()))
+    homes = cluster_homes(estate)
     return [
         {
             "rule": f.rule, "title": CATALOGUE[f.rule].title if f.rule in CATALOGUE else f.rule,
@@ -220,11 +221,19 @@ def _findings_list(analysis: Analysis, files: dict[int, str], host_files: dict[s
             "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,
             "steps": list(f.steps), "accepted": finding_accepted(acceptance, i),
             **_where(f.source, context.get(f.guest_key or "", {}),
-                     host_cluster.get(f.host_key) if f.host_key else None,
-                     host_files.get(f.host_key) if f.host_key else None),
+                     host_cluster.get(f.host_key) if f.host_key else _home(f, homes, files)[0],
+                     host_files.get(f.host_key) if f.host_key else _home(f, homes, files)[1]),
         }
         for i, f in enumerate(analysis.findings)
     ]
+
+
+def _home(f: Finding, homes: dict[str, tuple[str, int]], files: dict[int, str]) -> tuple[str | None, str | None]:
+    """(cluster, export file) of a finding on a cluster's settings (VMW-24, VMW-25), which names no host."""
+    if f.cause is None or f.cause.kind != "cluster" or f.cause.identity not in homes:
+        return None, None
+    name, source = homes[f.cause.identity]
+    return name, files.get(source)
 
 
 def _cost_document(costing: Costing) -> dict[str, Any]:

@@ -158,7 +158,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         export_dates=_export_dates(analysis, today or date.today()),
         bundles=tuple(plan_bundles(analysis, costing, plan)), plan_total=plan_total(analysis, costing, plan),
         event_rates=event_rates(analysis.config.cost, {c.platform for c in costing.hosts}),
-        settings=settings_view(analysis), loose_findings=loose, loose_rules=loose_rules,
+        settings=settings_view(analysis, acceptance), loose_findings=loose, loose_rules=loose_rules,
         coverage_advice=coverage_advice(analysis),
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..accept_match import Accepted, Judgement
 from ..analysis import Analysis
 from ..host_labels import cluster_labels, host_labels
 
@@ -58,6 +59,8 @@ class SettingRow:
     drs: str | None = None
     """DRS when it is not fully automated, in a reader's words: 'off', 'partially automated', 'manual'."""
     ha_off: bool = False
+    accepted: str = ""
+    """'accepted until 2027-06-30 (CAB)' when an exception in force accepts every finding of the row."""
 
 
 @dataclass
@@ -68,9 +71,10 @@ class _Facts:
     rules: set[str] = field(default_factory=set)
     drs: str | None = None
     ha_off: bool = False
+    accepted: list[Accepted | None] = field(default_factory=list)
 
 
-def setting_rows(analysis: Analysis) -> list[SettingRow]:
+def setting_rows(analysis: Analysis, acceptance: Judgement | None = None) -> list[SettingRow]:
     """One row per cluster (or standalone host) with a VMW-24 or VMW-25 finding: most hosts first."""
     estate = analysis.estate
     clusters = {c["cluster_key"]: c for c in estate.table("clusters").to_pylist()}
@@ -81,7 +85,7 @@ def setting_rows(analysis: Analysis) -> list[SettingRow]:
     counted = {k: len(v) for k, v in members.items()}
     labels, hosts = cluster_labels(estate), host_labels(estate)
     facts: dict[tuple[str, bool], _Facts] = {}
-    for f in analysis.findings:
+    for i, f in enumerate(analysis.findings):
         if f.rule not in SETTING_RULES or f.guest_key:
             continue
         if f.cause is not None and f.cause.kind == "cluster":
@@ -92,6 +96,7 @@ def setting_rows(analysis: Analysis) -> list[SettingRow]:
             continue
         seen = facts.setdefault((key, alone), _Facts())
         seen.rules.add(f.rule)
+        seen.accepted.append(acceptance.findings[i] if acceptance else None)
         if alone:
             _standalone(seen)
         elif f.rule == "VMW-24":
@@ -108,8 +113,17 @@ def setting_rows(analysis: Analysis) -> list[SettingRow]:
             cluster=hosts.get(key, key) if alone else labels.get(key) or _name(analysis, key, clusters),
             hosts=count, settings=tuple(seen.settings), means=tuple(seen.means), fix="; ".join(seen.fixes),
             rules=tuple(sorted(seen.rules)), standalone=alone, single=single, key=key, drs=seen.drs,
-            ha_off=seen.ha_off, manual=alone or (not single and seen.drs is not None)))
+            ha_off=seen.ha_off, manual=alone or (not single and seen.drs is not None), accepted=_accepted(seen.accepted)))
     return sorted(rows, key=lambda r: (r.standalone, not r.manual, -(r.hosts or 0), r.cluster.lower()))
+
+
+def _accepted(records: list[Accepted | None]) -> str:
+    """'accepted until <first expiry> (<approvers>)' when every record is an acceptance in force, else ''."""
+    if not records or any(r is None for r in records):
+        return ""
+    held = [r for r in records if r is not None]
+    by = ", ".join(dict.fromkeys(r.approved_by for r in held))
+    return f"accepted until {min(r.expires for r in held).isoformat()} ({by})"
 
 
 def _name(analysis: Analysis, key: str, clusters: dict[str, dict[str, object]]) -> str:
@@ -205,9 +219,9 @@ class SettingsView:
         return "; ".join(dict.fromkeys(how[h] for h in hosts if h in how))
 
 
-def settings_view(analysis: Analysis) -> SettingsView | None:
+def settings_view(analysis: Analysis, acceptance: Judgement | None = None) -> SettingsView | None:
     """None when no cluster setting makes maintenance manual, strands guests or restricts moves."""
-    rows = setting_rows(analysis)
+    rows = setting_rows(analysis, acceptance)
     if not rows:
         return None
     shown = rows if len(rows) <= MAX_SETTING_ROWS + 1 else rows[:MAX_SETTING_ROWS]
