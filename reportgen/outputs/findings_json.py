@@ -22,6 +22,7 @@ from ..owners import Ownership, owner_summaries, unowned_guests
 from ..rules import CATALOGUE
 from ..rules.records import Finding, Location
 from ..scope import scope_document
+from ..vm_counts import vm_counts
 from .acceptances_json import acceptances_document, cluster_accepted, finding_accepted
 from .disk_json import disk_order_document
 
@@ -116,17 +117,12 @@ def owners_document(analysis: Analysis, ownership: Ownership) -> dict[str, Any]:
     }
 
 
-def _templates(estate: Estate) -> int:
-    """How many of the estate's VMs (``estate.guests``, every vInfo row) are templates: they cannot run."""
-    flags = estate.guests.column("template").to_pylist()
-    return sum(1 for f in flags if f)
-
-
-def _agents(estate: Estate) -> int:
-    """How many of the estate's VMs are vCLS agent VMs, which vSphere runs itself (never templates)."""
-    agents = estate.guests.column("agent").to_pylist()
-    flags = estate.guests.column("template").to_pylist()
-    return sum(1 for a, t in zip(agents, flags, strict=True) if a is not None and not t)
+def _estate_document(estate: Estate) -> dict[str, Any]:
+    """``estate``: 'guests' keeps its schema-1 meaning, every VM the exports list; 'templates' and 'agents' say
+    how many of them are templates and vCLS agents (the cover's guests are the rest)."""
+    vms = vm_counts(estate.guests)
+    return {"sources": _sources_document(estate), "hosts": estate.hosts.num_rows, "guests": vms.vms,
+            "templates": vms.templates, "agents": vms.agents}
 
 
 def _sources_document(estate: Estate) -> list[dict[str, Any]]:
@@ -278,9 +274,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated,
         "redacted": estate.redacted,
-        "estate": {"sources": _sources_document(estate), "hosts": estate.hosts.num_rows,
-                   "guests": estate.guests.num_rows, "templates": _templates(estate),
-                   "agents": _agents(estate)},
+        "estate": _estate_document(estate),
         "faux_clusters": _clusters_document(analysis, uuids, acceptance),
         "hosts": _hosts_document(analysis, costing, uuids, host_files, labels),
         "waves": [list(w) for w in analysis.waves],

@@ -10,8 +10,6 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-import polars as pl
-
 from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
 from ..cost import UNKNOWN_OWNER, Costing, alone_host_keys, only_media
@@ -23,6 +21,7 @@ from ..rules import CATALOGUE, Finding
 from ..rules.advice import GroupFacts, Node, topology_plan, with_network
 from ..rules.records import Severity, Step
 from ..sites import SiteGuest
+from ..vm_counts import vm_counts
 from . import charts
 from .accepted import acceptance_view, mark_accepted
 from .actions import costliest_causes, costliest_overlap, plan_actions, shared_cost
@@ -206,13 +205,7 @@ def _history(history: History | None) -> HistoryView | None:
 
 
 def _summary(analysis: Analysis, costing: Costing) -> Summary:
-    guests = pl.from_arrow(analysis.estate.guests.select(["power_state", "template", "agent"]))
-    assert isinstance(guests, pl.DataFrame)
-    template = pl.col("template").fill_null(False)
-    agent = pl.col("agent").is_not_null() & ~template
-    running = guests.filter((pl.col("power_state") == "poweredOn") & ~template & ~agent).height
-    templates = guests.filter(template).height
-    agents = guests.filter(agent).height
+    vms = vm_counts(analysis.estate.guests)
     proven = [c for c in analysis.guest_clusters if not c.suspected]
     pinned = {g.key for h in analysis.hosts for g in h.blockers}
     media = {g.key for h in analysis.hosts for g in h.blockers if only_media(g)}
@@ -222,8 +215,8 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
     assessed = {c.rule for c in analysis.coverage if c.status == "assessed"}
     sources = analysis.estate.sources
     return Summary(
-        hosts=analysis.estate.hosts.num_rows, guests=guests.height - templates - agents,
-        templates=templates, agents=agents, running_guests=running,
+        hosts=analysis.estate.hosts.num_rows, guests=vms.guests,
+        templates=vms.templates, agents=vms.agents, running_guests=vms.running,
         guest_clusters=len(proven), suspected_clusters=len(analysis.guest_clusters) - len(proven),
         clusters_in_a_box=sum(1 for c in proven if c.topology == "in-a-box"),
         clusters_across_boxes=sum(1 for c in proven if c.topology == "across-boxes"),
