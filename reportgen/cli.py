@@ -357,6 +357,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from .check import check_hosts, expand_names, load_register, register_from_document
     from .check_output import check_document, format_check, format_unmatched
+    from .vm_counts import guests_text, vm_counts
 
     patterns = expand_names(args.hosts)
     if not patterns:
@@ -373,7 +374,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         progress = TerminalProgress(err, quiet=args.quiet)
         audit = run_audit(inputs, load_config(args.config), progress=progress)
-        progress.done(f"audited {audit.estate.hosts.num_rows} hosts, {audit.estate.guests.num_rows} guests")
+        progress.done(f"audited {audit.estate.hosts.num_rows} hosts, {guests_text(vm_counts(audit.estate.guests))}")
         register = register_from_document(findings_document(audit.analysis, audit.costing), ", ".join(inputs))
     result = check_hosts(register, patterns)
     if args.json:
@@ -477,6 +478,7 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
     from .render.worker import Job, merge_notes, render_jobs, share_out
     from .report import build_report
     from .rules import Severity
+    from .vm_counts import guests_text, vm_counts
 
     path = args.accept or config.report.accept
     accept = load_acceptances(path) if path else None
@@ -526,7 +528,7 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
         written.append(f"{len(packs)} owner pack(s) and owners.csv in {args.owner_packs}")
     analysis = audit.analysis
     progress.done(
-        f"{len(analysis.hosts)} hosts, {audit.estate.guests.num_rows} guests, "
+        f"{len(analysis.hosts)} hosts, {guests_text(vm_counts(audit.estate.guests))}, "
         f"{sum(1 for c in analysis.guest_clusters if not c.suspected)} guest clusters, "
         f"{len(analysis.pinned_hosts)} hosts cannot be emptied; wrote {', '.join(written)}"
     )

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from .errors import UsageError
 from .estate import DataIssue, Estate
+from .vm_counts import VmCounts, vm_counts
 
 if TYPE_CHECKING:
     from .analysis import GuestClusterResult
@@ -71,8 +72,9 @@ class ScopeNote:
     exclude: tuple[str, ...]
     hosts_in: int
     hosts_out: int
-    guests_in: int
-    guests_out: int
+    vms_in: VmCounts
+    """The VMs in scope by kind (guests, templates, vCLS agents), without those kept across the boundary."""
+    vms_out: VmCounts
     boundary: tuple[str, ...] = ()
     """Keys of out-of-scope guests kept because a guest cluster crosses the boundary."""
     boundary_hosts: tuple[tuple[str, str], ...] = ()
@@ -81,6 +83,15 @@ class ScopeNote:
     """Sources (exports) with no host or guest in scope: their coverage and data quality do not count."""
     withheld: bool = False
     """True under --redact: the patterns name real things and are not shown."""
+
+    @property
+    def guests_in(self) -> int:
+        """Guests in scope, as the cover counts guests (neither templates nor vCLS agents)."""
+        return self.vms_in.guests
+
+    @property
+    def guests_out(self) -> int:
+        return self.vms_out.guests
 
     @property
     def text(self) -> str:
@@ -237,11 +248,12 @@ def apply_scope(estate: Estate, settings: ScopeSettings) -> Estate:
         raise UsageError(f"the scope ({rules}) leaves no host or guest to audit",
                          hint="loosen the --include patterns or drop an --exclude")
     boundary = _boundary(estate, keep) if not all(keep.values()) else set()
+    inside = [keep[k] for k in guests.column("guest_key").to_pylist()]
     kept_guests = [keep[k] or k in boundary for k in guests.column("guest_key").to_pylist()]
     note = ScopeNote(
         include=tuple(r.text for r in settings.include), exclude=tuple(r.text for r in settings.exclude),
         hosts_in=sum(host_in.values()), hosts_out=len(host_in) - sum(host_in.values()),
-        guests_in=sum(keep.values()), guests_out=len(keep) - sum(keep.values()),
+        vms_in=vm_counts(guests, inside), vms_out=vm_counts(guests, [not k for k in inside]),
         boundary=tuple(sorted(boundary)),
         boundary_hosts=tuple(sorted((k, host_name.get(h) or "") for k, h in zip(
             guests.column("guest_key").to_pylist(), guests.column("host_key").to_pylist()) if k in boundary)),
@@ -315,13 +327,11 @@ def _issues(settings: ScopeSettings, note: ScopeNote, files: dict[int, str], est
                            if not host_in[h["host_key"]] and h["cluster"] and h["cluster"] not in kept_clusters})
     issues = [DataIssue(
         "info", file,
-        f"audit scope ({note.text}): {note.hosts_out:,} of {note.hosts_in + note.hosts_out:,} hosts and "
-        f"{note.guests_out:,} of {note.guests_in + note.guests_out:,} guests are out of scope, not audited or "
-        f"priced" + (f", except {len(note.boundary):,} guest(s) kept because their guest cluster crosses the scope "
+        f"audit scope ({note.text}): {counted(note, inside=False)} are out of scope, not audited or priced" + (f", except {len(note.boundary):,} guest(s) kept because their guest cluster crosses the scope "
                      "boundary" if note.boundary else "")
         + (f" (clusters left out whole: {', '.join(out_clusters[:8])}{' …' if len(out_clusters) > 8 else ''})"
            if out_clusters else ""),
-        rows=note.guests_out, skipped=True,
+        rows=note.vms_out.vms, skipped=True,
         quoted=(*(r.pattern for r in (*settings.include, *settings.exclude)), *out_clusters[:8]),
     )]
     names = dict(zip(estate.guests.column("guest_key").to_pylist(), estate.guests.column("name").to_pylist()))
@@ -331,6 +341,23 @@ def _issues(settings: ScopeSettings, note: ScopeNote, files: dict[int, str], est
             "guest cluster with a guest in scope (the tie crosses the scope boundary)", sheet="vInfo",
             quoted=tuple(v for v in (names.get(key), host) if v)))
     return issues
+
+
+def counted(note: ScopeNote, inside: bool = True) -> str:
+    """``3 of 4 hosts, 4 of 5 guests and 1 of 2 templates`` in scope (or out of it): templates and vCLS agents
+    are said apart from guests, when the estate has any."""
+    part, whole = (note.vms_in, note.vms_in + note.vms_out) if inside else (note.vms_out, note.vms_in + note.vms_out)
+    hosts = note.hosts_in + note.hosts_out
+    said = [_of(note.hosts_in if inside else note.hosts_out, hosts, "host"), _of(part.guests, whole.guests, "guest")]
+    if whole.templates:
+        said.append(_of(part.templates, whole.templates, "template"))
+    if whole.agents:
+        said.append(_of(part.agents, whole.agents, "vCLS agent VM"))
+    return ", ".join(said[:-1]) + " and " + said[-1]
+
+
+def _of(part: int, whole: int, noun: str) -> str:
+    return f"{part:,} of {whole:,} {noun}{'' if whole == 1 else 's'}"
 
 
 def scope_document(note: ScopeNote | None, guest_names: dict[str, str]) -> dict[str, object] | None:
@@ -344,6 +371,8 @@ def scope_document(note: ScopeNote | None, guest_names: dict[str, str]) -> dict[
         "text": note.text,
         "hosts_in_scope": note.hosts_in, "hosts_out_of_scope": note.hosts_out,
         "guests_in_scope": note.guests_in, "guests_out_of_scope": note.guests_out,
+        "templates_in_scope": note.vms_in.templates, "templates_out_of_scope": note.vms_out.templates,
+        "agents_in_scope": note.vms_in.agents, "agents_out_of_scope": note.vms_out.agents,
         "kept_across_boundary": [{"key": key, "name": guest_names.get(key, key), "host": host}
                                  for key, host in note.boundary_hosts],
     }

@@ -144,7 +144,7 @@ def test_the_pdf_states_the_scope_on_the_cover_summary_and_method(cli, tmp_path:
     result = cli(["audit", book, "-q", "--exclude", "host=esx03", "-o", pdf])
     assert result.code == 0, result.stderr
     pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
-    assert "Scope excluding host esx03: 3 of 4 hosts, 4 of 5 guests audited" in pages[0]
+    assert "Scope excluding host esx03: 3 of 4 hosts and 4 of 5 guests audited" in pages[0]
     summary = next(p for p in pages if "Executive summary" in p and "Scope:" in p)
     assert "fs02 (fs01 + fs02, on esx03.example.test)" in summary
     method = next(p for p in pages if "Method and assumptions" in p and "How the audit works" in p)

@@ -461,6 +461,9 @@ class ScopeView:
     guests_total: int
     crossings: tuple[Crossing, ...]
     withheld: bool
+    counted: str = ""
+    """``3 of 4 hosts, 4 of 5 guests and 1 of 2 templates`` in scope: guests as the cover counts them, templates
+    and vCLS agent VMs apart (:func:`reportgen.scope.counted`)."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..analysis import Analysis
+from ..scope import counted
 from .model import Crossing, ScopeView
 
 
@@ -17,4 +18,4 @@ def scope_view(analysis: Analysis) -> ScopeView | None:
         for c in analysis.guest_clusters for g in c.guests if g.key in hosts
     )
     return ScopeView(note.text, note.hosts_in, note.hosts_in + note.hosts_out, note.guests_in,
-                     note.guests_in + note.guests_out, crossings, note.withheld)
+                     note.guests_in + note.guests_out, crossings, note.withheld, counted(note))
