@@ -366,7 +366,7 @@ def _pinning(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, active: npt
         host_cluster=ix.host_cluster, cluster_capacity=ix.capacity,
         guest_memory_mib=ix.guest_memory, host_memory_mib=ix.host_memory,
         colocations=ties.colocations, pins=ties.pins, strands=ties.strands,
-        guest_cluster_cause=np.arange(clusters.count, dtype=np.int32),
+        guest_cluster_cause=np.arange(clusters.count, dtype=np.int32), waves_tied_only=True,
     ))
 
 

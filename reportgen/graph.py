@@ -135,6 +135,9 @@ class PinningInputs:
     """Guest (src) would not restart elsewhere if this host (dst) failed."""
     guest_cluster_cause: IndexArray
     """Per guest cluster: its cause id, or -1."""
+    waves_tied_only: bool = False
+    """Keep apart in the waves only the nodes of guest clusters that cannot move live (a node pinned to its host);
+    the nodes of the others leave their host by live migration, so a host maintenance takes none of them down."""
 
 
 @dataclass(frozen=True)
@@ -362,6 +365,9 @@ def pinning(inputs: PinningInputs) -> Pinning:
                                                v.strands.src, v.strands.dst)
     fh_ptr, fh = _waves.guest_cluster_hosts(v.n_guests, v.n_guest_clusters, v.n_hosts, v.guest_cluster, v.guest_host)
     domain_count, domain = _waves.domains(v.n_hosts, v.n_guest_clusters, fh_ptr, fh)
+    if inputs.waves_tied_only:
+        tied = _tied_guest_clusters(v, pinned_ptr, pinned)
+        fh_ptr, fh = _waves.guest_cluster_hosts(v.n_guests, v.n_guest_clusters, v.n_hosts, tied, v.guest_host)
     plan = _waves.waves(v.n_hosts, v.n_guest_clusters, v.n_clusters, fh_ptr, fh, v.host_cluster, v.capacity)
     freed = _freed(v, closure, evac)
     hosts_freed = len(freed.row(v.n_causes + v.n_rules))
@@ -436,6 +442,16 @@ def _checked(p: PinningInputs) -> _Checked:
         strands=Edges(*_edge_lists(p.strands, "strands", n, nh, nr, ncause)),
         guest_cluster_cause=_index(p.guest_cluster_cause, "guest_cluster_cause", nf, -1, ncause),
     )
+
+
+def _tied_guest_clusters(v: _Checked, pinned_ptr: IndexArray, pinned: IndexArray) -> IndexArray:
+    """``guest_cluster`` with -1 for the guests of a guest cluster none of whose nodes is pinned to its host."""
+    tied = np.zeros(v.n_guest_clusters + 1, dtype=bool)  # the extra slot stands for -1
+    for g in np.flatnonzero(v.guest_cluster >= 0).tolist():
+        h = int(v.guest_host[g])
+        if h >= 0 and h in pinned[pinned_ptr[g]:pinned_ptr[g + 1]]:
+            tied[v.guest_cluster[g]] = True
+    return np.ascontiguousarray(np.where(tied[v.guest_cluster], v.guest_cluster, -1), dtype=np.int32)
 
 
 def _freed(v: _Checked, closure: _closure.PinClosure, evac: _closure.Evacuation) -> CSR:

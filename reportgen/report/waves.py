@@ -1,8 +1,9 @@
 """The wave plan: which hosts go into maintenance together, what that stops and whom to ask.
 
-A wave is a set of hosts that can be in maintenance at the same time: no guest cluster loses more
-than one node and no vSphere or Hyper-V cluster more hosts than the configuration allows
-(``waves.hosts_down_per_cluster``, per cluster ``waves.cluster_capacity``). Every host is in the
+A wave is a set of hosts that can be in maintenance at the same time: no guest cluster that cannot move
+live loses more than one node (the nodes of the others leave their hosts by live migration) and no
+vSphere or Hyper-V cluster more hosts than the configuration allows (``waves.hosts_down_per_cluster``,
+per cluster ``waves.cluster_capacity``). Every host is in the
 plan, tied or free, so the admin can follow it wave by wave.
 """
 
@@ -103,10 +104,11 @@ def _ceil(a: int, b: int) -> int:
 
 
 def binding_constraint(analysis: Analysis) -> WaveBound | None:
-    """The constraint that needs the most waves by itself: a guest cluster spanning N hosts (N waves,
-    whatever the limits) or a cluster's per-cluster limit; a higher limit is suggested only when it
+    """The constraint that needs the most waves by itself: a guest cluster that cannot move live spanning N hosts
+    (N waves, whatever the limits) or a cluster's per-cluster limit; a higher limit is suggested only when it
     lowers that bound and still keeps one host of the cluster up."""
-    spans = [(len(c.hosts), f"{c.id} {c.name}") for c in analysis.guest_clusters if not c.suspected and c.hosts]
+    spans = [(len(c.hosts), f"{c.id} {c.name}") for c in analysis.guest_clusters  # nodes moving live: no bound
+             if not c.suspected and c.hosts and c.pinned_hosts]
     span, spanning = max(spans, key=lambda s: (s[0], s[1]), default=(0, ""))
     sizes, names = _cluster_sizes(analysis)
     waves = analysis.config.waves

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
@@ -56,3 +58,15 @@ def test_no_hosts() -> None:
     p = graph.pinning(inputs(e, core_clusters(e)))
     assert (p.wave_count, p.wave_lower_bound, p.domain_count) == (0, 0, 0)
     assert p.blockers.tolist() == [] and p.wave.tolist() == []
+
+
+def test_waves_tied_only_keeps_apart_only_guest_clusters_with_a_pinned_node() -> None:
+    # Guest cluster {0,1,2} over hosts 0-2 of a cluster allowing 3 down at once.
+    free = reference.Estate(3, 3, 1, 1, 1, [0, 1, 2], [True] * 3, [0] * 3, [0] * 3, [3],
+                            [0] * 3, [0] * 3, bonds=[(0, 1, 0, 0), (1, 2, 0, 0)])
+    tied = replace(free, pins=[(1, 1, 0, 0)])
+    for e, waves in ((free, 1), (tied, 3)):
+        clusters = core_clusters(e)
+        assert graph.pinning(inputs(e, clusters)).wave_count == 3  # every guest cluster kept apart
+        p = graph.pinning(replace(inputs(e, clusters), waves_tied_only=True))
+        assert p.wave_count == p.wave_lower_bound == waves

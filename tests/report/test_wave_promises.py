@@ -1,16 +1,19 @@
-"""What the wave plan promises about guest clusters, and only when the checks behind it could run."""
+"""What the wave plan promises about guest clusters: only when the checks behind it could run, and only for
+guest clusters whose nodes cannot leave their hosts live."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from reportgen.audit import run_audit
+from reportgen.config import WaveSettings
 from reportgen.render.html import render_html
 from reportgen.report import build_report
 from tests.report_fixtures import CONFIG
-from tests.rvtools_files import small_estate, write_xlsx
+from tests.rvtools_files import Estate, Guest, small_estate, write_xlsx
 
 PROMISE = "no guest cluster loses more than one node"
 
@@ -34,3 +37,34 @@ def test_with_the_vdisk_tab_the_wave_plan_keeps_its_promise(tmp_path: Path) -> N
     text = _text(write_xlsx(small_estate(), tmp_path / "full.xlsx"))
     assert PROMISE in text
     assert "could not be detected" not in text
+
+
+def _four_node_cluster(path: Path, hw: int, disk: dict[str, str]) -> Path:
+    """Four nodes sharing one disk, each on its own host of a 4-host cluster."""
+    hosts = {f"esx0{i}.example.test": "Prod" for i in range(1, 5)}
+    guests = [Guest(f"rac0{i}", f"vm-10{i}", h, hw=hw, disks=[{}, {**disk, "Path": "[san01] rac01/rac01_1.vmdk"}])
+              for i, h in enumerate(hosts, 1)]
+    return write_xlsx(Estate(hosts=hosts, guests=guests), path)
+
+
+def _plan(export: Path) -> str:
+    audit = run_audit([export], replace(CONFIG, waves=WaveSettings(hosts_down_per_cluster=2)))
+    html = render_html(build_report(audit.analysis, audit.costing, today=date(2026, 3, 31)))
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return text[text.index("can be patched in"):][:700]
+
+
+def test_a_guest_cluster_that_moves_live_takes_nodes_down_in_no_wave(tmp_path: Path) -> None:
+    multi_writer = {"Sharing mode": "sharingMultiWriter", "Disk Mode": "independent_persistent"}
+    plan = _plan(_four_node_cluster(tmp_path / "mw.xlsx", 19, multi_writer))
+    assert "in 2 waves" in plan and "rac" not in plan
+    assert "Cluster Prod has 4 hosts and allows 2 down at once, so it alone needs 2 waves" in plan
+
+
+def test_a_guest_cluster_that_cannot_move_keeps_its_nodes_in_different_waves(tmp_path: Path) -> None:
+    rdm = {"Raw": "True", "Raw Comp. Mode": "physicalMode", "Disk Mode": "independent_persistent",
+           "Label": "SCSI controller 1", "Shared Bus": "physicalSharing", "Raw LUN ID": "0200aa"}
+    plan = _plan(_four_node_cluster(tmp_path / "rdm.xlsx", 10, rdm))  # hardware 10: no vMotion of the nodes
+    assert "in 4 waves" in plan
+    assert ("Guest cluster GC-001 rac (4 nodes) cannot move live and has nodes on 4 hosts: no wave may take "
+            "two of its nodes down, so it alone needs 4 waves") in plan
