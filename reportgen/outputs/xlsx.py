@@ -15,7 +15,7 @@ from typing import Any
 
 from ..accept_match import Judgement
 from ..analysis import Analysis
-from ..cost import Costing
+from ..cost import MEDIA_RULES, Costing
 from ..errors import RenderError
 from ..report.actions import plan_actions
 from ..rules import CATALOGUE
@@ -131,11 +131,22 @@ def _emptied(doc: dict[str, Any]) -> Callable[[dict[str, Any]], str]:
             not_run.setdefault(c.get("source"), set()).add(c["rule"])
 
     def says(h: dict[str, Any]) -> str:
-        if not h.get("evacuable", True):
+        today = h.get("pinned_guests", [])
+        if not h.get("evacuable", True) and not (today and all(_media(g) for g in today)):
             return "no"
         missed = not_run.get(None, set()) | not_run.get(h.get("source"), set())
-        return f"no tie found; {len(missed)} check{'s' * (len(missed) != 1)} could not run" if missed else "yes"
+        now = ("after media are disconnected (no power-off)" if today else
+               f"no tie found; {len(missed)} check{'s' * (len(missed) != 1)} could not run" if missed else "yes")
+        later = len({g["key"] for g in h.get("pinned_at_next_power_on", [])} - {g["key"] for g in today})
+        if not later:
+            return now
+        return f"{now}; not once {later} guest{'s that are off start' if later != 1 else ' that is off starts'}"
     return says
+
+
+def _media(guest: dict[str, Any]) -> bool:
+    """A guest tied by nothing but connected media: disconnected while it runs, then moved (no power-off)."""
+    return not guest.get("faux_cluster") and bool(guest.get("rules")) and set(guest["rules"]) <= MEDIA_RULES
 
 
 def _register(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
@@ -143,8 +154,10 @@ def _register(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     emptied = _emptied(doc)
     for h in doc["hosts"]:
         label = h.get("label", h["name"])  # same-named hosts of two vCenters told apart
+        power_off = [g for g in h["pinned_guests"] if not _media(g)]
+        media = [g for g in h["pinned_guests"] if _media(g)]
         yield (label, h.get("cluster_label", h["cluster"]), h.get("platform"), emptied(h), h.get("guests"),
-               len(h["pinned_guests"]), _names(h["pinned_guests"]), _names(h.get("pinned_at_next_power_on", [])),
+               len(power_off), _names(power_off), _names(media), _names(h.get("pinned_at_next_power_on", [])),
                _join(h.get("owners_to_ask", [])), "yes" if h.get("owner_unknown") else "no", _wave(h["wave"]),
                h.get("maintenance_domain"), len(h["stranded_on_failure"]), h.get("annual_cost", cost.get(label, 0.0)))
 
@@ -248,6 +261,7 @@ def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
                              ("Every owner known", 10)), _node_order),
         Sheet("Host register", (("Host", 24), ("Cluster", 18), ("Platform", 9), ("Can be emptied", 22),
                                 ("Guests", 8), ("Guests to power off", 10), ("Names", 40),
+                                ("Media to disconnect (no power-off)", 30),
                                 ("At next power-on", 30), ("Owners to ask", 24), ("Owner unknown", 9),
                                 ("Wave", 6), ("Maintenance domain", 10), ("Stranded on failure", 10),
                                 Money("Cost a year", 12)), _register),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,31 @@ def test_a_host_held_only_by_media_is_its_own_square_on_the_map() -> None:
     svg = build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31)).charts["map"].svg
     assert f'fill="{MEDIA}"' in svg and "1 of 2 found tied" in svg
     assert not re.search(r'<path class="hosts" [^>]*fill="' + BAD + '"', svg)  # nobody to power off
+
+
+def test_the_workbook_register_tells_media_and_guests_that_are_off_from_power_offs(tmp_path: Path) -> None:
+    """Before: 'Guests to power off' counted web1, whose ISO is disconnected live (the PDF says 1 to power off), and
+    esx03 read 'no tie found' while 'At next power-on' named db3, which is off and tied to it once started."""
+    import openpyxl
+
+    from reportgen.outputs.xlsx import write_xlsx
+
+    hosts = [host("esx01"), host("esx02"), host("esx03")]
+    stores = [store("san01", ["esx01", "esx02", "esx03"]), store("local01", ["esx01"]), store("local02", ["esx02"]),
+              store("local03", ["esx03"])]
+    guests = [guest("web1", "vm-1", "esx01"), guest("db1", "vm-2", "esx01", ds="local01"),
+              guest("web2", "vm-4", "esx02"), guest("db3", "vm-3", "esx03", ds="local03", power="poweredOff")]
+    iso = [device(vm, "cd", "iso", f"ISO [{ds}] ISO/img.iso", connected=True, starts=True)
+           for vm, ds in (("vm-1", "local01"), ("vm-4", "local02"))]
+    analysis = analyze(make(hosts, guests, devices=iso, datastores=stores), CONFIG)
+    write_xlsx(analysis, cost_analysis(analysis), tmp_path / "f.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "f.xlsx")["Host register"].iter_rows(values_only=True))
+    register = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    esx01, esx02, esx03 = (register[h] for h in ("esx01", "esx02", "esx03"))
+    assert (esx01["Guests to power off"], esx01["Names"], esx01["Media to disconnect (no power-off)"]) == (1, "db1", "web1")
+    assert esx01["Can be emptied"] == "no"
+    assert (esx02["Guests to power off"], esx02["Media to disconnect (no power-off)"]) == (0, "web2")
+    assert esx02["Can be emptied"].startswith("after media are disconnected (no power-off)")
+    assert esx03["Guests to power off"] == 0 and esx03["At next power-on"] == "db3"
+    assert esx03["Can be emptied"].endswith("; not once 1 guest that is off starts")
+    assert not esx03["Can be emptied"].startswith("yes")
