@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
+from .vm_counts import VmCounts
+
 MATCH_KEYS = ("guests", "guest", "host", "cluster", "rule", "cause")
 """The keys of an acceptance that say what it accepts (its identity from one audit to the next)."""
 
@@ -77,6 +79,10 @@ class AuditView:
     """Checks the audit did not assess on some export (what they would find is unknown); None: not said."""
     host_rules: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Tied host -> the checks that tie it."""
+    vms: VmCounts | None = None
+    """Its VMs by kind (guests as the cover counts them); None when the audit did not count them apart."""
+    vm_total: int | None = None
+    """Every VM it listed; None when not recorded."""
 
 
 @dataclass(frozen=True)

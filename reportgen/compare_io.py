@@ -18,6 +18,7 @@ from .errors import InputError, UsageError
 from .history import KIND as SNAPSHOT_KIND
 from .history import hash_parts, read_snapshot, snapshot_view
 from .importers.bounded import read_findings_bytes
+from .vm_counts import VmCounts, guests_text
 
 HINT = "name a findings JSON written by 'reportgen audit --json', or a snapshot of an --history folder"
 
@@ -146,7 +147,20 @@ def _estate(document: dict[str, Any], where: str) -> dict[str, Any]:
     from .history import estate_parts
 
     parts = estate_parts(sources)
-    return {"servers": frozenset(parts), "estate": hash_parts(parts)}
+    return {"servers": frozenset(parts), "estate": hash_parts(parts), **_vms(estate if isinstance(estate, dict) else {})}
+
+
+def _vms(estate: dict[str, Any]) -> dict[str, Any]:
+    """``estate.guests`` counts every VM; with ``templates`` and ``agents`` (added in 0.1) the cover's guests are
+    the rest. A file without both cannot tell its guests apart: ``vms`` None."""
+    def count(key: str) -> int | None:
+        value = estate.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+    total, templates, agents = count("guests"), count("templates"), count("agents")
+    if total is None or templates is None or agents is None or templates + agents > total:
+        return {"vms": None, "vm_total": total}
+    return {"vms": VmCounts(total - templates - agents, templates, agents), "vm_total": total}
 
 
 def check_same_estate(old: AuditView, new: AuditView) -> None:
@@ -185,11 +199,28 @@ def comparison_document(found: Comparison) -> dict[str, Any]:
         "hosts": {"newly_tied": list(found.hosts_newly_tied), "freed": list(found.hosts_freed),
                   "not_assessed": list(found.hosts_unseen), "first_assessed": list(found.hosts_first_assessed)},
         "guests": {"renamed": [{"old": r.old, "new": r.new, "key": r.key} for r in found.renamed]},
+        "vms": {"old": _vms_document(found.old), "new": _vms_document(found.new)},
         "acceptances": {"changed": [{"what": a.what, "old": a.old, "new": a.new} for a in found.acceptances]},
         "cost": {"old": found.cost_old, "new": found.cost_new,
                  "currency": found.new.currency or found.old.currency},
         "notes": list(found.notes),
     }
+
+
+def _vms_document(view: AuditView) -> dict[str, int | None]:
+    """Guests as the cover counts them, templates and vCLS agents apart; null what the audit did not count apart."""
+    vms = view.vms
+    return {"vms": view.vm_total, "guests": vms.guests if vms else None, "templates": vms.templates if vms else None,
+            "agents": vms.agents if vms else None}
+
+
+def vms_text(view: AuditView) -> str:
+    """``3 guests (plus 2 templates and 3 vCLS agent VMs)``, or what is known when the audit did not count them apart."""
+    if view.vms is not None:
+        return guests_text(view.vms)
+    if view.vm_total is not None:
+        return f"{view.vm_total:,} VMs, not told apart into guests, templates and vCLS agents"
+    return "not recorded"
 
 
 def format_comparison(found: Comparison) -> str:
@@ -223,5 +254,6 @@ def format_comparison(found: Comparison) -> str:
     names("acceptances changed status", tuple(f"{a.what}: {a.old or 'absent'} -> {a.new or 'absent'}"
                                               for a in found.acceptances))
     lines.append(f"yearly cost: {money(found.cost_old, currency)} then, {money(found.cost_new, currency)} now")
+    lines.append(f"guests: {vms_text(found.old)} then; {vms_text(found.new)} now")
     lines.extend(f"note: {n}" for n in found.notes)
     return "\n".join(lines) + "\n"

@@ -12,6 +12,11 @@ A snapshot is written last, only when every output of the run has been written, 
 snapshot that this run would replace is kept beside it as ``<name>.damaged``. Snapshots from
 before estates were told apart (``2026-Q1.json``, no ``estate``) are compared as this estate's
 while the folder holds no other estate's snapshots.
+
+A snapshot's totals count VMs as the cover does (:mod:`.vm_counts`): ``guests`` neither templates nor
+vCLS agents, ``templates``, ``agents`` and ``vms`` (all three). A snapshot written before they were counted
+apart has no ``vms`` and its ``guests`` counted every VM: it is read as ``vms`` alone, since how many of them
+were guests is unknown, and never shown as a count of guests.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import json
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +38,7 @@ from .errors import InputError, RenderError
 from .host_labels import host_labels
 from .importers.bounded import read_regular
 from .staging import Staging
+from .vm_counts import counts_from_totals, vm_counts
 
 KIND = "reportgen-history"
 VERSION = 1
@@ -46,6 +52,8 @@ class Snapshot:
     """Quarter label, e.g. '2026-Q1'."""
     generated_at: str
     totals: dict[str, float]
+    """Counts and the yearly cost; ``guests``, ``templates``, ``agents`` and ``vms`` as :meth:`VmCounts.totals`
+    writes them (``vms`` alone in a snapshot written before templates and vCLS agents were counted apart)."""
     guest_clusters: dict[str, list[str]]
     """Cluster name -> sorted member guest keys."""
     pinned_hosts: list[str]
@@ -115,6 +123,13 @@ class History:
         return self.trend[-1]
 
 
+def _read_totals(totals: dict[str, float]) -> dict[str, float]:
+    """Totals as read: an older snapshot's ``guests`` counted every VM, so it becomes ``vms`` (guests unknown)."""
+    if "vms" in totals or "guests" not in totals:
+        return totals
+    return {("vms" if k == "guests" else k): v for k, v in totals.items()}
+
+
 def quarter(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
@@ -138,7 +153,7 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
         period=quarter(when),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         totals={
-            "hosts": len(analysis.hosts), "guests": analysis.estate.guests.num_rows,
+            "hosts": len(analysis.hosts), **vm_counts(analysis.estate.guests).totals(),
             "pinned_hosts": len(analysis.pinned_hosts), "faux_clusters": len(proven),
             "pinned_guests": len(pinned_guests),
             "stranded_guests": len({g.key for h in analysis.hosts for g in h.stranded}),
@@ -256,7 +271,8 @@ def read_snapshot(path: Path) -> tuple[Snapshot | None, str | None, str]:
     if problem is not None:
         return None, None, problem
     stored = {field_name: FILE_KEYS.get(field_name, field_name) for field_name in Snapshot.__dataclass_fields__}
-    return Snapshot(**{k: data[key] for k, key in stored.items() if key in data}), data.get("estate"), ""
+    found = Snapshot(**{k: data[key] for k, key in stored.items() if key in data})
+    return replace(found, totals=_read_totals(found.totals)), data.get("estate"), ""
 
 
 def load_history(folder: str | Path, estate: str = "") -> tuple[list[Snapshot], list[tuple[str, str]]]:
@@ -331,7 +347,8 @@ def snapshot_view(s: Snapshot, estate: str = "", source: str = "") -> AuditView:
         guests=tuple(guest(k) for k in sorted({*s.guests, *s.pinned_guests})),
         cost=float(s.totals.get("annual_cost", 0.0)), currency=s.currency,
         acceptances=None if s.acceptances is None else acceptances_from(s.acceptances),
-        servers=frozenset(s.servers), estate=estate, scope=s.scope or "",
+        servers=frozenset(s.servers), estate=estate, scope=s.scope or "", vms=counts_from_totals(s.totals),
+        vm_total=int(s.totals["vms"]) if "vms" in s.totals else None,
         not_assessed=None if s.not_assessed is None else frozenset(s.not_assessed),
         host_rules={h: frozenset(rules) for h, rules in host_rules.items()},
     )

@@ -37,6 +37,10 @@ class VmCounts:
         return VmCounts(self.guests + other.guests, self.templates + other.templates, self.agents + other.agents,
                         self.running + other.running)
 
+    def totals(self) -> dict[str, float]:
+        """As a history snapshot keeps them (``totals``): guests as the cover counts them, the rest apart."""
+        return {"guests": self.guests, "templates": self.templates, "agents": self.agents, "vms": self.vms}
+
     @property
     def apart(self) -> str:
         """What the VMs hold besides guests, in words: ``2 templates and 3 vCLS agent VMs`` ('' when only guests)."""
@@ -44,6 +48,13 @@ class VmCounts:
         if self.agents:
             parts.append(f"{self.agents:,} vCLS agent VM{'' if self.agents == 1 else 's'}")
         return " and ".join(parts)
+
+
+def counts_from_totals(totals: dict[str, float]) -> VmCounts | None:
+    """The VMs of a snapshot's totals by kind; None when it did not count them apart (written before it did)."""
+    if not all(k in totals for k in ("vms", "guests", "templates", "agents")):
+        return None
+    return VmCounts(int(totals["guests"]), int(totals["templates"]), int(totals["agents"]))
 
 
 def guests_text(counts: VmCounts) -> str:

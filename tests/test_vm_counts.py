@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from reportgen.cli import main
-from reportgen.schemas import findings_schema
+from reportgen.schemas import compare_schema, findings_schema
 from tests.conftest import CHECKER, CliResult
 from tests.rvtools_files import Estate, Guest, write_xlsx
 
@@ -92,3 +92,66 @@ def test_the_terminal_counts_guests_apart_from_templates_and_agents(
         scoped: tuple[CliResult, dict[str, Any], list[str]]) -> None:
     result, _, _ = scoped
     assert "reportgen: 2 hosts, 2 guests (plus 1 template and 2 vCLS agent VMs), 0 guest clusters" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The estate audited with --history, after an older snapshot of the quarter before that counted every VM
+    as a guest: (the history folder, the findings JSON)."""
+    out = tmp_path_factory.mktemp("history")
+    book, folder = write_xlsx(estate(), out / "vc01.xlsx"), out / "history"
+    assert main([str(a) for a in ("audit", book, "-q", "--history", folder)], stdout=io.StringIO(),
+                stderr=io.StringIO()) == 0
+    (now,) = folder.glob("2026-Q1-*.json")
+    older = json.loads(now.read_text(encoding="utf-8"))
+    totals = {k: v for k, v in older["totals"].items() if k not in ("vms", "templates", "agents")}
+    older.update(period="2025-Q4", totals={**totals, "guests": 8})  # as written before VMs were told apart
+    (folder / now.name.replace("2026-Q1", "2025-Q4")).write_text(json.dumps(older), encoding="utf-8")
+    err = io.StringIO()
+    assert main([str(a) for a in ("audit", book, "-q", "--history", folder, "--json", out / "f.json")],
+                stdout=io.StringIO(), stderr=err) == 0, err.getvalue()
+    return folder, out / "f.json"
+
+
+def test_a_snapshot_counts_guests_as_the_cover_and_templates_and_agents_apart(recorded: tuple[Path, Path]) -> None:
+    folder, _ = recorded
+    (now,) = folder.glob("2026-Q1-*.json")
+    totals = json.loads(now.read_text(encoding="utf-8"))["totals"]
+    assert (totals["guests"], totals["templates"], totals["agents"], totals["vms"]) == (3, 2, 3, 8)
+
+
+def test_an_older_snapshot_is_read_without_calling_its_vms_guests(recorded: tuple[Path, Path]) -> None:
+    _, findings = recorded
+    document = check_json(findings)
+    older, current = document["history"]["trend"]
+    assert older["period"] == "2025-Q4" and older["vms"] == 8
+    assert "guests" not in older and "templates" not in older and "agents" not in older
+    assert (current["guests"], current["templates"], current["agents"], current["vms"]) == (3, 2, 3, 8)
+    assert document["history"]["change"]["previous"] == "2025-Q4"
+
+
+def test_compare_says_guests_as_the_cover_and_what_an_older_snapshot_cannot_split(
+        recorded: tuple[Path, Path], cli: Any) -> None:
+    folder, _ = recorded
+    (old,), (new,) = folder.glob("2025-Q4-*.json"), folder.glob("2026-Q1-*.json")
+    result = cli(["compare", old, new, "--json", folder.parent / "c.json"])
+    assert result.code == 0, result.stderr
+    assert ("guests: 8 VMs, not told apart into guests, templates and vCLS agents then; "
+            "3 guests (plus 2 templates and 3 vCLS agent VMs) now") in result.stdout
+    document = json.loads((folder.parent / "c.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(compare_schema()).validate(document)
+    assert document["vms"] == {"old": {"vms": 8, "guests": None, "templates": None, "agents": None},
+                               "new": {"vms": 8, "guests": 3, "templates": 2, "agents": 3}}
+
+
+def test_compare_of_two_findings_json_counts_guests_as_the_cover(
+        scoped: tuple[CliResult, dict[str, Any], list[str]], cli: Any, tmp_path: Path) -> None:
+    _, document, _ = scoped
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    new.write_text(json.dumps(document), encoding="utf-8")
+    older = {**document, "estate": {k: v for k, v in document["estate"].items() if k not in ("templates", "agents")}}
+    old.write_text(json.dumps(older), encoding="utf-8")
+    result = cli(["compare", old, new])
+    assert result.code == 0, result.stderr
+    assert ("guests: 5 VMs, not told apart into guests, templates and vCLS agents then; "
+            "2 guests (plus 1 template and 2 vCLS agent VMs) now") in result.stdout
