@@ -564,24 +564,24 @@ def _checks(analysis: Analysis) -> tuple[CheckRow, ...]:
     """Every check with its coverage and severity: as its findings have it here (a guest cluster in a box raises
     its disk findings), so the table agrees with the pages that show them; the usual one where it found nothing."""
     status: dict[str, Counter[str]] = defaultdict(Counter)
+    missing: dict[str, dict[str, None]] = defaultdict(dict)
     for c in analysis.coverage:
         status[c.rule][c.status] += 1
+        missing[c.rule].update(dict.fromkeys(c.missing))
     found: dict[str, set[Severity]] = defaultdict(set)
     for f in analysis.findings:
         found[f.rule].add(f.severity)
     rows = []
     for rule, info in CATALOGUE.items():
         seen = status.get(rule, Counter())
-        text = ("partly assessed" if seen["assessed"] and seen["not-assessed"] else
+        text = ("partly assessed" if seen["not-assessed"] and seen["assessed"] or missing[rule] else
                 "assessed" if seen["assessed"] else "not assessed" if seen["not-assessed"] else
                 "not applicable")
         levels = found.get(rule)
-        if not levels:
-            rows.append(CheckRow(rule, info.title, info.severity.label, text))
-            continue
-        low, high = min(levels), max(levels)
+        low, high = (min(levels), max(levels)) if levels else (info.severity, info.severity)
         rows.append(CheckRow(rule, info.title, high.label, text,
-                             high.label if low == high else f"{low.label} to {high.label}"))
+                             "" if not levels else high.label if low == high else f"{low.label} to {high.label}",
+                             without=tuple(missing[rule])))
     return tuple(sorted(rows, key=lambda r: _rule_order(r.rule)))
 
 

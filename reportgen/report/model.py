@@ -383,6 +383,8 @@ class CheckRow:
     severity_text: str = ""
     """The severities its findings have here ('high to critical'); empty when it found nothing. ``severity`` is then
     the highest of them, the same figure the guest-cluster pages and the findings show, else the usual one."""
+    without: tuple[str, ...] = ()
+    """What it ran without on some export (an optional tab or column): what it may have missed."""
 
 
 @dataclass(frozen=True)

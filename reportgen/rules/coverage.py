@@ -43,7 +43,7 @@ def assess(info: RuleInfo, estate: Estate) -> list[Coverage]:
             reason = "; ".join(
                 [f"partly: {'; '.join(optional)}"] * bool(optional) + [info.limits] * bool(info.limits)
             )
-            records.append(Coverage(info.id, source_id, "assessed", reason))
+            records.append(Coverage(info.id, source_id, "assessed", reason, tuple(optional)))
     # A rule for a platform the estate does not have is not applicable: no record at all
     # (a vSphere-only estate has no Hyper-V gaps). The report lists it as not applicable.
     return records

@@ -181,6 +181,8 @@ class Coverage:
     source_id: int | None
     status: Literal["assessed", "not-assessed"]
     reason: str = ""
+    missing: tuple[str, ...] = ()
+    """What an assessed rule ran without (an optional tab or column): it found what it could, not everything."""
 
 
 @dataclass
