@@ -52,6 +52,7 @@ from .model import (
     Summary,
     TrendRow,
 )
+from .other_findings import counts, found_text, other_findings, rule_order, shown_places
 from .plain import plain_label
 from .references import titled_links
 from .scope_view import scope_view
@@ -102,9 +103,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     if accepted is not None:
         register = mark_accepted(register, accepted)
     failure = _failure(analysis)
-    gaps = _coverage_gaps(analysis)
-    issues = _issue_groups(analysis)
-    sources = _sources(analysis)
+    gaps, issues, sources = _coverage_gaps(analysis), _issue_groups(analysis), _sources(analysis)
     owners = [CostRow(o, "", v) for o, v in costing.per_owner.items()]
     later = not costing.units
     units = [CostRow(u.label, f"{'guest cluster ' + u.unit if u.kind == 'guest-cluster' else 'guest'} · "
@@ -114,6 +113,8 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     limit = limiting_cluster(analysis)
     main_causes, main_cost = costliest_causes(plan)
     loose, loose_rules = loose_findings(analysis)
+    setting_view, shown_register = settings_view(analysis, acceptance), _bounded(register, settings.max_register_rows)
+    places = shown_places(shown_register, [*pages[: settings.max_cluster_pages], *quiet], setting_view)
     return ReportModel(
         title=settings.title, client=settings.client, author=settings.author, firm=settings.firm,
         logo=_logo(settings.logo), currency=settings.currency,
@@ -134,14 +135,14 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         cluster_pages=tuple(pages[: settings.max_cluster_pages]),
         quiet_clusters=tuple(quiet),
         clusters_not_shown=max(0, proven - min(len(pages), settings.max_cluster_pages) - len(quiet)),
-        register=_bounded(register, settings.max_register_rows), register_not_shown=_hidden(register, settings.max_register_rows),
+        register=shown_register, register_not_shown=_hidden(register, settings.max_register_rows),
         failure=_bounded(failure, settings.max_failure_rows), failure_not_shown=_hidden(failure, settings.max_failure_rows),
         coverage_gaps=_bounded(gaps, settings.max_issue_rows),
         coverage_gaps_not_shown=_hidden(gaps, settings.max_issue_rows),
         issues=_bounded(issues, settings.max_issue_rows), issues_not_shown=_hidden(issues, settings.max_issue_rows),
         assumptions=_assumptions(analysis, costing),
         roles=tuple((name.replace("_", " "), r.hours, r.rate) for name, r in analysis.config.cost.roles.items()),
-        checks=tuple(c for c in _checks(analysis) if c.status != "not applicable"),
+        checks=tuple(c for c in _checks(analysis, places) if c.status != "not applicable"),
         checks_not_applicable=tuple(c.rule for c in _checks(analysis) if c.status == "not applicable"),
         conflicts=_bounded(analysis.conflicts, MAX_CONFLICTS),
         conflicts_not_shown=_hidden(analysis.conflicts, MAX_CONFLICTS),
@@ -157,8 +158,8 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         export_dates=_export_dates(analysis, today or date.today()),
         bundles=tuple(plan_bundles(analysis, costing, plan)), plan_total=plan_total(analysis, costing, plan),
         event_rates=event_rates(analysis.config.cost, {c.platform for c in costing.hosts}),
-        settings=settings_view(analysis, acceptance), loose_findings=loose, loose_rules=loose_rules,
-        coverage_advice=coverage_advice(analysis),
+        settings=setting_view, loose_findings=loose, loose_rules=loose_rules,
+        other_findings=other_findings(analysis, places), coverage_advice=coverage_advice(analysis),
     )
 
 
@@ -560,9 +561,10 @@ def _assumptions(analysis: Analysis, costing: Costing) -> tuple[Assumption, ...]
     return tuple(rows)
 
 
-def _checks(analysis: Analysis) -> tuple[CheckRow, ...]:
+def _checks(analysis: Analysis, places: dict[str, str] | None = None) -> tuple[CheckRow, ...]:
     """Every check with its coverage and severity: as its findings have it here (a guest cluster in a box raises
-    its disk findings), so the table agrees with the pages that show them; the usual one where it found nothing."""
+    its disk findings), so the table agrees with the pages that show them; the usual one where it found nothing;
+    and how many findings it made and which section shows them (``places``, else 'other findings')."""
     status: dict[str, Counter[str]] = defaultdict(Counter)
     missing: dict[str, dict[str, None]] = defaultdict(dict)
     for c in analysis.coverage:
@@ -571,6 +573,7 @@ def _checks(analysis: Analysis) -> tuple[CheckRow, ...]:
     found: dict[str, set[Severity]] = defaultdict(set)
     for f in analysis.findings:
         found[f.rule].add(f.severity)
+    made = counts(analysis.findings)
     rows = []
     for rule, info in CATALOGUE.items():
         seen = status.get(rule, Counter())
@@ -581,14 +584,9 @@ def _checks(analysis: Analysis) -> tuple[CheckRow, ...]:
         low, high = (min(levels), max(levels)) if levels else (info.severity, info.severity)
         rows.append(CheckRow(rule, info.title, high.label, text,
                              "" if not levels else high.label if low == high else f"{low.label} to {high.label}",
-                             without=tuple(missing[rule])))
-    return tuple(sorted(rows, key=lambda r: _rule_order(r.rule)))
-
-
-def _rule_order(rule: str) -> tuple[str, int]:
-    """'VMW-9' before 'VMW-10': family, then number."""
-    family, _, number = rule.partition("-")
-    return family, int(number) if number.isdigit() else 0
+                             without=tuple(missing[rule]),
+                             found=found_text(rule, made.get(rule, 0), places or {}, text)))
+    return tuple(sorted(rows, key=lambda r: rule_order(r.rule)))
 
 
 def _logo(path: str) -> str | None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .accepted import AcceptanceView
+    from .other_findings import OtherFinding
     from .settings import SettingsView
 
 from .disks import DiskPlan
@@ -385,6 +386,8 @@ class CheckRow:
     the highest of them, the same figure the guest-cluster pages and the findings show, else the usual one."""
     without: tuple[str, ...] = ()
     """What it ran without on some export (an optional tab or column): what it may have missed."""
+    found: str = ""
+    """How many findings it made here and the section that shows them ('3 · register'), or 'none'."""
 
 
 @dataclass(frozen=True)
@@ -605,5 +608,7 @@ class ReportModel:
     loose_findings: int = 0
     """Findings above info that tie no host and are not cluster settings (listed in the data files only)."""
     loose_rules: tuple[str, ...] = ()
+    other_findings: tuple[OtherFinding, ...] = ()
+    """Checks whose findings no other section shows (no tie, no guest cluster, no cluster setting)."""
     coverage_advice: CoverageAdvice | None = None
     """What would let the checks that could not run run; None when every check ran."""
