@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from .. import schema
 from ..errors import InputError
 from ..estate import DataIssue, Estate
+from .rvtools_base import same_file
 
 SAME_GUESTS = 0.5
 """Share of the smaller export's guests (same VM ID and name) that makes two unnamed exports one vCenter."""
@@ -94,10 +95,11 @@ def _refuse_unnamed_twins(estate: Estate, sources: pl.DataFrame) -> None:
                              & pl.col("format").is_in(schema.RVTOOLS_FORMATS))["source_id"].to_list()
     if len(unnamed) < 2:
         return
+    files = dict(zip(sources["source_id"].to_list(), sources["file"].to_list()))
+    _refuse_one_file_twice(unnamed, files)
     guests = pl.from_arrow(estate.guests.select(["source_id", "vm_id", "name"]))
     assert isinstance(guests, pl.DataFrame)
     guests = guests.filter(pl.col("source_id").is_in(unnamed) & pl.col("vm_id").is_not_null()).unique()
-    files = dict(zip(sources["source_id"].to_list(), sources["file"].to_list()))
     for i, a in enumerate(unnamed):
         mine = guests.filter(pl.col("source_id") == a).select("vm_id", "name")
         for b in unnamed[i + 1:]:
@@ -111,3 +113,13 @@ def _refuse_unnamed_twins(estate: Estate, sources: pl.DataFrame) -> None:
                     "exports of one vCenter, whose guests would be counted twice",
                     where=files[b], hint="audit one of them, or export again with the VI SDK Server and VI SDK "
                     "UUID columns")
+
+
+def _refuse_one_file_twice(unnamed: list[int], files: dict[int, str]) -> None:
+    """InputError when one export that names no vCenter is given twice (however spelled): its guests would be
+    counted twice, and, keyed by the export, under the same keys."""
+    for i, a in enumerate(unnamed):
+        for b in unnamed[i + 1:]:
+            if same_file(files[a], files[b]):
+                raise InputError(f"{files[b]} is the same export as {files[a]}, given twice: its guests would be "
+                                 "counted twice", where=files[b], hint="give each export once")

@@ -7,7 +7,9 @@ vCenter.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -93,10 +95,27 @@ def needed_columns(options: MapOptions) -> dict[str, frozenset[str]]:
 @dataclass(frozen=True)
 class ExportScope:
     """The vCenter an export's rows belong to when they do not name their own: ``key`` prefixes the keys;
-    ``uuid`` is its VI SDK UUID, None when only the server or the file stands for it."""
+    ``uuid`` is its VI SDK UUID, None when only the server or the export itself stands for it."""
 
     key: str
     uuid: str | None = None
+
+
+def export_scope(file: str) -> str:
+    """The keys' prefix for an export that names no vCenter (a trimmed or old export without VI SDK UUID or
+    server): a digest of where it lies, so two such exports read together, even of one vCenter, never share a
+    key (their guests are never merged; one export given twice is refused, see :mod:`.dedupe`), while the keys,
+    which the JSON, the workbook and the history show, never show the file's path."""
+    return f"export-{hashlib.sha256(_real(file).encode('utf-8', 'surrogateescape')).hexdigest()[:12]}"
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two exports as named on the command line are one file (however spelled)."""
+    return _real(a) == _real(b)
+
+
+def _real(file: str) -> str:
+    return str(Path(file).resolve())
 
 
 class MapperBase:
@@ -203,7 +222,8 @@ class MapperBase:
                 )
 
     def default_scope(self) -> ExportScope:
-        """The vCenter of the export: the commonest VI SDK UUID, else the server, else the file."""
+        """The vCenter of the export: the commonest VI SDK UUID, else the server, else the export itself
+        (:func:`export_scope`)."""
         for tab in ("vInfo", "vSource", "vHost"):
             frame = self.tab(tab)
             if frame is not None and "VI SDK UUID" in frame.columns:
@@ -216,7 +236,7 @@ class MapperBase:
             server = meta["Server"][0]
             if server:
                 return ExportScope(f"server:{server}")
-        return ExportScope(f"file:{self.raw.file}")
+        return ExportScope(export_scope(self.raw.file))
 
     def host_key(self, frame: pl.DataFrame, tab: str, column: str = "Host") -> pl.Expr:
         """``<scope>/<host>``, the host as vHost spells it (see :mod:`.host_names`)."""
