@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from .vm_counts import VmCounts
+from .vm_counts import VmCounts, guests_text
 
 MATCH_KEYS = ("guests", "guest", "host", "cluster", "rule", "cause")
 """The keys of an acceptance that say what it accepts (its identity from one audit to the next)."""
@@ -330,3 +330,12 @@ def acceptances_from(entries: list[dict[str, object]]) -> tuple[Acceptance, ...]
             matched=matched if isinstance(matched, int) and not isinstance(matched, bool) else None,
         ))
     return tuple(found)
+
+
+def vms_text(view: AuditView) -> str:
+    """``3 guests (plus 2 templates and 3 vCLS agent VMs)``, or what is known when the audit did not count them apart."""
+    if view.vms is not None:
+        return guests_text(view.vms)
+    if view.vm_total is not None:
+        return f"{view.vm_total:,} VMs, not told apart into guests, templates and vCLS agents"
+    return "not recorded"

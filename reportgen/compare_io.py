@@ -13,12 +13,12 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .compare import AuditView, Comparison, Guest, GuestCluster, acceptances_from
+from .compare import AuditView, Comparison, Guest, GuestCluster, acceptances_from, vms_text
 from .errors import InputError, UsageError
 from .history import KIND as SNAPSHOT_KIND
 from .history import hash_parts, read_snapshot, snapshot_view
 from .importers.bounded import read_findings_bytes
-from .vm_counts import VmCounts, guests_text
+from .vm_counts import VmCounts
 
 HINT = "name a findings JSON written by 'reportgen audit --json', or a snapshot of an --history folder"
 
@@ -212,15 +212,6 @@ def _vms_document(view: AuditView) -> dict[str, int | None]:
     vms = view.vms
     return {"vms": view.vm_total, "guests": vms.guests if vms else None, "templates": vms.templates if vms else None,
             "agents": vms.agents if vms else None}
-
-
-def vms_text(view: AuditView) -> str:
-    """``3 guests (plus 2 templates and 3 vCLS agent VMs)``, or what is known when the audit did not count them apart."""
-    if view.vms is not None:
-        return guests_text(view.vms)
-    if view.vm_total is not None:
-        return f"{view.vm_total:,} VMs, not told apart into guests, templates and vCLS agents"
-    return "not recorded"
 
 
 def format_comparison(found: Comparison) -> str:

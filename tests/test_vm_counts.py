@@ -134,10 +134,12 @@ def test_compare_says_guests_as_the_cover_and_what_an_older_snapshot_cannot_spli
         recorded: tuple[Path, Path], cli: Any) -> None:
     folder, _ = recorded
     (old,), (new,) = folder.glob("2025-Q4-*.json"), folder.glob("2026-Q1-*.json")
-    result = cli(["compare", old, new, "--json", folder.parent / "c.json"])
+    result = cli(["compare", old, new, "--json", folder.parent / "c.json", "-o", folder.parent / "c.pdf"])
     assert result.code == 0, result.stderr
-    assert ("guests: 8 VMs, not told apart into guests, templates and vCLS agents then; "
-            "3 guests (plus 2 templates and 3 vCLS agent VMs) now") in result.stdout
+    said = ("8 VMs, not told apart into guests, templates and vCLS agents then; "
+            "3 guests (plus 2 templates and 3 vCLS agent VMs) now")
+    assert f"guests: {said}" in result.stdout
+    assert f"Guests: {said}." in " ".join(pdf_text(folder.parent / "c.pdf"))
     document = json.loads((folder.parent / "c.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(compare_schema()).validate(document)
     assert document["vms"] == {"old": {"vms": 8, "guests": None, "templates": None, "agents": None},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..compare import Comparison
+from ..compare import Comparison, vms_text
 from .env import environment
 from .html import stylesheet
 from .pdf import Layout, PdfNotes, _collect_warnings, gc_paused, notes, write_layout
@@ -12,7 +12,8 @@ from .pdf import Layout, PdfNotes, _collect_warnings, gc_paused, notes, write_la
 
 def render_comparison_html(found: Comparison) -> str:
     currency = found.new.currency or found.old.currency or "GBP"
-    return environment().get_template("compare.html").render(comparison=found, currency=currency, css=stylesheet())
+    return environment().get_template("compare.html").render(comparison=found, currency=currency, css=stylesheet(),
+                                                             guests=(vms_text(found.old), vms_text(found.new)))
 
 
 def render_comparison_pdf(found: Comparison, target: str | Path) -> PdfNotes:
