@@ -57,7 +57,7 @@ def test_fixes_of_same_named_datastores_and_port_groups_read_apart(cli: Any, tmp
     found = _audit(cli, tmp_path, "--xlsx", tmp_path / "f.xlsx")
     labels = [r["label"] for r in found["remediation"]["by_cause"] if r["kind"] != "guest-cluster"]
     assert sorted(labels) == [f"esx0{i}-local in vc0{v}.example.test" for i in (1, 3) for v in (1, 2)]
-    actions = [r[0] for r in openpyxl.load_workbook(tmp_path / "f.xlsx")["Actions"].iter_rows(min_row=2, values_only=True)]
+    actions = [r[1] for r in openpyxl.load_workbook(tmp_path / "f.xlsx")["Actions"].iter_rows(min_row=2, values_only=True)]
     assert len(actions) == len(set(actions)) == 10, actions
     by_rule = {r[0]: r for r in openpyxl.load_workbook(tmp_path / "f.xlsx")["Fixes by rule"].iter_rows(values_only=True)}
     assert sorted(by_rule["VMW-13"][-1].split(", ")) == [f"esx0{i}.example.test in vc0{v}.example.test"

@@ -17,7 +17,9 @@ from ..accept_match import Judgement
 from ..analysis import Analysis
 from ..cost import MEDIA_RULES, Costing
 from ..errors import RenderError
-from ..report.actions import plan_actions
+from ..report.actions import plan_actions, shared_cost
+from ..report.formats import money
+from ..report.model import Action
 from ..rules import CATALOGUE
 from .findings_json import findings_document
 
@@ -227,12 +229,32 @@ def _owners(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
         yield (o["owner"], o["email"], o["team"], o["cost_centre"], _join(o["sources"]), o["guests"])
 
 
-def _actions(analysis: Analysis, costing: Costing) -> Callable[[dict[str, Any]], Iterable[Sequence[object]]]:
+def _actions(plan: list[Action]) -> Callable[[dict[str, Any]], Iterable[Sequence[object]]]:
+    """The PDF's remedy table, numbered as the PDF numbers it, and marking as it does the actions whose cost is
+    partly or wholly another's (the same guests): their 'Cost it addresses' is counted in both rows."""
     def rows(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
-        for a in plan_actions(analysis, costing):
-            yield (a.action or a.label, a.effort, _join(a.rules), a.units, a.hosts_freed, a.annual_saving,
-                   a.annual_cost, a.reason or None)
+        for n, (a, shares) in enumerate(zip(plan, shared_cost(plan), strict=True), start=1):
+            yield (n, a.action or a.label, a.effort, _join(a.rules), a.units, a.hosts_freed, a.annual_saving,
+                   a.annual_cost, a.reason or None, _shares_text(shares))
     return rows
+
+
+def _shares_text(shares: tuple[int, ...]) -> str | None:
+    """``Its cost is also counted under actions 2 and 5: the same guests.`` (the PDF's words), or None."""
+    if not shares:
+        return None
+    numbers = ", ".join(map(str, shares[:-1])) + f" and {shares[-1]}" if len(shares) > 1 else str(shares[0])
+    return f"Its cost is also counted under action{'s' if len(shares) > 1 else ''} {numbers}: the same guests."
+
+
+def _actions_note(plan: list[Action], costing: Costing) -> str | None:
+    """For the About sheet: that 'Cost it addresses' does not add up, when actions share a cost."""
+    if not any(shared_cost(plan)):
+        return None
+    column = money(sum(a.annual_cost for a in plan), costing.currency)
+    return (f"Some actions address the same guests, whose cost each of their rows counts ('Cost shared with'), so "
+            f"the column 'Cost it addresses' adds up to {column}, more than the "
+            f"{money(costing.annual_total, costing.currency)} a year in total: do not add it up.")
 
 
 def _by_rule(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
@@ -241,7 +263,7 @@ def _by_rule(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
                _join(r.get("host_labels_freed") or r["hosts_freed"]))
 
 
-def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
+def sheets(analysis: Analysis, costing: Costing, plan: list[Action] | None = None) -> tuple[Sheet, ...]:
     """The workbook's sheets, in order; money columns name the currency in their header."""
     return (
         Sheet("Findings", (("Rule", 9), ("Title", 34), ("Severity", 9), ("Severity rank", 8), ("Timing", 13),
@@ -280,9 +302,10 @@ def sheets(analysis: Analysis, costing: Costing) -> tuple[Sheet, ...]:
         Sheet("Cost by owner", (("Owner", 30), Money("Cost a year", 12)), _cost_owners),
         Sheet("Owners", (("Owner", 30), ("E-mail", 30), ("Team", 20), ("Cost centre", 12),
                          ("Owner from", 12), ("Guests", 8)), _owners),
-        Sheet("Actions", (("Action", 50), ("Effort", 9), ("Rules", 14), ("Units", 7), ("Hosts freed", 9),
-                          Money("Saved a year alone", 14), Money("Cost it addresses", 14),
-                          ("Why no host is freed alone", 40)), _actions(analysis, costing)),
+        Sheet("Actions", (("No.", 5), ("Action", 50), ("Effort", 9), ("Rules", 14), ("Units", 7),
+                          ("Hosts freed", 9), Money("Saved a year alone", 14), Money("Cost it addresses", 14),
+                          ("Why no host is freed alone", 40), ("Cost shared with", 40)),
+              _actions(plan_actions(analysis, costing) if plan is None else plan)),
         Sheet("Fixes by rule", (("Rule", 9), ("Title", 34), ("Hosts freed", 10), Money("Saved a year", 12),
                                 ("Hosts", 50)), _by_rule),
         Sheet("Exceptions", (("Entry", 6), ("Line", 6), ("What is accepted", 36), ("Status", 9), ("Expires", 11),
@@ -308,7 +331,8 @@ def write_xlsx(analysis: Analysis, costing: Costing, path: str | Path,
                                       "valign": "top"})
         symbol = CURRENCY_SYMBOLS.get(costing.currency.upper(), "")
         money = workbook.add_format({"num_format": f'"{symbol}"#,##0' if symbol else "#,##0"})
-        for sheet in sheets(analysis, costing):
+        plan = plan_actions(analysis, costing)
+        for sheet in sheets(analysis, costing, plan):
             ws = workbook.add_worksheet(sheet.name)
             for col, column in enumerate(sheet.columns):
                 if isinstance(column, Money):
@@ -328,6 +352,8 @@ def write_xlsx(analysis: Analysis, costing: Costing, path: str | Path,
         about = [("Report", analysis.config.report.title), ("Client", analysis.config.report.client),
                  ("Generated", document["generated_at"]), ("Currency", costing.currency),
                  ("Cost a year", costing.annual_total), ("Cost model", str(costing.assumptions["model"]))]
+        note = _actions_note(plan, costing)
+        about += [("Actions", note)] if note else []
         for r, (key, value) in enumerate(about):
             meta.write(r, 0, key, header)
             meta.write(r, 1, value)
