@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
-from ..cost import UNKNOWN_OWNER, Costing, alone_host_keys, only_media
+from ..cost import MEDIA_RULES, UNKNOWN_OWNER, Costing, alone_host_keys, only_media
 from ..history import History
 from ..host_labels import host_cluster_labels, host_labels
 from ..logo import read_logo
@@ -490,13 +490,15 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
             for rule in g.rules:
                 causes[rule].add(g.key)
     ranked = sorted(causes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    cause_bars = [charts.Bar(plain_label(r), len(keys), number(len(keys)))
+    cause_bars = [charts.Bar(plain_label(r), len(keys), number(len(keys)), charts.LIGHT if r in MEDIA_RULES else "")
                   for r, keys in ranked[:MAX_BARS]]
+    lighter = " Lighter bars: connected CD/DVD or ISO, disconnected while the guest runs (no power-off)." \
+        if any(b.colour for b in cause_bars) else ""
     result = {"causes": Chart(
         "Guests tied to a host, by cause", charts.bar_chart("Guests tied to a host, by cause", cause_bars),
-        "Guests that must be powered off for a maintenance of their host, today or once started; a guest "
-        "with several causes counts under each." + (f" {len(ranked) - MAX_BARS} more causes in the data files."
-                                                   if len(ranked) > MAX_BARS else ""),
+        "Guests tied to their host for its maintenance, today or once started: each must be powered off, unless "
+        "only its media tie it; a guest with several causes counts under each." + lighter
+        + (f" {len(ranked) - MAX_BARS} more causes in the data files." if len(ranked) > MAX_BARS else ""),
         empty=not cause_bars,
     )}
 

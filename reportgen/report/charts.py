@@ -15,6 +15,8 @@ INK = "#1d2433"
 MUTED = "#5b6473"
 RULE = "#d5dae3"
 ACCENT = "#0b5cad"
+LIGHT = "#8fb8e3"
+"""A lighter accent: bars of what needs no power-off (media disconnected while the guest runs)."""
 BAD = "#b42318"
 WARN = "#dc6803"
 OK = "#12b76a"
@@ -44,6 +46,8 @@ class Bar:
     value: float
     text: str
     """The value as printed at the end of the bar."""
+    colour: str = ""
+    """Its own colour; the chart's when empty."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ def bar_chart(title: str, bars: Sequence[Bar], colour: str = ACCENT, width: floa
             body.append(_text(label_w - 8, first + n * 11, line, anchor="end"))
         mid = y + row / 2
         body.append(f'<rect x="{label_w:.1f}" y="{mid - 7:.1f}" width="{length:.1f}" height="14" rx="1.5" '
-                    f'fill="{colour}"/>')
+                    f'fill="{b.colour or colour}"/>')
         body.append(_text(label_w + length + 5, mid + 4, b.text, fill=MUTED))
     if not bars:
         body.append(_text(width / 2, top + 14, "nothing to show", anchor="middle", fill=MUTED))

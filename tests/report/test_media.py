@@ -132,3 +132,25 @@ def test_the_workbook_register_tells_media_and_guests_that_are_off_from_power_of
     assert esx03["Guests to power off"] == 0 and esx03["At next power-on"] == "db3"
     assert esx03["Can be emptied"].endswith("; not once 1 guest that is off starts")
     assert not esx03["Can be emptied"].startswith("yes")
+
+
+def test_the_cause_chart_draws_media_lighter_and_says_they_need_no_power_off() -> None:
+    """Before: its caption read 'Guests that must be powered off …' over a bar of ISO-tied guests."""
+    from reportgen.report.charts import ACCENT, LIGHT
+
+    hosts = [host("esx01"), host("esx02")]
+    stores = [store("san01", ["esx01", "esx02"]), store("local01", ["esx01"])]
+    guests = [guest("web1", "vm-1", "esx01"), guest("db1", "vm-2", "esx01", ds="local01")]
+    iso = [device("vm-1", "cd", "iso", "ISO [local01] ISO/img.iso", connected=True, starts=True)]
+    analysis = analyze(make(hosts, guests, devices=iso, datastores=stores), CONFIG)
+    chart = build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31)).charts["causes"]
+    assert chart.svg.count(f'fill="{LIGHT}"') == 1 and chart.svg.count(f'fill="{ACCENT}"') == 1
+    assert "must be powered off, unless only its media tie it" in chart.caption
+    assert "Lighter bars: connected CD/DVD or ISO, disconnected while the guest runs (no power-off)." in chart.caption
+
+
+def test_an_empty_cause_chart_has_no_caption_under_nothing_to_show() -> None:
+    analysis = analyze(make([host("esx01"), host("esx02")], [guest("web1", "vm-1", "esx01")]), CONFIG)
+    html = render_html(build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31)))
+    glance = html[html.index('id="glance"'):html.index("</section>", html.index('id="glance"'))]
+    assert "Nothing to show" in glance and "Guests tied to their host for its maintenance" not in glance
