@@ -27,6 +27,8 @@ UNKNOWN_OWNER = "(owner unknown)"
 MEDIA_RULES = frozenset({"VMW-18", "VMW-19", "HYV-12"})
 """Ties by a connected CD/DVD drive or ISO image: the media can be disconnected while the guest runs."""
 MEDIA_ROLE = "virtualisation_admin"
+BUS_SHARING = frozenset({"VMW-01", "VMW-02", "VMW-03", "VMW-05"})
+"""Shared disks on a shared SCSI bus: the nodes of such a guest cluster never run on one host once spread."""
 
 
 def only_media(guest: PinnedGuest) -> bool:
@@ -239,7 +241,7 @@ def cost_analysis(analysis: Analysis) -> Costing:
     host_costs = today.hosts
     unit_costs = today.units
     host_annual = {c.key: c.annual for c in host_costs}
-    alone = alone_host_keys(analysis)
+    alone = never_freed_host_keys(analysis)
     by_id = sorted(unit_costs, key=lambda u: u.unit)
     return Costing(
         currency=analysis.config.report.currency,
@@ -284,6 +286,56 @@ def alone_host_keys(analysis: Analysis) -> frozenset[str]:
     """Keys of the hosts in no cluster, or the only host of theirs."""
     of, sizes = cluster_sizes(analysis)
     return frozenset(k for k, c in of.items() if sizes.get(c, 0) <= 1)
+
+
+@dataclass(frozen=True)
+class Crowded:
+    """A vSphere guest cluster whose host cluster has fewer hosts than its nodes + 1: its nodes cannot share a
+    host, so emptying a node's host needs a host without a node; with none free, every maintenance of the hosts
+    it ties needs a failover and a node shut down, however the nodes are spread (rules.md VMW-02, VMW-23)."""
+
+    guest_cluster: str
+    cluster: str
+    """The host cluster's key."""
+    hosts: int
+    nodes: int
+    host_keys: frozenset[str]
+    """The hosts it ties, today or once its nodes start."""
+
+
+def crowded_guest_clusters(analysis: Analysis) -> dict[str, Crowded]:
+    """By guest-cluster id: the guest clusters whose host cluster is too small to keep their nodes apart."""
+    of, sizes = cluster_sizes(analysis)
+    vsphere = {h.key for h in analysis.hosts if h.platform == "vsphere"}
+    tied: dict[str, set[str]] = defaultdict(set)
+    for h in analysis.hosts:
+        for g in (*h.blockers, *h.blockers_at_power_on):
+            if g.guest_cluster:
+                tied[g.guest_cluster].add(h.key)
+    found = {}
+    for c in analysis.guest_clusters:
+        clusters = {of.get(k) for k in c.host_keys}
+        key = clusters.pop() if len(clusters) == 1 else None
+        if (c.suspected or c.id not in tied or key is None or not set(c.host_keys) <= vsphere
+                or not set(c.rules) & BUS_SHARING):
+            continue
+        if sizes[key] < len(c.guests) + 1:
+            found[c.id] = Crowded(c.id, key, sizes[key], len(c.guests), frozenset(tied[c.id]))
+    return found
+
+
+def never_freed_host_keys(analysis: Analysis) -> frozenset[str]:
+    """Hosts no action of the remedy table frees: alone in their cluster, or tied by a guest cluster whose host
+    cluster is too small for its nodes (only a project adding hosts, or removing the shared disks, would)."""
+    crowded = crowded_guest_clusters(analysis).values()
+    return alone_host_keys(analysis) | frozenset(k for c in crowded for k in c.host_keys)
+
+
+def never_freed_hosts(analysis: Analysis) -> frozenset[str]:
+    """:func:`never_freed_host_keys` by label (two vCenters' esx01 told apart)."""
+    labels = host_labels(analysis.estate)
+    names = {h.key: h.name for h in analysis.hosts}
+    return frozenset(labels.get(k, names[k]) for k in never_freed_host_keys(analysis))
 
 
 def find_hosts_alone(analysis: Analysis) -> frozenset[str]:

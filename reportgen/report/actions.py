@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..analysis import Analysis, GuestClusterResult, PinnedGuest
 from ..causes import RuleCause, guest_cause, guest_cluster_cause, named_cause
-from ..cost import Costing, PricedRemedy, UnitCost, cluster_sizes
+from ..cost import Costing, Crowded, PricedRemedy, UnitCost, cluster_sizes, crowded_guest_clusters
 from ..host_labels import cluster_labels, host_labels
 from ..rules import CATALOGUE
 from ..rules.effort import EFFORT, STANDALONE, Effort, effort_of, phrase
@@ -24,6 +24,8 @@ from .model import Action
 
 LOCAL_STORAGE = frozenset({"VMW-13", "HYV-08"})
 GUEST_CLUSTER_RULES = frozenset({"GEN-01", "GEN-02"})
+CROWDED = "Add a host to cluster {cluster}, or replace the shared disks of {scope} by an application replica"
+"""The action for a guest cluster whose host cluster is too small: no spread or DRS rule frees its hosts."""
 SPREAD_LAST = ("Make guest cluster {scope} movable first (its page lists the steps), then spread its nodes over "
                "different hosts (spread alone, it ties a second host)")
 """The action for nodes on one host that could not move anyway (a network, disk or version gate is unmet)."""
@@ -93,11 +95,13 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     described = {c: _describe(rows[key_of[c]], plain) for c in key_of}
     host_annual = costing.per_host_key
     upgrades = _host_upgrades(analysis)
-    actions = [_as_project(_action(row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
+    crowded = crowded_guest_clusters(analysis)
+    clusters = cluster_labels(analysis.estate)
+    actions = [_as_crowded(_as_project(_action(row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
                                    sorted({described[c] for g in row.guests for c in guest_causes[g]
                                            if key_of[c] != row.cause}),
                                    host_annual, [guest_names[g] for g in sorted(row.guests)], labels),
-                           row, upgrades)
+                           row, upgrades), row, crowded, clusters)
                for row in rows.values()]
     seen = set(key_of)
     for r in costing.remedies:  # a fix the core ranked whose guests cost nothing (kept, never dropped)
@@ -138,6 +142,18 @@ def _as_project(action: Action, row: _Row, upgrades: set[tuple[str, str]]) -> Ac
     if action.effort == "project" or not any((g, r) in upgrades for g in row.guests | row.off for r in row.rules):
         return action
     return dataclasses.replace(action, effort="project")
+
+
+def _as_crowded(action: Action, row: _Row, crowded: dict[str, Crowded], clusters: dict[str, str]) -> Action:
+    """A guest cluster too big for its host cluster: only more hosts, or no shared disks, free a host (a project);
+    spreading its nodes or DRS rules cannot, since two nodes never share a host."""
+    found = next((crowded[u] for u in sorted(row.units) if u in crowded), None)
+    if found is None or row.kind != "guest-cluster":
+        return action
+    name = clusters.get(found.cluster, found.cluster)
+    text = CROWDED.format(cluster=name, scope=row.scope)
+    reason = f"{found.hosts} hosts are too few to keep {found.nodes} nodes apart in maintenance"
+    return dataclasses.replace(action, action=text, effort="project", reason=action.reason and reason)
 
 
 def _alone_names(host_cluster: dict[str, str | None], cluster_of: dict[str, str | None], labels: dict[str, str],

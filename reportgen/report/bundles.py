@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ..analysis import Analysis
-from ..cost import Costing, find_hosts_alone, price_hosts_at_power_on
+from ..cost import Costing, crowded_guest_clusters, find_hosts_alone, never_freed_hosts, price_hosts_at_power_on
 from .model import Action, Bundle, PlanTotal
 
 EFFORTS = ("minutes", "change", "project")
@@ -25,7 +25,7 @@ def plan_bundles(analysis: Analysis, costing: Costing, plan: list[Action]) -> li
     that are off run again), most yearly saving first."""
     later = not costing.units
     annual = price_hosts_at_power_on(analysis) if later else {c.label: c.annual for c in costing.hosts}
-    alone = find_hosts_alone(analysis)
+    alone = never_freed_hosts(analysis)
     needs: dict[str, set[int]] = defaultdict(set)  # host -> the numbers of the actions on its tied guests
     for number, action in enumerate(plan, 1):
         for host in action.hosts:
@@ -52,13 +52,24 @@ def plan_total(analysis: Analysis, costing: Costing, plan: list[Action]) -> Plan
     later = not costing.units
     annual = price_hosts_at_power_on(analysis) if later else {c.label: c.annual for c in costing.hosts}
     total = costing.annual_at_power_on if later else costing.annual_total
-    alone = find_hosts_alone(analysis)
+    kept = never_freed_hosts(analysis)
     tied = {h for a in plan for h in (*a.hosts, *a.freed) if h in annual}
-    freed = tied - alone
+    freed = tied - kept
     saving = round(sum(annual[h] for h in freed), 2)
     counts = Counter(a.effort for a in plan)
+    left = set(annual) - freed
     return PlanTotal(len(plan), len(freed), saving, total, round(max(0.0, total - saving), 2),
-                     len(set(annual) - freed), tuple((e, counts[e]) for e in reversed(EFFORTS) if counts[e]), later)
+                     len(left), tuple((e, counts[e]) for e in reversed(EFFORTS) if counts[e]), later,
+                     hosts_alone=len(left & find_hosts_alone(analysis)), freeing=_freeing(analysis, plan, left))
+
+
+def _freeing(analysis: Analysis, plan: list[Action], kept: set[str]) -> str:
+    """The numbers of the projects that would free the hosts left tied ('4 and 5'): adding shared storage and a
+    second host for a host alone, or hosts for a guest cluster too big for its host cluster."""
+    crowded = set(crowded_guest_clusters(analysis))
+    numbers = [i for i, a in enumerate(plan, 1) if set(a.hosts) & kept
+               and (a.standalone_hosts or crowded & set(a.unit_ids))]
+    return say_numbers(numbers) if numbers else ""
 
 
 def say_numbers(numbers: list[int]) -> str:

@@ -158,13 +158,18 @@ class PlanTotal:
     annual_total: float
     """The yearly cost the actions work on (today's, or once the guests that are off run when ``later``)."""
     remaining: float
-    """What no action saves: the cost of the tied hosts alone in their cluster (nothing can take their guests)."""
+    """What the actions are not counted to save: the cost of the tied hosts alone in their cluster, or tied by a
+    guest cluster whose host cluster is too small to keep its nodes apart."""
     hosts_kept: int
-    """The tied hosts that stay tied: alone in their cluster."""
+    """The tied hosts that stay tied: alone in their cluster, or carrying such a guest cluster."""
     efforts: tuple[tuple[str, int], ...]
     """Actions per effort class, projects first ('project', 'change', 'minutes'); classes without one left out."""
     later: bool = False
     """True when nothing is tied today and the figures count from when the guests that are off run again."""
+    hosts_alone: int = 0
+    """Of ``hosts_kept``, those alone in their cluster (the others carry a guest cluster too big for theirs)."""
+    freeing: str = ""
+    """The numbers of the projects that would free the hosts kept ('4 and 5'), whose saving is not counted."""
 
 
 @dataclass(frozen=True)

@@ -109,11 +109,22 @@ def _is_old_os(node: Node) -> bool:
 AFTER = " Do this last: spread earlier, they tie two hosts."
 
 
-def _spread(first: str, over: str, tail: str) -> Step:
+def _spread(first: str, over: str, tail: str, small: str = "") -> Step:
     """A spread step: ``first`` names the hosts, then ``over`` hosts of one cluster; done last, the
-    cluster and ``tail`` (why in a box protects nothing, said on the page already) are left out."""
-    return Step("spread", f"{first} over different hosts of one cluster, kept apart by {over}{tail}",
-                f"{first} over different hosts, kept apart by {over}.{AFTER}")
+    cluster and ``tail`` (why in a box protects nothing, said on the page already) are left out. ``small`` says
+    why the cluster has too few hosts for the spread to free one (then spreading ties every host anyway)."""
+    return Step("spread", f"{first} over different hosts of one cluster, kept apart by {over}{tail}{small}",
+                f"{first} over different hosts, kept apart by {over}.{small or AFTER}")
+
+
+def crowded(f: GroupFacts, platform: str = "vsphere") -> str:
+    """Why no spread frees a host when the nodes' vSphere cluster has fewer hosts than nodes + 1; else ''."""
+    n, known = len(f.nodes), len(f.cluster_hosts)
+    if platform != "vsphere" or not f.rules & BLOCKING_RULES or not known or known >= n + 1:
+        return ""  # multi-writer nodes may share a host; bus-sharing nodes across boxes may not
+    return (f" With {known} {'host' if known == 1 else 'hosts'} for {n} nodes they cannot stay apart in maintenance: "
+            "each patch needs a failover and a node shut down until another host, or an application replica without "
+            "shared disks (SQL Server Always On availability groups), frees them.")
 
 
 def topology_plan(f: GroupFacts, platform: str = "vsphere") -> Step:
@@ -121,18 +132,21 @@ def topology_plan(f: GroupFacts, platform: str = "vsphere") -> Step:
     hosts = _list(n.host or "" for n in f.nodes)
     keep_apart = ("a DRS anti-affinity rule and 'must run on' host groups" if platform == "vsphere"
                   else "AntiAffinityClassNames on the cluster roles")
+    small = crowded(f, platform)
+    if small:  # a host group per node would hold one host: a hard pin (rules.md VMW-23)
+        keep_apart = "a DRS anti-affinity rule (no 'must run on' host groups: of one host, they pin the nodes)"
     if f.topology == "in-a-box":
         return _spread(f"Spread the nodes (all on {hosts or 'one host'} today)", keep_apart,
-                       ": in a box they protect nothing when that host is maintained or fails.")
+                       ": in a box they protect nothing when that host is maintained or fails.", small)
     if f.topology == "mixed":
-        return _spread(f"Spread the nodes that share a host (hosts {hosts})", keep_apart, ".")
+        return _spread(f"Spread the nodes that share a host (hosts {hosts})", keep_apart, ".", small)
     if f.topology == "unknown":
         return Step("find-hosts", "Find out where every node runs: the export does not name the host of at least "
                     "one node, so the topology cannot be judged.")
     if f.topology == "lone":
         return Step("lone", "No partner guest shares these disks in the exports read: find the other nodes "
                     "(another vCenter, a node not exported) or remove the cluster disk set-up if the guest is alone.")
-    return Step("keep-apart", f"Keep the nodes on different hosts ({hosts}), kept apart by {keep_apart}.")
+    return Step("keep-apart", f"Keep the nodes on different hosts ({hosts}), kept apart by {keep_apart}.{small}")
 
 
 def gate_steps(f: GroupFacts) -> list[Step]:
@@ -282,7 +296,7 @@ def plan(f: GroupFacts, platform: str = "vsphere") -> tuple[Step, ...]:
     movable = f.topology in ("across-boxes", "mixed") and platform == "vsphere"
     if movable and not gates and f.rules & {"VMW-02", "VMW-03"}:
         steps.append(Step("movable", movable_step(f)))
-    if f.rules & BLOCKING_RULES or f.topology in ("in-a-box", "mixed"):
+    if (f.rules & BLOCKING_RULES or f.topology in ("in-a-box", "mixed")) and not crowded(f, platform):
         patching = f.topology == "in-a-box" and "VMW-01" in f.rules
         steps.append(Step("later", PATCHING if patching else LONG_TERM))
     return tuple(steps)

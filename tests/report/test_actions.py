@@ -204,8 +204,8 @@ def test_the_summary_gives_the_saving_of_every_action_together_and_says_the_one_
     counts = [f"{efforts[e]} {words[e]}{'s' if efforts[e] > 1 else ''}" for e in ("project", "change", "minutes")
               if efforts[e]]
     assert (f"remains. All {len(plan)} actions of the remedy table together free {len(freed)} hosts and save "
-            f"{money(total.annual_saving)} a year, the whole yearly cost; their one-off cost is not priced here: "
-            f"{', '.join(counts[:-1])} and {counts[-1]}.") in summary
+            f"{money(total.annual_saving)} a year, the whole yearly cost. The one-off cost of the {len(plan)} actions "
+            f"is not priced ({', '.join(counts)}).") in summary
 
 
 def test_the_saving_of_every_action_leaves_out_a_host_alone_and_says_what_remains() -> None:
@@ -222,9 +222,10 @@ def test_the_summary_says_when_every_action_together_frees_no_host_and_when_all_
     audit = _audit(make([host("esx09", cluster=None)], [guest("erp", "vm-1", "esx09", ds="local09")],
                         datastores=[store("local09", ["esx09"])], clusters=[]))
     text = " ".join(re.sub(r"<[^>]+>", " ", render_html(build_report(audit.analysis, audit.costing))).split())
-    assert ("The one action of the remedy table frees no host: the tied host is alone in its cluster; its one-off "
-            "cost is not priced here: 1 project.") in text
+    assert ("The one action of the remedy table frees no host: the tied host is alone in its cluster, which only "
+            "the project in action 1 (a second host and shared storage) would free; its saving is not counted "
+            "because its one-off cost is not known. The one-off cost of the action is not priced (1 project).") in text
     small = small_audit()
     text = " ".join(re.sub(r"<[^>]+>", " ", render_html(build_report(small.analysis, small.costing))).split())
-    assert ("a year left. These are all the actions of the remedy table ; their one-off cost is not priced here: "
-            "3 projects.") in text  # 'Together' already gave their saving
+    assert ("a year left. These are all the actions of the remedy table . The one-off cost of the 3 actions is not "
+            "priced (3 projects).") in text  # 'Together' already gave their saving

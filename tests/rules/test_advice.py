@@ -16,16 +16,17 @@ SIX_FIVE = "VMware ESXi 6.5.0 build-5969303"
 
 
 def _cluster(where: tuple[str, str], esx: tuple[str, str] = (NEW, SEVEN), hw: str = "19", bus: str = "physical",
-             mode: str = "physical", raw: bool = True, ds_type: str = "VMFS") -> list[Finding]:
-    """Findings for a two-node guest cluster sharing one disk on datastore san01."""
-    hosts = [host("esx01", esx=esx[0]), host("esx02", esx=esx[1])]
+             mode: str = "physical", raw: bool = True, ds_type: str = "VMFS", third: bool = True) -> list[Finding]:
+    """Findings for a two-node guest cluster sharing one disk on datastore san01, in a cluster of three hosts (enough
+    for the nodes to stay apart during maintenance; esx03 runs the version of esx02)."""
+    hosts = [host("esx01", esx=esx[0]), host("esx02", esx=esx[1]), *([host("esx03", esx=esx[1])] if third else [])]
     nodes = [guest("sql01", "vm-1", where[0], hw=hw), guest("sql02", "vm-2", where[1], hw=hw)]
     if raw:
         disks = [rdm(v, "[san01] sql/q.vmdk", "L1", bus=bus, mode=mode) for v in ("vm-1", "vm-2")]
     else:
         disks = [disk(v, "[san01] sql/q.vmdk", row=3, controller="SCSI controller 1", bus_sharing=bus)
                  for v in ("vm-1", "vm-2")]
-    out = run(make(hosts, nodes, disks=disks, datastores=[store("san01", ["esx01", "esx02"], type=ds_type)]))
+    out = run(make(hosts, nodes, disks=disks, datastores=[store("san01", [h["name"] for h in hosts], type=ds_type)]))
     return out.findings
 
 
@@ -64,7 +65,7 @@ def test_only_the_hardware_gate_is_named_when_the_hosts_are_past_esxi_six() -> N
 
 
 def test_old_hosts_are_told_their_version_and_the_target() -> None:
-    text = " ".join(_steps(_cluster(("esx01", "esx02"), esx=(OLD, OLD), hw="8")))
+    text = " ".join(_steps(_cluster(("esx01", "esx02"), esx=(OLD, OLD), hw="8", third=False)))
     assert "Upgrade esx01 and esx02 from ESXi 5.5.0 to a supported release" in text  # no other host in Prod
     assert "to a supported release" in text and "6.0 itself is out of support" in text
     assert "(now version 8)" in text
