@@ -16,6 +16,7 @@ from typing import Literal
 import polars as pl
 
 from reportgen.importers.filled import EMPTY_MEANS_NONE, WRITTEN_WHERE
+from reportgen.importers.hyperv_resaved import FREE_TEXT
 from reportgen.importers.rvtools_base import NEEDED
 from reportgen.importers.rvtools_headers import KNOWN, VM_TABS, canonical_header
 
@@ -98,6 +99,11 @@ def _column_variants(book: Book, sheet: Sheet, tab: str, index: int, column: str
     yield _book_variant(lambda: book.with_sheet(_rename(sheet, index, f"{JUNK} {index}")), "rename-junk", tab, column,
                         "lost", gone)
     yield _book_variant(lambda: book.with_sheet(_move(sheet, index)), "reorder", tab, column, "same")
+    first = _first_value(sheet, index)
+    if book.kind != "xlsx" and first is not None and column not in FREE_TEXT:
+        # Excel's '#N/A' where a CSV had a value: unknown, never a value that pairs or hides things.
+        yield _book_variant(lambda: book.with_sheet(_error_cell(sheet, first, index)), "error-cell", tab, column,
+                            "lost", gone)
     alias = ALIASES.get((tab, column))
     if alias is not None and alias not in sheet.header:
         yield _book_variant(lambda: book.with_sheet(_rename(sheet, index, alias)), "rename-alias", tab, column, "same")
@@ -130,6 +136,17 @@ def _drop_column(sheet: Sheet, index: int) -> Sheet:
 
 def _blank_column(sheet: Sheet, index: int) -> Sheet:
     return sheet.with_rows(sheet.header, [r[:index] + (None,) + r[index + 1:] for r in sheet.rows])
+
+
+def _first_value(sheet: Sheet, index: int) -> int | None:
+    """The first row with a value in column ``index``."""
+    return next((n for n, r in enumerate(sheet.rows) if index < len(r) and r[index] not in (None, "")), None)
+
+
+def _error_cell(sheet: Sheet, row: int, index: int) -> Sheet:
+    cells = list(sheet.rows[row])
+    cells[index] = "#N/A"
+    return replace(sheet, rows=(*sheet.rows[:row], tuple(cells), *sheet.rows[row + 1:]))
 
 
 def _rename(sheet: Sheet, index: int, name: str) -> Sheet:
