@@ -66,7 +66,8 @@ EFFORT: dict[str, Effort] = {
     "HYV-11": Effort("change", "Plan the GPU partition moves of {scope}"),
     "HYV-12": Effort("minutes", "Disconnect the host DVD drive of {scope}"),
     "HYV-13": Effort("change", "Turn on processor compatibility for {scope} (one shutdown each)"),
-    "HYV-14": Effort("change", "Finish the host upgrades, then update the configuration version of {scope}"),
+    "HYV-14": Effort("project", "Upgrade the nodes that cannot run {scope} to a newer Windows Server, then "
+                     "Update-ClusterFunctionalLevel ({scope} needs no change)"),
     "HYV-15": Effort("minutes", "Widen the possible owners of {scope}"),
     "HYV-20": Effort("minutes", "Import the vTPM guardian {scope} (its certificates) on every node for {n} VM(s)"),
 }

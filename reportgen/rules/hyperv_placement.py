@@ -73,7 +73,9 @@ HYV14 = _info(
     "HYV-14", "VM configuration version not supported by every node", Severity.MEDIUM, {LM, EVAC, HA},
     "The VM's configuration version is above what some nodes of its cluster support (a mixed-version cluster "
     "during an OS upgrade): the VM cannot run on those nodes.",
-    "Finish the node upgrades (and Update-ClusterFunctionalLevel) before updating VM configuration versions.",
+    "Upgrade the nodes that cannot run the VM's configuration version to a Windows Server release that can, then "
+    "run Update-ClusterFunctionalLevel (a project); the VM needs no change, and a configuration version cannot be "
+    "lowered. Update other VMs' configuration versions only once every node runs them.",
     (f"{DOCS}/deploy/upgrade-virtual-machine-version-in-hyper-v-on-windows-or-windows-server",),
     (Need("hyperv", "Get-VM", ("Version",), "the configuration version of each VM"), CLUSTER_NODES),
     limits="without Get-VMHostSupportedVersion the highest version of a node is inferred from its OS build",
@@ -262,8 +264,12 @@ def _version(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) ->
     at = Location("Get-VM", f"row {g['row']}")
     evidence = (f"{at}: Version = {g['hw_version']}; nodes that cannot run it: {', '.join(unable)}")
     alone = able == [g["host_name"]]
+    names = [n for n, v in known if v < wanted]
+    todo = (f"Upgrade {', '.join(names[:-1]) + ' and ' + names[-1] if len(names) > 1 else names[0]} to a Windows "
+            f"Server release that runs configuration version {g['hw_version']}, then run Update-ClusterFunctionalLevel "
+            f"(a project); {g['name']} needs no change (a configuration version cannot be lowered).")
     _tie(out, HYV14, g, evidence + ("; only its own node can" if alone else ""),
-         severity=Severity.HIGH if alone else HYV14.severity, pin=alone, strand=alone, source=at)
+         severity=Severity.HIGH if alone else HYV14.severity, pin=alone, strand=alone, source=at, remediation=todo)
 
 
 DETECTORS = (

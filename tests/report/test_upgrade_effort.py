@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportgen.audit import run_audit
+from reportgen.report import build_report
 from reportgen.rules.advice import GroupFacts, Node, plan
 from tests.rvtools_files import small_estate, write_xlsx
 from tests.test_counts import audit
@@ -23,3 +25,13 @@ def test_the_host_upgrade_step_is_an_upgrade_and_the_hardware_step_a_gate() -> N
     steps = plan(GroupFacts("across-boxes", frozenset({"VMW-02"}), nodes))
     kinds = {s.text.split(" ", 2)[1]: s.kind for s in steps if s.text.startswith("Upgrade")}
     assert kinds == {"esx02": "upgrade", "the": "gate"}
+
+
+def test_a_guest_above_its_nodes_configuration_version_asks_for_the_nodes_upgrade_not_the_guests() -> None:
+    samples = Path(__file__).resolve().parents[2] / "samples"
+    audit = run_audit([samples / "rvtools" / "acme-vc01.xlsx", samples / "hyperv" / "hyperv-3node.zip"])
+    model = build_report(audit.analysis, audit.costing)
+    rows = [a for a in model.remedies if "HYV-14" in a.rules]
+    assert [(a.action, a.effort) for a in rows] == [
+        ("Upgrade the nodes that cannot run NEWVER01 to a newer Windows Server, then Update-ClusterFunctionalLevel "
+         "(NEWVER01 needs no change)", "project")]

@@ -139,6 +139,10 @@ def test_configuration_version_above_other_nodes(tmp_path: Path) -> None:
     assert set(found) == {vm_id("NEW")}
     assert "HVA (up to 10.0)" in found[vm_id("NEW")].evidence and found[vm_id("NEW")].severity == Severity.HIGH
     assert edges(out.pins, "HYV-14") == {(vm_id("NEW"), "hyperv/HVC")}
+    # the nodes are behind, not the guest: upgrade them (a project); NEW needs no change
+    assert found[vm_id("NEW")].remediation == (
+        "Upgrade HVA and HVB to a Windows Server release that runs configuration version 12.0, then run "
+        "Update-ClusterFunctionalLevel (a project); NEW needs no change (a configuration version cannot be lowered).")
 
 
 def test_single_possible_owner_pins_and_strands(tmp_path: Path) -> None:
