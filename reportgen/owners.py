@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from .estate import DataIssue, Estate
 from .owners_file import OwnerRow, OwnersFile
+from .vm_counts import guest_rows
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -69,6 +70,7 @@ class Ownership:
     rows: int = 0
     """Usable rows of the owners file."""
     guests_from_file: int = 0
+    """Guests as the cover counts them (neither templates nor vCLS agents, :mod:`.vm_counts`), as the next two."""
     guests_from_export: int = 0
     guests_without: int = 0
     unmatched: tuple[UnmatchedRow, ...] = ()
@@ -202,9 +204,10 @@ def assign_owners(estate: Estate, owners: OwnersFile | None,
     owner, spelled = one_spelling(owner, [r.owner for r in owners.rows] if owners is not None else [], origins,
                                   Path(owners.file).name if owners is not None else "")
     issues.extend(DataIssue("info", where, message, rows=0, quoted=quoted) for message, quoted, where in spelled)
-    counts = {s: sum(1 for x in sources if x == s) for s in ("file", "export")}
+    kept = [x for x, guest in zip(sources, guest_rows(t), strict=True) if guest]  # not templates or vCLS agents
+    counts = {s: sum(1 for x in kept if x == s) for s in ("file", "export")}
     ownership = Ownership(Path(owners.file).name if owners else None, len(owners.rows) if owners else 0,
-                          counts["file"], counts["export"], sum(1 for s in sources if s is None), unmatched,
+                          counts["file"], counts["export"], sum(1 for s in kept if s is None), unmatched,
                           len(out_of_scope) if owners is not None else 0)
     if owners is not None:
         issues.append(DataIssue("info", ownership.file or "", _summary(ownership), rows=0))
@@ -367,20 +370,25 @@ class OwnerSummary:
     cost_centre: str | None
     sources: tuple[str, ...]
     guests: int
+    """Its guests, as the cover counts them: neither templates nor vCLS agents (which it may own too)."""
 
 
 def owner_summaries(estate: Estate) -> tuple[OwnerSummary, ...]:
     """Every owner of the estate's guests, by name."""
     t = estate.guests
     found: dict[str, list[tuple[str | None, ...]]] = defaultdict(list)
+    guests: dict[str, int] = defaultdict(int)
     rows = zip(t.column("owner").to_pylist(), t.column("owner_email").to_pylist(), t.column("owner_team").to_pylist(),
-               t.column("owner_cost_centre").to_pylist(), t.column("owner_source").to_pylist(), strict=True)
-    for owner, email, team, centre, source in rows:
+               t.column("owner_cost_centre").to_pylist(), t.column("owner_source").to_pylist(), guest_rows(t),
+               strict=True)
+    for owner, email, team, centre, source, guest in rows:
         if owner:
             found[owner].append((email, team, centre, source))
+            guests[owner] += guest
     return tuple(
         OwnerSummary(owner, next((r[0] for r in rs if r[0]), None), next((r[1] for r in rs if r[1]), None),
-                     next((r[2] for r in rs if r[2]), None), tuple(sorted({str(r[3]) for r in rs if r[3]})), len(rs))
+                     next((r[2] for r in rs if r[2]), None), tuple(sorted({str(r[3]) for r in rs if r[3]})),
+                     guests[owner])
         for owner, rs in sorted(found.items(), key=lambda kv: kv[0].lower())
     )
 

@@ -63,15 +63,27 @@ def guests_text(counts: VmCounts) -> str:
     return f"{said} (plus {counts.apart})" if counts.apart else said
 
 
+def _kinds() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(template, agent, guest): the one test of each kind, over a guests table's columns."""
+    template = pl.col("template").fill_null(False)
+    agent = pl.col("agent").is_not_null() & ~template
+    return template, agent, ~template & ~agent
+
+
+def guest_rows(guests: pa.Table) -> list[bool]:
+    """Per row of ``guests``, whether it is a guest as :func:`vm_counts` counts guests (not a template or agent)."""
+    frame = pl.from_arrow(guests.select(["template", "agent"]))
+    assert isinstance(frame, pl.DataFrame)
+    return [bool(v) for v in frame.select(_kinds()[2]).to_series().to_list()]
+
+
 def vm_counts(guests: pa.Table, keep: Sequence[bool] | None = None) -> VmCounts:
     """The VMs of ``guests`` (an estate's guests table) by kind; with ``keep``, only the rows it marks true."""
     frame = pl.from_arrow(guests.select(["power_state", "template", "agent"]))
     assert isinstance(frame, pl.DataFrame)
     if keep is not None:
         frame = frame.filter(pl.Series(list(keep), dtype=pl.Boolean))
-    template = pl.col("template").fill_null(False)
-    agent = pl.col("agent").is_not_null() & ~template
-    guest = ~template & ~agent
+    template, agent, guest = _kinds()
     running = guest & (pl.col("power_state") == "poweredOn").fill_null(False)
     sums = frame.select(template.sum().alias("t"), agent.sum().alias("a"), guest.sum().alias("g"),
                         running.sum().alias("r")).row(0)

@@ -57,7 +57,7 @@ def test_every_key_of_a_row_must_fit_and_the_export_owner_stays_elsewhere(tmp_pa
     owners = owners_of(audit)
     assert owners["hqweb12"] == ("DMZ Web", "file")  # in HQ-DMZ-01
     assert owners["hqweb09"] == ("team-web", "export")  # in HQ-PROD-02: the custom attribute stays
-    assert audit.ownership.guests_from_file == 7 and audit.ownership.guests_from_export == 81  # hqweb11-17
+    assert audit.ownership.guests_from_file == 7 and audit.ownership.guests_from_export == 77  # hqweb11-17; no template
 
 
 def test_rows_that_tie_with_different_owners_use_neither(tmp_path: Path) -> None:
@@ -114,7 +114,7 @@ def test_unmatched_rows_and_unowned_guests_are_reported(tmp_path: Path, cli: Cal
     quality = [q["message"] for q in document["data_quality"]]
     assert "owners file row matches no guest ('hqgone01'); not used" in quality
     assert any(m.startswith("guest 'hqapp03' ties host hq-esx0103.acme.local but has no owner") for m in quality)
-    assert "owners: 2 guest(s) from the owners file, 0 from the export's owner column, 86 without an owner" in quality
+    assert "owners: 2 guest(s) from the owners file, 0 from the export's owner column, 82 without an owner" in quality
 
 
 NO_ROW = "has no row with an owner and a guest, vm_uuid, cluster or folder"

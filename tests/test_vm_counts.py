@@ -157,3 +157,15 @@ def test_compare_of_two_findings_json_counts_guests_as_the_cover(
     assert result.code == 0, result.stderr
     assert ("guests: 5 VMs, not told apart into guests, templates and vCLS agents then; "
             "2 guests (plus 1 template and 2 vCLS agent VMs) now") in result.stdout
+
+
+def test_owner_counts_are_of_guests_not_templates_or_agents(cli: Any, tmp_path: Path) -> None:
+    book = write_xlsx(estate(), tmp_path / "vc01.xlsx")
+    (tmp_path / "owners.csv").write_text("guest,owner\n*,Team A\n", encoding="utf-8")
+    result = cli(["audit", book, "-q", "--owners", tmp_path / "owners.csv", "--json", tmp_path / "f.json"])
+    assert result.code == 0, result.stderr
+    owners = check_json(tmp_path / "f.json")["owners"]
+    assert (owners["guests_from_file"], owners["guests_from_export"], owners["guests_without"]) == (3, 0, 0)
+    assert [(o["owner"], o["guests"]) for o in owners["owners"]] == [("Team A", 3)]
+    messages = [i["message"] for i in check_json(tmp_path / "f.json")["data_quality"]]
+    assert "owners: 3 guest(s) from the owners file, 0 from the export's owner column, 0 without an owner" in messages
