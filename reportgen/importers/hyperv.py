@@ -77,7 +77,7 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
     gaps = [*status.gaps, *_empty_vm_lists(m, guests, hosts), *diskless_nodes(m, guests, hosts, raw.manifest),
             *vmless_nodes(m, guests, hosts, raw.manifest), *m.gaps, *_unread_files(raw)]
     stores = map_datastores(m, hosts, guests, disks, devices)
-    disks, devices = respelled(disks, "datastore", stores), respelled(devices, "datastore", stores)
+    disks, devices = respelled(disks, "datastore", stores, hosts), respelled(devices, "datastore", stores, hosts)
     tables = {
         "guests": _to_table("guests", guests),
         "hosts": _to_table("hosts", hosts),

@@ -159,7 +159,8 @@ def datastores(m: HyperVMapper, hosts: pl.DataFrame, guests: pl.DataFrame, disks
         schema={"cluster_key": pl.String, "cluster_hosts": pl.List(pl.String)})
     host_cluster = hosts.select("host_key", "cluster_key") if hosts.height else pl.DataFrame(
         schema={"host_key": pl.String, "cluster_key": pl.String})
-    used = used.join(host_cluster, on="host_key", how="left").join(nodes, on="cluster_key", how="left")
+    used = _apart(m, used.join(host_cluster, on="host_key", how="left"), hosts).join(nodes, on="cluster_key",
+                                                                                       how="left")
     frame = pl.concat([
         used.select("name", "type", "host_key", "cluster_hosts", capacity_mib=pl.lit(None, pl.Int64)),
         declared.select("name", type=pl.lit("csv"), host_key=pl.lit(None, pl.String),
@@ -206,14 +207,41 @@ def _named_volumes(m: HyperVMapper, used: pl.DataFrame) -> pl.DataFrame:
     return named
 
 
-def respelled(rows: pl.DataFrame, column: str, stores: pl.DataFrame) -> pl.DataFrame:
-    """``rows`` with their datastore names as :func:`datastores` spells them (one spelling per volume)."""
+def _apart(m: HyperVMapper, used: pl.DataFrame, hosts: pl.DataFrame) -> pl.DataFrame:
+    """One Cluster Shared Volume path on nodes of two clusters is two volumes (each cluster has its own
+    C:\\ClusterStorage): each is named with its cluster ('C:\\ClusterStorage\\Volume1 (HVCL01)'), and said."""
+    csv = used.filter((pl.col("type") == "csv") & pl.col("cluster_key").is_not_null())
+    clashing = csv.group_by(__fold=pl.col("name").str.to_lowercase()).agg(
+        pl.col("name").first(), n=pl.col("cluster_key").n_unique()).filter(pl.col("n") > 1)
+    if clashing.is_empty():
+        return used
+    for name in clashing["name"].to_list():
+        m.issue("info", f"the Cluster Shared Volume path {name!r} is used on nodes of several clusters: each "
+                "cluster's volume is its own datastore, named with its cluster", "Get-VM", quoted=(name,))
+    clusters = hosts.select("cluster_key", __cluster="cluster").unique("cluster_key")
+    apart = (pl.col("type") == "csv") & pl.col("cluster_key").is_not_null() \
+        & pl.col("name").str.to_lowercase().is_in(clashing["__fold"].implode())
+    return used.join(clusters, on="cluster_key", how="left", maintain_order="left").with_columns(
+        name=pl.when(apart).then(pl.concat_str("name", pl.lit(" ("), "__cluster", pl.lit(")")))
+        .otherwise(pl.col("name"))).drop("__cluster")
+
+
+def respelled(rows: pl.DataFrame, column: str, stores: pl.DataFrame, hosts: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` with their datastore names as :func:`datastores` spells them (one spelling per volume, and
+    the cluster named where a volume path is used in several, see :func:`_apart`)."""
     if rows.is_empty() or column not in rows.columns or stores.is_empty():
         return rows
     spelling = stores.select(__fold=pl.col("name").str.to_lowercase(), __spelled=pl.col("name"))
-    joined = rows.with_columns(__fold=pl.col(column).str.to_lowercase()).join(spelling, on="__fold", how="left",
-                                                                               maintain_order="left")
-    return joined.with_columns(pl.coalesce("__spelled", column).alias(column)).drop("__fold", "__spelled")
+    own = pl.lit(None, pl.String)
+    if "__guest_host" in rows.columns and hosts.height:
+        rows = rows.join(hosts.select(__guest_host="host_key", __cluster="cluster"), on="__guest_host", how="left",
+                         maintain_order="left")
+        own = pl.concat_str(pl.col(column), pl.lit(" ("), pl.col("__cluster"), pl.lit(")")).str.to_lowercase()
+    joined = rows.with_columns(__fold=pl.col(column).str.to_lowercase(), __own=own).join(
+        spelling, on="__fold", how="left", maintain_order="left").join(
+        spelling.rename({"__fold": "__own", "__spelled": "__apart"}), on="__own", how="left", maintain_order="left")
+    return joined.with_columns(pl.coalesce("__apart", "__spelled", column).alias(column)).drop(
+        [c for c in ("__fold", "__own", "__spelled", "__apart", "__cluster") if c in joined.columns])
 
 
 def _datastore_name(path: pl.Expr, host_name: pl.Expr) -> pl.Expr:

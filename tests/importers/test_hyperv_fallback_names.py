@@ -132,3 +132,29 @@ def test_a_local_drive_of_a_vm_on_no_known_host_is_said_not_dropped(tmp_path: Pa
     estate = load_hyperv(_zip(tmp_path / "bundle.zip", members), 0, MapOptions())
     [issue] = [i for i in estate.issues if "local drive of a VM whose host is unknown" in i.message]
     assert issue.level == "warning" and "D:\\Hyper-V\\LOCALAPP01" in issue.message
+
+
+def test_one_volume_path_in_two_clusters_is_two_datastores(tmp_path: Path) -> None:
+    """Every cluster has its own C:\\ClusterStorage\\Volume1: nodes of two clusters in one export (loose files
+    from several clusters) must not make their volumes one datastore seen by one cluster's nodes."""
+    members = _members()
+    rows = _rows(members["Get-ClusterNode.csv"])
+    for row in rows[1:]:
+        if row[1] == "HV03":
+            row[0] = "HVCL02"
+    estate = load_hyperv(_zip(tmp_path / "bundle.zip", {**members, "Get-ClusterNode.csv": _csv(rows)}), 0,
+                         MapOptions())
+    stores = pl.from_arrow(estate.tables["datastores"])
+    assert isinstance(stores, pl.DataFrame)
+    apart = stores.filter(pl.col("name").str.starts_with("C:\\ClusterStorage\\Volume1 ("))
+    assert sorted(apart["name"].to_list()) == ["C:\\ClusterStorage\\Volume1 (HVCL01)",
+                                               "C:\\ClusterStorage\\Volume1 (HVCL02)"]
+    assert sorted(apart.filter(pl.col("name").str.ends_with("(HVCL02)"))["host_keys"].to_list()[0]) == ["hyperv/HV03"]
+    disks = pl.from_arrow(estate.tables["disks"])
+    guests = pl.from_arrow(estate.tables["guests"])
+    assert isinstance(disks, pl.DataFrame) and isinstance(guests, pl.DataFrame)
+    on = disks.join(guests.select("guest_key", "name"), on="guest_key").filter(
+        pl.col("path").str.contains("Volume1", literal=True)).select("name", "datastore")
+    assert set(on.filter(pl.col("name") == "FS-N2")["datastore"]) == {"C:\\ClusterStorage\\Volume1 (HVCL02)"}
+    assert set(on.filter(pl.col("name") == "FS-N1")["datastore"]) == {"C:\\ClusterStorage\\Volume1 (HVCL01)"}
+    assert [i for i in estate.issues if "used on nodes of several clusters" in i.message]
