@@ -554,6 +554,8 @@ def _assumptions(analysis: Analysis, costing: Costing) -> tuple[Assumption, ...]
         Assumption("Business cost of a minute of planned outage",
                    money(cost.outage_cost_per_minute, currency) if cost.outage_cost_per_minute
                    else "not priced (set cost.outage_cost_per_minute)"),
+        Assumption("Guests off today: priced in the figure 'once started'; guests that will never run again can be "
+                   "left out", "[exclude] in the configuration"),
     ]
     for pattern, rate in cost.service_outage_cost_per_minute.items():
         rows.append(Assumption(f"… for services named '{pattern}'", f"{money(rate, currency)} a minute"))

@@ -85,3 +85,28 @@ def test_a_cover_of_an_export_missing_most_tabs_says_so_in_bold(tmp_path: Path) 
     assert len(missing) * 2 > len(total)
     assert (f"<strong>{len(missing)} of {len(total)} checks could not run on this export: ties of those kinds are "
             "not in these figures</strong>") in cover
+
+
+def test_an_undated_export_says_its_date_is_unknown(tmp_path: Path) -> None:
+    """Before: the cover dropped the row, and a reader could not tell that the estate might be years old."""
+    from tests.rvtools_files import small_estate, write_xlsx
+
+    export = write_xlsx(small_estate(), tmp_path / "vc.xlsx", drop=("vMetaData",))
+    assert run_audit([export]).analysis.estate.sources.column("exported_at").to_pylist() == [None]
+    text = _cover([export], date(2026, 3, 10))
+    assert ("Exports taken unknown: the export carries no date, so how old the estate shown is cannot be told. "
+            "Check when it was exported before acting on it.") in text
+
+
+def test_the_summary_tiles_speak_of_one_guest_and_one_guest_cluster_in_the_singular() -> None:
+    from reportgen.analysis import analyze
+    from reportgen.cost import cost_analysis
+    from tests.report_fixtures import CONFIG
+    from tests.rules.canonical import guest, host, make, store
+    estate = make([host("esx01"), host("esx02")], [guest("db1", "vm-1", "esx01", ds="local01")],
+                  datastores=[store("san01", ["esx01", "esx02"]), store("local01", ["esx01"])])
+    analysis = analyze(estate, CONFIG)
+    html = render_html(build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31)))
+    text = " ".join(re.sub(r"<[^>]+>", " ", html[html.index('class="kpis"'):]).split())
+    assert "1 guest must be powered off for its host's maintenance" in text
+    assert "0 guest clusters on shared disks" in text
