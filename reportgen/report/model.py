@@ -493,7 +493,13 @@ class CoverageAdvice:
 
     @property
     def text(self) -> str:
-        """The advice as the summary says it: what to export again, what to fix, what to check by hand."""
+        """The advice as the coverage page says it: what to export again, what to fix, what to check by hand."""
+        said = [f"To run the checks that could not run: {self.remedy}."] if self.remedy else []
+        return " ".join([*said, self.by_hand_text] if self.by_hand else said)
+
+    @property
+    def remedy(self) -> str:
+        """What would let them run, as one clause ('export again …; fix …'); empty when only checks by hand remain."""
         parts = []
         if self.tabs:
             what = ("the RVTools tab" + "s" * (len(self.tabs) > 1) + " ") if self.rvtools else ""
@@ -502,13 +508,16 @@ class CoverageAdvice:
         if self.other:
             parts.append(f"fix what Data quality and coverage lists for {_checks(self.other)} (a column missing "
                          "or empty, rows skipped or unreadable)")
-        said = [f"To run the checks that could not run: {'; '.join(parts)}."] if parts else []
-        if self.by_hand:
-            ids, titles = [r for r, _ in self.by_hand], [t for _, t in self.by_hand]
-            said.append(f"{_and(ids)} cannot run on any RVTools export, which does not show "
-                        f"{_and(titles, 'or')}: {'these are' if len(ids) > 1 else 'this is'} checked by hand "
-                        "in vCenter.")
-        return " ".join(said)
+        return "; ".join(parts)
+
+    @property
+    def by_hand_text(self) -> str:
+        """The checks no export can feed, and where they are checked instead; empty when there are none."""
+        if not self.by_hand:
+            return ""
+        ids, titles = [r for r, _ in self.by_hand], [t for _, t in self.by_hand]
+        return (f"No RVTools export shows {_and(titles, 'or')} ({_and(ids)}): "
+                f"{'these are' if len(ids) > 1 else 'this is'} checked by hand in vCenter.")
 
 
 def _and(items: tuple[str, ...] | list[str], last: str = "and") -> str:

@@ -73,7 +73,7 @@ def test_ovh_no_longer_says_no_fix_is_needed() -> None:
     assert ("Cluster1 5 DRS partially automated (VMW-24) DRS places guests at power-on but only recommends "
             "migrations") in text
     assert ("Where to start Start with the cluster settings to fix: set DRS to fully automated on cluster Cluster1 "
-            "(5 hosts). 3 checks could not run: ties of those kinds are unknown until they run") in text
+            "(5 hosts). 3 checks could not run, so ties of those kinds are unknown") in text
 
 
 @pytest.mark.skipif(not Path("/usr/bin/pdftotext").exists(), reason="pdftotext (poppler-utils) is not installed")

@@ -13,8 +13,8 @@ from reportgen.report import build_report
 from tests.trimmed_export import SAMPLES, trimmed_audit
 from tests.trimmed_export import section as _section
 
-BY_HAND = ("VMW-14, VMW-16 and VMW-22 cannot run on any RVTools export, which does not show PCI passthrough "
-           "(DirectPath I/O), NVIDIA vGPU or CPU scheduling affinity: these are checked by hand in vCenter.")
+BY_HAND = ("No RVTools export shows PCI passthrough (DirectPath I/O), NVIDIA vGPU or CPU scheduling affinity "
+           "(VMW-14, VMW-16 and VMW-22): these are checked by hand in vCenter.")
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +30,9 @@ def test_where_to_start_names_the_missing_tabs_and_what_rvtools_cannot_show(trim
     html = render_html(model)
     summary = _section(html, 'id="summary-page"')
     start = summary[summary.index("Where to start"):]
-    assert ("could not run: ties of those kinds are unknown until they run. To run the checks that could not run: "
+    assert ("could not run, so ties of those kinds are unknown; to run them, "
             "export again from a recent RVTools with the RVTools tabs vDisk, ") in start
+    assert start.count("could not run") == 1 and "cannot run" not in start  # said once
     assert f"({advice.tab_checks} checks)" in start and BY_HAND in start
     assert "every tab" not in html
 
