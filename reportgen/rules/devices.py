@@ -90,7 +90,8 @@ VMW18 = RuleInfo(
         "it is tied to that host; vLCM / Update Manager also refuse to remediate the host. A client's drive "
         "('Remote ATAPI') blocks vMotion only while a client session keeps it connected: a note, not a tie."
     ),
-    remediation="Disconnect or remove the drive; check connected media in every patch run.",
+    remediation=("Disconnect or remove the drive and clear 'Connect at power on' (else it reconnects at the next "
+                 "power-on); check connected media in every patch run."),
     references=(("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-vcenter-esxi-management/"
                 "GUID-0540DF43-9963-4AF9-A4DB-254414DC00DA.html"),),
     needs=(Need("vsphere", "vCD", ("Device Type", "Connected", "Starts Connected")),),

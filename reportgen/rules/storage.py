@@ -54,7 +54,8 @@ VMW19 = RuleInfo(
         "A connected CD/DVD drive backed by an ISO on a datastore only its host sees ties the guest to that "
         "host; any connected CD/DVD also makes Update Manager / vLCM pre-checks fail on the host."
     ),
-    remediation="Disconnect the ISO after use; keep an ISO library on a datastore every host sees.",
+    remediation=("Disconnect the ISO after use and clear 'Connect at power on' (else it reconnects at the next power-on); "
+                 "keep an ISO library on a datastore every host sees."),
     references=(VM_CONDITIONS,
                 ("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-lifecycle-manager/"
                 "GUID-11C3E6A4-01E6-4427-A803-0647504B8E4C.html")),

@@ -6,6 +6,7 @@ import re
 import subprocess
 from collections import Counter
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def test_iso_images_on_a_local_datastore_are_one_action_in_minutes() -> None:
             for i in range(1, 4)]
     audit = _audit(make(hosts, guests, devices=isos, datastores=stores))
     plan = plan_actions(audit.analysis, audit.costing)
-    assert [a.action for a in plan] == ["Disconnect 3 ISO images from local01"]
+    assert [a.action for a in plan] == ["Disconnect the ISO images of 3 guests on local01, at power-on too"]
     action = plan[0]
     assert action.effort == "minutes" and action.hosts_freed == 1 and action.units == 3
     assert action.annual_saving == pytest.approx(audit.costing.annual_total) and not action.reason
@@ -204,8 +205,8 @@ def test_the_summary_gives_the_saving_of_every_action_together_and_says_the_one_
     counts = [f"{efforts[e]} {words[e]}{'s' if efforts[e] > 1 else ''}" for e in ("project", "change", "minutes")
               if efforts[e]]
     assert (f"remains. All {len(plan)} actions of the remedy table together free {len(freed)} hosts and save "
-            f"{money(total.annual_saving)} a year, the whole yearly cost. The one-off cost of the {len(plan)} actions "
-            f"is not priced ({', '.join(counts)}).") in summary
+            f"{money(total.annual_saving)} a year, the whole yearly cost. The {len(plan)} actions' one-off cost is "
+            f"not priced ({', '.join(counts)}).") in summary
 
 
 def test_the_saving_of_every_action_leaves_out_a_host_alone_and_says_what_remains() -> None:
@@ -221,11 +222,11 @@ def test_the_saving_of_every_action_leaves_out_a_host_alone_and_says_what_remain
 def test_the_summary_says_when_every_action_together_frees_no_host_and_when_all_are_listed() -> None:
     audit = _audit(make([host("esx09", cluster=None)], [guest("erp", "vm-1", "esx09", ds="local09")],
                         datastores=[store("local09", ["esx09"])], clusters=[]))
-    text = " ".join(re.sub(r"<[^>]+>", " ", render_html(build_report(audit.analysis, audit.costing))).split())
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", render_html(build_report(audit.analysis, audit.costing)))).split())
     assert ("The one action of the remedy table frees no host: the tied host is alone in its cluster, which only "
-            "the project in action 1 (a second host and shared storage) would free; its saving is not counted "
-            "because its one-off cost is not known. The one-off cost of the action is not priced (1 project).") in text
+            "the project in action 1 (a second host and shared storage), of unknown cost, would free. The action's "
+            "one-off cost is not priced (1 project).") in text
     small = small_audit()
-    text = " ".join(re.sub(r"<[^>]+>", " ", render_html(build_report(small.analysis, small.costing))).split())
-    assert ("a year left. These are all the actions of the remedy table . The one-off cost of the 3 actions is not "
-            "priced (3 projects).") in text  # 'Together' already gave their saving
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", render_html(build_report(small.analysis, small.costing)))).split())
+    assert ("a year left. These are all the actions of the remedy table . The 3 actions' one-off cost is not priced "
+            "(3 projects).") in text  # 'Together' already gave their saving

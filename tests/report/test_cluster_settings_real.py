@@ -60,8 +60,8 @@ def test_bm900086_lists_every_cluster_setting_with_ha_off_alone_too() -> None:
         assert (f"{cluster} 1 DRS off, HA off (VMW-24) 1 host: no other host to move or restart guests on; DRS and HA "
                 "take effect only once a second host is added") in text
     assert "DP-ETS-Cluster01 2 HA off (VMW-24) a failed host's guests are not restarted elsewhere enable HA" in text
-    assert ("Disconnect 1 ISO image from mdc-esx1_datastore1 (minutes): 1 host can be emptied without powering off a "
-            "guest, by hand while DRS is off on MDC-ENT-Cluster1;") in text
+    assert ("Disconnect the ISO image of 1 guest on mdc-esx1_datastore1, at power-on too (minutes): 1 host can be "
+            "emptied without powering off a guest, by hand while DRS is off on MDC-ENT-Cluster1;") in text
 
 
 def test_ovh_no_longer_says_no_fix_is_needed() -> None:
