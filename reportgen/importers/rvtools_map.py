@@ -141,8 +141,12 @@ class Mapper(InfraMapping):
         self.unreadable.setdefault("vInfo", set()).add("Host")
         names = tuple(str(n) for n in lost["name"].drop_nulls().head(3).to_list())
         more = " …" if lost.height > len(names) else ""
+        unnamed = lost.filter(pl.col("name") == pl.col("vm_id")).height if "vm_id" in lost.columns else 0
+        nameless = (f"; {'all' if unnamed == lost.height else f'{unnamed:,} of them'} without a name either ('VM' "
+                    "empty, shown by their VM ID: probably edited out of the workbook)") if unnamed else ""
         self.issues.append(DataIssue(
-            "warning", self.raw.file, f"{lost.height:,} guest(s) have no 'Host' (e.g. {', '.join(names)}{more}): where "
+            "warning", self.raw.file, f"{lost.height:,} guest(s) have no 'Host' (e.g. {', '.join(names)}{more}"
+            f"{nameless}): where "
             "they run is unknown, so the checks that need each guest's host are not assessed; export vInfo again "
             "(a VM orphaned or inaccessible in vCenter has no host)", sheet=raw.sheet, row=int(lost["row"][0]),
             column="Host", rows=lost.height, quoted=names))

@@ -44,6 +44,24 @@ def test_a_guest_whose_host_cell_was_emptied_is_named(cli: Any, tmp_path: Path) 
     _unplaced(found, "RVTools_tabvInfo.csv")  # was silent: the guest cluster's topology became "unknown"
 
 
+def test_a_guest_without_host_or_name_is_said_to_have_neither(cli: Any, tmp_path: Path) -> None:
+    """licenseware: 34 rows had neither 'VM' nor 'Host'; the note named them 'vm-840, …' as if those were names."""
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    info = folder / "RVTools_tabvInfo.csv"
+    rows = list(csv.reader(io.StringIO(info.read_text(encoding="utf-8"))))
+    for r in (2, 3):  # sql02 and fs01
+        rows[r][rows[0].index("Host")] = ""
+    rows[2][rows[0].index("VM")] = ""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    info.write_text(text.getvalue(), encoding="utf-8")
+    code, err, found = _audit(cli, folder, tmp_path / "f.json")
+    assert code in (0, 1), err
+    [noted] = [i for i in found["data_quality"] if i["column"] == "Host" and "have no 'Host'" in i["message"]]
+    assert noted["message"].startswith("2 guest(s) have no 'Host' (e.g. vm-102, fs01; 1 of them without a name "
+                                       "either ('VM' empty, shown by their VM ID: probably edited out of the workbook))")
+
+
 def _merge(book: Path, out: Path, tab: str, column: str, first: int, last: int) -> Path:
     """``book`` with ``column`` of ``tab`` merged over spreadsheet rows first..last as Excel does it: the cells
     below the first are dropped and a mergeCells element follows the rows."""

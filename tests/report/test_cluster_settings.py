@@ -221,3 +221,12 @@ def test_a_host_freed_in_a_cluster_with_drs_off_is_not_called_freely_maintainabl
     assert ("1 host can be emptied without powering off a guest, by applying DRS's recommendations until DRS is "
             "fully automated on Prod;") in partial
     assert "freely maintainable" in _media_tied()
+
+
+def test_drs_off_warns_that_drs_may_need_a_licence_upgrade() -> None:
+    """bcspa1 runs vSphere Essentials Plus, which has no DRS: 'set DRS to fully automated' alone misleads."""
+    note = "DRS comes with vSphere Enterprise Plus and vSphere Foundation, not with Essentials"
+    off = _text(_analysis(_estate(_cluster("Prod", 2, drs_enabled=False), _cluster("Edge", 1))))
+    assert note in off and "turning it on may need a licence upgrade (a project, not a setting)" in off
+    manual = _text(_analysis(_estate(_cluster("Prod", 2, drs_behavior="manual"), _cluster("Edge", 1))))
+    assert "Cluster settings to fix" in manual and note not in manual  # DRS runs, so it is licensed
