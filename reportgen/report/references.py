@@ -25,6 +25,15 @@ _GUIDES = {
     "com.vmware.vsphere-lifecycle-manager.doc": "Lifecycle Manager",
     "com.vmware.vsphere.vm_admin.doc": "virtual machine administration",
 }
+_PAGES = {
+    "GUID-7291B20B-33A6-4E9C-A041-72ED68D385BB": "shared-storage support",
+    "GUID-6AA6AECB-73D3-4B0F-9CAA-D5F9446D3601": "vMotion of clustered guests",
+    "GUID-6BD834AE-69BB-4D0E-B0B6-7E176907E0C7": "limitations",
+    "GUID-1F39CF51-CDA5-40B7-B5AA-8CBA37C65314": "DRS groups",
+    "GUID-97B054E2-2EB0-4E10-855B-521A38776F39": "clustered VMDK",
+    "GUID-26F7CA5F-61F2-4789-A24B-D09172BF040C": "vVols",
+}
+"""What a guide's page is about, where one guide's pages are cited side by side (their addresses say only a GUID)."""
 MAX_TITLE = 70
 
 
@@ -42,8 +51,9 @@ def reference_title(url: str) -> str:
     parts = urlsplit(url)
     host, path = parts.netloc.lower(), [p for p in parts.path.split("/") if p]
     if host == "docs.vmware.com" and len(path) >= 4:
-        version = path[2]
-        return _short(f"VMware vSphere {version}: {_GUIDES.get(path[3], _words(path[3]))}")
+        version, page = path[2], _PAGES.get(path[-1].removesuffix(".html").upper())
+        guide = _GUIDES.get(path[3], _words(path[3]))
+        return _short(f"VMware vSphere {version}: {guide}" + (f", {page}" if page else ""))
     if host == "developer.broadcom.com" and path:
         name = path[-1].removesuffix(".html").rsplit(".", 1)[-1]
         version = next((p for p in path if re.match(r"^\d", p)), "")

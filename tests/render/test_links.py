@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from reportgen.render.html import render_html
 from reportgen.render.pdf import render_pdf
 from reportgen.report import build_report
-from reportgen.report.references import reference_title
+from reportgen.report.references import reference_title, titled_links
 from tests.report_fixtures import small_audit
 
 
@@ -50,5 +50,17 @@ def test_titles_name_publisher_and_document() -> None:
     assert reference_title("https://knowledge.broadcom.com/external/article/313527/enabling-or-disabling-"
                            "simultaneous-write.html") == "Broadcom KB 313527: Enabling or disabling simultaneous write"
     assert reference_title("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-windows-server-failover/"
-                           "GUID-7291B20B-33A6-4E9C-A041-72ED68D385BB.html") == "VMware vSphere 8.0: WSFC on vSphere"
+                           "GUID-7291B20B-33A6-4E9C-A041-72ED68D385BB.html") == (
+        "VMware vSphere 8.0: WSFC on vSphere, shared-storage support")
+    assert reference_title("https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-windows-server-failover/"
+                           "GUID-0000.html") == "VMware vSphere 8.0: WSFC on vSphere"
+
+
+def test_pages_of_one_guide_cited_together_have_their_own_titles() -> None:
+    """Before: 'WSFC on vSphere; WSFC on vSphere (2); WSFC on vSphere (3)' under each guest cluster page."""
+    from reportgen.rules import CATALOGUE
+
+    urls = tuple(dict.fromkeys(u for rule in ("VMW-02", "GEN-01", "GEN-02") for u in CATALOGUE[rule].references))
+    titles = [t for t, _ in titled_links(urls)]
+    assert len(titles) >= 3 and not any(t.endswith(")") for t in titles), titles
     assert len(reference_title("https://learn.microsoft.com/windows-server/" + "x-" * 80)) <= 70
