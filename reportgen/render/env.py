@@ -8,6 +8,7 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup, escape
 
+from ..report.charts import text_width
 from ..report.formats import money, number, percent, plural
 
 
@@ -48,10 +49,24 @@ SHORT_PART = 12
 """A part of a name between dots up to this long never breaks ('HQ-PROD-02', 'hqfscib01-a'); longer, it would overflow a narrow column."""
 
 
+_IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}")
+"""An IPv4 address (with a port) or an IPv6 address: a host named by its address is never broken at a dot."""
+_AVERAGE = text_width("a")
+"""The width of an average letter: names are measured in these, so 'MDC-ENT-Cluster1' counts wider than 16."""
+
+
+def letters(word: str) -> float:
+    """``word``'s width in average letters: capitals count wider, 'i', 'l', '.' narrower."""
+    return text_width(word) / _AVERAGE
+
+
 def breakable(value: object, whole: int = SHORT_PART) -> Markup:
     """A host, cluster, guest or owner name that breaks only after a dot or at a space, except inside a long
-    word between dots, which may also break after '_' and '-' (never mid-word). ``whole``: the longest word
-    kept on one line (a column wide enough for it may keep longer ones)."""
+    word between dots, which may also break after '_' and '-' (never mid-word). ``whole``: the widest word, in
+    average letters (:func:`letters`), kept on one line (a column wide enough for it may keep longer ones).
+    An IP address is never broken."""
+    if _IP.fullmatch(str(value)):
+        return Markup(f'<span class="nm">{escape(value)}</span>')
     parts = []
     for part in _DOTS.split(str(value)):
         if not part:
@@ -59,7 +74,7 @@ def breakable(value: object, whole: int = SHORT_PART) -> Markup:
         words = []
         for word in part.split(" "):
             text = str(escape(word))
-            words.append(f'<span class="nm">{text}</span>' if 0 < len(word) <= whole
+            words.append(f'<span class="nm">{text}</span>' if word and letters(word) <= whole
                          else _BREAK_AFTER.sub(r"\1<wbr>", text))
         parts.append(" ".join(words))
     return Markup("<wbr>".join(parts))
@@ -67,6 +82,8 @@ def breakable(value: object, whole: int = SHORT_PART) -> Markup:
 
 ZWSP, WJ = "\u200b", "\u2060"
 """A break opportunity and a word joiner: neither is drawn nor extracted from the PDF's text."""
+_LONG_BREAK = re.compile(r"([_-])(?=\S)")
+"""Where a word too wide to keep whole may break: after '_' or '-' ('MDC-ENT-' | 'Cluster1'), never mid-word."""
 _JOINED = re.compile(r"(?<=.)(?=.)(?<![A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[^A-Za-z0-9])")
 
 
@@ -76,14 +93,16 @@ def breakable_text(value: object, whole: int = SHORT_PART) -> Markup:
     it has a character that may end a line ('-', '/', ideographs); zero-width spaces let a name break after
     a dot and a long word after '_'; neither is drawn or extracted with the text.
 
-    The name is text alone, no element: a word wider than its whole column (which the columns are sized
+    An IP address is joined whole. The name is text alone, no element: a word wider than its whole column (which the columns are sized
     not to need) is cut where it meets the column's edge (``td``'s ``overflow-wrap``) rather than drawn
     over the next column."""
+    if _IP.fullmatch(str(value)):
+        return escape(_JOINED.sub(WJ, str(value)))
     parts = []
     for part in _DOTS.split(str(value)):
         if not part:
             continue
-        words = [_JOINED.sub(WJ, word) if len(word) <= whole else word.replace("_", "_" + ZWSP)
+        words = [_JOINED.sub(WJ, word) if letters(word) <= whole else _LONG_BREAK.sub(r"\1" + ZWSP, word)
                  for word in part.split(" ")]
         parts.append(" ".join(words))
     return escape(ZWSP.join(parts))

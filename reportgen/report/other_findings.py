@@ -32,8 +32,8 @@ class OtherFinding:
     severity: str
     """The highest severity of its findings here."""
     count: int
-    examples: tuple[str, ...]
-    """A few of its findings by guest and host ('web01 on esx02'), or by host alone."""
+    examples: tuple[tuple[str, str], ...]
+    """A few of its findings as (guest, host): 'web01' on 'esx02'; either may be empty (a host's finding)."""
 
 
 def shown_places(register: Iterable[RegisterRow], pages: Iterable[ClusterPage],
@@ -50,10 +50,10 @@ def shown_places(register: Iterable[RegisterRow], pages: Iterable[ClusterPage],
     return places
 
 
-def _example(f: Finding, guests: Mapping[str, str], hosts: Mapping[str, str]) -> str:
+def _example(f: Finding, guests: Mapping[str, str], hosts: Mapping[str, str]) -> tuple[str, str]:
     guest = guests.get(f.guest_key or "", "")
     host = hosts.get(f.host_key or "", f.host_key or "")
-    return f"{guest} on {host}" if guest and host else guest or host or f.evidence[:60]
+    return (guest, host) if guest or host else (f.evidence[:60], "")
 
 
 def other_findings(analysis: Analysis, places: Mapping[str, str]) -> tuple[OtherFinding, ...]:

@@ -112,3 +112,29 @@ def test_owner_names_up_to_sixteen_characters_stay_whole_in_the_register_and_fai
         tokens = {tok.strip(",") for line in part.splitlines() for tok in line.split()}
         assert {"team-platform", "data-engineering"} <= tokens
         assert not {"team-", "data-", "platform", "engineering"} & tokens
+
+
+def test_an_ip_address_is_never_broken_at_a_dot() -> None:
+    from reportgen.render.env import ZWSP, breakable_text
+
+    assert str(breakable("172.26.20.85")) == '<span class="nm">172.26.20.85</span>'
+    assert ZWSP not in str(breakable_text("172.26.20.85")) and ZWSP not in str(breakable_text("10.0.0.1:443"))
+    assert ZWSP in str(breakable_text("esx01.corp.example"))  # a host name still breaks after its dots
+
+
+def test_a_cluster_name_in_wide_capitals_breaks_at_a_hyphen_not_mid_word(tmp_path: Path) -> None:
+    """'MDC-ENT-Cluste|r1' in the register's Cluster column: 16 characters, but capitals are wider."""
+    audit = small_audit()
+    model = build_report(audit.analysis, audit.costing)
+    hosts = ("172.26.20.85", "192.168.101.240")
+    model = replace(model, register=tuple(replace(r, cluster="MDC-ENT-Cluster1", host=hosts[i % 2])
+                                          for i, r in enumerate(model.register)))
+    render_pdf(model, tmp_path / "r.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    register = text[text.index("Host maintenance register\n"):text.index("Wave plan\n")]
+    tokens = {tok.strip(",") for line in register.splitlines() for tok in line.split()}
+    assert {"MDC-ENT-", "Cluster1"} <= tokens or "MDC-ENT-Cluster1" in tokens
+    assert not [t for t in tokens if t.startswith("MDC-ENT-C") and t != "MDC-ENT-Cluster1"]  # not cut mid-word
+    assert "r1" not in tokens
+    assert set(hosts[:len(model.register)]) <= tokens  # each address on one line

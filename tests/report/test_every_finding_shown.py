@@ -98,4 +98,4 @@ def test_the_farm_export_shows_its_port_group_finding() -> None:
     audit = run_audit([real_export("abeggi-farm-lonati-4.7.1.xlsx")])
     model = build_report(audit.analysis, audit.costing, today=date(2026, 3, 10))
     other = _section(render_html(model), '<section class="other-findings')
-    assert "VMW-11 Port group missing on other hosts of the cluster medium 1 GRPSRVNETAPP on 172." in other
+    assert "VMW-11 Port group missing on other hosts of the cluster medium 1 GRPSRVNETAPP on 172.26.20.82" in other
