@@ -51,9 +51,9 @@ def test_with_ha_on_or_unknown_no_guest_is_said_to_stay_down_for_want_of_ha() ->
 
 def test_the_summary_says_how_many_one_host_failure_strands_at_most() -> None:
     text = _text(_estate(ha=False))
-    assert ("If a host failed, up to 2 of its guests would not restart on another host by themselves: "
-            "3 across the 2 hosts that have such guests, one host failing at a time. All of them only because HA is "
-            "off (VMW-24): they can be started on another host by hand") in text
+    assert ("If a host failed, up to 2 of its guests would not restart on another host by themselves "
+            "(3 across the 2 hosts that have such guests, counted one failure at a time). All of them wait only "
+            "because HA is off (VMW-24) and can be started on another host by hand") in text
     assert "If one of 2 hosts failed, 3 guests" not in text
 
 
@@ -64,11 +64,11 @@ def test_a_guest_tied_by_local_disks_on_a_cluster_with_ha_off_stays_down_the_oth
     estate = make(hosts, guests, datastores=[store("local01", ["esx01"]), store("san01", ["esx01", "esx02", "esx03"])],
                   clusters=[_cluster("Prod", False, 2), _cluster("Edge", True, 1)])
     text = _text(estate)
-    assert ("1 guest would stay down until their host is repaired: something ties them to it "
-            "(and HA is off for 1 of them).") in text
+    assert "1 guest would stay down until its host is repaired, whether HA is on or off: something ties it there." in text
     assert "2 running guests on 2 hosts would not restart by themselves only because high availability is off" in text
-    assert ("up to 2 of its guests would not restart on another host by themselves: 3 across the 2 hosts that have "
-            "such guests, one host failing at a time. 2 of them only because HA is off (VMW-24)") in text
+    assert ("up to 2 of its guests would not restart on another host by themselves (3 across the 2 hosts that have "
+            "such guests, counted one failure at a time). Of these 3, 2 wait only because HA is off (VMW-24) and can "
+            "be started on another host by hand; the other 1 stays down until its host is repaired") in text
 
 
 def test_turning_ha_on_is_not_offered_for_a_host_alone_in_its_cluster() -> None:
