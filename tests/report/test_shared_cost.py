@@ -21,7 +21,8 @@ def test_two_causes_of_one_guest_are_one_cost_in_the_summary() -> None:
     assert cost > 0 and [a.annual_cost for a in model.remedies] == [cost, cost]
     assert model.main_causes_overlap == "same"
     summary = _text(render_html(model), 'id="summary-page"')
-    assert f"The costliest causes, which share one {money(cost)} a year, are " in summary
+    assert (f"The costliest single cost is {money(cost)} a year, and 2 causes tie the same guests, so each must be "
+            "fixed to save it: ") in summary
     assert f"at {money(cost)} a year each" not in summary
 
 
