@@ -48,6 +48,10 @@ class DataIssue:
         return locate(self.file, self.sheet, self.row, self.column)
 
 
+EMPTY_TAB = "empty-tab"
+"""The tally of the notes on tabs with a header and no rows: the PDF names them in one row per export."""
+
+
 @dataclass(frozen=True)
 class TabStatus:
     """Whether one tab / object type was present in one source, and how many rows it had."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 import pyarrow as pa
 
-from ..estate import DataIssue, TabStatus
+from ..estate import EMPTY_TAB, DataIssue, TabStatus
 
 
 def _count(table: pa.Table, column: str) -> int:
@@ -63,7 +63,8 @@ def hollow_tabs(file: str, tabs: list[TabStatus], tables: Mapping[str, pa.Table]
         why = _contradiction(status.tab, tables, used)
         if why is None:
             issues.append(DataIssue("info", file, f"the {status.tab} tab has a header and no rows: read as none in "
-                                    "this export (RVTools writes a tab with nothing to list so)", sheet=sheet))
+                                    "this export (RVTools writes a tab with nothing to list so)", sheet=sheet,
+                                    tally=EMPTY_TAB, subject=status.tab))
             out.append(status)
             continue
         issues.append(DataIssue(

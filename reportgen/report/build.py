@@ -13,6 +13,7 @@ from typing import TypeVar
 from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
 from ..cost import MEDIA_RULES, UNKNOWN_OWNER, Costing, alone_host_keys, only_media
+from ..estate import EMPTY_TAB
 from ..history import History
 from ..host_labels import host_cluster_labels, host_labels
 from ..logo import read_logo
@@ -434,7 +435,15 @@ def _coverage_gaps(analysis: Analysis) -> list[CoverageGap]:
 _LEVELS = {"error": 0, "warning": 1, "info": 2}
 
 
-TALLIES = {UNOWNED: unowned_row}
+def _empty_tabs_row(tabs: Sequence[str]) -> str:
+    if len(tabs) == 1:
+        return f"the {tabs[0]} tab has a header and no rows: read as none in this export (RVTools writes a tab with " \
+            "nothing to list so)"
+    return (f"{len(tabs)} tabs have a header and no rows ({', '.join(tabs[:-1])} and {tabs[-1]}): read as none in this "
+            "export (RVTools writes a tab with nothing to list so)")
+
+
+TALLIES = {UNOWNED: unowned_row, EMPTY_TAB: _empty_tabs_row}
 """Issues counted in one row per file, by their tally: the row's text from the subjects' names."""
 
 
@@ -444,8 +453,8 @@ def _issue_groups(analysis: Analysis) -> list[IssueGroup]:
     for i in analysis.estate.issues:
         where = ", ".join(p for p in (Path(i.file).name, f"sheet {i.sheet}" if i.sheet else "",
                                       f"column '{i.column}'" if i.column else "") if p)
-        if i.tally in TALLIES:
-            tallied[(i.level, where, i.tally, i.skipped)].append(i.subject)
+        if i.tally in TALLIES:  # one row per file
+            tallied[(i.level, Path(i.file).name, i.tally, i.skipped)].append(i.subject)
         else:
             grouped[(i.level, where, i.message, i.skipped)].append(i.rows)
     groups = [IssueGroup(level, where, message, len(rows), sum(rows), skipped)

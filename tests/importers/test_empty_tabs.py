@@ -96,6 +96,25 @@ def test_a_header_only_tab_with_nothing_to_list_is_read_as_none_and_named(cli: A
     assert all(coverage[rule]["status"] == "assessed" for rule in _needing("vCD"))
 
 
+def test_header_only_tabs_of_one_export_are_one_row_of_the_pdf(tmp_path: Path) -> None:
+    """bcspa1's data quality had a row per header-only tab (dvPort, dvSwitch, vSnapshot, vUSB), one page for four
+    notes that say the same; the findings JSON keeps one entry per tab."""
+    from reportgen.audit import run_audit
+    from reportgen.report import build_report
+
+    folder = write_csv_folder(small_estate(), tmp_path / "export")
+    path = folder / "RVTools_tabvCD.csv"
+    path.write_bytes(path.read_bytes().split(b"\r\n", 1)[0] + b"\r\n")
+    (folder / "RVTools_tabvUSB.csv").write_bytes(b"VM,Powerstate,Template,Connected,Path,Host\r\n")
+    audit = run_audit([folder])
+    notes = [i for i in audit.analysis.estate.issues if "has a header and no rows" in i.message]
+    assert sorted(str(i.sheet) for i in notes) == ["RVTools_tabvCD.csv", "RVTools_tabvUSB.csv"]
+    rows = [g for g in build_report(audit.analysis, audit.costing).issues if "header and no rows" in g.message]
+    assert [(g.where, g.message) for g in rows] == [
+        ("export", "2 tabs have a header and no rows (vCD and vUSB): read as none in this export (RVTools writes a "
+                   "tab with nothing to list so)")]
+
+
 def test_an_empty_vinfo_file_still_stops_the_audit(cli: Any, tmp_path: Path) -> None:
     folder = write_csv_folder(small_estate(), tmp_path / "export")
     (folder / "RVTools_tabvInfo.csv").write_bytes(b"")
