@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import replace
 from datetime import date
@@ -140,3 +141,22 @@ def test_a_single_cluster_that_needs_the_most_waves_is_still_named_alone() -> No
     text = _bound_text({"Alpha": 3, "Beta": 2})
     assert "Cluster Alpha has 3 hosts and allows 1 down at once, so it alone needs 3 waves" in text
     assert "clusters of" not in text
+
+
+def test_a_wave_of_one_host_says_cannot_be_emptied_without_counting_and_its_chart_has_a_title() -> None:
+    """lonati's wave 5 read '172.26.20.85 / 1 of 1 cannot be emptied'; the chart began a page with no title."""
+    from reportgen.analysis import analyze
+    from reportgen.cost import cost_analysis
+    from reportgen.render.html import render_html
+    from reportgen.report import build_report
+    from tests.report_fixtures import CONFIG
+    from tests.rules.canonical import guest, host, make, store
+
+    estate = make([host("esx01"), host("esx02")], [guest("db1", "vm-1", "esx01", ds="local01")],
+                  datastores=[store("san01", ["esx01", "esx02"]), store("local01", ["esx01"])])
+    analysis = analyze(estate, CONFIG)
+    html = render_html(build_report(analysis, cost_analysis(analysis)))
+    plan = html[html.index('class="wave-plan"'):html.index("</figure>", html.index('class="wave-plan"'))]
+    text = " ".join(re.sub(r"<[^>]+>", " ", plan).split())
+    assert "esx01 cannot be emptied" in text and "1 of 1" not in text
+    assert "Maintenance waves" in text
