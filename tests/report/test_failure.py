@@ -51,9 +51,8 @@ def test_with_ha_on_or_unknown_no_guest_is_said_to_stay_down_for_want_of_ha() ->
 
 def test_the_summary_says_how_many_one_host_failure_strands_at_most() -> None:
     text = _text(_estate(ha=False))
-    assert ("If a host failed, up to 2 of its guests would not restart on another host by themselves "
-            "(3 across the 2 hosts that have such guests, counted one failure at a time). All of them wait only "
-            "because HA is off (VMW-24) and can be started on another host by hand") in text
+    assert ("If a host failed, up to 2 of its guests would not restart elsewhere by themselves (3 across 2 hosts, "
+            "one failure at a time): all only because HA is off (VMW-24), to be started elsewhere by hand") in text
     assert "If one of 2 hosts failed, 3 guests" not in text
 
 
@@ -66,9 +65,9 @@ def test_a_guest_tied_by_local_disks_on_a_cluster_with_ha_off_stays_down_the_oth
     text = _text(estate)
     assert "1 guest would stay down until its host is repaired, whether HA is on or off: something ties it there." in text
     assert "2 running guests on 2 hosts would not restart by themselves only because high availability is off" in text
-    assert ("up to 2 of its guests would not restart on another host by themselves (3 across the 2 hosts that have "
-            "such guests, counted one failure at a time). Of these 3, 2 wait only because HA is off (VMW-24) and can "
-            "be started on another host by hand; the other 1 stays down until its host is repaired") in text
+    assert ("up to 2 of its guests would not restart elsewhere by themselves (3 across 2 hosts, one failure at a "
+            "time): 2 only because HA is off (VMW-24), to be started elsewhere by hand; 1 stays down until its host "
+            "is repaired") in text
 
 
 def test_turning_ha_on_is_not_offered_for_a_host_alone_in_its_cluster() -> None:

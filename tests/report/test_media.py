@@ -91,7 +91,7 @@ def test_one_count_of_hosts_that_cannot_be_emptied_split_by_what_they_need() -> 
     assert ("3 hosts: 2 cannot be emptied today (1 needs guests powered off; 1 only needs media disconnected "
             "first, then empties by live migration with no power-off: esx01), 1 not found tied") in text
     waves = text[text.index("Wave plan"):]
-    assert "cannot be emptied (1 only until media are disconnected)" in waves
+    assert "esx01 cannot be emptied (only until media are disconnected)" in waves  # a wave of one host
     assert "2 of 3 found tied" in text  # the map's line for the cluster: the same two hosts
     assert "cannot be emptied today: media to disconnect (no power-off)" in text  # the map's legend
 
