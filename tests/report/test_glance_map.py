@@ -63,6 +63,13 @@ def test_unchecked_hosts_are_neutral_and_the_legend_counts_the_checks() -> None:
     assert "can be emptied by live migration" not in texts
 
 
+def test_a_partly_checked_map_with_every_host_tied_does_not_offer_green_in_its_legend() -> None:
+    svg = charts.evacuability_map("map", [charts.MapRow("BC", ("later", "later"), not_run=4)],
+                                  unchecked_label="no tie found by the 24 checks that ran; 4 could not run")
+    assert charts.OK not in _legend(svg) and "can be emptied by live migration" not in _texts(svg)
+    assert "0 of 2 found tied + 2 when started; 4 checks not run" in _texts(svg)
+
+
 def test_full_coverage_keeps_green_and_the_plain_count() -> None:
     svg = charts.evacuability_map("map", [charts.MapRow("Prod", ("tied", "free", "free"))])
     assert _squares(svg) == {charts.BAD: 1, charts.OK: 2}
