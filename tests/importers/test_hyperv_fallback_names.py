@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +14,7 @@ import polars as pl
 from reportgen.importers.hyperv import load_hyperv
 from reportgen.importers.hyperv_values import node_label
 from reportgen.importers.rvtools_map import MapOptions
-from tests.conftest import SAMPLES
-
-BUNDLE = SAMPLES / "hyperv" / "hyperv-3node.zip"
-
-
-def _members() -> dict[str, bytes]:
-    with zipfile.ZipFile(BUNDLE) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _rows(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+from tests.importers import hyperv_bundle as bundle
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -37,7 +24,7 @@ def _csv(rows: list[list[str]]) -> bytes:
 
 
 def _set(members: dict[str, bytes], file: str, vm: str, changes: dict[str, str]) -> dict[str, bytes]:
-    rows = _rows(members[file])
+    rows = bundle.rows(members[file])
     header = rows[0]
     for row in rows[1:]:
         if row[header.index("VMName")] == vm:
@@ -46,19 +33,6 @@ def _set(members: dict[str, bytes], file: str, vm: str, changes: dict[str, str])
     return {**members, file: _csv(rows)}
 
 
-def _zip(path: Path, members: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return path
-
-
-def _audit(cli: Any, members: dict[str, bytes], tmp_path: Path) -> dict[str, Any]:
-    out = tmp_path / "f.json"
-    result = cli(["audit", _zip(tmp_path / "bundle.zip", members), "--json", out, "-q"])
-    assert result.code in (0, 1), result.stderr
-    found: dict[str, Any] = json.loads(out.read_text())
-    return found
 
 
 def test_a_node_no_file_names_is_shown_whole_never_by_the_end_of_its_key() -> None:
@@ -68,23 +42,23 @@ def test_a_node_no_file_names_is_shown_whole_never_by_the_end_of_its_key() -> No
 
 
 def test_two_nodes_owning_vm_roles_without_vms_are_named_apart(cli: Any, tmp_path: Path) -> None:
-    members = _members()
-    rows = _rows(members["Get-ClusterGroup.csv"])
+    members = bundle.members()
+    rows = bundle.rows(members["Get-ClusterGroup.csv"])
     header = rows[0]
     for node in ("rack1/HV09", "rack2/HV09"):
         row = dict.fromkeys(header, "")
         row.update(Cluster="HVCL01", Name=f"VM on {node}", OwnerNode=node, State="Online", GroupType="VirtualMachine")
         rows.append([row[h] for h in header])
-    found = _audit(cli, {**members, "Get-ClusterGroup.csv": _csv(rows)}, tmp_path)
+    found = bundle.audit_members(cli, {**members, "Get-ClusterGroup.csv": _csv(rows)}, tmp_path)
     said = [d["message"] for d in found["data_quality"] if "lists no VM although the cluster" in d["message"]]
     assert sorted(m.split(" lists")[0] for m in said) == ["rack1/HV09", "rack2/HV09"]
     assert not any("hyperv/" in m for m in said)
 
 
 def test_a_vm_without_a_name_is_shown_by_its_vmid_and_said(cli: Any, tmp_path: Path) -> None:
-    members = _set(_members(), "Get-VM.csv", "FILE01", {"Name": ""})
+    members = _set(bundle.members(), "Get-VM.csv", "FILE01", {"Name": ""})
     members = _set(members, "Get-VM.csv", "FILE01", {"VMName": ""})
-    found = _audit(cli, members, tmp_path)
+    found = bundle.audit_members(cli, members, tmp_path)
     vm_id = "fd36778b-3238-5c28-853b-c3b9ca5baa9c"
     [issue] = [d for d in found["data_quality"] if d["column"] == "Name" and "have no Name" in d["message"]]
     assert issue["sheet"] == "Get-VM.csv" and issue["level"] == "warning" and vm_id in issue["message"]
@@ -93,8 +67,8 @@ def test_a_vm_without_a_name_is_shown_by_its_vmid_and_said(cli: Any, tmp_path: P
 
 
 def test_a_nameless_replica_copy_is_not_shown_as_its_primary(tmp_path: Path) -> None:
-    members = _members()
-    rows = _rows(members["Get-VM.csv"])
+    members = bundle.members()
+    rows = bundle.rows(members["Get-VM.csv"])
     header = rows[0]
     at = {h: i for i, h in enumerate(header)}
     [primary] = [r for r in rows[1:] if r[at["VMName"]] == "FILE01"]
@@ -103,8 +77,8 @@ def test_a_nameless_replica_copy_is_not_shown_as_its_primary(tmp_path: Path) -> 
     primary[at["ReplicationMode"]] = "Primary"
     for row in (primary, copy):
         row[at["Name"]] = row[at["VMName"]] = ""
-    bundle = _zip(tmp_path / "bundle.zip", {**members, "Get-VM.csv": _csv([*rows, copy])})
-    guests = pl.from_arrow(load_hyperv(bundle, 0, MapOptions()).guests)
+    edited = bundle.zip_members(tmp_path / "bundle.zip", {**members, "Get-VM.csv": _csv([*rows, copy])})
+    guests = pl.from_arrow(load_hyperv(edited, 0, MapOptions()).guests)
     assert isinstance(guests, pl.DataFrame)
     shown = sorted(guests.filter(pl.col("vm_id") == primary[at["VMId"]])["name"].to_list())
     assert shown == [primary[at["VMId"]], f"{primary[at['VMId']]} (Replica copy on HV01)"]
@@ -112,12 +86,12 @@ def test_a_nameless_replica_copy_is_not_shown_as_its_primary(tmp_path: Path) -> 
 
 
 def test_one_volume_written_in_two_cases_is_one_datastore(tmp_path: Path) -> None:
-    members = _members()
-    rows = _rows(members["Get-VMHardDiskDrive.csv"])
+    members = bundle.members()
+    rows = bundle.rows(members["Get-VMHardDiskDrive.csv"])
     path = rows[0].index("Path")
     for row in rows[1:]:
         row[path] = row[path].replace("C:\\ClusterStorage\\Volume1", "c:\\clusterstorage\\VOLUME1")
-    estate = load_hyperv(_zip(tmp_path / "bundle.zip", {**members, "Get-VMHardDiskDrive.csv": _csv(rows)}), 0,
+    estate = load_hyperv(bundle.zip_members(tmp_path / "bundle.zip", {**members, "Get-VMHardDiskDrive.csv": _csv(rows)}), 0,
                          MapOptions())
     stores = estate.tables["datastores"].column("name").to_pylist()
     assert [s for s in stores if s.lower() == "c:\\clusterstorage\\volume1"] == ["C:\\ClusterStorage\\Volume1"]
@@ -128,8 +102,8 @@ def test_one_volume_written_in_two_cases_is_one_datastore(tmp_path: Path) -> Non
 
 
 def test_a_local_drive_of_a_vm_on_no_known_host_is_said_not_dropped(tmp_path: Path) -> None:
-    members = _set(_members(), "Get-VM.csv", "LOCALAPP01", {"ComputerName": ""})
-    estate = load_hyperv(_zip(tmp_path / "bundle.zip", members), 0, MapOptions())
+    members = _set(bundle.members(), "Get-VM.csv", "LOCALAPP01", {"ComputerName": ""})
+    estate = load_hyperv(bundle.zip_members(tmp_path / "bundle.zip", members), 0, MapOptions())
     [issue] = [i for i in estate.issues if "local drive of a VM whose host is unknown" in i.message]
     assert issue.level == "warning" and "D:\\Hyper-V\\LOCALAPP01" in issue.message
 
@@ -137,12 +111,12 @@ def test_a_local_drive_of_a_vm_on_no_known_host_is_said_not_dropped(tmp_path: Pa
 def test_one_volume_path_in_two_clusters_is_two_datastores(tmp_path: Path) -> None:
     """Every cluster has its own C:\\ClusterStorage\\Volume1: nodes of two clusters in one export (loose files
     from several clusters) must not make their volumes one datastore seen by one cluster's nodes."""
-    members = _members()
-    rows = _rows(members["Get-ClusterNode.csv"])
+    members = bundle.members()
+    rows = bundle.rows(members["Get-ClusterNode.csv"])
     for row in rows[1:]:
         if row[1] == "HV03":
             row[0] = "HVCL02"
-    estate = load_hyperv(_zip(tmp_path / "bundle.zip", {**members, "Get-ClusterNode.csv": _csv(rows)}), 0,
+    estate = load_hyperv(bundle.zip_members(tmp_path / "bundle.zip", {**members, "Get-ClusterNode.csv": _csv(rows)}), 0,
                          MapOptions())
     stores = pl.from_arrow(estate.tables["datastores"])
     assert isinstance(stores, pl.DataFrame)

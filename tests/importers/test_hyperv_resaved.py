@@ -7,25 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import SAMPLES
-
-BUNDLE = SAMPLES / "hyperv" / "hyperv-3node.zip"
-
-
-def _members() -> dict[str, bytes]:
-    with zipfile.ZipFile(BUNDLE) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _rows(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+from tests.importers import hyperv_bundle as bundle
 
 
 def _csv(rows: list[list[str]], delimiter: str = ",") -> bytes:
@@ -37,8 +24,8 @@ def _csv(rows: list[list[str]], delimiter: str = ",") -> bytes:
 def _edited(file: str, match: dict[str, str], column: str, value: str, every: bool = False) -> dict[str, bytes]:
     """The bundle with ``column`` set to ``value`` in the first row of ``file`` (every row with ``every``) whose
     cells equal ``match``, written back as Excel writes a CSV (quoted only where needed)."""
-    members = _members()
-    rows = _rows(members[file])
+    members = bundle.members()
+    rows = bundle.rows(members[file])
     header = rows[0]
     hits = [r for r in rows[1:] if all(r[header.index(k)] == v for k, v in match.items())]
     assert hits, match
@@ -47,19 +34,6 @@ def _edited(file: str, match: dict[str, str], column: str, value: str, every: bo
     return {**members, file: _csv(rows)}
 
 
-def _zip(path: Path, members: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return path
-
-
-def _audit(cli: Any, members: dict[str, bytes], tmp_path: Path) -> dict[str, Any]:
-    out = tmp_path / "f.json"
-    result = cli(["audit", _zip(tmp_path / "bundle.zip", members), "--json", out, "-q"])
-    assert result.code in (0, 1), result.stderr
-    found: dict[str, Any] = json.loads(out.read_text())
-    return found
 
 
 def _coverage(found: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -75,16 +49,16 @@ def _line(found: dict[str, Any], column: str, words: str) -> dict[str, Any]:
 def test_error_values_in_two_disk_paths_do_not_make_a_shared_disk(cli: Any, tmp_path: Path, error: str) -> None:
     """Two '#N/A' paths are equal text: read as values, SQLFCI-N1 and FILE01 would share a virtual disk."""
     members = _edited("Get-VMHardDiskDrive.csv", {"VMName": "SQLFCI-N1", "ControllerLocation": "0"}, "Path", error)
-    rows = _rows(members["Get-VMHardDiskDrive.csv"])
+    rows = bundle.rows(members["Get-VMHardDiskDrive.csv"])
     path = rows[0].index("Path")
     [file01] = [r for r in rows[1:] if r[0] == "FILE01" and r[path].endswith(".vhdx")]
     file01[path] = error
-    found = _audit(cli, {**members, "Get-VMHardDiskDrive.csv": _csv(rows)}, tmp_path)
+    found = bundle.audit_members(cli, {**members, "Get-VMHardDiskDrive.csv": _csv(rows)}, tmp_path)
     members_of = [sorted(g["name"] for g in c["guests"]) for c in found["faux_clusters"]]
     assert ["FILE01", "SQLFCI-N1"] not in members_of and ["SQLFCI-N1", "SQLFCI-N2"] in members_of
     issue = _line(found, "Path", "spreadsheet error value")
     assert issue["sheet"] == "Get-VMHardDiskDrive.csv" and issue["rows"] == 2 and issue["level"] == "warning"
-    assert error in _rows(_csv(rows))[issue["row"] - 1]  # the row named holds it
+    assert error in bundle.rows(_csv(rows))[issue["row"] - 1]  # the row named holds it
     hyv01 = _coverage(found)["HYV-01"]
     assert hyv01["status"] != "assessed"
     assert "Get-VMHardDiskDrive column 'Path' has cells holding a spreadsheet error value" in hyv01["reason"]
@@ -93,7 +67,7 @@ def test_error_values_in_two_disk_paths_do_not_make_a_shared_disk(cli: Any, tmp_
 def test_a_vmid_excel_damaged_leaves_the_vm_out_counted_and_the_checks_not_assessed(cli: Any,
                                                                                    tmp_path: Path) -> None:
     members = _edited("Get-VM.csv", {"VMName": "FILE01"}, "VMId", "#N/A")
-    found = _audit(cli, members, tmp_path)
+    found = bundle.audit_members(cli, members, tmp_path)
     issue = _line(found, "VMId", "spreadsheet error value")
     assert issue["sheet"] == "Get-VM.csv" and issue["row"] is not None and issue["rows"] == 1
     skipped = [d for d in found["data_quality"] if d["skipped"] and "no VMId (or Id) that can be read" in d["message"]]
@@ -107,7 +81,7 @@ def test_a_vmid_excel_damaged_leaves_the_vm_out_counted_and_the_checks_not_asses
 
 def test_a_vmid_in_exponent_form_is_not_read_as_an_id(cli: Any, tmp_path: Path) -> None:
     members = _edited("Get-VM.csv", {"VMName": "FILE01"}, "VMId", "1.23457E+15")
-    found = _audit(cli, members, tmp_path)
+    found = bundle.audit_members(cli, members, tmp_path)
     issue = _line(found, "VMId", "long numbers as Excel re-saves them")
     assert issue["sheet"] == "Get-VM.csv" and "'1.23457E+15'" in issue["message"]
     assert "Export the file again with Export-Csv" in issue["message"] and "RVTools" not in issue["message"]
@@ -116,14 +90,14 @@ def test_a_vmid_in_exponent_form_is_not_read_as_an_id(cli: Any, tmp_path: Path) 
 
 def test_wwpns_excel_turned_into_the_same_number_are_unknown(cli: Any, tmp_path: Path) -> None:
     members = _edited("Get-VMFibreChannelHba.csv", {"VMName": "VFC01"}, "WorldWidePortNameSetA", "5.00144E+15")
-    found = _audit(cli, members, tmp_path)
+    found = bundle.audit_members(cli, members, tmp_path)
     issue = _line(found, "WorldWidePortNameSetA", "long numbers as Excel re-saves them")
     assert issue["sheet"] == "Get-VMFibreChannelHba.csv" and issue["rows"] == 1 and issue["row"] == 2
 
 
 def test_a_size_excel_rounded_is_read_and_said_to_be_rounded(cli: Any, tmp_path: Path) -> None:
     members = _edited("Get-VHD.csv", {"ComputerName": "HV01"}, "Size", "1.07374E+11", every=True)
-    found = _audit(cli, members, tmp_path)
+    found = bundle.audit_members(cli, members, tmp_path)
     issue = _line(found, "Size", "size(s) in bytes are long numbers")
     assert issue["level"] == "info" and issue["sheet"] == "Get-VHD.csv" and issue["rows"] >= 2
     assert "rounded" in issue["message"]
@@ -131,13 +105,13 @@ def test_a_size_excel_rounded_is_read_and_said_to_be_rounded(cli: Any, tmp_path:
 
 
 def test_an_error_value_in_notes_is_what_someone_typed(cli: Any, tmp_path: Path) -> None:
-    found = _audit(cli, _edited("Get-VM.csv", {"VMName": "FILE01"}, "Notes", "#N/A"), tmp_path)
+    found = bundle.audit_members(cli, _edited("Get-VM.csv", {"VMName": "FILE01"}, "Notes", "#N/A"), tmp_path)
     assert not [d for d in found["data_quality"] if d["column"] == "Notes"]
     assert {c["status"] for c in found["coverage"]} == {"assessed"}
 
 
 def _every(members: dict[str, bytes], file: str, column: str, value: str) -> dict[str, bytes]:
-    rows = _rows(members[file])
+    rows = bundle.rows(members[file])
     at = rows[0].index(column)
     for row in rows[1:]:
         row[at] = value
@@ -150,9 +124,9 @@ def test_a_german_excel_resave_with_its_error_word_and_a_rounded_size(cli: Any, 
     members = _edited("Get-VMHardDiskDrive.csv", {"VMName": "FS-N2", "ControllerLocation": "1"}, "Path", "#NV")
     members = {**members, "Get-VHD.csv": _edited("Get-VHD.csv", {"ComputerName": "HV02"}, "Size", "1,07374E+11",
                                                  every=True)["Get-VHD.csv"]}
-    german = {n: _csv(_rows(d), delimiter=";") if n.endswith(".csv") else d for n, d in members.items()}
+    german = {n: _csv(bundle.rows(d), delimiter=";") if n.endswith(".csv") else d for n, d in members.items()}
     assert german["Get-VM.csv"].startswith(b"\xef\xbb\xbf") and b"\r\n" in german["Get-VM.csv"]
-    found = _audit(cli, german, tmp_path)
+    found = bundle.audit_members(cli, german, tmp_path)
     issue = _line(found, "Path", "spreadsheet error value")
     assert issue["sheet"] == "Get-VMHardDiskDrive.csv" and issue["rows"] == 1
     assert _line(found, "Size", "size(s) in bytes")["sheet"] == "Get-VHD.csv"
@@ -160,13 +134,13 @@ def test_a_german_excel_resave_with_its_error_word_and_a_rounded_size(cli: Any, 
 
 
 def test_a_column_of_only_whitespace_is_unknown_not_empty(cli: Any, tmp_path: Path) -> None:
-    found = _audit(cli, _every(_members(), "Get-VMHardDiskDrive.csv", "Path", "   "), tmp_path)
+    found = bundle.audit_members(cli, _every(bundle.members(), "Get-VMHardDiskDrive.csv", "Path", "   "), tmp_path)
     hyv01 = _coverage(found)["HYV-01"]
     assert hyv01["status"] == "not-assessed" and "'Path' present but empty" in hyv01["reason"]
 
 
 def test_every_vmid_damaged_is_no_vm_at_all_and_nothing_assessed(cli: Any, tmp_path: Path) -> None:
-    found = _audit(cli, _every(_members(), "Get-VM.csv", "VMId", "#N/A"), tmp_path)
+    found = bundle.audit_members(cli, _every(bundle.members(), "Get-VM.csv", "VMId", "#N/A"), tmp_path)
     assert _line(found, "VMId", "spreadsheet error value")["rows"] == 23
     assert [d for d in found["data_quality"] if d["level"] == "error" and "lists no VM at all" in d["message"]]
     assert found["faux_clusters"] == [] and "assessed" not in {c["status"] for c in found["coverage"]}
