@@ -216,16 +216,17 @@ def _findings_list(analysis: Analysis, files: dict[int, str], host_files: dict[s
             "timing": f.timing, "effects": sorted(e.value for e in f.effects),
             "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,
             "steps": list(f.steps), "accepted": finding_accepted(acceptance, i),
-            **_where(f.source, context.get(f.guest_key or "", {}),
-                     host_cluster.get(f.host_key) if f.host_key else _home(f, homes, files)[0],
-                     host_files.get(f.host_key) if f.host_key else _home(f, homes, files)[1]),
+            **_where(f.source, context.get(f.guest_key or "", {}), *_place(f, host_cluster, host_files, homes, files)),
         }
         for i, f in enumerate(analysis.findings)
     ]
 
 
-def _home(f: Finding, homes: dict[str, tuple[str, int]], files: dict[int, str]) -> tuple[str | None, str | None]:
-    """(cluster, export file) of a finding on a cluster's settings (VMW-24, VMW-25), which names no host."""
+def _place(f: Finding, host_cluster: dict[str, str | None], host_files: dict[str, str | None],
+           homes: dict[str, tuple[str, int]], files: dict[int, str]) -> tuple[str | None, str | None]:
+    """(cluster, export file) of a finding's host, else of the cluster whose settings it is on (VMW-24, VMW-25)."""
+    if f.host_key:
+        return host_cluster.get(f.host_key), host_files.get(f.host_key)
     if f.cause is None or f.cause.kind != "cluster" or f.cause.identity not in homes:
         return None, None
     name, source = homes[f.cause.identity]
