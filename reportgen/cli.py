@@ -396,7 +396,7 @@ def _audit(args: argparse.Namespace, err: TextIO) -> int:
     if args.include or args.exclude:
         from dataclasses import replace
 
-        from .scope import parse_rules
+        from .scope_rules import parse_rules
 
         config = replace(config, scope=config.scope.plus(parse_rules(args.include or (), args.exclude or ())))
     if args.history and Path(args.history).exists() and not Path(args.history).is_dir():

@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import ConfigError, UsageError
 from .logo import read_logo
-from .scope import ScopeSettings, parse_rules
+from .scope_rules import ScopeSettings, parse_rules
 
 DEFAULT_TOML = """\
 # reportgen audit configuration. Every key is optional; the values shown are the defaults.

@@ -28,40 +28,16 @@ import pyarrow.compute as pc
 
 from .errors import UsageError
 from .estate import DataIssue, Estate
+from .scope_rules import FIELDS, ScopeSettings
 from .vm_counts import VmCounts, vm_counts
 
 if TYPE_CHECKING:
     from .analysis import GuestClusterResult
     from .rules.records import Coverage, Finding
 
-FIELDS = ("vcenter", "datacenter", "cluster", "host")
 GUEST_TABLES = ("disks", "nics", "devices")
 MAX_LISTED = 12
 """Values listed in full when a pattern matches nothing; beyond, the closest ones."""
-
-
-@dataclass(frozen=True)
-class ScopeRule:
-    field: str
-    pattern: str
-    origin: str = "--include"
-    """Where it was given: ``--include``, ``--exclude``, ``[scope] include`` …"""
-
-    @property
-    def text(self) -> str:
-        return f"{self.field}={self.pattern}"
-
-
-@dataclass(frozen=True)
-class ScopeSettings:
-    include: tuple[ScopeRule, ...] = ()
-    exclude: tuple[ScopeRule, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.include or self.exclude)
-
-    def plus(self, other: ScopeSettings) -> ScopeSettings:
-        return ScopeSettings(self.include + other.include, self.exclude + other.exclude)
 
 
 @dataclass(frozen=True)
@@ -109,22 +85,6 @@ class ScopeNote:
     def redacted(self, key: Callable[[str], str], name: Callable[[str], str]) -> ScopeNote:
         return replace(self, boundary=tuple(key(k) for k in self.boundary),
                        boundary_hosts=tuple((key(k), name(h)) for k, h in self.boundary_hosts), withheld=True)
-
-
-def parse_rule(text: str, origin: str) -> ScopeRule:
-    """``cluster=Prod*`` -> ScopeRule; raises UsageError naming ``origin`` when it is not FIELD=PATTERN."""
-    field, sep, pattern = text.partition("=")
-    field = field.strip().lower()
-    if not sep or field not in FIELDS or not pattern.strip():
-        raise UsageError(f"{origin} {text!r} is not FIELD=PATTERN", hint=f"FIELD is one of {', '.join(FIELDS)}, "
-                         "e.g. cluster=Prod* (wildcards * and ?)")
-    return ScopeRule(field, pattern.strip(), origin)
-
-
-def parse_rules(include: Iterable[str], exclude: Iterable[str], origin: str = "") -> ScopeSettings:
-    prefix = f"{origin} " if origin else "--"
-    return ScopeSettings(tuple(parse_rule(t, f"{prefix}include") for t in include),
-                         tuple(parse_rule(t, f"{prefix}exclude") for t in exclude))
 
 
 def _matches(pattern: str, values: tuple[str, ...]) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pypdf
@@ -102,3 +104,24 @@ def test_every_template_compiles_before_the_model_arrives() -> None:
     assert {"report.html", "_register.html", "pack.html", "compare.html"} <= names
     loaded = {key[1] for key in env.cache}
     assert names <= loaded
+
+
+def test_the_worker_starts_before_polars_or_pyarrow_load(tmp_path: Path) -> None:
+    """The worker loads WeasyPrint while the parent imports polars and reads: started after them, the
+    two would compete for the cores while the exports are read (the configuration's scope rules
+    once pulled both in)."""
+    sample = Path(__file__).parents[2] / "samples" / "rvtools" / "acme-vc01.xlsx"
+    config = tmp_path / "reportgen.toml"
+    config.write_text('[scope]\ninclude = ["host=*"]\n', encoding="utf-8")
+    probe = (
+        "import sys\nimport reportgen.cli as cli\nseen = []\n"
+        "def spy():\n"
+        "    seen.append(sorted({m.split('.')[0] for m in sys.modules} & {'polars', 'pyarrow'}))\n"
+        "    return None\n"
+        "cli._start_pdf_worker = spy\n"
+        f"status = cli.main(['audit', {str(sample)!r}, '-o', {str(tmp_path / 'r.pdf')!r}, '-q', "
+        f"'--config', {str(config)!r}, '--include', 'cluster=*'])\n"
+        "print(status, seen)\n"
+    )
+    out = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "[[]]"], out.stdout + out.stderr
