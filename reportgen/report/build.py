@@ -212,6 +212,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
     pinned = {g.key for h in analysis.hosts for g in h.blockers}
     media = {g.key for h in analysis.hosts for g in h.blockers if only_media(g)}
     pinned_later = {g.key for h in analysis.hosts for g in h.blockers_at_power_on}
+    off_tied = {g.key: g.name for h in analysis.hosts for g in h.blockers_at_power_on if g.key not in pinned}
     stranded_hosts = [h for h in analysis.hosts if h.stranded]
     not_assessed = {c.rule for c in analysis.coverage if c.status == "not-assessed"}
     assessed = {c.rule for c in analysis.coverage if c.status == "assessed"}
@@ -238,6 +239,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         outage_priced=bool(analysis.config.cost.outage_cost_per_minute
                            or analysis.config.cost.service_outage_cost_per_minute),
         media_guests=len(media), media_hosts=media_only_hosts(analysis),
+        off_tied=tuple(sorted(off_tied.values())) if len(off_tied) <= 2 else (),
         stranded_worst=max((len(h.stranded) for h in stranded_hosts), default=0),
         no_ha_guests=len({g.key for h in stranded_hosts for g in h.stranded if NO_HA in g.rules}),
         no_ha_hosts=sum(1 for h in stranded_hosts if any(NO_HA in g.rules for g in h.stranded)),

@@ -78,6 +78,9 @@ class Summary:
     then they empty by live migration, no power-off."""
     agents: int = 0
     """vSphere Cluster Services agent VMs (vCLS): vSphere runs them itself, counted apart from the guests."""
+    off_tied: tuple[str, ...] = ()
+    """Names of the guests off today that would tie a host once started, when there are at most two (the cover
+    names them, so that a reader sees at once whether they are ever meant to run again)."""
     guest_clusters_unknown: bool = False
     """The checks that find guest clusters (shared disks: GEN-01, HYV-01, HYV-02) could not run on some export:
     the wave plan cannot promise that no guest cluster loses two nodes in one wave."""
