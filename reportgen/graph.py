@@ -3,8 +3,9 @@
 The graph kernels of :mod:`reportgen._core` are called from here only (the sheet scanner, the
 other compiled module, serves the importers). It takes plain index arrays
 (any integer dtype, converted to C-contiguous int32), checks them in O(n) numpy (dtype,
-shape, bounds, lengths) so that the kernels can run without bounds checks, calls the kernels,
-and turns failures into :class:`~reportgen.errors.CoreError`.
+shape, bounds, lengths: :mod:`reportgen.graph_checks`, whose failures are
+:class:`~reportgen.errors.CoreError`) so that the kernels can run without bounds checks, and
+calls the kernels.
 
 Indices: guests ``0..n_guests-1``, hosts ``0..n_hosts-1``, vSphere / Hyper-V clusters
 ``0..n_clusters-1``, rules ``0..n_rules-1``, causes ``0..n_causes-1``; -1 means unknown or
@@ -23,19 +24,25 @@ from ._core import closure as _closure
 from ._core import components as _components
 from ._core import remediation as _remediation
 from ._core import waves as _waves
-from .errors import CoreError
+from .graph_checks import (
+    IndexArray,
+    Int64Array,
+    as_index,
+    check_count,
+    check_edges,
+    check_range,
+    flags,
+    index_array,
+    memory_mib,
+)
 
-IndexArray = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
-Int64Array = npt.NDArray[np.int64]
 Int8Array = npt.NDArray[np.int8]
 
 IN_A_BOX, ACROSS_BOXES, MIXED, UNKNOWN = 0, 1, 2, 3
 TOPOLOGY_NAMES = ("in-a-box", "across-boxes", "mixed", "unknown")
 """``TOPOLOGY_NAMES[topology]`` is the findings-JSON spelling of a guest cluster's topology."""
 
-_I32 = np.iinfo(np.int32)
-_MAX_MEMORY_MIB = 1 << 36
 
 
 @dataclass(frozen=True)
@@ -192,88 +199,15 @@ class Pinning:
 # --------------------------------------------------------------------------- validation
 
 
-def as_index(values: object, name: str) -> IndexArray:
-    """A C-contiguous int32 copy/view of ``values``; raises CoreError if it cannot be one."""
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise CoreError(f"{name} must be one-dimensional, got shape {array.shape}")
-    if array.size and not np.issubdtype(array.dtype, np.integer):
-        raise CoreError(f"{name} must hold integers, got dtype {array.dtype}")
-    if array.size and (array.max() > _I32.max or array.min() < _I32.min):
-        raise CoreError(f"{name} does not fit in int32")
-    return np.ascontiguousarray(array, dtype=np.int32)
-
-
-def check_edges(n: int, src: IndexArray, dst: IndexArray, name: str = "edges") -> None:
-    """Raise CoreError unless src/dst are equal-length arrays of indices in [0, n)."""
-    _check_count(n, "node count")
-    if src.shape != dst.shape:
-        raise CoreError(f"{name}: {src.size} sources but {dst.size} targets")
-    _check_range(src, 0, n, f"{name} source")
-    _check_range(dst, 0, n, f"{name} target")
-
-
-def _check_count(n: object, name: str) -> int:
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or not 0 <= n <= _I32.max:
-        raise CoreError(f"{name} must be an integer in [0, {_I32.max}], got {n!r}")
-    return int(n)
-
-
-def _check_range(array: IndexArray, lo: int, hi: int | None, name: str) -> None:
-    """Every value in [lo, hi) (hi None: no upper limit); names the first offender."""
-    if not array.size:
-        return
-    low, high = int(array.min()), int(array.max())
-    if low >= lo and (hi is None or high < hi):
-        return
-    bad = (array < lo) if hi is None else (array < lo) | (array >= hi)
-    at = int(np.flatnonzero(bad)[0])
-    upper = "" if hi is None else f", {hi})"
-    span = f"[{lo}{upper}" if hi is not None else f">= {lo}"
-    raise CoreError(f"{name}: value {int(array[at])} at position {at} is out of range {span}")
-
-
-def _index(values: object, name: str, length: int, lo: int, hi: int | None) -> IndexArray:
-    array = as_index(values, name)
-    if array.size != length:
-        raise CoreError(f"{name} has {array.size} entries, expected {length}")
-    _check_range(array, lo, hi, name)
-    return array
-
-
-def _flags(values: object, name: str, length: int) -> npt.NDArray[np.uint8]:
-    array = np.asarray(values)
-    if array.ndim != 1 or array.size != length:
-        raise CoreError(f"{name} must be one-dimensional with {length} entries, got shape {array.shape}")
-    if array.dtype == np.bool_:
-        return np.ascontiguousarray(array).view(np.uint8)
-    if array.size and not np.issubdtype(array.dtype, np.integer):
-        raise CoreError(f"{name} must hold booleans, got dtype {array.dtype}")
-    return np.ascontiguousarray(array != 0, dtype=np.uint8)
-
-
-def _memory(values: object, name: str, length: int) -> Int64Array:
-    array = np.asarray(values)
-    if array.ndim != 1 or array.size != length:
-        raise CoreError(f"{name} must be one-dimensional with {length} entries, got shape {array.shape}")
-    if array.size and not np.issubdtype(array.dtype, np.integer):
-        raise CoreError(f"{name} must hold integers (MiB), got dtype {array.dtype}")
-    out = np.ascontiguousarray(array, dtype=np.int64)
-    if out.size and max(int(out.max()), -int(out.min())) >= _MAX_MEMORY_MIB:
-        worst = int(out.max()) if int(out.max()) >= _MAX_MEMORY_MIB else int(out.min())
-        raise CoreError(f"{name}: {worst} MiB is not a plausible memory size (<= 0 means unknown)")
-    return out
-
-
 def _edge_lists(e: Edges, name: str, n_a: int, n_b: int, n_rules: int | None,
                 n_causes: int | None) -> tuple[IndexArray, IndexArray, IndexArray, IndexArray]:
     """Validated (src, dst, rule, cause) of a guest-guest (n_b = n_a) or guest-host edge list."""
     a = as_index(e.src, f"{name}.src")
     m = a.size
-    _check_range(a, 0, n_a, f"{name}.src")
-    b = _index(e.dst, f"{name}.dst", m, 0, n_b)
-    rule = _index(e.rule, f"{name}.rule", m, -1, n_rules)
-    cause = _index(e.cause, f"{name}.cause", m, -1, n_causes)
+    check_range(a, 0, n_a, f"{name}.src")
+    b = index_array(e.dst, f"{name}.dst", m, 0, n_b)
+    rule = index_array(e.rule, f"{name}.rule", m, -1, n_rules)
+    cause = index_array(e.cause, f"{name}.cause", m, -1, n_causes)
     return a, b, rule, cause
 
 
@@ -315,11 +249,11 @@ def guest_clusters(n_guests: int, bonds: Edges, guest_host: IndexArray,
     CoreError
         If an array has the wrong dtype, length or an index out of range.
     """
-    n = _check_count(n_guests, "n_guests")
+    n = check_count(n_guests, "n_guests")
     hc = as_index(host_cluster, "host_cluster")
-    _check_range(hc, -1, None, "host_cluster")
+    check_range(hc, -1, None, "host_cluster")
     n_hosts = hc.size
-    gh = _index(guest_host, "guest_host", n, -1, n_hosts)
+    gh = index_array(guest_host, "guest_host", n, -1, n_hosts)
     src, dst, _, _ = _edge_lists(bonds, "bonds", n, n, None, None)
     found = _components.guest_clusters(n, n_hosts, src, dst, gh, hc)
     return GuestClusters(found.n_clusters, found.guest_cluster, CSR(found.members_ptr, found.members),
@@ -421,26 +355,26 @@ class _Checked:
 
 def _checked(p: PinningInputs) -> _Checked:
     """Validate every input of :func:`pinning`; raises CoreError naming the first bad one."""
-    n = _check_count(p.n_guests, "n_guests")
-    nh = _check_count(p.n_hosts, "n_hosts")
-    nc = _check_count(p.n_clusters, "n_clusters")
-    nr = _check_count(p.n_rules, "n_rules")
-    ncause = _check_count(p.n_causes, "n_causes")
-    nf = _check_count(p.n_guest_clusters, "n_guest_clusters")
+    n = check_count(p.n_guests, "n_guests")
+    nh = check_count(p.n_hosts, "n_hosts")
+    nc = check_count(p.n_clusters, "n_clusters")
+    nr = check_count(p.n_rules, "n_rules")
+    ncause = check_count(p.n_causes, "n_causes")
+    nf = check_count(p.n_guest_clusters, "n_guest_clusters")
     return _Checked(
         n_guests=n, n_hosts=nh, n_clusters=nc, n_rules=nr, n_causes=ncause, n_guest_clusters=nf,
-        guest_host=_index(p.guest_host, "guest_host", n, -1, nh),
-        active=_flags(p.guest_active, "guest_active", n),
-        owner=_index(p.guest_owner, "guest_owner", n, -1, None),
-        guest_cluster=_index(p.guest_cluster, "guest_cluster", n, -1, nf),
-        host_cluster=_index(p.host_cluster, "host_cluster", nh, -1, nc),
-        capacity=_index(p.cluster_capacity, "cluster_capacity", nc, 1, None),
-        guest_memory=_memory(p.guest_memory_mib, "guest_memory_mib", n),
-        host_memory=_memory(p.host_memory_mib, "host_memory_mib", nh),
+        guest_host=index_array(p.guest_host, "guest_host", n, -1, nh),
+        active=flags(p.guest_active, "guest_active", n),
+        owner=index_array(p.guest_owner, "guest_owner", n, -1, None),
+        guest_cluster=index_array(p.guest_cluster, "guest_cluster", n, -1, nf),
+        host_cluster=index_array(p.host_cluster, "host_cluster", nh, -1, nc),
+        capacity=index_array(p.cluster_capacity, "cluster_capacity", nc, 1, None),
+        guest_memory=memory_mib(p.guest_memory_mib, "guest_memory_mib", n),
+        host_memory=memory_mib(p.host_memory_mib, "host_memory_mib", nh),
         colocations=Edges(*_edge_lists(p.colocations, "colocations", n, n, nr, ncause)),
         pins=Edges(*_edge_lists(p.pins, "pins", n, nh, nr, ncause)),
         strands=Edges(*_edge_lists(p.strands, "strands", n, nh, nr, ncause)),
-        guest_cluster_cause=_index(p.guest_cluster_cause, "guest_cluster_cause", nf, -1, ncause),
+        guest_cluster_cause=index_array(p.guest_cluster_cause, "guest_cluster_cause", nf, -1, ncause),
     )
 
 
