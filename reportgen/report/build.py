@@ -537,8 +537,11 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
     tied = Counter(h.wave for h in analysis.hosts if h.blockers)
     waves = [(len(w), power_off[i]) for i, w in enumerate(analysis.waves)]
     media = [tied[i] - power_off[i] for i in range(len(analysis.waves))]
+    started = Counter(h.wave for h in analysis.hosts if not h.blockers and h.blockers_at_power_on)
+    later = [started[i] for i in range(len(analysis.waves))]
     result["waves"] = Chart(
-        "Maintenance waves", charts.wave_chart("Maintenance waves", waves, analysis.wave_lower_bound, media=media),
+        "Maintenance waves",
+        charts.wave_chart("Maintenance waves", waves, analysis.wave_lower_bound, media=media, later=later),
         "Hosts in one wave can be in maintenance at the same time: "
         + ("no cluster loses more hosts than allowed; guest clusters could not be detected, so a wave may take "
            "two nodes of one down together." if guest_clusters_unknown(analysis)

@@ -190,11 +190,37 @@ def evacuability_map(title: str, rows: Sequence[MapRow], width: float = 620, per
     return _svg(width, y + 14, title, body)
 
 
+def _wave_legend(power_off: bool, media: bool, later: bool) -> list[tuple[str, str]]:
+    """(colour, label) of the wave chart's legend: only the series that have a bar."""
+    entries = [(ACCENT, "hosts in the wave")]
+    entries += [(BAD, "cannot be emptied: guests to power off")] if power_off else []
+    entries += [(MEDIA, "media to disconnect (no power-off)")] if media else []
+    entries += [(WARN, STATE_LABELS["later"])] if later else []
+    return entries
+
+
+def _legend_lines(entries: list[tuple[str, str]], width: float, left: float) -> tuple[list[str], int]:
+    """The legend along the top, wrapped rather than run off the chart (one line every 13 units), and its lines."""
+    body: list[str] = []
+    x, y = left + 4, 2.0
+    for colour, label in entries:
+        step = 12 + text_width(label, SMALL) + 14
+        if x > left + 4 and x + step - 14 > width:
+            x, y = left + 4, y + 13
+        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="8" height="8" fill="{colour}"/>')
+        body.append(_text(x + 12, y + 7.5, label, size=SMALL, fill=MUTED))
+        x += step
+    return body, int((y - 2.0) // 13) + 1
+
+
 def wave_chart(title: str, waves: Sequence[tuple[int, int]], lower_bound: int, width: float = 620,
-               media: Sequence[int] = ()) -> str:
-    """Columns of hosts per maintenance wave: (hosts, of which need guests powered off) for each wave, and
-    ``media``: per wave, the further hosts that cannot be emptied only until their media are disconnected."""
-    height, bottom, left, top = 170.0, 30.0, 36.0, 18.0
+               media: Sequence[int] = (), later: Sequence[int] = ()) -> str:
+    """Columns of hosts per maintenance wave: (hosts, of which need guests powered off) for each wave;
+    ``media``: per wave, the further hosts that cannot be emptied only until their media are disconnected;
+    ``later``: per wave, the further hosts tied only once guests that are off start. The legend names only
+    the series that have a bar."""
+    legend, rows = _legend_lines(_wave_legend(any(w[1] for w in waves), any(media), any(later)), width, 36.0)
+    height, bottom, left, top = 170.0 + 13 * (rows - 1), 30.0, 36.0, 18.0 + 13 * (rows - 1)
     n = max(1, len(waves))
     slot = (width - left - 6) / n
     bar = max(2.0, min(34.0, slot * 0.7))
@@ -210,27 +236,21 @@ def wave_chart(title: str, waves: Sequence[tuple[int, int]], lower_bound: int, w
     for i, (hosts, tied) in enumerate(waves):
         x = left + i * slot + (slot - bar) / 2
         h_all = plot_h * hosts / peak
-        h_tied = plot_h * tied / peak
         body.append(f'<rect x="{x:.1f}" y="{height - bottom - h_all:.1f}" width="{bar:.1f}" height="{h_all:.1f}" '
                     f'fill="{ACCENT}"/>')
-        if i < len(media) and media[i]:  # stacked on the power-off column: together, the hosts that cannot be emptied
-            h_media = plot_h * media[i] / peak
-            body.append(f'<rect x="{x:.1f}" y="{height - bottom - h_tied - h_media:.1f}" width="{bar:.1f}" '
-                        f'height="{h_media:.1f}" fill="{MEDIA}"/>')
-        if tied:
-            body.append(f'<rect x="{x:.1f}" y="{height - bottom - h_tied:.1f}" width="{bar:.1f}" '
-                        f'height="{h_tied:.1f}" fill="{BAD}"/>')
+        # stacked from the axis: guests to power off, media to disconnect, tied once started
+        base = height - bottom
+        for count, colour in ((tied, BAD), (media[i] if i < len(media) else 0, MEDIA),
+                              (later[i] if i < len(later) else 0, WARN)):
+            if count:
+                h = plot_h * count / peak
+                body.append(f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                            f'fill="{colour}"/>')
+                base -= h
         if i % label_every == 0:
             body.append(_text(x + bar / 2, height - bottom + 11, str(i + 1), size=SMALL, anchor="middle",
                               fill=MUTED))
     body.append(_text(left + (width - left) / 2, height - 6,
                       f"wave (plan: {len(waves)}; no plan can use fewer than {lower_bound})", size=SMALL,
                       anchor="middle", fill=MUTED))
-    body.append(f'<rect x="{left + 4}" y="2" width="8" height="8" fill="{ACCENT}"/>')
-    body.append(_text(left + 16, 9.5, "hosts in the wave", size=SMALL, fill=MUTED))
-    body.append(f'<rect x="{left + 135}" y="2" width="8" height="8" fill="{BAD}"/>')
-    body.append(_text(left + 147, 9.5, "cannot be emptied: guests to power off", size=SMALL, fill=MUTED))
-    if any(media):
-        body.append(f'<rect x="{left + 375}" y="2" width="8" height="8" fill="{MEDIA}"/>')
-        body.append(_text(left + 387, 9.5, "media to disconnect (no power-off)", size=SMALL, fill=MUTED))
-    return _svg(width, height, title, body)
+    return _svg(width, height, title, body + legend)
