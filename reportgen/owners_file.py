@@ -147,7 +147,7 @@ def _read_csv(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list[
 
 def _read_xlsx(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
     """The first sheet of a workbook, through the bounded sheet reader the exports use."""
-    from .importers.rvtools_read import checked_strings, missing_strings, xlsx_open
+    from .importers.rvtools_xlsx import checked_strings, missing_strings, xlsx_open
     from .importers.xlsx_read import TooLarge, WorkbookError, read_columns, read_shared_strings
 
     archive, index = xlsx_open(data, where)

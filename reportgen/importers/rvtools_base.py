@@ -18,7 +18,7 @@ from . import values as V
 from .filled import empty_columns
 from .host_names import HostSpellings, respelled_note
 from .rvtools_producer import Producer
-from .rvtools_read import RawExport, RawTab
+from .rvtools_tabs import RawExport, RawTab
 
 _ID = ("VM", "VM ID", "VM UUID", "VI SDK Server", "VI SDK UUID", "Host", "Cluster", "Datacenter")
 

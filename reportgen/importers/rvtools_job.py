@@ -16,8 +16,9 @@ from pathlib import Path
 
 from ..estate import DataIssue, Estate
 from .rvtools_base import MapOptions
-from .rvtools_read import RawTab, checked_strings, not_table_tabs, read_xlsx_tab, xlsx_open, xlsx_tabs
 from .rvtools_stages import STAGES, Stage, StageResult, assemble, run_stage
+from .rvtools_tabs import RawTab
+from .rvtools_xlsx import checked_strings, not_table_tabs, read_xlsx_tab, xlsx_open, xlsx_tabs
 from .xlsx_read import LazyStrings, WorkbookIndex
 
 __all__ = ["WorkbookJob"]

@@ -22,7 +22,7 @@ from .rvtools_base import NEEDED, ExportScope, MapOptions
 from .rvtools_hollow import hollow_tabs
 from .rvtools_map import Mapper
 from .rvtools_producer import Producer, recognise
-from .rvtools_read import RawExport, RawTab
+from .rvtools_tabs import RawExport, RawTab
 
 __all__ = ["STAGES", "Stage", "StageResult", "assemble", "map_export", "run_stage"]
 
