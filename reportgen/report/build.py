@@ -13,14 +13,12 @@ from typing import TypeVar
 from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
 from ..cost import MEDIA_RULES, UNKNOWN_OWNER, Costing, alone_host_keys, only_media
-from ..estate import EMPTY_TAB
 from ..history import History
 from ..host_labels import host_cluster_labels, host_labels
 from ..logo import read_logo
-from ..owners import UNOWNED, unowned_row
 from ..rules import CATALOGUE, Finding
 from ..rules.advice import GroupFacts, Node, topology_plan, with_network
-from ..rules.records import Severity, Step
+from ..rules.records import Step
 from ..sites import SiteGuest
 from ..vm_counts import vm_counts
 from . import charts
@@ -32,29 +30,25 @@ from .disks import with_disk_plan
 from .events import event_rates
 from .formats import money, number
 from .glance_map import map_chart
+from .method import assumption_rows, check_rows
 from .model import (
     Action,
-    Assumption,
     Chart,
-    CheckRow,
     ClusterPage,
     CostRow,
-    CoverageGap,
-    ExportDates,
     FailureRow,
     HistoryView,
-    IssueGroup,
     Member,
     Reason,
     RegisterRow,
     ReportModel,
     SiteRow,
-    SourceRow,
     Summary,
     TrendRow,
 )
-from .other_findings import counts, found_text, other_findings, rule_order, shown_places
+from .other_findings import other_findings, shown_places
 from .plain import plain_label
+from .quality import coverage_gaps, export_dates, issue_groups, source_rows
 from .references import titled_links
 from .scope_view import scope_view
 from .settings import loose_findings, settings_view
@@ -104,7 +98,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     if accepted is not None:
         register = mark_accepted(register, accepted)
     failure = _failure(analysis)
-    gaps, issues, sources = _coverage_gaps(analysis), _issue_groups(analysis), _sources(analysis)
+    gaps, issues, sources = coverage_gaps(analysis), issue_groups(analysis), source_rows(analysis)
     owners = [CostRow(o, "", v) for o, v in costing.per_owner.items()]
     later = not costing.units
     units = [CostRow(u.label, f"{'guest cluster ' + u.unit if u.kind == 'guest-cluster' else 'guest'} · "
@@ -141,10 +135,10 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         coverage_gaps=_bounded(gaps, settings.max_issue_rows),
         coverage_gaps_not_shown=_hidden(gaps, settings.max_issue_rows),
         issues=_bounded(issues, settings.max_issue_rows), issues_not_shown=_hidden(issues, settings.max_issue_rows),
-        assumptions=_assumptions(analysis, costing),
+        assumptions=assumption_rows(analysis, costing),
         roles=tuple((name.replace("_", " "), r.hours, r.rate) for name, r in analysis.config.cost.roles.items()),
-        checks=tuple(c for c in _checks(analysis, places) if c.status != "not applicable"),
-        checks_not_applicable=tuple(c.rule for c in _checks(analysis) if c.status == "not applicable"),
+        checks=tuple(c for c in check_rows(analysis, places) if c.status != "not applicable"),
+        checks_not_applicable=tuple(c.rule for c in check_rows(analysis) if c.status == "not applicable"),
         conflicts=_bounded(analysis.conflicts, MAX_CONFLICTS),
         conflicts_not_shown=_hidden(analysis.conflicts, MAX_CONFLICTS),
         wave_plan=tuple(plan_waves(analysis)), wave_limit=analysis.config.waves.hosts_down_per_cluster,
@@ -156,7 +150,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         scope=scope_view(analysis),
         main_causes=main_causes, main_cause_cost=main_cost, main_causes_overlap=costliest_overlap(plan),
         remedies_addressed=round(sum(a.annual_cost for a in plan), 2),
-        export_dates=_export_dates(analysis, today or date.today()),
+        export_dates=export_dates(analysis, today or date.today()),
         bundles=tuple(plan_bundles(analysis, costing, plan)), plan_total=plan_total(analysis, costing, plan),
         event_rates=event_rates(analysis.config.cost, {c.platform for c in costing.hosts}),
         settings=setting_view, loose_findings=loose, loose_rules=loose_rules,
@@ -421,78 +415,6 @@ def _sites(analysis: Analysis) -> list[SiteRow]:
     return rows
 
 
-def _coverage_gaps(analysis: Analysis) -> list[CoverageGap]:
-    files = {s["source_id"]: s["file"] for s in analysis.estate.sources.select(["source_id", "file"]).to_pylist()}
-    grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for c in analysis.coverage:
-        if c.status == "not-assessed":
-            grouped[(c.rule, c.reason)].append(Path(files[c.source_id]).name if c.source_id in files else "all exports")
-    gaps = [
-        CoverageGap(rule, CATALOGUE[rule].title if rule in CATALOGUE else rule, reason, len(names), tuple(names[:3]))
-        for (rule, reason), names in grouped.items()
-    ]
-    return sorted(gaps, key=lambda g: (g.rule, g.reason))
-
-
-_LEVELS = {"error": 0, "warning": 1, "info": 2}
-
-
-def _empty_tabs_row(tabs: Sequence[str]) -> str:
-    if len(tabs) == 1:
-        return f"the {tabs[0]} tab has a header and no rows: read as none in this export (RVTools writes a tab with " \
-            "nothing to list so)"
-    return (f"{len(tabs)} tabs have a header and no rows ({', '.join(tabs[:-1])} and {tabs[-1]}): read as none in this "
-            "export (RVTools writes a tab with nothing to list so)")
-
-
-TALLIES = {UNOWNED: unowned_row, EMPTY_TAB: _empty_tabs_row}
-"""Issues counted in one row per file, by their tally: the row's text from the subjects' names."""
-
-
-def _issue_groups(analysis: Analysis) -> list[IssueGroup]:
-    grouped: dict[tuple[str, str, str, bool], list[int]] = defaultdict(list)
-    tallied: dict[tuple[str, str, str, bool], list[str]] = defaultdict(list)
-    for i in analysis.estate.issues:
-        where = ", ".join(p for p in (Path(i.file).name, f"sheet {i.sheet}" if i.sheet else "",
-                                      f"column '{i.column}'" if i.column else "") if p)
-        if i.tally in TALLIES:  # one row per file
-            tallied[(i.level, Path(i.file).name, i.tally, i.skipped)].append(i.subject)
-        else:
-            grouped[(i.level, where, i.message, i.skipped)].append(i.rows)
-    groups = [IssueGroup(level, where, message, len(rows), sum(rows), skipped)
-              for (level, where, message, skipped), rows in grouped.items()]
-    groups += [IssueGroup(level, where, TALLIES[tally](names), 1, len(names), skipped)
-               for (level, where, tally, skipped), names in tallied.items()]
-    return sorted(groups, key=lambda g: (_LEVELS.get(g.level, 3), -g.rows, g.where, g.message))
-
-
-def _export_dates(analysis: Analysis, today: date) -> ExportDates | None:
-    """The oldest and newest export date of the exports in use (a superseded export is not)."""
-    rows = [s for s in analysis.estate.sources.to_pylist() if s["superseded_by"] is None]
-    dates = sorted(s["exported_at"].date() for s in rows if s["exported_at"])
-    if not dates:
-        return None
-    return ExportDates(dates[0].isoformat(), dates[-1].isoformat(), (today - dates[0]).days,
-                       (dates[-1] - dates[0]).days, undated=sum(1 for s in rows if not s["exported_at"]))
-
-
-def _sources(analysis: Analysis) -> list[SourceRow]:
-    rows = []
-    for s in analysis.estate.sources.to_pylist():
-        exported = s["exported_at"]
-        tabs = [t for t in analysis.estate.tabs if t.source_id == s["source_id"]]
-        rows.append(SourceRow(
-            file=Path(s["file"]).name, server=s["server"],
-            tool=" ".join(str(p) for p in (s["tool"], s["tool_version"]) if p) or s["format"],
-            exported_at=exported.strftime("%Y-%m-%d %H:%M") if exported else None,
-            rows_read=int(s["rows_read"] or 0), rows_skipped=int(s["rows_skipped"] or 0),
-            missing_tabs=tuple(t.tab for t in tabs if not t.present),
-            missing_columns=tuple(f"{t.tab}: {c}" for t in tabs for c in t.missing),
-            superseded=s["superseded_by"] is not None,
-        ))
-    return rows
-
-
 def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
     currency = analysis.config.report.currency
     causes: dict[str, set[str]] = defaultdict(set)
@@ -548,63 +470,6 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
            else "no guest cluster loses more than one node and no cluster more hosts than allowed."),
     )
     return result
-
-
-def _assumptions(analysis: Analysis, costing: Costing) -> tuple[Assumption, ...]:
-    cost = analysis.config.cost
-    currency = analysis.config.report.currency
-    rows = [
-        Assumption("Cost of one normal change (request, approval, scheduling, review)",
-                   f"{money(cost.change_cost, currency)}, range {money(cost.change_cost_low, currency)}"
-                   f"–{money(cost.change_cost_high, currency)}"),
-        Assumption("Out-of-hours multiplier on the hours worked in the window", f"× {cost.out_of_hours_multiplier:g}"),
-        Assumption("Labour per guest cluster or tied guest and maintenance",
-                   money(costing.per_event_labour, currency)),
-        Assumption("Planned outage per guest cluster or tied guest and maintenance",
-                   f"{cost.outage_minutes:g} minutes"),
-        Assumption("A guest tied only by a connected CD/DVD or ISO (VMW-18, VMW-19, HYV-12): media disconnected "
-                   "while it runs, then migrated; no outage, no out-of-hours work",
-                   f"{cost.media_minutes:g} minutes of the virtualisation admin"),
-        Assumption("Business cost of a minute of planned outage",
-                   money(cost.outage_cost_per_minute, currency) if cost.outage_cost_per_minute
-                   else "not priced (set cost.outage_cost_per_minute)"),
-        Assumption("Guests off today: priced in the figure 'once started'; guests that will never run again can be "
-                   "left out", "[exclude] in the configuration"),
-    ]
-    for pattern, rate in cost.service_outage_cost_per_minute.items():
-        rows.append(Assumption(f"… for services named '{pattern}'", f"{money(rate, currency)} a minute"))
-    for events in event_rates(cost):
-        rows.append(Assumption(f"Maintenance events per {events.platform} host and year: {events.reason}",
-                               f"{events.events:g}"))
-    return tuple(rows)
-
-
-def _checks(analysis: Analysis, places: dict[str, str] | None = None) -> tuple[CheckRow, ...]:
-    """Every check with its coverage and severity: as its findings have it here (a guest cluster in a box raises
-    its disk findings), so the table agrees with the pages that show them; the usual one where it found nothing;
-    and how many findings it made and which section shows them (``places``, else 'other findings')."""
-    status: dict[str, Counter[str]] = defaultdict(Counter)
-    missing: dict[str, dict[str, None]] = defaultdict(dict)
-    for c in analysis.coverage:
-        status[c.rule][c.status] += 1
-        missing[c.rule].update(dict.fromkeys(c.missing))
-    found: dict[str, set[Severity]] = defaultdict(set)
-    for f in analysis.findings:
-        found[f.rule].add(f.severity)
-    made = counts(analysis.findings)
-    rows = []
-    for rule, info in CATALOGUE.items():
-        seen = status.get(rule, Counter())
-        text = ("partly assessed" if seen["not-assessed"] and seen["assessed"] or missing[rule] else
-                "assessed" if seen["assessed"] else "not assessed" if seen["not-assessed"] else
-                "not applicable")
-        levels = found.get(rule)
-        low, high = (min(levels), max(levels)) if levels else (info.severity, info.severity)
-        rows.append(CheckRow(rule, info.title, high.label, text,
-                             "" if not levels else high.label if low == high else f"{low.label} to {high.label}",
-                             without=tuple(missing[rule]),
-                             found=found_text(rule, made.get(rule, 0), places or {}, text)))
-    return tuple(sorted(rows, key=lambda r: rule_order(r.rule)))
 
 
 def _logo(path: str) -> str | None:
