@@ -109,6 +109,9 @@ COLUMNS: dict[str, list[Column]] = {
         Column("name", STR, True, "the host as the export names it"),
         Column("cluster_key", STR),
         Column("cluster", STR),
+        Column("cluster_unknown", BOOL, doc="true when the export does not show whether a host with no cluster "
+               "is in one (vSphere: vHost cannot tell and vCluster's host counts do not prove it standalone); "
+               "such a host is never reported as standalone"),
         Column("datacenter", STR),
         Column("platform", STR, True),
         Column("product", STR, doc="e.g. 'VMware ESXi 7.0.3 build-21930508', 'Windows Server 2022'"),

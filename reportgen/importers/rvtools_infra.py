@@ -7,6 +7,7 @@ import polars as pl
 from ..estate import DataIssue
 from . import values as V
 from .rvtools_base import MapperBase
+from .rvtools_membership import membership, membership_issues
 
 
 class InfraMapping(MapperBase):
@@ -35,6 +36,7 @@ class InfraMapping(MapperBase):
                 cores=self.typed(f, "# Cores", V.integer("# Cores", pl.Int32()), pl.Int32()),
                 fault_domain=self.col(f, "vSAN Fault Domain Name"),
                 source_id=pl.lit(self.source_id, pl.Int32),
+                from_vhost=pl.lit(True),
             )
             self.report_unparsed("vHost", f, {"# Memory": V.integer("# Memory"), "# Cores": V.integer("# Cores"),
                                               "in Maintenance Mode": V.boolean("in Maintenance Mode"),
@@ -62,7 +64,10 @@ class InfraMapping(MapperBase):
                 f"{seen.height} host(s) named in vInfo are missing from vHost; their details are unknown",
                 sheet="vHost", rows=seen.height))
         frames.append(seen)
-        return pl.concat(frames, how="diagonal_relaxed")
+        hosts = pl.concat(frames, how="diagonal_relaxed")
+        known = membership(hosts, guests, f, self.tab("vCluster"))
+        self.issues.extend(membership_issues(self.raw.file, known, hosts))
+        return hosts.with_columns(cluster_unknown=pl.col("host_key").is_in(sorted(known.unknown)))
 
     def clusters(self, hosts: pl.DataFrame) -> pl.DataFrame:
         from_hosts = hosts.filter(pl.col("cluster_key").is_not_null()).group_by("cluster_key").agg(

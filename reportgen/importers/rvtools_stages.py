@@ -50,7 +50,7 @@ class StageResult:
 STAGES: tuple[Stage, ...] = (
     Stage("scope", frozenset({"vInfo", "vSource", "vHost", "vMetaData"})),
     Stage("guests", frozenset({"vInfo", "vSnapshot"}), ("scope",)),
-    Stage("hosts", frozenset({"vHost"}), ("scope", "guests")),
+    Stage("hosts", frozenset({"vHost", "vCluster"}), ("scope", "guests")),
     Stage("clusters", frozenset({"vCluster"}), ("scope", "hosts")),
     Stage("disks", frozenset({"vDisk"}), ("scope", "guests")),
     Stage("nics", frozenset({"vNetwork"}), ("scope", "guests")),

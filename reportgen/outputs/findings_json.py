@@ -170,10 +170,13 @@ def _hosts_document(analysis: Analysis, costing: Costing, uuids: dict[str, str |
     clusters = cluster_labels(analysis.estate)  # two datacenters may each have a 'Common'
     cluster_of = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
                           analysis.estate.hosts.column("cluster_key").to_pylist(), strict=True))
+    unknown = {k for k, u in zip(analysis.estate.hosts.column("host_key").to_pylist(),
+                                 analysis.estate.hosts.column("cluster_unknown").to_pylist(), strict=True) if u}
     return [
         {
             "name": h.name, "cluster": h.cluster, "platform": h.platform, "evacuable": h.evacuable,
             "cluster_label": clusters.get(str(cluster_of.get(h.key)), h.cluster) if h.cluster else None,
+            "cluster_known": h.key not in unknown,
             "pinned_guests": [_guest(g, uuids) for g in h.blockers],
             "pinned_at_next_power_on": [_guest(g, uuids) for g in h.blockers_at_power_on],
             "stranded_on_failure": [_guest(g, uuids) for g in h.stranded],

@@ -158,7 +158,8 @@ def _register(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
         label = h.get("label", h["name"])  # same-named hosts of two vCenters told apart
         power_off = [g for g in h["pinned_guests"] if not _media(g)]
         media = [g for g in h["pinned_guests"] if _media(g)]
-        yield (label, h.get("cluster_label", h["cluster"]), h.get("platform"), emptied(h), h.get("guests"),
+        cluster = h.get("cluster_label", h["cluster"]) if h.get("cluster_known", True) else "unknown"
+        yield (label, cluster, h.get("platform"), emptied(h), h.get("guests"),
                len(power_off), _names(power_off), _names(media), _names(h.get("pinned_at_next_power_on", [])),
                _join(h.get("owners_to_ask", [])), "yes" if h.get("owner_unknown") else "no", _wave(h["wave"]),
                h.get("maintenance_domain"), len(h["stranded_on_failure"]), h.get("annual_cost", cost.get(label, 0.0)))

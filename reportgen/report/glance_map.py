@@ -23,6 +23,8 @@ TIE_EFFECTS = frozenset({Effect.EVACUATION, Effect.LIVE_MIGRATION})
 """What a check must be able to find for its absence to leave a host's evacuation unknown."""
 TIED_STATES = frozenset({"tied", "media", "later"})
 TITLE = "Which hosts can be emptied"
+UNKNOWN_CLUSTER = "cluster unknown"
+"""The line of the hosts whose cluster membership the export does not show: never 'standalone'."""
 
 
 def _gaps(analysis: Analysis) -> dict[int | None, set[str]]:
@@ -60,9 +62,13 @@ def _by_cluster(analysis: Analysis) -> dict[str, list[HostResult]]:
     clusters = cluster_labels(analysis.estate)  # one line per cluster: two datacenters may each have a 'Common'
     cluster_of = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
                           analysis.estate.hosts.column("cluster_key").to_pylist(), strict=True))
+    hosts = analysis.estate.hosts
+    unknown = {k for k, u in zip(hosts.column("host_key").to_pylist(), hosts.column("cluster_unknown").to_pylist(),
+                                 strict=True) if u}
     for h in analysis.hosts:
         key = cluster_of.get(h.key)
-        by_cluster[clusters.get(key, h.cluster or "") if key else h.cluster or "standalone hosts"].append(h)
+        alone = UNKNOWN_CLUSTER if h.key in unknown else "standalone hosts"
+        by_cluster[clusters.get(key, h.cluster or "") if key else h.cluster or alone].append(h)
     return by_cluster
 
 

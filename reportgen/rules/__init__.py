@@ -25,6 +25,7 @@ from .records import (
     RuleOutput,
     Severity,
 )
+from .standalone import SPECIAL
 from .storage import DETECTORS as _STORAGE
 from .tables import memo_frames
 
@@ -51,7 +52,7 @@ def evaluate(estate: Estate, ctx: RuleContext | None = None) -> RuleOutput:
     _drop_proven_suspects(out)
     _sort(out)
     for info in CATALOGUE.values():
-        out.coverage.extend(assess(info, estate))
+        out.coverage.extend(SPECIAL.get(info.id, assess)(info, estate))
     return out
 
 

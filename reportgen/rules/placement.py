@@ -12,10 +12,10 @@ import polars as pl
 
 from ..estate import Estate
 from ..host_labels import cluster_labels
-from .coverage import assess
 from .emit import cause, emit
 from .evidence import at_row, located, names_text, value
 from .records import Detector, Effect, HostEdge, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .standalone import cluster_coverage
 from .tables import frame, vsphere_guests
 
 EVAC, SVM, BKP, HA = Effect.EVACUATION, Effect.STORAGE_MIGRATION, Effect.HOST_BACKUP, Effect.RESTART
@@ -85,7 +85,10 @@ VMW24 = RuleInfo(
            Need("vsphere", "vInfo", ("Host",), "the host each guest runs on")),
     detection=(
         "vCluster 'DRS enabled' = False or 'DRS default VM behavior' other than fullyAutomated, 'HA enabled' = "
-        "False; vHost rows with an empty 'Cluster'."
+        "False; vHost rows with an empty 'Cluster'. Where vHost cannot tell (rows without names, 'Cluster' blank), "
+        "a host none of whose guests names a vInfo 'Cluster' is standalone only when vCluster's 'NumHosts' add up "
+        "to exactly the hosts vInfo shows in clusters; otherwise its cluster is unknown and it is not reported. "
+        "Without the clusters' names in vCluster, the standalone hosts are still assessed (partly assessed)."
     ),
 )
 VMW25 = RuleInfo(
@@ -127,7 +130,7 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
 
 
 def _clusters(out: RuleOutput, estate: Estate) -> None:
-    if all(c.status == "not-assessed" for c in assess(VMW24, estate)):
+    if all(c.status == "not-assessed" for c in cluster_coverage(VMW24, estate)):
         # cluster names or the hosts' clusters unknown: a host without a known cluster is not known to be
         # standalone, and HA settings belong to no known cluster, so nothing can be concluded
         return
@@ -158,14 +161,16 @@ def _clusters(out: RuleOutput, estate: Estate) -> None:
     emit(out, _named(hit, estate).with_columns(timing=pl.lit("now"), remediation=_remedy(drs_off, ha_off, single),
                                                evidence=pl.concat_str(pl.lit("vCluster "), pl.col("named"), pl.lit(": "),
                                                                       pl.col("facts"), pl.lit("; "), effects)), VMW24)
-    hosts = frame(estate, "hosts").filter((pl.col("platform") == "vsphere") & pl.col("cluster_key").is_null())
+    hosts = frame(estate, "hosts").filter((pl.col("platform") == "vsphere") & pl.col("cluster_key").is_null()
+                                          & ~pl.col("cluster_unknown").fill_null(False))
     emit(out, hosts.with_columns(
         timing=pl.lit("now"), remediation=pl.lit("Put the host into a cluster with DRS fully automated and HA."),
         evidence=pl.concat_str(pl.lit("host '"), pl.col("name"),
                                pl.lit("': no cluster in vHost / vInfo (standalone host): no DRS, no HA"))), VMW24)
     off = sorted(hit.filter(ha_off)["cluster_key"].drop_nulls().to_list())
-    without_ha = frame(estate, "hosts").filter(
-        (pl.col("platform") == "vsphere") & (pl.col("cluster_key").is_null() | pl.col("cluster_key").is_in(off)))
+    without_ha = frame(estate, "hosts").filter((pl.col("platform") == "vsphere") & (
+        (pl.col("cluster_key").is_null() & ~pl.col("cluster_unknown").fill_null(False))
+        | pl.col("cluster_key").is_in(off)))
     _strand_without_ha(out, estate, without_ha["host_key"].drop_nulls().to_list())
 
 

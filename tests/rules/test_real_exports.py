@@ -111,5 +111,12 @@ def test_legacy_3x_export_says_what_could_not_be_assessed() -> None:
     # every vHost row is skipped (no host name): CPU model, EVC and ESXi version were never read
     for rule in ("VMW-25", "GEN-03"):
         assert "all 43 vHost rows were skipped" in not_assessed[rule]
-    # cluster names and the hosts' clusters unknown: no host is called standalone, no guest stranded
-    assert "VMW-24" in not_assessed and named(a, "VMW-24") == []
+    # cluster names blanked, vHost unusable: the clusters' DRS and HA settings cannot be read, but the 22 hosts none
+    # of whose guests names a cluster are standalone, since vCluster's NumHosts add up to the 21 hosts vInfo shows
+    # in clusters: reported, and the check partly assessed
+    vmw24 = [c for c in a.coverage if c.rule == "VMW-24"]
+    assert [c.status for c in vmw24] == ["assessed"]
+    assert vmw24[0].missing[0].startswith("DRS and HA settings of the clusters not assessed (vCluster column 'Name'")
+    standalone = [f for f in a.findings if f.rule == "VMW-24"]
+    assert len(standalone) == 22 and all("(standalone host)" in f.evidence for f in standalone)
+    assert not a.estate.hosts.column("cluster_unknown").to_pylist().count(True)
