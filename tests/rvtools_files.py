@@ -109,6 +109,7 @@ def tabs(estate: Estate) -> dict[str, tuple[list[str], list[list[Any]]]]:
                  "Cluster": g.cluster, "Host": g.host, "VM ID": g.vm_id, "VM UUID": f"5000{g.vm_id}"}
         rows["vInfo"].append({**ident, "CPUs": 2, "Memory": 8192, "NICs": len(g.nics), "Disks": len(g.disks),
                               "Latency Sensitivity": "normal", "FT State": "notConfigured", "HW version": g.hw,
+                              "OS according to the configuration file": "Microsoft Windows Server 2019 (64-bit)",
                               "Path": f"[{g.datastore}] {g.name}/{g.name}.vmx", "VI SDK Server type": "VirtualCenter",
                               **g.extra, **{f"custom:{k}": v for k, v in estate.custom.items()}})
         for i, d in enumerate(g.disks):

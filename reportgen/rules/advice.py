@@ -13,9 +13,10 @@ wording.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from . import wsfc
 from .records import Step
 from .versions import ESXI_CLUSTERED_VMDK, ESXI_WSFC_VMOTION, HW_WSFC_VMOTION
 
@@ -97,15 +98,6 @@ def _esxi_unknown(nodes: tuple[Node, ...]) -> str:
     return _list(n.host or n.name for n in nodes if n.esxi is None)
 
 
-def _is_old_os(node: Node) -> bool:
-    os = (node.os or "").lower()
-    if "windows" not in os:
-        return False
-    if any(old in os for old in ("2000", "2003", " nt")):
-        return True
-    return "2008" in os and node.esxi is not None and node.esxi >= ESXI_CLUSTERED_VMDK
-
-
 AFTER = " Do this last: spread earlier, they tie two hosts."
 
 
@@ -173,10 +165,7 @@ def gate_steps(f: GroupFacts) -> list[Step]:
         if low_hw:
             gate(f"Upgrade the VM hardware of {_list(n.name for n in low_hw)} (now version "
                  f"{_list(str(n.hw) for n in low_hw)}) to {HW_WSFC_VMOTION} or later, a power-off each.")
-        old = [n for n in nodes if _is_old_os(n)]
-        if old:
-            gate(f"Upgrade the guest OS of {_list(n.name for n in old)} ({_list(n.os or '' for n in old)}): "
-                 "it is not supported for vMotion of clustered guests on the ESXi version seen.")
+        os_steps(nodes, gate)
     if "VMW-03" in rules:
         if f.nfs_datastores:
             gate(f"Move the shared disks off NFS ({_list(f.nfs_datastores)}) to VMFS (clustered VMDK) "
@@ -195,6 +184,33 @@ def gate_steps(f: GroupFacts) -> list[Step]:
     if unknown:
         gate(unknown)
     return steps
+
+
+def os_steps(nodes: tuple[Node, ...], gate: Callable[[str], None]) -> None:
+    """VMW-02: a guest OS too old for vMotion of clustered guests on the ESXi the nodes run (or are upgraded to),
+    or not Windows (outside VMware's WSFC support): a step each. An OS the export does not show is checked in
+    :func:`_unknown_step`."""
+    old = [n for n in nodes if wsfc.os_verdict(n.os, n.esxi) == "old"]
+    if old:
+        floor = min(wsfc.windows_floor(n.esxi) for n in old)
+        on = "ESXi 6.x needs" if floor == 2008 else "ESXi 7.0+ needs"
+        gate(f"Upgrade the guest OS of {_list(n.name for n in old)} ({_list(n.os or '' for n in old)}) to Windows "
+             f"Server {floor} or later, as {on} for vMotion of clustered guests.")
+    other = [n for n in nodes if wsfc.os_verdict(n.os, n.esxi) == "other"]
+    if other:
+        gate(f"Check with the OS vendor that {_list(n.name for n in other)} ({_list(n.os or '' for n in other)}) "
+             "may be moved with vMotion while sharing physical-mode RDMs: VMware supports it for Windows Server "
+             "failover clusters only, so the tie is counted as blocking.")
+
+
+def prerequisites_step(f: GroupFacts) -> Step:
+    """VMW-02: every prerequisite of vMotion for the nodes, met or not visible in the export (the unmet ones are
+    steps of their own; the remedy table lists all, see :func:`.wsfc.prerequisites_text`)."""
+    return Step("movable", wsfc.prerequisites_text(node_facts(f), unmet_elsewhere=True))
+
+
+def node_facts(f: GroupFacts) -> tuple[wsfc.NodeFacts, ...]:
+    return tuple(wsfc.NodeFacts(n.name, n.esxi, n.esxi_text, n.hw, n.os) for n in f.nodes)
 
 
 def _bus_step(f: GroupFacts) -> str:
@@ -225,6 +241,9 @@ def _unknown_step(f: GroupFacts) -> str:
         names = _list(n.name for n in f.nodes if n.hw is None)
         if names:
             parts.append(f"the VM hardware version of {names}")
+        names = _list(n.name for n in f.nodes if wsfc.os_verdict(n.os, n.esxi) == "unknown")
+        if names:
+            parts.append(f"the guest OS of {names}")
     if "VMW-03" in gated and not f.datastore_types:
         parts.append("the type of the datastore holding the shared disks")
     if not parts:
@@ -289,12 +308,14 @@ def plan(f: GroupFacts, platform: str = "vsphere") -> tuple[Step, ...]:
     gates = gate_steps(f) if platform == "vsphere" else []
     text = network_step(f)
     network = [Step("network", text)] if text else []
-    if f.topology in ("in-a-box", "mixed") and (gates or network):
-        steps = [*network, *gates, topology.as_last()]
+    wsfc_nodes = "VMW-02" in f.rules and platform == "vsphere" and f.topology in ("in-a-box", "mixed", "across-boxes")
+    prerequisites = [prerequisites_step(f)] if wsfc_nodes else []
+    if f.topology in ("in-a-box", "mixed") and (gates or network or prerequisites):
+        steps = [*network, *gates, *prerequisites, topology.as_last()]
     else:
-        steps = [topology, *network, *gates]
+        steps = [topology, *network, *gates, *prerequisites]
     movable = f.topology in ("across-boxes", "mixed") and platform == "vsphere"
-    if movable and not gates and f.rules & {"VMW-02", "VMW-03"}:
+    if movable and not gates and not prerequisites and "VMW-03" in f.rules:
         steps.append(Step("movable", movable_step(f)))
     if (f.rules & BLOCKING_RULES or f.topology in ("in-a-box", "mixed")) and not crowded(f, platform):
         patching = f.topology == "in-a-box" and "VMW-01" in f.rules

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from . import wsfc
 from .evidence import at_rows, located, names_text, rows_text
 from .records import Effect, Need, RuleInfo, Severity
-from .versions import ESXI_CLUSTERED_VMDK, ESXI_WSFC_VMOTION, HW_WSFC_VMOTION, esxi_text
+from .versions import ESXI_CLUSTERED_VMDK, esxi_text
 
 WSFC = "https://docs.vmware.com/en/VMware-vSphere/8.0/vsphere-windows-server-failover/"
 LM, EVAC, HA = Effect.LIVE_MIGRATION, Effect.EVACUATION, Effect.RESTART
@@ -48,13 +49,15 @@ VMW02 = RuleInfo(
     id="VMW-02", title="Physical bus sharing with physical-mode RDMs", severity=Severity.CRITICAL,
     effects=frozenset({LM, EVAC, SVM, BKP}),
     summary=(
-        "The classic WSFC across boxes. Before ESXi 6.0, or with VM hardware below 11, the nodes cannot be "
-        "moved with vMotion: each host maintenance is a manual guest failover and a power-off. From 6.0 with "
-        "hardware 11 vMotion works on conditions the export cannot show (10 GbE vMotion network, relaxed WSFC "
-        "heartbeat thresholds). Physical-mode RDMs are never in VM snapshots."
+        "The classic WSFC across boxes. Before ESXi 6.0, with VM hardware below 11, or with a guest OS older than "
+        "Windows Server 2012 (2008 SP2 on ESXi 6.x), the nodes cannot be moved with vMotion: each host maintenance "
+        "is a manual guest failover and a power-off. From 6.0 with hardware 11 and a supported guest OS vMotion "
+        "works on conditions the export cannot show (10 GbE vMotion network, relaxed WSFC heartbeat thresholds). "
+        "Physical-mode RDMs are never in VM snapshots."
     ),
     remediation=(
-        "Upgrade to ESXi 6.0+ and VM hardware 11+, verify a 10 GbE vMotion network and the WSFC heartbeat "
+        "Upgrade to ESXi 6.0+ (a supported release), VM hardware 11+ and a guest OS of Windows Server 2012+, "
+        "verify a 10 GbE vMotion network and the WSFC heartbeat "
         "thresholds, keep nodes apart with DRS 'must run on' host groups and anti-affinity; medium term move "
         "to clustered VMDK (7.0+) or vVols; long term an application replica."
     ),
@@ -63,8 +66,10 @@ VMW02 = RuleInfo(
     needs=(_BUS, _RAW, _ESX, _HW),
     detection=(
         "vDisk 'Shared Bus' = physicalSharing with 'Raw' = True ('Raw Comp. Mode' physicalMode or empty); "
-        "gate: vHost 'ESX Version' >= 6.0 and vInfo 'HW version' >= 11 (and not Windows 2000/2003, nor 2008 on "
-        "ESXi 7.0+) -> vMotion possible on conditions (no pin), else blocking (pin); unknown versions block."
+        "gate: vHost 'ESX Version' >= 6.0, vInfo 'HW version' >= 11 and vInfo 'OS according to the VMware Tools' "
+        "(else 'OS according to the configuration file') Windows Server 2012 or later (2008 on ESXi 6.x) -> vMotion "
+        "possible on conditions (no pin), else blocking (pin); an unknown version or OS, or an OS other than "
+        "Windows, blocks."
     ),
 )
 VMW03 = RuleInfo(
@@ -230,17 +235,22 @@ def _per_guest_and_rule(disks: pl.DataFrame) -> pl.DataFrame:
 
 
 def _gated(per: pl.DataFrame) -> pl.DataFrame:
-    """Columns ``gate_unknown`` (a version or datastore type the gate needs is unknown) and ``gate_ok``."""
-    esxi, hw, rule = pl.col("esxi"), pl.col("hw"), pl.col("rule")
-    old_os = pl.col("os").fill_null("").str.contains(r"(?i)windows.*\b(2000|2003|NT)\b") | (
-        (esxi >= ESXI_CLUSTERED_VMDK) & pl.col("os").fill_null("").str.contains(r"(?i)windows.*\b2008\b"))
+    """Columns ``gate_unknown`` (a version, datastore type or guest OS the gate needs is unknown), ``gate_ok`` and
+    ``wsfc_text`` (VMW-02: what the gate saw, in words; see :mod:`.wsfc`)."""
+    gates = [wsfc.gate(e, None if e is None else f"{e // 100}.{e % 100}", h, o) if r == "VMW-02" else None
+             for r, e, h, o in per.select("rule", "esxi", "hw", "os").iter_rows()]
+    per = per.with_columns(
+        wsfc_ok=pl.Series([g and g.ok for g in gates], dtype=pl.Boolean),
+        wsfc_unknown=pl.Series([g and g.unknown for g in gates], dtype=pl.Boolean),
+        wsfc_text=pl.Series([g and g.text for g in gates], dtype=pl.String))
+    esxi, rule = pl.col("esxi"), pl.col("rule")
     gate_unknown = (
-        pl.when(rule == "VMW-02").then(esxi.is_null() | hw.is_null())
+        pl.when(rule == "VMW-02").then(pl.col("wsfc_unknown"))
         .when(rule == "VMW-03").then(~pl.col("nfs") & (esxi.is_null() | pl.col("ds_unknown")))
         .otherwise(pl.lit(False))
     )
     gate_ok = (
-        pl.when(rule == "VMW-02").then((esxi >= ESXI_WSFC_VMOTION) & (hw >= HW_WSFC_VMOTION) & ~old_os)
+        pl.when(rule == "VMW-02").then(pl.col("wsfc_ok"))
         .when(rule == "VMW-03").then(~pl.col("nfs") & ~pl.col("ds_unknown") & (esxi >= ESXI_CLUSTERED_VMDK))
         .otherwise(pl.lit(False)).fill_null(False)
     )
@@ -268,20 +278,18 @@ def _versions() -> pl.Expr:
     )
 
 
+def _os() -> pl.Expr:
+    """Evidence: the guest OS the VMW-02 gate read."""
+    return pl.concat_str(pl.lit(", vInfo OS = "), pl.col("os").fill_null("(empty)"))
+
+
 def _gate() -> pl.Expr:
     """Evidence: what the rule's gate (versions, datastore type) says about moving the guest."""
-    esxi, hw, rule = pl.col("esxi"), pl.col("hw"), pl.col("rule")
+    esxi, rule = pl.col("esxi"), pl.col("rule")
     esx = pl.when(esxi.is_null()).then(pl.lit("unknown")).otherwise(esxi_text(esxi))
     return (
         pl.when(rule == "VMW-01").then(pl.lit("virtual bus sharing never allows vMotion and keeps every node on one host"))
-        .when(rule == "VMW-02").then(pl.concat_str(
-            _versions(), pl.lit(": "),
-            pl.when(pl.col("gate_ok")).then(pl.lit("ESXi 6.0+ and hardware 11+, vMotion possible on conditions the "
-                                                   "export cannot show (10 GbE vMotion network, WSFC heartbeat thresholds)"))
-            .when(pl.col("gate_unknown")).then(pl.lit("version unknown, treated as blocking"))
-            .otherwise(pl.concat_str(pl.lit("ESXi "), esx, pl.lit(" / hardware "), hw.cast(pl.String).fill_null("?"),
-                                     pl.lit(": vMotion of clustered guests needs ESXi 6.0 and hardware 11 "
-                                            "(and a supported guest OS)")))))
+        .when(rule == "VMW-02").then(pl.concat_str(_versions(), _os(), pl.lit(": "), pl.col("wsfc_text")))
         .when(rule == "VMW-03").then(pl.concat_str(
             pl.lit("datastore type "), pl.when(pl.col("ds_types") == "").then(pl.lit("unknown"))
             .otherwise(pl.col("ds_types")), pl.lit(", ESXi "), esx, pl.lit(": "),
@@ -330,8 +338,9 @@ def _gate_note() -> pl.Expr:
     return pl.concat_str(
         pl.lit("the "), rule, pl.lit(" version gate could not be applied to "), pl.col("name"), pl.lit(" on host "),
         pl.col("host").fill_null("(unknown)"), pl.lit(": "), _versions(),
-        pl.when(rule == "VMW-03").then(pl.concat_str(pl.lit(", vDatastore Type = "), pl.when(pl.col("ds_types") == "")
-                                                     .then(pl.lit("(empty)")).otherwise(pl.col("ds_types"))))
+        pl.when(rule == "VMW-02").then(_os())
+        .when(rule == "VMW-03").then(pl.concat_str(pl.lit(", vDatastore Type = "), pl.when(pl.col("ds_types") == "")
+                                                   .then(pl.lit("(empty)")).otherwise(pl.col("ds_types"))))
         .otherwise(pl.lit("")),
         pl.lit("; treated as blocking"),
     )

@@ -39,7 +39,7 @@ def guest(name: str, vm_id: str, on: str | None, power: str = "poweredOn", templ
             "power_state": power, "template": template, "hw_version": hw, "memory_mib": 8192,
             "config_path": folder + f"{name}.vmx", "log_dir": folder, "snapshot_dir": folder, "suspend_dir": folder,
             "ft_state": "notConfigured", "latency_sensitivity": "normal", "vm_id": vm_id, "row": row,
-            "snapshots": 0, **kw}
+            "snapshots": 0, "os": "Microsoft Windows Server 2019 (64-bit)", **kw}
 
 
 def disk(vm_id: str, path: str, row: int = 2, **kw: Any) -> dict[str, Any]:

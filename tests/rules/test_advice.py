@@ -38,12 +38,21 @@ def _steps(findings: list[Finding]) -> tuple[str, ...]:
     return steps
 
 
-def test_in_a_box_is_told_to_spread_its_nodes_and_not_about_vmotion_networks() -> None:
+PREREQUISITES = "vMotion of the nodes needs: "
+NOT_VISIBLE = ("not visible in the export, verify: 10 GbE vMotion network, WSFC heartbeat thresholds "
+               "(SameSubnetThreshold 10+, CrossSubnetThreshold 20+, RouteHistoryLength 40+)")
+
+
+def test_in_a_box_verifies_the_vmotion_prerequisites_before_spreading_its_nodes() -> None:
+    """Spread, the nodes move only with vMotion: its prerequisites come first, the spread last."""
     steps = _steps(_cluster(("esx01", "esx01")))
-    assert steps[0].startswith("Spread the nodes") and "esx01" in steps[0] and "anti-affinity" in steps[0]
+    prerequisites = next(i for i, s in enumerate(steps) if s.startswith(PREREQUISITES))
+    spread = next(i for i, s in enumerate(steps) if s.startswith("Spread the nodes"))
+    assert prerequisites < spread and "esx01" in steps[spread] and "anti-affinity" in steps[spread]
+    assert "Do this last" in steps[spread]
+    assert NOT_VISIBLE in steps[prerequisites]
     text = " ".join(steps)
-    assert "heartbeat" not in text and "10 GbE" not in text
-    assert "ESXi 6.0" not in text and "to 7.0" not in text
+    assert "Upgrade" not in text and "to 7.0" not in text
 
 
 def test_across_boxes_on_current_versions_gets_the_movable_checks_and_no_upgrade() -> None:
@@ -51,17 +60,19 @@ def test_across_boxes_on_current_versions_gets_the_movable_checks_and_no_upgrade
     text = " ".join(steps)
     assert not steps[0].startswith("Spread")
     assert "Upgrade" not in text
-    assert "10 GbE vMotion network" in text and "SameSubnetThreshold" in text
-    assert "ESXi 7.0.3 and 8.0.3" in text and "VM hardware 19" in text
+    assert (PREREQUISITES + "ESXi 6.0+ (met: 7.0.3 and 8.0.3), VM hardware 11+ (met: 19), Windows Server 2012+ "
+            "(met: Windows Server 2019); " + NOT_VISIBLE) in text
 
 
 def test_only_the_hardware_gate_is_named_when_the_hosts_are_past_esxi_six() -> None:
     findings = _cluster(("esx01", "esx02"), hw="10")
     text = " ".join(_steps(findings))
     assert "Upgrade the VM hardware of sql01 and sql02 (now version 10) to 11 or later" in text
-    assert "ESXi 6.0" not in text and "to 6.0" not in text
+    assert "Upgrade esx" not in text and "to 6.0" not in text
+    # the prerequisites list what is met and what the export cannot show; the unmet gate is the step above
+    assert "ESXi 6.0+ (met: 7.0.3 and 8.0.3)" in text and NOT_VISIBLE in text and "VM hardware 11+" not in text
     vmw02 = of_rule(findings, "VMW-02")
-    assert vmw02 and all("ESXi 6.0" not in f.remediation and "hardware" in f.remediation for f in vmw02)
+    assert vmw02 and all("Upgrade esx" not in f.remediation and "hardware" in f.remediation for f in vmw02)
 
 
 def test_old_hosts_are_told_their_version_and_the_target() -> None:
@@ -69,7 +80,9 @@ def test_old_hosts_are_told_their_version_and_the_target() -> None:
     assert "Upgrade esx01 and esx02 from ESXi 5.5.0 to a supported release" in text  # no other host in Prod
     assert "to a supported release" in text and "6.0 itself is out of support" in text
     assert "(now version 8)" in text
-    assert "10 GbE" not in text, "the vMotion conditions come once the versions allow vMotion"
+    assert NOT_VISIBLE in text and "ESXi 6.0+ (" not in text  # unmet: the upgrade step
+    # Windows Server 2019 runs on the supported releases: no guest OS step
+    assert "Upgrade the guest OS" not in text and "Windows Server 2012+ (met: Windows Server 2019)" in text
 
 
 def test_one_old_host_is_named_alone() -> None:
@@ -134,7 +147,8 @@ def test_unknown_versions_are_said_unknown_never_met() -> None:
     out = run(make(hosts, nodes, disks=[rdm(v, "[san01] q.vmdk", "L1") for v in ("vm-1", "vm-2")]))
     text = " ".join(_steps(out.findings))
     assert "Check the ESXi version of esx01 and esx02 and the VM hardware version of sql01 and sql02" in text
-    assert "10 GbE" not in text
+    assert "ESXi 6.0+ (" not in text and "VM hardware 11+ (" not in text
+    assert "not visible in the export, verify: ESXi 6.0+, VM hardware 11+, 10 GbE vMotion network" in text
 
 
 def test_a_lone_guest_with_a_cluster_disk_is_told_to_find_its_partner() -> None:
