@@ -35,6 +35,9 @@ VOCABULARY_WORDS = frozenset({"type", "types", "version", "count", "state", "sta
                               "policy", "behavior", "behaviour"})
 # Columns named like names that hold a product: Win32_Processor's Name is the CPU model.
 PRODUCT_COLUMNS = frozenset({("win32_processor", "name")})
+# Headers of such columns in any sheet: the guest OS (VMware's list of guest OS names, or what the Tools report),
+# which the VMW-02 evidence shows ('file' in the header is the guest's configuration file, not a name).
+PRODUCT_HEADERS = frozenset({"os according to the configuration file", "os according to the vmware tools"})
 # Words of the products and of the formats' fixed vocabularies, which name nothing of the client's.
 COMMON = frozenset(w.lower() for w in (
     "poweredOn", "poweredOff", "suspended", "connected", "disconnected", "notConnected", "green", "yellow", "red",
@@ -66,7 +69,8 @@ def identifying_column(sheet: str, header: str, known: bool) -> bool:
     if not known:
         return True
     words = [w.lower() for w in _CAMEL.findall(header)]
-    if not words or words[-1] in VOCABULARY_WORDS or (Path(sheet).stem.lower(), header.lower()) in PRODUCT_COLUMNS:
+    if not words or words[-1] in VOCABULARY_WORDS or (Path(sheet).stem.lower(), header.lower()) in PRODUCT_COLUMNS \
+            or header.lower() in PRODUCT_HEADERS:
         return False
     return any(w in IDENTIFYING_WORDS for w in words)
 
