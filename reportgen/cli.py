@@ -25,6 +25,7 @@ from .exit_codes import ExitStatus
 
 if TYPE_CHECKING:
     from .accept_match import Judgement
+    from .analysis import Analysis
     from .audit import Audit
     from .config import Config
     from .history import History
@@ -470,6 +471,14 @@ def _start_pdf_worker() -> PdfWorker | None:
         return None
 
 
+def _clusters_text(analysis: Analysis) -> str:
+    """'6 guest clusters (plus 1 suspected)': counted as the cover counts them, the suspected ones apart."""
+    suspected = sum(1 for c in analysis.guest_clusters if c.suspected)
+    proven = len(analysis.guest_clusters) - suspected
+    text = f"{proven} guest cluster{'' if proven == 1 else 's'}"
+    return text + (f" (plus {suspected} suspected)" if suspected else "")
+
+
 def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: TerminalProgress, pdf: str | None,
          workers: list[PdfWorker], staging: Staging) -> int:
     """Audit, write every output to a temporary, then put them all in place with the history snapshot last."""
@@ -529,7 +538,7 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
     analysis = audit.analysis
     progress.done(
         f"{len(analysis.hosts)} hosts, {guests_text(vm_counts(audit.estate.guests))}, "
-        f"{sum(1 for c in analysis.guest_clusters if not c.suspected)} guest clusters, "
+        f"{_clusters_text(analysis)}, "
         f"{len(analysis.pinned_hosts)} hosts cannot be emptied; wrote {', '.join(written)}"
     )
     if audit.history is not None:

@@ -19,7 +19,7 @@ from ..estate import Estate
 from ..history import History
 from ..host_labels import cluster_homes, cluster_labels, host_labels
 from ..owners import Ownership, owner_summaries, unowned_guests
-from ..rules import CATALOGUE
+from ..rules import finding_title
 from ..rules.records import Finding, Location
 from ..scope import scope_document
 from ..vm_counts import vm_counts
@@ -117,12 +117,17 @@ def owners_document(analysis: Analysis, ownership: Ownership) -> dict[str, Any]:
     }
 
 
-def _estate_document(estate: Estate) -> dict[str, Any]:
+def _estate_document(analysis: Analysis) -> dict[str, Any]:
     """``estate``: 'guests' keeps its schema-1 meaning, every VM the exports list; 'templates' and 'agents' say
-    how many of them are templates and vCLS agents (the cover's guests are the rest)."""
+    how many of them are templates and vCLS agents (the cover's guests are the rest). 'guest_clusters' counts
+    the guest clusters as the cover and the terminal do (proven by shared disks), 'suspected_guest_clusters' the
+    groups of ``faux_clusters`` that are only suspected."""
+    estate = analysis.estate
     vms = vm_counts(estate.guests)
+    suspected = sum(1 for c in analysis.guest_clusters if c.suspected)
     return {"sources": _sources_document(estate), "hosts": estate.hosts.num_rows, "guests": vms.vms,
-            "templates": vms.templates, "agents": vms.agents}
+            "templates": vms.templates, "agents": vms.agents,
+            "guest_clusters": len(analysis.guest_clusters) - suspected, "suspected_guest_clusters": suspected}
 
 
 def _sources_document(estate: Estate) -> list[dict[str, Any]]:
@@ -210,7 +215,7 @@ def _findings_list(analysis: Analysis, files: dict[int, str], host_files: dict[s
     homes = cluster_homes(estate)
     return [
         {
-            "rule": f.rule, "title": CATALOGUE[f.rule].title if f.rule in CATALOGUE else f.rule,
+            "rule": f.rule, "title": finding_title(f.rule, f.suspected),
             "severity": f.severity.label,
             "guest": {"key": f.guest_key, "name": guest_names.get(f.guest_key, f.guest_key),
                       "uuid": uuids.get(f.guest_key)} if f.guest_key else None,
@@ -278,7 +283,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated,
         "redacted": estate.redacted,
-        "estate": _estate_document(estate),
+        "estate": _estate_document(analysis),
         "faux_clusters": _clusters_document(analysis, uuids, acceptance),
         "hosts": _hosts_document(analysis, costing, uuids, host_files, labels),
         "waves": [list(w) for w in analysis.waves],

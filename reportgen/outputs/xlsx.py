@@ -70,13 +70,39 @@ def _findings(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
 
 
 def _clusters(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    """The guest clusters as the report counts them: proven by shared disks (the suspected ones have a sheet)."""
     cost = doc["cost"]["per_faux_cluster"]
     later = doc["cost"].get("per_faux_cluster_at_power_on", {})
     for c in doc["faux_clusters"]:
-        yield (c["id"], c["name"], c["topology"], "yes" if c["suspected"] else "no", len(c["guests"]),
-               c.get("running_members"), _names(c["guests"]), _join(c.get("host_labels") or c["hosts"]),
-               _join(c.get("clusters", [])),
-               _join(c["rules"]), cost.get(c["id"], 0.0), later.get(c["id"], 0.0), _accepted(c.get("accepted")))
+        if not c["suspected"]:
+            yield (c["id"], c["name"], c["topology"], len(c["guests"]), c.get("running_members"),
+                   _names(c["guests"]), _join(c.get("host_labels") or c["hosts"]), _join(c.get("clusters", [])),
+                   _join(c["rules"]), cost.get(c["id"], 0.0), later.get(c["id"], 0.0), _accepted(c.get("accepted")))
+
+
+def _suspected(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    """Groups that look like a guest cluster by names or networks, with no shared disk to prove it."""
+    why: dict[str, str] = {}
+    for f in doc["findings"]:
+        if f.get("suspected") and f["rule"] == "GEN-01" and f["guest"]:
+            why.setdefault(f["guest"]["key"], f["evidence"])
+    for c in doc["faux_clusters"]:
+        if c["suspected"]:
+            reason = next((why[g["key"]] for g in c["guests"] if g["key"] in why), None)
+            yield (c["id"], c["name"], c["topology"], len(c["guests"]), c.get("running_members"),
+                   _names(c["guests"]), _join(c.get("host_labels") or c["hosts"]), _join(c.get("clusters", [])),
+                   _join(c["rules"]), reason)
+
+
+def _clusters_note(doc: dict[str, Any]) -> str:
+    """For the About sheet: what the two guest-cluster sheets count, as the report counts it."""
+    estate = doc["estate"]
+    proven, suspected = estate["guest_clusters"], estate["suspected_guest_clusters"]
+    text = f"{proven} guest cluster{'' if proven == 1 else 's'} on shared disks (sheet 'Guest clusters'), as the report counts them"
+    if suspected:
+        text += (f"; {suspected} further group{'' if suspected == 1 else 's'} of guests only suspected by names or "
+                 "networks, no shared disk proving it (sheet 'Suspected clusters'), not counted as guest clusters")
+    return text + "."
 
 
 def _accepted(accepted: dict[str, Any] | None) -> str | None:
@@ -272,10 +298,13 @@ def sheets(analysis: Analysis, costing: Costing, plan: list[Action] | None = Non
                            ("Owner", 18), ("Effects", 30), ("Evidence", 60), ("Source file", 28),
                            ("Source tab", 12), ("Source rows", 14), ("Remediation", 50),
                            ("Accepted (exception)", 36)), _findings),
-        Sheet("Guest clusters", (("ID", 8), ("Name", 28), ("Topology", 13), ("Suspected", 10), ("Nodes", 7),
+        Sheet("Guest clusters", (("ID", 8), ("Name", 28), ("Topology", 13), ("Nodes", 7),
                                  ("Running", 8), ("Members", 40), ("Hosts", 30), ("Clusters", 18), ("Rules", 16),
                                  Money("Cost a year", 12), Money("Cost once all run", 14),
                                  ("Accepted (exception)", 36)), _clusters),
+        Sheet("Suspected clusters", (("ID", 8), ("Name", 28), ("Topology", 13), ("Nodes", 7), ("Running", 8),
+                                     ("Members", 40), ("Hosts", 30), ("Clusters", 18), ("Rules", 16),
+                                     ("Why suspected", 80)), _suspected),
         Sheet("Shared disks", (("Guest cluster", 10), ("Name", 28), ("Disk", 50), ("Datastore", 20), ("Owner", 24),
                                ("Owner key", 30), ("Owner found by", 14), ("Boot disk", 9), ("Controller", 18),
                                ("Unit", 6), ("Attached to", 40)), _shared_disks),
@@ -352,7 +381,8 @@ def write_xlsx(analysis: Analysis, costing: Costing, path: str | Path,
         meta.set_column(1, 1, 80)
         about = [("Report", analysis.config.report.title), ("Client", analysis.config.report.client),
                  ("Generated", document["generated_at"]), ("Currency", costing.currency),
-                 ("Cost a year", costing.annual_total), ("Cost model", str(costing.assumptions["model"]))]
+                 ("Cost a year", costing.annual_total), ("Cost model", str(costing.assumptions["model"])),
+                 ("Guest clusters", _clusters_note(document))]
         note = _actions_note(plan, costing)
         about += [("Actions", note)] if note else []
         for r, (key, value) in enumerate(about):

@@ -36,9 +36,19 @@ DETECTORS: tuple[Detector, ...] = (
 CATALOGUE: dict[str, RuleInfo] = {info.id: info for d in DETECTORS for info in d.rules}
 
 __all__ = [
-    "CATALOGUE", "DETECTORS", "Coverage", "Effect", "Finding", "GuestEdge", "HostEdge", "RuleContext", "RuleInfo",
-    "RuleOutput", "Severity", "evaluate",
+    "CATALOGUE", "DETECTORS", "SUSPECTED_TITLE", "Coverage", "Effect", "Finding", "GuestEdge", "HostEdge",
+    "RuleContext", "RuleInfo", "RuleOutput", "Severity", "evaluate", "finding_title",
 ]
+
+SUSPECTED_TITLE = "Suspected guest cluster (no shared disk proves it)"
+"""The title of a GEN-01 finding found by names or networks only: the rule's own title says shared disks."""
+
+
+def finding_title(rule: str, suspected: bool) -> str:
+    """A finding's title: its rule's, except that a suspected guest cluster does not read as one on shared disks."""
+    if suspected and rule == "GEN-01":
+        return SUSPECTED_TITLE
+    return CATALOGUE[rule].title if rule in CATALOGUE else rule
 
 
 def evaluate(estate: Estate, ctx: RuleContext | None = None) -> RuleOutput:

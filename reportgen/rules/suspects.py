@@ -23,6 +23,12 @@ NODE_SUFFIX = r"(?i)^(.+?)(?:[-_ .](?:node|nd|n)|node)[-_ ]?0*\d{1,2}$"
 PLAIN_SUFFIX = r"(?i)^(.+?)[-_ .]?(?:0*\d{1,2}|[ab])$"
 """'sql01', 'sql-a' -> stem; used only together with a cluster signal."""
 CLUSTER_WORDS = r"(?i)\b(fci|mscs|wsfc|failover cluster|rac|pacemaker|corosync|cluster node|veritas)\b"
+SUSPECT_REMEDY = (
+    "Ask the owner whether these guests form one guest cluster: no shared disk in this export proves it. If they "
+    "do, find what they share that this export cannot show (a disk, a network of one host) and keep the nodes on "
+    "different hosts, so that one host's maintenance or failure stops one node only."
+)
+"""What a suspected guest cluster's finding says to do: the rule's own remedy presumes shared disks."""
 QUORUM_MIB = 5 * 1024
 MAX_GROUP = 8
 
@@ -68,7 +74,7 @@ def suspected_clusters(
             pl.when(pl.col("why") != "").then(pl.concat_str(pl.lit("; "), pl.col("why"))).otherwise(pl.lit("")),
             pl.lit("; no shared disk proves it in this export"),
         ),
-        severity=pl.lit(int(Severity.LOW)), suspected=pl.lit(True),
+        severity=pl.lit(int(Severity.LOW)), suspected=pl.lit(True), remediation=pl.lit(SUSPECT_REMEDY),
     )
     emit(out, rows, info, effects=frozenset())
 
