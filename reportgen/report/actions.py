@@ -19,7 +19,7 @@ from ..causes import RuleCause, guest_cause, guest_cluster_cause, named_cause
 from ..cost import Costing, Crowded, PricedRemedy, UnitCost, cluster_sizes, crowded_guest_clusters
 from ..host_labels import cluster_labels, host_labels
 from ..rules import CATALOGUE
-from ..rules.effort import EFFORT, STANDALONE, Effort, effort_of, phrase
+from ..rules.effort import EFFORT, INTRANET, STANDALONE, Effort, effort_of, phrase
 from .model import Action
 
 LOCAL_STORAGE = frozenset({"VMW-13", "HYV-08"})
@@ -97,11 +97,12 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     upgrades = _host_upgrades(analysis)
     crowded = crowded_guest_clusters(analysis)
     clusters = cluster_labels(analysis.estate)
-    actions = [_as_crowded(_as_project(_action(row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
+    intranet = _intranet_causes(analysis)
+    actions = [_as_intranet(_as_crowded(_as_project(_action(row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
                                    sorted({described[c] for g in row.guests for c in guest_causes[g]
                                            if key_of[c] != row.cause}),
                                    host_annual, [guest_names[g] for g in sorted(row.guests)], labels),
-                           row, upgrades), row, crowded, clusters)
+                           row, upgrades), row, crowded, clusters), row, intranet)
                for row in rows.values()]
     seen = set(key_of)
     for r in costing.remedies:  # a fix the core ranked whose guests cost nothing (kept, never dropped)
@@ -142,6 +143,20 @@ def _as_project(action: Action, row: _Row, upgrades: set[tuple[str, str]]) -> Ac
     if action.effort == "project" or not any((g, r) in upgrades for g in row.guests | row.off for r in row.rules):
         return action
     return dataclasses.replace(action, effort="project")
+
+
+def _intranet_causes(analysis: Analysis) -> set[str]:
+    """Causes of VMW-10 findings whose port group is uplink-less on other hosts of the cluster too (their steps
+    let vCenter migrate between the copies): a deliberate isolation, which uplinks would end."""
+    return {named_cause(f.cause, analysis.guest_names).id for f in analysis.findings
+            if f.rule == "VMW-10" and f.cause and any(step.kind == "intranet" for step in f.plan)}
+
+
+def _as_intranet(action: Action, row: _Row, intranet: set[str]) -> Action:
+    """A port group isolated on purpose: move its guests between the isolated copies first, uplinks last."""
+    if row.cause not in intranet or row.rules != {"VMW-10"}:
+        return action
+    return dataclasses.replace(action, action=phrase(INTRANET, row.scope, len(row.guests), len(row.off - row.guests)))
 
 
 def _as_crowded(action: Action, row: _Row, crowded: dict[str, Crowded], clusters: dict[str, str]) -> Action:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 
 from . import DETECTORS
-from .effort import EFFORT
+from .effort import EFFORT, INTRANET
+from .networks import INTRANET_SETTING
 from .records import Need, RuleInfo
 
 FAMILIES = {
@@ -93,6 +94,11 @@ def render_rule(info: RuleInfo) -> str:
     if info.id in EFFORT:
         effort = EFFORT[info.id]
         lines += [f"**Action and effort.** {effort.level}: \"{effort.verb}\"", ""]
+    if info.id == "VMW-10":  # an isolation kept on purpose: uplinks would end it
+        lines += [f"**When the port group is uplink-less on other hosts of the cluster too** (isolated on purpose): "
+                  f"{INTRANET.level}: \"{INTRANET.verb}\". The findings' steps name the setting "
+                  f"`{INTRANET_SETTING} = false` (VMware KB 1003832) in full, with its caveats; not for a heartbeat "
+                  "network, whose nodes would lose each other.", ""]
     if info.references:
         lines += ["**References:**", ""] + [f"- <{r}>" for r in info.references] + [""]
     return "\n".join(lines)

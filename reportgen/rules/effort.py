@@ -73,6 +73,12 @@ EFFORT: dict[str, Effort] = {
 }
 """Rules that tie a guest to a host, with the action that removes the tie. Rules absent here tie nothing."""
 
+INTRANET = Effort("change", "Let vMotion move its {n} guest(s) between the isolated copies of port group {scope} "
+                            "(vCenter setting VMOnVirtualIntranet = false: a moved guest cannot reach those left on "
+                            "its old host); physical uplinks only last: they end the isolation")
+"""VMW-10 when the same port group is uplink-less on other hosts of the cluster too: the isolation looks deliberate,
+so uplinks, which would end it, come last (see :func:`..rules.networks.intranet_steps`)."""
+
 STANDALONE = Effort("project", "Accept, or add shared storage and a second host for {scope}")
 """A guest on local storage of a host alone: there is nowhere to move it to yet. ``scope`` says which kind of
 alone: 'standalone host esx09' (in no cluster) or 'esx09, alone in cluster DMZ' (see :mod:`..report.actions`)."""

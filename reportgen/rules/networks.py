@@ -14,7 +14,7 @@ import polars as pl
 from ..estate import Estate
 from .emit import add_colocations, add_pins, cause, emit
 from .evidence import at_row, located, value
-from .records import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity
+from .records import Detector, Effect, Need, RuleContext, RuleInfo, RuleOutput, Severity, Step
 from .suspects import HEARTBEAT
 from .tables import frame, vsphere_guests
 from .timing import device_timing
@@ -115,7 +115,7 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
             pl.lit(", "), value("Connected", "connected"), pl.lit(", "), value("Starts Connected", "starts_connected"),
         ),
     )
-    _uplinkless_standard(out, nics)
+    _uplinkless_standard(out, nics, intranet_peers(estate))
     _partial_labels(out, estate, g, nics)
     _uplinkless_distributed(out, nics)
     return out
@@ -130,11 +130,68 @@ def _connection(tie: pl.Expr) -> pl.Expr:
     )
 
 
-def _uplinkless_standard(out: RuleOutput, nics: pl.DataFrame) -> None:
+INTRANET_SETTING = "config.migrate.test.CompatibleNetworks.VMOnVirtualIntranet"
+"""The vCenter advanced setting that, set to false, lets vMotion move a guest between uplink-less standard port
+groups of one name (vMotion networking requirements, vSphere 6.5 / 6.7; VMware KB 1003832)."""
+STEPS = pl.List(pl.Struct({"kind": pl.String, "text": pl.String, "last": pl.String}))
+
+
+def intranet_peers(estate: Estate) -> pl.DataFrame:
+    """Per (host_key, network) of an uplink-less standard port group: ``peers``, the other hosts of its cluster
+    (vHost's) with the same port group uplink-less too, and ``others``, the cluster's other hosts, and ``cluster``."""
+    nets = frame(estate, "networks")
+    hosts = frame(estate, "hosts")
+    schema = {"host_key": pl.String, "network": pl.String, "peers": pl.Int64, "others": pl.Int64,
+              "cluster": pl.String}
+    if nets.is_empty() or hosts.is_empty():
+        return pl.DataFrame(schema=schema)
+    hosts = hosts.filter(pl.col("cluster_key").is_not_null()).select("host_key", "cluster_key", "cluster")
+    size = hosts.group_by("cluster_key").agg(others=pl.len() - 1)
+    lone = nets.filter((pl.col("switch_kind") == "standard") & pl.col("has_uplink").not_()).select(
+        "host_key", "network").unique().join(hosts, on="host_key")
+    carried = lone.group_by("cluster_key", "network").agg(peers=pl.col("host_key").n_unique() - 1)
+    return lone.join(carried, on=["cluster_key", "network"]).join(size, on="cluster_key").select(
+        pl.col("host_key"), pl.col("network"), pl.col("peers").cast(pl.Int64), pl.col("others").cast(pl.Int64),
+        pl.col("cluster"))
+
+
+def intranet_steps(network: str, cluster: str, peers: int, others: int) -> tuple[Step, Step]:
+    """What to do when port group ``network`` is uplink-less on ``peers`` of the ``others`` other hosts of its
+    cluster too: the isolation looks deliberate, so let vCenter migrate between the copies (with the caveat), and
+    give uplinks only last, as they end the isolation."""
+    if peers == others:
+        where = f"the other host of cluster {cluster}" if others == 1 else f"the {others} other hosts of cluster {cluster}"
+    else:
+        where = f"{peers} of the {others} other hosts of cluster {cluster} (the only ones its guests could move to)"
+    first = (f"Port group {network} has no physical uplink on {where} either: the isolation looks deliberate. "
+             f"vCenter can let vMotion move its guests between these port groups: set the vCenter advanced setting "
+             f"{INTRANET_SETTING} to false (VMware KB 1003832). It applies to every such port group of the vCenter, "
+             "and a guest moved so can no longer reach, over this network, the guests left on its old host: move "
+             "together the guests that talk over it.")
+    last = ("Else move the guests that need no isolation to a port group with uplinks. Give the port group physical "
+            "uplinks (a dedicated VLAN) only last, and only if security agrees: uplinks join the isolated network to "
+            "the physical one.")
+    return Step("intranet", first), Step("catalogue", last)
+
+
+def _with_intranet(hit: pl.DataFrame, peers: pl.DataFrame) -> pl.DataFrame:
+    """Rows of ``hit`` on a port group uplink-less on other hosts of the cluster too get :func:`intranet_steps`;
+    not a heartbeat: the nodes of a guest cluster would lose each other when one of them moves."""
+    found = hit.filter(~pl.col("heartbeat")).select("host_key", "network").unique().join(
+        peers.filter(pl.col("peers") > 0), on=["host_key", "network"])
+    steps = pl.DataFrame({
+        "host_key": found["host_key"], "network": found["network"],
+        "steps": [[{"kind": s.kind, "text": s.text, "last": s.last} for s in intranet_steps(*row)]
+                  for row in found.select("network", "cluster", "peers", "others").iter_rows()],
+    }, schema={"host_key": pl.String, "network": pl.String, "steps": STEPS})
+    return hit.join(steps, on=["host_key", "network"], how="left")
+
+
+def _uplinkless_standard(out: RuleOutput, nics: pl.DataFrame, peers: pl.DataFrame) -> None:
     hit = nics.filter((pl.col("switch_kind") == "standard") & pl.col("has_uplink").not_())
     if hit.is_empty():
         return
-    hit = hit.with_columns(
+    hit = _with_intranet(hit, peers).with_columns(
         cause=cause("portgroup", pl.col("host_key"), "/", pl.col("network"), name=pl.col("network"), where=pl.col("host")),
         timing=pl.col("tie"),
         severity=pl.when(pl.col("heartbeat")).then(pl.lit(int(Severity.CRITICAL))).otherwise(pl.lit(int(VMW10.severity))),

@@ -103,11 +103,12 @@ class Location:
 
 
 StepKind = Literal["spread", "keep-apart", "find-hosts", "lone", "network", "gate", "upgrade", "movable", "later",
-                   "catalogue"]
+                   "catalogue", "intranet"]
 """What a remediation step does: spread nodes that share a host, keep nodes apart, find where (or whether) the
 other nodes run, give the nodes' network uplinks, meet a gate (disks, versions), upgrade hosts across major ESXi
 versions (a gate that is a project: 5.5 or 6.0 goes to 7.0 or 8.0 only through 6.5/6.7, often on new hardware),
-verify what makes the nodes movable, the longer-term fix, or the catalogue's text."""
+verify what makes the nodes movable, the longer-term fix, the catalogue's text, or let vCenter migrate between
+port groups that are uplink-less on every host on purpose (a virtual intranet kept isolated)."""
 
 
 @dataclass(frozen=True)
