@@ -41,7 +41,7 @@ def test_every_output_counts_six_guest_clusters_and_one_suspected_apart(outputs)
     stderr, doc, wb, pdf, _ = outputs
     assert "15 hosts, 107 guests (plus 4 templates), 6 guest clusters (plus 1 suspected), " in stderr
     assert "6 guest clusters found" in pdf
-    assert "1 further group of guests looks like a guest cluster" in pdf
+    assert "1 further group of guests looks like a guest cluster by name or network but shares no disk" in pdf
     assert doc["estate"]["guest_clusters"] == 6 and doc["estate"]["suspected_guest_clusters"] == 1
     assert sum(not c["suspected"] for c in doc["faux_clusters"]) == 6  # the contract's list keeps both kinds
     assert [r["ID"] for r in _rows(wb, "Guest clusters")] == [f"GC-00{i}" for i in range(1, 7)]
