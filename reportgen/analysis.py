@@ -484,7 +484,9 @@ def _suspected_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestCluste
             guests=tuple(_guest_ref(ix, ix.gi[k], ix.guest_names[k]) for k in keys),
             hosts=tuple(ix.host_name(h) for h in hs), host_keys=tuple(ix.host_keys[h] for h in hs),
             host_labels=tuple(ix.host_label(h) for h in hs),
-            clusters=(), rules=tuple(sorted(set().union(*(findings_by_guest[k] for k in keys)))),
+            clusters=tuple(sorted({str(ix.cluster_names.get(ix.host_cluster_keys[h])) for h in hs
+                                   if ix.host_cluster_keys[h] is not None})),
+            rules=tuple(sorted(set().union(*(findings_by_guest[k] for k in keys)))),
             running=sum(1 for g in idx if ix.running[g]),
         ))
     return found

@@ -46,7 +46,7 @@ def test_every_output_counts_six_guest_clusters_and_one_suspected_apart(outputs)
     assert sum(not c["suspected"] for c in doc["faux_clusters"]) == 6  # the contract's list keeps both kinds
     assert [r["ID"] for r in _rows(wb, "Guest clusters")] == [f"GC-00{i}" for i in range(1, 7)]
     [suspect] = _rows(wb, "Suspected clusters")
-    assert suspect["ID"] == "SC-001" and suspect["Members"] == "APPHB-1, APPHB-2"
+    assert suspect["ID"] == "SC-001" and suspect["Members"] == "APPHB-1, APPHB-2" and suspect["Clusters"] == "HVCL01"
     assert "no shared disk proves it" in suspect["Why suspected"]
     about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True)}
     assert about["Guest clusters"].startswith("6 guest clusters on shared disks (sheet 'Guest clusters')")
