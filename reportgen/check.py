@@ -21,6 +21,7 @@ from typing import Any
 from .errors import InputError
 from .host_labels import told_apart
 from .importers.bounded import open_regular, read_all, read_findings_bytes
+from .media import media_only
 
 SUGGESTIONS = 5
 """Close matches named for a host name that matches nothing."""
@@ -82,6 +83,19 @@ class HostCheck:
     waves: int
     stranded_on_failure: tuple[GuestToStop, ...]
     not_assessed: tuple[NotAssessed, ...]
+    disconnect_media: tuple[GuestToStop, ...] = ()
+    """Running guests tied only by connected media: disconnected while they run, then moved (no power-off)."""
+    settings: tuple[str, ...] = ()
+    """Cluster settings the audit found keep maintenance mode from emptying the host by itself (DRS off,
+    standalone host, CPUs without EVC), as '<rule>: <evidence>'."""
+
+    @property
+    def verdict(self) -> str:
+        """'yes' (can be emptied now), 'no', 'media' (only once media are disconnected, no power-off) or
+        'unproven' (no tie found, but checks could not run on its export)."""
+        if not self.evacuable:
+            return "media" if self.disconnect_media and not self.power_off else "no"
+        return "unproven" if self.not_assessed else "yes"
 
 
 @dataclass(frozen=True)
@@ -111,7 +125,13 @@ class CheckResult:
 
     @property
     def all_evacuable(self) -> bool:
-        return all(h.evacuable for h in self.hosts)
+        """Every host matched can be emptied now, and every check that could tie it ran."""
+        return all(h.verdict == "yes" for h in self.hosts)
+
+    @property
+    def any_tied(self) -> bool:
+        """Some host matched cannot be emptied now (guests to power off, or media to disconnect first)."""
+        return any(h.verdict in ("no", "media") for h in self.hosts)
 
 
 @dataclass(frozen=True)
@@ -128,6 +148,8 @@ class Register:
     """Host name -> site, when the estate spans sites."""
     labels: tuple[str, ...] = ()
     """Per host (in ``hosts`` order), its name told apart from same-named hosts (see :mod:`.host_labels`)."""
+    settings: tuple[Mapping[str, Any], ...] = ()
+    """Findings of no guest that keep maintenance mode from emptying hosts (a cluster's DRS, a standalone host)."""
 
 
 def load_register(path: str | os.PathLike[str]) -> Register:
@@ -174,7 +196,31 @@ def register_from_document(document: object, source: str) -> Register:
         if isinstance(s, dict) and isinstance(s.get("hosts"), list):
             sites.update({str(h): str(s.get("name")) for h in s["hosts"]})
     return Register(source=source, hosts=tuple(hosts), clusters=clusters, waves=waves,
-                    not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites, labels=_labels(hosts))
+                    not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites, labels=_labels(hosts),
+                    settings=_settings(document))
+
+
+def _settings(document: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    """The findings of a cluster or host, not of a guest, that block evacuation (VMW-24 DRS off, standalone …)."""
+    findings = document.get("findings")
+    return tuple(f for f in findings if isinstance(f, dict) and not f.get("guest")
+                 and "blocks-evacuation" in (f.get("effects") or ()) and (f.get("cluster") or f.get("host"))
+                 ) if isinstance(findings, list) else ()
+
+
+def _setting_lines(register: Register, host: Mapping[str, Any], label: str) -> tuple[str, ...]:
+    """What the audit found about the host's cluster (or the host alone) that keeps maintenance mode from
+    emptying it by itself; a cluster's finding counts for the hosts of that cluster in the same export."""
+    def concerns(f: Mapping[str, Any]) -> bool:
+        if f.get("host"):
+            return f.get("host") in (host.get("name"), label) or f.get("host_label") == label
+        source = f.get("source")
+        file = source.get("file") if isinstance(source, dict) else None
+        same_export = host.get("source") is None or file in (None, host.get("source"))
+        return f.get("cluster") == host.get("cluster") and host.get("cluster") is not None and same_export
+
+    return tuple(dict.fromkeys(f"{f.get('rule')}: {f.get('evidence') or f.get('title') or ''}".rstrip(": ")
+                               for f in register.settings if concerns(f)))
 
 
 def _labels(hosts: list[Any]) -> tuple[str, ...]:
@@ -335,11 +381,13 @@ def _check(register: Register, row: int) -> HostCheck:
     host = register.hosts[row]
     name = str(host["name"])
     label = register.labels[row] if row < len(register.labels) else name
-    power_off = _guests(host.get("pinned_guests"))
-    now = {g.key for g in power_off}
+    tied = _guests(host.get("pinned_guests"))
+    now = {g.key for g in tied}
     later = tuple(g for g in _guests(host.get("pinned_at_next_power_on")) if g.key not in now)
+    media = tuple(g for g in tied if media_only(g.rules, g.guest_cluster))
+    power_off = tuple(g for g in tied if g not in media)
     ids = dict.fromkeys([*(host.get("degraded_faux_clusters") or []),
-                         *(g.guest_cluster for g in (*power_off, *later) if g.guest_cluster)])
+                         *(g.guest_cluster for g in (*tied, *later) if g.guest_cluster)])
     wave = host.get("wave")
     gaps = (*register.not_assessed.get(None, ()), *register.not_assessed.get(host.get("source"), ()))
     if host.get("source") is None:  # a findings JSON without hosts[].source: every gap may concern it
@@ -355,4 +403,5 @@ def _check(register: Register, row: int) -> HostCheck:
         wave=wave + 1 if isinstance(wave, int) and wave >= 0 else None, waves=register.waves,
         stranded_on_failure=_guests(host.get("stranded_on_failure")),
         not_assessed=tuple(dict.fromkeys(gaps)),
+        disconnect_media=media, settings=_setting_lines(register, host, label),
     )

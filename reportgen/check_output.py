@@ -5,6 +5,7 @@ The JSON's shape is published in ``reportgen/schemas/check-v1.schema.json``.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from .check import CheckResult, ClusterStep, GuestToStop, HostCheck
@@ -25,7 +26,10 @@ def _cluster(c: ClusterStep) -> dict[str, Any]:
 def host_document(h: HostCheck) -> dict[str, Any]:
     return {
         "name": h.name, "label": h.label, "cluster": h.cluster, "platform": h.platform, "site": h.site, "evacuable": h.evacuable,
+        "verdict": h.verdict,
         "power_off": [_guest(g) for g in h.power_off],
+        "disconnect_media": [_guest(g) for g in h.disconnect_media],
+        "settings": list(h.settings),
         "at_next_power_on": [_guest(g) for g in h.at_next_power_on],
         "owners": list(h.owners), "owner_unknown": h.owner_unknown,
         "guest_clusters": [_cluster(c) for c in h.guest_clusters],
@@ -68,36 +72,78 @@ def _cluster_line(c: ClusterStep) -> str:
     return head + f"no running node on another host: the service stops while {here} {'is' if len(c.fail_over_first) == 1 else 'are'} off"
 
 
+VERDICTS = {
+    "yes": "can be emptied by live migration now",
+    "no": "CANNOT be emptied by live migration now",
+    "media": "CANNOT be emptied until connected media are disconnected (no power-off needed)",
+    "unproven": "no tie found, but not proven: {unrun} could not run on its export (listed below)",
+}
+MAX_GAP_LINES = 4
+"""Reasons a check could not run printed in full; the rest are counted (``--json`` gives every one)."""
+
+
+def _verdict(h: HostCheck) -> str:
+    unrun = _plural(len(dict.fromkeys(n.rule for n in h.not_assessed)), "check")
+    text = VERDICTS[h.verdict].format(unrun=unrun)
+    if h.verdict in ("yes", "unproven") and h.at_next_power_on:
+        text += f"; {_plural(len(h.at_next_power_on), 'guest')} off now would tie it once started: keep them off"
+    return text
+
+
+def _gap_lines(h: HostCheck) -> list[str]:
+    """The checks its export could not assess, grouped by reason: what to check by hand before the window."""
+    by_reason: dict[str, list[str]] = {}
+    for n in h.not_assessed:
+        by_reason.setdefault(n.reason, []).append(n.rule)
+    count = len(dict.fromkeys(n.rule for n in h.not_assessed))
+    lines = [f"  not assessed from its export ({_plural(count, 'check')}): ties of these kinds are not known; "
+             "check them by hand:"]
+    groups = list(by_reason.items())
+    lines += [f"    {', '.join(dict.fromkeys(rules))}: {reason or 'no reason recorded'}"
+              for reason, rules in groups[:MAX_GAP_LINES]]
+    if len(groups) > MAX_GAP_LINES:
+        rest = sorted({r for _, rules in groups[MAX_GAP_LINES:] for r in rules})
+        lines.append(f"    and {', '.join(rest)} (each reason: --json, or the report's coverage section)")
+    return lines
+
+
+def _owner_line(label: str, guests: tuple[GuestToStop, ...]) -> str:
+    owners = sorted({g.owner for g in guests if g.owner})
+    unknown = any(not g.owner for g in guests)
+    if not owners:
+        return f"  {label}: none recorded (name owners with an owners file: 'reportgen audit --owners', or [owner] " \
+            "in the configuration)"
+    return f"  {label}: {', '.join(owners)}{' (and some guests have no owner recorded)' if unknown else ''}"
+
+
 def format_host(h: HostCheck) -> list[str]:
     """The lines for one host."""
     where = ", ".join(p for p in (f"cluster {h.cluster}" if h.cluster else "", f"site {h.site}" if h.site else "") if p)
-    unrun = len(dict.fromkeys(n.rule for n in h.not_assessed))
-    verdict = ("CANNOT be emptied by live migration now" if not h.evacuable else
-               f"no tie found by the checks that could run ({_plural(unrun, 'check')} could not run on its export)"
-               if unrun else "can be emptied by live migration now")
-    lines = [f"{h.label}{f' ({where})' if where else ''}: {verdict}"]
+    lines = [f"{h.label}{f' ({where})' if where else ''}: {_verdict(h)}"]
+    lines += [f"  maintenance mode will not empty it by itself: {s}" for s in h.settings]
     if h.power_off:
         lines.append(f"  power off {_plural(len(h.power_off), 'guest')} first:")
         lines += [_guest_line(g) for g in h.power_off]
-        owners = ", ".join(h.owners) or "none recorded"
-        lines.append(f"  owners to ask: {owners}{' (and some guests have no owner recorded)' if h.owner_unknown and h.owners else ''}")
+        lines.append(_owner_line("owners to ask", h.power_off))
+    if h.disconnect_media:
+        lines.append(f"  disconnect the media of {_plural(len(h.disconnect_media), 'guest')} while running (and clear "
+                     "'Connect at power on'), then migrate (no power-off):")
+        lines += [_guest_line(g) for g in h.disconnect_media]
     if h.guest_clusters:
         lines.append("  guest clusters:")
         lines += [_cluster_line(c) for c in h.guest_clusters]
     if h.at_next_power_on:
         lines.append(f"  off now, but tied once started ({_plural(len(h.at_next_power_on), 'guest')}):")
         lines += [_guest_line(g) for g in h.at_next_power_on]
+        lines.append(_owner_line("owners to tell to keep them off", h.at_next_power_on))
     lines.append(f"  wave {h.wave} of {h.waves}" if h.wave is not None else "  in no maintenance wave")
     if h.stranded_on_failure:
         lines.append(f"  if it fails, {_plural(len(h.stranded_on_failure), 'guest')} could not restart elsewhere:")
         lines += [_guest_line(g) for g in h.stranded_on_failure]
     else:
-        lines.append("  if it fails, no check that could run found a guest that could not restart elsewhere" if unrun
-                     else "  if it fails, every running guest can restart elsewhere")
-    if h.not_assessed:
-        rules = ", ".join(dict.fromkeys(n.rule for n in h.not_assessed))
-        lines.append(f"  not assessed from its export: {rules} (see the report's coverage section)")
-    return lines
+        lines.append("  if it fails, no check that could run found a guest that could not restart elsewhere"
+                     if h.not_assessed else "  if it fails, every running guest can restart elsewhere")
+    return lines + (_gap_lines(h) if h.not_assessed else [])
 
 
 def format_check(result: CheckResult) -> str:
@@ -105,12 +151,13 @@ def format_check(result: CheckResult) -> str:
     lines: list[str] = []
     for h in result.hosts:
         lines += [*format_host(h), ""]
-    free = sum(1 for h in result.hosts if h.evacuable and not h.not_assessed)
-    unknown = sum(1 for h in result.hosts if h.evacuable and h.not_assessed)
     if result.hosts:
-        found = f"{unknown} with no tie found by the checks that could run, " if unknown else ""
-        lines.append(f"{_plural(len(result.hosts), 'host')} checked: {free} can be emptied, {found}"
-                     f"{len(result.hosts) - free - unknown} cannot")
+        seen = Counter(h.verdict for h in result.hosts)
+        parts = [f"{seen['yes']} can be emptied"]
+        parts += [f"{seen['unproven']} with no tie found but not proven (checks could not run)"] if seen["unproven"] else []
+        cannot = seen["no"] + seen["media"]
+        parts.append(f"{cannot} cannot" + (f" ({seen['media']} only until media are disconnected)" if seen["media"] else ""))
+        lines.append(f"{_plural(len(result.hosts), 'host')} checked: {', '.join(parts)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -46,10 +46,14 @@ exit codes:
 
 CHECK_EXIT_CODES = """\
 exit codes:
-  0    every host named can be emptied by live migration now
-  1    some host named cannot be emptied now
+  0    every host named can be emptied by live migration now, and every check that
+       could tie it ran on its export
+  1    some host named cannot be emptied now (guests to power off, or media to
+       disconnect first)
   2    a name matches no host (close matches are listed), or a usage error
   3    the findings JSON, an export or the host list is unreadable
+  5    no tie found on the hosts named, but not proven: some checks could not run
+       on their exports (listed; check those by hand)
   130  interrupted
 """
 
@@ -385,7 +389,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     err.writelines(f"reportgen: {printable(line)}\n" for line in format_unmatched(result))
     if result.unmatched:
         return ExitStatus.USAGE
-    return ExitStatus.OK if result.all_evacuable else ExitStatus.FINDINGS
+    if result.any_tied:
+        return ExitStatus.FINDINGS
+    return ExitStatus.OK if result.all_evacuable else ExitStatus.UNPROVEN
 
 
 def _audit(args: argparse.Namespace, err: TextIO) -> int:

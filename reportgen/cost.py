@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from .analysis import Analysis, PinnedGuest, Remedy
 from .config import CostSettings
 from .host_labels import host_labels
+from .media import media_only
 
 UNKNOWN_OWNER = "(owner unknown)"
-MEDIA_RULES = frozenset({"VMW-18", "VMW-19", "HYV-12"})
-"""Ties by a connected CD/DVD drive or ISO image: the media can be disconnected while the guest runs."""
 MEDIA_ROLE = "virtualisation_admin"
 BUS_SHARING = frozenset({"VMW-01", "VMW-02", "VMW-03", "VMW-05"})
 """Shared disks on a shared SCSI bus: the nodes of such a guest cluster never run on one host once spread."""
@@ -33,7 +32,7 @@ BUS_SHARING = frozenset({"VMW-01", "VMW-02", "VMW-03", "VMW-05"})
 
 def only_media(guest: PinnedGuest) -> bool:
     """True when nothing but connected media ties the guest: disconnect it live, then migrate (no power-off)."""
-    return not guest.guest_cluster and bool(guest.rules) and set(guest.rules) <= MEDIA_RULES
+    return media_only(guest.rules, guest.guest_cluster)
 
 
 def media_labour(cost: CostSettings) -> float:

@@ -15,6 +15,8 @@ class ExitStatus(enum.IntEnum):
     """An export is unreadable or lacks what the audit needs."""
     OUTPUT = 4
     """A report or data file could not be written."""
+    UNPROVEN = 5
+    """check: no tie found on the hosts named, but some checks could not run on their exports."""
     INTERNAL = 70
     """A bug in reportgen; rerun with --debug and report the traceback."""
     INTERRUPTED = 130

@@ -27,16 +27,29 @@ def findings(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_a_free_host_exits_0(cli, findings: Path) -> None:
+def test_a_host_with_no_tie_on_an_export_that_cannot_show_every_tie_exits_5_not_0(cli, findings: Path) -> None:
     result = cli(["check", "hq-esx0101", "--from", findings])
-    assert result.code == 0, result.stderr
+    assert result.code == ExitStatus.UNPROVEN == 5, result.stderr
     # RVTools cannot show three checks' facts: no tie found is not said as 'can be emptied'
-    assert result.stdout.startswith("hq-esx0101.acme.local (cluster HQ-PROD-01): no tie found by the checks that could "
-                                    "run (3 checks could not run on its export)")
+    assert result.stdout.startswith("hq-esx0101.acme.local (cluster HQ-PROD-01): no tie found, but not proven: 3 "
+                                    "checks could not run on its export (listed below)")
     assert "wave 3 of 4" in result.stdout
     assert "if it fails, no check that could run found a guest that could not restart elsewhere" in result.stdout
     assert "power off" not in result.stdout
-    assert "1 host checked: 0 can be emptied, 1 with no tie found by the checks that could run, 0 cannot" in result.stdout
+    assert ("  not assessed from its export (3 checks): ties of these kinds are not known; check them by hand:\n"
+            "    VMW-14: RVTools has no tab for PCI devices") in result.stdout
+    assert "VMW-22: RVTools does not export CPU affinity" in result.stdout
+    assert "1 host checked: 0 can be emptied, 1 with no tie found but not proven (checks could not run), 0 cannot" \
+        in result.stdout
+    answer = json.loads(cli(["check", "hq-esx0101", "--from", findings, "--json"]).stdout)
+    assert answer["all_evacuable"] is False and answer["hosts"][0]["verdict"] == "unproven"
+
+
+def test_a_host_with_no_tie_and_every_check_run_exits_0() -> None:
+    document = {"schema_version": 1, "faux_clusters": [], "waves": [["a"]], "coverage": [],
+                "hosts": [{"name": "a", "evacuable": True, "wave": 0}]}
+    result = check_hosts(register_from_document(document, "f.json"), ["a"])
+    assert result.all_evacuable and result.hosts[0].verdict == "yes" and not result.any_tied
 
 
 def test_a_pinned_host_lists_guests_owners_the_node_to_fail_over_and_its_wave(cli, findings: Path) -> None:
@@ -51,7 +64,7 @@ def test_a_pinned_host_lists_guests_owners_the_node_to_fail_over_and_its_wave(cl
     assert "GC-003 hqsqlcl01 (2 nodes), across boxes: fail over hqsqlcl01-n2 first, to hqsqlcl01-n1" in out
     assert "wave 1 of 4" in out
     # Unknown is never clean: what the export could not show is said.
-    assert "not assessed from its export: VMW-14, VMW-16, VMW-22" in out
+    assert "not assessed from its export (3 checks)" in out and "    VMW-16: RVTools does not list vGPU" in out
 
 
 def test_a_guest_cluster_in_a_box_stops_and_a_failure_strands_a_local_guest(cli, findings: Path) -> None:
@@ -73,8 +86,9 @@ def test_an_unknown_name_exits_2_with_close_matches(cli, findings: Path) -> None
 
 def test_globs_are_case_insensitive_and_files_of_names_are_read(cli, findings: Path, tmp_path: Path) -> None:
     dmz = cli(["check", "HQ-ESX03*", "--from", findings])
-    assert dmz.code == 0
-    assert "4 hosts checked: 0 can be emptied, 4 with no tie found by the checks that could run, 0 cannot" in dmz.stdout
+    assert dmz.code == 5
+    assert "4 hosts checked: 0 can be emptied, 4 with no tie found but not proven (checks could not run), 0 cannot" \
+        in dmz.stdout
     listing = tmp_path / "hosts.txt"
     listing.write_text("# Tuesday's firmware\nhq-esx0101\n\nhq-esx020[34]   # two of them\nhq-esx0101.acme.local\n")
     result = cli(["check", f"@{listing}", "--from", findings])
@@ -144,7 +158,7 @@ def test_a_document_without_host_sources_reports_every_gap() -> None:
                 "hosts": [{"name": "a", "evacuable": True, "wave": 0}],
                 "coverage": [{"rule": "VMW-14", "status": "not-assessed", "reason": "no PCI tab", "source": "x.xlsx"}]}
     result = check_hosts(register_from_document(document, "f.json"), ["a"])
-    assert result.all_evacuable and result.hosts[0].wave == 1
+    assert not result.all_evacuable and result.hosts[0].verdict == "unproven" and result.hosts[0].wave == 1
     assert [n.rule for n in result.hosts[0].not_assessed] == ["VMW-14"]
     with pytest.raises(InputError, match="'hosts' is missing"):
         register_from_document({"schema_version": 1}, "f.json")
@@ -162,3 +176,59 @@ def test_a_reader_that_stops_early_is_not_a_bug(findings: Path) -> None:
     status = main(["check", "*", "--from", str(findings)], stdout=_ClosedPipe(), stderr=err)
     assert status == ExitStatus.OUTPUT
     assert err.getvalue() == ""
+
+
+def test_a_guest_tied_only_by_connected_media_is_disconnected_not_powered_off(cli, findings: Path) -> None:
+    result = cli(["check", "hq-esx0203", "--from", findings])
+    assert result.code == 1
+    out = result.stdout
+    assert "  power off 1 guest first:\n    hqdb06 · owner team-dba · VMW-13\n  owners to ask: team-dba\n" in out
+    assert ("  disconnect the media of 1 guest while running (and clear 'Connect at power on'), then migrate "
+            "(no power-off):\n    hqapp12 · owner team-apps · VMW-18\n") in out
+    answer = json.loads(cli(["check", "hq-esx0203", "--from", findings, "--json"]).stdout)
+    jsonschema.validate(answer, check_schema())
+    host = answer["hosts"][0]
+    assert [g["name"] for g in host["power_off"]] == ["hqdb06"] and host["owners"] == ["team-dba"]
+    assert [g["name"] for g in host["disconnect_media"]] == ["hqapp12"] and host["verdict"] == "no"
+
+
+def test_a_host_held_only_by_media_needs_no_power_off() -> None:
+    from reportgen.check_output import format_check
+    media = {"name": "iso-box", "key": "k1", "rules": ["VMW-19"], "owner": None, "faux_cluster": None}
+    document = {"schema_version": 1, "faux_clusters": [], "waves": [["a"]], "coverage": [],
+                "hosts": [{"name": "a", "evacuable": False, "wave": 0, "pinned_guests": [media]}]}
+    result = check_hosts(register_from_document(document, "f.json"), ["a"])
+    assert result.hosts[0].verdict == "media" and result.any_tied and not result.hosts[0].power_off
+    text = format_check(result)
+    assert text.startswith("a: CANNOT be emptied until connected media are disconnected (no power-off needed)\n")
+    assert "power off" not in text and "1 host checked: 0 can be emptied, 1 cannot (1 only until media are " \
+        "disconnected)" in text
+
+
+def test_cluster_settings_that_keep_maintenance_mode_from_emptying_a_host_are_said() -> None:
+    from reportgen.check_output import format_check
+    drs_off = {"rule": "VMW-24", "guest": None, "host": None, "cluster": "C1", "effects": ["blocks-evacuation"],
+               "evidence": "vCluster 'C1': DRS enabled = False; maintenance of its 2 host(s) needs guests moved by hand",
+               "source": {"file": "vc01.xlsx"}}
+    standalone = {"rule": "VMW-24", "guest": None, "host": "lone", "cluster": None, "effects": ["blocks-evacuation"],
+                  "evidence": "no cluster (standalone host): no DRS, no HA", "source": {"file": "vc02.xlsx"}}
+    ha_only = {**drs_off, "effects": ["blocks-restart-after-host-failure"], "evidence": "HA off"}
+    hosts = [{"name": "esx1", "cluster": "C1", "source": "vc01.xlsx", "evacuable": True, "wave": 0},
+             {"name": "esx2", "cluster": "C1", "source": "vc02.xlsx", "evacuable": True, "wave": 0},  # another C1
+             {"name": "lone", "cluster": None, "source": "vc02.xlsx", "evacuable": True, "wave": 0}]
+    document = {"schema_version": 1, "faux_clusters": [], "waves": [["esx1", "esx2", "lone"]], "coverage": [],
+                "hosts": hosts, "findings": [drs_off, standalone, ha_only]}
+    result = check_hosts(register_from_document(document, "f.json"), ["esx1", "esx2", "lone"])
+    settings = {h.name: h.settings for h in result.hosts}
+    assert settings == {"esx1": (f"VMW-24: {drs_off['evidence']}",), "esx2": (),
+                        "lone": (f"VMW-24: {standalone['evidence']}",)}
+    assert "esx1 (cluster C1): can be emptied by live migration now\n  maintenance mode will not empty it by " \
+        "itself: VMW-24: vCluster 'C1': DRS enabled = False" in format_check(result)
+
+
+def test_guests_that_would_tie_a_host_once_started_are_not_followed_by_a_clean_headline(cli, findings: Path) -> None:
+    out = cli(["check", "hq-esx0102", "--from", findings]).stdout
+    assert out.startswith("hq-esx0102.acme.local (cluster HQ-PROD-01): no tie found, but not proven: 3 checks could "
+                          "not run on its export (listed below); 2 guests off now would tie it once started: keep "
+                          "them off\n")
+    assert "  owners to tell to keep them off: team-dba, team-devops\n" in out

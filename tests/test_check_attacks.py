@@ -31,8 +31,9 @@ def _write(tmp_path: Path, document: dict) -> Path:
 
 def test_the_untouched_file_names_the_checks_its_export_did_not_assess(cli, tmp_path: Path, document: dict) -> None:
     result = cli(["check", HOST, "--from", _write(tmp_path, document)])
-    assert result.code == 0, result.stderr
-    assert "not assessed from its export: VMW-14, VMW-16, VMW-22" in result.stdout
+    assert result.code == 5, result.stderr
+    assert "not assessed from its export (3 checks)" in result.stdout
+    assert all(f"    {rule}: RVTools" in result.stdout for rule in ("VMW-14", "VMW-16", "VMW-22"))
 
 
 @pytest.mark.parametrize(("coverage", "message"), [

@@ -40,7 +40,7 @@ def test_a_findings_json_of_exactly_the_limit_is_read_and_one_byte_more_is_refus
     size = findings.stat().st_size
     monkeypatch.setattr(bounded, "MAX_FINDINGS_BYTES", size)
     result = cli(_commands(findings, tmp_path)[command])
-    assert result.code in (0, 1), result.stderr
+    assert result.code in (0, 1, 5), result.stderr  # check: 5 when not every check ran
     monkeypatch.setattr(bounded, "MAX_FINDINGS_BYTES", size - 1)
     result = cli(_commands(findings, tmp_path)[command])
     assert result.code == 3

@@ -15,8 +15,9 @@ from typing import Any
 
 from ..accept_match import Judgement
 from ..analysis import Analysis
-from ..cost import MEDIA_RULES, Costing
+from ..cost import Costing
 from ..errors import RenderError
+from ..media import media_only
 from ..report.actions import plan_actions, shared_cost
 from ..report.formats import money
 from ..report.model import Action
@@ -174,7 +175,7 @@ def _emptied(doc: dict[str, Any]) -> Callable[[dict[str, Any]], str]:
 
 def _media(guest: dict[str, Any]) -> bool:
     """A guest tied by nothing but connected media: disconnected while it runs, then moved (no power-off)."""
-    return not guest.get("faux_cluster") and bool(guest.get("rules")) and set(guest["rules"]) <= MEDIA_RULES
+    return media_only(guest.get("rules") or (), guest.get("faux_cluster"))
 
 
 def _register(doc: dict[str, Any]) -> Iterable[Sequence[object]]:

@@ -12,10 +12,11 @@ from typing import TypeVar
 
 from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
-from ..cost import MEDIA_RULES, UNKNOWN_OWNER, Costing, alone_host_keys, only_media
+from ..cost import UNKNOWN_OWNER, Costing, alone_host_keys, only_media
 from ..history import History
 from ..host_labels import host_cluster_labels, host_labels
 from ..logo import read_logo
+from ..media import MEDIA_RULES
 from ..rules import CATALOGUE, Finding
 from ..rules.advice import GroupFacts, Node, topology_plan, with_network
 from ..rules.records import Step
