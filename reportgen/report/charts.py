@@ -137,12 +137,14 @@ def bar_chart(title: str, bars: Sequence[Bar], colour: str = ACCENT, width: floa
 
 
 def _legend(rows: Sequence[MapRow], unchecked_label: str) -> list[tuple[str, str]]:
-    """(colour, label) per legend entry: green only where some host is free or every check ran."""
+    """(colour, label) per legend entry: the states some host has (as the wave chart names only the series it
+    draws), the green one only where some host is free or every check ran."""
     present = {s for r in rows for s in r.states}
     partial = "unchecked" in present or any(r.not_run for r in rows)  # a legend never says 'can be emptied' then
-    states = ["tied", "media", "later"]
+    states = [s for s in ("tied", "media", "later") if s in present]
     states += (["free"] if "free" in present or not partial else [])
     states += (["unchecked"] if "unchecked" in present or partial and "free" not in present else [])
+    states += (["unknown"] if "unknown" in present else [])
     return [(STATE_COLOURS[s], unchecked_label if s == "unchecked" and unchecked_label else STATE_LABELS[s])
             for s in states]
 

@@ -115,3 +115,13 @@ def test_the_legacy_real_export_paints_no_host_green() -> None:
     assert charts.OK not in _squares(svg) and sum(_squares(svg).values()) == audit.analysis.estate.hosts.num_rows
     assert "no tie found by the 3 checks that ran; 25 could not run" in _texts(svg)
     assert "standalone hosts" in _texts(svg) and "cluster unknown" not in _texts(svg)  # vCluster's counts prove it
+
+
+def test_the_legend_names_only_the_states_a_host_has() -> None:
+    """As the wave chart's: no red entry on a map with no red square, and every colour drawn is named."""
+    svg = charts.evacuability_map("map", [charts.MapRow("Prod", ("free", "free"))])
+    assert _legend(svg) == [charts.OK]
+    assert charts.STATE_LABELS["tied"] not in _texts(svg) and charts.STATE_LABELS["media"] not in _texts(svg)
+    mixed = charts.evacuability_map("map", [charts.MapRow("Prod", ("media", "free", "unknown"))])
+    assert _legend(mixed) == [charts.MEDIA, charts.OK, charts.GREY]
+    assert charts.STATE_LABELS["unknown"] in _texts(mixed)
