@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .check_together import Together, together
 from .errors import InputError
 from .host_labels import told_apart
 from .importers.bounded import open_regular, read_all, read_findings_bytes
@@ -122,16 +123,19 @@ class CheckResult:
     source: str
     ambiguous: tuple[Ambiguous, ...] = ()
     """Names that matched several hosts: every one is answered, and the label to check one is asked for."""
+    together: tuple[Together, ...] = ()
+    """Why the hosts matched cannot be emptied at the same time (a guest cluster or a cluster they hold whole)."""
 
     @property
     def all_evacuable(self) -> bool:
-        """Every host matched can be emptied now, and every check that could tie it ran."""
-        return all(h.verdict == "yes" for h in self.hosts)
+        """Every host matched can be emptied now, together, and every check that could tie it ran."""
+        return all(h.verdict == "yes" for h in self.hosts) and not self.together
 
     @property
     def any_tied(self) -> bool:
-        """Some host matched cannot be emptied now (guests to power off, or media to disconnect first)."""
-        return any(h.verdict in ("no", "media") for h in self.hosts)
+        """Some host matched cannot be emptied now (guests to power off, or media to disconnect first), or the
+        hosts matched cannot be emptied together."""
+        return any(h.verdict in ("no", "media") for h in self.hosts) or bool(self.together)
 
 
 @dataclass(frozen=True)
@@ -336,7 +340,8 @@ def check_hosts(register: Register, patterns: Sequence[str]) -> CheckResult:
     names = [h["name"] for h in register.hosts]
     rows, unmatched = match_hosts(names, patterns, register.labels)
     return CheckResult(tuple(_check(register, i) for i in rows), tuple(unmatched),
-                       register.source, _ambiguous(names, patterns, register.labels))
+                       register.source, _ambiguous(names, patterns, register.labels),
+                       together(register.hosts, register.labels, register.clusters, rows))
 
 
 def _ambiguous(names: Sequence[str], patterns: Sequence[str], labels: Sequence[str]) -> tuple[Ambiguous, ...]:

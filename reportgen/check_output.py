@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 from .check import CheckResult, ClusterStep, GuestToStop, HostCheck
+from .check_together import Together
 
 CHECK_SCHEMA_VERSION = 1
 
@@ -48,7 +49,25 @@ def check_document(result: CheckResult) -> dict[str, Any]:
         "hosts": [host_document(h) for h in result.hosts],
         "unmatched": [{"pattern": u.pattern, "suggestions": list(u.suggestions)} for u in result.unmatched],
         "ambiguous": [{"pattern": a.pattern, "hosts": list(a.hosts)} for a in result.ambiguous],
+        "together": [{"kind": t.kind, "id": t.id, "name": t.name, "hosts": list(t.hosts), "nodes": list(t.nodes),
+                      "suspected": t.suspected} for t in result.together],
     }
+
+
+def _together_line(t: Together) -> str:
+    if t.kind == "cluster":
+        return (f"  cluster {t.name}: all {len(t.hosts)} of its hosts are named ({', '.join(t.hosts)}): their guests "
+                "have nowhere in the cluster to go; empty them one after another")
+    return (f"  guest cluster {t.id} {t.name}{', suspected' if t.suspected else ''}: every running node is on the "
+            f"hosts named ({', '.join(t.nodes)}): the service stops; put these hosts in different waves")
+
+
+def format_together(result: CheckResult) -> list[str]:
+    """What working on the hosts named at once would do that none alone would (nothing for one host)."""
+    if not result.together:
+        return []
+    return ["CANNOT be emptied together (each host's answer above is for that host alone):",
+            *(_together_line(t) for t in result.together), ""]
 
 
 def _plural(n: int, word: str) -> str:
@@ -157,7 +176,10 @@ def format_check(result: CheckResult) -> str:
         parts += [f"{seen['unproven']} with no tie found but not proven (checks could not run)"] if seen["unproven"] else []
         cannot = seen["no"] + seen["media"]
         parts.append(f"{cannot} cannot" + (f" ({seen['media']} only until media are disconnected)" if seen["media"] else ""))
-        lines.append(f"{_plural(len(result.hosts), 'host')} checked: {', '.join(parts)}")
+        lines += format_together(result)
+        together = f"; together they cannot be emptied ({_plural(len(result.together), 'reason')} above)" \
+            if result.together else ""
+        lines.append(f"{_plural(len(result.hosts), 'host')} checked: {', '.join(parts)}{together}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -86,7 +86,7 @@ def test_an_unknown_name_exits_2_with_close_matches(cli, findings: Path) -> None
 
 def test_globs_are_case_insensitive_and_files_of_names_are_read(cli, findings: Path, tmp_path: Path) -> None:
     dmz = cli(["check", "HQ-ESX03*", "--from", findings])
-    assert dmz.code == 5
+    assert dmz.code == 1  # the four are the whole of HQ-DMZ-01: together they cannot be emptied
     assert "4 hosts checked: 0 can be emptied, 4 with no tie found but not proven (checks could not run), 0 cannot" \
         in dmz.stdout
     listing = tmp_path / "hosts.txt"
@@ -232,3 +232,38 @@ def test_guests_that_would_tie_a_host_once_started_are_not_followed_by_a_clean_h
                           "not run on its export (listed below); 2 guests off now would tie it once started: keep "
                           "them off\n")
     assert "  owners to tell to keep them off: team-dba, team-devops\n" in out
+
+
+def test_hosts_named_together_that_hold_every_node_of_a_guest_cluster_cannot_be_emptied_together(
+        cli, findings: Path) -> None:
+    result = cli(["check", "hq-esx0103", "hq-esx0104", "--from", findings])
+    assert result.code == 1
+    assert ("CANNOT be emptied together (each host's answer above is for that host alone):\n"
+            "  guest cluster GC-003 hqsqlcl01 (2 nodes): every running node is on the hosts named (hqsqlcl01-n1 on "
+            "hq-esx0104.acme.local, hqsqlcl01-n2 on hq-esx0103.acme.local): the service stops; put these hosts in "
+            "different waves\n") in result.stdout
+    assert result.stdout.endswith("2 hosts checked: 0 can be emptied, 2 cannot; together they cannot be emptied "
+                                  "(1 reason above)\n")
+    answer = json.loads(cli(["check", "hq-esx0103", "hq-esx0104", "--json", "--from", findings]).stdout)
+    jsonschema.validate(answer, check_schema())
+    assert answer["together"] == [{"kind": "guest-cluster", "id": "GC-003", "name": "hqsqlcl01 (2 nodes)",
+                                   "hosts": ["hq-esx0103.acme.local", "hq-esx0104.acme.local"],
+                                   "nodes": ["hqsqlcl01-n1 on hq-esx0104.acme.local",
+                                             "hqsqlcl01-n2 on hq-esx0103.acme.local"], "suspected": False}]
+    alone = cli(["check", "hq-esx0103", "--json", "--from", findings])
+    assert json.loads(alone.stdout)["together"] == [] and "together" not in cli(
+        ["check", "hq-esx0103", "--from", findings]).stdout
+
+
+def test_every_host_of_a_cluster_named_has_nowhere_to_go_and_does_not_exit_0_or_5(cli, findings: Path) -> None:
+    result = cli(["check", "hq-esx03*", "--from", findings])
+    assert result.code == 1
+    assert ("  cluster HQ-DMZ-01: all 4 of its hosts are named (hq-esx0301.acme.local, hq-esx0302.acme.local, "
+            "hq-esx0303.acme.local, hq-esx0304.acme.local): their guests have nowhere in the cluster to go; empty "
+            "them one after another") in result.stdout
+    answer = json.loads(cli(["check", "hq-esx03*", "--json", "--from", findings]).stdout)
+    jsonschema.validate(answer, check_schema())
+    assert answer["all_evacuable"] is False
+    assert [(t["kind"], t["id"], len(t["hosts"])) for t in answer["together"]] == [("cluster", "HQ-DMZ-01", 4)]
+    three = cli(["check", "hq-esx030[123]", "--json", "--from", findings])
+    assert three.code == 5 and json.loads(three.stdout)["together"] == []  # one host of HQ-DMZ-01 is left to go to
