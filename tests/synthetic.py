@@ -76,6 +76,7 @@ def synthetic_estate(guests: int, cluster_share: float = 0.03, issues: int | Non
         .otherwise(pl.lit(pl.Series(TEAMS)).gather(pl.col("i") % len(TEAMS))),
         vcpus=pl.lit(4, pl.Int32), memory_mib=pl.lit(8192, pl.Int64),
         hw_version=pl.when(pl.col("group").is_null()).then(pl.lit("vmx-19")).otherwise(pl.lit("vmx-10")),
+        os=pl.lit("Microsoft Windows Server 2019 (64-bit)"),
         vm_id=pl.format("vm-{}", pl.col("i")), server=pl.lit("vcenter.example.net"),
         source_id=pl.lit(0, pl.Int32), row=(pl.col("i") + 2).cast(pl.Int32),
     )

@@ -20,6 +20,7 @@ from ..cost import Costing, Crowded, PricedRemedy, UnitCost, cluster_sizes, crow
 from ..host_labels import cluster_labels, host_labels
 from ..rules import CATALOGUE
 from ..rules.effort import EFFORT, INTRANET, STANDALONE, Effort, effort_of, phrase
+from . import wsfc_view
 from .model import Action
 
 LOCAL_STORAGE = frozenset({"VMW-13", "HYV-08"})
@@ -110,7 +111,19 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
             actions.append(Action(r.label, r.kind, len(r.hosts_freed), r.annual_saving, later,
                                   action=f"Fix {r.label}", effort="change", cause=r.cause,
                                   freed=r.host_labels_freed or r.hosts_freed))
+    actions = _with_wsfc(actions, analysis, {label: key for key, label in labels.items()})
     return sorted(actions, key=lambda a: (-a.annual_saving, -(a.hosts_freed or 0), -a.annual_cost, a.label))
+
+
+def _with_wsfc(actions: list[Action], analysis: Analysis, key_of: dict[str, str]) -> list[Action]:
+    """Each action with the vMotion prerequisites of its WSFC guest clusters and the WSFC guest clusters on the
+    hosts it frees."""
+    prerequisites = wsfc_view.prerequisites(analysis)
+    on_host = wsfc_view.wsfc_hosts(analysis)
+    return [dataclasses.replace(
+        a, prerequisites=" ".join(prerequisites[u] for u in a.unit_ids if u in prerequisites),
+        wsfc=tuple(sorted({n for label in a.freed for n in on_host.get(key_of.get(label, label), ())})))
+        for a in actions]
 
 
 def _add_off(rows: dict[str, _Row], analysis: Analysis, guest_cluster_index: dict[str, int],

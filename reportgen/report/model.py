@@ -132,6 +132,12 @@ class Action:
     shares_cost: tuple[int, ...] = ()
     """Other actions of the remedy table (1-based) working on a guest or guest cluster it works on too: the same
     cost is in both rows' 'Cost it addresses'."""
+    prerequisites: str = ""
+    """What vMotion of its WSFC nodes needs, met, not met and not visible in the export (the list the guest-cluster
+    page gives); empty for other actions."""
+    wsfc: tuple[str, ...] = ()
+    """The WSFC guest clusters with a node on a host it frees: DRS keeps them partially automated (VMware's advice),
+    so someone applies the recommendations to empty the host."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ EFFORT: dict[str, Effort] = {
     "GEN-01": Effort("project", "Rebuild guest cluster {scope} so that it can move"),
     "GEN-02": Effort("project", "Spread guest cluster {scope} over different hosts"),
     "VMW-01": Effort("project", "Replace the virtual bus sharing of {scope}"),
-    "VMW-02": Effort("change", "Make {scope} movable (versions, VM hardware, vMotion network)"),
+    "VMW-02": Effort("change", "Make {scope} movable with vMotion"),
     "VMW-03": Effort("project", "Move the shared VMDKs of {scope} to a supported disk type"),
     "VMW-05": Effort("project", "Convert the shared virtual-mode RDMs of {scope}"),
     "VMW-06": Effort("change", "Present the LUN to every host, or convert the RDM of {scope}"),

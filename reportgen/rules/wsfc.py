@@ -28,6 +28,7 @@ NETWORK = "10 GbE vMotion network"
 HEARTBEAT = "WSFC heartbeat thresholds (SameSubnetThreshold 10+, CrossSubnetThreshold 20+, RouteHistoryLength 40+)"
 NOT_VISIBLE = (NETWORK, HEARTBEAT)
 """Prerequisites no export shows."""
+NOT_VISIBLE_SHORT = (NETWORK, "WSFC heartbeat thresholds")
 
 
 def windows_floor(esxi: int | None) -> int:
@@ -141,6 +142,16 @@ def prerequisites(nodes: tuple[NodeFacts, ...]) -> tuple[Prerequisite, ...]:
         Prerequisite(f"Windows Server {floor}+" + (" (2012+ from ESXi 7.0)" if floor == 2008 else ""),
                      _status(os), _names([_release(n.os) for n in nodes])),
     )
+
+
+def prerequisites_short(nodes: tuple[NodeFacts, ...]) -> str:
+    """The prerequisites of :func:`prerequisites_text` without the values seen (the remedy table; the guest-cluster
+    page gives the values and the thresholds)."""
+    said = {"met": "met", "unmet": "not met"}
+    found = prerequisites(nodes)
+    shown = ", ".join(f"{p.name} ({said[p.status]})" for p in found if p.status != "unknown")
+    hidden = ", ".join([*(p.name for p in found if p.status == "unknown"), *NOT_VISIBLE_SHORT])
+    return f"vMotion needs {shown + '; ' if shown else ''}not in the export, verify: {hidden}."
 
 
 def prerequisites_text(nodes: tuple[NodeFacts, ...], unmet_elsewhere: bool = False) -> str:
