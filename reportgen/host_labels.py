@@ -17,6 +17,10 @@ if TYPE_CHECKING:  # ``reportgen check`` uses told_apart and loads no table libr
     from .estate import Estate
 
 
+UNKNOWN_CLUSTER = "cluster unknown"
+"""How a host whose cluster membership the export does not show is named where its cluster is: never 'standalone'."""
+
+
 def told_apart(names: Mapping[str, str], places: Mapping[str, str | None]) -> dict[str, str]:
     """Key -> name, or 'name in place' for names that several keys share (``places``: key -> vCenter,
     cluster or export file). Where the place does not tell them apart either, the key does."""
@@ -102,11 +106,13 @@ def cluster_labels(estate: Estate) -> dict[str, str]:
 
 
 def host_cluster_labels(estate: Estate) -> dict[str, str]:
-    """Host key -> the label of its cluster ('Common in BBT'); hosts in no cluster are left out."""
+    """Host key -> the label of its cluster ('Common in BBT'), or 'cluster unknown' for a host whose cluster
+    membership the export does not show; hosts in no cluster are left out."""
     labels = cluster_labels(estate)
-    hosts = estate.hosts.select(["host_key", "cluster_key", "cluster"]).to_pylist()
-    return {h["host_key"]: labels.get(h["cluster_key"]) or str(h["cluster"])
-            for h in hosts if h["cluster_key"] and (h["cluster_key"] in labels or h["cluster"])}
+    hosts = estate.hosts.select(["host_key", "cluster_key", "cluster", "cluster_unknown"]).to_pylist()
+    unknown = {h["host_key"]: UNKNOWN_CLUSTER for h in hosts if h["cluster_unknown"] and not h["cluster_key"]}
+    return unknown | {h["host_key"]: labels.get(h["cluster_key"]) or str(h["cluster"])
+                      for h in hosts if h["cluster_key"] and (h["cluster_key"] in labels or h["cluster"])}
 
 
 def cluster_homes(estate: Estate) -> dict[str, tuple[str, int]]:

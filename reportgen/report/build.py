@@ -145,7 +145,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         wave_plan=tuple(plan_waves(analysis)), wave_limit=analysis.config.waves.hosts_down_per_cluster,
         wave_limit_cluster=limit[0] if limit else None, wave_limit_hosts=limit[1] if limit else 0,
         wave_limit_allowed=limit[2] if limit else 1, wave_bound=binding_constraint(analysis),
-        history=_history(history), acceptances=accepted,
+        history=_history(history), acceptances=accepted, cluster_unknown_hosts=_unknown_hosts(analysis),
         sites=tuple(_sites(analysis)), sites_origin=analysis.sites.origin if analysis.sites.failures else "",
         unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),
         scope=scope_view(analysis),
@@ -157,6 +157,11 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         settings=setting_view, loose_findings=loose, loose_rules=loose_rules,
         other_findings=other_findings(analysis, places), coverage_advice=coverage_advice(analysis),
     )
+
+
+def _unknown_hosts(analysis: Analysis) -> int:
+    """Hosts whose cluster membership the export does not show."""
+    return sum(1 for unknown in analysis.estate.hosts.column("cluster_unknown").to_pylist() if unknown)
 
 
 def _bounded(rows: Sequence[T], limit: int) -> tuple[T, ...]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ..analysis import Analysis, HostResult
 from ..cost import only_media
-from ..host_labels import cluster_labels
+from ..host_labels import UNKNOWN_CLUSTER, cluster_labels
 from ..rules import CATALOGUE
 from ..rules.records import Effect
 from . import charts
@@ -23,8 +23,6 @@ TIE_EFFECTS = frozenset({Effect.EVACUATION, Effect.LIVE_MIGRATION})
 """What a check must be able to find for its absence to leave a host's evacuation unknown."""
 TIED_STATES = frozenset({"tied", "media", "later"})
 TITLE = "Which hosts can be emptied"
-UNKNOWN_CLUSTER = "cluster unknown"
-"""The line of the hosts whose cluster membership the export does not show: never 'standalone'."""
 
 
 def _gaps(analysis: Analysis) -> dict[int | None, set[str]]:

@@ -597,6 +597,9 @@ class ReportModel:
     wave_limit_allowed: int = 1
     wave_bound: WaveBound | None = None
     """The constraint that forces the number of waves (None when no constraint needs two waves)."""
+    cluster_unknown_hosts: int = 0
+    """Hosts whose cluster membership the export does not show (never called standalone): the register says so,
+    and that the wave plan counts them in no cluster."""
     conflicts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     """Guests that must share a host but are pinned to different hosts: (guests, hosts)."""
     conflicts_not_shown: int = 0

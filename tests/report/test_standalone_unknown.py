@@ -28,6 +28,7 @@ OFFICE = "esx08.example.test"
 
 
 def _export(tmp_path: Path, *, clustered_hosts_counted: int) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     """Two clustered hosts and two site hosts whose guests name no cluster; vHost and vCluster names blanked."""
     estate = Estate(hosts={"esx01.example.test": "Prod", "esx02.example.test": "Prod", OFFICE: "", SITE: ""}, guests=[
         Guest("app01", "vm-101", "esx01.example.test"), Guest("app02", "vm-102", "esx02.example.test"),
@@ -114,3 +115,23 @@ def test_the_data_files_say_the_cluster_is_unknown_not_standalone(tmp_path: Path
     register = load_workbook(book, read_only=True)["Host register"]
     rows = {r[0]: r for r in register.iter_rows(values_only=True)}
     assert rows[SITE][1] == "unknown" and rows["esx01.example.test"][1] == "Prod"
+
+
+def test_the_register_says_which_hosts_are_of_unknown_cluster_and_never_calls_them_standalone(tmp_path: Path) -> None:
+    from reportgen.host_labels import host_cluster_labels
+
+    unknown = run_audit([_export(tmp_path / "unknown", clustered_hosts_counted=3)])
+    register = _html(unknown)
+    register = register[register.index("Host maintenance register Check"):register.index("Wave plan With")]
+    register = register.replace(" )", ")")  # the link's closing tag
+    assert ("2 hosts are of unknown cluster membership (see Data quality and coverage): whether they are standalone "
+            "or in a cluster, and so how they are emptied, is not known, and the wave plan counts them in no "
+            "cluster") in register
+    keys = dict(zip(unknown.estate.hosts.column("name").to_pylist(), unknown.estate.hosts.column("host_key").to_pylist()))
+    labels = host_cluster_labels(unknown.estate)  # the register's and the failure table's cluster column
+    assert labels[keys[SITE]] == "cluster unknown" and labels[keys["esx01.example.test"]] == "Prod"
+    proven = run_audit([_export(tmp_path / "proven", clustered_hosts_counted=2)])
+    assert "unknown cluster membership" not in _html(proven)
+    assert SITE not in {proven.estate.hosts.column("name")[i].as_py()
+                        for i, k in enumerate(proven.estate.hosts.column("host_key").to_pylist())
+                        if k in host_cluster_labels(proven.estate)}
