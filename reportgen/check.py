@@ -382,6 +382,13 @@ def _node_host(cluster: Mapping[str, Any], name: str, label: str) -> str:
     return label if any("host_label" in g for g in nodes) else name
 
 
+def _clusters_with_a_node(register: Register, name: str, label: str) -> list[str]:
+    """The guest clusters, suspected ones too (which tie no guest), with a node on this host."""
+    return [i for i, c in register.clusters.items()
+            if any(isinstance(g, dict) and g.get("host_label", g.get("host")) == _node_host(c, name, label)
+                   for g in c.get("guests") or [])]
+
+
 def _check(register: Register, row: int) -> HostCheck:
     host = register.hosts[row]
     name = str(host["name"])
@@ -392,7 +399,8 @@ def _check(register: Register, row: int) -> HostCheck:
     media = tuple(g for g in tied if media_only(g.rules, g.guest_cluster))
     power_off = tuple(g for g in tied if g not in media)
     ids = dict.fromkeys([*(host.get("degraded_faux_clusters") or []),
-                         *(g.guest_cluster for g in (*tied, *later) if g.guest_cluster)])
+                         *(g.guest_cluster for g in (*tied, *later) if g.guest_cluster),
+                         *_clusters_with_a_node(register, name, label)])
     wave = host.get("wave")
     gaps = (*register.not_assessed.get(None, ()), *register.not_assessed.get(host.get("source"), ()))
     if host.get("source") is None:  # a findings JSON without hosts[].source: every gap may concern it

@@ -478,6 +478,11 @@ def _start_pdf_worker() -> PdfWorker | None:
         return None
 
 
+def _hosts_text(count: int) -> str:
+    """'1 host', '3 hosts'."""
+    return f"{count} host{'' if count == 1 else 's'}"
+
+
 def _clusters_text(analysis: Analysis) -> str:
     """'6 guest clusters (plus 1 suspected)': counted as the cover counts them, the suspected ones apart."""
     suspected = sum(1 for c in analysis.guest_clusters if c.suspected)
@@ -544,9 +549,9 @@ def _run(args: argparse.Namespace, err: TextIO, config: Config, progress: Termin
         written.append(f"{len(packs)} owner pack(s) and owners.csv in {args.owner_packs}")
     analysis = audit.analysis
     progress.done(
-        f"{len(analysis.hosts)} hosts, {guests_text(vm_counts(audit.estate.guests))}, "
+        f"{_hosts_text(len(analysis.hosts))}, {guests_text(vm_counts(audit.estate.guests))}, "
         f"{_clusters_text(analysis)}, "
-        f"{len(analysis.pinned_hosts)} hosts cannot be emptied; wrote {', '.join(written)}"
+        f"{_hosts_text(len(analysis.pinned_hosts))} cannot be emptied; wrote {', '.join(written)}"
     )
     if audit.history is not None:
         _say_history(audit.history, kept, args.history, err, progress)

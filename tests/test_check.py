@@ -112,7 +112,7 @@ def test_json_answer_follows_the_published_schema(cli, findings: Path) -> None:
     assert len(by_name) == 5 and document["all_evacuable"] is False
     h = by_name["hq-esx0202.acme.local"]
     assert not h["evacuable"] and h["owners"] == ["team-dba", "team-web"] and h["wave"] == 2
-    assert {c["id"]: c["service_stops"] for c in h["guest_clusters"]} == {"GC-001": True, "GC-004": True}
+    assert {c["id"]: c["service_stops"] for c in h["guest_clusters"]} == {"GC-001": True, "GC-002": False, "GC-004": True}
     assert [g["name"] for g in h["stranded_on_failure"]] == ["hqweb10"]
     broken = {**document, "hosts": [{**h, "evacuable": "no"}]}
     with pytest.raises(jsonschema.ValidationError):
@@ -267,3 +267,29 @@ def test_every_host_of_a_cluster_named_has_nowhere_to_go_and_does_not_exit_0_or_
     assert [(t["kind"], t["id"], len(t["hosts"])) for t in answer["together"]] == [("cluster", "HQ-DMZ-01", 4)]
     three = cli(["check", "hq-esx030[123]", "--json", "--from", findings])
     assert three.code == 5 and json.loads(three.stdout)["together"] == []  # one host of HQ-DMZ-01 is left to go to
+
+
+def test_a_suspected_guest_cluster_with_nodes_on_the_host_is_said_as_suspected(cli, tmp_path: Path) -> None:
+    nodes = [{"key": k, "name": k, "host": "hv02", "host_label": "hv02", "power_state": "poweredOn"}
+             for k in ("apphb-1", "apphb-2")]
+    document = {"schema_version": 1, "waves": [["hv02"]], "coverage": [],
+                "faux_clusters": [{"id": "SC-001", "name": "apphb (2 nodes)", "topology": "in-a-box",
+                                   "suspected": True, "guests": nodes}],
+                "hosts": [{"name": "hv02", "evacuable": False, "wave": 0, "degraded_faux_clusters": [],
+                           "pinned_guests": [{"key": n["key"], "name": n["name"], "owner": None,
+                                              "rules": ["HYV-05"], "faux_cluster": None} for n in nodes]}]}
+    path = tmp_path / "hv.json"
+    path.write_text(json.dumps(document))
+    out = cli(["check", "hv02", "--from", path]).stdout
+    assert ("  guest clusters:\n    SC-001 apphb (2 nodes), in a box, suspected: no running node on another host: "
+            "the service stops while apphb-1, apphb-2 are off") in out
+    answer = json.loads(cli(["check", "hv02", "--json", "--from", path]).stdout)
+    jsonschema.validate(answer, check_schema())
+    assert [(c["id"], c["suspected"], c["service_stops"]) for c in answer["hosts"][0]["guest_clusters"]] == \
+        [("SC-001", True, True)]
+
+
+def test_a_guest_cluster_with_a_node_on_the_host_is_named_even_when_it_ties_nothing(cli, findings: Path) -> None:
+    out = cli(["check", "hq-esx0201", "--from", findings]).stdout
+    assert ("  guest clusters:\n    GC-002 hqrac01 (4 nodes), across boxes: fail over hqrac01-2 first, to hqrac01-1, "
+            "hqrac01-3, hqrac01-4") in out

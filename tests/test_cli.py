@@ -232,3 +232,9 @@ def test_a_missing_system_library_is_said_once_and_quiet_hides_it(cli, tmp_path:
     quiet = cli(["audit", book, "-o", tmp_path / "q.pdf", "--quiet"])
     assert quiet.code == 0 and quiet.stderr == ""
     assert (tmp_path / "q.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_audit_summary_counts_one_host_in_the_singular() -> None:
+    from reportgen.cli import _hosts_text
+
+    assert (_hosts_text(1), _hosts_text(0), _hosts_text(2)) == ("1 host", "0 hosts", "2 hosts")
