@@ -141,7 +141,7 @@ def _legend(rows: Sequence[MapRow], unchecked_label: str) -> list[tuple[str, str
     draws), the green one only where some host is free or every check ran."""
     present = {s for r in rows for s in r.states}
     partial = "unchecked" in present or any(r.not_run for r in rows)  # a legend never says 'can be emptied' then
-    states = [s for s in ("tied", "media", "later") if s in present]
+    states: list[str] = [s for s in ("tied", "media", "later") if s in present]
     states += (["free"] if "free" in present or not partial else [])
     states += (["unchecked"] if "unchecked" in present or partial and "free" not in present else [])
     states += (["unknown"] if "unknown" in present else [])
