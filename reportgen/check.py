@@ -54,6 +54,15 @@ class ClusterStep:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """How to reach an owner, from the owners file the audit read (``audit --owners``)."""
+
+    owner: str
+    email: str | None
+    team: str | None
+
+
+@dataclass(frozen=True)
 class NotAssessed:
     """A check that could not be made from the export this host came from."""
 
@@ -89,6 +98,8 @@ class HostCheck:
     settings: tuple[str, ...] = ()
     """Cluster settings the audit found keep maintenance mode from emptying the host by itself (DRS off,
     standalone host, CPUs without EVC), as '<rule>: <evidence>'."""
+    contacts: tuple[Contact, ...] = ()
+    """The e-mail and team of the owners named (to power off now, or to keep off), where the owners file gave them."""
 
     @property
     def verdict(self) -> str:
@@ -154,6 +165,8 @@ class Register:
     """Per host (in ``hosts`` order), its name told apart from same-named hosts (see :mod:`.host_labels`)."""
     settings: tuple[Mapping[str, Any], ...] = ()
     """Findings of no guest that keep maintenance mode from emptying hosts (a cluster's DRS, a standalone host)."""
+    contacts: Mapping[str, Contact] | None = None
+    """Owner -> how to reach them, from the findings JSON's owners (an owners file given to the audit)."""
 
 
 def load_register(path: str | os.PathLike[str]) -> Register:
@@ -201,7 +214,20 @@ def register_from_document(document: object, source: str) -> Register:
             sites.update({str(h): str(s.get("name")) for h in s["hosts"]})
     return Register(source=source, hosts=tuple(hosts), clusters=clusters, waves=waves,
                     not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites, labels=_labels(hosts),
-                    settings=_settings(document))
+                    settings=_settings(document), contacts=_contacts(document))
+
+
+def _contacts(document: Mapping[str, Any]) -> Mapping[str, Contact]:
+    """The owners file's e-mail and team per owner (``owners.owners[]``), where it gave either."""
+    owners = document.get("owners")
+    rows = owners.get("owners") if isinstance(owners, dict) else None
+    found = {}
+    for row in rows if isinstance(rows, list) else ():
+        if isinstance(row, dict) and isinstance(row.get("owner"), str):
+            email, team = (row.get(k) if isinstance(row.get(k), str) and row.get(k) else None for k in ("email", "team"))
+            if email or team:
+                found[row["owner"]] = Contact(row["owner"], email, team)
+    return found
 
 
 def _settings(document: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
@@ -417,4 +443,6 @@ def _check(register: Register, row: int) -> HostCheck:
         stranded_on_failure=_guests(host.get("stranded_on_failure")),
         not_assessed=tuple(dict.fromkeys(gaps)),
         disconnect_media=media, settings=_setting_lines(register, host, label),
+        contacts=tuple((register.contacts or {})[o] for o in sorted({g.owner for g in (*power_off, *later) if g.owner})
+                       if o in (register.contacts or {})),
     )

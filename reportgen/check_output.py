@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .check import CheckResult, ClusterStep, GuestToStop, HostCheck
+from .check import CheckResult, ClusterStep, Contact, GuestToStop, HostCheck
 from .check_together import Together
 
 CHECK_SCHEMA_VERSION = 1
@@ -33,6 +33,7 @@ def host_document(h: HostCheck) -> dict[str, Any]:
         "settings": list(h.settings),
         "at_next_power_on": [_guest(g) for g in h.at_next_power_on],
         "owners": list(h.owners), "owner_unknown": h.owner_unknown,
+        "owner_contacts": [{"owner": c.owner, "email": c.email, "team": c.team} for c in h.contacts],
         "guest_clusters": [_cluster(c) for c in h.guest_clusters],
         "wave": h.wave, "waves": h.waves,
         "stranded_on_failure": [_guest(g) for g in h.stranded_on_failure],
@@ -126,13 +127,18 @@ def _gap_lines(h: HostCheck) -> list[str]:
     return lines
 
 
-def _owner_line(label: str, guests: tuple[GuestToStop, ...]) -> str:
+HOW_TO_NAME_OWNERS = ("name owners with an owners file ('reportgen audit --owners', or [owner] file in audit.toml), "
+                      "or set [owner] column to the export's owner column")
+
+
+def _owner_line(label: str, guests: tuple[GuestToStop, ...], contacts: tuple[Contact, ...] = ()) -> str:
     owners = sorted({g.owner for g in guests if g.owner})
     unknown = any(not g.owner for g in guests)
     if not owners:
-        return f"  {label}: none recorded (name owners with an owners file: 'reportgen audit --owners', or [owner] " \
-            "in the configuration)"
-    return f"  {label}: {', '.join(owners)}{' (and some guests have no owner recorded)' if unknown else ''}"
+        return f"  {label}: none recorded ({HOW_TO_NAME_OWNERS})"
+    reach = {c.owner: ", ".join(p for p in (c.email, c.team) if p) for c in contacts}
+    named = ", ".join(f"{o} ({reach[o]})" if reach.get(o) else o for o in owners)
+    return f"  {label}: {named}" + (f" (and some guests have no owner recorded: {HOW_TO_NAME_OWNERS})" if unknown else "")
 
 
 def format_host(h: HostCheck) -> list[str]:
@@ -143,7 +149,7 @@ def format_host(h: HostCheck) -> list[str]:
     if h.power_off:
         lines.append(f"  power off {_plural(len(h.power_off), 'guest')} first:")
         lines += [_guest_line(g) for g in h.power_off]
-        lines.append(_owner_line("owners to ask", h.power_off))
+        lines.append(_owner_line("owners to ask", h.power_off, h.contacts))
     if h.disconnect_media:
         lines.append(f"  disconnect the media of {_plural(len(h.disconnect_media), 'guest')} while running (and clear "
                      "'Connect at power on'), then migrate (no power-off):")
@@ -154,7 +160,7 @@ def format_host(h: HostCheck) -> list[str]:
     if h.at_next_power_on:
         lines.append(f"  off now, but tied once started ({_plural(len(h.at_next_power_on), 'guest')}):")
         lines += [_guest_line(g) for g in h.at_next_power_on]
-        lines.append(_owner_line("owners to tell to keep them off", h.at_next_power_on))
+        lines.append(_owner_line("owners to tell to keep them off", h.at_next_power_on, h.contacts))
     lines.append(f"  wave {h.wave} of {h.waves}" if h.wave is not None else "  in no maintenance wave")
     if h.stranded_on_failure:
         lines.append(f"  if it fails, {_plural(len(h.stranded_on_failure), 'guest')} could not restart elsewhere:")

@@ -11,6 +11,7 @@ import pytest
 
 from reportgen.audit import run_audit, write_json
 from reportgen.check import check_hosts, match_hosts, register_from_document
+from reportgen.check_output import format_check
 from reportgen.cli import main
 from reportgen.errors import InputError
 from reportgen.exit_codes import ExitStatus
@@ -293,3 +294,23 @@ def test_a_guest_cluster_with_a_node_on_the_host_is_named_even_when_it_ties_noth
     out = cli(["check", "hq-esx0201", "--from", findings]).stdout
     assert ("  guest clusters:\n    GC-002 hqrac01 (4 nodes), across boxes: fail over hqrac01-2 first, to hqrac01-1, "
             "hqrac01-3, hqrac01-4") in out
+
+
+def test_the_owners_to_ask_come_with_the_email_and_team_of_the_owners_file(cli, tmp_path: Path) -> None:
+    owned = tmp_path / "owned.json"
+    assert cli(["audit", SAMPLE, "--owners", SAMPLES / "owners.csv", "--json", owned, "-q"]).code in (0, 1)
+    result = cli(["check", "hq-esx0203", "--from", owned])
+    assert "  owners to ask: Priya Raman (priya.raman@acme.example, Database Services)\n" in result.stdout
+    answer = json.loads(cli(["check", "hq-esx0203", "--json", "--from", owned]).stdout)
+    jsonschema.validate(answer, check_schema())
+    assert answer["hosts"][0]["owner_contacts"] == [
+        {"owner": "Priya Raman", "email": "priya.raman@acme.example", "team": "Database Services"}]
+
+
+def test_no_owner_recorded_says_how_to_name_owners() -> None:
+    document = {"schema_version": 1, "faux_clusters": [], "waves": [["a"]], "coverage": [],
+                "hosts": [{"name": "a", "evacuable": False, "wave": 0,
+                           "pinned_guests": [{"key": "k", "name": "db", "owner": None, "rules": ["VMW-13"]}]}]}
+    text = format_check(check_hosts(register_from_document(document, "f.json"), ["a"]))
+    assert ("  owners to ask: none recorded (name owners with an owners file ('reportgen audit --owners', or [owner] "
+            "file in audit.toml), or set [owner] column to the export's owner column)\n") in text
