@@ -34,8 +34,8 @@ class DiskPlan:
     cannot_move: tuple[str, ...]
     """Nodes that boot from a shared disk: rebuilt, not moved."""
     places: dict[str, str]
-    """Per node key, its place in the order in words: 'switch off 2nd, move 1st' ('switch off 1st, rebuild' when it
-    boots from a shared disk)."""
+    """Per node key, its place in the order in words, for a running node: 'shut down last, move first
+    disks (disk holder)'; 'shut down first; rebuild: boots from a shared disk' when it boots from one)."""
 
     @property
     def complete(self) -> bool:
@@ -59,7 +59,7 @@ def disk_plan(order: DiskOrder | None) -> DiskPlan | None:
         boot=sum(1 for d in order.disks if d.boot is True),
         boot_unknown=sum(1 for d in order.disks if d.boot is None),
         cannot_move=tuple(s.name for s in order.steps if s.can_move is False),
-        places={s.key: _place(s) for s in order.steps},
+        places={s.key: _place(s, len(order.steps)) for s in order.steps},
     )
 
 
@@ -68,15 +68,26 @@ def with_disk_plan(page: ClusterPage, c: GuestClusterResult, order: DiskOrder | 
     plan = disk_plan(order)
     if plan is None:
         return page
-    members = tuple(replace(m, order=plan.places.get(g.key)) for m, g in zip(page.members, c.guests))
+    steps = {s.key: s for s in order.steps} if order else {}
+    n = len(steps)
+    members = tuple(replace(m, order=_place(steps[g.key], n, m.power_state) if g.key in steps else None)
+                    for m, g in zip(page.members, c.guests))
     return replace(page, disks=plan, members=members)
 
 
-def _place(step: NodeStep) -> str:
-    """A node's place in the shared-disk order, in words: 'switch off 2nd, move 1st' ('… rebuild': it boots from
-    a shared disk and cannot be moved). The holder of the disks goes off last and moves first."""
-    then = "rebuild" if step.can_move is False else f"move {_nth(step.move)}"
-    return f"switch off {_nth(step.power_off)}, {then}"
+def _place(step: NodeStep, nodes: int, power_state: str | None = "poweredOn") -> str:
+    """A node's place in the shared-disk order, in words: 'shut down last, move first (disk holder)'. The holder
+    of the disks goes off last and moves first; a node that boots from a shared disk is rebuilt, not moved; a node
+    that is off is only moved ('off; move first')."""
+    off = "" if power_state == "poweredOff" else f"shut down {_when(step.power_off, nodes)}"
+    if step.can_move is False:
+        return f"{off or 'off'}; rebuild: boots from a shared disk"
+    owns = " (disk holder)" if step.owns else ""
+    return f"{off or 'off'}{', ' if off else '; '}move {_when(step.move, nodes)}{owns}"
+
+
+def _when(n: int, nodes: int) -> str:
+    return "first" if n == 1 else "last" if n == nodes else _nth(n)
 
 
 def _nth(n: int) -> str:

@@ -188,7 +188,8 @@ class Member:
     power_state: str | None
     owner: str | None
     order: str | None = None
-    """Its place in the shared-disk order ('switch off 1st, move 2nd'); None without shared disks."""
+    """Its place in the shared-disk order ('shut down last, move first (disk holder)', 'off; move last'); None
+    without shared disks."""
 
 
 @dataclass(frozen=True)

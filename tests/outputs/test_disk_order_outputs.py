@@ -102,8 +102,10 @@ def test_each_guest_cluster_page_shows_the_order_and_keeps_to_one_page(sample: d
     titled = [i for i, t in enumerate(pages) if "GC-00" in t and "Order to move it" in t]
     assert len(titled) == 3  # the three that cost most have a page
     for i in titled:
-        assert "switch off 2nd, move 1st" in pages[i] and "switch off 1st, move 2nd" in pages[i]
-        assert "off 2, move 1" not in pages[i] and "disk owner" not in pages[i]
+        text = " ".join(pages[i].split())
+        # running nodes: the disk holder shuts down last and moves first, in words
+        assert "shut down last, move first (disk holder)" in text and "shut down first, move last" in text
+        assert "switch off" not in text and "disk owner" not in text
         assert "Vendor reference" in pages[i], f"page {i + 1} runs over"
 
 
@@ -133,7 +135,8 @@ def test_a_shared_boot_disk_and_an_unknown_owner_are_said_on_the_page(tmp_path: 
     write_pdf(audit, tmp_path / "r.pdf")
     text = " ".join(" ".join(pdf_pages(tmp_path / "r.pdf")).split())
     assert "it boots a node (unit 0 of controller 0) and cannot be moved: rebuild boot-a, boot-b" in text
-    assert "switch off 2nd, rebuild" in text and "switch off 1st, rebuild" in text
+    assert "shut down last; rebuild: boots from a shared disk" in text
+    assert "shut down first; rebuild: boots from a shared disk" in text
     assert "1 shared disk file: 1 in a folder of no node (owner unknown)" in text
     assert "The order covers the known owners only" in text
 
@@ -145,5 +148,8 @@ def test_real_export_page_shows_the_disk_owner_first_and_keeps_to_one_page(tmp_p
     assert main(["audit", str(BCSPA), "-q", "-o", str(tmp_path / "r.pdf")]) == 0
     pages = pdf_pages(tmp_path / "r.pdf")
     (page,) = [t for t in pages if "Order to move it" in t]
-    assert page.count("switch off 2nd, move 1st") == 1 and page.count("switch off 1st, move 2nd") == 1
+    text = " ".join(page.split())
+    # both nodes are off: nothing to shut down, the disk holder moves first
+    assert text.count("off; move first (disk holder)") == 1 and text.count("off; move last") == 1
+    assert "shut down" not in text.split("Why it is tied")[0] and "switch off" not in text
     assert "Vendor reference" in page
