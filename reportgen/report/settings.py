@@ -12,6 +12,7 @@ BBT' where two datacenters each have a 'Common'), hosts by theirs.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..accept_match import Accepted, Judgement
@@ -209,6 +210,8 @@ class SettingsView:
     """Their hosts."""
     ha_off_single: int = 0
     """Of those, the hosts alone in their cluster (HA has no other host to restart their guests on anyway)."""
+    not_shown_what: str = ""
+    """The rows left to the data files, counted by what they are: '7 standalone hosts', '2 clusters'."""
     how_emptied: tuple[tuple[str, str], ...] = ()
     """(host label, how it is emptied) for every host that is emptied by hand or by applying DRS's
     recommendations: 'by hand while DRS is off on MDC-ENT-Cluster1'."""
@@ -230,7 +233,8 @@ def settings_view(analysis: Analysis, acceptance: Judgement | None = None) -> Se
     first = rows[0]
     where = f"standalone host {first.cluster}" if first.standalone else f"cluster {first.cluster}"
     return SettingsView(
-        rows=tuple(shown), not_shown=len(rows) - len(shown), manual=tuple(r.cluster for r in manual),
+        rows=tuple(shown), not_shown=len(rows) - len(shown), not_shown_what=_counted(rows[len(shown):]),
+        manual=tuple(r.cluster for r in manual),
         manual_hosts=sum(r.hosts or 0 for r in manual), manual_what=_what(manual), manual_why=_why(manual),
         manual_verb=_verb(manual), manual_wait=_wait(manual),
         ha_off=tuple(r.cluster for r in ha), ha_off_hosts=sum(r.hosts or 0 for r in ha),
@@ -260,9 +264,14 @@ def _hosts(n: int | None) -> str:
 
 
 def _what(manual: list[SettingRow]) -> str:
-    clusters, alone = sum(1 for r in manual if not r.standalone), sum(1 for r in manual if r.standalone)
-    if clusters + alone == 1:
-        return "standalone host" if alone else "cluster"
+    if len(manual) == 1:
+        return "standalone host" if manual[0].standalone else "cluster"
+    return _counted(manual)
+
+
+def _counted(rows: Sequence[SettingRow]) -> str:
+    """'6 clusters', '1 cluster and 7 standalone hosts'."""
+    clusters, alone = sum(1 for r in rows if not r.standalone), sum(1 for r in rows if r.standalone)
     parts = [f"{n:,} {word}{'' if n == 1 else 's'}" for n, word in ((clusters, "cluster"), (alone, "standalone host"))
              if n]
     return " and ".join(parts)

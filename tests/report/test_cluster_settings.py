@@ -230,3 +230,12 @@ def test_drs_off_warns_that_drs_may_need_a_licence_upgrade() -> None:
     assert note in off and "turning it on may need a licence upgrade (a project, not a setting)" in off
     manual = _text(_analysis(_estate(_cluster("Prod", 2, drs_behavior="manual"), _cluster("Edge", 1))))
     assert "Cluster settings to fix" in manual and note not in manual  # DRS runs, so it is licensed
+
+
+def test_the_rows_left_to_the_data_files_are_counted_as_what_they_are() -> None:
+    """Twenty standalone hosts (licenseware): the PDF lists 15 and counts the rest as standalone hosts, not clusters."""
+    hosts = [host("esx01"), *(host(f"branch{i:02}", cluster=None) for i in range(20))]
+    guests = [guest(f"vm{i:02}", f"vm-{i}", f"branch{i:02}") for i in range(20)]
+    text = _text(_analysis(make(hosts, guests, clusters=[_cluster("Prod", 1)])))
+    assert "5 standalone hosts more in the data files (XLSX and JSON)." in text
+    assert "clusters more in the data files" not in text
