@@ -116,6 +116,8 @@ class Unmatched:
 
     pattern: str
     suggestions: tuple[str, ...]
+    cluster: str | None = None
+    """When the name is a cluster's, that cluster: ``suggestions`` are then its hosts."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,9 @@ def register_from_document(document: object, source: str) -> Register:
     hint = "write it again with 'reportgen audit --json'"
     if not isinstance(document, dict) or "schema_version" not in document:
         raise InputError("not a reportgen findings JSON (no schema_version)", where=source, hint=hint)
+    if "all_evacuable" in document and "faux_clusters" not in document:
+        raise InputError("this is a 'reportgen check --json' answer, not a findings JSON", where=source,
+                         hint="give --from the findings JSON written by 'reportgen audit --json', or the exports")
     if document["schema_version"] != 1:
         raise InputError(f"schema_version {document['schema_version']!r} is not one this reportgen reads (1)",
                          where=source, hint="use the reportgen that wrote it")
@@ -365,9 +370,22 @@ def check_hosts(register: Register, patterns: Sequence[str]) -> CheckResult:
     """Answer for every host matching ``patterns``."""
     names = [h["name"] for h in register.hosts]
     rows, unmatched = match_hosts(names, patterns, register.labels)
-    return CheckResult(tuple(_check(register, i) for i in rows), tuple(unmatched),
+    return CheckResult(tuple(_check(register, i) for i in rows), tuple(_as_clusters(register, unmatched)),
                        register.source, _ambiguous(names, patterns, register.labels),
                        together(register.hosts, register.labels, register.clusters, rows))
+
+
+def _as_clusters(register: Register, unmatched: Sequence[Unmatched]) -> list[Unmatched]:
+    """A name that matches no host but is a cluster's ('HQ-PROD-01'): its hosts are named instead of close matches."""
+    named = []
+    for u in unmatched:
+        lower = u.pattern.strip().lower()
+        cluster = next((c for h in register.hosts for c in (h.get("cluster_label"), h.get("cluster"))
+                        if isinstance(c, str) and c and fnmatch.fnmatchcase(c.lower(), lower)), None)
+        hosts = tuple(register.labels[i] if i < len(register.labels) else str(h["name"])
+                      for i, h in enumerate(register.hosts) if cluster in (h.get("cluster_label"), h.get("cluster")))
+        named.append(Unmatched(u.pattern, hosts, cluster) if cluster else u)
+    return named
 
 
 def _ambiguous(names: Sequence[str], patterns: Sequence[str], labels: Sequence[str]) -> tuple[Ambiguous, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .check import CheckResult, ClusterStep, Contact, GuestToStop, HostCheck
+from .check import CheckResult, ClusterStep, Contact, GuestToStop, HostCheck, Unmatched
 from .check_together import Together
 
 CHECK_SCHEMA_VERSION = 1
@@ -48,7 +48,8 @@ def check_document(result: CheckResult) -> dict[str, Any]:
         "source": result.source,
         "all_evacuable": result.all_evacuable and not result.unmatched,
         "hosts": [host_document(h) for h in result.hosts],
-        "unmatched": [{"pattern": u.pattern, "suggestions": list(u.suggestions)} for u in result.unmatched],
+        "unmatched": [{"pattern": u.pattern, "suggestions": list(u.suggestions), "cluster": u.cluster}
+                      for u in result.unmatched],
         "ambiguous": [{"pattern": a.pattern, "hosts": list(a.hosts)} for a in result.ambiguous],
         "together": [{"kind": t.kind, "id": t.id, "name": t.name, "hosts": list(t.hosts), "nodes": list(t.nodes),
                       "suspected": t.suspected} for t in result.together],
@@ -189,9 +190,24 @@ def format_check(result: CheckResult) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def _unmatched_line(u: Unmatched) -> str:
+    if u.cluster:
+        start = _common(u.suggestions)
+        pattern = f" (or a pattern such as '{start}*')" if start else ""
+        return (f"no host matches '{u.pattern}': it names cluster {u.cluster}, whose hosts are "
+                f"{', '.join(u.suggestions)}; name the hosts{pattern}, and check them one by one or together")
+    return f"no host matches '{u.pattern}'" + (f"; did you mean {', '.join(u.suggestions)}?" if u.suggestions else "")
+
+
+def _common(names: tuple[str, ...]) -> str:
+    """The longest start the names share ('hq-esx01' for hq-esx0101 … hq-esx0104)."""
+    first, last = min(names, default=""), max(names, default="")
+    size = next((i for i, (a, b) in enumerate(zip(first, last)) if a != b), min(len(first), len(last)))
+    return first[:size]
+
+
 def format_unmatched(result: CheckResult) -> list[str]:
     """One line per name that matches no host, with close matches, and per name that several hosts share."""
-    return [*(f"no host matches '{u.pattern}'" + (f"; did you mean {', '.join(u.suggestions)}?" if u.suggestions else "")
-              for u in result.unmatched),
+    return [*(_unmatched_line(u) for u in result.unmatched),
             *(f"'{a.pattern}' names {len(a.hosts)} hosts ({', '.join(a.hosts)}): to check one, give its label, "
               f"e.g. reportgen check '{a.hosts[-1]}'" for a in result.ambiguous)]

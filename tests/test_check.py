@@ -314,3 +314,23 @@ def test_no_owner_recorded_says_how_to_name_owners() -> None:
     text = format_check(check_hosts(register_from_document(document, "f.json"), ["a"]))
     assert ("  owners to ask: none recorded (name owners with an owners file ('reportgen audit --owners', or [owner] "
             "file in audit.toml), or set [owner] column to the export's owner column)\n") in text
+
+
+def test_a_cluster_name_is_answered_with_its_hosts_and_a_pattern(cli, findings: Path) -> None:
+    result = cli(["check", "hq-prod-01", "--from", findings])
+    assert result.code == 2 and result.stdout == ""
+    assert result.stderr == ("reportgen: no host matches 'hq-prod-01': it names cluster HQ-PROD-01, whose hosts are "
+                             "hq-esx0101.acme.local, hq-esx0102.acme.local, hq-esx0103.acme.local, "
+                             "hq-esx0104.acme.local; name the hosts (or a pattern such as 'hq-esx010*'), and check "
+                             "them one by one or together\n")
+    answer = json.loads(cli(["check", "HQ-PROD-01", "--json", "--from", findings]).stdout)
+    jsonschema.validate(answer, check_schema())
+    assert answer["unmatched"][0]["cluster"] == "HQ-PROD-01" and len(answer["unmatched"][0]["suggestions"]) == 4
+
+
+def test_a_check_answer_given_as_findings_is_named_for_what_it_is(cli, findings: Path, tmp_path: Path) -> None:
+    answer = tmp_path / "answer.json"
+    answer.write_text(cli(["check", "hq-esx0203", "--json", "--from", findings]).stdout)
+    result = cli(["check", "hq-esx0101", "--from", answer])
+    assert result.code == 3
+    assert "this is a 'reportgen check --json' answer, not a findings JSON" in result.stderr
