@@ -98,6 +98,15 @@ class HostCheck:
     settings: tuple[str, ...] = ()
     """Cluster settings the audit found keep maintenance mode from emptying the host by itself (DRS off,
     standalone host, CPUs without EVC), as '<rule>: <evidence>'."""
+    unplaced: tuple[tuple[str | None, int], ...] = ()
+    """(cluster, how many) of the running guests with no known host that may run on it: of its cluster, or of no
+    known cluster (None) in its export."""
+    """Running guests of its cluster (or, where their cluster is unknown too, of its export) whose host the export
+    does not give: any of them may run on this host, with ties no check could see."""
+
+    @property
+    def unplaced_running(self) -> int:
+        return sum(n for _, n in self.unplaced)
     contacts: tuple[Contact, ...] = ()
     """The e-mail and team of the owners named (to power off now, or to keep off), where the owners file gave them."""
 
@@ -107,7 +116,7 @@ class HostCheck:
         'unproven' (no tie found, but checks could not run on its export)."""
         if not self.evacuable:
             return "media" if self.disconnect_media and not self.power_off else "no"
-        return "unproven" if self.not_assessed else "yes"
+        return "unproven" if self.not_assessed or self.unplaced_running else "yes"
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,8 @@ class Register:
     settings: tuple[Mapping[str, Any], ...] = ()
     """Findings of no guest that keep maintenance mode from emptying hosts (a cluster's DRS, a standalone host)."""
     contacts: Mapping[str, Contact] | None = None
+    unplaced: tuple[Mapping[str, Any], ...] = ()
+    """``estate.unplaced_guests``: guests with no known host, per export and cluster."""
     """Owner -> how to reach them, from the findings JSON's owners (an owners file given to the audit)."""
 
 
@@ -219,7 +230,26 @@ def register_from_document(document: object, source: str) -> Register:
             sites.update({str(h): str(s.get("name")) for h in s["hosts"]})
     return Register(source=source, hosts=tuple(hosts), clusters=clusters, waves=waves,
                     not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites, labels=_labels(hosts),
-                    settings=_settings(document), contacts=_contacts(document))
+                    settings=_settings(document), contacts=_contacts(document), unplaced=_unplaced(document))
+
+
+def _unplaced(document: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    estate = document.get("estate")
+    rows = estate.get("unplaced_guests") if isinstance(estate, dict) else None
+    return tuple(r for r in rows if isinstance(r, dict) and isinstance(r.get("running"), int)
+                 and not isinstance(r.get("running"), bool)) if isinstance(rows, list) else ()
+
+
+def _unplaced_running(register: Register, host: Mapping[str, Any]) -> tuple[tuple[str | None, int], ...]:
+    """Running guests with no known host that may run on this one: of its cluster, or of no known cluster, in its
+    export; by cluster."""
+    counts: dict[str | None, int] = {}
+    for r in register.unplaced:
+        same_export = None in (r.get("source"), host.get("source")) or r.get("source") == host.get("source")
+        cluster = r.get("cluster") if isinstance(r.get("cluster"), str) else None
+        if same_export and r["running"] > 0 and cluster in (None, host.get("cluster")):
+            counts[cluster] = counts.get(cluster, 0) + r["running"]
+    return tuple(sorted(counts.items(), key=lambda kv: kv[0] is None))
 
 
 def _contacts(document: Mapping[str, Any]) -> Mapping[str, Contact]:
@@ -461,6 +491,7 @@ def _check(register: Register, row: int) -> HostCheck:
         stranded_on_failure=_guests(host.get("stranded_on_failure")),
         not_assessed=tuple(dict.fromkeys(gaps)),
         disconnect_media=media, settings=_setting_lines(register, host, label),
+        unplaced=_unplaced_running(register, host),
         contacts=tuple((register.contacts or {})[o] for o in sorted({g.owner for g in (*power_off, *later) if g.owner})
                        if o in (register.contacts or {})),
     )

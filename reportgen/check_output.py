@@ -33,6 +33,7 @@ def host_document(h: HostCheck) -> dict[str, Any]:
         "settings": list(h.settings),
         "at_next_power_on": [_guest(g) for g in h.at_next_power_on],
         "owners": list(h.owners), "owner_unknown": h.owner_unknown,
+        "unplaced_running": h.unplaced_running,
         "owner_contacts": [{"owner": c.owner, "email": c.email, "team": c.team} for c in h.contacts],
         "guest_clusters": [_cluster(c) for c in h.guest_clusters],
         "wave": h.wave, "waves": h.waves,
@@ -98,6 +99,7 @@ VERDICTS = {
     "no": "CANNOT be emptied by live migration now",
     "media": "CANNOT be emptied until connected media are disconnected (no power-off needed)",
     "unproven": "no tie found, but not proven: {unrun} could not run on its export (listed below)",
+    "unplaced": "no tie found, but not proven: running guests with no known host may run on it (below)",
 }
 MAX_GAP_LINES = 4
 """Reasons a check could not run printed in full; the rest are counted (``--json`` gives every one)."""
@@ -105,7 +107,7 @@ MAX_GAP_LINES = 4
 
 def _verdict(h: HostCheck) -> str:
     unrun = _plural(len(dict.fromkeys(n.rule for n in h.not_assessed)), "check")
-    text = VERDICTS[h.verdict].format(unrun=unrun)
+    text = VERDICTS["unplaced" if h.verdict == "unproven" and not h.not_assessed else h.verdict].format(unrun=unrun)
     if h.verdict in ("yes", "unproven") and h.at_next_power_on:
         text += f"; {_plural(len(h.at_next_power_on), 'guest')} off now would tie it once started: keep them off"
     return text
@@ -147,6 +149,10 @@ def format_host(h: HostCheck) -> list[str]:
     where = ", ".join(p for p in (f"cluster {h.cluster}" if h.cluster else "", f"site {h.site}" if h.site else "") if p)
     lines = [f"{h.label}{f' ({where})' if where else ''}: {_verdict(h)}"]
     lines += [f"  maintenance mode will not empty it by itself: {s}" for s in h.settings]
+    if h.unplaced:
+        parts = [f"{n} of cluster {c}" if c else f"{n} of no known cluster" for c, n in h.unplaced]
+        lines.append(f"  {_plural(h.unplaced_running, 'running guest')} with no known host in the export may run on "
+                     f"it ({', '.join(parts)}): their ties are not known")
     if h.power_off:
         lines.append(f"  power off {_plural(len(h.power_off), 'guest')} first:")
         lines += [_guest_line(g) for g in h.power_off]

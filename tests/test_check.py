@@ -15,8 +15,8 @@ from reportgen.check_output import format_check
 from reportgen.cli import main
 from reportgen.errors import InputError
 from reportgen.exit_codes import ExitStatus
-from reportgen.schemas import check_schema
-from tests.conftest import SAMPLES
+from reportgen.schemas import check_schema, findings_schema
+from tests.conftest import SAMPLES, real_export
 
 SAMPLE = SAMPLES / "rvtools" / "acme-vc01.xlsx"
 
@@ -334,3 +334,42 @@ def test_a_check_answer_given_as_findings_is_named_for_what_it_is(cli, findings:
     result = cli(["check", "hq-esx0101", "--from", answer])
     assert result.code == 3
     assert "this is a 'reportgen check --json' answer, not a findings JSON" in result.stderr
+
+
+def test_running_guests_with_no_known_host_may_run_on_the_host_and_leave_it_unproven(cli, tmp_path: Path) -> None:
+    document = {"schema_version": 1, "faux_clusters": [], "waves": [["a"]], "coverage": [],
+                "estate": {"unplaced_guests": [{"source": "vc.xlsx", "cluster": "db", "guests": 5, "running": 3},
+                                               {"source": "vc.xlsx", "cluster": None, "guests": 1, "running": 1},
+                                               {"source": "vc.xlsx", "cluster": "web", "guests": 9, "running": 9}]},
+                "hosts": [{"name": "a", "cluster": "db", "source": "vc.xlsx", "evacuable": True, "wave": 0}]}
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps(document))
+    result = cli(["check", "a", "--from", path])
+    assert result.code == 5  # every check ran, but four running guests could be on it
+    assert result.stdout.startswith("a (cluster db): no tie found, but not proven: running guests with no known host "
+                                    "may run on it (below)\n  4 running guests with no known host in the export may "
+                                    "run on it (3 of cluster db, 1 of no known cluster): their ties are not known\n")
+    answer = json.loads(cli(["check", "a", "--json", "--from", path]).stdout)
+    jsonschema.validate(answer, check_schema())
+    assert answer["hosts"][0]["unplaced_running"] == 4 and answer["hosts"][0]["verdict"] == "unproven"
+
+
+def test_the_findings_json_counts_the_guests_with_no_known_host() -> None:
+    from reportgen.outputs.findings_json import _unplaced_document
+    from tests.synthetic import estate_from_rows
+
+    estate = estate_from_rows([{"name": "esx1", "cluster": "c1"}],
+                              [{"name": "placed", "host": "esx1"}, {"name": "lost", "host": None},
+                               {"name": "lost-off", "host": None, "power_state": "poweredOff"}],
+                              [{"guest": "placed", "path": "[ds1] placed/placed.vmdk"}])
+    assert _unplaced_document(estate) == [{"source": "hand-built.xlsx", "cluster": None, "guests": 2, "running": 1}]
+
+
+def test_licenseware_hosts_are_told_of_the_running_guests_with_no_known_host(cli, tmp_path: Path) -> None:
+    book = real_export("licenseware-3.x.xlsx")
+    out = tmp_path / "lw.json"
+    assert cli(["audit", book, "--json", out, "-q"]).code in (0, 1)
+    jsonschema.validate(json.loads(out.read_text()), findings_schema())
+    text = cli(["check", "bbtitlvmw012", "--from", out]).stdout
+    assert ("  14 running guests with no known host in the export may run on it (13 of cluster BBT Databases, 1 of no "
+            "known cluster): their ties are not known") in text

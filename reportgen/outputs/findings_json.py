@@ -127,7 +127,23 @@ def _estate_document(analysis: Analysis) -> dict[str, Any]:
     suspected = sum(1 for c in analysis.guest_clusters if c.suspected)
     return {"sources": _sources_document(estate), "hosts": estate.hosts.num_rows, "guests": vms.vms,
             "templates": vms.templates, "agents": vms.agents,
-            "guest_clusters": len(analysis.guest_clusters) - suspected, "suspected_guest_clusters": suspected}
+            "guest_clusters": len(analysis.guest_clusters) - suspected, "suspected_guest_clusters": suspected,
+            "unplaced_guests": _unplaced_document(estate)}
+
+
+def _unplaced_document(estate: Estate) -> list[dict[str, Any]]:
+    """Guests (not templates, not vCLS agents) whose host the export does not give, per export and cluster:
+    any host of that cluster (or of that export, with no cluster) may be running them."""
+    files = {s["source_id"]: Path(s["file"]).name for s in estate.sources.to_pylist()}
+    counts: dict[tuple[str | None, str | None], list[int]] = {}
+    columns = ("source_id", "host_key", "cluster", "power_state", "template", "agent")
+    for source, host, cluster, power, template, agent in zip(*(estate.guests.column(c).to_pylist() for c in columns)):
+        if host is None and not template and agent is None:
+            count = counts.setdefault((files.get(source), cluster), [0, 0])
+            count[0] += 1
+            count[1] += power == "poweredOn"
+    return [{"source": source, "cluster": cluster, "guests": n, "running": running}
+            for (source, cluster), (n, running) in sorted(counts.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1])))]
 
 
 def _sources_document(estate: Estate) -> list[dict[str, Any]]:
