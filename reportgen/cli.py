@@ -361,7 +361,8 @@ def _collector(args: argparse.Namespace, out: TextIO) -> int:
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import json
 
-    from .check import check_hosts, expand_names, load_register, register_from_document
+    from .check import check_hosts, load_register, register_from_document
+    from .check_names import expand_names
     from .check_output import check_document, format_check, format_unmatched
     from .vm_counts import guests_text, vm_counts
 

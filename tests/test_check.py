@@ -10,7 +10,8 @@ import jsonschema
 import pytest
 
 from reportgen.audit import run_audit, write_json
-from reportgen.check import check_hosts, match_hosts, register_from_document
+from reportgen.check import check_hosts, register_from_document
+from reportgen.check_names import match_hosts
 from reportgen.check_output import format_check
 from reportgen.cli import main
 from reportgen.errors import InputError
