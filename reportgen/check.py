@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .check_names import Ambiguous, Unmatched, ambiguous_names, match_hosts
+from .check_shape import check_shape
 from .check_together import Together, together
 from .errors import InputError
 from .host_labels import told_apart
@@ -187,6 +188,7 @@ def register_from_document(document: object, source: str) -> Register:
         if not isinstance(h, dict) or not isinstance(h.get("name"), str) or not isinstance(h.get("evacuable"), bool):
             raise InputError(f"hosts[{i}] lacks a name or evacuable", where=source, hint=hint)
     waves = _waves(document, hosts, source)
+    check_shape(document, source)
     clusters = {}
     for i, c in enumerate(_list(document, "faux_clusters", source)):
         if not isinstance(c, dict) or not isinstance(c.get("id"), str):

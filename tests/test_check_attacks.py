@@ -103,6 +103,32 @@ def test_a_file_whose_waves_disagree_with_its_hosts_is_refused_naming_the_field(
     assert "write it again with 'reportgen audit --json'" in result.stderr
 
 
+def _first_tied(document: dict) -> dict:
+    return next(h for h in document["hosts"] if h.get("pinned_guests"))
+
+
+@pytest.mark.parametrize(("change", "part"), [
+    (lambda d: _first_tied(d)["pinned_guests"][0].update(rules=5), "pinned_guests[0].rules is not a list"),
+    (lambda d: _first_tied(d)["pinned_guests"][0].update(rules=[["VMW-13"]]), "pinned_guests[0].rules[0] is not a text"),
+    (lambda d: _first_tied(d).update(degraded_faux_clusters=5), "degraded_faux_clusters is not a list"),
+    (lambda d: _first_tied(d).update(source=[]), "source is not a text or null"),
+    (lambda d: d["faux_clusters"][0]["guests"][0].update(host_label=[]), "faux_clusters[0].guests[0].host_label is not"),
+    (lambda d: d["faux_clusters"][0].update(guests=5), "faux_clusters[0].guests is not a list"),
+    (lambda d: d["findings"][0].update(effects="blocks-evacuation"), "findings[0].effects is not a list"),
+])
+def test_a_hand_edited_file_is_refused_naming_the_part_never_an_internal_error(
+        cli, tmp_path: Path, document: dict, change, part: str) -> None:
+    """Before, each of these was a TypeError (exit 70) somewhere in the answer."""
+    changed = json.loads(json.dumps(document))
+    change(changed)
+    path = _write(tmp_path, changed)
+    result = cli(["check", "*", "--from", path])
+    assert result.code == 3 and result.stdout == "", result.stderr
+    assert result.stderr.startswith(f"reportgen: input error: {path}: is not a findings JSON as 'reportgen audit "
+                                    "--json' writes it: "), result.stderr
+    assert part in result.stderr and "write it again with 'reportgen audit --json'" in result.stderr
+
+
 def _at(document: dict) -> int:
     return next(i for i, h in enumerate(document["hosts"]) if h["name"] == HOST)
 
