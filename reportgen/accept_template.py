@@ -41,6 +41,7 @@ def _texts(values: Iterable[str]) -> str:
 
 def read_findings(path: str | Path) -> dict[str, Any]:
     """The findings JSON at ``path``; InputError when it cannot be read or is not one."""
+    from .check_shape import check_shape
     from .findings_shape import check_findings_shape
     from .importers.bounded import read_findings_bytes
 
@@ -57,6 +58,7 @@ def read_findings(path: str | Path) -> dict[str, Any]:
         raise InputError("not a findings JSON of schema_version 1", where=where,
                          hint="give the file 'reportgen audit --json' wrote")
     check_findings_shape(document, where)
+    check_shape(document, where)
     if is_redacted(document):
         raise InputError("was written with --redact: its names are pseudonyms, and an accept file drafted from "
                          "them would match nothing", where=where,

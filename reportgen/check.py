@@ -201,6 +201,8 @@ def register_from_document(document: object, source: str) -> Register:
                 c.get("status") not in ("assessed", "not-assessed"):
             raise InputError(f"coverage[{i}] lacks a rule or a status of 'assessed' or 'not-assessed'", where=source,
                              hint=hint)
+        if not isinstance(c.get("source"), (str, type(None))) or not isinstance(c.get("reason"), (str, type(None))):
+            raise InputError(f"coverage[{i}] has a source or reason that is not a text", where=source, hint=hint)
         if c["status"] == "not-assessed":
             gaps.setdefault(c.get("source"), []).append(NotAssessed(c["rule"], str(c.get("reason") or "")))
     sites = {}

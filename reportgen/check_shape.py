@@ -1,4 +1,4 @@
-"""The parts of a findings JSON that ``reportgen check`` reads, checked before they are used.
+"""The parts of a findings JSON that ``reportgen check`` and ``accept-template`` read, checked before use.
 
 A file cut down, edited by hand or written by another tool is an InputError that names the part
 ('hosts[3].pinned_guests[0].rules is not a list of texts'), never an internal error. A part that is
@@ -22,10 +22,13 @@ HOST: Spec = {"name": str, "evacuable": bool, "cluster": TEXT, "cluster_label": 
               "label": TEXT, "site": TEXT, "wave": (int, None), "degraded_faux_clusters": [str],
               "pinned_guests": [GUEST], "pinned_at_next_power_on": [GUEST], "stranded_on_failure": [GUEST]}
 NODE: Spec = {"name": TEXT, "host": TEXT, "host_label": TEXT, "power_state": TEXT}
-CLUSTER: Spec = {"id": str, "name": TEXT, "topology": TEXT, "suspected": (bool, None), "guests": [NODE]}
+CLUSTER: Spec = {"id": str, "name": TEXT, "topology": TEXT, "suspected": (bool, None), "guests": [NODE],
+                 "hosts": [str], "host_labels": [str], "rules": [str]}
 FINDING: Spec = {"rule": TEXT, "title": TEXT, "evidence": TEXT, "guest": (dict, None), "host": TEXT, "host_label": TEXT,
                  "cluster": TEXT, "effects": [str], "source": (dict, None)}
-PARTS: Spec = {"hosts": [HOST], "faux_clusters": [CLUSTER], "findings": [FINDING]}
+SOURCE: Spec = {"file": TEXT, "format": TEXT, "platform": TEXT, "tool": TEXT, "tool_version": TEXT, "exported_at": TEXT,
+                "server": TEXT, "server_uuid": TEXT}
+PARTS: Spec = {"hosts": [HOST], "faux_clusters": [CLUSTER], "findings": [FINDING], "estate": {"sources": [SOURCE]}}
 _NAMES = {str: "a text", bool: "true or false", int: "a whole number", dict: "an object", list: "a list"}
 
 

@@ -66,7 +66,9 @@ def _check_item(item: object, part: str, at: str, where: str) -> None:
 def _check_guest(guest: object, at: str, where: str) -> None:
     if not isinstance(guest, dict) or not isinstance(guest.get("key"), str) or not isinstance(guest.get("name"), str):
         raise _bad(where, f"{at} is not a guest with a key and a name")
-    if not isinstance(guest.get("owner") or "", str) or not all(isinstance(r, str) for r in guest.get("rules") or []):
+    rules = guest.get("rules") or []
+    if not isinstance(guest.get("owner") or "", str) or not isinstance(rules, list) or \
+            not all(isinstance(r, str) for r in rules):
         raise _bad(where, f"{at} has an owner or rules that are not texts")
 
 

@@ -41,6 +41,8 @@ def test_the_untouched_file_names_the_checks_its_export_did_not_assess(cli, tmp_
     ("all assessed", "'coverage' is missing or not a list"),
     ([{"rule": "VMW-14"}], "coverage[0] lacks a rule or a status of 'assessed' or 'not-assessed'"),
     ([{"rule": "VMW-14", "status": "clean"}], "coverage[0] lacks a rule or a status"),
+    ([{"rule": "VMW-14", "status": "not-assessed", "source": ["x.xlsx"]}],
+     "coverage[0] has a source or reason that is not a text"),  # was a TypeError (exit 70)
 ])
 def test_a_file_whose_coverage_was_removed_or_altered_is_refused_not_answered_as_clean(
         cli, tmp_path: Path, document: dict, coverage: object, message: str) -> None:

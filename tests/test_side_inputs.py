@@ -115,6 +115,11 @@ def findings(tmp_path_factory: pytest.TempPathFactory) -> dict:
     (lambda d: d["hosts"][0].update(pinned_guests=[{"key": 1, "name": None}]), "hosts[0].pinned_guests[0] is not a"),
     (lambda d: d.update(cost=[]), "'cost' is not an object"),
     (lambda d: d.update(estate={"sources": [None]}), "'estate.sources' is not a list of objects"),
+    # these four were internal errors (TypeError, exit 70)
+    (lambda d: d["faux_clusters"][0].update(host_labels=[5]), "faux_clusters[0].host_labels[0] is not a text"),
+    (lambda d: d["hosts"][0].update(stranded_on_failure=None), "hosts[0].stranded_on_failure is not a list"),
+    (lambda d: d["hosts"][0].update(source={"a": 1}), "hosts[0].source is not a text or null"),
+    (lambda d: d["estate"]["sources"][0].update(file=[]), "estate.sources[0].file is not a text or null"),
 ])
 def test_accept_template_names_the_part_of_a_damaged_findings_json(findings: dict, change: Callable[[dict], object],
                                                                    says: str, tmp_path: Path,
