@@ -97,20 +97,19 @@ class HostCheck:
     standalone host, CPUs without EVC), as '<rule>: <evidence>'."""
     unplaced: tuple[tuple[str | None, int], ...] = ()
     """(cluster, how many) of the running guests with no known host that may run on it: of its cluster, or of no
-    known cluster (None) in its export."""
-    """Running guests of its cluster (or, where their cluster is unknown too, of its export) whose host the export
-    does not give: any of them may run on this host, with ties no check could see."""
-
-    @property
-    def unplaced_running(self) -> int:
-        return sum(n for _, n in self.unplaced)
+    known cluster (None) in its export. Any of them may run on this host, with ties no check could see."""
     contacts: tuple[Contact, ...] = ()
     """The e-mail and team of the owners named (to power off now, or to keep off), where the owners file gave them."""
 
     @property
+    def unplaced_running(self) -> int:
+        return sum(n for _, n in self.unplaced)
+
+    @property
     def verdict(self) -> str:
         """'yes' (can be emptied now), 'no', 'media' (only once media are disconnected, no power-off) or
-        'unproven' (no tie found, but checks could not run on its export)."""
+        'unproven' (no tie found, but checks could not run on its export, or guests with no known host may run
+        on it)."""
         if not self.evacuable:
             return "media" if self.disconnect_media and not self.power_off else "no"
         return "unproven" if self.not_assessed or self.unplaced_running else "yes"
@@ -155,9 +154,11 @@ class Register:
     settings: tuple[Mapping[str, Any], ...] = ()
     """Findings of no guest that keep maintenance mode from emptying hosts (a cluster's DRS, a standalone host)."""
     contacts: Mapping[str, Contact] | None = None
+    """Owner -> how to reach them, from the findings JSON's owners (an owners file given to the audit)."""
     unplaced: tuple[Mapping[str, Any], ...] = ()
     """``estate.unplaced_guests``: guests with no known host, per export and cluster."""
-    """Owner -> how to reach them, from the findings JSON's owners (an owners file given to the audit)."""
+    nodes_on: Mapping[str, tuple[str, ...]] | None = None
+    """Host, as a guest cluster's nodes name it (label or name) -> the ids of the guest clusters with a node there."""
 
 
 def load_register(path: str | os.PathLike[str]) -> Register:
@@ -211,7 +212,19 @@ def register_from_document(document: object, source: str) -> Register:
             sites.update({str(h): str(s.get("name")) for h in s["hosts"]})
     return Register(source=source, hosts=tuple(hosts), clusters=clusters, waves=waves,
                     not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites, labels=_labels(hosts),
-                    settings=_settings(document), contacts=_contacts(document), unplaced=_unplaced(document))
+                    settings=_settings(document), contacts=_contacts(document), unplaced=_unplaced(document),
+                    nodes_on=_nodes_on(clusters))
+
+
+def _nodes_on(clusters: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """Host (as the nodes name it) -> guest clusters with a node on it: read once, not once per host checked."""
+    on: dict[str, dict[str, None]] = {}
+    for cid, cluster in clusters.items():
+        for g in cluster.get("guests") or []:
+            host = g.get("host_label", g.get("host")) if isinstance(g, dict) else None
+            if isinstance(host, str):
+                on.setdefault(host, {})[cid] = None
+    return {host: tuple(ids) for host, ids in on.items()}
 
 
 def _unplaced(document: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
@@ -363,9 +376,9 @@ def _node_host(cluster: Mapping[str, Any], name: str, label: str) -> str:
 
 def _clusters_with_a_node(register: Register, name: str, label: str) -> list[str]:
     """The guest clusters, suspected ones too (which tie no guest), with a node on this host."""
-    return [i for i, c in register.clusters.items()
-            if any(isinstance(g, dict) and g.get("host_label", g.get("host")) == _node_host(c, name, label)
-                   for g in c.get("guests") or [])]
+    on = register.nodes_on or {}
+    return [i for i in dict.fromkeys((*on.get(label, ()), *on.get(name, ())))
+            if i in on.get(_node_host(register.clusters[i], name, label), ())]
 
 
 def _check(register: Register, row: int) -> HostCheck:
