@@ -202,6 +202,10 @@ class _Index:
     n_clusters: int
     host_cluster: npt.NDArray[np.int32]
     capacity: npt.NDArray[np.int32]
+    host_cluster_unknown: npt.NDArray[np.bool_]
+    """Per host: whether it is in a cluster is unknown (the wave plan keeps it apart)."""
+    unknown_capacity: int
+    """Such hosts in one wave at most: the lowest hosts-down limit the configuration has."""
     guest_host: npt.NDArray[np.int32]
     owners: list[str | None]
     owner_names: list[str]
@@ -261,6 +265,8 @@ def _index_estate(estate: Estate, config: Config) -> _Index:
         host_cluster=np.array([ci.get(c, -1) if c else -1 for c in host_cluster_keys], dtype=np.int32),
         capacity=np.array([waves.cluster_capacity.get(str(cluster_names.get(c)), waves.hosts_down_per_cluster)
                            for c in cluster_keys], dtype=np.int32),
+        host_cluster_unknown=hosts["cluster_unknown"].fill_null(False).to_numpy().astype(bool),
+        unknown_capacity=waves.lowest_limit,
         guest_host=np.array([hi.get(h, -1) if h else -1 for h in guests["host_key"].to_list()], dtype=np.int32),
         owners=owners, owner_names=owner_names,
         guest_owner=np.array([oi.get(o, -1) if o else -1 for o in owners], dtype=np.int32),
@@ -367,6 +373,7 @@ def _pinning(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, active: npt
         guest_memory_mib=ix.guest_memory, host_memory_mib=ix.host_memory,
         colocations=ties.colocations, pins=ties.pins, strands=ties.strands,
         guest_cluster_cause=np.arange(clusters.count, dtype=np.int32), waves_tied_only=True,
+        host_cluster_unknown=ix.host_cluster_unknown, unknown_capacity=ix.unknown_capacity,
     ))
 
 

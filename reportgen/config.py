@@ -152,6 +152,12 @@ class WaveSettings:
     hosts_down_per_cluster: int = 1
     cluster_capacity: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def lowest_limit(self) -> int:
+        """The fewest hosts of one cluster allowed down at once, over the default and every per-cluster value: a
+        wave of hosts whose cluster is unknown takes at most this many (whichever cluster they are in)."""
+        return min([self.hosts_down_per_cluster, *self.cluster_capacity.values()])
+
 
 @dataclass(frozen=True)
 class ExcludeSettings:

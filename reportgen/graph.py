@@ -35,6 +35,7 @@ from .graph_checks import (
     index_array,
     memory_mib,
 )
+from .wave_apart import plan_apart
 
 BoolArray = npt.NDArray[np.bool_]
 Int8Array = npt.NDArray[np.int8]
@@ -145,6 +146,10 @@ class PinningInputs:
     waves_tied_only: bool = False
     """Keep apart in the waves only the nodes of guest clusters that cannot move live (a node pinned to its host);
     the nodes of the others leave their host by live migration, so a host maintenance takes none of them down."""
+    host_cluster_unknown: BoolArray | None = None
+    """Per host: its cluster membership is unknown -- planned apart (see :mod:`reportgen.wave_apart`)."""
+    unknown_capacity: int = 1
+    """Hosts of unknown membership in one wave at most: the lowest per-cluster limit."""
 
 
 @dataclass(frozen=True)
@@ -302,7 +307,8 @@ def pinning(inputs: PinningInputs) -> Pinning:
     if inputs.waves_tied_only:
         tied = _tied_guest_clusters(v, pinned_ptr, pinned)
         fh_ptr, fh = _waves.guest_cluster_hosts(v.n_guests, v.n_guest_clusters, v.n_hosts, tied, v.guest_host)
-    plan = _waves.waves(v.n_hosts, v.n_guest_clusters, v.n_clusters, fh_ptr, fh, v.host_cluster, v.capacity)
+    plan = plan_apart(v.n_guest_clusters, fh_ptr, fh, v.host_cluster, v.capacity, inputs.host_cluster_unknown,
+                      inputs.unknown_capacity)
     freed = _freed(v, closure, evac)
     hosts_freed = len(freed.row(v.n_causes + v.n_rules))
     k_needed = _remediation.containment(v.n_guests, v.n_guest_clusters, v.n_hosts, v.guest_cluster, v.guest_host,

@@ -105,6 +105,12 @@ def cluster_labels(estate: Estate) -> dict[str, str]:
     return told_apart(names, where)
 
 
+def cluster_unknown_keys(estate: Estate) -> frozenset[str]:
+    """Keys of the hosts in no cluster the export shows, and whose membership it does not show either."""
+    hosts = estate.hosts.select(["host_key", "cluster_key", "cluster_unknown"]).to_pylist()
+    return frozenset(h["host_key"] for h in hosts if h["cluster_unknown"] and not h["cluster_key"])
+
+
 def host_cluster_labels(estate: Estate) -> dict[str, str]:
     """Host key -> the label of its cluster ('Common in BBT'), or 'cluster unknown' for a host whose cluster
     membership the export does not show; hosts in no cluster are left out."""

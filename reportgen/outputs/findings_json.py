@@ -17,7 +17,7 @@ from ..cost import Costing
 from ..errors import RenderError
 from ..estate import Estate
 from ..history import History
-from ..host_labels import cluster_homes, cluster_labels, host_labels
+from ..host_labels import cluster_homes, cluster_labels, cluster_unknown_keys, host_labels
 from ..owners import Ownership, owner_summaries, unowned_guests
 from ..rules import finding_title
 from ..rules.records import Finding, Location
@@ -191,8 +191,7 @@ def _hosts_document(analysis: Analysis, costing: Costing, uuids: dict[str, str |
     clusters = cluster_labels(analysis.estate)  # two datacenters may each have a 'Common'
     cluster_of = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
                           analysis.estate.hosts.column("cluster_key").to_pylist(), strict=True))
-    unknown = {k for k, u in zip(analysis.estate.hosts.column("host_key").to_pylist(),
-                                 analysis.estate.hosts.column("cluster_unknown").to_pylist(), strict=True) if u}
+    unknown = cluster_unknown_keys(analysis.estate)
     return [
         {
             "name": h.name, "cluster": h.cluster, "platform": h.platform, "evacuable": h.evacuable,
@@ -218,6 +217,12 @@ def _wave_labels(analysis: Analysis, labels: dict[str, str]) -> list[list[str]]:
         if 0 <= h.wave < len(waves):
             waves[h.wave].append(labels[h.key])
     return waves
+
+
+def _unknown_waves(analysis: Analysis) -> list[int]:
+    """The 0-based waves of the hosts whose cluster membership is unknown: planned apart from every cluster's."""
+    unknown = cluster_unknown_keys(analysis.estate)
+    return sorted({h.wave for h in analysis.hosts if h.key in unknown and h.wave >= 0})
 
 
 def _findings_list(analysis: Analysis, files: dict[int, str], host_files: dict[str, str | None],
@@ -306,6 +311,7 @@ def findings_document(analysis: Analysis, costing: Costing, generated_at: dateti
         "wave_labels": _wave_labels(analysis, labels),
         "pin_conflicts": [{"guests": list(guests), "hosts": list(hosts)} for guests, hosts in analysis.conflicts],
         "wave_lower_bound": analysis.wave_lower_bound,
+        "waves_cluster_unknown": _unknown_waves(analysis),
         "findings": _findings_list(analysis, files, host_files, uuids, acceptance),
         "cost": _cost_document(costing),
         "remediation": _remediation_document(analysis, costing),

@@ -198,7 +198,8 @@ def _waves(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     for i, wave in enumerate(doc.get("wave_labels", doc["waves"])):
         for name in wave:
             h = hosts.get(name, {})
-            yield (i + 1, name, h.get("cluster_label", h.get("cluster")), emptied(h))
+            cluster = h.get("cluster_label", h.get("cluster")) if h.get("cluster_known", True) else "unknown"
+            yield (i + 1, name, cluster, emptied(h))
 
 
 def _failure(doc: dict[str, Any]) -> Iterable[Sequence[object]]:

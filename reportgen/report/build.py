@@ -14,7 +14,7 @@ from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
 from ..cost import UNKNOWN_OWNER, Costing, alone_host_keys, only_media
 from ..history import History
-from ..host_labels import host_cluster_labels, host_labels
+from ..host_labels import cluster_unknown_keys, host_cluster_labels, host_labels
 from ..logo import read_logo
 from ..media import MEDIA_RULES
 from ..rules import CATALOGUE, Finding
@@ -82,9 +82,8 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     """Everything the PDF and HTML show, cut to the configured lengths."""
     settings = analysis.config.report
     findings_by_guest: dict[str, list[Finding]] = defaultdict(list)
-    for f in analysis.findings:
-        if f.guest_key:
-            findings_by_guest[f.guest_key].append(f)
+    for f in (f for f in analysis.findings if f.guest_key):
+        findings_by_guest[str(f.guest_key)].append(f)
     summary = _summary(analysis, costing)
     plan = plan_actions(analysis, costing)
     plan = [replace(a, shares_cost=s) if s else a for a, s in zip(plan, shared_cost(plan), strict=True)]
@@ -145,6 +144,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         wave_plan=tuple(plan_waves(analysis)), wave_limit=analysis.config.waves.hosts_down_per_cluster,
         wave_limit_cluster=limit[0] if limit else None, wave_limit_hosts=limit[1] if limit else 0,
         wave_limit_allowed=limit[2] if limit else 1, wave_bound=binding_constraint(analysis),
+        wave_unknown_limit=analysis.config.waves.lowest_limit,
         history=_history(history), acceptances=accepted, cluster_unknown_hosts=_unknown_hosts(analysis),
         sites=tuple(_sites(analysis)), sites_origin=analysis.sites.origin if analysis.sites.failures else "",
         unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),
@@ -161,7 +161,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
 
 def _unknown_hosts(analysis: Analysis) -> int:
     """Hosts whose cluster membership the export does not show."""
-    return sum(1 for unknown in analysis.estate.hosts.column("cluster_unknown").to_pylist() if unknown)
+    return len(cluster_unknown_keys(analysis.estate))
 
 
 def _bounded(rows: Sequence[T], limit: int) -> tuple[T, ...]:

@@ -275,6 +275,8 @@ class WaveRow:
     at_power_on: tuple[str, ...] = ()
     """Guests that are off today and would be tied once started (not in ``power_off``)."""
     at_power_on_not_shown: int = 0
+    cluster_unknown: int = 0
+    """Hosts of the wave whose cluster membership is unknown: planned apart, such a wave holds no other host."""
 
 
 @dataclass(frozen=True)
@@ -597,6 +599,8 @@ class ReportModel:
     wave_limit_hosts: int = 0
     wave_limit_allowed: int = 1
     wave_bound: WaveBound | None = None
+    wave_unknown_limit: int = 1
+    """Hosts of unknown cluster membership in one wave at most: the lowest hosts-down limit configured."""
     """The constraint that forces the number of waves (None when no constraint needs two waves)."""
     cluster_unknown_hosts: int = 0
     """Hosts whose cluster membership the export does not show (never called standalone): the register says so,

@@ -13,7 +13,7 @@ from collections import Counter
 
 from ..analysis import Analysis, HostResult
 from ..cost import UNKNOWN_OWNER, only_media
-from ..host_labels import cluster_labels, host_labels
+from ..host_labels import cluster_labels, cluster_unknown_keys, host_labels
 from .model import WaveBound, WaveRow
 
 GUEST_CLUSTER_RULES = frozenset({"GEN-01", "HYV-01", "HYV-02"})
@@ -49,6 +49,7 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
         by_wave.setdefault(h.wave, []).append(h)
     topology = {c.id: c.topology for c in analysis.guest_clusters}
     labels = host_labels(analysis.estate)  # same-named hosts of two vCenters told apart
+    unknown = cluster_unknown_keys(analysis.estate)
     rows = []
     for wave in sorted(by_wave, key=lambda w: (w < 0, w)):
         hosts = sorted(by_wave[wave], key=lambda h: (h.evacuable, h.name))
@@ -67,6 +68,7 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
             media_hosts=sum(1 for h in hosts if h.blockers and all(only_media(g) for g in h.blockers)), power_off=shown, power_off_not_shown=guests_more,
             power_off_count=len(guests), owners=tuple(owners), failovers=failovers, media=tuple(media),
             at_power_on=later, at_power_on_not_shown=later_more,
+            cluster_unknown=sum(1 for h in hosts if h.key in unknown),
         ))
     return rows
 

@@ -125,8 +125,8 @@ def test_the_register_says_which_hosts_are_of_unknown_cluster_and_never_calls_th
     register = register[register.index("Host maintenance register Check"):register.index("Wave plan With")]
     register = register.replace(" )", ")")  # the link's closing tag
     assert ("2 hosts are of unknown cluster membership (see Data quality and coverage): whether they are standalone "
-            "or in a cluster, and so how they are emptied, is not known, and the wave plan counts them in no "
-            "cluster") in register
+            "or in a cluster, and so how they are emptied, is not known, so the wave plan keeps them apart from "
+            "every cluster's hosts") in register
     keys = dict(zip(unknown.estate.hosts.column("name").to_pylist(), unknown.estate.hosts.column("host_key").to_pylist()))
     labels = host_cluster_labels(unknown.estate)  # the register's and the failure table's cluster column
     assert labels[keys[SITE]] == "cluster unknown" and labels[keys["esx01.example.test"]] == "Prod"
