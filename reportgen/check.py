@@ -159,6 +159,8 @@ class Register:
     """``estate.unplaced_guests``: guests with no known host, per export and cluster."""
     nodes_on: Mapping[str, tuple[str, ...]] | None = None
     """Host, as a guest cluster's nodes name it (label or name) -> the ids of the guest clusters with a node there."""
+    limiting: tuple[Mapping[str, Any], ...] = ()
+    """Findings of a guest that limit the hosts it can be moved to (``targets``)."""
 
 
 def load_register(path: str | os.PathLike[str]) -> Register:
@@ -213,7 +215,14 @@ def register_from_document(document: object, source: str) -> Register:
     return Register(source=source, hosts=tuple(hosts), clusters=clusters, waves=waves,
                     not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites, labels=_labels(hosts),
                     settings=_settings(document), contacts=_contacts(document), unplaced=_unplaced(document),
-                    nodes_on=_nodes_on(clusters))
+                    nodes_on=_nodes_on(clusters), limiting=_limiting(document))
+
+
+def _limiting(document: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    """The findings of a guest that limit where it can be moved (a list of ``targets``)."""
+    findings = document.get("findings")
+    return tuple(f for f in findings if isinstance(f, dict) and isinstance(f.get("guest"), dict)
+                 and isinstance(f.get("targets"), list)) if isinstance(findings, list) else ()
 
 
 def _nodes_on(clusters: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
@@ -330,7 +339,7 @@ def check_hosts(register: Register, patterns: Sequence[str]) -> CheckResult:
     rows, unmatched = match_hosts(names, patterns, register.labels)
     return CheckResult(tuple(_check(register, i) for i in rows), tuple(_as_clusters(register, unmatched)),
                        register.source, ambiguous_names(names, patterns, register.labels),
-                       together(register.hosts, register.labels, register.clusters, rows))
+                       together(register.hosts, register.labels, register.clusters, rows, register.limiting))
 
 
 def _as_clusters(register: Register, unmatched: Sequence[Unmatched]) -> list[Unmatched]:

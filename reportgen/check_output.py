@@ -54,11 +54,22 @@ def check_document(result: CheckResult) -> dict[str, Any]:
                       for u in result.unmatched],
         "ambiguous": [{"pattern": a.pattern, "hosts": list(a.hosts)} for a in result.ambiguous],
         "together": [{"kind": t.kind, "id": t.id, "name": t.name, "hosts": list(t.hosts), "nodes": list(t.nodes),
-                      "suspected": t.suspected} for t in result.together],
+                      "suspected": t.suspected, "targets": list(t.targets), "rules": list(t.rules), "owner": t.owner,
+                      "limit": t.limit} for t in result.together],
     }
 
 
 def _together_line(t: Together) -> str:
+    if t.kind == "no-target":
+        where = ", ".join(t.targets) if t.targets else "no other host"
+        owner = f"owner {t.owner}" if t.owner else "owner unknown"
+        return (f"  {t.name} on {t.hosts[0]} ({owner}): can be moved only to {where} ({', '.join(t.rules)}), "
+                "named too: emptied together it has nowhere to go; empty these hosts one after another, or power it off")
+    if t.kind == "cluster-limit":
+        which = "waves.hosts_down_per_cluster" if t.limit_recorded else \
+            "the default of waves.hosts_down_per_cluster: the findings JSON does not record the audit's"
+        return (f"  cluster {t.name}: {len(t.hosts)} of its hosts are named ({', '.join(t.hosts)}), but at most "
+                f"{t.limit} may be down at once ({which}): empty them in turns")
     if t.kind == "cluster":
         return (f"  cluster {t.name}: all {len(t.hosts)} of its hosts are named ({', '.join(t.hosts)}): their guests "
                 "have nowhere in the cluster to go; empty them one after another")

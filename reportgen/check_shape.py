@@ -20,12 +20,14 @@ TEXT = (str, None)
 GUEST: Spec = {"name": TEXT, "key": TEXT, "owner": TEXT, "rules": [str], "faux_cluster": TEXT}
 HOST: Spec = {"name": str, "evacuable": bool, "cluster": TEXT, "cluster_label": TEXT, "source": TEXT,
               "label": TEXT, "site": TEXT, "wave": (int, None), "degraded_faux_clusters": [str],
-              "pinned_guests": [GUEST], "pinned_at_next_power_on": [GUEST], "stranded_on_failure": [GUEST]}
+              "pinned_guests": [GUEST], "pinned_at_next_power_on": [GUEST], "stranded_on_failure": [GUEST],
+              "cluster_down_limit": (int, None)}
 NODE: Spec = {"name": TEXT, "host": TEXT, "host_label": TEXT, "power_state": TEXT}
 CLUSTER: Spec = {"id": str, "name": TEXT, "topology": TEXT, "suspected": (bool, None), "guests": [NODE],
                  "hosts": [str], "host_labels": [str], "rules": [str]}
 FINDING: Spec = {"rule": TEXT, "title": TEXT, "evidence": TEXT, "guest": (dict, None), "host": TEXT, "host_label": TEXT,
-                 "cluster": TEXT, "effects": [str], "source": (dict, None)}
+                 "cluster": TEXT, "effects": [str], "source": (dict, None), "targets": [str], "target_labels": [str],
+                 "timing": TEXT}
 SOURCE: Spec = {"file": TEXT, "format": TEXT, "platform": TEXT, "tool": TEXT, "tool_version": TEXT, "exported_at": TEXT,
                 "server": TEXT, "server_uuid": TEXT}
 PARTS: Spec = {"hosts": [HOST], "faux_clusters": [CLUSTER], "findings": [FINDING], "estate": {"sources": [SOURCE]}}
@@ -40,9 +42,13 @@ def check_shape(document: Mapping[str, Any], source: str) -> None:
                          hint="write it again with 'reportgen audit --json'")
 
 
+NULLABLE_LISTS = frozenset({"targets", "target_labels"})
+"""Lists that may also be null (a finding that does not limit where its guest can go)."""
+
+
 def _object(item: Mapping[str, Any], spec: Spec, at: str) -> str:
     for field, want in spec.items():
-        if field in item:
+        if field in item and not (field in NULLABLE_LISTS and item[field] is None):
             problem = _value(item[field], want, f"{at}.{field}" if at else field)
             if problem:
                 return problem

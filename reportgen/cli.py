@@ -50,7 +50,8 @@ exit codes:
        could tie it ran on its export
   1    some host named cannot be emptied now (guests to power off, or media to
        disconnect first), or the hosts named cannot be emptied together (every
-       node of a guest cluster, or every host of a cluster)
+       node of a guest cluster, every host of a cluster or more than its wave
+       limit, or every host a guest can move to)
   2    a name matches no host (close matches are listed), or a usage error
   3    the findings JSON, an export or the host list is unreadable
   5    no tie found on the hosts named, but not proven: some checks could not run

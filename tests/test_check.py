@@ -245,13 +245,14 @@ def test_hosts_named_together_that_hold_every_node_of_a_guest_cluster_cannot_be_
             "hq-esx0104.acme.local, hqsqlcl01-n2 on hq-esx0103.acme.local): the service stops; put these hosts in "
             "different waves\n") in result.stdout
     assert result.stdout.endswith("2 hosts checked: 0 can be emptied, 2 cannot; together they cannot be emptied "
-                                  "(1 reason above)\n")
+                                  "(2 reasons above)\n")  # and two hosts of HQ-PROD-01, where 1 may be down
     answer = json.loads(cli(["check", "hq-esx0103", "hq-esx0104", "--json", "--from", findings]).stdout)
     jsonschema.validate(answer, check_schema())
-    assert answer["together"] == [{"kind": "guest-cluster", "id": "GC-003", "name": "hqsqlcl01 (2 nodes)",
-                                   "hosts": ["hq-esx0103.acme.local", "hq-esx0104.acme.local"],
-                                   "nodes": ["hqsqlcl01-n1 on hq-esx0104.acme.local",
-                                             "hqsqlcl01-n2 on hq-esx0103.acme.local"], "suspected": False}]
+    assert answer["together"][0] == {"kind": "guest-cluster", "id": "GC-003", "name": "hqsqlcl01 (2 nodes)",
+                                     "hosts": ["hq-esx0103.acme.local", "hq-esx0104.acme.local"],
+                                     "nodes": ["hqsqlcl01-n1 on hq-esx0104.acme.local",
+                                               "hqsqlcl01-n2 on hq-esx0103.acme.local"], "suspected": False,
+                                     "targets": [], "rules": [], "owner": None, "limit": None}
     alone = cli(["check", "hq-esx0103", "--json", "--from", findings])
     assert json.loads(alone.stdout)["together"] == [] and "together" not in cli(
         ["check", "hq-esx0103", "--from", findings]).stdout
@@ -268,7 +269,9 @@ def test_every_host_of_a_cluster_named_has_nowhere_to_go_and_does_not_exit_0_or_
     assert answer["all_evacuable"] is False
     assert [(t["kind"], t["id"], len(t["hosts"])) for t in answer["together"]] == [("cluster", "HQ-DMZ-01", 4)]
     three = cli(["check", "hq-esx030[123]", "--json", "--from", findings])
-    assert three.code == 5 and json.loads(three.stdout)["together"] == []  # one host of HQ-DMZ-01 is left to go to
+    # one host of HQ-DMZ-01 is left to go to, but the wave plan lets only one of its hosts be down at once
+    assert three.code == 1 and [(t["kind"], len(t["hosts"]), t["limit"])
+                                for t in json.loads(three.stdout)["together"]] == [("cluster-limit", 3, 1)]
 
 
 def test_a_suspected_guest_cluster_with_nodes_on_the_host_is_said_as_suspected(cli, tmp_path: Path) -> None:

@@ -189,6 +189,7 @@ def _hosts_document(analysis: Analysis, costing: Costing, uuids: dict[str, str |
                     host_files: dict[str, str | None], labels: dict[str, str]) -> list[dict[str, Any]]:
     """Each host: whether it can be emptied, what pins it, its wave, domain and site."""
     clusters = cluster_labels(analysis.estate)  # two datacenters may each have a 'Common'
+    waves = analysis.config.waves  # the wave plan's limit, read as the plan reads it (by cluster name)
     cluster_of = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
                           analysis.estate.hosts.column("cluster_key").to_pylist(), strict=True))
     unknown = cluster_unknown_keys(analysis.estate)
@@ -205,6 +206,8 @@ def _hosts_document(analysis: Analysis, costing: Costing, uuids: dict[str, str |
             "wave": h.wave, "wave_number": h.wave + 1 if h.wave >= 0 else None, "maintenance_domain": h.domain,
             "guests": h.guests, "source": host_files.get(h.key), "site": analysis.sites.host_site.get(h.key),
             "label": labels[h.key], "annual_cost": costing.per_host_key.get(h.key, 0.0),
+            "cluster_down_limit": waves.cluster_capacity.get(h.cluster, waves.hosts_down_per_cluster)
+            if h.cluster else None,
         }
         for h in analysis.hosts
     ]
@@ -242,6 +245,8 @@ def _findings_list(analysis: Analysis, files: dict[int, str], host_files: dict[s
                       "uuid": uuids.get(f.guest_key)} if f.guest_key else None,
             "host": host_names.get(f.host_key, f.host_key) if f.host_key else None,
             "host_label": labels.get(f.host_key, host_names.get(f.host_key, f.host_key)) if f.host_key else None,
+            "targets": None if f.targets is None else [host_names.get(k, k) for k in f.targets],
+            "target_labels": None if f.targets is None else [labels.get(k, host_names.get(k, k)) for k in f.targets],
             "timing": f.timing, "effects": sorted(e.value for e in f.effects),
             "evidence": f.evidence, "remediation": f.remediation, "suspected": f.suspected,
             "steps": list(f.steps), "accepted": finding_accepted(acceptance, i),

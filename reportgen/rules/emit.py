@@ -47,7 +47,7 @@ def emit(
     ``severity`` (int, default the rule's), ``cause``, ``suspected``, ``remediation`` (this row's own text, where
     the catalogue's would say more than applies; null keeps it), ``steps`` (what to do, chosen
     from the facts, as structs of a :class:`Step`: the remediation becomes their text; null keeps the catalogue text),
-    ``source_tab`` and ``source_rows`` (:func:`at_rows`).
+    ``source_tab`` and ``source_rows`` (:func:`at_rows`), ``targets`` (a list of host keys: :attr:`Finding.targets`).
     """
     if findings.is_empty():
         return
@@ -67,6 +67,8 @@ def emit(
             plan=plan,
             cause=_cause(row.get("cause")), suspected=bool(row.get("suspected") or False),
             source=Location(row["source_tab"], row["source_rows"]) if row.get("source_tab") else None,
+            targets=None if row.get("targets") is None else tuple(
+                dict.fromkeys(t for t in row["targets"] if t != row.get("host_key"))),
         ))
 
 

@@ -205,11 +205,13 @@ def _rows(rows: list[int | None]) -> str:
 
 def _tie(out: RuleOutput, info: RuleInfo, g: dict[str, object], evidence: str, *, severity: Severity | None = None,
          pin: bool = False, strand: bool = False, cause: RuleCause | None = None,
-         effects: frozenset[Effect] | None = None, source: Location | None = None, remediation: str = "") -> None:
+         effects: frozenset[Effect] | None = None, source: Location | None = None, remediation: str = "",
+         targets: list[str] | None = None) -> None:
     """One finding for guest ``g``, and its pin / strand edges to the guest's host.
 
     ``source`` is the tab and rows the evidence starts with; ``remediation`` replaces the catalogue's when the
-    facts seen name what to do (the nodes to upgrade).
+    facts seen name what to do (the nodes to upgrade); ``targets`` the host keys it can still move to
+    (:attr:`Finding.targets`).
 
     A Replica copy (HYV-17) is not a guest to move: its ties are said, but hold no host.
     """
@@ -224,6 +226,7 @@ def _tie(out: RuleOutput, info: RuleInfo, g: dict[str, object], evidence: str, *
         rule=info.id, severity=severity or info.severity, evidence=evidence, guest_key=guest,
         host_key=host if isinstance(host, str) else None, timing=when, effects=effects or info.effects,
         remediation=remediation or info.remediation, cause=cause, source=source,
+        targets=None if targets is None or pin else tuple(t for t in targets if t != host),
     ))
     if isinstance(host, str) and when != "hygiene":
         if pin:

@@ -157,13 +157,16 @@ def _missing_switches(out: RuleOutput, nics: pl.DataFrame, nets: pl.DataFrame, h
         "host_key", node="name", host_cluster="cluster_key")
     read = nodes.join(nets.select("host_key").unique(), on="host_key", how="semi")
     have = nets.select("host_key", "network").unique().join(read, on="host_key")
-    per_net = have.group_by("host_cluster", "network").agg(present=pl.col("node").sort())
-    per_cluster = read.group_by("host_cluster").agg(known=pl.col("node").sort())
+    per_net = have.group_by("host_cluster", "network").agg(present=pl.col("node").sort(),
+                                                           present_keys=pl.col("host_key"))
+    per_cluster = read.group_by("host_cluster").agg(known=pl.col("node").sort(), known_keys=pl.col("host_key"))
+    members = nodes.group_by("host_cluster").agg(node_keys=pl.col("host_key"))
     candidates = (
         nics.filter((pl.col("switch_kind").is_null() | (pl.col("switch_kind") == "hyperv-external"))
                     & pl.col("host_cluster").is_not_null())
         .join(have.select("host_key", "network"), on=["host_key", "network"], how="semi")
         .join(per_net, on=["host_cluster", "network"]).join(per_cluster, on="host_cluster")
+        .join(members, on="host_cluster")
         .filter(pl.col("present").list.len() < pl.col("known").list.len())
         .unique(subset=["guest_key", "network"], keep="first", maintain_order=True)
     )
@@ -173,8 +176,9 @@ def _missing_switches(out: RuleOutput, nics: pl.DataFrame, nets: pl.DataFrame, h
         at = Location(NICS, f"row {g['row']}")
         evidence = (f"{at}: SwitchName = {g['network']}; Get-VMSwitch: present on "
                     f"{', '.join(g['present'])}, missing on {', '.join(lacking)}")
+        lacks = set(g["known_keys"]) - set(g["present_keys"])  # a node not read may have the switch
         _tie(out, HYV07, g, evidence, severity=Severity.HIGH if alone else HYV07.severity, pin=alone,
-             cause=_cluster_switch(g), source=at)
+             cause=_cluster_switch(g), source=at, targets=[k for k in g["node_keys"] if k not in lacks])
 
 
 def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
@@ -218,7 +222,7 @@ def placement(estate: Estate, ctx: RuleContext) -> RuleOutput:
                 target = g if g["host_key"] in owners else dict(g, host_key=owners[0])
                 _tie(out, HYV15, target, evidence, severity=Severity.CRITICAL, pin=True, strand=True)
             else:
-                _tie(out, HYV15, g, evidence, severity=Severity.MEDIUM)
+                _tie(out, HYV15, g, evidence, severity=Severity.MEDIUM, targets=list(owners))
     return out
 
 
@@ -244,8 +248,11 @@ def _processor(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) 
     if mine and not same:
         _tie(out, HYV13, g, evidence + f"; no other node has the CPU of {g['host_name']}", pin=True,
              cause=RuleCause("cpu", str(g["host_id"]), where=str(g["host_name"])))
+    elif mine:  # a node whose CPU model the export does not give may be a target too
+        able = [n["host_key"] for n in nodes if _norm(n["cpu_model"]) in (mine, "")]
+        _tie(out, HYV13, g, evidence + (f"; can move only to {', '.join(same)}" if same else ""), targets=able)
     else:
-        _tie(out, HYV13, g, evidence + (f"; can move only to {', '.join(same)}" if same else ""))
+        _tie(out, HYV13, g, evidence)
 
 
 def _version(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) -> None:
@@ -268,8 +275,10 @@ def _version(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) ->
     todo = (f"Upgrade {', '.join(names[:-1]) + ' and ' + names[-1] if len(names) > 1 else names[0]} to a Windows "
             f"Server release that runs configuration version {g['hw_version']}, then run Update-ClusterFunctionalLevel "
             f"(a project); {g['name']} needs no change (a configuration version cannot be lowered).")
+    unable_keys = {n["host_key"] for n in nodes if (version_key(n["max_vm_version"]) or wanted) < wanted}
     _tie(out, HYV14, g, evidence + ("; only its own node can" if alone else ""),
-         severity=Severity.HIGH if alone else HYV14.severity, pin=alone, strand=alone, source=at, remediation=todo)
+         severity=Severity.HIGH if alone else HYV14.severity, pin=alone, strand=alone, source=at, remediation=todo,
+         targets=[n["host_key"] for n in nodes if n["host_key"] not in unable_keys])
 
 
 DETECTORS = (

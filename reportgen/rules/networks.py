@@ -251,7 +251,7 @@ def _partial_labels(out: RuleOutput, estate: Estate, g: pl.DataFrame, nics: pl.D
     )
     active = hit.filter(pl.col("timing") != "hygiene")
     emit(out, active.filter(single), VMW11)
-    emit(out, active.filter(~single), VMW11, effects=frozenset())
+    emit(out, active.filter(~single).with_columns(targets=pl.col("label_hosts")), VMW11, effects=frozenset())
     add_pins(out, active.filter(single), VMW11.id)
 
 

@@ -148,6 +148,10 @@ class Finding:
     remediation is the catalogue's text."""
     source: Location | None = None
     """The tab and rows the evidence names first; None when it names none (a cluster, a host)."""
+    targets: tuple[str, ...] | None = None
+    """The host keys the guest can still be moved to, its own host apart, when the finding limits them to some
+    hosts of its cluster (a switch or CPU some nodes lack); hosts whose facts the export does not give are kept
+    among them. None: the finding does not limit where the guest can go (or pins it to its host)."""
 
     @property
     def steps(self) -> tuple[str, ...]:
