@@ -76,6 +76,8 @@ def test_switch_missing_on_some_nodes(tmp_path: Path) -> None:
     assert "missing on HVC" in found[vm_id("BACKUP")].evidence and found[vm_id("BACKUP")].severity == Severity.MEDIUM
     assert found[vm_id("DMZ")].severity == Severity.HIGH
     assert edges(out.pins, "HYV-07") == {(vm_id("DMZ"), "hyperv/HVA")}
+    # where each can still go: BACKUP to HVB only; DMZ is pinned, so it has no target list
+    assert found[vm_id("BACKUP")].targets == ("hyperv/HVB",) and found[vm_id("DMZ")].targets is None
 
 
 def test_node_without_switch_data_is_not_counted_as_missing(tmp_path: Path) -> None:
@@ -120,6 +122,7 @@ def test_processor_compatibility_off_with_different_cpus(tmp_path: Path) -> None
     assert set(found) == {vm_id("OLD-A"), vm_id("OLD-C")}
     assert "can move only to HVB" in found[vm_id("OLD-A")].evidence
     assert edges(out.pins, "HYV-13") == {(vm_id("OLD-C"), "hyperv/HVC")}
+    assert found[vm_id("OLD-A")].targets == ("hyperv/HVB",) and found[vm_id("OLD-C")].targets is None
 
 
 def test_processor_compatibility_off_with_one_cpu_model(tmp_path: Path) -> None:
@@ -145,6 +148,16 @@ def test_configuration_version_above_other_nodes(tmp_path: Path) -> None:
         "Update-ClusterFunctionalLevel (a project); NEW needs no change (a configuration version cannot be lowered).")
 
 
+def test_a_configuration_version_some_other_nodes_run_leaves_those_as_targets(tmp_path: Path) -> None:
+    lab = two_nodes()
+    for node in ("HVC", "HVD"):
+        lab.node(node, build="26100", versions=("10.0", "11.0", "12.0"))
+    lab.vm("NEW", "HVC", version="12.0")
+    _, out = lab.run(tmp_path)
+    found = findings(out, "HYV-14")
+    assert found[vm_id("NEW")].targets == ("hyperv/HVD",) and not edges(out.pins, "HYV-14")
+
+
 def test_single_possible_owner_pins_and_strands(tmp_path: Path) -> None:
     lab = Lab()
     for node in ("HVA", "HVB", "HVC"):
@@ -159,6 +172,7 @@ def test_single_possible_owner_pins_and_strands(tmp_path: Path) -> None:
     assert edges(out.pins, "HYV-15") == {(vm_id("ONE"), "hyperv/HVA")}
     assert edges(out.strands, "HYV-15") == {(vm_id("ONE"), "hyperv/HVA")}
     assert "(1 of 3 nodes)" in found[vm_id("ONE")].evidence
+    assert found[vm_id("TWO")].targets == ("hyperv/HVA",) and found[vm_id("ONE")].targets is None
 
 
 def test_a_possible_owner_not_in_the_export_is_named_as_the_owner_list_writes_it(tmp_path: Path) -> None:

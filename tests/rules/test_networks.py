@@ -85,6 +85,7 @@ def test_a_port_group_on_some_hosts_restricts_without_pinning() -> None:
     out = run(make(HOSTS, [guest("a", "vm-1", "esx01")], nics=[nic("vm-1", "Backup")], networks=networks))
     finding = of(out, "VMW-11")[0]
     assert finding.severity == Severity.MEDIUM and "2 of the 3 hosts" in finding.evidence and out.pins == []
+    assert [t.rsplit("/", 1)[1] for t in finding.targets or ()] == ["esx02"]  # maintenance can move it only there
 
 
 def test_a_port_group_on_every_host_is_fine() -> None:
