@@ -99,7 +99,8 @@ class HostCheck:
     """(cluster, how many) of the running guests with no known host that may run on it: of its cluster, or of no
     known cluster (None) in its export. Any of them may run on this host, with ties no check could see."""
     contacts: tuple[Contact, ...] = ()
-    """The e-mail and team of the owners named (to power off now, or to keep off), where the owners file gave them."""
+    """The e-mail and team of the owners named (to power off now, to keep off, or whose media are disconnected), where
+    the owners file gave them."""
 
     @property
     def unplaced_running(self) -> int:
@@ -419,6 +420,6 @@ def _check(register: Register, row: int) -> HostCheck:
         not_assessed=tuple(dict.fromkeys(gaps)),
         disconnect_media=media, settings=_setting_lines(register, host, label),
         unplaced=_unplaced_running(register, host),
-        contacts=tuple((register.contacts or {})[o] for o in sorted({g.owner for g in (*power_off, *later) if g.owner})
-                       if o in (register.contacts or {})),
+        contacts=tuple((register.contacts or {})[o] for o in sorted({g.owner for g in (*power_off, *later, *media)
+                                                                     if g.owner}) if o in (register.contacts or {})),
     )

@@ -34,6 +34,8 @@ def host_document(h: HostCheck) -> dict[str, Any]:
         "settings": list(h.settings),
         "at_next_power_on": [_guest(g) for g in h.at_next_power_on],
         "owners": list(h.owners), "owner_unknown": h.owner_unknown,
+        "media_owners": sorted({g.owner for g in h.disconnect_media if g.owner}),
+        "media_owner_unknown": any(not g.owner for g in h.disconnect_media),
         "unplaced_running": h.unplaced_running,
         "owner_contacts": [{"owner": c.owner, "email": c.email, "team": c.team} for c in h.contacts],
         "guest_clusters": [_cluster(c) for c in h.guest_clusters],
@@ -173,6 +175,7 @@ def format_host(h: HostCheck) -> list[str]:
         lines.append(f"  disconnect the media of {_plural(len(h.disconnect_media), 'guest')} while running (and clear "
                      "'Connect at power on'), then migrate (no power-off):")
         lines += [_guest_line(g) for g in h.disconnect_media]
+        lines.append(_owner_line("owners to tell before the media are disconnected", h.disconnect_media, h.contacts))
     if h.guest_clusters:
         lines.append("  guest clusters:")
         lines += [_cluster_line(c) for c in h.guest_clusters]
