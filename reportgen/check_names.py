@@ -1,7 +1,7 @@
 """The host names ``reportgen check`` is given, and the hosts they name.
 
-A name is a host's DNS or short name, a label that tells apart same-named hosts of two vCenters, a
-pattern with ``*``, ``?`` and ``[]`` (case-insensitive), or ``@FILE`` with one of those a line.
+A name is a host's DNS or short name (or the start of its DNS name up to a dot), a label that tells apart
+same-named hosts of two vCenters (its host and vCenter names short or whole, in any case), a pattern with ``*``, ``?`` and ``[]`` (case-insensitive), or ``@FILE`` with one of those a line.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ class Unmatched:
     suggestions: tuple[str, ...]
     cluster: str | None = None
     """When the name is a cluster's, that cluster: ``suggestions`` are then its hosts."""
+    partial: bool = False
+    """The name is the start of several DNS names ('esx01.a' of esx01.a.example and esx01.a.test): ``suggestions``
+    are those names, one of which is to be given."""
 
 
 @dataclass(frozen=True)
@@ -77,18 +80,47 @@ def _keys(name: str) -> tuple[str, ...]:
     return (lower, short) if short != lower and _LETTER.search(short) else (lower,)
 
 
-def match_hosts(names: Sequence[str], patterns: Sequence[str],
-                labels: Sequence[str] = ()) -> tuple[list[int], list[Unmatched]]:
-    """Indexes of the hosts matching each pattern (globs, case-insensitive; a short name matches its
-    DNS name; a label such as 'esx01 in vc02.example.test' matches that one host), in order and without
-    repeats, and the patterns that match none."""
+def _label_keys(name: str, label: str) -> tuple[str, ...]:
+    """The forms a label answers to: 'esx01.example.test in vc02.example.test' also as 'esx01 in vc02' and the
+    other mixes of short and DNS names (any case)."""
+    lower = label.lower()
+    head, sep, place = lower.partition(" in ")
+    if not sep or head != name.lower():
+        return (lower,)
+    return tuple(dict.fromkeys(f"{h} in {p}" for h in _keys(name) for p in _keys(place)))
+
+
+def _index(names: Sequence[str], labels: Sequence[str]) -> dict[str, list[int]]:
+    """Every form a host answers to (name, short name, label and its short forms) -> the hosts' indexes."""
     index: dict[str, list[int]] = {}
     for i, name in enumerate(names):
         for key in _keys(name):
             index.setdefault(key, []).append(i)
     for i, label in enumerate(labels):
-        if label.lower() not in _keys(names[i]):
-            index.setdefault(label.lower(), []).append(i)
+        for key in _label_keys(names[i], label):
+            if key not in _keys(names[i]):
+                index.setdefault(key, []).append(i)
+    return index
+
+
+def _partial(names: Sequence[str], lower: str) -> list[int]:
+    """The hosts whose DNS name starts with ``lower`` up to a dot ('esx01.acme' of esx01.acme.local); never an
+    address's (172.26.20 is not a start of 172.26.20.85)."""
+    return [i for i, n in enumerate(names)
+            if n.lower().startswith(lower + ".") and _LETTER.search(n.split(".", 1)[0])]
+
+
+def match_hosts(names: Sequence[str], patterns: Sequence[str],
+                labels: Sequence[str] = ()) -> tuple[list[int], list[Unmatched]]:
+    """Indexes of the hosts matching each pattern (globs, case-insensitive; a short name or the start of a DNS
+    name up to a dot matches it; a label such as 'esx01 in vc02.example.test' or 'esx01 in VC02' matches that one
+    host), in order and without repeats, and the patterns that match none."""
+    index = _index(names, labels)
+    shared = {k for k, rows in index.items() if len({names[i].lower() for i in rows}) < len(rows)}
+
+    def shown(i: int) -> str:  # a name several hosts share is suggested as their labels
+        return labels[i] if i < len(labels) and names[i].lower() in shared else names[i]
+
     found: dict[int, None] = {}
     unmatched = []
     for pattern in patterns:
@@ -97,11 +129,15 @@ def match_hosts(names: Sequence[str], patterns: Sequence[str],
             hits = sorted({i for key, rows in index.items() if fnmatch.fnmatchcase(key, lower) for i in rows},
                           key=lambda i: names[i].lower())
         else:
-            hits = index.get(lower, [])
+            hits = index.get(lower, []) or _partial(names, lower)
+        whole = dict.fromkeys(names[i].lower() for i in hits)
+        if len(whole) > 1 and not any(ch in lower for ch in "*?[") and lower not in index:
+            unmatched.append(Unmatched(pattern, tuple(dict.fromkeys(shown(i) for i in hits)), partial=True))
+            continue
         if not hits:
             close = difflib.get_close_matches(lower, list(index), n=SUGGESTIONS, cutoff=0.6)
-            shown = dict.fromkeys(names[index[c][0]] for c in close)
-            unmatched.append(Unmatched(pattern, tuple(shown)))
+            near = tuple(dict.fromkeys(shown(i) for c in close for i in index[c]))
+            unmatched.append(Unmatched(pattern, near[:2 * SUGGESTIONS]))  # a shared name is two labels
         found.update(dict.fromkeys(hits))
     return list(found), unmatched
 

@@ -52,8 +52,8 @@ def check_document(result: CheckResult) -> dict[str, Any]:
         "source": result.source,
         "all_evacuable": result.all_evacuable and not result.unmatched,
         "hosts": [host_document(h) for h in result.hosts],
-        "unmatched": [{"pattern": u.pattern, "suggestions": list(u.suggestions), "cluster": u.cluster}
-                      for u in result.unmatched],
+        "unmatched": [{"pattern": u.pattern, "suggestions": list(u.suggestions), "cluster": u.cluster,
+                       "partial": u.partial} for u in result.unmatched],
         "ambiguous": [{"pattern": a.pattern, "hosts": list(a.hosts)} for a in result.ambiguous],
         "together": [{"kind": t.kind, "id": t.id, "name": t.name, "hosts": list(t.hosts), "nodes": list(t.nodes),
                       "suspected": t.suspected, "targets": list(t.targets), "rules": list(t.rules), "owner": t.owner,
@@ -212,6 +212,9 @@ def format_check(result: CheckResult) -> str:
 
 
 def _unmatched_line(u: Unmatched) -> str:
+    if u.partial:
+        return (f"'{u.pattern}' is the start of {len(u.suggestions)} host names ({', '.join(u.suggestions)}): give "
+                "the whole name of the one to check")
     if u.cluster:
         start = _common(u.suggestions)
         pattern = f" (or a pattern such as '{start}*')" if start else ""

@@ -174,8 +174,9 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("hosts", nargs="+", metavar="HOST",
-                       help="host name (short or DNS), a pattern with * ? [ ] (case-insensitive), or @FILE with "
-                       "one name or pattern a line")
+                       help="host name (short, DNS, or the start of the DNS name up to a dot), a label 'esx01 in "
+                       "vc02' for a name two vCenters share, a pattern with * ? [ ] (case-insensitive), or @FILE "
+                       "with one name or pattern a line")
     check.add_argument("--from", dest="inputs", action="append", required=True, metavar="FILE",
                        help="findings.json, or an export to audit first (repeat for several exports)")
     check.add_argument("--json", action="store_true", help="print the answer as JSON")
