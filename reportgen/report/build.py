@@ -246,6 +246,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         ha_only_guests=len({g.key for h in stranded_hosts for g in h.stranded if set(g.rules) == {NO_HA}}),
         ha_only_hosts=sum(1 for h in stranded_hosts if any(set(g.rules) == {NO_HA} for g in h.stranded)),
         ha_only_alone_guests=_ha_only_alone(analysis, stranded_hosts),
+        ha_only_standalone_guests=_ha_only_standalone(analysis, stranded_hosts),
         guest_clusters_unknown=guest_clusters_unknown(analysis),
     )
 
@@ -253,6 +254,13 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
 def _ha_only_alone(analysis: Analysis, stranded_hosts: list[HostResult]) -> int:
     """Guests stranded only for want of HA on a host alone (no cluster, or the only host of its own)."""
     alone = alone_host_keys(analysis)
+    return len({g.key for h in stranded_hosts if h.key in alone for g in h.stranded if set(g.rules) == {NO_HA}})
+
+
+def _ha_only_standalone(analysis: Analysis, stranded_hosts: list[HostResult]) -> int:
+    """Guests stranded only for want of HA on a standalone host: in no cluster, so none to restart them in."""
+    hosts = analysis.estate.hosts.select(["host_key", "cluster_key"]).to_pylist()
+    alone = {h["host_key"] for h in hosts if not h["cluster_key"]} - cluster_unknown_keys(analysis.estate)
     return len({g.key for h in stranded_hosts if h.key in alone for g in h.stranded if set(g.rules) == {NO_HA}})
 
 

@@ -67,6 +67,8 @@ class Summary:
     """Hosts that run such guests."""
     ha_only_alone_guests: int = 0
     """Of :attr:`ha_only_guests`, those on a host alone (no cluster, or the only host of its): HA needs a second host."""
+    ha_only_standalone_guests: int = 0
+    """Of :attr:`ha_only_guests`, those on a standalone host: there is no cluster to restart them in (not 'HA off')."""
     media_guests: int = 0
     """Guests tied today only by a connected CD/DVD or ISO: disconnected live, then migrated (no power-off)."""
     stranded_worst: int = 0

@@ -38,7 +38,7 @@ def test_running_guests_of_a_cluster_with_ha_off_are_counted_as_not_restarting()
     # nothing ties them: they wait for someone to start them elsewhere, they do not wait for the repair
     assert "would stay down until their host is repaired" not in text
     assert ("3 running guests on 2 hosts would not restart by themselves only because high availability is off on "
-            "their cluster or the host has no cluster (VMW-24): someone must start them on another host by hand") in text
+            "their cluster (VMW-24): someone must start them on another host by hand") in text
     assert "No running guest was found that could not restart" not in text
 
 
@@ -75,11 +75,11 @@ def test_turning_ha_on_is_not_offered_for_a_host_alone_in_its_cluster() -> None:
     guests = [guest("app1", "vm-1", "esx01"), guest("db1", "vm-3", "esx02"), guest("edge1", "vm-5", "esx03")]
     both = _text(make(hosts, guests, clusters=[_cluster("Prod", False, 2), _cluster("Edge", False, 1)]))
     assert ("3 running guests on 3 hosts would not restart by themselves only because high availability is off on "
-            "their cluster or the host has no cluster (VMW-24): someone must start them on another host by hand; "
+            "their cluster (VMW-24): someone must start them on another host by hand; "
             "turning HA on restarts them, but for 1 on hosts alone in their cluster (or in none), where HA needs a "
             "second host first.") in both
     alone = _text(make(hosts, guests, clusters=[_cluster("Prod", True, 2), _cluster("Edge", False, 1)]))
     assert ("1 running guest on 1 host would not restart by themselves only because high availability is off on "
-            "their cluster or the host has no cluster (VMW-24): someone must start them on another host by hand; "
+            "their cluster (VMW-24): someone must start them on another host by hand; "
             "their hosts are alone in their cluster (or in none), so HA needs a second host there first.") in alone
     assert "turning HA on restarts them" not in alone
