@@ -17,6 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from .check_names import Ambiguous, Unmatched, ambiguous_names, match_hosts
+from .check_parts import (
+    Contact,
+    contacts,
+    limiting,
+    nodes_on,
+    setting_lines,
+    settings,
+    unplaced,
+    unplaced_running,
+)
 from .check_shape import check_shape
 from .check_together import Together, together
 from .errors import InputError
@@ -48,15 +58,6 @@ class ClusterStep:
     """The running nodes on this host: move their roles away and power them off first."""
     take_over: tuple[str, ...]
     """The running nodes on other hosts that take the roles over; empty means the service stops."""
-
-
-@dataclass(frozen=True)
-class Contact:
-    """How to reach an owner, from the owners file the audit read (``audit --owners``)."""
-
-    owner: str
-    email: str | None
-    team: str | None
 
 
 @dataclass(frozen=True)
@@ -215,81 +216,8 @@ def register_from_document(document: object, source: str) -> Register:
             sites.update({str(h): str(s.get("name")) for h in s["hosts"]})
     return Register(source=source, hosts=tuple(hosts), clusters=clusters, waves=waves,
                     not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites, labels=_labels(hosts),
-                    settings=_settings(document), contacts=_contacts(document), unplaced=_unplaced(document),
-                    nodes_on=_nodes_on(clusters), limiting=_limiting(document))
-
-
-def _limiting(document: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
-    """The findings of a guest that limit where it can be moved (a list of ``targets``)."""
-    findings = document.get("findings")
-    return tuple(f for f in findings if isinstance(f, dict) and isinstance(f.get("guest"), dict)
-                 and isinstance(f.get("targets"), list)) if isinstance(findings, list) else ()
-
-
-def _nodes_on(clusters: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
-    """Host (as the nodes name it) -> guest clusters with a node on it: read once, not once per host checked."""
-    on: dict[str, dict[str, None]] = {}
-    for cid, cluster in clusters.items():
-        for g in cluster.get("guests") or []:
-            host = g.get("host_label", g.get("host")) if isinstance(g, dict) else None
-            if isinstance(host, str):
-                on.setdefault(host, {})[cid] = None
-    return {host: tuple(ids) for host, ids in on.items()}
-
-
-def _unplaced(document: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
-    estate = document.get("estate")
-    rows = estate.get("unplaced_guests") if isinstance(estate, dict) else None
-    return tuple(r for r in rows if isinstance(r, dict) and isinstance(r.get("running"), int)
-                 and not isinstance(r.get("running"), bool)) if isinstance(rows, list) else ()
-
-
-def _unplaced_running(register: Register, host: Mapping[str, Any]) -> tuple[tuple[str | None, int], ...]:
-    """Running guests with no known host that may run on this one: of its cluster, or of no known cluster, in its
-    export; by cluster."""
-    counts: dict[str | None, int] = {}
-    for r in register.unplaced:
-        same_export = None in (r.get("source"), host.get("source")) or r.get("source") == host.get("source")
-        cluster = r.get("cluster") if isinstance(r.get("cluster"), str) else None
-        if same_export and r["running"] > 0 and cluster in (None, host.get("cluster")):
-            counts[cluster] = counts.get(cluster, 0) + r["running"]
-    return tuple(sorted(counts.items(), key=lambda kv: kv[0] is None))
-
-
-def _contacts(document: Mapping[str, Any]) -> Mapping[str, Contact]:
-    """The owners file's e-mail and team per owner (``owners.owners[]``), where it gave either."""
-    owners = document.get("owners")
-    rows = owners.get("owners") if isinstance(owners, dict) else None
-    found = {}
-    for row in rows if isinstance(rows, list) else ():
-        if isinstance(row, dict) and isinstance(row.get("owner"), str):
-            email, team = (row.get(k) if isinstance(row.get(k), str) and row.get(k) else None for k in ("email", "team"))
-            if email or team:
-                found[row["owner"]] = Contact(row["owner"], email, team)
-    return found
-
-
-def _settings(document: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
-    """The findings of a cluster or host, not of a guest, that block evacuation (VMW-24 DRS off, standalone …)."""
-    findings = document.get("findings")
-    return tuple(f for f in findings if isinstance(f, dict) and not f.get("guest")
-                 and "blocks-evacuation" in (f.get("effects") or ()) and (f.get("cluster") or f.get("host"))
-                 ) if isinstance(findings, list) else ()
-
-
-def _setting_lines(register: Register, host: Mapping[str, Any], label: str) -> tuple[str, ...]:
-    """What the audit found about the host's cluster (or the host alone) that keeps maintenance mode from
-    emptying it by itself; a cluster's finding counts for the hosts of that cluster in the same export."""
-    def concerns(f: Mapping[str, Any]) -> bool:
-        if f.get("host"):
-            return f.get("host") in (host.get("name"), label) or f.get("host_label") == label
-        source = f.get("source")
-        file = source.get("file") if isinstance(source, dict) else None
-        same_export = host.get("source") is None or file in (None, host.get("source"))
-        return f.get("cluster") == host.get("cluster") and host.get("cluster") is not None and same_export
-
-    return tuple(dict.fromkeys(f"{f.get('rule')}: {f.get('evidence') or f.get('title') or ''}".rstrip(": ")
-                               for f in register.settings if concerns(f)))
+                    settings=settings(document), contacts=contacts(document), unplaced=unplaced(document),
+                    nodes_on=nodes_on(clusters), limiting=limiting(document))
 
 
 def _labels(hosts: list[Any]) -> tuple[str, ...]:
@@ -418,8 +346,8 @@ def _check(register: Register, row: int) -> HostCheck:
         wave=wave + 1 if isinstance(wave, int) and wave >= 0 else None, waves=register.waves,
         stranded_on_failure=_guests(host.get("stranded_on_failure")),
         not_assessed=tuple(dict.fromkeys(gaps)),
-        disconnect_media=media, settings=_setting_lines(register, host, label),
-        unplaced=_unplaced_running(register, host),
+        disconnect_media=media, settings=setting_lines(register.settings, host, label),
+        unplaced=unplaced_running(register.unplaced, host),
         contacts=tuple((register.contacts or {})[o] for o in sorted({g.owner for g in (*power_off, *later, *media)
                                                                      if g.owner}) if o in (register.contacts or {})),
     )

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .check import CheckResult, ClusterStep, Contact, GuestToStop, HostCheck
+from .check import CheckResult, ClusterStep, GuestToStop, HostCheck
 from .check_names import Unmatched
+from .check_parts import Contact
 from .check_together import Together
 
 CHECK_SCHEMA_VERSION = 1
