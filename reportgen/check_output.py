@@ -74,7 +74,8 @@ def _together_line(t: Together) -> str:
         return (f"  cluster {t.name}: {len(t.hosts)} of its hosts are named ({', '.join(t.hosts)}), but at most "
                 f"{t.limit} may be down at once ({which}): empty them in turns")
     if t.kind == "cluster":
-        return (f"  cluster {t.name}: all {len(t.hosts)} of its hosts are named ({', '.join(t.hosts)}): their guests "
+        every = "both" if len(t.hosts) == 2 else f"all {len(t.hosts)}"
+        return (f"  cluster {t.name}: {every} of its hosts are named ({', '.join(t.hosts)}): their guests "
                 "have nowhere in the cluster to go; empty them one after another")
     return (f"  guest cluster {t.id} {t.name}{', suspected' if t.suspected else ''}: every running node is on the "
             f"hosts named ({', '.join(t.nodes)}): the service stops; put these hosts in different waves")

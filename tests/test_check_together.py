@@ -87,3 +87,14 @@ def test_a_findings_json_without_the_limit_is_read_with_the_default_and_says_so(
             "waves.hosts_down_per_cluster: the findings JSON does not record the audit's): empty them in turns\n"
             ) in result.stdout
     assert cli(["check", "a", "--from", path]).code == 0
+
+
+def test_both_hosts_of_a_two_host_cluster_are_said_as_both(cli, tmp_path: Path) -> None:
+    hosts = [{"name": n, "evacuable": True, "wave": i, "cluster": "c2"} for i, n in enumerate(("a", "b"))]
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps({"schema_version": 1, "faux_clusters": [], "waves": [["a"], ["b"]], "coverage": [],
+                                "hosts": hosts}), encoding="utf-8")
+    result = cli(["check", "a", "b", "--from", path])
+    assert result.code == 1
+    assert ("  cluster c2: both of its hosts are named (a, b): their guests have nowhere in the cluster to go; empty "
+            "them one after another\n") in result.stdout
