@@ -62,6 +62,8 @@ class SettingRow:
     ha_off: bool = False
     accepted: str = ""
     """'accepted until 2027-06-30 (CAB)' when an exception in force accepts every finding of the row."""
+    members: tuple[str, ...] = ()
+    """A row standing for several standalone hosts (the PDF lists them in one row): their labels."""
 
 
 @dataclass
@@ -227,13 +229,14 @@ def settings_view(analysis: Analysis, acceptance: Judgement | None = None) -> Se
     rows = setting_rows(analysis, acceptance)
     if not rows:
         return None
-    shown = rows if len(rows) <= MAX_SETTING_ROWS + 1 else rows[:MAX_SETTING_ROWS]
+    listed = _grouped(rows)
+    shown = listed if len(listed) <= MAX_SETTING_ROWS + 1 else listed[:MAX_SETTING_ROWS]
     manual = [r for r in rows if r.manual]
     ha = [r for r in rows if r.ha_off]
     first = rows[0]
     where = f"standalone host {first.cluster}" if first.standalone else f"cluster {first.cluster}"
     return SettingsView(
-        rows=tuple(shown), not_shown=len(rows) - len(shown), not_shown_what=_counted(rows[len(shown):]),
+        rows=tuple(shown), not_shown=len(listed) - len(shown), not_shown_what=_counted(listed[len(shown):]),
         manual=tuple(r.cluster for r in manual),
         manual_hosts=sum(r.hosts or 0 for r in manual), manual_what=_what(manual), manual_why=_why(manual),
         manual_verb=_verb(manual), manual_wait=_wait(manual),
@@ -241,6 +244,26 @@ def settings_view(analysis: Analysis, acceptance: Judgement | None = None) -> Se
         ha_off_single=sum(r.hosts or 0 for r in ha if r.single), how_emptied=_how_emptied(analysis, manual),
         fix_first=f"{first.fix.split('; ')[0]} on {where}{_hosts(first.hosts) if not first.standalone else ''}",
     )
+
+
+def _grouped(rows: list[SettingRow]) -> list[SettingRow]:
+    """The rows the PDF lists: the standalone hosts in one row (one per acceptance they share), as each has the
+    same setting, meaning and fix; a single standalone host keeps its own row."""
+    alone: dict[str, list[SettingRow]] = defaultdict(list)
+    for r in rows:
+        if r.standalone:
+            alone[r.accepted].append(r)
+    out = [r for r in rows if not r.standalone]
+    for accepted, group in alone.items():
+        if len(group) == 1:
+            out += group
+            continue
+        out.append(SettingRow(
+            cluster=f"{len(group):,} standalone hosts", hosts=len(group), settings=("no cluster: DRS and HA do not apply",),
+            means=("their guests are moved by hand, and not restarted elsewhere when their host fails",),
+            fix="put the hosts into a cluster with DRS and HA", rules=("VMW-24",), manual=True, standalone=True,
+            key="", accepted=accepted, members=tuple(sorted((r.cluster for r in group), key=str.lower))))
+    return out
 
 
 def _how_emptied(analysis: Analysis, manual: list[SettingRow]) -> tuple[tuple[str, str], ...]:
@@ -271,7 +294,7 @@ def _what(manual: list[SettingRow]) -> str:
 
 def _counted(rows: Sequence[SettingRow]) -> str:
     """'6 clusters', '1 cluster and 7 standalone hosts'."""
-    clusters, alone = sum(1 for r in rows if not r.standalone), sum(1 for r in rows if r.standalone)
+    clusters, alone = sum(1 for r in rows if not r.standalone), sum(r.hosts or 1 for r in rows if r.standalone)
     parts = [f"{n:,} {word}{'' if n == 1 else 's'}" for n, word in ((clusters, "cluster"), (alone, "standalone host"))
              if n]
     return " and ".join(parts)

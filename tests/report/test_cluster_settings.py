@@ -233,9 +233,11 @@ def test_drs_off_warns_that_drs_may_need_a_licence_upgrade() -> None:
 
 
 def test_the_rows_left_to_the_data_files_are_counted_as_what_they_are() -> None:
-    """Twenty standalone hosts (licenseware): the PDF lists 15 and counts the rest as standalone hosts, not clusters."""
-    hosts = [host("esx01"), *(host(f"branch{i:02}", cluster=None) for i in range(20))]
-    guests = [guest(f"vm{i:02}", f"vm-{i}", f"branch{i:02}") for i in range(20)]
-    text = _text(_analysis(make(hosts, guests, clusters=[_cluster("Prod", 1)])))
-    assert "5 standalone hosts more in the data files (XLSX and JSON)." in text
-    assert "clusters more in the data files" not in text
+    """Twenty clusters with DRS off: the PDF lists 15 and counts the rest as clusters (the standalone hosts are one
+    row, whose cut is counted in tests/report/test_cluster_settings_standalone.py)."""
+    hosts = [*(host(f"esx{i:02}", cluster=f"C{i:02}") for i in range(20))]
+    guests = [guest(f"vm{i:02}", f"vm-{i}", f"esx{i:02}") for i in range(20)]
+    text = _text(_analysis(make(hosts, guests, clusters=[_cluster(f"C{i:02}", 1, drs_enabled=False)
+                                                         for i in range(20)])))
+    assert "5 clusters more in the data files (XLSX and JSON)." in text
+    assert "standalone hosts more in the data files" not in text
