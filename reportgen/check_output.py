@@ -71,11 +71,11 @@ def _together_line(t: Together) -> str:
     if t.kind == "cluster-limit":
         which = "waves.hosts_down_per_cluster" if t.limit_recorded else \
             "the default of waves.hosts_down_per_cluster: the findings JSON does not record the audit's"
-        return (f"  cluster {t.name}: {len(t.hosts)} of its hosts are named ({', '.join(t.hosts)}), but at most "
+        return (f"  cluster {t.id}: {len(t.hosts)} of its hosts are named ({', '.join(t.hosts)}), but at most "
                 f"{t.limit} may be down at once ({which}): empty them in turns")
     if t.kind == "cluster":
         every = "both" if len(t.hosts) == 2 else f"all {len(t.hosts)}"
-        return (f"  cluster {t.name}: {every} of its hosts are named ({', '.join(t.hosts)}): their guests "
+        return (f"  cluster {t.id}: {every} of its hosts are named ({', '.join(t.hosts)}): their guests "
                 "have nowhere in the cluster to go; empty them one after another")
     return (f"  guest cluster {t.id} {t.name}{', suspected' if t.suspected else ''}: every running node is on the "
             f"hosts named ({', '.join(t.nodes)}): the service stops; put these hosts in different waves")

@@ -98,3 +98,14 @@ def test_both_hosts_of_a_two_host_cluster_are_said_as_both(cli, tmp_path: Path) 
     assert result.code == 1
     assert ("  cluster c2: both of its hosts are named (a, b): their guests have nowhere in the cluster to go; empty "
             "them one after another\n") in result.stdout
+
+
+def test_clusters_of_one_name_in_two_datacenters_are_told_apart(cli, tmp_path: Path) -> None:
+    hosts = [{"name": n, "evacuable": True, "wave": i, "cluster": "Common", "cluster_label": f"Common in {dc}"}
+             for i, (n, dc) in enumerate((("a", "DC1"), ("b", "DC1"), ("c", "DC2"), ("d", "DC2"), ("e", "DC2")))]
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps({"schema_version": 1, "faux_clusters": [], "coverage": [],
+                                "waves": [[h["name"]] for h in hosts], "hosts": hosts}), encoding="utf-8")
+    out = cli(["check", "a", "b", "c", "d", "--from", path]).stdout
+    assert "  cluster Common in DC1: both of its hosts are named (a, b)" in out
+    assert "  cluster Common in DC2: 2 of its hosts are named (c, d), but at most 1 may be down at once" in out
