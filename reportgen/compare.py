@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
+from .compare_scope import Apart, Host, Scope, cost_differs, cover_notes, host_changes, split_views
 from .vm_counts import VmCounts, guests_text
 
 MATCH_KEYS = ("guests", "guest", "host", "cluster", "rule", "cause")
@@ -43,6 +44,8 @@ class GuestCluster:
     members: tuple[Guest, ...]
     rules: tuple[str, ...] = ()
     """The checks that found it (empty when the audit does not say)."""
+    hosts: tuple[str, ...] = ()
+    """The labels of the hosts its nodes run on (empty when the audit does not say)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,17 @@ class AuditView:
     """Its VMs by kind (guests as the cover counts them); None when the audit did not count them apart."""
     vm_total: int | None = None
     """Every VM it listed; None when not recorded."""
+    hosts: tuple[Host, ...] | None = None
+    """Every host it audited; None when not recorded (a history snapshot): what it covered is then unknown."""
+    server_names: Mapping[str, str] = field(default_factory=dict)
+    """Management server (as in ``servers``) -> its name."""
+    scope_rules: Scope = Scope(known=False)
+    exported: Mapping[str, str] = field(default_factory=dict)
+    """Management server -> when its export was taken (ISO 8601)."""
+    generated_at: str | None = None
+    """When the audit was written (ISO 8601); None when not recorded."""
+    assumptions: Mapping[str, object] | None = None
+    """The cost assumptions (rates, change cost, events a year); None when not recorded."""
 
 
 @dataclass(frozen=True)
@@ -132,14 +146,26 @@ class Comparison:
     """New guest clusters whose checks the old audit did not assess: not 'new'."""
     hosts_first_assessed: tuple[str, ...] = ()
     """Hosts tied now and not before, where a check that ties them was not assessed before: not 'newly tied'."""
+    apart: tuple[Apart, ...] = ()
+    """Hosts of one audit that the other does not cover (server missing, scope): not compared."""
+    hosts_removed: tuple[str, ...] = ()
+    """Hosts tied then that the new audit covers but does not list (removed from the estate): not 'freed'."""
+    hosts_added: tuple[str, ...] = ()
+    """Hosts tied now that the old audit covered but did not list (added to the estate): not 'newly tied'."""
+    clusters_removed: tuple[GuestCluster, ...] = ()
+    """Old guest clusters not in the new audit whose hosts are all gone from the estate: not 'fixed'."""
+    cost_differs: tuple[str, ...] = ()
+    """Why the two yearly costs cannot be compared (other currencies, other cost assumptions); empty: they can."""
 
     @property
     def cost_old(self) -> float:
-        return self.old.cost
+        """The old yearly cost of what both audits cover."""
+        return self.old.cost - sum(a.cost for a in self.apart if a.side == "old")
 
     @property
     def cost_new(self) -> float:
-        return self.new.cost
+        """The new yearly cost of what both audits cover."""
+        return self.new.cost - sum(a.cost for a in self.apart if a.side == "new")
 
     @property
     def unchanged(self) -> bool:
@@ -147,6 +173,8 @@ class Comparison:
         return not (self.clusters_new or self.clusters_fixed or self.clusters_changed or self.hosts_newly_tied
                     or self.hosts_freed or self.renamed or self.acceptances or self.clusters_unseen
                     or self.hosts_unseen or self.clusters_first_assessed or self.hosts_first_assessed
+                    or self.apart or self.hosts_removed or self.hosts_added or self.cost_differs
+                    or self.clusters_removed
                     ) and self.cost_old == self.cost_new
 
 
@@ -229,22 +257,19 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
          if (now := new_by_id.get(old_ids[g.key])) is not None and now.name != g.name),
         key=lambda r: (r.old.lower(), r.old))
     fresh, fixed, changed = _clusters(old, new, old_ids, new_ids)
-    notes = []
-    if old.servers and new.servers and old.servers != new.servers:
-        notes.append(f"{len(old.servers - new.servers)} management server(s) only in the old audit and "
-                     f"{len(new.servers - old.servers)} only in the new one: their guests and hosts appear as "
-                     "removed or added")
-    if old.scope != new.scope:
-        notes.append(f"the audits cover different parts of the estate ({old.scope or 'all of it'}; "
-                     f"{new.scope or 'all of it'}): hosts and guest clusters in one scope only appear as freed, "
-                     "tied, fixed or new")
-    if old.currency and new.currency and old.currency != new.currency:
-        notes.append(f"the yearly costs are in different currencies ({old.currency}, {new.currency})")
-    freed = old.tied_hosts - new.tied_hosts
+    split = split_views(old, new)
+    freed, tied, removed, added = host_changes(old, new, split)
+    gone: tuple[GuestCluster, ...] = ()
+    if split is not None:  # what one audit does not cover is listed apart, never fixed, freed, new or tied
+        fixed = tuple(c for c in fixed if not set(c.hosts) & split.old_out.keys())
+        fresh = tuple(c for c in fresh if not set(c.hosts) & split.new_out.keys())
+        left = set(split.new_keys.values())
+        gone = tuple(c for c in fixed if c.hosts and all(split.old_keys.get(h, h) not in left for h in c.hosts))
+        fixed = tuple(c for c in fixed if c not in gone)
+    notes = cover_notes(old, new, split)
     unseen, hidden, note = _gone_unassessed(new, fixed, freed, old.host_rules)
     fixed = tuple(c for c in fixed if c not in unseen)
     notes.extend(note)
-    tied = new.tied_hosts - old.tied_hosts
     first, first_tied, rules = _not_assessed_in(old, fresh, tied, new.host_rules)
     fresh = tuple(c for c in fresh if c not in first)
     if first or first_tied:
@@ -266,6 +291,10 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
         renamed=tuple(renamed),
         acceptances=_acceptances(old, new),
         notes=tuple(notes),
+        apart=split.apart if split is not None else (),
+        hosts_removed=tuple(sorted(removed)), hosts_added=tuple(sorted(added)),
+        clusters_removed=tuple(sorted(gone, key=lambda c: c.name)),
+        cost_differs=cost_differs(old, new),
     )
 
 

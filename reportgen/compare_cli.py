@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .compare import AuditView, compare_views
-from .compare_io import check_same_estate, comparison_document, format_comparison, load_view
+from .compare_io import check_order, check_same_estate, comparison_document, format_comparison, load_view
 from .errors import RenderError, UsageError
 from .exit_codes import ExitStatus
 from .staging import write_atomically
@@ -40,12 +40,16 @@ def run_compare(old: str, new: str, json_path: str | None, pdf_path: str | None,
         _write(pdf_path, lambda to: said.append(render_comparison_pdf(found, to)), "the comparison PDF")
         err.writelines(f"reportgen: layout warning: {w}\n" for w in said[0].warnings)
     out.write(format_comparison(found))
+    err.writelines(f"reportgen: warning: {a.text(found.old.source, found.new.source)}\n" for a in found.apart)
+    if found.cost_differs:
+        err.write(f"reportgen: warning: the yearly costs are not comparable: {'; '.join(found.cost_differs)}\n")
     return ExitStatus.OK
 
 
 def _views(old: str, new: str) -> tuple[AuditView, AuditView]:
     before, after = load_view(old), load_view(new)
     check_same_estate(before, after)
+    check_order(before, after)
     return before, after
 
 

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 from .compare import AuditView, Comparison, Guest, GuestCluster, acceptances_from, vms_text
+from .compare_hosts import hosts_of, when_of
 from .errors import InputError, UsageError
 from .history import KIND as SNAPSHOT_KIND
 from .history import hash_parts, read_snapshot, snapshot_view
 from .importers.bounded import read_findings_bytes
 from .vm_counts import VmCounts
 
+_QUARTER = re.compile(r"^[0-9]{4}-Q[1-4]$")
 HINT = "name a findings JSON written by 'reportgen audit --json', or a snapshot of an --history folder"
 
 
@@ -71,7 +74,9 @@ def view_from_findings(document: Any, where: str) -> AuditView:
             continue
         members = tuple(_guest(g, where, f"faux_clusters[{i}].guests[{j}]") for j, g in enumerate(c["guests"]))
         rules = tuple(str(r) for r in c.get("rules") or () if isinstance(r, str))
-        clusters.append(GuestCluster(c["id"], str(c.get("name") or c["id"]), members, rules))
+        on = c.get("host_labels") if isinstance(c.get("host_labels"), list) else c.get("hosts")
+        hosts = tuple(str(h) for h in on or () if isinstance(h, str)) if isinstance(on, list) else ()
+        clusters.append(GuestCluster(c["id"], str(c.get("name") or c["id"]), members, rules, hosts))
     tied = set()
     host_rules: dict[str, frozenset[str]] = {}
     guests: list[Guest] = []
@@ -92,7 +97,7 @@ def view_from_findings(document: Any, where: str) -> AuditView:
         source=Path(where).name, label=_taken(document), clusters=tuple(clusters),
         tied_hosts=frozenset(tied), guests=tuple(guests), **_cost(document, where),
         acceptances=_acceptances(document, where), **_estate(document, where), scope=_scope(document),
-        not_assessed=_not_assessed(document), host_rules=host_rules,
+        not_assessed=_not_assessed(document), host_rules=host_rules, **hosts_of(document), **when_of(document),
     )
 
 
@@ -176,6 +181,25 @@ def check_same_estate(old: AuditView, new: AuditView) -> None:
                      hint="compare two audits of the same estate, both written with --redact or both without")
 
 
+def check_order(old: AuditView, new: AuditView) -> None:
+    """Refuse the newer audit given first: an export of a server both audits read that is newer in ``old``
+    (for two history snapshots: a later quarter)."""
+    from .compare_scope import server_words
+
+    later = sorted(p for p in old.exported.keys() & new.exported.keys() if old.exported[p] > new.exported[p])
+    if later:
+        part = later[0]
+        when = f"{_day(old.exported[part])} in {old.source}, {_day(new.exported[part])} in {new.source}"
+        problem = f"the export of {server_words(part, old.server_names)} is newer in the old audit ({when})"
+    elif not old.exported and not new.exported and _QUARTER.match(old.label) and _QUARTER.match(new.label) \
+            and old.label > new.label:
+        problem = f"the old audit is of a later quarter ({old.label}) than the new one ({new.label})"
+    else:
+        return
+    raise UsageError(f"{problem}: the audits are given the wrong way round, so what was fixed would read as new",
+                     hint=f"give the older audit first: reportgen compare {new.source} {old.source}")
+
+
 def _cluster(c: GuestCluster) -> dict[str, Any]:
     return {"id": c.id, "name": c.name, "guests": sorted(g.name for g in c.members)}
 
@@ -185,8 +209,8 @@ def comparison_document(found: Comparison) -> dict[str, Any]:
     return {
         "kind": "reportgen-compare",
         "schema_version": 1,
-        "old": {"file": found.old.source, "taken": found.old.label},
-        "new": {"file": found.new.source, "taken": found.new.label},
+        "old": _side(found.old),
+        "new": _side(found.new),
         "unchanged": found.unchanged,
         "guest_clusters": {
             "new": [_cluster(c) for c in found.clusters_new],
@@ -195,16 +219,34 @@ def comparison_document(found: Comparison) -> dict[str, Any]:
                          "removed": list(c.removed)} for c in found.clusters_changed],
             "not_assessed": [_cluster(c) for c in found.clusters_unseen],
             "first_assessed": [_cluster(c) for c in found.clusters_first_assessed],
+            "removed": [_cluster(c) for c in found.clusters_removed],
         },
         "hosts": {"newly_tied": list(found.hosts_newly_tied), "freed": list(found.hosts_freed),
-                  "not_assessed": list(found.hosts_unseen), "first_assessed": list(found.hosts_first_assessed)},
+                  "not_assessed": list(found.hosts_unseen), "first_assessed": list(found.hosts_first_assessed),
+                  "removed": list(found.hosts_removed), "added": list(found.hosts_added)},
+        "not_compared": [{"side": a.side, "reason": a.reason, "server": a.server, "hosts": list(a.hosts),
+                          "tied_hosts": list(a.tied_hosts), "guest_clusters": list(a.clusters), "cost": a.cost}
+                         for a in found.apart],
         "guests": {"renamed": [{"old": r.old, "new": r.new, "key": r.key} for r in found.renamed]},
         "vms": {"old": _vms_document(found.old), "new": _vms_document(found.new)},
         "acceptances": {"changed": [{"what": a.what, "old": a.old, "new": a.new} for a in found.acceptances]},
         "cost": {"old": found.cost_old, "new": found.cost_new,
-                 "currency": found.new.currency or found.old.currency},
-        "notes": list(found.notes),
+                 "currency": None if found.old.currency and found.new.currency and found.old.currency != found.new.currency
+                 else found.new.currency or found.old.currency,
+                 "old_currency": found.old.currency, "new_currency": found.new.currency,
+                 "old_total": found.old.cost, "new_total": found.new.cost,
+                 "comparable": not found.cost_differs, "not_comparable_because": list(found.cost_differs)},
+        "notes": [a.text(found.old.source, found.new.source) for a in found.apart] + list(found.notes),
     }
+
+
+def _side(view: AuditView) -> dict[str, Any]:
+    """One audit: its file, when it was taken (in words, and as ISO 8601 dates), its servers and scope."""
+    return {"file": view.source, "taken": view.label,
+            "exported_at": max(view.exported.values()) if view.exported else None, "generated_at": view.generated_at,
+            "servers": sorted(n for n in view.server_names.values() if n),
+            "scope": view.scope or None if view.scope_rules.known or view.scope else None,
+            "scope_recorded": view.scope_rules.known or bool(view.scope)}
 
 
 def _vms_document(view: AuditView) -> dict[str, int | None]:
@@ -216,9 +258,6 @@ def _vms_document(view: AuditView) -> dict[str, int | None]:
 
 def format_comparison(found: Comparison) -> str:
     """The comparison as a few lines for the terminal."""
-    from .report.formats import money
-
-    currency = found.new.currency or found.old.currency or "GBP"
     lines = [f"{found.old.source} ({found.old.label}) -> {found.new.source} ({found.new.label})"]
     if found.unchanged:
         lines.append("no change: the same guest clusters, tied hosts, guest names, acceptances and yearly cost")
@@ -229,11 +268,15 @@ def format_comparison(found: Comparison) -> str:
 
     names("guest clusters new", tuple(c.name for c in found.clusters_new))
     names("guest clusters fixed", tuple(c.name for c in found.clusters_fixed))
+    names("guest clusters gone with their hosts (removed from the estate, not fixed)",
+          tuple(c.name for c in found.clusters_removed))
     for c in found.clusters_changed:
         what = [f"added {', '.join(c.added)}" if c.added else "", f"removed {', '.join(c.removed)}" if c.removed else ""]
         lines.append(f"guest cluster changed: {c.new.name}: {'; '.join(w for w in what if w)}")
     names("hosts newly tied", found.hosts_newly_tied)
     names("hosts freed", found.hosts_freed)
+    names("tied hosts removed from the estate (not in the new audit, not freed)", found.hosts_removed)
+    names("tied hosts added to the estate (not in the old audit)", found.hosts_added)
     names("guest clusters not in the new audit, whose checks it did not assess (not fixed)",
           tuple(c.name for c in found.clusters_unseen))
     names("hosts no longer tied, but a check that tied them was not assessed (not freed)", found.hosts_unseen)
@@ -244,7 +287,28 @@ def format_comparison(found: Comparison) -> str:
     names("guests renamed", tuple(f"{r.old} -> {r.new}" for r in found.renamed))
     names("acceptances changed status", tuple(f"{a.what}: {a.old or 'absent'} -> {a.new or 'absent'}"
                                               for a in found.acceptances))
-    lines.append(f"yearly cost: {money(found.cost_old, currency)} then, {money(found.cost_new, currency)} now")
+    lines.extend(f"not compared: {a.text(found.old.source, found.new.source)}" for a in found.apart)
+    lines.append(f"yearly cost: {cost_text(found)}")
     lines.append(f"guests: {vms_text(found.old)} then; {vms_text(found.new)} now")
     lines.extend(f"note: {n}" for n in found.notes)
     return "\n".join(lines) + "\n"
+
+
+def cost_text(found: Comparison) -> str:
+    """``£32,635 then, £30,195 now``, each in its own currency, and what the amounts leave out or why they cannot
+    be compared."""
+    from .report.formats import money
+
+    old, new = found.old.currency or "GBP", found.new.currency or found.old.currency or "GBP"
+    text = f"{money(found.cost_old, old)} then, {money(found.cost_new, new)} now"
+    if found.apart:
+        left = [f"{money(a.cost, old if a.side == 'old' else new)} {'then' if a.side == 'old' else 'now'} "
+                f"of {a.server}" for a in found.apart]
+        text += f", on what both audits cover (left out: {'; '.join(left)})"
+    if found.cost_differs:
+        text += f"; not comparable: {'; '.join(found.cost_differs)}"
+    return text
+
+
+def _day(iso: str) -> str:
+    return iso[:16].replace("T", " ")

@@ -54,8 +54,8 @@ def test_the_same_audit_compared_with_itself_reports_no_change(cli, tmp_path: Pa
     findings = audit_json(cli, tmp_path, small_estate(), "q1")
     document = compare(cli, tmp_path, findings, findings)
     assert document["unchanged"] is True
-    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": [], "first_assessed": []}
-    assert document["hosts"] == {"newly_tied": [], "freed": [], "not_assessed": [], "first_assessed": []}
+    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": [], "first_assessed": [], "removed": []}
+    assert document["hosts"] == {"newly_tied": [], "freed": [], "not_assessed": [], "first_assessed": [], "removed": [], "added": []}
     assert document["guests"] == {"renamed": []}
     assert document["cost"]["old"] == document["cost"]["new"] > 0
     assert "no change" in cli(["compare", findings, findings]).stdout
@@ -73,8 +73,8 @@ def test_a_renamed_guest_is_a_rename_not_a_removal_and_an_addition(cli, tmp_path
     q2 = audit_json(cli, tmp_path, renamed(small_estate(), "sql01", "sql01-renamed", vm_id), "q2")
     document = compare(cli, tmp_path, q1, q2)
     assert [(r["old"], r["new"]) for r in document["guests"]["renamed"]] == [("sql01", "sql01-renamed")]
-    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": [], "first_assessed": []}
-    assert document["hosts"] == {"newly_tied": [], "freed": [], "not_assessed": [], "first_assessed": []}
+    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": [], "first_assessed": [], "removed": []}
+    assert document["hosts"] == {"newly_tied": [], "freed": [], "not_assessed": [], "first_assessed": [], "removed": [], "added": []}
     assert document["unchanged"] is False
     text = cli(["compare", q1, q2]).stdout
     assert "guests renamed (1): sql01 -> sql01-renamed" in text
@@ -302,5 +302,7 @@ def test_audits_of_different_scopes_are_compared_with_a_note(cli, tmp_path: Path
     assert cli(["audit", book, "-q", "--json", tmp_path / "all.json"]).code == 0
     assert cli(["audit", book, "-q", "--json", tmp_path / "part.json", "--include", "cluster=Prod"]).code == 0
     document = compare(cli, tmp_path, tmp_path / "all.json", tmp_path / "part.json")
-    assert document["notes"] == ["the audits cover different parts of the estate (all of it; only cluster Prod): "
-                                 "hosts and guest clusters in one scope only appear as freed, tied, fixed or new"]
+    assert document["notes"][1:] == ["the audits cover different parts of the estate (all of it; only cluster Prod): "
+                                     "what only one of them covers is listed apart, and the yearly cost is compared "
+                                     "on what both cover"]
+    assert [(a["reason"], a["hosts"]) for a in document["not_compared"]] == [("out_of_scope", ["esx04.example.test"])]

@@ -22,5 +22,5 @@ def test_compare_lists_an_acceptance_that_expired(cli, tmp_path: Path) -> None:
     assert result.code == 0, result.stderr
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["acceptances"]["changed"] == [{"what": "guest *; rule *", "old": "active", "new": "expired"}]
-    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": [], "first_assessed": []}
+    assert document["guest_clusters"] == {"new": [], "fixed": [], "changed": [], "not_assessed": [], "first_assessed": [], "removed": []}
     assert "acceptances changed status (1): guest *; rule *: active -> expired" in result.stdout

@@ -11,8 +11,9 @@ from .pdf import Layout, PdfNotes, _collect_warnings, gc_paused, notes, write_la
 
 
 def render_comparison_html(found: Comparison) -> str:
-    currency = found.new.currency or found.old.currency or "GBP"
-    return environment().get_template("compare.html").render(comparison=found, currency=currency, css=stylesheet(),
+    old = found.old.currency or "GBP"
+    new = found.new.currency or found.old.currency or "GBP"
+    return environment().get_template("compare.html").render(comparison=found, currency=(old, new), css=stylesheet(),
                                                              guests=(vms_text(found.old), vms_text(found.new)))
 
 

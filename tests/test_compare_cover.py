@@ -1,0 +1,160 @@
+"""reportgen compare never claims progress that did not happen: a vCenter in one audit only, a part of the estate
+outside one audit's scope, a decommissioned host, other currencies or cost assumptions, the audits given the wrong
+way round."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import jsonschema
+
+from reportgen.schemas import compare_schema
+from tests.rvtools_files import small_estate as _small_estate
+from tests.rvtools_files import write_xlsx
+
+LATER = datetime(2026, 6, 1, 9, 30)
+
+
+def small_estate(**overrides):
+    """tests.rvtools_files' small estate on a host version whose maintenance is priced."""
+    return _small_estate(**{"esx": "VMware ESXi 5.5.0 build-3116895", **overrides})
+
+
+def second_vcenter(**overrides):
+    """The same shape under another vCenter (same host names, other guests): its own tied host and guest clusters."""
+    estate = small_estate(uuid="11111111-2222-3333-4444-555555555555", server="vc02.example.test", **overrides)
+    for g in estate.guests:
+        g.name, g.vm_id = f"b-{g.name}", g.vm_id.replace("vm-", "vm-9")
+    return estate
+
+
+def audit(cli, tmp_path: Path, name: str, *estates, args=()) -> Path:
+    books = [write_xlsx(e, tmp_path / f"{name}-{i}.xlsx") for i, e in enumerate(estates)]
+    out = tmp_path / f"{name}.json"
+    result = cli(["audit", *books, "-q", "--json", out, *args])
+    assert result.code == 0, result.stderr
+    return out
+
+
+def compare(cli, tmp_path: Path, old: Path, new: Path, *more):
+    out = tmp_path / "compare.json"
+    result = cli(["compare", old, new, "--json", out, *more])
+    assert result.code == 0, result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(compare_schema()).validate(document)
+    return document, result
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
+
+
+def test_a_vcenter_missing_from_the_new_audit_is_listed_apart_never_fixed_or_freed(cli, tmp_path: Path) -> None:
+    """Before: its guest clusters were 'fixed', its tied host 'freed', and the cost drop headlined."""
+    old = audit(cli, tmp_path, "old", small_estate(), second_vcenter())
+    new = audit(cli, tmp_path, "new", small_estate(exported=LATER))
+    alone = json.loads(audit(cli, tmp_path, "alone", small_estate()).read_text())["cost"]["annual_total"]
+    document, result = compare(cli, tmp_path, old, new, "-o", tmp_path / "compare.pdf")
+    assert document["guest_clusters"]["fixed"] == [] and document["hosts"]["freed"] == []
+    assert document["hosts"]["removed"] == [] and document["guest_clusters"]["removed"] == []
+    [apart] = document["not_compared"]
+    assert (apart["side"], apart["reason"], apart["server"]) == ("old", "server_missing", "vCenter vc02.example.test")
+    assert apart["tied_hosts"] == [f"esx0{i}.example.test in vc02.example.test" for i in (1, 2, 3)]
+    assert apart["guest_clusters"] == ["b-fs (2 nodes)", "b-sql (2 nodes)"] and apart["cost"] > 0
+    assert document["cost"]["old"] == document["cost"]["new"] == alone
+    assert document["cost"]["old_total"] == alone + apart["cost"] and document["cost"]["comparable"] is True
+    assert document["unchanged"] is False
+    assert "guest clusters fixed" not in result.stdout and "hosts freed" not in result.stdout
+    assert ("not compared: vCenter vc02.example.test is not in the new audit (new.json; export missing?): its 4 host(s), "
+            "3 tied: esx01.example.test in vc02.example.test, esx02") in result.stdout
+    assert "on what both audits cover (left out: £" in result.stdout
+    assert "reportgen: warning: vCenter vc02.example.test is not in the new audit" in result.stderr
+    text = pdf_text(tmp_path / "compare.pdf")
+    assert "Not in the new audit (export missing?): vCenter vc02.example.test" in text
+    assert "Fixed" not in text.split("How this was compared")[0]
+
+
+def test_a_part_outside_the_new_scope_is_listed_apart_never_fixed_or_freed(cli, tmp_path: Path) -> None:
+    """Before: the clusters and tied host the new audit left out by --exclude were 'fixed' and 'freed'."""
+    old = audit(cli, tmp_path, "old", small_estate())
+    new = audit(cli, tmp_path, "new", small_estate(exported=LATER), args=("--exclude", "host=esx01*"))
+    document, result = compare(cli, tmp_path, old, new)
+    assert document["guest_clusters"]["fixed"] == [] and document["hosts"]["freed"] == []
+    [apart] = document["not_compared"]
+    assert (apart["side"], apart["reason"], apart["hosts"]) == ("old", "out_of_scope", ["esx01.example.test"])
+    assert apart["tied_hosts"] == ["esx01.example.test"] and apart["guest_clusters"] == ["sql (2 nodes)"]
+    assert document["cost"]["old"] == document["cost"]["old_total"] - apart["cost"] == document["cost"]["new"]
+    assert document["new"]["scope"] == "excluding host esx01*" and document["old"]["scope"] is None
+    assert "1 host(s) of vCenter vc01.example.test are outside the new audit's scope (new.json)" in result.stdout
+    assert "hosts freed" not in result.stdout and "guest clusters fixed" not in result.stdout
+
+
+def test_a_decommissioned_tied_host_is_removed_not_freed(cli, tmp_path: Path) -> None:
+    """Before: a host gone from the estate with its guests was 'freed', and its guest cluster 'fixed'."""
+    old = audit(cli, tmp_path, "old", small_estate())
+    later = small_estate(exported=LATER)
+    later.hosts = {h: c for h, c in later.hosts.items() if h != "esx01.example.test"}
+    later.guests = [g for g in later.guests if g.host != "esx01.example.test"]
+    later.portgroups = [p for p in later.portgroups if p[0] != "esx01.example.test"]
+    document, result = compare(cli, tmp_path, old, audit(cli, tmp_path, "new", later), "-o", tmp_path / "c.pdf")
+    assert document["hosts"]["freed"] == [] and document["hosts"]["removed"] == ["esx01.example.test"]
+    assert document["guest_clusters"]["fixed"] == []
+    assert [c["name"] for c in document["guest_clusters"]["removed"]] == ["sql (2 nodes)"]
+    assert document["not_compared"] == []
+    assert "tied hosts removed from the estate (not in the new audit, not freed) (1): esx01.example.test" in result.stdout
+    assert "guest clusters gone with their hosts (removed from the estate, not fixed) (1): sql (2 nodes)" in result.stdout
+    assert "hosts freed" not in result.stdout
+    text = pdf_text(tmp_path / "c.pdf")
+    assert "Tied, removed from the estate (not freed) esx01.example.test" in text
+    assert "Gone with its hosts (not fixed) sql (2 nodes)" in text
+
+
+def test_costs_in_other_currencies_or_on_other_assumptions_are_not_compared(cli, tmp_path: Path) -> None:
+    """Before: last quarter's pounds were printed as euros, and a doubled change cost read as a cost rise."""
+    old = audit(cli, tmp_path, "old", small_estate())
+    euros = tmp_path / "eur.toml"
+    euros.write_text('[report]\ncurrency = "EUR"\n', encoding="utf-8")
+    new = audit(cli, tmp_path, "new", small_estate(exported=LATER), args=("--config", euros))
+    document, result = compare(cli, tmp_path, old, new, "-o", tmp_path / "c.pdf")
+    cost = document["cost"]
+    assert (cost["old_currency"], cost["new_currency"], cost["currency"], cost["comparable"]) == ("GBP", "EUR", None, False)
+    assert cost["not_comparable_because"] == ["they are in different currencies (GBP then, EUR now)"]
+    assert f"yearly cost: £{cost['old']:,.0f} then, €{cost['new']:,.0f} now; not comparable: they are in different " \
+           "currencies (GBP then, EUR now)" in result.stdout
+    assert "reportgen: warning: the yearly costs are not comparable" in result.stderr
+    text = pdf_text(tmp_path / "c.pdf")
+    assert f"£{cost['old']:,.0f} → €{cost['new']:,.0f}" in text and "not comparable" in text
+    dearer = tmp_path / "dear.toml"
+    dearer.write_text("[cost]\nchange_cost = 900.0\nchange_cost_high = 1200.0\n", encoding="utf-8")
+    new = audit(cli, tmp_path, "dear", small_estate(exported=LATER), args=("--config", dearer))
+    document, result = compare(cli, tmp_path, old, new)
+    assert document["cost"]["comparable"] is False and document["cost"]["currency"] == "GBP"
+    assert "change_cost 450.0 then, 900.0 now" in document["cost"]["not_comparable_because"][0]
+    assert "not comparable: they were priced on different cost assumptions (change_cost 450.0 then, 900.0 now" \
+        in result.stdout
+
+
+def test_the_audits_given_the_wrong_way_round_are_refused(cli, tmp_path: Path) -> None:
+    """Before: 'compare NEW OLD' read a new guest cluster as fixed and time as running backwards, exit 0."""
+    old = audit(cli, tmp_path, "old", small_estate())
+    new = audit(cli, tmp_path, "new", small_estate(exported=LATER))
+    result = cli(["compare", new, old])
+    assert result.code == 2 and result.stdout == ""
+    assert ("the export of vCenter vc01.example.test is newer in the old audit (2026-06-01 09:30 in new.json, "
+            "2026-03-01 09:30 in old.json)") in result.stderr
+    assert "give the older audit first: reportgen compare old.json new.json" in result.stderr
+    assert cli(["compare", old, new]).code == 0
+
+
+def test_the_comparison_json_gives_export_and_writing_times_apart(cli, tmp_path: Path) -> None:
+    old = audit(cli, tmp_path, "old", small_estate())
+    new = audit(cli, tmp_path, "new", small_estate(exported=LATER))
+    document, _ = compare(cli, tmp_path, old, new)
+    assert document["old"]["exported_at"] == "2026-03-01T09:30:00"
+    assert document["new"]["exported_at"] == "2026-06-01T09:30:00"
+    assert document["new"]["generated_at"] == json.loads(new.read_text())["generated_at"]
+    assert document["old"]["servers"] == ["vc01.example.test"] and document["old"]["scope_recorded"] is True
