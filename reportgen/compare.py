@@ -97,6 +97,10 @@ class AuditView:
     """When the audit was written (ISO 8601); None when not recorded."""
     assumptions: Mapping[str, object] | None = None
     """The cost assumptions (rates, change cost, events a year); None when not recorded."""
+    tied_guests: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Guest key of each guest that ties a host -> the checks that tie it (empty when not recorded)."""
+    guest_costs: Mapping[str, float] = field(default_factory=dict)
+    """Guest key -> the yearly cost of the tie (findings ``cost.per_pinned_guest``)."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,9 @@ class Comparison:
     """Hosts tied now that the old audit covered but did not list (added to the estate): not 'newly tied'."""
     clusters_removed: tuple[GuestCluster, ...] = ()
     """Old guest clusters not in the new audit whose hosts are all gone from the estate: not 'fixed'."""
+    guests_unseen: tuple[tuple[str, float], ...] = ()
+    """(name, yearly cost then) of guests tied then and not now, while a check that tied them was not assessed
+    now: not a saving."""
     cost_differs: tuple[str, ...] = ()
     """Why the two yearly costs cannot be compared (other currencies, other cost assumptions); empty: they can."""
 
@@ -174,7 +181,7 @@ class Comparison:
                     or self.hosts_freed or self.renamed or self.acceptances or self.clusters_unseen
                     or self.hosts_unseen or self.clusters_first_assessed or self.hosts_first_assessed
                     or self.apart or self.hosts_removed or self.hosts_added or self.cost_differs
-                    or self.clusters_removed
+                    or self.clusters_removed or self.guests_unseen
                     ) and self.cost_old == self.cost_new
 
 
@@ -267,6 +274,7 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
         gone = tuple(c for c in fixed if c.hosts and all(split.old_keys.get(h, h) not in left for h in c.hosts))
         fixed = tuple(c for c in fixed if c not in gone)
     notes = cover_notes(old, new, split)
+    lost = _tied_unassessed(old, new, old_ids, new_ids, {g.key: g.name for g in old_guests})
     unseen, hidden, note = _gone_unassessed(new, fixed, freed, old.host_rules)
     fixed = tuple(c for c in fixed if c not in unseen)
     notes.extend(note)
@@ -294,8 +302,28 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
         apart=split.apart if split is not None else (),
         hosts_removed=tuple(sorted(removed)), hosts_added=tuple(sorted(added)),
         clusters_removed=tuple(sorted(gone, key=lambda c: c.name)),
-        cost_differs=cost_differs(old, new),
+        guests_unseen=lost, cost_differs=(*cost_differs(old, new), *_lost_text(old, lost)),
     )
+
+
+def _tied_unassessed(old: AuditView, new: AuditView, old_ids: Mapping[str, str], new_ids: Mapping[str, str],
+                     names: Mapping[str, str]) -> tuple[tuple[str, float], ...]:
+    """(name, cost then) of old tied guests not tied now while a check that tied them was not assessed now."""
+    if not new.not_assessed:
+        return ()
+    now = {new_ids.get(k, k) for k in new.tied_guests}
+    return tuple(sorted(((names.get(k, k), old.guest_costs.get(k, 0.0)) for k, rules in old.tied_guests.items()
+                         if old_ids.get(k, k) not in now and rules & new.not_assessed), key=lambda g: g[0].lower()))
+
+
+def _lost_text(old: AuditView, lost: tuple[tuple[str, float], ...]) -> tuple[str, ...]:
+    from .report.formats import money
+
+    if not lost:
+        return ()
+    return (f"{len(lost)} guest(s) tied then and not now ({', '.join(n for n, _ in lost)}; their share of the cost "
+            f"then {money(sum(c for _, c in lost), old.currency or 'GBP')} a year) were tied by checks the new audit did "
+            "not assess: whether they still tie their hosts is unknown, so the new cost may leave them out",)
 
 
 def _gone_unassessed(new: AuditView, fixed: Iterable[GuestCluster], freed: AbstractSet[str],

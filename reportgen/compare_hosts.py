@@ -65,5 +65,7 @@ def when_of(document: dict[str, Any]) -> dict[str, Any]:
     generated = document.get("generated_at")
     cost = document.get("cost")
     assumptions = cost.get("assumptions") if isinstance(cost, dict) else None
+    per_guest = cost.get("per_pinned_guest") if isinstance(cost, dict) else None
     return {"generated_at": generated if isinstance(generated, str) else None,
-            "assumptions": assumptions if isinstance(assumptions, dict) else None}
+            "assumptions": assumptions if isinstance(assumptions, dict) else None,
+            "guest_costs": {str(k): _cost(v) for k, v in per_guest.items()} if isinstance(per_guest, dict) else {}}

@@ -78,6 +78,7 @@ def view_from_findings(document: Any, where: str) -> AuditView:
         hosts = tuple(str(h) for h in on or () if isinstance(h, str)) if isinstance(on, list) else ()
         clusters.append(GuestCluster(c["id"], str(c.get("name") or c["id"]), members, rules, hosts))
     tied = set()
+    tied_guests: dict[str, frozenset[str]] = {}
     host_rules: dict[str, frozenset[str]] = {}
     guests: list[Guest] = []
     for i, h in enumerate(_list(document, "hosts", where)):
@@ -88,6 +89,9 @@ def view_from_findings(document: Any, where: str) -> AuditView:
             tied.add(host)
             host_rules[host] = frozenset(str(r) for g in h.get("pinned_guests") or [] if isinstance(g, dict)
                                               for r in g.get("rules") or () if isinstance(r, str))
+        for g in [*(h.get("pinned_guests") or []), *(h.get("pinned_at_next_power_on") or [])]:
+            if isinstance(g, dict) and isinstance(g.get("key"), str):
+                tied_guests[g["key"]] = frozenset(str(r) for r in g.get("rules") or () if isinstance(r, str))
         for part in ("pinned_guests", "pinned_at_next_power_on", "stranded_on_failure"):
             guests.extend(_guest(g, where, f"hosts[{i}].{part}[{j}]") for j, g in enumerate(h.get(part) or []))
     for i, f in enumerate(_list(document, "findings", where)):
@@ -98,6 +102,7 @@ def view_from_findings(document: Any, where: str) -> AuditView:
         tied_hosts=frozenset(tied), guests=tuple(guests), **_cost(document, where),
         acceptances=_acceptances(document, where), **_estate(document, where), scope=_scope(document),
         not_assessed=_not_assessed(document), host_rules=host_rules, **hosts_of(document), **when_of(document),
+        tied_guests=tied_guests,
     )
 
 
@@ -236,6 +241,7 @@ def comparison_document(found: Comparison) -> dict[str, Any]:
                  "old_currency": found.old.currency, "new_currency": found.new.currency,
                  "old_total": found.old.cost, "new_total": found.new.cost,
                  "comparable": not found.cost_differs, "not_comparable_because": list(found.cost_differs)},
+        "tied_guests": {"not_assessed": [{"name": n, "cost": c} for n, c in found.guests_unseen]},
         "notes": [a.text(found.old.source, found.new.source) for a in found.apart] + list(found.notes),
     }
 
@@ -284,6 +290,8 @@ def format_comparison(found: Comparison) -> str:
           tuple(c.name for c in found.clusters_first_assessed))
     names("hosts newly tied, but a check that ties them was not assessed before (first assessed, not newly tied)",
           found.hosts_first_assessed)
+    names("tied guests no longer tied, but a check that tied them was not assessed (not a saving)",
+          tuple(n for n, _ in found.guests_unseen))
     names("guests renamed", tuple(f"{r.old} -> {r.new}" for r in found.renamed))
     names("acceptances changed status", tuple(f"{a.what}: {a.old or 'absent'} -> {a.new or 'absent'}"
                                               for a in found.acceptances))

@@ -15,6 +15,7 @@ from tests.rvtools_files import small_estate as _small_estate
 from tests.rvtools_files import write_xlsx
 
 LATER = datetime(2026, 6, 1, 9, 30)
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "rvtools" / "acme-vc01.xlsx"
 
 
 def small_estate(**overrides):
@@ -158,3 +159,24 @@ def test_the_comparison_json_gives_export_and_writing_times_apart(cli, tmp_path:
     assert document["new"]["exported_at"] == "2026-06-01T09:30:00"
     assert document["new"]["generated_at"] == json.loads(new.read_text())["generated_at"]
     assert document["old"]["servers"] == ["vc01.example.test"] and document["old"]["scope_recorded"] is True
+
+
+def test_tied_guests_whose_checks_the_new_audit_did_not_assess_are_no_saving(cli, tmp_path: Path) -> None:
+    """Before: an export without vUSB and vCD showed the USB and CD ties gone and a cost drop, with no note."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(SAMPLE)
+    del book["vUSB"], book["vCD"]
+    book.save(tmp_path / "no-media.xlsx")
+    for name, export in (("old", SAMPLE), ("new", tmp_path / "no-media.xlsx")):
+        result = cli(["audit", export, "-q", "--json", tmp_path / f"{name}.json"])
+        assert result.code == 0, result.stderr
+    document, result = compare(cli, tmp_path, tmp_path / "old.json", tmp_path / "new.json", "-o", tmp_path / "c.pdf")
+    lost = document["tied_guests"]["not_assessed"]
+    assert [g["name"] for g in lost] == ["hqapp03", "hqapp12", "hqci02"] and sum(g["cost"] for g in lost) > 0
+    assert document["cost"]["comparable"] is False and document["unchanged"] is False
+    assert "hqapp03, hqapp12, hqci02; their share of the cost then £" in document["cost"]["not_comparable_because"][0]
+    assert ("tied guests no longer tied, but a check that tied them was not assessed (not a saving) (3): "
+            "hqapp03, hqapp12, hqci02") in result.stdout
+    assert "not comparable" in result.stdout.split("yearly cost: ", 1)[1].splitlines()[0]
+    assert "The yearly costs are not comparable" in pdf_text(tmp_path / "c.pdf")
