@@ -245,7 +245,7 @@ def _clusters(old: AuditView, new: AuditView, old_ids: dict[str, str], new_ids: 
 
 
 def _acceptances(old: AuditView, new: AuditView) -> tuple[AcceptanceChange, ...]:
-    if old.acceptances is None and new.acceptances is None:
+    if old.acceptances is None or new.acceptances is None:  # not recorded: not 'absent' (see compare_views' note)
         return ()
     then = {a.what: a.status for a in old.acceptances or ()}
     now = {a.what: a.status for a in new.acceptances or ()}
@@ -284,6 +284,10 @@ def compare_views(old: AuditView, new: AuditView) -> Comparison:
         notes.append(f"{len(first)} guest cluster(s) and {len(first_tied)} tied host(s) of the new audit are not in "
                      f"the old one, but checks that found them ({', '.join(rules)})"
                      " were not assessed in the old audit: they are listed as first assessed, not as new or newly tied")
+    if (old.acceptances is None) != (new.acceptances is None):
+        notes.append(f"{old.source if old.acceptances is None else new.source} does not record its accepted "
+                     "exceptions (an older findings JSON, or a snapshot written without them): how they changed is "
+                     "not listed")
     if old.not_assessed is None and (fresh or tied - first_tied):
         notes.append("the old audit does not record which checks it did not assess: the comparison could not tell "
                      "whether a new guest cluster or newly tied host was only not assessed before")

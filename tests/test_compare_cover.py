@@ -180,3 +180,23 @@ def test_tied_guests_whose_checks_the_new_audit_did_not_assess_are_no_saving(cli
             "hqapp03, hqapp12, hqci02") in result.stdout
     assert "not comparable" in result.stdout.split("yearly cost: ", 1)[1].splitlines()[0]
     assert "The yearly costs are not comparable" in pdf_text(tmp_path / "c.pdf")
+
+
+def test_a_findings_json_without_scope_or_acceptances_is_not_taken_as_whole_or_empty(cli, tmp_path: Path) -> None:
+    """Before: an older findings JSON (the contract keys only) was taken to cover the whole estate, and every
+    acceptance of the new audit read 'absent -> active'."""
+    accept = tmp_path / "accept.toml"
+    accept.write_text('[[accept]]\nguest = "sql01"\nreason = "known"\nowner = "ops"\napproved_by = "cab"\n'
+                      'expires = 2030-01-01\n', encoding="utf-8")
+    scope = ("--exclude", "host=esx04*", "--accept", accept)
+    old = audit(cli, tmp_path, "old", small_estate(), args=scope)
+    contract = json.loads(old.read_text())
+    del contract["scope"], contract["acceptances"]
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(contract), encoding="utf-8")
+    new = audit(cli, tmp_path, "new", small_estate(exported=LATER), args=scope)
+    document, result = compare(cli, tmp_path, older, new)
+    assert document["old"]["scope_recorded"] is False and document["new"]["scope"] == "excluding host esx04*"
+    assert document["acceptances"]["changed"] == [] and "absent" not in result.stdout
+    assert any("older.json does not record its accepted exceptions" in n for n in document["notes"])
+    assert not any("different parts of the estate (all of it" in n for n in document["notes"])
