@@ -667,6 +667,8 @@ def _say_history(history: History, kept: list[str], folder: str, err: TextIO, pr
         unknown = len(change.clusters_not_assessed) + len(change.hosts_not_assessed)
         progress.done(f"since {change.previous}: {len(change.hosts_freed)} hosts freed, "
                       f"{len(change.hosts_newly_tied)} newly tied"
+                      + (f"; {len(change.hosts_removed)} tied hosts removed from the estate (not freed)"
+                         if change.hosts_removed else "")
                       + (f"; {unknown} guest clusters or hosts not assessed now (not fixed or freed)" if unknown else ""))
     err.writelines(f"reportgen: warning: {printable(f'{folder}/{name}: {problem}')}; ignored\n"
                    for name, problem in history.problems)

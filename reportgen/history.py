@@ -23,25 +23,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from .analysis import Analysis
-from .compare import AuditView, ClusterChange, Guest, GuestCluster, Renamed, acceptances_from, compare_views
+from .compare import AuditView, ClusterChange, Comparison, Guest, GuestCluster, Renamed, acceptances_from, compare_views
 from .cost import Costing
 from .errors import InputError, RenderError
+from .history_check import KIND as KIND
+from .history_check import VERSION as VERSION
+from .history_check import snapshot_problem
+from .history_hosts import cluster_hosts, snapshot_hosts, view_fields
 from .host_labels import host_labels
 from .importers.bounded import read_regular
 from .staging import Staging
 from .vm_counts import counts_from_totals, vm_counts
 
-KIND = "reportgen-history"
-VERSION = 1
 MAX_SNAPSHOT_BYTES = 64 * 1024**2
 """A snapshot holds names and counts: a few MiB for the largest estates."""
 
@@ -76,6 +75,11 @@ class Snapshot:
     """Guest cluster name -> the checks that found it; None in snapshots written before it was kept."""
     host_rules: dict[str, list[str]] | None = None
     """Tied host -> the checks that tie it; None in snapshots written before it was kept."""
+    hosts: dict[str, dict[str, Any]] | None = None
+    """Host label -> {name, server, server_forms, cluster, tied, cost} (:mod:`.history_hosts`); None in snapshots
+    written before it was kept: a host gone since could then not be told from a freed one."""
+    cluster_hosts: dict[str, list[str]] | None = None
+    """Guest cluster name -> the labels of its hosts; None in snapshots written before it was kept."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,10 @@ class Change:
     """Guest clusters seen now and not then while a check that finds them was not assessed then: not new."""
     hosts_first_assessed: tuple[str, ...] = ()
     """Hosts tied now and not then while a check that ties them was not assessed then: not newly tied."""
+    hosts_removed: tuple[str, ...] = ()
+    """Hosts tied then that are no longer in the estate (decommissioned): not freed."""
+    clusters_removed: tuple[str, ...] = ()
+    """Guest clusters of the earlier quarter whose hosts are all gone from the estate: not fixed."""
     notes: tuple[str, ...] = ()
     """What the reader should know about the comparison itself."""
 
@@ -171,16 +179,13 @@ def snapshot(analysis: Analysis, costing: Costing) -> Snapshot:
         cluster_rules={c.name: sorted(c.rules) for c in proven},
         host_rules={labels.get(h.key, h.name): sorted({r for g in h.blockers for r in g.rules})
                     for h in analysis.pinned_hosts},
+        hosts=snapshot_hosts(analysis, costing, labels), cluster_hosts=cluster_hosts(analysis, labels),
     )
 
 
 FILE_KEYS = {"guest_clusters": "faux_clusters"}
 """Snapshot fields kept under another key in the file: version 1 stores the guest clusters as
 'faux_clusters' (their common name), and snapshots of earlier quarters must still be read."""
-OPTIONAL = ("estate", "guests", "servers", "currency", "acceptances", "scope", "not_assessed", "cluster_rules",
-            "host_rules")
-"""Snapshot keys added after version 1 was first written: a snapshot without them is still read."""
-_PERIOD = re.compile(r"^[0-9]{4}-Q[1-4]$")
 
 
 def estate_parts(sources: list[dict[str, Any]]) -> list[str]:
@@ -212,53 +217,6 @@ def snapshot_name(period: str, estate: str) -> str:
     return f"{period}-{estate}.json"
 
 
-def _problem(data: Any) -> str | None:
-    """What is wrong with a parsed snapshot, or None if its fields have the right shapes."""
-    if not isinstance(data, dict) or data.get("kind") != KIND:
-        return "not a reportgen history snapshot"
-    if data.get("version") != VERSION:
-        return f"a history snapshot of another version ({data.get('version')!r})"
-
-    def texts(value: Any) -> bool:
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-    def number(value: Any) -> bool:
-        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-    def rules_by_name(value: Any) -> bool:
-        return value is None or (isinstance(value, dict) and all(isinstance(k, str) and texts(x)
-                                                                 for k, x in value.items()))
-
-    checks: dict[str, Callable[[Any], bool]] = {
-        "period": lambda v: isinstance(v, str) and bool(_PERIOD.match(v)),
-        "generated_at": lambda v: isinstance(v, str),
-        "totals": lambda v: isinstance(v, dict) and all(isinstance(k, str) and number(x) for k, x in v.items()),
-        "faux_clusters": lambda v: isinstance(v, dict) and all(isinstance(k, str) and texts(x) for k, x in v.items()),
-        "pinned_hosts": texts, "pinned_guests": texts,
-        "findings_by_rule": lambda v: isinstance(v, dict) and all(
-            isinstance(k, str) and isinstance(x, int) and not isinstance(x, bool) for k, x in v.items()),
-        "estate": lambda v: isinstance(v, str),
-        "guests": lambda v: isinstance(v, dict) and all(
-            isinstance(k, str) and isinstance(x, dict) and isinstance(x.get("name"), str)
-            and isinstance(x.get("uuid"), str | None) for k, x in v.items()),
-        "servers": texts,
-        "currency": lambda v: isinstance(v, str | None),
-        "scope": lambda v: isinstance(v, str | None),
-        "acceptances": lambda v: v is None or (isinstance(v, list) and all(
-            isinstance(a, dict) and isinstance(a.get("what"), str) and isinstance(a.get("status"), str)
-            for a in v)),
-        "not_assessed": lambda v: v is None or texts(v),
-        "cluster_rules": rules_by_name, "host_rules": rules_by_name,
-    }
-    for key, ok in checks.items():
-        if key not in data:
-            if key not in OPTIONAL:
-                return f"damaged: '{key}' is missing"
-        elif not ok(data[key]):
-            return f"damaged: '{key}' is not what a snapshot holds"
-    return None
-
-
 def read_snapshot(path: Path) -> tuple[Snapshot | None, str | None, str]:
     """(snapshot, its estate or None for an older snapshot, '') or (None, None, what is wrong)."""
     try:
@@ -267,7 +225,7 @@ def read_snapshot(path: Path) -> tuple[Snapshot | None, str | None, str]:
         return None, None, exc.message
     except (ValueError, RecursionError):
         return None, None, "damaged: not valid JSON"
-    problem = _problem(data)
+    problem = snapshot_problem(data)
     if problem is not None:
         return None, None, problem
     stored = {field_name: FILE_KEYS.get(field_name, field_name) for field_name in Snapshot.__dataclass_fields__}
@@ -323,10 +281,23 @@ def compare(current: Snapshot, earlier: list[Snapshot], skipped: list[str] | Non
             clusters_changed=found.clusters_changed, renamed=found.renamed,
             clusters_not_assessed=tuple(c.name for c in found.clusters_unseen), hosts_not_assessed=found.hosts_unseen,
             clusters_first_assessed=tuple(c.name for c in found.clusters_first_assessed),
-            hosts_first_assessed=found.hosts_first_assessed, notes=tuple(notes),
+            hosts_first_assessed=found.hosts_first_assessed, notes=tuple(notes + _removed_notes(found)),
+            hosts_removed=found.hosts_removed, clusters_removed=tuple(c.name for c in found.clusters_removed),
         )
     return History(trend=trend, change=change, skipped=tuple(skipped or ()), problems=problems, folder=folder,
                    estate=estate)
+
+
+def _removed_notes(found: Comparison) -> list[str]:
+    """The quarter-on-quarter page shows its notes: what left the estate is said there, never counted as freed."""
+    said = []
+    if found.hosts_removed:
+        said.append(f"tied host(s) no longer in the estate (removed, e.g. decommissioned), not counted as freed: "
+                    f"{', '.join(found.hosts_removed)}")
+    if found.clusters_removed:
+        said.append(f"guest cluster(s) gone with their hosts, not counted as fixed: "
+                    f"{', '.join(c.name for c in found.clusters_removed)}")
+    return said
 
 
 def snapshot_view(s: Snapshot, estate: str = "", source: str = "") -> AuditView:
@@ -340,8 +311,9 @@ def snapshot_view(s: Snapshot, estate: str = "", source: str = "") -> AuditView:
     anything = sorted(s.findings_by_rule)
     cluster_rules = s.cluster_rules if s.cluster_rules is not None else dict.fromkeys(s.guest_clusters, anything)
     host_rules = s.host_rules if s.host_rules is not None else dict.fromkeys(s.pinned_hosts, anything)
-    clusters = tuple(GuestCluster(name, name, tuple(guest(k) for k in keys), tuple(cluster_rules.get(name, ())))
-                     for name, keys in s.guest_clusters.items())
+    on = s.cluster_hosts or {}
+    clusters = tuple(GuestCluster(name, name, tuple(guest(k) for k in keys), tuple(cluster_rules.get(name, ())),
+                                  tuple(on.get(name, ()))) for name, keys in s.guest_clusters.items())
     return AuditView(
         source=source or s.period, label=s.period, clusters=clusters, tied_hosts=frozenset(s.pinned_hosts),
         guests=tuple(guest(k) for k in sorted({*s.guests, *s.pinned_guests})),
@@ -350,7 +322,7 @@ def snapshot_view(s: Snapshot, estate: str = "", source: str = "") -> AuditView:
         servers=frozenset(s.servers), estate=estate, scope=s.scope or "", vms=counts_from_totals(s.totals),
         vm_total=int(s.totals["vms"]) if "vms" in s.totals else None,
         not_assessed=None if s.not_assessed is None else frozenset(s.not_assessed),
-        host_rules={h: frozenset(rules) for h, rules in host_rules.items()},
+        host_rules={h: frozenset(rules) for h, rules in host_rules.items()}, **view_fields(s.hosts, s.scope),
     )
 
 

@@ -80,6 +80,8 @@ def history_document(history: History) -> dict[str, Any]:
             "hosts_not_assessed": list(change.hosts_not_assessed),
             "guest_clusters_first_assessed": list(change.clusters_first_assessed),
             "hosts_first_assessed": list(change.hosts_first_assessed),
+            "hosts_removed": list(change.hosts_removed),
+            "guest_clusters_removed": list(change.clusters_removed),
             "notes": list(change.notes),
         },
         "unreadable_files": list(history.skipped),

@@ -1,0 +1,38 @@
+"""--history tells a tied host removed from the estate (decommissioned) from a freed one, as compare does."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import jsonschema
+
+from reportgen.schemas import findings_schema
+from tests.rvtools_files import small_estate, write_xlsx
+
+ESX = "VMware ESXi 5.5.0 build-3116895"
+
+
+def test_a_decommissioned_tied_host_is_removed_not_freed(cli, tmp_path: Path) -> None:
+    """Before: 'since 2026-Q1: 1 hosts freed' for a host gone with its guests, and its guest cluster 'fixed'."""
+    from pypdf import PdfReader
+
+    history = tmp_path / "history"
+    q1 = write_xlsx(small_estate(esx=ESX, exported=datetime(2026, 2, 1)), tmp_path / "q1.xlsx")
+    later = small_estate(esx=ESX, exported=datetime(2026, 5, 1))
+    later.hosts = {h: c for h, c in later.hosts.items() if h != "esx01.example.test"}
+    later.guests = [g for g in later.guests if g.host != "esx01.example.test"]
+    later.portgroups = [p for p in later.portgroups if p[0] != "esx01.example.test"]
+    q2 = write_xlsx(later, tmp_path / "q2.xlsx")
+    assert cli(["audit", q1, "--json", tmp_path / "q1.json", "--history", history]).code == 0
+    result = cli(["audit", q2, "--json", tmp_path / "q2.json", "-o", tmp_path / "q2.pdf", "--history", history])
+    assert result.code == 0, result.stderr
+    assert "since 2026-Q1: 0 hosts freed, 0 newly tied; 1 tied hosts removed from the estate (not freed)" in result.stderr
+    document = json.loads((tmp_path / "q2.json").read_text())
+    jsonschema.Draft202012Validator(findings_schema()).validate(document)
+    change = document["history"]["change"]
+    assert change["hosts_freed"] == [] and change["hosts_removed"] == ["esx01.example.test"]
+    assert change["faux_clusters_fixed"] == [] and change["guest_clusters_removed"] == ["sql (2 nodes)"]
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(tmp_path / "q2.pdf").pages)
+    assert "no longer in the estate (removed, e.g. decommissioned), not counted as freed: esx01.example.test" in text
