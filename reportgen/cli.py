@@ -662,7 +662,8 @@ def _acceptance_warnings(judgement: Judgement) -> list[str]:
 def _say_history(history: History, kept: list[str], folder: str, err: TextIO, progress: TerminalProgress) -> None:
     change = history.change
     if change is None:
-        progress.done(f"first quarter recorded in {folder}")
+        progress.done(f"first quarter recorded in {folder}" if history.replaces is None
+                      else f"{history.current.period} recorded again in {folder} (no earlier quarter)")
     else:
         unknown = len(change.clusters_not_assessed) + len(change.hosts_not_assessed)
         progress.done(f"since {change.previous}: {len(change.hosts_freed)} hosts freed, "
@@ -673,3 +674,6 @@ def _say_history(history: History, kept: list[str], folder: str, err: TextIO, pr
     err.writelines(f"reportgen: warning: {printable(f'{folder}/{name}: {problem}')}; ignored\n"
                    for name, problem in history.problems)
     err.writelines(f"reportgen: warning: {printable(note)}\n" for note in kept)
+    from .history_notes import history_warnings
+
+    err.writelines(f"reportgen: warning: {printable(note)}\n" for note in history_warnings(history))

@@ -125,6 +125,10 @@ class History:
     """Where the current quarter is recorded (:func:`record`)."""
     estate: str = ""
     """The estate's identity (:func:`estate_identity`)."""
+    undated: bool = False
+    """No export read has an export date: the quarter is the one of the day the audit ran."""
+    replaces: str | None = None
+    """When the snapshot of this estate and quarter that this run replaces was written; None when there is none."""
 
     @property
     def current(self) -> Snapshot:
@@ -373,7 +377,10 @@ def compare_history(folder: str | Path, analysis: Analysis, costing: Costing) ->
     current = snapshot(analysis, costing)
     estate = estate_identity(analysis)
     earlier, problems = load_history(folder, estate)
-    return compare(current, earlier, [name for name, _ in problems], tuple(problems), str(folder), estate)
+    found = compare(current, earlier, [name for name, _ in problems], tuple(problems), str(folder), estate)
+    same = [s.generated_at for s in earlier if s.period == current.period]
+    undated = all(d is None for d in analysis.estate.sources.column("exported_at").to_pylist())
+    return replace(found, undated=undated, replaces=same[-1] if same else None)
 
 
 def update_history(folder: str | Path, analysis: Analysis, costing: Costing) -> History:
