@@ -271,7 +271,7 @@ def compare(current: Snapshot, earlier: list[Snapshot], skipped: list[str] | Non
     if before:
         prev = before[-1]
         found = compare_views(snapshot_view(prev, estate), snapshot_view(current, estate))
-        notes = list(found.notes)
+        notes = [*found.notes, *(f"the yearly costs are not comparable: {r}" for r in found.cost_differs)]
         if (prev.cluster_rules is None or prev.host_rules is None) and (found.clusters_unseen or found.hosts_unseen):
             notes.append(f"the {prev.period} snapshot does not record which checks found its guest clusters and tied "
                          "its hosts: those not seen now while a check that found anything then is not assessed now are "

@@ -67,3 +67,17 @@ def test_earlier_quarters_under_another_scope_are_named_not_silently_dropped(cli
     assert result.code == 0, result.stderr
     assert ("earlier snapshots of these vCenters or Hyper-V clusters exist with another scope (the whole estate): "
             "they are kept apart and not compared with this audit's scope (excluding host esx04*)") in result.stderr
+
+
+def test_a_quarter_priced_in_another_currency_is_not_compared(cli, tmp_path: Path) -> None:
+    """The quarter-on-quarter change says the two yearly costs are in other currencies, never a plain rise."""
+    history = tmp_path / "history"
+    euros = tmp_path / "eur.toml"
+    euros.write_text('[report]\ncurrency = "EUR"\n', encoding="utf-8")
+    q1 = write_xlsx(small_estate(esx=ESX, exported=datetime(2026, 2, 1)), tmp_path / "q1.xlsx")
+    q2 = write_xlsx(small_estate(esx=ESX, exported=datetime(2026, 5, 1)), tmp_path / "q2.xlsx")
+    assert cli(["audit", q1, "-q", "--json", tmp_path / "q1.json", "--history", history]).code == 0
+    result = cli(["audit", q2, "-q", "--json", tmp_path / "q2.json", "--history", history, "--config", euros])
+    assert result.code == 0, result.stderr
+    notes = json.loads((tmp_path / "q2.json").read_text())["history"]["change"]["notes"]
+    assert "the yearly costs are not comparable: they are in different currencies (GBP then, EUR now)" in notes
