@@ -114,11 +114,12 @@ def in_scope(host: Host, scope: Scope) -> bool | None:
     return not any(found[r] for r in scope.exclude)
 
 
-def uncovered(host: Host, keys: set[str], servers: frozenset[str], scope: Scope, same_scope: bool) -> str | None:
-    """Why the other audit (its host labels, servers and scope) does not cover ``host``; None when it does."""
+def uncovered(host: Host, key: str, keys: set[str], servers: frozenset[str], scope: Scope, same_scope: bool,
+              ) -> str | None:
+    """Why the other audit (its host keys, servers and scope) does not cover ``host``; None when it does."""
     if host.server and servers and host.server not in servers:
         return SERVER_MISSING
-    if host.key in keys or same_scope or in_scope(host, scope):
+    if key in keys or same_scope or in_scope(host, scope):
         return None
     return OUT_OF_SCOPE
 
@@ -159,11 +160,13 @@ def split_views(old: AuditView, new: AuditView) -> Split | None:
     if old.hosts is None or new.hosts is None:
         return None
     same = old.scope_rules == new.scope_rules and old.scope_rules.known
-    old_keys, new_keys = {h.label: h.key for h in old.hosts}, {h.label: h.key for h in new.hosts}
-    old_out = {h.label: r for h in old.hosts
-               if (r := uncovered(h, set(new_keys.values()), new.servers, new.scope_rules, same)) is not None}
-    new_out = {h.label: r for h in new.hosts
-               if (r := uncovered(h, set(old_keys.values()), old.servers, old.scope_rules, same)) is not None}
+    by_label = not all(h.server for h in (*old.hosts, *new.hosts))  # an older file does not say each host's server
+    old_keys = {h.label: h.label if by_label else h.key for h in old.hosts}
+    new_keys = {h.label: h.label if by_label else h.key for h in new.hosts}
+    old_out = {h.label: r for h in old.hosts if (r := uncovered(
+        h, old_keys[h.label], set(new_keys.values()), new.servers, new.scope_rules, same)) is not None}
+    new_out = {h.label: r for h in new.hosts if (r := uncovered(
+        h, new_keys[h.label], set(old_keys.values()), old.servers, old.scope_rules, same)) is not None}
     names = {**old.server_names, **new.server_names}
     apart = (*aparts("old", old.hosts, old_out, {c.name: c.hosts for c in old.clusters}, names),
              *aparts("new", new.hosts, new_out, {c.name: c.hosts for c in new.clusters}, names))
@@ -202,8 +205,9 @@ def cover_notes(old: AuditView, new: AuditView, split: Split | None) -> list[str
         return notes
     if not old.scope_rules.known or not new.scope_rules.known:
         which = old.source if not old.scope_rules.known else new.source
-        notes.append(f"{which} does not record its scope (an older findings JSON): hosts in one audit only are "
-                     "listed apart, as the comparison could not tell whether they were removed or out of its scope")
+        notes.append(f"{which} does not record its scope (an older findings JSON): hosts of the other audit "
+                     "that it does not list are listed apart, as the comparison could not tell whether they were "
+                     "outside its scope")
     elif old.scope != new.scope:
         notes.append(f"the audits cover different parts of the estate ({old.scope or 'all of it'}; "
                      f"{new.scope or 'all of it'}): what only one of them covers is listed apart, and the yearly "

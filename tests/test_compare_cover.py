@@ -200,3 +200,19 @@ def test_a_findings_json_without_scope_or_acceptances_is_not_taken_as_whole_or_e
     assert document["acceptances"]["changed"] == [] and "absent" not in result.stdout
     assert any("older.json does not record its accepted exceptions" in n for n in document["notes"])
     assert not any("different parts of the estate (all of it" in n for n in document["notes"])
+
+
+def test_hosts_of_an_older_findings_json_without_their_server_are_matched_by_name(cli, tmp_path: Path) -> None:
+    """An older findings JSON does not say each host's export: its hosts are the same hosts by name, never all
+    'removed from the estate'."""
+    old = audit(cli, tmp_path, "old", small_estate())
+    document = json.loads(old.read_text())
+    for h in document["hosts"]:
+        for key in ("source", "label", "annual_cost"):
+            h.pop(key, None)
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(document), encoding="utf-8")
+    compared, result = compare(cli, tmp_path, older, audit(cli, tmp_path, "new", small_estate(exported=LATER)))
+    assert compared["hosts"]["removed"] == [] and compared["hosts"]["added"] == []
+    assert compared["not_compared"] == [] and compared["guest_clusters"]["removed"] == []
+    assert compared["unchanged"] is True, result.stdout
