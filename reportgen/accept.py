@@ -30,6 +30,8 @@ MATCH_KEYS = ("guests", "guest", "host", "cluster", "rule", "cause", "vcenter")
 SIGN_OFF_KEYS = ("reason", "owner", "approved_by", "expires")
 OTHER_KEYS = ("ticket", "ids")
 _HEADER = re.compile(r"^\s*\[\[\s*accept\s*\]\]")
+_CLUSTER_ID = re.compile(r"[gs]c-[0-9*?]+", re.IGNORECASE)
+"""A guest cluster's id as the outputs print it (GC-004, SC-001): numbered afresh by every audit."""
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,12 @@ def _entry(table: object, position: int, starts: list[tuple[int, str]], where: s
     if isinstance(expires, dt.datetime) or not isinstance(expires, dt.date):
         raise refuse(f"key 'expires' must be a TOML date such as 2027-03-31 (without quotes), got {_shown(expires)}")
     values["expires"] = expires
+    cause = values.get("cause")
+    if isinstance(cause, str) and _CLUSTER_ID.fullmatch(cause):
+        raise refuse(f"key 'cause' names the guest cluster id {cause}, and every audit numbers its guest clusters "
+                     "afresh: next quarter the id may be another cluster",
+                     "name it by its members, guests = [\"node1\", \"node2\"] (as 'reportgen accept-template' "
+                     "writes it, with their ids), or by its name as the report prints it, cause = \"sql (2 nodes)\"")
     ids = values.get("ids", ())
     assert isinstance(ids, tuple)
     if ids:

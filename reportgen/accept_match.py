@@ -339,7 +339,7 @@ def _finding_subject(f: Finding, guests: dict[str, _Guest], membership: dict[str
     cluster = cluster or (guest.cluster if guest else None)
     causes = _cause_names(f.cause, reveal)
     if guest_cluster is not None and f.cause is None:
-        causes = (reveal(guest_cluster.name), guest_cluster.id)
+        causes = (reveal(guest_cluster.name),)  # never its id: ids are numbered afresh by each audit
     members = tuple(guests[g.key] for g in guest_cluster.guests if g.key in guests) if guest_cluster else None
     places = {p for p in (guest.place if guest else None, host_place) if p is not None}
     return _Subject((guest,) if guest else (), members, (host,) if host else (), (cluster,) if cluster else (),
@@ -359,7 +359,7 @@ def _cluster_subject(c: GuestClusterResult, guests: dict[str, _Guest], reveal: C
     members = tuple(guests[g.key] for g in c.guests if g.key in guests)
     places = {g.place for g in members if g.place is not None}
     return _Subject(members, members, tuple(reveal(h) for h in c.hosts), tuple(reveal(x) for x in c.clusters),
-                    c.rules, (reveal(c.name), c.id), tuple(sorted(places)))
+                    c.rules, (reveal(c.name),), tuple(sorted(places)))
 
 
 def _match(entry: AcceptEntry, s: _Subject, renamed: dict[tuple[str, str], None]) -> bool:
@@ -382,7 +382,7 @@ def _match(entry: AcceptEntry, s: _Subject, renamed: dict[tuple[str, str], None]
         if pattern is not None and not _all(pattern, values, short):
             return False
     if entry.cause is not None and not any(matches(entry.cause, c) for c in s.causes):
-        return False  # one cause by any of its names: a port group or its switch, a guest cluster or its id
+        return False  # one cause by any of its names: a port group or its switch, a guest cluster's name
     renamed.update(dict.fromkeys(names))
     return True
 
