@@ -1,9 +1,9 @@
 """``reportgen accept-template``: a first accept file written from a findings JSON, for the admin to prune and fill.
 
 One commented entry for every open guest cluster and every tied guest outside one, each with its
-members' names and identities (VM UUID, else vCenter + VM ID), empty ``reason``, ``owner`` and ``approved_by`` (an audit refuses the
-file until they are filled in) and an expiry one year after the audit. Open findings that ``--fail-on``
-counts and those entries do not cover get one too: per guest that ties no host on its own, per host,
+members' names and identities (VM UUID, else vCenter + VM ID), empty ``reason``, ``owner`` and ``approved_by`` (an audit
+refuses the file until they are filled in) and an expiry one year after the export, or after today when the export
+is older. Open findings that ``--fail-on`` counts and those entries do not cover get one too: per guest that ties no host on its own, per host,
 and per rule for a finding that names neither, so that a file filled in as drafted accepts everything open.
 Where another vCenter (or Hyper-V cluster) has a host or guest of the same name, an entry also says its
 ``vcenter``, so that it accepts only what it was drafted for.
@@ -100,10 +100,12 @@ def a_year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-def template(document: dict[str, Any], source: str = "findings.json") -> str:
-    """The accept file's text."""
+def template(document: dict[str, Any], source: str = "findings.json", today: dt.date | None = None) -> str:
+    """The accept file's text. Its expiries are a year after the export, or after ``today`` (UTC) when the
+    export is older: an entry is never drafted already expired, or expiring soon, on the day it is signed."""
     day = audit_day(document)
-    expires = a_year_after(day)
+    today = today or dt.datetime.now(dt.UTC).date()
+    expires = a_year_after(max(day, today))
     currency = document.get("cost", {}).get("currency", "")
     costs = document.get("cost", {})
     owners: dict[str, str] = {}
@@ -146,13 +148,22 @@ def template(document: dict[str, Any], source: str = "findings.json") -> str:
             blocks.append(_entry(what, f"guest = {_text(literal(g['name']))}{where}", [_identity(g)], who, expires))
     blocks += _other_findings(document, in_clusters | seen, expires, places)
     head = (f"# Accepted exceptions, drafted by 'reportgen accept-template' from {_one_line(Path(source).name)}\n"
-            f"# (audit of {day}). Delete the entries that are to be fixed rather than accepted; for each one\n"
-            "# kept, fill in reason, owner and approved_by (an audit refuses the file until then) and check\n"
-            "# the expiry. 'ids' keep an entry matching a guest renamed later. Use it with\n"
-            "# 'reportgen audit … --accept accept.toml'.\n")
+            f"# (export of {day}).{_drafted_from(day, today)}\n"
+            "# Delete the entries that are to be fixed rather than accepted; for each one kept, fill in reason,\n"
+            "# owner and approved_by (an audit refuses the file until then) and check the expiry. 'ids' keep an\n"
+            "# entry matching a guest renamed later. Use it with 'reportgen audit … --accept accept.toml'.\n")
     if not blocks:
         return head + "\n# Nothing is open: no guest cluster, tied guest or other finding to accept.\n"
     return head + "\n" + "\n".join(blocks)
+
+
+def _drafted_from(day: dt.date, today: dt.date) -> str:
+    """Why the expiries are a year after today rather than after the export, when they are."""
+    if today <= day:
+        return ""
+    return (f"\n# The export is {(today - day).days} days old: the expiries are drafted one year from today, {today},\n"
+            "# not from the export, so that none is already past or close when it is signed. Export again\n"
+            "# before signing if the estate may have changed.")
 
 
 def _one_line(text: str) -> str:

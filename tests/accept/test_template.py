@@ -49,7 +49,8 @@ def test_one_entry_per_open_guest_cluster_and_tied_guest(cli, sample_json: Path,
     members = {g["name"]: f"uuid:{g['uuid']}" for c in document["faux_clusters"] for g in c["guests"]}
     assert all(e["ids"] == [members[n] for n in e["guests"]] for e in clusters)
     assert all(e["reason"] == e["owner"] == e["approved_by"] == "" for e in entries)
-    assert {e["expires"] for e in entries} == {dt.date(2026, 6, 2)}  # the sample was exported on 2025-06-02
+    # the sample was exported on 2025-06-02: more than a year ago, so a year from today, never already past
+    assert {e["expires"] for e in entries} == {a_year_after(dt.datetime.now(dt.UTC).date())}
     assert "# GC-001 " in result.stdout and "owner in the export: team-dba" in result.stdout
 
 
@@ -59,7 +60,8 @@ def test_the_audit_refuses_it_until_filled_in_then_everything_tied_is_accepted(c
     assert cli(["accept-template", sample_json, "-o", accept]).code == 0
     args = ["audit", SAMPLE, "--json", tmp_path / "f.json", "--accept", accept, "--fail-on", "low"]
     refused = cli(args)
-    assert refused.code == 2 and "entry 1 (line 8: guests = [" in refused.stderr and "key 'reason' is empty" \
+    line = accept.read_text().splitlines().index("[[accept]]") + 1
+    assert refused.code == 2 and f"entry 1 (line {line}: guests = [" in refused.stderr and "key 'reason' is empty" \
         in refused.stderr
     accept.write_text(fill(accept.read_text()))
     result = cli(args)
@@ -136,8 +138,43 @@ def test_a_finding_naming_no_guest_or_host_is_drafted_by_its_rule_with_a_warning
                 "hosts": [], "estate": {"sources": []},
                 "findings": [{"rule": "VMW-24", "severity": "medium", "guest": None, "host": None, "timing": "now",
                               "accepted": None, "evidence": "vCluster 'C1': DRS enabled = False"}]}
-    text = template(document)
+    text = template(document, today=dt.date(2026, 1, 10))
     assert "# VMW-24 (medium): vCluster 'C1': DRS enabled = False" in text
     assert "accepts the rule wherever it occurs" in text
     (entry,) = tomllib.loads(text)["accept"]
     assert entry["rule"] == "VMW-24" and "ids" not in entry and entry["expires"] == dt.date(2027, 1, 10)
+
+
+def _dated(exported: str) -> dict[str, object]:
+    return {"schema_version": 1, "generated_at": "2026-12-07T03:00:00+00:00", "faux_clusters": [], "hosts": [],
+            "estate": {"sources": [{"exported_at": exported}]},
+            "findings": [{"rule": "VMW-24", "severity": "medium", "guest": None, "host": None, "timing": "now",
+                          "accepted": None, "evidence": "vCluster 'C1': DRS enabled = False"}]}
+
+
+def test_an_old_export_drafts_expiries_a_year_from_today_and_says_why() -> None:
+    """Before: the expiry was a year after the export, so an export 586 days old drafted entries already expired
+    on the day they were signed, and the first audit of a current export failed on every one."""
+    from reportgen.accept_template import template
+
+    text = template(_dated("2025-04-30T10:00:00"), today=dt.date(2026, 12, 7))  # type: ignore[arg-type]
+    assert tomllib.loads(text)["accept"][0]["expires"] == dt.date(2027, 12, 7)
+    assert "# (export of 2025-04-30)." in text
+    assert "# The export is 586 days old: the expiries are drafted one year from today, 2026-12-07," in text
+
+
+def test_a_current_export_drafts_expiries_a_year_after_the_export() -> None:
+    from reportgen.accept_template import template
+
+    text = template(_dated("2026-12-01T10:00:00"), today=dt.date(2026, 12, 7))  # type: ignore[arg-type]
+    assert tomllib.loads(text)["accept"][0]["expires"] == dt.date(2027, 12, 7)
+    text = template(_dated("2026-12-07T10:00:00"), today=dt.date(2026, 12, 1))  # type: ignore[arg-type]
+    assert tomllib.loads(text)["accept"][0]["expires"] == dt.date(2027, 12, 7)
+    assert "days old" not in text
+
+
+def test_the_cli_never_drafts_an_expiry_already_past(cli, sample_json: Path) -> None:
+    result = cli(["accept-template", sample_json])
+    today = dt.datetime.now(dt.UTC).date()
+    assert all(e["expires"] > today for e in tomllib.loads(result.stdout)["accept"])
+    assert f"the expiries are drafted one year from today, {today}" in result.stdout
