@@ -20,8 +20,8 @@ from typing import Literal
 
 from .errors import ConfigError
 
-Status = Literal["active", "due", "expired", "stale"]
-STATUSES: tuple[Status, ...] = ("expired", "due", "stale", "active")
+Status = Literal["active", "due", "expired", "stale", "changed", "not-assessed"]
+STATUSES: tuple[Status, ...] = ("expired", "changed", "due", "not-assessed", "stale", "active")
 """In the order the sign-off section lists them: what needs a decision first."""
 DUE_DAYS = 90
 """An acceptance that expires within this many days of the audit is due for review."""

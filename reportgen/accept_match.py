@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from .accept import AcceptEntry, AcceptFile, Status, is_literal, matches
 from .accept_cost import HeldOpen, find_held_open, split_cost
+from .accept_keys import Guest, Subject, match
 from .analysis import Analysis, GuestClusterResult
 from .causes import RuleCause
 from .cost import Costing
@@ -58,6 +59,8 @@ class EntryResult:
     gives no ``vcenter`` to say which it was signed off for: it accepts none of them."""
     ambiguous_kind: str = ""
     """What those things are: 'hosts', 'guests', 'guest clusters', 'clusters' or 'causes'."""
+    why: tuple[str, ...] = ()
+    """Why an entry that matches nothing is *changed* or *not-assessed* (see :mod:`~reportgen.accept_unmatched`)."""
 
     @property
     def matched(self) -> int:
@@ -91,32 +94,6 @@ class Judgement:
     def split_cost(self, costing: Costing) -> tuple[float, float]:
         """(open, accepted) yearly cost in whole units (see :mod:`~reportgen.accept_cost`)."""
         return split_cost(self.clusters, self.guests, costing)
-
-
-@dataclass(frozen=True)
-class _Guest:
-    key: str
-    name: str
-    ids: frozenset[str]
-    host: str | None
-    cluster: str | None
-    place: int | None = None
-    """Its export's source id: the vCenter or Hyper-V cluster it is in."""
-
-
-@dataclass(frozen=True)
-class _Subject:
-    """A finding or a guest cluster, by the names entries are written with."""
-
-    guests: tuple[_Guest, ...]
-    members: tuple[_Guest, ...] | None
-    hosts: tuple[str, ...]
-    clusters: tuple[str, ...]
-    rules: tuple[str, ...]
-    causes: tuple[str, ...]
-    """The names of its one cause (any of them matches)."""
-    places: tuple[int, ...] = ()
-    """Source ids of the exports its guests and host come from (their vCenters)."""
 
 
 def _same(text: str) -> str:
@@ -162,9 +139,9 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
         renamed: dict[tuple[str, str], None] = {}
         scope = _entry_places(entry, places, guests)
         hit_findings = [i for i, s in enumerate(finding_subjects)
-                        if _within(s, scope) and _match(entry, s, renamed)]
+                        if _within(s, scope) and match(entry, s, renamed)]
         hit_clusters = [c.id for c, s in zip(analysis.guest_clusters, cluster_subjects)
-                        if _within(s, scope) and _match(entry, s, renamed)]
+                        if _within(s, scope) and match(entry, s, renamed)]
         kind, ambiguous = _ambiguity(entry, [*(finding_subjects[i] for i in hit_findings),
                                             *(s for c, s in zip(analysis.guest_clusters, cluster_subjects)
                                               if c.id in hit_clusters)], places) if scope is None else ("", ())
@@ -192,11 +169,30 @@ def judge(accept: AcceptFile, analysis: Analysis, costing: Costing, as_of: dt.da
                           analysis.guest_names)
     results = [replace(r, held_open=tuple(held[c] for c in hits if c in held))
                for r, hits in zip(results, entry_clusters, strict=True)]
+    results = _explain(results, analysis, guests, reveal)
     held_members = {g.key for c in analysis.guest_clusters if c.id in held for g in c.guests}
     guests_accepted = {k: v for k, v in _accepted_guests(analysis.findings, finding_accepted).items()
                        if k not in held_members}
     return Judgement(accept.path, as_of, tuple(results), tuple(finding_accepted),
                      {c: a for c, a in cluster_accepted.items() if c not in held}, guests_accepted)
+
+
+def _explain(results: list[EntryResult], analysis: Analysis, guests: dict[str, Guest],
+             reveal: Callable[[str], str]) -> list[EntryResult]:
+    """Each entry that matches nothing told apart: stale, changed or not assessed."""
+    from .accept_unmatched import unmatched_status, what_is_present
+    from .rules import CATALOGUE
+
+    present = what_is_present(analysis, {k: (g.name, g.ids) for k, g in guests.items()}, reveal)
+    missing = {c.rule: c.reason for c in analysis.coverage if c.status == "not-assessed"
+               and not (c.rule in CATALOGUE and CATALOGUE[c.rule].cannot_assess)}
+    explained = []
+    for r in results:
+        if not r.matched:
+            status, why = unmatched_status(r.entry, present, missing)
+            r = replace(r, status=status, why=why)
+        explained.append(r)
+    return explained
 
 
 @dataclass(frozen=True)
@@ -219,7 +215,7 @@ def _places(estate: Estate, reveal: Callable[[str], str]) -> dict[int, _Place]:
     return result
 
 
-def _entry_places(entry: AcceptEntry, places: dict[int, _Place], guests: dict[str, _Guest]) -> frozenset[int] | None:
+def _entry_places(entry: AcceptEntry, places: dict[int, _Place], guests: dict[str, Guest]) -> frozenset[int] | None:
     """The exports an entry is kept to: those its ``vcenter`` names, else those holding the guests its ``ids``
     identify (an entry drafted before it had a ``vcenter``); None when nothing keeps it to any."""
     if entry.vcenter is not None:
@@ -229,7 +225,7 @@ def _entry_places(entry: AcceptEntry, places: dict[int, _Place], guests: dict[st
     return found or None
 
 
-def _within(s: _Subject, scope: frozenset[int] | None) -> bool:
+def _within(s: Subject, scope: frozenset[int] | None) -> bool:
     return scope is None or (bool(s.places) and all(p in scope for p in s.places))
 
 
@@ -237,7 +233,7 @@ _KINDS = (("host", "hosts"), ("guest", "guests"), ("guests", "guest clusters"), 
           ("cause", "causes"))
 
 
-def _ambiguity(entry: AcceptEntry, hits: Sequence[_Subject], places: dict[int, _Place]) -> tuple[str, tuple[str, ...]]:
+def _ambiguity(entry: AcceptEntry, hits: Sequence[Subject], places: dict[int, _Place]) -> tuple[str, tuple[str, ...]]:
     """(kind, labels) of the same-named things of several vCenters that an entry naming one thing by its name
     (no ``*`` or ``?``) fits; ('', ()) when it fits things of one vCenter only, or names things by a pattern."""
     if len({places[p].identity for s in hits for p in s.places if p in places}) < 2:
@@ -253,7 +249,7 @@ def _ambiguity(entry: AcceptEntry, hits: Sequence[_Subject], places: dict[int, _
     return "", ()
 
 
-def _named(key: str, s: _Subject, patterns: Sequence[str]) -> str:
+def _named(key: str, s: Subject, patterns: Sequence[str]) -> str:
     """The name of what a subject's ``key`` is (the first that fits the entry's pattern)."""
     values: Sequence[str] = {"host": s.hosts, "guest": [g.name for g in s.guests], "cluster": s.clusters,
                              "cause": s.causes[:1], "guests": [", ".join(g.name for g in s.members or ())]}[key]
@@ -293,7 +289,7 @@ def _accepted_guests(findings: Sequence[Finding], accepted: Sequence[Accepted | 
     return {k: v for k, v in result.items() if k not in open_guests}
 
 
-def _guests(analysis: Analysis, reveal: Callable[[str], str]) -> dict[str, _Guest]:
+def _guests(analysis: Analysis, reveal: Callable[[str], str]) -> dict[str, Guest]:
     table = analysis.estate.guests
     columns = [table.column(c).to_pylist() for c in ("guest_key", "name", "host_key", "cluster", "vm_uuid", "source_id")]
     result = {}
@@ -302,7 +298,7 @@ def _guests(analysis: Analysis, reveal: Callable[[str], str]) -> dict[str, _Gues
         ids = {real_key.casefold()}
         if uuid:
             ids.add(f"uuid:{reveal(uuid)}".casefold())
-        result[key] = _Guest(key, reveal(name or key), frozenset(ids),
+        result[key] = Guest(key, reveal(name or key), frozenset(ids),
                              reveal(analysis.host_names[host]) if host in analysis.host_names else None,
                              reveal(cluster) if cluster else None, source)
     return result
@@ -328,10 +324,10 @@ def _cause_names(cause: RuleCause | None, reveal: Callable[[str], str]) -> tuple
     return ()
 
 
-def _finding_subject(f: Finding, guests: dict[str, _Guest], membership: dict[str, GuestClusterResult],
+def _finding_subject(f: Finding, guests: dict[str, Guest], membership: dict[str, GuestClusterResult],
                      clusters: dict[str, GuestClusterResult], host_names: dict[str, str],
                      host_cluster: dict[str, str | None], reveal: Callable[[str], str],
-                     host_place: int | None = None) -> _Subject:
+                     host_place: int | None = None) -> Subject:
     guest = guests.get(f.guest_key) if f.guest_key else None
     guest_cluster = membership.get(f.guest_key) if f.guest_key else None
     host = host_names.get(f.host_key) if f.host_key else (guest.host if guest else None)
@@ -342,11 +338,11 @@ def _finding_subject(f: Finding, guests: dict[str, _Guest], membership: dict[str
         causes = (reveal(guest_cluster.name),)  # never its id: ids are numbered afresh by each audit
     members = tuple(guests[g.key] for g in guest_cluster.guests if g.key in guests) if guest_cluster else None
     places = {p for p in (guest.place if guest else None, host_place) if p is not None}
-    return _Subject((guest,) if guest else (), members, (host,) if host else (), (cluster,) if cluster else (),
+    return Subject((guest,) if guest else (), members, (host,) if host else (), (cluster,) if cluster else (),
                     (f.rule,), causes, tuple(sorted(places)))
 
 
-def _of_cluster(s: _Subject, cause: RuleCause | None, homes: dict[str, tuple[str, int]]) -> _Subject:
+def _of_cluster(s: Subject, cause: RuleCause | None, homes: dict[str, tuple[str, int]]) -> Subject:
     """A finding on a vSphere cluster's settings (VMW-24, VMW-25: no guest, no host) is matched by that cluster's
     name and kept to its vCenter, like a finding on one of its hosts."""
     if cause is None or cause.kind != "cluster" or cause.identity not in homes or s.guests or s.hosts:
@@ -355,63 +351,8 @@ def _of_cluster(s: _Subject, cause: RuleCause | None, homes: dict[str, tuple[str
     return replace(s, clusters=(name,), places=(source,))
 
 
-def _cluster_subject(c: GuestClusterResult, guests: dict[str, _Guest], reveal: Callable[[str], str]) -> _Subject:
+def _cluster_subject(c: GuestClusterResult, guests: dict[str, Guest], reveal: Callable[[str], str]) -> Subject:
     members = tuple(guests[g.key] for g in c.guests if g.key in guests)
     places = {g.place for g in members if g.place is not None}
-    return _Subject(members, members, tuple(reveal(h) for h in c.hosts), tuple(reveal(x) for x in c.clusters),
+    return Subject(members, members, tuple(reveal(h) for h in c.hosts), tuple(reveal(x) for x in c.clusters),
                     c.rules, (reveal(c.name),), tuple(sorted(places)))
-
-
-def _match(entry: AcceptEntry, s: _Subject, renamed: dict[tuple[str, str], None]) -> bool:
-    """Whether every match key ``entry`` gives holds for ``s``; notes renamed guests it matched."""
-    names: list[tuple[str, str]] = []
-    if entry.guests and (s.members is None or not _members(entry, s.members, names)):
-        return False
-    if entry.guest is not None:
-        ident = entry.ids[0].casefold() if entry.ids else None
-        if not s.guests:
-            return False
-        for g in s.guests:
-            if matches(entry.guest, g.name):
-                continue
-            if ident is None or ident not in g.ids:
-                return False
-            names.append((entry.guest, g.name))
-    checks = ((entry.host, s.hosts, True), (entry.cluster, s.clusters, False), (entry.rule, s.rules, False))
-    for pattern, values, short in checks:
-        if pattern is not None and not _all(pattern, values, short):
-            return False
-    if entry.cause is not None and not any(matches(entry.cause, c) for c in s.causes):
-        return False  # one cause by any of its names: a port group or its switch, a guest cluster's name
-    renamed.update(dict.fromkeys(names))
-    return True
-
-
-def _all(pattern: str, values: Sequence[str], short: bool) -> bool:
-    """Values given, and each matches (a host by its name as exported or its short name)."""
-    if not values:
-        return False
-    return all(matches(pattern, v) or (short and matches(pattern, v.split(".")[0])) for v in values)
-
-
-def _members(entry: AcceptEntry, members: Sequence[_Guest], renamed: list[tuple[str, str]]) -> bool:
-    """Whether the guest cluster's members are exactly the entry's guests (by identity, else by name)."""
-    if len(members) != len(entry.guests):
-        return False
-    left = list(members)
-    ids: list[str | None] = [i.casefold() for i in entry.ids] or [None] * len(entry.guests)
-    pending = []
-    for name, ident in zip(entry.guests, ids):
-        found = next((g for g in left if ident is not None and ident in g.ids), None)
-        if found is None:
-            pending.append(name)
-            continue
-        left.remove(found)
-        if not matches(name, found.name):
-            renamed.append((name, found.name))
-    for name in pending:
-        found = next((g for g in left if matches(name, g.name)), None)
-        if found is None:
-            return False
-        left.remove(found)
-    return True

@@ -68,7 +68,8 @@ def _accepted(a: Accepted, r: Redactor, tickets: dict[int, str | None]) -> Accep
 
 
 def _result(e: EntryResult, r: Redactor) -> EntryResult:
-    return replace(e, entry=_entry(e.entry, r),
+    why = e.why if e.status != "changed" else ("what it names has changed (the names are withheld: redacted report)",)
+    return replace(e, entry=_entry(e.entry, r), why=why,
                    renamed=tuple((_name(r, "guest", old), r.value("guest", new)) for old, new in e.renamed))
 
 

@@ -656,6 +656,10 @@ def _acceptance_warnings(judgement: Judgement) -> list[str]:
                         f"until it says which, e.g. vcenter = \"{choose}\"")
         if e.status in ("expired", "stale"):
             said.append(f"{entry} {f'expired on {e.entry.expires}' if e.status == 'expired' else 'matches nothing'}")
+        elif e.status == "changed":
+            said.append(f"{entry} is changed, it accepts nothing until signed off again: {'; '.join(e.why)}")
+        elif e.status == "not-assessed":
+            said.append(f"{entry} matches nothing, but is not assessed (keep it): {'; '.join(e.why)}")
     return said
 
 

@@ -13,10 +13,10 @@ from .report.pack_model import PackAcceptance
 
 
 def pack_acceptances(judgement: Judgement) -> list[tuple[str, PackAcceptance]]:
-    """(owner, acceptance) of every entry: expired and due first, then stale, then active (file order within)."""
+    """(owner, acceptance) of every entry in :data:`~reportgen.accept.STATUSES` order (file order within)."""
     results = sorted(judgement.entries, key=lambda r: STATUSES.index(r.status))
     return [(r.entry.owner, PackAcceptance(r.entry.what, r.entry.expires.isoformat(), r.entry.reason, r.status,
-                                           r.entry.approved_by))
+                                           r.entry.approved_by, r.why))
             for r in results]
 
 

@@ -32,6 +32,7 @@ def _entry(result: EntryResult) -> dict[str, Any]:
         "held_open": [{"guest_cluster": h.cluster, "open_findings": [{"guest": g, "rule": r} for g, r in h.open_findings]}
                       for h in result.held_open],
         "ambiguous": list(result.ambiguous),
+        "why": list(result.why),
     }
 
 

@@ -121,6 +121,7 @@ def _exceptions(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
         status = a["status"] if not both else (  # it accepts none of what its names fit
             f"{a['status']}; ambiguous: fits {_join(both)} (different vCenters): "
             f"accepts {'neither' if len(both) == 2 else 'none of them'} until a vcenter key says which")
+        status = "; ".join((status, *a.get("why", ())))
         yield (a["entry"], a["line"], a["what"], status, a["expires"], a["owner"], a["approved_by"],
                a["reason"], a["ticket"], a["matched_findings"], a["matched_guest_clusters"], renamed or None,
                a["annual_cost"])

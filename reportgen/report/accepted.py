@@ -19,6 +19,8 @@ STATUS_TEXT = {
     "expired": "expired: accepts nothing until renewed",
     "due": "due for review",
     "stale": "matches nothing: remove",
+    "changed": "what it names has changed: review and sign off again",
+    "not-assessed": "not assessed: keep it",
     "active": "active",
 }
 
@@ -46,6 +48,8 @@ class ExceptionRow:
     """Earlier entries that accept some of what this one matches (they are shown as accepting it)."""
     held_open: tuple[str, ...] = ()
     """'guest cluster X stays open: g's RULE is open' for each guest cluster it accepts whose cost stays open."""
+    why: tuple[str, ...] = ()
+    """Why an entry that matches nothing is changed or not assessed."""
     ambiguous: str = ""
     """'ambiguous: names 2 hosts of different vCenters (…); accepts neither until a vcenter key says which'."""
 
@@ -55,7 +59,7 @@ class AcceptanceView:
     path: str
     as_of: str
     rows: tuple[ExceptionRow, ...]
-    """Expired and due first, then stale, then active; in file order within each."""
+    """In :data:`~reportgen.accept.STATUSES` order (expired, changed and due first); in file order within each."""
     counts: tuple[tuple[str, int], ...]
     """(status, entries) in :data:`~reportgen.accept.STATUSES` order, statuses with none left out."""
     open_findings: int
@@ -81,7 +85,7 @@ def acceptance_view(judgement: Judgement, analysis: Analysis, costing: Costing) 
             annual_cost=r.annual_cost,
             renamed=tuple(f"{old} → {new}" for old, new in r.renamed),
             accepted_first_by=r.accepted_first_by,
-            held_open=tuple(_held_text(h) for h in r.held_open),
+            held_open=tuple(_held_text(h) for h in r.held_open), why=r.why,
             ambiguous=(f"ambiguous: {r.ambiguity}; accepts {'neither' if len(r.ambiguous) == 2 else 'none of them'} "
                        "until a vcenter key says which") if r.ambiguous else "",
         )

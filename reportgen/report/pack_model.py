@@ -75,8 +75,12 @@ class PackAcceptance:
     expires: str | None
     reason: str
     status: str
-    """'active', 'due' (expires within 90 days), 'expired' (accepts nothing) or 'stale' (matches nothing)."""
+    """'active', 'due' (expires within 90 days), 'expired' (accepts nothing), 'stale' (matches nothing: what it names
+    is gone), 'changed' (what it names has changed: it accepts nothing) or 'not-assessed' (the checks that could
+    match it did not run)."""
     approved_by: str
+    why: tuple[str, ...] = ()
+    """Why it is changed or not assessed."""
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,12 @@ def test_guests_does_not_accept_a_cluster_with_other_members(export: Path, membe
     result = audit(export, entry(f"guests = {members}"))
     assert result.acceptance is not None
     assert not accepted(result) and not result.acceptance.clusters
-    assert result.acceptance.entries[0].status == "stale"
+    # the guest cluster it names is there with other members: changed (sign it off again), never "remove it"
+    assert result.acceptance.entries[0].status == "changed"
+    assert {"guest cluster sql (2 nodes) now also has sql02: review it and sign it off again as it is",
+            "guest cluster sql (2 nodes) no longer has sql03: review it and sign it off again as it is",
+            "guest cluster sql (2 nodes) now also has sql02 and no longer has fs01: review it and sign it off again "
+            "as it is"} & set(result.acceptance.entries[0].why)
 
 
 def test_guest_pattern_accepts_each_guest_it_names_and_clusters_whose_members_all_match(export: Path) -> None:
@@ -173,7 +178,9 @@ def test_a_renamed_guest_stays_accepted_by_identity(tmp_path: Path) -> None:
     single = audit(export, entry(f'guest = "sql01"\nids = ["{key}"]'))
     assert single.acceptance is not None and single.acceptance.entries[0].renamed == (("sql01", "sql01-new"),)
     by_name = audit(export, entry('guests = ["sql01", "sql02"]'))
-    assert by_name.acceptance is not None and by_name.acceptance.entries[0].status == "stale"
+    assert by_name.acceptance is not None and by_name.acceptance.entries[0].status == "changed"
+    assert by_name.acceptance.entries[0].why == ("guest cluster sql01-new + sql02 now also has sql01-new and no longer "
+                                                 "has sql01: review it and sign it off again as it is",)
 
 
 def test_under_redact_entries_match_the_real_names_and_show_none(export: Path) -> None:
