@@ -66,6 +66,10 @@ class AcceptanceView:
     accepted_findings: int
     open_severe: int
     """Open findings at high or critical severity that tie a guest."""
+    hygiene_open: int
+    """Hygiene findings (they tie no host) left out of the counts above, open ..."""
+    hygiene_accepted: int
+    """... and accepted: the JSON's and the workbook's findings hold them too."""
     accepted_cost: float
     """Yearly cost of what is accepted: still paid (whole currency units)."""
     open_cost: float
@@ -100,6 +104,9 @@ def acceptance_view(judgement: Judgement, analysis: Analysis, costing: Costing) 
         open_findings=sum(1 for _, a in tying if a is None),
         accepted_findings=sum(1 for _, a in tying if a is not None),
         open_severe=sum(1 for f, a in tying if a is None and f.severity >= Severity.HIGH),
+        hygiene_open=sum(1 for f, a in zip(analysis.findings, judgement.findings) if f.timing == "hygiene" and a is None),
+        hygiene_accepted=sum(1 for f, a in zip(analysis.findings, judgement.findings)
+                             if f.timing == "hygiene" and a is not None),
         accepted_cost=accepted_cost, open_cost=open_cost,
         total_cost=costing.annual_total,
         accepted_guests=frozenset(analysis.guest_label(k) for k in judgement.guests),
