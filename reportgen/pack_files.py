@@ -45,7 +45,7 @@ def stage_packs(audit: Audit, folder: str, staging: Staging,
            **{f"--owner-packs {p.file_name}": str(place / p.file_name) for p in packs}})
     staging.make_folder(place)
     staging.write(place / OWNERS_CSV, lambda to: write_owners_csv(packs, to))
-    shared = brand(audit.analysis)
+    shared = brand(audit.analysis, statuses_as_of=judged.as_of if judged else None)
     return [(PackModel(shared, p), staging.reserve(place / p.file_name)) for p in packs]
 
 

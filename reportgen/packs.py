@@ -153,14 +153,17 @@ def _fix(action: Action, unit_hosts: dict[str, tuple[str, ...]]) -> PackFix:
                    tuple(h for h in hosts if h not in action.freed), action.later)
 
 
-def brand(analysis: Analysis, today: date | None = None) -> PackBrand:
-    """The configured branding of the report, for every pack."""
+def brand(analysis: Analysis, today: date | None = None, statuses_as_of: date | None = None) -> PackBrand:
+    """The configured branding of the report, for every pack, and when the exports it describes were taken."""
     from .logo import read_logo
+    from .report.quality import export_dates
 
     settings = analysis.config.report
+    today = today or date.today()
     return PackBrand(settings.title, settings.client, settings.firm, settings.author,
                      read_logo(settings.logo).data_uri() if settings.logo else None, settings.currency,
-                     (today or date.today()).isoformat())
+                     today.isoformat(), export_dates(analysis, today),
+                     statuses_as_of.isoformat() if statuses_as_of else None)
 
 
 # --- owners.csv ----------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .model import ExportDates
+
 
 @dataclass(frozen=True)
 class PackGuest:
@@ -111,6 +113,10 @@ class PackBrand:
     logo: str | None
     currency: str
     report_date: str
+    export_dates: ExportDates | None = None
+    """When the exports the pack describes were taken (None: undated), and how old they are on the report date."""
+    statuses_as_of: str | None = None
+    """The day the accepted exceptions' statuses are judged on (the newest export's, or --as-of)."""
 
 
 @dataclass(frozen=True)
