@@ -22,7 +22,7 @@ def _estate(power: str) -> Estate:
 def test_a_guest_cluster_with_its_nodes_off_ties_no_host_today(tmp_path: Path) -> None:
     estate = _estate("poweredOff")
     _, text = audit(write_xlsx(estate, tmp_path / "vc.xlsx"), tmp_path)
-    page = text[text.index("GC-001 · sql (2 nodes)", text.index("guest clusters built on shared disks")):]
+    page = text[text.index("GC-001 · sql (2 nodes)", text.index("2 guest clusters on shared disks; the costliest has a page, the others are in the data files.")):]
     assert "2 1 0 £0 nodes host hosts it ties today (1 once its nodes start) a year (£5,085 once all run)" in page
     assert "host it ties " not in page
 
