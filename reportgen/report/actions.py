@@ -31,6 +31,11 @@ SPREAD_LAST = ("Make guest cluster {scope} movable first (its page lists the ste
                "different hosts (spread alone, it ties a second host)")
 """The action for nodes on one host that could not move anyway (a network, disk or version gate is unmet)."""
 
+OTHER_OS = ("Rebuild {scope} on multi-writer VMDKs or as an application replica (vMotion on shared physical-mode "
+            "RDMs is for WSFC only)")
+"""The action for a guest cluster sharing physical-mode RDMs whose nodes are not Windows (VMware KB 313527:
+multi-writer disks allow vMotion for Red Hat and SUSE HA clusters and Oracle RAC)."""
+
 
 @dataclass
 class _Row:
@@ -99,11 +104,12 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     crowded = crowded_guest_clusters(analysis)
     clusters = cluster_labels(analysis.estate)
     intranet = _intranet_causes(analysis)
-    actions = [_as_intranet(_as_crowded(_as_project(_action(row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
+    other_os = wsfc_view.not_windows(analysis)
+    actions = [_as_other_os(_as_intranet(_as_crowded(_as_project(_action(row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
                                    sorted({described[c] for g in row.guests for c in guest_causes[g]
                                            if key_of[c] != row.cause}),
                                    host_annual, [guest_names[g] for g in sorted(row.guests)], labels),
-                           row, upgrades), row, crowded, clusters), row, intranet)
+                           row, upgrades), row, crowded, clusters), row, intranet), row, other_os)
                for row in rows.values()]
     seen = set(key_of)
     for r in costing.remedies:  # a fix the core ranked whose guests cost nothing (kept, never dropped)
@@ -182,6 +188,16 @@ def _as_crowded(action: Action, row: _Row, crowded: dict[str, Crowded], clusters
     text = CROWDED.format(cluster=name, scope=row.scope)
     reason = f"{found.hosts} hosts are too few to keep {found.nodes} nodes apart in maintenance"
     return dataclasses.replace(action, action=text, effort="project", reason=action.reason and reason)
+
+
+def _as_other_os(action: Action, row: _Row, other_os: frozenset[str]) -> Action:
+    """A guest cluster sharing physical-mode RDMs whose nodes are not all Windows: VMware supports vMotion of such
+    guests for Windows Server failover clusters only, so the way to move it is other shared disks (a project)."""
+    if row.kind != "guest-cluster" or "VMW-02" not in row.rules or not row.units & other_os:
+        return action
+    if action.action == phrase(EFFORT["VMW-02"], row.scope, len(row.guests), len(row.off - row.guests)):
+        return dataclasses.replace(action, action=OTHER_OS.format(scope=row.scope), effort="project")
+    return dataclasses.replace(action, effort="project")
 
 
 def _alone_names(host_cluster: dict[str, str | None], cluster_of: dict[str, str | None], labels: dict[str, str],

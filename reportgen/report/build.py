@@ -22,7 +22,7 @@ from ..rules.advice import GroupFacts, Node, topology_plan, with_network
 from ..rules.records import Step
 from ..sites import SiteGuest
 from ..vm_counts import vm_counts
-from . import charts
+from . import charts, wsfc_view
 from .accepted import acceptance_view, mark_accepted
 from .actions import costliest_causes, costliest_overlap, plan_actions, shared_cost
 from .bundles import plan_bundles, plan_total
@@ -112,11 +112,11 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     places = shown_places(shown_register, [*pages[: settings.max_cluster_pages], *quiet], setting_view)
     return ReportModel(
         title=settings.title, client=settings.client, author=settings.author, firm=settings.firm,
-        logo=_logo(settings.logo), currency=settings.currency,
-        report_date=(today or date.today()).isoformat(),
+        logo=_logo(settings.logo), currency=settings.currency, report_date=(today or date.today()).isoformat(),
         sources=_bounded(sources, MAX_SOURCES), sources_not_shown=_hidden(sources, MAX_SOURCES),
         summary=summary, actions=actions, actions_hosts_freed=freed, actions_saving=saving,
         remedies=tuple(shown_plan), remedies_not_shown=len(plan) - len(shown_plan),
+        vmotion_unseen=wsfc_view.unseen(shown_plan, wsfc_view.prerequisites(analysis)),
         actions_left=round(max(0.0, (costing.annual_total or costing.annual_at_power_on) - saving), 2),
         rule_remedies=tuple(Action(plain_label(r.cause), "rule", len(r.hosts_freed), r.annual_saving)
                             for r in costing.rule_remedies[:MAX_BARS]),

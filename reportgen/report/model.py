@@ -615,6 +615,7 @@ class ReportModel:
     acceptances: AcceptanceView | None = None
     """The accepted exceptions, when the audit was given an accept file."""
     sites: tuple[SiteRow, ...] = ()
+    """One per site, when the estate spans two or more."""
     export_dates: ExportDates | None = None
     """When the exports were taken (None when none says)."""
     main_causes: tuple[str, ...] = ()
@@ -624,11 +625,13 @@ class ReportModel:
     """'same' when the costliest causes work on the same guests (one cost, not one each), 'partly', or ''."""
     remedies_addressed: float = 0.0
     """The 'Cost it addresses' column summed over every action: above the yearly total when causes share guests."""
+    vmotion_unseen: str = ""
+    """What vMotion of WSFC nodes needs and no export shows, when an action of the remedy table makes a WSFC guest
+    cluster movable (said once under the table, its rows name the rest); empty otherwise."""
     bundles: tuple[Bundle, ...] = ()
+    """Actions that free hosts only together, most yearly saving first."""
     event_rates: tuple[EventRate, ...] = ()
     """Maintenance events a year of the platforms whose hosts are tied, with the reason."""
-    """Actions that free hosts only together, most yearly saving first."""
-    """One per site, when the estate spans two or more."""
     sites_origin: str = ""
     unsited_hosts: tuple[str, ...] = ()
     """Hosts in no site, when there are sites."""

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 
 from ..analysis import Analysis
-from ..rules.wsfc import NodeFacts, prerequisites_short
+from ..rules.wsfc import NOT_VISIBLE_SHORT, NodeFacts, is_windows, prerequisites_short
+from .model import Action
 
 WSFC_RULES = frozenset({"VMW-02", "VMW-03", "VMW-04"})
 """Shared disks on a physical-sharing bus: the nodes of a Windows Server failover cluster across hosts."""
@@ -28,9 +30,8 @@ def _esxi(version: object) -> int | None:
     return None if found is None else int(found.group(1)) * 100 + int(found.group(2))
 
 
-def prerequisites(analysis: Analysis) -> dict[str, str]:
-    """Per guest-cluster id sharing physical-mode RDMs (VMW-02): its vMotion prerequisites, met, not met and not
-    visible in the export."""
+def _nodes(analysis: Analysis) -> dict[str, tuple[NodeFacts, ...]]:
+    """Per guest-cluster id sharing physical-mode RDMs (VMW-02): its nodes as the export shows them."""
     guests = {k: (h, hw, os) for k, h, hw, os in zip(*(analysis.estate.guests.column(c).to_pylist() for c in (
         "guest_key", "host_key", "hw_version", "os")))}
     hosts = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
@@ -45,15 +46,35 @@ def prerequisites(analysis: Analysis) -> dict[str, str]:
             version = hosts.get(host) if host else None
             nodes.append(NodeFacts(g.name, _esxi(version), None if version is None else str(version),
                                    _number(hw, r"(\d+)"), None if os is None else str(os)))
-        result[c.id] = prerequisites_short(tuple(nodes))
+        result[c.id] = tuple(nodes)
     return result
+
+
+def not_windows(analysis: Analysis) -> frozenset[str]:
+    """Ids of the guest clusters sharing physical-mode RDMs with a node that is not Windows: VMware supports
+    vMotion of such guests for Windows Server failover clusters only (:func:`reportgen.rules.wsfc.is_windows`)."""
+    return frozenset(i for i, nodes in _nodes(analysis).items() if not is_windows(nodes))
+
+
+def prerequisites(analysis: Analysis) -> dict[str, str]:
+    """Per WSFC guest-cluster id (physical-mode RDMs shared by Windows nodes): the vMotion prerequisites this
+    export shows not met or does not show."""
+    return {i: prerequisites_short(nodes) for i, nodes in _nodes(analysis).items() if is_windows(nodes)}
 
 
 def wsfc_hosts(analysis: Analysis) -> dict[str, tuple[str, ...]]:
     """Per host key, the WSFC guest clusters with a node on it (names)."""
     result: dict[str, list[str]] = defaultdict(list)
+    other = not_windows(analysis)
     for c in analysis.guest_clusters:
-        if not c.suspected and WSFC_RULES & set(c.rules):
+        if not c.suspected and WSFC_RULES & set(c.rules) and c.id not in other:
             for key in c.host_keys:
                 result[key].append(c.name)
     return {k: tuple(sorted(set(v))) for k, v in result.items()}
+
+
+def unseen(remedies: list[Action], wsfc_ids: Iterable[str]) -> str:
+    """What vMotion of WSFC nodes needs and no export shows, when one of these actions makes one of the WSFC guest
+    clusters ``wsfc_ids`` movable; empty otherwise."""
+    ids = set(wsfc_ids)
+    return " and ".join(NOT_VISIBLE_SHORT) if any(ids & set(a.unit_ids) for a in remedies) else ""

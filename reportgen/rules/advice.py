@@ -198,9 +198,11 @@ def os_steps(nodes: tuple[Node, ...], gate: Callable[[str], None]) -> None:
              f"Server {floor} or later, as {on} for vMotion of clustered guests.")
     other = [n for n in nodes if wsfc.os_verdict(n.os, n.esxi) == "other"]
     if other:
-        gate(f"Check with the OS vendor that {_list(n.name for n in other)} ({_list(n.os or '' for n in other)}) "
-             "may be moved with vMotion while sharing physical-mode RDMs: VMware supports it for Windows Server "
-             "failover clusters only, so the tie is counted as blocking.")
+        gate(f"VMware supports vMotion of guests sharing physical-mode RDMs for Windows Server failover clusters "
+             f"only, not for {_list(n.name for n in other)} ({_list(n.os or '' for n in other)}), so the tie is "
+             "counted as blocking: rebuild the shared disks as multi-writer VMDKs, which vMotion supports for Red "
+             "Hat and SUSE HA clusters and Oracle RAC (fencing then without SCSI-3 reservations), or check with the "
+             "OS vendor.")
 
 
 def prerequisites_step(f: GroupFacts) -> Step:
@@ -263,6 +265,7 @@ def movable_step(f: GroupFacts) -> str:
 
 LONG_TERM = ("Longer term, an application replica without shared disks (SQL Server Always On availability groups, "
              "Exchange DAG) removes the tie.")
+REPLICA = "Longer term, an application replica without shared disks removes the tie."
 PATCHING = ("Longer term, an application replica without shared disks removes the tie; if the cluster exists only to "
             "survive patching, one guest protected by vSphere HA is simpler.")
 
@@ -308,7 +311,9 @@ def plan(f: GroupFacts, platform: str = "vsphere") -> tuple[Step, ...]:
     gates = gate_steps(f) if platform == "vsphere" else []
     text = network_step(f)
     network = [Step("network", text)] if text else []
-    wsfc_nodes = "VMW-02" in f.rules and platform == "vsphere" and f.topology in ("in-a-box", "mixed", "across-boxes")
+    windows = wsfc.is_windows(node_facts(f))
+    wsfc_nodes = ("VMW-02" in f.rules and windows and platform == "vsphere"
+                  and f.topology in ("in-a-box", "mixed", "across-boxes"))
     prerequisites = [prerequisites_step(f)] if wsfc_nodes else []
     if f.topology in ("in-a-box", "mixed") and (gates or network or prerequisites):
         steps = [*network, *gates, *prerequisites, topology.as_last()]
@@ -319,7 +324,7 @@ def plan(f: GroupFacts, platform: str = "vsphere") -> tuple[Step, ...]:
         steps.append(Step("movable", movable_step(f)))
     if (f.rules & BLOCKING_RULES or f.topology in ("in-a-box", "mixed")) and not crowded(f, platform):
         patching = f.topology == "in-a-box" and "VMW-01" in f.rules
-        steps.append(Step("later", PATCHING if patching else LONG_TERM))
+        steps.append(Step("later", PATCHING if patching else LONG_TERM if windows else REPLICA))
     return tuple(steps)
 
 

@@ -127,6 +127,12 @@ def _release(os: str | None) -> str:
     return found.group() if found else os or ""
 
 
+def is_windows(nodes: tuple[NodeFacts, ...]) -> bool:
+    """Whether no node runs an OS other than Windows (an OS the export does not show counts as Windows: its gate is
+    unknown, never met, see :func:`os_verdict`)."""
+    return all(os_verdict(n.os, n.esxi) != "other" for n in nodes)
+
+
 def prerequisites(nodes: tuple[NodeFacts, ...]) -> tuple[Prerequisite, ...]:
     """The VMW-02 prerequisites for these nodes: ESXi, VM hardware and guest OS as the export shows them."""
     esxi = [None if n.esxi is None else n.esxi >= ESXI_WSFC_VMOTION for n in nodes]
@@ -145,13 +151,15 @@ def prerequisites(nodes: tuple[NodeFacts, ...]) -> tuple[Prerequisite, ...]:
 
 
 def prerequisites_short(nodes: tuple[NodeFacts, ...]) -> str:
-    """The prerequisites of :func:`prerequisites_text` without the values seen (the remedy table; the guest-cluster
-    page gives the values and the thresholds)."""
-    said = {"met": "met", "unmet": "not met"}
+    """The prerequisites of :func:`prerequisites` not met or not shown by this export, without the values seen
+    (a row of the remedy table); empty when the export shows them all met. What no export shows is said once,
+    under the table (:data:`NOT_VISIBLE_SHORT`); the guest-cluster page gives the whole list with the values."""
     found = prerequisites(nodes)
-    shown = ", ".join(f"{p.name} ({said[p.status]})" for p in found if p.status != "unknown")
-    hidden = ", ".join([*(p.name for p in found if p.status == "unknown"), *NOT_VISIBLE_SHORT])
-    return f"vMotion needs {shown + '; ' if shown else ''}not in the export, verify: {hidden}."
+    unmet = ", ".join(p.name for p in found if p.status == "unmet")
+    unknown = ", ".join(p.name for p in found if p.status == "unknown")
+    parts = ([f"vMotion needs {unmet} (not met)"] if unmet else []) + (
+        [f"not in this export, verify: {unknown}"] if unknown else [])
+    return "; ".join(parts) + "." if parts else ""
 
 
 def prerequisites_text(nodes: tuple[NodeFacts, ...], unmet_elsewhere: bool = False) -> str:

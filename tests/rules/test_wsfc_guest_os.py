@@ -83,7 +83,13 @@ def test_a_guest_that_is_not_windows_is_not_judged_by_the_wsfc_list() -> None:
     vmw02 = _vmw02(findings)
     assert vmw02 and all(f.severity == Severity.HIGH for f in vmw02)
     assert all("is not Windows" in f.evidence for f in vmw02)
-    assert "Check with the OS vendor that sql01 and sql02" in _steps(findings)
+    text = _steps(findings)
+    assert ("VMware supports vMotion of guests sharing physical-mode RDMs for Windows Server failover clusters only, "
+            "not for sql01 and sql02 (Red Hat Enterprise Linux 8 (64-bit)), so the tie is counted as blocking: "
+            "rebuild the shared disks as multi-writer VMDKs") in text
+    # no WSFC prerequisites nor SQL Server / Exchange replicas for Linux nodes
+    assert "heartbeat" not in text and "Windows Server 2012+" not in text and "SQL Server" not in text
+    assert "Longer term, an application replica without shared disks removes the tie." in text
 
 
 def test_bcspa1_pdf_plans_the_guest_os_upgrade(tmp_path: Path) -> None:
