@@ -19,10 +19,14 @@ import zipfile
 import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import STEERING, InputError, UsageError, locate
 from .estate import DataIssue
 from .importers.bounded import MiB, check_regular, read_regular
+
+if TYPE_CHECKING:
+    from .importers.xlsx_read import SharedStrings, WorkbookIndex
 
 MAX_OWNERS_BYTES = 64 * MiB
 """An owners file: a CMDB export of a million guests stays far below this."""
@@ -89,7 +93,7 @@ def normalise_header(text: str) -> str:
     return _SEPARATORS.sub(" ", text.strip().lower()).strip()
 
 
-def choose_columns(headers: list[str], file: str) -> dict[str, int]:
+def choose_columns(headers: list[str], file: str, sheet: str | None = None) -> dict[str, int]:
     """Field -> index of the column it is read from; InputError without an owner or anything to match on."""
     chosen: dict[str, tuple[int, int]] = {}
     for index, header in enumerate(headers):
@@ -101,16 +105,16 @@ def choose_columns(headers: list[str], file: str) -> dict[str, int]:
             if field in chosen and chosen[field][0] == rank:
                 first = headers[chosen[field][1]]
                 raise InputError(f"columns '{first}' and '{header}' both give the {field.replace('_', ' ')}",
-                                 where=locate(file, row=1, column=header),
+                                 where=locate(file, sheet, row=1, column=header),
                                  hint="remove or rename one of them")
             if field not in chosen or rank < chosen[field][0]:
                 chosen[field] = (rank, index)
     found = ", ".join(f"'{h}'" for h in headers if h) or "none"
     if "owner" not in chosen:
-        raise InputError("has no owner column", where=locate(file, row=1),
+        raise InputError("has no owner column", where=locate(file, sheet, row=1),
                          hint=f"name a column 'owner' (or {', '.join(ALIASES['owner'][1:4])}); headers found: {found}")
     if not any(m in chosen for m in MATCHERS):
-        raise InputError("has no column saying which guests a row is about", where=locate(file, row=1),
+        raise InputError("has no column saying which guests a row is about", where=locate(file, sheet, row=1),
                          hint="add a column 'guest' (a name or a pattern such as sql*), 'vm_uuid', 'cluster' "
                               f"or 'folder'; headers found: {found}")
     return {field: index for field, (_, index) in chosen.items()}
@@ -127,8 +131,18 @@ def read_owners(path: str | Path) -> OwnersFile:
     status = check_regular(path, MAX_OWNERS_BYTES, where)
     data = read_regular(path, MAX_OWNERS_BYTES, where, status)
     workbook = data.startswith(b"PK\x03\x04")  # by content: CMDB exports get renamed by hand
-    headers, records = _read_xlsx(data, where) if workbook else _read_csv(data, where)
-    owners = parse_owners(headers, records, where)
+    if workbook:
+        sheet, headers, records, passed = _read_xlsx(data, where)
+        owners = parse_owners(headers, records, where, sheet)
+        if passed:
+            said = ", ".join(passed)
+            note = DataIssue("info", path.name, f"owners file: read from sheet {sheet}; sheet{'s' * (len(passed) > 1)} "
+                             f"{said} before it {'have' if len(passed) > 1 else 'has'} no owner and guest columns",
+                             rows=0)
+            owners = replace(owners, issues=(note, *owners.issues))
+    else:
+        headers, records = _read_csv(data, where)
+        owners = parse_owners(headers, records, where)
     if workbook == (suffix == ".xlsx"):
         return owners
     kind = "an Excel workbook" if workbook else "a CSV file"
@@ -136,7 +150,7 @@ def read_owners(path: str | Path) -> OwnersFile:
     return replace(owners, issues=(note, *owners.issues))
 
 
-def _read_csv(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
+def _read_csv(data: bytes, where: str) -> tuple[list[str], Records]:
     from .importers.tabular import read_text_table
 
     table = read_text_table(data, where)
@@ -145,34 +159,60 @@ def _read_csv(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list[
     return list(table.headers), [(int(r[0]), list(r[1:])) for r in rows]
 
 
-def _read_xlsx(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
-    """The first sheet of a workbook, through the bounded sheet reader the exports use."""
-    from .importers.rvtools_xlsx import checked_strings, missing_strings, xlsx_open
-    from .importers.xlsx_read import TooLarge, WorkbookError, read_columns, read_shared_strings
+Records = list[tuple[int, list[str | None]]]
+"""Rows of a table with their spreadsheet row numbers (the header is row 1)."""
+
+
+def _read_xlsx(data: bytes, where: str) -> tuple[str, list[str], Records, list[str]]:
+    """The first sheet of a workbook with an owner column and a column naming guests (CMDB exports often put a
+    summary sheet first), through the bounded sheet reader the exports use: (sheet, headers, records, the sheets
+    before it, passed over)."""
+    from .importers.rvtools_xlsx import checked_strings, xlsx_open
+    from .importers.xlsx_read import read_shared_strings
 
     archive, index = xlsx_open(data, where)
     with archive:
         if not index.sheets:
             raise InputError("the workbook has no sheet", where=where, hint="save the owners list as a sheet")
-        sheet = next(iter(index.sheets))
         strings = checked_strings(lambda: read_shared_strings(archive, index), where, index.shared_strings)
-        try:
-            read = read_columns(archive, index, sheet, strings, lambda header: sorted(header))
-        except TooLarge as exc:
-            raise InputError(f"{exc}; refused", where=locate(where, sheet, exc.row)) from exc
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, WorkbookError) as exc:
-            raise InputError(f"the sheet {sheet} cannot be read ({exc})", where=where,
-                             hint="save the workbook again, or export the owners as CSV") from exc
-        if read.strings_missing:
-            raise missing_strings(read, archive, index.shared_strings, strings, where, sheet)
-    width = max(read.header, default=-1) + 1
-    headers = [read.header.get(i, "").strip() for i in range(width)]
-    columns = [read.columns[i].to_pylist() if i in read.columns else [None] * read.rows for i in range(width)]
-    records = [(read.first_row + r, [_clean(c[r]) for c in columns]) for r in range(read.rows)]
+        refused: list[InputError] = []
+        for sheet in index.sheets:
+            headers, records = _read_sheet(archive, index, sheet, strings, where)
+            try:
+                choose_columns(headers, where, sheet)
+            except InputError as exc:
+                refused.append(exc)
+                continue
+            return sheet, headers, records, list(index.sheets)[: len(refused)]
+    if len(refused) == 1:
+        raise refused[0]
+    names = ", ".join(index.sheets)
+    raise InputError(f"no sheet has an owner column and a column naming guests (sheets read: {names})",
+                     where=where, hint=f"first sheet: {refused[0].message}; {refused[0].hint}")
+
+
+def _read_sheet(archive: zipfile.ZipFile, index: WorkbookIndex, sheet: str, strings: SharedStrings,
+                where: str) -> tuple[list[str], Records]:
+    """One sheet's header row (row 1) and rows; InputError naming the sheet when it cannot be read."""
+    from .importers.rvtools_xlsx import missing_strings
+    from .importers.xlsx_read import TooLarge, WorkbookError, read_columns
+
+    try:
+        read = read_columns(archive, index, sheet, strings, lambda header: sorted(header))
+    except TooLarge as exc:
+        raise InputError(f"{exc}; refused", where=locate(where, sheet, exc.row)) from exc
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, WorkbookError) as exc:
+        raise InputError(f"the sheet {sheet} cannot be read ({exc})", where=where,
+                         hint="save the workbook again, or export the owners as CSV") from exc
+    if read.strings_missing:
+        raise missing_strings(read, archive, index.shared_strings, strings, where, sheet)
     if not read.complete:
         raise InputError("the sheet's XML is malformed or cut short", where=locate(where, sheet),
                          hint="save the workbook again, or export the owners as CSV")
-    return headers, records
+    width = max(read.header, default=-1) + 1
+    headers = [read.header.get(i, "").strip() for i in range(width)]
+    columns = [read.columns[i].to_pylist() if i in read.columns else [None] * read.rows for i in range(width)]
+    return headers, [(read.first_row + r, [_clean(c[r]) for c in columns]) for r in range(read.rows)]
 
 
 def _clean(value: object) -> str | None:
@@ -180,11 +220,12 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
-def parse_owners(headers: list[str], records: list[tuple[int, list[str | None]]], file: str) -> OwnersFile:
-    """The usable rows of an owners table (header row 1; records with their spreadsheet row numbers)."""
+def parse_owners(headers: list[str], records: Records, file: str, sheet: str | None = None) -> OwnersFile:
+    """The usable rows of an owners table (header row 1; records with their spreadsheet row numbers); ``sheet``
+    names the workbook's sheet read, in messages."""
     if not any(h.strip() for h in headers):
-        raise InputError("the file is empty", where=file, hint="give a table with a header row: guest, owner, email")
-    columns = choose_columns(headers, file)
+        raise InputError("the file is empty", where=locate(file, sheet), hint="give a table with a header row: guest, owner, email")
+    columns = choose_columns(headers, file, sheet)
     rows: list[OwnerRow] = []
     issues: list[DataIssue] = []
     name = Path(file).name
@@ -194,7 +235,7 @@ def parse_owners(headers: list[str], records: list[tuple[int, list[str | None]]]
         problem: DataIssue | None = None
         for field, index in columns.items():
             value = _clean(cells[index]) if index < len(cells) else None
-            problem = problem or _cell_problem(value, field, name, number, headers[index])
+            problem = problem or _cell_problem(value, field, name, number, headers[index], sheet)
             values[field] = None if value is None or value.lower() in _PLACEHOLDERS else value
         if problem is not None:
             issues.append(problem)
@@ -207,33 +248,34 @@ def parse_owners(headers: list[str], records: list[tuple[int, list[str | None]]]
         if not owner or not matchers:
             what = "no owner" if not owner else "no guest, vm_uuid, cluster or folder"
             column = headers[columns["owner"]] if not owner else None
-            issues.append(DataIssue("warning", name, f"owners file row has {what}; row not used", row=number,
-                                    column=column, skipped=True))
+            issues.append(DataIssue("warning", name, f"owners file row has {what}; row not used", sheet=sheet,
+                                    row=number, column=column, skipped=True))
             continue
         rows.append(OwnerRow(number, owner, values.get("email"), values.get("team"), values.get("cost_centre"),
                              **matchers))
     if blank:
-        issues.append(DataIssue("info", name, f"{blank} blank row(s) of the owners file skipped", rows=blank,
-                                skipped=True))
+        issues.append(DataIssue("info", name, f"{blank} blank row(s) of the owners file skipped", sheet=sheet,
+                                rows=blank, skipped=True))
     if not rows:
-        raise _no_usable_row(file, [i for i in issues if i.skipped and i.row is not None])
+        raise _no_usable_row(file, sheet, [i for i in issues if i.skipped and i.row is not None])
     return OwnersFile(file, tuple(rows), {f: headers[i] for f, i in columns.items()}, tuple(issues), len(records))
 
 
-def _no_usable_row(file: str, skipped: list[DataIssue]) -> InputError:
+def _no_usable_row(file: str, sheet: str | None, skipped: list[DataIssue]) -> InputError:
     """The error of a file without one usable row, naming the first row not used, where and why."""
     what = "has no row with an owner and a guest, vm_uuid, cluster or folder"
     hint = "fill the owner column and one of guest, vm_uuid, cluster or folder"
     if not skipped:
-        return InputError(what, where=file, hint=hint)
+        return InputError(what, where=locate(file, sheet), hint=hint)
     first = skipped[0]
     why = first.message.removeprefix("owners file ").removesuffix("; row not used")
     return InputError(f"{what} ({len(skipped)} row(s) not used; this one: {why})",
-                      where=locate(file, row=first.row, column=first.column),
+                      where=locate(file, sheet, row=first.row, column=first.column),
                       hint=f"correct that cell (and the others the same way), or {hint}")
 
 
-def _cell_problem(value: str | None, field: str, file: str, row: int, column: str) -> DataIssue | None:
+def _cell_problem(value: str | None, field: str, file: str, row: int, column: str,
+                  sheet: str | None = None) -> DataIssue | None:
     """Why a cell cannot be used (a formula, undecodable text, too long), as a skipped-row issue; else None."""
     if value is None:
         return None
@@ -248,5 +290,5 @@ def _cell_problem(value: str | None, field: str, file: str, row: int, column: st
         why = "holds control characters"
     else:
         return None
-    return DataIssue("warning", file, f"owners file cell {why}; row not used", row=row, column=column,
+    return DataIssue("warning", file, f"owners file cell {why}; row not used", sheet=sheet, row=row, column=column,
                      skipped=True)

@@ -226,6 +226,43 @@ def test_an_xlsx_owners_file(tmp_path: Path) -> None:
         run_audit([SAMPLE], owners=tmp_path / "bad.xlsx")
 
 
+def test_a_cmdb_workbook_with_a_summary_sheet_first_is_read_from_its_table_sheet(tmp_path: Path) -> None:
+    """CMDB exports often put a summary sheet first: the owners come from the first sheet with an owner and a
+    guest column, and the data-quality section says which sheet was read."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Summary"
+    book.active.append(["Total CIs", 11])
+    table = book.create_sheet("CIs")
+    table.append(["VM Name", "Application Owner", "Email"])
+    table.append(["hqapp03", "Priya Raman", "@SUM(1)"])
+    table.append(["hqapp12", "Jean-Luc Martin", None])
+    book.save(tmp_path / "cmdb.xlsx")
+    audit = run_audit([SAMPLE], owners=tmp_path / "cmdb.xlsx")
+    assert owners_of(audit)["hqapp12"] == ("Jean-Luc Martin", "file")
+    issues = {i.message: i for i in audit.estate.issues}
+    assert "owners file: read from sheet CIs; sheet Summary before it has no owner and guest columns" in issues
+    skipped = issues["owners file cell looks like a spreadsheet formula, not a name; row not used"]
+    assert (skipped.file, skipped.sheet, skipped.row, skipped.column) == ("cmdb.xlsx", "CIs", 2, "Email")
+
+
+def test_a_workbook_with_no_owners_table_names_its_sheets(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Summary"
+    book.active.append(["Total CIs", 11])
+    book.save(tmp_path / "one.xlsx")
+    with pytest.raises(InputError) as one:
+        run_audit([SAMPLE], owners=tmp_path / "one.xlsx")
+    assert str(one.value).startswith(f"{tmp_path / 'one.xlsx'}, sheet Summary, row 1: has no owner column")
+    book.create_sheet("Other").append(["a", "b"])
+    book.save(tmp_path / "two.xlsx")
+    with pytest.raises(InputError) as two:
+        run_audit([SAMPLE], owners=tmp_path / "two.xlsx")
+    assert str(two.value).startswith(f"{tmp_path / 'two.xlsx'}: no sheet has an owner column and a column naming "
+                                     "guests (sheets read: Summary, Other) (first sheet: has no owner column;")
+
+
 def test_an_owners_file_is_read_by_its_content_not_its_name(tmp_path: Path) -> None:
     """A workbook saved as owners.csv, or a CSV named owners.xlsx, as CMDB exports are renamed by hand."""
     openpyxl = pytest.importorskip("openpyxl")
