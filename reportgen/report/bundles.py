@@ -5,8 +5,10 @@ at their yearly cost from then on (the bundle says so).
 
 A host is freed once every cause tying every guest on it is fixed, and each action fixes one
 cause (or, for a host alone, a set of them). So the actions whose guests sit on a host free
-it together, and free as well every other host tied by none but them. A host alone in its
-cluster is never freed (nothing can take its guests), as in the remedy table.
+it together. Each host is named once, under exactly the actions it needs: a host that one action
+frees alone is that action's (the remedy table's "hosts freed"), and a host that needs fewer actions
+is named under those, so no saving is counted twice. A host alone in its cluster is never freed
+(nothing can take its guests), as in the remedy table.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ EFFORTS = ("minutes", "change", "project")
 
 
 def plan_bundles(analysis: Analysis, costing: Costing, plan: list[Action]) -> list[Bundle]:
-    """Every set of two or more actions that frees a host tied today (or, when none is, once the guests
-    that are off run again), most yearly saving first."""
+    """Every set of two or more actions that a host tied today (or, when none is, once the guests that are off
+    run again) needs, each with the hosts that need exactly that set, most yearly saving first."""
     later = not costing.units
     annual = price_hosts_at_power_on(analysis) if later else {c.label: c.annual for c in costing.hosts}
     alone = never_freed_hosts(analysis)
@@ -36,7 +38,7 @@ def plan_bundles(analysis: Analysis, costing: Costing, plan: list[Action]) -> li
         key = frozenset(numbers)
         if len(key) < 2 or key in bundles:
             continue
-        freed = sorted(h for h, n in needs.items() if n <= key)
+        freed = sorted(h for h, n in needs.items() if n == key)
         efforts = [plan[i - 1].effort for i in key if plan[i - 1].effort in EFFORTS]
         bundles[key] = Bundle(tuple(freed), tuple(sorted(key)), say_numbers(sorted(key)),
                               max(efforts, key=EFFORTS.index, default="change"),

@@ -223,9 +223,9 @@ def test_the_summary_says_when_every_action_together_frees_no_host_and_when_all_
     audit = _audit(make([host("esx09", cluster=None)], [guest("erp", "vm-1", "esx09", ds="local09")],
                         datastores=[store("local09", ["esx09"])], clusters=[]))
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", render_html(build_report(audit.analysis, audit.costing)))).split())
-    assert ("The one action of the remedy table frees no host: the tied host is alone in its cluster, which only "
-            "the project in action 1 (a second host and shared storage), of unknown cost, would free. The action's "
-            "one-off cost is not priced (1 project).") in text
+    assert ("The one action of the remedy table frees no host: the tied host is alone in its cluster; only the "
+            "project in action 1 (a second host and shared storage) could free it, at a cost not priced here, so it "
+            "is counted as not freed. The action's one-off cost is not priced (1 project).") in text
     small = small_audit()
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", render_html(build_report(small.analysis, small.costing)))).split())
     assert ("a year left. These are all the actions of the remedy table . The 3 actions' one-off cost is not priced "

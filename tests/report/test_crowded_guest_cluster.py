@@ -43,7 +43,8 @@ def test_two_hosts_for_two_nodes_no_single_host_groups_and_no_host_counted_as_fr
     assert model.plan_total is not None and model.plan_total.hosts_freed == 0
     assert model.plan_total.annual_saving == 0 and model.plan_total.remaining == model.plan_total.annual_total
     assert ("The one action of the remedy table frees no host: the tied host is held by a guest cluster too large "
-            "for its host cluster that only the project in action 1, of unknown cost, would free.") in text
+            "for its host cluster; only the project in action 1 (more hosts, or an application replica instead of "
+            "shared disks) could free it, at a cost not priced here, so it is counted as not freed.") in text
 
 
 def test_three_hosts_for_two_nodes_the_spread_frees_the_host(tmp_path: Path) -> None:
