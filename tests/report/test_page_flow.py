@@ -28,7 +28,8 @@ def test_a_failure_section_with_nothing_stranded_shares_the_wave_plans_page(tmp_
 
 
 def test_the_summary_fits_its_page_with_a_scope_and_accepted_exceptions(tmp_path: Path) -> None:
-    """The scope line and the open/accepted paragraph once pushed "Only together" onto a page of its own."""
+    """The scope line and the open/accepted paragraph once pushed the summary's last paragraph onto a page of its
+    own."""
     samples = Path(__file__).resolve().parents[2] / "samples"
     pdf = tmp_path / "r.pdf"
     subprocess.run([sys.executable, "-m", "reportgen", "audit", str(samples / "rvtools" / "acme-vc01.xlsx"),
@@ -39,6 +40,6 @@ def test_the_summary_fits_its_page_with_a_scope_and_accepted_exceptions(tmp_path
     summary = next(i for i, p in enumerate(pages) if "\nExecutive summary\n" in p)
     text = " ".join(pages[summary].split())
     for part in ("Scope: excluding cluster HQ-DMZ-01", "Open and accepted.", "What breaks the promise here",
-                 "What it costs", "The action that saves most", "Only together: actions"):
+                 "What it costs", "What saves most", "Best single action", "After this action"):
         assert part in text, part
     assert "\nThe estate at a glance\n" in pages[summary + 1]  # nothing of the summary spills over
