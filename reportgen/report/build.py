@@ -110,6 +110,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     loose, loose_rules = loose_findings(analysis)
     setting_view, shown_register = settings_view(analysis, acceptance), _bounded(register, settings.max_register_rows)
     places = shown_places(shown_register, [*pages[: settings.max_cluster_pages], *quiet], setting_view)
+    unbounded = shown_places(register, all_pages, setting_view)
     return ReportModel(
         title=settings.title, client=settings.client, author=settings.author, firm=settings.firm,
         logo=_logo(settings.logo), currency=settings.currency, report_date=(today or date.today()).isoformat(),
@@ -155,7 +156,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         bundles=tuple(plan_bundles(analysis, costing, plan)), plan_total=plan_total(analysis, costing, plan),
         event_rates=event_rates(analysis.config.cost, {c.platform for c in costing.hosts}),
         settings=setting_view, loose_findings=loose, loose_rules=loose_rules,
-        other_findings=other_findings(analysis, places), coverage_advice=coverage_advice(analysis),
+        other_findings=other_findings(analysis, places, unbounded), coverage_advice=coverage_advice(analysis),
     )
 
 

@@ -34,6 +34,9 @@ class OtherFinding:
     count: int
     examples: tuple[tuple[str, str], ...]
     """A few of its findings as (guest, host): 'web01' on 'esx02'; either may be empty (a host's finding)."""
+    tied_in: str = ""
+    """Where its findings would be shown had the section printed every row ('register', 'guest clusters'): these
+    findings do tie hosts, beyond the rows the PDF prints. Empty when they tie no host."""
 
 
 def shown_places(register: Iterable[RegisterRow], pages: Iterable[ClusterPage],
@@ -56,8 +59,12 @@ def _example(f: Finding, guests: Mapping[str, str], hosts: Mapping[str, str]) ->
     return (guest, host) if guest or host else (f.evidence[:60], "")
 
 
-def other_findings(analysis: Analysis, places: Mapping[str, str]) -> tuple[OtherFinding, ...]:
-    """One row per check with findings here that no section in ``places`` shows, in catalogue order."""
+def other_findings(analysis: Analysis, places: Mapping[str, str],
+                   unbounded: Mapping[str, str]) -> tuple[OtherFinding, ...]:
+    """One row per check with findings here that no section in ``places`` shows, in catalogue order.
+
+    ``unbounded`` is :func:`shown_places` of every register row and guest cluster page, printed or not: a check
+    found there ties hosts the PDF's bounded sections leave to the data files, and its row says so."""
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for f in analysis.findings:
         if f.rule not in places:
@@ -71,7 +78,7 @@ def other_findings(analysis: Analysis, places: Mapping[str, str]) -> tuple[Other
         found = by_rule[rule]
         examples = tuple(dict.fromkeys(_example(f, guests, hosts) for f in found))
         rows.append(OtherFinding(rule, CATALOGUE[rule].title, max(f.severity for f in found).label,
-                                 len(found), examples[:MAX_EXAMPLES]))
+                                 len(found), examples[:MAX_EXAMPLES], unbounded.get(rule, "")))
     return tuple(rows)
 
 

@@ -48,7 +48,7 @@ VMW13 = RuleInfo(
     ),
 )
 VMW19 = RuleInfo(
-    id="VMW-19", title="ISO image mounted from a single-host datastore", severity=Severity.MEDIUM,
+    id="VMW-19", title="ISO image connected (a tie on a single-host datastore)", severity=Severity.MEDIUM,
     effects=frozenset({Effect.LIVE_MIGRATION, Effect.EVACUATION}),
     summary=(
         "A connected CD/DVD drive backed by an ISO on a datastore only its host sees ties the guest to that "

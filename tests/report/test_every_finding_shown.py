@@ -7,6 +7,7 @@ it ties no host, so it was in neither the register nor the guest cluster pages n
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -83,6 +84,26 @@ def test_a_port_group_on_some_hosts_is_listed_under_other_findings_in_the_pdf(tm
     other = pdf[pdf.index("Other findings These checks"):]
     assert "VMW-11 Port group missing on other hosts of the cluster medium 1 app1 on esx01" in other
     assert "VMW-11 Port group missing on other hosts of the cluster medium assessed 1 · other findings" in pdf
+
+
+def test_a_tie_on_a_row_the_pdf_does_not_print_is_not_said_to_tie_nothing() -> None:
+    """At 10,000 guests the register prints 30 of 118 hosts: a USB device on the 31st host was listed under 'Other
+    findings' as tying no guest. It is listed there, marked as tying hosts beyond the printed rows."""
+    analysis = _samples()
+    full = _model(analysis)
+    assert not full.register_not_shown and not full.clusters_not_shown  # the samples print every row
+    tying = {r for row in full.register for r in row.rules} | {r.rule for p in full.cluster_pages for r in p.reasons}
+    report = replace(analysis.config.report, max_register_rows=1, max_cluster_pages=1)
+    model = _model(replace(analysis, config=replace(analysis.config, report=report)))
+    others = {o.rule: o.tied_in for o in model.other_findings}
+    assert {r for r, place in others.items() if place} == tying & others.keys() != set()
+    section = _section(render_html(model), '<section class="other-findings')
+    assert "Those marked ties hosts do tie guests to their hosts" in section
+    starts = sorted(section.index(f" {rule} ") for rule in others)
+    for rule, place in others.items():
+        start = section.index(f" {rule} ")
+        row = section[start:min([s for s in starts if s > start] or [len(section)])]
+        assert ("rows beyond the first 1 " in row) == (place == "register"), row
 
 
 def test_a_check_that_could_not_run_is_not_said_to_have_found_nothing() -> None:
