@@ -13,10 +13,11 @@ from typing import Any
 import pypdf
 import pytest
 
-from reportgen.audit import Audit
+from reportgen.audit import Audit, run_audit
 from reportgen.render.pdf import Layout, layout_pdf, render_pdf
 from reportgen.report import build_report
 from reportgen.report.formats import money
+from tests.conftest import SAMPLES
 from tests.report_fixtures import CLIENT, TITLE, small_audit
 
 
@@ -114,3 +115,20 @@ def test_no_table_row_is_split_and_no_heading_ends_a_page(rendered: Rendered) ->
         if blocks:
             assert blocks[-1].element_tag not in ("h2", "h3", "h4"), f"page {number} ends on a heading"
     assert len(seen) > 20  # the walk does see the rows of the register, costs and method tables
+
+
+def test_an_introduction_marked_whole_moves_with_its_heading_and_is_never_split() -> None:
+    """The samples' 'Wave plan' heading and three lines of its introduction ended a page, the rest began the next."""
+    audit = run_audit([SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"])
+    layout = layout_pdf(build_report(audit.analysis, audit.costing, today=date(2026, 3, 31)))
+    pages: dict[int, set[int]] = {}
+    headings: dict[str, int] = {}
+    for number, page in enumerate(layout.document.pages, start=1):
+        for b in boxes(page._page_box):
+            element = getattr(b, "element", None)
+            if element is not None and "whole" in (element.get("class") or "").split():
+                pages.setdefault(id(element), set()).add(number)
+            if element is not None and element.get("id") == "waves":
+                headings["waves"] = number
+    assert pages and all(len(p) == 1 for p in pages.values()), pages
+    assert {headings["waves"]} in pages.values()  # the wave plan's heading is on its introduction's page
