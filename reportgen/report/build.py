@@ -248,7 +248,16 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         ha_only_alone_guests=_ha_only_alone(analysis, stranded_hosts),
         ha_only_standalone_guests=_ha_only_standalone(analysis, stranded_hosts),
         guest_clusters_unknown=guest_clusters_unknown(analysis),
+        mostly_unknown=_mostly_unknown(analysis, len(assessed), len(not_assessed), len(assessed | not_assessed)),
     )
+
+
+def _mostly_unknown(analysis: Analysis, assessed: int, not_assessed: int, total: int) -> bool:
+    """Some checks ran, more than half could not, and nothing was found: no tie today or once started, no guest
+    cluster proven by shared disks (a suspected one, by its names alone, ties nothing and shows in no figure)."""
+    found = any(not c.suspected for c in analysis.guest_clusters) or any(
+        h.blockers or h.blockers_at_power_on for h in analysis.hosts)
+    return bool(assessed and not_assessed * 2 > total and not found)
 
 
 def _ha_only_alone(analysis: Analysis, stranded_hosts: list[HostResult]) -> int:

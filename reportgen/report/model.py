@@ -86,6 +86,10 @@ class Summary:
     guest_clusters_unknown: bool = False
     """The checks that find guest clusters (shared disks: GEN-01, HYV-01, HYV-02) could not run on some export:
     the wave plan cannot promise that no guest cluster loses two nodes in one wave."""
+    mostly_unknown: bool = False
+    """More than half of the checks that apply could not run and those that ran found nothing (no host tied today
+    or once started, no guest cluster): figures of 0 would read as a clean estate, so the cover says "Not assessed",
+    the summary opens with what is missing, and its tiles are left out."""
 
     @property
     def checks_run(self) -> int:
