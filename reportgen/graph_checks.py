@@ -11,12 +11,12 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import CoreError
+from .schema import MAX_MEMORY_MIB as _MAX_MEMORY_MIB
 
 IndexArray = npt.NDArray[np.int32]
 Int64Array = npt.NDArray[np.int64]
 
 _I32 = np.iinfo(np.int32)
-_MAX_MEMORY_MIB = 1 << 36
 
 
 def as_index(values: object, name: str) -> IndexArray:

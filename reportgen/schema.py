@@ -45,6 +45,9 @@ SWITCH_KINDS = (
 )
 DEVICE_KINDS = ("cd", "usb", "floppy", "pci", "dda", "vfc", "gpu")
 DEVICE_BACKINGS = ("host", "client", "iso", "remote", "none")
+MAX_MEMORY_MIB = 1 << 36
+"""A ``memory_mib`` this large either way (64 PiB) is no machine's: the importers read it as unknown, and the
+core refuses it."""
 
 
 @dataclass(frozen=True)

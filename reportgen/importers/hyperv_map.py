@@ -135,7 +135,7 @@ class HyperVMapper:
             template=pl.lit(False),
             owner=owner_expr,
             vcpus=H.integer(f, "ProcessorCount", pl.Int32()),
-            memory_mib=pl.coalesce(H.mib(f, "MemoryStartup"), H.mib(f, "MemoryAssigned")),
+            memory_mib=pl.coalesce(H.memory_mib(f, "MemoryStartup"), H.memory_mib(f, "MemoryAssigned")),
             hw_version=H.text(f, "Version").str.replace(r"^(\d+),(\d+)$", "$1.$2"),  # '9,0': a decimal comma
             config_path=H.first_text(f, "ConfigurationLocation", "Path"),
             snapshot_dir=H.text(f, "SnapshotFileLocation"),
@@ -152,8 +152,8 @@ class HyperVMapper:
             "State": V.enum("State", V.POWER_STATES), "IsClustered": V.boolean("IsClustered"),
             "CreationTime": H.timestamp(f, "CreationTime"),
             "ReplicationMode": V.enum("ReplicationMode", H.REPLICATION_MODES),
-            "ProcessorCount": V.decimal("ProcessorCount"), "MemoryStartup": V.decimal("MemoryStartup"),
-            "MemoryAssigned": V.decimal("MemoryAssigned"),
+            "ProcessorCount": V.decimal("ProcessorCount"), "MemoryStartup": H.memory_mib(f, "MemoryStartup"),
+            "MemoryAssigned": H.memory_mib(f, "MemoryAssigned"),
             # '9.1' re-saved by a de-DE Excel becomes the date '09. Jan': not a version, so HYV-14 cannot compare it
             "Version": pl.when(V.text("Version").str.contains(r"^\d+(\.\d+)*$|^\d+,\d+$")).then(True),
         })

@@ -114,11 +114,11 @@ def _host_details(m: HyperVMapper) -> pl.DataFrame:
     rows = f.select(
         host_key=key,
         live_migration=H.boolean(f, "VirtualMachineMigrationEnabled"),
-        memory_mib=H.mib(f, "MemoryCapacity"),
+        memory_mib=H.memory_mib(f, "MemoryCapacity"),
         numa_spanning=H.boolean(f, "NumaSpanningEnabled"),
         fqdn=H.text(f, "FullyQualifiedDomainName").str.to_lowercase(),
     ).filter(pl.col("host_key").is_not_null()).unique(subset=["host_key"], keep="first")
-    m.unparsed("Get-VMHost", f, {"MemoryCapacity": V.decimal("MemoryCapacity"),
+    m.unparsed("Get-VMHost", f, {"MemoryCapacity": H.memory_mib(f, "MemoryCapacity"),
                                  **{c: V.boolean(c) for c in ("VirtualMachineMigrationEnabled", "NumaSpanningEnabled")
                                     if c in f.columns}})
     m.used["Get-VMHost"] = rows.height

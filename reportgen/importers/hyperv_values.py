@@ -84,6 +84,11 @@ def mib(frame: pl.DataFrame, column: str) -> pl.Expr:
     return (number(frame, column) / MIB).floor().cast(pl.Int64, strict=False)
 
 
+def memory_mib(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Memory in bytes to MiB; null when unreadable or no machine's (see :func:`reportgen.importers.values.memory`)."""
+    return V.memory(mib(frame, column))
+
+
 def enum(frame: pl.DataFrame, column: str, mapping: dict[str, str]) -> pl.Expr:
     return V.enum(column, mapping) if column in frame.columns else pl.lit(None, pl.String)
 

@@ -32,13 +32,13 @@ class InfraMapping(MapperBase):
                 evc_current=self.col(f, "Current EVC"),
                 evc_max=self.col(f, "Max EVC"),
                 live_migration=self.typed(f, "VMotion support", V.boolean("VMotion support"), pl.Boolean()),
-                memory_mib=self.typed(f, "# Memory", V.integer("# Memory"), pl.Int64()),
+                memory_mib=self.typed(f, "# Memory", V.memory(V.integer("# Memory")), pl.Int64()),
                 cores=self.typed(f, "# Cores", V.integer("# Cores", pl.Int32()), pl.Int32()),
                 fault_domain=self.col(f, "vSAN Fault Domain Name"),
                 source_id=pl.lit(self.source_id, pl.Int32),
                 from_vhost=pl.lit(True),
             )
-            self.report_unparsed("vHost", f, {"# Memory": V.integer("# Memory"), "# Cores": V.integer("# Cores"),
+            self.report_unparsed("vHost", f, {"# Memory": V.memory(V.integer("# Memory")), "# Cores": V.integer("# Cores"),
                                               "in Maintenance Mode": V.boolean("in Maintenance Mode"),
                                               "VMotion support": V.boolean("VMotion support")})
             hosts = self.keep("vHost", hosts, pl.col("name").is_not_null(),

@@ -81,7 +81,7 @@ class Mapper(InfraMapping):
             os=pl.coalesce(self.col(f, "OS according to the VMware Tools"),
                            self.col(f, "OS according to the configuration file")),
             vcpus=self.typed(f, "CPUs", V.integer("CPUs", pl.Int32()), pl.Int32()),
-            memory_mib=self.typed(f, "Memory", V.integer("Memory"), pl.Int64()),
+            memory_mib=self.typed(f, "Memory", V.memory(V.integer("Memory")), pl.Int64()),
             hw_version=self.col(f, "HW version"),
             config_path=self.col(f, "Path"),
             log_dir=self.col(f, "Log directory"),
@@ -106,7 +106,7 @@ class Mapper(InfraMapping):
             "Powerstate": V.enum("Powerstate", V.POWER_STATES),
             "Template": V.boolean("Template"),
             "CPUs": V.integer("CPUs"),
-            "Memory": V.integer("Memory"),
+            "Memory": V.memory(V.integer("Memory")),
             "Disks": V.integer("Disks"),
             "NICs": V.integer("NICs"),
         })

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from ..schema import MAX_MEMORY_MIB
+
 TRUE_WORDS = ("true", "yes", "1", "wahr", "vrai", "verdadero", "verdadeiro", "vero", "waar", "sant", "sand", "sann",
               "tosi", "prawda", "pravda", "igaz", "doğru", "истина")
 FALSE_WORDS = ("false", "no", "0", "falsch", "faux", "falso", "onwaar", "falskt", "falsk", "usann", "usant", "epätosi",
@@ -150,6 +152,12 @@ def integer(column: str, dtype: pl.DataType | None = None) -> pl.Expr:
     return decimal(column).round(0).cast(dtype, strict=False)
 
 
+def memory(mib: pl.Expr) -> pl.Expr:
+    """A memory size in MiB, null (unknown) when no machine has that much (a cell typed wrong, a column of
+    bytes read as MiB): :func:`unparsed` then names it, rather than the analysis failing on it."""
+    return pl.when((mib > -MAX_MEMORY_MIB) & (mib < MAX_MEMORY_MIB)).then(mib).otherwise(None)
+
+
 def decimal(column: str) -> pl.Expr:
     """Decimals with either '.' or ',' as the separator, with or without thousands separators."""
     return number_text(column).cast(pl.Float64, strict=False)
@@ -160,6 +168,8 @@ def unreadable_why(value: str) -> str:
     if re.fullmatch(AMBIGUOUS_NUMBER, value.strip()):
         return (" (it could be a number with a thousands separator or a decimal one: export numbers without "
                 "thousands separators, e.g. as RVTools writes them, or re-save the file as numbers)")
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?", value.strip()):
+        return " (a number out of the range this column can hold)"
     return unreadable_date_why(value)
 
 
