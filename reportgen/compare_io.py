@@ -50,6 +50,33 @@ def _list(document: dict[str, Any], key: str, where: str) -> list[Any]:
     return value
 
 
+_LISTS = {"faux_clusters": ("rules", "hosts", "host_labels", "guests"),
+          "hosts": ("pinned_guests", "pinned_at_next_power_on", "stranded_on_failure")}
+"""Per part, the lists a comparison reads of each item (each may be absent or null)."""
+
+
+def _check_lists(document: dict[str, Any], where: str) -> None:
+    """InputError naming the first list a comparison reads that is something else (a number, a text, an
+    object): read as empty, a host's tied guests or a guest cluster's rules would silently change the answer."""
+    def listed(value: Any, at: str) -> None:
+        if value is not None and not isinstance(value, list):
+            raise InputError(f"{at} is not a list", where=where, hint="write it again with 'reportgen audit --json'")
+
+    for part, fields in _LISTS.items():
+        items = document.get(part)
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            for field in fields if isinstance(item, dict) else ():
+                listed(item.get(field), f"{part}[{i}].{field}")
+                guests = item.get(field) if field.endswith("guests") and part == "hosts" else None
+                for j, guest in enumerate(guests or ()):
+                    if isinstance(guest, dict):
+                        listed(guest.get("rules"), f"{part}[{i}].{field}[{j}].rules")
+    scope = document.get("scope")
+    if isinstance(scope, dict):
+        for way in ("include", "exclude"):
+            listed(scope.get(way), f"scope.{way}")
+
+
 def _guest(value: Any, where: str, at: str) -> Guest:
     if not isinstance(value, dict) or not isinstance(value.get("key"), str) or not isinstance(value.get("name"), str):
         raise InputError(f"{at} is not a guest with a key and a name", where=where,
@@ -66,6 +93,7 @@ def view_from_findings(document: Any, where: str) -> AuditView:
         raise InputError(f"schema_version {document['schema_version']!r} is not one this reportgen reads (1)",
                          where=where, hint="compare two findings JSON files of schema_version 1, or use the "
                          "reportgen that wrote it")
+    _check_lists(document, where)
     clusters = []
     for i, c in enumerate(_list(document, "faux_clusters", where)):
         if not isinstance(c, dict) or not isinstance(c.get("id"), str) or not isinstance(c.get("guests"), list):

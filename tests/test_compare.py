@@ -306,3 +306,23 @@ def test_audits_of_different_scopes_are_compared_with_a_note(cli, tmp_path: Path
                                      "what only one of them covers is listed apart, and the yearly cost is compared "
                                      "on what both cover"]
     assert [(a["reason"], a["hosts"]) for a in document["not_compared"]] == [("out_of_scope", ["esx04.example.test"])]
+
+
+@pytest.mark.parametrize(("part", "field", "value"), [
+    ("faux_clusters", "rules", -1),
+    ("faux_clusters", "hosts", "esx01.example.test"),
+    ("hosts", "pinned_guests", 1e308),
+    ("hosts", "stranded_on_failure", {"key": "k", "name": "n"}),
+])
+def test_a_list_edited_into_something_else_is_an_input_error_naming_it(cli, tmp_path: Path, part: str, field: str,
+                                                                       value: object) -> None:
+    findings = audit_json(cli, tmp_path, small_estate(), "q1")
+    document = json.loads(findings.read_text(encoding="utf-8"))
+    at = next(i for i, item in enumerate(document[part]) if item.get(field) or (part == "hosts" and field in item))
+    document[part][at][field] = value
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(document), encoding="utf-8")
+    for old, new in ((findings, edited), (edited, findings)):
+        result = cli(["compare", old, new])
+        assert result.code == 3, result.stderr
+        assert f"{edited}: {part}[{at}].{field} is not a list" in result.stderr
