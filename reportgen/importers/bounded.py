@@ -328,7 +328,7 @@ def check_archive(source: Path | IO[bytes], where: str | None = None) -> list[st
             "reads from one archive; refused", where=where,
             hint="split the export per vCenter, or check where the file came from",
         )
-    return [i.filename for i in infos]
+    return [member_name(i.filename) for i in infos]
 
 
 def is_symlink_member(info: zipfile.ZipInfo) -> bool:
@@ -382,6 +382,14 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, whe
                          hint="copy or export it again; the archive may be cut short") from exc
 
 
+def member_name(name: str) -> str:
+    """A member's name with '/' between folders, also where the archive was written with Windows' '\\' (as
+    Compress-Archive of Windows PowerShell 5.1 writes a folder's files: 'export\\RVTools_tabvInfo.csv')."""
+    return name.replace("\\", "/")
+
+
 def archive_files(archive: zipfile.ZipFile) -> Sequence[zipfile.ZipInfo]:
-    """The members that are files (not folders), in name order."""
+    """The members that are files (not folders), in name order, each named by :func:`member_name`."""
+    for info in archive.infolist():
+        info.filename = member_name(info.filename)  # zipfile checks the member's own header by orig_filename
     return sorted((i for i in archive.infolist() if not i.is_dir()), key=lambda i: i.filename)

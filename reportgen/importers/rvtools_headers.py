@@ -198,8 +198,8 @@ def canonical_tab(sheet: str) -> str | None:
     stem = sheet.strip()
     if stem.lower().endswith(".csv"):
         stem = stem[:-4]
-    for prefix in ("RVTools_tab", "rvtools_tab", "tab"):
-        if stem.startswith(prefix) and len(stem) > len(prefix):
+    for prefix in ("rvtools_tab", "tab"):  # whatever the case: 'RVTOOLS_TABVINFO.CSV' from a tool that upper-cases
+        if stem.lower().startswith(prefix) and len(stem) > len(prefix):
             stem = stem[len(prefix):]
             break
     stem = stem.replace("+", "_")

@@ -46,8 +46,8 @@ def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[s
         if tab is None or tab not in needed:
             continue
         if tab in seen:
-            raise two_copies(tab, seen[tab], Path(name).name, file, "files")
-        seen[tab] = Path(name).name
+            raise two_copies(tab, seen[tab], name, file, "files")
+        seen[tab] = name
         where = f"{file}/{Path(name).name}" if file != name else name
         try:
             text = read_text_table(data, where)

@@ -240,7 +240,10 @@ def no_vinfo(file: str, sheets: list[str], not_tables: dict[str, str] | None = N
 
 def two_copies(tab: str, first: str, second: str, file: str, what: str) -> InputError:
     """Two sheets (or CSV files) of one export hold the same tab: which one RVTools wrote cannot be told."""
+    folders = {name.rpartition("/")[0] for name in (first, second)}
+    hint = ("an archive of several exports: give each export (its folder, zip or workbook) on the command line, "
+            "one per vCenter" if len(folders) > 1 else "delete or rename the copy and audit again")
     return InputError(f"the {what} '{first}' and '{second}' both hold the {tab} tab, and reportgen cannot tell "
-                      "which one RVTools wrote", where=file, hint="delete or rename the copy and audit again")
+                      "which one RVTools wrote", where=file, hint=hint)
 
 
