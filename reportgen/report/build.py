@@ -52,7 +52,7 @@ from .plain import plain_label
 from .quality import coverage_gaps, export_dates, issue_groups, source_rows
 from .references import titled_links
 from .scope_view import scope_view
-from .settings import loose_findings, settings_view
+from .settings import loose_findings, settings_view, unknown_settings, unknown_what
 from .waves import binding_constraint, guest_clusters_unknown, limiting_cluster, media_only_hosts, plan_waves
 
 T = TypeVar("T")
@@ -216,7 +216,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
     stranded_hosts = [h for h in analysis.hosts if h.stranded]
     not_assessed = {c.rule for c in analysis.coverage if c.status == "not-assessed"}
     assessed = {c.rule for c in analysis.coverage if c.status == "assessed"}
-    sources = analysis.estate.sources
+    sources, unknown = analysis.estate.sources, unknown_settings(analysis)
     return Summary(
         hosts=analysis.estate.hosts.num_rows, guests=vms.guests,
         templates=vms.templates, agents=vms.agents, running_guests=vms.running,
@@ -248,6 +248,8 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         ha_only_alone_guests=_ha_only_alone(analysis, stranded_hosts),
         ha_only_standalone_guests=_ha_only_standalone(analysis, stranded_hosts),
         guest_clusters_unknown=guest_clusters_unknown(analysis),
+        settings_unknown=tuple(u.cluster for u in unknown), settings_unknown_hosts=sum(u.hosts for u in unknown),
+        settings_unknown_what=unknown_what(unknown),
         mostly_unknown=_mostly_unknown(analysis, len(assessed), len(not_assessed), len(assessed | not_assessed)),
     )
 

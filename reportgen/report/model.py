@@ -86,6 +86,13 @@ class Summary:
     guest_clusters_unknown: bool = False
     """The checks that find guest clusters (shared disks: GEN-01, HYV-01, HYV-02) could not run on some export:
     the wave plan cannot promise that no guest cluster loses two nodes in one wave."""
+    settings_unknown: tuple[str, ...] = ()
+    """The vSphere clusters whose DRS or HA the exports do not show, most hosts first (every one): never read as on,
+    so whether their hosts are emptied unattended and their guests restart after a host failure is not known."""
+    settings_unknown_hosts: int = 0
+    """Their hosts."""
+    settings_unknown_what: str = ""
+    """What is not shown of them: 'DRS and HA', 'HA' or 'DRS'."""
     mostly_unknown: bool = False
     """More than half of the checks that apply could not run and those that ran found nothing (no host tied today
     or once started, no guest cluster): figures of 0 would read as a clean estate, so the cover says "Not assessed",

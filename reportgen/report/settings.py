@@ -330,6 +330,46 @@ def _why(manual: list[SettingRow]) -> str:
     return drs or ("they have no cluster" if len(manual) > 1 else "it has no cluster")
 
 
+@dataclass(frozen=True)
+class UnknownSetting:
+    """A vSphere cluster whose DRS or HA the exports do not show (no vCluster row for it, or the columns missing or
+    empty): whether its hosts are emptied unattended, and whether a failed host's guests restart, is not known."""
+
+    cluster: str
+    """The cluster's label."""
+    hosts: int
+    """Its hosts in the exports (else the export's own count; 0 when neither is known)."""
+    drs: bool
+    """True when DRS is not shown."""
+    ha: bool
+    """True when HA is not shown."""
+
+
+def unknown_settings(analysis: Analysis) -> tuple[UnknownSetting, ...]:
+    """The vSphere clusters whose DRS or HA the exports do not show, most hosts first: never read as on."""
+    estate = analysis.estate
+    rows = {c["cluster_key"]: c for c in estate.table("clusters").to_pylist() if c["platform"] == "vsphere"}
+    counted: dict[str, int] = defaultdict(int)
+    for h in estate.hosts.select(["cluster_key", "platform"]).to_pylist():
+        if h["cluster_key"] and h["platform"] == "vsphere":
+            counted[h["cluster_key"]] += 1
+    labels = cluster_labels(estate)
+    out = []
+    for key in dict.fromkeys([*counted, *rows]):
+        row = rows.get(key, {})
+        drs, ha = row.get("drs_enabled") is None, row.get("ha_enabled") is None
+        if drs or ha:
+            name = labels.get(key) or _name(analysis, key, rows)
+            out.append(UnknownSetting(name, _count(key, counted, rows) or 0, drs, ha))
+    return tuple(sorted(out, key=lambda u: (-u.hosts, u.cluster.lower())))
+
+
+def unknown_what(unknown: Sequence[UnknownSetting]) -> str:
+    """What the exports do not show of those clusters: 'DRS and HA', 'HA' or 'DRS' ('' when nothing)."""
+    return " and ".join(w for w, hidden in (("DRS", any(u.drs for u in unknown)), ("HA", any(u.ha for u in unknown)))
+                        if hidden)
+
+
 def loose_findings(analysis: Analysis) -> tuple[int, tuple[str, ...]]:
     """Findings above info that tie no guest to a host and are not cluster settings: how many, and their rules."""
     tied = {g.key for h in analysis.hosts for g in (*h.blockers, *h.blockers_at_power_on)}
