@@ -148,9 +148,10 @@ def assemble(file: str, read_issues: tuple[DataIssue, ...], custom: tuple[str, .
 
 
 def _unread_gaps(tabs: list[TabStatus], unread: Mapping[str, tuple[str, str]], source_id: int) -> list[TabStatus]:
-    """Tab statuses with a gap for each tab that was there but unread: not "missing", "not fully read"."""
+    """Tab statuses with a gap for each tab that was there but unread, or read only in part (its sheet cut short):
+    not "missing", "not fully read"."""
     out = [dataclasses.replace(t, gaps=(*t.gaps, unread[t.tab][0]), quoted=(*t.quoted, unread[t.tab][1]))
-           if t.tab in unread and not t.present else t for t in tabs]
+           if t.tab in unread else t for t in tabs]
     known = {t.tab for t in tabs}
     out += [TabStatus(source_id, tab, False, gaps=(why,), quoted=(name,))
             for tab, (why, name) in unread.items() if tab not in known]

@@ -164,10 +164,7 @@ def read_xlsx_tab(
             "warning", file, f"{read.cells_cut} cell(s) longer than {MAX_CELL_CHARS:,} characters (Excel's limit) "
             "were cut to that length", sheet=sheet, row=row, column=read.header.get(col), rows=read.cells_cut))
     if not read.complete:
-        issues.append(DataIssue(
-            "warning", file, "the sheet's XML is malformed or cut short; rows after spreadsheet row "
-            f"{read.first_row + read.rows - 1} were not read", sheet=sheet,
-        ))
+        _cut_short(tab, sheet, file, read.first_row + read.rows - 1, issues, unread)
     width = max(read.width, max(read.header, default=-1) + 1)
     raw_names = [read.header.get(i, f"__UNNAMED__{i}") for i in range(width)]
     loaded = list(read.columns)
@@ -224,6 +221,23 @@ def read_xlsx(source: str | bytes, file: str, needed: dict[str, frozenset[str]])
             if raw is not None:
                 tabs[tab] = raw
     return RawExport(file, "rvtools-xlsx", tabs, tuple(issues), unread)
+
+
+def _cut_short(tab: str, sheet: str, file: str, last: int, issues: list[DataIssue],
+               unread: dict[str, tuple[str, str]] | None) -> None:
+    """A sheet whose XML breaks off after row ``last``: the rows after it are not there. vInfo stops the audit
+    (every guest after the break would be missing, its host reported free); another tab keeps the rows read, and
+    the checks that need it are not assessed."""
+    if tab == "vInfo":
+        raise InputError(f"the {sheet} sheet's XML is malformed or cut short after spreadsheet row {last:,}, so the "
+                         "VMs after it cannot be read", where=file,
+                         hint="copy or export the workbook again; it may have been cut short or altered")
+    issues.append(DataIssue(
+        "warning", file, f"the sheet's XML is malformed or cut short; rows after spreadsheet row {last} were not "
+        f"read, so the checks that need the {tab} tab are not assessed", sheet=sheet))
+    if unread is not None:
+        unread[tab] = (f"sheet '{sheet}' is malformed or cut short after row {last}, so its later rows were not read",
+                       sheet)
 
 
 def _headerless(tab: str, sheet: str, file: str, complete: bool, issues: list[DataIssue],

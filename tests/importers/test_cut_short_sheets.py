@@ -1,0 +1,50 @@
+"""A sheet whose XML breaks off part-way (rows out of order, a writer that stopped): the rows after the break are
+not there. Read as a whole tab, it reported hosts free whose guests sat after the break."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from tests.conftest import SAMPLES
+
+BOOK = SAMPLES / "rvtools" / "acme-vc01.xlsx"
+
+
+def _broken(tmp_path: Path, sheet: str) -> Path:
+    """The sample workbook with ``sheet``'s third row numbered 2 again: the XML breaks off after row 2."""
+    target = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(BOOK) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == f"xl/worksheets/{sheet}.xml":
+                assert b'<row r="3"' in data
+                data = data.replace(b'<row r="3"', b'<row r="2"', 1)
+            out.writestr(name, data)
+    return target
+
+
+def _audit(cli, export: Path, out: Path) -> tuple[int, str, dict]:
+    result = cli(["audit", export, "--json", out, "-q"])
+    return result.code, result.stderr, (json.loads(out.read_text()) if out.exists() else {})
+
+
+def test_a_vinfo_sheet_cut_short_stops_the_audit(cli, tmp_path: Path) -> None:
+    code, err, _ = _audit(cli, _broken(tmp_path, "sheet1"), tmp_path / "f.json")
+    assert code == 3, err
+    assert "broken.xlsx: the vInfo sheet's XML is malformed or cut short after spreadsheet row 2, so the VMs " \
+           "after it cannot be read" in err
+
+
+def test_another_sheet_cut_short_leaves_its_checks_not_assessed(cli, tmp_path: Path) -> None:
+    """vPort cut after its first row lost 10 findings of VMW-10/11 and freed a host, both checks 'assessed'."""
+    code, err, cut = _audit(cli, _broken(tmp_path, "sheet18"), tmp_path / "cut.json")  # vPort
+    assert code == 0, err
+    status = {c["rule"]: c["status"] for c in cut["coverage"]}
+    assert status["VMW-10"] == status["VMW-11"] == "not-assessed"
+    reasons = " ".join(c["reason"] or "" for c in cut["coverage"] if c["rule"] == "VMW-10")
+    assert "sheet 'vPort' is malformed or cut short after row 2, so its later rows were not read" in reasons
+    [note] = [d for d in cut["data_quality"] if d["sheet"] == "vPort" and "cut short" in d["message"]]
+    assert "rows after spreadsheet row 2 were not read, so the checks that need the vPort tab are not assessed" \
+        in note["message"]
