@@ -223,6 +223,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         guest_clusters=len(proven), suspected_clusters=len(analysis.guest_clusters) - len(proven),
         clusters_in_a_box=sum(1 for c in proven if c.topology == "in-a-box"),
         clusters_across_boxes=sum(1 for c in proven if c.topology == "across-boxes"),
+        clusters_sharing_a_host=sum(1 for c in proven if c.pinned_hosts and _nodes_share_a_host(c)),
         pinned_hosts=sum(1 for h in analysis.hosts if not h.evacuable),
         pinned_hosts_at_power_on=sum(1 for h in analysis.hosts if h.blockers or h.blockers_at_power_on),
         pinned_guests=len(pinned), pinned_guests_at_power_on=len(pinned | pinned_later),
@@ -252,6 +253,12 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         settings_unknown_what=unknown_what(unknown),
         mostly_unknown=_mostly_unknown(analysis, len(assessed), len(not_assessed), len(assessed | not_assessed)),
     )
+
+
+def _nodes_share_a_host(cluster: GuestClusterResult) -> bool:
+    """Two running nodes on one host: that host's maintenance takes both down, whatever the wave plan does."""
+    hosts = [g.host_label or g.host for g in cluster.guests if g.host and g.power_state in ("poweredOn", None)]
+    return len(hosts) > len(set(hosts))
 
 
 def _mostly_unknown(analysis: Analysis, assessed: int, not_assessed: int, total: int) -> bool:
@@ -492,7 +499,7 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
         "Hosts in one wave can be in maintenance at the same time: "
         + ("no cluster loses more hosts than allowed; guest clusters could not be detected, so a wave may take "
            "two nodes of one down together." if guest_clusters_unknown(analysis)
-           else "no guest cluster loses more than one node and no cluster more hosts than allowed."),
+           else "no guest cluster loses nodes on two of its hosts at once and no cluster more hosts than allowed."),
     )
     return result
 

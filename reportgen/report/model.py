@@ -30,6 +30,9 @@ class Summary:
     suspected_clusters: int
     clusters_in_a_box: int
     clusters_across_boxes: int
+    clusters_sharing_a_host: int
+    """Guest clusters that tie a host on which two or more of their running nodes run: that host's wave takes
+    those nodes down together (a guest cluster in a box, and some mixed ones)."""
     pinned_hosts: int
     pinned_hosts_at_power_on: int
     pinned_guests: int

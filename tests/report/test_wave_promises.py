@@ -15,7 +15,7 @@ from reportgen.report import build_report
 from tests.report_fixtures import CONFIG
 from tests.rvtools_files import Estate, Guest, small_estate, write_xlsx
 
-PROMISE = "no guest cluster loses more than one node"
+PROMISE = "no guest cluster loses nodes on two of its hosts at once"
 
 
 def _text(export: Path) -> str:
@@ -68,3 +68,17 @@ def test_a_guest_cluster_that_cannot_move_keeps_its_nodes_in_different_waves(tmp
     assert "in 4 waves" in plan
     assert ("Guest cluster GC-001 rac (4 nodes) cannot move live and has nodes on 4 hosts: no wave may take "
             "two of its nodes down, so it alone needs 4 waves") in plan
+
+
+def test_nodes_sharing_a_host_are_said_to_go_down_together_in_its_wave(tmp_path: Path) -> None:
+    """The plan promised no guest cluster would lose more than one node while its own table took both nodes of a
+    guest cluster in a box down in their host's wave."""
+    hosts = {"esx01.example.test": "Prod", "esx02.example.test": "Prod"}
+    rdm = {"Raw": "True", "Raw Comp. Mode": "virtualMode", "Disk Mode": "independent_persistent",
+           "Label": "SCSI controller 1", "Shared Bus": "virtualSharing", "Raw LUN ID": "0200aa",
+           "Path": "[san01] sql01/sql01_1.vmdk"}
+    guests = [Guest(f"sql0{i}", f"vm-10{i}", "esx01.example.test", hw=19, disks=[{}, rdm]) for i in (1, 2)]
+    plan = _plan(write_xlsx(Estate(hosts=hosts, guests=guests), tmp_path / "box.xlsx"))
+    assert PROMISE + " (1 guest cluster runs two or more nodes on one host, which go down together in that " \
+        "host's wave)" in plan, plan
+    assert "sql01" in plan and "sql02" in plan  # the table: both nodes to power off in esx01's wave
