@@ -28,7 +28,7 @@ GUEST_CLUSTER_RULES = frozenset({"GEN-01", "GEN-02"})
 CROWDED = "Add a host to cluster {cluster}, or replace the shared disks of {scope} by an application replica"
 """The action for a guest cluster whose host cluster is too small: no spread or DRS rule frees its hosts."""
 SPREAD_LAST = ("Make guest cluster {scope} movable first (its page lists the steps), then spread its nodes over "
-               "different hosts (spread alone, it ties a second host)")
+               "different hosts (spread alone, it ties more hosts)")
 """The action for nodes on one host that could not move anyway (a network, disk or version gate is unmet)."""
 
 OTHER_OS = ("Rebuild {scope} on multi-writer VMDKs or as an application replica (vMotion on shared physical-mode "

@@ -98,7 +98,7 @@ def _esxi_unknown(nodes: tuple[Node, ...]) -> str:
     return _list(n.host or n.name for n in nodes if n.esxi is None)
 
 
-AFTER = " Do this last: spread earlier, they tie two hosts."
+AFTER = " Do this last: spread earlier, the nodes tie more hosts."
 
 
 def _spread(first: str, over: str, tail: str, small: str = "") -> Step:
@@ -305,7 +305,7 @@ def plan(f: GroupFacts, platform: str = "vsphere") -> tuple[Step, ...]:
     """The steps for one guest cluster, in the order they can be done.
 
     In a box (or mixed), spreading the nodes comes last: the network the nodes share, then the disks,
-    VM hardware and ESXi versions, must allow it first; spread earlier, the nodes tie a second host.
+    VM hardware and ESXi versions, must allow it first; spread earlier, the nodes tie more hosts.
     """
     topology = topology_plan(f, platform)
     gates = gate_steps(f) if platform == "vsphere" else []

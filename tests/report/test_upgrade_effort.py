@@ -15,7 +15,7 @@ def test_guest_clusters_on_esxi_55_hosts_are_projects(tmp_path: Path) -> None:
     _, text = audit(write_xlsx(small_estate(esx="VMware ESXi 5.5.0 build-3248547"), tmp_path / "vc.xlsx"), tmp_path)
     assert "Upgrade esx02.example.test and esx03.example.test from ESXi 5.5.0" in text
     assert "1. Make fs01 + fs02 movable with vMotion (project)" in text
-    assert "it ties a second host) (project)" in text
+    assert "it ties more hosts) (project)" in text
     assert "The 2 actions' one-off cost is not priced (2 projects)." in text
     assert "(change)" not in text
 

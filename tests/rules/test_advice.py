@@ -118,7 +118,7 @@ def test_virtual_bus_sharing_in_a_box_names_the_disk_types_that_work_across_host
     # the disks first: spread while they share a virtual bus, the nodes could not run apart at all
     assert steps[0].startswith("Switch the shared disks from virtual to physical SCSI bus sharing")
     spread = next(i for i, s in enumerate(steps) if s.startswith("Spread the nodes"))
-    assert spread > 0 and "Do this last: spread earlier, they tie two hosts" in steps[spread]
+    assert spread > 0 and "Do this last: spread earlier, the nodes tie more hosts" in steps[spread]
     text = " ".join(steps)
     assert "physical SCSI bus sharing" in text and "clustered VMDKs on VMFS" in text
     assert "vSphere HA" in text
