@@ -53,6 +53,7 @@ from .quality import coverage_gaps, export_dates, issue_groups, source_rows
 from .references import titled_links
 from .scope_view import scope_view
 from .settings import loose_findings, settings_view, unknown_settings, unknown_what
+from .unplaced import unplaced_running
 from .waves import binding_constraint, guest_clusters_unknown, limiting_cluster, media_only_hosts, plan_waves
 
 T = TypeVar("T")
@@ -251,6 +252,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         guest_clusters_unknown=guest_clusters_unknown(analysis),
         settings_unknown=tuple(u.cluster for u in unknown), settings_unknown_hosts=sum(u.hosts for u in unknown),
         settings_unknown_what=unknown_what(unknown),
+        unplaced=unplaced_running(analysis),
         mostly_unknown=_mostly_unknown(analysis, len(assessed), len(not_assessed), len(assessed | not_assessed)),
     )
 

@@ -96,6 +96,9 @@ class Summary:
     """Their hosts."""
     settings_unknown_what: str = ""
     """What is not shown of them: 'DRS and HA', 'HA' or 'DRS'."""
+    unplaced: tuple[tuple[str, int], ...] = ()
+    """(cluster, how many) of the running guests whose host the exports do not give, most first ('' for no known
+    cluster, last): whatever ties them is not known."""
     mostly_unknown: bool = False
     """More than half of the checks that apply could not run and those that ran found nothing (no host tied today
     or once started, no guest cluster): figures of 0 would read as a clean estate, so the cover says "Not assessed",
@@ -105,6 +108,11 @@ class Summary:
     def checks_run(self) -> int:
         """Checks that ran on every export: what a host with no tie found was checked by."""
         return self.checks_total - self.checks_not_assessed
+
+    @property
+    def unplaced_running(self) -> int:
+        """Running guests whose host the exports do not give."""
+        return sum(n for _, n in self.unplaced)
 
     @property
     def partial(self) -> bool:
