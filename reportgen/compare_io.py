@@ -67,7 +67,7 @@ def _check_lists(document: dict[str, Any], where: str) -> None:
         for i, item in enumerate(items if isinstance(items, list) else ()):
             for field in fields if isinstance(item, dict) else ():
                 listed(item.get(field), f"{part}[{i}].{field}")
-                guests = item.get(field) if field.endswith("guests") and part == "hosts" else None
+                guests = item.get(field) if part == "hosts" else None
                 for j, guest in enumerate(guests or ()):
                     if isinstance(guest, dict):
                         listed(guest.get("rules"), f"{part}[{i}].{field}[{j}].rules")
@@ -75,6 +75,21 @@ def _check_lists(document: dict[str, Any], where: str) -> None:
     if isinstance(scope, dict):
         for way in ("include", "exclude"):
             listed(scope.get(way), f"scope.{way}")
+    _check_sources(document, where)
+
+
+def _check_sources(document: dict[str, Any], where: str) -> None:
+    """InputError unless ``estate.sources`` is a list of objects whose servers, platform and dates are texts:
+    they name the estate, and decide whether the two audits are of one estate and in which order."""
+    estate = document.get("estate")
+    sources = estate.get("sources") if isinstance(estate, dict) else None
+    if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+        raise InputError("'estate.sources' is missing or not a list of sources", where=where, hint=HINT)
+    for i, source in enumerate(sources):
+        for key in ("platform", "server", "server_uuid", "exported_at", "file"):
+            if not isinstance(source.get(key), str | None):
+                raise InputError(f"estate.sources[{i}].{key} is not a text", where=where,
+                                 hint="write it again with 'reportgen audit --json'")
 
 
 def _guest(value: Any, where: str, at: str) -> Guest:

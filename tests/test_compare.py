@@ -313,6 +313,7 @@ def test_audits_of_different_scopes_are_compared_with_a_note(cli, tmp_path: Path
     ("faux_clusters", "hosts", "esx01.example.test"),
     ("hosts", "pinned_guests", 1e308),
     ("hosts", "stranded_on_failure", {"key": "k", "name": "n"}),
+    ("hosts", "pinned_at_next_power_on", "x"),
 ])
 def test_a_list_edited_into_something_else_is_an_input_error_naming_it(cli, tmp_path: Path, part: str, field: str,
                                                                        value: object) -> None:
@@ -326,3 +327,20 @@ def test_a_list_edited_into_something_else_is_an_input_error_naming_it(cli, tmp_
         result = cli(["compare", old, new])
         assert result.code == 3, result.stderr
         assert f"{edited}: {part}[{at}].{field} is not a list" in result.stderr
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    (lambda d: d["estate"].update(sources=5), "'estate.sources' is missing or not a list of sources"),
+    (lambda d: d["estate"]["sources"][0].update(server_uuid=5), "estate.sources[0].server_uuid is not a text"),
+    (lambda d: d["estate"]["sources"][0].update(server=[5]), "estate.sources[0].server is not a text"),
+])
+def test_sources_edited_into_other_types_are_an_input_error(cli, tmp_path: Path, edit, says: str) -> None:
+    findings = audit_json(cli, tmp_path, small_estate(), "q1")
+    document = json.loads(findings.read_text(encoding="utf-8"))
+    edit(document)
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(document), encoding="utf-8")
+    for old, new in ((findings, edited), (edited, findings)):
+        result = cli(["compare", old, new])
+        assert result.code == 3, result.stderr
+        assert f"{edited}: {says}" in result.stderr
