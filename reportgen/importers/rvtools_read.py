@@ -15,6 +15,7 @@ from typing import Literal
 
 import polars as pl
 
+from ..errors import InputError
 from ..estate import DataIssue
 from . import rvtools_headers as H
 from . import values as V
@@ -56,7 +57,9 @@ def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[s
                 raise
             unread[tab] = (_empty_file(tab, Path(name).name, exc.message, file, issues), Path(name).name)
             continue
-        if text.ragged:
+        if text.cut_short:
+            _cut_short(tab, Path(name).name, where, int(text.frame["__row"][-1]), issues, unread)
+        elif text.ragged:
             first = int(text.frame["__row"][text.ragged[0]])
             issues.append(DataIssue(
                 "warning", where, f"{len(text.ragged)} record(s) have more or fewer fields than the header (the file "
@@ -70,6 +73,22 @@ def read_csv_files(files: Iterable[tuple[str, bytes]], file: str, needed: dict[s
         raw = finish(tab, Path(name).name, where, list(text.headers), frame, loaded, issues, errors, first_error)
         tabs[tab] = drop_blank(raw, where, issues)
     return RawExport(file, "rvtools-csv", tabs, tuple(issues), unread)
+
+
+def _cut_short(tab: str, name: str, where: str, last: int, issues: list[DataIssue],
+               unread: dict[str, tuple[str, str]]) -> None:
+    """A CSV that ends inside record ``last`` (line number): the records after it are missing. vInfo stops the audit
+    (every guest after the break would be missing, its host reported free); another tab keeps the records before
+    the break, and the checks that need it are not assessed."""
+    if tab == "vInfo":
+        raise InputError(f"the file ends inside the record on line {last:,}, so the VMs after it are missing",
+                         where=where, hint="copy or export the file again; it was cut short")
+    issues.append(DataIssue(
+        "warning", where, f"the file ends inside the record on line {last} (cut short): the records after it are "
+        f"missing, so the checks that need the {tab} tab are not assessed; copy or export it again", sheet=name,
+        row=last))
+    unread[tab] = (f"{name} ends inside the record on line {last} (cut short), so the records after it are missing",
+                   name)
 
 
 def _empty_file(tab: str, name: str, problem: str, file: str, issues: list[DataIssue]) -> str:

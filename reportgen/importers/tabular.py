@@ -34,6 +34,9 @@ class TextTable:
     """The PowerShell ``#TYPE ...`` line, when present."""
     ragged: tuple[int, ...] = ()
     """Row indexes (0-based, into ``frame``) of records with more or fewer fields than the header."""
+    cut_short: bool = False
+    """The file ends inside its last record (no line break after it, and it has fewer fields than the header):
+    a copy or a download stopped part-way, so records after it are missing."""
 
 
 def decode(data: bytes, file: str) -> tuple[str, str]:
@@ -146,7 +149,8 @@ def read_text_table(data: bytes, file: str) -> TextTable:
     ).with_row_index("__row", offset=lines_skipped + 2)
     frame = frame.with_columns(pl.col("__row").cast(pl.Int32))
     ragged = ragged_records(body, delimiter, len(names), frame.height, spaced)
-    return TextTable(tuple(headers), frame, encoding, delimiter, type_line, ragged)
+    cut_short = bool(ragged) and ragged[-1] == frame.height - 1 and not body.endswith(("\n", "\r"))
+    return TextTable(tuple(headers), frame, encoding, delimiter, type_line, ragged, cut_short)
 
 
 def _header(line: str, delimiter: str, file: str) -> tuple[list[str], bool]:

@@ -1,9 +1,11 @@
-"""A sheet whose XML breaks off part-way (rows out of order, a writer that stopped): the rows after the break are
-not there. Read as a whole tab, it reported hosts free whose guests sat after the break."""
+"""A sheet whose XML breaks off part-way (rows out of order, a writer that stopped), or a CSV that ends inside a
+record (a copy that stopped): the rows after the break are not there. Read as a whole tab, it reported hosts free
+whose guests sat after the break."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -48,3 +50,39 @@ def test_another_sheet_cut_short_leaves_its_checks_not_assessed(cli, tmp_path: P
     [note] = [d for d in cut["data_quality"] if d["sheet"] == "vPort" and "cut short" in d["message"]]
     assert "rows after spreadsheet row 2 were not read, so the checks that need the vPort tab are not assessed" \
         in note["message"]
+
+
+def _cut_csv(tmp_path: Path, tab: str) -> Path:
+    """The sample CSV folder with ``tab``'s file ending half-way through its second record."""
+    folder = tmp_path / "csv"
+    shutil.copytree(SAMPLES / "rvtools-csv" / "acme-vc01", folder)
+    file = folder / f"RVTools_tab{tab}.csv"
+    header, first, second = file.read_bytes().split(b"\r\n")[:3]
+    file.write_bytes(b"\r\n".join((header, first, second[: len(second) // 2])))
+    return folder
+
+
+def test_a_vinfo_csv_cut_short_stops_the_audit(cli, tmp_path: Path) -> None:
+    code, err, _ = _audit(cli, _cut_csv(tmp_path, "vInfo"), tmp_path / "f.json")
+    assert code == 3, err
+    assert "RVTools_tabvInfo.csv: the file ends inside the record on line 3, so the VMs after it are missing" in err
+
+
+def test_another_csv_cut_short_leaves_its_checks_not_assessed(cli, tmp_path: Path) -> None:
+    code, err, cut = _audit(cli, _cut_csv(tmp_path, "vPort"), tmp_path / "cut.json")
+    assert code == 0, err
+    status = {c["rule"]: c["status"] for c in cut["coverage"]}
+    assert status["VMW-10"] == status["VMW-11"] == "not-assessed"
+    [note] = [d for d in cut["data_quality"] if d["sheet"] == "RVTools_tabvPort.csv" and "cut short" in d["message"]]
+    assert note["row"] == 3 and "the checks that need the vPort tab are not assessed" in note["message"]
+
+
+def test_a_csv_without_a_final_line_break_is_not_cut_short(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    shutil.copytree(SAMPLES / "rvtools-csv" / "acme-vc01", folder)
+    for file in folder.glob("*.csv"):
+        file.write_bytes(file.read_bytes().rstrip(b"\r\n"))
+    code, err, found = _audit(cli, folder, tmp_path / "f.json")
+    assert code == 0, err
+    assert not [d for d in found["data_quality"] if "cut short" in d["message"]]
+    assert found["estate"]["guests"] == 88
