@@ -27,8 +27,7 @@ LOCAL_STORAGE = frozenset({"VMW-13", "HYV-08"})
 GUEST_CLUSTER_RULES = frozenset({"GEN-01", "GEN-02"})
 CROWDED = "Add a host to cluster {cluster}, or replace the shared disks of {scope} by an application replica"
 """The action for a guest cluster whose host cluster is too small: no spread or DRS rule frees its hosts."""
-CROWDED_FIXED = ("Make guest cluster {scope} movable first (its page lists the steps), then add a host to cluster "
-                 "{cluster}; or replace its shared disks by an application replica")
+CROWDED_FIXED = "Make {scope} movable, then add a host to cluster {cluster}, or replace it by an application replica"
 """The same for a guest cluster whose nodes cannot move live today: a host more frees nothing until they can."""
 SPREAD_LAST = ("Make guest cluster {scope} movable first (its page lists the steps), then spread its nodes over "
                "different hosts (spread alone, it ties more hosts)")
@@ -189,7 +188,7 @@ def _as_crowded(action: Action, row: _Row, crowded: dict[str, Crowded], clusters
         return action
     name = clusters.get(found.cluster, found.cluster)
     text = (CROWDED_FIXED if row.rules - GUEST_CLUSTER_RULES else CROWDED).format(cluster=name, scope=row.scope)
-    reason = f"{found.hosts} hosts are too few to keep {found.nodes} nodes apart in maintenance"
+    reason = f"{found.hosts} hosts cannot keep {found.nodes} nodes apart in maintenance"
     return dataclasses.replace(action, action=text, effort="project", reason=action.reason and reason)
 
 

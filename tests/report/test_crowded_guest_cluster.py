@@ -36,9 +36,8 @@ def test_two_hosts_for_two_nodes_no_single_host_groups_and_no_host_counted_as_fr
     assert ("With 2 hosts for 2 nodes they cannot stay apart in maintenance: each patch needs a failover and a node "
             "shut down until another host, or an application replica without shared disks") in text
     (action,) = model.actions
-    assert action.action == ("Make guest cluster sql (2 nodes) movable first (its page lists the steps), then add a "
-                             "host to cluster Prod; or replace its shared disks by an application replica")
-    assert action.reason == "2 hosts are too few to keep 2 nodes apart in maintenance"
+    assert action.action == "Make sql (2 nodes) movable, then add a host to cluster Prod, or replace it by an application replica"
+    assert action.reason == "2 hosts cannot keep 2 nodes apart in maintenance"
     assert (action.hosts_freed, action.annual_saving, action.effort) == (0, 0, "project")
     assert model.plan_total is not None and model.plan_total.hosts_freed == 0
     assert model.plan_total.annual_saving == 0 and model.plan_total.remaining == model.plan_total.annual_total
