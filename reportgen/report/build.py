@@ -76,6 +76,8 @@ TOPOLOGY_TEXT = {
              "constraints apply.",
     "unknown": "Where some of the nodes run could not be read from the exports.",
 }
+UNSUPPORTED_SHARED_HOST = " VMware does not support nodes sharing a host on physical-mode RDMs (VMW-02)."
+"""VMware's WSFC shared-storage table: cluster in a box supports VMDK and vRDM, not pRDM (rules.md VMW-01)."""
 
 
 def build_report(analysis: Analysis, costing: Costing, today: date | None = None,
@@ -360,7 +362,8 @@ def _cluster_page(c: GuestClusterResult, annual: float, annual_later: float, eve
     members = tuple(Member(g.name, g.host_label or g.host, g.power_state, g.owner) for g in c.guests)
     steps = _steps(c, rules, evidence, worst.remediation if worst else "")
     return ClusterPage(
-        id=c.id, name=c.name, topology=c.topology, topology_text=TOPOLOGY_TEXT.get(c.topology, ""),
+        id=c.id, name=c.name, topology=c.topology, unsupported=_unsupported(c, rules),
+        topology_text=TOPOLOGY_TEXT.get(c.topology, "") + (UNSUPPORTED_SHARED_HOST if _unsupported(c, rules) else ""),
         members=_bounded(members, MAX_MEMBERS), members_not_shown=_hidden(members, MAX_MEMBERS),
         hosts=c.host_labels or c.hosts, hosts_tied=c.pinned_host_labels or c.pinned_hosts, clusters=c.clusters,
         owners=tuple(sorted({g.owner for g in c.guests if g.owner})),
@@ -369,6 +372,12 @@ def _cluster_page(c: GuestClusterResult, annual: float, annual_later: float, eve
         remediation=" ".join(steps), steps=steps,
         references=references[:3], links=titled_links(references[:3]),
     )
+
+
+def _unsupported(c: GuestClusterResult, rules: list[str]) -> bool:
+    """Nodes sharing a host on physical-mode RDMs (VMW-02)."""
+    hosts = [g.host_label or g.host for g in c.guests if g.host]
+    return "VMW-02" in rules and (c.topology == "in-a-box" or len(hosts) > len(set(hosts)))
 
 
 def _steps(c: GuestClusterResult, rules: list[str], evidence: dict[str, Finding], catalogue: str) -> tuple[str, ...]:

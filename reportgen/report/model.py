@@ -231,6 +231,8 @@ class ClusterPage:
     name: str
     topology: str
     topology_text: str
+    unsupported: bool
+    """Nodes share a host on physical-mode RDMs: a configuration VMware does not support."""
     members: tuple[Member, ...]
     members_not_shown: int
     hosts: tuple[str, ...]
