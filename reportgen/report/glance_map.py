@@ -22,6 +22,7 @@ MAX_MAP_ROWS = 16
 TIE_EFFECTS = frozenset({Effect.EVACUATION, Effect.LIVE_MIGRATION})
 """What a check must be able to find for its absence to leave a host's evacuation unknown."""
 TIED_STATES = frozenset({"tied", "media", "later"})
+TODAY = frozenset({"tied", "media"})
 TITLE = "Which hosts can be emptied"
 
 
@@ -71,7 +72,7 @@ def _by_cluster(analysis: Analysis) -> dict[str, list[HostResult]]:
 
 
 def map_rows(analysis: Analysis) -> list[charts.MapRow]:
-    """One row per cluster, the most tied first; a row's ``not_run`` counts the checks that could not run on its
+    """One row per cluster, the most tied today first, then the most tied once started; a row's ``not_run`` counts the checks that could not run on its
     hosts' exports when one of them could tie a host (0 otherwise: its hosts with no tie can be emptied)."""
     not_run = host_not_run(analysis)
     rows = []
@@ -80,7 +81,13 @@ def map_rows(analysis: Analysis) -> list[charts.MapRow]:
         ordered = sorted(hs, key=lambda x: (states[x.key] not in TIED_STATES, x.name))
         unrun = max((len(not_run[h.key]) for h in hs if _could_tie(not_run[h.key])), default=0)
         rows.append(charts.MapRow(name, tuple(states[h.key] for h in ordered), not_run=unrun))
-    return sorted(rows, key=lambda r: (-sum(s in TIED_STATES for s in r.states), r.label))
+    return rank_rows(rows)
+
+
+def rank_rows(rows: Sequence[charts.MapRow]) -> list[charts.MapRow]:
+    """The most hosts tied today first, then the most tied once guests that are off start, then by name."""
+    return sorted(rows, key=lambda r: (-sum(s in TODAY for s in r.states), -sum(s in TIED_STATES for s in r.states),
+                                       r.label))
 
 
 def unchecked_label(analysis: Analysis) -> str:
@@ -92,12 +99,14 @@ def unchecked_label(analysis: Analysis) -> str:
     return f"no tie found by the {len(ran)} checks that ran; {len(missing)} could not run"
 
 
-def _caption(hidden: Sequence[charts.MapRow]) -> str:
+def caption(hidden: Sequence[charts.MapRow]) -> str:
     caption = "One square per host, one line per vSphere or Hyper-V cluster, the most tied clusters first."
     if hidden:
-        tied = sum(1 for r in hidden for s in r.states if s in TIED_STATES)
+        tied = sum(1 for r in hidden for s in r.states if s in TODAY)
+        later = sum(1 for r in hidden for s in r.states if s == "later")
+        more = f", {later:,} more once guests that are off start" if later else ""
         caption += (f" {len(hidden):,} more clusters ({sum(len(r.states) for r in hidden):,} hosts, "
-                    f"{tied:,} of them tied) are in the data files.")
+                    f"{tied:,} of them tied today{more}) are in the data files.")
     return caption
 
 
@@ -105,4 +114,4 @@ def map_chart(analysis: Analysis) -> Chart:
     """The glance page's map of hosts, at most :data:`MAX_MAP_ROWS` clusters drawn."""
     rows = map_rows(analysis)
     svg = charts.evacuability_map(TITLE, rows[:MAX_MAP_ROWS], unchecked_label=unchecked_label(analysis))
-    return Chart(TITLE, svg, _caption(rows[MAX_MAP_ROWS:]))
+    return Chart(TITLE, svg, caption(rows[MAX_MAP_ROWS:]))

@@ -17,7 +17,7 @@ import pytest
 
 from reportgen.audit import Audit, run_audit
 from reportgen.render.pdf import render_pdf
-from reportgen.report import build_report, charts
+from reportgen.report import build_report, charts, glance_map
 from tests.conftest import real_export
 from tests.rvtools_files import small_estate, write_xlsx
 
@@ -125,3 +125,14 @@ def test_the_legend_names_only_the_states_a_host_has() -> None:
     mixed = charts.evacuability_map("map", [charts.MapRow("Prod", ("media", "free", "unknown"))])
     assert _legend(mixed) == [charts.MEDIA, charts.OK, charts.GREY]
     assert charts.STATE_LABELS["unknown"] in _texts(mixed)
+
+
+def test_clusters_tied_today_come_before_those_tied_only_once_guests_start_and_the_caption_tells_them_apart() -> None:
+    """At 10k, FRA-CL31 (4 hosts tied today) was left off the map while FRA-CL18 (2 today, 2 once started) was drawn,
+    and the caption counted both kinds as 'tied'."""
+    today = charts.MapRow("FRA-CL31", ("tied", "tied", "media", "tied", "free"))
+    mixed = charts.MapRow("FRA-CL18", ("tied", "later", "later", "tied", "free"))
+    later = charts.MapRow("FRA-CL02", ("later", "free"))
+    assert [r.label for r in glance_map.rank_rows([later, mixed, today])] == ["FRA-CL31", "FRA-CL18", "FRA-CL02"]
+    assert glance_map.caption([mixed, later]).endswith(
+        " 2 more clusters (7 hosts, 2 of them tied today, 3 more once guests that are off start) are in the data files.")
