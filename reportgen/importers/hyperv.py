@@ -96,10 +96,12 @@ def map_hyperv(raw: RawHyperV, source_id: int, options: MapOptions) -> Estate:
 
 
 def _unread_files(raw: RawHyperV) -> list[Gap]:
-    """Files meant to be an object that lack a column telling it: the object is not (fully) read."""
+    """Files meant to be an object that lack a column telling it, or cut short: the object is not (fully) read."""
     return [Gap(kind, WHOLE, "partial" if kind in raw.objects else "failed",
                 f"{file} lacks its column(s) {', '.join(repr(c) for c in lacks)} and was not read")
-            for kind, files in raw.near.items() for file, lacks in files]
+            for kind, files in raw.near.items() for file, lacks in files] + \
+        [Gap(kind, WHOLE, "partial", f"{file} ends inside the record on line {line} (cut short)")
+         for kind, files in raw.cut.items() for file, line in files]
 
 
 def _source(raw: RawHyperV, m: HyperVMapper, source_id: int, hosts: pl.DataFrame, rows_read: int,

@@ -132,6 +132,8 @@ class RawHyperV:
     """Per object, the columns with cells holding a spreadsheet error value (read as unknown)."""
     garbled: dict[str, frozenset[str]] = field(default_factory=dict)
     """Per object, the identity columns with long numbers as Excel re-saves them (read as unknown)."""
+    cut: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    """Per object, the files that end inside a record (a copy that stopped) and that record's line: partly read."""
 
     def frame(self, name: str) -> pl.DataFrame | None:
         return self.objects.get(name)
@@ -201,7 +203,7 @@ def read_hyperv(path: Path) -> RawHyperV:
             continue
         if table.type_line:
             raw.type_lines.add(table.type_line)
-        frame = _drop_duplicate_headers(raw, table, _drop_ragged(raw, table, name), name, where)
+        frame = _drop_duplicate_headers(raw, table, _drop_ragged(raw, table, name, kind), name, where)
         if table.encoding in ("utf-8", "cp1252"):
             _note_replaced_characters(raw, frame, name)
         frame = _blank_type_names(raw, frame, name)
@@ -343,11 +345,23 @@ def _blank_type_names(raw: RawHyperV, frame: pl.DataFrame, name: str) -> pl.Data
     return _blank(frame, nested)
 
 
-def _drop_ragged(raw: RawHyperV, table: TextTable, name: str) -> pl.DataFrame:
-    """Skip (and count) records with more or fewer fields than the header: their columns are shifted."""
+def _drop_ragged(raw: RawHyperV, table: TextTable, name: str, kind: str) -> pl.DataFrame:
+    """Skip (and count) records with more or fewer fields than the header: their columns are shifted. The last
+    record of a file cut short is named apart (:attr:`RawHyperV.cut`): the records after it are missing."""
     if not table.ragged:
         return table.frame
-    bad = table.frame[list(table.ragged)]
+    keep = pl.Series([i not in set(table.ragged) for i in range(table.frame.height)])
+    shifted = table.ragged[:-1] if table.cut_short else table.ragged
+    if table.cut_short:
+        line = int(table.frame["__row"][-1])
+        raw.cut.setdefault(kind, []).append((name, line))
+        raw.issues.append(DataIssue(
+            "warning", raw.file, f"the file ends inside the record on line {line} (cut short): that record and any "
+            f"after it are missing, so the checks that need {kind} are not assessed; copy or export it again",
+            sheet=name, row=line, rows=1, skipped=True))
+    if not shifted:
+        return table.frame.filter(keep)
+    bad = table.frame[list(shifted)]
     raw.issues.append(DataIssue(
         "warning", raw.file,
         f"{bad.height} row(s) skipped: they have a different number of fields than the header ({len(table.headers)}), "
@@ -356,7 +370,6 @@ def _drop_ragged(raw: RawHyperV, table: TextTable, name: str) -> pl.DataFrame:
         "without -UseQuotes, or use the reportgen collector",
         sheet=name, row=int(bad["__row"][0]), rows=bad.height, skipped=True,
     ))
-    keep = pl.Series([i not in set(table.ragged) for i in range(table.frame.height)])
     return table.frame.filter(keep)
 
 

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 from tests.conftest import SAMPLES
+from tests.importers.hyperv_bundle import audit_members, members
 
 BOOK = SAMPLES / "rvtools" / "acme-vc01.xlsx"
 
@@ -86,3 +87,17 @@ def test_a_csv_without_a_final_line_break_is_not_cut_short(cli, tmp_path: Path) 
     assert code == 0, err
     assert not [d for d in found["data_quality"] if "cut short" in d["message"]]
     assert found["estate"]["guests"] == 88
+
+
+def test_a_hyperv_csv_cut_short_leaves_its_checks_not_assessed(cli, tmp_path: Path) -> None:
+    """Get-VMHardDiskDrive.csv cut inside its second record lost 5 findings under an assessed HYV-01."""
+    files = members()
+    header, first, second = files["Get-VMHardDiskDrive.csv"].split(b"\r\n")[:3]
+    files["Get-VMHardDiskDrive.csv"] = b"\r\n".join((header, first, second[: len(second) // 2]))
+    found = audit_members(cli, files, tmp_path)
+    status = {c["rule"]: c for c in found["coverage"]}
+    assert status["HYV-01"]["status"] == status["HYV-04"]["status"] == "not-assessed"
+    assert "Get-VMHardDiskDrive.csv ends inside the record on line 3 (cut short)" in status["HYV-01"]["reason"]
+    [note] = [d for d in found["data_quality"] if d["sheet"] == "Get-VMHardDiskDrive.csv" and d["row"] == 3]
+    assert "the file ends inside the record on line 3 (cut short)" in note["message"]
+    assert "-UseQuotes" not in " ".join(d["message"] for d in found["data_quality"])
