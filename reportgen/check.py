@@ -80,7 +80,7 @@ class HostCheck:
     power_off: tuple[GuestToStop, ...]
     """Running guests that must be powered off to empty the host now."""
     at_next_power_on: tuple[GuestToStop, ...]
-    """Guests off now that would also have to be powered off once started."""
+    """Guests off now that would tie the host once started: to power off, or to disconnect the media of."""
     owners: tuple[str, ...]
     """The owners of the guests to power off now."""
     owner_unknown: bool
@@ -102,6 +102,17 @@ class HostCheck:
     contacts: tuple[Contact, ...] = ()
     """The e-mail and team of the owners named (to power off now, to keep off, or whose media are disconnected), where
     the owners file gave them."""
+
+    @property
+    def power_off_once_started(self) -> tuple[GuestToStop, ...]:
+        """Of ``at_next_power_on``, those that would have to be powered off once started."""
+        return tuple(g for g in self.at_next_power_on if not media_only(g.rules, g.guest_cluster))
+
+    @property
+    def media_once_started(self) -> tuple[GuestToStop, ...]:
+        """Of ``at_next_power_on``, those tied only by connected media: once started, the media is disconnected
+        while they run, then they move (no power-off)."""
+        return tuple(g for g in self.at_next_power_on if media_only(g.rules, g.guest_cluster))
 
     @property
     def unplaced_running(self) -> int:

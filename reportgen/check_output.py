@@ -124,8 +124,11 @@ MAX_GAP_LINES = 4
 def _verdict(h: HostCheck) -> str:
     unrun = _plural(len(dict.fromkeys(n.rule for n in h.not_assessed)), "check")
     text = VERDICTS["unplaced" if h.verdict == "unproven" and not h.not_assessed else h.verdict].format(unrun=unrun)
-    if h.verdict in ("yes", "unproven") and h.at_next_power_on:
-        text += f"; {_plural(len(h.at_next_power_on), 'guest')} off now would tie it once started: keep them off"
+    if h.verdict in ("yes", "unproven") and h.power_off_once_started:
+        text += f"; {_plural(len(h.power_off_once_started), 'guest')} off now would tie it once started: keep them off"
+    if h.verdict in ("yes", "unproven") and h.media_once_started:
+        text += (f"; {_plural(len(h.media_once_started), 'guest')} off now would tie it once started only by "
+                 "connected media (no power-off)")
     return text
 
 
@@ -181,10 +184,15 @@ def format_host(h: HostCheck) -> list[str]:
     if h.guest_clusters:
         lines.append("  guest clusters:")
         lines += [_cluster_line(c) for c in h.guest_clusters]
-    if h.at_next_power_on:
-        lines.append(f"  off now, but tied once started ({_plural(len(h.at_next_power_on), 'guest')}):")
-        lines += [_guest_line(g) for g in h.at_next_power_on]
-        lines.append(_owner_line("owners to tell to keep them off", h.at_next_power_on, h.contacts))
+    if later := h.power_off_once_started:
+        lines.append(f"  off now, but tied once started ({_plural(len(later), 'guest')}):")
+        lines += [_guest_line(g) for g in later]
+        lines.append(_owner_line("owners to tell to keep them off", later, h.contacts))
+    if media := h.media_once_started:
+        lines.append(f"  off now, tied once started only by connected media ({_plural(len(media), 'guest')}): once "
+                     "started, disconnect media (no power-off):")
+        lines += [_guest_line(g) for g in media]
+        lines.append(_owner_line("owners to tell before the media are disconnected", media, h.contacts))
     lines.append(f"  wave {h.wave} of {h.waves}" if h.wave is not None else "  in no maintenance wave")
     if h.stranded_on_failure:
         lines.append(f"  if it fails, {_plural(len(h.stranded_on_failure), 'guest')} could not restart elsewhere:")

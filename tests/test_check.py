@@ -231,9 +231,19 @@ def test_cluster_settings_that_keep_maintenance_mode_from_emptying_a_host_are_sa
 def test_guests_that_would_tie_a_host_once_started_are_not_followed_by_a_clean_headline(cli, findings: Path) -> None:
     out = cli(["check", "hq-esx0102", "--from", findings]).stdout
     assert out.startswith("hq-esx0102.acme.local (cluster HQ-PROD-01): no tie found, but not proven: 3 checks could "
-                          "not run on its export (listed below); 2 guests off now would tie it once started: keep "
-                          "them off\n")
-    assert "  owners to tell to keep them off: team-dba, team-devops\n" in out
+                          "not run on its export (listed below); 1 guest off now would tie it once started: keep "
+                          "them off; 1 guest off now would tie it once started only by connected media (no "
+                          "power-off)\n")
+    assert "  owners to tell to keep them off: team-dba\n" in out
+
+
+def test_a_guest_off_now_tied_once_started_only_by_media_is_not_to_be_kept_off(cli, findings: Path) -> None:
+    """hqci02's CD drive is disconnected while it runs: no power-off, unlike hqdb02 on a datastore only its host sees."""
+    out = cli(["check", "hq-esx0102", "--from", findings]).stdout
+    assert "  off now, but tied once started (1 guest):\n    hqdb02 · owner team-dba · VMW-13\n" in out
+    assert ("  off now, tied once started only by connected media (1 guest): once started, disconnect media (no "
+            "power-off):\n    hqci02 · owner team-devops · VMW-18\n  owners to tell before the media are "
+            "disconnected: team-devops\n") in out
 
 
 def test_hosts_named_together_that_hold_every_node_of_a_guest_cluster_cannot_be_emptied_together(

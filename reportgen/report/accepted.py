@@ -122,5 +122,6 @@ def _held_text(held: HeldOpen) -> str:
 
 def mark_accepted(rows: Sequence[RegisterRow], view: AcceptanceView) -> list[RegisterRow]:
     """The register with each row's accepted guests named."""
-    return [replace(r, accepted=tuple(n for n in (*r.power_off, *r.at_power_on) if n in view.accepted_guests))
+    return [replace(r, accepted=tuple(n for n in (*r.power_off, *r.at_power_on, *r.media_at_power_on)
+                                     if n in view.accepted_guests))
             for r in rows]

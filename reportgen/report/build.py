@@ -416,9 +416,11 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
         label = analysis.guest_label  # same-named guests of two vCenters told apart
         now = [label(g.key, g.name) for g in h.blockers if not only_media(g)]
         keys = {g.key for g in h.blockers}
-        later = [label(g.key, g.name) for g in h.blockers_at_power_on if g.key not in keys]
+        later = [label(g.key, g.name) for g in h.blockers_at_power_on if g.key not in keys and not only_media(g)]
         power_off, more = _names(now)
         at_power_on, later_more = _names(later)
+        media_later, media_more = _names(sorted(label(g.key, g.name) for g in h.blockers_at_power_on
+                                                if g.key not in keys and only_media(g)))
         rows.append(RegisterRow(
             host=labels.get(h.key, h.name), cluster=clusters.get(h.key, h.cluster), power_off=power_off, power_off_not_shown=more,
             at_power_on=at_power_on, at_power_on_not_shown=later_more, owners=h.owners,
@@ -426,6 +428,7 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
             annual_cost=costing.per_host_key.get(h.key, 0.0),
             rules=tuple(sorted({r for g in (*h.blockers, *h.blockers_at_power_on) for r in g.rules})),
             media=tuple(sorted(label(g.key, g.name) for g in h.blockers if only_media(g))),
+            media_at_power_on=media_later, media_at_power_on_not_shown=media_more,
         ))
     return rows
 

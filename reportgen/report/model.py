@@ -264,7 +264,7 @@ class RegisterRow:
     power_off: tuple[str, ...]
     power_off_not_shown: int
     at_power_on: tuple[str, ...]
-    """Guests off today that would have to be powered off once started."""
+    """Guests off today that would have to be powered off once started (not those tied only by media)."""
     at_power_on_not_shown: int
     owners: tuple[str, ...]
     unknown_owner: bool
@@ -274,6 +274,10 @@ class RegisterRow:
     """Why the host is tied: the rules of the guests to power off (today and once started)."""
     media: tuple[str, ...] = ()
     """Guests tied today only by connected media: disconnect it live, then migrate (not in ``power_off``)."""
+    media_at_power_on: tuple[str, ...] = ()
+    """Guests off today that would be tied once started only by connected media: no power-off (not in
+    ``at_power_on``)."""
+    media_at_power_on_not_shown: int = 0
     accepted: tuple[str, ...] = ()
     """Guests listed whose every tie is accepted (an accepted exception in force)."""
 
@@ -299,8 +303,11 @@ class WaveRow:
     media: tuple[str, ...] = ()
     """Guests tied only by connected media: disconnected live, then migrated (not in ``power_off``)."""
     at_power_on: tuple[str, ...] = ()
-    """Guests that are off today and would be tied once started (not in ``power_off``)."""
+    """Guests that are off today and would have to be powered off once started (not in ``power_off``)."""
     at_power_on_not_shown: int = 0
+    media_at_power_on: tuple[str, ...] = ()
+    """Guests that are off today and would be tied once started only by connected media: no power-off."""
+    media_at_power_on_not_shown: int = 0
     cluster_unknown: int = 0
     """Hosts of the wave whose cluster membership is unknown: planned apart, such a wave holds no other host."""
 

@@ -58,8 +58,10 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
         guests = sorted({label(g.key, g.name) for h in hosts for g in h.blockers if not only_media(g)})
         media = sorted({label(g.key, g.name) for h in hosts for g in h.blockers if only_media(g)})
         shown, guests_more = _cut(guests, MAX_WAVE_GUESTS)
-        later, later_more = _cut(sorted({label(g.key, g.name) for h in hosts for g in h.blockers_at_power_on}
-                                        - set(guests) - set(media)), MAX_WAVE_GUESTS)
+        off = {label(g.key, g.name): only_media(g) for h in hosts for g in h.blockers_at_power_on
+               if label(g.key, g.name) not in {*guests, *media}}
+        later, later_more = _cut(sorted(n for n, by_media in off.items() if not by_media), MAX_WAVE_GUESTS)
+        media_later, media_later_more = _cut(sorted(n for n, by_media in off.items() if by_media), MAX_WAVE_GUESTS)
         owners = sorted({g.owner or UNKNOWN_OWNER for h in hosts for g in (*h.blockers, *h.blockers_at_power_on)})
         failovers = sum(1 for h in hosts for c in h.degraded if topology.get(c) != "in-a-box")
         rows.append(WaveRow(
@@ -68,6 +70,7 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
             media_hosts=sum(1 for h in hosts if h.blockers and all(only_media(g) for g in h.blockers)), power_off=shown, power_off_not_shown=guests_more,
             power_off_count=len(guests), owners=tuple(owners), failovers=failovers, media=tuple(media),
             at_power_on=later, at_power_on_not_shown=later_more,
+            media_at_power_on=media_later, media_at_power_on_not_shown=media_later_more,
             cluster_unknown=sum(1 for h in hosts if h.key in unknown),
         ))
     return rows

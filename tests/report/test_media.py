@@ -154,3 +154,23 @@ def test_an_empty_cause_chart_has_no_caption_under_nothing_to_show() -> None:
     html = render_html(build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31)))
     glance = html[html.index('id="glance"'):html.index("</section>", html.index('id="glance"'))]
     assert "Nothing to show" in glance and "Guests tied to their host for its maintenance" not in glance
+
+
+def test_a_guest_off_today_tied_only_by_media_is_not_a_power_off_once_started() -> None:
+    """web1 is off with an ISO that connects at power-on; db1 is off on local storage: once started, web1's media is
+    disconnected while it runs (no power-off), db1 is powered off."""
+    hosts = [host("esx01"), host("esx02")]
+    stores = [store("san01", ["esx01", "esx02"]), store("local01", ["esx01"])]
+    guests = [guest("web1", "vm-1", "esx01", power="poweredOff"),
+              guest("db1", "vm-2", "esx01", power="poweredOff", ds="local01")]
+    iso = [device("vm-1", "cd", "iso", "ISO [local01] ISO/img.iso", connected=False, starts=True)]
+    analysis = analyze(make(hosts, guests, devices=iso, datastores=stores), CONFIG)
+    costing = cost_analysis(analysis)
+    later = {u.label: u.annual for u in costing.units_at_power_on}
+    assert later["web1"] == pytest.approx(4.0 * (500.0 / 2 + 10 / 60 * 50.0), abs=0.01)  # minutes, no outage
+    html = render_html(build_report(analysis, costing, today=date(2026, 3, 31)))
+    for table in ('class="register-table"', 'class="wave-plan"'):
+        start = html.index(table)
+        text = " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</table>", start)]).split())
+        assert "once started: db1" in text and "once started: web1" not in text and "db1, web1" not in text
+        assert "once started, disconnect media (no power-off): web1" in text
