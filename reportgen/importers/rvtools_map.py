@@ -9,6 +9,7 @@ The guests and their disks, NICs and devices are mapped here; the infrastructure
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
 import polars as pl
@@ -27,6 +28,9 @@ from .rvtools_producer import describe, hyperv_objects
 __all__ = ["NEEDED", "MapOptions", "Mapper", "needed_columns"]
 
 DISK_FILE = V.DISK_FILE
+EARLIEST_EXPORT_YEAR = 2000
+"""An export time before this year is no RVTools export's (RVTools dates from 2008): a date cell that holds 0,
+a negative number or text reads as 1899 or 1900, and would file the audit under that quarter."""
 _OWNER = re.compile(r"(?i)^(vm[ _-]?)?(owner|owned by|application owner|app owner|service owner|contact|"
                     r"responsible|besitzer|verantwortlich|propri[ée]taire|responsable)$")
 
@@ -322,11 +326,16 @@ class Mapper(InfraMapping):
             ).row(0, named=True)
             version, exported, server = row.get("RVTools version"), row.get("at"), row.get("Server")
             written = row.get("xlsx creation datetime")
+            why = V.unreadable_date_why(str(written))
+            if exported is not None and exported.year < EARLIEST_EXPORT_YEAR:  # a date cell holding 0, text …
+                exported, why = None, f" (it is before {EARLIEST_EXPORT_YEAR}, older than any RVTools export)"
+            elif exported is not None and exported > dt.datetime.now() + dt.timedelta(days=2):
+                exported, why = None, " (it is in the future)"
             if exported is None and written:
                 self.issues.append(DataIssue(
                     "warning", self.raw.file, f"the export time '{written}' is not a date and time reportgen can read, "
                     "so it is unknown: two exports of this vCenter cannot be told apart by date, and --history files "
-                    f"this audit under today's quarter{V.unreadable_date_why(str(written))}. Export again from "
+                    f"this audit under today's quarter{why}. Export again from "
                     "RVTools, or write it as YYYY-MM-DD HH:MM:SS",
                     sheet=self.raw.tabs["vMetaData"].sheet, row=row.get("__row"), column="xlsx creation datetime",
                     quoted=(str(written),)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,20 @@ def test_the_day_and_month_reason_is_given_exactly_where_the_date_is_left_unread
     either_way = any(pl.select(pl.lit(written).str.strptime(pl.Datetime, f, strict=False)).item() is not None
                      for f in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"))
     assert bool(unreadable_date_why(written)) == (read is None and either_way)
+
+
+@pytest.mark.parametrize(("written", "why"), [
+    (datetime(1900, 1, 1), "before 2000, older than any RVTools export"),  # a date cell holding 1 (or text: 0)
+    ("1899-12-31 00:00:00", "before 2000, older than any RVTools export"),
+    ("9999-12-31 23:59:59", "in the future"),
+])
+def test_an_export_time_no_export_can_have_is_unknown_and_said(cli: Any, tmp_path: Path, written: object,
+                                                               why: str) -> None:
+    """Before: read as it was, so --history filed the audit under 1899-Q4 (or 9999-Q4), and an older export of
+    the same vCenter given beside it won as the newer one."""
+    found = _audit(cli, tmp_path, written)
+    assert found["estate"]["sources"][0]["exported_at"] is None
+    [line] = [d for d in found["data_quality"] if d["column"] == "xlsx creation datetime"]
+    assert (line["sheet"], line["row"]) == ("vMetaData", 2)
+    assert "is not a date and time reportgen can read, so it is unknown" in line["message"]
+    assert f"(it is {why})" in line["message"]
