@@ -192,11 +192,12 @@ def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[Unit, f
             """Labour and outage of one unit and event: media is disconnected live, in hours, without outage."""
             return media_labour(settings) if unit in media else labour + settings.outage_minutes * rate_of[unit]
 
-        per_event = change + sum(handling(u) for u in units)
+        fee = 0.0 if len(media) == len(units) else change  # media alone: disconnected live, a standard change
+        per_event = fee + sum(handling(u) for u in units)
         host_costs.append(HostCost(host.name, host.cluster, host.platform, events, len(units), per_event,
                                    events * per_event, host.key, labels.get(host.key, host.name)))
         for unit, guests in units.items():
-            share = events * (change / len(units) + handling(unit))
+            share = events * (fee / len(units) + handling(unit))
             per_unit[unit] += share
             unit_hosts[unit].append(labels.get(host.key, host.name))
             unit_events[unit] += events
@@ -395,5 +396,6 @@ def _assumptions(settings: CostSettings, labour: float) -> dict[str, object]:
         "model": "per host and year: events x (change_cost + units x (labour + outage)); a unit is one "
                  "guest cluster or one pinned guest outside any guest cluster; the change cost of a host is "
                  "shared equally by its units; a guest tied only by connected media (VMW-18, VMW-19, "
-                 "HYV-12) costs media_minutes of the virtualisation admin instead of labour and outage",
+                 "HYV-12) costs media_minutes of the virtualisation admin instead of labour and outage, and a "
+                 "host tied by such guests alone takes no change_cost (a standard change)",
     }

@@ -28,7 +28,8 @@ def assumption_rows(analysis: Analysis, costing: Costing) -> tuple[Assumption, .
         Assumption("Planned outage per guest cluster or tied guest and maintenance",
                    f"{cost.outage_minutes:g} minutes"),
         Assumption("A guest tied only by a connected CD/DVD or ISO (VMW-18, VMW-19, HYV-12): media disconnected "
-                   "while it runs, then migrated; no outage, no out-of-hours work",
+                   "while it runs, then migrated; no outage, no out-of-hours work, and no normal change for a host "
+                   "that nothing else ties",
                    f"{cost.media_minutes:g} minutes of the virtualisation admin"),
         Assumption("Business cost of a minute of planned outage",
                    money(cost.outage_cost_per_minute, currency) if cost.outage_cost_per_minute
