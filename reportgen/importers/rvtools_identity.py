@@ -48,16 +48,13 @@ def _column(frame: pl.DataFrame, name: str, expr: pl.Expr | None = None) -> pl.E
 
 
 def identities(frame: pl.DataFrame, scope: pl.Expr) -> pl.DataFrame:
-    """The identity columns of a per-VM tab: scope, vm_id, vm_uuid, vm_name and the place."""
-    return frame.select(
-        scope=scope,
-        vm_id=_column(frame, "VM ID"),
-        vm_uuid=_column(frame, "VM UUID", pl.col("VM UUID").str.to_lowercase()),
-        vm_name=_column(frame, "VM", V.name("VM")),
-        datacenter=_column(frame, "Datacenter"),
-        cluster=_column(frame, "Cluster"),
-        host=_column(frame, "Host"),
-    )
+    """The identity columns of a per-VM tab: scope, vm_id, vm_uuid, vm_name and the place; one row per row of
+    ``frame``, also when it has none of them (every one a literal null)."""
+    columns = {"scope": scope, "vm_id": _column(frame, "VM ID"),
+               "vm_uuid": _column(frame, "VM UUID", pl.col("VM UUID").str.to_lowercase()),
+               "vm_name": _column(frame, "VM", V.name("VM")), "datacenter": _column(frame, "Datacenter"),
+               "cluster": _column(frame, "Cluster"), "host": _column(frame, "Host")}
+    return frame.with_columns(**columns).select(list(columns))
 
 
 def offered(ids: pl.DataFrame) -> Identity:
