@@ -99,6 +99,8 @@ class HostCheck:
     unplaced: tuple[tuple[str | None, int], ...] = ()
     """(cluster, how many) of the running guests with no known host that may run on it: of its cluster, or of no
     known cluster (None) in its export. Any of them may run on this host, with ties no check could see."""
+    restart_unknown: tuple[tuple[GuestToStop, str], ...] = ()
+    """Running guests whose restart elsewhere, if the host fails, the export cannot tell, each with what to check."""
     contacts: tuple[Contact, ...] = ()
     """The e-mail and team of the owners named (to power off now, to keep off, or whose media are disconnected), where
     the owners file gave them."""
@@ -305,6 +307,12 @@ def _guests(items: object) -> tuple[GuestToStop, ...]:
     )
 
 
+def _restart_unknown(items: object) -> tuple[tuple[GuestToStop, str], ...]:
+    """The guests whose restart after a host failure is not known, each with what to check (absent in older files)."""
+    why = [str(g.get("why") or "") for g in items if isinstance(g, dict)] if isinstance(items, list) else []
+    return tuple(zip(_guests(items), why, strict=True))
+
+
 def _step(cluster: Mapping[str, Any], host: str) -> ClusterStep:
     nodes = [g for g in cluster.get("guests") or [] if isinstance(g, dict)]
     up = [g for g in nodes if g.get("power_state") in ("poweredOn", None)]
@@ -356,6 +364,7 @@ def _check(register: Register, row: int) -> HostCheck:
                              for c in ids if c in register.clusters),
         wave=wave + 1 if isinstance(wave, int) and wave >= 0 else None, waves=register.waves,
         stranded_on_failure=_guests(host.get("stranded_on_failure")),
+        restart_unknown=_restart_unknown(host.get("restart_unknown_on_failure")),
         not_assessed=tuple(dict.fromkeys(gaps)),
         disconnect_media=media, settings=setting_lines(register.settings, host, label),
         unplaced=unplaced_running(register.unplaced, host),

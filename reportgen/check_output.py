@@ -42,6 +42,7 @@ def host_document(h: HostCheck) -> dict[str, Any]:
         "guest_clusters": [_cluster(c) for c in h.guest_clusters],
         "wave": h.wave, "waves": h.waves,
         "stranded_on_failure": [_guest(g) for g in h.stranded_on_failure],
+        "restart_unknown_on_failure": [{**_guest(g), "why": why} for g, why in h.restart_unknown],
         "not_assessed": [{"rule": n.rule, "reason": n.reason} for n in h.not_assessed],
     }
 
@@ -197,9 +198,13 @@ def format_host(h: HostCheck) -> list[str]:
     if h.stranded_on_failure:
         lines.append(f"  if it fails, {_plural(len(h.stranded_on_failure), 'guest')} could not restart elsewhere:")
         lines += [_guest_line(g) for g in h.stranded_on_failure]
-    else:
+    elif not h.restart_unknown:
         lines.append("  if it fails, no check that could run found a guest that could not restart elsewhere"
                      if h.not_assessed else "  if it fails, every running guest can restart elsewhere")
+    if h.restart_unknown:
+        lines.append(f"  if it fails, whether {_plural(len(h.restart_unknown), 'guest')} would restart elsewhere is "
+                     "not known from the export:")
+        lines += [f"{_guest_line(g)} · not known ({why})" for g, why in h.restart_unknown]
     return lines + (_gap_lines(h) if h.not_assessed else [])
 
 

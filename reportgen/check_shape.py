@@ -21,7 +21,7 @@ GUEST: Spec = {"name": TEXT, "key": TEXT, "owner": TEXT, "rules": [str], "faux_c
 HOST: Spec = {"name": str, "evacuable": bool, "cluster": TEXT, "cluster_label": TEXT, "source": TEXT,
               "label": TEXT, "site": TEXT, "wave": (int, None), "degraded_faux_clusters": [str],
               "pinned_guests": [GUEST], "pinned_at_next_power_on": [GUEST], "stranded_on_failure": [GUEST],
-              "cluster_down_limit": (int, None)}
+              "restart_unknown_on_failure": [{**GUEST, "why": TEXT}], "cluster_down_limit": (int, None)}
 NODE: Spec = {"name": TEXT, "host": TEXT, "host_label": TEXT, "power_state": TEXT}
 CLUSTER: Spec = {"id": str, "name": TEXT, "topology": TEXT, "suspected": (bool, None), "guests": [NODE],
                  "hosts": [str], "host_labels": [str], "rules": [str]}

@@ -19,6 +19,7 @@ from ..estate import Estate
 from ..history import History
 from ..host_labels import cluster_homes, cluster_labels, cluster_unknown_keys, host_labels
 from ..owners import Ownership, owner_summaries, unowned_guests
+from ..restart_unknown import restart_unknown
 from ..rules import finding_title
 from ..rules.records import Finding, Location
 from ..scope import scope_document
@@ -195,6 +196,7 @@ def _hosts_document(analysis: Analysis, costing: Costing, uuids: dict[str, str |
     cluster_of = dict(zip(analysis.estate.hosts.column("host_key").to_pylist(),
                           analysis.estate.hosts.column("cluster_key").to_pylist(), strict=True))
     unknown = cluster_unknown_keys(analysis.estate)
+    restart = restart_unknown(analysis)  # neither stranded nor known to restart elsewhere
     return [
         {
             "name": h.name, "cluster": h.cluster, "platform": h.platform, "evacuable": h.evacuable,
@@ -203,6 +205,7 @@ def _hosts_document(analysis: Analysis, costing: Costing, uuids: dict[str, str |
             "pinned_guests": [_guest(g, uuids) for g in h.blockers],
             "pinned_at_next_power_on": [_guest(g, uuids) for g in h.blockers_at_power_on],
             "stranded_on_failure": [_guest(g, uuids) for g in h.stranded],
+            "restart_unknown_on_failure": [{**_guest(r.guest, uuids), "why": r.why} for r in restart.get(h.key, ())],
             "degraded_faux_clusters": list(h.degraded),
             "owners_to_ask": list(h.owners), "owner_unknown": h.unknown_owner,
             "wave": h.wave, "wave_number": h.wave + 1 if h.wave >= 0 else None, "maintenance_domain": h.domain,

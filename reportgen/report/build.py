@@ -17,6 +17,7 @@ from ..history import History
 from ..host_labels import cluster_unknown_keys, host_cluster_labels, host_labels
 from ..logo import read_logo
 from ..media import MEDIA_RULES
+from ..restart_unknown import restart_unknown
 from ..rules import CATALOGUE, Finding
 from ..rules.advice import GroupFacts, Node, topology_plan, with_network
 from ..rules.records import Step
@@ -43,6 +44,8 @@ from .model import (
     Reason,
     RegisterRow,
     ReportModel,
+    RestartUnknownRow,
+    RestartUnknownView,
     SiteRow,
     Summary,
     TrendRow,
@@ -148,7 +151,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         wave_plan=tuple(plan_waves(analysis)), wave_limit=analysis.config.waves.hosts_down_per_cluster,
         wave_limit_cluster=limit[0] if limit else None, wave_limit_hosts=limit[1] if limit else 0,
         wave_limit_allowed=limit[2] if limit else 1, wave_bound=binding_constraint(analysis),
-        wave_unknown_limit=analysis.config.waves.lowest_limit,
+        wave_unknown_limit=analysis.config.waves.lowest_limit, restart_unknown=_restart_unknown(analysis),
         history=_history(history), acceptances=accepted, cluster_unknown_hosts=_unknown_hosts(analysis),
         sites=tuple(_sites(analysis)), sites_origin=analysis.sites.origin if analysis.sites.failures else "",
         unsited_hosts=analysis.sites.unsited if analysis.sites.failures else (),
@@ -441,6 +444,19 @@ def _failure(analysis: Analysis) -> list[FailureRow]:
         owners = tuple(sorted({g.owner or UNKNOWN_OWNER for g in h.stranded}))
         rows.append(FailureRow(labels.get(h.key, h.name), clusters.get(h.key, h.cluster), names, more, len(h.stranded), owners))
     return rows
+
+
+def _restart_unknown(analysis: Analysis) -> RestartUnknownView | None:
+    """The running guests whose restart elsewhere after a failure of their host is not known, by host label."""
+    labels = host_labels(analysis.estate)
+    found = restart_unknown(analysis)
+    rows = [RestartUnknownRow(labels.get(host, host), analysis.guest_label(r.guest.key, r.guest.name), r.why)
+            for host, guests in found.items() for r in guests]
+    if not rows:
+        return None
+    rows.sort(key=lambda r: (r.host, r.guest))
+    limit = analysis.config.report.max_failure_rows
+    return RestartUnknownView(_bounded(rows, limit), _hidden(rows, limit), len(rows), len(found))
 
 
 def _sites(analysis: Analysis) -> list[SiteRow]:

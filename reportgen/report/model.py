@@ -360,6 +360,26 @@ class FailureRow:
 
 
 @dataclass(frozen=True)
+class RestartUnknownRow:
+    """A running guest whose restart on another host, after a failure of its host, the export cannot tell."""
+
+    host: str
+    guest: str
+    why: str
+    """What is not known and what to check ('pass-through disk; check whether it is a cluster disk')."""
+
+
+@dataclass(frozen=True)
+class RestartUnknownView:
+    """The failure page's guests whose restart elsewhere is not known: counted neither as restarting nor as stranded."""
+
+    rows: tuple[RestartUnknownRow, ...]
+    not_shown: int
+    guests: int
+    hosts: int
+
+
+@dataclass(frozen=True)
 class CostRow:
     label: str
     detail: str
@@ -679,3 +699,5 @@ class ReportModel:
     """Checks whose findings no other section shows (no tie, no guest cluster, no cluster setting)."""
     coverage_advice: CoverageAdvice | None = None
     """What would let the checks that could not run run; None when every check ran."""
+    restart_unknown: RestartUnknownView | None = None
+    """Running guests whose restart elsewhere after a failure of their host is not known; None when there is none."""

@@ -206,7 +206,7 @@ def _rows(rows: list[int | None]) -> str:
 def _tie(out: RuleOutput, info: RuleInfo, g: dict[str, object], evidence: str, *, severity: Severity | None = None,
          pin: bool = False, strand: bool = False, cause: RuleCause | None = None,
          effects: frozenset[Effect] | None = None, source: Location | None = None, remediation: str = "",
-         targets: list[str] | None = None) -> None:
+         targets: list[str] | None = None, restart_unknown: str = "") -> None:
     """One finding for guest ``g``, and its pin / strand edges to the guest's host.
 
     ``source`` is the tab and rows the evidence starts with; ``remediation`` replaces the catalogue's when the
@@ -227,6 +227,7 @@ def _tie(out: RuleOutput, info: RuleInfo, g: dict[str, object], evidence: str, *
         host_key=host if isinstance(host, str) else None, timing=when, effects=effects or info.effects,
         remediation=remediation or info.remediation, cause=cause, source=source,
         targets=None if targets is None or pin else tuple(t for t in targets if t != host),
+        restart_unknown=restart_unknown,
     ))
     if isinstance(host, str) and when != "hygiene":
         if pin:
@@ -383,8 +384,13 @@ def storage(estate: Estate, ctx: RuleContext) -> RuleOutput:
                 evidence += "; IsClustered unknown"
             severity = HYV04.severity if clustered else Severity.CRITICAL
             effects = HYV04.effects | ({HA} if clustered is False else set())
+            # A clustered VM fails over with its pass-through disk only when the disk is a cluster disk of its role,
+            # which no export shows: its restart after a failure of its host is not known, never assumed.
             _tie(out, HYV04, g, evidence, severity=severity, pin=True, strand=clustered is False,
-                 effects=frozenset(effects), source=at)
+                 effects=frozenset(effects), source=at, restart_unknown="" if clustered is False else (
+                     "pass-through disk; check whether it is a cluster disk" if clustered else
+                     "pass-through disk, IsClustered unknown; check whether the VM is a cluster role and the disk "
+                     "a cluster disk"))
         config = [p for p in (g["config_path"], g["snapshot_dir"]) if p and _is_local(p)]
         if g["local_paths"] or config:
             parts: list[tuple[Location, str]] = []

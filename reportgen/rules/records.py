@@ -152,6 +152,9 @@ class Finding:
     """The host keys the guest can still be moved to, its own host apart, when the finding limits them to some
     hosts of its cluster (a switch or CPU some nodes lack); hosts whose facts the export does not give are kept
     among them. None: the finding does not limit where the guest can go (or pins it to its host)."""
+    restart_unknown: str = ""
+    """Why the export cannot tell whether the guest restarts on another host when its host fails, and what to check
+    ('pass-through disk; check whether it is a cluster disk'); empty when the finding leaves no such doubt."""
 
     @property
     def steps(self) -> tuple[str, ...]:
