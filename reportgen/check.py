@@ -223,6 +223,7 @@ def register_from_document(document: object, source: str) -> Register:
             raise InputError(f"coverage[{i}] has a source or reason that is not a text", where=source, hint=hint)
         if c["status"] == "not-assessed":
             gaps.setdefault(c.get("source"), []).append(NotAssessed(c["rule"], str(c.get("reason") or "")))
+    _uncovered(hosts, document["coverage"], gaps)
     sites = {}
     for s in document.get("sites") or [] if isinstance(document.get("sites"), list) else []:
         if isinstance(s, dict) and isinstance(s.get("hosts"), list):
@@ -231,6 +232,19 @@ def register_from_document(document: object, source: str) -> Register:
                     not_assessed={k: tuple(v) for k, v in gaps.items()}, sites=sites, labels=_labels(hosts),
                     settings=settings(document), contacts=contacts(document), unplaced=unplaced(document),
                     nodes_on=nodes_on(clusters), limiting=limiting(document))
+
+
+def _uncovered(hosts: list[Any], coverage: list[Any], gaps: dict[str | None, list[NotAssessed]]) -> None:
+    """A gap for each export whose hosts the coverage says nothing about (a coverage emptied or cut): no check is
+    known to have run on it, so none of its hosts can be proven free."""
+    covered = {c.get("source") for c in coverage}
+    if None in covered:
+        return
+    for source in dict.fromkeys(h.get("source") for h in hosts):
+        if isinstance(source, str) and source not in covered:
+            gaps.setdefault(source, []).append(NotAssessed(
+                "*", f"the findings JSON records no check as assessed or not on {source} (its coverage was emptied "
+                "or cut): write it again with 'reportgen audit --json'"))
 
 
 def _labels(hosts: list[Any]) -> tuple[str, ...]:

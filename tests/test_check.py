@@ -218,7 +218,8 @@ def test_cluster_settings_that_keep_maintenance_mode_from_emptying_a_host_are_sa
     hosts = [{"name": "esx1", "cluster": "C1", "source": "vc01.xlsx", "evacuable": True, "wave": 0},
              {"name": "esx2", "cluster": "C1", "source": "vc02.xlsx", "evacuable": True, "wave": 0},  # another C1
              {"name": "lone", "cluster": None, "source": "vc02.xlsx", "evacuable": True, "wave": 0}]
-    document = {"schema_version": 1, "faux_clusters": [], "waves": [["esx1", "esx2", "lone"]], "coverage": [],
+    coverage = [{"rule": "VMW-24", "status": "assessed", "source": f} for f in ("vc01.xlsx", "vc02.xlsx")]
+    document = {"schema_version": 1, "faux_clusters": [], "waves": [["esx1", "esx2", "lone"]], "coverage": coverage,
                 "hosts": hosts, "findings": [drs_off, standalone, ha_only]}
     result = check_hosts(register_from_document(document, "f.json"), ["esx1", "esx2", "lone"])
     settings = {h.name: h.settings for h in result.hosts}
@@ -352,7 +353,8 @@ def test_a_check_answer_given_as_findings_is_named_for_what_it_is(cli, findings:
 
 
 def test_running_guests_with_no_known_host_may_run_on_the_host_and_leave_it_unproven(cli, tmp_path: Path) -> None:
-    document = {"schema_version": 1, "faux_clusters": [], "waves": [["a"]], "coverage": [],
+    document = {"schema_version": 1, "faux_clusters": [], "waves": [["a"]],
+                "coverage": [{"rule": "VMW-01", "status": "assessed", "source": "vc.xlsx"}],
                 "estate": {"unplaced_guests": [{"source": "vc.xlsx", "cluster": "db", "guests": 5, "running": 3},
                                                {"source": "vc.xlsx", "cluster": None, "guests": 1, "running": 1},
                                                {"source": "vc.xlsx", "cluster": "web", "guests": 9, "running": 9}]},

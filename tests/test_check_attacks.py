@@ -56,6 +56,18 @@ def test_a_file_whose_coverage_was_removed_or_altered_is_refused_not_answered_as
     assert "write it again with 'reportgen audit --json'" in result.stderr
 
 
+@pytest.mark.parametrize("coverage", [[], [{"rule": "HYV-01", "status": "assessed", "source": "other.zip"}]])
+def test_a_coverage_that_says_nothing_of_the_hosts_export_proves_no_host_free(
+        cli, tmp_path: Path, document: dict, coverage: list) -> None:
+    """An emptied coverage (or one of another export only) answered 'can be emptied' (exit 0) for a host whose
+    export ran 3 checks it could not assess: no check is known to have run, so it is not proven."""
+    free = next(h["name"] for h in document["hosts"] if h["evacuable"])
+    result = cli(["check", free, "--from", _write(tmp_path, {**document, "coverage": coverage})])
+    assert result.code == 5, result.stdout + result.stderr
+    assert "records no check as assessed or not on acme-vc01.xlsx (its coverage was emptied or cut)" in result.stdout
+    assert "0 can be emptied" in result.stdout
+
+
 def test_a_file_larger_than_any_findings_json_is_refused_before_it_is_read(
         cli, tmp_path: Path, document: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     import reportgen.importers.bounded
