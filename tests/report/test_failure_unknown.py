@@ -62,3 +62,11 @@ def test_a_host_whose_only_doubt_is_an_unknown_restart_is_not_said_to_restart_ev
     text = format_check(check_hosts(register_from_document(document, "f.json"), ["a"]))
     assert "every running guest can restart elsewhere" not in text
     assert "file01 · owner unknown · HYV-04 · not known (pass-through disk; check whether it is a cluster disk)" in text
+
+
+def test_the_summary_does_not_count_file01_among_the_guests_that_restart(audit: Audit) -> None:
+    html = render_html(build_report(audit.analysis, audit.costing))
+    start = html.index('id="summary-page"')
+    summary = " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</section>", start)]).split())
+    assert ("would not restart elsewhere by themselves (7 across 5 hosts, one failure at a time); whether 1 more "
+            "guest would is not known from the export ( If a host fails )") in summary
