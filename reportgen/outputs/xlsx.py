@@ -204,9 +204,13 @@ def _waves(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
 
 
 def _failure(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
+    """The guests that would stay down if their host failed, then those whose restart elsewhere is not known."""
     for h in doc["hosts"]:
+        where = (h.get("label", h["name"]), h.get("cluster_label", h["cluster"]))
         for g in h["stranded_on_failure"]:
-            yield (h.get("label", h["name"]), h.get("cluster_label", h["cluster"]), g["name"], g["key"], g.get("owner"), _join(g["rules"]))
+            yield (*where, g["name"], g["key"], g.get("owner"), _join(g["rules"]), "no")
+        for g in h.get("restart_unknown_on_failure", ()):
+            yield (*where, g["name"], g["key"], g.get("owner"), _join(g["rules"]), f"not known: {g['why']}")
 
 
 def _sites(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
@@ -322,7 +326,7 @@ def sheets(analysis: Analysis, costing: Costing, plan: list[Action] | None = Non
                                 Money("Cost a year", 12)), _register),
         Sheet("Waves", (("Wave", 6), ("Host", 24), ("Cluster", 18), ("Can be emptied", 22)), _waves),
         Sheet("Failure impact", (("Host", 24), ("Cluster", 18), ("Guest", 24), ("Guest key", 30),
-                                 ("Owner", 18), ("Rules", 16)), _failure),
+                                 ("Owner", 18), ("Rules", 16), ("Restarts elsewhere", 40)), _failure),
         Sheet("Site failure", (("Site", 14), ("Kind", 13), ("Name", 28), ("Key", 30), ("Host", 24),
                                ("Owner", 18), ("Why it could not restart on another site", 70)), _sites),
         Sheet("Coverage", (("Rule", 9), ("Title", 34), ("Status", 13), ("Export", 40), ("Reason", 60)), _coverage),

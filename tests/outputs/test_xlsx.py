@@ -33,7 +33,8 @@ def test_sheets_and_row_counts_match_the_json(workbook) -> None:
         "Suspected clusters": sum(c["suspected"] for c in doc["faux_clusters"]),
         "Host register": len(doc["hosts"]),
         "Waves": sum(len(w) for w in doc["waves"]),
-        "Failure impact": sum(len(h["stranded_on_failure"]) for h in doc["hosts"]),
+        "Failure impact": sum(len(h["stranded_on_failure"]) + len(h["restart_unknown_on_failure"])
+                              for h in doc["hosts"]),
         "Coverage": len(doc["coverage"]),
         "Data quality": len(doc["data_quality"]),
     }

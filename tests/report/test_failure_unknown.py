@@ -8,11 +8,13 @@ import re
 import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from reportgen.audit import Audit, run_audit, write_json
 from reportgen.check import check_hosts, register_from_document
 from reportgen.check_output import format_check
+from reportgen.outputs.xlsx import write_xlsx
 from reportgen.render.html import render_html
 from reportgen.report import build_report
 from tests.conftest import SAMPLES
@@ -70,3 +72,13 @@ def test_the_summary_does_not_count_file01_among_the_guests_that_restart(audit: 
     summary = " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</section>", start)]).split())
     assert ("would not restart elsewhere by themselves (7 across 5 hosts, one failure at a time); whether 1 more "
             "guest would is not known from the export ( If a host fails )") in summary
+
+
+def test_the_workbooks_failure_sheet_lists_file01_as_not_known(audit: Audit, tmp_path: Path) -> None:
+    path = tmp_path / "findings.xlsx"
+    write_xlsx(audit.analysis, audit.costing, path)
+    rows = list(openpyxl.load_workbook(path)["Failure impact"].iter_rows(values_only=True))
+    assert rows[0][-1] == "Restarts elsewhere"
+    assert ("HV03", "FILE01", "not known: pass-through disk; check whether it is a cluster disk") in {
+        (r[0], r[2], r[-1]) for r in rows[1:]}
+    assert {r[-1] for r in rows[1:] if r[2] != "FILE01"} == {"no"}
