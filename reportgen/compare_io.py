@@ -154,6 +154,11 @@ def _not_assessed(document: dict[str, Any]) -> frozenset[str] | None:
     coverage = document.get("coverage")
     if not isinstance(coverage, list):
         return None
+    covered = {c.get("source") for c in coverage if isinstance(c, dict)}
+    hosts = document.get("hosts")
+    if None not in covered and any(isinstance(h, dict) and isinstance(h.get("source"), str) and h["source"] not in covered
+                                   for h in hosts if isinstance(hosts, list)):
+        return None  # an export with hosts the coverage says nothing of (emptied or cut): as if it had none
     return frozenset(str(c["rule"]) for c in coverage
                      if isinstance(c, dict) and c.get("status") == "not-assessed" and isinstance(c.get("rule"), str))
 

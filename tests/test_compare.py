@@ -140,15 +140,19 @@ def test_a_guest_cluster_the_new_audit_could_not_see_is_not_fixed(cli, tmp_path:
     assert "whose checks it did not assess (not fixed) (2): fs01 + fs02, sql (2 nodes)" in text
 
 
-def test_a_new_audit_without_coverage_cannot_tell_what_was_fixed(cli, tmp_path: Path) -> None:
+@pytest.mark.parametrize("emptied", [False, True])
+def test_a_new_audit_without_coverage_cannot_tell_what_was_fixed(cli, tmp_path: Path, emptied: bool) -> None:
     """Before: a new findings JSON without 'coverage' (cut down by hand, or from a tool that drops it) was taken to
-    have assessed every check, so what it lacked was 'fixed' and 'freed'."""
+    have assessed every check, so what it lacked was 'fixed' and 'freed'; so was one whose coverage was emptied."""
     q1 = audit_json(cli, tmp_path, small_estate(), "q1")
     book = write_xlsx(small_estate(), tmp_path / "q2.xlsx", drop=("vDisk",))
     q2 = tmp_path / "q2.json"
     assert cli(["audit", book, "-q", "--json", q2]).code == 0
     document = json.loads(q2.read_text(encoding="utf-8"))
-    del document["coverage"]
+    if emptied:
+        document["coverage"] = []
+    else:
+        del document["coverage"]
     q2.write_text(json.dumps(document), encoding="utf-8")
     found = compare(cli, tmp_path, q1, q2)
     assert found["guest_clusters"]["fixed"] == [] and found["hosts"]["freed"] == []
