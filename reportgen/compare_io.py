@@ -156,8 +156,8 @@ def _not_assessed(document: dict[str, Any]) -> frozenset[str] | None:
         return None
     covered = {c.get("source") for c in coverage if isinstance(c, dict)}
     hosts = document.get("hosts")
-    if None not in covered and any(isinstance(h, dict) and isinstance(h.get("source"), str) and h["source"] not in covered
-                                   for h in hosts if isinstance(hosts, list)):
+    sources = {h.get("source") for h in hosts if isinstance(h, dict)} if isinstance(hosts, list) else set()
+    if None not in covered and any(isinstance(s, str) and s not in covered for s in sources):
         return None  # an export with hosts the coverage says nothing of (emptied or cut): as if it had none
     return frozenset(str(c["rule"]) for c in coverage
                      if isinstance(c, dict) and c.get("status") == "not-assessed" and isinstance(c.get("rule"), str))
