@@ -60,6 +60,9 @@ class GroupFacts:
     nfs_datastores: tuple[str, ...] = ()
     cluster_hosts: tuple[HostVersion, ...] = ()
     """Every host of the vSphere clusters the nodes run in; empty when not known."""
+    drs: str = "on"
+    """DRS of the vSphere clusters the nodes run in: 'on', 'off' (on none of them) or 'unknown' (not shown, or on
+    some only): a DRS rule keeps nodes apart only where DRS is on."""
 
 
 def _list(values: Iterable[str], limit: int = 4) -> str:
@@ -116,17 +119,18 @@ def crowded(f: GroupFacts, platform: str = "vsphere") -> str:
         return ""  # multi-writer nodes may share a host; bus-sharing nodes across boxes may not
     return (f" With {known} {'host' if known == 1 else 'hosts'} for {n} nodes they cannot stay apart in maintenance: "
             "each patch needs a failover and a node shut down until another host, or an application replica without "
-            "shared disks (SQL Server Always On availability groups), frees them.")
+            "shared disks, frees them.")
 
 
 def topology_plan(f: GroupFacts, platform: str = "vsphere") -> Step:
     """The first thing to do, decided by where the nodes run."""
     hosts = _list(n.host or "" for n in f.nodes)
-    keep_apart = ("a DRS anti-affinity rule and 'must run on' host groups" if platform == "vsphere"
-                  else "AntiAffinityClassNames on the cluster roles")
+    drs = {"off": "a DRS anti-affinity rule with DRS turned on", "unknown": "a DRS anti-affinity rule with DRS on"}.get(
+        f.drs, "a DRS anti-affinity rule")  # a rule acts only where DRS is on
+    keep_apart = f"{drs} and 'must run on' host groups" if platform == "vsphere" else "AntiAffinityClassNames on the cluster roles"
     small = crowded(f, platform)
     if small:  # a host group per node would hold one host: a hard pin (rules.md VMW-23)
-        keep_apart = "a DRS anti-affinity rule (no 'must run on' host groups: of one host, they pin the nodes)"
+        keep_apart = f"{drs} (no 'must run on' host groups: of one host, they pin the nodes)"
     if f.topology == "in-a-box":
         return _spread(f"Spread the nodes (all on {hosts or 'one host'} today)", keep_apart,
                        ": in a box they protect nothing when that host is maintained or fails.", small)

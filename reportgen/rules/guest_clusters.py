@@ -185,14 +185,14 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     if not nodes.is_empty():
         blocked = per_rule.filter(pl.col("pins") & pl.col("gc").is_not_null())["gc"].unique()
         topo = topology(nodes).with_columns(blocked=pl.col("gc").is_in(blocked.implode()))
-        advice = _advice(g, nodes, per_rule, disks, topo, _cluster_hosts(estate))
+        advice = _advice(_with_drs(estate, g), _with_drs(estate, nodes), per_rule, disks, topo, _cluster_hosts(estate))
         _emit_topology(out, nodes, topo, advice)
         _emit_membership(out, disks, nodes, topo, advice)
         virtual = per_rule.filter(pl.col("rule") == VMW01.id)["gc"].drop_nulls().unique()
         add_colocations(out, topo.filter(pl.col("gc").is_in(virtual.implode())), VMW01.id)
         per_rule = per_rule.join(topo.select("gc", "topology"), on="gc", how="left")
     else:
-        advice = _advice(g, nodes, per_rule, disks, None, _cluster_hosts(estate))
+        advice = _advice(_with_drs(estate, g), nodes, per_rule, disks, None, _cluster_hosts(estate))
         per_rule = per_rule.with_columns(topology=pl.lit(None, pl.String))
     per_rule = _with_advice(per_rule, g, advice)
 
@@ -225,6 +225,12 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+def _with_drs(estate: Estate, rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` (with ``cluster_key``) and their cluster's ``drs_enabled`` (null when the export does not show it)."""
+    drs = frame(estate, "clusters").select("cluster_key", "drs_enabled").unique(subset="cluster_key", keep="first")
+    return rows.join(drs, on="cluster_key", how="left")
+
+
 def _cluster_hosts(estate: Estate) -> dict[str, tuple[HostVersion, ...]]:
     """Every host of each vSphere cluster, with its ESXi version: an upgrade step names the others too."""
     hosts = frame(estate, "hosts").filter(pl.col("cluster_key").is_not_null()).select(
@@ -251,7 +257,8 @@ def _advice(g: pl.DataFrame, nodes: pl.DataFrame, per_rule: pl.DataFrame, disks:
             types.setdefault(guest, set()).add(ds_type)
             if ds_type == "nfs" and store:
                 nfs.setdefault(guest, set()).add(store)
-    columns = ["guest_key", "name", "host", "host_label", "host_version", "esxi", "hw", "os", "cluster_key"]
+    columns = ["guest_key", "name", "host", "host_label", "host_version", "esxi", "hw", "os", "cluster_key",
+               "drs_enabled"]
     if topo is not None and not nodes.is_empty():
         kinds = dict(topo.select("gc", "topology").iter_rows())
         members: dict[object, list[dict[str, object]]] = {}
@@ -271,11 +278,13 @@ def _steps(kind: str, rules: set[str], rows: list[dict[str, object]], types: dic
            nfs: dict[str, set[str]], peers: dict[str, tuple[HostVersion, ...]]) -> tuple[Step, ...]:
     keys = [str(r["guest_key"]) for r in rows]
     clusters = {str(r["cluster_key"]) for r in rows if r.get("cluster_key") is not None}
+    drs = {r.get("drs_enabled") for r in rows if r.get("cluster_key") is not None}
     facts = GroupFacts(
         topology=kind, rules=frozenset(rules), nodes=tuple(_node(r) for r in rows),
         datastore_types=frozenset(t for k in keys for t in types.get(k, ())),
         nfs_datastores=tuple(sorted({s for k in keys for s in nfs.get(k, ())})),
         cluster_hosts=tuple(h for c in sorted(clusters) for h in peers.get(c, ())),
+        drs="on" if drs == {True} else "off" if drs == {False} else "on" if not drs else "unknown",
     )
     return plan(facts)
 

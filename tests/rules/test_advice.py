@@ -16,7 +16,8 @@ SIX_FIVE = "VMware ESXi 6.5.0 build-5969303"
 
 
 def _cluster(where: tuple[str, str], esx: tuple[str, str] = (NEW, SEVEN), hw: str = "19", bus: str = "physical",
-             mode: str = "physical", raw: bool = True, ds_type: str = "VMFS", third: bool = True) -> list[Finding]:
+             mode: str = "physical", raw: bool = True, ds_type: str = "VMFS", third: bool = True,
+             drs: bool | None = True) -> list[Finding]:
     """Findings for a two-node guest cluster sharing one disk on datastore san01, in a cluster of three hosts (enough
     for the nodes to stay apart during maintenance; esx03 runs the version of esx02)."""
     hosts = [host("esx01", esx=esx[0]), host("esx02", esx=esx[1]), *([host("esx03", esx=esx[1])] if third else [])]
@@ -26,7 +27,10 @@ def _cluster(where: tuple[str, str], esx: tuple[str, str] = (NEW, SEVEN), hw: st
     else:
         disks = [disk(v, "[san01] sql/q.vmdk", row=3, controller="SCSI controller 1", bus_sharing=bus)
                  for v in ("vm-1", "vm-2")]
-    out = run(make(hosts, nodes, disks=disks, datastores=[store("san01", [h["name"] for h in hosts], type=ds_type)]))
+    clusters = [{"cluster_key": hosts[0]["cluster_key"], "name": "Prod", "datacenter": "DC1", "platform": "vsphere",
+                 "ha_enabled": True, "drs_enabled": drs, "host_count": len(hosts), "source_id": 0}]
+    out = run(make(hosts, nodes, disks=disks, datastores=[store("san01", [h["name"] for h in hosts], type=ds_type)],
+                   clusters=clusters))
     return out.findings
 
 
@@ -178,3 +182,12 @@ def test_a_heartbeat_network_on_one_host_is_fixed_before_the_nodes_are_spread() 
     assert steps[0].startswith("First give the nodes' heartbeat network uplinks on every host")
     assert "VMW-10: no uplink" in steps[0] and "VMW-11: missing on other hosts" in steps[0]
     assert [s.startswith("Spread the nodes") for s in steps].index(True) > 1
+
+
+@pytest.mark.parametrize(("drs", "said"), [(True, "a DRS anti-affinity rule and"),
+                                           (False, "a DRS anti-affinity rule with DRS turned on and"),
+                                           (None, "a DRS anti-affinity rule with DRS on and")], ids=["on", "off", "unknown"])
+def test_the_spread_says_a_drs_rule_needs_drs_where_it_is_off_or_not_shown(drs: bool | None, said: str) -> None:
+    """The bcspa1 export's nodes were to be kept apart 'by a DRS anti-affinity rule' on a cluster whose DRS is off."""
+    spread = next(s for s in _steps(_cluster(("esx01", "esx01"), drs=drs)) if s.startswith("Spread the nodes"))
+    assert f"kept apart by {said} 'must run on' host groups" in spread, spread
