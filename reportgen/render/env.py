@@ -60,12 +60,24 @@ def letters(word: str) -> float:
     return text_width(word) / _AVERAGE
 
 
+MAX_NAME = 255
+"""The longest name a page shows whole (DNS names end at 253, vSphere VM names at 80): a longer one is cut with
+'…' (the data files keep it whole). A name of 30,000 letters took the PDF's layout over a minute."""
+
+
+def shown_name(value: object) -> str:
+    """``value`` as text, cut to :data:`MAX_NAME` characters with '…' when longer."""
+    text = str(value)
+    return text if len(text) <= MAX_NAME else text[:MAX_NAME - 1] + "…"
+
+
 def breakable(value: object, whole: int = SHORT_PART) -> Markup:
     """A host, cluster, guest or owner name that breaks only after a dot or at a space, except inside a long
     word between dots, which may also break after '_' and '-' (never mid-word). ``whole``: the widest word, in
     average letters (:func:`letters`), kept on one line (a column wide enough for it may keep longer ones).
     An IP address is never broken."""
-    if _IP.fullmatch(str(value)):
+    value = shown_name(value)
+    if _IP.fullmatch(value):
         return Markup(f'<span class="nm">{escape(value)}</span>')
     parts = []
     for part in _DOTS.split(str(value)):
@@ -96,7 +108,8 @@ def breakable_text(value: object, whole: int = SHORT_PART) -> Markup:
     An IP address is joined whole. The name is text alone, no element: a word wider than its whole column (which the columns are sized
     not to need) is cut where it meets the column's edge (``td``'s ``overflow-wrap``) rather than drawn
     over the next column."""
-    if _IP.fullmatch(str(value)):
+    value = shown_name(value)
+    if _IP.fullmatch(value):
         return escape(_JOINED.sub(WJ, str(value)))
     parts = []
     for part in _DOTS.split(str(value)):

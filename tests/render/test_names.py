@@ -6,7 +6,7 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from reportgen.render.env import breakable
+from reportgen.render.env import MAX_NAME, WJ, ZWSP, breakable, breakable_text
 from reportgen.render.pdf import render_pdf
 from reportgen.report import build_report
 from reportgen.report.model import FailureRow
@@ -138,3 +138,14 @@ def test_a_cluster_name_in_wide_capitals_breaks_at_a_hyphen_not_mid_word(tmp_pat
     assert not [t for t in tokens if t.startswith("MDC-ENT-C") and t != "MDC-ENT-Cluster1"]  # not cut mid-word
     assert "r1" not in tokens
     assert set(hosts[:len(model.register)]) <= tokens  # each address on one line
+
+
+def test_a_name_longer_than_any_real_one_is_cut_on_the_page() -> None:
+    """A host named with 30,000 letters (hostile, or a broken export) took the PDF over a minute to lay out; a page
+    shows its first 254 letters and '…' (the data files keep it whole). A real name is shown whole."""
+    for filter_ in (breakable, breakable_text):
+        shown = str(filter_("h" * 30_000))
+        text = shown.replace(ZWSP, "").replace(WJ, "").replace("<wbr>", "").replace('<span class="nm">', "")
+        assert text.replace("</span>", "") == "h" * (MAX_NAME - 1) + "…"
+        longest = "esx" + "0" * 249 + ".example.local"  # 266 letters: cut too
+        assert "…" in str(filter_(longest)) and "…" not in str(filter_("esx01.example.local"))
