@@ -28,13 +28,18 @@ def audit() -> Audit:
     return run_audit([SAMPLES / "rvtools" / "acme-vc01.xlsx", SAMPLES / "hyperv" / "hyperv-3node.zip"])
 
 
-def test_the_failure_page_says_file01s_restart_after_a_failure_of_hv03_is_not_known(audit: Audit) -> None:
+def _section(audit: Audit, marker: str, tags: str = " ") -> str:
+    """The text of the report's section that starts at ``marker``, its tags replaced by ``tags``."""
     html = render_html(build_report(audit.analysis, audit.costing))
-    start = html.index('id="failure"')
-    page = " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</section>", start)]).split())
+    start = html.index(marker)
+    return " ".join(re.sub(r"<[^>]+>", tags, html[start:html.index("</section>", start)]).split())
+
+
+def test_the_failure_page_says_file01s_restart_after_a_failure_of_hv03_is_not_known(audit: Audit) -> None:
+    page = _section(audit, 'id="failure"')
     assert ("Whether 1 running guest on 1 host would restart elsewhere cannot be told from the export: it is not "
             "counted as restarting") in page
-    assert f"FILE01: {NOT_KNOWN}" in " ".join(re.sub(r"<[^>]+>", "", html[start:html.index("</section>", start)]).split())
+    assert f"FILE01: {NOT_KNOWN}" in _section(audit, 'id="failure"', tags="")
     hv03 = re.search(r"HV03 HVCL01 (\d+) ([^|]*?) \(owner unknown\)", page)
     assert hv03 is not None and "FILE01" not in hv03.group(2), page  # not among those that stay down either
 
@@ -67,9 +72,7 @@ def test_a_host_whose_only_doubt_is_an_unknown_restart_is_not_said_to_restart_ev
 
 
 def test_the_summary_does_not_count_file01_among_the_guests_that_restart(audit: Audit) -> None:
-    html = render_html(build_report(audit.analysis, audit.costing))
-    start = html.index('id="summary-page"')
-    summary = " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</section>", start)]).split())
+    summary = _section(audit, 'id="summary-page"')
     assert ("would not restart elsewhere by themselves (7 across 5 hosts, one failure at a time); whether 1 more "
             "guest would is not known from the export ( If a host fails )") in summary
 
