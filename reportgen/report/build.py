@@ -229,7 +229,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         guest_clusters=len(proven), suspected_clusters=len(analysis.guest_clusters) - len(proven),
         clusters_in_a_box=sum(1 for c in proven if c.topology == "in-a-box"),
         clusters_across_boxes=sum(1 for c in proven if c.topology == "across-boxes"),
-        clusters_sharing_a_host=sum(1 for c in proven if c.pinned_hosts and _nodes_share_a_host(c)),
+        clusters_sharing_a_host=sum(1 for c in proven if c.pinned_hosts and _nodes_share_a_host(c, running=True)),
         pinned_hosts=sum(1 for h in analysis.hosts if not h.evacuable),
         pinned_hosts_at_power_on=sum(1 for h in analysis.hosts if h.blockers or h.blockers_at_power_on),
         pinned_guests=len(pinned), pinned_guests_at_power_on=len(pinned | pinned_later),
@@ -262,9 +262,10 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
     )
 
 
-def _nodes_share_a_host(cluster: GuestClusterResult) -> bool:
-    """Two running nodes on one host: that host's maintenance takes both down, whatever the wave plan does."""
-    hosts = [g.host_label or g.host for g in cluster.guests if g.host and g.power_state in ("poweredOn", None)]
+def _nodes_share_a_host(cluster: GuestClusterResult, running: bool = False) -> bool:
+    """Two nodes (two running ones with ``running``) on one host: that host's maintenance takes both down."""
+    hosts = [g.host_label or g.host for g in cluster.guests
+             if g.host and (not running or g.power_state in ("poweredOn", None))]
     return len(hosts) > len(set(hosts))
 
 
@@ -364,9 +365,10 @@ def _cluster_page(c: GuestClusterResult, annual: float, annual_later: float, eve
     references = tuple(dict.fromkeys(ref for info in infos for ref in info.references))
     members = tuple(Member(g.name, g.host_label or g.host, g.power_state, g.owner) for g in c.guests)
     steps = _steps(c, rules, evidence, worst.remediation if worst else "")
+    unsupported = "VMW-02" in rules and (c.topology == "in-a-box" or _nodes_share_a_host(c))  # pRDM on one host
     return ClusterPage(
-        id=c.id, name=c.name, topology=c.topology, unsupported=_unsupported(c, rules),
-        topology_text=TOPOLOGY_TEXT.get(c.topology, "") + (UNSUPPORTED_SHARED_HOST if _unsupported(c, rules) else ""),
+        id=c.id, name=c.name, topology=c.topology, unsupported=unsupported,
+        topology_text=TOPOLOGY_TEXT.get(c.topology, "") + (UNSUPPORTED_SHARED_HOST if unsupported else ""),
         members=_bounded(members, MAX_MEMBERS), members_not_shown=_hidden(members, MAX_MEMBERS),
         hosts=c.host_labels or c.hosts, hosts_tied=c.pinned_host_labels or c.pinned_hosts, clusters=c.clusters,
         owners=tuple(sorted({g.owner for g in c.guests if g.owner})),
@@ -375,12 +377,6 @@ def _cluster_page(c: GuestClusterResult, annual: float, annual_later: float, eve
         remediation=" ".join(steps), steps=steps,
         references=references[:3], links=titled_links(references[:3]),
     )
-
-
-def _unsupported(c: GuestClusterResult, rules: list[str]) -> bool:
-    """Nodes sharing a host on physical-mode RDMs (VMW-02)."""
-    hosts = [g.host_label or g.host for g in c.guests if g.host]
-    return "VMW-02" in rules and (c.topology == "in-a-box" or len(hosts) > len(set(hosts)))
 
 
 def _steps(c: GuestClusterResult, rules: list[str], evidence: dict[str, Finding], catalogue: str) -> tuple[str, ...]:

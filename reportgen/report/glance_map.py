@@ -72,8 +72,8 @@ def _by_cluster(analysis: Analysis) -> dict[str, list[HostResult]]:
 
 
 def map_rows(analysis: Analysis) -> list[charts.MapRow]:
-    """One row per cluster, the most tied today first, then the most tied once started; a row's ``not_run`` counts the checks that could not run on its
-    hosts' exports when one of them could tie a host (0 otherwise: its hosts with no tie can be emptied)."""
+    """One row per cluster, ordered by :func:`rank_rows`; a row's ``not_run`` counts the checks that could not run
+    on its hosts' exports when one of them could tie a host (0 otherwise: its hosts with no tie can be emptied)."""
     not_run = host_not_run(analysis)
     rows = []
     for name, hs in _by_cluster(analysis).items():

@@ -58,8 +58,9 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
         guests = sorted({label(g.key, g.name) for h in hosts for g in h.blockers if not only_media(g)})
         media = sorted({label(g.key, g.name) for h in hosts for g in h.blockers if only_media(g)})
         shown, guests_more = _cut(guests, MAX_WAVE_GUESTS)
+        listed = {*guests, *media}
         off = {label(g.key, g.name): only_media(g) for h in hosts for g in h.blockers_at_power_on
-               if label(g.key, g.name) not in {*guests, *media}}
+               if label(g.key, g.name) not in listed}
         later, later_more = _cut(sorted(n for n, by_media in off.items() if not by_media), MAX_WAVE_GUESTS)
         media_later, media_later_more = _cut(sorted(n for n, by_media in off.items() if by_media), MAX_WAVE_GUESTS)
         owners = sorted({g.owner or UNKNOWN_OWNER for h in hosts for g in (*h.blockers, *h.blockers_at_power_on)})

@@ -127,7 +127,8 @@ def topology_plan(f: GroupFacts, platform: str = "vsphere") -> Step:
     hosts = _list(n.host or "" for n in f.nodes)
     drs = {"off": "a DRS anti-affinity rule with DRS turned on", "unknown": "a DRS anti-affinity rule with DRS on"}.get(
         f.drs, "a DRS anti-affinity rule")  # a rule acts only where DRS is on
-    keep_apart = f"{drs} and 'must run on' host groups" if platform == "vsphere" else "AntiAffinityClassNames on the cluster roles"
+    keep_apart = (f"{drs} and 'must run on' host groups" if platform == "vsphere"
+                  else "AntiAffinityClassNames on the cluster roles")
     small = crowded(f, platform)
     if small:  # a host group per node would hold one host: a hard pin (rules.md VMW-23)
         keep_apart = f"{drs} (no 'must run on' host groups: of one host, they pin the nodes)"

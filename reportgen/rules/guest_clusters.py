@@ -185,14 +185,14 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     if not nodes.is_empty():
         blocked = per_rule.filter(pl.col("pins") & pl.col("gc").is_not_null())["gc"].unique()
         topo = topology(nodes).with_columns(blocked=pl.col("gc").is_in(blocked.implode()))
-        advice = _advice(_with_drs(estate, g), _with_drs(estate, nodes), per_rule, disks, topo, _cluster_hosts(estate))
+        advice = _advice(g, nodes, per_rule, disks, topo, _cluster_hosts(estate), _drs(estate))
         _emit_topology(out, nodes, topo, advice)
         _emit_membership(out, disks, nodes, topo, advice)
         virtual = per_rule.filter(pl.col("rule") == VMW01.id)["gc"].drop_nulls().unique()
         add_colocations(out, topo.filter(pl.col("gc").is_in(virtual.implode())), VMW01.id)
         per_rule = per_rule.join(topo.select("gc", "topology"), on="gc", how="left")
     else:
-        advice = _advice(_with_drs(estate, g), nodes, per_rule, disks, None, _cluster_hosts(estate))
+        advice = _advice(g, nodes, per_rule, disks, None, _cluster_hosts(estate), _drs(estate))
         per_rule = per_rule.with_columns(topology=pl.lit(None, pl.String))
     per_rule = _with_advice(per_rule, g, advice)
 
@@ -225,10 +225,9 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _with_drs(estate: Estate, rows: pl.DataFrame) -> pl.DataFrame:
-    """``rows`` (with ``cluster_key``) and their cluster's ``drs_enabled`` (null when the export does not show it)."""
-    drs = frame(estate, "clusters").select("cluster_key", "drs_enabled").unique(subset="cluster_key", keep="first")
-    return rows.join(drs, on="cluster_key", how="left")
+def _drs(estate: Estate) -> pl.DataFrame:
+    """``cluster_key`` and ``drs_enabled`` of every cluster, once each (null when the export does not show it)."""
+    return frame(estate, "clusters").select("cluster_key", "drs_enabled").unique(subset="cluster_key", keep="first")
 
 
 def _cluster_hosts(estate: Estate) -> dict[str, tuple[HostVersion, ...]]:
@@ -243,8 +242,10 @@ def _cluster_hosts(estate: Estate) -> dict[str, tuple[HostVersion, ...]]:
 
 
 def _advice(g: pl.DataFrame, nodes: pl.DataFrame, per_rule: pl.DataFrame, disks: pl.DataFrame,
-            topo: pl.DataFrame | None, peers: dict[str, tuple[HostVersion, ...]]) -> dict[object, tuple[Step, ...]]:
-    """Steps per guest cluster (key: its number) and per lone guest (key: its guest key)."""
+            topo: pl.DataFrame | None, peers: dict[str, tuple[HostVersion, ...]],
+            drs: pl.DataFrame) -> dict[object, tuple[Step, ...]]:
+    """Steps per guest cluster (key: its number) and per lone guest (key: its guest key); ``drs`` is
+    :func:`_drs`, joined to the nodes and lone guests only."""
     result: dict[object, tuple[Step, ...]] = {}
     rules: dict[object, set[str]] = {}
     for gc, guest, rule in per_rule.select("gc", "guest_key", "rule").iter_rows():
@@ -262,13 +263,14 @@ def _advice(g: pl.DataFrame, nodes: pl.DataFrame, per_rule: pl.DataFrame, disks:
     if topo is not None and not nodes.is_empty():
         kinds = dict(topo.select("gc", "topology").iter_rows())
         members: dict[object, list[dict[str, object]]] = {}
-        for row in nodes.select("gc", *columns).iter_rows(named=True):
+        for row in nodes.join(drs, on="cluster_key", how="left").select("gc", *columns).iter_rows(named=True):
             members.setdefault(row["gc"], []).append(row)
         for gc, rows in members.items():
             result[gc] = _steps(str(kinds.get(gc, "unknown")), rules.get(gc, set()), rows, types, nfs, peers)
     lone = per_rule.filter(pl.col("gc").is_null() & pl.col("rule").is_in(list(BLOCKING_RULES)))["guest_key"].unique()
     if lone.len():
-        for row in g.filter(pl.col("guest_key").is_in(lone.implode())).select(columns).iter_rows(named=True):
+        alone = g.filter(pl.col("guest_key").is_in(lone.implode())).join(drs, on="cluster_key", how="left")
+        for row in alone.select(columns).iter_rows(named=True):
             key = row["guest_key"]
             result[key] = _steps("lone", rules.get(key, set()), [row], types, nfs, peers)
     return result
@@ -278,13 +280,13 @@ def _steps(kind: str, rules: set[str], rows: list[dict[str, object]], types: dic
            nfs: dict[str, set[str]], peers: dict[str, tuple[HostVersion, ...]]) -> tuple[Step, ...]:
     keys = [str(r["guest_key"]) for r in rows]
     clusters = {str(r["cluster_key"]) for r in rows if r.get("cluster_key") is not None}
-    drs = {r.get("drs_enabled") for r in rows if r.get("cluster_key") is not None}
+    drs = {r.get("drs_enabled") for r in rows if r.get("cluster_key") is not None}  # standalone: no DRS to turn on
     facts = GroupFacts(
         topology=kind, rules=frozenset(rules), nodes=tuple(_node(r) for r in rows),
         datastore_types=frozenset(t for k in keys for t in types.get(k, ())),
         nfs_datastores=tuple(sorted({s for k in keys for s in nfs.get(k, ())})),
         cluster_hosts=tuple(h for c in sorted(clusters) for h in peers.get(c, ())),
-        drs="on" if drs == {True} else "off" if drs == {False} else "on" if not drs else "unknown",
+        drs="on" if drs <= {True} else "off" if drs == {False} else "unknown",
     )
     return plan(facts)
 
