@@ -28,3 +28,10 @@ def section(html: str, marker: str) -> str:
     """The text from ``marker`` to the end of its section."""
     start = html.index(marker)
     return text(html[start:html.index("</section>", start)])
+
+
+def coverage_counts(audit: Audit) -> tuple[int, int, int]:
+    """Checks that ran on every export, checks that could not run on some, and hosts."""
+    missing = {c.rule for c in audit.analysis.coverage if c.status == "not-assessed"}
+    ran = {c.rule for c in audit.analysis.coverage if c.status == "assessed"} - missing
+    return len(ran), len(missing), audit.analysis.estate.hosts.num_rows

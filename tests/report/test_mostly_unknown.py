@@ -21,7 +21,7 @@ from reportgen.render.html import render_html
 from reportgen.report import build_report
 from tests.report_fixtures import CONFIG
 from tests.rules.canonical import guest, host, make
-from tests.trimmed_export import section, trimmed_audit
+from tests.trimmed_export import coverage_counts, section, trimmed_audit
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +29,8 @@ def trimmed(tmp_path_factory: pytest.TempPathFactory) -> Audit:
     return trimmed_audit(tmp_path_factory.mktemp("mostly-unknown"))
 
 
-def _counts(audit: Audit) -> tuple[int, int, int]:
-    missing = {c.rule for c in audit.analysis.coverage if c.status == "not-assessed"}
-    ran = {c.rule for c in audit.analysis.coverage if c.status == "assessed"} - missing
-    return len(ran), len(missing), audit.analysis.estate.hosts.num_rows
-
-
 def test_the_cover_says_not_assessed_instead_of_zero_hosts_and_no_cost(trimmed: Audit) -> None:
-    ran, missing, hosts = _counts(trimmed)
+    ran, missing, hosts = coverage_counts(trimmed)
     assert 0 < ran and missing * 2 > ran + missing
     html = render_html(build_report(trimmed.analysis, trimmed.costing, today=date(2026, 3, 10)))
     cover = section(html, 'id="cover"')
@@ -47,7 +41,7 @@ def test_the_cover_says_not_assessed_instead_of_zero_hosts_and_no_cost(trimmed: 
 
 
 def test_the_summary_opens_with_what_is_missing_and_shows_no_tiles_of_zero(trimmed: Audit) -> None:
-    ran, missing, hosts = _counts(trimmed)
+    ran, missing, hosts = coverage_counts(trimmed)
     html = render_html(build_report(trimmed.analysis, trimmed.costing, today=date(2026, 3, 10)))
     summary = section(html, 'id="summary-page"')
     caveat = (f"Not assessed: {missing} of {ran + missing} checks could not run on this export, so whether any of "
@@ -66,7 +60,7 @@ def test_the_summary_opens_with_what_is_missing_and_shows_no_tiles_of_zero(trimm
 
 def test_the_pdf_says_not_assessed_on_its_cover_and_summary(trimmed: Audit, tmp_path: Path) -> None:
     from reportgen.render.pdf import render_pdf
-    ran, _, hosts = _counts(trimmed)
+    ran, _, hosts = coverage_counts(trimmed)
     target = tmp_path / "r.pdf"
     render_pdf(build_report(trimmed.analysis, trimmed.costing, today=date(2026, 3, 10)), target)
     pages = [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(target).pages]

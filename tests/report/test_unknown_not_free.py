@@ -17,8 +17,8 @@ from reportgen.audit import Audit
 from reportgen.outputs.xlsx import write_xlsx
 from reportgen.render.html import render_html
 from reportgen.report import build_report
+from tests.trimmed_export import coverage_counts, trimmed_audit
 from tests.trimmed_export import section as _section
-from tests.trimmed_export import trimmed_audit
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +26,8 @@ def trimmed(tmp_path_factory: pytest.TempPathFactory) -> Audit:
     return trimmed_audit(tmp_path_factory.mktemp("trimmed"))
 
 
-def _counts(audit: Audit) -> tuple[int, int, int]:
-    missing = {c.rule for c in audit.analysis.coverage if c.status == "not-assessed"}
-    ran = {c.rule for c in audit.analysis.coverage if c.status == "assessed"} - missing
-    return len(ran), len(missing), audit.analysis.estate.hosts.num_rows
-
-
 def test_the_summary_says_what_the_checks_that_ran_found_and_the_caveat_comes_first(trimmed: Audit) -> None:
-    ran, missing, hosts = _counts(trimmed)
+    ran, missing, hosts = coverage_counts(trimmed)
     assert 0 < ran < missing and not any(h.blockers or h.blockers_at_power_on for h in trimmed.analysis.hosts)
     html = render_html(build_report(trimmed.analysis, trimmed.costing, today=date(2026, 3, 10)))
     summary = _section(html, 'id="summary-page"')
@@ -49,7 +43,7 @@ def test_the_summary_says_what_the_checks_that_ran_found_and_the_caveat_comes_fi
 
 
 def test_glance_register_and_waves_never_call_unchecked_hosts_free(trimmed: Audit) -> None:
-    ran, missing, hosts = _counts(trimmed)
+    ran, missing, hosts = coverage_counts(trimmed)
     html = render_html(build_report(trimmed.analysis, trimmed.costing, today=date(2026, 3, 10)))
     glance = _section(html, '<section class="glance">')
     assert f"The {ran} checks that could run found no guest tied to a host today or once started" in glance
@@ -64,7 +58,7 @@ def test_glance_register_and_waves_never_call_unchecked_hosts_free(trimmed: Audi
 
 def test_the_pdf_pages_say_the_same(trimmed: Audit, tmp_path: Path) -> None:
     from reportgen.render.pdf import render_pdf
-    ran, missing, hosts = _counts(trimmed)
+    ran, missing, hosts = coverage_counts(trimmed)
     target = tmp_path / "r.pdf"
     render_pdf(build_report(trimmed.analysis, trimmed.costing, today=date(2026, 3, 10)), target)
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(target).pages)
@@ -74,7 +68,7 @@ def test_the_pdf_pages_say_the_same(trimmed: Audit, tmp_path: Path) -> None:
 
 
 def test_the_workbook_says_no_tie_found_not_yes(trimmed: Audit, tmp_path: Path) -> None:
-    _, missing, hosts = _counts(trimmed)
+    _, missing, hosts = coverage_counts(trimmed)
     write_xlsx(trimmed.analysis, trimmed.costing, tmp_path / "f.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "f.xlsx")
     for sheet in ("Host register", "Waves"):
@@ -87,7 +81,7 @@ def test_the_workbook_says_no_tie_found_not_yes(trimmed: Audit, tmp_path: Path) 
 
 def test_the_html_search_cards_know_how_many_checks_did_not_run(trimmed: Audit) -> None:
     from reportgen.report.explorer import explorer_data
-    _, missing, _ = _counts(trimmed)
+    _, missing, _ = coverage_counts(trimmed)
     data = explorer_data(trimmed.analysis, trimmed.costing)
     assert {h["not_run"] for h in data["hosts"]} == {missing}
     script = (Path(__file__).resolve().parents[2] / "templates" / "explorer.js").read_text(encoding="utf-8")
