@@ -36,6 +36,18 @@ def test_an_iso_tied_guest_is_not_powered_off_and_costs_minutes_not_an_outage() 
     text = " ".join(re.sub(r"<[^>]+>", " ", render_html(model)).split())
     assert "disconnect media, then migrate (no power-off): web1" in text
     assert "2 guests tied (1 to power off, 1 only by connected media, disconnected while it runs)" in text
+    # the yearly figure includes the admin's minutes for the media, which need no change request
+    assert ("of staff time under change control (change requests, approvals, out-of-hours work) and disconnecting"
+            " media (the admin's minutes, no change request) for 2 cases") in text
+
+
+def test_the_yearly_figure_says_nothing_of_media_when_no_guest_has_any() -> None:
+    hosts = [host("esx01"), host("esx02")]
+    stores = [store("san01", ["esx01", "esx02"]), store("local01", ["esx01"])]
+    analysis = analyze(make(hosts, [guest("db1", "vm-2", "esx01", ds="local01")], datastores=stores), CONFIG)
+    text = " ".join(re.sub(r"<[^>]+>", " ", render_html(build_report(analysis, cost_analysis(analysis),
+                                                                     today=date(2026, 3, 31)))).split())
+    assert "out-of-hours work) for 1 case" in text and "disconnecting media" not in text
 
 
 def test_a_host_tied_only_by_media_does_not_read_none_today() -> None:

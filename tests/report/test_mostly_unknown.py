@@ -52,7 +52,7 @@ def test_the_summary_opens_with_what_is_missing_and_shows_no_tiles_of_zero(trimm
     assert said < summary.index("export again from a recent RVTools with the RVTools tabs vDisk, ") < \
         summary.index(f"{hosts} hosts: none found tied by the {ran} checks that could run")
     assert "found that cannot be emptied today" not in summary and 'class="kpis"' not in html
-    assert "guests must be powered off for" not in summary and "a year of staff time under change control" not in summary
+    assert "guests must be powered off for" not in summary and "a year of staff time for host maintenance by hand" not in summary
     start = summary[summary.index("Where to start"):]
     assert "the caveat at the top of this summary says what would let them run." in start
     assert "export again" not in start  # said once, at the top
