@@ -182,7 +182,12 @@ def _evc(seen: _Facts, hosts: list[dict[str, object]]) -> None:
 def _standalone(seen: _Facts) -> None:
     seen.settings.append("no cluster (standalone host)")
     seen.means.append("its guests are moved by hand and not restarted elsewhere if it fails")
-    seen.fixes.append("put the host into a cluster with DRS and HA")
+    seen.fixes.append(standalone_fix("the host"))
+
+
+def standalone_fix(who: str) -> str:
+    """What a standalone host (or several: ``who`` names them) is told to do: 'put the host into a cluster …'."""
+    return f"put {who} into a cluster with DRS and HA"
 
 
 @dataclass(frozen=True)
@@ -234,7 +239,8 @@ def settings_view(analysis: Analysis, acceptance: Judgement | None = None) -> Se
     manual = [r for r in rows if r.manual]
     ha = [r for r in rows if r.ha_off]
     first = rows[0]
-    where = f"standalone host {first.cluster}" if first.standalone else f"cluster {first.cluster}"
+    fix_first = (standalone_fix(f"standalone host {first.cluster}") if first.standalone
+                 else f"{first.fix.split('; ')[0]} on cluster {first.cluster}{_hosts(first.hosts)}")
     return SettingsView(
         rows=tuple(shown), not_shown=len(listed) - len(shown), not_shown_what=_counted(listed[len(shown):]),
         manual=tuple(r.cluster for r in manual),
@@ -242,7 +248,7 @@ def settings_view(analysis: Analysis, acceptance: Judgement | None = None) -> Se
         manual_verb=_verb(manual), manual_wait=_wait(manual),
         ha_off=tuple(r.cluster for r in ha), ha_off_hosts=sum(r.hosts or 0 for r in ha),
         ha_off_single=sum(r.hosts or 0 for r in ha if r.single), how_emptied=_how_emptied(analysis, manual),
-        fix_first=f"{first.fix.split('; ')[0]} on {where}{_hosts(first.hosts) if not first.standalone else ''}",
+        fix_first=fix_first,
     )
 
 
@@ -261,7 +267,7 @@ def _grouped(rows: list[SettingRow]) -> list[SettingRow]:
         out.append(SettingRow(
             cluster=f"{len(group):,} standalone hosts", hosts=len(group), settings=("no cluster: DRS and HA do not apply",),
             means=("their guests are moved by hand, and not restarted elsewhere when their host fails",),
-            fix="put the hosts into a cluster with DRS and HA", rules=("VMW-24",), manual=True, standalone=True,
+            fix=standalone_fix("the hosts"), rules=("VMW-24",), manual=True, standalone=True,
             key="", accepted=accepted, members=tuple(sorted((r.cluster for r in group), key=str.lower))))
     return out
 

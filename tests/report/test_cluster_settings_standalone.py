@@ -33,8 +33,9 @@ def test_the_standalone_hosts_are_one_row_that_counts_and_names_them() -> None:
             "hosts into a cluster with DRS and HA") in table
     assert table.count("no cluster") == 1 and table.count("branch") == 3
     assert "more in the data files" not in table
-    assert ("Start with the cluster settings to fix: put the host into a cluster with DRS and HA on standalone host "
-            "branch00, then the others listed there.") in text
+    assert ("Start with the cluster settings to fix: put standalone host branch00 into a cluster with DRS and HA, "
+            "then the others listed there.") in text
+    assert "into a cluster with DRS and HA on standalone host" not in text  # not "put the host into … on host X"
 
 
 def test_a_single_standalone_host_keeps_its_own_row() -> None:
