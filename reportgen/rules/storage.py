@@ -48,7 +48,7 @@ VMW13 = RuleInfo(
     ),
 )
 VMW19 = RuleInfo(
-    id="VMW-19", title="ISO image connected (a tie on a single-host datastore)", severity=Severity.MEDIUM,
+    id="VMW-19", title="ISO image connected (a tie when on a single-host datastore)", severity=Severity.MEDIUM,
     effects=frozenset({Effect.LIVE_MIGRATION, Effect.EVACUATION}),
     summary=(
         "A connected CD/DVD drive backed by an ISO on a datastore only its host sees ties the guest to that "
@@ -95,9 +95,10 @@ def in_own_vcenter(rows: pl.DataFrame, stores: pl.DataFrame) -> pl.DataFrame:
 def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     out = RuleOutput()
     local = local_datastores(estate)
+    g = vsphere_guests(estate)
+    _iso(out, estate, g, local)  # ISOs on shared datastores are noted even where no datastore is local
     if local.is_empty():
         return out
-    g = vsphere_guests(estate)
     places = [
         g.select("guest_key", "source_id", "row", datastore=pl.col(col).str.extract(r"^\[([^\]]+)\]", 1),
                  where=pl.lit("vInfo"), what=pl.lit(label), mib=pl.lit(0, pl.Int64))
@@ -111,7 +112,6 @@ def detect(estate: Estate, ctx: RuleContext) -> RuleOutput:
     found = in_own_vcenter(found, local).drop("host_key")
     if not found.is_empty():
         _on_local(out, g, found)
-    _iso(out, estate, g, local)
     return out
 
 

@@ -23,7 +23,7 @@ from reportgen.report import build_report
 from reportgen.report.model import ReportModel
 from tests.conftest import real_export
 from tests.report_fixtures import CONFIG
-from tests.rules.canonical import guest, host, make, nic, portgroup
+from tests.rules.canonical import device, guest, host, make, nic, portgroup, store
 from tests.trimmed_export import text
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -120,3 +120,15 @@ def test_the_farm_export_shows_its_port_group_finding() -> None:
     model = build_report(audit.analysis, audit.costing, today=date(2026, 3, 10))
     other = _section(render_html(model), '<section class="other-findings')
     assert "VMW-11 Port group missing on other hosts of the cluster medium 1 GRPSRVNETAPP on 172.26.20.82" in other
+
+
+def test_an_iso_on_a_shared_datastore_is_not_titled_a_tie_where_it_is_listed_as_tying_nothing() -> None:
+    """VMW-19's title said 'a tie on a single-host datastore' above an ISO on a datastore every host sees; and with no
+    single-host datastore in the estate, the ISO was not noted at all."""
+    hosts = [host("esx01"), host("esx02")]
+    iso = [device("vm-1", "cd", "iso", "ISO [san01] ISO/img.iso", connected=True, starts=True)]
+    analysis = analyze(make(hosts, [guest("web1", "vm-1", "esx01")], devices=iso,
+                            datastores=[store("san01", ["esx01", "esx02"])]), CONFIG)
+    other = _section(render_html(_model(analysis)), '<section class="other-findings')
+    assert "VMW-19 ISO image connected (a tie when on a single-host datastore) low 1 web1 on esx01" in other
+    assert "a tie on a single-host datastore" not in other
