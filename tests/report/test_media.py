@@ -186,3 +186,17 @@ def test_a_guest_off_today_tied_only_by_media_is_not_a_power_off_once_started() 
         text = " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</table>", start)]).split())
         assert "once started: db1" in text and "once started: web1" not in text and "db1, web1" not in text
         assert "once started, disconnect media (no power-off): web1" in text
+
+
+def test_the_register_says_a_guest_on_local_storage_can_also_move_live_with_its_disks() -> None:
+    """VMW-13: 'vMotion without shared storage' moves a running guest with its disks; slow and by hand."""
+    hosts = [host("esx01"), host("esx02")]
+    stores = [store("san01", ["esx01", "esx02"]), store("local01", ["esx01"])]
+    sentence = "can instead be moved while it runs, by a vMotion that copies its disks too"
+    for ds, said in (("local01", True), ("san01", False)):
+        iso = [device("vm-2", "cd", "iso", "ISO [local01] ISO/img.iso", connected=True, starts=True)]
+        guests = [guest("db1", "vm-1", "esx01", ds=ds), guest("web1", "vm-2", "esx01")]
+        analysis = analyze(make(hosts, guests, devices=iso, datastores=stores), CONFIG)
+        html = render_html(build_report(analysis, cost_analysis(analysis), today=date(2026, 3, 31)))
+        register = html[html.index('<section class="register'):html.index('class="register-table"')]
+        assert (sentence in " ".join(re.sub(r"<[^>]+>", " ", register).split())) is said
