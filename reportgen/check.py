@@ -30,6 +30,7 @@ from .check_parts import (
 from .check_shape import check_shape
 from .check_together import Together, together
 from .errors import InputError
+from .failovers import moves_live, needs_failover
 from .host_labels import told_apart
 from .importers.bounded import read_findings_bytes
 from .media import media_only
@@ -58,6 +59,11 @@ class ClusterStep:
     """The running nodes on this host: move their roles away and power them off first."""
     take_over: tuple[str, ...]
     """The running nodes on other hosts that take the roles over; empty means the service stops."""
+    moves_live: bool = False
+    """Its nodes on this host leave it by live migration, like any other guest: no failover."""
+    failover: bool = True
+    """A failover the wave plan counts for this host (:func:`reportgen.failovers.needs_failover`): its nodes here
+    cannot move live and it runs across hosts."""
 
 
 @dataclass(frozen=True)
@@ -327,14 +333,24 @@ def _restart_unknown(items: object) -> tuple[tuple[GuestToStop, str], ...]:
     return tuple(zip(_guests(items), why, strict=True))
 
 
-def _step(cluster: Mapping[str, Any], host: str) -> ClusterStep:
+def _step(cluster: Mapping[str, Any], host: str, degraded: object, tied: set[str]) -> ClusterStep:
+    """The guest cluster's nodes here and what happens to them: failed over first where the wave plan counts a
+    failover (:func:`reportgen.failovers.needs_failover` on the host's ``degraded_faux_clusters``), moved live where
+    no tie holds them. A findings JSON without that list cannot tell: a failover is asked for."""
+    cid, topology = str(cluster["id"]), str(cluster.get("topology") or "unknown")
     nodes = [g for g in cluster.get("guests") or [] if isinstance(g, dict)]
     up = [g for g in nodes if g.get("power_state") in ("poweredOn", None)]
+    here = [g for g in up if g.get("host_label", g.get("host")) == host]
+    if isinstance(degraded, list):
+        failover = needs_failover(cid, degraded, topology)
+        live = moves_live(cid, degraded) and not any(str(g.get("key")) in tied for g in here)
+    else:
+        failover, live = topology != "in-a-box", False
     return ClusterStep(
-        id=str(cluster["id"]), name=str(cluster.get("name") or cluster["id"]),
-        topology=str(cluster.get("topology") or "unknown"), suspected=bool(cluster.get("suspected")),
-        fail_over_first=tuple(str(g.get("name")) for g in up if g.get("host_label", g.get("host")) == host),
+        id=cid, name=str(cluster.get("name") or cid), topology=topology, suspected=bool(cluster.get("suspected")),
+        fail_over_first=tuple(str(g.get("name")) for g in here),
         take_over=tuple(str(g.get("name")) for g in up if g.get("host_label", g.get("host")) not in (host, None)),
+        moves_live=live, failover=failover,
     )
 
 
@@ -374,7 +390,8 @@ def _check(register: Register, row: int) -> HostCheck:
         power_off=power_off, at_next_power_on=later,
         owners=tuple(sorted({g.owner for g in power_off if g.owner})),
         owner_unknown=any(not g.owner for g in power_off),
-        guest_clusters=tuple(_step(register.clusters[c], _node_host(register.clusters[c], name, label))
+        guest_clusters=tuple(_step(register.clusters[c], _node_host(register.clusters[c], name, label),
+                                   host.get("degraded_faux_clusters"), {g.key for g in (*tied, *later)})
                              for c in ids if c in register.clusters),
         wave=wave + 1 if isinstance(wave, int) and wave >= 0 else None, waves=register.waves,
         stranded_on_failure=_guests(host.get("stranded_on_failure")),

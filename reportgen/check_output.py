@@ -21,9 +21,10 @@ def _guest(g: GuestToStop) -> dict[str, Any]:
 
 
 def _cluster(c: ClusterStep) -> dict[str, Any]:
+    live = c.moves_live and bool(c.fail_over_first)
     return {"id": c.id, "name": c.name, "topology": c.topology, "suspected": c.suspected,
-            "fail_over_first": list(c.fail_over_first), "take_over": list(c.take_over),
-            "service_stops": not c.take_over}
+            "fail_over_first": [] if live else list(c.fail_over_first), "take_over": [] if live else list(c.take_over),
+            "service_stops": not live and not c.take_over, "moves_live": live, "failover": c.failover}
 
 
 def host_document(h: HostCheck) -> dict[str, Any]:
@@ -106,8 +107,14 @@ def _cluster_line(c: ClusterStep) -> str:
     here = ", ".join(c.fail_over_first)
     if not c.fail_over_first:
         return head + "no running node on this host"
-    if c.take_over:
+    if c.moves_live:
+        return head + f"moves live, no failover ({here} {'leaves' if len(c.fail_over_first) == 1 else 'leave'} " \
+            "by live migration like any other guest)"
+    if c.take_over and c.failover:
         return head + f"fail over {here} first, to {', '.join(c.take_over)}"
+    if c.take_over:  # suspected by its names only: no failover counted, but its nodes here are tied (above)
+        return head + (f"no failover counted (not proven a guest cluster); {here} {'is' if len(c.fail_over_first) == 1 else 'are'} "
+                       f"powered off with the guests above: if it is one, move its roles to {', '.join(c.take_over)} first")
     return head + f"no running node on another host: the service stops while {here} {'is' if len(c.fail_over_first) == 1 else 'are'} off"
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 
 from ..analysis import Analysis, HostResult
 from ..cost import UNKNOWN_OWNER, only_media
+from ..failovers import needs_failover
 from ..host_labels import cluster_labels, cluster_unknown_keys, host_labels
 from .model import WaveBound, WaveRow
 
@@ -64,7 +65,7 @@ def plan_waves(analysis: Analysis) -> list[WaveRow]:
         later, later_more = _cut(sorted(n for n, by_media in off.items() if not by_media), MAX_WAVE_GUESTS)
         media_later, media_later_more = _cut(sorted(n for n, by_media in off.items() if by_media), MAX_WAVE_GUESTS)
         owners = sorted({g.owner or UNKNOWN_OWNER for h in hosts for g in (*h.blockers, *h.blockers_at_power_on)})
-        failovers = sum(1 for h in hosts for c in h.degraded if topology.get(c) != "in-a-box")
+        failovers = sum(1 for h in hosts for c in h.degraded if needs_failover(c, h.degraded, topology.get(c)))
         rows.append(WaveRow(
             number=wave + 1 if wave >= 0 else None, hosts=names, hosts_not_shown=more, host_count=len(hosts),
             tied=sum(1 for h in hosts if h.blockers),
