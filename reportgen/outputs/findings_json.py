@@ -16,6 +16,7 @@ from ..analysis import Analysis, PinnedGuest
 from ..cost import Costing
 from ..errors import RenderError
 from ..estate import Estate
+from ..ha_only import HaOnly, ha_only
 from ..history import History
 from ..host_labels import cluster_homes, cluster_labels, cluster_unknown_keys, host_labels
 from ..owners import Ownership, owner_summaries, unowned_guests
@@ -33,6 +34,15 @@ SCHEMA_VERSION = 1
 def _guest(g: PinnedGuest, uuids: dict[str, str | None]) -> dict[str, Any]:
     return {"key": g.key, "name": g.name, "uuid": uuids.get(g.key), "rules": list(g.rules), "owner": g.owner,
             "faux_cluster": g.guest_cluster}
+
+
+def _stranded(g: PinnedGuest, uuids: dict[str, str | None], only: HaOnly) -> dict[str, Any]:
+    """A guest a failure of its host strands; ``ha_only``: true when only the want of HA does (someone can start it
+    elsewhere by hand), false when something ties it, null when nothing else was found but the checks that would find
+    it could not run (``ha_only_unknown`` says what was not exported)."""
+    unknown = only.note(g.key)
+    return {**_guest(g, uuids), "ha_only": None if unknown else g.key in only.guests,
+            "ha_only_unknown": unknown or None}
 
 
 def guest_uuids(analysis: Analysis) -> dict[str, str | None]:
@@ -197,6 +207,7 @@ def _hosts_document(analysis: Analysis, costing: Costing, uuids: dict[str, str |
                           analysis.estate.hosts.column("cluster_key").to_pylist(), strict=True))
     unknown = cluster_unknown_keys(analysis.estate)
     restart = restart_unknown(analysis)  # neither stranded nor known to restart elsewhere
+    only = ha_only(analysis)  # stranded only for want of HA, where the other ties are known
     return [
         {
             "name": h.name, "cluster": h.cluster, "platform": h.platform, "evacuable": h.evacuable,
@@ -204,7 +215,7 @@ def _hosts_document(analysis: Analysis, costing: Costing, uuids: dict[str, str |
             "cluster_known": h.key not in unknown,
             "pinned_guests": [_guest(g, uuids) for g in h.blockers],
             "pinned_at_next_power_on": [_guest(g, uuids) for g in h.blockers_at_power_on],
-            "stranded_on_failure": [_guest(g, uuids) for g in h.stranded],
+            "stranded_on_failure": [_stranded(g, uuids, only) for g in h.stranded],
             "restart_unknown_on_failure": [{**_guest(r.guest, uuids), "why": r.why} for r in restart.get(h.key, ())],
             "degraded_faux_clusters": list(h.degraded),
             "owners_to_ask": list(h.owners), "owner_unknown": h.unknown_owner,

@@ -207,8 +207,9 @@ def _failure(doc: dict[str, Any]) -> Iterable[Sequence[object]]:
     """The guests that would stay down if their host failed, then those whose restart elsewhere is not known."""
     for h in doc["hosts"]:
         where = (h.get("label", h["name"]), h.get("cluster_label", h["cluster"]))
-        for g in h["stranded_on_failure"]:
-            yield (*where, g["name"], g["key"], g.get("owner"), _join(g["rules"]), "no")
+        for g in h["stranded_on_failure"]:  # ha_only_unknown: only VMW-24 found, the other tie checks did not run
+            yield (*where, g["name"], g["key"], g.get("owner"), _join(g["rules"]),
+                   f"no; started by hand: {g['ha_only_unknown']}" if g.get("ha_only_unknown") else "no")
         for g in h.get("restart_unknown_on_failure", ()):
             yield (*where, g["name"], g["key"], g.get("owner"), _join(g["rules"]), f"not known: {g['why']}")
 

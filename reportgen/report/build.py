@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
 from ..cost import UNKNOWN_OWNER, Costing, alone_host_keys, only_media
+from ..ha_only import NO_HA, ha_only
 from ..history import History
 from ..host_labels import cluster_unknown_keys, host_cluster_labels, host_labels
 from ..logo import read_logo
@@ -67,8 +68,6 @@ MAX_MEMBERS = 16
 MAX_SOURCES = 30
 MAX_BARS = 10
 MAX_COST_ROWS = 15
-NO_HA = "VMW-24"
-"""The rule that strands every running guest of a host without HA (HA off, or a standalone host)."""
 
 TOPOLOGY_TEXT = {
     "in-a-box": "All nodes run on one host. The guest cluster protects against a failed guest, not a failed "
@@ -254,6 +253,7 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         ha_only_hosts=sum(1 for h in stranded_hosts if any(set(g.rules) == {NO_HA} for g in h.stranded)),
         ha_only_alone_guests=_ha_only_alone(analysis, stranded_hosts),
         ha_only_standalone_guests=_ha_only_standalone(analysis, stranded_hosts),
+        **_ha_only_unknown(analysis),
         guest_clusters_unknown=guest_clusters_unknown(analysis),
         settings_unknown=tuple(u.cluster for u in unknown), settings_unknown_hosts=sum(u.hosts for u in unknown),
         settings_unknown_what=unknown_what(unknown),
@@ -275,6 +275,13 @@ def _mostly_unknown(analysis: Analysis, assessed: int, not_assessed: int, total:
     found = any(not c.suspected for c in analysis.guest_clusters) or any(
         h.blockers or h.blockers_at_power_on for h in analysis.hosts)
     return bool(assessed and not_assessed * 2 > total and not found)
+
+
+def _ha_only_unknown(analysis: Analysis) -> dict[str, Any]:
+    """The guests stranded only for want of HA whose other ties their exports could not show (reportgen.ha_only)."""
+    found = ha_only(analysis)
+    return {"ha_only_unknown_guests": len(found.unknown), "ha_only_unknown_hosts": len(found.unknown_hosts),
+            "ha_only_unknown_what": " and ".join(dict.fromkeys(found.unknown.values()))}
 
 
 def _ha_only_alone(analysis: Analysis, stranded_hosts: list[HostResult]) -> int:

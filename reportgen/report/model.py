@@ -72,6 +72,13 @@ class Summary:
     """Of :attr:`ha_only_guests`, those on a host alone (no cluster, or the only host of its): HA needs a second host."""
     ha_only_standalone_guests: int = 0
     """Of :attr:`ha_only_guests`, those on a standalone host: there is no cluster to restart them in (not 'HA off')."""
+    ha_only_unknown_guests: int = 0
+    """Of :attr:`ha_only_guests`, those whose export could not show the other ties (no vDatastore: VMW-13 did not
+    run): nothing else was found, but whether HA alone, or a hand, could start them elsewhere is not known."""
+    ha_only_unknown_hosts: int = 0
+    """Hosts that run such guests."""
+    ha_only_unknown_what: str = ""
+    """What their exports lacked, in a reader's words: 'storage', 'storage and network adapters'."""
     media_guests: int = 0
     """Guests tied today only by a connected CD/DVD or ISO: disconnected live, then migrated (no power-off)."""
     stranded_worst: int = 0

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..accept_match import Accepted, Judgement
 from ..analysis import Analysis
+from ..ha_only import host_ties_unknown
 from ..host_labels import cluster_labels, host_labels
 
 SETTING_RULES = ("VMW-24", "VMW-25")
@@ -64,6 +65,9 @@ class SettingRow:
     """'accepted until 2027-06-30 (CAB)' when an exception in force accepts every finding of the row."""
     members: tuple[str, ...] = ()
     """A row standing for several standalone hosts (the PDF lists them in one row): their labels."""
+    ties_unknown: str = ""
+    """A standalone host whose export could not show what ties its guests to it ('storage' without vDatastore): a
+    cluster alone may not restart them elsewhere, so the fix says shared storage too (:mod:`reportgen.ha_only`)."""
 
 
 @dataclass
@@ -86,7 +90,7 @@ def setting_rows(analysis: Analysis, acceptance: Judgement | None = None) -> lis
         if h["cluster_key"]:
             members[h["cluster_key"]].append(h)
     counted = {k: len(v) for k, v in members.items()}
-    labels, hosts = cluster_labels(estate), host_labels(estate)
+    labels, hosts, unknown = cluster_labels(estate), host_labels(estate), host_ties_unknown(analysis)
     facts: dict[tuple[str, bool], _Facts] = {}
     for i, f in enumerate(analysis.findings):
         if f.rule not in SETTING_RULES or f.guest_key:
@@ -101,7 +105,7 @@ def setting_rows(analysis: Analysis, acceptance: Judgement | None = None) -> lis
         seen.rules.add(f.rule)
         seen.accepted.append(acceptance.findings[i] if acceptance else None)
         if alone:
-            _standalone(seen)
+            _standalone(seen, unknown.get(key, ""))
         elif f.rule == "VMW-24":
             _automation(seen, clusters.get(key, {}), single=_count(key, counted, clusters) == 1)
         else:
@@ -116,7 +120,8 @@ def setting_rows(analysis: Analysis, acceptance: Judgement | None = None) -> lis
             cluster=hosts.get(key, key) if alone else labels.get(key) or _name(analysis, key, clusters),
             hosts=count, settings=tuple(seen.settings), means=tuple(seen.means), fix="; ".join(seen.fixes),
             rules=tuple(sorted(seen.rules)), standalone=alone, single=single, key=key, drs=seen.drs,
-            ha_off=seen.ha_off, manual=alone or (not single and seen.drs is not None), accepted=_accepted(seen.accepted)))
+            ha_off=seen.ha_off, manual=alone or (not single and seen.drs is not None), accepted=_accepted(seen.accepted),
+            ties_unknown=unknown.get(key, "") if alone else ""))
     return sorted(rows, key=lambda r: (r.standalone, not r.manual, -(r.hosts or 0), r.cluster.lower()))
 
 
@@ -179,14 +184,18 @@ def _evc(seen: _Facts, hosts: list[dict[str, object]]) -> None:
     seen.fixes.append("enable EVC at the oldest generation's baseline")
 
 
-def _standalone(seen: _Facts) -> None:
+def _standalone(seen: _Facts, ties_unknown: str) -> None:
     seen.settings.append("no cluster (standalone host)")
     seen.means.append("its guests are moved by hand and not restarted elsewhere if it fails")
-    seen.fixes.append(standalone_fix("the host"))
+    seen.fixes.append(standalone_fix("the host", ties_unknown))
 
 
-def standalone_fix(who: str) -> str:
-    """What a standalone host (or several: ``who`` names them) is told to do: 'put the host into a cluster …'."""
+def standalone_fix(who: str, ties_unknown: str = "") -> str:
+    """What a standalone host (or several: ``who`` names them) is told to do: 'put the host into a cluster …'. Where
+    its export could not show whether its guests' disks are on storage only it sees (``ties_unknown``), a cluster
+    alone is not promised to restart them: shared storage comes with it, or the host is accepted as it is."""
+    if ties_unknown:
+        return f"accept, or add shared storage and put {who} into a cluster with DRS and HA"
     return f"put {who} into a cluster with DRS and HA"
 
 
@@ -239,7 +248,7 @@ def settings_view(analysis: Analysis, acceptance: Judgement | None = None) -> Se
     manual = [r for r in rows if r.manual]
     ha = [r for r in rows if r.ha_off]
     first = rows[0]
-    fix_first = (standalone_fix(f"standalone host {first.cluster}") if first.standalone
+    fix_first = (standalone_fix(f"standalone host {first.cluster}", first.ties_unknown) if first.standalone
                  else f"{first.fix.split('; ')[0]} on cluster {first.cluster}{_hosts(first.hosts)}")
     return SettingsView(
         rows=tuple(shown), not_shown=len(listed) - len(shown), not_shown_what=_counted(listed[len(shown):]),
@@ -255,20 +264,20 @@ def settings_view(analysis: Analysis, acceptance: Judgement | None = None) -> Se
 def _grouped(rows: list[SettingRow]) -> list[SettingRow]:
     """The rows the PDF lists: the standalone hosts in one row (one per acceptance they share), as each has the
     same setting, meaning and fix; a single standalone host keeps its own row."""
-    alone: dict[str, list[SettingRow]] = defaultdict(list)
+    alone: dict[tuple[str, str], list[SettingRow]] = defaultdict(list)
     for r in rows:
         if r.standalone:
-            alone[r.accepted].append(r)
+            alone[r.accepted, r.ties_unknown].append(r)
     out = [r for r in rows if not r.standalone]
-    for accepted, group in alone.items():
+    for (accepted, ties_unknown), group in alone.items():
         if len(group) == 1:
             out += group
             continue
         out.append(SettingRow(
             cluster=f"{len(group):,} standalone hosts", hosts=len(group), settings=("no cluster: DRS and HA do not apply",),
             means=("their guests are moved by hand, and not restarted elsewhere when their host fails",),
-            fix=standalone_fix("the hosts"), rules=("VMW-24",), manual=True, standalone=True,
-            key="", accepted=accepted, members=tuple(sorted((r.cluster for r in group), key=str.lower))))
+            fix=standalone_fix("the hosts", ties_unknown), rules=("VMW-24",), manual=True, standalone=True,
+            key="", accepted=accepted, ties_unknown=ties_unknown, members=tuple(sorted((r.cluster for r in group), key=str.lower))))
     return out
 
 
