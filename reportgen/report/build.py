@@ -31,7 +31,7 @@ from .bundles import plan_bundles, plan_total
 from .coverage_advice import coverage_advice
 from .disks import with_disk_plan
 from .events import event_rates
-from .formats import money, number
+from .formats import money, number, plural
 from .glance_map import map_chart
 from .method import assumption_rows, check_rows
 from .model import (
@@ -496,7 +496,8 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
         "Guests tied to a host, by cause", charts.bar_chart("Guests tied to a host, by cause", cause_bars),
         "Guests tied to their host for its maintenance, today or once started: each must be powered off, unless "
         "only its media tie it; a guest with several causes counts under each." + lighter
-        + (f" {len(ranked) - MAX_BARS} more causes in the data files." if len(ranked) > MAX_BARS else ""),
+        + (f" {plural(len(ranked) - MAX_BARS, 'more cause', 'more causes')} in the data files."
+           if len(ranked) > MAX_BARS else ""),
         empty=not cause_bars,
     )}
 
@@ -514,7 +515,9 @@ def _charts(analysis: Analysis, costing: Costing) -> dict[str, Chart]:
     bars = [charts.Bar(label, value, money(value, currency)) for label, value in items[:MAX_BARS]]
     rest = sum(v for _, v in items[MAX_BARS:])
     if len(items) > MAX_BARS:
-        caption += f" The {len(items) - MAX_BARS:,} others not drawn come to {money(rest, currency)} a year."
+        others = len(items) - MAX_BARS
+        caption += (f" The {plural(others, 'other')} not drawn "
+                    f"{'comes' if others == 1 else 'come'} to {money(rest, currency)} a year.")
     result["cost"] = Chart(title, charts.bar_chart(title, bars, colour=charts.BAD), caption, empty=not bars)
 
     result["map"] = map_chart(analysis)
