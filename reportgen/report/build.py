@@ -20,7 +20,7 @@ from ..logo import read_logo
 from ..media import MEDIA_RULES
 from ..restart_unknown import restart_unknown
 from ..rules import CATALOGUE, Finding
-from ..rules.advice import GroupFacts, Node, topology_plan, with_network
+from ..rules.advice import GroupFacts, Node, shared_hosts, topology_plan, with_network
 from ..rules.records import Step
 from ..sites import SiteGuest
 from ..vm_counts import vm_counts
@@ -264,9 +264,8 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
 
 def _nodes_share_a_host(cluster: GuestClusterResult, running: bool = False) -> bool:
     """Two nodes (two running ones with ``running``) on one host: that host's maintenance takes both down."""
-    hosts = [g.host_label or g.host for g in cluster.guests
-             if g.host and (not running or g.power_state in ("poweredOn", None))]
-    return len(hosts) > len(set(hosts))
+    return bool(shared_hosts(g.host_label or g.host for g in cluster.guests
+                             if not running or g.power_state in ("poweredOn", None)))
 
 
 def _mostly_unknown(analysis: Analysis, assessed: int, not_assessed: int, total: int) -> bool:

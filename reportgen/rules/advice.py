@@ -13,6 +13,7 @@ wording.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -72,6 +73,13 @@ def _list(values: Iterable[str], limit: int = 4) -> str:
     if len(items) > 1:
         return ", ".join(items[:-1]) + " and " + items[-1]
     return items[0] if items else ""
+
+
+def shared_hosts(hosts: Iterable[str | None]) -> tuple[str, ...]:
+    """The hosts that hold two or more of a guest cluster's nodes (one entry per node; None: host not known), sorted:
+    the one test of nodes sharing a host."""
+    counts = Counter(h for h in hosts if h)
+    return tuple(sorted(h for h, n in counts.items() if n > 1))
 
 
 def _esxi_seen(nodes: Iterable[Node]) -> str:
@@ -136,7 +144,9 @@ def topology_plan(f: GroupFacts, platform: str = "vsphere") -> Step:
         return _spread(f"Spread the nodes (all on {hosts or 'one host'} today)", keep_apart,
                        ": in a box they protect nothing when that host is maintained or fails.", small)
     if f.topology == "mixed":
-        return _spread(f"Spread the nodes that share a host (hosts {hosts})", keep_apart, ".", small)
+        shared = shared_hosts(n.host for n in f.nodes)
+        where = f" ({'host' if len(shared) == 1 else 'hosts'} {_list(shared)})" if shared else ""
+        return _spread(f"Spread the nodes that share a host{where}", keep_apart, ".", small)
     if f.topology == "unknown":
         return Step("find-hosts", "Find out where every node runs: the export does not name the host of at least "
                     "one node, so the topology cannot be judged.")
