@@ -309,8 +309,6 @@ def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCos
     """Why fixing this alone frees no host."""
     if standalone:
         return "a host alone in its cluster has no other host to move to"
-    if later:
-        return "its guests are off today, so nothing is tied yet"
     if other_causes:
         shown = ", ".join(other_causes[:2]) + (f" and {len(other_causes) - 2} more" if len(other_causes) > 2 else "")
         who = names[0] if len(names) == 1 else f"the same {len(names)} guests"
@@ -319,6 +317,8 @@ def _reason(row: _Row, unit_hosts: dict[str, set[str]], units: dict[str, UnitCos
     if others:
         shown = ", ".join(others[:2]) + (f" and {len(others) - 2} more" if len(others) > 2 else "")
         return f"{_hosts({labels.get(h, h) for h in row.hosts})} also tied by {shown}"
+    if later:  # nothing else ties its hosts once started: it frees them then, but nothing is tied today
+        return "its guests are off today, so nothing is tied yet"
     return "another cause ties the same hosts"
 
 
