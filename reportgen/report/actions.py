@@ -21,6 +21,7 @@ from ..host_labels import cluster_labels, host_labels
 from ..rules import CATALOGUE
 from ..rules.effort import EFFORT, INTRANET, STANDALONE, Effort, effort_of, phrase
 from . import wsfc_view
+from .cluster_rank import paged_guest_clusters
 from .model import Action
 
 LOCAL_STORAGE = frozenset({"VMW-13", "HYV-08"})
@@ -31,7 +32,11 @@ CROWDED_FIXED = "Make {scope} movable, then add a host to cluster {cluster}, or 
 """The same for a guest cluster whose nodes cannot move live today: a host more frees nothing until they can."""
 SPREAD_LAST = ("Make guest cluster {scope} movable first (its page lists the steps), then spread its nodes over "
                "different hosts (spread alone, it ties more hosts)")
-"""The action for nodes on one host that could not move anyway (a network, disk or version gate is unmet)."""
+"""The action for nodes on one host that could not move anyway (a network, disk or version gate is unmet); where
+the steps are: its page, when it has one (:mod:`.cluster_rank`), else the data files."""
+STEPS = "its page lists the steps"
+ON_ITS_PAGE = "its page, {page}, lists the steps"
+IN_THE_DATA = "the data files list the steps"
 
 OTHER_OS = ("Rebuild {scope} on multi-writer VMDKs or as an application replica (vMotion on shared physical-mode "
             "RDMs is for WSFC only)")
@@ -107,12 +112,13 @@ def plan_actions(analysis: Analysis, costing: Costing) -> list[Action]:
     clusters = cluster_labels(analysis.estate)
     intranet = _intranet_causes(analysis)
     other_os = wsfc_view.not_windows(analysis)
-    actions = [_as_other_os(_as_intranet(_as_crowded(_as_project(_action(row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
-                                   sorted({described[c] for g in row.guests for c in guest_causes[g]
-                                           if key_of[c] != row.cause}),
-                                   host_annual, [guest_names[g] for g in sorted(row.guests)], labels),
-                           row, upgrades), row, crowded, clusters), row, intranet), row, other_os)
-               for row in rows.values()]
+    paged = frozenset(c.id for c in paged_guest_clusters(analysis, costing))
+    actions = [_where_steps(_as_other_os(_as_intranet(_as_crowded(_as_project(_action(
+        row, priced, units, host_cluster, unit_hosts, guest_cluster_by_id, later,
+        sorted({described[c] for g in row.guests for c in guest_causes[g] if key_of[c] != row.cause}),
+        host_annual, [guest_names[g] for g in sorted(row.guests)], labels),
+        row, upgrades), row, crowded, clusters), row, intranet), row, other_os), row, paged)
+        for row in rows.values()]
     seen = set(key_of)
     for r in costing.remedies:  # a fix the core ranked whose guests cost nothing (kept, never dropped)
         if r.cause not in seen:
@@ -190,6 +196,15 @@ def _as_crowded(action: Action, row: _Row, crowded: dict[str, Crowded], clusters
     text = (CROWDED_FIXED if row.rules - GUEST_CLUSTER_RULES else CROWDED).format(cluster=name, scope=row.scope)
     reason = f"{found.hosts} hosts cannot keep {found.nodes} nodes apart in maintenance"
     return dataclasses.replace(action, action=text, effort="project", reason=action.reason and reason)
+
+
+def _where_steps(action: Action, row: _Row, paged: frozenset[str]) -> Action:
+    """'its page lists the steps' only for a guest cluster that has a page (linked by its id); else the data files."""
+    if STEPS not in action.action:
+        return action
+    page = next((u for u in sorted(row.units) if u in paged), "")
+    return dataclasses.replace(action, action=action.action.replace(
+        STEPS, ON_ITS_PAGE.format(page=page) if page else IN_THE_DATA), page=page)
 
 
 def _as_other_os(action: Action, row: _Row, other_os: frozenset[str]) -> Action:

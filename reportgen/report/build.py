@@ -28,6 +28,7 @@ from . import charts, wsfc_view
 from .accepted import acceptance_view, mark_accepted
 from .actions import costliest_causes, costliest_overlap, plan_actions, shared_cost
 from .bundles import plan_bundles, plan_total
+from .cluster_rank import cut_between_equal_costs, paged_guest_clusters
 from .coverage_advice import coverage_advice
 from .disks import with_disk_plan
 from .events import event_rates
@@ -136,6 +137,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         cluster_pages=tuple(pages[: settings.max_cluster_pages]),
         quiet_clusters=tuple(quiet),
         clusters_not_shown=max(0, proven - min(len(pages), settings.max_cluster_pages) - len(quiet)),
+        pages_cut_by_name=cut_between_equal_costs(analysis, costing),
         register=shown_register, register_not_shown=_hidden(register, settings.max_register_rows),
         failure=_bounded(failure, settings.max_failure_rows), failure_not_shown=_hidden(failure, settings.max_failure_rows),
         coverage_gaps=_bounded(gaps, settings.max_issue_rows),
@@ -321,13 +323,9 @@ def _cluster_pages(analysis: Analysis, costing: Costing,
                    findings_by_guest: dict[str, list[Finding]]) -> list[ClusterPage]:
     units = {u.unit: u for u in costing.units if u.kind == "guest-cluster"}
     later = {u.unit: u for u in costing.units_at_power_on if u.kind == "guest-cluster"}
-    proven = [c for c in analysis.guest_clusters if not c.suspected]
-    ranked = sorted(proven, key=lambda c: (-costing.per_guest_cluster.get(c.id, 0.0),
-                                           -(later[c.id].annual if c.id in later else 0.0),
-                                           -len(c.pinned_hosts), -len(c.guests), c.id))
     files = _guest_files(analysis)
     pages = []
-    for c in ranked[: analysis.config.report.max_cluster_pages]:
+    for c in paged_guest_clusters(analysis, costing):
         page = _cluster_page(c, costing.per_guest_cluster.get(c.id, 0.0),
                              later[c.id].annual if c.id in later else 0.0,
                              units[c.id].events_per_year if c.id in units else 0.0, findings_by_guest, files)

@@ -166,6 +166,8 @@ class Action:
     prerequisites: str = ""
     """What vMotion of its WSFC nodes needs, met, not met and not visible in the export (the list the guest-cluster
     page gives); empty for other actions."""
+    page: str = ""
+    """The guest cluster (its id) whose page the action's text points at for the steps; empty when none."""
     wsfc: tuple[str, ...] = ()
     """The WSFC guest clusters with a node on a host it frees: DRS keeps them partially automated (VMware's advice),
     so someone applies the recommendations to empty the host."""
@@ -649,6 +651,8 @@ class ReportModel:
     """Checks that apply to the platforms read, sorted by id."""
     quiet_clusters: tuple[ClusterPage, ...] = ()
     """Guest clusters that cost nothing, today or once their guests run: one compact table, not a page each."""
+    pages_cut_by_name: bool = False
+    """The last guest cluster with a page costs as much as the first without one: their names decided which."""
     checks_not_applicable: tuple[str, ...] = ()
     """Rule ids for platforms not in the exports (said in one line)."""
     wave_plan: tuple[WaveRow, ...] = ()
