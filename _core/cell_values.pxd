@@ -136,15 +136,31 @@ cdef inline int64_t parse_int(const char* p, Py_ssize_t n) noexcept nogil:
 cdef inline Py_ssize_t column_index(const char* p, Py_ssize_t n) noexcept nogil:
     """The 0-based column of a cell reference such as 'AB12', or -1."""
     cdef Py_ssize_t col = 0, i = 0
-    while i < n and c'A' <= p[i] <= c'Z':
-        col = col * 26 + (p[i] - c'A' + 1)
+    while i < n and (c'A' <= p[i] <= c'Z' or c'a' <= p[i] <= c'z'):  # a1 is A1, as spreadsheets read it
+        col = col * 26 + ((p[i] & ~0x20) - c'A' + 1)
         i += 1
     return col - 1 if 0 < i <= 3 else -1
 
 
-cdef inline double strtod_range(const char* p, const char* e) noexcept nogil:
+cdef inline double serial_date(const char* p, const char* e, double shift) noexcept nogil:
+    """The serial date (1900 system, ``shift`` added for 1904) of a date-styled number cell's text, or -1 if the
+    text is not a number or the date lies outside the years 1900-9999 that spreadsheets show (NaN, inf, 1e20,
+    negative numbers)."""
     cdef char text[64]
-    cdef int length = min(<int>(e - p), 63)
+    cdef char* mark
+    cdef double value
+    cdef int length
+    while p < e and (p[0] == b' ' or p[0] == b'\t' or p[0] == b'\n' or p[0] == b'\r'):
+        p += 1
+    while e > p and (e[-1] == b' ' or e[-1] == b'\t' or e[-1] == b'\n' or e[-1] == b'\r'):
+        e -= 1
+    length = <int>(e - p)
+    if length == 0 or length > 63:
+        return -1
     memcpy(text, p, length)
     text[length] = 0
-    return strtod(text, NULL)
+    value = strtod(text, &mark)
+    if mark != text + length or not isfinite(value) or value < 0:
+        return -1
+    value += shift
+    return value if value < 2958466.0 else -1  # 2958466 is 10000-01-01

@@ -8,8 +8,11 @@ the columns to keep (``choose``), so that cells of the other columns are only st
 Values come out as text, as a spreadsheet shows them: shared and inline strings with XML
 entities and ``_xHHHH_`` escapes decoded, numbers in their shortest round-trip form,
 date-formatted numbers as ``YYYY-MM-DD HH:MM:SS``, booleans as ``true``/``false``; text is
-trimmed of white space, and error values, empty cells and white space alone are null. Nothing
-here raises: malformed XML ends the scan early and ``complete`` tells the caller. The helpers
+trimmed of white space, and error values, empty cells and white space alone are null. A value its
+type cannot have (a date outside 1900-9999, a boolean other than 0/1) is null and counted
+(``odd_by_column``). Any form XML allows is read: white space inside tags, either quote, comments,
+processing instructions and CDATA sections anywhere. Nothing here raises: malformed XML ends the
+scan early and ``complete`` tells the caller. The helpers
 for XML text are in ``xml_text.pxd``, those for cell values in ``cell_values.pxd``.
 """
 
@@ -19,8 +22,8 @@ from libc.string cimport memchr, memcmp
 from libcpp.string cimport string
 from libcpp.vector cimport vector
 
-from cell_values cimport append_datetime, append_number, column_index, parse_int, strtod_range
-from xml_text cimport Tag, decode_text, find_attr, read_tag, rich_text, tag_is, trim_from
+from cell_values cimport append_datetime, append_number, column_index, parse_int, serial_date
+from xml_text cimport Tag, decode_text, find_attr, is_space, read_tag, rich_text, tag_is, text_until, trim_from
 
 
 cdef class Buffer:
@@ -146,6 +149,25 @@ cdef enum:
     SEEK_SHEET, SEEK_HEADER, HEADER_READ, DATA, DONE
 
 
+cdef struct Cell:
+    Py_ssize_t col            # 0-based column
+    const char* style         # the s attribute's value (NULL: none)
+    Py_ssize_t style_n
+    const char* kind          # the t attribute's value (NULL: none)
+    Py_ssize_t kind_n
+    const char* v_start       # the text of <v> (NULL: none)
+    const char* v_end
+    bint mixed                # that text holds a CDATA section or a comment
+    const char* is_start      # the content of <is> (NULL: none)
+    const char* is_end
+
+
+# What _value made of a cell.
+cdef enum:
+    READ, MISSING, ODD
+
+
+
 cdef class SheetScanner:
     """Reads one worksheet's XML, fed in pieces; see the module docstring."""
 
@@ -172,6 +194,9 @@ cdef class SheetScanner:
     cdef int64_t error_count, error_row
     cdef Py_ssize_t error_column
     cdef vector[int64_t] slot_errors
+    cdef int64_t odd_count, odd_row
+    cdef Py_ssize_t odd_column
+    cdef vector[int64_t] slot_odd
 
     def __init__(self, SharedStrings strings, const unsigned char[::1] date_styles, bint date1904=False,
                  Py_ssize_t max_row=0, Py_ssize_t max_cell=0, int64_t max_text=0):
@@ -193,6 +218,9 @@ cdef class SheetScanner:
         self.error_count = 0
         self.error_row = 0
         self.error_column = -1
+        self.odd_count = 0
+        self.odd_row = 0
+        self.odd_column = -1
         cdef Py_ssize_t i
         for i in range(date_styles.shape[0]):
             self.date_styles.push_back(date_styles[i])
@@ -272,6 +300,18 @@ cdef class SheetScanner:
                 if self.slot_of[col] >= 0 and self.slot_errors[self.slot_of[col]] > 0}
 
     @property
+    def first_odd(self) -> tuple[int, int] | None:
+        """(spreadsheet row, 0-based column) of the first cell read whose value its type cannot have, if any."""
+        return (self.odd_row, self.odd_column) if self.odd_count else None
+
+    def odd_by_column(self) -> dict[int, int]:
+        """0-based column -> how many of its cells hold a value their type cannot have, read as empty: a date
+        before 1900 or after 9999 (or not a number), a boolean other than 0 and 1 (columns without any left out)."""
+        cdef Py_ssize_t col
+        return {col: self.slot_odd[self.slot_of[col]] for col in range(<Py_ssize_t>self.slot_of.size())
+                if self.slot_of[col] >= 0 and self.slot_odd[self.slot_of[col]] > 0}
+
+    @property
     def width(self) -> int:
         """One more than the rightmost column holding a value (header included)."""
         return self.widest + 1
@@ -300,6 +340,7 @@ cdef class SheetScanner:
         self.offsets.resize(len(columns))
         self.valid.resize(len(columns))
         self.slot_errors.resize(len(columns), 0)
+        self.slot_odd.resize(len(columns), 0)
         for i in range(len(columns)):
             self.offsets[i].push_back(0)
         self.state = DATA
@@ -319,7 +360,10 @@ cdef class SheetScanner:
         base = <const char*>&xml[0]
         fresh = base + start
         if known > start + <Py_ssize_t>self.row_close.size():
-            fresh = base + known - self.row_close.size() + 1  # a closing tag may straddle the two
+            fresh = base + known  # a closing tag may straddle the two, with white space before its '>'
+            while fresh > base + start and is_space(fresh[-1]):
+                fresh -= 1
+            fresh = max(fresh - self.row_close.size(), base + start)
         with nogil:
             stop = self._feed(base + start, base + xml.shape[0], fresh)
         return stop - base
@@ -412,7 +456,7 @@ cdef class SheetScanner:
     cdef void _prefix(self, const char* prefix, Py_ssize_t n) noexcept nogil:
         """Spell the tags the fast paths compare against with the sheet's namespace prefix."""
         cdef string pre = string(prefix, n)
-        self.row_close = string(b"</") + pre + string(b"row>")
+        self.row_close = string(b"</") + pre + string(b"row")  # then '>', perhaps after white space
         self.cell_open = string(b"<") + pre + string(b"c")
         self.v_open = string(b"<") + pre + string(b"v>")
         self.v_cell_close = string(b"</") + pre + string(b"v></") + pre + string(b"c>")
@@ -421,10 +465,13 @@ cdef class SheetScanner:
         """Just after the last row's closing tag in [p, end), or NULL."""
         cdef Py_ssize_t n = self.row_close.size()
         cdef const char* needle = self.row_close.data()
-        cdef const char* q = end - n
+        cdef const char* q = end - n - 1
+        cdef const char* gt
         while q >= p:  # backwards from the end: a row is short, so this is a few hundred bytes
             if q[0] == b'<' and memcmp(q, needle, n) == 0:
-                return q + n
+                gt = _close_end(q + n, end)
+                if gt != NULL:
+                    return gt
             q -= 1
         return NULL
 
@@ -441,135 +488,57 @@ cdef class SheetScanner:
         ``end`` lies after this row's closing tag, so every look-ahead below stays in bounds.
         """
         cdef const char* lt
-        cdef const char* q
-        cdef const char* eq
-        cdef const char* gt
-        cdef const char* ref = NULL
-        cdef const char* style = NULL
-        cdef const char* kind_text = NULL
-        cdef const char* v_start
-        cdef const char* v_end
-        cdef const char* is_start
-        cdef const char* is_end
-        cdef Py_ssize_t ref_n = 0, style_n = 0, kind_n = 0, col = -1, slot = -1, index
-        cdef Py_ssize_t n_open = self.cell_open.size(), n_v = self.v_open.size()
-        cdef Py_ssize_t n_close = self.row_close.size(), n_vc = self.v_cell_close.size()
-        cdef bint header = self.state == SEEK_HEADER, any_value = False
-        cdef char quote
-        cdef string* out
-        cdef size_t before
+        cdef Cell cell
+        cdef Tag tag
+        cdef Py_ssize_t n_open = self.cell_open.size(), n_close = self.row_close.size()
+        cdef Py_ssize_t n_vc = self.v_cell_close.size()
+        cdef const char* n_v_open = self.v_open.data()
+        cdef Py_ssize_t n_v = self.v_open.size()
+        cdef bint header = self.state == SEEK_HEADER
+        cdef bint any_value = False
+        cell.col = -1
         while True:
             lt = p if p[0] == b'<' else <const char*>memchr(p, b'<', end - p)
             if lt == NULL:
                 return NULL
-            if lt[1] == b'/':
-                if memcmp(lt, self.row_close.data(), n_close) == 0:
-                    p = lt + n_close
+            if lt[1] == b'/' and memcmp(lt, self.row_close.data(), n_close) == 0:
+                p = _close_end(lt + n_close, end)
+                if p != NULL:
                     break
             if lt[1] == b'/' or memcmp(lt, self.cell_open.data(), n_open) != 0 or not (
-                    lt[n_open] == b' ' or lt[n_open] == b'>' or lt[n_open] == b'/'):
-                gt = <const char*>memchr(lt, b'>', end - lt)
-                if gt == NULL:
+                    lt[n_open] == b'>' or lt[n_open] == b'/' or is_space(lt[n_open])):
+                if not read_tag(lt, end, &tag):  # another element, a comment...: stepped over
                     return NULL
-                p = gt + 1
+                p = tag.gt + 1
                 continue
-            # the attributes of <c>, in one pass: r (where), s (style), t (type)
-            ref = style = kind_text = NULL
-            q = lt + n_open
-            while True:
-                while q[0] == b' ' or q[0] == b'\t' or q[0] == b'\n' or q[0] == b'\r':
-                    q += 1
-                if q[0] == b'>' or q[0] == b'/':
-                    break
-                # short scans, bounded by the '>' and '<' of this row's closing tag
-                eq = q
-                while eq[0] != b'=' and eq[0] != b'>':
-                    eq += 1
-                quote = eq[1]
-                if eq[0] != b'=' or (quote != b'"' and quote != b"'"):
-                    return NULL
-                gt = eq + 2
-                while gt[0] != quote and gt[0] != b'<':
-                    gt += 1
-                if gt[0] != quote:
-                    return NULL
-                if eq - q == 1:
-                    if q[0] == b'r':
-                        ref, ref_n = eq + 2, gt - eq - 2
-                    elif q[0] == b's':
-                        style, style_n = eq + 2, gt - eq - 2
-                    elif q[0] == b't':
-                        kind_text, kind_n = eq + 2, gt - eq - 2
-                q = gt + 1
-            if ref != NULL:
-                col = column_index(ref, ref_n)
-                if col < 0:
-                    return NULL
-            else:
-                col += 1
-            if q[0] == b'/':
-                p = q + 2
-                continue
-            p = q + 1
-            # the value: <v>text</v></c> directly, else the general walk over the children
-            v_start = v_end = is_start = is_end = NULL
-            if memcmp(p, self.v_open.data(), n_v) == 0:
-                v_start = p + n_v
-                v_end = v_start
-                while v_end[0] != b'<':  # bounded by this row's closing tag
-                    v_end += 1
-                if memcmp(v_end, self.v_cell_close.data(), n_vc) == 0:
-                    p = v_end + n_vc
-                else:
-                    p = _children(v_end, end, &v_start, &v_end, &is_start, &is_end)
-            else:
-                p = _children(p, end, &v_start, &v_end, &is_start, &is_end)
+            p = _attributes(lt + n_open, &cell)
             if p == NULL:
                 return NULL
-            if v_start == NULL and is_start == NULL:
+            if p[0] == b'/':
+                p += 2
                 continue
-            if header:
-                out = &self.header_text
+            p += 1
+            # the value: <v>text</v></c> directly, else the general walk over the children
+            cell.v_start = cell.v_end = cell.is_start = cell.is_end = NULL
+            cell.mixed = False
+            if memcmp(p, n_v_open, n_v) == 0:
+                cell.v_end = p + n_v
+                while cell.v_end[0] != b'<':  # bounded by this row's closing tag
+                    cell.v_end += 1
+                if memcmp(cell.v_end, self.v_cell_close.data(), n_vc) == 0:
+                    cell.v_start = p + n_v
+                    p = cell.v_end + n_vc
+                else:
+                    cell.v_end = NULL
+                    p = _children(p, end, &cell)
             else:
-                slot = self.slot_of[col] if col < <Py_ssize_t>self.slot_of.size() else -1
-                if slot < 0:  # not read, so counted as a value even if it is only white space
-                    any_value = True
-                    if col > self.widest:
-                        self.widest = col
-                    continue
-                index = self.row - self.header_row - 1
-                if <Py_ssize_t>self.valid[slot].size() > index:
-                    continue  # the same cell twice: the first one counts
-                self._pad(slot, index)
-                out = &self.data[slot]
-            before = out.size()
-            if not header and v_start != NULL and v_end != v_start and _kind(kind_text, kind_n) == T_ERROR:
-                self.slot_errors[slot] += 1
-                self.error_count += 1
-                if self.error_count == 1:
-                    self.error_row, self.error_column = self.row, col
-            if not self._value(out, _kind(kind_text, kind_n), style, style_n, v_start, v_end, is_start, is_end):
-                self.missing_count += 1
-                if self.missing_count == 1:
-                    self.missing_row, self.missing_column = self.row, col
-            if self.max_cell and <Py_ssize_t>(out.size() - before) > self.max_cell \
-                    and _cut_chars(out, before, self.max_cell):
-                self.cut_count += 1
-                if self.cut_count == 1:
-                    self.cut_row, self.cut_column = self.row, col
-            if not header:
-                self.text_bytes += out.size() - before
-            if out.size() > before:
+                p = _children(p, end, &cell)
+            if p == NULL:
+                return NULL
+            if cell.v_start == NULL and cell.is_start == NULL:
+                continue
+            if self._store(&cell, header):
                 any_value = True
-                if col > self.widest:
-                    self.widest = col
-            if header:
-                if out.size() > before:
-                    self.header_columns.push_back(col)
-                    self.header_offsets.push_back(out.size())
-            else:
-                self.offsets[slot].push_back(out.size())
-                self.valid[slot].push_back(out.size() > before)
         if header:
             if self.header_columns.size():
                 self.header_row = self.row
@@ -581,38 +550,178 @@ cdef class SheetScanner:
             self.last_row_with_value = self.row
         return p
 
-    cdef bint _value(self, string* out, int kind, const char* style, Py_ssize_t style_n,
-                     const char* v_start, const char* v_end, const char* is_start,
-                     const char* is_end) noexcept nogil:
-        """Append the cell's text (nothing for an empty or error cell); False for a shared string
-        the table does not hold."""
+    cdef bint _store(self, Cell* cell, bint header) noexcept nogil:
+        """Append one cell's value to its column (or the header); whether the cell holds a value."""
+        cdef Py_ssize_t col = cell.col, slot = -1, index
+        cdef string* out
+        cdef size_t before
+        cdef int kind = _kind(cell.kind, cell.kind_n)
+        cdef int read
+        if header:
+            out = &self.header_text
+        else:
+            slot = self.slot_of[col] if col < <Py_ssize_t>self.slot_of.size() else -1
+            if slot < 0:  # not read, so counted as a value even if it is only white space
+                if col > self.widest:
+                    self.widest = col
+                return True
+            index = self.row - self.header_row - 1
+            if <Py_ssize_t>self.valid[slot].size() > index:
+                return False  # the same cell twice: the first one counts
+            self._pad(slot, index)
+            out = &self.data[slot]
+        before = out.size()
+        if not header and cell.v_start != NULL and cell.v_end != cell.v_start and kind == T_ERROR:
+            self.slot_errors[slot] += 1
+            self.error_count += 1
+            if self.error_count == 1:
+                self.error_row, self.error_column = self.row, col
+        read = self._value(out, kind, cell)
+        if read == MISSING:
+            self.missing_count += 1
+            if self.missing_count == 1:
+                self.missing_row, self.missing_column = self.row, col
+        elif read == ODD and not header:
+            self.slot_odd[slot] += 1
+            self.odd_count += 1
+            if self.odd_count == 1:
+                self.odd_row, self.odd_column = self.row, col
+        if self.max_cell and <Py_ssize_t>(out.size() - before) > self.max_cell \
+                and _cut_chars(out, before, self.max_cell):
+            self.cut_count += 1
+            if self.cut_count == 1:
+                self.cut_row, self.cut_column = self.row, col
+        if not header:
+            self.text_bytes += out.size() - before
+        if out.size() > before and col > self.widest:
+            self.widest = col
+        if header:
+            if out.size() > before:
+                self.header_columns.push_back(col)
+                self.header_offsets.push_back(out.size())
+        else:
+            self.offsets[slot].push_back(out.size())
+            self.valid[slot].push_back(out.size() > before)
+        return out.size() > before
+
+    cdef int _value(self, string* out, int kind, const Cell* cell) noexcept nogil:
+        """Append the cell's text (nothing for an empty or error cell); MISSING for a shared string the table does
+        not hold, ODD for a value its type cannot have (appending nothing), else READ."""
         cdef int64_t index, style_index
         cdef size_t before = out.size()
-        if kind == T_INLINE or (is_start != NULL and v_start == NULL):
-            if is_start != NULL and is_end != NULL:
-                rich_text(out, is_start, is_end)
+        cdef const char* v_start = cell.v_start
+        cdef const char* v_end = cell.v_end
+        cdef string text
+        cdef double serial
+        if kind == T_INLINE or (cell.is_start != NULL and v_start == NULL):
+            if cell.is_start != NULL and cell.is_end != NULL:
+                rich_text(out, cell.is_start, cell.is_end)
                 trim_from(out, before)
-            return True
+            return READ
         if v_start == NULL or v_end == v_start or kind == T_ERROR:
-            return True
+            return READ
+        if cell.mixed:  # the text holds a CDATA section or a comment
+            text_until(&text, v_start, v_end + 1)
+            if kind == T_STRING or kind == T_DATE:
+                out.append(text)
+                trim_from(out, before)
+                return READ
+            v_start, v_end = text.data(), text.data() + text.size()
         if kind == T_SHARED:
             index = parse_int(v_start, v_end - v_start)
             if not 0 <= index < <int64_t>self.strings.offsets.size() - 1:
-                return False
+                return MISSING
             out.append(self.strings.data, self.strings.offsets[index],
                        self.strings.offsets[index + 1] - self.strings.offsets[index])
         elif kind == T_STRING or kind == T_DATE:
             decode_text(out, v_start, v_end)
             trim_from(out, before)
         elif kind == T_BOOL:
-            out.append(b"true" if v_start[0] == b'1' else b"false")
+            return _boolean(out, v_start, v_end)
         else:
-            style_index = parse_int(style, style_n) if style != NULL else 0
+            style_index = parse_int(cell.style, cell.style_n) if cell.style != NULL else 0
             if 0 <= style_index < <int64_t>self.date_styles.size() and self.date_styles[style_index]:
-                append_datetime(out, strtod_range(v_start, v_end) + self.date_shift)
+                serial = serial_date(v_start, v_end, self.date_shift)
+                if serial < 0:
+                    return ODD
+                append_datetime(out, serial)
             else:
                 append_number(out, v_start, v_end)
-        return True
+        return READ
+
+
+cdef inline const char* _close_end(const char* p, const char* end) noexcept nogil:
+    """After the '>' that ends a closing tag whose name ends at ``p`` (white space may come first), or NULL."""
+    while p < end and is_space(p[0]):
+        p += 1
+    return p + 1 if p < end and p[0] == b'>' else NULL
+
+
+cdef const char* _attributes(const char* q, Cell* cell) noexcept nogil:
+    """Read the attributes of <c> from just after its name: r (where), s (style), t (type); return the '>' or '/'
+    that ends the tag, or NULL if malformed. Short scans, bounded by the '<' of the row's closing tag."""
+    cdef const char* eq
+    cdef const char* name_end
+    cdef const char* gt
+    cdef const char* ref = NULL
+    cdef Py_ssize_t ref_n = 0
+    cdef char quote
+    cell.style = cell.kind = NULL
+    cell.style_n = cell.kind_n = 0
+    while True:
+        while is_space(q[0]):
+            q += 1
+        if q[0] == b'>' or q[0] == b'/':
+            break
+        eq = q
+        while eq[0] != b'=' and eq[0] != b'>' and eq[0] != b'<':
+            eq += 1
+        if eq[0] != b'=':
+            return NULL
+        name_end = eq
+        while name_end > q and is_space(name_end[-1]):  # r = "B2" is as good as r="B2"
+            name_end -= 1
+        eq += 1
+        while is_space(eq[0]):
+            eq += 1
+        quote = eq[0]
+        if quote != b'"' and quote != b"'":
+            return NULL
+        gt = eq + 1
+        while gt[0] != quote and gt[0] != b'<':
+            gt += 1
+        if gt[0] != quote:
+            return NULL
+        if name_end - q == 1:
+            if q[0] == b'r':
+                ref, ref_n = eq + 1, gt - eq - 1
+            elif q[0] == b's':
+                cell.style, cell.style_n = eq + 1, gt - eq - 1
+            elif q[0] == b't':
+                cell.kind, cell.kind_n = eq + 1, gt - eq - 1
+        q = gt + 1
+    if ref != NULL:
+        cell.col = column_index(ref, ref_n)
+        if cell.col < 0:
+            return NULL
+    else:
+        cell.col += 1
+    return q
+
+
+cdef inline int _boolean(string* out, const char* p, const char* e) noexcept nogil:
+    """A boolean cell: 1 or 0 (true or false, white space around), else ODD."""
+    while p < e and is_space(p[0]):
+        p += 1
+    while e > p and is_space(e[-1]):
+        e -= 1
+    if (e - p == 1 and p[0] == b'1') or (e - p == 4 and memcmp(p, b"true", 4) == 0):
+        out.append(b"true")
+    elif (e - p == 1 and p[0] == b'0') or (e - p == 5 and memcmp(p, b"false", 5) == 0):
+        out.append(b"false")
+    else:
+        return ODD
+    return READ
 
 
 cdef inline bint _cut_chars(string* out, size_t before, Py_ssize_t chars) noexcept nogil:
@@ -650,8 +759,7 @@ cdef inline int _kind(const char* text, Py_ssize_t n) noexcept nogil:
     return T_NUMBER
 
 
-cdef const char* _children(const char* p, const char* end, const char** v_start, const char** v_end,
-                           const char** is_start, const char** is_end) noexcept nogil:
+cdef const char* _children(const char* p, const char* end, Cell* cell) noexcept nogil:
     """Walk a cell's children up to its </c>: find <v> text and <is> content; NULL if malformed."""
     cdef const char* lt
     cdef Tag child
@@ -664,12 +772,17 @@ cdef const char* _children(const char* p, const char* end, const char** v_start,
             if tag_is(&child, b"c", 1):
                 return p
             if tag_is(&child, b"is", 2):
-                is_end[0] = lt
+                cell.is_end = lt
         elif tag_is(&child, b"v", 1) and not child.empty:
-            v_start[0] = p
-            v_end[0] = <const char*>memchr(p, b'<', end - p)
-            if v_end[0] == NULL:
-                return NULL
-            p = v_end[0]
+            cell.v_start = p
+            while True:  # to </v>, over any CDATA section or comment in the text
+                lt = <const char*>memchr(p, b'<', end - p)
+                if lt == NULL or not read_tag(lt, end, &child):
+                    return NULL
+                if child.name_len or child.closing:
+                    break
+                cell.mixed = True
+                p = child.gt + 1
+            cell.v_end = p = lt
         elif tag_is(&child, b"is", 2) and not child.empty:
-            is_start[0] = p
+            cell.is_start = p

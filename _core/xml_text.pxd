@@ -15,10 +15,71 @@ cdef struct Tag:
     bint empty            # <name/>
 
 
+cdef inline bint is_space(char c) noexcept nogil:
+    """XML white space."""
+    return c == b' ' or c == b'\t' or c == b'\n' or c == b'\r'
+
+
+cdef inline const char* find_end(const char* p, const char* end, const char* term, Py_ssize_t n) noexcept nogil:
+    """Just after the first ``term`` (``n`` bytes) in [p, end), or NULL."""
+    cdef const char* q
+    while True:
+        q = <const char*>memchr(p, term[0], end - p)
+        if q == NULL or end - q < n:
+            return NULL
+        if memcmp(q, term, n) == 0:
+            return q + n
+        p = q + 1
+
+
+cdef inline const char* special_end(const char* lt, const char* end) noexcept nogil:
+    """At ``lt`` ('<'): after the comment, CDATA section or processing instruction that starts there (NULL if it
+    does not end before ``end``); ``lt`` itself if none starts there."""
+    if end - lt >= 4 and memcmp(lt, b"<!--", 4) == 0:
+        return find_end(lt + 4, end, b"-->", 3)
+    if end - lt >= 9 and memcmp(lt, b"<![CDATA[", 9) == 0:
+        return find_end(lt + 9, end, b"]]>", 3)
+    if end - lt >= 2 and lt[1] == b'?':
+        return find_end(lt + 2, end, b"?>", 2)
+    return lt
+
+
+cdef inline const char* text_until(string* out, const char* p, const char* end) noexcept nogil:
+    """Append the text at ``p`` (entities decoded, CDATA sections as they are, comments left out) up to the next
+    tag; return that tag's '<', or NULL if there is none before ``end``."""
+    cdef const char* lt
+    cdef const char* after
+    while True:
+        lt = <const char*>memchr(p, b'<', end - p)
+        if lt == NULL:
+            return NULL
+        decode_text(out, p, lt)
+        after = special_end(lt, end)
+        if after == lt:
+            return lt
+        if after == NULL:
+            return NULL
+        if lt[1] == b'!' and lt[2] == b'[':
+            out.append(lt + 9, after - 3 - lt - 9)
+        p = after
+
+
 cdef inline bint read_tag(const char* lt, const char* end, Tag* tag) noexcept nogil:
     """Read the tag starting at ``lt`` ('<'); False if it does not end before ``end``."""
     cdef const char* p = lt + 1
     cdef const char* q
+    if p < end and (p[0] == b'!' or p[0] == b'?'):
+        q = special_end(lt, end)
+        if q != lt:  # a comment, CDATA section or processing instruction: a tag with no name
+            if q == NULL:
+                return False
+            tag.name = p
+            tag.name_len = 0
+            tag.attrs = p
+            tag.gt = q - 1
+            tag.closing = False
+            tag.empty = True
+            return True
     tag.closing = p < end and p[0] == b'/'
     if tag.closing:
         p += 1
@@ -50,6 +111,7 @@ cdef inline bint find_attr(const Tag* tag, const char* name, Py_ssize_t name_len
     cdef const char* start
     cdef const char* eq
     cdef const char* close
+    cdef const char* name_end
     cdef char quote
     while True:
         while p < tag.gt and (p[0] == b' ' or p[0] == b'\t' or p[0] == b'\n' or p[0] == b'\r'):
@@ -58,16 +120,25 @@ cdef inline bint find_attr(const Tag* tag, const char* name, Py_ssize_t name_len
             return False
         start = p
         eq = <const char*>memchr(p, b'=', tag.gt - p)
-        if eq == NULL or eq + 1 >= tag.gt:
+        if eq == NULL:
             return False
-        quote = eq[1]
+        p = eq
+        while p > start and is_space(p[-1]):  # name = "value" is as good as name="value"
+            p -= 1
+        name_end = p
+        p = eq + 1
+        while p < tag.gt and is_space(p[0]):
+            p += 1
+        if p >= tag.gt:
+            return False
+        quote = p[0]
         if quote != b'"' and quote != b"'":
             return False
-        p = eq + 2
+        p += 1
         close = <const char*>memchr(p, quote, tag.gt - p)
         if close == NULL:
             return False
-        if eq - start == name_len and memcmp(start, name, name_len) == 0:
+        if name_end - start == name_len and memcmp(start, name, name_len) == 0:
             value[0] = p
             n[0] = close - p
             return True
@@ -221,8 +292,8 @@ cdef inline bint rich_text(string* out, const char* p, const char* end) noexcept
         if tag_is(&tag, b"rPh", 3) and not tag.empty:
             phonetic = not tag.closing
         elif tag_is(&tag, b"t", 1) and not tag.closing and not tag.empty and not phonetic:
-            lt = <const char*>memchr(tag.gt + 1, b'<', end - tag.gt - 1)
-            if lt == NULL:
+            p = text_until(out, tag.gt + 1, end)
+            if p == NULL:
                 return False
-            decode_text(out, tag.gt + 1, lt)
+            continue
         p = tag.gt + 1

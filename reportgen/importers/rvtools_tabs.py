@@ -158,11 +158,21 @@ def wanted(tab: str, needed: frozenset[str]) -> Callable[[str], bool]:
 def finish(
     tab: str, sheet: str, file: str, raw_names: list[str], frame: pl.DataFrame,
     loaded: list[int], issues: list[DataIssue], errors: dict[int, int] | None = None, first_error: int | None = None,
+    odd: dict[int, int] | None = None, first_odd: int | None = None,
 ) -> RawTab:
     """Rename materialised columns (at positions ``loaded``) to canonical names; ``errors``: position -> cells
-    holding a spreadsheet error value (said where the column is one of RVTools' own)."""
+    holding a spreadsheet error value (said where the column is one of RVTools' own); ``odd``: position -> cells
+    whose value their type cannot have (said wherever they are)."""
     mapping, custom = resolve_headers(tab, raw_names, file, sheet, issues)
     damaged = {i: n for i, n in (errors or {}).items() if i in mapping and i not in custom}
+    strange = {i: n for i, n in (odd or {}).items() if i in mapping}
+    if strange:
+        issues.append(DataIssue(
+            "warning", file, f"{sum(strange.values())} cell(s) hold a value their type cannot have (a date before "
+            "1900 or after 9999, or not a number; a true/false other than 1 and 0), which no spreadsheet shows: "
+            "they are read as unknown and the checks that need their columns are not assessed; export it again "
+            "from RVTools, or fix the cells", sheet=sheet, row=first_odd,
+            column=", ".join(mapping[i] for i in sorted(strange)), rows=sum(strange.values())))
     if damaged:  # a column added by hand (a formula) is nobody's evidence
         issues.append(DataIssue(
             "warning", file, f"{sum(damaged.values())} cell(s) hold a spreadsheet error value where RVTools writes "
@@ -180,7 +190,7 @@ def finish(
         frame=frame,
         headers=frozenset(n for i, n in mapping.items() if i not in custom),
         custom=tuple(mapping[i] for i in custom),
-        errors=frozenset(mapping[i] for i in damaged),
+        errors=frozenset(mapping[i] for i in {**damaged, **strange} if i not in custom),
         garbled=garbled,
     )
 

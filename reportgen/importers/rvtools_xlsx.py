@@ -172,7 +172,8 @@ def read_xlsx_tab(
     frame = pl.DataFrame([pl.Series(n, read.columns[i]) for n, i in zip(names, loaded, strict=True)])
     frame = frame.with_columns(pl.int_range(read.first_row, read.first_row + read.rows, dtype=pl.Int32).alias("__row"))
     raw = finish(tab, sheet, file, raw_names, frame, loaded, issues, read.errors_by_column,
-                  read.first_error[0] if read.first_error else None)
+                 read.first_error[0] if read.first_error else None, read.odd_by_column,
+                 read.first_odd[0] if read.first_odd else None)
     merged = _merged(tab, sheet, file, read, issues)
     return drop_blank(replace(raw, garbled=raw.garbled | merged) if merged else raw, file, issues)
 

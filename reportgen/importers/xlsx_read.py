@@ -9,6 +9,7 @@ faster than a reader that converts every cell. It knows nothing about RVTools.
 
 from __future__ import annotations
 
+import codecs
 import html
 import posixpath
 import re
@@ -97,6 +98,11 @@ class SheetColumns:
     """(spreadsheet row, 0-based column) of the first cell holding an error value."""
     merged: tuple[tuple[int, int, int, int], ...] = ()
     """Cell ranges merged in a spreadsheet program: (first row, first 0-based column, last row, last column)."""
+    odd_by_column: dict[int, int] = field(default_factory=dict)
+    """0-based column -> cells read whose value their type cannot have (a date before 1900 or after 9999, a
+    boolean other than 0 and 1), read as empty."""
+    first_odd: tuple[int, int] | None = None
+    """(spreadsheet row, 0-based column) of the first such cell."""
 
     @property
     def errors(self) -> int:
@@ -129,7 +135,40 @@ def read_part(archive: zipfile.ZipFile, member: str) -> bytes:
     """A part read whole: KeyError if it is absent, TooLarge beyond :data:`MAX_PART_BYTES`."""
     info = archive.getinfo(member)
     _check_member(info, MAX_PART_BYTES)
-    return archive.read(info)
+    data = archive.read(info)
+    decode = _transcoder(data[:256], member)
+    return data if decode is None else decode(data, True)
+
+
+_DECLARED = re.compile(rb"<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"), (b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
+
+
+def _transcoder(head: bytes, member: str) -> Callable[[bytes, bool], bytes] | None:
+    """For a part whose XML is not in UTF-8 (the scanner reads UTF-8 only), a function that turns its bytes, fed
+    in order, into UTF-8 (``final`` with the last); None for UTF-8. WorkbookError for an encoding not known."""
+    name = next((n for bom, n in _BOMS if head.startswith(bom)), None)
+    if name is None:
+        found = _DECLARED.match(head[3:] if head.startswith(codecs.BOM_UTF8) else head)
+        try:
+            name = codecs.lookup(found.group(1).decode()).name if found else "utf-8"
+        except LookupError:
+            name = found.group(1).decode() if found else ""
+            raise WorkbookError(f"the part {member} declares the encoding {name!r}, which reportgen cannot read; "
+                                "open the workbook in Excel and save it again") from None
+        if name == "utf-8" or name.startswith(("utf-16", "utf-32")):  # no byte order mark: ASCII, so UTF-8
+            return None
+    decoder = codecs.getincrementaldecoder(name)("strict")
+
+    def decode(data: bytes, final: bool) -> bytes:
+        try:
+            return decoder.decode(data, final).encode("utf-8", "surrogatepass")
+        except UnicodeDecodeError as exc:
+            raise WorkbookError(f"the part {member} is not the {name.upper()} text it says it is "
+                                f"({exc.reason}); open the workbook in Excel and save it again") from exc
+
+    return decode
 
 
 def _check_member(info: zipfile.ZipInfo, limit: int) -> None:
@@ -227,8 +266,13 @@ def read_columns(
     with archive.open(info) as stream:
         pending = b""
         seam = b""
+        chunk = stream.read(CHUNK)
+        decode = _transcoder(chunk[:256], info.filename)  # the scanner reads UTF-8
         while True:
-            chunk = stream.read(max(CHUNK, len(pending)))  # as large as the row carried over
+            chunk = chunk or stream.read(max(CHUNK, len(pending)))  # as large as the row carried over
+            ended = not chunk
+            if decode is not None:
+                chunk = decode(chunk, ended)
             if b"mergeCell" in chunk or b"mergeCell" in seam + chunk[:_SEAM]:  # written by Excel after the rows
                 merged.update(dict.fromkeys(_MERGED.findall(seam + chunk)))
             seam = (seam + chunk[-_SEAM:])[-_SEAM:]  # the stream's last bytes, whatever the size of the pieces
@@ -241,13 +285,15 @@ def read_columns(
                 used = scanner.feed(data, used)
             pending = data[used:]
             _check_scan(scanner, pending)
-            if not chunk:
+            if ended:
                 break
+            chunk = b""
     rows, buffers = scanner.finish()
     columns = {col: _arrow(rows, *buffers[i]) for i, col in enumerate(chosen)}
     return SheetColumns(header, scanner.width, columns, scanner.header_row_number + 1, rows, scanner.complete,
                         scanner.cells_cut, scanner.first_cut, scanner.strings_missing, scanner.first_missing,
-                        scanner.errors_by_column(), scanner.first_error, _ranges(merged))
+                        scanner.errors_by_column(), scanner.first_error, _ranges(merged), scanner.odd_by_column(),
+                        scanner.first_odd)
 
 
 _MERGED = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=[\"']([A-Z]{1,3}\d{1,7}:[A-Z]{1,3}\d{1,7})[\"']")
