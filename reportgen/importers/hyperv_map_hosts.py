@@ -13,6 +13,7 @@ from . import values as V
 from .hyperv_affinity import vm_sans
 from .hyperv_guardians import host_guardians
 from .hyperv_status import WHOLE, Gap
+from .hyperv_versions import supported_versions
 
 if TYPE_CHECKING:
     from .hyperv_map import HyperVMapper
@@ -46,7 +47,7 @@ def hosts(m: HyperVMapper, guests: pl.DataFrame) -> pl.DataFrame:
     hosts = hosts.join(_host_details(m), on="host_key", how="left")
     hosts = hosts.join(_cpus(m), on="host_key", how="left")
     hosts = hosts.join(_os(m), on="host_key", how="left")
-    hosts = hosts.join(_supported_versions(m), on="host_key", how="left")
+    hosts = hosts.join(supported_versions(m, hosts), on="host_key", how="left")
     hosts = hosts.join(vm_sans(m), on="host_key", how="left")
     hosts = hosts.join(host_guardians(m), on="host_key", how="left")
     dotted = pl.col("name").str.to_lowercase()  # 'hv01.corp.example' as the export names the host
@@ -153,31 +154,22 @@ def _os(m: HyperVMapper) -> pl.DataFrame:
     return rows
 
 
-def _supported_versions(m: HyperVMapper) -> pl.DataFrame:
-    f = m.obj("Get-VMHostSupportedVersion")
-    if f is None or "ComputerName" not in f.columns:
-        return pl.DataFrame(schema={"host_key": pl.String, "max_vm_version": pl.String})
-    rows = f.select(host_key=H.host_key(V.text("ComputerName")), v=H.text(f, "Version")).drop_nulls()
-    parts = pl.col("v").str.split(".")
-    rows = rows.with_columns(major=parts.list.get(0, null_on_oob=True).cast(pl.Int32, strict=False),
-                             minor=parts.list.get(1, null_on_oob=True).cast(pl.Int32, strict=False))
-    m.used["Get-VMHostSupportedVersion"] = rows.height
-    return rows.sort("major", "minor", descending=True).group_by("host_key").agg(
-        max_vm_version=pl.col("v").first())
-
-
 def finish_hosts(m: HyperVMapper, hosts: pl.DataFrame) -> pl.DataFrame:
     """Version and build from the cluster node list when no OS object was exported."""
     if "node_build" in hosts.columns:
         hosts = hosts.with_columns(build=pl.coalesce("build", "node_build"),
                                    version=pl.coalesce("version", "node_version"))
     build = pl.col("build").cast(pl.Int64, strict=False)
+    if "versions_unknown" not in hosts.columns:
+        hosts = hosts.with_columns(versions_unknown=pl.lit(None, pl.Boolean))
+    # A node whose list is not fully shown has an unknown highest version: its OS build must not stand in for it.
+    shown = ~pl.col("versions_unknown").fill_null(False)
     return hosts.with_columns(
         product=pl.coalesce("product", build.replace_strict(H.BUILD_PRODUCT, default=None,
                                                             return_dtype=pl.String)),
-        max_vm_version=pl.coalesce("max_vm_version", build.replace_strict(
-            H.BUILD_VM_VERSION, default=None, return_dtype=pl.String)),
-    )
+        max_vm_version=pl.when(shown).then(pl.coalesce("max_vm_version", build.replace_strict(
+            H.BUILD_VM_VERSION, default=None, return_dtype=pl.String))),
+    ).drop("versions_unknown")
 
 
 def _list(manifest: dict[str, object] | None, key: str) -> list[str]:

@@ -57,8 +57,9 @@ def _missing(
     optional: list[str] = []
     gone: dict[str, tuple[list[Need], bool]] = {}
     for need in info.needs:
-        if need.platform != platform or (need.if_present and not _has_columns(estate, source_id, need.tab)):
-            continue
+        if need.platform != platform or (need.if_present and not _has_columns(estate, source_id, need.tab)
+                                         and not estate.tab_gaps(source_id, need.tab)):
+            continue  # (a tab the exporter says it could not read is needed all the same)
         if _known_absent(estate, source_id, need.tab):
             continue  # the exporter says this source has no such object (a host in no cluster): nothing to read
         unread = estate.tab_gaps(source_id, need.tab)

@@ -77,7 +77,9 @@ HYV14 = _info(
     "run Update-ClusterFunctionalLevel (a project); the VM needs no change, and a configuration version cannot be "
     "lowered. Update other VMs' configuration versions only once every node runs them.",
     (f"{DOCS}/deploy/upgrade-virtual-machine-version-in-hyper-v-on-windows-or-windows-server",),
-    (Need("hyperv", "Get-VM", ("Version",), "the configuration version of each VM"), CLUSTER_NODES),
+    (Need("hyperv", "Get-VM", ("Version",), "the configuration version of each VM"), CLUSTER_NODES,
+     Need("hyperv", "Get-VMHostSupportedVersion", ("Version",), "the configuration versions each node supports",
+          if_present=True)),
     limits="without Get-VMHostSupportedVersion the highest version of a node is inferred from its OS build",
 )
 HYV15 = _info(
@@ -268,9 +270,14 @@ def _version(out: RuleOutput, g: dict[str, Any], nodes: list[dict[str, Any]]) ->
     unable = [f"{n} (up to {'.'.join(map(str, v))})" for n, v in known if v < wanted]
     if not unable:
         return
+    # Another node whose highest version is unknown (its list not fully shown) may or may not run it: it is never
+    # counted as unable, and the VM is not alone. Its own node, unknown, is taken as able: the VM is there.
+    own = g["host_name"]
+    unsure = [n["name"] for n in nodes if version_key(n["max_vm_version"]) is None and n["name"] != own]
     at = Location("Get-VM", f"row {g['row']}")
-    evidence = (f"{at}: Version = {g['hw_version']}; nodes that cannot run it: {', '.join(unable)}")
-    alone = able == [g["host_name"]]
+    evidence = (f"{at}: Version = {g['hw_version']}; nodes that cannot run it: {', '.join(unable)}"
+                + (f"; not known for {', '.join(unsure)}" if unsure else ""))
+    alone = [n for n in able if n != own] == [] and own not in {n for n, _ in known if n not in able} and not unsure
     names = [n for n, v in known if v < wanted]
     todo = (f"Upgrade {', '.join(names[:-1]) + ' and ' + names[-1] if len(names) > 1 else names[0]} to a Windows "
             f"Server release that runs configuration version {g['hw_version']}, then run Update-ClusterFunctionalLevel "

@@ -67,7 +67,8 @@ class Need:
     """Without it the rule still runs, on less: coverage says 'assessed' and names what was not checked."""
     if_present: bool = False
     """Needed only where the source has the tab with columns (a standalone Hyper-V host has no Get-ClusterNode):
-    without the tab the rule runs; with it, a lost or empty column or a partial read leaves it not assessed."""
+    without the tab the rule runs; with it, a lost or empty column or a partial read leaves it not assessed, and so
+    does a gap the exporter records for the tab (its file missing where the collector says it wrote rows)."""
 
 
 @dataclass(frozen=True)
