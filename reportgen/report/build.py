@@ -52,7 +52,7 @@ from .model import (
     Summary,
     TrendRow,
 )
-from .other_findings import other_findings, shown_places
+from .other_findings import other_findings, places_by_rule, shown_places
 from .plain import plain_label
 from .quality import coverage_gaps, export_dates, issue_groups, source_rows
 from .references import titled_links
@@ -115,8 +115,8 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
     main_causes, main_cost = costliest_causes(plan)
     loose, loose_rules = loose_findings(analysis)
     setting_view, shown_register = settings_view(analysis, acceptance), _bounded(register, settings.max_register_rows)
-    places = shown_places(shown_register, [*pages[: settings.max_cluster_pages], *quiet], setting_view)
-    unbounded = shown_places(register, all_pages, setting_view)
+    places = shown_places(analysis, shown_register, [*pages[: settings.max_cluster_pages], *quiet], setting_view)
+    unbounded = shown_places(analysis, register, all_pages, setting_view)
     return ReportModel(
         title=settings.title, client=settings.client, author=settings.author, firm=settings.firm,
         logo=_logo(settings.logo), currency=settings.currency, report_date=(today or date.today()).isoformat(),
@@ -144,7 +144,7 @@ def build_report(analysis: Analysis, costing: Costing, today: date | None = None
         issues=_bounded(issues, settings.max_issue_rows), issues_not_shown=_hidden(issues, settings.max_issue_rows),
         assumptions=assumption_rows(analysis, costing),
         roles=tuple((name.replace("_", " "), r.hours, r.rate) for name, r in analysis.config.cost.roles.items()),
-        checks=tuple(c for c in check_rows(analysis, places) if c.status != "not applicable"),
+        checks=tuple(c for c in check_rows(analysis, places_by_rule(analysis, places)) if c.status != "not applicable"),
         checks_not_applicable=tuple(c.rule for c in check_rows(analysis) if c.status == "not applicable"),
         conflicts=_bounded(analysis.conflicts, MAX_CONFLICTS),
         conflicts_not_shown=_hidden(analysis.conflicts, MAX_CONFLICTS),
@@ -430,7 +430,7 @@ def _register(analysis: Analysis, costing: Costing) -> list[RegisterRow]:
             annual_cost=costing.per_host_key.get(h.key, 0.0),
             rules=tuple(sorted({r for g in (*h.blockers, *h.blockers_at_power_on) for r in g.rules})),
             media=tuple(sorted(label(g.key, g.name) for g in h.blockers if only_media(g))),
-            media_at_power_on=media_later, media_at_power_on_not_shown=media_more,
+            media_at_power_on=media_later, media_at_power_on_not_shown=media_more, key=h.key,
         ))
     return rows
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 
 from ..analysis import Analysis
 from ..cost import Costing
@@ -45,7 +46,7 @@ def assumption_rows(analysis: Analysis, costing: Costing) -> tuple[Assumption, .
     return tuple(rows)
 
 
-def check_rows(analysis: Analysis, places: dict[str, str] | None = None) -> tuple[CheckRow, ...]:
+def check_rows(analysis: Analysis, places: Mapping[str, Mapping[str, int]] | None = None) -> tuple[CheckRow, ...]:
     """Every check with its coverage and severity: as its findings have it here (a guest cluster in a box raises
     its disk findings), so the table agrees with the pages that show them; the usual one where it found nothing;
     and how many findings it made and which section shows them (``places``, else 'other findings')."""
@@ -69,5 +70,5 @@ def check_rows(analysis: Analysis, places: dict[str, str] | None = None) -> tupl
         rows.append(CheckRow(rule, info.title, high.label, text,
                              "" if not levels else high.label if low == high else f"{low.label} to {high.label}",
                              without=tuple(missing[rule]),
-                             found=found_text(rule, made.get(rule, 0), places or {}, text)))
+                             found=found_text(made.get(rule, 0), (places or {}).get(rule, {}), text)))
     return tuple(sorted(rows, key=lambda r: rule_order(r.rule)))

@@ -289,6 +289,8 @@ class RegisterRow:
     media_at_power_on_not_shown: int = 0
     accepted: tuple[str, ...] = ()
     """Guests listed whose every tie is accepted (an accepted exception in force)."""
+    key: str = ""
+    """The host's key: which findings the row shows (its guests' ties) is told by it."""
 
 
 @dataclass(frozen=True)
