@@ -8,6 +8,11 @@ from ..estate import DataIssue
 from . import values as V
 from .rvtools_base import MapperBase
 from .rvtools_membership import membership, membership_issues
+from .rvtools_settled import settled_by_counts
+
+DRS_BEHAVIOR_NUMBERS = {"0": "manual", "1": "partiallyAutomated", "2": "fullyAutomated"}
+"""RVTools 3.x writes 'DRS default VM behavior' as the number of the API's DrsBehavior value, in the order the
+vSphere WSDL declares them (manual, partiallyAutomated, fullyAutomated); later versions write the name."""
 
 
 class InfraMapping(MapperBase):
@@ -85,13 +90,14 @@ class InfraMapping(MapperBase):
             name=self.col(f, "Name"),
             ha_enabled=self.typed(f, "HA enabled", V.boolean("HA enabled"), pl.Boolean()),
             drs_enabled=self.typed(f, "DRS enabled", V.boolean("DRS enabled"), pl.Boolean()),
-            drs_behavior=self.col(f, "DRS default VM behavior"),
+            drs_behavior=self.col(f, "DRS default VM behavior").replace(DRS_BEHAVIOR_NUMBERS),
             admission_control=self.typed(f, "AdmissionControlEnabled", V.boolean("AdmissionControlEnabled"),
                                          pl.Boolean()),
             dpm_enabled=self.typed(f, "DPM enabled", V.boolean("DPM enabled"), pl.Boolean()),
         )
         self.report_unparsed("vCluster", f, {c: V.boolean(c) for c in ("HA enabled", "DRS enabled",
                                                                         "AdmissionControlEnabled", "DPM enabled")})
+        nameless = details.filter(pl.col("name").is_null())
         details = self.keep("vCluster", details, pl.col("name").is_not_null(), "the cluster has no name")
         settings = ["ha_enabled", "drs_enabled", "drs_behavior", "admission_control", "dpm_enabled"]
         # A cluster name is unique only within a datacenter, and vCluster names none: where a vCenter has a
@@ -105,9 +111,12 @@ class InfraMapping(MapperBase):
                             "the cluster is listed twice", level="info").filter(first)
         details = details.join(agree, on=["scope", "name"]).with_columns(
             [pl.when(pl.col("shared").fill_null(False) & ~pl.col("agree")).then(None).otherwise(pl.col(c)).alias(c)
-             for c in settings]).select("scope", "name", *settings)
+             for c in settings]).select("scope", "name", *settings).with_columns(matched=pl.lit(True))
         self.status("vCluster", details.height)
-        return from_hosts.join(details, on=["scope", "name"], how="left").drop("scope")
+        joined, said = settled_by_counts(from_hosts.join(details, on=["scope", "name"], how="left"), nameless,
+                                         self.raw.file)
+        self.issues.extend(said)
+        return joined.drop("scope", "matched")
 
     def networks(self) -> pl.DataFrame:
         parts = []

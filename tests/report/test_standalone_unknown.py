@@ -65,7 +65,10 @@ def test_a_host_the_counts_prove_standalone_is_reported_and_the_check_partly_ass
     text = _html(audit)
     row = _checks_row(text, "VMW-24", "VMW-25")
     assert "partly assessed" in row and "not assessed" not in row.replace("settings of the clusters not assessed", "")
-    assert "DRS and HA settings of the clusters not assessed (vCluster column 'Name' present but empty)" in row
+    # the one nameless vCluster row counts Prod's 2 hosts: its settings (HA and DRS on) are Prod's
+    assert ("DRS and HA settings of the clusters read from vCluster rows without names, which agree and whose host "
+            "counts match the clusters' (vCluster column 'Name' present but empty; see data quality)") in row
+    assert "are not shown by this export" not in text
     found = [f for f in audit.analysis.findings if f.rule == "VMW-24"]
     assert [f.evidence for f in found] == [f"host '{h}': no cluster in vHost / vInfo (standalone host): no DRS, no HA"
                                            for h in (OFFICE, SITE)]
@@ -99,7 +102,8 @@ def test_the_json_coverage_says_what_the_check_ran_without(tmp_path: Path) -> No
     assert main(["audit", str(_export(tmp_path, clustered_hosts_counted=2)), "--json", str(out), "--quiet"]) == 0
     coverage = [c for c in json.loads(out.read_text())["coverage"] if c["rule"] == "VMW-24"]
     assert [c["status"] for c in coverage] == ["assessed"]
-    assert coverage[0]["reason"].startswith("partly: DRS and HA settings of the clusters not assessed")
+    assert coverage[0]["reason"].startswith("partly: DRS and HA settings of the clusters read from vCluster rows "
+                                            "without names")
 
 
 def test_the_data_files_say_the_cluster_is_unknown_not_standalone(tmp_path: Path) -> None:

@@ -111,12 +111,15 @@ def test_legacy_3x_export_says_what_could_not_be_assessed() -> None:
     # every vHost row is skipped (no host name): CPU model, EVC and ESXi version were never read
     for rule in ("VMW-25", "GEN-03"):
         assert "all 43 vHost rows were skipped" in not_assessed[rule]
-    # cluster names blanked, vHost unusable: the clusters' DRS and HA settings cannot be read, but the 22 hosts none
-    # of whose guests names a cluster are standalone, since vCluster's NumHosts add up to the 21 hosts vInfo shows
-    # in clusters: reported, and the check partly assessed
+    # cluster names blanked, vHost unusable: the 22 hosts none of whose guests names a cluster are standalone, since
+    # vCluster's NumHosts add up to the 21 hosts vInfo shows in clusters: reported, and the check partly assessed.
+    # The 6 nameless rows with hosts all read HA and DRS on, fully automated: those are the 6 clusters' settings.
     vmw24 = [c for c in a.coverage if c.rule == "VMW-24"]
     assert [c.status for c in vmw24] == ["assessed"]
-    assert vmw24[0].missing[0].startswith("DRS and HA settings of the clusters not assessed (vCluster column 'Name'")
+    assert vmw24[0].missing[0].startswith("DRS and HA settings of the clusters read from vCluster rows without names, "
+                                          "which agree and whose host counts match the clusters' (vCluster column 'Name'")
+    settings = {(c["ha_enabled"], c["drs_enabled"], c["drs_behavior"]) for c in a.estate.table("clusters").to_pylist()}
+    assert a.estate.table("clusters").num_rows == 6 and settings == {(True, True, "fullyAutomated")}
     standalone = [f for f in a.findings if f.rule == "VMW-24"]
     assert len(standalone) == 22 and all("(standalone host)" in f.evidence for f in standalone)
     assert not a.estate.hosts.column("cluster_unknown").to_pylist().count(True)
