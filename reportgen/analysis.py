@@ -23,6 +23,7 @@ from .disk_order import DiskOrder, order_disks
 from .estate import Estate
 from .host_labels import guest_labels, host_labels
 from .host_labels import told_apart as labels_told_apart
+from .media import MEDIA_RULES
 from .progress import Progress, silent
 from .rules import CATALOGUE, Coverage, Finding, GuestEdge, HostEdge, RuleContext, RuleOutput, evaluate
 from .sites import Sites, site_failures
@@ -101,6 +102,10 @@ class Remedy:
     """Host names, as the findings JSON gives them (same-named hosts of two vCenters appear twice)."""
     host_keys_freed: tuple[str, ...] = ()
     """The same hosts by key: what figures per host are summed by."""
+    media_left: tuple[tuple[str, ...], ...] = ()
+    """Per freed host (as ``hosts_freed``), the keys of the guests tied only by connected media that still hold it
+    once the fix is done: their media is disconnected while they run, so the host empties with no power-off. Empty
+    rows for the hosts the fix frees wholly; empty when no host is held by media."""
 
 
 @dataclass(frozen=True)
@@ -158,7 +163,8 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
     names = told_apart(names, [[ix.guest_keys[int(g)] for g in clusters.members.row(c)] for c in range(clusters.count)],
                        estate)
     ties = _edges_with_causes(ix, out, clusters, names)
-    today = _pinning(ix, clusters, ties, ix.running)
+    media = _media_only(ix, clusters, ties)
+    today = _pinning(ix, clusters, ties, ix.running, media)
     later = _pinning(ix, clusters, ties, ix.evacuate)
     guest_cluster_ids = [f"GC-{i + 1:03d}" for i in range(clusters.count)]
     hosts = _host_results(ix, clusters, ties, today, later, guest_cluster_ids)
@@ -167,7 +173,7 @@ def _close(estate: Estate, config: Config, out: RuleOutput) -> Analysis:
     for h, w in enumerate(today.wave.tolist()):
         if w >= 0:
             waves[w].append(ix.host_names[ix.host_keys[h]])
-    by_cause, by_rule = _remedies(ix, ties.causes, today)
+    by_cause, by_rule = _remedies(ix, ties, today, media)
     return Analysis(
         estate=estate, config=config, findings=tuple(out.findings), coverage=tuple(out.coverage),
         guest_clusters=tuple(guest_clusters), hosts=hosts, waves=tuple(tuple(w) for w in waves),
@@ -362,8 +368,24 @@ def _causes_told_apart(ix: _Index, causes: list[Cause], guests_of: dict[int, set
     return tuple(replace(c, label=told.get(str(i), c.label)) for i, c in enumerate(causes))
 
 
-def _pinning(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, active: npt.NDArray[np.bool_]) -> graph.Pinning:
-    """Steps 4-8 in the core, for the guests that count as ``active`` (running today, or ever)."""
+def _media_only(ix: _Index, clusters: graph.GuestClusters, ties: _Ties) -> npt.NDArray[np.bool_]:
+    """Per guest: pinned by connected media alone, in no guest cluster and colocated with none (as
+    :func:`reportgen.media.media_only` reads a tied guest's rules)."""
+    media_rule = np.array([r in MEDIA_RULES for r in ix.rule_ids] + [False], dtype=bool)  # -1: no rule
+    n = len(ix.guest_keys)
+    pinned = np.zeros(n, dtype=bool)
+    pinned[ties.pins.src] = True
+    other = np.zeros(n, dtype=bool)
+    other[ties.pins.src[~media_rule[ties.pins.rule]]] = True
+    other[ties.colocations.src] = True
+    other[ties.colocations.dst] = True
+    return pinned & ~other & (clusters.guest_cluster < 0)
+
+
+def _pinning(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, active: npt.NDArray[np.bool_],
+             media: npt.NDArray[np.bool_] | None = None) -> graph.Pinning:
+    """Steps 4-8 in the core, for the guests that count as ``active`` (running today, or ever); with ``media``,
+    also what each fix frees once the media-only blockers are disconnected."""
     return graph.pinning(graph.PinningInputs(
         n_guests=len(ix.guest_keys), n_hosts=len(ix.host_keys), n_clusters=ix.n_clusters,
         n_rules=len(ix.rule_ids), n_causes=len(ties.causes),
@@ -374,6 +396,7 @@ def _pinning(ix: _Index, clusters: graph.GuestClusters, ties: _Ties, active: npt
         colocations=ties.colocations, pins=ties.pins, strands=ties.strands,
         guest_cluster_cause=np.arange(clusters.count, dtype=np.int32), waves_tied_only=True,
         host_cluster_unknown=ix.host_cluster_unknown, unknown_capacity=ix.unknown_capacity,
+        guest_media_only=media,
     ))
 
 
@@ -499,24 +522,52 @@ def _suspected_clusters(ix: _Index, out: RuleOutput, clusters: graph.GuestCluste
     return found
 
 
-def _remedies(ix: _Index, causes: tuple[Cause, ...],
-              today: graph.Pinning) -> tuple[tuple[Remedy, ...], tuple[Remedy, ...]]:
-    """Step 11: what fixing each cause, and each rule, would free; most hosts first."""
+def _remedies(ix: _Index, ties: _Ties, today: graph.Pinning,
+              media: npt.NDArray[np.bool_]) -> tuple[tuple[Remedy, ...], tuple[Remedy, ...]]:
+    """Step 11: what fixing each cause, and each rule, would free; most hosts first. A host left held only by
+    guests whose media is disconnected live counts as freed, with those guests named (:attr:`Remedy.media_left`)."""
+    left = _MediaLeft(ix, ties, today, media)
     by_cause = []
-    for c, cause in enumerate(causes):
-        freed = today.freed_by_cause.row(c).tolist() if c < len(today.freed_by_cause) else []
-        if len(freed):
-            by_cause.append(Remedy(cause.id, cause.label, cause.kind, tuple(ix.host_name(int(h)) for h in freed),
-                                   tuple(ix.host_keys[int(h)] for h in freed)))
+    for c, cause in enumerate(ties.causes):
+        freed, media_left = left.freed(today.freed_by_cause, today.freed_but_media_by_cause, c, cause=c)
+        if freed:
+            by_cause.append(Remedy(cause.id, cause.label, cause.kind, tuple(ix.host_name(h) for h in freed),
+                                   tuple(ix.host_keys[h] for h in freed), media_left))
     by_cause.sort(key=lambda r: -len(r.hosts_freed))
     by_rule = []
     for r, rid in enumerate(ix.rule_ids):
-        freed = today.freed_by_rule.row(r).tolist() if r < len(today.freed_by_rule) else []
-        if len(freed):
-            by_rule.append(Remedy(rid, CATALOGUE[rid].title, "rule", tuple(ix.host_name(int(h)) for h in freed),
-                                  tuple(ix.host_keys[int(h)] for h in freed)))
+        freed, media_left = left.freed(today.freed_by_rule, today.freed_but_media_by_rule, r, rule=r)
+        if freed:
+            by_rule.append(Remedy(rid, CATALOGUE[rid].title, "rule", tuple(ix.host_name(h) for h in freed),
+                                  tuple(ix.host_keys[h] for h in freed), media_left))
     by_rule.sort(key=lambda r: -len(r.hosts_freed))
     return tuple(by_cause), tuple(by_rule)
+
+
+class _MediaLeft:
+    """Which media-only blockers of a host a fix leaves: those with a pin to the host it does not remove."""
+
+    def __init__(self, ix: _Index, ties: _Ties, today: graph.Pinning, media: npt.NDArray[np.bool_]) -> None:
+        self.ix = ix
+        self.blockers = {h: [int(g) for g in today.blockers.row(h) if media[int(g)]] for h in range(len(ix.host_keys))
+                         if len(today.blockers.row(h))}
+        self.pins: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # (guest, host) -> (cause, rule)
+        p = ties.pins
+        for g, h, cause, rule in zip(p.src.tolist(), p.dst.tolist(), p.cause.tolist(), p.rule.tolist()):
+            if media[g]:
+                self.pins[(g, h)].append((cause, rule))
+
+    def freed(self, full: graph.CSR, but_media: graph.CSR | None, row: int, cause: int = -1,
+              rule: int = -1) -> tuple[list[int], tuple[tuple[str, ...], ...]]:
+        """The hosts a fix frees (wholly, or but for media) ascending, and per host the media-only guests left."""
+        wholly = {int(h) for h in full.row(row)} if row < len(full) else set()
+        partly = {int(h) for h in but_media.row(row)} if but_media is not None and row < len(but_media) else set()
+        hosts = sorted(wholly | partly)
+        left = tuple(() if h in wholly else tuple(sorted(
+            self.ix.guest_keys[g] for g in self.blockers.get(h, ())
+            if not all((cause >= 0 and c == cause) or (rule >= 0 and r == rule) for c, r in self.pins[(g, h)])))
+            for h in hosts)
+        return hosts, left if any(left) else ()
 
 
 _NODE_SUFFIX = re.compile(r"(?i)([-_ ]?(node|n|nd)?[-_ ]?\d{1,2}|[-_ ]?[a-d])$")

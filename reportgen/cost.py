@@ -8,7 +8,10 @@ The model (rules.md §4.4), per host that cannot be emptied and per year::
 guest cluster, or one pinned guest outside any guest cluster, that must be handled by hand
 on that host; ``labour`` is the hours x rate of every role times the out-of-hours
 multiplier; ``outage`` is the planned outage minutes times the unit's cost per minute. The
-change cost of a host is shared equally by the units on it. Every figure is reproducible
+change cost of a host is shared equally by the units on it that need a power-off; a guest tied
+only by connected media costs the admin's minutes to disconnect it, live, and takes no share
+(a host held by such guests alone takes no change cost). A fix frees a host when what is left
+on it is such media alone. Every figure is reproducible
 by hand from the config and the findings: :attr:`Costing.assumptions` says how.
 """
 
@@ -76,7 +79,9 @@ class UnitCost:
 
 @dataclass(frozen=True)
 class PricedRemedy:
-    """A fix (one cause or one rule) with the hosts it frees and the yearly cost it saves."""
+    """A fix (one cause or one rule) with the hosts it frees and the yearly cost it saves. A host left held only by
+    guests whose media is disconnected live counts as freed: it needs no normal change any more, and what it saves
+    is its yearly cost less the admin's minutes for those media (``media_left``, ``annual_left``)."""
 
     cause: str
     label: str
@@ -87,6 +92,10 @@ class PricedRemedy:
     """The same hosts by key (``hosts_freed`` are names, which two vCenters may share)."""
     host_labels_freed: tuple[str, ...] = ()
     """The same hosts by label: their names, told apart where several hosts share one."""
+    media_left: tuple[tuple[str, ...], ...] = ()
+    """Per freed host, the guests (by label) whose media is still to disconnect, live; empty when none is."""
+    annual_left: tuple[float, ...] = ()
+    """Per freed host, the yearly cost left on it: the admin's minutes for those media (0 for a host freed wholly)."""
 
 
 @dataclass(frozen=True)
@@ -196,8 +205,9 @@ def _price(analysis: Analysis, later: bool, change: float, rate_of: dict[Unit, f
         per_event = fee + sum(handling(u) for u in units)
         host_costs.append(HostCost(host.name, host.cluster, host.platform, events, len(units), per_event,
                                    events * per_event, host.key, labels.get(host.key, host.name)))
+        power_off = len(units) - len(media)  # the units that take the change fee: media is disconnected live
         for unit, guests in units.items():
-            share = events * (fee / len(units) + handling(unit))
+            share = events * ((0.0 if unit in media else fee / power_off) + handling(unit))
             per_unit[unit] += share
             unit_hosts[unit].append(labels.get(host.key, host.name))
             unit_events[unit] += events
@@ -257,8 +267,10 @@ def cost_analysis(analysis: Analysis) -> Costing:
         per_owner={k: round(v, 2) for k, v in sorted(today.per_owner.items(), key=lambda kv: (-kv[1], kv[0]))},
         per_host={c.label: round(c.annual, 2) for c in sorted(host_costs, key=lambda c: (-c.annual, c.label))},
         per_host_key={c.key: round(c.annual, 2) for c in sorted(host_costs, key=lambda c: (-c.annual, c.label))},
-        remedies=price_remedies(analysis.remedies_by_cause, host_annual, alone, host_labels(analysis.estate)),
-        rule_remedies=price_remedies(analysis.remedies_by_rule, host_annual, alone, host_labels(analysis.estate)),
+        remedies=price_remedies(analysis.remedies_by_cause, host_annual, alone, host_labels(analysis.estate),
+                                media_left_cost(analysis)),
+        rule_remedies=price_remedies(analysis.remedies_by_rule, host_annual, alone, host_labels(analysis.estate),
+                                     media_left_cost(analysis)),
         containment=_containment(analysis, host_costs, settings),
         assumptions=_assumptions(settings, labour),
     )
@@ -345,22 +357,46 @@ def find_hosts_alone(analysis: Analysis) -> frozenset[str]:
     return frozenset(labels.get(k, names[k]) for k in alone_host_keys(analysis))
 
 
+@dataclass(frozen=True)
+class MediaCost:
+    """What a media-only guest left on a host costs a year there, and how a reader names a guest."""
+
+    per_guest: dict[str, float]
+    """Host key -> events a year x the admin's minutes for one guest's media."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Guest key -> its label."""
+
+
+def media_left_cost(analysis: Analysis) -> MediaCost:
+    """The yearly cost of one media-only guest on each host, and the guests' labels."""
+    settings = analysis.config.cost
+    each = media_labour(settings)
+    guests = {g.key: analysis.guest_label(g.key, g.name) for h in analysis.hosts for g in h.blockers if only_media(g)}
+    return MediaCost({h.key: settings.events_per_year.get(h.platform, 0.0) * each for h in analysis.hosts}, guests)
+
+
 def price_remedies(remedies: Iterable[Remedy], host_annual: dict[str, float],
-                   alone: frozenset[str] = frozenset(), labels: dict[str, str] | None = None) -> tuple[PricedRemedy, ...]:
-    """A freed host needs no normal change any more: the saving is its whole yearly cost.
+                   alone: frozenset[str] = frozenset(), labels: dict[str, str] | None = None,
+                   media: MediaCost | None = None) -> tuple[PricedRemedy, ...]:
+    """A freed host needs no normal change any more: the saving is its whole yearly cost, less the admin's minutes
+    for the media still to disconnect on it (a host the fix leaves held by media alone).
 
     ``host_annual`` and ``alone`` are by host key (by name for remedies that carry no keys). A host
     alone is never freed (nothing can take its guests), so it is left out of every fix.
     """
     priced = []
+    media = media or MediaCost({})
     for r in remedies:
         keys = r.host_keys_freed or r.hosts_freed
-        freed = [(k, n) for k, n in zip(keys, r.hosts_freed, strict=True) if k not in alone]
+        lefts = r.media_left or ((),) * len(keys)
+        freed = [(k, n, m) for k, n, m in zip(keys, r.hosts_freed, lefts, strict=True) if k not in alone]
         if freed:
+            left = tuple(round(len(m) * media.per_guest.get(k, 0.0), 2) for k, _, m in freed)
             priced.append(PricedRemedy(
-                r.cause, r.label, r.kind, tuple(n for _, n in freed),
-                round(sum(host_annual.get(k, 0.0) for k, _ in freed), 2),
-                tuple(k for k, _ in freed), tuple((labels or {}).get(k, n) for k, n in freed)))
+                r.cause, r.label, r.kind, tuple(n for _, n, _ in freed),
+                round(sum(host_annual.get(k, 0.0) for k, _, _ in freed) - sum(left), 2),
+                tuple(k for k, _, _ in freed), tuple((labels or {}).get(k, n) for k, n, _ in freed),
+                tuple(tuple(media.labels.get(g, g) for g in m) for _, _, m in freed), left))
     return tuple(sorted(priced, key=lambda r: (-r.annual_saving, -len(r.hosts_freed), r.label)))
 
 
@@ -394,8 +430,10 @@ def _assumptions(settings: CostSettings, labour: float) -> dict[str, object]:
         "service_outage_cost_per_minute": dict(settings.service_outage_cost_per_minute),
         "events_per_year": dict(settings.events_per_year),
         "model": "per host and year: events x (change_cost + units x (labour + outage)); a unit is one "
-                 "guest cluster or one pinned guest outside any guest cluster; the change cost of a host is "
-                 "shared equally by its units; a guest tied only by connected media (VMW-18, VMW-19, "
-                 "HYV-12) costs media_minutes of the virtualisation admin instead of labour and outage, and a "
-                 "host tied by such guests alone takes no change_cost (a standard change)",
+                 "guest cluster or one pinned guest outside any guest cluster; a guest tied only by connected "
+                 "media (VMW-18, VMW-19, HYV-12) costs media_minutes of the virtualisation admin instead of "
+                 "labour and outage and takes no share of change_cost, which the host's other units share "
+                 "equally; a host tied by such guests alone takes no change_cost (a standard change); a fix "
+                 "frees a host when only such guests are left on it, and saves the host's yearly cost less "
+                 "their media_minutes",
     }

@@ -150,6 +150,9 @@ class PinningInputs:
     """Per host: its cluster membership is unknown -- planned apart (see :mod:`reportgen.wave_apart`)."""
     unknown_capacity: int = 1
     """Hosts of unknown membership in one wave at most: the lowest per-cluster limit."""
+    guest_media_only: BoolArray | None = None
+    """Per guest: tied by nothing but connected media, disconnected while it runs (no power-off). Step 7 then also
+    gives, per cause and rule, the hosts whose other blockers all stop blocking."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,11 @@ class Pinning:
     """Hosts that become evacuable if every guest-cluster cause is fixed."""
     containment_net: int
     """containment_hosts_freed - containment_k."""
+    freed_but_media_by_cause: CSR | None = None
+    """Per cause: hosts with blockers that need a power-off now and none without that cause's pins and colocations,
+    blockers tied only by media (``guest_media_only``) aside; None when no such input was given."""
+    freed_but_media_by_rule: CSR | None = None
+    """Per rule: the same."""
 
 
 # --------------------------------------------------------------------------- validation
@@ -309,7 +317,8 @@ def pinning(inputs: PinningInputs) -> Pinning:
         fh_ptr, fh = _waves.guest_cluster_hosts(v.n_guests, v.n_guest_clusters, v.n_hosts, tied, v.guest_host)
     plan = plan_apart(v.n_guest_clusters, fh_ptr, fh, v.host_cluster, v.capacity, inputs.host_cluster_unknown,
                       inputs.unknown_capacity)
-    freed = _freed(v, closure, evac)
+    freed = _freed(v, closure, evac.entry, evac.blockers_ptr, evac.blockers)
+    but_media = _freed_but_media(v, closure, evac, inputs.guest_media_only)
     hosts_freed = len(freed.row(v.n_causes + v.n_rules))
     k_needed = _remediation.containment(v.n_guests, v.n_guest_clusters, v.n_hosts, v.guest_cluster, v.guest_host,
                                         v.guest_memory, v.host_memory)
@@ -330,7 +339,26 @@ def pinning(inputs: PinningInputs) -> Pinning:
                                                   dtype=np.int32)),
         containment_k=k_needed, containment_hosts_freed=hosts_freed,
         containment_net=hosts_freed - k_needed,
+        freed_but_media_by_cause=None if but_media is None else _take_rows(but_media, np.arange(v.n_causes, dtype=np.int32)),
+        freed_but_media_by_rule=None if but_media is None else _take_rows(
+            but_media, np.arange(v.n_causes, v.n_causes + v.n_rules, dtype=np.int32)),
     )
+
+
+def _freed_but_media(v: _Checked, closure: _closure.PinClosure, evac: _closure.Evacuation,
+                     media_only: BoolArray | None) -> CSR | None:
+    """Step 7 again without the blockers tied only by media (their media is disconnected live): the hosts each fix
+    leaves held by media alone, or frees. None without ``media_only``."""
+    if media_only is None:
+        return None
+    media = flags(media_only, "guest_media_only", v.n_guests).astype(bool)
+    counts = np.diff(evac.blockers_ptr)
+    keep = ~media[evac.blockers]
+    host_of = np.repeat(np.arange(v.n_hosts, dtype=np.int32), counts)
+    kept = np.bincount(host_of[keep], minlength=v.n_hosts)
+    ptr = np.concatenate([[0], np.cumsum(kept)]).astype(np.int32)
+    entry = np.where(media, -1, evac.entry).astype(np.int32)
+    return _freed(v, closure, entry, ptr, np.ascontiguousarray(evac.blockers[keep], dtype=np.int32))
 
 
 @dataclass(frozen=True)
@@ -394,7 +422,8 @@ def _tied_guest_clusters(v: _Checked, pinned_ptr: IndexArray, pinned: IndexArray
     return np.ascontiguousarray(np.where(tied[v.guest_cluster], v.guest_cluster, -1), dtype=np.int32)
 
 
-def _freed(v: _Checked, closure: _closure.PinClosure, evac: _closure.Evacuation) -> CSR:
+def _freed(v: _Checked, closure: _closure.PinClosure, entry: IndexArray, blockers_ptr: IndexArray,
+           blockers: IndexArray) -> CSR:
     """Step 7 for three key sets in one pass: per cause, per rule, and all guest-cluster causes.
 
     Rows ``0..n_causes-1`` are the causes, then one per rule, then the containment row.
@@ -413,5 +442,5 @@ def _freed(v: _Checked, closure: _closure.PinClosure, evac: _closure.Evacuation)
     out_ptr, out = _remediation.freed(
         3, set_ptr, v.n_hosts, closure.n_groups, closure.group, closure.members_ptr, closure.members,
         v.guest_host, c.src, c.dst, keys(c), p.src, p.dst, keys(p), closure.pinned_ptr,
-        closure.pinned_host, closure.pinned_count, evac.entry, evac.blockers_ptr, evac.blockers)
+        closure.pinned_host, closure.pinned_count, entry, blockers_ptr, blockers)
     return CSR(out_ptr, out)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..accept_match import Judgement
 from ..analysis import Analysis, PinnedGuest
-from ..cost import Costing
+from ..cost import Costing, PricedRemedy
 from ..errors import RenderError
 from ..estate import Estate
 from ..ha_only import HaOnly, ha_only
@@ -296,13 +296,22 @@ def _cost_document(costing: Costing) -> dict[str, Any]:
     }
 
 
+def _media_left(r: PricedRemedy) -> list[dict[str, Any]]:
+    """The freed hosts still holding guests tied only by media (disconnected live): host label, guests, yearly cost."""
+    hosts = r.host_labels_freed or r.hosts_freed
+    return [{"host": h, "guests": list(m), "annual": a}
+            for h, m, a in zip(hosts, r.media_left, r.annual_left, strict=False) if m]
+
+
 def _remediation_document(analysis: Analysis, costing: Costing) -> dict[str, Any]:
     return {
         "by_cause": [{"cause": r.cause, "label": r.label, "kind": r.kind, "hosts_freed": list(r.hosts_freed),
-                      "host_labels_freed": list(r.host_labels_freed), "annual_saving": r.annual_saving}
+                      "host_labels_freed": list(r.host_labels_freed), "annual_saving": r.annual_saving,
+                      "media_left": _media_left(r)}
                      for r in costing.remedies],
         "by_rule": [{"rule": r.cause, "title": r.label, "hosts_freed": list(r.hosts_freed),
-                     "host_labels_freed": list(r.host_labels_freed), "annual_saving": r.annual_saving}
+                     "host_labels_freed": list(r.host_labels_freed), "annual_saving": r.annual_saving,
+                     "media_left": _media_left(r)}
                     for r in costing.rule_remedies],
         "containment": {"dedicated_hosts": analysis.containment_k,
                         "hosts_freed": analysis.containment_hosts_freed,

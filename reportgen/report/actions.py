@@ -301,9 +301,10 @@ def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCos
             later: bool, other_causes: list[str], host_annual: dict[str, float], names: list[str],
             labels: dict[str, str]) -> Action:
     effort, scope = _effort(row, host_cluster, guest_cluster_by_id, labels)
-    freed_hosts = sorted({h for c in row.causes if c in priced for h in priced[c].host_keys_freed})
+    left = _media_left([priced[c] for c in sorted(row.causes) if c in priced])
+    freed_hosts = sorted(left)
     freed = len(freed_hosts)
-    saving = round(sum(host_annual.get(h, 0.0) for h in freed_hosts), 2)
+    saving = round(sum(host_annual.get(h, 0.0) - left[h][1] for h in freed_hosts), 2)
     addressed = round(sum(units[u].annual for u in row.units), 2)
     alone = effort is STANDALONE or bool(row.hosts) and all(host_cluster.get(h) is None for h in row.hosts)
     reason = "" if freed else _reason(row, unit_hosts, units, other_causes, alone, later, names, labels)
@@ -311,7 +312,21 @@ def _action(row: _Row, priced: dict[str, PricedRemedy], units: dict[str, UnitCos
                   effort=effort.level, reason=reason, units=len(row.units), annual_cost=addressed,
                   rules=tuple(sorted(row.rules)), cause=row.cause, freed=_labelled(freed_hosts, labels),
                   unit_ids=tuple(sorted(row.units)), standalone_hosts=row.standalone_hosts,
-                  hosts=_labelled(row.hosts, labels))
+                  hosts=_labelled(row.hosts, labels),
+                  media_first=tuple(sorted((labels.get(h, h), m, a) for h, (m, a) in left.items() if m)))
+
+
+def _media_left(remedies: list[PricedRemedy]) -> dict[str, tuple[tuple[str, ...], float]]:
+    """Host key -> the media-only guests left on it and their yearly cost, for every host the fixes free (the least
+    left where several free it)."""
+    left: dict[str, tuple[tuple[str, ...], float]] = {}
+    for r in remedies:
+        media = r.media_left or ((),) * len(r.host_keys_freed)
+        annual = r.annual_left or (0.0,) * len(r.host_keys_freed)
+        for host, guests, cost in zip(r.host_keys_freed, media, annual, strict=True):
+            if host not in left or cost < left[host][1]:
+                left[host] = (guests, cost)
+    return left
 
 
 def _labelled(keys: Iterable[str], labels: dict[str, str]) -> tuple[str, ...]:

@@ -307,8 +307,9 @@ def _cut(rows: list[Action], limit: int) -> list[Action]:
 
 
 def _actions(plan: list[Action], costing: Costing) -> tuple[tuple[Action, ...], int | None, float]:
-    """Up to three actions that save most: those that free hosts, else those addressing the most cost."""
-    freeing = [a for a in plan if a.hosts_freed]
+    """Up to three actions that save most: those that free hosts wholly (the summary calls them freely
+    maintainable; one that leaves media to disconnect is in the remedy table), else those addressing the most cost."""
+    freeing = [a for a in plan if a.hosts_freed and not a.media_first]
     if freeing:
         top = freeing[:3]
         hosts = {h for a in top for h in a.freed}

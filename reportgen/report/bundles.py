@@ -29,9 +29,10 @@ def plan_bundles(analysis: Analysis, costing: Costing, plan: list[Action]) -> li
     annual = price_hosts_at_power_on(analysis) if later else {c.label: c.annual for c in costing.hosts}
     alone = never_freed_hosts(analysis)
     needs: dict[str, set[int]] = defaultdict(set)  # host -> the numbers of the actions on its tied guests
+    by_one = {h for a in plan for h in a.freed}  # freed by one action (with media at most left): the table's
     for number, action in enumerate(plan, 1):
         for host in action.hosts:
-            if host in annual and host not in alone:
+            if host in annual and host not in alone and host not in by_one:
                 needs[host].add(number)
     bundles: dict[frozenset[int], Bundle] = {}
     for numbers in needs.values():

@@ -166,6 +166,10 @@ class Action:
     prerequisites: str = ""
     """What vMotion of its WSFC nodes needs, met, not met and not visible in the export (the list the guest-cluster
     page gives); empty for other actions."""
+    media_first: tuple[tuple[str, tuple[str, ...], float], ...] = ()
+    """Hosts it frees that still hold guests tied only by connected media: (host label, those guests, the yearly
+    cost left on the host for their media). Such a host needs the media disconnected first, then empties by live
+    migration with no power-off."""
     page: str = ""
     """The guest cluster (its id) whose page the action's text points at for the steps; empty when none."""
     wsfc: tuple[str, ...] = ()

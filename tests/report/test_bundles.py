@@ -12,7 +12,8 @@ import pytest
 
 from reportgen.analysis import analyze
 from reportgen.audit import Audit, run_audit, write_pdf
-from reportgen.cost import cost_analysis, find_hosts_alone, price_hosts_at_power_on
+from reportgen.cost import cost_analysis, find_hosts_alone, only_media, price_hosts_at_power_on
+from reportgen.host_labels import host_labels
 from reportgen.render.html import render_html
 from reportgen.report import build_report
 from reportgen.report.bundles import say_numbers
@@ -101,14 +102,20 @@ def test_the_sample_summary_names_the_hyperv_hosts_freed_by_several_actions(tmp_
 
 
 def _needs(audit: Audit, model: ReportModel, tied: dict[str, float]) -> dict[str, set[int]]:
-    """Host tied (not alone) -> the numbers of the actions on its guests."""
+    """Host tied (not alone) -> the numbers of the actions on its guests; on a host with a guest to power off, not
+    the actions that only disconnect media (done live, the host needs no normal change for them)."""
     alone = find_hosts_alone(audit.analysis)
+    labels = host_labels(audit.analysis.estate)
+    media = {labels.get(h.key, h.name): {g.key for g in h.blockers if only_media(g)} for h in audit.analysis.hosts}
     needs: dict[str, set[int]] = defaultdict(set)
+    media_only: dict[str, set[int]] = defaultdict(set)
     for n, a in enumerate(model.remedies, 1):
         for h in a.hosts:
             if h in tied and h not in alone:
-                needs[h].add(n)
-    return needs
+                on_host = set(a.unit_ids) & ({g.guest_cluster or g.key for x in audit.analysis.hosts
+                                              if labels.get(x.key, x.name) == h for g in x.blockers})
+                (media_only if on_host and on_host <= media.get(h, set()) else needs)[h].add(n)
+    return {h: needs.get(h) or media_only[h] for h in {*needs, *media_only}}
 
 
 @pytest.mark.parametrize("exports", [

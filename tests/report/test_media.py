@@ -26,10 +26,11 @@ def test_an_iso_tied_guest_is_not_powered_off_and_costs_minutes_not_an_outage() 
     costing = cost_analysis(analysis)
     unit = {u.label: u.annual for u in costing.units}
     events, change = 4.0, 500.0
-    # 10 minutes of the virtualisation admin (50 an hour), in hours, no outage; the host's change is shared
-    assert unit["web1"] == pytest.approx(events * (change / 2 + 10 / 60 * 50.0), abs=0.01)
-    # db1 (local storage) keeps the full labour, out of hours, and the priced outage
-    assert unit["db1"] == pytest.approx(events * (change / 2 + (2 * 50 + 80) * 1.5 + 30 * 2.0))
+    # 10 minutes of the virtualisation admin (50 an hour), in hours, no outage, and no share of the host's change:
+    # the media is disconnected live, so the change is there for db1 alone
+    assert unit["web1"] == pytest.approx(events * 10 / 60 * 50.0, abs=0.01)
+    # db1 (local storage) keeps the full labour, out of hours, the priced outage and the whole change
+    assert unit["db1"] == pytest.approx(events * (change + (2 * 50 + 80) * 1.5 + 30 * 2.0))
     model = build_report(analysis, costing, today=date(2026, 3, 31))
     [row] = model.register
     assert row.power_off == ("db1",) and row.media == ("web1",)
@@ -179,7 +180,8 @@ def test_a_guest_off_today_tied_only_by_media_is_not_a_power_off_once_started() 
     analysis = analyze(make(hosts, guests, devices=iso, datastores=stores), CONFIG)
     costing = cost_analysis(analysis)
     later = {u.label: u.annual for u in costing.units_at_power_on}
-    assert later["web1"] == pytest.approx(4.0 * (500.0 / 2 + 10 / 60 * 50.0), abs=0.01)  # minutes, no outage
+    assert later["web1"] == pytest.approx(4.0 * 10 / 60 * 50.0, abs=0.01)  # minutes, no outage, no share of the change
+    assert later["db1"] == pytest.approx(4.0 * (500.0 + (2 * 50 + 80) * 1.5 + 30 * 2.0))  # the whole change
     html = render_html(build_report(analysis, costing, today=date(2026, 3, 31)))
     for table in ('class="register-table"', 'class="wave-plan"'):
         start = html.index(table)
