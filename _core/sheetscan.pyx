@@ -16,6 +16,7 @@ scan early and ``complete`` tells the caller. The helpers
 for XML text are in ``xml_text.pxd``, those for cell values in ``cell_values.pxd``.
 """
 
+cimport cython
 from cpython.buffer cimport PyBuffer_FillInfo
 from libc.stdint cimport int64_t, uint8_t
 from libc.string cimport memchr, memcmp
@@ -168,6 +169,7 @@ cdef enum:
 
 
 
+@cython.final
 cdef class SheetScanner:
     """Reads one worksheet's XML, fed in pieces; see the module docstring."""
 
@@ -611,7 +613,6 @@ cdef class SheetScanner:
         cdef size_t before = out.size()
         cdef const char* v_start = cell.v_start
         cdef const char* v_end = cell.v_end
-        cdef string text
         cdef double serial
         if kind == T_INLINE or (cell.is_start != NULL and v_start == NULL):
             if cell.is_start != NULL and cell.is_end != NULL:
@@ -621,12 +622,7 @@ cdef class SheetScanner:
         if v_start == NULL or v_end == v_start or kind == T_ERROR:
             return READ
         if cell.mixed:  # the text holds a CDATA section or a comment
-            text_until(&text, v_start, v_end + 1)
-            if kind == T_STRING or kind == T_DATE:
-                out.append(text)
-                trim_from(out, before)
-                return READ
-            v_start, v_end = text.data(), text.data() + text.size()
+            return self._mixed(out, kind, cell)
         if kind == T_SHARED:
             index = parse_int(v_start, v_end - v_start)
             if not 0 <= index < <int64_t>self.strings.offsets.size() - 1:
@@ -649,6 +645,19 @@ cdef class SheetScanner:
                 append_number(out, v_start, v_end)
         return READ
 
+    cdef int _mixed(self, string* out, int kind, const Cell* cell) noexcept nogil:
+        """_value for a <v> whose text holds a CDATA section or a comment."""
+        cdef string text
+        cdef Cell plain = cell[0]
+        cdef size_t before = out.size()
+        text_until(&text, cell.v_start, cell.v_end + 1)
+        if kind == T_STRING or kind == T_DATE:
+            out.append(text)
+            trim_from(out, before)
+            return READ
+        plain.v_start, plain.v_end, plain.mixed = text.data(), text.data() + text.size(), False
+        return self._value(out, kind, &plain)
+
 
 cdef inline const char* _close_end(const char* p, const char* end) noexcept nogil:
     """After the '>' that ends a closing tag whose name ends at ``p`` (white space may come first), or NULL."""
@@ -657,7 +666,7 @@ cdef inline const char* _close_end(const char* p, const char* end) noexcept nogi
     return p + 1 if p < end and p[0] == b'>' else NULL
 
 
-cdef const char* _attributes(const char* q, Cell* cell) noexcept nogil:
+cdef inline const char* _attributes(const char* q, Cell* cell) noexcept nogil:
     """Read the attributes of <c> from just after its name: r (where), s (style), t (type); return the '>' or '/'
     that ends the tag, or NULL if malformed. Short scans, bounded by the '<' of the row's closing tag."""
     cdef const char* eq

@@ -1,4 +1,6 @@
 """Worksheet and shared-strings XML scanning (built from ``_core/sheetscan.pyx``)."""
+from typing import final
+
 class Buffer:
     """Bytes handed over by the scanner; supports the buffer protocol."""
     def __len__(self) -> int: ...
@@ -14,6 +16,7 @@ class SharedStrings:
 
 def parse_shared_strings(xml: bytes) -> SharedStrings: ...
 
+@final
 class SheetScanner:
     def __init__(self, strings: SharedStrings, date_styles: bytes, date1904: bool = False, max_row: int = 0,
                  max_cell: int = 0, max_text: int = 0) -> None: ...
