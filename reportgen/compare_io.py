@@ -154,13 +154,19 @@ def _not_assessed(document: dict[str, Any]) -> frozenset[str] | None:
     coverage = document.get("coverage")
     if not isinstance(coverage, list):
         return None
-    covered = {c.get("source") for c in coverage if isinstance(c, dict)}
+    # a source that is not a file name (hand-edited) names no export: read as none given
+    covered = {_text_or_none(c.get("source")) for c in coverage if isinstance(c, dict)}
     hosts = document.get("hosts")
-    sources = {h.get("source") for h in hosts if isinstance(h, dict)} if isinstance(hosts, list) else set()
+    sources = ({_text_or_none(h.get("source")) for h in hosts if isinstance(h, dict)} if isinstance(hosts, list)
+               else set())
     if None not in covered and any(isinstance(s, str) and s not in covered for s in sources):
         return None  # an export with hosts the coverage says nothing of (emptied or cut): as if it had none
     return frozenset(str(c["rule"]) for c in coverage
                      if isinstance(c, dict) and c.get("status") == "not-assessed" and isinstance(c.get("rule"), str))
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _scope(document: dict[str, Any]) -> str:
