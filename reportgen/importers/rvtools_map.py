@@ -331,14 +331,16 @@ class Mapper(InfraMapping):
                 exported, why = None, f" (it is before {EARLIEST_EXPORT_YEAR}, older than any RVTools export)"
             elif exported is not None and exported > dt.datetime.now() + dt.timedelta(days=2):
                 exported, why = None, " (it is in the future)"
-            if exported is None and written:
+            unknown = "xlsx creation datetime" in self.raw.tabs["vMetaData"].errors  # an error value, a date of 1e20
+            if exported is None and (written or unknown):
+                what = f"the export time '{written}' is" if written else "the export time's cell holds a value that is"
                 self.issues.append(DataIssue(
-                    "warning", self.raw.file, f"the export time '{written}' is not a date and time reportgen can read, "
+                    "warning", self.raw.file, f"{what} not a date and time reportgen can read, "
                     "so it is unknown: two exports of this vCenter cannot be told apart by date, and --history files "
                     f"this audit under today's quarter{why}. Export again from "
                     "RVTools, or write it as YYYY-MM-DD HH:MM:SS",
                     sheet=self.raw.tabs["vMetaData"].sheet, row=row.get("__row"), column="xlsx creation datetime",
-                    quoted=(str(written),)))
+                    quoted=(str(written),) if written else ()))
             self.status("vMetaData", meta.height)
         else:
             self.status("vMetaData", 0)

@@ -101,10 +101,12 @@ def test_an_export_time_out_of_any_calendar_is_unknown_and_said(cli: Any, tmp_pa
     code, err, found = _audit(cli, book)
     assert code == 0, err
     assert found["estate"]["sources"][0]["exported_at"] is None
-    [line] = [d for d in found["data_quality"] if d["column"] == "xlsx creation datetime" and d["row"]]
+    [line] = [d for d in found["data_quality"] if "type cannot have" in d["message"]]
     assert (line["sheet"], line["row"], line["level"]) == ("vMetaData", 2, "warning")
     assert line["message"].startswith("1 cell(s) hold a value their type cannot have (a date before 1900 or after 9999")
     assert "2030437201" not in json.dumps(found)
+    [history] = [d for d in found["data_quality"] if "today's quarter" in d["message"]]
+    assert history["message"].startswith("the export time's cell holds a value that is not a date and time reportgen can read")
 
 
 def test_a_boolean_cell_holding_7_is_unknown_and_said(cli: Any, tmp_path: Path) -> None:
