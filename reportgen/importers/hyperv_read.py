@@ -22,6 +22,7 @@ from ..estate import DataIssue
 from .bounded import MAX_CSV_BYTES, archive_files, folder_entries, open_export, read_all, read_member
 from .detect import MANIFEST, bundle_file
 from .hyperv_resaved import resaved
+from .notes import skip_blank_rows, skip_notes
 from .tabular import TextTable, decode, dedupe, read_text_table
 
 
@@ -204,6 +205,9 @@ def read_hyperv(path: Path) -> RawHyperV:
         if table.type_line:
             raw.type_lines.add(table.type_line)
         frame = _drop_duplicate_headers(raw, table, _drop_ragged(raw, table, name, kind), name, where)
+        cells = [c for c in frame.columns if not c.startswith("__")]
+        frame = skip_blank_rows(frame, cells, raw.issues, raw.file, name)
+        frame = skip_notes(frame, cells, raw.issues, raw.file, name, "file", "an object of the export")
         if table.encoding in ("utf-8", "cp1252"):
             _note_replaced_characters(raw, frame, name)
         frame = _blank_type_names(raw, frame, name)

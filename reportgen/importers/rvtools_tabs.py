@@ -16,9 +16,9 @@ import polars as pl
 from ..errors import InputError
 from ..estate import DataIssue
 from . import rvtools_headers as H
+from .notes import skip_notes
 from .resaved import exponent_identities
 
-NOTE_MIN_CELLS = 3
 """A row with one cell filled is a note when the tab's other rows fill at least this many."""
 
 
@@ -213,26 +213,14 @@ def drop_blank(tab: RawTab, file: str, issues: list[DataIssue]) -> RawTab:
 
 
 def drop_notes(tab: RawTab, file: str, issues: list[DataIssue], data_cols: list[str]) -> RawTab:
-    """Drop rows of an infrastructure tab that hold one cell only while its other rows hold several: a
-    note or total typed under the table ('Total: 12 hosts') is not a host, switch or datastore.
+    """Drop the notes typed under an infrastructure tab ('Total: 12 hosts'): not a host, switch or datastore.
 
     The per-VM tabs are left alone: their rows join a guest by identity, and a note joins none.
     """
-    if tab.tab in H.VM_TABS or len(data_cols) < NOTE_MIN_CELLS or tab.frame.height < 2:
+    if tab.tab in H.VM_TABS:
         return tab
-    filled = tab.frame.select(pl.sum_horizontal(pl.col(data_cols).is_not_null()).alias("n"))["n"]
-    lone = filled == 1
-    notes = int(lone.sum())
-    if not notes or notes * 2 >= tab.frame.height or filled.filter(~lone).median() < NOTE_MIN_CELLS:  # type: ignore[operator]
-        return tab
-    dropped = tab.frame.filter(lone)
-    first = dropped.row(0, named=True)
-    column, value = next((c, first[c]) for c in data_cols if first[c] is not None)
-    issues.append(DataIssue(
-        "warning", file, f"{notes} row(s) skipped: only one cell holds a value (e.g. {column} '{value}') where the "
-        "tab's other rows are filled: a note typed under or beside the table, not a row of the export",
-        sheet=tab.sheet, row=int(first["__row"]), column=column, rows=notes, skipped=True, quoted=(str(value),)))
-    return replace(tab, frame=tab.frame.filter(~lone), blank_rows=tab.blank_rows + notes)
+    kept = skip_notes(tab.frame, data_cols, issues, file, tab.sheet, "tab", "a row of the export")
+    return replace(tab, frame=kept, blank_rows=tab.blank_rows + tab.frame.height - kept.height)
 
 
 def no_vinfo(file: str, sheets: list[str], not_tables: dict[str, str] | None = None) -> InputError:
