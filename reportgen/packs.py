@@ -23,7 +23,7 @@ from pathlib import Path
 from .analysis import Analysis, PinnedGuest
 from .cost import Costing
 from .host_labels import host_labels
-from .report.actions import plan_actions
+from .report.actions import plan_actions, text_outside_report
 from .report.model import Action
 from .report.pack_model import Pack, PackAcceptance, PackBrand, PackCluster, PackFix, PackGuest, PackHost
 
@@ -149,7 +149,7 @@ def _pack(analysis: Analysis, costing: Costing, owner: str, guests: dict[str, tu
 def _fix(action: Action, unit_hosts: dict[str, tuple[str, ...]]) -> PackFix:
     """The fix, and the hosts it leaves tied by other causes (never the other guests' names)."""
     hosts = dict.fromkeys(h for u in action.unit_ids for h in unit_hosts.get(u, ()))
-    return PackFix(action.action or action.label, action.effort, action.freed, action.annual_saving,
+    return PackFix(text_outside_report(action), action.effort, action.freed, action.annual_saving,
                    tuple(h for h in hosts if h not in action.freed), action.later)
 
 

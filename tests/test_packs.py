@@ -126,6 +126,13 @@ def test_a_pack_says_waves_and_fixes(packs: Packs) -> None:
     assert "stays tied by other causes" in text  # a fix that frees no host alone says so, naming no one else
 
 
+def test_a_pack_names_the_audit_reports_page_of_a_guest_clusters_steps(packs: Packs) -> None:
+    """A pack has no guest-cluster pages: 'its page, GC-004, lists the steps' pointed at nothing."""
+    text = packs.texts[next(r["pack"] for r in packs.rows if r["owner"] == "Priya Raman")]
+    assert "movable first (the audit report's page GC-004 lists the steps)" in text
+    assert not any("its page" in t for t in packs.texts.values())
+
+
 def test_redacted_packs_leak_no_real_name(tmp_path: Path) -> None:
     from tests.leaks import input_values, leaks
     from tests.test_owners_redact import owners_values

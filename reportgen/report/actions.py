@@ -37,6 +37,7 @@ the steps are: its page, when it has one (:mod:`.cluster_rank`), else the data f
 STEPS = "its page lists the steps"
 ON_ITS_PAGE = "its page, {page}, lists the steps"
 IN_THE_DATA = "the data files list the steps"
+IN_THE_REPORT = "the audit report's page {page} lists the steps"
 
 OTHER_OS = ("Rebuild {scope} on multi-writer VMDKs or as an application replica (vMotion on shared physical-mode "
             "RDMs is for WSFC only)")
@@ -205,6 +206,14 @@ def _where_steps(action: Action, row: _Row, paged: frozenset[str]) -> Action:
     page = next((u for u in sorted(row.units) if u in paged), "")
     return dataclasses.replace(action, action=action.action.replace(
         STEPS, ON_ITS_PAGE.format(page=page) if page else IN_THE_DATA), page=page)
+
+
+def text_outside_report(action: Action) -> str:
+    """The action's text where the report's pages are not at hand (an owner pack): its page is the report's."""
+    text = action.action or action.label
+    if not action.page:
+        return text
+    return text.replace(ON_ITS_PAGE.format(page=action.page), IN_THE_REPORT.format(page=action.page))
 
 
 def _as_other_os(action: Action, row: _Row, other_os: frozenset[str]) -> Action:
