@@ -45,6 +45,9 @@ class GuestToStop:
     owner: str | None
     rules: tuple[str, ...]
     guest_cluster: str | None
+    unknown: str = ""
+    """Where it would not restart only for want of HA: what is not known about starting it elsewhere by hand
+    (``ha_only_unknown`` of the findings JSON: its export could not show the other ties)."""
 
 
 @dataclass(frozen=True)
@@ -322,7 +325,8 @@ def _guests(items: object) -> tuple[GuestToStop, ...]:
         return ()
     return tuple(
         GuestToStop(name=str(g.get("name") or g.get("key")), key=str(g.get("key")), owner=g.get("owner"),
-                    rules=tuple(g.get("rules") or ()), guest_cluster=g.get("faux_cluster"))
+                    rules=tuple(g.get("rules") or ()), guest_cluster=g.get("faux_cluster"),
+                    unknown=g["ha_only_unknown"] if isinstance(g.get("ha_only_unknown"), str) else "")
         for g in items if isinstance(g, dict)
     )
 

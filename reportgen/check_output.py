@@ -99,6 +99,8 @@ def _guest_line(g: GuestToStop) -> str:
     parts = [g.name, f"owner {g.owner}" if g.owner else "owner unknown", ", ".join(g.rules)]
     if g.guest_cluster:
         parts.append(f"guest cluster {g.guest_cluster}")
+    if g.unknown:
+        parts.append(f"whether it can be started elsewhere by hand is {g.unknown}")
     return "    " + " · ".join(p for p in parts if p)
 
 

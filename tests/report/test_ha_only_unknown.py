@@ -92,3 +92,14 @@ def test_licenseware_says_whether_its_standalone_guests_could_start_elsewhere_is
     sheet = load_workbook(f"{out}.xlsx", read_only=True)["Failure impact"]
     said = {row[-1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
     assert said == {"no; started by hand: not known (storage and network adapters not exported)"}
+
+
+def test_check_says_it_too(cli, tmp_path: Path) -> None:
+    """`reportgen check` lists the guests a failure strands: it says the same 'not known' as the report."""
+    path = tmp_path / "f.json"
+    for datastores in (False, True):
+        path.write_text(json.dumps(_audit(datastores)[1]), encoding="utf-8")
+        result = cli(["check", "--from", path, "esx04"])
+        said = [line for line in result.stdout.splitlines() if line.startswith("    branch1 ")]
+        unknown = "whether it can be started elsewhere by hand is not known (storage not exported)"
+        assert len(said) == 1 and (unknown in said[0]) is not datastores, result.stdout
