@@ -13,14 +13,19 @@ from tests.report.test_failure import _cluster, _text
 from tests.rules.canonical import guest, host, make
 
 
-def _estate(prod_ha: bool) -> object:
+def standalone_estate(**extra: Any) -> Any:
+    """Two hosts of a cluster with a guest each, and two standalone hosts: esx04 with two guests, esx05 with one."""
     hosts = [host("esx01"), host("esx02"), host("esx04", cluster=None), host("esx05", cluster=None)]
     guests: list[dict[str, Any]] = [
         guest("app1", "vm-1", "esx01"), guest("db1", "vm-3", "esx02"),
         guest("branch1", "vm-41", "esx04", cluster_key=None, cluster=None),
         guest("branch2", "vm-42", "esx04", cluster_key=None, cluster=None),
         guest("branch3", "vm-51", "esx05", cluster_key=None, cluster=None)]
-    return make(hosts, guests, clusters=[_cluster("Prod", prod_ha, 2)])
+    return make(hosts, guests, **extra)
+
+
+def _estate(prod_ha: bool) -> object:
+    return standalone_estate(clusters=[_cluster("Prod", prod_ha, 2)])
 
 
 def test_guests_of_standalone_hosts_are_said_to_have_no_cluster_to_restart_in() -> None:

@@ -24,18 +24,12 @@ from reportgen.outputs.findings_json import findings_document
 from reportgen.render.html import render_html
 from reportgen.report import build_report
 from tests.conftest import real_export
+from tests.report.test_failure_standalone import standalone_estate
 from tests.report_fixtures import CONFIG
-from tests.rules.canonical import guest, host, make
 
 
 def _estate(datastores: bool) -> Any:
-    hosts = [host("esx01"), host("esx02"), host("esx04", cluster=None), host("esx05", cluster=None)]
-    guests: list[dict[str, Any]] = [
-        guest("app1", "vm-1", "esx01"), guest("db1", "vm-3", "esx02"),
-        guest("branch1", "vm-41", "esx04", cluster_key=None, cluster=None),
-        guest("branch2", "vm-42", "esx04", cluster_key=None, cluster=None),
-        guest("branch3", "vm-51", "esx05", cluster_key=None, cluster=None)]
-    return make(hosts, guests, drop=None if datastores else {"vDatastore": ()})
+    return standalone_estate(drop=None if datastores else {"vDatastore": ()})
 
 
 def _audit(datastores: bool) -> tuple[str, dict[str, Any]]:
