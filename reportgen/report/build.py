@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from ..accept_match import Judgement
 from ..analysis import Analysis, GuestClusterResult, HostResult
 from ..cost import UNKNOWN_OWNER, Costing, alone_host_keys, only_media
-from ..ha_only import NO_HA, ha_only
+from ..ha_only import NO_HA, ha_only, only_no_ha
 from ..history import History
 from ..host_labels import cluster_unknown_keys, host_cluster_labels, host_labels
 from ..logo import read_logo
@@ -250,8 +250,8 @@ def _summary(analysis: Analysis, costing: Costing) -> Summary:
         stranded_worst=max((len(h.stranded) for h in stranded_hosts), default=0),
         no_ha_guests=len({g.key for h in stranded_hosts for g in h.stranded if NO_HA in g.rules}),
         no_ha_hosts=sum(1 for h in stranded_hosts if any(NO_HA in g.rules for g in h.stranded)),
-        ha_only_guests=len({g.key for h in stranded_hosts for g in h.stranded if set(g.rules) == {NO_HA}}),
-        ha_only_hosts=sum(1 for h in stranded_hosts if any(set(g.rules) == {NO_HA} for g in h.stranded)),
+        ha_only_guests=len({g.key for h in stranded_hosts for g in h.stranded if only_no_ha(g)}),
+        ha_only_hosts=sum(1 for h in stranded_hosts if any(only_no_ha(g) for g in h.stranded)),
         ha_only_alone_guests=_ha_only_alone(analysis, stranded_hosts),
         ha_only_standalone_guests=_ha_only_standalone(analysis, stranded_hosts),
         **_ha_only_unknown(analysis),
@@ -287,14 +287,14 @@ def _ha_only_unknown(analysis: Analysis) -> dict[str, Any]:
 def _ha_only_alone(analysis: Analysis, stranded_hosts: list[HostResult]) -> int:
     """Guests stranded only for want of HA on a host alone (no cluster, or the only host of its own)."""
     alone = alone_host_keys(analysis)
-    return len({g.key for h in stranded_hosts if h.key in alone for g in h.stranded if set(g.rules) == {NO_HA}})
+    return len({g.key for h in stranded_hosts if h.key in alone for g in h.stranded if only_no_ha(g)})
 
 
 def _ha_only_standalone(analysis: Analysis, stranded_hosts: list[HostResult]) -> int:
     """Guests stranded only for want of HA on a standalone host: in no cluster, so none to restart them in."""
     hosts = analysis.estate.hosts.select(["host_key", "cluster_key"]).to_pylist()
     alone = {h["host_key"] for h in hosts if not h["cluster_key"]} - cluster_unknown_keys(analysis.estate)
-    return len({g.key for h in stranded_hosts if h.key in alone for g in h.stranded if set(g.rules) == {NO_HA}})
+    return len({g.key for h in stranded_hosts if h.key in alone for g in h.stranded if only_no_ha(g)})
 
 
 MAX_PLAN_ROWS = 30
